@@ -1,0 +1,86 @@
+package dev.mcugen.ir;
+
+/**
+ * Diagnostic keys, stable across releases ({@code MCG_<AREA>_<WHAT>}): users search for them in
+ * docs/troubleshooting, tests assert on them. Each key says which kind of failure it is; the CLI
+ * alone turns kinds into exit codes.
+ */
+public enum Diag {
+    // --- files and data -------------------------------------------------------------------
+    /** A file named on the command line or by the model does not exist. */
+    MCG_IO_NOT_FOUND(Kind.REJECTED),
+    /** A file exists but cannot be read or written. */
+    MCG_IO_FAILED(Kind.REJECTED),
+    /** A .npy file is malformed, Fortran-ordered, big-endian or of an unsupported dtype. */
+    MCG_NPY_FORMAT(Kind.REJECTED),
+    /** A .npy file holds fewer bytes than its header promises. */
+    MCG_NPY_TRUNCATED(Kind.REJECTED),
+    /** Input data does not fit the model's input shape. */
+    MCG_DATA_SHAPE(Kind.REJECTED),
+    /** Input data holds NaN or infinite values. */
+    MCG_DATA_NONFINITE(Kind.REJECTED),
+
+    // --- model import ---------------------------------------------------------------------
+    /** The model file is not valid JSON. */
+    MCG_IMPORT_JSON(Kind.REJECTED),
+    /** The JSON is not a model mcugen understands (missing topology, wrong format tag...). */
+    MCG_IMPORT_FORMAT(Kind.REJECTED),
+    /** The model has no layers that compute anything. */
+    MCG_IMPORT_EMPTY_MODEL(Kind.REJECTED),
+    /** A layer class mcugen does not support. */
+    MCG_IMPORT_LAYER_UNSUPPORTED(Kind.REJECTED),
+    /** A supported layer with an option mcugen does not support (stateful, channels_first...). */
+    MCG_IMPORT_OPTION_UNSUPPORTED(Kind.REJECTED),
+    /** An activation function mcugen does not support. */
+    MCG_IMPORT_ACTIVATION_UNSUPPORTED(Kind.REJECTED),
+    /** Layers reference each other in a way that is not a DAG (unknown inbound layer, cycle...). */
+    MCG_IMPORT_TOPOLOGY(Kind.REJECTED),
+    /** A weight shard named in the manifest is absent. */
+    MCG_IMPORT_SHARD_MISSING(Kind.REJECTED),
+    /** The weight shards hold fewer (or more) bytes than the manifest describes. */
+    MCG_IMPORT_SHARD_SIZE(Kind.REJECTED),
+    /** A shard path leaves the model's folder (absolute, or with ".."). */
+    MCG_IMPORT_SHARD_PATH(Kind.REJECTED),
+    /** A weight dtype mcugen cannot read. */
+    MCG_IMPORT_WEIGHT_DTYPE(Kind.REJECTED),
+    /** A weight's manifest shape does not match what its layer needs. */
+    MCG_IMPORT_WEIGHT_SHAPE(Kind.REJECTED),
+    /** A layer lacks a weight it needs. */
+    MCG_IMPORT_WEIGHT_MISSING(Kind.REJECTED),
+    /** A weight holds NaN or infinite values. */
+    MCG_IMPORT_WEIGHT_NONFINITE(Kind.REJECTED),
+    /** A manifest quantization scheme mcugen cannot dequantize. */
+    MCG_IMPORT_QUANTIZATION(Kind.REJECTED),
+
+    // --- graph ----------------------------------------------------------------------------
+    /** A graph whose shapes do not fit together (layer input rank, concat sizes...). */
+    MCG_GRAPH_SHAPE(Kind.REJECTED),
+    /** A structurally invalid graph (duplicate names, dangling inputs...). */
+    MCG_GRAPH_INVALID(Kind.REJECTED),
+
+    // --- usage and internal ---------------------------------------------------------------
+    /** Command-line misuse: unknown option values, incompatible options. */
+    MCG_CLI_USAGE(Kind.USAGE),
+    /** A bug in mcugen. */
+    MCG_INTERNAL(Kind.INTERNAL);
+
+    /** What sort of failure a key reports. */
+    public enum Kind {
+        /** The user's model or data cannot be processed. */
+        REJECTED,
+        /** The command line is wrong. */
+        USAGE,
+        /** mcugen itself failed. */
+        INTERNAL
+    }
+
+    private final Kind kind;
+
+    Diag(Kind kind) {
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

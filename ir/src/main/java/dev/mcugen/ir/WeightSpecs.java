@@ -1,0 +1,91 @@
+package dev.mcugen.ir;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The weights each op needs, by name and shape, in the order Keras lists them. Importers check
+ * what they read against this, so a node's weights always fit its op.
+ */
+public final class WeightSpecs {
+    private WeightSpecs() {
+    }
+
+    /** Required weights of {@code op} on inputs of the given shapes, in canonical order. */
+    public static Map<String, Shape> expected(Op op, List<Shape> in) {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        Shape x = in.get(0);
+        if (op instanceof Op.Dense d) {
+            m.put("kernel", Shape.of(x.last(), d.units()));
+            if (d.useBias()) {
+                m.put("bias", Shape.of(d.units()));
+            }
+        }
+        if (op instanceof Op.Conv1D c) {
+            m.put("kernel", Shape.of(c.kernelSize(), x.last(), c.filters()));
+            if (c.useBias()) {
+                m.put("bias", Shape.of(c.filters()));
+            }
+        }
+        if (op instanceof Op.Conv2D c) {
+            m.put("kernel", Shape.of(c.kernelH(), c.kernelW(), x.last(), c.filters()));
+            if (c.useBias()) {
+                m.put("bias", Shape.of(c.filters()));
+            }
+        }
+        if (op instanceof Op.BatchNorm b) {
+            Shape ch = Shape.of(x.last());
+            m.put("gamma", ch);
+            m.put("beta", ch);
+            m.put("moving_mean", ch);
+            m.put("moving_variance", ch);
+        }
+        if (op instanceof Op.SimpleRnn r) {
+            m.put("kernel", Shape.of(x.last(), r.units()));
+            m.put("recurrent_kernel", Shape.of(r.units(), r.units()));
+            if (r.useBias()) {
+                m.put("bias", Shape.of(r.units()));
+            }
+        }
+        if (op instanceof Op.Lstm l) {
+            int gu = l.gateCount() * l.units();
+            m.put("kernel", Shape.of(x.last(), gu));
+            m.put("recurrent_kernel", Shape.of(l.outputUnits(), gu));
+            if (l.useBias()) {
+                m.put("bias", Shape.of(gu));
+            }
+            Shape u = Shape.of(l.units());
+            if (l.peephole()) {
+                if (!l.cifg()) {
+                    m.put("cell_to_input", u);
+                }
+                m.put("cell_to_forget", u);
+                m.put("cell_to_output", u);
+            }
+            if (l.layerNorm()) {
+                if (!l.cifg()) {
+                    m.put("input_layer_norm", u);
+                }
+                m.put("forget_layer_norm", u);
+                m.put("cell_layer_norm", u);
+                m.put("output_layer_norm", u);
+            }
+            if (l.projectionUnits() > 0) {
+                m.put("projection_kernel", Shape.of(l.units(), l.projectionUnits()));
+                if (l.useBias()) {
+                    m.put("projection_bias", Shape.of(l.projectionUnits()));
+                }
+            }
+        }
+        if (op instanceof Op.Gru g) {
+            int gu = 3 * g.units();
+            m.put("kernel", Shape.of(x.last(), gu));
+            m.put("recurrent_kernel", Shape.of(g.units(), gu));
+            if (g.useBias()) {
+                m.put("bias", g.resetAfter() ? Shape.of(2, gu) : Shape.of(gu));
+            }
+        }
+                                                                                                        return m;
+    }
+}
