@@ -1,0 +1,117 @@
+package dev.mcugen.ir.data;
+
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.GraphInput;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.npy.Npy;
+import dev.mcugen.ir.npy.NpyArray;
+import dev.mcugen.ir.npy.NpyDtype;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch of N samples for each model input, read from float32 .npy files of shape
+ * {@code [N, ...input shape]} (DESIGN §1: {@code [N, T, F]} for sequences, {@code [N, F]} otherwise).
+ * An open sequence length in the model takes the file's length.
+ */
+public final class InputData {
+    private final List<GraphInput> inputs;
+    private final List<Shape> sampleShapes;
+    private final List<float[]> data;
+    private final int count;
+
+    private InputData(List<GraphInput> inputs, List<Shape> sampleShapes, List<float[]> data, int count) {
+        this.inputs = inputs;
+        this.sampleShapes = sampleShapes;
+        this.data = data;
+        this.count = count;
+    }
+
+    /** Reads one file per model input, in the model's input order. */
+    public static InputData read(Graph graph, List<Path> files) {
+        if (files.size() != graph.inputs().size()) {
+            throw new McugenException(Diag.MCG_DATA_SHAPE, "model '" + graph.name() + "'", "has " + graph.inputs().size()
+                    + " input(s) " + graph.inputs().stream().map(GraphInput::name).toList() + " but " + files.size()
+                    + " data file(s) were given; give one --data file per input, in that order");
+        }
+        List<NpyArray> arrays = new ArrayList<>();
+        for (Path f : files) {
+            arrays.add(Npy.read(f));
+        }
+        return of(graph, arrays, files.stream().map(Path::toString).toList());
+    }
+
+    /** Checks arrays against the model's inputs; {@code sources} name them in errors. */
+    public static InputData of(Graph graph, List<NpyArray> arrays, List<String> sources) {
+        List<Shape> shapes = new ArrayList<>();
+        List<float[]> data = new ArrayList<>();
+        int count = -1;
+        for (int k = 0; k < arrays.size(); k++) {
+            GraphInput in = graph.inputs().get(k);
+            NpyArray a = arrays.get(k);
+            String src = sources.get(k);
+            Shape expected = in.shape();
+            String want = "[N, " + expected.toString().substring(1);
+            if (a.dtype() != NpyDtype.FLOAT32) {
+                throw new McugenException(Diag.MCG_DATA_SHAPE, src, "holds " + a.dtype().descr()
+                        + " values; input '" + in.name() + "' takes float32 data (arr.astype(numpy.float32))");
+            }
+            List<Integer> dims = a.shape();
+            if (dims.size() != expected.rank() + 1) {
+                throw new McugenException(Diag.MCG_DATA_SHAPE, src, "has shape " + dims + " but input '" + in.name()
+                        + "' takes " + want + (dims.size() == expected.rank() ? " (add a leading sample axis)" : ""));
+            }
+            Shape sample = new Shape(dims.subList(1, dims.size()));
+            if (!expected.accepts(sample)) {
+                throw new McugenException(Diag.MCG_DATA_SHAPE, src, "has shape " + dims + " but input '" + in.name()
+                        + "' takes " + want);
+            }
+            if (dims.get(0) == 0 || sample.size() == 0) {
+                throw new McugenException(Diag.MCG_DATA_SHAPE, src, "holds no samples (shape " + dims + ")");
+            }
+            if (count >= 0 && dims.get(0) != count) {
+                throw new McugenException(Diag.MCG_DATA_SHAPE, src, "has " + dims.get(0) + " samples but the first data file has " + count);
+            }
+            count = dims.get(0);
+            float[] values = a.toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    int per = sample.size();
+                    throw new McugenException(Diag.MCG_DATA_NONFINITE, src, "sample " + (i / per) + " holds " + values[i]
+                            + " at flat index " + (i % per) + "; clean the data first");
+                }
+            }
+            shapes.add(sample);
+            data.add(values);
+        }
+        return new InputData(graph.inputs(), List.copyOf(shapes), List.copyOf(data), count);
+    }
+
+    /** Number of samples N. */
+    public int count() {
+        return count;
+    }
+
+    /** The shape of one sample of input {@code k} (no open dimensions). */
+    public Shape sampleShape(int k) {
+        return sampleShapes.get(k);
+    }
+
+    /** Sample {@code i} as named input tensors. */
+    public Map<String, FloatTensor> sample(int i) {
+        Map<String, FloatTensor> m = new LinkedHashMap<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            int per = sampleShapes.get(k).size();
+            float[] v = new float[per];
+            System.arraycopy(data.get(k), i * per, v, 0, per);
+            m.put(inputs.get(k).name(), FloatTensor.of(sampleShapes.get(k), v));
+        }
+        return m;
+    }
+}
