@@ -15,10 +15,13 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * mcugen's own graph JSON ({@code "format": "mcugen-graph"}): everything the IR holds, including
@@ -143,15 +146,16 @@ public final class GraphJson {
         Path tmpBin = null;
         try {
             Files.createDirectories(dir);
-            tmpJson = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+            tmpJson = tempSibling(dir, abs.getFileName().toString());
             String binName = null;
             if (encoding == WeightEncoding.EXTERNAL) {
                 binName = externalWeightsName(abs);
-                tmpBin = Files.createTempFile(dir, "." + binName, ".tmp");
+                tmpBin = tempSibling(dir, binName);
             }
-            try (OutputStream jo = Files.newOutputStream(tmpJson);
+            try (OutputStream jo = Files.newOutputStream(tmpJson, StandardOpenOption.WRITE);
                  Writer w = new OutputStreamWriter(new BufferedOutputStream(jo, 1 << 16), StandardCharsets.UTF_8);
-                 OutputStream bo = tmpBin == null ? null : new BufferedOutputStream(Files.newOutputStream(tmpBin), 1 << 16)) {
+                 OutputStream bo = tmpBin == null ? null : new BufferedOutputStream(
+                         Files.newOutputStream(tmpBin, StandardOpenOption.WRITE), 1 << 16)) {
                 new GraphJsonWriter(w, encoding, binName, bo).write(g);
             }
             if (tmpBin != null) {
@@ -180,6 +184,26 @@ public final class GraphJson {
             throw new IllegalArgumentException("EXTERNAL weights need a file: use write(Graph, Path, WeightEncoding)");
         }
     }
+
+    /**
+     * An empty new file {@code .<name>.<random>.tmp} in {@code dir}, created with the default permissions
+     * (unlike {@code Files.createTempFile}, whose owner-only mode would survive the final move).
+     */
+    private static Path tempSibling(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return p;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static void move(Path from, Path to) throws IOException {
         try {

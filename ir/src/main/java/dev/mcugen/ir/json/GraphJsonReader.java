@@ -122,15 +122,16 @@ final class GraphJsonReader implements Closeable {
 
     private void checkFormatTag(JObj root, Fields top) {
         JVal f = root.members().get("format");
+        boolean tfjs = root.members().containsKey("modelTopology")
+                || f instanceof JStr s && s.value().equals("layers-model");
+        String hint = tfjs ? "; it looks like a TF.js layers model.json, which mcugen reads with its TF.js importer"
+                : "; an mcugen graph starts with \"format\": \"" + GraphJson.FORMAT + "\"";
         if (f == null) {
-            String hint = root.members().containsKey("modelTopology")
-                    ? "; it looks like a TF.js layers model.json, which mcugen reads through its TF.js importer"
-                    : "; an mcugen graph starts with \"format\": \"" + GraphJson.FORMAT + "\"";
             throw new McugenException(Diag.MCG_IMPORT_FORMAT, source, "is not an mcugen graph: no \"format\" key" + hint);
         }
         if (!(f instanceof JStr s) || !s.value().equals(GraphJson.FORMAT)) {
             throw new McugenException(Diag.MCG_IMPORT_FORMAT, source, "is not an mcugen graph: \"format\" is "
-                    + JsonTree.describe(f) + ", expected \"" + GraphJson.FORMAT + "\"" + line(f));
+                    + JsonTree.describe(f) + ", expected \"" + GraphJson.FORMAT + "\"" + line(f) + hint);
         }
         top.optional("format", JStr.class);
         JVal v = top.required("version");
@@ -221,7 +222,11 @@ final class GraphJsonReader implements Closeable {
         Fields attrs = new Fields(attrsObj, who, "attrs.", Diag.MCG_GRAPH_ATTR);
         Op op = op(kind, attrs, inShapes);
         attrs.finish();
-        OpRules.check(who, op);
+        try {
+            OpRules.check(who, op);
+        } catch (McugenException e) {
+            throw new McugenException(e.diag(), e.subject(), e.detail() + line(attrsObj));
+        }
 
         JVal weightsVal = f.optional("weights", JObj.class);
         Map<String, FloatTensor> weights = new LinkedHashMap<>();
@@ -397,9 +402,10 @@ final class GraphJsonReader implements Closeable {
         }
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
+                String note = Float.isInfinite(values[i]) && src.equals("data")
+                        ? " (a decimal beyond the float32 range reads as infinite)" : "";
                 throw new McugenException(Diag.MCG_IMPORT_WEIGHT_NONFINITE, who, field + " holds " + values[i]
-                        + " at flat index " + i + " (a value outside float32 range counts as infinite);"
-                        + " retrain or fix the export" + line(o));
+                        + " at flat index " + i + note + "; retrain or fix the export" + line(o));
             }
         }
         return FloatTensor.of(shape, values);

@@ -103,6 +103,8 @@ class GraphJsonErrorTest {
         fails("[1, 2]", Diag.MCG_IMPORT_FORMAT, "expected a JSON object");
         fails(replace("\"format\": \"mcugen-graph\",", ""), Diag.MCG_IMPORT_FORMAT, "no \"format\" key");
         fails("{\"modelTopology\": {}, \"weightsManifest\": []}", Diag.MCG_IMPORT_FORMAT, "TF.js");
+        fails("{\"format\": \"layers-model\", \"modelTopology\": {}}", Diag.MCG_IMPORT_FORMAT, "\"layers-model\"",
+                "TF.js importer");
         fails(replace("\"mcugen-graph\"", "\"onnx\""), Diag.MCG_IMPORT_FORMAT, "\"onnx\"");
         fails(replace("\"version\": 1", "\"version\": 2"), Diag.MCG_IMPORT_FORMAT, "version 2", "newer");
         fails(replace("\"version\": 1", "\"version\": \"1\""), Diag.MCG_IMPORT_FORMAT, "version");
@@ -333,7 +335,7 @@ class GraphJsonErrorTest {
         fails(replace("\"data\": [1, 2, 3]", "\"data\": [1, -Infinity, 3]"), Diag.MCG_IMPORT_WEIGHT_NONFINITE,
                 "weights.kernel holds -Infinity at flat index 1");
         fails(replace("\"data\": [1, 2, 3]", "\"data\": [1, 2, 1e39]"), Diag.MCG_IMPORT_WEIGHT_NONFINITE,
-                "weights.kernel holds Infinity at flat index 2", "outside float32 range");
+                "weights.kernel holds Infinity at flat index 2", "beyond the float32 range");
         ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(Float.NaN);
         fails(replace("\"data\": [0.1]", "\"data_base64\": \"" + Base64.getEncoder().encodeToString(b.array()) + "\""),
                 Diag.MCG_IMPORT_WEIGHT_NONFINITE, "weights.cell_to_input holds NaN");

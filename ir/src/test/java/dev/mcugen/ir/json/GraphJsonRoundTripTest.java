@@ -119,6 +119,11 @@ class GraphJsonRoundTripTest {
                 assertThat(names).isEqualTo(enc == WeightEncoding.EXTERNAL
                         ? List.of("model.json", "model.weights.bin") : List.of("model.json"));
             }
+            if (f.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // the default permissions, as any other file the user creates (not a temp file's owner-only mode)
+                Path plain = Files.writeString(dir.resolve("plain-" + enc), "x");
+                assertThat(Files.getPosixFilePermissions(f)).isEqualTo(Files.getPosixFilePermissions(plain));
+            }
             if (enc == WeightEncoding.EXTERNAL) {
                 assertThat(Files.size(f.resolveSibling("model.weights.bin"))).isEqualTo(4 * g.parameterCount());
                 assertThat(Files.readString(f)).doesNotContain("\"data");
