@@ -49,6 +49,11 @@ public enum Diag {
     MCG_IMPORT_WEIGHT_MISSING(Kind.REJECTED),
     /** A weight holds NaN or infinite values. */
     MCG_IMPORT_WEIGHT_NONFINITE(Kind.REJECTED),
+    /**
+     * A weight's stored values cannot be read: malformed base64, a non-number in a data array,
+     * none or more than one of the value sources a format allows.
+     */
+    MCG_IMPORT_WEIGHT_DATA(Kind.REJECTED),
     /** A manifest quantization scheme mcugen cannot dequantize. */
     MCG_IMPORT_QUANTIZATION(Kind.REJECTED),
 
@@ -57,6 +62,8 @@ public enum Diag {
     MCG_GRAPH_SHAPE(Kind.REJECTED),
     /** A structurally invalid graph (duplicate names, dangling inputs...). */
     MCG_GRAPH_INVALID(Kind.REJECTED),
+    /** An op attribute that is missing, unknown, of the wrong type or out of range. */
+    MCG_GRAPH_ATTR(Kind.REJECTED),
 
     // --- usage and internal ---------------------------------------------------------------
     /** Command-line misuse: unknown option values, incompatible options. */
