@@ -27,7 +27,42 @@ final class Kernels {
      * row of a matrix product against a transposed weight matrix {@code wt[cols][n]}.
      */
     static void matVec(float[] x, int xOff, int n, float[] wt, int row0, int rows, float[] out, int outOff) {
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        // Four rows at a time: independent accumulators hide the latency of the sequential sums
+        // without changing any row's summation order.
+        for (; r + 4 <= rows; r += 4) {
+            int w0 = (row0 + r) * n;
+            int w1 = w0 + n;
+            int w2 = w1 + n;
+            int w3 = w2 + n;
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            for (int k0 = 0; k0 < n; k0 += MATMUL_BLOCK) {
+                int k1 = Math.min(k0 + MATMUL_BLOCK, n);
+                double s0 = 0.0;
+                double s1 = 0.0;
+                double s2 = 0.0;
+                double s3 = 0.0;
+                for (int k = k0; k < k1; k++) {
+                    double xv = x[xOff + k];
+                    s0 += xv * wt[w0 + k];
+                    s1 += xv * wt[w1 + k];
+                    s2 += xv * wt[w2 + k];
+                    s3 += xv * wt[w3 + k];
+                }
+                a0 = (float) (a0 + s0);
+                a1 = (float) (a1 + s1);
+                a2 = (float) (a2 + s2);
+                a3 = (float) (a3 + s3);
+            }
+            out[outOff + r] = a0;
+            out[outOff + r + 1] = a1;
+            out[outOff + r + 2] = a2;
+            out[outOff + r + 3] = a3;
+        }
+        for (; r < rows; r++) {
             int w = (row0 + r) * n;
             float acc = 0f;
             for (int k0 = 0; k0 < n; k0 += MATMUL_BLOCK) {
