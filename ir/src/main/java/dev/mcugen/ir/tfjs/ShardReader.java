@@ -98,7 +98,7 @@ final class ShardReader {
     private static McugenException sizeError(WeightsManifest.Group group, long actual) {
         long expected = group.byteLength();
         String how = actual > expected ? "at least " + actual : Long.toString(actual);
-        return new McugenException(Diag.MCG_IMPORT_SHARD_SIZE, group.subject() + " " + group.paths(),
+        return new McugenException(Diag.MCG_IMPORT_SHARD_SIZE, group.subject(),
                 "the shards hold " + how + " bytes but the group's " + group.entries().size() + " weights need "
                         + expected + "; the shards are truncated, padded or from another export");
     }

@@ -69,8 +69,11 @@ final class WeightsManifest {
             return entries.stream().mapToLong(Entry::byteLength).sum();
         }
 
+        /** {@code weightsManifest[0] (group1-shard1of2.bin, group1-shard2of2.bin)}, long lists abridged. */
         String subject() {
-            return "weightsManifest[" + index + "]";
+            String files = paths.size() <= 3 ? String.join(", ", paths)
+                    : paths.get(0) + " ... " + paths.get(paths.size() - 1) + ", " + paths.size() + " shards";
+            return "weightsManifest[" + index + "] (" + files + ")";
         }
     }
 
