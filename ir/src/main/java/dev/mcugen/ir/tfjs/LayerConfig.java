@@ -121,7 +121,7 @@ final class LayerConfig {
         return out;
     }
 
-    /** Axis values such as BatchNormalization's {@code axis}: an integer or a list of one integer. */
+    /** An axis such as BatchNormalization's or Softmax's {@code axis}: an integer or a list of one integer. */
     int singleAxis(String key, int dflt) {
         JsonNode v = raw(key);
         if (v == null) {
@@ -129,7 +129,7 @@ final class LayerConfig {
         }
         if (v.isArray()) {
             if (v.size() != 1) {
-                throw unsupported("normalizes over the axes " + v + "; mcugen supports the last axis only");
+                throw unsupported("has " + key + " " + v + "; mcugen supports a single axis, the last one");
             }
             return toInt(key, v.get(0));
         }
