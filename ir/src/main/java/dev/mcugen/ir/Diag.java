@@ -47,6 +47,10 @@ public enum Diag {
     MCG_IMPORT_WEIGHT_SHAPE(Kind.REJECTED),
     /** A layer lacks a weight it needs. */
     MCG_IMPORT_WEIGHT_MISSING(Kind.REJECTED),
+    /** The model file lists a weight that no layer of the model uses. */
+    MCG_IMPORT_WEIGHT_UNUSED(Kind.REJECTED),
+    /** The model file gives the same weight twice. */
+    MCG_IMPORT_WEIGHT_DUPLICATE(Kind.REJECTED),
     /** A weight holds NaN or infinite values. */
     MCG_IMPORT_WEIGHT_NONFINITE(Kind.REJECTED),
     /**

@@ -1,0 +1,343 @@
+package dev.mcugen.ir.tfjs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Op;
+import dev.mcugen.ir.Padding;
+import dev.mcugen.ir.PoolKind;
+import dev.mcugen.ir.Shape;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps one Keras / TF.js layer configuration to an IR {@link Op}. Layer semantics are those of
+ * tfjs-layers 4.x ({@code src/layers/*.ts}) and Keras 2, which agree on everything mapped here:
+ * <ul>
+ *   <li>Options that change inference results and that mcugen cannot represent are refused with
+ *       {@link Diag#MCG_IMPORT_OPTION_UNSUPPORTED} (channels_first, causal padding with a kernel wider
+ *       than 1, grouped convolutions, stateful / return_state / time_major RNNs, leaky or thresholded
+ *       ReLU, softmax or batch normalization over another axis than the last). Training-only options
+ *       (initializers, regularizers, constraints, dropout rates of RNNs, {@code unit_forget_bias},
+ *       {@code unroll}, {@code implementation}) are ignored.</li>
+ *   <li>Activations are strings or Keras 3 {@code {"class_name": "function", "config": name}} objects;
+ *       JSON {@code null} means linear; an absent key means the TF.js default (tanh for RNN outputs,
+ *       hard_sigmoid for RNN gates, linear elsewhere). Keras 3 redefined {@code hard_sigmoid} as
+ *       {@code relu6(x + 3) / 6}; in a Keras 3 model it is refused rather than misread as the Keras 2 /
+ *       TF.js {@code clip(0.2 x + 0.5, 0, 1)}.</li>
+ *   <li>Axes in configs count the batch dimension (TF.js' Softmax layer even defaults to axis 1);
+ *       they are normalized against the input rank.</li>
+ * </ul>
+ */
+final class LayerMapper {
+    /** An op plus weights the format leaves implicit (BatchNormalization without center / scale). */
+    record Mapped(Op op, Map<String, FloatTensor> implicitWeights) {
+        Mapped {
+            implicitWeights = Map.copyOf(implicitWeights);
+        }
+
+        Mapped(Op op) {
+            this(op, Map.of());
+        }
+    }
+
+    private static final List<String> SUPPORTED = List.of("InputLayer", "Dense", "Conv1D", "Conv2D",
+            "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
+            "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "Softmax", "Add",
+            "Concatenate", "SimpleRNN", "LSTM", "GRU");
+
+    private final boolean keras3;
+
+    /** @param keras3 the model was made by Keras 3, whose {@code hard_sigmoid} differs from Keras 2 / TF.js */
+    LayerMapper(boolean keras3) {
+        this.keras3 = keras3;
+    }
+
+    /** The op of layer {@code c} reading tensors of shapes {@code in} (batch excluded). */
+    Mapped map(LayerConfig c, List<Shape> in) {
+        Shape x = in.get(0);
+        switch (c.className()) {
+            case "Dense":
+                return new Mapped(new Op.Dense(positive(c, "units"), activation(c, "activation", Activation.LINEAR),
+                        c.bool("use_bias", true)));
+            case "Conv1D":
+                return new Mapped(conv1d(c));
+            case "Conv2D":
+                return new Mapped(conv2d(c));
+            case "MaxPooling1D":
+                return new Mapped(pool(c, PoolKind.MAX, 1));
+            case "MaxPooling2D":
+                return new Mapped(pool(c, PoolKind.MAX, 2));
+            case "AveragePooling1D":
+                return new Mapped(pool(c, PoolKind.AVG, 1));
+            case "AveragePooling2D":
+                return new Mapped(pool(c, PoolKind.AVG, 2));
+            case "GlobalAveragePooling1D":
+                return new Mapped(globalPool(c, PoolKind.AVG, 1));
+            case "GlobalAveragePooling2D":
+                return new Mapped(globalPool(c, PoolKind.AVG, 2));
+            case "GlobalMaxPooling1D":
+                return new Mapped(globalPool(c, PoolKind.MAX, 1));
+            case "GlobalMaxPooling2D":
+                return new Mapped(globalPool(c, PoolKind.MAX, 2));
+            case "Flatten":
+                channelsLast(c);
+                return new Mapped(new Op.Flatten());
+            case "Reshape":
+                return new Mapped(new Op.Reshape(targetShape(c)));
+            case "Dropout":
+            case "SpatialDropout1D":
+            case "SpatialDropout2D":
+                return new Mapped(new Op.Dropout((float) c.number("rate", 0)));
+            case "BatchNormalization":
+                return batchNorm(c, x);
+            case "Activation":
+                if (!c.has("activation")) {
+                    throw c.format("activation", "is missing");
+                }
+                return new Mapped(new Op.Act(activation(c, "activation", Activation.LINEAR)));
+            case "ReLU":
+                return new Mapped(new Op.Act(relu(c)));
+            case "Softmax":
+                lastAxis(c, c.singleAxis("axis", -1), x, "applies softmax over");
+                return new Mapped(new Op.Act(Activation.SOFTMAX));
+            case "Add":
+                return new Mapped(new Op.Add());
+            case "Concatenate":
+                return new Mapped(new Op.Concatenate(concatAxis(c, x)));
+            case "SimpleRNN":
+                rnnOptions(c);
+                return new Mapped(new Op.SimpleRnn(positive(c, "units"), rnnActivation(c, "activation", Activation.TANH),
+                        c.bool("use_bias", true), c.bool("return_sequences", false), c.bool("go_backwards", false)));
+            case "LSTM":
+                rnnOptions(c);
+                return new Mapped(new Op.Lstm(positive(c, "units"), rnnActivation(c, "activation", Activation.TANH),
+                        rnnActivation(c, "recurrent_activation", Activation.HARD_SIGMOID), c.bool("use_bias", true),
+                        c.bool("return_sequences", false), c.bool("go_backwards", false), false, false, false, 0));
+            case "GRU":
+                rnnOptions(c);
+                return new Mapped(new Op.Gru(positive(c, "units"), rnnActivation(c, "activation", Activation.TANH),
+                        rnnActivation(c, "recurrent_activation", Activation.HARD_SIGMOID), c.bool("use_bias", true),
+                        c.bool("return_sequences", false), c.bool("go_backwards", false), c.bool("reset_after", false)));
+            case "Sequential":
+            case "Model":
+            case "Functional":
+                throw new McugenException(Diag.MCG_IMPORT_LAYER_UNSUPPORTED, c.subject(),
+                        "is a nested model; mcugen needs a flat model, so rebuild it with the inner model's layers inline");
+            default:
+                throw new McugenException(Diag.MCG_IMPORT_LAYER_UNSUPPORTED, c.subject(), "has class " + c.className()
+                        + ", which mcugen does not support; supported layers: " + String.join(", ", SUPPORTED));
+        }
+    }
+
+    private Op conv1d(LayerConfig c) {
+        channelsLast(c);
+        groups(c);
+        int filters = positive(c, "filters");
+        int kernel = c.ints("kernel_size", 1, null)[0];
+        int stride = c.ints("strides", 1, new int[] {1})[0];
+        int dilation = c.ints("dilation_rate", 1, new int[] {1})[0];
+        String padding = c.string("padding", "valid").toLowerCase(Locale.ROOT);
+        Padding p;
+        if (padding.equals("causal")) {
+            if ((kernel - 1) * dilation != 0) {
+                throw c.unsupported("uses padding 'causal' with kernel " + kernel + " and dilation " + dilation
+                        + "; mcugen supports 'valid' and 'same' (causal equals them only for a kernel of 1)");
+            }
+            p = Padding.VALID;
+        } else {
+            p = padding(c, padding);
+        }
+        return new Op.Conv1D(filters, kernel, stride, dilation, p, activation(c, "activation", Activation.LINEAR),
+                c.bool("use_bias", true));
+    }
+
+    private Op conv2d(LayerConfig c) {
+        channelsLast(c);
+        groups(c);
+        int[] k = c.ints("kernel_size", 2, null);
+        int[] s = c.ints("strides", 2, new int[] {1, 1});
+        int[] d = c.ints("dilation_rate", 2, new int[] {1, 1});
+        return new Op.Conv2D(positive(c, "filters"), k[0], k[1], s[0], s[1], d[0], d[1],
+                padding(c, c.string("padding", "valid")), activation(c, "activation", Activation.LINEAR),
+                c.bool("use_bias", true));
+    }
+
+    /** Keras / TF.js pooling: {@code pool_size} defaults to 2, {@code strides} to {@code pool_size}. */
+    private static Op pool(LayerConfig c, PoolKind kind, int rank) {
+        channelsLast(c);
+        int[] twos = new int[rank];
+        Arrays.fill(twos, 2);
+        int[] size = c.ints("pool_size", rank, twos);
+        int[] strides = c.ints("strides", rank, size);
+        return new Op.Pool(kind, Arrays.stream(size).boxed().toList(), Arrays.stream(strides).boxed().toList(),
+                padding(c, c.string("padding", "valid")));
+    }
+
+    private static Op globalPool(LayerConfig c, PoolKind kind, int rank) {
+        channelsLast(c);
+        if (c.bool("keepdims", false)) {
+            throw c.unsupported("has keepdims true; mcugen's global pooling gives [channels], so drop keepdims");
+        }
+        return new Op.GlobalPool(kind, rank);
+    }
+
+    private Mapped batchNorm(LayerConfig c, Shape x) {
+        lastAxis(c, c.singleAxis("axis", -1), x, "normalizes over");
+        Map<String, FloatTensor> implicit = new LinkedHashMap<>();
+        Shape channels = Shape.of(x.last());
+        if (!c.bool("scale", true)) {
+            implicit.put("gamma", FloatTensor.filled(channels, 1f));
+        }
+        if (!c.bool("center", true)) {
+            implicit.put("beta", FloatTensor.filled(channels, 0f));
+        }
+        double epsilon = c.number("epsilon", 1e-3);
+        if (epsilon <= 0) {
+            throw c.format("epsilon", "must be positive, got " + epsilon);
+        }
+        return new Mapped(new Op.BatchNorm((float) epsilon), implicit);
+    }
+
+    /** Keras ReLU layer: {@code max_value} none or 6, {@code negative_slope} and {@code threshold} 0. */
+    private static Activation relu(LayerConfig c) {
+        if (c.number("negative_slope", 0) != 0 || c.number("threshold", 0) != 0) {
+            throw c.unsupported("has negative_slope " + c.number("negative_slope", 0) + " and threshold "
+                    + c.number("threshold", 0) + "; mcugen supports ReLU with both 0");
+        }
+        if (!c.has("max_value")) {
+            return Activation.RELU;
+        }
+        double max = c.number("max_value", 0);
+        if (max == 6) {
+            return Activation.RELU6;
+        }
+        throw c.unsupported("has max_value " + max + "; mcugen supports ReLU without a maximum or with 6 (ReLU6)");
+    }
+
+    private static int concatAxis(LayerConfig c, Shape x) {
+        int axis = c.integer("axis", -1);
+        int rankWithBatch = x.rank() + 1;
+        int a = axis < 0 ? axis + rankWithBatch : axis;
+        if (a <= 0 || a >= rankWithBatch) {
+            throw c.unsupported("concatenates along axis " + axis + " of inputs of rank " + rankWithBatch
+                    + " (batch included); mcugen concatenates along a non-batch axis");
+        }
+        return a - 1;
+    }
+
+    /** Checks that {@code axis} (batch counted) is the last axis of an input of shape {@code x}. */
+    private static void lastAxis(LayerConfig c, int axis, Shape x, String what) {
+        int rankWithBatch = x.rank() + 1;
+        if (axis != -1 && axis != rankWithBatch - 1) {
+            throw c.unsupported(what + " axis " + axis + " of an input of rank " + rankWithBatch
+                    + " (batch included); mcugen supports the last axis only (-1)");
+        }
+    }
+
+    private static void rnnOptions(LayerConfig c) {
+        for (String flag : List.of("stateful", "return_state", "time_major")) {
+            if (c.bool(flag, false)) {
+                throw c.unsupported("has " + flag + " true; export the layer with " + flag
+                        + " false (mcugen's generated step() function gives streaming inference)");
+            }
+        }
+    }
+
+    private static void channelsLast(LayerConfig c) {
+        String format = c.string("data_format", "channels_last");
+        if (!format.equals("channels_last")) {
+            throw c.unsupported("has data_format '" + format + "'; mcugen supports channels_last only");
+        }
+    }
+
+    private static void groups(LayerConfig c) {
+        int groups = c.integer("groups", 1);
+        if (groups != 1) {
+            throw c.unsupported("is a grouped convolution (groups " + groups + "); mcugen supports groups 1 only");
+        }
+    }
+
+    private static Padding padding(LayerConfig c, String padding) {
+        switch (padding.toLowerCase(Locale.ROOT)) {
+            case "valid":
+                return Padding.VALID;
+            case "same":
+                return Padding.SAME;
+            default:
+                throw c.unsupported("has padding '" + padding + "'; mcugen supports 'valid' and 'same'");
+        }
+    }
+
+    /** Reshape's {@code target_shape}: -1 (TF.js writes it as null) marks the dimension to infer. */
+    private static Shape targetShape(LayerConfig c) {
+        JsonNode t = c.raw("target_shape");
+        if (t == null || !t.isArray() || t.isEmpty()) {
+            throw c.format("target_shape", "must be a non-empty list, got " + t);
+        }
+        int[] dims = new int[t.size()];
+        for (int i = 0; i < dims.length; i++) {
+            JsonNode d = t.get(i);
+            if (d.isNull() || (d.isIntegralNumber() && d.intValue() == -1)) {
+                dims[i] = Shape.UNKNOWN;
+            } else if (d.isIntegralNumber() && d.canConvertToInt() && d.intValue() > 0) {
+                dims[i] = d.intValue();
+            } else {
+                throw c.format("target_shape", "must hold positive integers and at most one -1, got " + t);
+            }
+        }
+        return Shape.of(dims);
+    }
+
+    private static int positive(LayerConfig c, String key) {
+        int v = c.integer(key);
+        if (v <= 0) {
+            throw c.format(key, "must be positive, got " + v);
+        }
+        return v;
+    }
+
+    /** An RNN's output or gate activation: any element-wise activation, not softmax. */
+    private Activation rnnActivation(LayerConfig c, String key, Activation dflt) {
+        Activation a = activation(c, key, dflt);
+        if (!a.isElementwise()) {
+            throw new McugenException(Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key + " '" + a.kerasName()
+                    + "' is not element-wise; recurrent layers take linear, relu, relu6, sigmoid, hard_sigmoid or tanh");
+        }
+        return a;
+    }
+
+    private Activation activation(LayerConfig c, String key, Activation dflt) {
+        if (c.absent(key)) {
+            return dflt;
+        }
+        JsonNode v = c.raw(key);
+        String name;
+        if (v == null) {
+            name = null;
+        } else if (v.isTextual()) {
+            name = v.textValue();
+        } else if (v.isObject() && v.path("config").isTextual()) {
+            name = v.get("config").textValue();
+        } else if (v.isObject() && v.path("class_name").isTextual()) {
+            name = v.get("class_name").textValue();
+        } else {
+            throw c.format(key, "must name an activation, got " + v);
+        }
+        Activation a = Activation.fromKerasName(name).orElseThrow(() -> new McugenException(
+                Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key + " '" + name + "' is not supported; use "
+                + "linear, relu, relu6, sigmoid, hard_sigmoid, tanh or softmax"));
+        if (a == Activation.HARD_SIGMOID && keras3) {
+            throw new McugenException(Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key
+                    + " 'hard_sigmoid' of Keras 3 is relu6(x + 3) / 6, not the Keras 2 / TF.js clip(0.2 x + 0.5, 0, 1)"
+                    + " mcugen implements; use sigmoid, or train with Keras 2 or TF.js");
+        }
+        return a;
+    }
+}
