@@ -9,6 +9,7 @@ import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.npy.Npy;
 import dev.mcugen.ir.npy.NpyArray;
 import dev.mcugen.ir.npy.NpyDtype;
+import dev.mcugen.ir.interp.Batch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,25 +17,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A batch of N samples for each model input, read from float32 .npy files of shape
- * {@code [N, ...input shape]} (DESIGN §1: {@code [N, T, F]} for sequences, {@code [N, F]} otherwise).
- * An open sequence length in the model takes the file's length.
+ * Reads model input data from float32 .npy files of shape {@code [N, ...input shape]} (DESIGN §1:
+ * {@code [N, T, F]} for sequences, {@code [N, F]} otherwise), one file per model input, and checks
+ * it fits the model, naming the file in every error. An open sequence length in the model takes
+ * the file's length.
  */
 public final class InputData {
-    private final List<GraphInput> inputs;
-    private final List<Shape> sampleShapes;
-    private final List<float[]> data;
-    private final int count;
-
-    private InputData(List<GraphInput> inputs, List<Shape> sampleShapes, List<float[]> data, int count) {
-        this.inputs = inputs;
-        this.sampleShapes = sampleShapes;
-        this.data = data;
-        this.count = count;
+    private InputData() {
     }
 
     /** Reads one file per model input, in the model's input order. */
-    public static InputData read(Graph graph, List<Path> files) {
+    public static Batch read(Graph graph, List<Path> files) {
         if (files.size() != graph.inputs().size()) {
             throw new McugenException(Diag.MCG_DATA_SHAPE, "model '" + graph.name() + "'", "has " + graph.inputs().size()
                     + " input(s) " + graph.inputs().stream().map(GraphInput::name).toList() + " but " + files.size()
@@ -48,9 +41,8 @@ public final class InputData {
     }
 
     /** Checks arrays against the model's inputs; {@code sources} name them in errors. */
-    public static InputData of(Graph graph, List<NpyArray> arrays, List<String> sources) {
-        List<Shape> shapes = new ArrayList<>();
-        List<float[]> data = new ArrayList<>();
+    public static Batch of(Graph graph, List<NpyArray> arrays, List<String> sources) {
+        Map<String, FloatTensor> batches = new LinkedHashMap<>();
         int count = -1;
         for (int k = 0; k < arrays.size(); k++) {
             GraphInput in = graph.inputs().get(k);
@@ -87,31 +79,8 @@ public final class InputData {
                             + " at flat index " + (i % per) + "; clean the data first");
                 }
             }
-            shapes.add(sample);
-            data.add(values);
+            batches.put(in.name(), FloatTensor.of(new Shape(dims), values));
         }
-        return new InputData(graph.inputs(), List.copyOf(shapes), List.copyOf(data), count);
-    }
-
-    /** Number of samples N. */
-    public int count() {
-        return count;
-    }
-
-    /** The shape of one sample of input {@code k} (no open dimensions). */
-    public Shape sampleShape(int k) {
-        return sampleShapes.get(k);
-    }
-
-    /** Sample {@code i} as named input tensors. */
-    public Map<String, FloatTensor> sample(int i) {
-        Map<String, FloatTensor> m = new LinkedHashMap<>();
-        for (int k = 0; k < inputs.size(); k++) {
-            int per = sampleShapes.get(k).size();
-            float[] v = new float[per];
-            System.arraycopy(data.get(k), i * per, v, 0, per);
-            m.put(inputs.get(k).name(), FloatTensor.of(sampleShapes.get(k), v));
-        }
-        return m;
+        return Batch.of(graph, batches);
     }
 }

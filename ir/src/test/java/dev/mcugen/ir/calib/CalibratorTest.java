@@ -185,19 +185,17 @@ class CalibratorTest {
     }
 
     @Test
-    void isFastEnoughForCalibration() {
-        // 300 samples of a 32-unit LSTM over 50 steps (8 features), observed and aggregated
+    void countsEveryStepOfEverySample() {
+        // 300 samples of a 32-unit LSTM over 50 steps (8 features), observed and aggregated.
+        // (Speed is a benchmark's business, not a timed test's.)
         Random rnd = new Random(9);
         Op lstm = new Op.Lstm(32, Activation.TANH, Activation.SIGMOID, true, false, false, false, false, false, 0);
         Graph g = TestGraphs.randomSingle(lstm, Shape.of(50, 8), rnd, 0.3f);
         FloatTensor data = FloatTensor.of(Shape.of(300, 50, 8), TestGraphs.random(300 * 50 * 8, rnd, 1f));
         Calibrator c = new Calibrator(g);
-        c.calibrate(FloatTensor.of(Shape.of(100, 50, 8), java.util.Arrays.copyOf(data.toArray(), 100 * 50 * 8))); // warm-up
-        long t0 = System.nanoTime();
         CalibrationResult r = c.calibrate(data);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.samples()).isEqualTo(300);
         assertThat(r.range("layer/cell").count()).isEqualTo(300L * 50 * 32);
-        System.out.printf("calibration: 300 samples x 50 steps, 32-unit LSTM: %.3f s%n", seconds);
-        assertThat(seconds).as("well under a second when the machine is idle").isLessThan(3.0);
+        assertThat(r.range("layer").count()).isEqualTo(300L * 32);
     }
 }

@@ -1,0 +1,64 @@
+package dev.mcugen.cli;
+
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.McugenException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The one place where failures become exit codes and one-line messages (DESIGN §1):
+ * 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch.
+ */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int INTERNAL = 1;
+    static final int USAGE = 2;
+    static final int REJECTED = 3;
+    static final int MISMATCH = 4;
+
+    private ExitCodes() {
+    }
+
+    static int of(Diag.Kind kind) {
+        return switch (kind) {
+            case REJECTED -> REJECTED;
+            case USAGE -> USAGE;
+            case INTERNAL -> INTERNAL;
+        };
+    }
+
+    static void install(CommandLine cl) {
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("mcugen: " + oneLine(ex.getMessage()) + " (try '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            boolean trace = false;
+            for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) {
+                trace |= pr.hasMatchedOption("--stacktrace");
+            }
+            int code;
+            if (ex instanceof McugenException m) {
+                err.println("mcugen: " + oneLine(m.getMessage()));
+                code = of(m.diag().kind());
+            } else {
+                err.println("mcugen: internal error: " + oneLine(String.valueOf(ex)) + " [" + Diag.MCG_INTERNAL
+                        + "] (please report it; rerun with --stacktrace for details)");
+                code = INTERNAL;
+            }
+            if (trace) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        });
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}

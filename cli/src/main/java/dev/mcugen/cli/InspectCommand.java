@@ -1,0 +1,112 @@
+package dev.mcugen.cli;
+
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.GraphInput;
+import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.ModelStats;
+import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.calib.Calibrator;
+import dev.mcugen.ir.calib.TensorRange;
+import dev.mcugen.ir.data.InputData;
+import dev.mcugen.ir.interp.Batch;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mcugen inspect MODEL}: layers, shapes, parameters and MACs; calibrated ranges with data. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Show a model's layers, shapes, parameter and MAC counts.",
+                "With --calibration, also run the data through the float model and show every tensor's range,",
+                "including the gates, cell and hidden state of recurrent layers."})
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "model.json (TF.js layers or mcugen graph JSON), or its folder")
+    Path model;
+
+    @Option(names = "--calibration", paramLabel = "DATA",
+            description = "float32 .npy of shape [N, ...input shape], one per model input, to show calibrated ranges")
+    List<Path> calibration;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Path file = ModelLoader.resolve(model);
+        ModelLoader.Format format = ModelLoader.detect(file);
+        Graph g = ModelLoader.load(file);
+        ModelStats stats = ModelStats.of(g);
+
+        out.printf("model   %s (%s, %s)%n", g.name(), format.label(), file);
+        for (GraphInput in : g.inputs()) {
+            out.printf("input   %s %s%n", in.name(), in.shape());
+        }
+        out.println();
+        Table t = new Table("layer", "op", "inputs", "output", "params", "MACs");
+        for (ModelStats.LayerStats l : stats.layers()) {
+            var node = g.node(l.name()).orElseThrow();
+            t.row(l.name(), describe(node.op()), String.join(",", node.inputs()), l.outputShape().toString(),
+                    Long.toString(l.parameters()), macs(l.macs(), l.macsPerStep()));
+        }
+        t.row("total", "", "", "", Long.toString(stats.parameters()), stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs()));
+        t.print(out);
+        out.println();
+        out.printf("outputs %s%n", String.join(", ", g.outputs().stream().map(o -> o + " " + g.shapes().get(o)).toList()));
+        out.printf("params  %d (%s as float32)%n", stats.parameters(), bytes(stats.parameters() * 4));
+        if (stats.macs() != ModelStats.UNKNOWN) {
+            out.printf("MACs    %d per inference%n", stats.macs());
+        } else {
+            out.printf("MACs    the model's sequence length is open; figures are per time step%n");
+        }
+
+        if (calibration != null) {
+            Batch data = InputData.read(g, calibration);
+            CalibrationResult r;
+            try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
+                r = new Calibrator(g).calibrate(data, bar::update);
+            }
+            out.println();
+            out.printf("calibrated ranges over %d sample(s)%n", data.size());
+            Table rt = new Table("tensor", "min", "max");
+            for (TensorRange range : r.ranges()) {
+                rt.row(range.tensor(), fmt(range.min()), fmt(range.max()));
+            }
+            rt.print(out);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String describe(dev.mcugen.ir.Op op) {
+        return op.kind();
+    }
+
+    private static String macs(long macs, long perStep) {
+        return macs == ModelStats.UNKNOWN ? perStep + "/step" : Long.toString(macs);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String bytes(long b) {
+        if (b < 10_000) {
+            return b + " B";
+        }
+        if (b < 10_000_000) {
+            return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.mcugen.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mcugen} command: turns trained networks into float-free C for microcontrollers. */
+@Command(name = "mcugen",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Compiles trained neural networks into float-free C for microcontrollers.",
+        subcommands = {InspectCommand.class, SimulateCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line on the process's streams and returns the exit code. */
+    public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line on the given streams and returns the exit code (tests call this). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(out);
+        cl.setErr(err);
+        ExitCodes.install(cl);
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (inspect, simulate)");
+    }
+
+    /** The version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mcugen " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.mcugen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcugen.ir.npy.Npy;
+import dev.mcugen.ir.npy.NpyArray;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    static final Path ROOT = Path.of(System.getProperty("mcugen.root", ".."));
+    static final Path HAR = ROOT.resolve("examples/har_lstm");
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static void assertOneLineError(Result r, int code, String... contains) {
+        assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(code);
+        assertThat(r.err().strip().lines()).as("stderr is one line: %s", r.err()).hasSize(1);
+        assertThat(r.err()).startsWith("mcugen: ").contains(contains);
+    }
+
+    @Test
+    void inspectPrintsLayersParamsAndMacs() {
+        Result r = run("inspect", HAR.resolve("model.json").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        // LSTM(32) on [50, 3]: 4 * (32 * 35 + 32) = 4608 params, 50 * 35 * 128 = 224000 MACs; Dense(4): 132 / 128.
+        assertThat(r.out()).contains("TF.js layers").contains("[50, 3]")
+                .containsPattern("lstm\\s+lstm\\s+lstm_input\\s+\\[32\\]\\s+4608\\s+224000")
+                .containsPattern("output\\s+dense\\s+lstm\\s+\\[4\\]\\s+132\\s+128")
+                .containsPattern("total\\s+4740\\s+224128");
+    }
+
+    @Test
+    void inspectAcceptsTheModelFolder() {
+        assertThat(run("inspect", HAR.toString()).code()).isZero();
+    }
+
+    @Test
+    void inspectWithCalibrationShowsRecurrentInternals() {
+        Result r = run("inspect", HAR.toString(), "--calibration", HAR.resolve("calibration.npy").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("calibrated ranges over").containsPattern("/cell\\s").containsPattern("/forget_gate\\s");
+    }
+
+    @Test
+    void simulateFloatMatchesTheFrameworkGolden() {
+        Path out = tmp.resolve("y.npy");
+        Result r = run("simulate", HAR.resolve("model.json").toString(), "--data", HAR.resolve("test.npy").toString(),
+                "--mode", "float", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        NpyArray y = Npy.read(out);
+        NpyArray expected = Npy.read(HAR.resolve("expected.npy"));
+        assertThat(y.shape()).isEqualTo(expected.shape());
+        float[] a = y.toFloatArray();
+        float[] b = expected.toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) Math.abs(a[i] - b[i])).as("element %d", i).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwoWithAHelpHint() {
+        assertOneLineError(run("simulate", HAR.toString(), "--mode", "float", "--out", "x.npy"), 2, "--data", "--help");
+        assertOneLineError(run("simulate", HAR.toString(), "--data", "x.npy", "--mode", "quantum", "--out", "x.npy"), 2,
+                "--mode", "--help");
+        assertOneLineError(run("inspect"), 2, "MODEL", "--help");
+        assertOneLineError(run("inspect", HAR.toString(), "--frobnicate"), 2, "--frobnicate");
+        assertOneLineError(run("transmogrify"), 2, "transmogrify");
+        assertOneLineError(run(), 2, "command");
+    }
+
+    @Test
+    void missingModelExitsThree() {
+        assertOneLineError(run("inspect", tmp.resolve("nope/model.json").toString()), 3, "nope", "MCG_IO_NOT_FOUND");
+    }
+
+    @Test
+    void dataOfTheWrongShapeExitsThreeAndLeavesOutputAlone() throws Exception {
+        Path bad = tmp.resolve("bad.npy");
+        Npy.write(bad, NpyArray.ofFloat32(List.of(2, 49, 3), new float[2 * 49 * 3]));
+        Path out = tmp.resolve("keep.npy");
+        Files.writeString(out, "user's file");
+        Result r = run("simulate", HAR.toString(), "--data", bad.toString(), "--mode", "float", "--out", out.toString());
+        assertOneLineError(r, 3, "bad.npy", "[2, 49, 3]", "[N, 50, 3]", "MCG_DATA_SHAPE");
+        assertThat(Files.readString(out)).isEqualTo("user's file");
+    }
+
+    @Test
+    void nonFiniteDataExitsThree() {
+        Path bad = tmp.resolve("nan.npy");
+        float[] v = new float[50 * 3];
+        v[7] = Float.NaN;
+        Npy.write(bad, NpyArray.ofFloat32(List.of(1, 50, 3), v));
+        assertOneLineError(run("simulate", HAR.toString(), "--data", bad.toString(), "--mode", "float", "--out",
+                tmp.resolve("y.npy").toString()), 3, "nan.npy", "NaN", "MCG_DATA_NONFINITE");
+    }
+
+    @Test
+    void stackTracesOnlyOnRequest() {
+        Result plain = run("inspect", tmp.resolve("missing.json").toString());
+        assertThat(plain.err()).doesNotContain("\tat ");
+        Result traced = run("inspect", tmp.resolve("missing.json").toString(), "--stacktrace");
+        assertThat(traced.code()).isEqualTo(3);
+        assertThat(traced.err()).contains("\tat dev.mcugen");
+    }
+}
