@@ -4,6 +4,7 @@ import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.GraphInput;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.ModelStats;
+import dev.mcugen.ir.Op;
 import dev.mcugen.ir.calib.CalibrationResult;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.calib.TensorRange;
@@ -13,11 +14,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,8 +34,8 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "model.json (TF.js layers or mcugen graph JSON), or its folder")
-    Path model;
+    @Mixin
+    ModelArgument modelArg;
 
     @Option(names = "--calibration", paramLabel = "DATA",
             description = "float32 .npy of shape [N, ...input shape], one per model input, to show calibrated ranges")
@@ -43,7 +44,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path file = ModelLoader.resolve(model);
+        Path file = ModelLoader.resolve(modelArg.model);
         ModelLoader.Format format = ModelLoader.detect(file);
         Graph g = ModelLoader.load(file);
         ModelStats stats = ModelStats.of(g);
@@ -88,7 +89,42 @@ final class InspectCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String describe(dev.mcugen.ir.Op op) {
+    /** The op with the attributes a reader checks first: activation, window, direction. */
+    private static String describe(Op op) {
+        if (op instanceof Op.Dense d) {
+            return "dense " + d.activation().kerasName();
+        }
+        if (op instanceof Op.Conv1D c) {
+            return "conv1d k" + c.kernelSize() + " s" + c.stride() + (c.dilation() > 1 ? " d" + c.dilation() : "")
+                    + " " + c.padding().kerasName() + " " + c.activation().kerasName();
+        }
+        if (op instanceof Op.Conv2D c) {
+            return "conv2d k" + c.kernelH() + "x" + c.kernelW() + " s" + c.strideH() + "x" + c.strideW()
+                    + (c.dilationH() * c.dilationW() > 1 ? " d" + c.dilationH() + "x" + c.dilationW() : "")
+                    + " " + c.padding().kerasName() + " " + c.activation().kerasName();
+        }
+        if (op instanceof Op.Pool p) {
+            return p.kind() + " " + p.size().stream().map(String::valueOf).collect(Collectors.joining("x"))
+                    + " s" + p.strides().stream().map(String::valueOf).collect(Collectors.joining("x")) + " " + p.padding().kerasName();
+        }
+        if (op instanceof Op.Act a) {
+            return "activation " + a.activation().kerasName();
+        }
+        if (op instanceof Op.Recurrent r) {
+            StringBuilder sb = new StringBuilder(op.kind());
+            if (op instanceof Op.Lstm l) {
+                sb.append(' ').append(l.activation().kerasName()).append('/').append(l.recurrentActivation().kerasName());
+                sb.append(l.peephole() ? " peephole" : "").append(l.layerNorm() ? " layer-norm" : "").append(l.cifg() ? " cifg" : "");
+                sb.append(l.projectionUnits() > 0 ? " proj" + l.projectionUnits() : "");
+            } else if (op instanceof Op.Gru g) {
+                sb.append(' ').append(g.activation().kerasName()).append('/').append(g.recurrentActivation().kerasName());
+                sb.append(g.resetAfter() ? " reset-after" : "");
+            } else if (op instanceof Op.SimpleRnn s) {
+                sb.append(' ').append(s.activation().kerasName());
+            }
+            sb.append(r.returnSequences() ? " seq" : "").append(r.goBackwards() ? " backwards" : "");
+            return sb.toString();
+        }
         return op.kind();
     }
 

@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mcugen simulate MODEL --data X.npy --mode float --out Y.npy}: the float reference run. */
@@ -36,8 +35,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "model.json (TF.js layers or mcugen graph JSON), or its folder")
-    Path model;
+    @Mixin
+    ModelArgument modelArg;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
             description = "float32 .npy of shape [N, ...input shape]; repeat once per model input, in input order")
@@ -52,7 +51,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Graph g = ModelLoader.load(model);
+        Graph g = ModelLoader.load(modelArg.model);
         if (out.size() != g.outputs().size()) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--out", "model '" + g.name() + "' has " + g.outputs().size()
                     + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given");

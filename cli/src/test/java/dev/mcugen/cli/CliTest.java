@@ -41,8 +41,8 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         // LSTM(32) on [50, 3]: 4 * (32 * 35 + 32) = 4608 params, 50 * 35 * 128 = 224000 MACs; Dense(4): 132 / 128.
         assertThat(r.out()).contains("TF.js layers").contains("[50, 3]")
-                .containsPattern("lstm\\s+lstm\\s+lstm_input\\s+\\[32\\]\\s+4608\\s+224000")
-                .containsPattern("output\\s+dense\\s+lstm\\s+\\[4\\]\\s+132\\s+128")
+                .containsPattern("lstm\\s+lstm tanh/hard_sigmoid\\s+lstm_input\\s+\\[32\\]\\s+4608\\s+224000")
+                .containsPattern("output\\s+dense softmax\\s+lstm\\s+\\[4\\]\\s+132\\s+128")
                 .containsPattern("total\\s+4740\\s+224128");
     }
 
