@@ -75,6 +75,30 @@ class CliTest {
     }
 
     @Test
+    void graphJsonModelsRunLikeTheirTfjsOriginal() throws Exception {
+        Path graph = tmp.resolve("har.mcugen.json");
+        dev.mcugen.ir.json.GraphJson.write(dev.mcugen.ir.ModelLoader.load(HAR), graph);
+        Path fromJson = tmp.resolve("json.npy");
+        Path fromTfjs = tmp.resolve("tfjs.npy");
+        assertThat(run("simulate", graph.toString(), "--data", HAR.resolve("test.npy").toString(), "--mode", "float",
+                "--out", fromJson.toString()).code()).isZero();
+        assertThat(run("simulate", HAR.toString(), "--data", HAR.resolve("test.npy").toString(), "--mode", "float",
+                "--out", fromTfjs.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(fromJson)).isEqualTo(Files.readAllBytes(fromTfjs));
+        assertThat(run("inspect", graph.toString()).out()).contains("mcugen graph JSON").containsPattern("total\\s+4740\\s+224128");
+    }
+
+    @Test
+    void otherJsonIsRefusedWithAHint() throws Exception {
+        Path graphModel = Files.writeString(tmp.resolve("graph-model.json"), "{\"format\": \"graph-model\", \"modelTopology\": {}}");
+        assertOneLineError(run("inspect", graphModel.toString()), 3, "graph-model", "tfjs_layers_model", "MCG_IMPORT_FORMAT");
+        Path other = Files.writeString(tmp.resolve("other.json"), "{\"hello\": [1, 2, 3]}");
+        assertOneLineError(run("inspect", other.toString()), 3, "other.json", "MCG_IMPORT_FORMAT");
+        Path notJson = Files.writeString(tmp.resolve("broken.json"), "{\"modelTopology\": ");
+        assertOneLineError(run("inspect", notJson.toString()), 3, "broken.json", "MCG_IMPORT_JSON");
+    }
+
+    @Test
     void usageErrorsExitTwoWithAHelpHint() {
         assertOneLineError(run("simulate", HAR.toString(), "--mode", "float", "--out", "x.npy"), 2, "--data", "--help");
         assertOneLineError(run("simulate", HAR.toString(), "--data", "x.npy", "--mode", "quantum", "--out", "x.npy"), 2,
