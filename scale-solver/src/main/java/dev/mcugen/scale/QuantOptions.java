@@ -1,0 +1,54 @@
+package dev.mcugen.scale;
+
+/**
+ * The quantization options every command shares (DESIGN §1): activation precision, how
+ * effective scales are realized, which int16 sigmoid/tanh, per-channel weights, and the target
+ * (which decides {@code --rescale auto}).
+ */
+public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target) {
+    /** {@code --precision}: int8 or int16 activations (weights stay int8). */
+    public enum Precision { INT8, INT16 }
+
+    /** {@code --rescale}: how an effective scale becomes integers. */
+    public enum Rescale {
+        /** Shift-only on targets without a fast 32x32->64 multiply (cortex-m0), multiplier elsewhere. */
+        AUTO,
+        /** Every effective scale a power of two: rescaling is a rounding shift (seed 001 / 000 §3.1.2). */
+        POT,
+        /** TFLite-style (multiplier in [2^30, 2^31), shift). */
+        MULTIPLIER
+    }
+
+    /** {@code --activation}: int16 sigmoid/tanh implementation. */
+    public enum ActivationImpl { LUT, POLY }
+
+    /** {@code --target}. */
+    public enum Target {
+        HOST(true), CORTEX_M0(false), CORTEX_M3(true), CORTEX_M4(true), CORTEX_M7(true), NEON(true);
+
+        private final boolean fastLongMultiply;
+
+        Target(boolean fastLongMultiply) {
+            this.fastLongMultiply = fastLongMultiply;
+        }
+
+        /** Whether a 32x32->64 multiply is cheap (cortex-m0 has none). */
+        public boolean fastLongMultiply() {
+            return fastLongMultiply;
+        }
+
+        /** The CLI spelling: host, cortex-m0, ..., neon. */
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public static QuantOptions defaults(Target target) {
+        return new QuantOptions(Precision.INT8, Rescale.AUTO, ActivationImpl.LUT, false, target);
+    }
+
+    /** {@code --rescale auto} resolved for the target. */
+    public boolean powerOfTwoRescale() {
+        return rescale == Rescale.POT || (rescale == Rescale.AUTO && !target.fastLongMultiply());
+    }
+}
