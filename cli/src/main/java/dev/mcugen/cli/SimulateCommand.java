@@ -1,18 +1,26 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
-import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
+import dev.mcugen.ir.metrics.ErrorMetrics;
 import dev.mcugen.ir.npy.Npy;
 import dev.mcugen.ir.npy.NpyArray;
+import dev.mcugen.ir.npy.NpyDtype;
+import dev.mcugen.ir.quant.FixedPointSimulator;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.scale.QuantizedModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,13 +29,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code mcugen simulate MODEL --data X.npy --mode float --out Y.npy}: the float reference run. */
+/**
+ * {@code mcugen simulate MODEL --data X.npy --mode float|fixed --out Y.npy}: the float reference, or
+ * the fixed-point simulator (quantize the input, run the integer program, dequantize the output).
+ */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a model in Java on data and write its outputs as .npy.",
-                "--mode float runs the float32 reference with the framework's semantics."})
+                "--mode float runs the float32 reference with the framework's semantics;",
+                "--mode fixed calibrates, quantizes and runs the integer program the generated C runs."})
 final class SimulateCommand implements Callable<Integer> {
     /** What to run. */
-    enum Mode { FLOAT }
+    enum Mode { FLOAT, FIXED }
 
     @Spec
     CommandSpec spec;
@@ -38,37 +50,110 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ModelArgument modelArg;
 
+    @Mixin
+    QuantizationOptions quant;
+
     @Option(names = "--data", required = true, paramLabel = "DATA",
             description = "float32 .npy of shape [N, ...input shape]; repeat once per model input, in input order")
     List<Path> data;
 
-    @Option(names = "--mode", required = true, paramLabel = "MODE", description = "float (the float32 reference)")
+    @Option(names = "--mode", required = true, paramLabel = "MODE",
+            description = "float (the float32 reference) or fixed (the integer simulator)")
     Mode mode;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy",
-            description = "where to write the outputs [N, ...output shape] as float32; repeat once per model output")
+            description = "where to write the outputs [N, ...output shape]; repeat once per model output")
     List<Path> out;
+
+    @Option(names = "--raw", description = "with --mode fixed: write the integer output tensors (int8/int16/int32) instead of dequantized float32")
+    boolean raw;
+
+    @Option(names = "--compare", description = "with --mode fixed: also run float and print max abs error, RMSE, SQNR, cosine and top-1 agreement")
+    boolean compare;
 
     @Override
     public Integer call() {
-        Graph g = ModelLoader.load(modelArg.model);
+        if (mode == Mode.FLOAT && (raw || compare)) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, raw ? "--raw" : "--compare", "only applies to --mode fixed");
+        }
+        Path file = ModelLoader.resolve(modelArg.model);
+        Graph g = ModelLoader.load(file);
         if (out.size() != g.outputs().size()) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--out", "model '" + g.name() + "' has " + g.outputs().size()
                     + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given");
         }
         Batch in = InputData.read(g, data);
-        Map<String, FloatTensor> results;
-        try (ProgressBar bar = new ProgressBar("simulating", !common.noProgress)) {
-            results = new FloatInterpreter(g).runBatch(in, bar::update);
-        }
         PrintWriter w = spec.commandLine().getOut();
+        Map<String, FloatTensor> floats = null;
+        if (mode == Mode.FLOAT || compare) {
+            try (ProgressBar bar = new ProgressBar("float", !common.noProgress)) {
+                floats = new FloatInterpreter(g).runBatch(in, bar::update);
+            }
+        }
+        if (mode == Mode.FLOAT) {
+            for (int k = 0; k < out.size(); k++) {
+                write(w, g, k, floats.get(g.outputs().get(k)), in.size());
+            }
+            w.flush();
+            return ExitCodes.OK;
+        }
+
+        QuantizedModel qm = Quantize.run(g, file, quant, common, w);
+        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+        Map<String, int[]> ints = new LinkedHashMap<>();
+        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
+        try (ProgressBar bar = new ProgressBar("fixed", !common.noProgress)) {
+            for (int i = 0; i < in.size(); i++) {
+                Map<String, int[]> y = sim.run(sim.quantizeInputs(in.sample(i)), dev.mcugen.ir.quant.IntObserver.NONE);
+                for (String name : g.outputs()) {
+                    int[] v = y.get(name);
+                    int[] all = ints.computeIfAbsent(name, k -> new int[in.size() * v.length]);
+                    System.arraycopy(v, 0, all, i * v.length, v.length);
+                    if (i == 0) {
+                        List<Integer> s = new ArrayList<>();
+                        s.add(in.size());
+                        qm.graph().nodes().stream().filter(n -> n.name().equals(name)).findFirst()
+                                .ifPresent(n -> s.addAll(n.outputShape().dims()));
+                        shapes.put(name, s);
+                    }
+                }
+                bar.update(i + 1, in.size());
+            }
+        }
         for (int k = 0; k < out.size(); k++) {
             String name = g.outputs().get(k);
-            FloatTensor y = results.get(name);
-            Npy.write(out.get(k), NpyArray.ofFloat32(y.shape().dims(), y.toArray()));
-            w.printf("%s: %d sample(s), output '%s' %s -> %s%n", g.name(), in.size(), name, y.shape(), out.get(k));
+            QuantType t = sim.outputType(name);
+            int[] q = ints.get(name);
+            List<Integer> shape = shapes.get(name);
+            if (raw) {
+                NpyDtype dtype = t.bits() == 8 ? NpyDtype.INT8 : t.bits() == 16 ? NpyDtype.INT16 : NpyDtype.INT32;
+                Npy.write(out.get(k), NpyArray.ofInts(dtype, shape, q));
+                w.printf("%s: %d sample(s), output '%s' %s %s (scale %s, zero point %d) -> %s%n", g.name(), in.size(), name,
+                        shape, dtype.descr(), t.scale(), t.zeroPoint(), out.get(k));
+            } else {
+                float[] f = new float[q.length];
+                for (int i = 0; i < q.length; i++) {
+                    f[i] = (float) t.dequantize(q[i]);
+                }
+                write(w, g, k, FloatTensor.of(new dev.mcugen.ir.Shape(shape), f), in.size());
+            }
+            if (compare) {
+                FloatTensor ref = floats.get(name);
+                float[] deq = new float[q.length];
+                for (int i = 0; i < q.length; i++) {
+                    deq[i] = (float) t.dequantize(q[i]);
+                }
+                ErrorMetrics m = ErrorMetrics.compare(ref.toArray(), deq, in.size(), shape.get(shape.size() - 1));
+                w.printf(Locale.ROOT, "%s vs float: max |err| %.6g, RMSE %.6g, SQNR %.2f dB, cosine %.6f, top-1 agreement %.2f%%%n",
+                        name, m.maxAbsError(), m.rmse(), m.sqnrDb(), m.cosine(), 100 * m.top1Agreement());
+            }
         }
         w.flush();
         return ExitCodes.OK;
+    }
+
+    private void write(PrintWriter w, Graph g, int k, FloatTensor y, int n) {
+        Npy.write(out.get(k), NpyArray.ofFloat32(y.shape().dims(), y.toArray()));
+        w.printf("%s: %d sample(s), output '%s' %s -> %s%n", g.name(), n, g.outputs().get(k), y.shape(), out.get(k));
     }
 }

@@ -1,0 +1,81 @@
+package dev.mcugen.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.scale.ContractReport;
+import dev.mcugen.scale.QuantizedModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcugen build MODEL --target T}: calibrate, solve the contract system, fix every integer
+ * parameter and write {@code report.json}. (C generation joins this command with the C work.)
+ */
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Calibrate and quantize a model for a target and write the quantization report.",
+                "Writes into --out: report.json (every contract, every tensor's bits/scale/zero point, overflow bounds)."})
+final class BuildCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ModelArgument modelArg;
+
+    @Mixin
+    QuantizationOptions quant;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
+    Path out;
+
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    String name;
+
+    @Override
+    public Integer call() {
+        Path file = ModelLoader.resolve(modelArg.model);
+        Graph g = ModelLoader.load(file);
+        String id = name != null ? name : g.name().replaceAll("[^A-Za-z0-9_]", "_");
+        if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        QuantizedModel qm = Quantize.run(g, file, quant, common, w);
+        Path target = out != null ? out : Path.of("mcugen-out", id);
+        try (OutputDir dir = OutputDir.open(target)) {
+            ObjectNode root = ContractReport.mapper().createObjectNode();
+            root.put("model", g.name());
+            root.put("name", id);
+            root.put("target", quant.target.cliName());
+            qm.report().into(root);
+            try {
+                Files.writeString(dir.dir().resolve("report.json"),
+                        ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            } catch (IOException e) {
+                throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
+            }
+            dir.commit();
+        }
+        long violated = qm.solution().results().stream()
+                .filter(r -> r.status() == dev.mcugen.scale.ContractResult.Status.VIOLATED).count();
+        long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
+        w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
+                qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
+                target.resolve("report.json"));
+        w.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mcugen.cli;
+
+import dev.mcugen.scale.QuantOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/**
+ * The quantization options {@code build}, {@code verify} and {@code simulate --mode fixed} share
+ * (DESIGN §1: the same option means the same thing in every command).
+ */
+final class QuantizationOptions {
+    @Option(names = "--target", paramLabel = "T", defaultValue = "host", converter = TargetConverter.class,
+            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7 or neon (default: ${DEFAULT-VALUE}); decides --rescale auto")
+    QuantOptions.Target target;
+
+    @Option(names = "--calibration", paramLabel = "DATA",
+            description = "representative float32 .npy [N, ...input shape], one per model input (default: calibration.npy beside the model)")
+    List<Path> calibration;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "int8",
+            description = "activation precision: int8 or int16 (weights stay int8; default: ${DEFAULT-VALUE})")
+    QuantOptions.Precision precision;
+
+    @Option(names = "--rescale", paramLabel = "R", defaultValue = "auto",
+            description = "auto (shift-only on cortex-m0, multiplier elsewhere), pot (every rescale a shift) or multiplier (default: ${DEFAULT-VALUE})")
+    QuantOptions.Rescale rescale;
+
+    @Option(names = "--activation", paramLabel = "A", defaultValue = "lut",
+            description = "int16 sigmoid/tanh: lut (256-entry table, interpolated) or poly (table-free) (default: ${DEFAULT-VALUE})")
+    QuantOptions.ActivationImpl activation;
+
+    @Option(names = "--per-channel", description = "quantize weights per output channel instead of per tensor")
+    boolean perChannel;
+
+    QuantOptions toOptions() {
+        return new QuantOptions(precision, rescale, activation, perChannel, target);
+    }
+
+    /** The calibration files: as given, or calibration.npy beside the model. */
+    List<Path> calibrationFiles(Path modelFile) {
+        if (calibration != null) {
+            return calibration;
+        }
+        Path beside = modelFile.toAbsolutePath().getParent().resolve("calibration.npy");
+        if (!Files.isRegularFile(beside)) {
+            throw new dev.mcugen.ir.McugenException(dev.mcugen.ir.Diag.MCG_CLI_USAGE, "--calibration",
+                    "not given and there is no calibration.npy beside " + modelFile + "; pass representative data with --calibration DATA");
+        }
+        return List.of(beside);
+    }
+
+    /** Accepts the CLI spelling cortex-m4 as well as the enum name. */
+    static final class TargetConverter implements ITypeConverter<QuantOptions.Target> {
+        @Override
+        public QuantOptions.Target convert(String value) {
+            for (QuantOptions.Target t : QuantOptions.Target.values()) {
+                if (t.cliName().equals(value.toLowerCase(Locale.ROOT))) {
+                    return t;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("unknown target '" + value
+                    + "'; expected host, cortex-m0, cortex-m3, cortex-m4, cortex-m7 or neon");
+        }
+    }
+}
