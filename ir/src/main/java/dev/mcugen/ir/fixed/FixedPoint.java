@@ -162,6 +162,14 @@ public final class FixedPoint {
         return x;
     }
 
+    /** Checks an activation's input: {@code x} int16, {@code integerBits} in {@code [0, 7]}. */
+    static void checkActivationInput(int x, int integerBits) {
+        checkInt16(x);
+        if (integerBits < 0 || integerBits > Int16Activation.MAX_INTEGER_BITS) {
+            throw new IllegalArgumentException("integer bits " + integerBits + " outside [0, 7]");
+        }
+    }
+
     private static int checkExponent(int e, int max) {
         if (e < 0 || e > max) {
             throw new IllegalArgumentException("shift " + e + " outside [0, " + max + "]");
