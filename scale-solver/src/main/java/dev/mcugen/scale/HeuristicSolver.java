@@ -197,7 +197,7 @@ public final class HeuristicSolver {
                 if (a == null || b == null) {
                     return false;
                 }
-                g.type = ScaleRules.withScale(g.bits, symmetry(g), a.scale() * b.scale(), g.lo);
+                g.type = ScaleRules.withScale(g.bits, symmetry(g), a.scale() * b.scale(), g.lo, g.hi);
                 g.origin = Origin.PRODUCT;
                 g.originContract = g.product;
                 return true;

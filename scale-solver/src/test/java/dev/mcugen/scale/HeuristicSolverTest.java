@@ -308,6 +308,8 @@ class HeuristicSolverTest {
             assertThat(s.type("w").qmin()).isEqualTo(-127);
             assertThat(s.type("w").scale()).isEqualTo(1.0 / 256); // 0.31 / 127.5 -> 2^-8
             assertThat(s.type("y")).isEqualTo(new QuantType(8, -128, 127, 1.0 / 32, -128)); // ReLU-like
+            // [-3, 1]: 4/255 -> 2^-6 is one step short, so 2^-5; the slack is split: [-5, 2.97]
+            assertThat(s.type("y2")).isEqualTo(new QuantType(8, -128, 127, 1.0 / 32, 32));
             assertThat(s.results()).allMatch(r -> r.status() == Status.HELD);
         }
 
