@@ -38,7 +38,7 @@ import java.util.Map;
  * </pre>
  * {@code q_format} ("Q3.12") is null unless the type is a power-of-two format (zero point 0);
  * {@code scale_log2} is null unless the scale is a power of two; {@code clipped} is true when the
- * calibrated range is not covered up to half a step ({@link ScaleRules#covers}).
+ * type clips the calibrated range by more than one step ({@link ScaleRules#clips}).
  */
 public record ContractReport(QuantOptions options, Map<String, TensorSpec> tensors, Solution solution,
                              List<AccumulatorBound> bounds, List<RescaleRecord> rescales) {
@@ -89,9 +89,9 @@ public record ContractReport(QuantOptions options, Map<String, TensorSpec> tenso
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    /** Whether the calibrated range of {@code spec} is clipped by {@code type} (beyond half a step). */
+    /** Whether {@code type} clips the calibrated range of {@code spec} ({@link ScaleRules#clips}: beyond one step). */
     public static boolean clipped(TensorSpec spec, QuantType type) {
-        return !ScaleRules.covers(type, spec.min(), spec.max());
+        return ScaleRules.clips(type, spec.min(), spec.max());
     }
 
     // ---- parts ---------------------------------------------------------------------------

@@ -113,6 +113,16 @@ public final class ScaleRules {
     }
 
     /**
+     * Whether {@code t} clips {@code [min, max]}: an end lies more than one step beyond what
+     * {@code t} represents, i.e. clamping costs more than rounding can (an excess up to half a step
+     * beyond the half-step reach leaves an error of at most one step, as Q0.15's 32767/32768 top does
+     * to a sigmoid output of 1, seed 000 §3.2.1).
+     */
+    public static boolean clips(QuantType t, double min, double max) {
+        return excess(t, min, max) > t.scale() / 2;
+    }
+
+    /**
      * How far {@code [min, max]} reaches beyond what {@code t} represents after rounding (real
      * units, 0 when {@link #covers}); the larger of the two ends.
      */
