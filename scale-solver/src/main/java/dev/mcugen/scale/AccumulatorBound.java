@@ -16,4 +16,13 @@ public record AccumulatorBound(String layer, String accumulator, int row, long b
     public boolean safe() {
         return bound <= limit;
     }
+
+    /**
+     * How many doublings the bound could still take and stay within the limit's bit width:
+     * {@code bound < 2^(w - headroom)} where {@code w} is the bit length of {@code limit} (31 for
+     * int32). Negative when the bound exceeds the limit's width.
+     */
+    public int headroomBits() {
+        return Long.numberOfLeadingZeros(bound) - Long.numberOfLeadingZeros(limit);
+    }
 }
