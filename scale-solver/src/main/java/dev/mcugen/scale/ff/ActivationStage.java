@@ -1,0 +1,132 @@
+package dev.mcugen.scale.ff;
+
+import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.quant.QLogistic;
+import dev.mcugen.ir.quant.QNode;
+import dev.mcugen.ir.quant.QRequant;
+import dev.mcugen.ir.quant.QSoftmax;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.quant.Rescale;
+import dev.mcugen.scale.QuantOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Activations on integers, fused into a Dense/Conv or stand-alone:
+ * <ul>
+ *   <li>linear, ReLU, ReLU6: clamps of the output ({@link #clampLow}, {@link #clampHigh}); fused,
+ *       they cost nothing;</li>
+ *   <li>sigmoid, tanh ({@link QLogistic}) and hard sigmoid ({@link QRequant}): from a Q3.12 int16
+ *       pre-activation, the format of seed 000's gates; a fused layer writes its accumulator
+ *       straight to Q3.12 ({@link #PREACT}), a stand-alone one requantizes its input to it;</li>
+ *   <li>softmax ({@link QSoftmax}): a fused layer hands its raw int32 accumulator over
+ *       ({@link #LOGITS}); the output is {@code 2^-8, zp -128} for int8 (TFLite) and Q0.15 for
+ *       int16.</li>
+ * </ul>
+ */
+final class ActivationStage {
+    /** Suffix of the Q3.12 pre-activation of a layer with a fused sigmoid / tanh / hard sigmoid. */
+    static final String PREACT = "/preact";
+    /** Suffix of the int32 logits of a layer with a fused softmax. */
+    static final String LOGITS = "/logits";
+    /** Fractional bits of Q3.12. */
+    static final int PREACT_FRACTIONAL_BITS = 12;
+
+    private ActivationStage() {
+    }
+
+    /** How the activation is realized. */
+    enum Kind { CLAMP, LOGISTIC, SOFTMAX }
+
+    static Kind kind(Activation a) {
+        switch (a) {
+            case LINEAR:
+            case RELU:
+            case RELU6:
+                return Kind.CLAMP;
+            case SOFTMAX:
+                return Kind.SOFTMAX;
+            default:
+                return Kind.LOGISTIC;
+        }
+    }
+
+    /** Lower clamp of {@code a} on type {@code t}: real 0 ({@code zp}) for ReLU/ReLU6, else qmin. */
+    static int clampLow(Activation a, QuantType t) {
+        return a == Activation.RELU || a == Activation.RELU6 ? Math.max(t.qmin(), t.zeroPoint()) : t.qmin();
+    }
+
+    /** Upper clamp of {@code a} on type {@code t}: real 6 for ReLU6 ({@code zp + round(6 / s)}), else qmax. */
+    static int clampHigh(Activation a, QuantType t) {
+        if (a == Activation.RELU6) {
+            long six = t.zeroPoint() + WeightQuantizer.round(6.0 / t.scale());
+            return (int) Math.max(clampLow(a, t), Math.min(t.qmax(), six));
+        }
+        return t.qmax();
+    }
+
+    /** The output type a softmax produces: {@code 2^-8, zp -128} on int8, Q0.15 on int16. */
+    static QuantType softmaxType(int bits) {
+        return bits == 8 ? new QuantType(8, -128, 127, Math.scalb(1.0, -8), -128)
+                : new QuantType(16, -32767, 32767, Math.scalb(1.0, -15), 0);
+    }
+
+    /** The largest real value of {@link #softmaxType} (the range the recipes declare). */
+    static double softmaxMax(int bits) {
+        QuantType t = softmaxType(bits);
+        return t.realMax();
+    }
+
+    /**
+     * The node(s) applying {@code a} element-wise (softmax: over the last axis) to tensor {@code in}
+     * of type {@code tin}, giving {@code layer} of type {@code tout}.
+     */
+    static List<QNode> lower(String layer, String in, QuantType tin, Shape shape, QuantType tout, Activation a,
+                             QuantOptions options) {
+        List<QNode> nodes = new ArrayList<>();
+        switch (kind(a)) {
+            case CLAMP:
+                nodes.add(new QRequant(layer, in, shape, tout, tin.zeroPoint(), Rescales.of(tin.scale() / tout.scale()),
+                        0, clampLow(a, tout), clampHigh(a, tout)));
+                break;
+            case LOGISTIC:
+                nodes.add(logistic(layer, in, tin, shape, tout, a, options));
+                break;
+            default:
+                QuantType canonical = softmaxType(tout.bits() == 8 ? 8 : 16);
+                boolean direct = canonical.equals(tout);
+                String name = direct ? layer : layer + "/softmax";
+                Rescale beta = Rescales.of(betaScale(tin.scale()));
+                int f = -Math.getExponent(canonical.scale());
+                nodes.add(new QSoftmax(name, in, shape, canonical, beta, QSoftmax.diffMinFor(beta), f));
+                if (!direct) {
+                    nodes.add(new QRequant(layer, name, shape, tout, canonical.zeroPoint(),
+                            Rescales.of(canonical.scale() / tout.scale()), 0, tout.qmin(), tout.qmax()));
+                }
+        }
+        return nodes;
+    }
+
+    /** {@code s_x · 2^26}: the input difference as Q5.26 (TFLite {@code PreprocessSoftmaxScaling}, beta 1). */
+    private static double betaScale(double inputScale) {
+        return Math.min(inputScale * Math.scalb(1.0, 31 - 5), Math.scalb(1.0, 30));
+    }
+
+    private static QNode logistic(String layer, String in, QuantType tin, Shape shape, QuantType tout, Activation a,
+                                  QuantOptions options) {
+        Rescale toQ312 = Rescales.of(tin.scale() / Math.scalb(1.0, -PREACT_FRACTIONAL_BITS));
+        if (a == Activation.HARD_SIGMOID) {
+            // y = clip(0.2 x + 0.5, 0, 1): from the input directly (no Q3.12 step needed).
+            int offset = (int) WeightQuantizer.round(0.5 / tout.scale());
+            int lo = Math.max(tout.qmin(), tout.zeroPoint());
+            int hi = (int) Math.max(lo, Math.min(tout.qmax(), tout.zeroPoint() + WeightQuantizer.round(1.0 / tout.scale())));
+            return new QRequant(layer, in, shape, tout, tin.zeroPoint(), Rescales.of(0.2 * tin.scale() / tout.scale()),
+                    offset, lo, hi);
+        }
+        QLogistic.Impl impl = options.activation() == QuantOptions.ActivationImpl.POLY ? QLogistic.Impl.POLY : QLogistic.Impl.LUT;
+        return new QLogistic(layer, in, shape, tout, a, impl, tin.zeroPoint(), toQ312,
+                Rescales.of(Math.scalb(1.0, -15) / tout.scale()));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mcugen.scale.ff;
+
+import dev.mcugen.ir.Op;
+import dev.mcugen.scale.Recipe;
+
+/**
+ * The recipes of the feed-forward ops (DESIGN §4): one per {@link Op} kind except the recurrent
+ * layers. Recipes are stateless; {@link #of} may be called once per node.
+ *
+ * <table>
+ *   <caption>op → recipe, integer op(s), contracts</caption>
+ *   <tr><td>Dense, Conv1D, Conv2D</td><td>{@link DenseConvRecipe}</td><td>QFullyConnected / QConv (+ QLogistic,
+ *       QRequant or QSoftmax for non-clamp activations)</td><td>Product (bias, logits), Coverage, ExactZero
+ *       (ReLU, SAME padding), FixedFormat Q3.12 (sigmoid/tanh pre-activation)</td></tr>
+ *   <tr><td>Pool</td><td>{@link PoolRecipe}</td><td>QPool</td><td>EqualScale</td></tr>
+ *   <tr><td>GlobalPool</td><td>{@link GlobalPoolRecipe}</td><td>QGlobalPool</td><td>EqualScale (max; avg under
+ *       pot or an open length), else Coverage</td></tr>
+ *   <tr><td>Flatten, Reshape, Dropout</td><td>{@link ViewRecipe}</td><td>QReshape</td><td>EqualScale</td></tr>
+ *   <tr><td>Activation</td><td>{@link ActivationRecipe}</td><td>QReshape / QRequant / QLogistic /
+ *       QSoftmax</td><td>EqualScale (linear, ReLU, ReLU6), else Coverage</td></tr>
+ *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
+ *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd</td><td>Coverage</td></tr>
+ *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
+ * </table>
+ * Run {@link BatchNormFolding#fold} on the graph first to fold BatchNorm into the layer before it.
+ */
+public final class FeedForwardRecipes {
+    private FeedForwardRecipes() {
+    }
+
+    /** The recipe for a non-recurrent {@code op}; throws {@link IllegalArgumentException} for recurrent ones. */
+    public static Recipe of(Op op) {
+        if (op instanceof Op.Dense || op instanceof Op.Conv1D || op instanceof Op.Conv2D) {
+            return new DenseConvRecipe();
+        }
+        if (op instanceof Op.Pool) {
+            return new PoolRecipe();
+        }
+        if (op instanceof Op.GlobalPool) {
+            return new GlobalPoolRecipe();
+        }
+        if (op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Dropout) {
+            return new ViewRecipe();
+        }
+        if (op instanceof Op.Act) {
+            return new ActivationRecipe();
+        }
+        if (op instanceof Op.BatchNorm) {
+            return new BatchNormRecipe();
+        }
+        if (op instanceof Op.Add) {
+            return new AddRecipe();
+        }
+        if (op instanceof Op.Concatenate) {
+            return new ConcatRecipe();
+        }
+        throw new IllegalArgumentException("no feed-forward recipe for " + op.kind());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mcugen.scale.ff;
+
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.scale.ScaleRules;
+
+/**
+ * Quantization of weights and biases (DESIGN §3, seed 000 §6), exact and deterministic:
+ * <ul>
+ *   <li>weights symmetric on the narrow range: {@code q = clamp(round(w / s), -127, 127)} with
+ *       rounding half away from zero ({@link QuantType#quantize}); per tensor with the solved type,
+ *       or per output channel (the last axis) with {@code s_c = max|w[..., c]| / 127}, widened to a
+ *       power of two under {@code --rescale pot} ({@link ScaleRules#symmetric});</li>
+ *   <li>biases in the accumulator's scale {@code s_w s_x} (per channel {@code s_w_c s_x}):
+ *       {@code round(b / (s_w s_x))}, half away from zero, computed in double then held in int64;</li>
+ *   <li>the input zero point folded in: {@code bias'_c = bias_c - zp_x · Σ_j w_jc}, exact in int64.</li>
+ * </ul>
+ */
+final class WeightQuantizer {
+    private WeightQuantizer() {
+    }
+
+    /** Per-channel scales over the last axis of {@code w}: the rule the solver applies per tensor. */
+    static double[] channelScales(FloatTensor w, boolean powerOfTwo) {
+        int c = w.shape().last();
+        double[] maxAbs = new double[c];
+        for (int i = 0; i < w.size(); i++) {
+            maxAbs[i % c] = Math.max(maxAbs[i % c], Math.abs(w.get(i)));
+        }
+        double[] s = new double[c];
+        for (int k = 0; k < c; k++) {
+            s[k] = ScaleRules.symmetric(8, -maxAbs[k], maxAbs[k], powerOfTwo).scale();
+        }
+        return s;
+    }
+
+    /** {@code w} quantized with {@code scales[i % scales.length]} (one scale, or one per last-axis channel). */
+    static int[] weights(FloatTensor w, double[] scales) {
+        int c = scales.length;
+        int[] q = new int[w.size()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = weightType(scales[i % c]).quantize(w.get(i));
+        }
+        return q;
+    }
+
+    /** int8 symmetric narrow range with exactly {@code scale}. */
+    static QuantType weightType(double scale) {
+        return new QuantType(8, -127, 127, scale, 0);
+    }
+
+    /** One scale for every one of {@code channels}. */
+    static double[] uniform(double scale, int channels) {
+        double[] s = new double[channels];
+        java.util.Arrays.fill(s, scale);
+        return s;
+    }
+
+    /** Half-away-from-zero rounding of a real to int64; throws if it does not fit. */
+    static long round(double v) {
+        double r = Math.signum(v) * Math.floor(Math.abs(v) + 0.5);
+        if (!(Math.abs(r) < 0x1p62)) {
+            throw new ArithmeticException("quantized value " + v + " does not fit int64");
+        }
+        return (long) r;
+    }
+
+    /**
+     * The folded bias of each output channel (the last axis of {@code q}):
+     * {@code round(b_c / accScale_c) - zp · Σ_j q_jc}; {@code bias} may be null (no bias).
+     */
+    static long[] foldedBias(FloatTensor bias, double[] accScales, int[] q, int zeroPoint) {
+        int c = accScales.length;
+        long[] b = new long[c];
+        for (int k = 0; k < c; k++) {
+            b[k] = bias == null ? 0 : round(bias.get(k) / accScales[k]);
+        }
+        for (int i = 0; i < q.length; i++) {
+            b[i % c] -= (long) zeroPoint * q[i];
+        }
+        return b;
+    }
+}
