@@ -69,6 +69,13 @@ public enum Diag {
     /** An op attribute that is missing, unknown, of the wrong type or out of range. */
     MCG_GRAPH_ATTR(Kind.REJECTED),
 
+    // --- quantization ---------------------------------------------------------------------
+    /**
+     * A layer configuration the integer recipes cannot express (e.g. a recurrent activation other
+     * than sigmoid or hard_sigmoid).
+     */
+    MCG_QUANT_UNSUPPORTED(Kind.REJECTED),
+
     // --- usage and internal ---------------------------------------------------------------
     /** Command-line misuse: unknown option values, incompatible options. */
     MCG_CLI_USAGE(Kind.USAGE),
