@@ -357,8 +357,20 @@ class FeedForwardKernelsTest {
     @Test
     void requantReluSixClampsAtRealZeroAndSix() {
         QuantType t = new QuantType(8, -128, 127, 0.05, -100);   // real 0 = -100, real 6 = 20
-        QRequant relu6 = new QRequant("r", "x", Shape.of(4), t, -100, Rescale.IDENTITY, 0, -100, 20);
+        QRequant relu6 = new QRequant("r", "x", Shape.of(4), t, -100, 1, Rescale.IDENTITY, 0, -100, 20);
         assertThat(FeedForwardKernels.run(relu6, List.of(new int[] {-128, -100, 0, 127}))).containsExactly(-100, -100, 0, 20);
+    }
+
+    @Test
+    void requantHardSigmoidUsesTheIntegerGain() {
+        QuantType in = new QuantType(8, -128, 127, 0.05, 0);            // [-6.4, 6.35]
+        QuantType out = new QuantType(8, -128, 127, 1.0 / 256, -128);   // [0, 1)
+        // y = -128 + 128 + R((x - 0) * 6554), R = 2^-15 * 0.05 * 256
+        QRequant hs = new QRequant("h", "x", Shape.of(5), out, 0, QRequant.HARD_SIGMOID_GAIN,
+                Rescale.of(QuantizedMultiplier.of(0x1p-15 * 0.05 * 256)), 128, -128, 127);
+        int[] y = FeedForwardKernels.run(hs, List.of(new int[] {-128, -50, 0, 20, 127}));
+        // real x: -6.4 -> 0, -2.5 -> 0, 0 -> 0.5, 1 -> 0.7, 6.35 -> 1 (saturates at 255/256)
+        assertThat(y).containsExactly(-128, -128, 0, 51, 127);
     }
 
     @Test

@@ -49,6 +49,6 @@ final class ActivationRecipe implements Recipe {
         if (a == Activation.LINEAR && tin.equals(tout)) {
             return List.of(new QReshape(node.name(), x, node.outputShape(), tin));
         }
-        return ActivationStage.lower(node.name(), x, tin, node.outputShape(), tout, a, ctx.options());
+        return ActivationStage.lower(ctx, node.name(), x, tin, node.outputShape(), tout, a);
     }
 }

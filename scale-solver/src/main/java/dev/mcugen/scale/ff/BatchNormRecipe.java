@@ -53,7 +53,7 @@ final class BatchNormRecipe implements Recipe {
             double s = wt.scale();
             w[k] = wt.quantize(gamma[k]);
             b[k] = WeightQuantizer.round(beta[k] / (s * tx.scale())) - (long) tx.zeroPoint() * w[k];
-            rescale.add(Rescales.of(s * tx.scale() / ty.scale()));
+            rescale.add(Rescales.of(ctx, node.name(), "output[" + k + "]", s * tx.scale() / ty.scale()));
         }
         int[] wi = new int[c];
         for (int k = 0; k < c; k++) {

@@ -130,7 +130,8 @@ final class DenseConvRecipe implements Recipe {
         }
         List<Rescale> rescale = new ArrayList<>();
         for (int o = 0; o < (perChannel ? units : 1); o++) {
-            rescale.add(Rescales.of(Math.scalb(accScale[o], accShift) / tout.scale()));
+            rescale.add(Rescales.of(ctx, layer, perChannel ? "output[" + o + "]" : "output",
+                    Math.scalb(accScale[o], accShift) / tout.scale()));
         }
         int lo = kind == ActivationStage.Kind.CLAMP ? ActivationStage.clampLow(act, tout) : tout.qmin();
         int hi = kind == ActivationStage.Kind.CLAMP ? ActivationStage.clampHigh(act, tout) : tout.qmax();
@@ -154,7 +155,7 @@ final class DenseConvRecipe implements Recipe {
                     c.dilationH(), c.dilationW(), c.padding(), tx.zeroPoint(), qw, qb, rescale, accShift, lo, hi));
         }
         if (kind != ActivationStage.Kind.CLAMP) {
-            nodes.addAll(ActivationStage.lower(layer, out, tout, outShape, ctx.solution().type(layer), act, ctx.options()));
+            nodes.addAll(ActivationStage.lower(ctx, layer, out, tout, outShape, ctx.solution().type(layer), act));
         }
         return nodes;
     }

@@ -42,11 +42,11 @@ final class GlobalPoolRecipe implements Recipe {
         QuantType tout = ctx.solution().type(node.name());
         if (rescaled(node, inShape, ctx.options().powerOfTwoRescale())) {
             int n = inShape.size() / inShape.last();
-            Rescale r = Rescales.of(tin.scale() / (n * tout.scale()));
+            Rescale r = Rescales.of(ctx, node.name(), "output", tin.scale() / (n * tout.scale()));
             return List.of(new QGlobalPool(node.name(), x, inShape, node.outputShape(), tout, PoolKind.AVG,
                     tin.zeroPoint(), Optional.of(r)));
         }
-        return EqualScale.finish(node.name(), node.outputShape(), tin, tout,
+        return EqualScale.finish(ctx, node.name(), node.outputShape(), tin, tout,
                 name -> new QGlobalPool(name, x, inShape, node.outputShape(), tin, g.pool(), tin.zeroPoint(),
                         Optional.empty()));
     }

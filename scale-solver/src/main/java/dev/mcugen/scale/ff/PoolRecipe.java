@@ -30,7 +30,7 @@ final class PoolRecipe implements Recipe {
         int kw = oneD ? p.size().get(0) : p.size().get(1);
         int sh = oneD ? 1 : p.strides().get(0);
         int sw = oneD ? p.strides().get(0) : p.strides().get(1);
-        return EqualScale.finish(node.name(), node.outputShape(), tin, ctx.solution().type(node.name()),
+        return EqualScale.finish(ctx, node.name(), node.outputShape(), tin, ctx.solution().type(node.name()),
                 name -> new QPool(name, x, inShape, node.outputShape(), tin, p.pool(), kh, kw, sh, sw, p.padding()));
     }
 }

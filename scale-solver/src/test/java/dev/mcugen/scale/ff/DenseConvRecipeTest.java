@@ -83,7 +83,7 @@ class DenseConvRecipeTest {
         long[] b = fc.bias().toArray();
         long row0 = Math.abs(b[0]) + (127 + 32) * 128L;
         long row1 = Math.abs(b[1]) + (64 + 0) * 128L;
-        assertThat(p.lowering.bounds()).singleElement().satisfies(bound -> {
+        assertThat(p.model.bounds()).singleElement().satisfies(bound -> {
             assertThat(bound.layer()).isEqualTo("d");
             assertThat(bound.bound()).isEqualTo(Math.max(row0, row1));
             assertThat(bound.row()).isEqualTo(row0 >= row1 ? 0 : 1);
@@ -100,7 +100,7 @@ class DenseConvRecipeTest {
         QFullyConnected fc = (QFullyConnected) p.node("d");
         assertThat(fc.actMin()).isEqualTo(Math.max(-128, fc.outputType().zeroPoint()));
         assertThat(fc.actMax()).isEqualTo(127);
-        assertThat(p.system.contracts()).contains(new Contract.Product("d/bias", "d/kernel", "x"),
+        assertThat(p.contracts()).contains(new Contract.Product("d/bias", "d/kernel", "x"),
                 new Contract.ExactZero("d"));
         assertThat(p.solution.results()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ContractResult.Status.HELD));
     }
@@ -113,7 +113,7 @@ class DenseConvRecipeTest {
                 new Random(1), 1f);
         b.output("c");
         FfPipeline p = FfPipeline.calibrated(b.build(), FfTestGraphs.batch(Shape.of(8, 2), 4, new Random(2), 0.5f, 3f), INT8);
-        assertThat(p.system.contracts()).contains(new Contract.ExactZero("x"));
+        assertThat(p.contracts()).contains(new Contract.ExactZero("x"));
         QConv cv = (QConv) p.node("c");
         assertThat(cv.padValue()).isEqualTo(p.solution.type("x").zeroPoint()).isNotZero();
     }
@@ -128,7 +128,7 @@ class DenseConvRecipeTest {
         QLogistic l = (QLogistic) p.node("d");
         assertThat(l.impl()).isEqualTo(QLogistic.Impl.POLY);
         assertThat(l.inputRescale()).isEqualTo(Rescale.IDENTITY);
-        assertThat(p.system.contracts()).contains(new Contract.FixedFormat("d/preact", 16, 12));
+        assertThat(p.contracts()).contains(new Contract.FixedFormat("d/preact", 16, 12));
     }
 
     @Test
@@ -170,7 +170,7 @@ class DenseConvRecipeTest {
         QFullyConnected fc = (QFullyConnected) p.node("d");
         // Σ|w| max|x| = 1000 * 127 * 32767 = 4.16e9 > 2^31 - 1: int64, and a 2-bit pre-shift brings the
         // bound (< 2^32) below 2^30.
-        AccumulatorBound bound = p.lowering.bounds().get(0);
+        AccumulatorBound bound = p.model.bounds().get(0);
         assertThat(bound.bound()).isEqualTo(1000L * 127 * 32767 + Math.abs(fc.bias().get(0)));
         assertThat(bound.safe()).isFalse();
         assertThat(bound.action()).contains("int64");

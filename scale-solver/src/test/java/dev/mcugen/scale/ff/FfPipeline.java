@@ -2,20 +2,17 @@ package dev.mcugen.scale.ff;
 
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
-import dev.mcugen.ir.GraphInput;
-import dev.mcugen.ir.Node;
 import dev.mcugen.ir.calib.CalibrationResult;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.quant.FeedForwardKernels;
 import dev.mcugen.ir.quant.QGraph;
-import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QuantType;
-import dev.mcugen.scale.ContractSystem;
-import dev.mcugen.scale.HeuristicSolver;
-import dev.mcugen.scale.LoweringContext;
+import dev.mcugen.scale.Contract;
+import dev.mcugen.scale.ContractResult;
 import dev.mcugen.scale.QuantOptions;
-import dev.mcugen.scale.RecipeContext;
+import dev.mcugen.scale.QuantizedModel;
+import dev.mcugen.scale.Quantizer;
 import dev.mcugen.scale.Solution;
 
 import java.util.ArrayList;
@@ -24,40 +21,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal quantization driver and fixed-point runner for feed-forward graphs, for tests: declare
- * with {@link FeedForwardRecipes}, solve with {@link HeuristicSolver}, lower, then run the integer
- * nodes with {@link FeedForwardKernels}.
+ * Quantizes a feed-forward graph with the {@link Quantizer} and {@link FeedForwardRecipes} (after
+ * {@link BatchNormFolding}) and runs the integer nodes with {@link FeedForwardKernels}, for tests.
  */
 final class FfPipeline {
     final Graph graph;
-    final ContractSystem system = new ContractSystem();
+    final QuantizedModel model;
     final Solution solution;
-    final LoweringContext lowering;
     final QGraph qgraph;
 
     FfPipeline(Graph original, CalibrationResult calibration, QuantOptions options) {
         this.graph = BatchNormFolding.fold(original);
-        RecipeContext rc = new RecipeContext(graph, calibration, options, system);
-        for (Node n : graph.nodes()) {
-            FeedForwardRecipes.of(n.op()).declare(n, rc);
-        }
-        solution = HeuristicSolver.solve(system, options);
-        lowering = new LoweringContext(graph, solution, options);
-        List<QNode> nodes = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            nodes.addAll(FeedForwardRecipes.of(n.op()).lower(n, lowering));
-        }
-        List<QInput> inputs = new ArrayList<>();
-        for (GraphInput in : graph.inputs()) {
-            inputs.add(new QInput(in.name(), in.shape(), solution.type(in.name())));
-        }
-        qgraph = new QGraph(graph.name(), inputs, nodes, graph.outputs());
+        model = Quantizer.quantize(graph, calibration, options, FeedForwardRecipes::of);
+        solution = model.solution();
+        qgraph = model.graph();
+    }
+
+    /** The contracts the recipes declared. */
+    List<Contract> contracts() {
+        return solution.results().stream().map(ContractResult::contract).toList();
     }
 
     static FfPipeline calibrated(Graph g, FloatTensor calibrationBatch, QuantOptions options) {
         return new FfPipeline(g, new Calibrator(g).calibrate(calibrationBatch), options);
     }
-
     /** Every integer tensor of one run, by name. */
     Map<String, int[]> runAll(int[] input) {
         Map<String, int[]> values = new HashMap<>();
