@@ -1,6 +1,9 @@
 package dev.mcugen.scale.ff;
 
 import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.Node;
+import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.QLogistic;
 import dev.mcugen.ir.quant.QNode;
@@ -53,6 +56,19 @@ final class ActivationStage {
             default:
                 return Kind.LOGISTIC;
         }
+    }
+
+    /**
+     * Whether {@code node}'s softmax is left out ({@link QuantOptions#dropSoftmax()}): only for a
+     * softmax whose result is a model output and read by no other layer, where the logits give the
+     * same argmax.
+     */
+    static boolean dropSoftmax(Node node, Graph graph, QuantOptions options) {
+        Activation a = node.op() instanceof Op.Act act ? act.activation()
+                : node.op() instanceof Op.Dense || node.op() instanceof Op.Conv1D || node.op() instanceof Op.Conv2D
+                ? DenseConvRecipe.activation(node.op()) : null;
+        return options.dropSoftmax() && a == Activation.SOFTMAX && graph.outputs().contains(node.name())
+                && graph.useCounts().getOrDefault(node.name(), 0) == 1;
     }
 
     /** Lower clamp of {@code a} on type {@code t}: real 0 ({@code zp}) for ReLU/ReLU6, else qmin. */

@@ -144,6 +144,26 @@ class DenseConvRecipeTest {
     }
 
     @Test
+    void dropSoftmaxOutputsTheLogitsUnderTheLayersName() {
+        QuantOptions drop = new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.MULTIPLIER,
+                QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4, true);
+        FfPipeline p = FfPipeline.calibrated(smallDense(Activation.SOFTMAX), calib(), drop);
+        assertThat(p.qgraph.nodes()).singleElement().isInstanceOf(QFullyConnected.class);
+        QFullyConnected fc = (QFullyConnected) p.node("d");
+        assertThat(fc.outputType().bits()).isEqualTo(32);
+        FfPipeline full = FfPipeline.calibrated(smallDense(Activation.SOFTMAX), calib(), INT8);
+        Random rnd = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            float[] x = FfTestGraphs.random(2, rnd, 1f);
+            double[] logits = p.run(x);
+            double[] probs = full.run(x);
+            if (probs[0] != probs[1]) {   // the same argmax wherever the int8 probabilities do not tie
+                assertThat(logits[0] > logits[1]).isEqualTo(probs[0] > probs[1]);
+            }
+        }
+    }
+
+    @Test
     void int16ActivationsNeedNoZeroPointAndKeepInt32WhenTheBoundAllows() {
         FfPipeline p = FfPipeline.calibrated(smallDense(Activation.LINEAR), calib(), INT16);
         QFullyConnected fc = (QFullyConnected) p.node("d");
