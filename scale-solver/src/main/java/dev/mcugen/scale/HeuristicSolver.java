@@ -199,7 +199,12 @@ public final class HeuristicSolver {
                 if (a == null || b == null) {
                     return false;
                 }
-                g.type = ScaleRules.withScale(g.bits, symmetry(g), a.scale() * b.scale(), g.lo, g.hi);
+                double scale = a.scale() * b.scale();
+                if (!(scale >= Double.MIN_NORMAL) || Double.isInfinite(scale)) {
+                    fromRange(g); // the product is no usable scale; checkProduct reports it
+                    return true;
+                }
+                g.type = ScaleRules.withScale(g.bits, symmetry(g), scale, g.lo, g.hi);
                 g.origin = Origin.PRODUCT;
                 g.originContract = g.product;
                 return true;
@@ -259,9 +264,13 @@ public final class HeuristicSolver {
         private ContractResult checkProduct(Contract.Product p) {
             double expected = type(p.a()).scale() * type(p.b()).scale();
             double actual = type(p.result()).scale();
-            double residual = relative(actual, expected);
             Group g = group(p.result());
             String eq = "s('" + p.result() + "') = s('" + p.a() + "') * s('" + p.b() + "') = " + num(expected);
+            if (!(expected >= Double.MIN_NORMAL) || Double.isInfinite(expected)) {
+                return violated(p, Double.POSITIVE_INFINITY, eq + " is no usable scale; '" + p.result()
+                        + "' took its scale from " + origin(g));
+            }
+            double residual = relative(actual, expected);
             if (g.originContract == p || residual == 0) {
                 return held(p, eq);
             }

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * <ol>
  *   <li>Each model input is declared with its calibrated range and a {@link Contract.Coverage}:
  *       int8 asymmetric, or int16 symmetric under {@code --precision int16} (DESIGN §3).</li>
- *   <li>Each node, in graph order, gets its {@link Recipe} from the registry and declares its tensors and contracts.</li>
+ *   <li>Each node, in graph order, gets its {@link Recipe} from the registry ({@link Recipes#of} by
+ *       default) and declares its tensors and contracts.</li>
  *   <li>{@link HeuristicSolver#solve} fixes every type.</li>
  *   <li>Each node is lowered to integer ops; recipes record accumulator bounds and effective scales
  *       in the {@link LoweringContext}.</li>
@@ -34,6 +35,11 @@ import java.util.function.Function;
  */
 public final class Quantizer {
     private Quantizer() {
+    }
+
+    /** Quantizes {@code graph} with the standard recipes ({@link Recipes#of}). */
+    public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options) {
+        return quantize(graph, calibration, options, Recipes::of);
     }
 
     /** Quantizes {@code graph} with the recipes {@code recipes} gives for each op (null: unsupported). */
