@@ -1,0 +1,202 @@
+package dev.mcugen.scale.recurrent;
+
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.Node;
+import dev.mcugen.ir.Op;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.calib.Calibrator;
+import dev.mcugen.ir.calib.TensorRange;
+import dev.mcugen.ir.interp.FloatInterpreter;
+import dev.mcugen.ir.interp.RecurrentInternals;
+import dev.mcugen.ir.quant.IntObserver;
+import dev.mcugen.ir.quant.QRecurrent;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.sim.RecurrentKernels;
+import dev.mcugen.scale.AccumulatorBound;
+import dev.mcugen.scale.Contract;
+import dev.mcugen.scale.ContractSystem;
+import dev.mcugen.scale.HeuristicSolver;
+import dev.mcugen.scale.LoweringContext;
+import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.RecipeContext;
+import dev.mcugen.scale.Solution;
+import dev.mcugen.scale.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Quantizes the recurrent layers of a model the way the quantizer does (calibrate, declare with
+ * {@link RecurrentRecipes}, solve with {@link HeuristicSolver}, lower) and compares the integer
+ * simulator with the float interpreter per time step.
+ */
+final class Harness {
+    final Graph graph;
+    final QuantOptions options;
+    final CalibrationResult calibration;
+    final ContractSystem system;
+    final Solution solution;
+    final Map<String, QRecurrent> layers = new LinkedHashMap<>();
+    final List<AccumulatorBound> bounds;
+
+    private Harness(Graph graph, QuantOptions options, CalibrationResult calibration, ContractSystem system,
+                    Solution solution, List<AccumulatorBound> bounds) {
+        this.graph = graph;
+        this.options = options;
+        this.calibration = calibration;
+        this.system = system;
+        this.solution = solution;
+        this.bounds = bounds;
+    }
+
+    /** Calibrates on {@code calib} ({@code [n, steps, features]}) and quantizes every recurrent layer. */
+    static Harness quantize(Graph g, float[] calib, int n, int steps, QuantOptions options) {
+        int features = g.inputs().get(0).shape().last();
+        CalibrationResult cal = new Calibrator(g).calibrate(FloatTensor.of(Shape.of(n, steps, features), calib));
+        ContractSystem sys = new ContractSystem();
+        String x = g.inputs().get(0).name();
+        TensorRange r = cal.range(x);
+        boolean int16 = options.precision() == QuantOptions.Precision.INT16;
+        sys.tensor(new TensorSpec(x, int16 ? 16 : 8, int16 ? TensorSpec.Symmetry.SYMMETRIC
+                : TensorSpec.Symmetry.ASYMMETRIC, r.min(), r.max()));
+        sys.add(new Contract.Coverage(x, r.min(), r.max()));
+        RecipeContext rc = new RecipeContext(g, cal, options, sys);
+        List<Node> recurrent = new ArrayList<>();
+        for (Node node : g.nodes()) {
+            if (node.op() instanceof Op.Recurrent) {
+                RecurrentRecipes.of(node.op()).declare(node, rc);
+                recurrent.add(node);
+            }
+        }
+        Solution sol = HeuristicSolver.solve(sys, options);
+        LoweringContext lc = new LoweringContext(g, sol, options);
+        List<QRecurrent> lowered = new ArrayList<>();
+        for (Node node : recurrent) {
+            lowered.add((QRecurrent) RecurrentRecipes.of(node.op()).lower(node, lc).get(0));
+        }
+        Harness h = new Harness(g, options, cal, sys, sol, lc.bounds());
+        lowered.forEach(q -> h.layers.put(q.name(), q));
+        return h;
+    }
+
+    static QuantOptions options(QuantOptions.ActivationImpl impl) {
+        return new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.MULTIPLIER, impl, false,
+                QuantOptions.Target.HOST);
+    }
+
+    QRecurrent layer(String name) {
+        return layers.get(name);
+    }
+
+    QuantType inputType() {
+        return solution.type(graph.inputs().get(0).name());
+    }
+
+    /** The float outputs of {@code layer} for one sequence {@code [steps, features]}. */
+    float[] floatOutput(String layer, float[] x, int steps) {
+        int features = graph.inputs().get(0).shape().last();
+        Map<String, float[]> seen = new LinkedHashMap<>();
+        new FloatInterpreter(graph).run(Map.of(graph.inputs().get(0).name(),
+                FloatTensor.of(Shape.of(steps, features), x)), (t, s, v) -> {
+                    if (t.equals(layer)) {
+                        seen.put(t, v.clone());
+                    }
+                });
+        return seen.get(layer);
+    }
+
+    /** The quantized input sequence. */
+    int[] quantizeInput(float[] x) {
+        QuantType t = inputType();
+        int[] q = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            q[i] = t.quantize(x[i]);
+        }
+        return q;
+    }
+
+    /** The integer outputs of {@code layer} (the recurrent layers run in graph order). */
+    int[] intOutput(String layer, float[] x, int steps, IntObserver obs) {
+        int[] v = quantizeInput(x);
+        for (QRecurrent q : layers.values()) {
+            int in = v.length / steps;
+            v = RecurrentKernels.run(q, v, Shape.of(steps, in), obs);
+            if (q.name().equals(layer)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException(layer);
+    }
+
+    static float[] dequantize(int[] q, QuantType t) {
+        float[] v = new float[q.length];
+        for (int i = 0; i < q.length; i++) {
+            v[i] = (float) t.dequantize(q[i]);
+        }
+        return v;
+    }
+
+    /** The recurrent state h of a layer: the LSTM projection output if it has one, else the hidden internal. */
+    static String stateInternal(QRecurrent q) {
+        return q.internalTypes().containsKey(RecurrentInternals.PROJECTION) ? RecurrentInternals.PROJECTION
+                : RecurrentInternals.HIDDEN;
+    }
+
+    /**
+     * Per-step signal and error energies of {@code layer}'s recurrent state h (every step, whatever
+     * return_sequences says) over {@code n} test sequences {@code [n, steps, features]}: the float
+     * interpreter's value against the simulator's, dequantized.
+     */
+    Energies compare(String layer, float[] test, int n, int steps) {
+        int features = graph.inputs().get(0).shape().last();
+        QRecurrent q = layers.get(layer);
+        String state = RecurrentInternals.tensorName(layer, stateInternal(q));
+        QuantType type = q.internalTypes().get(stateInternal(q));
+        double[] signal = new double[steps];
+        double[] noise = new double[steps];
+        FloatInterpreter interpreter = new FloatInterpreter(graph);
+        for (int s = 0; s < n; s++) {
+            float[] x = java.util.Arrays.copyOfRange(test, s * steps * features, (s + 1) * steps * features);
+            float[][] ref = new float[steps][];
+            interpreter.run(Map.of(graph.inputs().get(0).name(), FloatTensor.of(Shape.of(steps, features), x)),
+                    (t, step, v) -> {
+                        if (t.equals(state)) {
+                            ref[step] = v.clone();
+                        }
+                    });
+            intOutput(layer, x, steps, (t, step, v) -> {
+                if (t.equals(state)) {
+                    for (int j = 0; j < v.length; j++) {
+                        double a = ref[step][j];
+                        double e = a - type.dequantize(v[j]);
+                        signal[step] += a * a;
+                        noise[step] += e * e;
+                    }
+                }
+            });
+        }
+        return new Energies(signal, noise);
+    }
+
+    /** Signal and error energy per step. */
+    record Energies(double[] signal, double[] noise) {
+        /** SQNR in dB over steps {@code [from, to)}. */
+        double sqnr(int from, int to) {
+            double s = 0;
+            double e = 0;
+            for (int t = from; t < to; t++) {
+                s += signal[t];
+                e += noise[t];
+            }
+            return e == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(s / e);
+        }
+
+        double sqnr() {
+            return sqnr(0, signal.length);
+        }
+    }
+}
