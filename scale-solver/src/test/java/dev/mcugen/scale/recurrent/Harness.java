@@ -10,7 +10,9 @@ import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.calib.TensorRange;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.interp.RecurrentInternals;
+import dev.mcugen.ir.quant.FeedForwardKernels;
 import dev.mcugen.ir.quant.IntObserver;
+import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.RecurrentKernels;
@@ -20,9 +22,11 @@ import dev.mcugen.scale.ContractSystem;
 import dev.mcugen.scale.HeuristicSolver;
 import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
 import dev.mcugen.scale.Solution;
 import dev.mcugen.scale.TensorSpec;
+import dev.mcugen.scale.ff.FeedForwardRecipes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +45,8 @@ final class Harness {
     final ContractSystem system;
     final Solution solution;
     final Map<String, QRecurrent> layers = new LinkedHashMap<>();
+    /** Every integer op of the model in execution order (recurrent layers and feed-forward ops). */
+    final List<QNode> program = new ArrayList<>();
     final List<AccumulatorBound> bounds;
 
     private Harness(Graph graph, QuantOptions options, CalibrationResult calibration, ContractSystem system,
@@ -65,22 +71,25 @@ final class Harness {
                 : TensorSpec.Symmetry.ASYMMETRIC, r.min(), r.max()));
         sys.add(new Contract.Coverage(x, r.min(), r.max()));
         RecipeContext rc = new RecipeContext(g, cal, options, sys);
-        List<Node> recurrent = new ArrayList<>();
         for (Node node : g.nodes()) {
-            if (node.op() instanceof Op.Recurrent) {
-                RecurrentRecipes.of(node.op()).declare(node, rc);
-                recurrent.add(node);
-            }
+            recipe(node).declare(node, rc);
         }
         Solution sol = HeuristicSolver.solve(sys, options);
         LoweringContext lc = new LoweringContext(g, sol, options);
-        List<QRecurrent> lowered = new ArrayList<>();
-        for (Node node : recurrent) {
-            lowered.add((QRecurrent) RecurrentRecipes.of(node.op()).lower(node, lc).get(0));
+        List<QNode> lowered = new ArrayList<>();
+        for (Node node : g.nodes()) {
+            lowered.addAll(recipe(node).lower(node, lc));
         }
-        Harness h = new Harness(g, options, cal, sys, sol, lc.bounds());
-        lowered.forEach(q -> h.layers.put(q.name(), q));
+        List<AccumulatorBound> bounds = lc.bounds().stream()
+                .filter(b -> g.node(b.layer()).map(nd -> nd.op() instanceof Op.Recurrent).orElse(false)).toList();
+        Harness h = new Harness(g, options, cal, sys, sol, bounds);
+        h.program.addAll(lowered);
+        lowered.stream().filter(q -> q instanceof QRecurrent).forEach(q -> h.layers.put(q.name(), (QRecurrent) q));
         return h;
+    }
+
+    private static Recipe recipe(Node node) {
+        return node.op() instanceof Op.Recurrent ? RecurrentRecipes.of(node.op()) : FeedForwardRecipes.of(node.op());
     }
 
     static QuantOptions options(QuantOptions.ActivationImpl impl) {
@@ -119,17 +128,35 @@ final class Harness {
         return q;
     }
 
-    /** The integer outputs of {@code layer} (the recurrent layers run in graph order). */
-    int[] intOutput(String layer, float[] x, int steps, IntObserver obs) {
-        int[] v = quantizeInput(x);
-        for (QRecurrent q : layers.values()) {
-            int in = v.length / steps;
-            v = RecurrentKernels.run(q, v, Shape.of(steps, in), obs);
-            if (q.name().equals(layer)) {
-                return v;
+    /** The integer value of tensor {@code name} for one sequence (the program runs up to it). */
+    int[] intOutput(String name, float[] x, int steps, IntObserver obs) {
+        Map<String, int[]> values = new LinkedHashMap<>();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        String input = graph.inputs().get(0).name();
+        values.put(input, quantizeInput(x));
+        shapes.put(input, Shape.of(steps, x.length / steps));
+        for (QNode q : program) {
+            List<int[]> in = q.inputs().stream().map(values::get).toList();
+            int[] out;
+            if (q instanceof QRecurrent r) {
+                Shape s = shapes.get(q.inputs().get(0));
+                out = RecurrentKernels.run(r, in.get(0), s, obs);
+                shapes.put(q.name(), r.returnSequences() ? Shape.of(steps, out.length / steps) : Shape.of(out.length));
+            } else {
+                out = FeedForwardKernels.run(q, in);
+                shapes.put(q.name(), q.outputShape());
+            }
+            values.put(q.name(), out);
+            if (q.name().equals(name)) {
+                return out;
             }
         }
-        throw new IllegalArgumentException(layer);
+        throw new IllegalArgumentException(name);
+    }
+
+    /** The type of the integer tensor {@code name}. */
+    QuantType typeOf(String name) {
+        return program.stream().filter(q -> q.name().equals(name)).reduce((a, b) -> b).orElseThrow().outputType();
     }
 
     static float[] dequantize(int[] q, QuantType t) {

@@ -109,6 +109,16 @@ final class RecurrentModels {
         return single(op, features, w);
     }
 
+    /** {@code g} (one input {@code [T, F]}) with the sequence length left open, same layers and weights. */
+    static Graph withOpenLength(Graph g) {
+        GraphBuilder b = new GraphBuilder(g.name());
+        var in = g.inputs().get(0);
+        b.input(in.name(), in.shape().with(0, Shape.UNKNOWN));
+        g.nodes().forEach(n -> b.add(n.name(), n.op(), n.inputs(), n.weights()));
+        g.outputs().forEach(b::output);
+        return b.build();
+    }
+
     /** {@code x -> rnn}, written to graph JSON and read back. */
     static Graph single(Op op, int features, Map<String, FloatTensor> weights) {
         GraphBuilder b = new GraphBuilder("rnn_model");

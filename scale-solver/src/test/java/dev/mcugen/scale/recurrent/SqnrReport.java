@@ -16,6 +16,10 @@ final class SqnrReport {
         rows.merge(row, String.format("%s %6.1f dB", column, db), (a, b) -> a + "   " + b);
     }
 
+    synchronized void addPercent(String row, String column, double fraction) {
+        rows.merge(row, String.format("%s %6.1f %%", column, 100 * fraction), (a, b) -> a + "   " + b);
+    }
+
     synchronized void print() {
         StringBuilder sb = new StringBuilder("\n== " + title + " ==\n");
         rows.forEach((k, v) -> sb.append(String.format("%-44s %s%n", k, v)));
