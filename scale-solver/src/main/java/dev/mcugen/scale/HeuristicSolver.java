@@ -39,10 +39,12 @@ import java.util.Map;
  *       Groups still waiting when no round makes progress are in a product cycle; they take the
  *       range rule and their product contracts are reported violated.</li>
  *   <li><b>Check</b> every contract against the final types (in declaration order) and report it
- *       {@code HELD} exactly, {@code ROUNDED} (a relative residual below {@value #ROUNDING_TOLERANCE},
- *       double rounding noise) or {@code VIOLATED}, naming which contract forced it. Coverage is
- *       held when both ends of the range round into {@code [qmin, qmax]} (see {@link ScaleRules});
- *       it is violated only when a fixed format or a product imposed a scale that clips.</li>
+ *       {@code HELD} exactly, {@code ROUNDED} (a product held up to a relative residual below
+ *       {@value #ROUNDING_TOLERANCE}, double rounding noise) or {@code VIOLATED}, naming which
+ *       contract forced it. Coverage is held when both ends of the range round into
+ *       {@code [qmin, qmax]}, rounded when an end is clamped by at most one step (Q0.15's
+ *       32767/32768 against a sigmoid output of 1), violated when the type clips it (see
+ *       {@link ScaleRules#clips}) — which only a fixed format or a product can impose.</li>
  * </ol>
  */
 public final class HeuristicSolver {
@@ -197,7 +199,12 @@ public final class HeuristicSolver {
                 if (a == null || b == null) {
                     return false;
                 }
-                g.type = ScaleRules.withScale(g.bits, symmetry(g), a.scale() * b.scale(), g.lo);
+                double scale = a.scale() * b.scale();
+                if (!(scale >= Double.MIN_NORMAL) || Double.isInfinite(scale)) {
+                    fromRange(g); // the product is no usable scale; checkProduct reports it
+                    return true;
+                }
+                g.type = ScaleRules.withScale(g.bits, symmetry(g), scale, g.lo, g.hi);
                 g.origin = Origin.PRODUCT;
                 g.originContract = g.product;
                 return true;
@@ -257,9 +264,13 @@ public final class HeuristicSolver {
         private ContractResult checkProduct(Contract.Product p) {
             double expected = type(p.a()).scale() * type(p.b()).scale();
             double actual = type(p.result()).scale();
-            double residual = relative(actual, expected);
             Group g = group(p.result());
             String eq = "s('" + p.result() + "') = s('" + p.a() + "') * s('" + p.b() + "') = " + num(expected);
+            if (!(expected >= Double.MIN_NORMAL) || Double.isInfinite(expected)) {
+                return violated(p, Double.POSITIVE_INFINITY, eq + " is no usable scale; '" + p.result()
+                        + "' took its scale from " + origin(g));
+            }
+            double residual = relative(actual, expected);
             if (g.originContract == p || residual == 0) {
                 return held(p, eq);
             }
@@ -311,18 +322,25 @@ public final class HeuristicSolver {
             QuantType t = type(cov.tensor());
             double excess = ScaleRules.excess(t, cov.min(), cov.max());
             String range = "calibrated [" + num(cov.min()) + ", " + num(cov.max()) + "]";
+            String reach = "[" + num(t.realMin()) + ", " + num(t.realMax()) + "]";
             if (excess == 0) {
-                return held(cov, range + " within [" + num(t.realMin()) + ", " + num(t.realMax()) + "]");
+                return held(cov, range + " within " + reach);
             }
             double residual = excess / Math.max(Math.abs(cov.min()), Math.abs(cov.max()));
             Group g = group(cov.tensor());
+            if (!ScaleRules.clips(t, cov.min(), cov.max())) {
+                return new ContractResult(cov, ContractResult.Status.ROUNDED, residual, range + " clamped to " + reach
+                        + " within one step (" + num(t.scale()) + ") by " + origin(g)
+                        + (g.origin == Origin.FIXED_FORMAT && t.integerBits() == 0
+                           ? " (seed 000 §3.2.1: outputs slightly clamped at 32767/32768)" : ""));
+            }
             if (g.origin == Origin.FIXED_FORMAT) {
                 int m = t.integerBits();
-                return violated(cov, residual, "saturates at ±" + pow2(m) + " by design of " + origin(g)
-                        + " (seed 000 §3.1.1, §3.2.1: saturation before sigmoid/tanh costs little); " + range);
+                String at = m > 0 ? "±" + pow2(m) : reach;
+                return violated(cov, residual, "saturates at " + at + " by design of " + origin(g)
+                        + " (seed 000 §3.1.1, §3.2.1: saturating a sigmoid/tanh input costs little); " + range);
             }
-            return violated(cov, residual, range + " saturates at [" + num(t.realMin()) + ", "
-                    + num(t.realMax()) + "]: the scale was fixed by " + origin(g));
+            return violated(cov, residual, range + " saturates at " + reach + ": the scale was fixed by " + origin(g));
         }
 
         // ---- helpers ----------------------------------------------------------------------

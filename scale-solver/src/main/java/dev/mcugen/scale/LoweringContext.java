@@ -6,13 +6,16 @@ import java.util.List;
 
 /**
  * What a recipe sees while lowering: the solved types, the options and the float graph; recipes
- * record the overflow proof of each accumulator they create with {@link #bound}.
+ * record the overflow proof of each accumulator they create with {@link #bound} (computed with
+ * {@link OverflowProof}) and fix every effective scale with {@link #rescale}, so that the report
+ * lists them all.
  */
 public final class LoweringContext {
     private final Graph graph;
     private final Solution solution;
     private final QuantOptions options;
     private final List<AccumulatorBound> bounds = new ArrayList<>();
+    private final List<RescaleRecord> rescales = new ArrayList<>();
 
     public LoweringContext(Graph graph, Solution solution, QuantOptions options) {
         this.graph = graph;
@@ -38,5 +41,20 @@ public final class LoweringContext {
 
     public List<AccumulatorBound> bounds() {
         return List.copyOf(bounds);
+    }
+
+    /**
+     * The integer form of the real factor {@code real} (e.g. {@code s_in * s_w / s_out}) under the
+     * options ({@link EffectiveScale#of}), recorded for the report under {@code layer} and {@code name}.
+     */
+    public EffectiveScale rescale(String layer, String name, double real) {
+        EffectiveScale s = EffectiveScale.of(real, options);
+        rescales.add(new RescaleRecord(layer, name, s));
+        return s;
+    }
+
+    /** The effective scales fixed so far, in the order the recipes asked for them. */
+    public List<RescaleRecord> rescales() {
+        return List.copyOf(rescales);
     }
 }

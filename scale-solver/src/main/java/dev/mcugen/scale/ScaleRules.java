@@ -19,7 +19,8 @@ import dev.mcugen.ir.quant.QuantType;
  *       contain 0 and the zero point nudged to an integer (seed 000 §3.2.4, "range/255");</li>
  *   <li>power-of-two rescale ({@code --rescale pot}): the same two, with the scale widened to the
  *       next power of two (seed 001: "update the min and max values to fulfil the contracts"); an
- *       asymmetric type keeps an integer zero point anchored at the minimum;</li>
+ *       asymmetric type keeps an integer zero point, placed so the widening is split evenly
+ *       between both ends (a one-sided range keeps 0 at its end: ReLU outputs get zp = qmin);</li>
  *   <li>Q m.n ({@link Contract.PowerOfTwo}): zero point 0, full range, the smallest {@code 2^-n}
  *       that covers (seed 000 §3.2.2: the cell state measured in [-3.2, 10] becomes Q4.11; the
  *       denominator is 2^15, not 2^15 - 1).</li>
@@ -68,9 +69,9 @@ public final class ScaleRules {
             return QuantType.asymmetric(bits, min, max);
         }
         double s = nextPowerOfTwo((hi - lo) / ((double) qmax - qmin));
-        QuantType t = anchoredAtMin(bits, s, lo);
+        QuantType t = centered(bits, s, lo, hi);
         while (!covers(t, lo, hi)) { // guards the division's rounding
-            t = anchoredAtMin(bits, t.scale() * 2, lo);
+            t = centered(bits, t.scale() * 2, lo, hi);
         }
         return t;
     }
@@ -95,20 +96,30 @@ public final class ScaleRules {
 
     /**
      * A type of the given symmetry with its scale imposed (by a product contract): symmetric zero
-     * point 0 on the narrow range; asymmetric full range with the zero point anchored at the minimum.
-     * It may not cover {@code [min, max]}; the solver reports that as clipping.
+     * point 0 on the narrow range; asymmetric full range with the range centred (see
+     * {@link #asymmetric}). It may not cover {@code [min, max]}; the solver reports that as clipping.
      */
-    public static QuantType withScale(int bits, TensorSpec.Symmetry symmetry, double scale, double min) {
+    public static QuantType withScale(int bits, TensorSpec.Symmetry symmetry, double scale, double min, double max) {
         if (symmetry == TensorSpec.Symmetry.SYMMETRIC) {
             int qmax = QuantType.fullMax(bits);
             return new QuantType(bits, -qmax, qmax, scale, 0);
         }
-        return anchoredAtMin(bits, scale, Math.min(min, 0.0));
+        return centered(bits, scale, Math.min(min, 0.0), Math.max(max, 0.0));
     }
 
     /** Whether {@code t} covers {@code [min, max]} up to half a step at each end (see the class comment). */
     public static boolean covers(QuantType t, double min, double max) {
         return excess(t, min, max) == 0.0;
+    }
+
+    /**
+     * Whether {@code t} clips {@code [min, max]}: an end lies more than one step beyond what
+     * {@code t} represents, i.e. clamping costs more than rounding can (an excess up to half a step
+     * beyond the half-step reach leaves an error of at most one step, as Q0.15's 32767/32768 top does
+     * to a sigmoid output of 1, seed 000 §3.2.1).
+     */
+    public static boolean clips(QuantType t, double min, double max) {
+        return excess(t, min, max) > t.scale() / 2;
     }
 
     /**
@@ -142,12 +153,25 @@ public final class ScaleRules {
         return new QuantType(bits, QuantType.fullMin(bits), QuantType.fullMax(bits), scale, 0);
     }
 
-    /** Full range, {@code realMin ≈ lo}: zero point {@code round(qmin - lo/scale)}, clamped. */
-    private static QuantType anchoredAtMin(int bits, double scale, double lo) {
+    /**
+     * Full range with the imposed {@code scale}, zero point placed so that {@code [lo, hi]} (which
+     * contains 0) sits in the middle of what the type represents: the slack of
+     * {@code (qmax - qmin) - (hi - lo)/scale} steps is split evenly between both ends (or, when
+     * negative, the clipping is). A one-sided range keeps its zero at the end: {@code zp = qmin}
+     * when {@code lo == 0} (ReLU outputs), {@code zp = qmax} when {@code hi == 0}.
+     */
+    private static QuantType centered(int bits, double scale, double lo, double hi) {
         int qmin = QuantType.fullMin(bits);
         int qmax = QuantType.fullMax(bits);
-        double zp = qmin - lo / scale;
-        int z = zp >= qmax ? qmax : (int) Math.round(zp);
-        return new QuantType(bits, qmin, qmax, scale, Math.max(qmin, z));
+        int z;
+        if (lo == 0) {
+            z = qmin;
+        } else if (hi == 0) {
+            z = qmax;
+        } else {
+            double zp = (qmin + (double) qmax) / 2 - (lo + hi) / (2 * scale);
+            z = zp >= qmax ? qmax : zp <= qmin ? qmin : (int) Math.round(zp);
+        }
+        return new QuantType(bits, qmin, qmax, scale, z);
     }
 }
