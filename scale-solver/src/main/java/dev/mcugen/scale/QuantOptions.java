@@ -2,10 +2,17 @@ package dev.mcugen.scale;
 
 /**
  * The quantization options every command shares (DESIGN §1): activation precision, how
- * effective scales are realized, which int16 sigmoid/tanh, per-channel weights, and the target
- * (which decides {@code --rescale auto}).
+ * effective scales are realized, which int16 sigmoid/tanh, per-channel weights, the target
+ * (which decides {@code --rescale auto}), and whether a softmax at a model output is left out
+ * ({@code dropSoftmax}: the output is then the integer logits, for when only the argmax matters).
  */
-public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target) {
+public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target,
+                           boolean dropSoftmax) {
+    /** Options that keep the softmax. */
+    public QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target) {
+        this(precision, rescale, activation, perChannel, target, false);
+    }
+
     /** {@code --precision}: int8 or int16 activations (weights stay int8). */
     public enum Precision { INT8, INT16 }
 

@@ -340,7 +340,7 @@ public final class FeedForwardKernels {
         int[] y = new int[x.length];
         int base = r.outputType().zeroPoint() + r.offset();
         for (int i = 0; i < x.length; i++) {
-            y[i] = addZeroPointClamp(r.rescale().apply(x[i] - r.inputZeroPoint()), base, r.lo(), r.hi());
+            y[i] = addZeroPointClamp(r.rescale().apply((x[i] - r.inputZeroPoint()) * r.gain()), base, r.lo(), r.hi());
         }
         return y;
     }

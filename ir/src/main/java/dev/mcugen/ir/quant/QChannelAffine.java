@@ -11,12 +11,13 @@ import java.util.List;
  *   acc = x · w_c + bias_c                       (int32)
  *   y   = clamp(zp_y + R_c(acc), lo, hi)
  * </pre>
- * {@code w_c} is {@code γ'_c} quantized symmetric per channel to int8 (so {@code |w_c| = 127}
- * unless {@code γ'_c = 0}), {@code bias_c = round((β_c - γ'_c μ_c) / (s_w_c s_x)) - zp_x · w_c} (the
+ * {@code w_c} is {@code γ'_c} quantized symmetric per channel to int8 (int16 with int16 activations;
+ * so {@code |w_c| = 127} or {@code 32767} unless {@code γ'_c = 0}), {@code bias_c = round((β_c - γ'_c μ_c) / (s_w_c s_x)) - zp_x · w_c} (the
  * input zero point folded in as in {@link QFullyConnected}), {@code R_c} realizing
- * {@code s_w_c s_x / s_y}. The accumulator bound {@code |bias_c| + 127 · 2^15} is checked by the recipe.
+ * {@code s_w_c s_x / s_y}. The recipe keeps {@code |bias_c| <= 2^30}, so the accumulator stays below
+ * {@code 2^30 + 32767^2 < 2^31} (and records that bound).
  *
- * @param weights int8 {@code [C]}
+ * @param weights int8 or int16 {@code [C]}
  * @param bias    int32 {@code [C]}
  * @param rescale one per channel
  */
@@ -26,8 +27,8 @@ public record QChannelAffine(String name, String input, Shape outputShape, Quant
     public QChannelAffine {
         rescale = List.copyOf(rescale);
         int c = outputShape.last();
-        if (!weights.shape().equals(Shape.of(c)) || weights.bits() != 8) {
-            throw new IllegalArgumentException(name + ": weights must be int8 [" + c + "], not " + weights);
+        if (!weights.shape().equals(Shape.of(c)) || weights.bits() > 16) {
+            throw new IllegalArgumentException(name + ": weights must be int8 or int16 [" + c + "], not " + weights);
         }
         QChecks.bias(name, bias, c, 0);
         QChecks.rescales(name, rescale, c);

@@ -22,7 +22,8 @@ public final class SoftmaxMath {
 
     /**
      * gemmlowp {@code exp_on_interval_between_negative_one_quarter_and_0_excl}: {@code exp(a)} for
-     * {@code a} in Q0.31 within {@code [-1/4, 0)}, in Q0.31: a 4th-order Taylor expansion around -1/8.
+     * {@code a} in Q0.31 within {@code [-1/4, 0)}, in Q0.31: a 4th-order Taylor expansion around -1/8,
+     * within {@code e^(-1/8) (1/8)^5 / 120 ≈ 2.2e-7} of {@code exp(a)} (measured by the tests).
      */
     public static int expOnIntervalNegativeQuarterTo0(int a) {
         final int constantTerm = 1895147668;      // exp(-1/8) in Q0.31

@@ -17,13 +17,17 @@ import java.util.List;
  * Stand-alone activations (Keras Activation / ReLU layers): linear is a view and ReLU/ReLU6 a clamp,
  * both under {@code EqualScale(x, layer)}; sigmoid, tanh, hard sigmoid and softmax give the output
  * its own type (calibrated range; softmax the fixed {@code 2^-8 / -128} or Q0.15), see
- * {@link ActivationStage}.
+ * {@link ActivationStage}. A softmax left out by {@code dropSoftmax} is a view of its input.
  */
 final class ActivationRecipe implements Recipe {
     @Override
     public void declare(Node node, RecipeContext ctx) {
         Activation a = ((Op.Act) node.op()).activation();
         String x = node.inputs().get(0);
+        if (ActivationStage.dropSoftmax(node, ctx.graph(), ctx.options())) {
+            EqualScale.declare(ctx, x, node.name());
+            return;
+        }
         switch (ActivationStage.kind(a)) {
             case CLAMP:
                 EqualScale.declare(ctx, x, node.name());
@@ -46,9 +50,9 @@ final class ActivationRecipe implements Recipe {
         String x = node.inputs().get(0);
         QuantType tin = ctx.solution().type(x);
         QuantType tout = ctx.solution().type(node.name());
-        if (a == Activation.LINEAR && tin.equals(tout)) {
+        if ((a == Activation.LINEAR || ActivationStage.dropSoftmax(node, ctx.graph(), ctx.options())) && tin.equals(tout)) {
             return List.of(new QReshape(node.name(), x, node.outputShape(), tin));
         }
-        return ActivationStage.lower(node.name(), x, tin, node.outputShape(), tout, a, ctx.options());
+        return ActivationStage.lower(ctx, node.name(), x, tin, node.outputShape(), tout, a);
     }
 }

@@ -1,6 +1,9 @@
 package dev.mcugen.scale.ff;
 
 import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.Node;
+import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.QLogistic;
 import dev.mcugen.ir.quant.QNode;
@@ -8,6 +11,7 @@ import dev.mcugen.ir.quant.QRequant;
 import dev.mcugen.ir.quant.QSoftmax;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.quant.Rescale;
+import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.QuantOptions;
 
 import java.util.ArrayList;
@@ -18,9 +22,10 @@ import java.util.List;
  * <ul>
  *   <li>linear, ReLU, ReLU6: clamps of the output ({@link #clampLow}, {@link #clampHigh}); fused,
  *       they cost nothing;</li>
- *   <li>sigmoid, tanh ({@link QLogistic}) and hard sigmoid ({@link QRequant}): from a Q3.12 int16
- *       pre-activation, the format of seed 000's gates; a fused layer writes its accumulator
- *       straight to Q3.12 ({@link #PREACT}), a stand-alone one requantizes its input to it;</li>
+ *   <li>sigmoid, tanh ({@link QLogistic}): from a Q3.12 int16 pre-activation, the format of seed
+ *       000's gates; a fused layer writes its accumulator straight to Q3.12 ({@link #PREACT}), a
+ *       stand-alone one requantizes its input to it; hard sigmoid is an integer affine map with clamp
+ *       ({@link QRequant} with {@link QRequant#HARD_SIGMOID_GAIN});</li>
  *   <li>softmax ({@link QSoftmax}): a fused layer hands its raw int32 accumulator over
  *       ({@link #LOGITS}); the output is {@code 2^-8, zp -128} for int8 (TFLite) and Q0.15 for
  *       int16.</li>
@@ -53,6 +58,19 @@ final class ActivationStage {
         }
     }
 
+    /**
+     * Whether {@code node}'s softmax is left out ({@link QuantOptions#dropSoftmax()}): only for a
+     * softmax whose result is a model output and read by no other layer, where the logits give the
+     * same argmax.
+     */
+    static boolean dropSoftmax(Node node, Graph graph, QuantOptions options) {
+        Activation a = node.op() instanceof Op.Act act ? act.activation()
+                : node.op() instanceof Op.Dense || node.op() instanceof Op.Conv1D || node.op() instanceof Op.Conv2D
+                ? DenseConvRecipe.activation(node.op()) : null;
+        return options.dropSoftmax() && a == Activation.SOFTMAX && graph.outputs().contains(node.name())
+                && graph.useCounts().getOrDefault(node.name(), 0) == 1;
+    }
+
     /** Lower clamp of {@code a} on type {@code t}: real 0 ({@code zp}) for ReLU/ReLU6, else qmin. */
     static int clampLow(Activation a, QuantType t) {
         return a == Activation.RELU || a == Activation.RELU6 ? Math.max(t.qmin(), t.zeroPoint()) : t.qmin();
@@ -75,35 +93,36 @@ final class ActivationStage {
 
     /** The largest real value of {@link #softmaxType} (the range the recipes declare). */
     static double softmaxMax(int bits) {
-        QuantType t = softmaxType(bits);
-        return t.realMax();
+        return softmaxType(bits).realMax();
     }
 
     /**
      * The node(s) applying {@code a} element-wise (softmax: over the last axis) to tensor {@code in}
      * of type {@code tin}, giving {@code layer} of type {@code tout}.
      */
-    static List<QNode> lower(String layer, String in, QuantType tin, Shape shape, QuantType tout, Activation a,
-                             QuantOptions options) {
+    static List<QNode> lower(LoweringContext ctx, String layer, String in, QuantType tin, Shape shape, QuantType tout,
+                             Activation a) {
         List<QNode> nodes = new ArrayList<>();
         switch (kind(a)) {
             case CLAMP:
-                nodes.add(new QRequant(layer, in, shape, tout, tin.zeroPoint(), Rescales.of(tin.scale() / tout.scale()),
-                        0, clampLow(a, tout), clampHigh(a, tout)));
+                nodes.add(new QRequant(layer, in, shape, tout, tin.zeroPoint(), 1,
+                        Rescales.of(ctx, layer, "output", tin.scale() / tout.scale()), 0, clampLow(a, tout),
+                        clampHigh(a, tout)));
                 break;
             case LOGISTIC:
-                nodes.add(logistic(layer, in, tin, shape, tout, a, options));
+                nodes.add(logistic(ctx, layer, in, tin, shape, tout, a));
                 break;
             default:
                 QuantType canonical = softmaxType(tout.bits() == 8 ? 8 : 16);
                 boolean direct = canonical.equals(tout);
                 String name = direct ? layer : layer + "/softmax";
-                Rescale beta = Rescales.of(betaScale(tin.scale()));
+                Rescale beta = Rescales.of(ctx, layer, "softmax_input", betaScale(tin.scale()));
                 int f = -Math.getExponent(canonical.scale());
                 nodes.add(new QSoftmax(name, in, shape, canonical, beta, QSoftmax.diffMinFor(beta), f));
                 if (!direct) {
-                    nodes.add(new QRequant(layer, name, shape, tout, canonical.zeroPoint(),
-                            Rescales.of(canonical.scale() / tout.scale()), 0, tout.qmin(), tout.qmax()));
+                    nodes.add(new QRequant(layer, name, shape, tout, canonical.zeroPoint(), 1,
+                            Rescales.of(ctx, layer, "output", canonical.scale() / tout.scale()), 0, tout.qmin(),
+                            tout.qmax()));
                 }
         }
         return nodes;
@@ -114,19 +133,20 @@ final class ActivationStage {
         return Math.min(inputScale * Math.scalb(1.0, 31 - 5), Math.scalb(1.0, 30));
     }
 
-    private static QNode logistic(String layer, String in, QuantType tin, Shape shape, QuantType tout, Activation a,
-                                  QuantOptions options) {
-        Rescale toQ312 = Rescales.of(tin.scale() / Math.scalb(1.0, -PREACT_FRACTIONAL_BITS));
+    private static QNode logistic(LoweringContext ctx, String layer, String in, QuantType tin, Shape shape,
+                                  QuantType tout, Activation a) {
         if (a == Activation.HARD_SIGMOID) {
-            // y = clip(0.2 x + 0.5, 0, 1): from the input directly (no Q3.12 step needed).
+            // y = clip(0.2 x + 0.5, 0, 1): the slope in the integer gain, the rest a rescale and an offset.
             int offset = (int) WeightQuantizer.round(0.5 / tout.scale());
             int lo = Math.max(tout.qmin(), tout.zeroPoint());
             int hi = (int) Math.max(lo, Math.min(tout.qmax(), tout.zeroPoint() + WeightQuantizer.round(1.0 / tout.scale())));
-            return new QRequant(layer, in, shape, tout, tin.zeroPoint(), Rescales.of(0.2 * tin.scale() / tout.scale()),
-                    offset, lo, hi);
+            return new QRequant(layer, in, shape, tout, tin.zeroPoint(), QRequant.HARD_SIGMOID_GAIN,
+                    Rescales.of(ctx, layer, "output", Math.scalb(tin.scale(), -15) / tout.scale()), offset, lo, hi);
         }
-        QLogistic.Impl impl = options.activation() == QuantOptions.ActivationImpl.POLY ? QLogistic.Impl.POLY : QLogistic.Impl.LUT;
+        QLogistic.Impl impl = ctx.options().activation() == QuantOptions.ActivationImpl.POLY
+                ? QLogistic.Impl.POLY : QLogistic.Impl.LUT;
+        Rescale toQ312 = Rescales.of(ctx, layer, "input", tin.scale() / Math.scalb(1.0, -PREACT_FRACTIONAL_BITS));
         return new QLogistic(layer, in, shape, tout, a, impl, tin.zeroPoint(), toQ312,
-                Rescales.of(Math.scalb(1.0, -15) / tout.scale()));
+                Rescales.of(ctx, layer, "output", Math.scalb(1.0, -15) / tout.scale()));
     }
 }

@@ -52,13 +52,14 @@ final class AddRecipe implements Recipe {
         List<Integer> zps = new ArrayList<>();
         List<Rescale> rescales = new ArrayList<>();
         long bound = 0;
-        for (QuantType t : types) {
+        for (int k = 0; k < types.size(); k++) {
+            QuantType t = types.get(k);
             zps.add(t.zeroPoint());
-            Rescale r = Rescales.of(t.scale() / twiceMax);
+            Rescale r = Rescales.of(ctx, node.name(), "input[" + k + "]", t.scale() / twiceMax);
             rescales.add(r);
             bound += (long) Math.ceil(OverflowProof.maxAbsInput(t, false) * Math.scalb(r.real(), leftShift)) + 1;
         }
-        Rescale out = Rescales.of(twiceMax / (Math.scalb(1.0, leftShift) * ty.scale()));
+        Rescale out = Rescales.of(ctx, node.name(), "output", twiceMax / (Math.scalb(1.0, leftShift) * ty.scale()));
         ctx.bound(new AccumulatorBound(node.name(), "sum", 0, bound, OverflowProof.INT32_LIMIT, ""));
         return List.of(new QAdd(node.name(), in, node.outputShape(), ty, zps, leftShift, rescales, out));
     }

@@ -22,9 +22,10 @@ import java.util.List;
  * a per-channel integer affine map ({@link QChannelAffine}), {@code y = γ'_c x + b'_c} with
  * {@code γ'_c = γ_c / sqrt(σ²_c + ε)} (ε as the model file writes it, as the float interpreter) and
  * {@code b'_c = β_c - γ'_c μ_c}. The output gets its own type (calibrated range, width and symmetry of
- * the input). Per channel, {@code w_c} is int8 with scale
- * {@code s_c = max(|γ'_c|, |b'_c| · 127 / (s_x 2^30)) / 127} (a power of two under {@code --rescale
- * pot}), the second term only where {@code b'_c} would otherwise not fit an int32 bias.
+ * the input). Per channel, {@code w_c} has the activations' width ({@code B}-bit, {@code qmax = 2^(B-1) - 1},
+ * since a single scalar per channel costs nothing in flash) with scale
+ * {@code s_c = max(|γ'_c|, |b'_c| · qmax / (s_x 2^30)) / qmax} (a power of two under {@code --rescale
+ * pot}), the second term only where {@code b'_c} would otherwise exceed {@code 2^30} as an int32 bias.
  */
 final class BatchNormRecipe implements Recipe {
     @Override
@@ -44,12 +45,15 @@ final class BatchNormRecipe implements Recipe {
         long[] w = new long[c];
         long[] b = new long[c];
         List<Rescale> rescale = new ArrayList<>();
+        int bits = tx.bits() == 8 ? 8 : 16;
+        int qmax = QuantType.fullMax(bits);
         for (int k = 0; k < c; k++) {
-            double need = Math.max(Math.abs(gamma[k]), Math.abs(beta[k]) * 127 / (tx.scale() * 0x1p30));
-            double s = ScaleRules.symmetric(8, -need, need, ctx.options().powerOfTwoRescale()).scale();
-            w[k] = WeightQuantizer.weightType(s).quantize(gamma[k]);
+            double need = Math.max(Math.abs(gamma[k]), Math.abs(beta[k]) * qmax / (tx.scale() * 0x1p30));
+            QuantType wt = ScaleRules.symmetric(bits, -need, need, ctx.options().powerOfTwoRescale());
+            double s = wt.scale();
+            w[k] = wt.quantize(gamma[k]);
             b[k] = WeightQuantizer.round(beta[k] / (s * tx.scale())) - (long) tx.zeroPoint() * w[k];
-            rescale.add(Rescales.of(s * tx.scale() / ty.scale()));
+            rescale.add(Rescales.of(ctx, node.name(), "output[" + k + "]", s * tx.scale() / ty.scale()));
         }
         int[] wi = new int[c];
         for (int k = 0; k < c; k++) {
@@ -57,7 +61,7 @@ final class BatchNormRecipe implements Recipe {
         }
         ctx.bound(OverflowProof.matmul(node.name(), "affine", wi, c, b, OverflowProof.maxAbsInput(tx, true),
                 OverflowProof.INT32_LIMIT, "none: the bias scale keeps |bias| <= 2^30"));
-        return List.of(new QChannelAffine(node.name(), x, node.outputShape(), ty, IntTensor.of(Shape.of(c), 8, w),
+        return List.of(new QChannelAffine(node.name(), x, node.outputShape(), ty, IntTensor.of(Shape.of(c), bits, w),
                 IntTensor.of(Shape.of(c), 32, b), rescale, ty.qmin(), ty.qmax()));
     }
 

@@ -38,12 +38,13 @@ final class ConcatRecipe implements Recipe {
         List<Shape> shapes = new ArrayList<>();
         List<Integer> zps = new ArrayList<>();
         List<Rescale> rescales = new ArrayList<>();
-        for (String x : node.inputs()) {
+        for (int k = 0; k < node.inputs().size(); k++) {
+            String x = node.inputs().get(k);
             QuantType t = ctx.solution().type(x);
             shapes.add(ctx.graph().shapes().get(x));
             boolean same = t.scale() == ty.scale() && t.zeroPoint() == ty.zeroPoint();
             zps.add(same ? ty.zeroPoint() : t.zeroPoint());
-            rescales.add(same ? Rescale.IDENTITY : Rescales.of(t.scale() / ty.scale()));
+            rescales.add(same ? Rescale.IDENTITY : Rescales.of(ctx, node.name(), "input[" + k + "]", t.scale() / ty.scale()));
         }
         int axis = ((Op.Concatenate) node.op()).axis();
         return List.of(new QConcat(node.name(), node.inputs(), shapes, node.outputShape(), ty, axis, zps, rescales));

@@ -34,7 +34,8 @@ import java.util.List;
  * range, {@code Coverage}; {@code ExactZero} with ReLU/ReLU6, whose clamp is at real 0); for SAME
  * convolutions {@code ExactZero(x)} (the pad value is the input zero point); with a fused
  * sigmoid/tanh/hard sigmoid {@code layer/preact} int16 {@code FixedFormat Q3.12}; with a fused
- * softmax {@code layer/logits} int32 with {@code Product(layer/logits, layer/kernel, x)}.
+ * softmax {@code layer/logits} int32 with {@code Product(layer/logits, layer/kernel, x)} — or, with
+ * {@code dropSoftmax} on a model output, {@code layer} itself is those int32 logits.
  */
 final class DenseConvRecipe implements Recipe {
     static final String KERNEL = "/kernel";
@@ -72,10 +73,14 @@ final class DenseConvRecipe implements Recipe {
                 Specs.activation(ctx, layer);
                 break;
             default:
+                String logits = ActivationStage.dropSoftmax(node, ctx.graph(), ctx.options()) ? layer
+                        : layer + ActivationStage.LOGITS;
                 double[] range = logitRange(node, ctx.range(x).min(), ctx.range(x).max());
-                ctx.system().tensor(new TensorSpec(layer + ActivationStage.LOGITS, 32, TensorSpec.Symmetry.SYMMETRIC,
-                        range[0], range[1]));
-                ctx.system().add(new Contract.Product(layer + ActivationStage.LOGITS, kernel, x));
+                ctx.system().tensor(new TensorSpec(logits, 32, TensorSpec.Symmetry.SYMMETRIC, range[0], range[1]));
+                ctx.system().add(new Contract.Product(logits, kernel, x));
+                if (logits.equals(layer)) {
+                    break;
+                }
                 int bits = Specs.activationBits(ctx.options());
                 ctx.system().tensor(new TensorSpec(layer, bits, bits == 8 ? TensorSpec.Symmetry.ASYMMETRIC
                         : TensorSpec.Symmetry.SYMMETRIC, 0, ActivationStage.softmaxMax(bits)));
@@ -124,13 +129,14 @@ final class DenseConvRecipe implements Recipe {
             out = layer + ActivationStage.PREACT;
             tout = ctx.solution().type(out);
         } else {
-            out = layer + ActivationStage.LOGITS;
+            out = ActivationStage.dropSoftmax(node, ctx.graph(), ctx.options()) ? layer : layer + ActivationStage.LOGITS;
             // The accumulator itself (after the pre-shift): no requantization before softmax.
             tout = new QuantType(32, -Integer.MAX_VALUE, Integer.MAX_VALUE, Math.scalb(accScale[0], accShift), 0);
         }
         List<Rescale> rescale = new ArrayList<>();
         for (int o = 0; o < (perChannel ? units : 1); o++) {
-            rescale.add(Rescales.of(Math.scalb(accScale[o], accShift) / tout.scale()));
+            rescale.add(Rescales.of(ctx, layer, perChannel ? "output[" + o + "]" : "output",
+                    Math.scalb(accScale[o], accShift) / tout.scale()));
         }
         int lo = kind == ActivationStage.Kind.CLAMP ? ActivationStage.clampLow(act, tout) : tout.qmin();
         int hi = kind == ActivationStage.Kind.CLAMP ? ActivationStage.clampHigh(act, tout) : tout.qmax();
@@ -153,8 +159,8 @@ final class DenseConvRecipe implements Recipe {
             nodes.add(new QConv(out, x, inShape, outShape, tout, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
                     c.dilationH(), c.dilationW(), c.padding(), tx.zeroPoint(), qw, qb, rescale, accShift, lo, hi));
         }
-        if (kind != ActivationStage.Kind.CLAMP) {
-            nodes.addAll(ActivationStage.lower(layer, out, tout, outShape, ctx.solution().type(layer), act, ctx.options()));
+        if (kind != ActivationStage.Kind.CLAMP && !out.equals(layer)) {
+            nodes.addAll(ActivationStage.lower(ctx, layer, out, tout, outShape, ctx.solution().type(layer), act));
         }
         return nodes;
     }

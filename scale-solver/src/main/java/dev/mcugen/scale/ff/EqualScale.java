@@ -5,6 +5,7 @@ import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QRequant;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.scale.Contract;
+import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.RecipeContext;
 
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ final class EqualScale {
      * {@code op} applied with output type {@code tin} and the given name: named {@code layer} when
      * {@code tout} equals {@code tin}, else followed by the requantization to {@code tout}.
      */
-    static List<QNode> finish(String layer, Shape shape, QuantType tin, QuantType tout, Function<String, QNode> op) {
+    static List<QNode> finish(LoweringContext ctx, String layer, Shape shape, QuantType tin, QuantType tout,
+                              Function<String, QNode> op) {
         List<QNode> nodes = new ArrayList<>();
         if (tin.equals(tout)) {
             nodes.add(op.apply(layer));
@@ -42,8 +44,8 @@ final class EqualScale {
         }
         String raw = layer + RAW;
         nodes.add(op.apply(raw));
-        nodes.add(new QRequant(layer, raw, shape, tout, tin.zeroPoint(), Rescales.of(tin.scale() / tout.scale()), 0,
-                tout.qmin(), tout.qmax()));
+        nodes.add(new QRequant(layer, raw, shape, tout, tin.zeroPoint(), 1,
+                Rescales.of(ctx, layer, "output", tin.scale() / tout.scale()), 0, tout.qmin(), tout.qmax()));
         return nodes;
     }
 }

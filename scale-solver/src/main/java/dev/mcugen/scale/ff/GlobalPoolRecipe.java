@@ -8,7 +8,9 @@ import dev.mcugen.ir.quant.QGlobalPool;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.quant.Rescale;
+import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.LoweringContext;
+import dev.mcugen.scale.OverflowProof;
 import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
 
@@ -40,13 +42,20 @@ final class GlobalPoolRecipe implements Recipe {
         Shape inShape = ctx.graph().shapes().get(x);
         QuantType tin = ctx.solution().type(x);
         QuantType tout = ctx.solution().type(node.name());
+        if (g.pool() == PoolKind.AVG && inShape.isFullyKnown()) {
+            // Σ over n positions of |x| (division form) or |x - zp| (rescaled form).
+            long n = inShape.size() / inShape.last();
+            boolean folded = !rescaled(node, inShape, ctx.options().powerOfTwoRescale());
+            ctx.bound(new AccumulatorBound(node.name(), "sum", 0, n * OverflowProof.maxAbsInput(tin, folded),
+                    OverflowProof.INT32_LIMIT, "none: the sequence is too long for an int32 sum"));
+        }
         if (rescaled(node, inShape, ctx.options().powerOfTwoRescale())) {
             int n = inShape.size() / inShape.last();
-            Rescale r = Rescales.of(tin.scale() / (n * tout.scale()));
+            Rescale r = Rescales.of(ctx, node.name(), "output", tin.scale() / (n * tout.scale()));
             return List.of(new QGlobalPool(node.name(), x, inShape, node.outputShape(), tout, PoolKind.AVG,
                     tin.zeroPoint(), Optional.of(r)));
         }
-        return EqualScale.finish(node.name(), node.outputShape(), tin, tout,
+        return EqualScale.finish(ctx, node.name(), node.outputShape(), tin, tout,
                 name -> new QGlobalPool(name, x, inShape, node.outputShape(), tin, g.pool(), tin.zeroPoint(),
                         Optional.empty()));
     }

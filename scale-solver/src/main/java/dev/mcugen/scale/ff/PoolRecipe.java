@@ -2,11 +2,14 @@ package dev.mcugen.scale.ff;
 
 import dev.mcugen.ir.Node;
 import dev.mcugen.ir.Op;
+import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QPool;
 import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.LoweringContext;
+import dev.mcugen.scale.OverflowProof;
 import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
 
@@ -30,7 +33,11 @@ final class PoolRecipe implements Recipe {
         int kw = oneD ? p.size().get(0) : p.size().get(1);
         int sh = oneD ? 1 : p.strides().get(0);
         int sw = oneD ? p.strides().get(0) : p.strides().get(1);
-        return EqualScale.finish(node.name(), node.outputShape(), tin, ctx.solution().type(node.name()),
+        if (p.pool() == PoolKind.AVG) {
+            ctx.bound(new AccumulatorBound(node.name(), "sum", 0, (long) kh * kw * OverflowProof.maxAbsInput(tin, true),
+                    OverflowProof.INT32_LIMIT, "none: the window is too large for an int32 sum"));
+        }
+        return EqualScale.finish(ctx, node.name(), node.outputShape(), tin, ctx.solution().type(node.name()),
                 name -> new QPool(name, x, inShape, node.outputShape(), tin, p.pool(), kh, kw, sh, sw, p.padding()));
     }
 }

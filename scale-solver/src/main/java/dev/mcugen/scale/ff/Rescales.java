@@ -1,24 +1,25 @@
 package dev.mcugen.scale.ff;
 
 import dev.mcugen.ir.quant.Rescale;
+import dev.mcugen.scale.EffectiveScale;
+import dev.mcugen.scale.LoweringContext;
 
 /**
- * Effective scales of the feed-forward recipes as integers. An exact power of two becomes shifts
- * ({@link Rescale#pot}); anything else the multiplier form — also under {@code --rescale pot},
- * where the solver makes every tensor scale a power of two so that products and ratios of scales are
- * exact shifts, and only the ops with a constant factor that is not (hard sigmoid's 0.2, an average
- * over a non-power-of-two count with its own scale) need a multiply. Snapping those to a shift would
- * cost up to a factor √2.
+ * Effective scales of the feed-forward recipes as integers: {@link LoweringContext#rescale} fixes
+ * the form under the options ({@link EffectiveScale#of}: a shift when the factor is a power of two —
+ * which the solver makes every ratio of scales under {@code --rescale pot} — else the TFLite
+ * multiplier) and records it for the report; this turns it into the IR's {@link Rescale}. The
+ * recipes keep constant factors that are not powers of two out of rescales where pot mode would
+ * snap them: hard sigmoid's 0.2 is an integer gain, an average over a non-power-of-two count an
+ * integer division.
  */
 final class Rescales {
     private Rescales() {
     }
 
-    static Rescale of(double real) {
-        if (!(real > 0) || Double.isInfinite(real)) {
-            throw new IllegalArgumentException("effective scale must be positive and finite, not " + real);
-        }
-        boolean pot = real == Math.scalb(1.0, Math.getExponent(real));
-        return Rescale.forReal(real, pot);
+    /** The rescale of {@code real} for {@code layer}, recorded under {@code name}. */
+    static Rescale of(LoweringContext ctx, String layer, String name, double real) {
+        EffectiveScale e = ctx.rescale(layer, name, real);
+        return new Rescale(e.shiftOnly(), e.multiplier(), e.shift());
     }
 }

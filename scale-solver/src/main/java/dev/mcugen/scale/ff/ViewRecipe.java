@@ -21,7 +21,7 @@ final class ViewRecipe implements Recipe {
     public List<QNode> lower(Node node, LoweringContext ctx) {
         String x = node.inputs().get(0);
         QuantType tin = ctx.solution().type(x);
-        return EqualScale.finish(node.name(), node.outputShape(), tin, ctx.solution().type(node.name()),
+        return EqualScale.finish(ctx, node.name(), node.outputShape(), tin, ctx.solution().type(node.name()),
                 name -> new QReshape(name, x, node.outputShape(), tin));
     }
 }
