@@ -72,7 +72,7 @@ final class SimpleRnnRecipe implements Recipe {
             RecurrentRecipes.checkSameType(layer, out, h);
             out = h;
         } else {
-            outRescale = lo.rescale(h.scale() / out.scale());
+            outRescale = lo.rescale("output", h.scale() / out.scale());
         }
         return List.of(new QSimpleRnn(layer, node.inputs(), node.outputShape(), out, x, u, op.returnSequences(),
                 op.goBackwards(), h, wx, rh, pre, act, outRescale));

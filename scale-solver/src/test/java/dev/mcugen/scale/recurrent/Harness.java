@@ -2,12 +2,10 @@ package dev.mcugen.scale.recurrent;
 
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
-import dev.mcugen.ir.Node;
 import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.calib.CalibrationResult;
 import dev.mcugen.ir.calib.Calibrator;
-import dev.mcugen.ir.calib.TensorRange;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.interp.RecurrentInternals;
 import dev.mcugen.ir.quant.FeedForwardKernels;
@@ -17,16 +15,10 @@ import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.RecurrentKernels;
 import dev.mcugen.scale.AccumulatorBound;
-import dev.mcugen.scale.Contract;
-import dev.mcugen.scale.ContractSystem;
-import dev.mcugen.scale.HeuristicSolver;
-import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.QuantOptions;
-import dev.mcugen.scale.Recipe;
-import dev.mcugen.scale.RecipeContext;
+import dev.mcugen.scale.QuantizedModel;
+import dev.mcugen.scale.Quantizer;
 import dev.mcugen.scale.Solution;
-import dev.mcugen.scale.TensorSpec;
-import dev.mcugen.scale.ff.FeedForwardRecipes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,62 +26,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Quantizes the recurrent layers of a model the way the quantizer does (calibrate, declare with
- * {@link RecurrentRecipes}, solve with {@link HeuristicSolver}, lower) and compares the integer
- * simulator with the float interpreter per time step.
+ * Quantizes a model with the quantizer driver (calibrate, declare with {@link RecurrentRecipes} and the
+ * feed-forward recipes, solve, lower) and compares the integer simulator with the float interpreter
+ * per time step.
  */
 final class Harness {
     final Graph graph;
     final QuantOptions options;
     final CalibrationResult calibration;
-    final ContractSystem system;
+    final QuantizedModel model;
     final Solution solution;
     final Map<String, QRecurrent> layers = new LinkedHashMap<>();
     /** Every integer op of the model in execution order (recurrent layers and feed-forward ops). */
     final List<QNode> program = new ArrayList<>();
     final List<AccumulatorBound> bounds;
 
-    private Harness(Graph graph, QuantOptions options, CalibrationResult calibration, ContractSystem system,
-                    Solution solution, List<AccumulatorBound> bounds) {
+    private Harness(Graph graph, QuantOptions options, CalibrationResult calibration, QuantizedModel model,
+                    List<AccumulatorBound> bounds) {
         this.graph = graph;
         this.options = options;
         this.calibration = calibration;
-        this.system = system;
-        this.solution = solution;
+        this.model = model;
+        this.solution = model.solution();
         this.bounds = bounds;
     }
 
-    /** Calibrates on {@code calib} ({@code [n, steps, features]}) and quantizes every recurrent layer. */
+    /**
+     * Calibrates on {@code calib} ({@code [n, steps, features]}) and quantizes the model with the
+     * quantizer driver ({@link Quantizer}: recurrent recipes for the recurrent layers, feed-forward
+     * recipes for the rest).
+     */
     static Harness quantize(Graph g, float[] calib, int n, int steps, QuantOptions options) {
         int features = g.inputs().get(0).shape().last();
         CalibrationResult cal = new Calibrator(g).calibrate(FloatTensor.of(Shape.of(n, steps, features), calib));
-        ContractSystem sys = new ContractSystem();
-        String x = g.inputs().get(0).name();
-        TensorRange r = cal.range(x);
-        boolean int16 = options.precision() == QuantOptions.Precision.INT16;
-        sys.tensor(new TensorSpec(x, int16 ? 16 : 8, int16 ? TensorSpec.Symmetry.SYMMETRIC
-                : TensorSpec.Symmetry.ASYMMETRIC, r.min(), r.max()));
-        sys.add(new Contract.Coverage(x, r.min(), r.max()));
-        RecipeContext rc = new RecipeContext(g, cal, options, sys);
-        for (Node node : g.nodes()) {
-            recipe(node).declare(node, rc);
-        }
-        Solution sol = HeuristicSolver.solve(sys, options);
-        LoweringContext lc = new LoweringContext(g, sol, options);
-        List<QNode> lowered = new ArrayList<>();
-        for (Node node : g.nodes()) {
-            lowered.addAll(recipe(node).lower(node, lc));
-        }
-        List<AccumulatorBound> bounds = lc.bounds().stream()
+        QuantizedModel model = Quantizer.quantize(g, cal, options);
+        List<AccumulatorBound> bounds = model.bounds().stream()
                 .filter(b -> g.node(b.layer()).map(nd -> nd.op() instanceof Op.Recurrent).orElse(false)).toList();
-        Harness h = new Harness(g, options, cal, sys, sol, bounds);
-        h.program.addAll(lowered);
-        lowered.stream().filter(q -> q instanceof QRecurrent).forEach(q -> h.layers.put(q.name(), (QRecurrent) q));
+        Harness h = new Harness(g, options, cal, model, bounds);
+        h.program.addAll(model.graph().nodes());
+        model.graph().nodes().stream().filter(q -> q instanceof QRecurrent)
+                .forEach(q -> h.layers.put(q.name(), (QRecurrent) q));
         return h;
-    }
-
-    private static Recipe recipe(Node node) {
-        return node.op() instanceof Op.Recurrent ? RecurrentRecipes.of(node.op()) : FeedForwardRecipes.of(node.op());
     }
 
     static QuantOptions options(QuantOptions.ActivationImpl impl) {
