@@ -13,7 +13,8 @@ import dev.mcugen.ir.fixed.PolyActivation;
  *   <li>{@code SIGMOID}, {@code TANH}: output Q0.15 by the chosen {@link Impl} ({@link LutActivation} or
  *       {@link PolyActivation}); the input is Q m.(15-m) with {@code m = 15 - inputFracBits}. For
  *       {@code m > 7} (the largest the int16 functions take) the input is first brought to Q7.8 by
- *       {@code rdivpot(x, m - 7)} (both functions are flat beyond ±128).</li>
+ *       {@code sat16(x * 2^(m - 7))}, saturating at ±128 where both functions are flat to within
+ *       2^-15 (tanh(128) and sigmoid(128) round to 32767).</li>
  *   <li>{@code HARD_SIGMOID} (TF.js / Keras 2: {@code clip(0.2 x + 0.5, 0, 1)}): exact affine map,
  *       {@code y = clamp(16384 + round(x * 2^(15 - inputFracBits) / 5), 0, 32767)} in Q0.15, the
  *       division rounding to nearest (no ties can occur: the numerator is an integer and the divisor 5).
@@ -107,10 +108,13 @@ public record QActivation(Activation function, Impl impl, int inputFracBits, int
         return Math.min(15 - inputFracBits, Int16Activation.MAX_INTEGER_BITS);
     }
 
-    /** The input in the format {@link #integerBits()} says: unchanged, or rdivpot to Q7.8. */
+    /** The input in the format {@link #integerBits()} says: unchanged, or saturated to Q7.8. */
     private int fitted(int x) {
         int m = 15 - inputFracBits;
-        return m > Int16Activation.MAX_INTEGER_BITS ? FixedPoint.rdivpot(x, m - Int16Activation.MAX_INTEGER_BITS) : x;
+        if (m <= Int16Activation.MAX_INTEGER_BITS) {
+            return x;
+        }
+        return FixedPoint.satInt16(FixedPoint.shlSat(x, m - Int16Activation.MAX_INTEGER_BITS));
     }
 
     /** {@code clamp(16384 + round(x * 2^(15 - f) / 5), 0, 32767)}. */

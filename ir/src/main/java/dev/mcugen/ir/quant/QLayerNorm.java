@@ -5,14 +5,16 @@ package dev.mcugen.ir.quant;
  * accumulator {@code q} of length {@code n} (type {@code accType}, scale {@code max|Wx+Rh+P⊙c| / 32767}):
  * <pre>
  *   S = Σ q_i,   Q = Σ q_i^2,   D = n Q - S^2            (exact: int32, int64, int64)
- *   r = isqrt(D)                                        (floor square root; r = sqrt(n^2 var(q)))
- *   q'_i = sat16(requant(n q_i - S, M, k))              (normalized value, Q5.10: s' = 2^-10)
+ *   r = isqrt(D * 4^k)                                  (floor square root: r ≈ sqrt(D) 2^k = n stddev(q) 2^k)
+ *   q'_i = sat16(requant(n q_i - S, M, shift))          (normalized value, Q5.10: s' = 2^-10)
  *   v_i  = sat32(q'_i * L_i + b_i)                      (scale s_L * 2^-10)
  *   pre_i = sat16(rescale(v_i))                          (Q3.12: rescale = s_L * 2^-10 / 2^-12)
  * </pre>
- * where {@code (M, k)} is the quantized multiplier of {@code 2^10 / r}, computed per call in integers:
- * with {@code b} the bit length of {@code r}, {@code M = round(2^(30 + b) / r)} (int64 division,
- * ties away from zero; if {@code M = 2^31} then {@code M = 2^30, b = b - 1}), {@code k = 11 - b}.
+ * where {@code k = floor((62 - bitlength(D)) / 2)} gives the square root about 31 significant bits
+ * ({@code D * 4^k < 2^62}), and {@code (M, shift)} is the quantized multiplier of
+ * {@code 2^10 / sqrt(D) = 2^(10 + k) / r}, computed per call in integers: with {@code b} the bit
+ * length of {@code r}, {@code M = round(2^(30 + b) / r)} (int64 division, ties away from zero; if
+ * {@code M = 2^31} then {@code M = 2^30, b = b - 1}), {@code shift = 11 + k - b}.
  * When {@code D = 0} (all values equal) {@code q'_i = 0}. The 2^-10 factor s' is the seed's: it keeps
  * the normalized values (|x'| ≤ sqrt(n - 1)) in int16 for n ≤ 1025 units. Unlike TFLite's
  * {@code ApplyLayerNorm} (mean rounded to 2^-10, variance via a truncated {@code 2^20 / n}, exact

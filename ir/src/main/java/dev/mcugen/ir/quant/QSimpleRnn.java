@@ -8,36 +8,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An integer SimpleRNN layer, {@code h = act(x W + h R + b)}, with h the int8 (or int16) recurrent
- * state and output (type {@code outputType}, zero point {@code zp_h}). One step:
+ * An integer SimpleRNN layer, {@code h = act(x W + h R + b)}, with an int16 recurrent state h
+ * ({@code stateType}, zero point 0) and an output requantized to the activation precision. One step:
  * <pre>
- *   sigmoid / tanh / hard sigmoid:
- *     pre = sat16(input.out(x) + recurrent.out(h))            (Q3.12; bias in recurrent.bias)
- *     h   = sat(outputRescale(activation(pre)) + zp_h)        (Q0.15 -> s_h: 2^-15 / s_h)
- *   relu / linear (fused, as a Dense output clamp):
- *     h   = clamp(input.out(x) + recurrent.out(h) + zp_h, relu ? max(zp_h, qmin) : qmin, qmax)
+ *   pre = sat16(input.out(x) + recurrent.out(h))     (preType; the bias is in recurrent.bias)
+ *   h   = activation(pre)                            (stateType)
+ *   y   = outputRescale == null ? h : sat(outputRescale(h) + zp_y)
  * </pre>
- * The state is not a leaky integrator (each step recomputes it through the activation), so an
- * int8 state does not accumulate rounding the way the LSTM cell or GRU state would; it is the
- * layer's output type, like the LSTM's h (seed 000 Table 2).
+ * For tanh/sigmoid/hard_sigmoid the pre-activation is Q3.12 and the state Q0.15 (the activation's
+ * output format); for relu/linear the pre-activation and the state share one power-of-two int16
+ * format covering their calibrated ranges (relu is exact there). The state is int16 for the same
+ * reason as the GRU's ({@link QGru}): with relu or linear activations the cell is an unsquashed
+ * leaky integrator whose rounding errors an int8 state would accumulate, and int16 costs nothing
+ * in the int8 x int16 recurrent product.
  *
- * @param preType       Q3.12 for the saturating activations; the state type when fused
- * @param outputRescale {@code 2^-15 / s_h}; null when fused
+ * @param stateType     the int16 state type
+ * @param preType       the pre-activation type
+ * @param outputRescale {@code s_h / s_y}, or null when the output is the state itself
  */
 public record QSimpleRnn(String name, List<String> inputs, Shape outputShape, QuantType outputType, QuantType inputType,
-                         int units, boolean returnSequences, boolean goBackwards, QMatVec input, QMatVec recurrent,
-                         QuantType preType, QActivation activation, Rescale outputRescale) implements QRecurrent {
+                         int units, boolean returnSequences, boolean goBackwards, QuantType stateType, QMatVec input,
+                         QMatVec recurrent, QuantType preType, QActivation activation, Rescale outputRescale)
+        implements QRecurrent {
     public QSimpleRnn {
         inputs = List.copyOf(inputs);
-        if (fused() != (outputRescale == null)) {
-            throw new IllegalArgumentException(activation.function() + " needs " + (fused() ? "no" : "an")
-                    + " output rescale");
+        if (stateType.bits() != 16 || stateType.zeroPoint() != 0 || !stateType.isPowerOfTwo()) {
+            throw new IllegalArgumentException("SimpleRNN state must be int16 Q m.n: " + stateType);
         }
-    }
-
-    /** relu and linear are applied as clamps on the state type, with no separate pre-activation format. */
-    public boolean fused() {
-        return !QActivation.saturating(activation.function());
+        if (activation.outputFracBits() != stateType.fractionalBits()) {
+            throw new IllegalArgumentException(activation.function() + " gives Q." + activation.outputFracBits()
+                    + ", not the state's Q." + stateType.fractionalBits());
+        }
+        if (outputRescale == null && !outputType.equals(stateType)) {
+            throw new IllegalArgumentException("output " + outputType + " differs from the state " + stateType
+                    + " but has no rescale");
+        }
     }
 
     public int inputSize() {
@@ -48,7 +53,7 @@ public record QSimpleRnn(String name, List<String> inputs, Shape outputShape, Qu
     public Map<String, QuantType> internalTypes() {
         Map<String, QuantType> m = new LinkedHashMap<>();
         m.put(RecurrentInternals.PRE, preType);
-        m.put(RecurrentInternals.HIDDEN, outputType);
+        m.put(RecurrentInternals.HIDDEN, stateType);
         return m;
     }
 }

@@ -61,10 +61,12 @@ public final class RecurrentMath {
             q += (long) acc[i] * acc[i];
         }
         long d = n * q - s * s; // n^2 var(acc) >= 0, exact: |n q| <= n^2 2^30 < 2^62 for n < 2^16
-        long r = isqrt(d);
-        if (r == 0) {
+        if (d == 0) {
             java.util.Arrays.fill(norm, 0, n, 0);
         } else {
+            // sqrt(d) with about 31 significant bits: r = isqrt(d 4^k) = sqrt(d) 2^k, d 4^k < 2^62
+            int k = (62 - (64 - Long.numberOfLeadingZeros(d))) / 2;
+            long r = isqrt(d << (2 * k));
             int bits = 64 - Long.numberOfLeadingZeros(r);
             long m = roundDiv(1L << (30 + bits), r);
             if (m == 1L << 31) {
@@ -72,7 +74,7 @@ public final class RecurrentMath {
                 bits--;
             }
             int multiplier = (int) m;
-            int shift = 11 - bits;
+            int shift = 11 + k - bits; // 2^10 / sqrt(d) = 2^(10 + k) / r = M 2^(shift - 31)
             for (int i = 0; i < n; i++) {
                 int centred = (int) (n * (long) acc[i] - s); // |n acc - S| <= 2^16 n < 2^31
                 norm[i] = FixedPoint.satInt16(FixedPoint.requant(centred, multiplier, shift));

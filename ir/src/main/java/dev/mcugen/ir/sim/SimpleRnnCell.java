@@ -1,13 +1,9 @@
 package dev.mcugen.ir.sim;
 
-import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.fixed.FixedPoint;
 import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QSimpleRnn;
-import dev.mcugen.ir.quant.QuantType;
-
-import java.util.Arrays;
 
 import static dev.mcugen.ir.interp.RecurrentInternals.*;
 
@@ -56,9 +52,7 @@ final class SimpleRnnCell implements RecurrentCell {
 
     @Override
     public RecurrentState initialState() {
-        int[] h = new int[u];
-        Arrays.fill(h, node.outputType().zeroPoint());
-        return new RecurrentState(h, null);
+        return new RecurrentState(new int[u], null);
     }
 
     @Override
@@ -66,27 +60,21 @@ final class SimpleRnnCell implements RecurrentCell {
         int[] h = s.h;
         RecurrentMath.matVec(node.input(), wx, bx, x, xOff, sx);
         RecurrentMath.matVec(node.recurrent(), wh, bh, h, 0, sh);
-        QuantType t = node.outputType();
-        if (node.fused()) {
-            int zp = t.zeroPoint();
-            int lo = node.activation().function() == Activation.RELU ? Math.max(zp, t.qmin()) : t.qmin();
-            for (int j = 0; j < u; j++) {
-                long v = (long) sx[j] + sh[j] + zp;
-                pre[j] = RecurrentMath.saturate(v, t);
-                h[j] = (int) Math.max(lo, Math.min(t.qmax(), v));
-            }
-            obs.observe(preName, step, pre);
-        } else {
-            for (int j = 0; j < u; j++) {
-                pre[j] = FixedPoint.satInt16(RecurrentMath.sat32((long) sx[j] + sh[j]));
-            }
-            obs.observe(preName, step, pre);
-            for (int j = 0; j < u; j++) {
-                int a = node.activation().apply(pre[j]);
-                h[j] = RecurrentMath.saturate((long) node.outputRescale().apply(a) + t.zeroPoint(), t);
-            }
+        for (int j = 0; j < u; j++) {
+            pre[j] = FixedPoint.satInt16(RecurrentMath.sat32((long) sx[j] + sh[j]));
+        }
+        obs.observe(preName, step, pre);
+        for (int j = 0; j < u; j++) {
+            h[j] = node.activation().apply(pre[j]);
         }
         obs.observe(hiddenName, step, h);
-        System.arraycopy(h, 0, y, yOff, u);
+        if (node.outputRescale() == null) {
+            System.arraycopy(h, 0, y, yOff, u);
+        } else {
+            int zp = node.outputType().zeroPoint();
+            for (int j = 0; j < u; j++) {
+                y[yOff + j] = RecurrentMath.saturate((long) node.outputRescale().apply(h[j]) + zp, node.outputType());
+            }
+        }
     }
 }

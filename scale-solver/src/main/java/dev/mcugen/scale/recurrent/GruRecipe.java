@@ -117,7 +117,7 @@ final class GruRecipe implements Recipe {
             recType = lo.part(CANDIDATE_RECURRENT);
             candIn = lo.matVec(CANDIDATE + " W·x", wh, u, in, lo.part("W_h"), x, b.hIn, pre.scale());
             candRec = lo.matVec(CANDIDATE + " R·h", rh, u, u, lo.part("R_h"), h, b.hRec, recType.scale());
-            product = lo.rescale(r.outputType().scale() * recType.scale() / pre.scale());
+            product = lo.rescale(CANDIDATE + " r⊙rec", r.outputType().scale() * recType.scale() / pre.scale());
         } else {
             QuantType resetHidden = lo.part(RESET_HIDDEN);
             RecurrentRecipes.checkSameType(layer, resetHidden, h);
@@ -136,7 +136,7 @@ final class GruRecipe implements Recipe {
             RecurrentRecipes.checkSameType(layer, out, h);
             out = h;
         } else {
-            outRescale = lo.rescale(h.scale() / out.scale());
+            outRescale = lo.rescale("output", h.scale() / out.scale());
         }
         return List.of(new QGru(layer, node.inputs(), node.outputShape(), out, x, u, op.returnSequences(),
                 op.goBackwards(), op.resetAfter(), h, z, r, candIn, candRec, resetShift, recType, product, pre, act,

@@ -10,6 +10,7 @@ import dev.mcugen.ir.quant.QMatVec;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.quant.Rescale;
 import dev.mcugen.scale.AccumulatorBound;
+import dev.mcugen.scale.EffectiveScale;
 import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.QuantOptions;
 
@@ -41,8 +42,14 @@ final class Lowerer {
         return type(name(part));
     }
 
-    Rescale rescale(double real) {
-        return Rescale.forReal(real, ctx.options().powerOfTwoRescale());
+    /**
+     * The integers of the effective scale {@code real}, fixed by {@link LoweringContext#rescale}
+     * (a shift when exact or under {@code --rescale pot}, else a TFLite multiplier; recorded for the
+     * report as {@code name} of this layer).
+     */
+    Rescale rescale(String name, double real) {
+        EffectiveScale e = ctx.rescale(layer, name, real);
+        return new Rescale(e.shiftOnly(), e.multiplier(), e.shift());
     }
 
     QActivation activation(Activation a, int inputFracBits) {
@@ -74,8 +81,7 @@ final class Lowerer {
      * {@code xType} values, with the optional real {@code bias} quantized at the accumulator scale
      * {@code s_w * s_x} (the Product contract) and the zero point folded:
      * {@code bias_eff[r] = round(b[r] / (s_w s_x)) - zp_x Σ_c w_q[r][c]}; rescaled by
-     * {@code s_w s_x / destScale} ({@link Rescale#forReal}: a power of two when exact or under
-     * {@code --rescale pot}, else a quantized multiplier). Records the accumulator's bound as {@code accumulator}.
+     * {@code s_w s_x / destScale} ({@link #rescale}). Records the accumulator's bound as {@code accumulator}.
      */
     QMatVec matVec(String accumulator, float[] w, int rows, int cols, QuantType wType, QuantType xType,
                    float[] bias, double destScale) {
@@ -113,7 +119,8 @@ final class Lowerer {
             action = (action.isEmpty() ? "" : action + "; ") + "effective bias saturated to int32";
         }
         ctx.bound(new AccumulatorBound(layer, accumulator, worstRow, worst, INT32_LIMIT, action));
-        return new QMatVec(rows, cols, wq, IntTensor.of(Shape.of(rows), 32, eff), rescale(accScale / destScale), wide);
+        return new QMatVec(rows, cols, wq, IntTensor.of(Shape.of(rows), 32, eff), rescale(accumulator, accScale / destScale),
+                wide);
     }
 
     /** Records the overflow proof of an accumulator other than a matrix product (layer norm). */

@@ -152,7 +152,7 @@ final class LstmRecipe implements Recipe {
         }
         return List.of(new QLstm(layer, node.inputs(), node.outputShape(), h, x, op.units(), op.returnSequences(),
                 op.goBackwards(), gates[I], gates[F], gates[Z], gates[O], cell, forgetShift, inputShift, cellAct, m,
-                lo.rescale(prodScale / m.scale()), projection));
+                lo.rescale(HIDDEN, prodScale / m.scale()), projection));
     }
 
     private static QGate gate(Node node, Op.Lstm op, Lowerer lo, int g, QuantType x, QuantType h, QuantType cell) {
@@ -182,7 +182,8 @@ final class LstmRecipe implements Recipe {
                 }
             }
             lo.bound(gate + " layer_norm", worstRow, worst, worst > Lowerer.INT32_LIMIT ? "saturated to int32" : "");
-            ln = new QLayerNorm(sum, lq, IntTensor.of(Shape.of(u), 32, bq), lo.rescale(biasScale / pre.scale()));
+            ln = new QLayerNorm(sum, lq, IntTensor.of(Shape.of(u), 32, bq),
+                    lo.rescale(gate + " layer_norm", biasScale / pre.scale()));
             bias = null; // the gate bias is the layer norm's
         }
         QMatVec wx = lo.matVec(gate + " W·x", Weights.block(node, "kernel", block, u), u,
@@ -193,7 +194,7 @@ final class LstmRecipe implements Recipe {
         if (op.peephole() && PEEPHOLE[g] != null) {
             QuantType pType = lo.part("P_" + LETTER[g]);
             peep = new QPeephole(Lowerer.quantize(Weights.all(node, PEEPHOLE[g]), pType, Shape.of(u)),
-                    lo.rescale(pType.scale() * cell.scale() / sum.scale()));
+                    lo.rescale(gate + " P⊙c", pType.scale() * cell.scale() / sum.scale()));
         }
         Activation act = g == Z ? op.activation() : op.recurrentActivation();
         QActivation a = lo.activation(act, pre.fractionalBits());

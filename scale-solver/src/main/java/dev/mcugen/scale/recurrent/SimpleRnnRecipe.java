@@ -9,6 +9,7 @@ import dev.mcugen.ir.quant.QSimpleRnn;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.quant.Rescale;
 import dev.mcugen.scale.LoweringContext;
+import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
 
@@ -17,10 +18,10 @@ import java.util.List;
 import static dev.mcugen.ir.interp.RecurrentInternals.*;
 
 /**
- * The integer SimpleRNN ({@link QSimpleRnn}): x and h at the activation precision (int8: range / 255;
- * h equal scale with the layer output), W and R int8 max / 127, b int32 s_h * s_R; for
- * tanh/sigmoid/hard_sigmoid the pre-activation is Q3.12 and the activation Q0.15 is requantized to h;
- * relu and linear are output clamps on h's type.
+ * The integer SimpleRNN ({@link QSimpleRnn}), built like the GRU: x and the layer output at the
+ * activation precision (int8: range / 255), W and R int8 max / 127, b int32 s_h * s_R; the state h
+ * int16: Q0.15 with a Q3.12 pre-activation for tanh/sigmoid/hard_sigmoid, or one power-of-two format
+ * shared (equal scale) by the pre-activation and h for relu/linear.
  */
 final class SimpleRnnRecipe implements Recipe {
     @Override
@@ -30,16 +31,23 @@ final class SimpleRnnRecipe implements Recipe {
         Declarer d = new Declarer(ctx, node.name());
         String layer = node.name();
         String h = d.name(HIDDEN);
-        d.activation(layer);
-        d.activation(h);
-        d.equal(layer, h);
+        String pre = d.name(PRE);
         d.weight("W", Weights.all(node, "kernel"), 8);
         d.weight("R", Weights.all(node, "recurrent_kernel"), 8);
+        if (QActivation.saturating(op.activation())) {
+            d.fixed(pre, LstmRecipe.PRE_FRAC);
+            d.fixed(h, LstmRecipe.OUT_FRAC);
+        } else {
+            d.powerOfTwo(pre, 0.0);
+            d.powerOfTwo(h, 0.0);
+            d.equal(pre, h);
+        }
         if (op.useBias()) {
             d.bias("b", Weights.all(node, "bias"), d.name("R"), h);
         }
-        if (QActivation.saturating(op.activation())) {
-            d.fixed(d.name(PRE), LstmRecipe.PRE_FRAC);
+        d.activation(layer);
+        if (ctx.options().precision() == QuantOptions.Precision.INT16) {
+            d.equal(layer, h);
         }
     }
 
@@ -52,16 +60,21 @@ final class SimpleRnnRecipe implements Recipe {
         int in = node.weight("kernel").shape().dim(0);
         QuantType x = lo.type(node.inputs().get(0));
         QuantType h = lo.part(HIDDEN);
-        RecurrentRecipes.checkSameType(layer, lo.type(layer), h);
-        boolean saturating = QActivation.saturating(op.activation());
-        QuantType pre = saturating ? lo.part(PRE) : h;
+        QuantType pre = lo.part(PRE);
         float[] bias = op.useBias() ? Weights.all(node, "bias") : null;
         QMatVec wx = lo.matVec("W·x", Weights.transposed(node, "kernel"), u, in, lo.part("W"), x, null, pre.scale());
         QMatVec rh = lo.matVec("R·h", Weights.transposed(node, "recurrent_kernel"), u, u, lo.part("R"), h, bias,
                 pre.scale());
-        QActivation act = lo.activation(op.activation(), saturating ? pre.fractionalBits() : 0);
-        Rescale out = saturating ? lo.rescale(Math.scalb(1.0, -act.outputFracBits()) / h.scale()) : null;
-        return List.of(new QSimpleRnn(layer, node.inputs(), node.outputShape(), h, x, u, op.returnSequences(),
-                op.goBackwards(), wx, rh, pre, act, out));
+        QActivation act = lo.activation(op.activation(), pre.fractionalBits());
+        QuantType out = lo.type(layer);
+        Rescale outRescale = null;
+        if (ctx.options().precision() == QuantOptions.Precision.INT16) {
+            RecurrentRecipes.checkSameType(layer, out, h);
+            out = h;
+        } else {
+            outRescale = lo.rescale("output", h.scale() / out.scale());
+        }
+        return List.of(new QSimpleRnn(layer, node.inputs(), node.outputShape(), out, x, u, op.returnSequences(),
+                op.goBackwards(), h, wx, rh, pre, act, outRescale));
     }
 }
