@@ -36,6 +36,12 @@ final class OutputDir implements AutoCloseable {
         try {
             Files.createDirectories(abs.getParent());
             Path temp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
+            // A temp folder is private (0700); the finished output should look like any folder the user makes.
+            try {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: keep the default.
+            }
             Files.writeString(temp.resolve(MARKER), "written by mcugen; this folder is replaced by the next build\n");
             return new OutputDir(abs, temp);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.scale.QuantizedModel;
 import dev.mcugen.scale.Quantizer;
+import dev.mcugen.scale.ff.BatchNormFolding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -15,7 +16,9 @@ final class Quantize {
     private Quantize() {
     }
 
-    static QuantizedModel run(Graph g, Path modelFile, QuantizationOptions quant, CommonOptions common, PrintWriter log) {
+    static QuantizedModel run(Graph original, Path modelFile, QuantizationOptions quant, CommonOptions common, PrintWriter log) {
+        // BatchNorm folds into the layer before it (DESIGN §4); the folded layer keeps the BN's name.
+        Graph g = BatchNormFolding.fold(original);
         Batch cal = InputData.read(g, quant.calibrationFiles(modelFile));
         CalibrationResult ranges;
         try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {

@@ -12,7 +12,7 @@ import dev.mcugen.ir.metrics.ErrorMetrics;
 import dev.mcugen.ir.npy.Npy;
 import dev.mcugen.ir.npy.NpyArray;
 import dev.mcugen.ir.npy.NpyDtype;
-import dev.mcugen.ir.quant.FixedPointSimulator;
+import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.scale.QuantizedModel;
 import java.io.PrintWriter;

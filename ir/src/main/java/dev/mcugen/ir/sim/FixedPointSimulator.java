@@ -1,4 +1,12 @@
-package dev.mcugen.ir.quant;
+package dev.mcugen.ir.sim;
+
+import dev.mcugen.ir.quant.FeedForwardKernels;
+import dev.mcugen.ir.quant.IntObserver;
+import dev.mcugen.ir.quant.QGraph;
+import dev.mcugen.ir.quant.QInput;
+import dev.mcugen.ir.quant.QNode;
+import dev.mcugen.ir.quant.QRecurrent;
+import dev.mcugen.ir.quant.QuantType;
 
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
