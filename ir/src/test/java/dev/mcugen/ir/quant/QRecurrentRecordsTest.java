@@ -67,7 +67,8 @@ class QRecurrentRecordsTest {
                 tanh, 15, null)).as("int8 output without a rescale").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new QGru("g", List.of("x"), Shape.of(4), out, out, 4, false, false, true, q015,
                 gate(4, 3, 4), gate(4, 3, 4), matVec(4, 3), matVec(4, 4), 0, null, null, QuantType.powerOfTwo(16, 12),
-                tanh, 15, Rescale.pot(-8))).as("reset_after without its product").isInstanceOf(IllegalArgumentException.class);
+                tanh, 15, Rescale.pot(-8))).as("reset_after without its product")
+                .isInstanceOf(IllegalArgumentException.class);
         QGru g = new QGru("g", List.of("x"), Shape.of(4), out, out, 4, false, false, false, q015, gate(4, 3, 4),
                 gate(4, 3, 4), matVec(4, 3), matVec(4, 4), 15, null, null, QuantType.powerOfTwo(16, 12), tanh, 15,
                 Rescale.pot(-8));

@@ -33,7 +33,7 @@ import static dev.mcugen.ir.interp.RecurrentInternals.*;
  *   <tr><td>b_g (no layer norm)</td><td>32</td><td>s_h * s_R_g (product)</td></tr>
  *   <tr><td>b_g (layer norm)</td><td>32</td><td>s_L_g * 2^-10 (product with the Q5.10 normalized value)</td></tr>
  *   <tr><td>b_proj</td><td>32</td><td>s_W_proj * s_m (product)</td></tr>
- *   <tr><td>c</td><td>16</td><td>POT(max) / 32768 (power of two, covering max(|c|, 1))</td></tr>
+ *   <tr><td>c</td><td>16</td><td>POT(max) / 32768 (power of two covering max(|c|, 1 - 2^-15): at least Q0.15)</td></tr>
  *   <tr><td>g_g = Wx + Rh + P⊙c (layer norm)</td><td>16</td><td>max / 32767</td></tr>
  *   <tr><td>gate pre-activations / outputs</td><td>16</td><td>Q3.12 / Q0.15 (fixed format)</td></tr>
  * </table>

@@ -127,8 +127,8 @@ class GruAccuracyTest {
             double db = own.compare(layer, x.toFloatArray(), n, steps).sqnr();
             REPORT.add(name + " (own input)", impl.name(), db);
             assertThat(db).isGreaterThanOrEqualTo(MIN_SQNR_DB);
-            Harness longer = Harness.quantize(RecurrentModels.withOpenLength(g), Realistic.signals(new Random(1), 256, 100, f), 256, 100,
-                    Harness.options(impl));
+            Harness longer = Harness.quantize(RecurrentModels.withOpenLength(g),
+                    Realistic.signals(new Random(1), 256, 100, f), 256, 100, Harness.options(impl));
             db = longer.compare(layer, Realistic.signals(new Random(2), 16, 100, f), 16, 100).sqnr();
             REPORT.add(name + " (100-step signals)", impl.name(), db);
             assertThat(db).isGreaterThanOrEqualTo(MIN_SQNR_DB);
