@@ -53,7 +53,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
         }
         PrintWriter w = spec.commandLine().getOut();
-        QuantizedModel qm = Quantize.run(g, file, quant, common, w);
+        QuantizedModel qm = Quantize.run(g, file, quant, common);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();

@@ -8,7 +8,6 @@ import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.scale.QuantizedModel;
 import dev.mcugen.scale.Quantizer;
 import dev.mcugen.scale.ff.BatchNormFolding;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** Calibrate and quantize, as {@code build} and {@code simulate --mode fixed} both do. */
@@ -16,7 +15,7 @@ final class Quantize {
     private Quantize() {
     }
 
-    static QuantizedModel run(Graph original, Path modelFile, QuantizationOptions quant, CommonOptions common, PrintWriter log) {
+    static QuantizedModel run(Graph original, Path modelFile, QuantizationOptions quant, CommonOptions common) {
         // BatchNorm folds into the layer before it (DESIGN §4); the folded layer keeps the BN's name.
         Graph g = BatchNormFolding.fold(original);
         Batch cal = InputData.read(g, quant.calibrationFiles(modelFile));

@@ -98,7 +98,7 @@ final class SimulateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
-        QuantizedModel qm = Quantize.run(g, file, quant, common, w);
+        QuantizedModel qm = Quantize.run(g, file, quant, common);
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
         Map<String, int[]> ints = new LinkedHashMap<>();
         Map<String, List<Integer>> shapes = new LinkedHashMap<>();
