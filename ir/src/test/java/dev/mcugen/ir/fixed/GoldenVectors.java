@@ -1,7 +1,9 @@
 package dev.mcugen.ir.fixed;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,10 @@ import java.util.function.IntUnaryOperator;
  * {@link ExactReference#edgeValues()} crossed with each other (or with every shift), then seeded
  * random operands of every magnitude; activations list every int16 input for every format.
  * Run {@link #main} with an output folder (default {@code target/golden-vectors}).
+ *
+ * <p>{@link #writeBinary} writes the same tables in the compact form the C host tests
+ * ({@code runtime-c/test}) read: {@code <name>.bin}, the 4 bytes {@code MCGV}, then the number of
+ * columns and of rows, then the rows, every value an int32 in little-endian byte order.
  */
 public final class GoldenVectors {
     /** One primitive's cases. */
@@ -85,6 +91,54 @@ public final class GoldenVectors {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Magic bytes at the start of every binary table. */
+    public static final byte[] BINARY_MAGIC = {'M', 'C', 'G', 'V'};
+
+    /**
+     * Writes every table as {@code <name>.bin} into {@code dir} (format in the class comment),
+     * creating it if needed; returns the files in the order of {@link #all()}.
+     */
+    public static List<Path> writeBinary(Path dir) {
+        return writeBinary(dir, all());
+    }
+
+    /** Writes the given tables as {@code <name>.bin} into {@code dir}. */
+    public static List<Path> writeBinary(Path dir, List<Table> tables) {
+        try {
+            Files.createDirectories(dir);
+            List<Path> files = new ArrayList<>();
+            byte[] word = new byte[4];
+            for (Table t : tables) {
+                Path file = dir.resolve(t.name() + ".bin");
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    out.write(BINARY_MAGIC);
+                    writeInt(out, word, t.columns().size());
+                    writeInt(out, word, t.rows().size());
+                    for (int[] row : t.rows()) {
+                        if (row.length != t.columns().size()) {
+                            throw new IllegalStateException(t.name() + ": row of " + row.length + " values");
+                        }
+                        for (int v : row) {
+                            writeInt(out, word, v);
+                        }
+                    }
+                }
+                files.add(file);
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeInt(OutputStream out, byte[] word, int v) throws IOException {
+        word[0] = (byte) v;
+        word[1] = (byte) (v >>> 8);
+        word[2] = (byte) (v >>> 16);
+        word[3] = (byte) (v >>> 24);
+        out.write(word);
     }
 
     public static void main(String[] args) {

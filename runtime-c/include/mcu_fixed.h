@@ -1,0 +1,175 @@
+/**
+ * @file mcu_fixed.h
+ * @brief The integer primitives of DESIGN §3, bit-exact with the Java reference
+ *        (`dev.mcugen.ir.fixed.FixedPoint`).
+ *
+ * Every function is `static inline`, C99, uses only `<stdint.h>` types and integer arithmetic, and
+ * is free of undefined and implementation-defined behaviour for every argument in its stated
+ * domain: no negative value is ever shifted (right shifts of negative values use the
+ * `~(~x >> e)` form, left shifts of possibly negative values are multiplications by `1 << e`),
+ * no signed overflow occurs, and every narrowing conversion is explicit and in range.
+ *
+ * Arguments outside a function's domain are caller bugs (the compiler guarantees them); the
+ * functions do not check them. Dtype suffixes follow CMSIS-NN: `s8`, `s16`, `s32`.
+ */
+#ifndef MCU_FIXED_H
+#define MCU_FIXED_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Smallest `shift` accepted by mcu_requant_s32() and mcu_mul_pot_s32() (the TFLite range). */
+#define MCU_MIN_SHIFT (-31)
+/** Largest `shift` accepted by mcu_requant_s32() and mcu_mul_pot_s32(). */
+#define MCU_MAX_SHIFT 30
+
+/**
+ * @brief Arithmetic shift right, `floor(x / 2^e)`.
+ * @param x any int32 value
+ * @param e shift, 0 <= e <= 31
+ * @return floor(x / 2^e)
+ */
+static inline int32_t mcu_asr_s32(int32_t x, int32_t e)
+{
+    return x >= 0 ? (x >> e) : ~(~x >> e);
+}
+
+/**
+ * @brief Saturating rounding doubling high multiply (gemmlowp `SaturatingRoundingDoublingHighMul`,
+ *        Arm `VQRDMULH`).
+ *
+ * With p = a * b exact in int64 and nudge = p >= 0 ? 2^30 : 1 - 2^30, returns
+ * trunc((p + nudge) / 2^31); a == b == INT32_MIN (the only overflow) gives INT32_MAX.
+ * @param a any int32 value
+ * @param b any int32 value
+ * @return the rounded high half of 2 * a * b, in [INT32_MIN, INT32_MAX]
+ */
+static inline int32_t mcu_srdhm_s32(int32_t a, int32_t b)
+{
+    int64_t p;
+    int64_t nudge;
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    p = (int64_t)a * (int64_t)b;
+    nudge = p >= 0 ? ((int64_t)1 << 30) : ((int64_t)1 - ((int64_t)1 << 30));
+    return (int32_t)((p + nudge) / ((int64_t)1 << 31));
+}
+
+/**
+ * @brief Rounding divide by a power of two, ties away from zero (gemmlowp `RoundingDivideByPOT`).
+ * @param x any int32 value
+ * @param e exponent, 0 <= e <= 31
+ * @return x / 2^e rounded to nearest, ties away from zero; never overflows
+ */
+static inline int32_t mcu_rdivpot_s32(int32_t x, int32_t e)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << e) - 1);
+    const int32_t remainder = (int32_t)((uint32_t)x & (uint32_t)mask);
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return mcu_asr_s32(x, e) + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * @brief Saturating left shift, `x * 2^e` clamped to [INT32_MIN, INT32_MAX].
+ * @param x any int32 value
+ * @param e exponent, 0 <= e <= 30
+ * @return x * 2^e, saturated
+ */
+static inline int32_t mcu_shl_sat_s32(int32_t x, int32_t e)
+{
+    const int32_t hi = (int32_t)(((int64_t)1 << (31 - e)) - 1);
+    const int32_t lo = -hi - 1;
+    return x > hi ? INT32_MAX : (x < lo ? INT32_MIN : x * ((int32_t)1 << e));
+}
+
+/**
+ * @brief Multiply by a power of two, `x * 2^exponent`: mcu_shl_sat_s32() for a positive exponent,
+ *        mcu_rdivpot_s32() (ties away from zero) for a negative one.
+ * @param x any int32 value
+ * @param exponent MCU_MIN_SHIFT (-31) <= exponent <= MCU_MAX_SHIFT (30)
+ * @return x * 2^exponent, rounded and saturated
+ */
+static inline int32_t mcu_mul_pot_s32(int32_t x, int32_t exponent)
+{
+    return exponent >= 0 ? mcu_shl_sat_s32(x, exponent) : mcu_rdivpot_s32(x, -exponent);
+}
+
+/**
+ * @brief Requantize by a quantized multiplier (TFLite `MultiplyByQuantizedMultiplier`,
+ *        double-rounding form): rdivpot(srdhm(shl_sat(x, max(shift, 0)), multiplier),
+ *        max(-shift, 0)), approximately x * multiplier * 2^(shift - 31).
+ * @param x any int32 value (typically an accumulator)
+ * @param multiplier 0, or in [2^30, 2^31 - 1]
+ * @param shift MCU_MIN_SHIFT (-31) <= shift <= MCU_MAX_SHIFT (30)
+ * @return the requantized value (int32; narrow it with mcu_sat_s8() / mcu_sat_s16())
+ */
+static inline int32_t mcu_requant_s32(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    return mcu_rdivpot_s32(mcu_srdhm_s32(mcu_shl_sat_s32(x, left), multiplier), right);
+}
+
+/**
+ * @brief min(max(x, lo), hi).
+ * @param x any int32 value
+ * @param lo lower bound
+ * @param hi upper bound, lo <= hi
+ * @return x clamped to [lo, hi]
+ */
+static inline int32_t mcu_clamp_s32(int32_t x, int32_t lo, int32_t hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/**
+ * @brief Saturating cast to int8.
+ * @param x any int32 value
+ * @return x clamped to [-128, 127]
+ */
+static inline int8_t mcu_sat_s8(int32_t x)
+{
+    return (int8_t)(x < INT8_MIN ? INT8_MIN : (x > INT8_MAX ? INT8_MAX : x));
+}
+
+/**
+ * @brief Saturating cast to int16.
+ * @param x any int32 value
+ * @return x clamped to [-32768, 32767]
+ */
+static inline int16_t mcu_sat_s16(int32_t x)
+{
+    return (int16_t)(x < INT16_MIN ? INT16_MIN : (x > INT16_MAX ? INT16_MAX : x));
+}
+
+/**
+ * @brief Saturating int16 addition (the LSTM's cell and gate sums); the sum is exact in int32.
+ * @param a any int16 value
+ * @param b any int16 value
+ * @return a + b clamped to [-32768, 32767]
+ */
+static inline int16_t mcu_add_sat_s16(int16_t a, int16_t b)
+{
+    return mcu_sat_s16((int32_t)a + (int32_t)b);
+}
+
+/**
+ * @brief Saturating int16 subtraction.
+ * @param a any int16 value
+ * @param b any int16 value
+ * @return a - b clamped to [-32768, 32767]
+ */
+static inline int16_t mcu_sub_sat_s16(int16_t a, int16_t b)
+{
+    return mcu_sat_s16((int32_t)a - (int32_t)b);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCU_FIXED_H */
