@@ -1,0 +1,56 @@
+package dev.mcugen.qemu;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a run produced.
+ *
+ * @param target            the target it ran on
+ * @param status            how it ended
+ * @param exitCode          the process exit status (-1 after a timeout)
+ * @param stdout            the program's output (semihosting on Cortex-M) without the runner's
+ *                          {@code @mcugen} marker lines
+ * @param stderr            the emulator's / program's error output
+ * @param size              {@code size} figures of the linked image
+ * @param instructionCounts instructions counted per {@code board_count_begin/end} region, in order
+ *                          (empty on host)
+ * @param image             the linked image, kept for inspection (e.g. {@link Symbols})
+ * @param elapsed           wall time of the run (not the build)
+ */
+public record RunResult(Target target, Status status, int exitCode, String stdout, String stderr,
+                        ImageSize size, List<Long> instructionCounts, Path image, Duration elapsed) {
+
+    public enum Status {
+        /** Exit status 0. */
+        PASSED,
+        /** A non-zero exit status from the program. */
+        FAILED,
+        /** A hard fault (Cortex-M, reported by the board's handler) or a fatal signal (hosted). */
+        FAULT,
+        /** Killed after the timeout. */
+        TIMEOUT
+    }
+
+    /** The {@code size} figures of an image (Berkeley format). */
+    public record ImageSize(long text, long data, long bss) {
+        /** Flash: code, constants and the .data initialisers. */
+        public long flashBytes() {
+            return text + data;
+        }
+
+        /** Static RAM (without stack). */
+        public long ramBytes() {
+            return data + bss;
+        }
+    }
+
+    public RunResult {
+        instructionCounts = List.copyOf(instructionCounts);
+    }
+
+    public boolean passed() {
+        return status == Status.PASSED;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.mcugen.qemu;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Finding the external programs a target needs. */
+public final class Tools {
+    private Tools() {
+    }
+
+    /** Whether {@code command} is an executable on the PATH. */
+    public static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The tools {@code target} needs that are not on the PATH (empty when it can run here). */
+    public static List<String> missing(Target target) {
+        return target.requiredTools().stream().filter(t -> !onPath(t)).toList();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.mcugen.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LocalQemuRunnerTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path work;
+
+    private static LocalQemuRunner runner;
+
+    @BeforeAll
+    static void setUp() {
+        runner = new LocalQemuRunner(BoardSupport.at(Toolchains.boardsDir()), work);
+    }
+
+    private static RunResult run(Target target, String program) {
+        Toolchains.require(target);
+        return runner.run(target, List.of(Toolchains.program(program)), List.of(), TIMEOUT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Target.class)
+    void helloWorldPrintsAndExitsZero(Target target) {
+        RunResult r = run(target, "hello.c");
+
+        assertThat(r.stdout()).isEqualTo(
+                "hello from mcugen\nint -2147483648\nuint 4294967295\nhex 0xdeadbeef\n");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.status()).isEqualTo(RunResult.Status.PASSED);
+        assertThat(r.size().text()).isPositive();
+        assertThat(r.image()).exists();
+        if (target.isCortexM()) {
+            assertThat(r.size().flashBytes()).as("hello-world image").isLessThan(4096);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Target.class)
+    void nonZeroExitIsAFailure(Target target) {
+        RunResult r = run(target, "exit1.c");
+
+        assertThat(r.status()).isEqualTo(RunResult.Status.FAILED);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.stdout()).isEqualTo("failing on purpose\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Target.class)
+    void hardFaultIsReportedNotHung(Target target) {
+        RunResult r = run(target, "hardfault.c");
+
+        assertThat(r.status()).isEqualTo(RunResult.Status.FAULT);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stdout()).startsWith("about to fault\n").doesNotContain("still alive");
+        if (target.isCortexM()) {
+            assertThat(r.stdout()).contains("*** HardFault pc=0x00001000");
+        }
+        assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Target.class, names = {"CORTEX_M0", "NEON"})
+    void endlessProgramIsKilledAtTheTimeout(Target target) {
+        Toolchains.require(target);
+        RunResult r = runner.run(target, List.of(Toolchains.program("forever.c")), List.of(), Duration.ofSeconds(1));
+
+        assertThat(r.status()).isEqualTo(RunResult.Status.TIMEOUT);
+        assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(8));
+    }
+
+    /** 250 000 iterations of subs + branch: 500 001 instructions, counted within 1 %. */
+    @ParameterizedTest
+    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7", "NEON"})
+    void countsALoopOfKnownLength(Target target) {
+        RunResult r = run(target, "calibrate.c");
+
+        assertThat(r.passed()).as(r.stdout() + r.stderr()).isTrue();
+        assertThat(r.stdout()).isEqualTo("calibrated\n");
+        assertThat(r.instructionCounts()).hasSize(1);
+        long expected = 2L * 250_000 + 1;
+        assertThat(r.instructionCounts().get(0)).isBetween(expected - expected / 100, expected + expected / 100);
+    }
+
+    @Test
+    void hostDoesNotCount() {
+        RunResult r = run(Target.HOST, "calibrate.c");
+
+        assertThat(r.passed()).isTrue();
+        assertThat(r.instructionCounts()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7"})
+    void integerCodeLinksNoSoftFloat(Target target) {
+        RunResult ints = run(target, "integer_only.c");
+        assertThat(ints.stdout()).isEqualTo("q " + expectedQ() + "\n");
+        assertThat(Symbols.softFloat(target, ints.image())).isEmpty();
+
+        RunResult floats = run(target, "uses_float.c");
+        assertThat(floats.stdout()).isEqualTo("5\n"); // (int) 4.5f + (int) 1.5
+        assertThat(Symbols.softFloat(target, floats.image()))
+                .anyMatch(s -> s.startsWith("__aeabi_f"))
+                .anyMatch(s -> s.startsWith("__aeabi_d"));
+    }
+
+    private static String expectedQ() {
+        int acc = 0;
+        for (int i = 0; i < 16; i++) {
+            acc += (byte) (i * 7 - 50) * (byte) (30 - i * 3);
+        }
+        int q = acc >> 4;
+        return Integer.toString(Math.max(-128, Math.min(127, q)));
+    }
+
+    @Test
+    void buildErrorsAreRunnerExceptionsWithTheCompilerOutput() throws IOException {
+        Toolchains.require(Target.CORTEX_M3);
+        Path bad = Files.writeString(work.resolve("bad.c"), "int main(void) { return undeclared; }\n");
+
+        assertThatThrownBy(() -> runner.run(Target.CORTEX_M3, List.of(bad), List.of(), TIMEOUT))
+                .isInstanceOf(RunnerException.class)
+                .hasMessageContaining("build for cortex-m3 failed")
+                .hasMessageContaining("undeclared");
+    }
+
+    @Test
+    void m0RefusesToLinkMoreThanItsRam() throws IOException {
+        Toolchains.require(Target.CORTEX_M0);
+        Path big = Files.writeString(work.resolve("big.c"),
+                "#include \"board.h\"\nstatic volatile char arena[15 * 1024];\n"
+                        + "int main(void) { arena[0] = 1; return arena[0] - 1; }\n");
+
+        assertThatThrownBy(() -> runner.run(Target.CORTEX_M0, List.of(big), List.of(), TIMEOUT))
+                .isInstanceOf(RunnerException.class)
+                .hasMessageContaining("RAM overflow");
+    }
+
+    @Test
+    void describesItselfAsLocalQemu() {
+        assertThat(runner.description()).contains("local QEMU");
+    }
+
+    @Test
+    void bundledBoardSupportMatchesTheFolder(@TempDir Path dir) throws IOException {
+        BoardSupport bundled = BoardSupport.bundled(dir);
+        Path source = Toolchains.boardsDir();
+        List<String> onDisk;
+        try (Stream<Path> files = Files.walk(source)) {
+            onDisk = files.filter(Files::isRegularFile).map(p -> source.relativize(p).toString()).sorted().toList();
+        }
+        assertThat(BoardSupport.FILES).containsExactlyInAnyOrderElementsOf(onDisk);
+        for (String f : onDisk) {
+            assertThat(bundled.root().resolve(f)).hasSameBinaryContentAs(source.resolve(f));
+        }
+    }
+
+    @Test
+    void targetsByCommandLineName() {
+        assertThat(Target.fromId("cortex-m0")).isEqualTo(Target.CORTEX_M0);
+        assertThat(Target.fromId("neon").emulator()).contains("qemu-aarch64");
+        assertThat(Target.CORTEX_M4.board()).contains("mps2-an386");
+        assertThatThrownBy(() -> Target.fromId("esp32")).hasMessageContaining("cortex-m7");
+    }
+}

@@ -1,0 +1,8 @@
+#include "board.h"
+
+int main(void) {
+    board_write("spinning\n");
+    for (;;) {
+        __asm__ volatile("" ::: "memory");
+    }
+}
