@@ -218,7 +218,7 @@ public final class NnGoldenVectors {
             b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
         }
         int accBits = log2(Math.sqrt(in) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
-        List<Rescale> rs = rescales(rnd, units, bits - 1 - accBits);
+        List<Rescale> rs = rescales(rnd, units, bits - 3 - accBits);
         QFullyConnected fc = new QFullyConnected("fc", "x", Shape.of(units), t, in, units,
                 IntTensor.of(Shape.of(in, units), 8, w), IntTensor.of(Shape.of(units), accShift > 0 ? 64 : 32, b),
                 rs, accShift, act[0], act[1]);
@@ -283,7 +283,7 @@ public final class NnGoldenVectors {
             b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
         }
         int accBits = log2(Math.sqrt(taps) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
-        List<Rescale> rs = rescales(rnd, f, bits - 1 - accBits);
+        List<Rescale> rs = rescales(rnd, f, bits - 3 - accBits);
         Shape inShape = oneD ? Shape.of(wd, c) : Shape.of(h, wd, c);
         Shape outShape = oneD ? Shape.of(ow, f) : Shape.of(oh, ow, f);
         QConv cv = new QConv("conv", "x", inShape, outShape, t, kh, kw, sh, sw, dh, dw, pad, xt.zeroPoint(),
@@ -504,11 +504,19 @@ public final class NnGoldenVectors {
                 bits == 8 ? -128 : 0);
         Rescale beta = rescale(rnd, bits == 8 ? between(rnd, 18, 27) : between(rnd, 9, 19));
         int diffMin = QSoftmax.diffMinFor(beta);
-        if (rnd.nextInt(4) == 0) {
+        int[] x = values(rnd, rows * depth, bits);
+        int mode = rnd.nextInt(4);
+        if (mode == 0) {
             diffMin = (int) (diffMin * rnd.nextDouble());
+        } else if (mode == 1) {
+            // The boundary: one value of the first row sits exactly at diffMin (kept).
+            int max = Integer.MIN_VALUE;
+            for (int c = 0; c < depth; c++) {
+                max = Math.max(max, x[c]);
+            }
+            diffMin = Math.max(diffMin, x[rnd.nextInt(depth)] - max);
         }
         QSoftmax s = new QSoftmax("sm", "x", Shape.of(rows, depth), t, beta, diffMin, f);
-        int[] x = values(rnd, rows * depth, bits);
         int[] y = FeedForwardKernels.run(s, List.of(x));
         for (int v : new int[] {bits, depth, rows}) {
             out.add(v);
