@@ -1,5 +1,6 @@
 package dev.mcugen.ir.fixed;
 
+import dev.mcugen.ir.quant.NnGoldenVectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +29,9 @@ import static org.assertj.core.api.Assertions.fail;
  * where it fails.
  */
 class CRuntimeTest {
+    /** The feed-forward kernel tests of runtime-c (golden tables from {@link NnGoldenVectors}). */
+    private static final String[] NN_TESTS = {
+        "test_nn_fc", "test_nn_conv", "test_nn_pool", "test_nn_elementwise", "test_nn_softmax"};
     private static final Pattern COMPARED = Pattern.compile("(test_\\w+): (\\d+) values compared, all equal");
 
     private static Path root() {
@@ -75,6 +81,7 @@ class CRuntimeTest {
 
         long t0 = System.nanoTime();
         GoldenVectors.writeBinary(vectors);
+        NnGoldenVectors.write(vectors);
         long t1 = System.nanoTime();
         Process p = new ProcessBuilder("make", "-C", runtime.toString(), "test",
                 "VECTORS=" + vectors, "BUILD=" + build)
@@ -94,12 +101,21 @@ class CRuntimeTest {
         Matcher m = COMPARED.matcher(output);
         long fixed = -1;
         long activation = -1;
+        Map<String, Long> nn = new TreeMap<>();
         while (m.find()) {
             if (m.group(1).equals("test_fixed")) {
                 fixed = Long.parseLong(m.group(2));
             } else if (m.group(1).equals("test_activation")) {
                 activation = Long.parseLong(m.group(2));
+            } else if (m.group(1).startsWith("test_nn_")) {
+                nn.put(m.group(1), Long.parseLong(m.group(2)));
             }
+        }
+        assertThat(nn.keySet()).as("feed-forward kernel tests that passed; output:\n%s", output)
+                .containsExactlyInAnyOrder(NN_TESTS);
+        for (Map.Entry<String, Long> e : nn.entrySet()) {
+            // NnGoldenVectors.CASES cases per family, each with at least one output value.
+            assertThat(e.getValue()).as("values compared by %s", e.getKey()).isGreaterThanOrEqualTo(1_000);
         }
         assertThat(output).contains("check-strict:", "check-no-float:");
         assertThat(fixed).as("values compared by test_fixed; output:\n%s", output).isGreaterThan(1_000_000);
@@ -109,6 +125,7 @@ class CRuntimeTest {
                         + "(4 functions x 65,536 inputs x m 0..7, plus the %d-entry table) compared; "
                         + "vectors %d ms, C build and run %d ms%n",
                 fixed, activation, LutActivation.TABLE_SIZE, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        System.out.println("C feed-forward kernels == FeedForwardKernels: " + nn + " output values compared");
         assertThat(Files.isDirectory(build)).isTrue();
     }
 }

@@ -1,0 +1,537 @@
+package dev.mcugen.ir.quant;
+
+import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.Padding;
+import dev.mcugen.ir.PoolKind;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.fixed.GoldenVectors;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Golden vectors for the C feed-forward kernels ({@code runtime-c/include/mcu_nn.h}): seeded random
+ * but valid integer op records built directly (odd sizes, tails, negative and positive zero points,
+ * strides, dilations, SAME padding, per-channel and per-tensor rescales in both the shift-only and
+ * the multiplier form, the int64 accumulator with {@code accShift > 0}), run through
+ * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
+ * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax}).
+ *
+ * <p>Each table has one column: a flat stream of int32 values, read sequentially by
+ * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
+ * and expected outputs in the order the {@code write*} methods below state. A rescale is two values
+ * ({@code multiplier}, {@code shift}), multiplier 0 for the power-of-two form (the C
+ * {@code mcu_rescale_t}); an int64 is two values (low word, high word). Records whose run throws
+ * (an accumulator bound a random record broke) are discarded and redrawn: the C has no defined
+ * behaviour there.
+ */
+public final class NnGoldenVectors {
+    static final long SEED = 20240917L;
+    static final int CASES = 300;
+
+    private NnGoldenVectors() {
+    }
+
+    /** Writes every family's table into {@code dir}. */
+    public static List<Path> write(Path dir) {
+        return GoldenVectors.writeBinary(dir, all());
+    }
+
+    public static List<GoldenVectors.Table> all() {
+        Random rnd = new Random(SEED);
+        List<GoldenVectors.Table> tables = new ArrayList<>();
+        tables.add(table("nn_fc", rnd, NnGoldenVectors::fc));
+        tables.add(table("nn_conv", rnd, NnGoldenVectors::conv));
+        tables.add(table("nn_pool", rnd, NnGoldenVectors::pool));
+        tables.add(table("nn_elementwise", rnd, NnGoldenVectors::elementwise));
+        tables.add(table("nn_softmax", rnd, NnGoldenVectors::softmax));
+        return tables;
+    }
+
+    /** A flat int32 stream. */
+    static final class Out {
+        private int[] v = new int[1024];
+        private int n;
+
+        void add(int x) {
+            if (n == v.length) {
+                v = java.util.Arrays.copyOf(v, 2 * n);
+            }
+            v[n++] = x;
+        }
+
+        void addAll(int[] xs) {
+            for (int x : xs) {
+                add(x);
+            }
+        }
+
+        void add64(long x) {
+            add((int) x);
+            add((int) (x >>> 32));
+        }
+
+        void rescale(Rescale r) {
+            if (!r.powerOfTwo() && r.multiplier() == 0) {
+                throw new IllegalArgumentException("a multiplier-form rescale with multiplier 0 has no C form");
+            }
+            add(r.multiplier());
+            add(r.shift());
+        }
+
+        void rescales(List<Rescale> rs) {
+            add(rs.size());
+            rs.forEach(this::rescale);
+        }
+    }
+
+    private interface Family {
+        /** Appends one case for {@code index} to {@code out}, or throws if the drawn record is invalid. */
+        void write(Random rnd, int index, Out out);
+    }
+
+    private static GoldenVectors.Table table(String name, Random rnd, Family f) {
+        Out out = new Out();
+        out.add(CASES);
+        for (int i = 0; i < CASES; i++) {
+            for (int attempt = 0; ; attempt++) {
+                Out one = new Out();
+                try {
+                    f.write(rnd, i, one);
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    if (attempt > 100) {
+                        throw new IllegalStateException(name + ": cannot draw a valid case", e);
+                    }
+                    continue;
+                }
+                for (int k = 0; k < one.n; k++) {
+                    out.add(one.v[k]);
+                }
+                break;
+            }
+        }
+        List<int[]> rows = new ArrayList<>(out.n);
+        for (int k = 0; k < out.n; k++) {
+            rows.add(new int[] {out.v[k]});
+        }
+        return new GoldenVectors.Table(name, List.of("stream"), rows);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Random pieces
+
+    private static int between(Random rnd, int lo, int hi) {
+        return lo + rnd.nextInt(hi - lo + 1);
+    }
+
+    private static QuantType type(Random rnd, int bits) {
+        int qmin = QuantType.fullMin(bits);
+        int qmax = QuantType.fullMax(bits);
+        int zp = bits == 8 ? between(rnd, -128, 127) : (rnd.nextInt(3) == 0 ? between(rnd, -200, 200) : 0);
+        return new QuantType(bits, qmin, qmax, 0.01, zp);
+    }
+
+    /** A rescale near {@code 2^exponent}: the power-of-two or the multiplier form, half each. */
+    private static Rescale rescale(Random rnd, int exponent) {
+        int shift = Math.max(-31, Math.min(30, exponent + between(rnd, -1, 1)));
+        if (rnd.nextBoolean()) {
+            return Rescale.pot(shift);
+        }
+        return new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), shift);
+    }
+
+    private static List<Rescale> rescales(Random rnd, int channels, int exponent) {
+        int n = rnd.nextBoolean() ? 1 : channels;
+        List<Rescale> rs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rs.add(rescale(rnd, exponent));
+        }
+        return rs;
+    }
+
+    private static int[] values(Random rnd, int n, int bits) {
+        int[] x = new int[n];
+        int lo = QuantType.fullMin(bits);
+        int hi = QuantType.fullMax(bits);
+        int mode = rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            x[i] = mode == 0 ? between(rnd, lo / 16, hi / 16) : between(rnd, lo, hi);
+        }
+        return x;
+    }
+
+    private static long[] weights(Random rnd, int n, int max) {
+        long[] w = new long[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = between(rnd, -max, max);
+        }
+        return w;
+    }
+
+    private static int log2(double v) {
+        return (int) Math.ceil(Math.log(Math.max(v, 1.0)) / Math.log(2.0));
+    }
+
+    private static int[] clamp(Random rnd, QuantType t) {
+        int lo = t.qmin();
+        int hi = t.qmax();
+        switch (rnd.nextInt(4)) {
+            case 0:
+                return new int[] {t.zeroPoint(), hi};                                       // ReLU
+            case 1:
+                return new int[] {t.zeroPoint(), Math.min(hi, t.zeroPoint() + between(rnd, 1, hi - t.zeroPoint() + 1))};
+            default:
+                return new int[] {lo, hi};
+        }
+    }
+
+    private static int bits(Random rnd) {
+        return rnd.nextBoolean() ? 8 : 16;
+    }
+
+    private static Padding padding(Random rnd) {
+        return rnd.nextBoolean() ? Padding.SAME : Padding.VALID;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Families
+
+    /**
+     * {@code bits, in, units, rows, accShift, outZp, actMin, actMax, rescales (count, pairs),
+     * weights[in*units], bias[units] (int32, or int64 pairs for bits 16), x[rows*in], y[rows*units]}.
+     */
+    private static void fc(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        int in = index % 10 == 0 ? 13 : between(rnd, 1, 40);
+        int units = index % 10 == 0 ? 29 : between(rnd, 1, 40);
+        int rows = between(rnd, 1, 3);
+        int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 12) : 0;
+        QuantType t = type(rnd, bits);
+        int[] act = clamp(rnd, t);
+        long[] w = weights(rnd, in * units, 127);
+        long biasMax = accShift > 0 && rnd.nextBoolean() ? 1L << (30 + accShift - 2) : 1L << (bits == 8 ? 16 : 24);
+        long[] b = new long[units];
+        for (int o = 0; o < units; o++) {
+            b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
+        }
+        int accBits = log2(Math.sqrt(in) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
+        List<Rescale> rs = rescales(rnd, units, bits - 3 - accBits);
+        QFullyConnected fc = new QFullyConnected("fc", "x", Shape.of(units), t, in, units,
+                IntTensor.of(Shape.of(in, units), 8, w), IntTensor.of(Shape.of(units), accShift > 0 ? 64 : 32, b),
+                rs, accShift, act[0], act[1]);
+        int[] x = values(rnd, rows * in, bits);
+        int[] y = FeedForwardKernels.run(fc, List.of(x));
+        out.add(bits);
+        out.add(in);
+        out.add(units);
+        out.add(rows);
+        out.add(accShift);
+        out.add(t.zeroPoint());
+        out.add(act[0]);
+        out.add(act[1]);
+        out.rescales(rs);
+        for (long v : w) {
+            out.add((int) v);
+        }
+        for (long v : b) {
+            if (bits == 8) {
+                out.add((int) v);
+            } else {
+                out.add64(v);
+            }
+        }
+        out.addAll(x);
+        out.addAll(y);
+    }
+
+    /**
+     * {@code bits, inH, inW, C, F, kh, kw, sh, sw, dh, dw, padding (0 VALID, 1 SAME), padValue,
+     * accShift, outZp, actMin, actMax, rescales, weights[kh*kw*C*F], bias[F], x[inH*inW*C],
+     * outLength, y[outLength]}.
+     */
+    private static void conv(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        boolean oneD = rnd.nextBoolean();
+        int h = oneD ? 1 : between(rnd, 1, 9);
+        int wd = between(rnd, 1, oneD ? 23 : 9);
+        int c = between(rnd, 1, 7);
+        int f = index % 10 == 0 ? 13 : between(rnd, 1, 9);
+        int kh = oneD ? 1 : between(rnd, 1, 3);
+        int kw = between(rnd, 1, oneD ? 5 : 3);
+        int sh = oneD ? 1 : between(rnd, 1, 3);
+        int sw = between(rnd, 1, 3);
+        int dh = oneD ? 1 : between(rnd, 1, 2);
+        int dw = between(rnd, 1, 3);
+        Padding pad = padding(rnd);
+        int oh = FeedForwardKernels.outLength(h, kh, sh, dh, pad);
+        int ow = FeedForwardKernels.outLength(wd, kw, sw, dw, pad);
+        if (oh == 0 || ow == 0) {
+            throw new IllegalArgumentException("empty output");
+        }
+        int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 10) : 0;
+        QuantType xt = type(rnd, bits);
+        QuantType t = type(rnd, bits);
+        int[] act = clamp(rnd, t);
+        int taps = kh * kw * c;
+        long[] w = weights(rnd, taps * f, 127);
+        long biasMax = accShift > 0 && rnd.nextBoolean() ? 1L << (30 + accShift - 2) : 1L << (bits == 8 ? 16 : 24);
+        long[] b = new long[f];
+        for (int o = 0; o < f; o++) {
+            b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
+        }
+        int accBits = log2(Math.sqrt(taps) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
+        List<Rescale> rs = rescales(rnd, f, bits - 3 - accBits);
+        Shape inShape = oneD ? Shape.of(wd, c) : Shape.of(h, wd, c);
+        Shape outShape = oneD ? Shape.of(ow, f) : Shape.of(oh, ow, f);
+        QConv cv = new QConv("conv", "x", inShape, outShape, t, kh, kw, sh, sw, dh, dw, pad, xt.zeroPoint(),
+                IntTensor.of(Shape.of(kh, kw, c, f), 8, w), IntTensor.of(Shape.of(f), accShift > 0 ? 64 : 32, b),
+                rs, accShift, act[0], act[1]);
+        int[] x = values(rnd, h * wd * c, bits);
+        int[] y = FeedForwardKernels.run(cv, List.of(x));
+        for (int v : new int[] {bits, h, wd, c, f, kh, kw, sh, sw, dh, dw, pad == Padding.SAME ? 1 : 0,
+                xt.zeroPoint(), accShift, t.zeroPoint(), act[0], act[1]}) {
+            out.add(v);
+        }
+        out.rescales(rs);
+        for (long v : w) {
+            out.add((int) v);
+        }
+        for (long v : b) {
+            if (bits == 8) {
+                out.add((int) v);
+            } else {
+                out.add64(v);
+            }
+        }
+        out.addAll(x);
+        out.add(y.length);
+        out.addAll(y);
+    }
+
+    /**
+     * {@code bits, kind}, then for kind 0 (max) / 1 (avg): {@code inH, inW, C, kh, kw, sh, sw, padding,
+     * x[inH*inW*C], outLength, y}; for kind 2 (global max) / 3 (global avg): {@code positions, C,
+     * useRescale, inZp, rescale, outZp, qmin, qmax, x[positions*C], y[C]}.
+     */
+    private static void pool(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        int kind = index % 4;
+        out.add(bits);
+        out.add(kind);
+        QuantType t = type(rnd, bits);
+        if (kind < 2) {
+            boolean oneD = rnd.nextBoolean();
+            int h = oneD ? 1 : between(rnd, 1, 9);
+            int wd = between(rnd, 1, oneD ? 25 : 9);
+            int c = between(rnd, 1, 11);
+            int kh = oneD ? 1 : between(rnd, 1, 3);
+            int kw = between(rnd, 1, 4);
+            int sh = oneD ? 1 : between(rnd, 1, 3);
+            int sw = between(rnd, 1, 3);
+            Padding pad = padding(rnd);
+            int oh = FeedForwardKernels.outLength(h, kh, sh, 1, pad);
+            int ow = FeedForwardKernels.outLength(wd, kw, sw, 1, pad);
+            if (oh == 0 || ow == 0) {
+                throw new IllegalArgumentException("empty output");
+            }
+            Shape inShape = oneD ? Shape.of(wd, c) : Shape.of(h, wd, c);
+            Shape outShape = oneD ? Shape.of(ow, c) : Shape.of(oh, ow, c);
+            QPool p = new QPool("pool", "x", inShape, outShape, t, kind == 0 ? PoolKind.MAX : PoolKind.AVG,
+                    kh, kw, sh, sw, pad);
+            int[] x = values(rnd, h * wd * c, bits);
+            int[] y = FeedForwardKernels.run(p, List.of(x));
+            for (int v : new int[] {h, wd, c, kh, kw, sh, sw, pad == Padding.SAME ? 1 : 0}) {
+                out.add(v);
+            }
+            out.addAll(x);
+            out.add(y.length);
+            out.addAll(y);
+        } else {
+            int n = index % 20 == 3 ? 1 : between(rnd, 1, 40);
+            int c = between(rnd, 1, 13);
+            boolean useRescale = kind == 3 && rnd.nextBoolean();
+            QuantType xt = useRescale ? type(rnd, bits) : t;
+            Rescale r = useRescale ? rescale(rnd, -log2(n)) : Rescale.IDENTITY;
+            QGlobalPool g = new QGlobalPool("gpool", "x", Shape.of(n, c), Shape.of(c), t,
+                    kind == 2 ? PoolKind.MAX : PoolKind.AVG, xt.zeroPoint(),
+                    useRescale ? Optional.of(r) : Optional.empty());
+            int[] x = values(rnd, n * c, bits);
+            int[] y = FeedForwardKernels.run(g, List.of(x));
+            for (int v : new int[] {n, c, useRescale ? 1 : 0, xt.zeroPoint()}) {
+                out.add(v);
+            }
+            out.rescale(r);
+            out.add(t.zeroPoint());
+            out.add(t.qmin());
+            out.add(t.qmax());
+            out.addAll(x);
+            out.addAll(y);
+        }
+    }
+
+    /**
+     * {@code bits, op}, then op 0 (add): {@code n, size, leftShift, zp[n], rescale[n], outRescale,
+     * outZp, qmin, qmax, x[n][size], y[size]}; op 1 (requant): {@code size, inZp, gain, rescale,
+     * offset, outZp, lo, hi, x, y}; op 2 (channel affine): {@code C, size, rescales, weights[C],
+     * bias[C], outZp, lo, hi, x, y}; op 3 (logistic): {@code function (0 sigmoid, 1 tanh), impl
+     * (0 lut, 1 poly), size, inZp, inRescale, outRescale, outZp, qmin, qmax, x, y}.
+     */
+    private static void elementwise(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        int op = index % 4;
+        out.add(bits);
+        out.add(op);
+        QuantType t = type(rnd, bits);
+        int size = index % 8 == 1 ? 1 : between(rnd, 1, 70);
+        switch (op) {
+            case 0 -> {
+                int n = between(rnd, 2, 4);
+                int leftShift = bits == 8 ? 20 : between(rnd, 12, 15);
+                List<Integer> zps = new ArrayList<>();
+                List<Rescale> rs = new ArrayList<>();
+                List<int[]> xs = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    zps.add(type(rnd, bits).zeroPoint());
+                    rs.add(rescale(rnd, between(rnd, -4, -2)));
+                    xs.add(values(rnd, size, bits));
+                    names.add("x" + k);
+                }
+                Rescale outR = rescale(rnd, 1 + 2 - leftShift);
+                QAdd a = new QAdd("add", names, Shape.of(size), t, zps, leftShift, rs, outR);
+                int[] y = FeedForwardKernels.run(a, xs);
+                out.add(n);
+                out.add(size);
+                out.add(leftShift);
+                zps.forEach(out::add);
+                rs.forEach(out::rescale);
+                out.rescale(outR);
+                out.add(t.zeroPoint());
+                out.add(t.qmin());
+                out.add(t.qmax());
+                xs.forEach(out::addAll);
+                out.addAll(y);
+            }
+            case 1 -> {
+                int inZp = type(rnd, bits).zeroPoint();
+                int gain = switch (rnd.nextInt(3)) {
+                    case 0 -> 1;
+                    case 1 -> QRequant.HARD_SIGMOID_GAIN;
+                    default -> between(rnd, -32767, 32767);
+                };
+                Rescale r = gain == 1 && rnd.nextBoolean() ? Rescale.IDENTITY
+                        : rescale(rnd, -log2(Math.abs(gain)) + (bits == 8 ? 0 : 0));
+                int offset = between(rnd, -40, 40);
+                int[] act = clamp(rnd, t);
+                QRequant q = new QRequant("rq", "x", Shape.of(size), t, inZp, gain, r, offset, act[0], act[1]);
+                int[] x = values(rnd, size, bits);
+                int[] y = FeedForwardKernels.run(q, List.of(x));
+                for (int v : new int[] {size, inZp, gain}) {
+                    out.add(v);
+                }
+                out.rescale(r);
+                out.add(offset);
+                out.add(t.zeroPoint());
+                out.add(act[0]);
+                out.add(act[1]);
+                out.addAll(x);
+                out.addAll(y);
+            }
+            case 2 -> {
+                int c = between(rnd, 1, 13);
+                int rowsN = between(rnd, 1, 6);
+                int wMax = bits == 8 ? 127 : 32767;
+                long[] w = weights(rnd, c, wMax);
+                long[] b = new long[c];
+                for (int i = 0; i < c; i++) {
+                    b[i] = (int) (rnd.nextLong() % ((1L << 30) + 1)) >> rnd.nextInt(20);
+                }
+                List<Rescale> rs = rescales(rnd, c, bits - 1 - log2(80.0 * wMax * (bits == 8 ? 80 : 20000)));
+                int[] act = clamp(rnd, t);
+                QChannelAffine a = new QChannelAffine("ca", "x", Shape.of(rowsN, c), t,
+                        IntTensor.of(Shape.of(c), bits, w), IntTensor.of(Shape.of(c), 32, b), rs, act[0], act[1]);
+                int[] x = values(rnd, rowsN * c, bits);
+                int[] y = FeedForwardKernels.run(a, List.of(x));
+                out.add(c);
+                out.add(rowsN * c);
+                out.rescales(rs);
+                for (long v : w) {
+                    out.add((int) v);
+                }
+                for (long v : b) {
+                    out.add((int) v);
+                }
+                out.add(t.zeroPoint());
+                out.add(act[0]);
+                out.add(act[1]);
+                out.addAll(x);
+                out.addAll(y);
+            }
+            default -> {
+                Activation fn = rnd.nextBoolean() ? Activation.SIGMOID : Activation.TANH;
+                QLogistic.Impl impl = rnd.nextBoolean() ? QLogistic.Impl.LUT : QLogistic.Impl.POLY;
+                int inZp = type(rnd, bits).zeroPoint();
+                Rescale inR = rescale(rnd, bits == 8 ? between(rnd, 2, 7) : between(rnd, -4, 1));
+                Rescale outR = bits == 16 && rnd.nextBoolean() ? Rescale.IDENTITY
+                        : rescale(rnd, bits == 8 ? -8 : -1);
+                QLogistic l = new QLogistic("lg", "x", Shape.of(size), t, fn, impl, inZp, inR, outR);
+                int[] x = values(rnd, size, bits);
+                int[] y = FeedForwardKernels.run(l, List.of(x));
+                for (int v : new int[] {fn == Activation.SIGMOID ? 0 : 1, impl == QLogistic.Impl.LUT ? 0 : 1, size, inZp}) {
+                    out.add(v);
+                }
+                out.rescale(inR);
+                out.rescale(outR);
+                out.add(t.zeroPoint());
+                out.add(t.qmin());
+                out.add(t.qmax());
+                out.addAll(x);
+                out.addAll(y);
+            }
+        }
+    }
+
+    /** {@code bits, depth, rows, beta, diffMin, fracBits, outZp, qmin, qmax, x[rows*depth], y}. */
+    private static void softmax(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        int depth = index % 10 == 0 ? (bits == 8 ? 256 : between(rnd, 257, 1000)) : between(rnd, 1, 40);
+        int rows = between(rnd, 1, 3);
+        int f = bits == 8 ? 8 : 15;
+        QuantType t = new QuantType(bits, QuantType.fullMin(bits), QuantType.fullMax(bits), Math.scalb(1.0, -f),
+                bits == 8 ? -128 : 0);
+        Rescale beta = rescale(rnd, bits == 8 ? between(rnd, 18, 27) : between(rnd, 9, 19));
+        int diffMin = QSoftmax.diffMinFor(beta);
+        int[] x = values(rnd, rows * depth, bits);
+        int mode = rnd.nextInt(4);
+        if (mode == 0) {
+            diffMin = (int) (diffMin * rnd.nextDouble());
+        } else if (mode == 1) {
+            // The boundary: one value of the first row sits exactly at diffMin (kept).
+            int max = Integer.MIN_VALUE;
+            for (int c = 0; c < depth; c++) {
+                max = Math.max(max, x[c]);
+            }
+            diffMin = Math.max(diffMin, x[rnd.nextInt(depth)] - max);
+        }
+        QSoftmax s = new QSoftmax("sm", "x", Shape.of(rows, depth), t, beta, diffMin, f);
+        int[] y = FeedForwardKernels.run(s, List.of(x));
+        for (int v : new int[] {bits, depth, rows}) {
+            out.add(v);
+        }
+        out.rescale(beta);
+        out.add(diffMin);
+        out.add(f);
+        out.add(t.zeroPoint());
+        out.add(t.qmin());
+        out.add(t.qmax());
+        out.addAll(x);
+        out.addAll(y);
+    }
+
+    public static void main(String[] args) {
+        write(Path.of(args.length > 0 ? args[0] : "target/golden-vectors")).forEach(System.out::println);
+    }
+}

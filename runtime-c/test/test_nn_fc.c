@@ -1,0 +1,82 @@
+/**
+ * @file test_nn_fc.c
+ * @brief Host test: mcu_fully_connected_s8 / _s16 against the Java reference (golden table nn_fc,
+ *        format in NnGoldenVectors.fc).
+ */
+#include "mcu_stream.h"
+
+static int32_t buf_x[MCU_STREAM_MAX];
+static int32_t buf_y[MCU_STREAM_MAX];
+static int32_t buf_got[MCU_STREAM_MAX];
+static int8_t w8[MCU_STREAM_MAX];
+static int8_t x8[MCU_STREAM_MAX];
+static int8_t y8[MCU_STREAM_MAX];
+static int16_t x16[MCU_STREAM_MAX];
+static int16_t y16[MCU_STREAM_MAX];
+static int32_t bias32[4096];
+static int64_t bias64[4096];
+static mcu_rescale_t rescales[4096];
+
+int main(int argc, char **argv)
+{
+    mcu_stream_t s = mcu_stream_open(argc > 1 ? argv[1] : ".", "nn_fc");
+    const int32_t cases = mcu_stream_next(&s);
+    int32_t c;
+    for (c = 0; c < cases; c++) {
+        mcu_fc_params_t p;
+        int32_t bits, rows, i, n_in, n_out;
+        s.case_index = c;
+        bits = mcu_stream_next(&s);
+        s.what = bits == 8 ? "mcu_fully_connected_s8" : "mcu_fully_connected_s16";
+        p.input_size = mcu_stream_next(&s);
+        p.units = mcu_stream_next(&s);
+        rows = mcu_stream_next(&s);
+        p.acc_shift = mcu_stream_next(&s);
+        p.output_zp = mcu_stream_next(&s);
+        p.act_min = mcu_stream_next(&s);
+        p.act_max = mcu_stream_next(&s);
+        p.rescale_count = mcu_stream_next(&s);
+        for (i = 0; i < p.rescale_count; i++) {
+            rescales[i] = mcu_stream_rescale(&s);
+        }
+        p.rescale = rescales;
+        mcu_stream_read(&s, buf_x, p.input_size * p.units);
+        for (i = 0; i < p.input_size * p.units; i++) {
+            w8[i] = (int8_t)buf_x[i];
+        }
+        p.weights = w8;
+        for (i = 0; i < p.units; i++) {
+            if (bits == 8) {
+                bias32[i] = mcu_stream_next(&s);
+            } else {
+                bias64[i] = mcu_stream_next64(&s);
+            }
+        }
+        p.bias = bias32;
+        p.bias64 = bias64;
+        n_in = rows * p.input_size;
+        n_out = rows * p.units;
+        mcu_stream_read(&s, buf_x, n_in);
+        mcu_stream_read(&s, buf_y, n_out);
+        if (bits == 8) {
+            for (i = 0; i < n_in; i++) {
+                x8[i] = (int8_t)buf_x[i];
+            }
+            mcu_fully_connected_s8(&p, rows, x8, y8);
+            for (i = 0; i < n_out; i++) {
+                buf_got[i] = y8[i];
+            }
+        } else {
+            for (i = 0; i < n_in; i++) {
+                x16[i] = (int16_t)buf_x[i];
+            }
+            mcu_fully_connected_s16(&p, rows, x16, y16);
+            for (i = 0; i < n_out; i++) {
+                buf_got[i] = y16[i];
+            }
+        }
+        mcu_stream_compare(&s, buf_y, buf_got, n_out);
+    }
+    mcu_stream_finish(&s, "test_nn_fc");
+    return 0;
+}
