@@ -1,6 +1,7 @@
 package dev.mcugen.ir.fixed;
 
 import dev.mcugen.ir.quant.NnGoldenVectors;
+import dev.mcugen.ir.sim.RnnGoldenVectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,8 @@ class CRuntimeTest {
     /** The feed-forward kernel tests of runtime-c (golden tables from {@link NnGoldenVectors}). */
     private static final String[] NN_TESTS = {
         "test_nn_fc", "test_nn_conv", "test_nn_pool", "test_nn_elementwise", "test_nn_softmax"};
+    /** The recurrent step kernel tests of runtime-c (golden tables from {@link RnnGoldenVectors}). */
+    private static final String[] RNN_TESTS = {"test_rnn_simple", "test_rnn_gru", "test_rnn_lstm"};
     private static final Pattern COMPARED = Pattern.compile("(test_\\w+): (\\d+) values compared, all equal");
 
     private static Path root() {
@@ -82,6 +85,7 @@ class CRuntimeTest {
         long t0 = System.nanoTime();
         GoldenVectors.writeBinary(vectors);
         NnGoldenVectors.write(vectors);
+        RnnGoldenVectors.write(vectors);
         long t1 = System.nanoTime();
         Process p = new ProcessBuilder("make", "-C", runtime.toString(), "test",
                 "VECTORS=" + vectors, "BUILD=" + build)
@@ -102,6 +106,7 @@ class CRuntimeTest {
         long fixed = -1;
         long activation = -1;
         Map<String, Long> nn = new TreeMap<>();
+        Map<String, Long> rnn = new TreeMap<>();
         while (m.find()) {
             if (m.group(1).equals("test_fixed")) {
                 fixed = Long.parseLong(m.group(2));
@@ -109,6 +114,8 @@ class CRuntimeTest {
                 activation = Long.parseLong(m.group(2));
             } else if (m.group(1).startsWith("test_nn_")) {
                 nn.put(m.group(1), Long.parseLong(m.group(2)));
+            } else if (m.group(1).startsWith("test_rnn_")) {
+                rnn.put(m.group(1), Long.parseLong(m.group(2)));
             }
         }
         assertThat(nn.keySet()).as("feed-forward kernel tests that passed; output:\n%s", output)
@@ -116,6 +123,12 @@ class CRuntimeTest {
         for (Map.Entry<String, Long> e : nn.entrySet()) {
             // NnGoldenVectors.CASES cases per family, each with at least one output value.
             assertThat(e.getValue()).as("values compared by %s", e.getKey()).isGreaterThanOrEqualTo(1_000);
+        }
+        assertThat(rnn.keySet()).as("recurrent kernel tests that passed; output:\n%s", output)
+                .containsExactlyInAnyOrder(RNN_TESTS);
+        for (Map.Entry<String, Long> e : rnn.entrySet()) {
+            // every case steps T >= 5 times and compares the output and the state each step
+            assertThat(e.getValue()).as("values compared by %s", e.getKey()).isGreaterThanOrEqualTo(5_000);
         }
         assertThat(output).contains("check-strict:", "check-no-float:");
         assertThat(fixed).as("values compared by test_fixed; output:\n%s", output).isGreaterThan(1_000_000);
@@ -126,6 +139,7 @@ class CRuntimeTest {
                         + "vectors %d ms, C build and run %d ms%n",
                 fixed, activation, LutActivation.TABLE_SIZE, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         System.out.println("C feed-forward kernels == FeedForwardKernels: " + nn + " output values compared");
+        System.out.println("C recurrent step kernels == the Java cells: " + rnn + " output and state values compared");
         assertThat(Files.isDirectory(build)).isTrue();
     }
 }

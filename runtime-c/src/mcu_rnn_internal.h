@@ -1,0 +1,194 @@
+/**
+ * @file mcu_rnn_internal.h
+ * @brief Shared integer steps of the mcu_rnn.h kernels (not public API), matching the Java
+ *        `dev.mcugen.ir.sim.RecurrentMath`, `GateKernel` and `QActivation.apply` one for one.
+ */
+#ifndef MCU_RNN_INTERNAL_H
+#define MCU_RNN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcu_activation.h"
+#include "mcu_fixed.h"
+#include "mcu_nn_internal.h"
+#include "mcu_rnn.h"
+
+/** RecurrentMath.sat32. */
+static inline int32_t mcu_rnn_sat32(int64_t x)
+{
+    return x < INT32_MIN ? INT32_MIN : (x > INT32_MAX ? INT32_MAX : (int32_t)x);
+}
+
+/** clamp(x, lo, hi) of an int64 (RecurrentMath.saturate). */
+static inline int32_t mcu_rnn_clamp64(int64_t x, int32_t lo, int32_t hi)
+{
+    return x < lo ? lo : (x > hi ? hi : (int32_t)x);
+}
+
+/** RecurrentMath.mulShift: rdivpot(a * b, shift) of two int16 values (exact in int32). */
+static inline int32_t mcu_rnn_mul_shift(int32_t a, int32_t b, int32_t shift)
+{
+    return mcu_rdivpot_s32(a * b, shift);
+}
+
+/** Row r of QMatVec on an int8 vector, before the rescale is applied: sat32(bias + sum w x). */
+static inline int32_t mcu_rnn_row_acc_s8(const mcu_rnn_matvec_t *m, int32_t r, const int8_t *x)
+{
+    const int8_t *w = m->weights + (size_t)r * (size_t)m->cols;
+    int64_t acc = m->bias[r];
+    int32_t c;
+    for (c = 0; c < m->cols; c++) {
+        acc += (int32_t)w[c] * (int32_t)x[c];
+    }
+    return mcu_rnn_sat32(acc);
+}
+
+/** Row r of QMatVec on an int16 vector, before the rescale. */
+static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, const int16_t *x)
+{
+    const int8_t *w = m->weights + (size_t)r * (size_t)m->cols;
+    int64_t acc = m->bias[r];
+    int32_t c;
+    for (c = 0; c < m->cols; c++) {
+        acc += (int32_t)w[c] * (int32_t)x[c];
+    }
+    return mcu_rnn_sat32(acc);
+}
+
+/** QActivation.hardSigmoid: clamp(16384 + round(x 2^(15-f) / 5), 0, 32767). */
+static inline int16_t mcu_rnn_hard_sigmoid(int32_t x, int32_t frac_bits)
+{
+    const int32_t n = x * ((int32_t)1 << (15 - frac_bits));
+    const int32_t q = (n + (n >= 0 ? 2 : -2)) / 5;
+    return (int16_t)mcu_clamp_s32(16384 + q, 0, 32767);
+}
+
+/** QActivation.apply on one int16 value. */
+static inline int16_t mcu_rnn_activation(const mcu_rnn_act_t *a, int32_t x)
+{
+    int32_t m;
+    int16_t v;
+    switch (a->function) {
+    case MCU_RNN_ACT_SIGMOID:
+    case MCU_RNN_ACT_TANH:
+        m = 15 - a->input_frac_bits;
+        v = (int16_t)x;
+        if (m > 7) {
+            v = mcu_sat_s16(mcu_shl_sat_s32(x, m - 7));
+            m = 7;
+        }
+        if (a->function == MCU_RNN_ACT_SIGMOID) {
+            return a->impl == MCU_RNN_IMPL_POLY ? mcu_sigmoid_poly_s16(v, m) : mcu_sigmoid_lut_s16(v, m);
+        }
+        return a->impl == MCU_RNN_IMPL_POLY ? mcu_tanh_poly_s16(v, m) : mcu_tanh_lut_s16(v, m);
+    case MCU_RNN_ACT_HARD_SIGMOID:
+        return mcu_rnn_hard_sigmoid(x, a->input_frac_bits);
+    case MCU_RNN_ACT_RELU:
+        return (int16_t)(x > 0 ? x : 0);
+    default:
+        return (int16_t)x;
+    }
+}
+
+/** RecurrentMath.isqrt: floor(sqrt(x)) for 0 <= x < 2^62, bit by bit. */
+static inline uint64_t mcu_rnn_isqrt(uint64_t x)
+{
+    uint64_t result = 0;
+    uint64_t bit = (uint64_t)1 << 62;
+    uint64_t rem = x;
+    while (bit > x) {
+        bit >>= 2;
+    }
+    while (bit != 0) {
+        if (rem >= result + bit) {
+            rem -= result + bit;
+            result = (result >> 1) + bit;
+        } else {
+            result >>= 1;
+        }
+        bit >>= 2;
+    }
+    return result;
+}
+
+/** Bit length of a positive value (64 - numberOfLeadingZeros). */
+static inline int32_t mcu_rnn_bit_length(uint64_t x)
+{
+    int32_t n = 0;
+    while (x != 0) {
+        n++;
+        x >>= 1;
+    }
+    return n;
+}
+
+/**
+ * RecurrentMath.layerNorm in place: `v[0..n)` holds the int16 accumulator on entry and the int16
+ * pre-activation on return.
+ */
+static inline void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32_t n)
+{
+    int64_t s = 0;
+    int64_t q = 0;
+    int64_t d;
+    int32_t i;
+    int32_t multiplier = 0;
+    int32_t shift = 0;
+    for (i = 0; i < n; i++) {
+        s += v[i];
+        q += (int32_t)v[i] * (int32_t)v[i];
+    }
+    d = (int64_t)n * q - s * s;
+    if (d != 0) {
+        const int32_t k = (62 - mcu_rnn_bit_length((uint64_t)d)) / 2;
+        const uint64_t r = mcu_rnn_isqrt((uint64_t)d << (2 * k));
+        int32_t bits = mcu_rnn_bit_length(r);
+        uint64_t m = (((uint64_t)1 << (30 + bits)) + r / 2) / r;
+        if (m == (uint64_t)1 << 31) {
+            m = (uint64_t)1 << 30;
+            bits--;
+        }
+        multiplier = (int32_t)m;
+        shift = 11 + k - bits;
+    }
+    for (i = 0; i < n; i++) {
+        int32_t norm = 0;
+        int32_t acc;
+        if (d != 0) {
+            const int32_t centred = (int32_t)((int64_t)n * v[i] - s);
+            norm = mcu_sat_s16(mcu_requant_s32(centred, multiplier, shift));
+        }
+        acc = mcu_rnn_sat32((int64_t)norm * g->ln_coefficients[i] + g->ln_bias[i]);
+        v[i] = mcu_sat_s16(mcu_nn_rescale(acc, &g->ln_rescale));
+    }
+}
+
+/**
+ * GateKernel.run: `out[0..units)` = the gate's activation for input x (int8), recurrent input
+ * h8 (int8) or h16 (int16; exactly one non-NULL) and cell c (read only with a peephole).
+ */
+static inline void mcu_rnn_gate(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h8, const int16_t *h16,
+                                const int16_t *c, int16_t *out)
+{
+    const int32_t units = g->input.rows;
+    int32_t j;
+    for (j = 0; j < units; j++) {
+        int64_t sum = mcu_nn_rescale(mcu_rnn_row_acc_s8(&g->input, j, x), &g->input.rescale);
+        const int32_t rec = h8 != NULL ? mcu_rnn_row_acc_s8(&g->recurrent, j, h8)
+                                       : mcu_rnn_row_acc_s16(&g->recurrent, j, h16);
+        sum += mcu_nn_rescale(rec, &g->recurrent.rescale);
+        if (g->peephole != NULL) {
+            sum += mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j], &g->peephole_rescale);
+        }
+        out[j] = mcu_sat_s16(mcu_rnn_sat32(sum));
+    }
+    if (g->ln_coefficients != NULL) {
+        mcu_rnn_layer_norm(g, out, units);
+    }
+    for (j = 0; j < units; j++) {
+        out[j] = mcu_rnn_activation(&g->activation, out[j]);
+    }
+}
+
+#endif /* MCU_RNN_INTERNAL_H */
