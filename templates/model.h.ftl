@@ -41,7 +41,7 @@ typedef struct {
     union {
         int8_t s8[${m.arenaBytes}];
         int16_t s16[${m.arenaBytes} / 2];
-        int32_t align_;
+        int32_t s32[${m.arenaBytes} / 4];
     } arena;
 } ${m.id}_ctx_t;
 

@@ -98,8 +98,15 @@ final class Lowering {
                         + " has no C kernel yet (concat is not generated yet)");
             }
             check(n.name(), n.outputShape(), n.outputType());
+            if (n.outputType().bits() == 32 && !(n instanceof QFullyConnected || n instanceof QReshape)) {
+                throw unsupported("tensor '" + n.name() + "'", "is int32; only a Dense before softmax may keep its int32"
+                        + " accumulator in the C for now");
+            }
             for (String src : n.inputs()) {
-                if (types.get(src).bits() != n.outputType().bits()) {
+                int inBits = types.get(src).bits();
+                boolean raw = n instanceof QFullyConnected && n.outputType().bits() == 32
+                        || n instanceof QSoftmax && inBits == 32;
+                if (inBits != n.outputType().bits() && !raw) {
                     throw unsupported("layer '" + n.name() + "'", "reads int" + types.get(src).bits() + " and writes int"
                             + n.outputType().bits() + "; mixed widths have no C kernel yet");
                 }
@@ -109,8 +116,6 @@ final class Lowering {
             root.put(n.name(), n instanceof QReshape r ? root.get(r.input()) : n.name());
         }
         String outName = g.outputs().get(0);
-        int bits = in.type().bits();
-        String ctype = bits == 8 ? "int8_t" : "int16_t";
 
         // Lifetimes: step i is node i; a trailing copy into y is step nodes.size().
         int count = g.nodes().size();
@@ -135,7 +140,7 @@ final class Lowering {
         List<MemoryPlanner.Buffer> buffers = new ArrayList<>();
         for (QNode n : g.nodes()) {
             if (first.containsKey(n.name()) && !(direct && n.name().equals(outRoot))) {
-                buffers.add(new MemoryPlanner.Buffer(n.name(), n.outputShape().size() * bits / 8, first.get(n.name()),
+                buffers.add(new MemoryPlanner.Buffer(n.name(), n.outputShape().size() * n.outputType().bits() / 8, first.get(n.name()),
                         last.get(n.name())));
             }
         }
@@ -144,8 +149,9 @@ final class Lowering {
         pointer.put(in.name(), "x");
         for (MemoryPlanner.Buffer b : buffers) {
             int off = plan.offsets().get(b.name());
-            String member = bits == 8 ? "ctx->arena.s8" : "ctx->arena.s16";
-            int index = off / (bits / 8);
+            int tb = types.get(b.name()).bits();
+            String member = "ctx->arena." + sfx(tb);
+            int index = off / (tb / 8);
             pointer.put(b.name(), index == 0 ? member : member + " + " + index);
             arenaComment.add(CLit.comment(String.format(Locale.ROOT, "%-24s bytes %6d..%6d  steps %d..%d",
                     b.name(), off, off + b.bytes() - 1, b.first(), b.last())));
@@ -160,7 +166,7 @@ final class Lowering {
         if (!direct) {
             Shape s = shapes.get(outName);
             steps.add(new View.Step("output '" + CLit.comment(outName) + "' -> y", true, List.of(), "memcpy",
-                    List.of("y", pointer.get(outRoot), "sizeof(" + ctype + ") * " + s.size() + "u")));
+                    List.of("y", pointer.get(outRoot), "sizeof(" + ctype(types.get(outName).bits()) + ") * " + s.size() + "u")));
         }
 
         QuantType ot = types.get(outName);
@@ -186,9 +192,8 @@ final class Lowering {
             throw unsupported("tensor '" + name + "'", "has the open shape " + shape
                     + "; the C arena needs every size at compile time (give the input a fixed length)");
         }
-        if (type.bits() != 8 && type.bits() != 16) {
-            throw unsupported("tensor '" + name + "'", "is int" + type.bits() + "; only int8 and int16 tensors are generated"
-                    + " (an int32 accumulator before softmax has no C kernel yet)");
+        if (type.bits() != 8 && type.bits() != 16 && type.bits() != 32) {
+            throw unsupported("tensor '" + name + "'", "is int" + type.bits() + "; only int8, int16 and int32 tensors are generated");
         }
     }
 
@@ -206,7 +211,15 @@ final class Lowering {
     }
 
     private static String sfx(QuantType t) {
-        return t.bits() == 8 ? "s8" : "s16";
+        return sfx(t.bits());
+    }
+
+    private static String sfx(int bits) {
+        return "s" + bits;
+    }
+
+    private static String ctype(int bits) {
+        return "int" + bits + "_t";
     }
 
     private static View.Port port(Shape shape, QuantType t) {
@@ -218,7 +231,7 @@ final class Lowering {
             num >>= 1;
             shift -= 1;
         }
-        return new View.Port(t.bits() == 8 ? "int8_t" : "int16_t", Integer.toString(shape.size()), shape.toString(),
+        return new View.Port(ctype(t.bits()), Integer.toString(shape.size()), shape.toString(),
                 CLit.i32(t.zeroPoint()), CLit.real(t.scale()), num + "u", Integer.toString(shift),
                 CLit.i32(t.qmin()), CLit.i32(t.qmax()));
     }
@@ -287,7 +300,9 @@ final class Lowering {
         String y = ptr(node.name());
         QuantType ot = node.outputType();
         String s = sfx(ot);
+        String si = sfx(types.get(node.inputs().get(0)));
         if (node instanceof QFullyConnected fc) {
+            s = si;
             String w = tensorArray(n + "_w", "int8_t", fc.name() + " weights int8 [in, units]", fc.weights(), CLit::i32);
             String b = s.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", fc.name() + " bias int32, input zero point folded in", fc.bias(), CLit::i32)
@@ -299,7 +314,7 @@ final class Lowering {
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", fc.actMin()), f("act_max", fc.actMax())));
             int rows = fc.outputShape().size() / fc.units();
-            call(fc, "mcu_fully_connected_" + s, List.of("&" + n + "_params", rows + "", x, y), List.of());
+            call(fc, "mcu_fully_connected_" + si + (ot.bits() == 32 ? "_s32" : ""), List.of("&" + n + "_params", rows + "", x, y), List.of());
         } else if (node instanceof QConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -351,7 +366,7 @@ final class Lowering {
             a.inputs().forEach(t -> ins.add(ptr(t)));
             String local = n + "_in";
             call(a, "mcu_add_" + s, List.of("&" + n + "_params", local, a.outputShape().size() + "", y),
-                    List.of(new View.Local("const " + (s.equals("s8") ? "int8_t" : "int16_t") + " *const", local,
+                    List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
                             Integer.toString(ins.size()), ins)));
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
@@ -384,7 +399,7 @@ final class Lowering {
                     f("output_frac_bits", sm.outputFractionalBits()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("qmin", ot.qmin()), f("qmax", ot.qmax())));
-            call(sm, "mcu_softmax_" + s, List.of("&" + n + "_params", sm.outputShape().size() / depth + "", x, y), List.of());
+            call(sm, "mcu_softmax_" + (si.equals("s32") ? "s32_" : "") + s, List.of("&" + n + "_params", sm.outputShape().size() / depth + "", x, y), List.of());
         } else {
             throw new IllegalStateException(node.name());
         }
