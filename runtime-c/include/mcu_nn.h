@@ -329,6 +329,21 @@ void mcu_softmax_s8(const mcu_softmax_params_t *p, int32_t rows, const int8_t *x
 /** @brief Softmax, int16 in, int16 out (as mcu_softmax_s8()). */
 void mcu_softmax_s16(const mcu_softmax_params_t *p, int32_t rows, const int16_t *x, int16_t *y);
 
+/**
+ * Fully connected layer keeping the raw int32 accumulator (output type int32, zero point 0, identity
+ * rescale, full int32 clamp): the Dense before a softmax. s8: int8 input, int32 bias; s16: int16
+ * input, int64 bias and acc_shift. Java: `FeedForwardKernels.fullyConnected` with an int32 output.
+ */
+void mcu_fully_connected_s8_s32(const mcu_fc_params_t *p, int32_t rows, const int8_t *x, int32_t *y);
+void mcu_fully_connected_s16_s32(const mcu_fc_params_t *p, int32_t rows, const int16_t *x, int32_t *y);
+
+/**
+ * Softmax over int32 input rows (the raw accumulator of the Dense before it); differences to the
+ * row maximum are taken in int64. Output int8 or int16 as mcu_softmax_s8 / _s16.
+ */
+void mcu_softmax_s32_s8(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int8_t *y);
+void mcu_softmax_s32_s16(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int16_t *y);
+
 #ifdef __cplusplus
 }
 #endif

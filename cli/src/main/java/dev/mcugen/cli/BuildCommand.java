@@ -1,5 +1,10 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.gen.CGenerator;
+import dev.mcugen.gen.GenOptions;
+import dev.mcugen.scale.QuantOptions;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
@@ -67,6 +72,23 @@ final class BuildCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
             }
+            QuantOptions o = qm.options();
+            String opts = String.format(java.util.Locale.ROOT,
+                    "options: --target %s --precision %s --rescale %s --activation %s%s%s", o.target().cliName(),
+                    o.precision().name().toLowerCase(java.util.Locale.ROOT), o.rescale().name().toLowerCase(java.util.Locale.ROOT),
+                    o.activation().name().toLowerCase(java.util.Locale.ROOT), o.perChannel() ? " --per-channel" : "",
+                    o.dropSoftmax() ? " --drop-softmax" : "");
+            GenOptions gen = new GenOptions(id, List.of("model file: " + file.getFileName() + " sha256 " + sha256(file), opts));
+            try {
+                CGenerator.write(new CGenerator().generate(qm, gen), dir.dir());
+            } catch (McugenException e) {
+                if (e.diag() != Diag.MCG_GEN_UNSUPPORTED) {
+                    throw e;
+                }
+                // Recurrent models (C kernels in progress): the quantization report stays useful.
+                spec.commandLine().getErr().println("warning: no C generated: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+            }
             dir.commit();
         }
         long violated = qm.solution().results().stream()
@@ -74,8 +96,17 @@ final class BuildCommand implements Callable<Integer> {
         long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
-                target.resolve("report.json"));
+                target.resolve("report.json") + " + " + id + ".c/.h");
         w.flush();
         return ExitCodes.OK;
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot read: " + e.getMessage(), e);
+        }
     }
 }

@@ -22,6 +22,20 @@ class QuantizeCliTest {
     Path tmp;
 
     @Test
+    void buildWritesTheCSourcesBesideTheReport() throws Exception {
+        Path model = Path.of(System.getProperty("mcugen.root", "..")).resolve("examples/gesture_conv1d/model.json");
+        Path out = tmp.resolve("gesture");
+        CliTest.Result r = CliTest.run("build", model.toString(), "--target", "host", "--name", "gest", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String f : new String[] {"report.json", "gest.h", "gest.c", "gest.mk", "CMakeLists.txt",
+                "runtime/include/mcu_nn.h", "runtime/src/mcu_conv_s8.c"}) {
+            assertThat(out.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readString(out.resolve("gest.c"))).contains("model file: model.json sha256 ",
+                "options: --target host --precision int8 --rescale auto --activation lut");
+    }
+
+    @Test
     void buildWritesTheQuantizationReport() throws Exception {
         Path out = tmp.resolve("har-m4");
         CliTest.Result r = CliTest.run("build", HAR.toString(), "--target", "cortex-m4", "--out", out.toString());

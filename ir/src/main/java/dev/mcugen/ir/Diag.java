@@ -76,6 +76,13 @@ public enum Diag {
      */
     MCG_QUANT_UNSUPPORTED(Kind.REJECTED),
 
+    // --- C generation ---------------------------------------------------------------------
+    /**
+     * A quantized model the C generator cannot lower yet (recurrent layers, concat, an int32 tensor,
+     * an open sequence length, several inputs or outputs).
+     */
+    MCG_GEN_UNSUPPORTED(Kind.REJECTED),
+
     // --- usage and internal ---------------------------------------------------------------
     /** Command-line misuse: unknown option values, incompatible options. */
     MCG_CLI_USAGE(Kind.USAGE),

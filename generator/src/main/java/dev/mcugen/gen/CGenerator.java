@@ -1,0 +1,100 @@
+package dev.mcugen.gen;
+
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.quant.QGraph;
+import dev.mcugen.scale.QuantizedModel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The C generator (DESIGN §6) for feed-forward models: lowers the quantized graph to a
+ * {@link View.Model} ({@link Lowering}, {@link MemoryPlanner}), renders {@code <id>.h},
+ * {@code <id>.c}, {@code CMakeLists.txt} and {@code <id>.mk} from the templates, and adds the
+ * runtime sources the model calls ({@code runtime/include/*.h}, {@code runtime/src/*}).
+ * Deterministic: the same model and options give byte-identical files.
+ */
+public final class CGenerator {
+    /** Public runtime headers, always copied. */
+    static final List<String> HEADERS = List.of("include/mcu_fixed.h", "include/mcu_activation.h", "include/mcu_nn.h");
+    /** Private runtime headers the sources include, always copied. */
+    static final List<String> PRIVATE_HEADERS = List.of("src/mcu_nn_internal.h", "src/mcu_activation_internal.h",
+            "src/mcu_softmax_internal.h");
+    static final String RUNTIME = "/dev/mcugen/gen/runtime/";
+
+    private final Templates templates;
+
+    public CGenerator() {
+        this(new Templates());
+    }
+
+    public CGenerator(Templates templates) {
+        this.templates = templates;
+    }
+
+    /** The view model of {@code graph} (for tests and tools). */
+    public static View.Model lower(QGraph graph, GenOptions options) {
+        return Lowering.lower(graph, options);
+    }
+
+    /** Every file of the generated folder, by relative path, sorted. */
+    public SortedMap<String, byte[]> generate(QuantizedModel model, GenOptions options) {
+        return generate(model.graph(), options);
+    }
+
+    public SortedMap<String, byte[]> generate(QGraph graph, GenOptions options) {
+        View.Model m = Lowering.lower(graph, options);
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        files.put(m.id() + ".h", utf8(templates.render("model.h.ftl", m)));
+        files.put(m.id() + ".c", utf8(templates.render("model.c.ftl", m)));
+        files.put("CMakeLists.txt", utf8(templates.render("CMakeLists.txt.ftl", m)));
+        files.put(m.id() + ".mk", utf8(templates.render("model.mk.ftl", m)));
+        for (String h : HEADERS) {
+            files.put("runtime/" + h, resource(h));
+        }
+        for (String h : PRIVATE_HEADERS) {
+            files.put("runtime/" + h, resource(h));
+        }
+        for (String s : m.runtimeSources()) {
+            files.put(s, resource(s.substring("runtime/".length())));
+        }
+        return Collections.unmodifiableSortedMap(files);
+    }
+
+    /** Writes {@code files} under {@code dir} (creating folders). */
+    public static void write(Map<String, byte[]> files, Path dir) {
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Path p = dir.resolve(e.getKey());
+            try {
+                Files.createDirectories(p.getParent());
+                Files.write(p, e.getValue());
+            } catch (IOException ex) {
+                throw new McugenException(Diag.MCG_IO_FAILED, p.toString(), "cannot write: " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] resource(String rel) {
+        try (InputStream in = CGenerator.class.getResourceAsStream(RUNTIME + rel)) {
+            if (in == null) {
+                throw new McugenException(Diag.MCG_INTERNAL, "runtime-c/" + rel, "missing from the generator jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_INTERNAL, "runtime-c/" + rel, "cannot read: " + e.getMessage(), e);
+        }
+    }
+}
