@@ -60,6 +60,7 @@ final class BuildCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         QuantizedModel qm = Quantize.run(g, file, quant, common);
         Path target = out != null ? out : Path.of("mcugen-out", id);
+        String generated = "";
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
@@ -81,6 +82,7 @@ final class BuildCommand implements Callable<Integer> {
             GenOptions gen = new GenOptions(id, List.of("model file: " + file.getFileName() + " sha256 " + sha256(file), opts));
             try {
                 CGenerator.write(new CGenerator().generate(qm, gen), dir.dir());
+                generated = " + " + id + ".c/.h";
             } catch (McugenException e) {
                 if (e.diag() != Diag.MCG_GEN_UNSUPPORTED) {
                     throw e;
@@ -96,7 +98,7 @@ final class BuildCommand implements Callable<Integer> {
         long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
-                target.resolve("report.json") + " + " + id + ".c/.h");
+                target.resolve("report.json") + generated);
         w.flush();
         return ExitCodes.OK;
     }

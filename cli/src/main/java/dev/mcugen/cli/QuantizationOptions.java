@@ -36,8 +36,12 @@ final class QuantizationOptions {
     @Option(names = "--per-channel", description = "quantize weights per output channel instead of per tensor")
     boolean perChannel;
 
+    @Option(names = "--drop-softmax",
+            description = "leave out a final softmax and output its int32 logits (when only the arg-max matters)")
+    boolean dropSoftmax;
+
     QuantOptions toOptions() {
-        return new QuantOptions(precision, rescale, activation, perChannel, target);
+        return new QuantOptions(precision, rescale, activation, perChannel, target, dropSoftmax);
     }
 
     /** The calibration files: as given, or calibration.npy beside the model. */

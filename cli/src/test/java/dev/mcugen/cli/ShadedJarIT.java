@@ -1,0 +1,64 @@
+package dev.mcugen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jar the {@code ./mcugen} launcher runs, run as a user runs it: shading can break what the
+ * unit tests (on plain classes) cannot see, e.g. multi-release classes FreeMarker needs for records.
+ */
+class ShadedJarIT {
+    static final Path ROOT = Path.of(System.getProperty("mcugen.root", ".."));
+    static final Path JAR = Path.of(System.getProperty("mcugen.jar", "target/mcugen.jar"));
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out) {
+    }
+
+    static Run mcugen(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void versionComesFromTheManifest() throws Exception {
+        Run r = mcugen("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("mcugen ").doesNotContain("dev");
+    }
+
+    @Test
+    void buildGeneratesCFromTheJar() throws Exception {
+        Path out = tmp.resolve("gesture");
+        Run r = mcugen("build", ROOT.resolve("examples/gesture_conv1d").toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(out.resolve("report.json")).isRegularFile();
+        assertThat(out.resolve("gesture_conv1d.c")).isRegularFile();
+        assertThat(Files.readString(out.resolve("gesture_conv1d.h"))).contains("gesture_conv1d_invoke");
+    }
+
+    @Test
+    void simulateFixedFromTheJar() throws Exception {
+        Path har = ROOT.resolve("examples/har_lstm");
+        Run r = mcugen("simulate", har.toString(), "--data", har.resolve("test.npy").toString(), "--mode", "fixed",
+                "--compare", "--out", tmp.resolve("y.npy").toString());
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("top-1 agreement");
+    }
+}
