@@ -24,6 +24,7 @@ final class ExitCodes {
             case REJECTED -> REJECTED;
             case USAGE -> USAGE;
             case INTERNAL -> INTERNAL;
+            case MISMATCH -> MISMATCH;
         };
     }
 

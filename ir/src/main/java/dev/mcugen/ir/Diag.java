@@ -83,6 +83,15 @@ public enum Diag {
      */
     MCG_GEN_UNSUPPORTED(Kind.REJECTED),
 
+    // --- verification (mcugen verify) ---------------------------------------------------------
+    /** The generated C on the target gave an integer different from the Java fixed-point simulator. */
+    MCG_VERIFY_MISMATCH(Kind.MISMATCH),
+    /**
+     * The generated C could not be compiled or run for the target (tools missing, build failure,
+     * fault, timeout, unreadable output).
+     */
+    MCG_VERIFY_RUN_FAILED(Kind.INTERNAL),
+
     // --- usage and internal ---------------------------------------------------------------
     /** Command-line misuse: unknown option values, incompatible options. */
     MCG_CLI_USAGE(Kind.USAGE),
@@ -96,7 +105,9 @@ public enum Diag {
         /** The command line is wrong. */
         USAGE,
         /** mcugen itself failed. */
-        INTERNAL
+        INTERNAL,
+        /** Verification found the generated C and the simulator disagreeing. */
+        MISMATCH
     }
 
     private final Kind kind;

@@ -1,0 +1,314 @@
+package dev.mcugen.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.gen.CGenerator;
+import dev.mcugen.gen.GenOptions;
+import dev.mcugen.gen.Templates;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.data.InputData;
+import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.ir.interp.FloatInterpreter;
+import dev.mcugen.ir.metrics.ErrorMetrics;
+import dev.mcugen.ir.quant.IntObserver;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.sim.FixedPointSimulator;
+import dev.mcugen.qemu.BoardSupport;
+import dev.mcugen.qemu.LocalQemuRunner;
+import dev.mcugen.qemu.RunResult;
+import dev.mcugen.qemu.RunnerException;
+import dev.mcugen.qemu.Target;
+import dev.mcugen.qemu.TargetRunner;
+import dev.mcugen.scale.ContractReport;
+import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.QuantizedModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcugen verify MODEL --target T --data X.npy}: quantize and generate C as {@code build} does,
+ * compile it with a harness that embeds the first samples of X as quantized constants, run it on the
+ * target (local QEMU), and require every output integer to equal the Java fixed-point simulator's
+ * (DESIGN §8). Also compares with the float model and records instructions, flash, RAM and stack.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
+                "Feed-forward models for now. Writes into --out: the C sources, harness/main.c and report.json.",
+                "Exit status 4 when the target and the simulator disagree on any output integer."})
+final class VerifyCommand implements Callable<Integer> {
+    private static final Pattern OUTPUT_LINE = Pattern.compile("^y (\\d+):((?: -?\\d+)*)$", Pattern.MULTILINE);
+    private static final Pattern STACK_LINE = Pattern.compile("^stack (\\d+)$", Pattern.MULTILINE);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Test hook: rewrites the simulator's expected outputs (per sample) before the comparison. */
+    static volatile UnaryOperator<List<int[]>> expectedHook = UnaryOperator.identity();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ModelArgument modelArg;
+
+    @Mixin
+    QuantizationOptions quant;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA",
+            description = "float32 .npy [N, ...input shape]; its first --samples samples run on the target")
+    Path data;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
+            description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the board's flash)")
+    int samples;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>)")
+    Path out;
+
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    String name;
+
+    @Override
+    public Integer call() {
+        if (samples < 1) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
+        }
+        Path file = ModelLoader.resolve(modelArg.model);
+        Graph g = ModelLoader.load(file);
+        String id = name != null ? name : g.name().replaceAll("[^A-Za-z0-9_]", "_");
+        if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
+        }
+        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
+            throw new McugenException(Diag.MCG_GEN_UNSUPPORTED, g.name(), "verify handles models with one input and one output");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        Batch in = InputData.read(g, List.of(data));
+        int n = Math.min(samples, in.size());
+        QuantizedModel qm = Quantize.run(g, file, quant, common);
+        QuantOptions o = qm.options();
+        Target target = Target.fromId(o.target().cliName());
+        String opts = String.format(Locale.ROOT,
+                "options: --target %s --precision %s --rescale %s --activation %s%s%s", o.target().cliName(),
+                o.precision().name().toLowerCase(Locale.ROOT), o.rescale().name().toLowerCase(Locale.ROOT),
+                o.activation().name().toLowerCase(Locale.ROOT), o.perChannel() ? " --per-channel" : "",
+                o.dropSoftmax() ? " --drop-softmax" : "");
+        GenOptions gen = new GenOptions(id, List.of("model file: " + file.getFileName(), opts));
+        // Refuses recurrent models (MCG_GEN_UNSUPPORTED) before anything is written.
+        SortedMap<String, byte[]> files = new CGenerator().generate(qm, gen);
+
+        // The simulator and the float model on the same samples.
+        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+        String inName = qm.graph().inputs().get(0).name();
+        String outName = qm.graph().outputs().get(0);
+        FloatInterpreter fl = new FloatInterpreter(g);
+        List<int[]> xs = new ArrayList<>();
+        List<int[]> expected = new ArrayList<>();
+        List<float[]> floats = new ArrayList<>();
+        try (ProgressBar bar = new ProgressBar("simulating", !common.noProgress)) {
+            for (int i = 0; i < n; i++) {
+                Map<String, FloatTensor> s = in.sample(i);
+                Map<String, int[]> q = sim.quantizeInputs(s);
+                xs.add(q.get(inName));
+                expected.add(sim.run(q, IntObserver.NONE).get(outName));
+                floats.add(fl.run(s).get(g.outputs().get(0)).toArray());
+                bar.update(i + 1, n);
+            }
+        }
+        expected = expectedHook.apply(expected);
+
+        Path dest = out != null ? out : Path.of("mcugen-out", id + "-verify-" + target.id());
+        TargetRunner runner;
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("mcugen-verify-");
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, "temporary folder", "cannot create: " + e.getMessage(), e);
+        }
+        try (OutputDir dir = OutputDir.open(dest)) {
+            Path d = dir.dir();
+            CGenerator.write(files, d);
+            String macro = id.toUpperCase(Locale.ROOT);
+            int paint = target == Target.CORTEX_M0 ? 1536 : target.isCortexM() ? 16384 : 0;
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("id", id);
+            hm.put("macro", macro);
+            hm.put("samples", String.valueOf(n));
+            hm.put("banner", List.of(opts));
+            hm.put("paintBytes", String.valueOf(paint));
+            hm.put("rows", xs.stream().map(x -> Arrays.stream(x).mapToObj(String::valueOf).collect(Collectors.joining(", ")))
+                    .toList());
+            Path harness = d.resolve("harness/main.c");
+            write(harness, new Templates().render("harness.c.ftl", hm));
+
+            runner = new LocalQemuRunner(BoardSupport.bundled(scratch.resolve("boards")), scratch.resolve("run"));
+            List<Path> sources = new ArrayList<>();
+            sources.add(harness);
+            sources.add(d.resolve(id + ".c"));
+            files.keySet().stream().filter(k -> k.startsWith("runtime/src/") && k.endsWith(".c")).sorted()
+                    .forEach(k -> sources.add(d.resolve(k)));
+            RunResult r;
+            try {
+                r = runner.run(target, sources, List.of(d, d.resolve("runtime/include")), RUN_TIMEOUT);
+            } catch (RunnerException e) {
+                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), e.getMessage(), e);
+            }
+            if (!r.passed()) {
+                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness ended " + r.status()
+                        + " (exit " + r.exitCode() + ") with " + runner.description() + ": " + tail(r.stdout() + r.stderr()));
+            }
+            List<int[]> got = parse(r.stdout(), n, target);
+            for (int s = 0; s < n; s++) {
+                int[] want = expected.get(s);
+                int[] have = got.get(s);
+                if (have.length != want.length) {
+                    throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ": the target printed "
+                            + have.length + " outputs, the simulator has " + want.length);
+                }
+                for (int k = 0; k < want.length; k++) {
+                    if (have[k] != want[k]) {
+                        throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ", output index "
+                                + k + ": target " + have[k] + " != simulator " + want[k]);
+                    }
+                }
+            }
+
+            // Accuracy vs float (dequantized target outputs, identical to the simulator's by now).
+            QuantType t = sim.outputType(outName);
+            int classes = expected.get(0).length;
+            float[] ref = new float[n * classes];
+            float[] deq = new float[n * classes];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(floats.get(s), 0, ref, s * classes, classes);
+                for (int k = 0; k < classes; k++) {
+                    deq[s * classes + k] = (float) t.dequantize(got.get(s)[k]);
+                }
+            }
+            ErrorMetrics m = ErrorMetrics.compare(ref, deq, n, classes);
+            Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
+            Matcher sm = STACK_LINE.matcher(r.stdout());
+            Long stack = sm.find() ? Long.valueOf(sm.group(1)) : null;
+
+            ObjectNode root = ContractReport.mapper().createObjectNode();
+            root.put("model", g.name());
+            root.put("name", id);
+            root.put("target", target.id());
+            root.put("runner", runner.description());
+            root.put("bit_exact", true);
+            root.put("samples", n);
+            root.put("outputs_per_sample", classes);
+            ObjectNode metrics = root.putObject("metrics");
+            metrics.put("max_abs_error", m.maxAbsError());
+            metrics.put("rmse", m.rmse());
+            if (Double.isFinite(m.sqnrDb())) {
+                metrics.put("sqnr_db", m.sqnrDb());
+            } else {
+                metrics.putNull("sqnr_db");
+            }
+            metrics.put("cosine", m.cosine());
+            metrics.put("top1_agreement", m.top1Agreement());
+            ObjectNode cost = root.putObject("cost");
+            if (instructions != null) {
+                cost.put("instructions_per_inference", instructions);
+            } else {
+                cost.putNull("instructions_per_inference");
+            }
+            cost.put("flash_bytes", r.size().flashBytes());
+            cost.put("ram_bytes", r.size().ramBytes());
+            if (stack != null) {
+                cost.put("stack_bytes", stack);
+            } else {
+                cost.putNull("stack_bytes");
+            }
+            cost.put("image_text_bytes", r.size().text());
+            cost.put("image_data_bytes", r.size().data());
+            cost.put("image_bss_bytes", r.size().bss());
+            cost.put("note", "whole image (model + runtime + harness with " + n + " embedded samples + board support); "
+                    + "instructions for sample 0 between the counting markers"
+                    + (instructions == null ? " (no counting on host)" : "")
+                    + (stack == null ? "; stack measured by painting on Cortex-M only" : "; stack by painting"));
+            qm.report().into(root);
+            write(d.resolve("report.json"),
+                    ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            dir.commit();
+
+            w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
+                    runner.description(), n, classes);
+            w.printf(Locale.ROOT, "vs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
+                    m.maxAbsError(), m.rmse(), Double.isFinite(m.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", m.sqnrDb()) : "inf",
+                    m.cosine(), 100 * m.top1Agreement());
+            w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
+                    instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
+                    stack == null ? "n/a" : stack + " B");
+            w.printf("-> %s%n", dest.resolve("report.json"));
+            w.flush();
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, dest.toString(), "cannot write: " + e.getMessage(), e);
+        } finally {
+            deleteTree(scratch);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static List<int[]> parse(String stdout, int n, Target target) {
+        List<int[]> got = new ArrayList<>();
+        Matcher m = OUTPUT_LINE.matcher(stdout.replace("\r", ""));
+        while (m.find()) {
+            if (Integer.parseInt(m.group(1)) != got.size()) {
+                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "harness output out of order: " + m.group());
+            }
+            String body = m.group(2).strip();
+            got.add(body.isEmpty() ? new int[0] : Arrays.stream(body.split(" ")).mapToInt(Integer::parseInt).toArray());
+        }
+        if (got.size() != n || !stdout.contains("done\n")) {
+            throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness printed " + got.size() + " of "
+                    + n + " samples: " + tail(stdout));
+        }
+        return got;
+    }
+
+    private static String tail(String s) {
+        String t = s.strip();
+        return t.length() > 300 ? "..." + t.substring(t.length() - 300) : t;
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary
+        }
+    }
+}
