@@ -53,7 +53,7 @@ class VerifyCommandTest {
             "cortex-m3, ''",
             "cortex-m4, ''",
             "cortex-m7, ''",
-            "neon, --samples=5",
+            "neon, --samples=2",
             "cortex-m4, --precision=int16",
             "cortex-m3, --rescale=pot",
     })
@@ -66,7 +66,7 @@ class VerifyCommandTest {
         assertThat(out.resolve("harness/main.c")).exists();
         assertThat(out.resolve("gesture_conv1d.c")).exists();
         JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
-        int samples = extra.startsWith("--samples=") ? 5 : 20;
+        int samples = extra.startsWith("--samples=") ? Integer.parseInt(extra.substring("--samples=".length())) : 20;
         assertThat(j.get("target").asText()).isEqualTo(target);
         assertThat(j.get("bit_exact").asBoolean()).isTrue();
         assertThat(j.get("samples").asInt()).isEqualTo(samples);
