@@ -87,7 +87,7 @@ final class BuildCommand implements Callable<Integer> {
                 if (e.diag() != Diag.MCG_GEN_UNSUPPORTED) {
                     throw e;
                 }
-                // Recurrent models (C kernels in progress): the quantization report stays useful.
+                // Recurrent models (not generated to C yet): the quantization report stays useful.
                 spec.commandLine().getErr().println("warning: no C generated: " + e.getMessage());
                 spec.commandLine().getErr().flush();
             }

@@ -88,7 +88,7 @@ final class Lowering {
         for (QNode n : g.nodes()) {
             if (!(n instanceof QFeedForward)) {
                 throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName()
-                        + ": recurrent layers are not generated yet (the C recurrent kernels are in progress);"
+                        + ": recurrent layers are not generated to C yet (the runtime has their step kernels; the generator does not call them yet);"
                         + " only feed-forward models can be built to C for now");
             }
             if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
