@@ -6,42 +6,8 @@
 #include "mcu_nn_internal.h"
 #include "mcu_softmax_internal.h"
 
-void mcu_softmax_s8(const mcu_softmax_params_t *p, int32_t rows, const int8_t *x, int8_t *y)
-{
-    const int32_t depth = p->depth;
-    int32_t r;
-    for (r = 0; r < rows; r++) {
-        const int8_t *xr = x + (size_t)r * (size_t)depth;
-        int8_t *yr = y + (size_t)r * (size_t)depth;
-        int32_t max = INT32_MIN;
-        int32_t sum = 0;
-        int32_t bits_over_unit;
-        int32_t reciprocal;
-        int32_t exponent;
-        int32_t c;
-        for (c = 0; c < depth; c++) {
-            max = xr[c] > max ? xr[c] : max;
-        }
-        /* Pass 1: the sum of the kept exponentials. The exponentials are recomputed in pass 2
-         * instead of stored (no scratch buffer); the function is pure, so the values are equal. */
-        for (c = 0; c < depth; c++) {
-            const int32_t diff = (int32_t)xr[c] - max;
-            if (diff >= p->diff_min) {
-                const int32_t e = mcu_softmax_exp_negative(mcu_nn_rescale(diff, &p->input_beta));
-                sum += mcu_rdivpot_s32(e, MCU_SOFTMAX_ACCUMULATION_INTEGER_BITS);
-            }
-        }
-        reciprocal = mcu_softmax_reciprocal(sum, &bits_over_unit);
-        exponent = bits_over_unit + 31 - p->output_frac_bits;
-        for (c = 0; c < depth; c++) {
-            const int32_t diff = (int32_t)xr[c] - max;
-            int32_t out = p->output_zp;
-            if (diff >= p->diff_min) {
-                const int32_t e = mcu_softmax_exp_negative(mcu_nn_rescale(diff, &p->input_beta));
-                out = mcu_nn_add_zp_clamp(mcu_rdivpot_s32(mcu_srdhm_s32(reciprocal, e), exponent),
-                                          p->output_zp, p->qmin, p->qmax);
-            }
-            yr[c] = (int8_t)out;
-        }
-    }
-}
+#define MCU_SOFTMAX_NAME mcu_softmax_s8
+#define MCU_SOFTMAX_IN_T int8_t
+#define MCU_SOFTMAX_OUT_T int8_t
+#define MCU_SOFTMAX_DIFF_T int32_t
+#include "mcu_softmax_impl.h"

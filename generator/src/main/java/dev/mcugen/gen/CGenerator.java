@@ -28,7 +28,7 @@ public final class CGenerator {
     static final List<String> HEADERS = List.of("include/mcu_fixed.h", "include/mcu_activation.h", "include/mcu_nn.h");
     /** Private runtime headers the sources include, always copied. */
     static final List<String> PRIVATE_HEADERS = List.of("src/mcu_nn_internal.h", "src/mcu_activation_internal.h",
-            "src/mcu_softmax_internal.h");
+            "src/mcu_softmax_internal.h", "src/mcu_avg_pool_impl.h", "src/mcu_max_pool_impl.h", "src/mcu_softmax_impl.h");
     static final String RUNTIME = "/dev/mcugen/gen/runtime/";
 
     private final Templates templates;
