@@ -5,7 +5,9 @@
  */
 #include "${m.id}.h"
 
-#include "mcu_nn.h"
+#include <stddef.h>
+
+#include "mcu_rnn.h"
 <#if m.needsString>
 #include <string.h>
 </#if>
@@ -26,33 +28,109 @@ static const ${a.ctype} ${a.name}[${a.length}] = {
 };
 
 </#list>
+<#macro fields list indent>
+<#list list as f>
+<#if f.isNested()>
+${indent}.${f.name} = {
+<@fields list=f.nested indent=indent + "    "/>
+${indent}},
+<#else>
+${indent}.${f.name} = ${f.value},<#if f.hasComment> /* ${f.comment} */</#if>
+</#if>
+</#list>
+</#macro>
 <#list m.params as p>
 /* ${p.comment} */
 static const ${p.ctype} ${p.name} = {
-<#list p.fields as f>
-    .${f.name} = ${f.value},<#if f.hasComment> /* ${f.comment} */</#if>
-</#list>
+<@fields list=p.fields indent="    "/>
 };
 
 </#list>
+<#macro body steps indent>
+<#list steps as s>
+${indent}/* ${s.comment} */
+<#if s.hasCode()>
+<#if s.loop>
+${indent}for (t = 0; t < ${s.loopCount}; t++) {
+<#else>
+${indent}{
+</#if>
+<#list s.locals as l>
+${indent}    ${l.ctype} ${l.name}[${l.length}] = { <#list l.values as v>${v}<#sep>, </#sep></#list> };
+</#list>
+<#list s.calls as c>
+${indent}    ${c.function}(<#list c.args as a>${a}<#sep>, </#sep></#list>);
+</#list>
+${indent}}
+</#if>
+</#list>
+</#macro>
 void ${m.id}_reset(${m.id}_ctx_t *ctx)
 {
+<#if m.hasState()>
+    int32_t i;
+<#list m.resets as r>
+    for (i = 0; i < ${r.length}; i++) {
+        ctx->state.${r.name}[i] = ${r.value};
+    }
+</#list>
+<#else>
     (void)ctx;
+</#if>
 }
+<#if m.streaming>
+
+/* One time step: x is one input row, y the output (one row of it when the output is a sequence). */
+static void ${m.id}_row(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_t *y)
+{
+    (void)ctx;
+    (void)y;
+<@body steps=m.stream.seqSteps indent="    "/>
+}
+<#if m.stream.hasTail()>
+
+/* After the time steps: the layers that read the recurrent outputs. */
+static void ${m.id}_tail(${m.id}_ctx_t *ctx, ${m.id}_output_t *y)
+{
+    (void)ctx;
+<@body steps=m.stream.tailSteps indent="    "/>
+}
+</#if>
 
 int ${m.id}_invoke(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_t *y)
 {
-    (void)ctx;
-<#list m.steps as s>
-    /* ${s.comment} */
-<#if s.call>
-    {
-<#list s.locals as l>
-        ${l.ctype} ${l.name}[${l.length}] = { <#list l.values as v>${v}<#sep>, </#sep></#list> };
-</#list>
-        ${s.function}(<#list s.args as a>${a}<#sep>, </#sep></#list>);
+    int32_t t;
+    ${m.id}_reset(ctx);
+    for (t = 0; t < ${m.stream.timeSteps}; t++) {
+        ${m.id}_row(ctx, ${m.stream.invokeX}, ${m.stream.invokeY});
     }
+<#if m.stream.hasTail()>
+    ${m.id}_tail(ctx, y);
 </#if>
-</#list>
     return 0;
 }
+
+int ${m.id}_step(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x_t, ${m.id}_output_t *y)
+{
+    ${m.id}_row(ctx, x_t, y);
+<#if m.stream.hasTail()>
+    ${m.id}_tail(ctx, y);
+</#if>
+    return 0;
+}
+<#else>
+
+int ${m.id}_invoke(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_t *y)
+{
+<#if m.needsLoop>
+    int32_t t;
+</#if>
+<#if m.hasState()>
+    ${m.id}_reset(ctx);
+<#else>
+    (void)ctx;
+</#if>
+<@body steps=m.steps indent="    "/>
+    return 0;
+}
+</#if>

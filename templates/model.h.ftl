@@ -33,11 +33,36 @@ extern "C" {
 /* Bytes of the activation arena (static plan, buffers reused by liveness). */
 #define ${m.macro}_ARENA_BYTES ${m.arenaBytes}
 
+<#if m.streaming>
+/* Streaming: ${m.id}_step takes one time step of the input, STEP_INPUT_SIZE values (a row of the input). */
+#define ${m.macro}_HAS_STEP 1
+#define ${m.macro}_TIME_STEPS ${m.stream.timeSteps}
+#define ${m.macro}_STEP_INPUT_SIZE ${m.stream.stepInputSize}
+<#if m.stream.seqOutput>
+/* The output is a sequence: each ${m.id}_step writes one row of it. */
+<#else>
+/* Each ${m.id}_step writes the whole output, as if the sequence ended with that step. */
+</#if>
+#define ${m.macro}_STEP_OUTPUT_SIZE ${m.stream.stepOutputSize}
+<#else>
+/* No ${m.id}_step: ${m.noStepReason}. */
+#define ${m.macro}_HAS_STEP 0
+</#if>
+
 typedef ${m.input.ctype} ${m.id}_input_t;
 typedef ${m.output.ctype} ${m.id}_output_t;
 
-/** Everything one inference needs besides the const weights; the caller owns it (no malloc). */
+/** Everything inference needs besides the const weights; the caller owns it (no malloc). */
 typedef struct {
+<#if m.hasState()>
+    /** Recurrent state: persists between calls, set by ${m.id}_reset. */
+    struct {
+<#list m.state as s>
+        ${s.ctype} ${s.name}[${s.length}]; /* ${s.comment} */
+</#list>
+    } state;
+</#if>
+    /** Scratch of one call: nothing in it persists. */
     union {
         int8_t s8[${m.arenaBytes}];
         int16_t s16[${m.arenaBytes} / 2];
@@ -45,14 +70,31 @@ typedef struct {
     } arena;
 } ${m.id}_ctx_t;
 
-/** Resets the context (this feed-forward model keeps no state between calls). */
+<#if m.hasState()>
+/** Sets the recurrent state to its initial value (real zero), as before the first time step. */
+<#else>
+/** Resets the context (this model keeps no state between calls). */
+</#if>
 void ${m.id}_reset(${m.id}_ctx_t *ctx);
 
 /**
- * Runs the model on one quantized input x[${m.macro}_INPUT_SIZE] and writes y[${m.macro}_OUTPUT_SIZE].
+ * Runs the model on one whole quantized input x[${m.macro}_INPUT_SIZE] and writes y[${m.macro}_OUTPUT_SIZE].
+<#if m.hasState()>
+ * Starts from the initial state (it resets the context first). Returns 0.
+<#else>
  * Returns 0.
+</#if>
  */
 int ${m.id}_invoke(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_t *y);
+<#if m.streaming>
+
+/**
+ * Runs one time step x_t[${m.macro}_STEP_INPUT_SIZE] from the state in ctx and writes
+ * y[${m.macro}_STEP_OUTPUT_SIZE]; the state is kept for the next step. After ${m.id}_reset,
+ * ${m.macro}_TIME_STEPS calls give bit for bit what ${m.id}_invoke gives on the same rows. Returns 0.
+ */
+int ${m.id}_step(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x_t, ${m.id}_output_t *y);
+</#if>
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The C generator (DESIGN §6) for feed-forward models: lowers the quantized graph to a
+ * The C generator (DESIGN §6): lowers the quantized graph to a
  * {@link View.Model} ({@link Lowering}, {@link MemoryPlanner}), renders {@code <id>.h},
  * {@code <id>.c}, {@code CMakeLists.txt} and {@code <id>.mk} from the templates, and adds the
  * runtime sources the model calls ({@code runtime/include/*.h}, {@code runtime/src/*}).
@@ -25,10 +25,12 @@ import java.util.TreeMap;
  */
 public final class CGenerator {
     /** Public runtime headers, always copied. */
-    static final List<String> HEADERS = List.of("include/mcu_fixed.h", "include/mcu_activation.h", "include/mcu_nn.h");
+    static final List<String> HEADERS = List.of("include/mcu_fixed.h", "include/mcu_activation.h", "include/mcu_nn.h",
+            "include/mcu_rnn.h");
     /** Private runtime headers the sources include, always copied. */
     static final List<String> PRIVATE_HEADERS = List.of("src/mcu_nn_internal.h", "src/mcu_activation_internal.h",
-            "src/mcu_softmax_internal.h", "src/mcu_avg_pool_impl.h", "src/mcu_max_pool_impl.h", "src/mcu_softmax_impl.h");
+            "src/mcu_softmax_internal.h", "src/mcu_avg_pool_impl.h", "src/mcu_max_pool_impl.h", "src/mcu_softmax_impl.h",
+            "src/mcu_rnn_internal.h");
     static final String RUNTIME = "/dev/mcugen/gen/runtime/";
 
     private final Templates templates;

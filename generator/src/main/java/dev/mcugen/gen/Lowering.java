@@ -7,19 +7,27 @@ import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.quant.IntTensor;
+import dev.mcugen.ir.quant.QActivation;
 import dev.mcugen.ir.quant.QAdd;
 import dev.mcugen.ir.quant.QChannelAffine;
 import dev.mcugen.ir.quant.QConv;
 import dev.mcugen.ir.quant.QFeedForward;
 import dev.mcugen.ir.quant.QFullyConnected;
+import dev.mcugen.ir.quant.QGate;
 import dev.mcugen.ir.quant.QGlobalPool;
 import dev.mcugen.ir.quant.QGraph;
+import dev.mcugen.ir.quant.QGru;
 import dev.mcugen.ir.quant.QInput;
+import dev.mcugen.ir.quant.QLayerNorm;
 import dev.mcugen.ir.quant.QLogistic;
+import dev.mcugen.ir.quant.QLstm;
+import dev.mcugen.ir.quant.QMatVec;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QPool;
+import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QRequant;
 import dev.mcugen.ir.quant.QReshape;
+import dev.mcugen.ir.quant.QSimpleRnn;
 import dev.mcugen.ir.quant.QSoftmax;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.quant.Rescale;
@@ -31,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,10 +49,19 @@ import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 
 /**
- * Lowers a feed-forward {@link QGraph} to the C {@link View.Model}: one kernel call per node
- * (reshape / flatten / dropout alias their input), parameters as const arrays and params structs,
- * intermediate tensors placed in one arena by {@link MemoryPlanner}. Refuses, with
- * {@link Diag#MCG_GEN_UNSUPPORTED}, what the C runtime cannot run yet.
+ * Lowers a {@link QGraph} to the C {@link View.Model}: one kernel call per node (reshape / flatten /
+ * dropout alias their input), parameters as const arrays and params structs, intermediate tensors
+ * placed in one arena by {@link MemoryPlanner}, recurrent state in the context beside the arena (it
+ * persists between calls). Refuses, with {@link Diag#MCG_GEN_UNSUPPORTED}, what the C runtime
+ * cannot run.
+ *
+ * <p>A model with recurrent layers streams when every layer that reads a sequence works one time
+ * step at a time (recurrent layers running forwards, and dense / element-wise / softmax layers on
+ * the last axis): then tensors with a time axis are planned as one row, {@code _step} runs one row
+ * and {@code _invoke} is {@code _reset} plus {@code _step}'s per-row part T times (the same code,
+ * so streaming equals {@code _invoke} by construction; the verify harness still checks it). Other
+ * recurrent models (a convolution over time before the recurrent layer, {@code go_backwards})
+ * run whole tensors, each recurrent layer as a loop over its steps, and have no {@code _step}.
  */
 final class Lowering {
     private final QGraph g;
@@ -51,15 +69,23 @@ final class Lowering {
     private final String id;
     private final List<View.Array> arrays = new ArrayList<>();
     private final List<View.Params> params = new ArrayList<>();
-    private final List<View.Step> steps = new ArrayList<>();
+    private final List<View.StateArray> state = new ArrayList<>();
+    private final List<View.Reset> resets = new ArrayList<>();
     private final Set<String> sources = new TreeSet<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Map<String, Shape> shapes = new HashMap<>();
     private final Map<String, QuantType> types = new HashMap<>();
     /** Tensor name -> the tensor whose storage it uses (itself, or the root of a reshape chain). */
     private final Map<String, String> root = new HashMap<>();
-    /** Root tensor -> C pointer expression. */
+    /** Root tensor (or scratch buffer) -> C pointer expression. */
     private final Map<String, String> pointer = new HashMap<>();
+    /** Tensors with a leading time axis that the streaming form handles one row at a time. */
+    private final Set<String> rows = new HashSet<>();
+    private boolean streaming;
+    private boolean needsString;
+    private boolean needsLoop;
+    /** Where {@link #lowerNode} appends. */
+    private List<View.Step> out;
 
     private Lowering(QGraph g, GenOptions opts) {
         this.g = g;
@@ -86,49 +112,43 @@ final class Lowering {
         types.put(in.name(), in.type());
         root.put(in.name(), in.name());
         for (QNode n : g.nodes()) {
-            if (!(n instanceof QFeedForward)) {
-                throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName()
-                        + ": recurrent layers are not generated to C yet (the runtime has their step kernels; the generator does not call them yet);"
-                        + " only feed-forward models can be built to C for now");
-            }
-            if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
-                    || n instanceof QAdd || n instanceof QReshape || n instanceof QRequant || n instanceof QChannelAffine
-                    || n instanceof QLogistic || n instanceof QSoftmax)) {
-                throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName()
-                        + " has no C kernel yet (concat is not generated yet)");
-            }
-            check(n.name(), n.outputShape(), n.outputType());
-            if (n.outputType().bits() == 32 && !(n instanceof QFullyConnected || n instanceof QReshape)) {
-                throw unsupported("tensor '" + n.name() + "'", "is int32; only a Dense before softmax may keep its int32"
-                        + " accumulator in the C for now");
-            }
-            for (String src : n.inputs()) {
-                int inBits = types.get(src).bits();
-                boolean raw = n instanceof QFullyConnected && n.outputType().bits() == 32
-                        || n instanceof QSoftmax && inBits == 32;
-                if (inBits != n.outputType().bits() && !raw) {
-                    throw unsupported("layer '" + n.name() + "'", "reads int" + types.get(src).bits() + " and writes int"
-                            + n.outputType().bits() + "; mixed widths have no C kernel yet");
-                }
-            }
+            checkNode(n);
             shapes.put(n.name(), n.outputShape());
             types.put(n.name(), n.outputType());
             root.put(n.name(), n instanceof QReshape r ? root.get(r.input()) : n.name());
         }
         String outName = g.outputs().get(0);
+        String noStep = classify(in);
 
-        // Lifetimes: step i is node i; a trailing copy into y is step nodes.size().
-        int count = g.nodes().size();
+        // The schedule: streaming runs the per-row nodes, then the rest; otherwise graph order.
+        List<QNode> seqNodes = new ArrayList<>();
+        List<QNode> tailNodes = new ArrayList<>();
+        for (QNode n : g.nodes()) {
+            (streaming && n.inputs().stream().anyMatch(rows::contains) ? seqNodes : tailNodes).add(n);
+        }
+        List<QNode> order = new ArrayList<>(seqNodes);
+        order.addAll(tailNodes);
+
+        // Lifetimes: step i is order[i]; a trailing copy into y is step order.size().
+        int count = order.size();
         Map<String, Integer> first = new HashMap<>();
         Map<String, Integer> last = new HashMap<>();
+        List<MemoryPlanner.Buffer> buffers = new ArrayList<>();
+        Map<String, Integer> bufferBits = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            QNode n = g.nodes().get(i);
+            QNode n = order.get(i);
             for (String src : n.inputs()) {
                 last.merge(root.get(src), i, Math::max);
             }
             if (!(n instanceof QReshape)) {
                 first.put(n.name(), i);
                 last.merge(n.name(), i, Math::max);
+            }
+            if (n instanceof QRecurrent r) {
+                for (Map.Entry<String, int[]> e : scratch(r).entrySet()) {
+                    buffers.add(new MemoryPlanner.Buffer(e.getKey(), e.getValue()[0] * e.getValue()[1] / 8, i, i));
+                    bufferBits.put(e.getKey(), e.getValue()[1]);
+                }
             }
         }
         String outRoot = root.get(outName);
@@ -137,11 +157,11 @@ final class Lowering {
         if (!direct && !outRoot.equals(in.name())) {
             last.merge(outRoot, count, Math::max);
         }
-        List<MemoryPlanner.Buffer> buffers = new ArrayList<>();
-        for (QNode n : g.nodes()) {
+        for (QNode n : order) {
             if (first.containsKey(n.name()) && !(direct && n.name().equals(outRoot))) {
-                buffers.add(new MemoryPlanner.Buffer(n.name(), n.outputShape().size() * n.outputType().bits() / 8, first.get(n.name()),
-                        last.get(n.name())));
+                buffers.add(new MemoryPlanner.Buffer(n.name(), shape(n.name()).size() * n.outputType().bits() / 8,
+                        first.get(n.name()), last.get(n.name())));
+                bufferBits.put(n.name(), n.outputType().bits());
             }
         }
         MemoryPlanner.Plan plan = MemoryPlanner.plan(buffers);
@@ -149,7 +169,7 @@ final class Lowering {
         pointer.put(in.name(), "x");
         for (MemoryPlanner.Buffer b : buffers) {
             int off = plan.offsets().get(b.name());
-            int tb = types.get(b.name()).bits();
+            int tb = bufferBits.get(b.name());
             String member = "ctx->arena." + sfx(tb);
             int index = off / (tb / 8);
             pointer.put(b.name(), index == 0 ? member : member + " + " + index);
@@ -160,31 +180,160 @@ final class Lowering {
             pointer.put(outRoot, "y");
         }
 
-        for (QNode n : g.nodes()) {
+        List<View.Step> steps = new ArrayList<>();
+        List<View.Step> seqSteps = new ArrayList<>();
+        List<View.Step> tailSteps = new ArrayList<>();
+        out = streaming ? seqSteps : steps;
+        for (QNode n : seqNodes) {
             lowerNode(n);
         }
+        out = streaming ? tailSteps : steps;
+        for (QNode n : tailNodes) {
+            lowerNode(n);
+        }
+        boolean seqOutput = rows.contains(outName);
         if (!direct) {
-            Shape s = shapes.get(outName);
-            steps.add(new View.Step("output '" + CLit.comment(outName) + "' -> y", true, List.of(), "memcpy",
-                    List.of("y", pointer.get(outRoot), "sizeof(" + ctype(types.get(outName).bits()) + ") * " + s.size() + "u")));
+            if (streaming && seqOutput) {
+                out = seqSteps;
+            }
+            needsString = true;
+            out.add(new View.Step("output '" + CLit.comment(outName) + "' -> y", List.of(), List.of(new View.Call("memcpy",
+                    List.of("y", pointer.get(outRoot), "sizeof(" + ctype(types.get(outName).bits()) + ") * "
+                            + shape(outName).size() + "u"))), false, ""));
         }
 
         QuantType ot = types.get(outName);
         View.Port inPort = port(in.shape(), in.type());
         View.Port outPort = port(shapes.get(outName), ot);
+        View.Stream stream = null;
+        if (streaming) {
+            int rowIn = shape(in.name()).size();
+            int rowOut = shape(outName).size();
+            stream = new View.Stream(Integer.toString(in.shape().dim(0)), Integer.toString(rowIn),
+                    Integer.toString(rowOut), seqOutput, "x + " + rowIn + " * t", seqOutput ? "y + " + rowOut + " * t" : "y",
+                    List.copyOf(seqSteps), List.copyOf(tailSteps));
+        }
         String macro = id.toUpperCase(Locale.ROOT);
         List<String> banner = new ArrayList<>();
         banner.add("Generated by mcugen. Do not edit: rebuild from the model instead.");
         banner.add("model: " + CLit.comment(g.name()));
-        banner.add("integer program sha256: " + programHash());
+        banner.add("integer program sha256: " + programHash(steps, seqSteps, tailSteps));
         for (String line : opts.banner()) {
             banner.add(CLit.comment(line));
         }
-        banner.add("API: " + id + "_reset, " + id + "_invoke (no " + id + "_step: comes with recurrent support)");
+        banner.add("API: " + id + "_reset, " + id + "_invoke" + (streaming ? ", " + id + "_step" : " (no " + id + "_step: "
+                + CLit.comment(noStep) + ")"));
         List<String> runtime = new ArrayList<>();
         sources.forEach(s -> runtime.add("runtime/src/" + s));
         return new View.Model(id, macro, macro + "_H", banner, inPort, outPort, Integer.toString(plan.arenaBytes()),
-                arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), !direct, runtime);
+                arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
+                List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime);
+    }
+
+    private void checkNode(QNode n) {
+        if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
+                || n instanceof QAdd || n instanceof QReshape || n instanceof QRequant || n instanceof QChannelAffine
+                || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
+            throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName()
+                    + " has no C kernel yet (concat is not generated yet)");
+        }
+        check(n.name(), n.outputShape(), n.outputType());
+        if (n.outputType().bits() == 32 && !(n instanceof QFullyConnected || n instanceof QReshape)) {
+            throw unsupported("tensor '" + n.name() + "'", "is int32; only a Dense before softmax may keep its int32"
+                    + " accumulator in the C for now");
+        }
+        if (n instanceof QRecurrent r) {
+            int inBits = types.get(r.inputs().get(0)).bits();
+            Shape is = shapes.get(r.inputs().get(0));
+            if (inBits != 8 && inBits != 16 || is.rank() != 2 || is.dim(0) < 1) {
+                throw unsupported("layer '" + n.name() + "'", "reads int" + inBits + " " + is
+                        + "; recurrent C kernels take int8 or int16 [T >= 1, features]");
+            }
+            return;
+        }
+        for (String src : n.inputs()) {
+            int inBits = types.get(src).bits();
+            boolean raw = n instanceof QFullyConnected && n.outputType().bits() == 32
+                    || n instanceof QSoftmax && inBits == 32;
+            if (inBits != n.outputType().bits() && !raw) {
+                throw unsupported("layer '" + n.name() + "'", "reads int" + types.get(src).bits() + " and writes int"
+                        + n.outputType().bits() + "; mixed widths have no C kernel yet");
+            }
+        }
+    }
+
+    /**
+     * Decides whether the model streams (fills {@link #rows} and {@link #streaming}); returns why
+     * not when it does not.
+     */
+    private String classify(QInput in) {
+        if (g.nodes().stream().noneMatch(n -> n instanceof QRecurrent)) {
+            return "a feed-forward model has no time steps";
+        }
+        Shape is = in.shape();
+        if (is.rank() < 2) {
+            return "the input has no time axis";
+        }
+        int steps = is.dim(0);
+        rows.add(in.name());
+        for (QNode n : g.nodes()) {
+            boolean readsRows = n.inputs().stream().anyMatch(rows::contains);
+            if (!readsRows) {
+                continue;
+            }
+            String why = null;
+            if (n.inputs().stream().anyMatch(s -> !rows.contains(s))) {
+                why = "mixes a sequence with a tensor that has no time axis";
+            } else if (n instanceof QRecurrent r) {
+                if (r.goBackwards()) {
+                    why = "runs backwards (go_backwards needs the whole sequence first)";
+                } else if (r.returnSequences()) {
+                    rows.add(n.name());
+                }
+            } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine
+                    || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax) {
+                rows.add(n.name());
+            } else if (n instanceof QReshape r && r.outputShape().rank() >= 2 && r.outputShape().dim(0) == steps) {
+                rows.add(n.name());
+            } else {
+                why = "works across time steps";
+            }
+            if (why != null) {
+                rows.clear();
+                return "layer '" + n.name() + "' " + why;
+            }
+        }
+        streaming = true;
+        return "";
+    }
+
+    /** The shape a buffer holds: one row of a streamed sequence, else the whole tensor. */
+    private Shape shape(String tensor) {
+        Shape s = shapes.get(tensor);
+        if (!rows.contains(tensor)) {
+            return s;
+        }
+        int[] d = new int[s.rank() - 1];
+        for (int i = 1; i < s.rank(); i++) {
+            d[i - 1] = s.dim(i);
+        }
+        return Shape.of(d);
+    }
+
+    /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */
+    private static Map<String, int[]> scratch(QRecurrent r) {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        if (r instanceof QLstm l) {
+            m.put(r.name() + "#scratch16", new int[] {4 * l.units(), 16});
+            if (l.projection() != null) {
+                m.put(r.name() + "#scratch8", new int[] {l.units(), l.hiddenType().bits()});
+            }
+        } else if (r instanceof QGru gr) {
+            m.put(r.name() + "#scratch16", new int[] {4 * gr.units(), 16});
+        } else if (r instanceof QSimpleRnn s) {
+            m.put(r.name() + "#scratch16", new int[] {s.units(), 16});
+        }
+        return m;
     }
 
     private void check(String name, Shape shape, QuantType type) {
@@ -241,15 +390,19 @@ final class Lowering {
     }
 
     private static View.Field f(String name, String value) {
-        return new View.Field(name, value, false, "");
+        return new View.Field(name, value, false, "", List.of());
     }
 
     private static View.Field f(String name, long value) {
         return f(name, CLit.i32(value));
     }
 
+    private static View.Field f(String name, long value, String comment) {
+        return f(name, CLit.i32(value), comment);
+    }
+
     private static View.Field f(String name, String value, String comment) {
-        return new View.Field(name, value, true, CLit.comment(comment));
+        return new View.Field(name, value, true, CLit.comment(comment), List.of());
     }
 
     private static View.Field rescaleField(String name, Rescale r, String what) {
@@ -281,8 +434,12 @@ final class Lowering {
 
     private void call(QNode n, String kernel, List<String> args, List<View.Local> locals) {
         sources.add(kernel + ".c");
-        steps.add(new View.Step(CLit.comment(n.name() + " (" + n.getClass().getSimpleName() + ") -> " + n.outputShape()),
-                true, locals, kernel, args));
+        out.add(new View.Step(stepComment(n), locals, List.of(new View.Call(kernel, args)), false, ""));
+    }
+
+    private String stepComment(QNode n) {
+        String shape = rows.contains(n.name()) ? "one row of " + n.outputShape() : n.outputShape().toString();
+        return CLit.comment(n.name() + " (" + n.getClass().getSimpleName() + ") -> " + shape);
     }
 
     private void params(String ctype, String name, QNode n, List<View.Field> fields) {
@@ -291,8 +448,12 @@ final class Lowering {
 
     private void lowerNode(QNode node) {
         if (node instanceof QReshape) {
-            steps.add(new View.Step(CLit.comment(node.name() + " (QReshape) -> " + node.outputShape()
-                    + ": aliases its input, no code"), false, List.of(), "", List.of()));
+            out.add(new View.Step(CLit.comment(node.name() + " (QReshape) -> " + node.outputShape()
+                    + ": aliases its input, no code"), List.of(), List.of(), false, ""));
+            return;
+        }
+        if (node instanceof QRecurrent r) {
+            lowerRecurrent(r);
             return;
         }
         String n = name(node.name());
@@ -313,8 +474,8 @@ final class Lowering {
                     f("rescale_count", fc.rescale().size()), f("acc_shift", fc.accShift()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", fc.actMin()), f("act_max", fc.actMax())));
-            int rows = fc.outputShape().size() / fc.units();
-            call(fc, "mcu_fully_connected_" + si + (ot.bits() == 32 ? "_s32" : ""), List.of("&" + n + "_params", rows + "", x, y), List.of());
+            int fcRows = shape(fc.name()).size() / fc.units();
+            call(fc, "mcu_fully_connected_" + si + (ot.bits() == 32 ? "_s32" : ""), List.of("&" + n + "_params", fcRows + "", x, y), List.of());
         } else if (node instanceof QConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -365,14 +526,14 @@ final class Lowering {
             List<String> ins = new ArrayList<>();
             a.inputs().forEach(t -> ins.add(ptr(t)));
             String local = n + "_in";
-            call(a, "mcu_add_" + s, List.of("&" + n + "_params", local, a.outputShape().size() + "", y),
+            call(a, "mcu_add_" + s, List.of("&" + n + "_params", local, shape(a.name()).size() + "", y),
                     List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
                             Integer.toString(ins.size()), ins)));
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", r.lo()), f("hi", r.hi())));
-            call(r, "mcu_requant_" + s, List.of("&" + n + "_params", x, r.outputShape().size() + "", y), List.of());
+            call(r, "mcu_requant_" + s, List.of("&" + n + "_params", x, shape(r.name()).size() + "", y), List.of());
         } else if (node instanceof QChannelAffine a) {
             String w = tensorArray(n + "_w", "int16_t", a.name() + " per-channel gain", a.weights(), CLit::i32);
             String b = tensorArray(n + "_b", "int32_t", a.name() + " bias int32, input zero point folded in", a.bias(), CLit::i32);
@@ -380,7 +541,7 @@ final class Lowering {
             params("mcu_channel_affine_params_t", n + "_params", a, List.of(f("channels", a.outputShape().last()),
                     f("weights", w), f("bias", b), f("rescale", r), f("rescale_count", a.rescale().size()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", a.lo()), f("hi", a.hi())));
-            call(a, "mcu_channel_affine_" + s, List.of("&" + n + "_params", x, a.outputShape().size() + "", y), List.of());
+            call(a, "mcu_channel_affine_" + s, List.of("&" + n + "_params", x, shape(a.name()).size() + "", y), List.of());
         } else if (node instanceof QLogistic l) {
             params("mcu_logistic_params_t", n + "_params", l, List.of(
                     f("function", l.function() == Activation.SIGMOID ? "MCU_LOGISTIC_SIGMOID" : "MCU_LOGISTIC_TANH"),
@@ -391,7 +552,7 @@ final class Lowering {
                     f("qmin", ot.qmin()), f("qmax", ot.qmax())));
             sources.addAll(List.of("mcu_sigmoid_lut_s16.c", "mcu_tanh_lut_s16.c", "mcu_sigmoid_poly_s16.c",
                     "mcu_tanh_poly_s16.c", "mcu_activation_tables.c"));
-            call(l, "mcu_logistic_" + s, List.of("&" + n + "_params", x, l.outputShape().size() + "", y), List.of());
+            call(l, "mcu_logistic_" + s, List.of("&" + n + "_params", x, shape(l.name()).size() + "", y), List.of());
         } else if (node instanceof QSoftmax sm) {
             int depth = sm.outputShape().last();
             params("mcu_softmax_params_t", n + "_params", sm, List.of(f("depth", depth),
@@ -399,10 +560,205 @@ final class Lowering {
                     f("output_frac_bits", sm.outputFractionalBits()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("qmin", ot.qmin()), f("qmax", ot.qmax())));
-            call(sm, "mcu_softmax_" + (si.equals("s32") ? "s32_" : "") + s, List.of("&" + n + "_params", sm.outputShape().size() / depth + "", x, y), List.of());
+            call(sm, "mcu_softmax_" + (si.equals("s32") ? "s32_" : "") + s, List.of("&" + n + "_params", shape(sm.name()).size() / depth + "", x, y), List.of());
         } else {
             throw new IllegalStateException(node.name());
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Recurrent layers (mcu_rnn.h): params structs nest the gate and matrix structs; the state lives
+    // in ctx->state, the scratch in the arena.
+
+    private void lowerRecurrent(QRecurrent r) {
+        String n = name(r.name());
+        String src = r.inputs().get(0);
+        Shape is = shapes.get(src);
+        int steps = is.dim(0);
+        int inSize = is.dim(1);
+        String k = sfx(types.get(src));
+        boolean perRow = rows.contains(src);
+        String xt = perRow ? ptr(src) : offset(ptr(src), inSize, r.goBackwards() ? "(" + (steps - 1) + " - t)" : "t");
+        int outUnits = r.outputShape().last();
+        String yBase = ptr(r.name());
+        String yt = perRow || !r.returnSequences() ? yBase : offset(yBase, outUnits, "t");
+        String scratch16 = pointer.get(r.name() + "#scratch16");
+        List<View.Local> locals = new ArrayList<>();
+        List<View.Call> calls = new ArrayList<>();
+        String stateLocal = n + "_state";
+        if (r instanceof QLstm l) {
+            QuantType ht = l.outputType();
+            stateArray(n + "_h", ht.bits(), l.outputUnits(), literal(ht.bits(), ht.zeroPoint()),
+                    r.name() + " h (the layer output), fresh: the output zero point");
+            stateArray(n + "_c", 16, l.units(), "0", r.name() + " cell state c " + typeComment("", l.cellType()));
+            String inputGate = "NULL";
+            if (l.inputGate() != null) {
+                inputGate = "&" + n + "_input_gate";
+                params.add(new View.Params("mcu_rnn_gate_t", n + "_input_gate", CLit.comment(r.name() + " input gate i"),
+                        gateFields(n + "_i", l.inputGate())));
+            }
+            String projection = "NULL";
+            if (l.projection() != null) {
+                projection = "&" + n + "_projection";
+                params.add(new View.Params("mcu_rnn_matvec_t", n + "_projection", CLit.comment(r.name() + " projection"),
+                        matVecFields(n + "_proj", l.projection())));
+            }
+            QuantType mt = l.hiddenType();
+            params.add(new View.Params("mcu_lstm_params_t", n + "_params", CLit.comment(r.name() + " (LSTM"
+                    + (l.cifg() ? ", CIFG" : "") + "): " + typeComment("output", ht)), List.of(
+                    f("units", l.units()), f("input_gate", inputGate),
+                    nested("forget_gate", gateFields(n + "_f", l.forgetGate())),
+                    nested("cell_gate", gateFields(n + "_z", l.cellGate())),
+                    nested("output_gate", gateFields(n + "_o", l.outputGate())),
+                    f("cell_forget_shift", l.cellForgetShift()), f("cell_input_shift", l.cellInputShift()),
+                    nested("cell_activation", actFields(l.cellActivation())),
+                    rescaleField("hidden_rescale", l.hiddenRescale(), "2^-15 s_act / s_m"),
+                    f("hidden_zp", CLit.i32(mt.zeroPoint()), typeComment("m", mt)),
+                    f("hidden_min", mt.qmin()), f("hidden_max", mt.qmax()),
+                    f("projection", projection), f("output_zp", ht.zeroPoint()),
+                    f("output_min", ht.qmin()), f("output_max", ht.qmax()))));
+            locals.add(new View.Local("mcu_lstm_state_t", stateLocal, "1",
+                    List.of("{ ctx->state." + n + "_h, ctx->state." + n + "_c }")));
+            String scratch8 = l.projection() != null ? pointer.get(r.name() + "#scratch8") : "NULL";
+            calls.add(new View.Call("mcu_lstm_step_" + k, List.of("&" + n + "_params", stateLocal, xt, yt, scratch16, scratch8)));
+            sources.add("mcu_lstm_step_" + k + ".c");
+        } else if (r instanceof QGru gr) {
+            stateArray(n + "_h", 16, gr.units(), "0", r.name() + " h " + typeComment("", gr.stateType()));
+            boolean hasOut = gr.outputRescale() != null;
+            QuantType ot = gr.outputType();
+            params.add(new View.Params("mcu_gru_params_t", n + "_params", CLit.comment(r.name() + " (GRU, reset_after "
+                    + gr.resetAfter() + "): " + typeComment("output", ot)), List.of(
+                    f("units", gr.units()), f("reset_after", gr.resetAfter() ? 1 : 0),
+                    nested("update_gate", gateFields(n + "_z", gr.updateGate())),
+                    nested("reset_gate", gateFields(n + "_r", gr.resetGate())),
+                    nested("candidate_input", matVecFields(n + "_hx", gr.candidateInput())),
+                    nested("candidate_recurrent", matVecFields(n + "_hh", gr.candidateRecurrent())),
+                    f("reset_shift", gr.resetShift()),
+                    rescaleField("reset_product_rescale", gr.resetAfter() ? gr.resetProductRescale() : Rescale.IDENTITY,
+                            "s_r s_rec / s_pre"),
+                    nested("candidate_activation", actFields(gr.candidateActivation())),
+                    f("update_shift", gr.updateShift()), f("has_output_rescale", hasOut ? 1 : 0),
+                    rescaleField("output_rescale", hasOut ? gr.outputRescale() : Rescale.IDENTITY, "s_h / s_y"),
+                    f("output_zp", ot.zeroPoint()), f("output_min", ot.qmin()), f("output_max", ot.qmax()))));
+            locals.add(new View.Local("mcu_gru_state_t", stateLocal, "1", List.of("{ ctx->state." + n + "_h }")));
+            calls.add(new View.Call("mcu_gru_step_" + k, List.of("&" + n + "_params", stateLocal, xt, hasOut ? yt : "NULL",
+                    scratch16)));
+            stateOutput(calls, hasOut, yt, n, gr.units());
+            sources.add("mcu_gru_step_" + k + ".c");
+        } else if (r instanceof QSimpleRnn s) {
+            stateArray(n + "_h", 16, s.units(), "0", r.name() + " h " + typeComment("", s.stateType()));
+            boolean hasOut = s.outputRescale() != null;
+            QuantType ot = s.outputType();
+            params.add(new View.Params("mcu_simple_rnn_params_t", n + "_params", CLit.comment(r.name() + " (SimpleRNN): "
+                    + typeComment("output", ot)), List.of(
+                    f("units", s.units()), nested("input", matVecFields(n + "_x", s.input())),
+                    nested("recurrent", matVecFields(n + "_h", s.recurrent())),
+                    nested("activation", actFields(s.activation())), f("has_output_rescale", hasOut ? 1 : 0),
+                    rescaleField("output_rescale", hasOut ? s.outputRescale() : Rescale.IDENTITY, "s_h / s_y"),
+                    f("output_zp", ot.zeroPoint()), f("output_min", ot.qmin()), f("output_max", ot.qmax()))));
+            locals.add(new View.Local("mcu_simple_rnn_state_t", stateLocal, "1", List.of("{ ctx->state." + n + "_h }")));
+            calls.add(new View.Call("mcu_simple_rnn_step_" + k, List.of("&" + n + "_params", stateLocal, xt,
+                    hasOut ? yt : "NULL", scratch16)));
+            stateOutput(calls, hasOut, yt, n, s.units());
+            sources.add("mcu_simple_rnn_step_" + k + ".c");
+        } else {
+            throw new IllegalStateException(r.name());
+        }
+        sources.addAll(List.of("mcu_sigmoid_lut_s16.c", "mcu_tanh_lut_s16.c", "mcu_sigmoid_poly_s16.c",
+                "mcu_tanh_poly_s16.c", "mcu_activation_tables.c"));
+        if (perRow) {
+            out.add(new View.Step(stepComment(r) + ": one time step", locals, calls, false, ""));
+        } else {
+            needsLoop = true;
+            out.add(new View.Step(stepComment(r) + ": " + steps + " time steps"
+                    + (r.goBackwards() ? ", last input row first" : ""), locals, calls, true, Integer.toString(steps)));
+        }
+    }
+
+    /** Without an output rescale the layer output is the int16 state itself: copy it out. */
+    private void stateOutput(List<View.Call> calls, boolean hasOut, String yt, String n, int units) {
+        if (!hasOut) {
+            needsString = true;
+            calls.add(new View.Call("memcpy", List.of(yt, "ctx->state." + n + "_h", "sizeof(int16_t) * " + units + "u")));
+        }
+    }
+
+    private void stateArray(String name, int bits, int length, String value, String comment) {
+        state.add(new View.StateArray(ctype(bits), name, Integer.toString(length), CLit.comment(comment)));
+        resets.add(new View.Reset(name, Integer.toString(length), value));
+    }
+
+    private static String literal(int bits, int value) {
+        return value == 0 ? "0" : "(" + ctype(bits) + ")" + CLit.i32(value);
+    }
+
+    /** {@code base + stride * index} as a C pointer expression. */
+    private static String offset(String base, int stride, String index) {
+        return base + " + " + stride + " * " + index;
+    }
+
+    private static View.Field nested(String name, List<View.Field> fields) {
+        return new View.Field(name, "", false, "", List.copyOf(fields));
+    }
+
+    private List<View.Field> matVecFields(String prefix, QMatVec m) {
+        String w = tensorArray(prefix + "_w", "int8_t", prefix + " weights int8 [rows, cols]", m.weights(), CLit::i32);
+        String b = tensorArray(prefix + "_b", "int32_t", prefix + " bias int32, input zero point folded in", m.bias(), CLit::i32);
+        return List.of(f("rows", m.rows()), f("cols", m.cols()), f("weights", w), f("bias", b),
+                rescaleField("rescale", m.rescale(), "s_w s_x / s_dest"));
+    }
+
+    private static List<View.Field> actFields(QActivation a) {
+        String fn;
+        switch (a.function()) {
+            case SIGMOID:
+                fn = "MCU_RNN_ACT_SIGMOID";
+                break;
+            case TANH:
+                fn = "MCU_RNN_ACT_TANH";
+                break;
+            case HARD_SIGMOID:
+                fn = "MCU_RNN_ACT_HARD_SIGMOID";
+                break;
+            case RELU:
+                fn = "MCU_RNN_ACT_RELU";
+                break;
+            case LINEAR:
+                fn = "MCU_RNN_ACT_LINEAR";
+                break;
+            default:
+                throw new IllegalStateException(a.function().toString());
+        }
+        return List.of(f("function", fn), f("impl", a.impl() == QActivation.Impl.POLY ? "MCU_RNN_IMPL_POLY" : "MCU_RNN_IMPL_LUT"),
+                f("input_frac_bits", a.inputFracBits(), "input Q" + (15 - a.inputFracBits()) + "." + a.inputFracBits()));
+    }
+
+    private List<View.Field> gateFields(String prefix, QGate gate) {
+        List<View.Field> fs = new ArrayList<>();
+        fs.add(nested("input", matVecFields(prefix + "x", gate.input())));
+        fs.add(nested("recurrent", matVecFields(prefix + "h", gate.recurrent())));
+        if (gate.peephole() != null) {
+            fs.add(f("peephole", tensorArray(prefix + "_peephole", "int16_t", prefix + " peephole int16",
+                    gate.peephole().weights(), CLit::i32)));
+            fs.add(rescaleField("peephole_rescale", gate.peephole().rescale(), "s_P s_c / s_dest"));
+        } else {
+            fs.add(f("peephole", "NULL"));
+            fs.add(f("peephole_rescale", CLit.rescale(Rescale.IDENTITY)));
+        }
+        if (gate.layerNorm() != null) {
+            QLayerNorm ln = gate.layerNorm();
+            fs.add(f("ln_coefficients", tensorArray(prefix + "_ln_l", "int16_t", prefix + " layer-norm coefficients int16",
+                    ln.coefficients(), CLit::i32)));
+            fs.add(f("ln_bias", tensorArray(prefix + "_ln_b", "int32_t", prefix + " layer-norm bias int32", ln.bias(),
+                    CLit::i32)));
+            fs.add(rescaleField("ln_rescale", ln.rescale(), "s_L 2^-10 / s_pre"));
+        } else {
+            fs.add(f("ln_coefficients", "NULL"));
+            fs.add(f("ln_bias", "NULL"));
+            fs.add(f("ln_rescale", CLit.rescale(Rescale.IDENTITY)));
+        }
+        fs.add(nested("activation", actFields(gate.activation())));
+        return fs;
     }
 
     private static String padding(Padding p) {
@@ -410,18 +766,21 @@ final class Lowering {
     }
 
     /** SHA-256 over every literal and call of the lowered program: changes iff the integers or the plan change. */
-    private String programHash() {
+    private String programHash(List<View.Step> steps, List<View.Step> seqSteps, List<View.Step> tailSteps) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             StringBuilder sb = new StringBuilder();
             arrays.forEach(a -> sb.append(a.name()).append(a.lines()).append('\n'));
-            params.forEach(p -> p.fields().forEach(fl -> sb.append(p.name()).append('.').append(fl.name()).append('=')
-                    .append(fl.value()).append('\n')));
-            steps.forEach(st -> sb.append(st.function()).append(st.args()).append(st.locals()).append('\n'));
+            params.forEach(p -> sb.append(p.name()).append(p.fields()).append('\n'));
+            state.forEach(st -> sb.append(st).append('\n'));
+            resets.forEach(r -> sb.append(r).append('\n'));
+            for (List<View.Step> list : List.of(steps, seqSteps, tailSteps)) {
+                list.forEach(st -> sb.append(st.calls()).append(st.locals()).append(st.loopCount()).append('\n'));
+                sb.append("--\n");
+            }
             return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
-
 }

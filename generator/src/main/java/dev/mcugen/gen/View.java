@@ -14,23 +14,61 @@ public final class View {
     /**
      * One model: the files {@code <id>.h}, {@code <id>.c} and the build fragments.
      *
-     * @param id            C identifier prefix
-     * @param macro         upper-case prefix of the macros
-     * @param guard         include guard of the header
-     * @param banner        banner comment lines (model hash, options)
-     * @param input         the model input
-     * @param output        the model output
-     * @param arenaBytes    arena size in bytes (literal, a multiple of 4)
-     * @param arenaComment  the memory plan, one line per buffer
-     * @param arrays        const parameter arrays (flash)
-     * @param params        const params structs
-     * @param steps         the kernel calls of {@code _invoke}, in order
-     * @param needsString   whether {@code <string.h>} is needed (an output copy)
+     * <p>Two shapes of {@code _invoke}: without {@code streaming}, {@link #steps} run once over whole
+     * tensors (a recurrent layer is a loop over its time steps). With {@code streaming} (a recurrent
+     * model whose layers before the last recurrent one all work step by step), {@code _invoke} resets
+     * the state, runs {@link #seqSteps} once per time step on one input row, then {@link #tailSteps}
+     * once; {@code _step} runs the same two lists on one row, so streaming equals {@code _invoke}.
+     *
+     * @param id             C identifier prefix
+     * @param macro          upper-case prefix of the macros
+     * @param guard          include guard of the header
+     * @param banner         banner comment lines (model hash, options)
+     * @param input          the model input
+     * @param output         the model output
+     * @param arenaBytes     arena size in bytes (literal, a multiple of 4)
+     * @param arenaComment   the memory plan, one line per buffer
+     * @param arrays         const parameter arrays (flash)
+     * @param params         const params structs, in dependency order
+     * @param steps          the kernel calls of {@code _invoke} (not streaming)
+     * @param needsString    whether {@code <string.h>} is needed (a copy)
+     * @param needsLoop      whether {@code _invoke} declares the time-step counter {@code t}
+     * @param state          recurrent state arrays of the context (empty for a stateless model)
+     * @param resets         what {@code _reset} writes into the state
+     * @param streaming      whether {@code _step} exists (see above)
+     * @param stream         the streaming shape, or null without {@code streaming}
+     * @param noStepReason   why there is no {@code _step} (a comment), empty with {@code streaming}
      * @param runtimeSources runtime {@code .c} files copied beside the model, relative paths
      */
     public record Model(String id, String macro, String guard, List<String> banner, Port input, Port output,
                         String arenaBytes, List<String> arenaComment, List<Array> arrays, List<Params> params,
-                        List<Step> steps, boolean needsString, List<String> runtimeSources) {
+                        List<Step> steps, boolean needsString, boolean needsLoop, List<StateArray> state,
+                        List<Reset> resets, boolean streaming, Stream stream, String noStepReason,
+                        List<String> runtimeSources) {
+        public boolean hasState() {
+            return !state.isEmpty();
+        }
+    }
+
+    /**
+     * How {@code _invoke} and {@code _step} stream: {@code seqSteps} handle one time step (input
+     * row {@code x}, output {@code y}: a row when {@code seqOutput}, else the whole output), then
+     * {@code tailSteps} finish from the recurrent outputs.
+     *
+     * @param timeSteps      T (literal)
+     * @param stepInputSize  elements of one input row (literal)
+     * @param stepOutputSize elements {@code _step} writes (literal)
+     * @param seqOutput      whether the model output is a sequence (one row per step)
+     * @param invokeX        the row pointer {@code _invoke} passes for step {@code t}
+     * @param invokeY        the output pointer {@code _invoke} passes for step {@code t}
+     * @param seqSteps       per-step kernel calls
+     * @param tailSteps      kernel calls after the steps (may be empty)
+     */
+    public record Stream(String timeSteps, String stepInputSize, String stepOutputSize, boolean seqOutput,
+                         String invokeX, String invokeY, List<Step> seqSteps, List<Step> tailSteps) {
+        public boolean hasTail() {
+            return !tailSteps.isEmpty();
+        }
     }
 
     /**
@@ -58,18 +96,40 @@ public final class View {
     public record Params(String ctype, String name, String comment, List<Field> fields) {
     }
 
-    /** One designated initializer; {@code comment} is printed when {@code hasComment}. */
-    public record Field(String name, String value, boolean hasComment, String comment) {
+    /**
+     * One designated initializer: {@code .name = value} or, when {@code nested} is not empty, a
+     * nested brace initializer of those fields; {@code comment} is printed when {@code hasComment}.
+     */
+    public record Field(String name, String value, boolean hasComment, String comment, List<Field> nested) {
+        public boolean isNested() {
+            return !nested.isEmpty();
+        }
     }
 
     /**
-     * One step of {@code _invoke}: a comment, and when {@code call} a kernel call, optionally preceded
-     * by local pointer arrays (the inputs of an add). A reshape is a comment only (an alias).
+     * One step: a comment, then (unless {@code calls} is empty: a reshape is an alias) the calls,
+     * optionally preceded by local arrays and repeated {@code loopCount} times with the counter
+     * {@code t} when {@code loop}.
      */
-    public record Step(String comment, boolean call, List<Local> locals, String function, List<String> args) {
+    public record Step(String comment, List<Local> locals, List<Call> calls, boolean loop, String loopCount) {
+        public boolean hasCode() {
+            return !calls.isEmpty();
+        }
+    }
+
+    /** A function call {@code function(args...)}. */
+    public record Call(String function, List<String> args) {
     }
 
     /** A local array declaration {@code ctype name[length] = { values };}. */
     public record Local(String ctype, String name, String length, List<String> values) {
+    }
+
+    /** A state array member {@code ctype name[length]} of the context. */
+    public record StateArray(String ctype, String name, String length, String comment) {
+    }
+
+    /** {@code _reset} sets {@code state.name[0..length)} to {@code value} (a literal of the element type). */
+    public record Reset(String name, String length, String value) {
     }
 }
