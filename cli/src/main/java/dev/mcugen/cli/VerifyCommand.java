@@ -59,10 +59,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
-                "Feed-forward models for now. Writes into --out: the C sources, harness/main.c and report.json.",
+                "Writes into --out: the C sources, harness/main.c and report.json. Models with _step are also streamed and compared.",
                 "Exit status 4 when the target and the simulator disagree on any output integer."})
 final class VerifyCommand implements Callable<Integer> {
     private static final Pattern OUTPUT_LINE = Pattern.compile("^y (\\d+):((?: -?\\d+)*)$", Pattern.MULTILINE);
+    private static final Pattern STREAM_LINE = Pattern.compile("^stream (\\d+): (.*)$", Pattern.MULTILINE);
     private static final Pattern STACK_LINE = Pattern.compile("^stack (\\d+)$", Pattern.MULTILINE);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
@@ -121,8 +122,9 @@ final class VerifyCommand implements Callable<Integer> {
                 o.activation().name().toLowerCase(Locale.ROOT), o.perChannel() ? " --per-channel" : "",
                 o.dropSoftmax() ? " --drop-softmax" : "");
         GenOptions gen = new GenOptions(id, List.of("model file: " + file.getFileName(), opts));
-        // Refuses recurrent models (MCG_GEN_UNSUPPORTED) before anything is written.
+        // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) before anything is written.
         SortedMap<String, byte[]> files = new CGenerator().generate(qm, gen);
+        boolean streams = CGenerator.lower(qm.graph(), gen).streaming();
 
         // The simulator and the float model on the same samples.
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
@@ -200,6 +202,8 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
 
+            int streamed = checkStreaming(r.stdout(), n, streams, target);
+
             // Accuracy vs float (dequantized target outputs, identical to the simulator's by now).
             QuantType t = sim.outputType(outName);
             int classes = expected.get(0).length;
@@ -224,6 +228,11 @@ final class VerifyCommand implements Callable<Integer> {
             root.put("bit_exact", true);
             root.put("samples", n);
             root.put("outputs_per_sample", classes);
+            ObjectNode streaming = root.putObject("streaming");
+            streaming.put("has_step", streams);
+            streaming.put("samples_checked", streamed);
+            streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
+                    : "no _step for this model (see the generated header)");
             ObjectNode metrics = root.putObject("metrics");
             metrics.put("max_abs_error", m.maxAbsError());
             metrics.put("rmse", m.rmse());
@@ -261,6 +270,10 @@ final class VerifyCommand implements Callable<Integer> {
 
             w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
                     runner.description(), n, classes);
+            if (streams) {
+                w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
+                        CGenerator.lower(qm.graph(), gen).stream().timeSteps(), streamed);
+            }
             w.printf(Locale.ROOT, "vs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
                     m.maxAbsError(), m.rmse(), Double.isFinite(m.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", m.sqnrDb()) : "inf",
                     m.cosine(), 100 * m.top1Agreement());
@@ -292,6 +305,27 @@ final class VerifyCommand implements Callable<Integer> {
                     + n + " samples: " + tail(stdout));
         }
         return got;
+    }
+
+    /**
+     * Checks the harness's streaming lines: none without {@code _step}, else one "ok" per sample;
+     * returns how many samples streamed equal to {@code _invoke}.
+     */
+    private static int checkStreaming(String stdout, int n, boolean streams, Target target) {
+        Matcher m = STREAM_LINE.matcher(stdout.replace("\r", ""));
+        int ok = 0;
+        while (m.find()) {
+            if (!m.group(2).equals("ok")) {
+                throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + m.group(1)
+                        + ": streaming with _step differs from _invoke: " + m.group(2));
+            }
+            ok++;
+        }
+        if (streams && ok != n) {
+            throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness streamed " + ok + " of " + n
+                    + " samples: " + tail(stdout));
+        }
+        return ok;
     }
 
     private static String tail(String s) {
