@@ -1,9 +1,9 @@
 package dev.mcugen.cli;
 
 import dev.mcugen.gen.CGenerator;
-import dev.mcugen.gen.GenOptions;
-import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.qemu.Target;
 import java.util.List;
+import java.util.SortedMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
@@ -59,8 +59,11 @@ final class BuildCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         QuantizedModel qm = Quantize.run(g, file, quant, common);
+        Target board = Target.fromId(qm.options().target().cliName());
+        // Generated before anything is written: a model the C cannot run, or one too big for the
+        // board, is refused (exit 3) and leaves no folder behind.
+        SortedMap<String, byte[]> files = new CGenerator().generate(qm, Generation.options(id, file, qm.options(), board));
         Path target = out != null ? out : Path.of("mcugen-out", id);
-        String generated = "";
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
@@ -73,24 +76,7 @@ final class BuildCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
             }
-            QuantOptions o = qm.options();
-            String opts = String.format(java.util.Locale.ROOT,
-                    "options: --target %s --precision %s --rescale %s --activation %s%s%s", o.target().cliName(),
-                    o.precision().name().toLowerCase(java.util.Locale.ROOT), o.rescale().name().toLowerCase(java.util.Locale.ROOT),
-                    o.activation().name().toLowerCase(java.util.Locale.ROOT), o.perChannel() ? " --per-channel" : "",
-                    o.dropSoftmax() ? " --drop-softmax" : "");
-            GenOptions gen = new GenOptions(id, List.of("model file: " + file.getFileName() + " sha256 " + sha256(file), opts));
-            try {
-                CGenerator.write(new CGenerator().generate(qm, gen), dir.dir());
-                generated = " + " + id + ".c/.h";
-            } catch (McugenException e) {
-                if (e.diag() != Diag.MCG_GEN_UNSUPPORTED) {
-                    throw e;
-                }
-                // Recurrent models (not generated to C yet): the quantization report stays useful.
-                spec.commandLine().getErr().println("warning: no C generated: " + e.getMessage());
-                spec.commandLine().getErr().flush();
-            }
+            CGenerator.write(files, dir.dir());
             dir.commit();
         }
         long violated = qm.solution().results().stream()
@@ -98,17 +84,8 @@ final class BuildCommand implements Callable<Integer> {
         long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
-                target.resolve("report.json") + generated);
+                target.resolve("report.json") + " + " + id + ".c/.h");
         w.flush();
         return ExitCodes.OK;
-    }
-
-    private static String sha256(Path file) {
-        try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot read: " + e.getMessage(), e);
-        }
     }
 }

@@ -116,13 +116,10 @@ final class VerifyCommand implements Callable<Integer> {
         QuantizedModel qm = Quantize.run(g, file, quant, common);
         QuantOptions o = qm.options();
         Target target = Target.fromId(o.target().cliName());
-        String opts = String.format(Locale.ROOT,
-                "options: --target %s --precision %s --rescale %s --activation %s%s%s", o.target().cliName(),
-                o.precision().name().toLowerCase(Locale.ROOT), o.rescale().name().toLowerCase(Locale.ROOT),
-                o.activation().name().toLowerCase(Locale.ROOT), o.perChannel() ? " --per-channel" : "",
-                o.dropSoftmax() ? " --drop-softmax" : "");
-        GenOptions gen = new GenOptions(id, List.of("model file: " + file.getFileName(), opts));
-        // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) before anything is written.
+        String opts = Generation.optionsLine(o);
+        GenOptions gen = Generation.options(id, file, o, target);
+        // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
+        // (MCG_GEN_TOO_BIG) before anything is written.
         SortedMap<String, byte[]> files = new CGenerator().generate(qm, gen);
         boolean streams = CGenerator.lower(qm.graph(), gen).streaming();
 

@@ -112,11 +112,12 @@ class VerifyCommandTest {
     }
 
     @Test
-    void recurrentModelsAreRefusedClearly() {
-        Path har = CliTest.HAR;
-        CliTest.Result r = CliTest.run("verify", har.toString(), "--target", "host", "--data",
-                har.resolve("test.npy").toString(), "--out", tmp.resolve("out").toString(), "--no-progress");
-        CliTest.assertOneLineError(r, ExitCodes.REJECTED, "MCG_GEN_UNSUPPORTED");
+    void aModelTooBigForTheBoardIsRefusedWithItsNeedsBeforeAnythingIsWritten() throws Exception {
+        Path model = BoardBudgetTest.longConvModel(tmp);
+        CliTest.Result r = CliTest.run("verify", model.toString(), "--target", "cortex-m0", "--calibration",
+                tmp.resolve("cal.npy").toString(), "--data", tmp.resolve("cal.npy").toString(), "--out",
+                tmp.resolve("out").toString(), "--no-progress");
+        CliTest.assertOneLineError(r, ExitCodes.REJECTED, "MCG_GEN_TOO_BIG", "cortex-m0", "microbit", "16,384 B");
         assertThat(tmp.resolve("out")).doesNotExist();
     }
 }

@@ -55,6 +55,7 @@ public final class CGenerator {
 
     public SortedMap<String, byte[]> generate(QGraph graph, GenOptions options) {
         View.Model m = Lowering.lower(graph, options);
+        checkBudget(graph.name(), m.footprint(), options.budget());
         SortedMap<String, byte[]> files = new TreeMap<>();
         files.put(m.id() + ".h", utf8(templates.render("model.h.ftl", m)));
         files.put(m.id() + ".c", utf8(templates.render("model.c.ftl", m)));
@@ -70,6 +71,35 @@ public final class CGenerator {
             files.put(s, resource(s.substring("runtime/".length())));
         }
         return Collections.unmodifiableSortedMap(files);
+    }
+
+    /**
+     * Refuses a model that cannot fit the board: RAM needs the context (arena and state, exact) plus
+     * the stack the board keeps; flash needs at least the model's constants (exact; code and the
+     * runtime's activation tables come on top, so a model that passes may still fail to link, and
+     * the linker then says so).
+     */
+    static void checkBudget(String model, View.Footprint f, GenOptions.Budget b) {
+        if (b == null) {
+            return;
+        }
+        long ram = f.contextBytes() + b.stackBytes();
+        boolean ramOver = ram > b.ramBytes();
+        boolean flashOver = f.constBytes() > b.flashBytes();
+        if (!ramOver && !flashOver) {
+            return;
+        }
+        StringBuilder msg = new StringBuilder("does not fit ").append(b.where()).append(": ");
+        if (ramOver) {
+            msg.append(String.format(java.util.Locale.ROOT, "needs %,d B of RAM (arena %,d B + recurrent state %,d B + the board's"
+                    + " %,d B stack) but the board has %,d B", ram, f.arenaBytes(), f.stateBytes(), b.stackBytes(), b.ramBytes()));
+        }
+        if (flashOver) {
+            msg.append(ramOver ? "; " : "").append(String.format(java.util.Locale.ROOT,
+                    "needs at least %,d B of flash for its weights and parameters (before code) but the board has %,d B",
+                    f.constBytes(), b.flashBytes()));
+        }
+        throw new McugenException(Diag.MCG_GEN_TOO_BIG, "model '" + model + "'", msg.toString());
     }
 
     /** Writes {@code files} under {@code dir} (creating folders). */

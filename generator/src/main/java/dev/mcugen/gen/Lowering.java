@@ -227,7 +227,40 @@ final class Lowering {
         sources.forEach(s -> runtime.add("runtime/src/" + s));
         return new View.Model(id, macro, macro + "_H", banner, inPort, outPort, Integer.toString(plan.arenaBytes()),
                 arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
-                List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime);
+                List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime,
+                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes()));
+    }
+
+    private long constBytes() {
+        long n = 0;
+        for (View.Array a : arrays) {
+            n += Long.parseLong(a.length()) * bytesOf(a.ctype());
+        }
+        return n;
+    }
+
+    private long stateBytes() {
+        long n = 0;
+        for (View.StateArray a : state) {
+            n += MemoryPlanner.align((int) (Long.parseLong(a.length()) * bytesOf(a.ctype())));
+        }
+        return n;
+    }
+
+    private static int bytesOf(String ctype) {
+        switch (ctype) {
+            case "int8_t":
+                return 1;
+            case "int16_t":
+                return 2;
+            case "int32_t":
+                return 4;
+            case "int64_t":
+            case "mcu_rescale_t":
+                return 8;
+            default:
+                throw new IllegalStateException("size of " + ctype);
+        }
     }
 
     private void checkNode(QNode n) {

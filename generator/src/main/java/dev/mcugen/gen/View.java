@@ -39,14 +39,29 @@ public final class View {
      * @param stream         the streaming shape, or null without {@code streaming}
      * @param noStepReason   why there is no {@code _step} (a comment), empty with {@code streaming}
      * @param runtimeSources runtime {@code .c} files copied beside the model, relative paths
+     * @param footprint      the memory figures known before compiling (for the board check, not printed)
      */
     public record Model(String id, String macro, String guard, List<String> banner, Port input, Port output,
                         String arenaBytes, List<String> arenaComment, List<Array> arrays, List<Params> params,
                         List<Step> steps, boolean needsString, boolean needsLoop, List<StateArray> state,
                         List<Reset> resets, boolean streaming, Stream stream, String noStepReason,
-                        List<String> runtimeSources) {
+                        List<String> runtimeSources, Footprint footprint) {
         public boolean hasState() {
             return !state.isEmpty();
+        }
+    }
+
+    /**
+     * Memory known before compiling.
+     *
+     * @param constBytes the model's const arrays (weights, biases, rescales): flash
+     * @param arenaBytes the arena: RAM
+     * @param stateBytes the recurrent state: RAM
+     */
+    public record Footprint(long constBytes, long arenaBytes, long stateBytes) {
+        /** The context {@code <id>_ctx_t}: arena plus state. */
+        public long contextBytes() {
+            return arenaBytes + stateBytes;
         }
     }
 

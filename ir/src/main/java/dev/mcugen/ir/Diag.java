@@ -82,6 +82,11 @@ public enum Diag {
      * an open sequence length, several inputs or outputs).
      */
     MCG_GEN_UNSUPPORTED(Kind.REJECTED),
+    /**
+     * The model does not fit the target's board: its context (arena + recurrent state) and the
+     * board's stack exceed the RAM, or its constants exceed the flash. The message gives both sides.
+     */
+    MCG_GEN_TOO_BIG(Kind.REJECTED),
 
     // --- verification (mcugen verify) ---------------------------------------------------------
     /** The generated C on the target gave an integer different from the Java fixed-point simulator. */

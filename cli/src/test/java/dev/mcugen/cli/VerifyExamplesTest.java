@@ -1,0 +1,78 @@
+package dev.mcugen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcugen.qemu.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The issue's matrix: {@code mcugen verify} is bit-exact on every example model for every target,
+ * with {@code --activation lut} and {@code poly}, {@code --precision int8} and {@code int16}; every
+ * recurrent example also streams ({@code _reset} + T x {@code _step} == {@code _invoke}) in the
+ * harness on the target itself.
+ */
+class VerifyExamplesTest {
+    static final List<String> EXAMPLES = List.of("har_lstm", "kws_gru", "gesture_conv1d", "stacked_rnn");
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> matrix() {
+        List<Arguments> all = new ArrayList<>();
+        for (String e : EXAMPLES) {
+            for (Target t : Target.values()) {
+                for (String act : List.of("lut", "poly")) {
+                    for (String precision : List.of("int8", "int16")) {
+                        all.add(Arguments.of(e, t.id(), act, precision));
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("matrix")
+    void bitExactAndStreaming(String example, String target, String activation, String precision) throws Exception {
+        Target t = Target.fromId(target);
+        VerifyCommandTest.requireTools(t);
+        // Few samples on the emulators (each one also streams); the neon trace is the slowest.
+        int samples = t == Target.HOST ? 20 : t == Target.NEON ? 2 : 4;
+        Path dir = CliTest.ROOT.resolve("examples").resolve(example);
+        Path out = tmp.resolve("out");
+        CliTest.Result r = CliTest.run("verify", dir.resolve("model.json").toString(), "--target", target,
+                "--activation", activation, "--precision", precision, "--data", dir.resolve("test.npy").toString(),
+                "--samples", Integer.toString(samples), "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
+        assertThat(j.get("bit_exact").asBoolean()).isTrue();
+        assertThat(j.get("samples").asInt()).isEqualTo(samples);
+        boolean recurrent = !example.equals("gesture_conv1d");
+        assertThat(j.at("/streaming/has_step").asBoolean()).isEqualTo(recurrent);
+        assertThat(j.at("/streaming/samples_checked").asInt()).isEqualTo(recurrent ? samples : 0);
+        if (recurrent) {
+            assertThat(r.out()).contains("streaming: _reset + ", "x _step equals _invoke on all " + samples + " sample(s)");
+        }
+        assertThat(j.at("/quantization/options/activation").asText()).isEqualTo(activation);
+        assertThat(j.at("/quantization/options/precision").asText()).isEqualTo(precision);
+        // Accuracy vs float is the quantization issue's; here it only guards against a wrong model.
+        assertThat(j.at("/metrics/top1_agreement").asDouble()).isGreaterThanOrEqualTo(0.5);
+        JsonNode cost = j.get("cost");
+        assertThat(cost.get("instructions_per_inference").isNull()).isEqualTo(t == Target.HOST);
+        if (t.isCortexM()) {
+            assertThat(cost.get("stack_bytes").asLong()).isPositive();
+            assertThat(cost.get("ram_bytes").asLong() + cost.get("stack_bytes").asLong()).isLessThan(
+                    t.memory().orElseThrow().ramBytes());
+        }
+    }
+}
