@@ -61,4 +61,26 @@ class ShadedJarIT {
         assertThat(r.code()).as(r.out()).isZero();
         assertThat(r.out()).contains("top-1 agreement");
     }
+
+    /**
+     * Determinism across processes: two separate JVMs (the jar) and the in-process CLI build each
+     * example into their own folder; every file is byte-identical.
+     */
+    @Test
+    void buildingTwiceGivesByteIdenticalFolders() throws Exception {
+        for (String example : VerifyExamplesTest.EXAMPLES) {
+            Path model = ROOT.resolve("examples").resolve(example);
+            Path a = tmp.resolve(example + "-a");
+            Path b = tmp.resolve(example + "-b");
+            Path c = tmp.resolve(example + "-c");
+            assertThat(mcugen("build", model.toString(), "--target", "cortex-m4", "--out", a.toString()).code()).isZero();
+            assertThat(mcugen("build", model.toString(), "--target", "cortex-m4", "--out", b.toString()).code()).isZero();
+            assertThat(CliTest.run("build", model.toString(), "--target", "cortex-m4", "--out", c.toString(),
+                    "--no-progress").code()).isZero();
+            java.util.SortedMap<String, byte[]> fa = Determinism.tree(a);
+            assertThat(fa).containsKeys(example + ".c", example + ".h", "CMakeLists.txt", example + ".mk", "report.json");
+            Determinism.assertSame(fa, Determinism.tree(b), example + ": jar vs jar");
+            Determinism.assertSame(fa, Determinism.tree(c), example + ": jar vs in-process");
+        }
+    }
 }
