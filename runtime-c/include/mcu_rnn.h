@@ -6,12 +6,20 @@
  *        `QActivation` state the formulas; docs/recurrent-quantization.md explains them).
  *
  * Conventions:
- * - `x_t` is the int8 layer input of one step (its zero point folded into the input matrices' biases).
+ * - Two element widths, as CMSIS-NN names them: `_s8` kernels take an int8 layer input `x_t` and give
+ *   int8 outputs (`--precision int8`: asymmetric, zero points folded into the matrices' biases);
+ *   `_s16` kernels take and give int16 (`--precision int16`: symmetric, zero point 0). Weights are
+ *   int8 in both (`mcu_rnn_matvec_t`); gates, pre-activations and the SimpleRNN / GRU state h and the
+ *   LSTM cell c are int16 in both. Only the LSTM hidden state h (its output) changes type with the
+ *   width (::mcu_lstm_state_t, ::mcu_lstm_state_s16_t). Both widths share one parameter struct per
+ *   cell, and the same parameters give the Java cell's integers for either width. Inputs may take
+ *   any value of their type ([-128, 127] or [-32768, 32767]); outputs lie in the params' clamp range.
  * - The state is caller-owned and persists between steps; a fresh state holds real zero (see each
  *   state struct). The step reads the old state and overwrites it with the new one.
  * - Scratch buffers are caller-owned, of the documented sizes; their contents do not persist.
  * - Matrix products accumulate `bias + sum w * x` exactly in int64 and saturate once to int32
- *   (Java `RecurrentMath.matVec`), then rescale (::mcu_rescale_t, multiplier 0 = power of two).
+ *   (Java `RecurrentMath.matVec`; with int16 vectors `QMatVec.wideAccumulator` may be true, and the
+ *   int64 sum is what makes that exact), then rescale (::mcu_rescale_t, multiplier 0 = power of two).
  * - Parameters are not checked (the compiler produced them); no allocation, no float, C99.
  */
 #ifndef MCU_RNN_H
@@ -45,7 +53,8 @@ typedef struct {
 
 /**
  * A matrix times a vector, rescaled (Java `QMatVec`):
- * `out_r = R(sat32(bias_r + sum_c weights[r * cols + c] * x_c))`.
+ * `out_r = R(sat32(bias_r + sum_c weights[r * cols + c] * x_c))`; x is int8 or int16 (the layer
+ * input and the LSTM h / m of the kernel's width, or an int16 state).
  */
 typedef struct {
     int32_t rows;          /**< output rows */
@@ -76,6 +85,7 @@ typedef struct {
 /**
  * SimpleRNN (Java `QSimpleRnn`): `pre = sat16(input.out(x) + recurrent.out(h))`,
  * `h = activation(pre)` (int16 state), `y = sat(R_out(h) + output_zp)` when `has_output_rescale`.
+ * With `--precision int16` the compiler gives the output the state's type: `has_output_rescale` 0.
  */
 typedef struct {
     int32_t units;                /**< u */
@@ -84,9 +94,9 @@ typedef struct {
     mcu_rnn_act_t activation;     /**< output in the state's format */
     int32_t has_output_rescale;   /**< 0: the output is the int16 state itself (y unused) */
     mcu_rescale_t output_rescale; /**< s_h / s_y */
-    int32_t output_zp;            /**< y zero point */
-    int32_t output_min;           /**< y type qmin */
-    int32_t output_max;           /**< y type qmax */
+    int32_t output_zp;            /**< y zero point (0 for s16) */
+    int32_t output_min;           /**< y type qmin, within [-128, 127] (s8) or [-32768, 32767] (s16) */
+    int32_t output_max;           /**< y type qmax, likewise */
 } mcu_simple_rnn_params_t;
 
 /** SimpleRNN state: `h` int16 [units], fresh state all 0. */
@@ -95,11 +105,21 @@ typedef struct {
 } mcu_simple_rnn_state_t;
 
 /**
- * One SimpleRNN step. `scratch`: int16 [units]. `y`: int8 [units] (may be NULL when
- * `has_output_rescale == 0`: then the output is `state->h`).
+ * One SimpleRNN step, int8 input and output. `x_t`: int8 [input size] (`p->input.cols`).
+ * `scratch`: int16 [units]. `y`: int8 [units], written only when `has_output_rescale` (may be NULL
+ * when it is 0: then the output is `state->h`).
  */
 void mcu_simple_rnn_step_s8(const mcu_simple_rnn_params_t *p, mcu_simple_rnn_state_t *state, const int8_t *x_t,
                             int8_t *y, int16_t *scratch);
+
+/**
+ * One SimpleRNN step, int16 input and output (`--precision int16`); otherwise as
+ * ::mcu_simple_rnn_step_s8. `x_t`: int16 [input size]. `scratch`: int16 [units]. `y`: int16 [units],
+ * written only when `has_output_rescale` (may be NULL when it is 0: then the output is `state->h`,
+ * which is what the compiler produces at int16).
+ */
+void mcu_simple_rnn_step_s16(const mcu_simple_rnn_params_t *p, mcu_simple_rnn_state_t *state, const int16_t *x_t,
+                             int16_t *y, int16_t *scratch);
 
 /* ------------------------------------------------------------------------------------------- */
 
@@ -108,7 +128,8 @@ void mcu_simple_rnn_step_s8(const mcu_simple_rnn_params_t *p, mcu_simple_rnn_sta
  * - reset_after 0: `rh = rdivpot(r h, reset_shift)`, `pre = sat16(cand_input.out(x) + cand_recurrent.out(rh))`;
  * - reset_after 1: `rec = sat16(cand_recurrent.out(h))`, `pre = sat16(cand_input.out(x) + R_rp(r rec))`;
  * `hh = candidate_activation(pre)`, `h = sat16(rdivpot(z h + (2^update_shift - z) hh, update_shift))`,
- * `y = sat(R_out(h) + output_zp)` when `has_output_rescale`.
+ * `y = sat(R_out(h) + output_zp)` when `has_output_rescale`. With `--precision int16` the compiler
+ * gives the output the state's type: `has_output_rescale` 0.
  */
 typedef struct {
     int32_t units;                       /**< u */
@@ -123,9 +144,9 @@ typedef struct {
     int32_t update_shift;                /**< fractional bits of z, 15 */
     int32_t has_output_rescale;          /**< 0: the output is the int16 state itself (y unused) */
     mcu_rescale_t output_rescale;        /**< s_h / s_y */
-    int32_t output_zp;                   /**< y zero point */
-    int32_t output_min;                  /**< y type qmin */
-    int32_t output_max;                  /**< y type qmax */
+    int32_t output_zp;                   /**< y zero point (0 for s16) */
+    int32_t output_min;                  /**< y type qmin, within [-128, 127] (s8) or [-32768, 32767] (s16) */
+    int32_t output_max;                  /**< y type qmax, likewise */
 } mcu_gru_params_t;
 
 /** GRU state: `h` int16 [units], fresh state all 0. */
@@ -134,17 +155,28 @@ typedef struct {
 } mcu_gru_state_t;
 
 /**
- * One GRU step. `scratch`: int16 [4 * units]. `y`: int8 [units] (may be NULL when
- * `has_output_rescale == 0`: then the output is `state->h`).
+ * One GRU step, int8 input and output. `x_t`: int8 [input size] (`p->candidate_input.cols`).
+ * `scratch`: int16 [4 * units]. `y`: int8 [units], written only when `has_output_rescale` (may be
+ * NULL when it is 0: then the output is `state->h`).
  */
 void mcu_gru_step_s8(const mcu_gru_params_t *p, mcu_gru_state_t *state, const int8_t *x_t, int8_t *y,
                      int16_t *scratch);
+
+/**
+ * One GRU step, int16 input and output (`--precision int16`); otherwise as ::mcu_gru_step_s8.
+ * `x_t`: int16 [input size]. `scratch`: int16 [4 * units]. `y`: int16 [units], written only when
+ * `has_output_rescale` (may be NULL when it is 0: then the output is `state->h`, which is what the
+ * compiler produces at int16).
+ */
+void mcu_gru_step_s16(const mcu_gru_params_t *p, mcu_gru_state_t *state, const int16_t *x_t, int16_t *y,
+                      int16_t *scratch);
 
 /* ------------------------------------------------------------------------------------------- */
 
 /**
  * LSTM (Java `QLstm`, seed 000 Table 2: ±peephole, ±layer norm, ±projection, CIFG), gate order
- * i, f, z (candidate), o; int8 h (the layer output), int16 cell c:
+ * i, f, z (candidate), o; h (the layer output) and m of the kernel's width (int8 for s8, int16 for
+ * s16), int16 cell c:
  * ```
  * i = input_gate(x, h, c)          CIFG (input_gate == NULL): i = min(32767, 32768 - f)
  * f = forget_gate(x, h, c)
@@ -165,17 +197,18 @@ typedef struct {
     int32_t cell_input_shift;            /**< [0, 31] */
     mcu_rnn_act_t cell_activation;       /**< act(c), input in the cell's format */
     mcu_rescale_t hidden_rescale;        /**< 2^-15 s_act / s_m */
-    int32_t hidden_zp;                   /**< m zero point */
-    int32_t hidden_min;                  /**< m type qmin */
-    int32_t hidden_max;                  /**< m type qmax */
+    int32_t hidden_zp;                   /**< m zero point (0 for s16) */
+    int32_t hidden_min;                  /**< m type qmin, within [-128, 127] (s8) or [-32768, 32767] (s16) */
+    int32_t hidden_max;                  /**< m type qmax, likewise */
     const mcu_rnn_matvec_t *projection;  /**< [output units, u], or NULL (then h = m) */
-    int32_t output_zp;                   /**< h zero point (projection) */
-    int32_t output_min;                  /**< h type qmin (projection) */
-    int32_t output_max;                  /**< h type qmax (projection) */
+    int32_t output_zp;                   /**< h zero point (projection; 0 for s16) */
+    int32_t output_min;                  /**< h type qmin (projection), within the width's range */
+    int32_t output_max;                  /**< h type qmax (projection), likewise */
 } mcu_lstm_params_t;
 
 /**
- * LSTM state: `h` int8 [output units] (fresh: the output zero point), `c` int16 [units] (fresh: 0).
+ * LSTM state of ::mcu_lstm_step_s8: `h` int8 [output units] (fresh: the output zero point), `c`
+ * int16 [units] (fresh: 0).
  */
 typedef struct {
     int8_t *h;
@@ -183,11 +216,30 @@ typedef struct {
 } mcu_lstm_state_t;
 
 /**
- * One LSTM step. `scratch16`: int16 [4 * units]; `scratch8`: int8 [units] (only read with a
- * projection, may be NULL without). `y`: int8 [output units] receives the new h (may be NULL).
+ * LSTM state of ::mcu_lstm_step_s16: `h` int16 [output units] (fresh: the output zero point, 0 for
+ * the symmetric int16 the compiler produces), `c` int16 [units] (fresh: 0).
+ */
+typedef struct {
+    int16_t *h;
+    int16_t *c;
+} mcu_lstm_state_s16_t;
+
+/**
+ * One LSTM step, int8 input, h and output. `x_t`: int8 [input size] (`p->forget_gate.input.cols`).
+ * `scratch16`: int16 [4 * units]; `scratch8`: int8 [units] (holds m; only used with a projection,
+ * may be NULL without). `y`: int8 [output units] receives the new h (may be NULL).
  */
 void mcu_lstm_step_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int8_t *x_t, int8_t *y,
                       int16_t *scratch16, int8_t *scratch8);
+
+/**
+ * One LSTM step, int16 input, h, m and output (`--precision int16`); otherwise as
+ * ::mcu_lstm_step_s8. `x_t`: int16 [input size]. `scratch`: int16 [4 * units] (with a projection m
+ * reuses its first `units` values, so no extra buffer). `y`: int16 [output units] receives the new
+ * h (may be NULL).
+ */
+void mcu_lstm_step_s16(const mcu_lstm_params_t *p, mcu_lstm_state_s16_t *state, const int16_t *x_t, int16_t *y,
+                       int16_t *scratch);
 
 #ifdef __cplusplus
 }

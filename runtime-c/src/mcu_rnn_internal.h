@@ -32,7 +32,10 @@ static inline int32_t mcu_rnn_mul_shift(int32_t a, int32_t b, int32_t shift)
     return mcu_rdivpot_s32(a * b, shift);
 }
 
-/** Row r of QMatVec on an int8 vector, before the rescale is applied: sat32(bias + sum w x). */
+/**
+ * Row r of QMatVec on an int8 vector, before the rescale is applied: sat32(bias + sum w x), summed
+ * exactly in int64 (|w x| <= 127 * 128 per term).
+ */
 static inline int32_t mcu_rnn_row_acc_s8(const mcu_rnn_matvec_t *m, int32_t r, const int8_t *x)
 {
     const int8_t *w = m->weights + (size_t)r * (size_t)m->cols;
@@ -44,7 +47,11 @@ static inline int32_t mcu_rnn_row_acc_s8(const mcu_rnn_matvec_t *m, int32_t r, c
     return mcu_rnn_sat32(acc);
 }
 
-/** Row r of QMatVec on an int16 vector, before the rescale. */
+/**
+ * Row r of QMatVec on an int16 vector (the int16 states, and x / h / m with --precision int16),
+ * before the rescale: sat32(bias + sum w x), summed exactly in int64 (|w x| <= 127 * 32768 per term,
+ * so the int64 sum cannot overflow for any cols < 2^47; QMatVec.wideAccumulator may be true).
+ */
 static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, const int16_t *x)
 {
     const int8_t *w = m->weights + (size_t)r * (size_t)m->cols;
@@ -165,30 +172,71 @@ static inline void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32
 }
 
 /**
- * GateKernel.run: `out[0..units)` = the gate's activation for input x (int8), recurrent input
- * h8 (int8) or h16 (int16; exactly one non-NULL) and cell c (read only with a peephole).
+ * GateKernel.run, row j before layer norm and activation: `sat16(sat32(R_in(acc_x) + R_rec(acc_h)
+ * [+ R_p(P_j c_j)]))` from the two raw matVec accumulators of the row (`mcu_rnn_row_acc_*`).
  */
-static inline void mcu_rnn_gate(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h8, const int16_t *h16,
-                                const int16_t *c, int16_t *out)
+static inline int16_t mcu_rnn_gate_sum(const mcu_rnn_gate_t *g, int32_t j, int32_t acc_x, int32_t acc_h,
+                                       const int16_t *c)
+{
+    int64_t sum = (int64_t)mcu_nn_rescale(acc_x, &g->input.rescale) + mcu_nn_rescale(acc_h, &g->recurrent.rescale);
+    if (g->peephole != NULL) {
+        sum += mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j], &g->peephole_rescale);
+    }
+    return mcu_sat_s16(mcu_rnn_sat32(sum));
+}
+
+/** GateKernel.run after the sums, in place on `v[0..units)`: layer norm (when present), then the activation. */
+static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
 {
     const int32_t units = g->input.rows;
     int32_t j;
-    for (j = 0; j < units; j++) {
-        int64_t sum = mcu_nn_rescale(mcu_rnn_row_acc_s8(&g->input, j, x), &g->input.rescale);
-        const int32_t rec = h8 != NULL ? mcu_rnn_row_acc_s8(&g->recurrent, j, h8)
-                                       : mcu_rnn_row_acc_s16(&g->recurrent, j, h16);
-        sum += mcu_nn_rescale(rec, &g->recurrent.rescale);
-        if (g->peephole != NULL) {
-            sum += mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j], &g->peephole_rescale);
-        }
-        out[j] = mcu_sat_s16(mcu_rnn_sat32(sum));
-    }
     if (g->ln_coefficients != NULL) {
-        mcu_rnn_layer_norm(g, out, units);
+        mcu_rnn_layer_norm(g, v, units);
     }
     for (j = 0; j < units; j++) {
-        out[j] = mcu_rnn_activation(&g->activation, out[j]);
+        v[j] = mcu_rnn_activation(&g->activation, v[j]);
     }
+}
+
+/*
+ * GateKernel.run: `out[0..units)` = the gate's activation for input x, recurrent input h and cell c
+ * (read only with a peephole, may be NULL without), one function per (x, h) element type pair.
+ */
+
+/** x int8, h int8 (mcu_lstm_step_s8). */
+static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h, const int16_t *c,
+                                      int16_t *out)
+{
+    int32_t j;
+    for (j = 0; j < g->input.rows; j++) {
+        out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s8(&g->input, j, x), mcu_rnn_row_acc_s8(&g->recurrent, j, h),
+                                  c);
+    }
+    mcu_rnn_gate_finish(g, out);
+}
+
+/** x int8, h int16 (mcu_gru_step_s8: the int16 state). */
+static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x, const int16_t *h, const int16_t *c,
+                                       int16_t *out)
+{
+    int32_t j;
+    for (j = 0; j < g->input.rows; j++) {
+        out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s8(&g->input, j, x), mcu_rnn_row_acc_s16(&g->recurrent, j, h),
+                                  c);
+    }
+    mcu_rnn_gate_finish(g, out);
+}
+
+/** x int16, h int16 (the s16 kernels). */
+static inline void mcu_rnn_gate_s16_s16(const mcu_rnn_gate_t *g, const int16_t *x, const int16_t *h,
+                                        const int16_t *c, int16_t *out)
+{
+    int32_t j;
+    for (j = 0; j < g->input.rows; j++) {
+        out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s16(&g->input, j, x),
+                                  mcu_rnn_row_acc_s16(&g->recurrent, j, h), c);
+    }
+    mcu_rnn_gate_finish(g, out);
 }
 
 #endif /* MCU_RNN_INTERNAL_H */

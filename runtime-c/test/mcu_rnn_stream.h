@@ -121,6 +121,58 @@ static inline void mcu_rnn_read_x(mcu_stream_t *s, int8_t *x, int32_t n)
     }
 }
 
+/** Reads n int16 values of x_t. */
+static inline void mcu_rnn_read_x16(mcu_stream_t *s, int16_t *x, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        x[i] = (int16_t)mcu_stream_next(s);
+    }
+}
+
+/**
+ * The command line of a test: `<prog> [vector dir [table]]`, the table defaulting to `table`.
+ * Opens the table; `*label` becomes `prog` for the default table, else `prog (table)`.
+ */
+static inline mcu_stream_t mcu_rnn_open(int argc, char **argv, const char *prog, const char *table,
+                                        char *label, size_t label_size)
+{
+    const char *name = argc > 2 ? argv[2] : table;
+    if (argc > 2) {
+        snprintf(label, label_size, "%s (%s)", prog, name);
+    } else {
+        snprintf(label, label_size, "%s", prog);
+    }
+    return mcu_stream_open(argc > 1 ? argv[1] : ".", name);
+}
+
+/** The element width of the next case (8: the _s8 kernel, 16: the _s16 kernel). */
+static inline int32_t mcu_rnn_read_bits(mcu_stream_t *s)
+{
+    const int32_t bits = mcu_stream_next(s);
+    if (bits != 8 && bits != 16) {
+        fprintf(stderr, "%s: case %ld: element width %ld\n", s->table.name, (long)s->case_index, (long)bits);
+        exit(2);
+    }
+    return bits;
+}
+
+/**
+ * mcu_stream_finish, then the split per kernel:
+ * "<label>: N values compared, all equal (<s8 kernel> A, <s16 kernel> B)".
+ */
+static inline void mcu_rnn_finish(mcu_stream_t *s, const char *label, const char *kernel8, long compared8,
+                                  const char *kernel16, long compared16)
+{
+    if (s->pos != s->table.rows) {
+        fprintf(stderr, "%s: %ld trailing values\n", s->table.name, (long)(s->table.rows - s->pos));
+        exit(2);
+    }
+    printf("%s: %ld values compared, all equal (%s %ld, %s %ld)\n", label, s->compared, kernel8, compared8, kernel16,
+           compared16);
+    mcu_golden_free(&s->table);
+}
+
 /** Compares n values of an int8 vector with the next n expected values. */
 static inline void mcu_rnn_compare8(mcu_stream_t *s, const int8_t *got, int32_t n)
 {

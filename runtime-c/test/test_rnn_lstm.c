@@ -1,31 +1,40 @@
 /**
  * @file test_rnn_lstm.c
- * @brief Host test: mcu_lstm_step_s8 against the Java LstmCell, step by step, every variant
- *        (golden table rnn_lstm, format in RnnGoldenVectors.lstm).
+ * @brief Host test: mcu_lstm_step_s8 and mcu_lstm_step_s16 against the Java LstmCell, step by step,
+ *        every variant (golden table rnn_lstm, format in RnnGoldenVectors.writeLstm).
+ *        Usage: test_rnn_lstm [vector dir [table]].
  */
 #include "mcu_rnn_stream.h"
 
-static int8_t x[4096];
-static int8_t y[4096];
-static int8_t h[4096];
+static int8_t x8[4096];
+static int8_t y8[4096];
+static int8_t h8[4096];
+static int8_t scratch8[4096];
+static int16_t x16[4096];
+static int16_t y16[4096];
+static int16_t h16[4096];
 static int16_t cell[4096];
 static int16_t scratch16[4 * 4096];
-static int8_t scratch8[4096];
 
 int main(int argc, char **argv)
 {
-    mcu_stream_t s = mcu_stream_open(argc > 1 ? argv[1] : ".", "rnn_lstm");
+    char label[256];
+    mcu_stream_t s = mcu_rnn_open(argc, argv, "test_rnn_lstm", "rnn_lstm", label, sizeof label);
     const int32_t cases = mcu_stream_next(&s);
+    long compared[2] = {0, 0};
     int32_t c;
-    s.what = "mcu_lstm_step_s8";
     for (c = 0; c < cases; c++) {
         mcu_lstm_params_t p;
-        mcu_lstm_state_t st;
+        mcu_lstm_state_t st8;
+        mcu_lstm_state_s16_t st16;
         mcu_rnn_gate_t input_gate;
         mcu_rnn_matvec_t projection;
-        int32_t in, steps, t, j, out_units;
+        int32_t bits, in, steps, t, j, out_units;
+        const long before = s.compared;
         s.case_index = c;
         mcu_rnn_pool_reset();
+        bits = mcu_rnn_read_bits(&s);
+        s.what = bits == 8 ? "mcu_lstm_step_s8" : "mcu_lstm_step_s16";
         p.units = mcu_stream_next(&s);
         in = mcu_stream_next(&s);
         steps = mcu_stream_next(&s);
@@ -54,20 +63,30 @@ int main(int argc, char **argv)
         p.output_max = mcu_stream_next(&s);
         out_units = mcu_stream_next(&s);
         for (j = 0; j < out_units; j++) {
-            h[j] = (int8_t)p.output_zp;
+            h8[j] = (int8_t)p.output_zp;
+            h16[j] = (int16_t)p.output_zp;
         }
         for (j = 0; j < p.units; j++) {
             cell[j] = 0;
         }
-        st.h = h;
-        st.c = cell;
+        st8.h = h8;
+        st8.c = cell;
+        st16.h = h16;
+        st16.c = cell;
         for (t = 0; t < steps; t++) {
-            mcu_rnn_read_x(&s, x, in);
-            mcu_lstm_step_s8(&p, &st, x, y, scratch16, p.projection != NULL ? scratch8 : NULL);
-            mcu_rnn_compare8(&s, y, out_units);
-            mcu_rnn_compare16(&s, st.c, p.units);
+            if (bits == 8) {
+                mcu_rnn_read_x(&s, x8, in);
+                mcu_lstm_step_s8(&p, &st8, x8, y8, scratch16, p.projection != NULL ? scratch8 : NULL);
+                mcu_rnn_compare8(&s, y8, out_units);
+            } else {
+                mcu_rnn_read_x16(&s, x16, in);
+                mcu_lstm_step_s16(&p, &st16, x16, y16, scratch16);
+                mcu_rnn_compare16(&s, y16, out_units);
+            }
+            mcu_rnn_compare16(&s, cell, p.units);
         }
+        compared[bits == 16] += s.compared - before;
     }
-    mcu_stream_finish(&s, "test_rnn_lstm");
+    mcu_rnn_finish(&s, label, "mcu_lstm_step_s8", compared[0], "mcu_lstm_step_s16", compared[1]);
     return 0;
 }

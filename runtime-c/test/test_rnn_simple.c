@@ -1,27 +1,34 @@
 /**
  * @file test_rnn_simple.c
- * @brief Host test: mcu_simple_rnn_step_s8 against the Java SimpleRnnCell, step by step (golden
- *        table rnn_simple, format in RnnGoldenVectors.simple).
+ * @brief Host test: mcu_simple_rnn_step_s8 and mcu_simple_rnn_step_s16 against the Java
+ *        SimpleRnnCell, step by step (golden table rnn_simple, format in RnnGoldenVectors.writeSimple).
+ *        Usage: test_rnn_simple [vector dir [table]].
  */
 #include "mcu_rnn_stream.h"
 
-static int8_t x[4096];
-static int8_t y[4096];
+static int8_t x8[4096];
+static int8_t y8[4096];
+static int16_t x16[4096];
+static int16_t y16[4096];
 static int16_t h[4096];
 static int16_t scratch[4096];
 
 int main(int argc, char **argv)
 {
-    mcu_stream_t s = mcu_stream_open(argc > 1 ? argv[1] : ".", "rnn_simple");
+    char label[256];
+    mcu_stream_t s = mcu_rnn_open(argc, argv, "test_rnn_simple", "rnn_simple", label, sizeof label);
     const int32_t cases = mcu_stream_next(&s);
+    long compared[2] = {0, 0};
     int32_t c;
-    s.what = "mcu_simple_rnn_step_s8";
     for (c = 0; c < cases; c++) {
         mcu_simple_rnn_params_t p;
         mcu_simple_rnn_state_t st;
-        int32_t in, steps, t, j;
+        int32_t bits, in, steps, t, j;
+        const long before = s.compared;
         s.case_index = c;
         mcu_rnn_pool_reset();
+        bits = mcu_rnn_read_bits(&s);
+        s.what = bits == 8 ? "mcu_simple_rnn_step_s8" : "mcu_simple_rnn_step_s16";
         p.units = mcu_stream_next(&s);
         in = mcu_stream_next(&s);
         steps = mcu_stream_next(&s);
@@ -38,14 +45,23 @@ int main(int argc, char **argv)
         }
         st.h = h;
         for (t = 0; t < steps; t++) {
-            mcu_rnn_read_x(&s, x, in);
-            mcu_simple_rnn_step_s8(&p, &st, x, p.has_output_rescale ? y : NULL, scratch);
-            if (p.has_output_rescale) {
-                mcu_rnn_compare8(&s, y, p.units);
+            if (bits == 8) {
+                mcu_rnn_read_x(&s, x8, in);
+                mcu_simple_rnn_step_s8(&p, &st, x8, p.has_output_rescale ? y8 : NULL, scratch);
+                if (p.has_output_rescale) {
+                    mcu_rnn_compare8(&s, y8, p.units);
+                }
+            } else {
+                mcu_rnn_read_x16(&s, x16, in);
+                mcu_simple_rnn_step_s16(&p, &st, x16, p.has_output_rescale ? y16 : NULL, scratch);
+                if (p.has_output_rescale) {
+                    mcu_rnn_compare16(&s, y16, p.units);
+                }
             }
             mcu_rnn_compare16(&s, st.h, p.units);
         }
+        compared[bits == 16] += s.compared - before;
     }
-    mcu_stream_finish(&s, "test_rnn_simple");
+    mcu_rnn_finish(&s, label, "mcu_simple_rnn_step_s8", compared[0], "mcu_simple_rnn_step_s16", compared[1]);
     return 0;
 }

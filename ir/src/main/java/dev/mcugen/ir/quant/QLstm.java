@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * An integer LSTM layer, seed 000 (Table 2, all variants: ±peephole, ±projection, ±layer norm, CIFG).
- * One time step, with {@code x} the int8 input (type {@code inputType}) and {@code h} the int8
- * recurrent state (type {@code outputType}):
+ * One time step, with {@code x} the input (type {@code inputType}) and {@code h} the recurrent state
+ * (type {@code outputType}), both int8 or, with {@code --precision int16}, both int16 (as is m):
  * <pre>
  *   i = inputGate(x, h, c)            CIFG: i = min(32767, 32768 - f)        (Q0.15, seed 000 §3.2.9)
  *   f = forgetGate(x, h, c)

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The state a recurrent layer carries between time steps (the C context's RNN state): the raw
- * integers of h (LSTM/SimpleRNN: the int8 output state; GRU: the int16 state) and, for the LSTM,
- * of the int16 cell c. A fresh state ({@link RecurrentCell#initialState()}) holds real zero: h at its
+ * integers of h (LSTM: the output state, int8 or int16 as the layer's output type; GRU and SimpleRNN:
+ * the int16 state) and, for the LSTM, of the int16 cell c. A fresh state ({@link RecurrentCell#initialState()}) holds real zero: h at its
  * zero point, c at 0 (the C {@code _reset}).
  */
 public final class RecurrentState {

@@ -40,8 +40,14 @@ final class RecurrentModels {
     /** An LSTM variant of seed 000 (tanh, sigmoid or hard_sigmoid gates), return_sequences on. */
     static Graph lstm(long seed, int features, int units, boolean peephole, boolean layerNorm, boolean cifg,
                       int projection, Activation recurrentActivation) {
+        return lstm(seed, features, units, peephole, layerNorm, cifg, projection, Activation.TANH, recurrentActivation);
+    }
+
+    /** {@link #lstm(long, int, int, boolean, boolean, boolean, int, Activation)} with another cell activation. */
+    static Graph lstm(long seed, int features, int units, boolean peephole, boolean layerNorm, boolean cifg,
+                      int projection, Activation activation, Activation recurrentActivation) {
         Random r = new Random(seed);
-        Op.Lstm op = new Op.Lstm(units, Activation.TANH, recurrentActivation, true, true, false, peephole, layerNorm,
+        Op.Lstm op = new Op.Lstm(units, activation, recurrentActivation, true, true, false, peephole, layerNorm,
                 cifg, projection);
         int g = op.gateCount();
         int gu = g * units;

@@ -1,0 +1,59 @@
+/**
+ * @file mcu_gru_step_impl.h
+ * @brief The body of mcu_gru_step_s8() and mcu_gru_step_s16(), both reset_after forms (Java
+ *        `GruCell.step`).
+ *
+ * Private, included once per element type: the including file defines MCU_RNN_NAME (the function),
+ * MCU_RNN_T (the element type of x_t and y), MCU_RNN_ROW_ACC (the matVec row on an MCU_RNN_T vector:
+ * mcu_rnn_row_acc_s8 or mcu_rnn_row_acc_s16) and MCU_RNN_GATE (the gate reading an MCU_RNN_T x and
+ * the int16 state: mcu_rnn_gate_s8_s16 or mcu_rnn_gate_s16_s16); all are undefined again at the end.
+ * No include guard on purpose.
+ */
+void MCU_RNN_NAME(const mcu_gru_params_t *p, mcu_gru_state_t *state, const MCU_RNN_T *x_t, MCU_RNN_T *y,
+                  int16_t *scratch)
+{
+    const int32_t u = p->units;
+    int16_t *h = state->h;
+    int16_t *z = scratch;
+    int16_t *r = scratch + u;
+    int16_t *mid = scratch + 2 * u;
+    int16_t *hh = scratch + 3 * u;
+    const int32_t shift = p->update_shift;
+    const int32_t one = (int32_t)1 << shift;
+    int32_t j;
+    MCU_RNN_GATE(&p->update_gate, x_t, h, NULL, z);
+    MCU_RNN_GATE(&p->reset_gate, x_t, h, NULL, r);
+    if (!p->reset_after) {
+        for (j = 0; j < u; j++) {
+            mid[j] = (int16_t)mcu_rnn_mul_shift(r[j], h[j], p->reset_shift);
+        }
+    }
+    for (j = 0; j < u; j++) {
+        const int32_t sx = mcu_nn_rescale(MCU_RNN_ROW_ACC(&p->candidate_input, j, x_t), &p->candidate_input.rescale);
+        int64_t sum;
+        if (p->reset_after) {
+            const int32_t rec = mcu_sat_s16(mcu_nn_rescale(mcu_rnn_row_acc_s16(&p->candidate_recurrent, j, h),
+                                                           &p->candidate_recurrent.rescale));
+            sum = (int64_t)sx + mcu_nn_rescale((int32_t)r[j] * rec, &p->reset_product_rescale);
+        } else {
+            sum = (int64_t)sx + mcu_nn_rescale(mcu_rnn_row_acc_s16(&p->candidate_recurrent, j, mid),
+                                               &p->candidate_recurrent.rescale);
+        }
+        hh[j] = mcu_rnn_activation(&p->candidate_activation, mcu_sat_s16(mcu_rnn_sat32(sum)));
+    }
+    for (j = 0; j < u; j++) {
+        /* |z h + (1 - z) hh| <= 2^30 for z in [0, 2^15]: exact in int32 */
+        h[j] = mcu_sat_s16(mcu_rdivpot_s32(z[j] * h[j] + (one - z[j]) * hh[j], shift));
+    }
+    if (p->has_output_rescale && y != NULL) {
+        for (j = 0; j < u; j++) {
+            const int64_t v = (int64_t)mcu_nn_rescale(h[j], &p->output_rescale) + p->output_zp;
+            y[j] = (MCU_RNN_T)mcu_rnn_clamp64(v, p->output_min, p->output_max);
+        }
+    }
+}
+
+#undef MCU_RNN_NAME
+#undef MCU_RNN_T
+#undef MCU_RNN_ROW_ACC
+#undef MCU_RNN_GATE

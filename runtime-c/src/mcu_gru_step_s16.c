@@ -1,0 +1,12 @@
+/**
+ * @file mcu_gru_step_s16.c
+ * @brief mcu_gru_step_s16(): one GRU step, int16 x and y, both reset_after forms (see mcu_rnn.h; Java
+ *        `GruCell.step`).
+ */
+#include "mcu_rnn_internal.h"
+
+#define MCU_RNN_NAME mcu_gru_step_s16
+#define MCU_RNN_T int16_t
+#define MCU_RNN_ROW_ACC mcu_rnn_row_acc_s16
+#define MCU_RNN_GATE mcu_rnn_gate_s16_s16
+#include "mcu_gru_step_impl.h"
