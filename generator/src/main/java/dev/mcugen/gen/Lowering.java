@@ -358,8 +358,9 @@ final class Lowering {
         Map<String, int[]> m = new LinkedHashMap<>();
         if (r instanceof QLstm l) {
             m.put(r.name() + "#scratch16", new int[] {4 * l.units(), 16});
-            if (l.projection() != null) {
-                m.put(r.name() + "#scratch8", new int[] {l.units(), l.hiddenType().bits()});
+            if (l.projection() != null && l.inputType().bits() == 8) {
+                // int8 m for the projection; the int16 kernel keeps m in its int16 scratch.
+                m.put(r.name() + "#scratch8", new int[] {l.units(), 8});
             }
         } else if (r instanceof QGru gr) {
             m.put(r.name() + "#scratch16", new int[] {4 * gr.units(), 16});
@@ -650,10 +651,14 @@ final class Lowering {
                     f("hidden_min", mt.qmin()), f("hidden_max", mt.qmax()),
                     f("projection", projection), f("output_zp", ht.zeroPoint()),
                     f("output_min", ht.qmin()), f("output_max", ht.qmax()))));
-            locals.add(new View.Local("mcu_lstm_state_t", stateLocal, "1",
+            boolean wide = k.equals("s16");
+            locals.add(new View.Local(wide ? "mcu_lstm_state_s16_t" : "mcu_lstm_state_t", stateLocal, "1",
                     List.of("{ ctx->state." + n + "_h, ctx->state." + n + "_c }")));
-            String scratch8 = l.projection() != null ? pointer.get(r.name() + "#scratch8") : "NULL";
-            calls.add(new View.Call("mcu_lstm_step_" + k, List.of("&" + n + "_params", stateLocal, xt, yt, scratch16, scratch8)));
+            List<String> args = new ArrayList<>(List.of("&" + n + "_params", stateLocal, xt, yt, scratch16));
+            if (!wide) {
+                args.add(l.projection() != null ? pointer.get(r.name() + "#scratch8") : "NULL");
+            }
+            calls.add(new View.Call("mcu_lstm_step_" + k, args));
             sources.add("mcu_lstm_step_" + k + ".c");
         } else if (r instanceof QGru gr) {
             stateArray(n + "_h", 16, gr.units(), "0", r.name() + " h " + typeComment("", gr.stateType()));
