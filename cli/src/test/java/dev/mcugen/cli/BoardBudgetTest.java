@@ -70,7 +70,7 @@ class BoardBudgetTest {
         return sb.append(']').toString();
     }
 
-    private static void writeNpy(Path file, Random r, int... shape) throws IOException {
+    static void writeNpy(Path file, Random r, int... shape) throws IOException {
         StringBuilder dims = new StringBuilder();
         int n = 1;
         for (int d : shape) {

@@ -1,0 +1,91 @@
+package dev.mcugen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcugen.qemu.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mcugen verify} on recurrent models the project has never seen: TF.js makes them afresh
+ * from a new seed each run ({@code examples/gen-fixtures.js --seed}: random widths, sequence
+ * lengths and weights, plus the odd 13-input / 29-unit layers and a 120-step LSTM), and each one
+ * must be bit-exact on the host at int8 and int16 (streaming checked where it has a {@code _step}),
+ * and the {@code unseen_*} ones on every emulated target. Replay a seed with {@code -Dmcugen.seed=N}.
+ */
+class VerifyUnseenModelsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void freshRecurrentModelsAreBitExactEverywhere() throws Exception {
+        Path examples = CliTest.ROOT.resolve("examples");
+        boolean ready = Files.isDirectory(examples.resolve("node_modules/@tensorflow/tfjs"));
+        if (System.getenv("CI") != null) {
+            assertThat(ready).as("CI must have examples/node_modules (npm ci in examples/)").isTrue();
+        }
+        Assumptions.assumeTrue(ready, "node and examples/node_modules are needed (cd examples && npm ci)");
+        long seed = Long.getLong("mcugen.seed", System.nanoTime() % 1_000_000_000L);
+        System.out.println("VerifyUnseenModelsTest: seed " + seed + " (replay with -Dmcugen.seed=" + seed + ")");
+        Path models = tmp.resolve("models");
+        Process p = new ProcessBuilder("node", "gen-fixtures.js", "--seed", Long.toString(seed), "--out", models.toString())
+                .directory(examples.toFile()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("gen.log").toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("gen.log"))).isZero();
+
+        List<Path> recurrent = new ArrayList<>();
+        try (Stream<Path> s = Files.list(models)) {
+            s.filter(d -> Files.exists(d.resolve("model.json")))
+                    .filter(d -> d.getFileName().toString().matches(".*(lstm|gru|simplernn|rnn).*"))
+                    .sorted().forEach(recurrent::add);
+        }
+        assertThat(recurrent).hasSizeGreaterThan(20);
+        int runs = 0;
+        for (Path d : recurrent) {
+            boolean unseen = d.getFileName().toString().startsWith("unseen_");
+            List<String[]> configs = new ArrayList<>();
+            configs.add(new String[] {"host", "int8", "lut"});
+            configs.add(new String[] {"host", "int16", "poly"});
+            if (unseen) {
+                configs.add(new String[] {"cortex-m0", "int8", "poly"});
+                configs.add(new String[] {"cortex-m3", "int16", "lut"});
+                configs.add(new String[] {"cortex-m4", "int8", "lut"});
+                configs.add(new String[] {"cortex-m7", "int16", "poly"});
+                configs.add(new String[] {"neon", "int8", "poly"});
+            }
+            for (String[] c : configs) {
+                Target t = Target.fromId(c[0]);
+                VerifyCommandTest.requireTools(t);
+                verify(d, t, c[1], c[2], seed);
+                runs++;
+            }
+        }
+        System.out.printf("VerifyUnseenModelsTest: %d models, %d verify runs, all bit-exact%n", recurrent.size(), runs);
+    }
+
+    private void verify(Path model, Target t, String precision, String activation, long seed) throws IOException {
+        Path out = tmp.resolve("out-" + model.getFileName() + "-" + t.id() + "-" + precision);
+        String data = model.resolve("input.npy").toString();
+        CliTest.Result r = CliTest.run("verify", model.resolve("model.json").toString(), "--target", t.id(),
+                "--precision", precision, "--activation", activation, "--calibration", data, "--data", data,
+                "--samples", t == Target.NEON ? "1" : "3", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as("seed %d, %s on %s %s %s%nstdout %s%nstderr %s", seed, model.getFileName(), t.id(),
+                precision, activation, r.out(), r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
+        assertThat(j.get("bit_exact").asBoolean()).isTrue();
+        if (j.at("/streaming/has_step").asBoolean()) {
+            assertThat(j.at("/streaming/samples_checked").asInt()).isEqualTo(j.get("samples").asInt());
+        }
+    }
+}
