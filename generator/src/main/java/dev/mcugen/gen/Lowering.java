@@ -624,7 +624,7 @@ final class Lowering {
             QuantType ht = l.outputType();
             stateArray(n + "_h", ht.bits(), l.outputUnits(), literal(ht.bits(), ht.zeroPoint()),
                     r.name() + " h (the layer output), fresh: the output zero point");
-            stateArray(n + "_c", 16, l.units(), "0", r.name() + " cell state c " + typeComment("", l.cellType()));
+            stateArray(n + "_c", 16, l.units(), "0", typeComment(r.name() + " cell state c", l.cellType()));
             String inputGate = "NULL";
             if (l.inputGate() != null) {
                 inputGate = "&" + n + "_input_gate";
@@ -661,7 +661,7 @@ final class Lowering {
             calls.add(new View.Call("mcu_lstm_step_" + k, args));
             sources.add("mcu_lstm_step_" + k + ".c");
         } else if (r instanceof QGru gr) {
-            stateArray(n + "_h", 16, gr.units(), "0", r.name() + " h " + typeComment("", gr.stateType()));
+            stateArray(n + "_h", 16, gr.units(), "0", typeComment(r.name() + " state h", gr.stateType()));
             boolean hasOut = gr.outputRescale() != null;
             QuantType ot = gr.outputType();
             params.add(new View.Params("mcu_gru_params_t", n + "_params", CLit.comment(r.name() + " (GRU, reset_after "
@@ -684,7 +684,7 @@ final class Lowering {
             stateOutput(calls, hasOut, yt, n, gr.units());
             sources.add("mcu_gru_step_" + k + ".c");
         } else if (r instanceof QSimpleRnn s) {
-            stateArray(n + "_h", 16, s.units(), "0", r.name() + " h " + typeComment("", s.stateType()));
+            stateArray(n + "_h", 16, s.units(), "0", typeComment(r.name() + " state h", s.stateType()));
             boolean hasOut = s.outputRescale() != null;
             QuantType ot = s.outputType();
             params.add(new View.Params("mcu_simple_rnn_params_t", n + "_params", CLit.comment(r.name() + " (SimpleRNN): "
