@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.dockerclient.TransportConfig;
 import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * QEMU inside one long-lived container ({@code sleep infinity}, no network) started from the
@@ -56,23 +57,36 @@ final class ContainerEmulator implements Emulator {
     @SuppressWarnings("resource") // closed by close()
     static ContainerEmulator start(String image, Path workRoot, Map<String, String> env) {
         DockerClientFactory factory = DockerClientFactory.instance();
-        if (!factory.isDockerAvailable()) {
-            throw new RunnerException("no container engine answers (" + engineHint(env) + ")");
+        // Probe with a plain client first: Testcontainers' own client() starts Ryuk at once, which
+        // needs an image from a registry.
+        TransportConfig transport;
+        try {
+            transport = factory.getTransportConfig();
+        } catch (RuntimeException e) {
+            throw new RunnerException("no container engine answers (" + engineHint(env) + ")", e);
         }
-        DockerClient client = factory.client();
-        String engine = engineName(client) + " at " + factory.getTransportConfig().getDockerHost();
-        if (!imageExists(client, image)) {
-            throw new RunnerException("the container engine (" + engine + ") has no image " + image
-                    + " (build it with qemu-tests/container/build-image.sh, or docker build -t " + image
-                    + " qemu-tests/container)");
-        }
-        if (!"true".equalsIgnoreCase(env.get("TESTCONTAINERS_RYUK_DISABLED"))) {
-            String ryuk = ryukImage();
-            if (!imageExists(client, ryuk)) {
-                throw new RunnerException("Testcontainers' Ryuk is enabled but its image " + ryuk + " is not on the"
-                        + " engine (" + engine + ") and image registries may be out of reach; set"
-                        + " TESTCONTAINERS_RYUK_DISABLED=true (containers are then removed by a JVM shutdown hook)");
+        String engine;
+        try (DockerClient probe = DockerClientProviderStrategy.getClientForConfig(transport)) {
+            engine = engineName(probe) + " at " + transport.getDockerHost();
+            if (!imageExists(probe, image)) {
+                throw new RunnerException("the container engine (" + engine + ") has no image " + image
+                        + " (build it with qemu-tests/container/build-image.sh, or docker build -t " + image
+                        + " qemu-tests/container)");
             }
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof RunnerException) {
+                throw (RunnerException) e;
+            }
+            throw new RunnerException("the container engine at " + transport.getDockerHost() + " does not answer: "
+                    + oneLine(e), e);
+        }
+        DockerClient client;
+        try {
+            client = factory.client(); // starts Ryuk unless TESTCONTAINERS_RYUK_DISABLED=true
+        } catch (RuntimeException e) {
+            throw new RunnerException("Testcontainers could not start its Ryuk container on " + engine + " (" + oneLine(e)
+                    + "); where image registries are out of reach set TESTCONTAINERS_RYUK_DISABLED=true (the"
+                    + " container is then removed by a JVM shutdown hook)", e);
         }
         Path root = workRoot.toAbsolutePath().normalize();
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
@@ -85,15 +99,15 @@ final class ContainerEmulator implements Emulator {
             c.start();
         } catch (Exception e) {
             c.close();
-            throw new RunnerException("cannot start a container from " + image + " on " + engine + ": " + e.getMessage(), e);
+            throw new RunnerException("cannot start a container from " + image + " on " + engine + ": " + oneLine(e), e);
         }
         return new ContainerEmulator(c, client, "QEMU in container " + image + " (" + engine + ")");
     }
 
-    /** The image Testcontainers' resource reaper would start (the only accessor there is deprecated). */
-    @SuppressWarnings("deprecation")
-    private static String ryukImage() {
-        return TestcontainersConfiguration.getInstance().getRyukImage();
+    /** The first line of an exception's message, at most 200 characters. */
+    private static String oneLine(Throwable e) {
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return e.getClass().getSimpleName() + ": " + (m.length() > 200 ? m.substring(0, 200) + "..." : m);
     }
 
     private static boolean imageExists(DockerClient client, String image) {
