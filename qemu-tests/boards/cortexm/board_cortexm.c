@@ -3,6 +3,12 @@
 
 #include "board.h"
 #include "semihosting.h"
+#include "../common/stack_paint.h"
+
+/* Stack: everything from the bottom of the linker script's STACK_SIZE reservation up to
+ * board_count_begin is painted (before SysTick starts, so it is not counted). */
+#define BOARD_STACK_MARGIN 64u
+extern uint32_t _sstack[];
 
 void board_write(const char *s) {
     semihosting_call(SEMIHOSTING_SYS_WRITE0, s);
@@ -86,6 +92,7 @@ void SysTick_Handler(void) {
 }
 
 __attribute__((noinline)) void board_count_begin(void) {
+    board_stack_paint((uintptr_t)_sstack, UINTPTR_MAX, BOARD_STACK_MARGIN);
     SYST_CSR = 0u;
     SYST_RVR = SYST_RELOAD;
     systick_wraps = 0u;
@@ -106,4 +113,5 @@ __attribute__((noinline)) void board_count_end(void) {
     board_write("@mcugen ticks ");
     board_write_uint(ticks);
     board_write("\n");
+    board_stack_report();
 }

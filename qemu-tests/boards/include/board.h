@@ -27,8 +27,10 @@ void board_exit(int code) __attribute__((noreturn));
  * Work counting around a region. Cortex-M: begin starts SysTick (processor clock, reload 0xFFFFFF,
  * wraps counted by the SysTick interrupt); end prints "@mcugen ticks <n>" with the SysTick ticks
  * elapsed, which the runner multiplies by the board's calibrated instructions-per-tick factor.
- * AArch64 (qemu-aarch64): both are empty marker functions; the runner counts the executed
- * instructions between them from QEMU's exec trace. Host: no counting, no output.
+ * AArch64 (qemu-aarch64): the runner counts the executed instructions between the markers from
+ * QEMU's exec trace. Host: no counting.
+ * Every target also measures the region's stack: begin paints the free stack, end prints
+ * "@mcugen stack <bytes>" (see boards/common/stack_paint.h). The runner strips "@mcugen" lines.
  * Regions must not nest.
  */
 void board_count_begin(void);

@@ -15,6 +15,7 @@ public final class BoardSupport {
     /** Every file of the board support, relative to its folder (also the jar's resource list). */
     static final List<String> FILES = List.of(
             "include/board.h",
+            "common/stack_paint.h",
             "cortexm/semihosting.h",
             "cortexm/startup.c",
             "cortexm/board_cortexm.c",

@@ -16,11 +16,17 @@ import java.util.List;
  * @param size              {@code size} figures of the linked image
  * @param instructionCounts instructions counted per {@code board_count_begin/end} region, in order
  *                          (empty on host)
+ * @param stackBytes        stack used per {@code board_count_begin/end} region, in order, on every
+ *                          target: the board paints the free stack in {@code board_count_begin} and
+ *                          finds the deepest overwritten word in {@code board_count_end} (bytes below
+ *                          the stack pointer inside {@code board_count_begin}; see
+ *                          boards/common/stack_paint.h for the margins)
  * @param image             the linked image, kept for inspection (e.g. {@link Symbols})
  * @param elapsed           wall time of the run (not the build)
  */
 public record RunResult(Target target, Status status, int exitCode, String stdout, String stderr,
-                        ImageSize size, List<Long> instructionCounts, Path image, Duration elapsed) {
+                        ImageSize size, List<Long> instructionCounts, List<Long> stackBytes, Path image,
+                        Duration elapsed) {
 
     public enum Status {
         /** Exit status 0. */
@@ -48,6 +54,7 @@ public record RunResult(Target target, Status status, int exitCode, String stdou
 
     public RunResult {
         instructionCounts = List.copyOf(instructionCounts);
+        stackBytes = List.copyOf(stackBytes);
     }
 
     public boolean passed() {

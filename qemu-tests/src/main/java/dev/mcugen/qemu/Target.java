@@ -143,10 +143,14 @@ public enum Target {
         };
     }
 
-    /** Every external program compiling and running for this target needs. */
+    /** The programs that compile and measure for this target; they always run on this machine. */
+    public List<String> buildTools() {
+        return List.of(compiler, sizeTool, nmTool);
+    }
+
+    /** Every external program compiling and running for this target needs (build tools + emulator). */
     public List<String> requiredTools() {
-        return emulator().map(e -> List.of(compiler, sizeTool, nmTool, e))
-                .orElseGet(() -> List.of(compiler, sizeTool, nmTool));
+        return emulator().map(e -> List.of(compiler, sizeTool, nmTool, e)).orElseGet(this::buildTools);
     }
 
     public boolean isCortexM() {

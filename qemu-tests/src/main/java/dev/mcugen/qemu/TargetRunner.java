@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * Compiles C sources with the board support of a target, links them and runs the image (under QEMU
- * for the Cortex-M and neon targets). Implementations: {@link LocalQemuRunner} (tools on this
- * machine); a container runner comes later behind the same interface.
+ * for the Cortex-M and neon targets). Implementations: {@link ContainerQemuRunner} (QEMU in a
+ * container) and {@link LocalQemuRunner} (QEMU on this machine); {@link TargetRunners#select} picks
+ * one. Close a runner when done: the container runner holds a running container.
  */
-public interface TargetRunner {
+public interface TargetRunner extends AutoCloseable {
 
     /**
      * @param target      what to compile for and run on
@@ -21,6 +22,11 @@ public interface TargetRunner {
      */
     RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout);
 
-    /** Says how programs run, e.g. "local QEMU (qemu-system-arm 7.2)". */
+    /** Says how programs run, e.g. "local QEMU (...)" or "QEMU in container mcugen-qemu:... (...)". */
     String description();
+
+    /** Releases what the runner holds (the container runner's container); a no-op for local runs. */
+    @Override
+    default void close() {
+    }
 }

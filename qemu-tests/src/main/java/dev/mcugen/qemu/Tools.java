@@ -28,4 +28,9 @@ public final class Tools {
     public static List<String> missing(Target target) {
         return target.requiredTools().stream().filter(t -> !onPath(t)).toList();
     }
+
+    /** The compiler and binutils {@code target} needs that are not on the PATH (the emulator aside). */
+    public static List<String> missingBuildTools(Target target) {
+        return target.buildTools().stream().filter(t -> !onPath(t)).toList();
+    }
 }

@@ -1,0 +1,187 @@
+package dev.mcugen.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What both runners do around the emulator: compile and link on this machine, read the image's
+ * sizes, run it through an {@link Emulator}, and turn what it printed into a {@link RunResult}
+ * (stdout without the board's {@code @mcugen} lines, status, instruction counts, stack figures).
+ * Keeping this in one place is what makes a container run and a local run of the same program
+ * give identical results.
+ *
+ * <ul>
+ *   <li>Cortex-M: {@code arm-none-eabi-gcc -mcpu=.. -mthumb -O2 -ffreestanding -nostartfiles} with the
+ *       board's startup and linker script, then {@code qemu-system-arm -M <board> -nographic
+ *       -semihosting-config enable=on,target=native -icount shift=0 -kernel image.elf}. Each
+ *       {@code @mcugen ticks N} line becomes N × the board's instructions-per-tick factor.</li>
+ *   <li>neon: {@code aarch64-linux-gnu-gcc -O2 -static}, run by {@code qemu-aarch64}; when regions
+ *       were counted, a traced re-run counts their instructions ({@link TraceCounter}).</li>
+ *   <li>host: {@code gcc -O2 -Wl,-z,now} (no lazy binding, whose resolver would add to the measured
+ *       stack), always run natively on this machine.</li>
+ * </ul>
+ * Every target reports one {@code @mcugen stack N} line per counted region (the board paints the
+ * stack in {@code board_count_begin}, see boards/common/stack_paint.h): {@link RunResult#stackBytes()}.
+ * Every run gets its own folder under the work root; the image stays there for inspection.
+ */
+final class RunPipeline {
+
+    static final String MARKER = "@mcugen ";
+    private static final String TICKS = MARKER + "ticks ";
+    private static final String STACK = MARKER + "stack ";
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(2);
+
+    private final BoardSupport boards;
+    private final Path workRoot;
+    private final Emulator emulator;
+
+    /**
+     * @param emulator where QEMU runs; native host programs always run on this machine
+     */
+    RunPipeline(BoardSupport boards, Path workRoot, Emulator emulator) {
+        this.boards = boards;
+        this.workRoot = workRoot;
+        this.emulator = emulator;
+    }
+
+    Emulator emulator() {
+        return emulator;
+    }
+
+    RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout) {
+        Emulator em = target.kind() == Target.Kind.NATIVE ? LocalEmulator.INSTANCE : emulator;
+        List<String> missing = new ArrayList<>(Tools.missingBuildTools(target));
+        missing.addAll(em.missing(target));
+        if (!missing.isEmpty()) {
+            throw new RunnerException("cannot run " + target + " with " + emulator.description() + ": missing " + missing
+                    + " (apt-get install qemu-system-arm qemu-user gcc-arm-none-eabi libnewlib-arm-none-eabi"
+                    + " gcc-aarch64-linux-gnu libc6-dev-arm64-cross)");
+        }
+        Path dir;
+        try {
+            Files.createDirectories(workRoot);
+            dir = Files.createTempDirectory(workRoot, target.id() + "-");
+        } catch (IOException e) {
+            throw new RunnerException("cannot create a build folder under " + workRoot, e);
+        }
+        Path image = dir.resolve(target.isCortexM() ? "image.elf" : "program");
+        compile(target, cSources, includeDirs, image);
+        RunResult.ImageSize size = size(target, image);
+
+        Path semihosting = dir.resolve("semihosting.out");
+        ProcessRunner.Outcome out = em.run(runCommand(target, image, semihosting), dir, timeout);
+        // QEMU 7.2 sends semihosting output to stderr unless given a chardev: ours is a file.
+        String programOut = target.isCortexM() ? readLenient(semihosting) : out.stdout();
+        String programErr = target.isCortexM() ? out.stdout() + out.stderr() : out.stderr();
+
+        List<Long> counts = new ArrayList<>();
+        List<Long> stacks = new ArrayList<>();
+        StringBuilder stdout = new StringBuilder();
+        for (String line : programOut.split("(?<=\n)")) {
+            if (line.startsWith(TICKS) && target.isCortexM()) {
+                long ticks = Long.parseLong(line.substring(TICKS.length()).trim());
+                long num = target.instructionsPerTickNumerator();
+                long den = target.instructionsPerTickDenominator();
+                counts.add((ticks * num + den / 2) / den);
+            } else if (line.startsWith(STACK)) {
+                stacks.add(Long.parseLong(line.substring(STACK.length()).trim()));
+            } else if (!line.startsWith(MARKER)) {
+                stdout.append(line);
+            }
+        }
+        if (target.kind() == Target.Kind.LINUX_USER && !stacks.isEmpty() && !out.timedOut()) {
+            counts.addAll(TraceCounter.countByReRun(em, image, dir, stacks.size(), timeout));
+        }
+        return new RunResult(target, status(target, out, programOut), out.exitCode(), stdout.toString(), programErr,
+                size, counts, stacks, image, out.elapsed());
+    }
+
+    private static String readLenient(Path file) {
+        try {
+            return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new RunnerException("cannot read " + file, e);
+        }
+    }
+
+    private static RunResult.Status status(Target target, ProcessRunner.Outcome out, String programOut) {
+        if (out.timedOut()) {
+            return RunResult.Status.TIMEOUT;
+        }
+        if (target.isCortexM() && programOut.contains("*** HardFault")) {
+            return RunResult.Status.FAULT;
+        }
+        if (!target.isCortexM() && out.exitCode() >= 128) {
+            return RunResult.Status.FAULT; // killed by a signal (128 + n), e.g. SIGSEGV
+        }
+        return out.exitCode() == 0 ? RunResult.Status.PASSED : RunResult.Status.FAILED;
+    }
+
+    private void compile(Target target, List<Path> cSources, List<Path> includeDirs, Path image) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(target.compiler());
+        cmd.addAll(target.cpuFlags());
+        cmd.add("-O2");
+        cmd.add("-Wall");
+        cmd.add("-Wextra");
+        if (target.isCortexM()) {
+            cmd.addAll(List.of("-ffreestanding", "-nostartfiles", "-ffunction-sections", "-fdata-sections"));
+        }
+        cmd.add("-I" + boards.includeDir());
+        if (target.isCortexM()) {
+            cmd.add("-I" + boards.cortexMDir());
+        }
+        for (Path inc : includeDirs) {
+            cmd.add("-I" + inc.toAbsolutePath());
+        }
+        for (Path src : cSources) {
+            cmd.add(src.toAbsolutePath().toString());
+        }
+        for (Path src : boards.sources(target)) {
+            cmd.add(src.toString());
+        }
+        if (target.isCortexM()) {
+            // newlib (full, not nano) is linked only for what the compiler itself may call (memcpy, memset).
+            cmd.add("-L" + boards.cortexMDir());
+            cmd.add("-T" + boards.linkerScript(target));
+            cmd.add("-Wl,--gc-sections");
+        }
+        if (target.kind() == Target.Kind.NATIVE) {
+            cmd.add("-Wl,-z,now");
+        }
+        cmd.add("-o");
+        cmd.add(image.toString());
+        ProcessRunner.Outcome out = ProcessRunner.run(cmd, image.getParent(), BUILD_TIMEOUT);
+        if (out.timedOut() || out.exitCode() != 0) {
+            throw new RunnerException("build for " + target + " failed:\n" + String.join(" ", cmd) + "\n"
+                    + out.stdout() + out.stderr());
+        }
+    }
+
+    private static List<String> runCommand(Target target, Path image, Path semihosting) {
+        return switch (target.kind()) {
+            case NATIVE -> List.of(image.toString());
+            case CORTEX_M -> List.of(Target.QEMU_SYSTEM_ARM, "-M", target.board().orElseThrow(), "-nographic",
+                    "-chardev", "file,id=semihosting,path=" + semihosting,
+                    "-semihosting-config", "enable=on,target=native,chardev=semihosting", "-icount", "shift=0",
+                    "-kernel", image.toString());
+            case LINUX_USER -> List.of(Target.QEMU_AARCH64, image.toString());
+        };
+    }
+
+    private static RunResult.ImageSize size(Target target, Path image) {
+        ProcessRunner.Outcome out = ProcessRunner.run(List.of(target.sizeTool(), image.toString()), null,
+                Duration.ofSeconds(30));
+        String[] lines = out.stdout().split("\n");
+        if (out.exitCode() != 0 || lines.length < 2) {
+            throw new RunnerException(target.sizeTool() + " failed on " + image + ":\n" + out.stderr());
+        }
+        String[] f = lines[1].trim().split("\\s+");
+        return new RunResult.ImageSize(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
+    }
+}
