@@ -60,36 +60,6 @@ static void stream_check(int s)
 }
 #endif
 
-<#if m.paintBytes != "0">
-/* Stack painting (bare metal): fill the free stack below main's frame with a pattern before the
- * first inference and find the deepest word it overwrote afterwards. */
-#define PAINT_WORDS (${m.paintBytes} / 4)
-#define PAINT 0xC0DEFACEu
-static uintptr_t stack_top;
-
-static void __attribute__((noinline)) paint_stack(void)
-{
-    uintptr_t sp;
-    volatile uint32_t *p;
-    int i;
-    __asm volatile ("mov %0, sp" : "=r" (sp));
-    stack_top = sp;
-    p = (volatile uint32_t *)(sp - 4u * PAINT_WORDS);
-    for (i = 0; i < PAINT_WORDS - 16; i++) {
-        p[i] = PAINT;
-    }
-}
-
-static uint32_t stack_used(void)
-{
-    volatile uint32_t *p = (volatile uint32_t *)(stack_top - 4u * PAINT_WORDS);
-    int i = 0;
-    while (i < PAINT_WORDS - 16 && p[i] == PAINT) {
-        i++;
-    }
-    return (uint32_t)(4u * (uint32_t)(PAINT_WORDS - i));
-}
-</#if>
 
 int main(void)
 {
@@ -97,15 +67,9 @@ int main(void)
     for (s = 0; s < SAMPLES; s++) {
         ${m.id}_reset(&ctx);
         if (s == 0) {
-<#if m.paintBytes != "0">
-            paint_stack();
-</#if>
             board_count_begin();
             rc = ${m.id}_invoke(&ctx, inputs[s], y);
             board_count_end();
-<#if m.paintBytes != "0">
-            board_write_kv("stack ", (int32_t)stack_used());
-</#if>
         } else {
             rc = ${m.id}_invoke(&ctx, inputs[s], y);
         }

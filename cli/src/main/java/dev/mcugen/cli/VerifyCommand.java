@@ -17,11 +17,11 @@ import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.qemu.BoardSupport;
-import dev.mcugen.qemu.LocalQemuRunner;
 import dev.mcugen.qemu.RunResult;
 import dev.mcugen.qemu.RunnerException;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.qemu.TargetRunner;
+import dev.mcugen.qemu.TargetRunners;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.QuantizedModel;
@@ -64,7 +64,6 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
     private static final Pattern OUTPUT_LINE = Pattern.compile("^y (\\d+):((?: -?\\d+)*)$", Pattern.MULTILINE);
     private static final Pattern STREAM_LINE = Pattern.compile("^stream (\\d+): (.*)$", Pattern.MULTILINE);
-    private static final Pattern STACK_LINE = Pattern.compile("^stack (\\d+)$", Pattern.MULTILINE);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
     /** Test hook: rewrites the simulator's expected outputs (per sample) before the comparison. */
@@ -144,7 +143,7 @@ final class VerifyCommand implements Callable<Integer> {
         expected = expectedHook.apply(expected);
 
         Path dest = out != null ? out : Path.of("mcugen-out", id + "-verify-" + target.id());
-        TargetRunner runner;
+        TargetRunner runner = null;
         Path scratch;
         try {
             scratch = Files.createTempDirectory("mcugen-verify-");
@@ -155,19 +154,22 @@ final class VerifyCommand implements Callable<Integer> {
             Path d = dir.dir();
             CGenerator.write(files, d);
             String macro = id.toUpperCase(Locale.ROOT);
-            int paint = target == Target.CORTEX_M0 ? 1536 : target.isCortexM() ? 16384 : 0;
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("id", id);
             hm.put("macro", macro);
             hm.put("samples", String.valueOf(n));
             hm.put("banner", List.of(opts));
-            hm.put("paintBytes", String.valueOf(paint));
             hm.put("rows", xs.stream().map(x -> Arrays.stream(x).mapToObj(String::valueOf).collect(Collectors.joining(", ")))
                     .toList());
             Path harness = d.resolve("harness/main.c");
             write(harness, new Templates().render("harness.c.ftl", hm));
 
-            runner = new LocalQemuRunner(BoardSupport.bundled(scratch.resolve("boards")), scratch.resolve("run"));
+            PrintWriter err = spec.commandLine().getErr();
+            // A container engine when one answers, else local QEMU; the fallback says why in one line.
+            runner = TargetRunners.select(BoardSupport.bundled(scratch.resolve("boards")), scratch.resolve("run"), line -> {
+                err.println("mcugen: " + line);
+                err.flush();
+            });
             List<Path> sources = new ArrayList<>();
             sources.add(harness);
             sources.add(d.resolve(id + ".c"));
@@ -214,8 +216,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
             ErrorMetrics m = ErrorMetrics.compare(ref, deq, n, classes);
             Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
-            Matcher sm = STACK_LINE.matcher(r.stdout());
-            Long stack = sm.find() ? Long.valueOf(sm.group(1)) : null;
+            // Measured by the board between the counting markers (stack painting), on every target.
+            Long stack = r.stackBytes().isEmpty() ? null : r.stackBytes().get(0);
 
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
@@ -259,7 +261,7 @@ final class VerifyCommand implements Callable<Integer> {
             cost.put("note", "whole image (model + runtime + harness with " + n + " embedded samples + board support); "
                     + "instructions for sample 0 between the counting markers"
                     + (instructions == null ? " (no counting on host)" : "")
-                    + (stack == null ? "; stack measured by painting on Cortex-M only" : "; stack by painting"));
+                    + "; stack of sample 0's inference by painting");
             qm.report().into(root);
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
@@ -282,6 +284,9 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, dest.toString(), "cannot write: " + e.getMessage(), e);
         } finally {
+            if (runner != null) {
+                runner.close();
+            }
             deleteTree(scratch);
         }
         return ExitCodes.OK;

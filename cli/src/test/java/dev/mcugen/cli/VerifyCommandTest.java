@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code mcugen verify} on gesture_conv1d for every target (local QEMU), plus mismatch and refusal paths. */
+/** {@code mcugen verify} on gesture_conv1d for every target (container or local QEMU), plus mismatch and refusal paths. */
 class VerifyCommandTest {
     static final Path GESTURE = CliTest.ROOT.resolve("examples/gesture_conv1d");
 
@@ -61,7 +61,7 @@ class VerifyCommandTest {
         requireTools(Target.fromId(target));
         CliTest.Result r = extra.isEmpty() ? verify(target) : verify(target, extra);
         assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
-        assertThat(r.out()).contains("bit-exact with the simulator", "local QEMU", "instructions/inference");
+        assertThat(r.out()).contains("bit-exact with the simulator", "instructions/inference");
         Path out = tmp.resolve("out");
         assertThat(out.resolve("harness/main.c")).exists();
         assertThat(out.resolve("gesture_conv1d.c")).exists();
@@ -88,7 +88,8 @@ class VerifyCommandTest {
             assertThat(c.get("ram_bytes").asLong()).isBetween(100L, 16L * 1024);
             assertThat(c.get("stack_bytes").asLong()).isBetween(16L, 2048L);
         } else {
-            assertThat(c.get("stack_bytes").isNull()).isTrue();
+            // host and neon: painted by the hosted board between the counting markers
+            assertThat(c.get("stack_bytes").asLong()).isBetween(16L, 65536L);
         }
         assertThat(j.at("/quantization/options/target").asText()).isEqualTo(target);
         assertThat(j.at("/quantization/options/precision").asText())
