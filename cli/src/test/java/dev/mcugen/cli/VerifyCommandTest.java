@@ -69,6 +69,10 @@ class VerifyCommandTest {
         int samples = extra.startsWith("--samples=") ? Integer.parseInt(extra.substring("--samples=".length())) : 20;
         assertThat(j.get("target").asText()).isEqualTo(target);
         assertThat(j.get("bit_exact").asBoolean()).isTrue();
+        if (System.getenv("CI") != null && System.getenv("DOCKER_HOST") != null) {
+            // .ci/run serves an engine: CI must exercise the container path, not fall back silently.
+            assertThat(j.get("runner").asText()).contains("container");
+        }
         assertThat(j.get("samples").asInt()).isEqualTo(samples);
         JsonNode m = j.get("metrics");
         assertThat(m.get("max_abs_error").asDouble()).isBetween(0.0, 0.2);
