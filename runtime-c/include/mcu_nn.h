@@ -1,7 +1,7 @@
 /**
  * @file mcu_nn.h
- * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, requant, channel
- *        affine, logistic, softmax), bit-exact with the Java simulator
+ * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, concat, requant,
+ *        channel affine, logistic, softmax), bit-exact with the Java simulator
  *        (`dev.mcugen.ir.quant.FeedForwardKernels`; each kernel's comment names the Java record
  *        whose Javadoc states the formula).
  *
@@ -10,6 +10,9 @@
  *   `[H, W, C]`; a 1-D sequence `[T, C]` is the map `[1, T, C]` (height 1).
  * - `s8` kernels take and give int8 activations (asymmetric, [-128, 127]); `s16` kernels take and
  *   give int16 activations. Weights of fully connected and conv are int8 in both (16x8).
+ *   `<in>_<out>` kernels (e.g. `s8_s16`, `s16_s8`) read one width and write another: the int8 layer
+ *   writing its int16 Q3.12 pre-activation, the sigmoid / tanh / hard sigmoid reading it back to int8.
+ *   The accumulator follows the input: int32 with `bias` for int8, int64 with `bias64` for int16.
  * - Integers are the raw quantized values `q` (real = scale * (q - zero_point)). Zero points of
  *   the input are folded into the biases offline (fully connected, conv, channel affine): those
  *   kernels never subtract the input zero point.
@@ -180,6 +183,25 @@ typedef struct {
     int32_t hi;                   /**< clamp high */
 } mcu_channel_affine_params_t;
 
+/**
+ * Concatenation along one axis (Java `QConcat`) of `num_inputs` tensors of one element type: the
+ * output is `outer` blocks, block `o` holding input 0's values `[o * input_size[0], (o + 1) *
+ * input_size[0])`, then input 1's, and so on (`outer` = product of the output dims before the axis,
+ * `input_size[k]` = product of input k's dims from the axis on). Each value is mapped to the output
+ * type: `y = clamp(output_zp + R_k(x - input_zp[k]), qmin, qmax)`; under the equal-scale contract
+ * (`R_k` the identity {0, 0} and `input_zp[k] == output_zp`) that is a copy.
+ */
+typedef struct {
+    int32_t num_inputs;                 /**< >= 1 */
+    int32_t outer;                      /**< blocks, >= 1 */
+    const int32_t *input_size;          /**< [num_inputs], values per block, >= 1 */
+    const int32_t *input_zp;            /**< [num_inputs] */
+    const mcu_rescale_t *input_rescale; /**< [num_inputs], each realizing s_k / s_y */
+    int32_t output_zp;                  /**< output zero point */
+    int32_t qmin;                       /**< output type minimum */
+    int32_t qmax;                       /**< output type maximum */
+} mcu_concat_params_t;
+
 /** Which function mcu_logistic_s8() / mcu_logistic_s16() computes. */
 typedef enum {
     MCU_LOGISTIC_SIGMOID = 0, /**< sigmoid */
@@ -250,12 +272,29 @@ void mcu_fully_connected_s8(const mcu_fc_params_t *p, int32_t rows, const int8_t
 void mcu_fully_connected_s16(const mcu_fc_params_t *p, int32_t rows, const int16_t *x, int16_t *y);
 
 /**
+ * @brief Fully connected, int8 input, int16 output (e.g. a Q3.12 pre-activation), int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param rows number of input rows, >= 1
+ * @param x int8 [rows, input_size]
+ * @param y int16 [rows, units], values in [act_min, act_max]
+ */
+void mcu_fully_connected_s8_s16(const mcu_fc_params_t *p, int32_t rows, const int8_t *x, int16_t *y);
+
+/**
  * @brief Convolution, int8 activations, int32 accumulator.
  * @param p params (acc_shift 0, bias)
  * @param x int8 [in_h, in_w, channels]
  * @param y int8 [out_h, out_w, filters]
  */
 void mcu_conv_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * @brief Convolution, int8 input, int16 output (e.g. a Q3.12 pre-activation), int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, filters]
+ */
+void mcu_conv_s8_s16(const mcu_conv_params_t *p, const int8_t *x, int16_t *y);
 
 /**
  * @brief Convolution, int16 activations, int8 weights, int64 accumulator.
@@ -306,6 +345,12 @@ void mcu_requant_s8(const mcu_requant_params_t *p, const int8_t *x, int32_t size
 /** @brief Element-wise affine map with clamp, int16 [size] to int16 [size] (y may equal x). */
 void mcu_requant_s16(const mcu_requant_params_t *p, const int16_t *x, int32_t size, int16_t *y);
 
+/**
+ * @brief Element-wise affine map with clamp, int16 [size] to int8 [size] (e.g. hard sigmoid of a Q3.12
+ *        pre-activation); y must not overlap x.
+ */
+void mcu_requant_s16_s8(const mcu_requant_params_t *p, const int16_t *x, int32_t size, int8_t *y);
+
 /** @brief Per-channel affine map, int8 [size] (size a multiple of channels) to int8 [size]; int8 weights. */
 void mcu_channel_affine_s8(const mcu_channel_affine_params_t *p, const int8_t *x, int32_t size, int8_t *y);
 
@@ -317,6 +362,22 @@ void mcu_logistic_s8(const mcu_logistic_params_t *p, const int8_t *x, int32_t si
 
 /** @brief Sigmoid / tanh, int16 [size] to int16 [size] (y may equal x). */
 void mcu_logistic_s16(const mcu_logistic_params_t *p, const int16_t *x, int32_t size, int16_t *y);
+
+/**
+ * @brief Sigmoid / tanh, int16 [size] (e.g. a Q3.12 pre-activation) to int8 [size]; y must not
+ *        overlap x.
+ */
+void mcu_logistic_s16_s8(const mcu_logistic_params_t *p, const int16_t *x, int32_t size, int8_t *y);
+
+/**
+ * @brief Concatenation of num_inputs int8 tensors along one axis.
+ * @param x num_inputs pointers, x[k] int8 [outer * input_size[k]]
+ * @param y int8 [outer * sum_k input_size[k]], must not overlap any x[k]
+ */
+void mcu_concat_s8(const mcu_concat_params_t *p, const int8_t *const *x, int8_t *y);
+
+/** @brief Concatenation of num_inputs int16 tensors along one axis (as mcu_concat_s8()). */
+void mcu_concat_s16(const mcu_concat_params_t *p, const int16_t *const *x, int16_t *y);
 
 /**
  * @brief Softmax, int8 in, int8 out.

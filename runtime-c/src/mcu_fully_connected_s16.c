@@ -1,30 +1,12 @@
 /**
  * @file mcu_fully_connected_s16.c
- * @brief mcu_fully_connected_s16() (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
+ * @brief mcu_fully_connected_s16() (int16 in, int16 out, int64 accumulator) (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
  */
 #include "mcu_nn.h"
 #include "mcu_nn_internal.h"
 
-void mcu_fully_connected_s16(const mcu_fc_params_t *p, int32_t rows, const int16_t *x, int16_t *y)
-{
-    const int32_t in = p->input_size;
-    const int32_t units = p->units;
-    int32_t r;
-    for (r = 0; r < rows; r++) {
-        const int16_t *xr = x + (size_t)r * (size_t)in;
-        int16_t *yr = y + (size_t)r * (size_t)units;
-        int32_t o;
-        for (o = 0; o < units; o++) {
-            const int8_t *w = p->weights + o;
-            int64_t acc = p->bias64[o];
-            int32_t i;
-            int32_t a;
-            for (i = 0; i < in; i++) {
-                acc += (int64_t)xr[i] * (int64_t)w[(size_t)i * (size_t)units];
-            }
-            a = mcu_nn_narrow(acc, p->acc_shift);
-            yr[o] = (int16_t)mcu_nn_add_zp_clamp(mcu_nn_rescale(a, &p->rescale[p->rescale_count == 1 ? 0 : o]),
-                                                 p->output_zp, p->act_min, p->act_max);
-        }
-    }
-}
+#define MCU_FC_NAME mcu_fully_connected_s16
+#define MCU_FC_IN_T int16_t
+#define MCU_FC_OUT_T int16_t
+#define MCU_FC_WIDE 1
+#include "mcu_fully_connected_impl.h"

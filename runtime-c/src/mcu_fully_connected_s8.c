@@ -1,28 +1,12 @@
 /**
  * @file mcu_fully_connected_s8.c
- * @brief mcu_fully_connected_s8() (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
+ * @brief mcu_fully_connected_s8() (int8 in, int8 out, int32 accumulator) (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
  */
 #include "mcu_nn.h"
 #include "mcu_nn_internal.h"
 
-void mcu_fully_connected_s8(const mcu_fc_params_t *p, int32_t rows, const int8_t *x, int8_t *y)
-{
-    const int32_t in = p->input_size;
-    const int32_t units = p->units;
-    int32_t r;
-    for (r = 0; r < rows; r++) {
-        const int8_t *xr = x + (size_t)r * (size_t)in;
-        int8_t *yr = y + (size_t)r * (size_t)units;
-        int32_t o;
-        for (o = 0; o < units; o++) {
-            const int8_t *w = p->weights + o;
-            int32_t acc = p->bias[o];
-            int32_t i;
-            for (i = 0; i < in; i++) {
-                acc += (int32_t)xr[i] * (int32_t)w[(size_t)i * (size_t)units];
-            }
-            yr[o] = (int8_t)mcu_nn_add_zp_clamp(mcu_nn_rescale(acc, &p->rescale[p->rescale_count == 1 ? 0 : o]),
-                                                p->output_zp, p->act_min, p->act_max);
-        }
-    }
-}
+#define MCU_FC_NAME mcu_fully_connected_s8
+#define MCU_FC_IN_T int8_t
+#define MCU_FC_OUT_T int8_t
+#define MCU_FC_WIDE 0
+#include "mcu_fully_connected_impl.h"

@@ -1,6 +1,6 @@
 /**
  * @file test_nn_conv.c
- * @brief Host test: mcu_conv_s8 / _s16 against the Java reference (golden table nn_conv, format in
+ * @brief Host test: mcu_conv_s8 / _s16 / _s8_s16 against the Java reference (golden table nn_conv, format in
  *        NnGoldenVectors.conv).
  */
 #include "mcu_stream.h"
@@ -24,10 +24,11 @@ int main(int argc, char **argv)
     int32_t c;
     for (c = 0; c < cases; c++) {
         mcu_conv_params_t p;
-        int32_t bits, i, n_w, n_in, n_out, oh, ow;
+        int32_t bits, out_bits, i, n_w, n_in, n_out, oh, ow;
         s.case_index = c;
         bits = mcu_stream_next(&s);
-        s.what = bits == 8 ? "mcu_conv_s8" : "mcu_conv_s16";
+        out_bits = mcu_stream_next(&s);
+        s.what = bits == 16 ? "mcu_conv_s16" : (out_bits == 8 ? "mcu_conv_s8" : "mcu_conv_s8_s16");
         p.in_h = mcu_stream_next(&s);
         p.in_w = mcu_stream_next(&s);
         p.channels = mcu_stream_next(&s);
@@ -75,22 +76,19 @@ int main(int argc, char **argv)
                     (long)oh, (long)ow, (long)p.filters, (long)n_out);
             return 1;
         }
-        if (bits == 8) {
-            for (i = 0; i < n_in; i++) {
-                x8[i] = (int8_t)buf_x[i];
-            }
-            mcu_conv_s8(&p, x8, y8);
-            for (i = 0; i < n_out; i++) {
-                buf_got[i] = y8[i];
-            }
-        } else {
-            for (i = 0; i < n_in; i++) {
-                x16[i] = (int16_t)buf_x[i];
-            }
+        for (i = 0; i < n_in; i++) {
+            x8[i] = (int8_t)(bits == 8 ? buf_x[i] : 0);
+            x16[i] = (int16_t)(bits == 16 ? buf_x[i] : 0);
+        }
+        if (bits == 16) {
             mcu_conv_s16(&p, x16, y16);
-            for (i = 0; i < n_out; i++) {
-                buf_got[i] = y16[i];
-            }
+        } else if (out_bits == 8) {
+            mcu_conv_s8(&p, x8, y8);
+        } else {
+            mcu_conv_s8_s16(&p, x8, y16);
+        }
+        for (i = 0; i < n_out; i++) {
+            buf_got[i] = out_bits == 8 ? y8[i] : y16[i];
         }
         mcu_stream_compare(&s, buf_y, buf_got, n_out);
     }

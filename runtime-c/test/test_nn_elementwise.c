@@ -1,7 +1,8 @@
 /**
  * @file test_nn_elementwise.c
- * @brief Host test: add, requant, channel affine and logistic, s8 and s16, against the Java
- *        reference (golden table nn_elementwise, format in NnGoldenVectors.elementwise).
+ * @brief Host test: add, requant, channel affine, logistic and concat, s8 and s16 (requant and
+ *        logistic also s16_s8), against the Java reference (golden table nn_elementwise, format in
+ *        NnGoldenVectors.elementwise).
  */
 #include "mcu_stream.h"
 
@@ -19,9 +20,13 @@ static int32_t bias[4096];
 static int32_t zps[MAX_INPUTS];
 static mcu_rescale_t rescales[4096];
 
-static const char *const NAMES[2][4] = {
-    {"mcu_add_s8", "mcu_requant_s8", "mcu_channel_affine_s8", "mcu_logistic_s8"},
-    {"mcu_add_s16", "mcu_requant_s16", "mcu_channel_affine_s16", "mcu_logistic_s16"}};
+static int32_t sizes[MAX_INPUTS];
+
+/** Kernel names by [input 8, input 16, input 16 output 8][op]. */
+static const char *const NAMES[3][5] = {
+    {"mcu_add_s8", "mcu_requant_s8", "mcu_channel_affine_s8", "mcu_logistic_s8", "mcu_concat_s8"},
+    {"mcu_add_s16", "mcu_requant_s16", "mcu_channel_affine_s16", "mcu_logistic_s16", "mcu_concat_s16"},
+    {"?", "mcu_requant_s16_s8", "?", "mcu_logistic_s16_s8", "?"}};
 
 /** Reads `count` tensors of `size` values into input slots 0.. of the bits' buffers. */
 static void read_inputs(mcu_stream_t *s, int32_t bits, int32_t count, int32_t size)
@@ -49,11 +54,16 @@ int main(int argc, char **argv)
     const int32_t cases = mcu_stream_next(&s);
     int32_t c;
     for (c = 0; c < cases; c++) {
-        int32_t bits, op, size = 0, i;
+        int32_t bits, out_bits, op, size = 0, i;
         s.case_index = c;
         bits = mcu_stream_next(&s);
+        out_bits = mcu_stream_next(&s);
         op = mcu_stream_next(&s);
-        s.what = NAMES[bits == 8 ? 0 : 1][op & 3];
+        if (op < 0 || op > 4) {
+            fprintf(stderr, "nn_elementwise case %ld: unknown op %ld\n", (long)c, (long)op);
+            return 2;
+        }
+        s.what = NAMES[bits == 8 ? 0 : (out_bits == 16 ? 1 : 2)][op];
         if (op == 0) {
             mcu_add_params_t p;
             const int8_t *in8[MAX_INPUTS];
@@ -98,8 +108,10 @@ int main(int argc, char **argv)
             read_inputs(&s, bits, 1, size);
             if (bits == 8) {
                 mcu_requant_s8(&p, x8[0], size, y8);
-            } else {
+            } else if (out_bits == 16) {
                 mcu_requant_s16(&p, x16[0], size, y16);
+            } else {
+                mcu_requant_s16_s8(&p, x16[0], size, y8);
             }
         } else if (op == 2) {
             mcu_channel_affine_params_t p;
@@ -127,7 +139,7 @@ int main(int argc, char **argv)
             } else {
                 mcu_channel_affine_s16(&p, x16[0], size, y16);
             }
-        } else {
+        } else if (op == 3) {
             mcu_logistic_params_t p;
             p.function = mcu_stream_next(&s) ? MCU_LOGISTIC_TANH : MCU_LOGISTIC_SIGMOID;
             p.impl = mcu_stream_next(&s) ? MCU_ACTIVATION_POLY : MCU_ACTIVATION_LUT;
@@ -141,13 +153,60 @@ int main(int argc, char **argv)
             read_inputs(&s, bits, 1, size);
             if (bits == 8) {
                 mcu_logistic_s8(&p, x8[0], size, y8);
-            } else {
+            } else if (out_bits == 16) {
                 mcu_logistic_s16(&p, x16[0], size, y16);
+            } else {
+                mcu_logistic_s16_s8(&p, x16[0], size, y8);
+            }
+        } else {
+            mcu_concat_params_t p;
+            const int8_t *in8[MAX_INPUTS];
+            const int16_t *in16[MAX_INPUTS];
+            int32_t k;
+            p.num_inputs = mcu_stream_next(&s);
+            p.outer = mcu_stream_next(&s);
+            if (p.num_inputs > MAX_INPUTS) {
+                fprintf(stderr, "nn_elementwise case %ld: too many inputs\n", (long)c);
+                return 2;
+            }
+            for (k = 0; k < p.num_inputs; k++) {
+                sizes[k] = mcu_stream_next(&s);
+                size += p.outer * sizes[k];
+            }
+            for (k = 0; k < p.num_inputs; k++) {
+                zps[k] = mcu_stream_next(&s);
+            }
+            for (k = 0; k < p.num_inputs; k++) {
+                rescales[k] = mcu_stream_rescale(&s);
+                in8[k] = x8[k];
+                in16[k] = x16[k];
+            }
+            p.input_size = sizes;
+            p.input_zp = zps;
+            p.input_rescale = rescales;
+            p.output_zp = mcu_stream_next(&s);
+            p.qmin = mcu_stream_next(&s);
+            p.qmax = mcu_stream_next(&s);
+            if (size > 4096) {
+                fprintf(stderr, "nn_elementwise case %ld: too large for the test buffers\n", (long)c);
+                return 2;
+            }
+            for (k = 0; k < p.num_inputs; k++) {
+                mcu_stream_read(&s, buf_x, p.outer * sizes[k]);
+                for (i = 0; i < p.outer * sizes[k]; i++) {
+                    x8[k][i] = (int8_t)(bits == 8 ? buf_x[i] : 0);
+                    x16[k][i] = (int16_t)(bits == 16 ? buf_x[i] : 0);
+                }
+            }
+            if (bits == 8) {
+                mcu_concat_s8(&p, in8, y8);
+            } else {
+                mcu_concat_s16(&p, in16, y16);
             }
         }
         mcu_stream_read(&s, buf_y, size);
         for (i = 0; i < size; i++) {
-            buf_got[i] = bits == 8 ? y8[i] : y16[i];
+            buf_got[i] = out_bits == 8 ? y8[i] : y16[i];
         }
         mcu_stream_compare(&s, buf_y, buf_got, size);
     }

@@ -1,7 +1,7 @@
 /**
  * @file test_nn_fc.c
- * @brief Host test: mcu_fully_connected_s8 / _s16 against the Java reference (golden table nn_fc,
- *        format in NnGoldenVectors.fc).
+ * @brief Host test: mcu_fully_connected_s8 / _s16 / _s8_s16 / _s8_s32 / _s16_s32 against the Java
+ *        reference (golden table nn_fc, format in NnGoldenVectors.fc).
  */
 #include "mcu_stream.h"
 
@@ -13,6 +13,7 @@ static int8_t x8[MCU_STREAM_MAX];
 static int8_t y8[MCU_STREAM_MAX];
 static int16_t x16[MCU_STREAM_MAX];
 static int16_t y16[MCU_STREAM_MAX];
+static int32_t y32[MCU_STREAM_MAX];
 static int32_t bias32[4096];
 static int64_t bias64[4096];
 static mcu_rescale_t rescales[4096];
@@ -24,10 +25,16 @@ int main(int argc, char **argv)
     int32_t c;
     for (c = 0; c < cases; c++) {
         mcu_fc_params_t p;
-        int32_t bits, rows, i, n_in, n_out;
+        int32_t bits, out_bits, rows, i, n_in, n_out;
         s.case_index = c;
         bits = mcu_stream_next(&s);
-        s.what = bits == 8 ? "mcu_fully_connected_s8" : "mcu_fully_connected_s16";
+        out_bits = mcu_stream_next(&s);
+        if (bits == 8) {
+            s.what = out_bits == 8 ? "mcu_fully_connected_s8"
+                     : out_bits == 16 ? "mcu_fully_connected_s8_s16" : "mcu_fully_connected_s8_s32";
+        } else {
+            s.what = out_bits == 16 ? "mcu_fully_connected_s16" : "mcu_fully_connected_s16_s32";
+        }
         p.input_size = mcu_stream_next(&s);
         p.units = mcu_stream_next(&s);
         rows = mcu_stream_next(&s);
@@ -58,22 +65,23 @@ int main(int argc, char **argv)
         n_out = rows * p.units;
         mcu_stream_read(&s, buf_x, n_in);
         mcu_stream_read(&s, buf_y, n_out);
-        if (bits == 8) {
-            for (i = 0; i < n_in; i++) {
-                x8[i] = (int8_t)buf_x[i];
-            }
+        for (i = 0; i < n_in; i++) {
+            x8[i] = (int8_t)(bits == 8 ? buf_x[i] : 0);
+            x16[i] = (int16_t)(bits == 16 ? buf_x[i] : 0);
+        }
+        if (bits == 8 && out_bits == 8) {
             mcu_fully_connected_s8(&p, rows, x8, y8);
-            for (i = 0; i < n_out; i++) {
-                buf_got[i] = y8[i];
-            }
-        } else {
-            for (i = 0; i < n_in; i++) {
-                x16[i] = (int16_t)buf_x[i];
-            }
+        } else if (bits == 8 && out_bits == 16) {
+            mcu_fully_connected_s8_s16(&p, rows, x8, y16);
+        } else if (bits == 8) {
+            mcu_fully_connected_s8_s32(&p, rows, x8, y32);
+        } else if (out_bits == 16) {
             mcu_fully_connected_s16(&p, rows, x16, y16);
-            for (i = 0; i < n_out; i++) {
-                buf_got[i] = y16[i];
-            }
+        } else {
+            mcu_fully_connected_s16_s32(&p, rows, x16, y32);
+        }
+        for (i = 0; i < n_out; i++) {
+            buf_got[i] = out_bits == 8 ? y8[i] : (out_bits == 16 ? y16[i] : y32[i]);
         }
         mcu_stream_compare(&s, buf_y, buf_got, n_out);
     }

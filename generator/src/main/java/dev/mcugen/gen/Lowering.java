@@ -10,6 +10,7 @@ import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QActivation;
 import dev.mcugen.ir.quant.QAdd;
 import dev.mcugen.ir.quant.QChannelAffine;
+import dev.mcugen.ir.quant.QConcat;
 import dev.mcugen.ir.quant.QConv;
 import dev.mcugen.ir.quant.QFeedForward;
 import dev.mcugen.ir.quant.QFullyConnected;
@@ -265,10 +266,9 @@ final class Lowering {
 
     private void checkNode(QNode n) {
         if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
-                || n instanceof QAdd || n instanceof QReshape || n instanceof QRequant || n instanceof QChannelAffine
-                || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
-            throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName()
-                    + " has no C kernel yet (concat is not generated yet)");
+                || n instanceof QAdd || n instanceof QConcat || n instanceof QReshape || n instanceof QRequant
+                || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
+            throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
         if (n.outputType().bits() == 32 && !(n instanceof QFullyConnected || n instanceof QReshape)) {
@@ -284,13 +284,23 @@ final class Lowering {
             }
             return;
         }
+        int outBits = n.outputType().bits();
         for (String src : n.inputs()) {
             int inBits = types.get(src).bits();
-            boolean raw = n instanceof QFullyConnected && n.outputType().bits() == 32
+            // The <in>_<out> kernels of mcu_nn.h: a layer writing its int32 logits or its int16 Q3.12
+            // pre-activation from int8, the activation reading that back, softmax on int32 logits.
+            boolean mixed = n instanceof QFullyConnected && (outBits == 32 || inBits == 8 && outBits == 16)
+                    || n instanceof QConv && inBits == 8 && outBits == 16
+                    || (n instanceof QLogistic || n instanceof QRequant) && inBits == 16 && outBits == 8
                     || n instanceof QSoftmax && inBits == 32;
-            if (inBits != n.outputType().bits() && !raw) {
-                throw unsupported("layer '" + n.name() + "'", "reads int" + types.get(src).bits() + " and writes int"
-                        + n.outputType().bits() + "; mixed widths have no C kernel yet");
+            if (inBits != outBits && !mixed) {
+                throw unsupported("layer '" + n.name() + "'", "reads int" + inBits + " and writes int" + outBits
+                        + "; no C kernel for that pair of widths");
+            }
+            int accShift = n instanceof QFullyConnected fc ? fc.accShift() : n instanceof QConv c ? c.accShift() : 0;
+            if (inBits == 8 && accShift > 0) {
+                throw unsupported("layer '" + n.name() + "'", "reads int8 but needs an int64 accumulator (acc_shift "
+                        + accShift + "); the int8 C kernels accumulate in int32");
             }
         }
     }
@@ -496,6 +506,7 @@ final class Lowering {
         QuantType ot = node.outputType();
         String s = sfx(ot);
         String si = sfx(types.get(node.inputs().get(0)));
+        String k = si.equals(s) ? s : si + "_" + s; // kernel suffix, <in>_<out> when the widths differ
         if (node instanceof QFullyConnected fc) {
             s = si;
             String w = tensorArray(n + "_w", "int8_t", fc.name() + " weights int8 [in, units]", fc.weights(), CLit::i32);
@@ -509,13 +520,13 @@ final class Lowering {
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", fc.actMin()), f("act_max", fc.actMax())));
             int fcRows = shape(fc.name()).size() / fc.units();
-            call(fc, "mcu_fully_connected_" + si + (ot.bits() == 32 ? "_s32" : ""), List.of("&" + n + "_params", fcRows + "", x, y), List.of());
+            call(fc, "mcu_fully_connected_" + k, List.of("&" + n + "_params", fcRows + "", x, y), List.of());
         } else if (node instanceof QConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
             int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
             String w = tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32);
-            String b = s.equals("s8")
+            String b = si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
             String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
@@ -524,11 +535,11 @@ final class Lowering {
                     f("stride_h", c.strideH()), f("stride_w", c.strideW()), f("dilation_h", c.dilationH()),
                     f("dilation_w", c.dilationW()), f("padding", padding(c.padding())),
                     f("pad_value", CLit.i32(c.padValue()), "the input zero point"), f("weights", w),
-                    f(s.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
+                    f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", c.actMin()), f("act_max", c.actMax())));
             sources.add("mcu_conv_out_length.c");
-            call(c, "mcu_conv_" + s, List.of("&" + n + "_params", x, y), List.of());
+            call(c, "mcu_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QPool p) {
             Shape is = p.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -563,11 +574,33 @@ final class Lowering {
             call(a, "mcu_add_" + s, List.of("&" + n + "_params", local, shape(a.name()).size() + "", y),
                     List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
                             Integer.toString(ins.size()), ins)));
+        } else if (node instanceof QConcat cc) {
+            int outer = 1;
+            for (int d = 0; d < cc.axis(); d++) {
+                outer *= cc.outputShape().dim(d);
+            }
+            int blocks = outer;
+            String sizes = array(n + "_input_size", "int32_t", cc.name() + " values per block of each input",
+                    cc.inputs().size(), CLit::i32, i -> (long) (shapes.get(cc.inputs().get(i)).size() / blocks));
+            String zps = array(n + "_input_zp", "int32_t", cc.name() + " input zero points", cc.inputs().size(),
+                    CLit::i32, i -> (long) cc.inputZeroPoints().get(i));
+            String rs = rescaleArray(n + "_input_rescale", cc.inputRescales(), cc.name() + " input rescales s_k / s_y");
+            params("mcu_concat_params_t", n + "_params", cc, List.of(f("num_inputs", cc.inputs().size()),
+                    f("outer", blocks, "blocks: the output dims before axis " + cc.axis()), f("input_size", sizes),
+                    f("input_zp", zps), f("input_rescale", rs),
+                    f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                    f("qmin", ot.qmin()), f("qmax", ot.qmax())));
+            List<String> ins = new ArrayList<>();
+            cc.inputs().forEach(t -> ins.add(ptr(t)));
+            String local = n + "_in";
+            call(cc, "mcu_concat_" + s, List.of("&" + n + "_params", local, y),
+                    List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
+                            Integer.toString(ins.size()), ins)));
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", r.lo()), f("hi", r.hi())));
-            call(r, "mcu_requant_" + s, List.of("&" + n + "_params", x, shape(r.name()).size() + "", y), List.of());
+            call(r, "mcu_requant_" + k, List.of("&" + n + "_params", x, shape(r.name()).size() + "", y), List.of());
         } else if (node instanceof QChannelAffine a) {
             String w = tensorArray(n + "_w", "int16_t", a.name() + " per-channel gain", a.weights(), CLit::i32);
             String b = tensorArray(n + "_b", "int32_t", a.name() + " bias int32, input zero point folded in", a.bias(), CLit::i32);
@@ -586,7 +619,7 @@ final class Lowering {
                     f("qmin", ot.qmin()), f("qmax", ot.qmax())));
             sources.addAll(List.of("mcu_sigmoid_lut_s16.c", "mcu_tanh_lut_s16.c", "mcu_sigmoid_poly_s16.c",
                     "mcu_tanh_poly_s16.c", "mcu_activation_tables.c"));
-            call(l, "mcu_logistic_" + s, List.of("&" + n + "_params", x, shape(l.name()).size() + "", y), List.of());
+            call(l, "mcu_logistic_" + k, List.of("&" + n + "_params", x, shape(l.name()).size() + "", y), List.of());
         } else if (node instanceof QSoftmax sm) {
             int depth = sm.outputShape().last();
             params("mcu_softmax_params_t", n + "_params", sm, List.of(f("depth", depth),

@@ -16,7 +16,9 @@ import java.util.Random;
  * Golden vectors for the C feed-forward kernels ({@code runtime-c/include/mcu_nn.h}): seeded random
  * but valid integer op records built directly (odd sizes, tails, negative and positive zero points,
  * strides, dilations, SAME padding, per-channel and per-tensor rescales in both the shift-only and
- * the multiplier form, the int64 accumulator with {@code accShift > 0}), run through
+ * the multiplier form, the int64 accumulator with {@code accShift > 0}, outputs of another width than
+ * the input: int8 to int16 or int32 fully connected, int8 to int16 conv, int16 to int8 requant and
+ * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax}).
  *
@@ -192,6 +194,11 @@ public final class NnGoldenVectors {
         return rnd.nextBoolean() ? 8 : 16;
     }
 
+    /** The output width of a layer reading {@code bits}: mostly the same, else a kernel's other width. */
+    private static int outBits(Random rnd, int bits, int... others) {
+        return others.length == 0 || rnd.nextInt(3) != 0 ? bits : others[rnd.nextInt(others.length)];
+    }
+
     private static Padding padding(Random rnd) {
         return rnd.nextBoolean() ? Padding.SAME : Padding.VALID;
     }
@@ -200,17 +207,20 @@ public final class NnGoldenVectors {
     // Families
 
     /**
-     * {@code bits, in, units, rows, accShift, outZp, actMin, actMax, rescales (count, pairs),
+     * {@code bits, outBits, in, units, rows, accShift, outZp, actMin, actMax, rescales (count, pairs),
      * weights[in*units], bias[units] (int32, or int64 pairs for bits 16), x[rows*in], y[rows*units]}.
+     * {@code bits -> outBits}: 8 -> 8, 16, 32; 16 -> 16, 32 (32: the raw accumulator, zero point 0,
+     * identity rescale, full int32 clamp).
      */
     private static void fc(Random rnd, int index, Out out) {
         int bits = bits(rnd);
+        int outBits = bits == 8 ? outBits(rnd, 8, 16, 32) : outBits(rnd, 16, 32);
         int in = index % 10 == 0 ? 13 : between(rnd, 1, 40);
         int units = index % 10 == 0 ? 29 : between(rnd, 1, 40);
         int rows = between(rnd, 1, 3);
         int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 12) : 0;
-        QuantType t = type(rnd, bits);
-        int[] act = clamp(rnd, t);
+        QuantType t = outBits == 32 ? new QuantType(32, -Integer.MAX_VALUE, Integer.MAX_VALUE, 1.0, 0) : type(rnd, outBits);
+        int[] act = outBits == 32 ? new int[] {t.qmin(), t.qmax()} : clamp(rnd, t);
         long[] w = weights(rnd, in * units, 127);
         long biasMax = accShift > 0 && rnd.nextBoolean() ? 1L << (30 + accShift - 2) : 1L << (bits == 8 ? 16 : 24);
         long[] b = new long[units];
@@ -218,13 +228,14 @@ public final class NnGoldenVectors {
             b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
         }
         int accBits = log2(Math.sqrt(in) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
-        List<Rescale> rs = rescales(rnd, units, bits - 3 - accBits);
+        List<Rescale> rs = outBits == 32 ? List.of(Rescale.IDENTITY) : rescales(rnd, units, outBits - 3 - accBits);
         QFullyConnected fc = new QFullyConnected("fc", "x", Shape.of(units), t, in, units,
                 IntTensor.of(Shape.of(in, units), 8, w), IntTensor.of(Shape.of(units), accShift > 0 ? 64 : 32, b),
                 rs, accShift, act[0], act[1]);
         int[] x = values(rnd, rows * in, bits);
         int[] y = FeedForwardKernels.run(fc, List.of(x));
         out.add(bits);
+        out.add(outBits);
         out.add(in);
         out.add(units);
         out.add(rows);
@@ -248,12 +259,13 @@ public final class NnGoldenVectors {
     }
 
     /**
-     * {@code bits, inH, inW, C, F, kh, kw, sh, sw, dh, dw, padding (0 VALID, 1 SAME), padValue,
+     * {@code bits, outBits, inH, inW, C, F, kh, kw, sh, sw, dh, dw, padding (0 VALID, 1 SAME), padValue,
      * accShift, outZp, actMin, actMax, rescales, weights[kh*kw*C*F], bias[F], x[inH*inW*C],
-     * outLength, y[outLength]}.
+     * outLength, y[outLength]}. {@code bits -> outBits}: 8 -> 8, 16; 16 -> 16.
      */
     private static void conv(Random rnd, int index, Out out) {
         int bits = bits(rnd);
+        int outBits = bits == 8 ? outBits(rnd, 8, 16) : 16;
         boolean oneD = rnd.nextBoolean();
         int h = oneD ? 1 : between(rnd, 1, 9);
         int wd = between(rnd, 1, oneD ? 23 : 9);
@@ -273,7 +285,7 @@ public final class NnGoldenVectors {
         }
         int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 10) : 0;
         QuantType xt = type(rnd, bits);
-        QuantType t = type(rnd, bits);
+        QuantType t = type(rnd, outBits);
         int[] act = clamp(rnd, t);
         int taps = kh * kw * c;
         long[] w = weights(rnd, taps * f, 127);
@@ -283,7 +295,7 @@ public final class NnGoldenVectors {
             b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
         }
         int accBits = log2(Math.sqrt(taps) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
-        List<Rescale> rs = rescales(rnd, f, bits - 3 - accBits);
+        List<Rescale> rs = rescales(rnd, f, outBits - 3 - accBits);
         Shape inShape = oneD ? Shape.of(wd, c) : Shape.of(h, wd, c);
         Shape outShape = oneD ? Shape.of(ow, f) : Shape.of(oh, ow, f);
         QConv cv = new QConv("conv", "x", inShape, outShape, t, kh, kw, sh, sw, dh, dw, pad, xt.zeroPoint(),
@@ -291,7 +303,7 @@ public final class NnGoldenVectors {
                 rs, accShift, act[0], act[1]);
         int[] x = values(rnd, h * wd * c, bits);
         int[] y = FeedForwardKernels.run(cv, List.of(x));
-        for (int v : new int[] {bits, h, wd, c, f, kh, kw, sh, sw, dh, dw, pad == Padding.SAME ? 1 : 0,
+        for (int v : new int[] {bits, outBits, h, wd, c, f, kh, kw, sh, sw, dh, dw, pad == Padding.SAME ? 1 : 0,
                 xt.zeroPoint(), accShift, t.zeroPoint(), act[0], act[1]}) {
             out.add(v);
         }
@@ -373,18 +385,23 @@ public final class NnGoldenVectors {
     }
 
     /**
-     * {@code bits, op}, then op 0 (add): {@code n, size, leftShift, zp[n], rescale[n], outRescale,
+     * {@code bits, outBits, op}, then op 0 (add): {@code n, size, leftShift, zp[n], rescale[n], outRescale,
      * outZp, qmin, qmax, x[n][size], y[size]}; op 1 (requant): {@code size, inZp, gain, rescale,
      * offset, outZp, lo, hi, x, y}; op 2 (channel affine): {@code C, size, rescales, weights[C],
      * bias[C], outZp, lo, hi, x, y}; op 3 (logistic): {@code function (0 sigmoid, 1 tanh), impl
-     * (0 lut, 1 poly), size, inZp, inRescale, outRescale, outZp, qmin, qmax, x, y}.
+     * (0 lut, 1 poly), size, inZp, inRescale, outRescale, outZp, qmin, qmax, x, y}; op 4 (concat):
+     * {@code n, outer, size[n], zp[n], rescale[n], outZp, qmin, qmax, x_k[outer*size_k] for each k,
+     * y[outer*sum size]}. {@code outBits} differs from {@code bits} only for requant and logistic
+     * (16 -> 8).
      */
     private static void elementwise(Random rnd, int index, Out out) {
         int bits = bits(rnd);
-        int op = index % 4;
+        int op = index % 5;
+        int outBits = bits == 16 && (op == 1 || op == 3) ? outBits(rnd, 16, 8) : bits;
         out.add(bits);
+        out.add(outBits);
         out.add(op);
-        QuantType t = type(rnd, bits);
+        QuantType t = type(rnd, outBits);
         int size = index % 8 == 1 ? 1 : between(rnd, 1, 70);
         switch (op) {
             case 0 -> {
@@ -422,8 +439,8 @@ public final class NnGoldenVectors {
                     case 1 -> QRequant.HARD_SIGMOID_GAIN;
                     default -> between(rnd, -32767, 32767);
                 };
-                Rescale r = gain == 1 && rnd.nextBoolean() ? Rescale.IDENTITY
-                        : rescale(rnd, -log2(Math.abs(gain)) + (bits == 8 ? 0 : 0));
+                Rescale r = gain == 1 && outBits == bits && rnd.nextBoolean() ? Rescale.IDENTITY
+                        : rescale(rnd, -log2(Math.abs(gain)) - (bits - outBits));
                 int offset = between(rnd, -40, 40);
                 int[] act = clamp(rnd, t);
                 QRequant q = new QRequant("rq", "x", Shape.of(size), t, inZp, gain, r, offset, act[0], act[1]);
@@ -470,13 +487,13 @@ public final class NnGoldenVectors {
                 out.addAll(x);
                 out.addAll(y);
             }
-            default -> {
+            case 3 -> {
                 Activation fn = rnd.nextBoolean() ? Activation.SIGMOID : Activation.TANH;
                 QLogistic.Impl impl = rnd.nextBoolean() ? QLogistic.Impl.LUT : QLogistic.Impl.POLY;
                 int inZp = type(rnd, bits).zeroPoint();
                 Rescale inR = rescale(rnd, bits == 8 ? between(rnd, 2, 7) : between(rnd, -4, 1));
-                Rescale outR = bits == 16 && rnd.nextBoolean() ? Rescale.IDENTITY
-                        : rescale(rnd, bits == 8 ? -8 : -1);
+                Rescale outR = outBits == 16 && rnd.nextBoolean() ? Rescale.IDENTITY
+                        : rescale(rnd, outBits == 8 ? -8 : -1);
                 QLogistic l = new QLogistic("lg", "x", Shape.of(size), t, fn, impl, inZp, inR, outR);
                 int[] x = values(rnd, size, bits);
                 int[] y = FeedForwardKernels.run(l, List.of(x));
@@ -491,20 +508,68 @@ public final class NnGoldenVectors {
                 out.addAll(x);
                 out.addAll(y);
             }
+            default -> {
+                int n = between(rnd, 1, 4);
+                int outer = between(rnd, 1, 4);
+                List<String> names = new ArrayList<>();
+                List<Shape> shapes = new ArrayList<>();
+                List<Integer> sizes = new ArrayList<>();
+                List<Integer> zps = new ArrayList<>();
+                List<Rescale> rs = new ArrayList<>();
+                List<int[]> xs = new ArrayList<>();
+                int total = 0;
+                for (int k = 0; k < n; k++) {
+                    int sk = between(rnd, 1, 40);
+                    boolean copy = rnd.nextBoolean();
+                    names.add("x" + k);
+                    shapes.add(Shape.of(outer, sk));
+                    sizes.add(sk);
+                    zps.add(copy ? t.zeroPoint() : type(rnd, bits).zeroPoint());
+                    rs.add(copy ? Rescale.IDENTITY : rescale(rnd, between(rnd, -1, 1)));
+                    xs.add(values(rnd, outer * sk, bits));
+                    total += sk;
+                }
+                QConcat cc = new QConcat("cc", names, shapes, Shape.of(outer, total), t, 1, zps, rs);
+                int[] y = FeedForwardKernels.run(cc, xs);
+                out.add(n);
+                out.add(outer);
+                sizes.forEach(out::add);
+                zps.forEach(out::add);
+                rs.forEach(out::rescale);
+                out.add(t.zeroPoint());
+                out.add(t.qmin());
+                out.add(t.qmax());
+                xs.forEach(out::addAll);
+                out.addAll(y);
+            }
         }
     }
 
-    /** {@code bits, depth, rows, beta, diffMin, fracBits, outZp, qmin, qmax, x[rows*depth], y}. */
+    /**
+     * {@code bits, outBits, depth, rows, beta, diffMin, fracBits, outZp, qmin, qmax, x[rows*depth], y}.
+     * {@code bits -> outBits}: 8 -> 8, 16 -> 16, 32 (the raw accumulator of the layer before; spreads
+     * up to 2^31, so {@code x - max} needs more than int32) -> 8 or 16.
+     */
     private static void softmax(Random rnd, int index, Out out) {
-        int bits = bits(rnd);
-        int depth = index % 10 == 0 ? (bits == 8 ? 256 : between(rnd, 257, 1000)) : between(rnd, 1, 40);
+        int bits = rnd.nextInt(4) == 0 ? 32 : bits(rnd);
+        int outBits = bits == 32 ? bits(rnd) : bits;
+        int depth = index % 10 == 0 ? (outBits == 8 ? 256 : between(rnd, 257, 1000)) : between(rnd, 1, 40);
         int rows = between(rnd, 1, 3);
-        int f = bits == 8 ? 8 : 15;
-        QuantType t = new QuantType(bits, QuantType.fullMin(bits), QuantType.fullMax(bits), Math.scalb(1.0, -f),
-                bits == 8 ? -128 : 0);
-        Rescale beta = rescale(rnd, bits == 8 ? between(rnd, 18, 27) : between(rnd, 9, 19));
+        int f = outBits == 8 ? 8 : 15;
+        QuantType t = new QuantType(outBits, QuantType.fullMin(outBits), QuantType.fullMax(outBits), Math.scalb(1.0, -f),
+                outBits == 8 ? -128 : 0);
+        int spreadBits = bits == 32 ? between(rnd, 8, 30) : 0;
+        Rescale beta = rescale(rnd, bits == 8 ? between(rnd, 18, 27) : bits == 16 ? between(rnd, 9, 19)
+                : Math.max(-30, Math.min(29, 29 - spreadBits + between(rnd, -3, 3))));
         int diffMin = QSoftmax.diffMinFor(beta);
-        int[] x = values(rnd, rows * depth, bits);
+        int[] x = new int[rows * depth];
+        if (bits == 32) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (int) (rnd.nextDouble() * 2 * (1L << spreadBits)) - (1 << spreadBits);
+            }
+        } else {
+            x = values(rnd, rows * depth, bits);
+        }
         int mode = rnd.nextInt(4);
         if (mode == 0) {
             diffMin = (int) (diffMin * rnd.nextDouble());
@@ -514,11 +579,11 @@ public final class NnGoldenVectors {
             for (int c = 0; c < depth; c++) {
                 max = Math.max(max, x[c]);
             }
-            diffMin = Math.max(diffMin, x[rnd.nextInt(depth)] - max);
+            diffMin = (int) Math.max(diffMin, Math.max(Integer.MIN_VALUE, (long) x[rnd.nextInt(depth)] - max));
         }
         QSoftmax s = new QSoftmax("sm", "x", Shape.of(rows, depth), t, beta, diffMin, f);
         int[] y = FeedForwardKernels.run(s, List.of(x));
-        for (int v : new int[] {bits, depth, rows}) {
+        for (int v : new int[] {bits, outBits, depth, rows}) {
             out.add(v);
         }
         out.rescale(beta);

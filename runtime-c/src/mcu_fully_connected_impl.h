@@ -1,0 +1,46 @@
+/**
+ * @file mcu_fully_connected_impl.h
+ * @brief The body of the mcu_fully_connected_* kernels (Java `FeedForwardKernels.fullyConnected`).
+ *
+ * Private, included once per variant: the including file defines MCU_FC_NAME (the function),
+ * MCU_FC_IN_T (int8_t or int16_t), MCU_FC_OUT_T (int8_t, int16_t, or int32_t for the raw accumulator)
+ * and MCU_FC_WIDE: 0 for the int32 accumulator with `bias` (int8 input, acc_shift 0), 1 for the int64
+ * accumulator with `bias64` and the rounding `acc_shift` (int16 input); all are undefined again at
+ * the end. No include guard on purpose.
+ */
+void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, MCU_FC_OUT_T *y)
+{
+    const int32_t in = p->input_size;
+    const int32_t units = p->units;
+    int32_t r;
+    for (r = 0; r < rows; r++) {
+        const MCU_FC_IN_T *xr = x + (size_t)r * (size_t)in;
+        MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
+        int32_t o;
+        for (o = 0; o < units; o++) {
+            const int8_t *w = p->weights + o;
+            int32_t a;
+            int32_t i;
+#if MCU_FC_WIDE
+            int64_t acc = p->bias64[o];
+            for (i = 0; i < in; i++) {
+                acc += (int64_t)xr[i] * (int64_t)w[(size_t)i * (size_t)units];
+            }
+            a = mcu_nn_narrow(acc, p->acc_shift);
+#else
+            int32_t acc = p->bias[o];
+            for (i = 0; i < in; i++) {
+                acc += (int32_t)xr[i] * (int32_t)w[(size_t)i * (size_t)units];
+            }
+            a = acc;
+#endif
+            yr[o] = (MCU_FC_OUT_T)mcu_nn_add_zp_clamp(mcu_nn_rescale(a, &p->rescale[p->rescale_count == 1 ? 0 : o]),
+                                                      p->output_zp, p->act_min, p->act_max);
+        }
+    }
+}
+
+#undef MCU_FC_NAME
+#undef MCU_FC_IN_T
+#undef MCU_FC_OUT_T
+#undef MCU_FC_WIDE

@@ -1,0 +1,12 @@
+/**
+ * @file mcu_fully_connected_s8_s16.c
+ * @brief mcu_fully_connected_s8_s16() (int8 in, int16 out, int32 accumulator) (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
+ */
+#include "mcu_nn.h"
+#include "mcu_nn_internal.h"
+
+#define MCU_FC_NAME mcu_fully_connected_s8_s16
+#define MCU_FC_IN_T int8_t
+#define MCU_FC_OUT_T int16_t
+#define MCU_FC_WIDE 0
+#include "mcu_fully_connected_impl.h"
