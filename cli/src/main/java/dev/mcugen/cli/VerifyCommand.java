@@ -17,6 +17,7 @@ import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.qemu.BoardSupport;
+import dev.mcugen.qemu.LocalQemuRunner;
 import dev.mcugen.qemu.RunResult;
 import dev.mcugen.qemu.RunnerException;
 import dev.mcugen.qemu.Target;
@@ -166,10 +167,13 @@ final class VerifyCommand implements Callable<Integer> {
 
             PrintWriter err = spec.commandLine().getErr();
             // A container engine when one answers, else local QEMU; the fallback says why in one line.
-            runner = TargetRunners.select(BoardSupport.bundled(scratch.resolve("boards")), scratch.resolve("run"), line -> {
-                err.println("mcugen: " + line);
-                err.flush();
-            });
+            // The host target runs natively whichever runner it is: no container to start for it.
+            BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
+            runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
+                    : TargetRunners.select(boards, scratch.resolve("run"), line -> {
+                        err.println("mcugen: " + line);
+                        err.flush();
+                    });
             List<Path> sources = new ArrayList<>();
             sources.add(harness);
             sources.add(d.resolve(id + ".c"));
