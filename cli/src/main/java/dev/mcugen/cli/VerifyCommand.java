@@ -174,6 +174,7 @@ final class VerifyCommand implements Callable<Integer> {
                         err.println("mcugen: " + line);
                         err.flush();
                     });
+            String how = target == Target.HOST ? "natively on this machine" : runner.description();
             List<Path> sources = new ArrayList<>();
             sources.add(harness);
             sources.add(d.resolve(id + ".c"));
@@ -187,7 +188,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             if (!r.passed()) {
                 throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness ended " + r.status()
-                        + " (exit " + r.exitCode() + ") with " + runner.description() + ": " + tail(r.stdout() + r.stderr()));
+                        + " (exit " + r.exitCode() + ") with " + how + ": " + tail(r.stdout() + r.stderr()));
             }
             List<int[]> got = parse(r.stdout(), n, target);
             for (int s = 0; s < n; s++) {
@@ -227,7 +228,7 @@ final class VerifyCommand implements Callable<Integer> {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", target.id());
-            root.put("runner", runner.description());
+            root.put("runner", how);
             root.put("bit_exact", true);
             root.put("samples", n);
             root.put("outputs_per_sample", classes);
@@ -272,7 +273,7 @@ final class VerifyCommand implements Callable<Integer> {
             dir.commit();
 
             w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
-                    runner.description(), n, classes);
+                    how, n, classes);
             if (streams) {
                 w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
                         CGenerator.lower(qm.graph(), gen).stream().timeSteps(), streamed);
