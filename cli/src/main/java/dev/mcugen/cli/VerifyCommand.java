@@ -20,6 +20,7 @@ import dev.mcugen.qemu.BoardSupport;
 import dev.mcugen.qemu.LocalQemuRunner;
 import dev.mcugen.qemu.RunResult;
 import dev.mcugen.qemu.RunnerException;
+import dev.mcugen.qemu.Symbols;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.qemu.TargetRunner;
 import dev.mcugen.qemu.TargetRunners;
@@ -207,6 +208,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
 
             int streamed = checkStreaming(r.stdout(), n, streams, target);
+            // DESIGN §6: no soft-float or double helper may be linked (the symbol table says).
+            List<String> softFloat = target.isCortexM() ? Symbols.softFloat(target, r.image()) : List.of();
+            if (!softFloat.isEmpty()) {
+                throw new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, target.id(), "the linked image contains "
+                        + softFloat.size() + " soft-float/double routine(s): " + String.join(", ", softFloat));
+            }
 
             // Accuracy vs float (dequantized target outputs, identical to the simulator's by now).
             QuantType t = sim.outputType(outName);
@@ -232,6 +239,9 @@ final class VerifyCommand implements Callable<Integer> {
             root.put("bit_exact", true);
             root.put("samples", n);
             root.put("outputs_per_sample", classes);
+            if (target.isCortexM()) {
+                root.put("soft_float_symbols", 0);
+            }
             ObjectNode streaming = root.putObject("streaming");
             streaming.put("has_step", streams);
             streaming.put("samples_checked", streamed);

@@ -70,6 +70,7 @@ class VerifyExamplesTest {
         JsonNode cost = j.get("cost");
         assertThat(cost.get("instructions_per_inference").isNull()).isEqualTo(t == Target.HOST);
         if (t.isCortexM()) {
+            assertThat(j.get("soft_float_symbols").asInt()).as("no __aeabi_f*/__aeabi_d* in the image").isZero();
             assertThat(cost.get("stack_bytes").asLong()).isPositive();
             assertThat(cost.get("ram_bytes").asLong() + cost.get("stack_bytes").asLong()).isLessThan(
                     t.memory().orElseThrow().ramBytes());

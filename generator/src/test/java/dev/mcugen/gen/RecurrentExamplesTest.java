@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The recurrent examples through the generated C on the host under the strict flags and UBSan,
  * bit-exact with the simulator; the generated files are float-free and compile with
- * {@code -Wall -Wextra -Werror -Wconversion} for cortex-m0, cortex-m4 and AArch64 too (when those
+ * {@code -Wall -Wextra -Werror -Wconversion} for cortex-m0, m3, m4, m7 and AArch64 too (when those
  * compilers are installed; required in CI).
  */
 class RecurrentExamplesTest {
@@ -83,7 +83,9 @@ class RecurrentExamplesTest {
         // Every target's compiler, strict flags, every generated C file.
         CGenerator.write(files, dir.resolve("gen"));
         for (List<String> cc : List.of(List.of("arm-none-eabi-gcc", "-mcpu=cortex-m0", "-mthumb"),
+                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m3", "-mthumb"),
                 List.of("arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft"),
+                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m7", "-mthumb"),
                 List.of("aarch64-linux-gnu-gcc"))) {
             if (!onPath(cc.get(0))) {
                 if (System.getenv("CI") != null) {

@@ -91,6 +91,8 @@ public enum Diag {
     // --- verification (mcugen verify) ---------------------------------------------------------
     /** The generated C on the target gave an integer different from the Java fixed-point simulator. */
     MCG_VERIFY_MISMATCH(Kind.MISMATCH),
+    /** The linked Cortex-M image contains soft-float or double routines (the generated code must be float-free). */
+    MCG_VERIFY_SOFT_FLOAT(Kind.MISMATCH),
     /**
      * The generated C could not be compiled or run for the target (tools missing, build failure,
      * fault, timeout, unreadable output).
