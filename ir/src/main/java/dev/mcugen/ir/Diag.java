@@ -78,8 +78,8 @@ public enum Diag {
 
     // --- C generation ---------------------------------------------------------------------
     /**
-     * A quantized model the C generator cannot lower yet (recurrent layers, concat, an int32 tensor,
-     * an open sequence length, several inputs or outputs).
+     * A quantized model the C generator cannot lower (several inputs or outputs, an open sequence
+     * length, an int32 tensor other than the logits before softmax, a width pair without a kernel).
      */
     MCG_GEN_UNSUPPORTED(Kind.REJECTED),
     /**
