@@ -25,11 +25,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mcugen build MODEL --target T}: calibrate, solve the contract system, fix every integer
- * parameter and write {@code report.json}. (C generation joins this command with the C work.)
+ * parameter, generate the C (refusing, before anything is written, what the runtime cannot run or
+ * the board cannot hold) and write it with {@code report.json}.
  */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Calibrate and quantize a model for a target and write the quantization report.",
-                "Writes into --out: report.json (every contract, every tensor's bits/scale/zero point, overflow bounds)."})
+        description = {"Calibrate and quantize a model for a target and generate its integer-only C.",
+                "Writes into --out: <name>.h/.c, the runtime sources it calls, CMakeLists.txt and <name>.mk fragments,",
+                "and report.json (every contract, every tensor's bits/scale/zero point, overflow bounds).",
+                "Refuses (exit 3, nothing written) a model too big for the target's board."})
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
