@@ -35,7 +35,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (build, inspect, simulate)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (inspect, simulate, build, verify)");
     }
 
     /** The version from the jar manifest, or "dev" when run from classes. */
