@@ -44,7 +44,10 @@ final class ExitCodes {
             }
             int code;
             if (ex instanceof McugenException m) {
-                err.println("mcugen: " + oneLine(m.getMessage()));
+                // Misuse found after parsing (incompatible options...) gets the same --help hint.
+                String hint = m.diag().kind() == Diag.Kind.USAGE
+                        ? " (try '" + cmd.getCommandSpec().qualifiedName() + " --help')" : "";
+                err.println("mcugen: " + oneLine(m.getMessage()) + hint);
                 code = of(m.diag().kind());
             } else {
                 err.println("mcugen: internal error: " + oneLine(String.valueOf(ex)) + " [" + Diag.MCG_INTERNAL

@@ -166,14 +166,16 @@ final class VerifyCommand implements Callable<Integer> {
             Path harness = d.resolve("harness/main.c");
             write(harness, new Templates().render("harness.c.ftl", hm));
 
-            PrintWriter err = spec.commandLine().getErr();
+            // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
+            // stderr stays the one-line error channel.
+            PrintWriter note = spec.commandLine().getOut();
             // A container engine when one answers, else local QEMU; the fallback says why in one line.
             // The host target runs natively whichever runner it is: no container to start for it.
             BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
             runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
                     : TargetRunners.select(boards, scratch.resolve("run"), line -> {
-                        err.println("mcugen: " + line);
-                        err.flush();
+                        note.println("mcugen: " + line);
+                        note.flush();
                     });
             String how = target == Target.HOST ? "natively on this machine" : runner.description();
             List<Path> sources = new ArrayList<>();

@@ -107,6 +107,11 @@ class CliTest {
         assertOneLineError(run("inspect", HAR.toString(), "--frobnicate"), 2, "--frobnicate");
         assertOneLineError(run("transmogrify"), 2, "transmogrify");
         assertOneLineError(run(), 2, "command");
+        // misuse found after parsing: incompatible options, an unknown target, missing data
+        assertOneLineError(run("simulate", HAR.toString(), "--data", HAR.resolve("test.npy").toString(), "--mode", "float",
+                "--raw", "--out", "x.npy"), 2, "--raw", "MCG_CLI_USAGE", "(try 'mcugen simulate --help')");
+        assertOneLineError(run("build", HAR.toString(), "--target", "cortex-m9"), 2, "cortex-m9", "--help");
+        assertOneLineError(run("verify", HAR.toString(), "--target", "cortex-m4"), 2, "--data", "--help");
     }
 
     @Test
