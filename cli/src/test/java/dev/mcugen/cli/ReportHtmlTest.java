@@ -60,6 +60,21 @@ class ReportHtmlTest {
         chromiumRendersWithoutErrors(html);
     }
 
+    @org.junit.jupiter.api.Test
+    void verifyWritesTheReportWithTheTargetFigures() throws Exception {
+        Path out = tmp.resolve("har-verify");
+        CliTest.Result r = CliTest.run("verify", CliTest.HAR.toString(), "--target", "cortex-m4", "--data",
+                CliTest.HAR.resolve("test.npy").toString(), "--samples", "4", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        Path html = out.resolve("report.html");
+        String page = Files.readString(html);
+        assertThat(page).contains("id=\"target\"", "bit exact with the simulator", "instructions per inference",
+                "flash bytes", "ram bytes", "stack bytes", "sqnr db", "errors vs float over 4 sample(s)",
+                "<svg id=\"sqnr-plot\"", "class=\"step-plot\"");
+        assertThat(page).doesNotContainPattern("(?i)<script").doesNotContainPattern("(?i)(src|href)\\s*=\\s*\"?(https?:)?//");
+        chromiumRendersWithoutErrors(html);
+    }
+
     private void chromiumRendersWithoutErrors(Path html) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (CI installs it)");
         Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
