@@ -75,6 +75,23 @@ class ReportHtmlTest {
         chromiumRendersWithoutErrors(html);
     }
 
+    @org.junit.jupiter.api.Test
+    void modelDerivedStringsAreEscaped() throws Exception {
+        // The HAR model with its dense layer renamed to something that is markup.
+        Path graph = tmp.resolve("har.mcugen.json");
+        dev.mcugen.ir.json.GraphJson.write(dev.mcugen.ir.ModelLoader.load(CliTest.HAR), graph);
+        String json = Files.readString(graph);
+        assertThat(json).contains("\"output\"");
+        Files.writeString(graph, json.replace("\"output\"", "\"out<i>&x\"").replace("\"har_lstm\"", "\"har<b>\""));
+        Path out = tmp.resolve("escaped");
+        CliTest.Result r = CliTest.run("build", graph.toString(), "--name", "har", "--calibration",
+                CliTest.HAR.resolve("calibration.npy").toString(), "--target", "cortex-m4", "--out", out.toString(),
+                "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        String page = Files.readString(out.resolve("report.html"));
+        assertThat(page).contains("out&lt;i&gt;&amp;x", "har&lt;b&gt;").doesNotContain("out<i>", "har<b>");
+    }
+
     private void chromiumRendersWithoutErrors(Path html) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (CI installs it)");
         Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
