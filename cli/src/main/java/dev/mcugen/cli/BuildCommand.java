@@ -1,6 +1,7 @@
 package dev.mcugen.cli;
 
 import dev.mcugen.gen.CGenerator;
+import dev.mcugen.gen.GenOptions;
 import dev.mcugen.qemu.Target;
 import java.util.List;
 import java.util.SortedMap;
@@ -10,6 +11,8 @@ import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.data.InputData;
+import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantizedModel;
 import java.io.IOException;
@@ -31,9 +34,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Calibrate and quantize a model for a target and generate its integer-only C.",
                 "Writes into --out: <name>.h/.c, the runtime sources it calls, CMakeLists.txt and <name>.mk fragments,",
-                "and report.json (every contract, every tensor's bits/scale/zero point, overflow bounds).",
+                "report.json (every contract, every tensor's bits/scale/zero point, overflow bounds) and report.html",
+                "(the same, with the graph, errors vs float and memory as a self-contained page).",
                 "Refuses (exit 3, nothing written) a model too big for the target's board."})
 final class BuildCommand implements Callable<Integer> {
+    /** How many calibration samples report.html compares float and fixed point on. */
+    static final int REPORT_SAMPLES = 32;
+
     @Spec
     CommandSpec spec;
 
@@ -65,7 +72,8 @@ final class BuildCommand implements Callable<Integer> {
         Target board = Target.fromId(qm.options().target().cliName());
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        SortedMap<String, byte[]> files = new CGenerator().generate(qm, Generation.options(id, file, qm.options(), board));
+        GenOptions gen = Generation.options(id, file, qm.options(), board);
+        SortedMap<String, byte[]> files = new CGenerator().generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
@@ -79,6 +87,14 @@ final class BuildCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
             }
+            // report.html: the same data, with errors vs float on the first calibration samples.
+            Batch cal = InputData.read(g, quant.calibrationFiles(file));
+            String html = ReportHtml.render("build", root, g, qm, CGenerator.lower(qm.graph(), gen), cal, REPORT_SAMPLES);
+            try {
+                Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);
+            } catch (IOException e) {
+                throw new McugenException(Diag.MCG_IO_FAILED, target.resolve(ReportHtml.FILE).toString(), "cannot write: " + e.getMessage(), e);
+            }
             CGenerator.write(files, dir.dir());
             dir.commit();
         }
@@ -87,7 +103,7 @@ final class BuildCommand implements Callable<Integer> {
         long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
-                target.resolve("report.json") + " + " + id + ".c/.h");
+                target.resolve("report.json") + " + report.html + " + id + ".c/.h");
         w.flush();
         return ExitCodes.OK;
     }

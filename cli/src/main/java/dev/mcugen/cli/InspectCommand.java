@@ -90,7 +90,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** The op with the attributes a reader checks first: activation, window, direction. */
-    private static String describe(Op op) {
+    static String describe(Op op) {
         if (op instanceof Op.Dense d) {
             return "dense " + d.activation().kerasName();
         }
@@ -128,7 +128,7 @@ final class InspectCommand implements Callable<Integer> {
         return op.kind();
     }
 
-    private static String macs(long macs, long perStep) {
+    static String macs(long macs, long perStep) {
         return macs == ModelStats.UNKNOWN ? perStep + "/step" : Long.toString(macs);
     }
 

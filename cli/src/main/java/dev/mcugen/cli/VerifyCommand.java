@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
-                "Writes into --out: the C sources, harness/main.c and report.json. Models with _step are also streamed and compared.",
+                "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
                 "Exit status 4 when the target and the simulator disagree on any output integer."})
 final class VerifyCommand implements Callable<Integer> {
     private static final Pattern OUTPUT_LINE = Pattern.compile("^y (\\d+):((?: -?\\d+)*)$", Pattern.MULTILINE);
@@ -282,6 +282,7 @@ final class VerifyCommand implements Callable<Integer> {
             qm.report().into(root);
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, CGenerator.lower(qm.graph(), gen), in, n));
             dir.commit();
 
             w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
@@ -296,7 +297,7 @@ final class VerifyCommand implements Callable<Integer> {
             w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
                     instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
                     stack == null ? "n/a" : stack + " B");
-            w.printf("-> %s%n", dest.resolve("report.json"));
+            w.printf("-> %s + %s%n", dest.resolve("report.json"), ReportHtml.FILE);
             w.flush();
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, dest.toString(), "cannot write: " + e.getMessage(), e);

@@ -69,6 +69,10 @@ final class Lowering {
     private final GenOptions opts;
     private final String id;
     private final List<View.Array> arrays = new ArrayList<>();
+    /** The layer each of {@link #arrays} belongs to (the node being lowered when it was made). */
+    private final List<String> arrayLayers = new ArrayList<>();
+    /** The node {@link #lowerNode} is lowering, for {@link #arrayLayers}. */
+    private String currentLayer = "";
     private final List<View.Params> params = new ArrayList<>();
     private final List<View.StateArray> state = new ArrayList<>();
     private final List<View.Reset> resets = new ArrayList<>();
@@ -167,6 +171,7 @@ final class Lowering {
         }
         MemoryPlanner.Plan plan = MemoryPlanner.plan(buffers);
         List<String> arenaComment = new ArrayList<>();
+        List<View.ArenaBuffer> arenaMap = new ArrayList<>();
         pointer.put(in.name(), "x");
         for (MemoryPlanner.Buffer b : buffers) {
             int off = plan.offsets().get(b.name());
@@ -176,6 +181,7 @@ final class Lowering {
             pointer.put(b.name(), index == 0 ? member : member + " + " + index);
             arenaComment.add(CLit.comment(String.format(Locale.ROOT, "%-24s bytes %6d..%6d  steps %d..%d",
                     b.name(), off, off + b.bytes() - 1, b.first(), b.last())));
+            arenaMap.add(new View.ArenaBuffer(b.name(), off, b.bytes(), b.first(), b.last()));
         }
         if (direct) {
             pointer.put(outRoot, "y");
@@ -229,7 +235,20 @@ final class Lowering {
         return new View.Model(id, macro, macro + "_H", banner, inPort, outPort, Integer.toString(plan.arenaBytes()),
                 arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
                 List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime,
-                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes()));
+                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)));
+    }
+
+    private List<View.LayerConst> constByLayer() {
+        Map<String, long[]> by = new LinkedHashMap<>();
+        for (int i = 0; i < arrays.size(); i++) {
+            View.Array a = arrays.get(i);
+            long[] v = by.computeIfAbsent(arrayLayers.get(i), k -> new long[2]);
+            v[0] += Long.parseLong(a.length()) * bytesOf(a.ctype());
+            v[1]++;
+        }
+        List<View.LayerConst> list = new ArrayList<>();
+        by.forEach((k, v) -> list.add(new View.LayerConst(k, v[0], (int) v[1])));
+        return List.copyOf(list);
     }
 
     private long constBytes() {
@@ -459,6 +478,7 @@ final class Lowering {
             items.add(lit.apply(value.apply(i)));
         }
         arrays.add(new View.Array(ctype, name, Integer.toString(n), CLit.comment(comment), CLit.wrap(items)));
+        arrayLayers.add(currentLayer);
         return name;
     }
 
@@ -473,6 +493,7 @@ final class Lowering {
         double hi = rs.stream().mapToDouble(Rescale::real).max().orElse(0);
         String c = what + ": x * " + (rs.size() == 1 ? CLit.real(lo) : "[" + CLit.real(lo) + ", " + CLit.real(hi) + "] per channel");
         arrays.add(new View.Array("mcu_rescale_t", name, Integer.toString(rs.size()), CLit.comment(c), CLit.wrap(items)));
+        arrayLayers.add(currentLayer);
         return name;
     }
 
@@ -491,6 +512,7 @@ final class Lowering {
     }
 
     private void lowerNode(QNode node) {
+        currentLayer = node.name();
         if (node instanceof QReshape) {
             out.add(new View.Step(CLit.comment(node.name() + " (QReshape) -> " + node.outputShape()
                     + ": aliases its input, no code"), List.of(), List.of(), false, ""));

@@ -57,12 +57,28 @@ public final class View {
      * @param constBytes the model's const arrays (weights, biases, rescales): flash
      * @param arenaBytes the arena: RAM
      * @param stateBytes the recurrent state: RAM
+     * @param constByLayer the const bytes per layer (the node whose lowering made the arrays), in order
+     * @param arena      the arena plan: one entry per buffer
      */
-    public record Footprint(long constBytes, long arenaBytes, long stateBytes) {
+    public record Footprint(long constBytes, long arenaBytes, long stateBytes, List<LayerConst> constByLayer,
+                            List<ArenaBuffer> arena) {
+        /** Without the breakdowns. */
+        public Footprint(long constBytes, long arenaBytes, long stateBytes) {
+            this(constBytes, arenaBytes, stateBytes, List.of(), List.of());
+        }
+
         /** The context {@code <id>_ctx_t}: arena plus state. */
         public long contextBytes() {
             return arenaBytes + stateBytes;
         }
+    }
+
+    /** The const arrays of one layer: {@code bytes} in {@code arrays} arrays (flash). */
+    public record LayerConst(String layer, long bytes, int arrays) {
+    }
+
+    /** One arena buffer: tensor {@code tensor} at bytes {@code offset..offset+bytes-1}, live in steps {@code first..last}. */
+    public record ArenaBuffer(String tensor, int offset, int bytes, int first, int last) {
     }
 
     /**

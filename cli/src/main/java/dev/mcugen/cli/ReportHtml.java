@@ -1,0 +1,538 @@
+package dev.mcugen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.gen.Templates;
+import dev.mcugen.gen.View;
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.ModelStats;
+import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.ir.interp.FloatInterpreter;
+import dev.mcugen.ir.interp.RecurrentInternals;
+import dev.mcugen.ir.interp.TensorObserver;
+import dev.mcugen.ir.quant.QNode;
+import dev.mcugen.ir.quant.QRecurrent;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.sim.FixedPointSimulator;
+import dev.mcugen.scale.ContractReport;
+import dev.mcugen.scale.QuantizedModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code report.html} (DESIGN §8): one self-contained page (HTML, inline CSS and inline SVG, no
+ * script, nothing fetched) beside {@code report.json}. Java prepares every value and every SVG
+ * coordinate as a string; {@code templates/report.html.ftl} only prints them, HTML-escaped (the
+ * template's output format is HTML, so every interpolation is escaped).
+ *
+ * <p>The quantization tables render the very JSON written to report.json. The errors vs float run
+ * the float interpreter and the fixed-point simulator on the same samples and compare every node
+ * output whose name both graphs share (dequantized with the node's type); recurrent layers also
+ * get an error per time step (their sequence output, else their {@code hidden} internal).
+ */
+final class ReportHtml {
+    static final String FILE = "report.html";
+
+    private static final int BAR_W = 360;
+    private static final int LABEL_W = 170;
+    private static final int ROW_H = 18;
+    private static final int CHART_W = 560;
+    private static final int CHART_H = 180;
+    private static final int BINS = 41;
+
+    private ReportHtml() {
+    }
+
+    /**
+     * The page.
+     *
+     * @param title   the command ("build" or "verify")
+     * @param root    the report.json root, as written
+     * @param g       the float model as loaded
+     * @param qm      the quantized model
+     * @param view    the lowered C model (memory figures)
+     * @param samples the float samples to compare on
+     * @param n       how many of them (the first n)
+     */
+    static String render(String title, ObjectNode root, Graph g, QuantizedModel qm, View.Model view, Batch samples, int n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("title", title);
+        m.put("model", text(root.get("model")));
+        m.put("name", text(root.get("name")));
+        m.put("target", text(root.get("target")));
+        JsonNode q = root.get(ContractReport.SECTION);
+        m.put("options", pairs(q.get("options")));
+        m.put("summary", pairs(q.get("summary")));
+        m.put("layers", layers(g));
+        m.put("tensors", rows(q.get("tensors"), "name", "bits", "symmetry", "scale", "zero_point", "qmin", "qmax",
+                "q_format", "calibrated_min", "calibrated_max", "real_min", "real_max", "clipped"));
+        m.put("contracts", contracts(q.get("contracts")));
+        m.put("rescales", rows(q.get("rescales"), "layer", "name", "real", "form", "multiplier", "shift", "realized", "residual"));
+        m.put("accumulators", accumulators(q.get("accumulators")));
+        verifyParts(root, m);
+        errors(g, qm, samples, Math.min(n, samples.size()), m);
+        memory(view, m);
+        return new Templates().render("report.html.ftl", m);
+    }
+
+    // ---- verify figures -------------------------------------------------------------------
+
+    private static void verifyParts(ObjectNode root, Map<String, Object> m) {
+        List<Map<String, String>> verify = new ArrayList<>();
+        JsonNode metrics = root.get("metrics");
+        JsonNode cost = root.get("cost");
+        if (root.has("bit_exact")) {
+            verify.add(pair("bit exact with the simulator", text(root.get("bit_exact"))));
+            verify.add(pair("runner", text(root.get("runner"))));
+            verify.add(pair("samples", text(root.get("samples"))));
+        }
+        if (metrics != null) {
+            metrics.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
+        }
+        if (cost != null) {
+            cost.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
+        }
+        m.put("hasVerify", !verify.isEmpty());
+        m.put("verify", verify);
+    }
+
+    // ---- graph -----------------------------------------------------------------------------
+
+    private static List<Map<String, String>> layers(Graph g) {
+        ModelStats stats = ModelStats.of(g);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (ModelStats.LayerStats l : stats.layers()) {
+            var node = g.node(l.name()).orElseThrow();
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("name", l.name());
+            r.put("op", InspectCommand.describe(node.op()));
+            r.put("inputs", String.join(", ", node.inputs()));
+            r.put("shape", l.outputShape().toString());
+            r.put("params", Long.toString(l.parameters()));
+            r.put("macs", InspectCommand.macs(l.macs(), l.macsPerStep()));
+            rows.add(r);
+        }
+        Map<String, String> total = new LinkedHashMap<>();
+        total.put("name", "total");
+        total.put("op", "");
+        total.put("inputs", "");
+        total.put("shape", "");
+        total.put("params", Long.toString(stats.parameters()));
+        total.put("macs", stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs()));
+        rows.add(total);
+        return rows;
+    }
+
+    // ---- quantization tables -------------------------------------------------------------
+
+    private static List<Map<String, String>> rows(JsonNode array, String... keys) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (array == null) {
+            return rows;
+        }
+        for (JsonNode o : array) {
+            Map<String, String> r = new LinkedHashMap<>();
+            for (String k : keys) {
+                r.put(k, text(o.get(k)));
+            }
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, String>> contracts(JsonNode array) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (JsonNode o : array) {
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("kind", text(o.get("kind")));
+            List<String> ts = new ArrayList<>();
+            o.get("tensors").forEach(t -> ts.add(t.asText()));
+            r.put("tensors", String.join(", ", ts));
+            r.put("status", text(o.get("status")));
+            r.put("residual", text(o.get("residual")));
+            r.put("detail", text(o.get("detail")));
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, String>> accumulators(JsonNode array) {
+        List<Map<String, String>> rows = rows(array, "layer", "accumulator", "worst_row", "bound", "limit",
+                "headroom_bits", "safe", "action");
+        for (Map<String, String> r : rows) {
+            r.put("status", "true".equals(r.get("safe")) ? "held" : "violated");
+        }
+        return rows;
+    }
+
+    private static List<Map<String, String>> pairs(JsonNode o) {
+        List<Map<String, String>> list = new ArrayList<>();
+        if (o != null) {
+            Iterator<Map.Entry<String, JsonNode>> it = o.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                list.add(pair(e.getKey().replace('_', ' '), text(e.getValue())));
+            }
+        }
+        return list;
+    }
+
+    private static Map<String, String> pair(String k, String v) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("key", k);
+        p.put("value", v);
+        return p;
+    }
+
+    private static String text(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "—";
+        }
+        if (v.isFloatingPointNumber()) {
+            return num(v.asDouble());
+        }
+        return v.asText();
+    }
+
+    // ---- errors vs float --------------------------------------------------------------------
+
+    /** Sums of squares of one compared tensor. */
+    private static final class Acc {
+        double signal;
+        double noise;
+        long count;
+
+        void add(float[] ref, int[] q, QuantType t) {
+            for (int i = 0; i < ref.length; i++) {
+                double d = t.dequantize(q[i]) - ref[i];
+                signal += (double) ref[i] * ref[i];
+                noise += d * d;
+            }
+            count += ref.length;
+        }
+
+        double sqnr() {
+            return noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
+        }
+    }
+
+    private static void errors(Graph g, QuantizedModel qm, Batch samples, int n, Map<String, Object> m) {
+        FloatInterpreter fl = new FloatInterpreter(g);
+        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+        Map<String, QNode> qnodes = new LinkedHashMap<>();
+        qm.graph().nodes().forEach(x -> qnodes.put(x.name(), x));
+        // Per-step tensors: a recurrent layer's sequence output rows, else its hidden internal.
+        Map<String, String> stepTensor = new LinkedHashMap<>();
+        for (QNode x : qm.graph().nodes()) {
+            if (x instanceof QRecurrent r) {
+                stepTensor.put(x.name(), r.returnSequences() ? x.name()
+                        : x.name() + RecurrentInternals.SEPARATOR + RecurrentInternals.HIDDEN);
+            }
+        }
+        Map<String, Acc> perLayer = new LinkedHashMap<>();
+        Map<String, List<Acc>> perStep = new LinkedHashMap<>();
+        String outName = qm.graph().outputs().get(0);
+        QuantType outType = qnodes.containsKey(outName) ? qnodes.get(outName).outputType() : sim.outputType(outName);
+        List<Double> outErrors = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            Map<String, FloatTensor> sample = samples.sample(s);
+            Map<String, float[]> fw = new HashMap<>();
+            Map<String, List<float[]>> fs = new HashMap<>();
+            fl.run(sample, (tensor, step, values) -> {
+                if (step == TensorObserver.WHOLE) {
+                    fw.put(tensor, values.clone());
+                } else if (stepTensor.containsValue(tensor)) {
+                    fs.computeIfAbsent(tensor, k -> new ArrayList<>()).add(values.clone());
+                }
+            });
+            Map<String, int[]> qw = new HashMap<>();
+            Map<String, List<int[]>> qs = new HashMap<>();
+            sim.run(sim.quantizeInputs(sample), (tensor, step, values) -> {
+                if (step < 0) {
+                    qw.put(tensor, values.clone());
+                } else if (stepTensor.containsValue(tensor)) {
+                    qs.computeIfAbsent(tensor, k -> new ArrayList<>()).add(values.clone());
+                }
+            });
+            for (QNode x : qm.graph().nodes()) {
+                float[] ref = fw.get(x.name());
+                int[] got = qw.get(x.name());
+                if (ref == null || got == null || ref.length != got.length) {
+                    continue;
+                }
+                perLayer.computeIfAbsent(x.name(), k -> new Acc()).add(ref, got, x.outputType());
+            }
+            float[] ref = fw.get(g.outputs().get(0));
+            int[] got = qw.get(outName);
+            if (ref != null && got != null && ref.length == got.length) {
+                for (int i = 0; i < ref.length; i++) {
+                    outErrors.add(outType.dequantize(got[i]) - ref[i]);
+                }
+            }
+            for (Map.Entry<String, String> e : stepTensor.entrySet()) {
+                String layer = e.getKey();
+                String tensor = e.getValue();
+                List<float[]> fr;
+                List<int[]> qr;
+                QuantType t;
+                if (tensor.equals(layer)) {
+                    QNode x = qnodes.get(layer);
+                    int units = x.outputShape().dim(x.outputShape().rank() - 1);
+                    fr = split(fw.get(layer), units);
+                    qr = splitInt(qw.get(layer), units);
+                    t = x.outputType();
+                } else {
+                    fr = fs.get(tensor);
+                    qr = qs.get(tensor);
+                    t = qm.solution().types().get(tensor);
+                }
+                if (fr == null || qr == null || t == null || fr.size() != qr.size()) {
+                    continue;
+                }
+                List<Acc> steps = perStep.computeIfAbsent(layer + (tensor.equals(layer) ? " (output)" : " (" + tensor + ")"),
+                        k -> new ArrayList<>());
+                for (int k = 0; k < fr.size(); k++) {
+                    if (fr.get(k).length != qr.get(k).length) {
+                        continue;
+                    }
+                    while (steps.size() <= k) {
+                        steps.add(new Acc());
+                    }
+                    steps.get(k).add(fr.get(k), qr.get(k), t);
+                }
+            }
+        }
+        m.put("samples", Integer.toString(n));
+        m.put("sqnr", sqnrBars(perLayer));
+        m.put("histogram", histogram(outErrors));
+        List<Map<String, Object>> charts = new ArrayList<>();
+        perStep.forEach((name, steps) -> {
+            if (!steps.isEmpty()) {
+                charts.add(lineChart(name, steps));
+            }
+        });
+        m.put("stepCharts", charts);
+    }
+
+    private static List<float[]> split(float[] v, int width) {
+        if (v == null || width <= 0 || v.length % width != 0) {
+            return null;
+        }
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 0; i < v.length; i += width) {
+            rows.add(java.util.Arrays.copyOfRange(v, i, i + width));
+        }
+        return rows;
+    }
+
+    private static List<int[]> splitInt(int[] v, int width) {
+        if (v == null || width <= 0 || v.length % width != 0) {
+            return null;
+        }
+        List<int[]> rows = new ArrayList<>();
+        for (int i = 0; i < v.length; i += width) {
+            rows.add(java.util.Arrays.copyOfRange(v, i, i + width));
+        }
+        return rows;
+    }
+
+    /** Horizontal bars: one row per layer, length by SQNR (exact layers at full length). */
+    private static Map<String, Object> sqnrBars(Map<String, Acc> perLayer) {
+        double max = perLayer.values().stream().mapToDouble(Acc::sqnr).filter(Double::isFinite).max().orElse(1);
+        max = Math.max(max, 1);
+        List<Map<String, String>> bars = new ArrayList<>();
+        int y = 0;
+        for (Map.Entry<String, Acc> e : perLayer.entrySet()) {
+            double s = e.getValue().sqnr();
+            double w = Double.isFinite(s) ? Math.max(0, s) / max * BAR_W : BAR_W;
+            Map<String, String> b = new LinkedHashMap<>();
+            b.put("label", e.getKey());
+            b.put("y", Integer.toString(y));
+            b.put("ty", Integer.toString(y + ROW_H - 5));
+            b.put("w", fix(w));
+            b.put("tx", fix(w + 4));
+            b.put("value", Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f dB", s) : "exact");
+            bars.add(b);
+            y += ROW_H;
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("bars", bars);
+        box(c, LABEL_W, BAR_W + 80, Math.max(y, ROW_H));
+        return c;
+    }
+
+    /** The output errors (dequantized minus float), in bins symmetric around zero. */
+    private static Map<String, Object> histogram(List<Double> errs) {
+        double maxAbs = errs.stream().mapToDouble(Math::abs).max().orElse(0);
+        double half = maxAbs > 0 ? maxAbs : 1;
+        int[] counts = new int[BINS];
+        for (double e : errs) {
+            int b = (int) Math.floor((e + half) / (2 * half) * BINS);
+            counts[Math.max(0, Math.min(BINS - 1, b))]++;
+        }
+        int top = 1;
+        for (int c : counts) {
+            top = Math.max(top, c);
+        }
+        double bw = (double) CHART_W / BINS;
+        List<Map<String, String>> bars = new ArrayList<>();
+        for (int i = 0; i < BINS; i++) {
+            double h = (double) counts[i] / top * CHART_H;
+            Map<String, String> b = new LinkedHashMap<>();
+            b.put("x", fix(i * bw));
+            b.put("y", fix(CHART_H - h));
+            b.put("w", fix(Math.max(bw - 1, 1)));
+            b.put("h", fix(h));
+            b.put("count", Integer.toString(counts[i]));
+            b.put("from", num(-half + 2 * half * i / BINS));
+            b.put("to", num(-half + 2 * half * (i + 1) / BINS));
+            bars.add(b);
+        }
+        double rmse = Math.sqrt(errs.stream().mapToDouble(e -> e * e).average().orElse(0));
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("bars", bars);
+        c.put("width", Integer.toString(CHART_W));
+        c.put("height", Integer.toString(CHART_H));
+        margins(c);
+        c.put("min", num(-half));
+        c.put("max", num(half));
+        c.put("top", Integer.toString(top));
+        c.put("count", Integer.toString(errs.size()));
+        c.put("maxAbs", num(maxAbs));
+        c.put("rmse", num(rmse));
+        return c;
+    }
+
+    /** SQNR per time step as a polyline (exact steps drawn at the top). */
+    private static Map<String, Object> lineChart(String name, List<Acc> steps) {
+        double hi = steps.stream().mapToDouble(Acc::sqnr).filter(Double::isFinite).max().orElse(1);
+        double lo = steps.stream().mapToDouble(Acc::sqnr).filter(Double::isFinite).min().orElse(0);
+        lo = Math.min(0, Math.floor(lo / 10) * 10);
+        hi = Math.max(lo + 10, Math.ceil(hi / 10) * 10);
+        StringBuilder pts = new StringBuilder();
+        List<Map<String, String>> dots = new ArrayList<>();
+        int k = steps.size();
+        for (int i = 0; i < k; i++) {
+            double s = steps.get(i).sqnr();
+            double v = Double.isFinite(s) ? s : hi;
+            double x = k == 1 ? CHART_W / 2.0 : (double) i / (k - 1) * CHART_W;
+            double y = CHART_H - (v - lo) / (hi - lo) * CHART_H;
+            if (pts.length() > 0) {
+                pts.append(' ');
+            }
+            pts.append(fix(x)).append(',').append(fix(y));
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("x", fix(x));
+            d.put("y", fix(y));
+            d.put("label", "step " + i + ": " + (Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f dB", s) : "exact"));
+            dots.add(d);
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name);
+        c.put("points", pts.toString());
+        c.put("dots", dots);
+        c.put("width", Integer.toString(CHART_W));
+        c.put("height", Integer.toString(CHART_H));
+        margins(c);
+        c.put("lo", fix(lo));
+        c.put("hi", fix(hi));
+        c.put("steps", Integer.toString(k));
+        return c;
+    }
+
+    // ---- memory ------------------------------------------------------------------------------
+
+    private static void memory(View.Model view, Map<String, Object> m) {
+        View.Footprint f = view.footprint();
+        m.put("constBytes", Long.toString(f.constBytes()));
+        m.put("arenaBytes", Long.toString(f.arenaBytes()));
+        m.put("stateBytes", Long.toString(f.stateBytes()));
+        long max = Math.max(1, f.constByLayer().stream().mapToLong(View.LayerConst::bytes).max().orElse(1));
+        List<Map<String, String>> bars = new ArrayList<>();
+        int y = 0;
+        for (View.LayerConst l : f.constByLayer()) {
+            double w = (double) l.bytes() / max * BAR_W;
+            Map<String, String> b = new LinkedHashMap<>();
+            b.put("label", l.layer().isEmpty() ? "(model)" : l.layer());
+            b.put("y", Integer.toString(y));
+            b.put("ty", Integer.toString(y + ROW_H - 5));
+            b.put("w", fix(w));
+            b.put("tx", fix(w + 4));
+            b.put("value", l.bytes() + " B in " + l.arrays() + (l.arrays() == 1 ? " array" : " arrays"));
+            bars.add(b);
+            y += ROW_H;
+        }
+        Map<String, Object> flash = new LinkedHashMap<>();
+        flash.put("bars", bars);
+        box(flash, LABEL_W, BAR_W + 140, Math.max(y, ROW_H));
+        m.put("flash", flash);
+
+        // The arena map: x = steps (live range), y = byte offsets.
+        List<View.ArenaBuffer> arena = f.arena();
+        int steps = arena.stream().mapToInt(View.ArenaBuffer::last).max().orElse(0) + 1;
+        double bytes = Math.max(1, f.arenaBytes());
+        double sx = (double) CHART_W / steps;
+        List<Map<String, String>> rects = new ArrayList<>();
+        List<Map<String, String>> rows = new ArrayList<>();
+        int i = 0;
+        for (View.ArenaBuffer b : arena) {
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("tensor", b.tensor());
+            r.put("x", fix(b.first() * sx));
+            r.put("w", fix(Math.max(1, (b.last() - b.first() + 1) * sx - 1)));
+            r.put("y", fix(b.offset() / bytes * CHART_H));
+            r.put("h", fix(Math.max(1, b.bytes() / bytes * CHART_H - 1)));
+            r.put("tx", fix(b.first() * sx + 3));
+            r.put("ty", fix(b.offset() / bytes * CHART_H + 12));
+            r.put("fill", "hsl(" + (i * 67 % 360) + ",55%,70%)");
+            r.put("label", b.tensor() + ": bytes " + b.offset() + ".." + (b.offset() + b.bytes() - 1) + ", steps "
+                    + b.first() + ".." + b.last());
+            rects.add(r);
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("tensor", b.tensor());
+            row.put("offset", Integer.toString(b.offset()));
+            row.put("bytes", Integer.toString(b.bytes()));
+            row.put("steps", b.first() + ".." + b.last());
+            rows.add(row);
+            i++;
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("rects", rects);
+        a.put("rows", rows);
+        a.put("width", Integer.toString(CHART_W));
+        a.put("height", Integer.toString(CHART_H));
+        a.put("steps", Integer.toString(steps));
+        m.put("arena", a);
+    }
+
+    /** A bar chart's frame: labels left of x = 0. */
+    private static void box(Map<String, Object> c, int left, int right, int height) {
+        c.put("width", Integer.toString(left + right));
+        c.put("height", Integer.toString(height));
+        c.put("box", -left + " 0 " + (left + right) + " " + height);
+    }
+
+    /** A plot's frame: the plot at 0..CHART_W x 0..CHART_H, axis labels in the margins. */
+    private static void margins(Map<String, Object> c) {
+        c.put("outerWidth", Integer.toString(CHART_W + 70));
+        c.put("outerHeight", Integer.toString(CHART_H + 30));
+        c.put("box", "-55 -10 " + (CHART_W + 70) + " " + (CHART_H + 30));
+    }
+
+    private static String fix(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.isNaN(v) ? "—" : (v > 0 ? "inf" : "-inf");
+        }
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+}
