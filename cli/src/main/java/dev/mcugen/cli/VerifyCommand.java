@@ -185,7 +185,16 @@ final class VerifyCommand implements Callable<Integer> {
                     .forEach(k -> sources.add(d.resolve(k)));
             RunResult r;
             try {
-                r = runner.run(target, sources, List.of(d, d.resolve("runtime/include")), RUN_TIMEOUT);
+                // A bar per sample the harness prints (followed live on the Cortex-M boards).
+                try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
+                    int total = n;
+                    r = runner.run(target, sources, List.of(d, d.resolve("runtime/include")), RUN_TIMEOUT, line -> {
+                        Matcher pm = OUTPUT_LINE.matcher(line);
+                        if (pm.matches()) {
+                            bar.update(Integer.parseInt(pm.group(1)) + 1, total);
+                        }
+                    });
+                }
             } catch (RunnerException e) {
                 throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), e.getMessage(), e);
             }

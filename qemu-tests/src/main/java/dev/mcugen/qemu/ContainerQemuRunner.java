@@ -54,7 +54,13 @@ public final class ContainerQemuRunner implements TargetRunner {
 
     @Override
     public RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout) {
-        return pipeline.run(target, cSources, includeDirs, timeout);
+        return pipeline.run(target, cSources, includeDirs, timeout, null);
+    }
+
+    @Override
+    public RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout,
+                         java.util.function.Consumer<String> progress) {
+        return pipeline.run(target, cSources, includeDirs, timeout, progress);
     }
 
     /** Runs a command in the container (tests: proof that runs happen there). */

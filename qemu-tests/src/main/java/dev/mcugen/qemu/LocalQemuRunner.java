@@ -28,6 +28,12 @@ public final class LocalQemuRunner implements TargetRunner {
 
     @Override
     public RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout) {
-        return pipeline.run(target, cSources, includeDirs, timeout);
+        return pipeline.run(target, cSources, includeDirs, timeout, null);
+    }
+
+    @Override
+    public RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout,
+                         java.util.function.Consumer<String> progress) {
+        return pipeline.run(target, cSources, includeDirs, timeout, progress);
     }
 }

@@ -53,7 +53,9 @@ final class RunPipeline {
         return emulator;
     }
 
-    RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout) {
+    /** @param progress told every program line as it appears (null: nobody listens) */
+    RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout,
+                  java.util.function.Consumer<String> progress) {
         Emulator em = target.kind() == Target.Kind.NATIVE ? LocalEmulator.INSTANCE : emulator;
         List<String> missing = new ArrayList<>(Tools.missingBuildTools(target));
         missing.addAll(em.missing(target));
@@ -74,9 +76,20 @@ final class RunPipeline {
         RunResult.ImageSize size = size(target, image);
 
         Path semihosting = dir.resolve("semihosting.out");
-        ProcessRunner.Outcome out = em.run(runCommand(target, image, semihosting), dir, timeout);
+        OutputFollower follower = progress != null && target.isCortexM() ? OutputFollower.start(semihosting, progress) : null;
+        ProcessRunner.Outcome out;
+        try {
+            out = em.run(runCommand(target, image, semihosting), dir, timeout);
+        } finally {
+            if (follower != null) {
+                follower.finish();
+            }
+        }
         // QEMU 7.2 sends semihosting output to stderr unless given a chardev: ours is a file.
         String programOut = target.isCortexM() ? readLenient(semihosting) : out.stdout();
+        if (progress != null && !target.isCortexM()) {
+            programOut.lines().filter(l -> !l.startsWith(MARKER)).forEach(progress);
+        }
         String programErr = target.isCortexM() ? out.stdout() + out.stderr() : out.stderr();
 
         List<Long> counts = new ArrayList<>();

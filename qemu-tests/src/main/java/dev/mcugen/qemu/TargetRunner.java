@@ -22,6 +22,18 @@ public interface TargetRunner extends AutoCloseable {
      */
     RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout);
 
+    /**
+     * {@link #run(Target, List, List, Duration)}, telling {@code progress} each line the program
+     * prints while it runs (Cortex-M: its semihosting output, followed as QEMU writes it; other
+     * targets: after the run), for a progress display. The result is the same.
+     */
+    default RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout,
+                          java.util.function.Consumer<String> progress) {
+        RunResult r = run(target, cSources, includeDirs, timeout);
+        r.stdout().lines().forEach(progress);
+        return r;
+    }
+
     /** Says how programs run, e.g. "local QEMU (...)" or "QEMU in container mcugen-qemu:... (...)". */
     String description();
 

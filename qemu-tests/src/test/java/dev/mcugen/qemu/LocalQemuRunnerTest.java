@@ -55,6 +55,17 @@ class LocalQemuRunnerTest {
         }
     }
 
+    /** The progress listener sees every line the program prints (followed live on Cortex-M), markers left out. */
+    @ParameterizedTest
+    @EnumSource(Target.class)
+    void progressListenerSeesEveryOutputLine(Target target) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunResult r = runner.run(target, List.of(Toolchains.program("inferences.c")), List.of(), TIMEOUT, seen::add);
+        assertThat(r.passed()).isTrue();
+        assertThat(seen).isNotEmpty().containsExactlyElementsOf(r.stdout().lines().toList());
+        assertThat(seen).noneMatch(l -> l.startsWith("@mcugen"));
+    }
+
     @ParameterizedTest
     @EnumSource(Target.class)
     void nonZeroExitIsAFailure(Target target) {
