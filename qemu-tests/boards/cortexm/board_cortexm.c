@@ -34,32 +34,7 @@ void board_write_uint(uint32_t v) {
     board_write(buf);
 }
 
-void board_write_int(int32_t v) {
-    if (v < 0) {
-        board_write("-");
-        board_write_uint(0u - (uint32_t)v);
-    } else {
-        board_write_uint((uint32_t)v);
-    }
-}
-
-void board_write_hex(uint32_t v) {
-    char buf[11];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 8; i++) {
-        uint32_t nibble = (v >> (28 - 4 * i)) & 0xFu;
-        buf[2 + i] = (char)(nibble < 10u ? '0' + nibble : 'a' + (nibble - 10u));
-    }
-    buf[10] = '\0';
-    board_write(buf);
-}
-
-void board_write_kv(const char *label, int32_t v) {
-    board_write(label);
-    board_write_int(v);
-    board_write("\n");
-}
+#include "../common/board_format.h"
 
 void board_exit(int code) {
     if (code == 0) {

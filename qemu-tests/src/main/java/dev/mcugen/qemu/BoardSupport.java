@@ -16,6 +16,7 @@ public final class BoardSupport {
     static final List<String> FILES = List.of(
             "include/board.h",
             "common/stack_paint.h",
+            "common/board_format.h",
             "cortexm/semihosting.h",
             "cortexm/startup.c",
             "cortexm/board_cortexm.c",
