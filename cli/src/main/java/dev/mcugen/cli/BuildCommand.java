@@ -73,7 +73,8 @@ final class BuildCommand implements Callable<Integer> {
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
         GenOptions gen = Generation.options(id, file, qm.options(), board);
-        SortedMap<String, byte[]> files = new CGenerator().generate(qm, gen);
+        CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
+        SortedMap<String, byte[]> files = generated.files();
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
@@ -89,7 +90,7 @@ final class BuildCommand implements Callable<Integer> {
             }
             // report.html: the same data, with errors vs float on the first calibration samples.
             Batch cal = InputData.read(g, quant.calibrationFiles(file));
-            String html = ReportHtml.render("build", root, g, qm, CGenerator.lower(qm.graph(), gen), cal, REPORT_SAMPLES);
+            String html = ReportHtml.render("build", root, g, qm, generated.view(), cal, REPORT_SAMPLES);
             try {
                 Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);
             } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
 import dev.mcugen.gen.Templates;
+import dev.mcugen.gen.View;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
@@ -121,8 +122,10 @@ final class VerifyCommand implements Callable<Integer> {
         GenOptions gen = Generation.options(id, file, o, target);
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
-        SortedMap<String, byte[]> files = new CGenerator().generate(qm, gen);
-        boolean streams = CGenerator.lower(qm.graph(), gen).streaming();
+        CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
+        SortedMap<String, byte[]> files = generated.files();
+        View.Model view = generated.view();
+        boolean streams = view.streaming();
 
         // The simulator and the float model on the same samples.
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
@@ -291,14 +294,14 @@ final class VerifyCommand implements Callable<Integer> {
             qm.report().into(root);
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-            write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, CGenerator.lower(qm.graph(), gen), in, n));
+            write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
             dir.commit();
 
             w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
                     how, n, classes);
             if (streams) {
                 w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
-                        CGenerator.lower(qm.graph(), gen).stream().timeSteps(), streamed);
+                        view.stream().timeSteps(), streamed);
             }
             w.printf(Locale.ROOT, "vs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
                     m.maxAbsError(), m.rmse(), Double.isFinite(m.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", m.sqnrDb()) : "inf",

@@ -56,6 +56,21 @@ public final class CGenerator {
     }
 
     public SortedMap<String, byte[]> generate(QGraph graph, GenOptions options) {
+        return build(graph, options).files();
+    }
+
+    /**
+     * The lowered view and the files made from it (one lowering for callers that need both, e.g.
+     * to know whether the model streams).
+     *
+     * @param view  the view model the files were rendered from
+     * @param files every file of the generated folder, by relative path, sorted
+     */
+    public record Output(View.Model view, SortedMap<String, byte[]> files) {
+    }
+
+    /** {@link #generate(QGraph, GenOptions)} together with its view model. */
+    public Output build(QGraph graph, GenOptions options) {
         View.Model m = Lowering.lower(graph, options);
         checkBudget(graph.name(), m.footprint(), options.budget());
         SortedMap<String, byte[]> files = new TreeMap<>();
@@ -72,7 +87,7 @@ public final class CGenerator {
         for (String s : m.runtimeSources()) {
             files.put(s, resource(s.substring("runtime/".length())));
         }
-        return Collections.unmodifiableSortedMap(files);
+        return new Output(m, Collections.unmodifiableSortedMap(files));
     }
 
     /**
