@@ -35,7 +35,7 @@ public final class ScalingBench {
 
     /** One measured build. */
     record Row(String model, String family, int layers, int width, int steps, int samples, long params,
-               long weightBytes, long cBytes, double seconds, double peakHeapMb, double liveHeapMb, long committedHeapMb,
+               long weightBytes, long cBytes, double seconds, double cpuSeconds, double rssMb, double peakHeapMb, double liveHeapMb, long committedHeapMb,
                int gcs, int exit) {
         double secondsPerMparam() {
             return seconds / (params / 1e6);
@@ -92,8 +92,8 @@ public final class ScalingBench {
         for (ScalingModels.Spec s : specs) {
             Row r = measure(jar, work, s, target, keep);
             rows.add(r);
-            System.err.printf(Locale.ROOT, "%-14s %,13d params  %8.2f s  peak heap %,8.0f MB  (exit %d)%n", r.model(),
-                    r.params(), r.seconds(), r.peakHeapMb(), r.exit());
+            System.err.printf(Locale.ROOT, "%-14s %,13d params  %8.2f s (CPU %.1f s)  peak heap %,8.0f MB  (exit %d)%n",
+                    r.model(), r.params(), r.seconds(), r.cpuSeconds(), r.peakHeapMb(), r.exit());
         }
         String table = table(rows);
         System.out.print(table);
@@ -122,9 +122,18 @@ public final class ScalingBench {
         deleteTree(out);
         Path gcLog = dir.resolve("gc.log");
         Files.deleteIfExists(gcLog);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // CPU time and peak RSS by GNU time when it is there: wall time alone depends on what else
+        // runs on the machine's cores.
+        Path timeOut = dir.resolve("time.txt");
+        Files.deleteIfExists(timeOut);
+        boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+        List<String> cmd = new ArrayList<>();
+        if (gnuTime) {
+            cmd.addAll(List.of("/usr/bin/time", "-f", "%U %S %M", "-o", timeOut.toString()));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:gc,gc+heap+exit:file=" + gcLog, "-jar", jar.toString(), "build", model.resolve("model.json").toString(),
-                "--target", target, "--out", out.toString(), "--no-progress");
+                "--target", target, "--out", out.toString(), "--no-progress"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("build.log").toFile());
         long t0 = System.nanoTime();
         int exit = pb.start().waitFor();
@@ -147,27 +156,35 @@ public final class ScalingBench {
                 max = Math.max(max, Long.parseLong(e.group(1)) << 10);
             }
         }
+        double cpu = -1;
+        long rssKb = -1;
+        if (gnuTime && Files.exists(timeOut)) {
+            List<String> lines = Files.readAllLines(timeOut);
+            String[] f = lines.get(lines.size() - 1).trim().split("\\s+");
+            cpu = Double.parseDouble(f[0]) + Double.parseDouble(f[1]);
+            rssKb = Long.parseLong(f[2]);
+        }
         Path c = out.resolve(s.name() + ".c");
         long cBytes = Files.exists(c) ? Files.size(c) : -1;
         if (!keep) {
             deleteTree(out);
         }
         return new Row(s.name(), s.family(), s.layers(), s.width(), s.steps(), s.samples(), s.params(), weightBytes, cBytes,
-                seconds, peak / 1048576.0, live / 1048576.0, max >> 20, gcs, exit);
+                seconds, cpu, rssKb / 1024.0, peak / 1048576.0, live / 1048576.0, max >> 20, gcs, exit);
     }
 
     static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
-        b.append("| model | params | weights MB | .c MB | build s | peak heap MB | live heap MB | s / Mparam | MB / Mparam"
-                + " | s/Mparam vs previous | MB/Mparam vs previous |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| model | params | weights MB | .c MB | build s | CPU s | peak heap MB | live heap MB | RSS MB | s / Mparam"
+                + " | MB / Mparam | s/Mparam vs previous | MB/Mparam vs previous |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Row prev = null;
         for (Row r : rows) {
             boolean same = prev != null && prev.family().equals(r.family()) && prev.layers() == r.layers();
-            b.append(String.format(Locale.ROOT, "| %s%s | %,d | %.1f | %s | %.1f | %,.0f | %,.0f | %.3f | %.1f | %s | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s%s | %,d | %.1f | %s | %.1f | %.1f | %,.0f | %,.0f | %,.0f | %.3f | %.1f | %s | %s |%n",
                     r.model(), r.exit() != 0 ? " (exit " + r.exit() + ")" : "", r.params(), r.weightBytes() / 1048576.0,
                     r.cBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.cBytes() / 1048576.0), r.seconds(),
-                    r.peakHeapMb(), r.liveHeapMb(), r.secondsPerMparam(), r.mbPerMparam(),
+                    r.cpuSeconds(), r.peakHeapMb(), r.liveHeapMb(), r.rssMb(), r.secondsPerMparam(), r.mbPerMparam(),
                     same ? String.format(Locale.ROOT, "x%.2f", r.secondsPerMparam() / prev.secondsPerMparam()) : "",
                     same ? String.format(Locale.ROOT, "x%.2f", r.mbPerMparam() / prev.mbPerMparam()) : ""));
             prev = r;
@@ -187,11 +204,11 @@ public final class ScalingBench {
             Row r = rows.get(i);
             b.append(String.format(Locale.ROOT, "    {\"model\": \"%s\", \"family\": \"%s\", \"layers\": %d, \"width\": %d,"
                             + " \"time_steps\": %d, \"calibration_samples\": %d, \"params\": %d, \"weight_bytes\": %d,"
-                            + " \"c_bytes\": %d, \"build_seconds\": %.3f, \"peak_heap_mb\": %.1f, \"live_heap_mb\": %.1f,"
+                            + " \"c_bytes\": %d, \"build_seconds\": %.3f, \"cpu_seconds\": %.2f, \"rss_mb\": %.1f, \"peak_heap_mb\": %.1f, \"live_heap_mb\": %.1f,"
                             + " \"committed_heap_mb\": %d, \"gc_pauses\": %d, \"seconds_per_mparam\": %.4f, \"mb_per_mparam\": %.2f,"
                             + " \"exit\": %d}%s%n",
                     r.model(), r.family(), r.layers(), r.width(), r.steps(), r.samples(), r.params(), r.weightBytes(),
-                    r.cBytes(), r.seconds(), r.peakHeapMb(), r.liveHeapMb(), r.committedHeapMb(), r.gcs(), r.secondsPerMparam(),
+                    r.cBytes(), r.seconds(), r.cpuSeconds(), r.rssMb(), r.peakHeapMb(), r.liveHeapMb(), r.committedHeapMb(), r.gcs(), r.secondsPerMparam(),
                     r.mbPerMparam(), r.exit(), i + 1 < rows.size() ? "," : ""));
         }
         return b.append("  ]\n}\n").toString();

@@ -22,6 +22,23 @@ public final class IntTensor {
     private final int[] d32;
     private final long[] d64;
 
+    private IntTensor(Shape shape, int bits, int[] data) {
+        this.shape = shape;
+        this.bits = bits;
+        this.size = data.length;
+        this.d8 = bits == 8 ? new byte[size] : null;
+        this.d16 = bits == 16 ? new short[size] : null;
+        this.d32 = bits == 32 ? data.clone() : null;
+        this.d64 = null;
+        for (int i = 0; i < size && bits < 32; i++) {
+            if (bits == 8) {
+                d8[i] = (byte) data[i];
+            } else {
+                d16[i] = (short) data[i];
+            }
+        }
+    }
+
     private IntTensor(Shape shape, int bits, long[] data) {
         this.shape = shape;
         this.bits = bits;
@@ -59,9 +76,26 @@ public final class IntTensor {
         return new IntTensor(shape, bits, data);
     }
 
-    /** {@link #of(Shape, int, long[])} from {@code int} values. */
+    /** {@link #of(Shape, int, long[])} from {@code int} values (without a {@code long[]} copy of them). */
     public static IntTensor of(Shape shape, int bits, int[] data) {
-        return of(shape, bits, Arrays.stream(data).asLongStream().toArray());
+        Objects.requireNonNull(shape, "shape");
+        if (bits == 64) {
+            return of(shape, bits, Arrays.stream(data).asLongStream().toArray());
+        }
+        if (bits != 8 && bits != 16 && bits != 32) {
+            throw new IllegalArgumentException("bits must be 8, 16, 32 or 64, not " + bits);
+        }
+        if (shape.size() != data.length) {
+            throw new IllegalArgumentException("shape " + shape + " needs " + shape.size() + " values, got " + data.length);
+        }
+        int lo = bits == 32 ? Integer.MIN_VALUE : -(1 << (bits - 1));
+        int hi = bits == 32 ? Integer.MAX_VALUE : (1 << (bits - 1)) - 1;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < lo || data[i] > hi) {
+                throw new IllegalArgumentException("value " + data[i] + " at " + i + " does not fit int" + bits);
+            }
+        }
+        return new IntTensor(shape, bits, data);
     }
 
     public Shape shape() {
