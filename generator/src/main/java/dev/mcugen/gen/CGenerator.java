@@ -5,6 +5,7 @@ import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.scale.QuantizedModel;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,8 +104,9 @@ public final class CGenerator {
                 Path p = dir.resolve(e.getKey());
                 try {
                     Files.createDirectories(p.getParent());
-                    try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(p), StandardCharsets.UTF_8),
-                            1 << 16)) {
+                    // Large buffers: the C of a large model is gigabytes, written in MiB pieces.
+                    try (Writer w = new BufferedWriter(new OutputStreamWriter(new BufferedOutputStream(Files.newOutputStream(p),
+                            1 << 20), StandardCharsets.UTF_8), 1 << 16)) {
                         templates.render(e.getValue(), view, w);
                     }
                 } catch (IOException ex) {

@@ -91,8 +91,14 @@ final class CLit {
         return new Wrapped(n, value, lit);
     }
 
+    /** A list of lines that can append line {@code k} to a builder without making it a string first. */
+    interface LineAppender {
+        /** Appends line {@code line} to {@code b}; returns {@code b}. */
+        StringBuilder appendLine(int line, StringBuilder b);
+    }
+
     /** The lines of {@link #wrapLazily}: {@code starts[k]} is the index of line k's first literal. */
-    private static final class Wrapped extends AbstractList<String> implements RandomAccess {
+    private static final class Wrapped extends AbstractList<String> implements RandomAccess, LineAppender {
         private final int n;
         private final IntToLongFunction value;
         private final LongFunction<String> lit;
@@ -127,9 +133,13 @@ final class CLit {
 
         @Override
         public String get(int line) {
+            return appendLine(line, new StringBuilder(LINE + 16)).toString();
+        }
+
+        @Override
+        public StringBuilder appendLine(int line, StringBuilder b) {
             int from = starts[line];
             int to = line + 1 < starts.length ? starts[line + 1] : n;
-            StringBuilder b = new StringBuilder(LINE + 16);
             for (int i = from; i < to; i++) {
                 if (i > from) {
                     b.append(' ');
@@ -139,8 +149,10 @@ final class CLit {
                     b.append(',');
                 }
             }
-            return b.toString();
+            return b;
         }
+    }
+
 
         @Override
         public int size() {

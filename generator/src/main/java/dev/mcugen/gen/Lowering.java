@@ -864,12 +864,7 @@ final class Lowering {
         // steps), fed a piece at a time: a large model's literals are never one string.
         Digest d = new Digest();
         for (View.Array a : arrays) {
-            d.add(a.name()).add("[");
-            List<String> lines = a.lines();
-            for (int i = 0; i < lines.size(); i++) {
-                d.add(i > 0 ? ", " : "").add(lines.get(i));
-            }
-            d.add("]\n");
+            d.add(a.name()).addList(a.lines()).add("\n");
         }
         params.forEach(p -> d.add(p.name()).add(String.valueOf(p.fields())).add("\n"));
         state.forEach(st -> d.add(String.valueOf(st)).add("\n"));
@@ -899,6 +894,26 @@ final class Lowering {
             if (pending.length() >= 1 << 16) {
                 flush();
             }
+            return this;
+        }
+
+        /** Adds {@code lines.toString()}, a line at a time. */
+        Digest addList(List<String> lines) {
+            pending.append('[');
+            for (int i = 0; i < lines.size(); i++) {
+                if (i > 0) {
+                    pending.append(", ");
+                }
+                if (lines instanceof CLit.LineAppender w) {
+                    w.appendLine(i, pending);
+                } else {
+                    pending.append(lines.get(i));
+                }
+                if (pending.length() >= 1 << 16) {
+                    flush();
+                }
+            }
+            pending.append(']');
             return this;
         }
 
