@@ -151,8 +151,6 @@ final class CLit {
             }
             return b;
         }
-    }
-
 
         @Override
         public int size() {
