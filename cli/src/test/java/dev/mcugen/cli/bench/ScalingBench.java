@@ -41,6 +41,10 @@ public final class ScalingBench {
             return seconds / (params / 1e6);
         }
 
+        double cpuSecondsPerMparam() {
+            return cpuSeconds / (params / 1e6);
+        }
+
         double mbPerMparam() {
             return peakHeapMb / (params / 1e6);
         }
@@ -176,16 +180,17 @@ public final class ScalingBench {
     static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
         b.append("| model | params | weights MB | .c MB | build s | CPU s | peak heap MB | live heap MB | RSS MB | s / Mparam"
-                + " | MB / Mparam | s/Mparam vs previous | MB/Mparam vs previous |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | CPU s / Mparam | MB / Mparam | CPU s/Mparam vs previous | MB/Mparam vs previous |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Row prev = null;
         for (Row r : rows) {
             boolean same = prev != null && prev.family().equals(r.family()) && prev.layers() == r.layers();
-            b.append(String.format(Locale.ROOT, "| %s%s | %,d | %.1f | %s | %.1f | %.1f | %,.0f | %,.0f | %,.0f | %.3f | %.1f | %s | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s%s | %,d | %.1f | %s | %.1f | %.1f | %,.0f | %,.0f | %,.0f | %.3f | %.3f | %.1f | %s | %s |%n",
                     r.model(), r.exit() != 0 ? " (exit " + r.exit() + ")" : "", r.params(), r.weightBytes() / 1048576.0,
                     r.cBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.cBytes() / 1048576.0), r.seconds(),
-                    r.cpuSeconds(), r.peakHeapMb(), r.liveHeapMb(), r.rssMb(), r.secondsPerMparam(), r.mbPerMparam(),
-                    same ? String.format(Locale.ROOT, "x%.2f", r.secondsPerMparam() / prev.secondsPerMparam()) : "",
+                    r.cpuSeconds(), r.peakHeapMb(), r.liveHeapMb(), r.rssMb(), r.secondsPerMparam(), r.cpuSecondsPerMparam(),
+                    r.mbPerMparam(),
+                    same ? String.format(Locale.ROOT, "x%.2f", r.cpuSecondsPerMparam() / prev.cpuSecondsPerMparam()) : "",
                     same ? String.format(Locale.ROOT, "x%.2f", r.mbPerMparam() / prev.mbPerMparam()) : ""));
             prev = r;
         }
@@ -209,7 +214,7 @@ public final class ScalingBench {
                             + " \"exit\": %d}%s%n",
                     r.model(), r.family(), r.layers(), r.width(), r.steps(), r.samples(), r.params(), r.weightBytes(),
                     r.cBytes(), r.seconds(), r.cpuSeconds(), r.rssMb(), r.peakHeapMb(), r.liveHeapMb(), r.committedHeapMb(), r.gcs(), r.secondsPerMparam(),
-                    r.mbPerMparam(), r.exit(), i + 1 < rows.size() ? "," : ""));
+                    r.cpuSecondsPerMparam(), r.mbPerMparam(), r.exit(), i + 1 < rows.size() ? "," : ""));
         }
         return b.append("  ]\n}\n").toString();
     }
