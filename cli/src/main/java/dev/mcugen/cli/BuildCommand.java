@@ -4,7 +4,6 @@ import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
 import dev.mcugen.qemu.Target;
 import java.util.List;
-import java.util.SortedMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
@@ -74,7 +73,6 @@ final class BuildCommand implements Callable<Integer> {
         // board, is refused (exit 3) and leaves no folder behind.
         GenOptions gen = Generation.options(id, file, qm.options(), board);
         CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
-        SortedMap<String, byte[]> files = generated.files();
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
@@ -96,7 +94,8 @@ final class BuildCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new McugenException(Diag.MCG_IO_FAILED, target.resolve(ReportHtml.FILE).toString(), "cannot write: " + e.getMessage(), e);
             }
-            CGenerator.write(files, dir.dir());
+            // Rendered straight into the files: a large model's C is more text than the heap should hold.
+            generated.write(dir.dir());
             dir.commit();
         }
         long violated = qm.solution().results().stream()

@@ -240,17 +240,31 @@ final class ReportHtml {
         String outName = qm.graph().outputs().get(0);
         QuantType outType = qnodes.containsKey(outName) ? qnodes.get(outName).outputType() : sim.outputType(outName);
         List<Double> outErrors = new ArrayList<>();
+        // The float model runs on every sample first and is dropped before the simulator runs: the
+        // float interpreter's copy of the weights and the simulator's are never held together (a
+        // model of 10^8 weights and more needs the heap for one of them at a time).
+        List<Map<String, float[]>> fwAll = new ArrayList<>();
+        List<Map<String, List<float[]>>> fsAll = new ArrayList<>();
         for (int s = 0; s < n; s++) {
-            Map<String, FloatTensor> sample = samples.sample(s);
             Map<String, float[]> fw = new HashMap<>();
             Map<String, List<float[]>> fs = new HashMap<>();
-            fl.run(sample, (tensor, step, values) -> {
+            fl.run(samples.sample(s), (tensor, step, values) -> {
                 if (step == TensorObserver.WHOLE) {
                     fw.put(tensor, values.clone());
                 } else if (stepTensor.containsValue(tensor)) {
                     fs.computeIfAbsent(tensor, k -> new ArrayList<>()).add(values.clone());
                 }
             });
+            fwAll.add(fw);
+            fsAll.add(fs);
+        }
+        fl = null;
+        for (int s = 0; s < n; s++) {
+            Map<String, FloatTensor> sample = samples.sample(s);
+            Map<String, float[]> fw = fwAll.get(s);
+            Map<String, List<float[]>> fs = fsAll.get(s);
+            fwAll.set(s, null);
+            fsAll.set(s, null);
             Map<String, int[]> qw = new HashMap<>();
             Map<String, List<int[]>> qs = new HashMap<>();
             sim.run(sim.quantizeInputs(sample), (tensor, step, values) -> {

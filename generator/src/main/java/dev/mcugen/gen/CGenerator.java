@@ -5,8 +5,12 @@ import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.scale.QuantizedModel;
 
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,33 +65,77 @@ public final class CGenerator {
 
     /**
      * The lowered view and the files made from it (one lowering for callers that need both, e.g.
-     * to know whether the model streams).
-     *
-     * @param view  the view model the files were rendered from
-     * @param files every file of the generated folder, by relative path, sorted
+     * to know whether the model streams). The files made from templates are rendered when asked
+     * for: {@link #files()} renders them into memory, {@link #write(Path)} straight into the files
+     * (a large model's {@code <id>.c} holds several bytes of text per weight, more than a Java array
+     * or string can hold for 10^8 weights). Both give the same bytes.
      */
-    public record Output(View.Model view, SortedMap<String, byte[]> files) {
+    public static final class Output {
+        private final View.Model view;
+        private final Templates templates;
+        /** Relative path -> template, for the rendered files. */
+        private final SortedMap<String, String> rendered;
+        /** Relative path -> bytes, for the copied runtime files. */
+        private final SortedMap<String, byte[]> copied;
+
+        Output(View.Model view, Templates templates, SortedMap<String, String> rendered, SortedMap<String, byte[]> copied) {
+            this.view = view;
+            this.templates = templates;
+            this.rendered = rendered;
+            this.copied = copied;
+        }
+
+        /** The view model the files are rendered from. */
+        public View.Model view() {
+            return view;
+        }
+
+        /** Every file of the generated folder, by relative path, sorted (rendered on each call). */
+        public SortedMap<String, byte[]> files() {
+            SortedMap<String, byte[]> files = new TreeMap<>(copied);
+            rendered.forEach((path, template) -> files.put(path, utf8(templates.render(template, view))));
+            return Collections.unmodifiableSortedMap(files);
+        }
+
+        /** Writes every file under {@code dir} (creating folders), rendering straight into the files. */
+        public void write(Path dir) {
+            CGenerator.write(copied, dir);
+            for (Map.Entry<String, String> e : rendered.entrySet()) {
+                Path p = dir.resolve(e.getKey());
+                try {
+                    Files.createDirectories(p.getParent());
+                    // Large buffers: the C of a large model is gigabytes, written in MiB pieces.
+                    try (Writer w = new BufferedWriter(new OutputStreamWriter(new BufferedOutputStream(Files.newOutputStream(p),
+                            1 << 20), StandardCharsets.UTF_8), 1 << 16)) {
+                        templates.render(e.getValue(), view, w);
+                    }
+                } catch (IOException ex) {
+                    throw new McugenException(Diag.MCG_IO_FAILED, p.toString(), "cannot write: " + ex.getMessage(), ex);
+                }
+            }
+        }
     }
 
-    /** {@link #generate(QGraph, GenOptions)} together with its view model. */
+    /** {@link #generate(QGraph, GenOptions)} together with its view model; the files are rendered on demand. */
     public Output build(QGraph graph, GenOptions options) {
         View.Model m = Lowering.lower(graph, options);
         checkBudget(graph.name(), m.footprint(), options.budget());
-        SortedMap<String, byte[]> files = new TreeMap<>();
-        files.put(m.id() + ".h", utf8(templates.render("model.h.ftl", m)));
-        files.put(m.id() + ".c", utf8(templates.render("model.c.ftl", m)));
-        files.put("CMakeLists.txt", utf8(templates.render("CMakeLists.txt.ftl", m)));
-        files.put(m.id() + ".mk", utf8(templates.render("model.mk.ftl", m)));
+        SortedMap<String, String> rendered = new TreeMap<>();
+        rendered.put(m.id() + ".h", "model.h.ftl");
+        rendered.put(m.id() + ".c", "model.c.ftl");
+        rendered.put("CMakeLists.txt", "CMakeLists.txt.ftl");
+        rendered.put(m.id() + ".mk", "model.mk.ftl");
+        SortedMap<String, byte[]> copied = new TreeMap<>();
         for (String h : HEADERS) {
-            files.put("runtime/" + h, resource(h));
+            copied.put("runtime/" + h, resource(h));
         }
         for (String h : PRIVATE_HEADERS) {
-            files.put("runtime/" + h, resource(h));
+            copied.put("runtime/" + h, resource(h));
         }
         for (String s : m.runtimeSources()) {
-            files.put(s, resource(s.substring("runtime/".length())));
+            copied.put(s, resource(s.substring("runtime/".length())));
         }
-        return new Output(m, Collections.unmodifiableSortedMap(files));
+        return new Output(m, templates, rendered, copied);
     }
 
     /**

@@ -46,7 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongFunction;
 
 /**
@@ -472,12 +472,12 @@ final class Lowering {
         return f(name, CLit.rescale(r), what + ": x * " + CLit.real(r.real()) + " (" + r + ")");
     }
 
-    private String array(String name, String ctype, String comment, int n, LongFunction<String> lit, IntFunction<Long> value) {
-        List<String> items = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            items.add(lit.apply(value.apply(i)));
-        }
-        arrays.add(new View.Array(ctype, name, Integer.toString(n), CLit.comment(comment), CLit.wrap(items)));
+    /**
+     * A const array of {@code n} literals {@code lit(value(i))}. The lines are spelled when the
+     * template reads them ({@link CLit#wrapLazily}): a model's weights are never all held as text.
+     */
+    private String array(String name, String ctype, String comment, int n, LongFunction<String> lit, IntToLongFunction value) {
+        arrays.add(new View.Array(ctype, name, Integer.toString(n), CLit.comment(comment), CLit.wrapLazily(n, value, lit)));
         arrayLayers.add(currentLayer);
         return name;
     }
@@ -860,20 +860,71 @@ final class Lowering {
 
     /** SHA-256 over every literal and call of the lowered program: changes iff the integers or the plan change. */
     private String programHash(List<View.Step> steps, List<View.Step> seqSteps, List<View.Step> tailSteps) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            StringBuilder sb = new StringBuilder();
-            arrays.forEach(a -> sb.append(a.name()).append(a.lines()).append('\n'));
-            params.forEach(p -> sb.append(p.name()).append(p.fields()).append('\n'));
-            state.forEach(st -> sb.append(st).append('\n'));
-            resets.forEach(r -> sb.append(r).append('\n'));
-            for (List<View.Step> list : List.of(steps, seqSteps, tailSteps)) {
-                list.forEach(st -> sb.append(st.calls()).append(st.locals()).append(st.loopCount()).append('\n'));
-                sb.append("--\n");
+        // The digest of name + lines.toString() + "\n" per array (then the params, state, resets and
+        // steps), fed a piece at a time: a large model's literals are never one string.
+        Digest d = new Digest();
+        for (View.Array a : arrays) {
+            d.add(a.name()).addList(a.lines()).add("\n");
+        }
+        params.forEach(p -> d.add(p.name()).add(String.valueOf(p.fields())).add("\n"));
+        state.forEach(st -> d.add(String.valueOf(st)).add("\n"));
+        resets.forEach(r -> d.add(String.valueOf(r)).add("\n"));
+        for (List<View.Step> list : List.of(steps, seqSteps, tailSteps)) {
+            list.forEach(st -> d.add(String.valueOf(st.calls())).add(String.valueOf(st.locals())).add(st.loopCount()).add("\n"));
+            d.add("--\n");
+        }
+        return d.hex();
+    }
+
+    /** SHA-256 of the UTF-8 bytes of the strings added, in order (buffered: whole strings, never split). */
+    private static final class Digest {
+        private final MessageDigest md;
+        private final StringBuilder pending = new StringBuilder();
+
+        Digest() {
+            try {
+                md = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        }
+
+        Digest add(String s) {
+            pending.append(s);
+            if (pending.length() >= 1 << 16) {
+                flush();
+            }
+            return this;
+        }
+
+        /** Adds {@code lines.toString()}, a line at a time. */
+        Digest addList(List<String> lines) {
+            pending.append('[');
+            for (int i = 0; i < lines.size(); i++) {
+                if (i > 0) {
+                    pending.append(", ");
+                }
+                if (lines instanceof CLit.LineAppender w) {
+                    w.appendLine(i, pending);
+                } else {
+                    pending.append(lines.get(i));
+                }
+                if (pending.length() >= 1 << 16) {
+                    flush();
+                }
+            }
+            pending.append(']');
+            return this;
+        }
+
+        private void flush() {
+            md.update(pending.toString().getBytes(StandardCharsets.UTF_8));
+            pending.setLength(0);
+        }
+
+        String hex() {
+            flush();
+            return HexFormat.of().formatHex(md.digest());
         }
     }
 }

@@ -8,6 +8,7 @@ import freemarker.template.TemplateExceptionHandler;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.Locale;
 import java.util.Map;
 
@@ -42,12 +43,30 @@ public final class Templates {
 
     /** Renders template {@code name} with {@code model} bound as {@code m}. */
     public String render(String name, Object model) {
+        StringWriter w = new StringWriter();
         try {
-            Template t = cfg.getTemplate(name);
-            StringWriter w = new StringWriter();
-            t.process(Map.of("m", model), w);
-            return w.toString();
-        } catch (IOException | TemplateException e) {
+            render(name, model, w);
+        } catch (IOException e) {
+            throw new IllegalStateException("template " + name + ": " + e.getMessage(), e);
+        }
+        return w.toString();
+    }
+
+    /**
+     * Renders template {@code name} with {@code model} bound as {@code m} into {@code out}, as it
+     * goes (a model's C file can be larger than a Java string). Failures of {@code out} are thrown
+     * as they are; template errors as {@link IllegalStateException}.
+     */
+    public void render(String name, Object model, Writer out) throws IOException {
+        Template t;
+        try {
+            t = cfg.getTemplate(name);
+        } catch (IOException e) {
+            throw new IllegalStateException("template " + name + ": " + e.getMessage(), e);
+        }
+        try {
+            t.process(Map.of("m", model), out);
+        } catch (TemplateException e) {
             throw new IllegalStateException("template " + name + ": " + e.getMessage(), e);
         }
     }

@@ -80,6 +80,21 @@ class GestureConv1dTest {
                 want.get(0).length);
     }
 
+    /** Rendering straight into the files (what build does) gives the bytes of rendering into memory. */
+    @Test
+    void writtenFilesEqualTheRenderedOnes(@TempDir Path dir) throws Exception {
+        CGenerator.Output out = new CGenerator().build(quantize(QuantOptions.defaults(QuantOptions.Target.HOST)).graph(),
+                options("gesture"));
+        SortedMap<String, byte[]> files = out.files();
+        out.write(dir);
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            assertThat(java.nio.file.Files.readAllBytes(dir.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        try (var s = java.nio.file.Files.walk(dir)) {
+            assertThat(s.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(files.size());
+        }
+    }
+
     /** C text without comments (the runtime's own check-no-float does the same). */
     static String codeOnly(String c) {
         return c.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");

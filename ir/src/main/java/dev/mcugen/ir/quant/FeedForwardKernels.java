@@ -114,8 +114,8 @@ public final class FeedForwardKernels {
     static int[] fullyConnected(QFullyConnected fc, int[] x) {
         int in = fc.inputSize();
         int units = fc.units();
-        long[] w = fc.weights().raw();
-        long[] b = fc.bias().raw();
+        IntTensor w = fc.weights();
+        long[] b = fc.bias().toArray();
         int rows = x.length / in;
         if (rows * in != x.length) {
             throw new IllegalArgumentException(fc.name() + ": input of " + x.length + " values is not rows of " + in);
@@ -129,7 +129,7 @@ public final class FeedForwardKernels {
                 long xv = x[r * in + i];
                 int wRow = i * units;
                 for (int o = 0; o < units; o++) {
-                    acc[o] += xv * w[wRow + o];
+                    acc[o] += xv * w.get(wRow + o);
                 }
             }
             for (int o = 0; o < units; o++) {
@@ -171,8 +171,8 @@ public final class FeedForwardKernels {
         int ow = outLength(wd, kw, cv.strideW(), cv.dilationW(), cv.padding());
         int padTop = ShapeInference.padBefore(h, oh, kh, cv.strideH(), cv.dilationH(), cv.padding());
         int padLeft = ShapeInference.padBefore(wd, ow, kw, cv.strideW(), cv.dilationW(), cv.padding());
-        long[] w = cv.weights().raw();
-        long[] b = cv.bias().raw();
+        IntTensor w = cv.weights();
+        long[] b = cv.bias().toArray();
         QuantType t = cv.outputType();
         int[] y = new int[oh * ow * f];
         long[] acc = new long[f];
@@ -190,7 +190,7 @@ public final class FeedForwardKernels {
                             long xv = inside ? x[xOff + ch] : cv.padValue();
                             int wRow = wOff + ch * f;
                             for (int o = 0; o < f; o++) {
-                                acc[o] += xv * w[wRow + o];
+                                acc[o] += xv * w.get(wRow + o);
                             }
                         }
                     }
@@ -346,8 +346,8 @@ public final class FeedForwardKernels {
     }
 
     static int[] channelAffine(QChannelAffine a, int[] x) {
-        long[] w = a.weights().raw();
-        long[] b = a.bias().raw();
+        long[] w = a.weights().toArray();
+        long[] b = a.bias().toArray();
         int c = w.length;
         int zp = a.outputType().zeroPoint();
         int[] y = new int[x.length];

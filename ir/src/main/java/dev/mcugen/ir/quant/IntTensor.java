@@ -8,18 +8,53 @@ import java.util.Objects;
 /**
  * An immutable integer tensor of a quantized node's parameters (weights, biases), row-major, with
  * the signed width {@code bits} (8, 16, 32 or 64) that the C stores it in ({@code int8_t} ...
- * {@code int64_t}). Every value lies in that width's range. Values are held as {@code long} so that
- * one type serves every width; the data is copied in and out.
+ * {@code int64_t}). Every value lies in that width's range. Values are stored in an array of that
+ * width (a model's int8 weights take one byte each, not eight: 10^8 weights are 100 MB, not 800)
+ * and read as {@code long}, so that one type serves every width; the data is copied in and out.
  */
 public final class IntTensor {
     private final Shape shape;
     private final int bits;
-    private final long[] data;
+    private final int size;
+    /** The values: exactly one of these is non-null, the one of {@link #bits}. */
+    private final byte[] d8;
+    private final short[] d16;
+    private final int[] d32;
+    private final long[] d64;
+
+    private IntTensor(Shape shape, int bits, int[] data) {
+        this.shape = shape;
+        this.bits = bits;
+        this.size = data.length;
+        this.d8 = bits == 8 ? new byte[size] : null;
+        this.d16 = bits == 16 ? new short[size] : null;
+        this.d32 = bits == 32 ? data.clone() : null;
+        this.d64 = null;
+        for (int i = 0; i < size && bits < 32; i++) {
+            if (bits == 8) {
+                d8[i] = (byte) data[i];
+            } else {
+                d16[i] = (short) data[i];
+            }
+        }
+    }
 
     private IntTensor(Shape shape, int bits, long[] data) {
         this.shape = shape;
         this.bits = bits;
-        this.data = data;
+        this.size = data.length;
+        this.d8 = bits == 8 ? new byte[size] : null;
+        this.d16 = bits == 16 ? new short[size] : null;
+        this.d32 = bits == 32 ? new int[size] : null;
+        this.d64 = bits == 64 ? data.clone() : null;
+        for (int i = 0; i < size && bits < 64; i++) {
+            long v = data[i];
+            switch (bits) {
+                case 8 -> d8[i] = (byte) v;
+                case 16 -> d16[i] = (short) v;
+                default -> d32[i] = (int) v;
+            }
+        }
     }
 
     /** Copies {@code data}; its length must equal the shape's size and every value fit {@code bits}. */
@@ -38,12 +73,29 @@ public final class IntTensor {
                 throw new IllegalArgumentException("value " + data[i] + " at " + i + " does not fit int" + bits);
             }
         }
-        return new IntTensor(shape, bits, data.clone());
+        return new IntTensor(shape, bits, data);
     }
 
-    /** {@link #of(Shape, int, long[])} from {@code int} values. */
+    /** {@link #of(Shape, int, long[])} from {@code int} values (without a {@code long[]} copy of them). */
     public static IntTensor of(Shape shape, int bits, int[] data) {
-        return of(shape, bits, Arrays.stream(data).asLongStream().toArray());
+        Objects.requireNonNull(shape, "shape");
+        if (bits == 64) {
+            return of(shape, bits, Arrays.stream(data).asLongStream().toArray());
+        }
+        if (bits != 8 && bits != 16 && bits != 32) {
+            throw new IllegalArgumentException("bits must be 8, 16, 32 or 64, not " + bits);
+        }
+        if (shape.size() != data.length) {
+            throw new IllegalArgumentException("shape " + shape + " needs " + shape.size() + " values, got " + data.length);
+        }
+        int lo = bits == 32 ? Integer.MIN_VALUE : -(1 << (bits - 1));
+        int hi = bits == 32 ? Integer.MAX_VALUE : (1 << (bits - 1)) - 1;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < lo || data[i] > hi) {
+                throw new IllegalArgumentException("value " + data[i] + " at " + i + " does not fit int" + bits);
+            }
+        }
+        return new IntTensor(shape, bits, data);
     }
 
     public Shape shape() {
@@ -56,21 +108,29 @@ public final class IntTensor {
     }
 
     public int size() {
-        return data.length;
+        return size;
     }
 
     public long get(int flatIndex) {
-        return data[flatIndex];
-    }
-
-    /** The values without copying, for the kernels of this package, which only read them. */
-    long[] raw() {
-        return data;
+        switch (bits) {
+            case 8:
+                return d8[flatIndex];
+            case 16:
+                return d16[flatIndex];
+            case 32:
+                return d32[flatIndex];
+            default:
+                return d64[flatIndex];
+        }
     }
 
     /** A fresh copy of the values. */
     public long[] toArray() {
-        return data.clone();
+        long[] a = new long[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = get(i);
+        }
+        return a;
     }
 
     /** A fresh copy of the values as {@code int}; only for widths up to 32. */
@@ -78,9 +138,9 @@ public final class IntTensor {
         if (bits == 64) {
             throw new IllegalStateException("int64 tensor as int[]");
         }
-        int[] a = new int[data.length];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (int) data[i];
+        int[] a = new int[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (int) get(i);
         }
         return a;
     }
@@ -88,20 +148,26 @@ public final class IntTensor {
     /** Largest absolute value (0 for an empty tensor). */
     public long maxAbs() {
         long m = 0;
-        for (long v : data) {
-            m = Math.max(m, Math.abs(v));
+        for (int i = 0; i < size; i++) {
+            m = Math.max(m, Math.abs(get(i)));
         }
         return m;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IntTensor t && t.bits == bits && t.shape.equals(shape) && Arrays.equals(t.data, data);
+        return o instanceof IntTensor t && t.bits == bits && t.shape.equals(shape) && Arrays.equals(t.d8, d8)
+                && Arrays.equals(t.d16, d16) && Arrays.equals(t.d32, d32) && Arrays.equals(t.d64, d64);
     }
 
     @Override
     public int hashCode() {
-        return (31 * shape.hashCode() + bits) * 31 + Arrays.hashCode(data);
+        // The hash of the values as long[] (as when they were stored so), whatever the width.
+        int h = 1;
+        for (int i = 0; i < size; i++) {
+            h = 31 * h + Long.hashCode(get(i));
+        }
+        return (31 * shape.hashCode() + bits) * 31 + h;
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.mcugen.ir.tfjs;
 
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -32,26 +32,39 @@ final class ShardReader {
 
     /** The concatenated shards of {@code group}, checked against the size its weights need. */
     byte[] read(WeightsManifest.Group group) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
         long expected = group.byteLength();
+        if (expected > Integer.MAX_VALUE - 8) {
+            throw new McugenException(Diag.MCG_IMPORT_SHARD_SIZE, group.subject(), "needs " + expected
+                    + " bytes; a weights group of 2 GiB or more is not supported (split the weights into several groups)");
+        }
+        // Read into one array of the group's size: a model of 10^8 float32 weights is 400 MB, and a
+        // growing buffer would need twice that and a final copy.
+        byte[] all = new byte[(int) expected];
+        long filled = 0;
         for (String p : group.paths()) {
             Path shard = resolve(p);
             try {
                 long size = Files.size(shard);
-                if (all.size() + size > expected) {
-                    throw sizeError(group, all.size() + size);
+                if (filled + size > expected) {
+                    throw sizeError(group, filled + size);
                 }
-                all.write(Files.readAllBytes(shard));
+                try (InputStream in = Files.newInputStream(shard)) {
+                    int n = in.readNBytes(all, (int) filled, (int) size);
+                    if (n != size || in.read() != -1) {
+                        throw new IOException("the file changed size while it was read");
+                    }
+                }
+                filled += size;
             } catch (NoSuchFileException e) {
                 throw missing(p);
             } catch (IOException e) {
                 throw new McugenException(Diag.MCG_IO_FAILED, "shard '" + p + "'", "cannot be read: " + e.getMessage(), e);
             }
         }
-        if (all.size() != expected) {
-            throw sizeError(group, all.size());
+        if (filled != expected) {
+            throw sizeError(group, filled);
         }
-        return all.toByteArray();
+        return all;
     }
 
     /** The real path of shard {@code p}, refused if it is absolute or leads out of the model folder. */
