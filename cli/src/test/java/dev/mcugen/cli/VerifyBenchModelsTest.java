@@ -1,0 +1,63 @@
+package dev.mcugen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcugen.qemu.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The per-target kernels (DSP on cortex-m4/m7, the four-row kernel on cortex-m3, the 32-bit shift-only
+ * path on cortex-m0, NEON) proved bit-exact by {@code mcugen verify} on the benchmark models whose
+ * figures the README publishes, with both forms of rescaling: the target's default ({@code auto}:
+ * shift-only on cortex-m0, multiplier elsewhere) and the other one.
+ */
+class VerifyBenchModelsTest {
+    static final List<String> MODELS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64");
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> matrix() {
+        List<Arguments> all = new ArrayList<>();
+        for (String m : MODELS) {
+            for (Target t : Target.values()) {
+                all.add(Arguments.of(m, t.id(), "auto"));
+                all.add(Arguments.of(m, t.id(), t == Target.CORTEX_M0 ? "multiplier" : "pot"));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} --rescale {2}")
+    @MethodSource("matrix")
+    void bitExact(String model, String target, String rescale) throws Exception {
+        Target t = Target.fromId(target);
+        VerifyCommandTest.requireTools(t);
+        int samples = t == Target.HOST ? 10 : 2;
+        Path dir = CliTest.ROOT.resolve("qemu-tests/bench/models").resolve(model);
+        Path out = tmp.resolve("out");
+        CliTest.Result r = CliTest.run("verify", dir.resolve("model.json").toString(), "--target", target,
+                "--rescale", rescale, "--data", dir.resolve("test.npy").toString(), "--samples",
+                Integer.toString(samples), "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
+        assertThat(j.get("bit_exact").asBoolean()).isTrue();
+        assertThat(j.get("samples").asInt()).isEqualTo(samples);
+        boolean recurrent = model.startsWith("lstm") || model.startsWith("gru");
+        assertThat(j.at("/streaming/samples_checked").asInt()).isEqualTo(recurrent ? samples : 0);
+        assertThat(j.at("/quantization/options/rescale").asText()).isEqualTo(rescale);
+        if (t.isCortexM()) {
+            assertThat(j.get("soft_float_symbols").asInt()).as("no __aeabi_f*/__aeabi_d* in the image").isZero();
+        }
+    }
+}
