@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "mcu_activation.h"
 #include "mcu_fixed.h"
 
 /**
@@ -24,6 +25,47 @@ static inline int32_t mcu_lut_scaled_input_s32(int16_t x, int32_t m)
 {
     return m >= 3 ? 3 * (int32_t)x * ((int32_t)1 << (m - 3))
                   : mcu_asr_s32(3 * (int32_t)x + ((int32_t)1 << (2 - m)), 3 - m);
+}
+
+/**
+ * The body of mcu_sigmoid_lut_s16() (`LutActivation.sigmoid`), inline so that the recurrent kernels
+ * run it in their element loops without a call (and with m folded when it is a constant there).
+ */
+static inline int16_t mcu_sigmoid_lut_inline_s16(int16_t x, int32_t m)
+{
+    const int32_t v = mcu_lut_scaled_input_s32(x, m);
+    const int32_t a = v >= 0 ? v : -v;
+    const int32_t i = a >> 9;
+    int32_t r;
+    int32_t p;
+    if (i >= MCU_SIGMOID_TABLE_SIZE - 1) {
+        r = (int32_t)32767 << 10;
+    } else {
+        const int32_t lo = (int32_t)mcu_sigmoid_table_u16[i];
+        const int32_t hi = (int32_t)mcu_sigmoid_table_u16[i + 1];
+        r = (lo << 9) + (a & 511) * (hi - lo);
+    }
+    p = (r + ((int32_t)1 << 9)) >> 10; /* r >= 2^24: never a negative shift */
+    return (int16_t)(v >= 0 ? p : 32768 - p);
+}
+
+/** The body of mcu_tanh_lut_s16() (`LutActivation.tanh`), inline like mcu_sigmoid_lut_inline_s16(). */
+static inline int16_t mcu_tanh_lut_inline_s16(int16_t x, int32_t m)
+{
+    const int32_t v = mcu_lut_scaled_input_s32(x, m);
+    const int32_t a = v >= 0 ? v : -v;
+    const int32_t i = a >> 8;
+    int32_t r;
+    int32_t t;
+    if (i >= MCU_SIGMOID_TABLE_SIZE - 1) {
+        r = (int32_t)65535 << 8;
+    } else {
+        const int32_t lo = (int32_t)mcu_sigmoid_table_u16[i];
+        const int32_t hi = (int32_t)mcu_sigmoid_table_u16[i + 1];
+        r = (lo << 8) + (a & 255) * (hi - lo);
+    }
+    t = (r - ((int32_t)1 << 23) + ((int32_t)1 << 7)) >> 8; /* r >= 2^23: never a negative shift */
+    return (int16_t)(v >= 0 ? t : -t);
 }
 
 /** gemmlowp RoundingHalfSum for int32: trunc((s + sign(s)) / 2), s = a + b exact in int64. */
