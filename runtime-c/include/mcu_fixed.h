@@ -127,6 +127,23 @@ static inline int32_t mcu_rdivpot_s32(int32_t x, int32_t e)
 }
 
 /**
+ * @brief mcu_rdivpot_s32() for x != INT32_MIN and e >= 1, without its mask and compare.
+ *
+ * With w = x - [x < 0] (cannot overflow as x > INT32_MIN), rounding ties away from zero is
+ * floor((w + 2^(e-1)) / 2^e) (half up for x >= 0; for x < 0, floor((x + 2^(e-1) - 1) / 2^e) is half
+ * down), and floor((w + 2^(e-1)) / 2^e) = floor(w / 2^e) + bit e-1 of w, which needs no addition
+ * that could overflow. Four instructions on Arm (ADD with ASR #31, two ASR, AND) and an add.
+ * @param x any int32 value but INT32_MIN
+ * @param e exponent, 1 <= e <= 31
+ * @return mcu_rdivpot_s32(x, e)
+ */
+static inline int32_t mcu_rdivpot_nomin_s32(int32_t x, int32_t e)
+{
+    const int32_t w = x + mcu_asr_s32(x, 31);
+    return mcu_asr_s32(w, e) + (mcu_asr_s32(w, e - 1) & 1);
+}
+
+/**
  * @brief Saturating left shift, `x * 2^e` clamped to [INT32_MIN, INT32_MAX].
  * @param x any int32 value
  * @param e exponent, 0 <= e <= 30
@@ -163,9 +180,10 @@ static inline int32_t mcu_mul_pot_s32(int32_t x, int32_t exponent)
 static inline int32_t mcu_requant_s32(int32_t x, int32_t multiplier, int32_t shift)
 {
     /* multiplier is never INT32_MIN, so srdhm cannot saturate; the shifts are skipped when 0 (their
-     * identity), which the common shift <= 0 case of accumulators meets on the left */
+     * identity), which the common shift <= 0 case of accumulators meets on the left. |x M| <= 2^31
+     * (2^31 - 1) makes the srdhm result > INT32_MIN, the domain of mcu_rdivpot_nomin_s32(). */
     const int32_t y = mcu_srdhm_nosat_s32(shift > 0 ? mcu_shl_sat_s32(x, shift) : x, multiplier);
-    return shift < 0 ? mcu_rdivpot_s32(y, -shift) : y;
+    return shift < 0 ? mcu_rdivpot_nomin_s32(y, -shift) : y;
 }
 
 /**

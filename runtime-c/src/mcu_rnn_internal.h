@@ -54,10 +54,19 @@ static inline int32_t mcu_rnn_clamp64(int64_t x, int32_t lo, int32_t hi)
     return x < lo ? lo : (x > hi ? hi : (int32_t)x);
 }
 
+/**
+ * rdivpot(x, shift) for |x| <= 2^30 (products of two int16, the GRU's convex combination), shift in
+ * [0, 31]: x is never INT32_MIN, so the mask-free mcu_rdivpot_nomin_s32() applies.
+ */
+static inline int32_t mcu_rnn_round_shift(int32_t x, int32_t shift)
+{
+    return shift > 0 ? mcu_rdivpot_nomin_s32(x, shift) : x;
+}
+
 /** RecurrentMath.mulShift: rdivpot(a * b, shift) of two int16 values (exact in int32). */
 static inline int32_t mcu_rnn_mul_shift(int32_t a, int32_t b, int32_t shift)
 {
-    return mcu_rdivpot_s32(a * b, shift);
+    return mcu_rnn_round_shift(a * b, shift);
 }
 
 /**
@@ -273,8 +282,8 @@ static inline int16_t mcu_rnn_gate_sum(const mcu_rnn_gate_t *g, int32_t j, int32
     const int32_t sh = mcu_nn_rescale(acc_h, &g->recurrent.rescale);
     if (g->peephole != NULL) {
         /* three terms: sat32 of the exact sum, not of a saturated partial sum */
-        return mcu_rnn_sat16_s64((int64_t)sx + sh
-                                 + mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j], &g->peephole_rescale));
+        return mcu_rnn_sat16_s64((int64_t)sx + sh + mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j],
+                                                                   &g->peephole_rescale));
     }
     return mcu_rnn_add_sat16(sx, sh);
 }

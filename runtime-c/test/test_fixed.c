@@ -119,6 +119,9 @@ static void check_fast_forms(void)
             if (mcu_rdivpot_s32(x, e) != ref_rdivpot(x, e)) {
                 fast_fail("rdivpot", x, e, 0, ref_rdivpot(x, e), mcu_rdivpot_s32(x, e));
             }
+            if (e >= 1 && x != INT32_MIN && mcu_rdivpot_nomin_s32(x, e) != ref_rdivpot(x, e)) {
+                fast_fail("rdivpot_nomin", x, e, 0, ref_rdivpot(x, e), mcu_rdivpot_nomin_s32(x, e));
+            }
             if (e <= 30 && mcu_shl_sat_s32(x, e) != ref_shl_sat(x, e)) {
                 fast_fail("shl_sat", x, e, 0, ref_shl_sat(x, e), mcu_shl_sat_s32(x, e));
             }
@@ -155,13 +158,16 @@ static void check_fast_forms(void)
         if (mcu_rdivpot_s32(a, s < 0 ? -s : s) != ref_rdivpot(a, s < 0 ? -s : s)) {
             fast_fail("rdivpot", a, s, 0, ref_rdivpot(a, s < 0 ? -s : s), mcu_rdivpot_s32(a, s < 0 ? -s : s));
         }
+        if (a != INT32_MIN && s != 0 && mcu_rdivpot_nomin_s32(a, s < 0 ? -s : s) != ref_rdivpot(a, s < 0 ? -s : s)) {
+            fast_fail("rdivpot_nomin", a, s, 0, ref_rdivpot(a, s < 0 ? -s : s), mcu_rdivpot_nomin_s32(a, s < 0 ? -s : s));
+        }
         if (mcu_requant_s32(a, m, s) != ref_requant(a, m, s)) {
             fast_fail("requant", a, m, s, ref_requant(a, m, s), mcu_requant_s32(a, m, s));
         }
         if (mcu_requant_s32(x, m, s) != ref_requant(x, m, s)) {
             fast_fail("requant", x, m, s, ref_requant(x, m, s), mcu_requant_s32(x, m, s));
         }
-        count += 5;
+        count += 6;
     }
     printf("  %-10s %8ld values (fast forms vs the int64 reference forms)\n", "fast", count);
     total += count;
