@@ -19,6 +19,16 @@
 #include <arm_acle.h> /* __qadd, __ssat */
 #endif
 
+/*
+ * Layer norm runs once per gate and step, outside the row loops; kept out of line (where the compiler
+ * allows saying so) so that it does not take registers from the gate loops it would be inlined into.
+ */
+#if defined(__GNUC__)
+#define MCU_RNN_COLD __attribute__((noinline, cold))
+#else
+#define MCU_RNN_COLD
+#endif
+
 /** RecurrentMath.sat32. */
 static inline int32_t mcu_rnn_sat32(int64_t x)
 {
@@ -239,7 +249,7 @@ static inline int32_t mcu_rnn_bit_length(uint64_t x)
  * RecurrentMath.layerNorm in place: `v[0..n)` holds the int16 accumulator on entry and the int16
  * pre-activation on return.
  */
-static inline void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32_t n)
+MCU_RNN_COLD static void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32_t n)
 {
     int64_t s = 0;
     int64_t q = 0;
