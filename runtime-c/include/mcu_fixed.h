@@ -17,6 +17,32 @@
 
 #include <stdint.h>
 
+/* Armv7-M / Armv7E-M (and A32): the SSAT instruction, through ACLE, for the saturating casts; the
+ * portable comparisons below are the reference and the path everywhere else. */
+#if defined(__ARM_FEATURE_SAT) && !defined(MCU_PORTABLE_ONLY)
+#include <arm_acle.h>
+#define MCU_FIXED_USE_SSAT 1
+/* GCC's __builtin_arm_ssat is declared unsigned, so the ACLE macro trips -Wsign-conversion at every
+ * use; the value is the signed saturated result, the warning is silenced here only. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#endif
+/** SSAT #8 (ACLE __ssat): x clamped to [-128, 127]. */
+static inline int32_t mcu_ssat8_acle(int32_t x)
+{
+    return __ssat(x, 8);
+}
+/** SSAT #16 (ACLE __ssat): x clamped to [-32768, 32767]. */
+static inline int32_t mcu_ssat16_acle(int32_t x)
+{
+    return __ssat(x, 16);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,6 +54,9 @@ extern "C" {
 
 /**
  * @brief Arithmetic shift right, `floor(x / 2^e)`.
+ *
+ * The `~(~x >> e)` form never shifts a negative value; GCC and Clang recognise the pair of branches
+ * as one arithmetic shift (a single ASR on Arm), so it costs nothing over `x >> e`.
  * @param x any int32 value
  * @param e shift, 0 <= e <= 31
  * @return floor(x / 2^e)
@@ -35,6 +64,35 @@ extern "C" {
 static inline int32_t mcu_asr_s32(int32_t x, int32_t e)
 {
     return x >= 0 ? (x >> e) : ~(~x >> e);
+}
+
+/**
+ * @brief The int32 whose two's complement bit pattern is `u` (C99 leaves `(int32_t)u` for
+ *        u > INT32_MAX implementation-defined; this form is defined and compiles to no instruction).
+ * @param u any uint32 value
+ * @return u - 2^32 when u > INT32_MAX, else u
+ */
+static inline int32_t mcu_s32_from_u32(uint32_t u)
+{
+    return u > (uint32_t)INT32_MAX ? -(int32_t)(~u) - 1 : (int32_t)u;
+}
+
+/**
+ * @brief mcu_srdhm_s32() for `b != INT32_MIN` (so never saturating): `floor((a * b + 2^30) / 2^31)`.
+ *
+ * Why this equals gemmlowp's form: for p = a * b >= 0, trunc((p + 2^30) / 2^31) is that floor; for
+ * p < 0, trunc((p + 1 - 2^30) / 2^31) = -floor((-p - 1 + 2^30) / 2^31) = -ceil((-p - 2^30) / 2^31)
+ * = floor((p + 2^30) / 2^31). The floor is the high bits of the 64-bit sum p + 2^30 read from bit 31,
+ * computed here in unsigned arithmetic (no shift of a negative value): one SMULL, ADDS/ADC, LSRS/ORR
+ * on Armv7-M, instead of a branch on the sign and a 64-bit division.
+ * @param a any int32 value
+ * @param b any int32 value but INT32_MIN (a requantization multiplier, a positive constant)
+ * @return mcu_srdhm_s32(a, b)
+ */
+static inline int32_t mcu_srdhm_nosat_s32(int32_t a, int32_t b)
+{
+    const uint64_t u = (uint64_t)((int64_t)a * (int64_t)b) + ((uint64_t)1 << 30);
+    return mcu_s32_from_u32((uint32_t)(u >> 31)); /* the low 32 bits of the floor, which fits int32 */
 }
 
 /**
@@ -49,14 +107,8 @@ static inline int32_t mcu_asr_s32(int32_t x, int32_t e)
  */
 static inline int32_t mcu_srdhm_s32(int32_t a, int32_t b)
 {
-    int64_t p;
-    int64_t nudge;
-    if (a == INT32_MIN && b == INT32_MIN) {
-        return INT32_MAX;
-    }
-    p = (int64_t)a * (int64_t)b;
-    nudge = p >= 0 ? ((int64_t)1 << 30) : ((int64_t)1 - ((int64_t)1 << 30));
-    return (int32_t)((p + nudge) / ((int64_t)1 << 31));
+    /* a * b + 2^30 never overflows int64: |a * b| <= 2^62 */
+    return (a == INT32_MIN && b == INT32_MIN) ? INT32_MAX : mcu_srdhm_nosat_s32(a, b);
 }
 
 /**
@@ -67,10 +119,28 @@ static inline int32_t mcu_srdhm_s32(int32_t a, int32_t b)
  */
 static inline int32_t mcu_rdivpot_s32(int32_t x, int32_t e)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << e) - 1);
-    const int32_t remainder = (int32_t)((uint32_t)x & (uint32_t)mask);
-    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    /* 32-bit masks (2^e - 1 is at most 2^31 - 1): no 64-bit arithmetic on 32-bit cores */
+    const int32_t mask = (int32_t)(((uint32_t)1 << e) - 1u);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
     return mcu_asr_s32(x, e) + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * @brief mcu_rdivpot_s32() for x != INT32_MIN and e >= 1, without its mask and compare.
+ *
+ * With w = x - [x < 0] (cannot overflow as x > INT32_MIN), rounding ties away from zero is
+ * floor((w + 2^(e-1)) / 2^e) (half up for x >= 0; for x < 0, floor((x + 2^(e-1) - 1) / 2^e) is half
+ * down), and floor((w + 2^(e-1)) / 2^e) = floor(w / 2^e) + bit e-1 of w, which needs no addition
+ * that could overflow. Four instructions on Arm (ADD with ASR #31, two ASR, AND) and an add.
+ * @param x any int32 value but INT32_MIN
+ * @param e exponent, 1 <= e <= 31
+ * @return mcu_rdivpot_s32(x, e)
+ */
+static inline int32_t mcu_rdivpot_nomin_s32(int32_t x, int32_t e)
+{
+    const int32_t w = x + mcu_asr_s32(x, 31);
+    return mcu_asr_s32(w, e) + (mcu_asr_s32(w, e - 1) & 1);
 }
 
 /**
@@ -81,7 +151,7 @@ static inline int32_t mcu_rdivpot_s32(int32_t x, int32_t e)
  */
 static inline int32_t mcu_shl_sat_s32(int32_t x, int32_t e)
 {
-    const int32_t hi = (int32_t)(((int64_t)1 << (31 - e)) - 1);
+    const int32_t hi = INT32_MAX >> e; /* 2^(31-e) - 1, without a 64-bit shift */
     const int32_t lo = -hi - 1;
     return x > hi ? INT32_MAX : (x < lo ? INT32_MIN : x * ((int32_t)1 << e));
 }
@@ -109,9 +179,11 @@ static inline int32_t mcu_mul_pot_s32(int32_t x, int32_t exponent)
  */
 static inline int32_t mcu_requant_s32(int32_t x, int32_t multiplier, int32_t shift)
 {
-    const int32_t left = shift > 0 ? shift : 0;
-    const int32_t right = shift > 0 ? 0 : -shift;
-    return mcu_rdivpot_s32(mcu_srdhm_s32(mcu_shl_sat_s32(x, left), multiplier), right);
+    /* multiplier is never INT32_MIN, so srdhm cannot saturate; the shifts are skipped when 0 (their
+     * identity), which the common shift <= 0 case of accumulators meets on the left. |x M| <= 2^31
+     * (2^31 - 1) makes the srdhm result > INT32_MIN, the domain of mcu_rdivpot_nomin_s32(). */
+    const int32_t y = mcu_srdhm_nosat_s32(shift > 0 ? mcu_shl_sat_s32(x, shift) : x, multiplier);
+    return shift < 0 ? mcu_rdivpot_nomin_s32(y, -shift) : y;
 }
 
 /**
@@ -133,7 +205,11 @@ static inline int32_t mcu_clamp_s32(int32_t x, int32_t lo, int32_t hi)
  */
 static inline int8_t mcu_sat_s8(int32_t x)
 {
+#ifdef MCU_FIXED_USE_SSAT
+    return (int8_t)mcu_ssat8_acle(x);
+#else
     return (int8_t)(x < INT8_MIN ? INT8_MIN : (x > INT8_MAX ? INT8_MAX : x));
+#endif
 }
 
 /**
@@ -143,7 +219,11 @@ static inline int8_t mcu_sat_s8(int32_t x)
  */
 static inline int16_t mcu_sat_s16(int32_t x)
 {
+#ifdef MCU_FIXED_USE_SSAT
+    return (int16_t)mcu_ssat16_acle(x);
+#else
     return (int16_t)(x < INT16_MIN ? INT16_MIN : (x > INT16_MAX ? INT16_MAX : x));
+#endif
 }
 
 /**

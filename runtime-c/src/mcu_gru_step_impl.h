@@ -39,11 +39,12 @@ void MCU_RNN_NAME(const mcu_gru_params_t *p, mcu_gru_state_t *state, const MCU_R
             sum = (int64_t)sx + mcu_nn_rescale(mcu_rnn_row_acc_s16(&p->candidate_recurrent, j, mid),
                                                &p->candidate_recurrent.rescale);
         }
-        hh[j] = mcu_rnn_activation(&p->candidate_activation, mcu_sat_s16(mcu_rnn_sat32(sum)));
+        hh[j] = mcu_rnn_sat16_s64(sum);
     }
+    mcu_rnn_activation_vec(&p->candidate_activation, hh, hh, u);
     for (j = 0; j < u; j++) {
         /* |z h + (1 - z) hh| <= 2^30 for z in [0, 2^15]: exact in int32 */
-        h[j] = mcu_sat_s16(mcu_rdivpot_s32(z[j] * h[j] + (one - z[j]) * hh[j], shift));
+        h[j] = mcu_sat_s16(mcu_rnn_round_shift(z[j] * h[j] + (one - z[j]) * hh[j], shift));
     }
     if (p->has_output_rescale && y != NULL) {
         for (j = 0; j < u; j++) {

@@ -35,17 +35,28 @@ static void mcu_lstm_step_body(const mcu_lstm_params_t *p, MCU_RNN_T *h, int16_t
         }
     }
     MCU_RNN_GATE(&p->cell_gate, x_t, h, NULL, gz);
-    for (j = 0; j < u; j++) {
-        const int64_t sum = (int64_t)mcu_rnn_mul_shift(gf[j], c[j], p->cell_forget_shift)
-            + mcu_rnn_mul_shift(gi[j], gz[j], p->cell_input_shift);
-        c[j] = mcu_sat_s16(mcu_rnn_sat32(sum));
+    {
+        /* hoisted: the shifts are per layer, the loop is per unit */
+        const int32_t fs = p->cell_forget_shift;
+        const int32_t is = p->cell_input_shift;
+        for (j = 0; j < u; j++) {
+            c[j] = mcu_rnn_sat16_s64((int64_t)mcu_rnn_mul_shift(gf[j], c[j], fs) + mcu_rnn_mul_shift(gi[j], gz[j], is));
+        }
     }
-    /* gi, gf and gz are dead from here on (m_buf may alias gi) */
+    /* gi and gz are dead from here on (m_buf may alias gi); gf holds act(c), computed in one pass */
+    mcu_rnn_activation_vec(&p->cell_activation, c, gf, u);
     MCU_RNN_GATE(&p->output_gate, x_t, h, c, go);
-    for (j = 0; j < u; j++) {
-        const int32_t act = mcu_rnn_activation(&p->cell_activation, c[j]);
-        const int64_t v = (int64_t)mcu_nn_rescale((int32_t)go[j] * act, &p->hidden_rescale) + p->hidden_zp;
-        m[j] = (MCU_RNN_T)mcu_rnn_clamp64(v, p->hidden_min, p->hidden_max);
+    {
+        const mcu_rescale_t hr = p->hidden_rescale;
+        const int32_t zp = p->hidden_zp;
+        const int32_t lo = p->hidden_min;
+        const int32_t hi = p->hidden_max;
+        for (j = 0; j < u; j++) {
+            const int32_t prod = (int32_t)go[j] * (int32_t)gf[j];
+            const int32_t r = hr.multiplier != 0 ? mcu_requant_s32(prod, hr.multiplier, hr.shift)
+                                                 : mcu_mul_pot_s32(prod, hr.shift);
+            m[j] = (MCU_RNN_T)mcu_rnn_clamp64((int64_t)r + zp, lo, hi);
+        }
     }
     if (p->projection != NULL) {
         out_units = p->projection->rows;

@@ -10,14 +10,52 @@
 #include <stdint.h>
 
 #include "mcu_activation.h"
+#include "mcu_activation_internal.h"
 #include "mcu_fixed.h"
 #include "mcu_nn_internal.h"
 #include "mcu_rnn.h"
+
+#if defined(__ARM_FEATURE_DSP) && !defined(MCU_PORTABLE_ONLY)
+#include <arm_acle.h> /* __qadd, __ssat */
+#endif
+
+/*
+ * Layer norm runs once per gate and step, outside the row loops; kept out of line (where the compiler
+ * allows saying so) so that it does not take registers from the gate loops it would be inlined into.
+ */
+#if defined(__GNUC__)
+#define MCU_RNN_COLD __attribute__((noinline, cold))
+#else
+#define MCU_RNN_COLD
+#endif
 
 /** RecurrentMath.sat32. */
 static inline int32_t mcu_rnn_sat32(int64_t x)
 {
     return x < INT32_MIN ? INT32_MIN : (x > INT32_MAX ? INT32_MAX : (int32_t)x);
+}
+
+/**
+ * sat16(sat32(x)) of an exact int64 sum: saturating to int32 first cannot change the int16 result (it
+ * is monotone and keeps [-32768, 32767]), so one clamp of the int64 does both.
+ */
+static inline int16_t mcu_rnn_sat16_s64(int64_t x)
+{
+    return (int16_t)(x < INT16_MIN ? INT16_MIN : (x > INT16_MAX ? INT16_MAX : x));
+}
+
+/**
+ * sat16(sat32(a + b)) with a + b exact (the gate sum of GateKernel.run without a peephole). On cores
+ * with the DSP extension QADD is sat32 of the exact sum and SSAT the int16 clamp: two instructions
+ * for what costs a 64-bit add and two 64-bit compares in the portable form.
+ */
+static inline int16_t mcu_rnn_add_sat16(int32_t a, int32_t b)
+{
+#if defined(__ARM_FEATURE_DSP) && !defined(MCU_PORTABLE_ONLY)
+    return (int16_t)mcu_ssat16_acle(__qadd(a, b));
+#else
+    return mcu_rnn_sat16_s64((int64_t)a + (int64_t)b);
+#endif
 }
 
 /** clamp(x, lo, hi) of an int64 (RecurrentMath.saturate). */
@@ -26,10 +64,19 @@ static inline int32_t mcu_rnn_clamp64(int64_t x, int32_t lo, int32_t hi)
     return x < lo ? lo : (x > hi ? hi : (int32_t)x);
 }
 
+/**
+ * rdivpot(x, shift) for |x| <= 2^30 (products of two int16, the GRU's convex combination), shift in
+ * [0, 31]: x is never INT32_MIN, so the mask-free mcu_rdivpot_nomin_s32() applies.
+ */
+static inline int32_t mcu_rnn_round_shift(int32_t x, int32_t shift)
+{
+    return shift > 0 ? mcu_rdivpot_nomin_s32(x, shift) : x;
+}
+
 /** RecurrentMath.mulShift: rdivpot(a * b, shift) of two int16 values (exact in int32). */
 static inline int32_t mcu_rnn_mul_shift(int32_t a, int32_t b, int32_t shift)
 {
-    return mcu_rdivpot_s32(a * b, shift);
+    return mcu_rnn_round_shift(a * b, shift);
 }
 
 /**
@@ -71,30 +118,93 @@ static inline int16_t mcu_rnn_hard_sigmoid(int32_t x, int32_t frac_bits)
     return (int16_t)mcu_clamp_s32(16384 + q, 0, 32767);
 }
 
+/**
+ * The `integer_bits` of the sigmoid / tanh input for QActivation input_frac_bits f, and the left
+ * shift that first saturates an input coarser than Q7.8 to Q7.8 (0 when none).
+ */
+static inline int32_t mcu_rnn_act_m(int32_t frac_bits, int32_t *pre_shift)
+{
+    const int32_t m = 15 - frac_bits;
+    *pre_shift = m > 7 ? m - 7 : 0;
+    return m > 7 ? 7 : m;
+}
+
 /** QActivation.apply on one int16 value. */
 static inline int16_t mcu_rnn_activation(const mcu_rnn_act_t *a, int32_t x)
 {
+    int32_t pre;
     int32_t m;
     int16_t v;
     switch (a->function) {
     case MCU_RNN_ACT_SIGMOID:
     case MCU_RNN_ACT_TANH:
-        m = 15 - a->input_frac_bits;
-        v = (int16_t)x;
-        if (m > 7) {
-            v = mcu_sat_s16(mcu_shl_sat_s32(x, m - 7));
-            m = 7;
-        }
+        m = mcu_rnn_act_m(a->input_frac_bits, &pre);
+        v = pre > 0 ? mcu_sat_s16(mcu_shl_sat_s32(x, pre)) : (int16_t)x;
         if (a->function == MCU_RNN_ACT_SIGMOID) {
-            return a->impl == MCU_RNN_IMPL_POLY ? mcu_sigmoid_poly_s16(v, m) : mcu_sigmoid_lut_s16(v, m);
+            return a->impl == MCU_RNN_IMPL_POLY ? mcu_sigmoid_poly_s16(v, m) : mcu_sigmoid_lut_inline_s16(v, m);
         }
-        return a->impl == MCU_RNN_IMPL_POLY ? mcu_tanh_poly_s16(v, m) : mcu_tanh_lut_s16(v, m);
+        return a->impl == MCU_RNN_IMPL_POLY ? mcu_tanh_poly_s16(v, m) : mcu_tanh_lut_inline_s16(v, m);
     case MCU_RNN_ACT_HARD_SIGMOID:
         return mcu_rnn_hard_sigmoid(x, a->input_frac_bits);
     case MCU_RNN_ACT_RELU:
         return (int16_t)(x > 0 ? x : 0);
     default:
         return (int16_t)x;
+    }
+}
+
+/**
+ * QActivation.apply on `v[0..n)` in place, `out[i] = act(v[i])` (out may equal v). The function,
+ * the implementation and the input format are the same for every element, so they are decided once
+ * here, not per element: each case is a tight loop, and the Q3.12 gate format (m = 3, no pre-shift),
+ * the common case, gets loops with m a constant so the table index arithmetic folds.
+ */
+static inline void mcu_rnn_activation_vec(const mcu_rnn_act_t *a, const int16_t *v, int16_t *out, int32_t n)
+{
+    int32_t pre;
+    const int32_t m = mcu_rnn_act_m(a->input_frac_bits, &pre);
+    const int32_t lut = a->impl != MCU_RNN_IMPL_POLY;
+    int32_t i;
+    if ((a->function == MCU_RNN_ACT_SIGMOID || a->function == MCU_RNN_ACT_TANH) && pre > 0) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_rnn_activation(a, v[i]);
+        }
+    } else if (a->function == MCU_RNN_ACT_SIGMOID && lut && m == MCU_GATE_INTEGER_BITS) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_sigmoid_lut_inline_s16(v[i], MCU_GATE_INTEGER_BITS);
+        }
+    } else if (a->function == MCU_RNN_ACT_TANH && lut && m == MCU_GATE_INTEGER_BITS) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_tanh_lut_inline_s16(v[i], MCU_GATE_INTEGER_BITS);
+        }
+    } else if (a->function == MCU_RNN_ACT_SIGMOID && lut) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_sigmoid_lut_inline_s16(v[i], m);
+        }
+    } else if (a->function == MCU_RNN_ACT_TANH && lut) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_tanh_lut_inline_s16(v[i], m);
+        }
+    } else if (a->function == MCU_RNN_ACT_SIGMOID) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_sigmoid_poly_s16(v[i], m);
+        }
+    } else if (a->function == MCU_RNN_ACT_TANH) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_tanh_poly_s16(v[i], m);
+        }
+    } else if (a->function == MCU_RNN_ACT_HARD_SIGMOID) {
+        for (i = 0; i < n; i++) {
+            out[i] = mcu_rnn_hard_sigmoid(v[i], a->input_frac_bits);
+        }
+    } else if (a->function == MCU_RNN_ACT_RELU) {
+        for (i = 0; i < n; i++) {
+            out[i] = (int16_t)(v[i] > 0 ? v[i] : 0);
+        }
+    } else if (out != v) {
+        for (i = 0; i < n; i++) {
+            out[i] = v[i];
+        }
     }
 }
 
@@ -122,19 +232,24 @@ static inline uint64_t mcu_rnn_isqrt(uint64_t x)
 /** Bit length of a positive value (64 - numberOfLeadingZeros). */
 static inline int32_t mcu_rnn_bit_length(uint64_t x)
 {
+#if defined(__GNUC__) && !defined(MCU_PORTABLE_ONLY)
+    /* CLZ (twice on 32-bit cores) instead of up to 64 loop turns, twice per layer-norm gate and step */
+    return x == 0 ? 0 : 64 - __builtin_clzll(x);
+#else
     int32_t n = 0;
     while (x != 0) {
         n++;
         x >>= 1;
     }
     return n;
+#endif
 }
 
 /**
  * RecurrentMath.layerNorm in place: `v[0..n)` holds the int16 accumulator on entry and the int16
  * pre-activation on return.
  */
-static inline void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32_t n)
+MCU_RNN_COLD static void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32_t n)
 {
     int64_t s = 0;
     int64_t q = 0;
@@ -178,24 +293,23 @@ static inline void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v, int32
 static inline int16_t mcu_rnn_gate_sum(const mcu_rnn_gate_t *g, int32_t j, int32_t acc_x, int32_t acc_h,
                                        const int16_t *c)
 {
-    int64_t sum = (int64_t)mcu_nn_rescale(acc_x, &g->input.rescale) + mcu_nn_rescale(acc_h, &g->recurrent.rescale);
+    const int32_t sx = mcu_nn_rescale(acc_x, &g->input.rescale);
+    const int32_t sh = mcu_nn_rescale(acc_h, &g->recurrent.rescale);
     if (g->peephole != NULL) {
-        sum += mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j], &g->peephole_rescale);
+        /* three terms: sat32 of the exact sum, not of a saturated partial sum */
+        return mcu_rnn_sat16_s64((int64_t)sx + sh + mcu_nn_rescale((int32_t)g->peephole[j] * (int32_t)c[j],
+                                                                   &g->peephole_rescale));
     }
-    return mcu_sat_s16(mcu_rnn_sat32(sum));
+    return mcu_rnn_add_sat16(sx, sh);
 }
 
 /** GateKernel.run after the sums, in place on `v[0..units)`: layer norm (when present), then the activation. */
 static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
 {
-    const int32_t units = g->input.rows;
-    int32_t j;
     if (g->ln_coefficients != NULL) {
-        mcu_rnn_layer_norm(g, v, units);
+        mcu_rnn_layer_norm(g, v, g->input.rows);
     }
-    for (j = 0; j < units; j++) {
-        v[j] = mcu_rnn_activation(&g->activation, v[j]);
-    }
+    mcu_rnn_activation_vec(&g->activation, v, v, g->input.rows);
 }
 
 /*

@@ -16,11 +16,10 @@ void MCU_RNN_NAME(const mcu_simple_rnn_params_t *p, mcu_simple_rnn_state_t *stat
     for (j = 0; j < u; j++) {
         const int64_t sum = (int64_t)mcu_nn_rescale(MCU_RNN_ROW_ACC(&p->input, j, x_t), &p->input.rescale)
             + mcu_nn_rescale(mcu_rnn_row_acc_s16(&p->recurrent, j, h), &p->recurrent.rescale);
-        scratch[j] = mcu_rnn_activation(&p->activation, mcu_sat_s16(mcu_rnn_sat32(sum)));
+        scratch[j] = mcu_rnn_sat16_s64(sum);
     }
-    for (j = 0; j < u; j++) {
-        h[j] = scratch[j];
-    }
+    /* every row reads the old h: the new one is written only once all sums are done */
+    mcu_rnn_activation_vec(&p->activation, scratch, h, u);
     if (p->has_output_rescale && y != NULL) {
         for (j = 0; j < u; j++) {
             const int64_t v = (int64_t)mcu_nn_rescale(h[j], &p->output_rescale) + p->output_zp;
