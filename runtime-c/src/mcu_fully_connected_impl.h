@@ -7,12 +7,38 @@
  * and MCU_FC_WIDE: 0 for the int32 accumulator with `bias` (int8 input, acc_shift 0), 1 for the int64
  * accumulator with `bias64` and the rounding `acc_shift` (int16 input); all are undefined again at
  * the end. No include guard on purpose.
+ *
+ * int8 input with a packed weight layout (mcu_matvec.h) computes 4 units per pass; the dot products
+ * are exact integers, so `bias + dot` is the accumulator of the PLAIN loop (whose int32 bound the
+ * compiler proves) and the rescale, zero point and clamp are the same per unit.
  */
 void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, MCU_FC_OUT_T *y)
 {
     const int32_t in = p->input_size;
     const int32_t units = p->units;
     int32_t r;
+#if !MCU_FC_WIDE
+    if (p->weight_layout != MCU_WLAYOUT_PLAIN) {
+        mcu_matvec_s8_t m;
+        for (r = 0; r < rows; r++) {
+            MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
+            int32_t g;
+            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, x + (size_t)r * (size_t)in);
+            for (g = 0; 4 * g < units; g++) {
+                int32_t dot[4];
+                int32_t q;
+                mcu_matvec_s8_group(&m, g, dot);
+                for (q = 0; q < 4 && 4 * g + q < units; q++) {
+                    const int32_t o = 4 * g + q;
+                    yr[o] = (MCU_FC_OUT_T)mcu_nn_add_zp_clamp(
+                        mcu_nn_rescale(p->bias[o] + dot[q], &p->rescale[p->rescale_count == 1 ? 0 : o]),
+                        p->output_zp, p->act_min, p->act_max);
+                }
+            }
+        }
+        return;
+    }
+#endif
     for (r = 0; r < rows; r++) {
         const MCU_FC_IN_T *xr = x + (size_t)r * (size_t)in;
         MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;

@@ -3,6 +3,7 @@
  * @brief mcu_fully_connected_s8() (int8 in, int8 out, int32 accumulator) (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
  */
 #include "mcu_nn.h"
+#include "mcu_matvec.h"
 #include "mcu_nn_internal.h"
 
 #define MCU_FC_NAME mcu_fully_connected_s8

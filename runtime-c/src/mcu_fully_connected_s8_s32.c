@@ -3,6 +3,7 @@
  * @brief mcu_fully_connected_s8_s32() (int8 in, the raw int32 accumulator out) (see mcu_nn.h; Java `FeedForwardKernels.fullyConnected`).
  */
 #include "mcu_nn.h"
+#include "mcu_matvec.h"
 #include "mcu_nn_internal.h"
 
 #define MCU_FC_NAME mcu_fully_connected_s8_s32

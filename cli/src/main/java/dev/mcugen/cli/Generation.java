@@ -30,7 +30,7 @@ final class Generation {
                         m.ramBytes(), m.stackBytes()))
                 .orElse(null);
         return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile), opts),
-                budget);
+                budget, o.target());
     }
 
     /** The quantization options as a command line. */

@@ -486,6 +486,25 @@ final class Lowering {
         return array(name, ctype, comment + " " + t.shape(), t.size(), lit, t::get);
     }
 
+    /**
+     * An int8 weight matrix of {@code rows} outputs and {@code cols} inputs in a packed layout, word
+     * aligned; the comment names the layout (runtime-c/include/mcu_nn.h defines it).
+     */
+    private String packedArray(String name, String what, WeightLayout layout, WeightLayout.Matrix m, int rows, int cols) {
+        byte[] b = layout.pack(m, rows, cols);
+        List<String> items = new ArrayList<>(b.length);
+        for (byte v : b) {
+            items.add(CLit.i32(v));
+        }
+        String comment = what + " [" + rows + " outputs, " + cols + " inputs] in layout " + layout.cName() + " ("
+                + WeightLayout.padded(rows) + " x " + WeightLayout.padded(cols) + " padded with 0"
+                + (layout == WeightLayout.DSP_PAIRS ? "; odd rows stored as w + 128" : "") + ")";
+        arrays.add(new View.Array("int8_t", name, Integer.toString(b.length), CLit.comment(comment), CLit.wrap(items),
+                " MCU_ALIGN4"));
+        arrayLayers.add(currentLayer);
+        return name;
+    }
+
     private String rescaleArray(String name, List<Rescale> rs, String what) {
         List<String> items = new ArrayList<>();
         rs.forEach(r -> items.add(CLit.rescale(r)));
@@ -531,7 +550,12 @@ final class Lowering {
         String k = si.equals(s) ? s : si + "_" + s; // kernel suffix, <in>_<out> when the widths differ
         if (node instanceof QFullyConnected fc) {
             s = si;
-            String w = tensorArray(n + "_w", "int8_t", fc.name() + " weights int8 [in, units]", fc.weights(), CLit::i32);
+            WeightLayout layout = s.equals("s8") ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;
+            int units = fc.units();
+            String w = layout == WeightLayout.PLAIN
+                    ? tensorArray(n + "_w", "int8_t", fc.name() + " weights int8 [in, units]", fc.weights(), CLit::i32)
+                    : packedArray(n + "_w", fc.name() + " weights int8", layout,
+                            (r, c) -> (int) fc.weights().get(c * units + r), units, fc.inputSize());
             String b = s.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", fc.name() + " bias int32, input zero point folded in", fc.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", fc.name() + " bias int64, input zero point folded in", fc.bias(), CLit::i64);
@@ -540,7 +564,7 @@ final class Lowering {
                     f("weights", w), f(s.equals("s8") ? "bias" : "bias64", b), f("rescale", r),
                     f("rescale_count", fc.rescale().size()), f("acc_shift", fc.accShift()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
-                    f("act_min", fc.actMin()), f("act_max", fc.actMax())));
+                    f("act_min", fc.actMin()), f("act_max", fc.actMax()), f("weight_layout", layout.cName())));
             int fcRows = shape(fc.name()).size() / fc.units();
             call(fc, "mcu_fully_connected_" + k, List.of("&" + n + "_params", fcRows + "", x, y), List.of());
         } else if (node instanceof QConv c) {
