@@ -19,20 +19,28 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
     int32_t r;
 #if !MCU_FC_WIDE
     if (p->weight_layout != MCU_WLAYOUT_PLAIN) {
+        /* clamp(v + zp, act_min, act_max) == clamp(v, act_min - zp, act_max - zp) + zp, no overflow:
+         * zp, act_min, act_max lie in the output type's range and zp is 0 for int32 outputs */
+        const int32_t zp = p->output_zp;
+        const int32_t lo = p->act_min - zp;
+        const int32_t hi = p->act_max - zp;
+        const int32_t per_channel = p->rescale_count != 1;
+        MCU_MATVEC_BUFFER(xs, MCU_MATVEC_CHUNK);
         mcu_matvec_s8_t m;
         for (r = 0; r < rows; r++) {
             MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
             int32_t g;
-            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, x + (size_t)r * (size_t)in);
+            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, x + (size_t)r * (size_t)in, xs.h, MCU_MATVEC_CHUNK);
             for (g = 0; 4 * g < units; g++) {
                 int32_t dot[4];
                 int32_t q;
+                const int32_t n = units - 4 * g < 4 ? units - 4 * g : 4;
                 mcu_matvec_s8_group(&m, g, dot);
-                for (q = 0; q < 4 && 4 * g + q < units; q++) {
+                for (q = 0; q < n; q++) {
                     const int32_t o = 4 * g + q;
-                    yr[o] = (MCU_FC_OUT_T)mcu_nn_add_zp_clamp(
-                        mcu_nn_rescale(p->bias[o] + dot[q], &p->rescale[p->rescale_count == 1 ? 0 : o]),
-                        p->output_zp, p->act_min, p->act_max);
+                    int32_t v = mcu_matvec_rescale(p->bias[o] + dot[q], per_channel ? &p->rescale[o] : p->rescale);
+                    v = v < lo ? lo : (v > hi ? hi : v);
+                    yr[o] = (MCU_FC_OUT_T)(v + zp);
                 }
             }
         }

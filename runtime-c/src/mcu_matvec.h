@@ -38,7 +38,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mcu_fixed.h"
 #include "mcu_nn.h"
+#include "mcu_nn_internal.h"
 
 /** Columns per prepared chunk of MCU_WLAYOUT_DSP_PAIRS: |dot_a| <= 127 * 128 * 512 < 2^23 (see above). */
 #define MCU_MATVEC_CHUNK 512
@@ -80,9 +82,39 @@ static inline int32_t mcu_matvec_weight(const int8_t *w, mcu_weight_layout_t lay
     return (int32_t)w[off];
 }
 
-/** State of one matrix-vector product (on the caller's stack: MCU_MATVEC_CHUNK int16 of prepared input). */
+/**
+ * mcu_nn_rescale() (mcu_nn_internal.h), the same integers, with the common form of the layers' output
+ * scale (multiplier form, shift <= 0: no left shift) computed with one 64-bit multiply-add: for that
+ * form mcu_requant_s32() is rdivpot(srdhm(x, M), -shift), and srdhm's
+ * `trunc((p + (p >= 0 ? 2^30 : 1 - 2^30)) / 2^31)` equals `floor((p + 2^30) / 2^31)` for every p
+ * (for p < 0 the truncation of q = p + 1 - 2^30 is ceil(q / 2^31) = floor((q + 2^31 - 1) / 2^31));
+ * M >= 2^30 > 0 rules out srdhm's only overflow (INT32_MIN * INT32_MIN).
+ */
+static inline int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
+{
+    if (r->multiplier != 0 && r->shift <= 0) {
+        const int64_t q = (int64_t)x * (int64_t)r->multiplier + ((int64_t)1 << 30);
+        const int32_t h = (int32_t)(q >= 0 ? q / ((int64_t)1 << 31) : ~(~q / ((int64_t)1 << 31)));
+        return mcu_rdivpot_s32(h, -r->shift);
+    }
+    return mcu_nn_rescale(x, r);
+}
+
+/**
+ * A word-aligned buffer for the prepared input of DSP_PAIRS (LDRD needs the alignment): declare one
+ * per product on the caller's stack, `MCU_MATVEC_BUFFER(name, columns)`, and pass `name.h` and its
+ * length to mcu_matvec_s8_begin(). columns <= MCU_MATVEC_CHUNK, a multiple of 4.
+ */
+#define MCU_MATVEC_BUFFER(name, columns) \
+    union {                              \
+        int32_t align;                   \
+        int16_t h[columns];              \
+    } name
+
+/** State of one matrix-vector product. */
 typedef struct {
-    int16_t xs[MCU_MATVEC_CHUNK]; /**< DSP_PAIRS: the prepared chunk (first member: word aligned for LDRD) */
+    int16_t *xs;                /**< DSP_PAIRS: the prepared chunk (word aligned: MCU_MATVEC_BUFFER) */
+    int32_t chunk;              /**< DSP_PAIRS: columns per chunk, the length of xs (multiple of 4, <= MCU_MATVEC_CHUNK) */
     const int8_t *w;            /**< packed weights */
     const int8_t *x;            /**< the int8 input vector, cols values */
     mcu_weight_layout_t layout; /**< DSP_PAIRS or ROWS4 */
@@ -185,19 +217,25 @@ static inline void mcu_matvec_rows4_portable(const int8_t *w, const int8_t *x, i
     dot[3] += d3;
 }
 
-/** Starts W x for the packed matrix w (`layout` DSP_PAIRS or ROWS4) of `cols` columns and the input x. */
+/**
+ * Starts W x for the packed matrix w (`layout` DSP_PAIRS or ROWS4) of `cols` columns and the input x;
+ * xs / chunk: the caller's MCU_MATVEC_BUFFER (DSP_PAIRS prepares x in chunks of that many columns,
+ * once here when all fit, else per group and chunk).
+ */
 static inline void mcu_matvec_s8_begin(mcu_matvec_s8_t *m, mcu_weight_layout_t layout, const int8_t *w,
-                                       int32_t cols, const int8_t *x)
+                                       int32_t cols, const int8_t *x, int16_t *xs, int32_t chunk)
 {
+    m->xs = xs;
+    m->chunk = chunk;
     m->w = w;
     m->x = x;
     m->layout = layout;
     m->cols = cols;
     m->cols_p = mcu_matvec_padded(cols);
-    m->whole = m->cols_p <= MCU_MATVEC_CHUNK;
+    m->whole = m->cols_p <= chunk;
     m->sum = 0;
     if (layout == MCU_WLAYOUT_DSP_PAIRS && m->whole) {
-        m->sum = mcu_matvec_dsp_prepare(x, cols, 0, m->cols_p, m->xs);
+        m->sum = mcu_matvec_dsp_prepare(x, cols, 0, m->cols_p, xs);
     }
 }
 
@@ -211,8 +249,8 @@ static inline void mcu_matvec_s8_group(mcu_matvec_s8_t *m, int32_t g, int32_t do
     dot[3] = 0;
     if (m->layout == MCU_WLAYOUT_DSP_PAIRS) {
         int32_t c0;
-        for (c0 = 0; c0 < m->cols_p; c0 += MCU_MATVEC_CHUNK) {
-            const int32_t n = m->cols_p - c0 < MCU_MATVEC_CHUNK ? m->cols_p - c0 : MCU_MATVEC_CHUNK;
+        for (c0 = 0; c0 < m->cols_p; c0 += m->chunk) {
+            const int32_t n = m->cols_p - c0 < m->chunk ? m->cols_p - c0 : m->chunk;
             uint32_t acc[4] = {0u, 0u, 0u, 0u};
             const int32_t sum = m->whole ? m->sum : mcu_matvec_dsp_prepare(m->x, m->cols, c0, n, m->xs);
             mcu_matvec_dsp_block(wg + 4 * c0, m->xs, n / 4, acc);

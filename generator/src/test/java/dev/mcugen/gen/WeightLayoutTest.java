@@ -1,6 +1,16 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.calib.Calibrator;
+import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.data.InputData;
+import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.ir.interp.Progress;
+import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.QuantizedModel;
+import dev.mcugen.scale.Quantizer;
 import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGraph;
@@ -96,6 +106,37 @@ class WeightLayoutTest {
         HostC.requireGcc();
         Random rnd = new Random(11);
         check(dense(rnd, 700, 9), target, rnd, dir);
+    }
+
+    /** The int8 recurrent examples (LSTM gates and GRU gate inputs packed) generated for each packed target, on the host. */
+    @ParameterizedTest
+    @CsvSource({"har_lstm, CORTEX_M4", "har_lstm, CORTEX_M3", "kws_gru, CORTEX_M4", "kws_gru, CORTEX_M3",
+            "stacked_rnn, CORTEX_M7"})
+    void recurrentExamplesBitExactOnHost(String example, Target target, @TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        Path root = Path.of(System.getProperty("mcugen.root", "..")).resolve("examples").resolve(example);
+        Graph g = ModelLoader.load(root.resolve("model.json"));
+        CalibrationResult ranges = new Calibrator(g).calibrate(InputData.read(g, List.of(root.resolve("calibration.npy"))),
+                Progress.NONE);
+        QuantizedModel qm = Quantizer.quantize(g, ranges, new QuantOptions(QuantOptions.Precision.INT8,
+                QuantOptions.Rescale.AUTO, QuantOptions.ActivationImpl.LUT, false, target));
+        Batch test = InputData.read(g, List.of(root.resolve("test.npy")));
+        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+        QInput in = qm.graph().inputs().get(0);
+        List<int[]> xs = new ArrayList<>();
+        List<int[]> want = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Map<String, int[]> q = sim.quantizeInputs(test.sample(i));
+            xs.add(q.get(in.name()));
+            want.add(sim.run(q, IntObserver.NONE).get(qm.graph().outputs().get(0)));
+        }
+        Map<String, byte[]> files = new CGenerator().generate(qm, new GenOptions("rnn", List.of(), null, target));
+        assertThat(new String(files.get("rnn.c"), StandardCharsets.UTF_8))
+                .contains(".weight_layout = " + WeightLayout.forTarget(target).cName());
+        List<int[]> got = HostC.run(dir, "rnn", files, xs);
+        for (int i = 0; i < xs.size(); i++) {
+            assertThat(got.get(i)).as("%s %s sample %d", example, target, i).containsExactly(want.get(i));
+        }
     }
 
     private static void check(QGraph g, Target target, Random rnd, Path dir) throws Exception {
