@@ -106,6 +106,7 @@ typedef struct {
     int32_t act_min;              /**< clamp low */
     int32_t act_max;              /**< clamp high */
     mcu_weight_layout_t weight_layout; /**< layout of `weights` (R = units, C = input_size); s16 kernels: PLAIN only */
+    int32_t acc_small; /**< s8: 1 when the generator proved |bias_o + sum_i w_io x_i| < 2^30 for every unit and int8 input (the packed layouts' fast output stage relies on it), else 0 */
 } mcu_fc_params_t;
 
 /**

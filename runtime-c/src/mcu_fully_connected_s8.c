@@ -9,5 +9,6 @@
 #define MCU_FC_NAME mcu_fully_connected_s8
 #define MCU_FC_IN_T int8_t
 #define MCU_FC_OUT_T int8_t
+#define MCU_FC_OUTPUT_X2 mcu_fc_output_x2_s8
 #define MCU_FC_WIDE 0
 #include "mcu_fully_connected_impl.h"

@@ -42,6 +42,16 @@
 #include "mcu_nn.h"
 #include "mcu_nn_internal.h"
 
+/**
+ * The per-group helpers are forced inline under GCC: out of line, the four accumulators and dot
+ * products would go through memory once per group of rows.
+ */
+#if defined(__GNUC__)
+#define MCU_MATVEC_INLINE static inline __attribute__((always_inline))
+#else
+#define MCU_MATVEC_INLINE static inline
+#endif
+
 /** Columns per prepared chunk of MCU_WLAYOUT_DSP_PAIRS: |dot_a| <= 127 * 128 * 512 < 2^23 (see above). */
 #define MCU_MATVEC_CHUNK 512
 
@@ -90,7 +100,7 @@ static inline int32_t mcu_matvec_weight(const int8_t *w, mcu_weight_layout_t lay
  * (for p < 0 the truncation of q = p + 1 - 2^30 is ceil(q / 2^31) = floor((q + 2^31 - 1) / 2^31));
  * M >= 2^30 > 0 rules out srdhm's only overflow (INT32_MIN * INT32_MIN).
  */
-static inline int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
+MCU_MATVEC_INLINE int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
 {
     if (r->multiplier != 0 && r->shift <= 0) {
         const int64_t q = (int64_t)x * (int64_t)r->multiplier + ((int64_t)1 << 30);
@@ -110,6 +120,37 @@ static inline int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
         int32_t align;                   \
         int16_t h[columns];              \
     } name
+
+/**
+ * mcu_matvec_rescale() for a rescale known to be of the multiplier form with shift <= 0, given as
+ * (multiplier, -shift): the per-tensor output stage of the packed Dense loads them once per call.
+ */
+MCU_MATVEC_INLINE int32_t mcu_matvec_requant_right(int32_t x, int32_t multiplier, int32_t right)
+{
+    const int64_t q = (int64_t)x * (int64_t)multiplier + ((int64_t)1 << 30);
+    const int32_t h = (int32_t)(q >= 0 ? q / ((int64_t)1 << 31) : ~(~q / ((int64_t)1 << 31)));
+    return mcu_rdivpot_s32(h, right);
+}
+
+/**
+ * The output stage of the packed Dense when the generator proved every accumulator |acc| < 2^30
+ * (mcu_fc_params_t.acc_small) and the rescale is of the multiplier form with shift e' = -right,
+ * right >= 1 (the usual one): mcu_requant_s32(acc, M, -right) from x2 = 2 acc and half = 2^(right-1).
+ * srdhm(acc, M) = floor((acc M + 2^30) / 2^31) (see mcu_matvec_rescale()) = floor((x2 M + 2^31) / 2^32),
+ * which is SMMULR on DSP; rdivpot(h, right) = floor((h + half - (h < 0)) / 2^right) (for h >= 0 the
+ * remainder test `rem > half - 1`, for h < 0 `rem > half`), no overflow since |h| <= |acc| < 2^30.
+ */
+MCU_MATVEC_INLINE int32_t mcu_matvec_requant_x2(int32_t x2, int32_t multiplier, int32_t half, int32_t right)
+{
+#ifdef MCU_MATVEC_HAVE_DSP
+    int32_t h;
+    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(x2), "r"(multiplier));
+#else
+    const int64_t q = (int64_t)x2 * (int64_t)multiplier + ((int64_t)1 << 31);
+    const int32_t h = (int32_t)(q >= 0 ? q / ((int64_t)1 << 32) : ~(~q / ((int64_t)1 << 32)));
+#endif
+    return mcu_asr_s32(h + half - (h < 0 ? 1 : 0), right);
+}
 
 /** State of one matrix-vector product. */
 typedef struct {
@@ -171,7 +212,7 @@ static inline uint32_t mcu_matvec_word(const int8_t *p)
  * Portable emulation of mcu_matvec_dsp_block(): acc[0..3] = (A0, B0, A1, B1) of pair 0 and pair 1
  * accumulated over nblocks blocks of 4 columns, with the same wrapping arithmetic as SMLAD.
  */
-static inline void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int32_t nblocks, uint32_t acc[4])
+MCU_MATVEC_INLINE void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int32_t nblocks, uint32_t acc[4])
 {
     int32_t k;
     for (k = 0; k < nblocks; k++) {
@@ -190,12 +231,24 @@ static inline void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int3
 #endif
 
 /** dot_a, dot_b of one row pair from its (A, B) and the chunk's input sum (see the file comment). */
-static inline void mcu_matvec_dsp_finish(uint32_t a, uint32_t b, int32_t sum, int32_t *dot_a, int32_t *dot_b)
+MCU_MATVEC_INLINE void mcu_matvec_dsp_finish(uint32_t a, uint32_t b, int32_t sum, int32_t *dot_a, int32_t *dot_b)
 {
     const uint32_t d = a - b; /* 256 dot_a modulo 2^32, |256 dot_a| < 2^31 */
     const int32_t d256 = d >= 0x80000000u ? -(int32_t)(~d) - 1 : (int32_t)d;
     *dot_a += d256 / 256;
     *dot_b += (int32_t)b - 128 * sum;
+}
+
+/**
+ * 2 dot_a and 2 dot_b of one row pair (the doubled accumulators of mcu_matvec_requant_x2): A - B is
+ * an exact multiple of 256, so its arithmetic shift by 7 is exact.
+ */
+MCU_MATVEC_INLINE void mcu_matvec_dsp_finish_x2(uint32_t a, uint32_t b, int32_t sum128, int32_t *d2a, int32_t *d2b)
+{
+    const uint32_t d = a - b;
+    const int32_t d256 = d >= 0x80000000u ? -(int32_t)(~d) - 1 : (int32_t)d;
+    *d2a = mcu_asr_s32(d256, 7);
+    *d2b = 2 * ((int32_t)b - sum128);
 }
 
 /** Portable ROWS4: dot[0..3] += the 4 rows of one group over columns [0, n). */

@@ -28,11 +28,11 @@ static inline int32_t mcu_matvec_dsp_prepare_words(const int8_t *x, int32_t n, i
         uint32_t v;
         int32_t lo;
         int32_t hi;
-        memcpy(&v, x + k, 4u); /* LDR: unaligned access is allowed for single-word loads */
+        __builtin_memcpy(&v, x + k, 4u); /* LDR: unaligned access is allowed for single-word loads */
         lo = __sxtb16((int32_t)v);
         hi = __sxtb16((int32_t)((v >> 8) | (v << 24)));
-        memcpy(xs + k, &lo, 4u);
-        memcpy(xs + k + 2, &hi, 4u);
+        __builtin_memcpy(xs + k, &lo, 4u); /* the builtin: -ffreestanding would call memcpy */
+        __builtin_memcpy(xs + k + 2, &hi, 4u);
         sum = __smlad(lo, 0x00010001, sum);
         sum = __smlad(hi, 0x00010001, sum);
     }
@@ -58,10 +58,10 @@ static inline int32_t mcu_matvec_dsp_prepare_words(const int8_t *x, int32_t n, i
 
 /**
  * acc[0..3] = (A0, B0, A1, B1) accumulated over nblocks blocks of 4 columns (mcu_matvec.h), the
- * weights of the group from w, the prepared input from xs: 4 blocks per loop iteration, the rest one
- * at a time first.
+ * weights of the group from w, the prepared input from xs: 8 blocks (32 columns) per loop iteration,
+ * the rest one at a time first.
  */
-static inline void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int32_t nblocks, uint32_t acc[4])
+MCU_MATVEC_INLINE void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int32_t nblocks, uint32_t acc[4])
 {
     /* LDM needs its register list ascending: the four weight words get fixed registers. */
     register uint32_t w0 __asm__("r2");
@@ -76,7 +76,7 @@ static inline void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int3
     uint32_t x1;
     const int8_t *wp = w;
     const int16_t *xp = xs;
-    const int16_t *const mid = xs + 4 * (nblocks & 3);
+    const int16_t *const mid = xs + 4 * (nblocks & 7);
     const int16_t *const end = xs + 4 * nblocks;
     while (xp != mid) {
         __asm__ volatile(MCU_MATVEC_DSP_STEP
@@ -88,6 +88,7 @@ static inline void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, int3
     }
     if (xp != end) {
         __asm__ volatile("1:\n\t" MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP
+                         MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP
                          "cmp %[xp], %[end]\n\t"
                          "bne 1b\n\t"
                          : [a0] "+r"(a0), [b0] "+r"(b0), [a1] "+r"(a1), [b1] "+r"(b1), [xp] "+r"(xp), [wp] "+r"(wp),

@@ -564,7 +564,9 @@ final class Lowering {
                     f("weights", w), f(s.equals("s8") ? "bias" : "bias64", b), f("rescale", r),
                     f("rescale_count", fc.rescale().size()), f("acc_shift", fc.accShift()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
-                    f("act_min", fc.actMin()), f("act_max", fc.actMax()), f("weight_layout", layout.cName())));
+                    f("act_min", fc.actMin()), f("act_max", fc.actMax()), f("weight_layout", layout.cName()),
+                    f("acc_small", s.equals("s8") && WeightLayout.accumulatorBelow30(fc) ? 1 : 0,
+                            "|bias + W x| < 2^30 for every int8 x (from the weights)")));
             int fcRows = shape(fc.name()).size() / fc.units();
             call(fc, "mcu_fully_connected_" + k, List.of("&" + n + "_params", fcRows + "", x, y), List.of());
         } else if (node instanceof QConv c) {

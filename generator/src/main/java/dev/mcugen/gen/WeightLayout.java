@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.scale.QuantOptions;
 
 /**
@@ -44,6 +45,25 @@ public enum WeightLayout {
     @FunctionalInterface
     public interface Matrix {
         int get(int r, int c);
+    }
+
+    /**
+     * Whether every accumulator of the int8 Dense stays below 2^30 in magnitude for any int8 input:
+     * {@code |bias_o| + 128 sum_i |w_io| < 2^30} (|x| <= 128), the bound mcu_fc_params_t.acc_small
+     * states (the packed output stage doubles the accumulator).
+     */
+    public static boolean accumulatorBelow30(QFullyConnected fc) {
+        int units = fc.units();
+        for (int o = 0; o < units; o++) {
+            long bound = Math.abs(fc.bias().get(o));
+            for (int i = 0; i < fc.inputSize(); i++) {
+                bound += 128L * Math.abs(fc.weights().get(i * units + o));
+            }
+            if (bound >= 1L << 30) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rows or columns rounded up to the multiple of 4 of the packed layouts. */
