@@ -28,8 +28,9 @@ static void MCU_FC_OUTPUT_X2(const int32_t *d2, const int32_t *bias, int32_t n, 
 #ifdef MCU_MATVEC_HAVE_DSP
     if (full) {
         for (i = 0; i < n; i++) {
-            const int32_t v = mcu_matvec_requant_x2(d2[i] + 2 * bias[i], mult, half, right);
-            y[i] = (MCU_FC_OUT_T)__ssat(v + zp, 8u * sizeof(MCU_FC_OUT_T)); /* |v| < 2^30: no overflow */
+            int32_t v = mcu_matvec_requant_x2(d2[i] + 2 * bias[i], mult, half, right) + zp; /* |v| < 2^30: no overflow */
+            __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_FC_OUT_T)), "r"(v));
+            y[i] = (MCU_FC_OUT_T)v;
         }
         return;
     }
@@ -66,12 +67,18 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
             MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
-            if (p->weight_layout == MCU_WLAYOUT_DSP_PAIRS && cols_p <= MCU_MATVEC_CHUNK && rstep == 0 && p->acc_small
-                && p->rescale->multiplier != 0 && p->rescale->shift < 0) {
+            if (cols_p <= MCU_MATVEC_CHUNK && rstep == 0 && p->acc_small && p->rescale->multiplier != 0
+                && p->rescale->shift < 0) {
                 /* The common case, in two phases per batch of units so that each loop keeps its
                  * values in registers: the block kernel writes 2 * dot of MCU_FC_BATCH units, then
                  * the output stage (mcu_matvec_requant_x2) runs over them. */
-                const int32_t sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h);
+                const int32_t dsp = p->weight_layout == MCU_WLAYOUT_DSP_PAIRS;
+                const int32_t sum128 = dsp ? 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h) : 0;
+#ifdef MCU_MATVEC_HAVE_ROWS4
+                if (!dsp) {
+                    mcu_matvec_rows4_prepare(xr, in, 0, cols_p, xs.w);
+                }
+#endif
                 const int32_t mult = p->rescale->multiplier;
                 const int32_t right = -p->rescale->shift;
                 const int32_t half = (int32_t)1 << (right - 1);
@@ -86,17 +93,30 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                     const int32_t n = units - o0 < MCU_FC_BATCH ? units - o0 : MCU_FC_BATCH;
                     int32_t i;
                     for (i = 0; i < n; i += 4) {
-                        uint32_t acc[4] = {0u, 0u, 0u, 0u};
-                        mcu_matvec_dsp_block(wg, xs.h, cols_p / 4, acc);
+                        if (dsp) {
+                            uint32_t acc[4] = {0u, 0u, 0u, 0u};
+                            mcu_matvec_dsp_block(wg, xs.h, cols_p / 4, acc);
+                            mcu_matvec_dsp_finish_x2(acc[0], acc[1], sum128, &d2[i], &d2[i + 1]);
+                            mcu_matvec_dsp_finish_x2(acc[2], acc[3], sum128, &d2[i + 2], &d2[i + 3]);
+                        } else {
+                            int32_t acc[4] = {0, 0, 0, 0};
+#ifdef MCU_MATVEC_HAVE_ROWS4
+                            mcu_matvec_rows4_block(wg, xs.w, cols_p, acc);
+#else
+                            mcu_matvec_rows4_portable(wg, xr, in, acc);
+#endif
+                            d2[i] = 2 * acc[0];
+                            d2[i + 1] = 2 * acc[1];
+                            d2[i + 2] = 2 * acc[2];
+                            d2[i + 3] = 2 * acc[3];
+                        }
                         wg += 4 * cols_p;
-                        mcu_matvec_dsp_finish_x2(acc[0], acc[1], sum128, &d2[i], &d2[i + 1]);
-                        mcu_matvec_dsp_finish_x2(acc[2], acc[3], sum128, &d2[i + 2], &d2[i + 3]);
                     }
                     MCU_FC_OUTPUT_X2(d2, bias + o0, n, mult, half, right, zp, lo, hi, full, yr + o0);
                 }
                 continue;
             }
-            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, xr, xs.h, MCU_MATVEC_CHUNK);
+            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, xr, xs.h, xs.w, MCU_MATVEC_CHUNK);
             for (g = 0; 4 * g < units; g++) {
                 int32_t dot[4];
                 int32_t q;

@@ -58,6 +58,9 @@
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
 #include "mcu_matvec_dsp.h"
 #define MCU_MATVEC_HAVE_DSP 1
+#elif defined(__ARM_ARCH_7M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+#include "mcu_matvec_m3.h"
+#define MCU_MATVEC_HAVE_ROWS4 1
 #endif
 
 /** Columns padded to the layout's multiple of 4. */
@@ -111,26 +114,25 @@ MCU_MATVEC_INLINE int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
 }
 
 /**
- * A word-aligned buffer for the prepared input of DSP_PAIRS (LDRD needs the alignment): declare one
- * per product on the caller's stack, `MCU_MATVEC_BUFFER(name, columns)`, and pass `name.h` and its
- * length to mcu_matvec_s8_begin(). columns <= MCU_MATVEC_CHUNK, a multiple of 4.
+ * The buffer of the prepared input, word aligned (LDRD / LDM need it): declare one per product on the
+ * caller's stack, `MCU_MATVEC_BUFFER(name, columns)` (columns <= MCU_MATVEC_CHUNK, a multiple of 4),
+ * and pass `name.h`, `name.w` and columns to mcu_matvec_s8_begin(). DSP_PAIRS prepares int16 pairs
+ * (h, on DSP and in the portable emulation), ROWS4 on Cortex-M3 int32 values (w); the other member
+ * has length 1.
  */
+#ifdef MCU_MATVEC_HAVE_ROWS4
 #define MCU_MATVEC_BUFFER(name, columns) \
     union {                              \
-        int32_t align;                   \
+        int32_t w[columns];              \
+        int16_t h[2];                    \
+    } name
+#else
+#define MCU_MATVEC_BUFFER(name, columns) \
+    union {                              \
+        int32_t w[1];                    \
         int16_t h[columns];              \
     } name
-
-/**
- * mcu_matvec_rescale() for a rescale known to be of the multiplier form with shift <= 0, given as
- * (multiplier, -shift): the per-tensor output stage of the packed Dense loads them once per call.
- */
-MCU_MATVEC_INLINE int32_t mcu_matvec_requant_right(int32_t x, int32_t multiplier, int32_t right)
-{
-    const int64_t q = (int64_t)x * (int64_t)multiplier + ((int64_t)1 << 30);
-    const int32_t h = (int32_t)(q >= 0 ? q / ((int64_t)1 << 31) : ~(~q / ((int64_t)1 << 31)));
-    return mcu_rdivpot_s32(h, right);
-}
+#endif
 
 /**
  * The output stage of the packed Dense when the generator proved every accumulator |acc| < 2^30
@@ -154,15 +156,16 @@ MCU_MATVEC_INLINE int32_t mcu_matvec_requant_x2(int32_t x2, int32_t multiplier, 
 
 /** State of one matrix-vector product. */
 typedef struct {
-    int16_t *xs;                /**< DSP_PAIRS: the prepared chunk (word aligned: MCU_MATVEC_BUFFER) */
-    int32_t chunk;              /**< DSP_PAIRS: columns per chunk, the length of xs (multiple of 4, <= MCU_MATVEC_CHUNK) */
+    int16_t *xs;                /**< DSP_PAIRS: the prepared chunk (MCU_MATVEC_BUFFER) */
+    int32_t *xw;                /**< ROWS4 on Cortex-M3: the prepared chunk (MCU_MATVEC_BUFFER) */
+    int32_t chunk;              /**< columns per prepared chunk (multiple of 4, <= MCU_MATVEC_CHUNK) */
     const int8_t *w;            /**< packed weights */
     const int8_t *x;            /**< the int8 input vector, cols values */
     mcu_weight_layout_t layout; /**< DSP_PAIRS or ROWS4 */
     int32_t cols;               /**< logical columns */
     int32_t cols_p;             /**< padded columns (multiple of 4) */
     int32_t sum;                /**< DSP_PAIRS, whole: sum of x */
-    int32_t whole;              /**< DSP_PAIRS: 1 when all columns fit one chunk, prepared once by begin */
+    int32_t whole;              /**< 1 when all columns fit one chunk, prepared once by begin */
 } mcu_matvec_s8_t;
 
 /**
@@ -270,15 +273,25 @@ static inline void mcu_matvec_rows4_portable(const int8_t *w, const int8_t *x, i
     dot[3] += d3;
 }
 
+/** ROWS4 on Cortex-M3: xw[0..n) = x[c0..c0+n) as int32, columns >= cols as 0. */
+static inline void mcu_matvec_rows4_prepare(const int8_t *x, int32_t cols, int32_t c0, int32_t n, int32_t *xw)
+{
+    int32_t k;
+    for (k = 0; k < n; k++) {
+        xw[k] = c0 + k < cols ? (int32_t)x[c0 + k] : 0;
+    }
+}
+
 /**
  * Starts W x for the packed matrix w (`layout` DSP_PAIRS or ROWS4) of `cols` columns and the input x;
- * xs / chunk: the caller's MCU_MATVEC_BUFFER (DSP_PAIRS prepares x in chunks of that many columns,
- * once here when all fit, else per group and chunk).
+ * xs, xw, chunk: the caller's MCU_MATVEC_BUFFER (the input is prepared in chunks of that many
+ * columns: once here when all fit, else per group and chunk).
  */
 static inline void mcu_matvec_s8_begin(mcu_matvec_s8_t *m, mcu_weight_layout_t layout, const int8_t *w,
-                                       int32_t cols, const int8_t *x, int16_t *xs, int32_t chunk)
+                                       int32_t cols, const int8_t *x, int16_t *xs, int32_t *xw, int32_t chunk)
 {
     m->xs = xs;
+    m->xw = xw;
     m->chunk = chunk;
     m->w = w;
     m->x = x;
@@ -290,33 +303,64 @@ static inline void mcu_matvec_s8_begin(mcu_matvec_s8_t *m, mcu_weight_layout_t l
     if (layout == MCU_WLAYOUT_DSP_PAIRS && m->whole) {
         m->sum = mcu_matvec_dsp_prepare(x, cols, 0, m->cols_p, xs);
     }
+#ifdef MCU_MATVEC_HAVE_ROWS4
+    if (layout == MCU_WLAYOUT_ROWS4 && m->whole) {
+        mcu_matvec_rows4_prepare(x, cols, 0, m->cols_p, xw);
+    }
+#else
+    (void)xw;
+#endif
+}
+
+/**
+ * acc[0..3] (zeroed by the caller) += the exact dot products of rows 4g..4g+3 times 2 when `twice`
+ * (rows past the matrix: 0, as their padding); the doubled form feeds mcu_matvec_requant_x2().
+ */
+MCU_MATVEC_INLINE void mcu_matvec_s8_group_x(mcu_matvec_s8_t *m, int32_t g, int32_t dot[4], int32_t twice)
+{
+    const int8_t *wg = m->w + (size_t)g * 4u * (size_t)m->cols_p;
+    int32_t c0;
+    dot[0] = 0;
+    dot[1] = 0;
+    dot[2] = 0;
+    dot[3] = 0;
+    for (c0 = 0; c0 < m->cols_p; c0 += m->chunk) {
+        const int32_t n = m->cols_p - c0 < m->chunk ? m->cols_p - c0 : m->chunk;
+        if (m->layout == MCU_WLAYOUT_DSP_PAIRS) {
+            uint32_t acc[4] = {0u, 0u, 0u, 0u};
+            const int32_t sum = m->whole ? m->sum : mcu_matvec_dsp_prepare(m->x, m->cols, c0, n, m->xs);
+            int32_t d[4];
+            mcu_matvec_dsp_block(wg + 4 * c0, m->xs, n / 4, acc);
+            mcu_matvec_dsp_finish_x2(acc[0], acc[1], 128 * sum, &d[0], &d[1]);
+            mcu_matvec_dsp_finish_x2(acc[2], acc[3], 128 * sum, &d[2], &d[3]);
+            /* d = 2 dot: halve exactly when the plain dot is wanted */
+            dot[0] += twice ? d[0] : d[0] / 2;
+            dot[1] += twice ? d[1] : d[1] / 2;
+            dot[2] += twice ? d[2] : d[2] / 2;
+            dot[3] += twice ? d[3] : d[3] / 2;
+        } else {
+#ifdef MCU_MATVEC_HAVE_ROWS4
+            int32_t acc[4] = {0, 0, 0, 0};
+            if (!m->whole) {
+                mcu_matvec_rows4_prepare(m->x, m->cols, c0, n, m->xw);
+            }
+            mcu_matvec_rows4_block(wg + 4 * c0, m->xw, n, acc);
+#else
+            int32_t acc[4] = {0, 0, 0, 0};
+            mcu_matvec_rows4_portable(wg + 4 * c0, m->x + c0, (m->cols - c0 < n ? m->cols - c0 : n), acc);
+#endif
+            dot[0] += twice ? 2 * acc[0] : acc[0];
+            dot[1] += twice ? 2 * acc[1] : acc[1];
+            dot[2] += twice ? 2 * acc[2] : acc[2];
+            dot[3] += twice ? 2 * acc[3] : acc[3];
+        }
+    }
 }
 
 /** dot[0..3] = the exact dot products of rows 4g..4g+3 (rows past the matrix: 0, as their padding). */
 static inline void mcu_matvec_s8_group(mcu_matvec_s8_t *m, int32_t g, int32_t dot[4])
 {
-    const int8_t *wg = m->w + (size_t)g * 4u * (size_t)m->cols_p;
-    dot[0] = 0;
-    dot[1] = 0;
-    dot[2] = 0;
-    dot[3] = 0;
-    if (m->layout == MCU_WLAYOUT_DSP_PAIRS) {
-        int32_t c0;
-        for (c0 = 0; c0 < m->cols_p; c0 += m->chunk) {
-            const int32_t n = m->cols_p - c0 < m->chunk ? m->cols_p - c0 : m->chunk;
-            uint32_t acc[4] = {0u, 0u, 0u, 0u};
-            const int32_t sum = m->whole ? m->sum : mcu_matvec_dsp_prepare(m->x, m->cols, c0, n, m->xs);
-            mcu_matvec_dsp_block(wg + 4 * c0, m->xs, n / 4, acc);
-            mcu_matvec_dsp_finish(acc[0], acc[1], sum, &dot[0], &dot[1]);
-            mcu_matvec_dsp_finish(acc[2], acc[3], sum, &dot[2], &dot[3]);
-        }
-    } else {
-#ifdef MCU_MATVEC_HAVE_ROWS4
-        mcu_matvec_rows4_fast(wg, m->x, m->cols, dot);
-#else
-        mcu_matvec_rows4_portable(wg, m->x, m->cols, dot);
-#endif
-    }
+    mcu_matvec_s8_group_x(m, g, dot, 0);
 }
 
 #endif /* MCU_MATVEC_H */

@@ -236,9 +236,9 @@ static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, 
         mcu_matvec_s8_t mx;
         mcu_matvec_s8_t mh;
         int32_t q4;
-        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h,
+        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
                             MCU_RNN_MATVEC_CHUNK);
-        mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h,
+        mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h, bh.w,
                             MCU_RNN_MATVEC_CHUNK);
         for (q4 = 0; 4 * q4 < rows; q4++) {
             int32_t dx[4];
@@ -272,7 +272,7 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
         MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
         mcu_matvec_s8_t mx;
         int32_t q4;
-        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h,
+        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
                             MCU_RNN_MATVEC_CHUNK);
         for (q4 = 0; 4 * q4 < rows; q4++) {
             int32_t dx[4];
