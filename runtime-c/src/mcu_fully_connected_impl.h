@@ -12,7 +12,7 @@
  * are exact integers, so `bias + dot` is the accumulator of the PLAIN loop (whose int32 bound the
  * compiler proves) and the rescale, zero point and clamp are the same per unit.
  */
-#if !MCU_FC_WIDE
+#if !MCU_FC_WIDE && defined(MCU_MATVEC_TWO_PHASE)
 /**
  * The output stage of the packed path, a loop of its own so that its values stay in registers:
  * y[i] = clamp(requant(d2[i] / 2 + bias[i]) + zp) for n units (mcu_matvec_requant_x2; full: the
@@ -61,12 +61,18 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
         const int32_t hi = p->act_max - zp;
         const int32_t rstep = p->rescale_count != 1;
         const int32_t cols_p = mcu_matvec_padded(in);
+#ifndef MCU_MATVEC_TWO_PHASE
+        (void)cols_p;
+        (void)lo;
+        (void)hi;
+#endif
         MCU_MATVEC_BUFFER(xs, MCU_MATVEC_CHUNK);
         mcu_matvec_s8_t m;
         for (r = 0; r < rows; r++) {
             MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
+#ifdef MCU_MATVEC_TWO_PHASE
             if (cols_p <= MCU_MATVEC_CHUNK && rstep == 0 && p->acc_small && p->rescale->multiplier != 0
                 && p->rescale->shift < 0) {
                 /* The common case, in two phases per batch of units so that each loop keeps its
@@ -116,6 +122,7 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                 }
                 continue;
             }
+#endif
             mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, xr, xs.h, xs.w, MCU_MATVEC_CHUNK);
             for (g = 0; 4 * g < units; g++) {
                 int32_t dot[4];

@@ -43,11 +43,14 @@
 #include "mcu_nn_internal.h"
 
 /**
- * The per-group helpers are forced inline under GCC: out of line, the four accumulators and dot
- * products would go through memory once per group of rows.
+ * The per-group helpers are forced inline under GCC on the targets with a fast path: out of line,
+ * the four accumulators and dot products would go through memory once per group of rows. Elsewhere
+ * the compiler decides (the portable emulation is for correctness, not speed: smaller code).
  */
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE) && (defined(__ARM_FEATURE_DSP) || defined(__ARM_ARCH_7M__))
 #define MCU_MATVEC_INLINE static inline __attribute__((always_inline))
+#elif defined(__GNUC__)
+#define MCU_MATVEC_INLINE static __attribute__((noinline, unused))
 #else
 #define MCU_MATVEC_INLINE static inline
 #endif
@@ -61,6 +64,15 @@
 #elif defined(__ARM_ARCH_7M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
 #include "mcu_matvec_m3.h"
 #define MCU_MATVEC_HAVE_ROWS4 1
+#endif
+
+/**
+ * The two-phase output stage of the packed Dense (mcu_fully_connected_impl.h): on the fast-path
+ * targets, and on every non-Arm host (where the tests run it); Arm targets without a fast path
+ * (Cortex-M0) read packed layouts through the compact generic path.
+ */
+#if defined(MCU_MATVEC_HAVE_DSP) || defined(MCU_MATVEC_HAVE_ROWS4) || !defined(__arm__)
+#define MCU_MATVEC_TWO_PHASE 1
 #endif
 
 /** Columns padded to the layout's multiple of 4. */

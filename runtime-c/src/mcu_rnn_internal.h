@@ -224,39 +224,42 @@ static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
 /**
  * x int8, h int8 (mcu_lstm_step_s8). With both matrices packed (mcu_matvec.h), four rows per pass of
  * each: the dot products are exact, so sat32(bias + dot) is the row accumulator of the PLAIN loop.
+ * One call of mcu_rnn_gate_sum for both paths (code size).
  */
 static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h, const int16_t *c,
                                       int16_t *out)
 {
     const int32_t rows = g->input.rows;
-    int32_t j;
-    if (g->input.weight_layout != MCU_WLAYOUT_PLAIN && g->recurrent.weight_layout != MCU_WLAYOUT_PLAIN) {
-        MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
-        MCU_MATVEC_BUFFER(bh, MCU_RNN_MATVEC_CHUNK);
-        mcu_matvec_s8_t mx;
-        mcu_matvec_s8_t mh;
-        int32_t q4;
-        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
-                            MCU_RNN_MATVEC_CHUNK);
-        mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h, bh.w,
-                            MCU_RNN_MATVEC_CHUNK);
-        for (q4 = 0; 4 * q4 < rows; q4++) {
-            int32_t dx[4];
-            int32_t dh[4];
-            int32_t q;
-            const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
-            mcu_matvec_s8_group(&mx, q4, dx);
-            mcu_matvec_s8_group(&mh, q4, dh);
+    const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN && g->recurrent.weight_layout != MCU_WLAYOUT_PLAIN;
+    MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+    MCU_MATVEC_BUFFER(bh, MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_t mx;
+    mcu_matvec_s8_t mh;
+    int32_t q4;
+    mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
+                        MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h, bh.w,
+                        MCU_RNN_MATVEC_CHUNK);
+    for (q4 = 0; 4 * q4 < rows; q4++) {
+        int32_t ax[4];
+        int32_t ah[4];
+        int32_t q;
+        const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
+        if (packed) {
+            mcu_matvec_s8_group(&mx, q4, ax);
+            mcu_matvec_s8_group(&mh, q4, ah);
             for (q = 0; q < n; q++) {
-                j = 4 * q4 + q;
-                out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_sat32((int64_t)g->input.bias[j] + dx[q]),
-                                          mcu_rnn_sat32((int64_t)g->recurrent.bias[j] + dh[q]), c);
+                ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
+                ah[q] = mcu_rnn_sat32((int64_t)g->recurrent.bias[4 * q4 + q] + ah[q]);
+            }
+        } else {
+            for (q = 0; q < n; q++) {
+                ax[q] = mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
+                ah[q] = mcu_rnn_row_acc_s8(&g->recurrent, 4 * q4 + q, h);
             }
         }
-    } else {
-        for (j = 0; j < rows; j++) {
-            out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s8(&g->input, j, x), mcu_rnn_row_acc_s8(&g->recurrent, j, h),
-                                      c);
+        for (q = 0; q < n; q++) {
+            out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], ah[q], c);
         }
     }
     mcu_rnn_gate_finish(g, out);
@@ -267,28 +270,28 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
                                        int16_t *out)
 {
     const int32_t rows = g->input.rows;
-    int32_t j;
-    if (g->input.weight_layout != MCU_WLAYOUT_PLAIN) {
-        MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
-        mcu_matvec_s8_t mx;
-        int32_t q4;
-        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
-                            MCU_RNN_MATVEC_CHUNK);
-        for (q4 = 0; 4 * q4 < rows; q4++) {
-            int32_t dx[4];
-            int32_t q;
-            const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
-            mcu_matvec_s8_group(&mx, q4, dx);
+    const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN;
+    MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_t mx;
+    int32_t q4;
+    mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
+                        MCU_RNN_MATVEC_CHUNK);
+    for (q4 = 0; 4 * q4 < rows; q4++) {
+        int32_t ax[4];
+        int32_t q;
+        const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
+        if (packed) {
+            mcu_matvec_s8_group(&mx, q4, ax);
             for (q = 0; q < n; q++) {
-                j = 4 * q4 + q;
-                out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_sat32((int64_t)g->input.bias[j] + dx[q]),
-                                          mcu_rnn_row_acc_s16(&g->recurrent, j, h), c);
+                ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
+            }
+        } else {
+            for (q = 0; q < n; q++) {
+                ax[q] = mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
             }
         }
-    } else {
-        for (j = 0; j < rows; j++) {
-            out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s8(&g->input, j, x),
-                                      mcu_rnn_row_acc_s16(&g->recurrent, j, h), c);
+        for (q = 0; q < n; q++) {
+            out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], mcu_rnn_row_acc_s16(&g->recurrent, 4 * q4 + q, h), c);
         }
     }
     mcu_rnn_gate_finish(g, out);
