@@ -369,9 +369,35 @@ MCU_MATVEC_INLINE void mcu_matvec_s8_group_x(mcu_matvec_s8_t *m, int32_t g, int3
     }
 }
 
-/** dot[0..3] = the exact dot products of rows 4g..4g+3 (rows past the matrix: 0, as their padding). */
-static inline void mcu_matvec_s8_group(mcu_matvec_s8_t *m, int32_t g, int32_t dot[4])
+/**
+ * dot[0..3] = the exact dot products of rows 4g..4g+3 (rows past the matrix: 0, as their padding).
+ * The input prepared once (all columns in one chunk) is the common case and goes straight to the
+ * block kernel, accumulators in registers on the fast-path targets.
+ */
+MCU_MATVEC_INLINE void mcu_matvec_s8_group(mcu_matvec_s8_t *m, int32_t g, int32_t dot[4])
 {
+    if (m->whole) {
+        const int8_t *wg = m->w + (size_t)g * 4u * (size_t)m->cols_p;
+        if (m->layout == MCU_WLAYOUT_DSP_PAIRS) {
+            uint32_t acc[4] = {0u, 0u, 0u, 0u};
+            mcu_matvec_dsp_block(wg, m->xs, m->cols_p / 4, acc);
+            dot[0] = 0;
+            dot[1] = 0;
+            dot[2] = 0;
+            dot[3] = 0;
+            mcu_matvec_dsp_finish(acc[0], acc[1], m->sum, &dot[0], &dot[1]);
+            mcu_matvec_dsp_finish(acc[2], acc[3], m->sum, &dot[2], &dot[3]);
+            return;
+        }
+#ifdef MCU_MATVEC_HAVE_ROWS4
+        dot[0] = 0;
+        dot[1] = 0;
+        dot[2] = 0;
+        dot[3] = 0;
+        mcu_matvec_rows4_block(wg, m->xw, m->cols_p, dot);
+        return;
+#endif
+    }
     mcu_matvec_s8_group_x(m, g, dot, 0);
 }
 
