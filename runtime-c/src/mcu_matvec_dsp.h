@@ -105,4 +105,35 @@ MCU_MATVEC_INLINE void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, 
 
 #undef MCU_MATVEC_DSP_STEP
 
+/**
+ * One row of int8 weights (row-major, any alignment) times an int16 vector, n columns (a multiple of
+ * 4, n <= 256 so the int32 sum is exact: 127 * 32768 * 256 < 2^30): per 4 columns one LDR of the
+ * weights, SXTB16 and SXTB16 ROR 8 (w_j, w_{j+2}) and (w_{j+1}, w_{j+3}), two PKH to pair them as
+ * x's halfwords come, (w_j, w_{j+1}) and (w_{j+2}, w_{j+3}), and two SMLAD.
+ */
+static inline int32_t mcu_matvec_dsp_dot_s16(const int8_t *w, const int16_t *x, int32_t n)
+{
+    int32_t acc = 0;
+    int32_t k;
+    for (k = 0; k < n; k += 4) {
+        uint32_t v;
+        int32_t x01;
+        int32_t x23;
+        int32_t a;
+        int32_t b;
+        int32_t lo;
+        int32_t hi;
+        __builtin_memcpy(&v, w + k, 4u);
+        __builtin_memcpy(&x01, x + k, 4u);
+        __builtin_memcpy(&x23, x + k + 2, 4u);
+        a = __sxtb16((int32_t)v);
+        b = __sxtb16((int32_t)((v >> 8) | (v << 24)));
+        __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(lo) : "r"(a), "r"(b));
+        __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(hi) : "r"(b), "r"(a));
+        acc = __smlad(lo, x01, acc);
+        acc = __smlad(hi, x23, acc);
+    }
+    return acc;
+}
+
 #endif /* MCU_MATVEC_DSP_H */

@@ -72,7 +72,19 @@ static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, 
         }
         return mcu_rnn_sat32(acc);
     }
-    for (c = 0; c < m->cols; c++) {
+    c = 0;
+#ifdef MCU_MATVEC_HAVE_DSP
+    /* SMLAD on chunks of up to 256 columns, each exact in int32, summed in int64 */
+    for (; c + 4 <= m->cols; c += 256) {
+        const int32_t n = (m->cols - c < 256 ? m->cols - c : 256) & ~(int32_t)3;
+        acc += mcu_matvec_dsp_dot_s16(w + c, x + c, n);
+        if (n < 256) {
+            c += n;
+            break;
+        }
+    }
+#endif
+    for (; c < m->cols; c++) {
         acc += (int32_t)w[c] * (int32_t)x[c];
     }
     return mcu_rnn_sat32(acc);
