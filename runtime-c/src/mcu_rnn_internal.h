@@ -49,8 +49,13 @@ static inline int32_t mcu_rnn_row_acc_s8(const mcu_rnn_matvec_t *m, int32_t r, c
         }
         return mcu_rnn_sat32(acc);
     }
-    for (c = 0; c < m->cols; c++) {
-        acc += (int32_t)w[c] * (int32_t)x[c];
+    /* int32 partial sums (exact: |w x| <= 127 * 128), one int64 addition per row */
+    {
+        int32_t a32 = 0;
+        for (c = 0; c < m->cols; c++) {
+            a32 += (int32_t)w[c] * (int32_t)x[c];
+        }
+        acc += a32;
     }
     return mcu_rnn_sat32(acc);
 }
@@ -82,6 +87,18 @@ static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, 
             c += n;
             break;
         }
+    }
+#endif
+#ifdef __ARM_ARCH_6M__
+    /* Cortex-M0 has no 64-bit multiply-accumulate: int32 partial sums over at most 256 columns
+     * (exact: 127 * 32768 * 256 < 2^30), summed in int64 */
+    while (c < m->cols) {
+        const int32_t end = m->cols - c > 256 ? c + 256 : m->cols;
+        int32_t a32 = 0;
+        for (; c < end; c++) {
+            a32 += (int32_t)w[c] * (int32_t)x[c];
+        }
+        acc += a32;
     }
 #endif
     for (; c < m->cols; c++) {
