@@ -66,14 +66,14 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
         (void)lo;
         (void)hi;
 #endif
-        MCU_MATVEC_BUFFER(xs, MCU_MATVEC_CHUNK);
+        MCU_MATVEC_BUFFER(xs, MCU_MATVEC_FC_COLUMNS);
         mcu_matvec_s8_t m;
         for (r = 0; r < rows; r++) {
             MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
 #ifdef MCU_MATVEC_TWO_PHASE
-            if (cols_p <= MCU_MATVEC_CHUNK && rstep == 0 && p->acc_small && p->rescale->multiplier != 0
+            if (cols_p <= MCU_MATVEC_FC_COLUMNS && rstep == 0 && p->acc_small && p->rescale->multiplier != 0
                 && p->rescale->shift < 0) {
                 /* The common case, in two phases per batch of units so that each loop keeps its
                  * values in registers: the block kernel writes 2 * dot of MCU_FC_BATCH units, then
@@ -123,7 +123,7 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                 continue;
             }
 #endif
-            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, xr, xs.h, xs.w, MCU_MATVEC_CHUNK);
+            mcu_matvec_s8_begin(&m, p->weight_layout, p->weights, in, xr, xs.h, xs.w, MCU_MATVEC_FC_COLUMNS);
             for (g = 0; 4 * g < units; g++) {
                 int32_t dot[4];
                 int32_t q;

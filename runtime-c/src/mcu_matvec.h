@@ -55,6 +55,16 @@
 #define MCU_MATVEC_INLINE static inline
 #endif
 
+/**
+ * Columns of the packed Dense's prepared-input buffer (on the stack): 512 int16 (1 KiB) on DSP,
+ * 256 int32 (1 KiB) on Cortex-M3; wider inputs are prepared per chunk.
+ */
+#if defined(__ARM_ARCH_7M__) && !defined(__ARM_FEATURE_DSP)
+#define MCU_MATVEC_FC_COLUMNS 256
+#else
+#define MCU_MATVEC_FC_COLUMNS 512
+#endif
+
 /** Columns per prepared chunk of MCU_WLAYOUT_DSP_PAIRS: |dot_a| <= 127 * 128 * 512 < 2^23 (see above). */
 #define MCU_MATVEC_CHUNK 512
 

@@ -107,8 +107,11 @@ static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, 
     return mcu_rnn_sat32(acc);
 }
 
-/** Columns of the prepared-input buffers of the gates (two on the stack, 512 bytes each). */
-#define MCU_RNN_MATVEC_CHUNK 256
+/**
+ * Columns of the prepared-input buffers of the gates (two on the stack: 256 bytes each on DSP,
+ * 512 on Cortex-M3); wider inputs are prepared per chunk.
+ */
+#define MCU_RNN_MATVEC_CHUNK 128
 
 /** QActivation.hardSigmoid: clamp(16384 + round(x 2^(15-f) / 5), 0, 32767). */
 static inline int16_t mcu_rnn_hard_sigmoid(int32_t x, int32_t frac_bits)
