@@ -21,7 +21,7 @@
 
 <#list m.arrays as a>
 /* ${a.comment} */
-static const ${a.ctype} ${a.name}[${a.length}] = {
+static const ${a.ctype} ${a.name}[${a.length}]${a.attribute} = {
 <#list a.lines as line>
     ${line}
 </#list>

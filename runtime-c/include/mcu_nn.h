@@ -53,6 +53,42 @@ typedef enum {
 } mcu_padding_t;
 
 /**
+ * Word alignment of a packed weight array (the generator emits it on every int8 weight matrix): the
+ * DSP paths load the packed layouts with LDM, which faults on unaligned addresses. Those paths are
+ * GCC inline assembly, so other compilers need no alignment and get an empty macro.
+ */
+#if defined(__GNUC__)
+#define MCU_ALIGN4 __attribute__((aligned(4)))
+#else
+#define MCU_ALIGN4
+#endif
+
+/**
+ * Flash layout of an int8 weight matrix with R output rows (FC units, matVec rows) and C inputs
+ * (logical `W[r][c]`), chosen per target by the generator (Java `dev.mcugen.gen.WeightLayout`, which
+ * also packs the bytes). Every kernel reading such a matrix handles every layout it accepts: the fast
+ * path under the target's feature macro, and a portable C emulation of the same layout elsewhere, so
+ * C generated for one target still runs bit-exact on any other (and on the host under UBSan).
+ * With `Rp = 4 ceil(R / 4)` and `Cp = 4 ceil(C / 4)`, the packed layouts hold `Rp * Cp` bytes; padding
+ * rows and columns hold weight 0 (their outputs are never written).
+ */
+typedef enum {
+    /** FC: `[C, R]` (Keras, `w[c * R + r]`); matVec: `[R, C]` (`w[r * C + c]`). */
+    MCU_WLAYOUT_PLAIN = 0,
+    /**
+     * Cortex-M4/M7 DSP (SMLAD): rows in groups of 4, group g = rows 4g..4g+3 = pair 0 (a = 4g,
+     * b = 4g+1) and pair 1 (a = 4g+2, b = 4g+3); columns in blocks of 4 (j = 4k). Block (g, k) is 16
+     * bytes at `g * 4 * Cp + 16 k`: four little-endian words `W0 = pair 0 (j, j+2)`,
+     * `W1 = pair 1 (j, j+2)`, `W2 = pair 0 (j+1, j+3)`, `W3 = pair 1 (j+1, j+3)`; a word's low
+     * halfword is its first column, the high its second; a halfword is `256 a + (b + 128)`, i.e. byte
+     * 0 = b + 128 (unsigned), byte 1 = a (int8). See mcu_matvec.h for why.
+     */
+    MCU_WLAYOUT_DSP_PAIRS = 1,
+    /** Cortex-M3: rows in groups of 4, `w[g * 4 * Cp + 4 c + (r & 3)]` (the 4 rows' weights of one input adjacent). */
+    MCU_WLAYOUT_ROWS4 = 2
+} mcu_weight_layout_t;
+
+/**
  * Fully connected (Java `QFullyConnected`), applied to each of `rows` input rows:
  * `acc_o = bias_o + sum_i x_i * w[i][o]`, then (s16 only) `acc_o = rdivpot64(acc_o, acc_shift)`,
  * `y_o = clamp(output_zp + R_o(acc_o), act_min, act_max)`.
@@ -60,7 +96,7 @@ typedef enum {
 typedef struct {
     int32_t input_size;           /**< inputs per row, >= 1 */
     int32_t units;                /**< outputs per row, >= 1 */
-    const int8_t *weights;        /**< int8 [input_size, units] (Keras layout: w[i * units + o]), [-127, 127] */
+    const int8_t *weights;        /**< int8 [-127, 127] in `weight_layout` (PLAIN: [input_size, units], w[i * units + o]) */
     const int32_t *bias;          /**< s8: int32 [units], input zero point folded in; unused by s16 */
     const int64_t *bias64;        /**< s16: int64 [units] (an int32 bias widened when acc_shift == 0); unused by s8 */
     const mcu_rescale_t *rescale; /**< rescale_count entries */
@@ -69,6 +105,8 @@ typedef struct {
     int32_t output_zp;            /**< output zero point */
     int32_t act_min;              /**< clamp low */
     int32_t act_max;              /**< clamp high */
+    mcu_weight_layout_t weight_layout; /**< layout of `weights` (R = units, C = input_size); s16 kernels: PLAIN only */
+    int32_t acc_small; /**< s8: 1 when the generator proved |bias_o + sum_i w_io x_i| < 2^30 for every unit and int8 input (the packed layouts' fast output stage relies on it), else 0 */
 } mcu_fc_params_t;
 
 /**

@@ -59,9 +59,10 @@ typedef struct {
 typedef struct {
     int32_t rows;          /**< output rows */
     int32_t cols;          /**< input length */
-    const int8_t *weights; /**< int8 [rows, cols], row-major (output-major) */
+    const int8_t *weights; /**< int8 in `weight_layout` (PLAIN: [rows, cols], row-major) */
     const int32_t *bias;   /**< int32 [rows], zero points folded in */
     mcu_rescale_t rescale; /**< accumulator scale / destination scale */
+    mcu_weight_layout_t weight_layout; /**< layout of `weights` (R = rows, C = cols; mcu_nn.h) */
 } mcu_rnn_matvec_t;
 
 /**

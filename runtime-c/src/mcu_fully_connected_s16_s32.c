@@ -8,5 +8,6 @@
 #define MCU_FC_NAME mcu_fully_connected_s16_s32
 #define MCU_FC_IN_T int16_t
 #define MCU_FC_OUT_T int32_t
+#define MCU_FC_OUTPUT_X2 mcu_fc_output_x2_s16_s32
 #define MCU_FC_WIDE 1
 #include "mcu_fully_connected_impl.h"

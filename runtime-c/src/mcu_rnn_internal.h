@@ -12,6 +12,7 @@
 #include "mcu_activation.h"
 #include "mcu_activation_internal.h"
 #include "mcu_fixed.h"
+#include "mcu_matvec.h"
 #include "mcu_nn_internal.h"
 #include "mcu_rnn.h"
 
@@ -81,15 +82,27 @@ static inline int32_t mcu_rnn_mul_shift(int32_t a, int32_t b, int32_t shift)
 
 /**
  * Row r of QMatVec on an int8 vector, before the rescale is applied: sat32(bias + sum w x), summed
- * exactly in int64 (|w x| <= 127 * 128 per term).
+ * exactly in int64 (|w x| <= 127 * 128 per term). Any weight layout (packed ones element by element:
+ * the gates read those four rows at a time, mcu_rnn_gate_s8_s8).
  */
 static inline int32_t mcu_rnn_row_acc_s8(const mcu_rnn_matvec_t *m, int32_t r, const int8_t *x)
 {
     const int8_t *w = m->weights + (size_t)r * (size_t)m->cols;
     int64_t acc = m->bias[r];
     int32_t c;
-    for (c = 0; c < m->cols; c++) {
-        acc += (int32_t)w[c] * (int32_t)x[c];
+    if (m->weight_layout != MCU_WLAYOUT_PLAIN) {
+        for (c = 0; c < m->cols; c++) {
+            acc += mcu_matvec_weight(m->weights, m->weight_layout, m->cols, r, c) * (int32_t)x[c];
+        }
+        return mcu_rnn_sat32(acc);
+    }
+    /* int32 partial sums (exact: |w x| <= 127 * 128), one int64 addition per row */
+    {
+        int32_t a32 = 0;
+        for (c = 0; c < m->cols; c++) {
+            a32 += (int32_t)w[c] * (int32_t)x[c];
+        }
+        acc += a32;
     }
     return mcu_rnn_sat32(acc);
 }
@@ -97,18 +110,55 @@ static inline int32_t mcu_rnn_row_acc_s8(const mcu_rnn_matvec_t *m, int32_t r, c
 /**
  * Row r of QMatVec on an int16 vector (the int16 states, and x / h / m with --precision int16),
  * before the rescale: sat32(bias + sum w x), summed exactly in int64 (|w x| <= 127 * 32768 per term,
- * so the int64 sum cannot overflow for any cols < 2^47; QMatVec.wideAccumulator may be true).
+ * so the int64 sum cannot overflow for any cols < 2^47; QMatVec.wideAccumulator may be true). Any
+ * weight layout (the generator keeps int16-input matrices PLAIN).
  */
 static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, const int16_t *x)
 {
     const int8_t *w = m->weights + (size_t)r * (size_t)m->cols;
     int64_t acc = m->bias[r];
     int32_t c;
-    for (c = 0; c < m->cols; c++) {
+    if (m->weight_layout != MCU_WLAYOUT_PLAIN) {
+        for (c = 0; c < m->cols; c++) {
+            acc += mcu_matvec_weight(m->weights, m->weight_layout, m->cols, r, c) * (int32_t)x[c];
+        }
+        return mcu_rnn_sat32(acc);
+    }
+    c = 0;
+#ifdef MCU_MATVEC_HAVE_DSP
+    /* SMLAD on chunks of up to 256 columns, each exact in int32, summed in int64 */
+    for (; c + 4 <= m->cols; c += 256) {
+        const int32_t n = (m->cols - c < 256 ? m->cols - c : 256) & ~(int32_t)3;
+        acc += mcu_matvec_dsp_dot_s16(w + c, x + c, n);
+        if (n < 256) {
+            c += n;
+            break;
+        }
+    }
+#endif
+#ifdef __ARM_ARCH_6M__
+    /* Cortex-M0 has no 64-bit multiply-accumulate: int32 partial sums over at most 256 columns
+     * (exact: 127 * 32768 * 256 < 2^30), summed in int64 */
+    while (c < m->cols) {
+        const int32_t end = m->cols - c > 256 ? c + 256 : m->cols;
+        int32_t a32 = 0;
+        for (; c < end; c++) {
+            a32 += (int32_t)w[c] * (int32_t)x[c];
+        }
+        acc += a32;
+    }
+#endif
+    for (; c < m->cols; c++) {
         acc += (int32_t)w[c] * (int32_t)x[c];
     }
     return mcu_rnn_sat32(acc);
 }
+
+/**
+ * Columns of the prepared-input buffers of the gates (two on the stack: 256 bytes each on DSP,
+ * 512 on Cortex-M3); wider inputs are prepared per chunk.
+ */
+#define MCU_RNN_MATVEC_CHUNK 128
 
 /** QActivation.hardSigmoid: clamp(16384 + round(x 2^(15-f) / 5), 0, 32767). */
 static inline int16_t mcu_rnn_hard_sigmoid(int32_t x, int32_t frac_bits)
@@ -317,26 +367,78 @@ static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
  * (read only with a peephole, may be NULL without), one function per (x, h) element type pair.
  */
 
-/** x int8, h int8 (mcu_lstm_step_s8). */
+/**
+ * x int8, h int8 (mcu_lstm_step_s8). With both matrices packed (mcu_matvec.h), four rows per pass of
+ * each: the dot products are exact, so sat32(bias + dot) is the row accumulator of the PLAIN loop.
+ * One call of mcu_rnn_gate_sum for both paths (code size).
+ */
 static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h, const int16_t *c,
                                       int16_t *out)
 {
-    int32_t j;
-    for (j = 0; j < g->input.rows; j++) {
-        out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s8(&g->input, j, x), mcu_rnn_row_acc_s8(&g->recurrent, j, h),
-                                  c);
+    const int32_t rows = g->input.rows;
+    const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN && g->recurrent.weight_layout != MCU_WLAYOUT_PLAIN;
+    MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+    MCU_MATVEC_BUFFER(bh, MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_t mx;
+    mcu_matvec_s8_t mh;
+    int32_t q4;
+    mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
+                        MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h, bh.w,
+                        MCU_RNN_MATVEC_CHUNK);
+    for (q4 = 0; 4 * q4 < rows; q4++) {
+        int32_t ax[4];
+        int32_t ah[4];
+        int32_t q;
+        const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
+        if (packed) {
+            mcu_matvec_s8_group(&mx, q4, ax);
+            mcu_matvec_s8_group(&mh, q4, ah);
+            for (q = 0; q < n; q++) {
+                ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
+                ah[q] = mcu_rnn_sat32((int64_t)g->recurrent.bias[4 * q4 + q] + ah[q]);
+            }
+        } else {
+            for (q = 0; q < n; q++) {
+                ax[q] = mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
+                ah[q] = mcu_rnn_row_acc_s8(&g->recurrent, 4 * q4 + q, h);
+            }
+        }
+        for (q = 0; q < n; q++) {
+            out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], ah[q], c);
+        }
     }
     mcu_rnn_gate_finish(g, out);
 }
 
-/** x int8, h int16 (mcu_gru_step_s8: the int16 state). */
+/** x int8, h int16 (mcu_gru_step_s8: the int16 state); a packed input matrix four rows per pass. */
 static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x, const int16_t *h, const int16_t *c,
                                        int16_t *out)
 {
-    int32_t j;
-    for (j = 0; j < g->input.rows; j++) {
-        out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s8(&g->input, j, x), mcu_rnn_row_acc_s16(&g->recurrent, j, h),
-                                  c);
+    const int32_t rows = g->input.rows;
+    const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN;
+    MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_t mx;
+    int32_t q4;
+    mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
+                        MCU_RNN_MATVEC_CHUNK);
+    for (q4 = 0; 4 * q4 < rows; q4++) {
+        int32_t ax[4];
+        int32_t q;
+        const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
+        if (packed) {
+            mcu_matvec_s8_group(&mx, q4, ax);
+            for (q = 0; q < n; q++) {
+                ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
+            }
+        } else {
+            for (q = 0; q < n; q++) {
+                ax[q] = mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
+            }
+        }
+        for (q = 0; q < n; q++) {
+            out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], mcu_rnn_row_acc_s16(&g->recurrent, 4 * q4 + q, h), c);
+        }
     }
     mcu_rnn_gate_finish(g, out);
 }

@@ -74,6 +74,7 @@ static inline mcu_rnn_matvec_t mcu_rnn_read_matvec(mcu_stream_t *s)
     m.weights = mcu_rnn_read8(s, m.rows * m.cols);
     m.bias = mcu_rnn_read32(s, m.rows);
     m.rescale = mcu_stream_rescale(s);
+    m.weight_layout = MCU_WLAYOUT_PLAIN;
     return m;
 }
 

@@ -1,5 +1,7 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.scale.QuantOptions;
+
 import java.util.List;
 
 /**
@@ -8,18 +10,34 @@ import java.util.List;
  * @param id      C identifier prefix of every generated name ({@code <id>_invoke}, ...)
  * @param banner  extra banner lines (model source hash, options), printed as given
  * @param budget  the memory of the board the code is for, or null (no check)
+ * @param target  the target the code is for: it picks the flash layout of the int8 weight matrices
+ *                ({@link WeightLayout}); the C still runs bit-exact on every target, only fastest on
+ *                this one
  */
-public record GenOptions(String id, List<String> banner, Budget budget) {
+public record GenOptions(String id, List<String> banner, Budget budget, QuantOptions.Target target) {
     public GenOptions {
         if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("'" + id + "' is not a C identifier");
         }
         banner = List.copyOf(banner);
+        if (target == null) {
+            target = QuantOptions.Target.HOST;
+        }
     }
 
-    /** Options without a memory budget. */
+    /** Options for the host target. */
+    public GenOptions(String id, List<String> banner, Budget budget) {
+        this(id, banner, budget, QuantOptions.Target.HOST);
+    }
+
+    /** Options without a memory budget, for the host target. */
     public GenOptions(String id, List<String> banner) {
-        this(id, banner, null);
+        this(id, banner, null, QuantOptions.Target.HOST);
+    }
+
+    /** These options for another target. */
+    public GenOptions withTarget(QuantOptions.Target t) {
+        return new GenOptions(id, banner, budget, t);
     }
 
     /**

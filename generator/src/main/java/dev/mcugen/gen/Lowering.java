@@ -486,6 +486,21 @@ final class Lowering {
         return array(name, ctype, comment + " " + t.shape(), t.size(), lit, t::get);
     }
 
+    /**
+     * An int8 weight matrix of {@code rows} outputs and {@code cols} inputs in a packed layout, word
+     * aligned; the comment names the layout (runtime-c/include/mcu_nn.h defines it).
+     */
+    private String packedArray(String name, String what, WeightLayout layout, WeightLayout.Matrix m, int rows, int cols) {
+        byte[] b = layout.pack(m, rows, cols);
+        String comment = what + " [" + rows + " outputs, " + cols + " inputs] in layout " + layout.cName() + " ("
+                + WeightLayout.padded(rows) + " x " + WeightLayout.padded(cols) + " padded with 0"
+                + (layout == WeightLayout.DSP_PAIRS ? "; odd rows stored as w + 128" : "") + ")";
+        arrays.add(new View.Array("int8_t", name, Integer.toString(b.length), CLit.comment(comment),
+                CLit.wrapLazily(b.length, i -> b[i], CLit::i32), " MCU_ALIGN4"));
+        arrayLayers.add(currentLayer);
+        return name;
+    }
+
     private String rescaleArray(String name, List<Rescale> rs, String what) {
         List<String> items = new ArrayList<>();
         rs.forEach(r -> items.add(CLit.rescale(r)));
@@ -531,7 +546,12 @@ final class Lowering {
         String k = si.equals(s) ? s : si + "_" + s; // kernel suffix, <in>_<out> when the widths differ
         if (node instanceof QFullyConnected fc) {
             s = si;
-            String w = tensorArray(n + "_w", "int8_t", fc.name() + " weights int8 [in, units]", fc.weights(), CLit::i32);
+            WeightLayout layout = s.equals("s8") ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;
+            int units = fc.units();
+            String w = layout == WeightLayout.PLAIN
+                    ? tensorArray(n + "_w", "int8_t", fc.name() + " weights int8 [in, units]", fc.weights(), CLit::i32)
+                    : packedArray(n + "_w", fc.name() + " weights int8", layout,
+                            (r, c) -> (int) fc.weights().get(c * units + r), units, fc.inputSize());
             String b = s.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", fc.name() + " bias int32, input zero point folded in", fc.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", fc.name() + " bias int64, input zero point folded in", fc.bias(), CLit::i64);
@@ -540,7 +560,9 @@ final class Lowering {
                     f("weights", w), f(s.equals("s8") ? "bias" : "bias64", b), f("rescale", r),
                     f("rescale_count", fc.rescale().size()), f("acc_shift", fc.accShift()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
-                    f("act_min", fc.actMin()), f("act_max", fc.actMax())));
+                    f("act_min", fc.actMin()), f("act_max", fc.actMax()), f("weight_layout", layout.cName()),
+                    f("acc_small", s.equals("s8") && WeightLayout.accumulatorBelow30(fc) ? 1 : 0,
+                            "|bias + W x| < 2^30 for every int8 x (from the weights)")));
             int fcRows = shape(fc.name()).size() / fc.units();
             call(fc, "mcu_fully_connected_" + k, List.of("&" + n + "_params", fcRows + "", x, y), List.of());
         } else if (node instanceof QConv c) {
@@ -675,6 +697,8 @@ final class Lowering {
         List<View.Local> locals = new ArrayList<>();
         List<View.Call> calls = new ArrayList<>();
         String stateLocal = n + "_state";
+        // the int8 kernels (mcu_lstm_step_s8, mcu_gru_step_s8) read their gates' int8 vectors four rows at a time
+        boolean s8 = k.equals("s8");
         if (r instanceof QLstm l) {
             QuantType ht = l.outputType();
             stateArray(n + "_h", ht.bits(), l.outputUnits(), literal(ht.bits(), ht.zeroPoint()),
@@ -684,7 +708,7 @@ final class Lowering {
             if (l.inputGate() != null) {
                 inputGate = "&" + n + "_input_gate";
                 params.add(new View.Params("mcu_rnn_gate_t", n + "_input_gate", CLit.comment(r.name() + " input gate i"),
-                        gateFields(n + "_i", l.inputGate())));
+                        gateFields(n + "_i", l.inputGate(), s8, s8)));
             }
             String projection = "NULL";
             if (l.projection() != null) {
@@ -696,9 +720,9 @@ final class Lowering {
             params.add(new View.Params("mcu_lstm_params_t", n + "_params", CLit.comment(r.name() + " (LSTM"
                     + (l.cifg() ? ", CIFG" : "") + "): " + typeComment("output", ht)), List.of(
                     f("units", l.units()), f("input_gate", inputGate),
-                    nested("forget_gate", gateFields(n + "_f", l.forgetGate())),
-                    nested("cell_gate", gateFields(n + "_z", l.cellGate())),
-                    nested("output_gate", gateFields(n + "_o", l.outputGate())),
+                    nested("forget_gate", gateFields(n + "_f", l.forgetGate(), s8, s8)),
+                    nested("cell_gate", gateFields(n + "_z", l.cellGate(), s8, s8)),
+                    nested("output_gate", gateFields(n + "_o", l.outputGate(), s8, s8)),
                     f("cell_forget_shift", l.cellForgetShift()), f("cell_input_shift", l.cellInputShift()),
                     nested("cell_activation", actFields(l.cellActivation())),
                     rescaleField("hidden_rescale", l.hiddenRescale(), "2^-15 s_act / s_m"),
@@ -722,8 +746,8 @@ final class Lowering {
             params.add(new View.Params("mcu_gru_params_t", n + "_params", CLit.comment(r.name() + " (GRU, reset_after "
                     + gr.resetAfter() + "): " + typeComment("output", ot)), List.of(
                     f("units", gr.units()), f("reset_after", gr.resetAfter() ? 1 : 0),
-                    nested("update_gate", gateFields(n + "_z", gr.updateGate())),
-                    nested("reset_gate", gateFields(n + "_r", gr.resetGate())),
+                    nested("update_gate", gateFields(n + "_z", gr.updateGate(), s8, false)),
+                    nested("reset_gate", gateFields(n + "_r", gr.resetGate(), s8, false)),
                     nested("candidate_input", matVecFields(n + "_hx", gr.candidateInput())),
                     nested("candidate_recurrent", matVecFields(n + "_hh", gr.candidateRecurrent())),
                     f("reset_shift", gr.resetShift()),
@@ -795,10 +819,23 @@ final class Lowering {
     }
 
     private List<View.Field> matVecFields(String prefix, QMatVec m) {
-        String w = tensorArray(prefix + "_w", "int8_t", prefix + " weights int8 [rows, cols]", m.weights(), CLit::i32);
+        return matVecFields(prefix, m, false);
+    }
+
+    /**
+     * A matVec; {@code packed}: the runtime reads it four rows at a time on an int8 vector (the gates
+     * of mcu_lstm_step_s8, the gate inputs of mcu_gru_step_s8), so it gets the target's layout.
+     */
+    private List<View.Field> matVecFields(String prefix, QMatVec m, boolean packed) {
+        WeightLayout layout = packed ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;
+        int cols = m.cols();
+        String w = layout == WeightLayout.PLAIN
+                ? tensorArray(prefix + "_w", "int8_t", prefix + " weights int8 [rows, cols]", m.weights(), CLit::i32)
+                : packedArray(prefix + "_w", prefix + " weights int8", layout,
+                        (r, c) -> (int) m.weights().get(r * cols + c), m.rows(), cols);
         String b = tensorArray(prefix + "_b", "int32_t", prefix + " bias int32, input zero point folded in", m.bias(), CLit::i32);
         return List.of(f("rows", m.rows()), f("cols", m.cols()), f("weights", w), f("bias", b),
-                rescaleField("rescale", m.rescale(), "s_w s_x / s_dest"));
+                rescaleField("rescale", m.rescale(), "s_w s_x / s_dest"), f("weight_layout", layout.cName()));
     }
 
     private static List<View.Field> actFields(QActivation a) {
@@ -827,9 +864,14 @@ final class Lowering {
     }
 
     private List<View.Field> gateFields(String prefix, QGate gate) {
+        return gateFields(prefix, gate, false, false);
+    }
+
+    /** A gate; packX / packH: its input / recurrent matVec reads an int8 vector four rows at a time. */
+    private List<View.Field> gateFields(String prefix, QGate gate, boolean packX, boolean packH) {
         List<View.Field> fs = new ArrayList<>();
-        fs.add(nested("input", matVecFields(prefix + "x", gate.input())));
-        fs.add(nested("recurrent", matVecFields(prefix + "h", gate.recurrent())));
+        fs.add(nested("input", matVecFields(prefix + "x", gate.input(), packX)));
+        fs.add(nested("recurrent", matVecFields(prefix + "h", gate.recurrent(), packH)));
         if (gate.peephole() != null) {
             fs.add(f("peephole", tensorArray(prefix + "_peephole", "int16_t", prefix + " peephole int16",
                     gate.peephole().weights(), CLit::i32)));

@@ -118,9 +118,13 @@ public final class View {
     }
 
     /**
-     * A const array, its literals already wrapped into lines.
+     * A const array, its literals already wrapped into lines; {@code attribute} is printed after the
+     * declarator ("" or e.g. " MCU_ALIGN4", the word alignment of packed weights).
      */
-    public record Array(String ctype, String name, String length, String comment, List<String> lines) {
+    public record Array(String ctype, String name, String length, String comment, List<String> lines, String attribute) {
+        public Array(String ctype, String name, String length, String comment, List<String> lines) {
+            this(ctype, name, length, comment, lines, "");
+        }
     }
 
     /** A const params struct with designated initializers. */

@@ -64,7 +64,7 @@ public final class ModelPipeline {
      */
     public static GenOptions genOptions(String id, Path modelFile, QuantOptions o, Target target) {
         return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile),
-                optionsLine(o)), budget(target));
+                optionsLine(o)), budget(target), o.target());
     }
 
     /** The memory budget of {@code target}'s board, or null (host, neon: no fixed budget). */

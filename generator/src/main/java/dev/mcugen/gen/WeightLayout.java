@@ -1,0 +1,131 @@
+package dev.mcugen.gen;
+
+import dev.mcugen.ir.quant.QFullyConnected;
+import dev.mcugen.scale.QuantOptions;
+
+/**
+ * The flash layout of an int8 weight matrix with {@code rows} output rows (Dense units, matVec rows)
+ * and {@code cols} inputs, logical {@code W[r][c]}, and its packing: the Java side of the C enum
+ * {@code mcu_weight_layout_t} (runtime-c/include/mcu_nn.h states every layout; mcu_matvec.h why).
+ * The C kernels read every layout on every target (a portable emulation off the fast path), so the
+ * choice only decides speed: {@link #forTarget} picks the one the target's fast path reads.
+ *
+ * <p>Packed layouts pad rows and columns to multiples of 4 with weight 0 and are emitted word aligned
+ * ({@code MCU_ALIGN4}).
+ */
+public enum WeightLayout {
+    /** Dense: {@code [cols, rows]} (Keras); matVec: {@code [rows, cols]}: the order the IR holds. */
+    PLAIN("MCU_WLAYOUT_PLAIN"),
+    /** Cortex-M4/M7 SMLAD: two rows per halfword ({@code 256 a + b + 128}), 4 rows x 4 columns per 16 bytes. */
+    DSP_PAIRS("MCU_WLAYOUT_DSP_PAIRS"),
+    /** Cortex-M3: groups of 4 rows, the 4 weights of one column adjacent. */
+    ROWS4("MCU_WLAYOUT_ROWS4");
+
+    private final String cName;
+
+    WeightLayout(String cName) {
+        this.cName = cName;
+    }
+
+    /** The C enumerator. */
+    public String cName() {
+        return cName;
+    }
+
+    /** The layout an int8-input matrix gets on {@code target}: the one its fast path reads. */
+    public static WeightLayout forTarget(QuantOptions.Target target) {
+        return switch (target) {
+            case CORTEX_M4, CORTEX_M7 -> DSP_PAIRS;
+            case CORTEX_M3 -> ROWS4;
+            default -> PLAIN;
+        };
+    }
+
+    /** The logical matrix: weight of output row r and input c, in [-127, 127]. */
+    @FunctionalInterface
+    public interface Matrix {
+        int get(int r, int c);
+    }
+
+    /**
+     * Whether every accumulator of the int8 Dense stays below 2^30 in magnitude for any int8 input:
+     * {@code |bias_o| + 128 sum_i |w_io| < 2^30} (|x| <= 128), the bound mcu_fc_params_t.acc_small
+     * states (the packed output stage doubles the accumulator).
+     */
+    public static boolean accumulatorBelow30(QFullyConnected fc) {
+        int units = fc.units();
+        for (int o = 0; o < units; o++) {
+            long bound = Math.abs(fc.bias().get(o));
+            for (int i = 0; i < fc.inputSize(); i++) {
+                bound += 128L * Math.abs(fc.weights().get(i * units + o));
+            }
+            if (bound >= 1L << 30) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rows or columns rounded up to the multiple of 4 of the packed layouts. */
+    static int padded(int n) {
+        return (n + 3) & ~3;
+    }
+
+    /**
+     * The bytes of the packed layouts (as int8 values) of a rows x cols matrix; {@link #PLAIN} is not
+     * packed here (its order differs between Dense and matVec: the callers keep the IR's array).
+     */
+    public byte[] pack(Matrix w, int rows, int cols) {
+        return switch (this) {
+            case DSP_PAIRS -> packDspPairs(w, rows, cols);
+            case ROWS4 -> packRows4(w, rows, cols);
+            case PLAIN -> throw new IllegalStateException("PLAIN keeps the IR's order");
+        };
+    }
+
+    private static int at(Matrix w, int rows, int cols, int r, int c) {
+        return r < rows && c < cols ? w.get(r, c) : 0;
+    }
+
+    /**
+     * Group g (rows 4g..4g+3 = pair 0 (a 4g, b 4g+1), pair 1 (a 4g+2, b 4g+3)), block k (columns
+     * j = 4k..4k+3): 16 bytes at {@code 16 (g Cp / 4 + k)}, words W0 = pair 0 (j, j+2),
+     * W1 = pair 1 (j, j+2), W2 = pair 0 (j+1, j+3), W3 = pair 1 (j+1, j+3); in a word the halfword of
+     * the first column comes first (little endian); a halfword is the bytes (b + 128, a).
+     */
+    static byte[] packDspPairs(Matrix w, int rows, int cols) {
+        int rp = padded(rows);
+        int cp = padded(cols);
+        byte[] out = new byte[rp * cp];
+        int i = 0;
+        for (int g = 0; g < rp / 4; g++) {
+            for (int k = 0; k < cp / 4; k++) {
+                for (int q = 0; q < 4; q++) {
+                    int a = 4 * g + 2 * (q & 1);
+                    int first = 4 * k + (q >> 1);
+                    for (int c = first; c <= first + 2; c += 2) {
+                        out[i++] = (byte) (at(w, rows, cols, a + 1, c) + 128);
+                        out[i++] = (byte) at(w, rows, cols, a, c);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Group g (rows 4g..4g+3): {@code 4 Cp} bytes, column c's 4 weights at {@code 4 (g Cp + c)}. */
+    static byte[] packRows4(Matrix w, int rows, int cols) {
+        int rp = padded(rows);
+        int cp = padded(cols);
+        byte[] out = new byte[rp * cp];
+        int i = 0;
+        for (int g = 0; g < rp / 4; g++) {
+            for (int c = 0; c < cp; c++) {
+                for (int r = 4 * g; r < 4 * g + 4; r++) {
+                    out[i++] = (byte) at(w, rows, cols, r, c);
+                }
+            }
+        }
+        return out;
+    }
+}
