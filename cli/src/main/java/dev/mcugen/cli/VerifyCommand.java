@@ -3,7 +3,6 @@ package dev.mcugen.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
-import dev.mcugen.gen.Templates;
 import dev.mcugen.gen.View;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
@@ -19,9 +18,8 @@ import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.qemu.BoardSupport;
 import dev.mcugen.qemu.LocalQemuRunner;
+import dev.mcugen.qemu.ModelPipeline;
 import dev.mcugen.qemu.RunResult;
-import dev.mcugen.qemu.RunnerException;
-import dev.mcugen.qemu.Symbols;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.qemu.TargetRunner;
 import dev.mcugen.qemu.TargetRunners;
@@ -35,18 +33,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,8 +58,6 @@ import picocli.CommandLine.Spec;
                 "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
                 "Exit status 4 when the target and the simulator disagree on any output integer."})
 final class VerifyCommand implements Callable<Integer> {
-    private static final Pattern OUTPUT_LINE = Pattern.compile("^y (\\d+):((?: -?\\d+)*)$", Pattern.MULTILINE);
-    private static final Pattern STREAM_LINE = Pattern.compile("^stream (\\d+): (.*)$", Pattern.MULTILINE);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
     /** Test hook: rewrites the simulator's expected outputs (per sample) before the comparison. */
@@ -123,7 +114,6 @@ final class VerifyCommand implements Callable<Integer> {
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
-        SortedMap<String, byte[]> files = generated.files();
         View.Model view = generated.view();
         boolean streams = view.streaming();
 
@@ -157,18 +147,6 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try (OutputDir dir = OutputDir.open(dest)) {
             Path d = dir.dir();
-            CGenerator.write(files, d);
-            String macro = id.toUpperCase(Locale.ROOT);
-            Map<String, Object> hm = new LinkedHashMap<>();
-            hm.put("id", id);
-            hm.put("macro", macro);
-            hm.put("samples", String.valueOf(n));
-            hm.put("banner", List.of(opts));
-            hm.put("rows", xs.stream().map(x -> Arrays.stream(x).mapToObj(String::valueOf).collect(Collectors.joining(", ")))
-                    .toList());
-            Path harness = d.resolve("harness/main.c");
-            write(harness, new Templates().render("harness.c.ftl", hm));
-
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
             // stderr stays the one-line error channel.
             PrintWriter note = spec.commandLine().getOut();
@@ -180,54 +158,24 @@ final class VerifyCommand implements Callable<Integer> {
                         note.println("mcugen: " + line);
                         note.flush();
                     });
-            String how = target == Target.HOST ? "natively on this machine" : runner.description();
-            List<Path> sources = new ArrayList<>();
-            sources.add(harness);
-            sources.add(d.resolve(id + ".c"));
-            files.keySet().stream().filter(k -> k.startsWith("runtime/src/") && k.endsWith(".c")).sorted()
-                    .forEach(k -> sources.add(d.resolve(k)));
-            RunResult r;
-            try {
-                // A bar per sample the harness prints (followed live on the Cortex-M boards).
-                try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
-                    int total = n;
-                    r = runner.run(target, sources, List.of(d, d.resolve("runtime/include")), RUN_TIMEOUT, line -> {
-                        Matcher pm = OUTPUT_LINE.matcher(line);
-                        if (pm.matches()) {
-                            bar.update(Integer.parseInt(pm.group(1)) + 1, total);
-                        }
-                    });
-                }
-            } catch (RunnerException e) {
-                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), e.getMessage(), e);
+            // Writes the C and harness/main.c, runs it and checks it bit for bit (shared with the
+            // benchmark suite: ModelPipeline).
+            ModelPipeline.HarnessRun hr;
+            // A bar per sample the harness prints (followed live on the Cortex-M boards).
+            try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
+                int total = n;
+                hr = ModelPipeline.runHarness(runner, target, d, generated, List.of(opts), xs, expected, RUN_TIMEOUT,
+                        line -> {
+                            Matcher pm = ModelPipeline.OUTPUT_LINE.matcher(line);
+                            if (pm.matches()) {
+                                bar.update(Integer.parseInt(pm.group(1)) + 1, total);
+                            }
+                        });
             }
-            if (!r.passed()) {
-                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness ended " + r.status()
-                        + " (exit " + r.exitCode() + ") with " + how + ": " + tail(r.stdout() + r.stderr()));
-            }
-            List<int[]> got = parse(r.stdout(), n, target);
-            for (int s = 0; s < n; s++) {
-                int[] want = expected.get(s);
-                int[] have = got.get(s);
-                if (have.length != want.length) {
-                    throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ": the target printed "
-                            + have.length + " outputs, the simulator has " + want.length);
-                }
-                for (int k = 0; k < want.length; k++) {
-                    if (have[k] != want[k]) {
-                        throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ", output index "
-                                + k + ": target " + have[k] + " != simulator " + want[k]);
-                    }
-                }
-            }
-
-            int streamed = checkStreaming(r.stdout(), n, streams, target);
-            // DESIGN §6: no soft-float or double helper may be linked (the symbol table says).
-            List<String> softFloat = target.isCortexM() ? Symbols.softFloat(target, r.image()) : List.of();
-            if (!softFloat.isEmpty()) {
-                throw new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, target.id(), "the linked image contains "
-                        + softFloat.size() + " soft-float/double routine(s): " + String.join(", ", softFloat));
-            }
+            RunResult r = hr.run();
+            List<int[]> got = hr.outputs();
+            int streamed = hr.streamed();
+            String how = hr.how();
 
             // Accuracy vs float (dequantized target outputs, identical to the simulator's by now).
             QuantType t = sim.outputType(outName);
@@ -320,49 +268,6 @@ final class VerifyCommand implements Callable<Integer> {
             deleteTree(scratch);
         }
         return ExitCodes.OK;
-    }
-
-    private static List<int[]> parse(String stdout, int n, Target target) {
-        List<int[]> got = new ArrayList<>();
-        Matcher m = OUTPUT_LINE.matcher(stdout.replace("\r", ""));
-        while (m.find()) {
-            if (Integer.parseInt(m.group(1)) != got.size()) {
-                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "harness output out of order: " + m.group());
-            }
-            String body = m.group(2).strip();
-            got.add(body.isEmpty() ? new int[0] : Arrays.stream(body.split(" ")).mapToInt(Integer::parseInt).toArray());
-        }
-        if (got.size() != n || !stdout.contains("done\n")) {
-            throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness printed " + got.size() + " of "
-                    + n + " samples: " + tail(stdout));
-        }
-        return got;
-    }
-
-    /**
-     * Checks the harness's streaming lines: none without {@code _step}, else one "ok" per sample;
-     * returns how many samples streamed equal to {@code _invoke}.
-     */
-    private static int checkStreaming(String stdout, int n, boolean streams, Target target) {
-        Matcher m = STREAM_LINE.matcher(stdout.replace("\r", ""));
-        int ok = 0;
-        while (m.find()) {
-            if (!m.group(2).equals("ok")) {
-                throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + m.group(1)
-                        + ": streaming with _step differs from _invoke: " + m.group(2));
-            }
-            ok++;
-        }
-        if (streams && ok != n) {
-            throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness streamed " + ok + " of " + n
-                    + " samples: " + tail(stdout));
-        }
-        return ok;
-    }
-
-    private static String tail(String s) {
-        String t = s.strip();
-        return t.length() > 300 ? "..." + t.substring(t.length() - 300) : t;
     }
 
     private static void write(Path p, String text) throws IOException {

@@ -72,4 +72,10 @@ public final class ContainerQemuRunner implements TargetRunner {
     public void close() {
         pipeline.emulator().close();
     }
+
+    @Override
+    public RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries,
+                         Duration timeout, java.util.function.Consumer<String> progress) {
+        return pipeline.run(target, cSources, includeDirs, libraries, timeout, progress);
+    }
 }

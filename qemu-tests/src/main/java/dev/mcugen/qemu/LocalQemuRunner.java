@@ -36,4 +36,10 @@ public final class LocalQemuRunner implements TargetRunner {
                          java.util.function.Consumer<String> progress) {
         return pipeline.run(target, cSources, includeDirs, timeout, progress);
     }
+
+    @Override
+    public RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries,
+                         Duration timeout, java.util.function.Consumer<String> progress) {
+        return pipeline.run(target, cSources, includeDirs, libraries, timeout, progress);
+    }
 }

@@ -56,6 +56,12 @@ final class RunPipeline {
     /** @param progress told every program line as it appears (null: nobody listens) */
     RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, Duration timeout,
                   java.util.function.Consumer<String> progress) {
+        return run(target, cSources, includeDirs, List.of(), timeout, progress);
+    }
+
+    /** @param libraries libraries to link ({@code -l<name>}, e.g. "m"), after the sources */
+    RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries, Duration timeout,
+                  java.util.function.Consumer<String> progress) {
         Emulator em = target.kind() == Target.Kind.NATIVE ? LocalEmulator.INSTANCE : emulator;
         List<String> missing = new ArrayList<>(Tools.missingBuildTools(target));
         missing.addAll(em.missing(target));
@@ -72,7 +78,7 @@ final class RunPipeline {
             throw new RunnerException("cannot create a build folder under " + workRoot, e);
         }
         Path image = dir.resolve(target.isCortexM() ? "image.elf" : "program");
-        compile(target, cSources, includeDirs, image);
+        compile(target, cSources, includeDirs, libraries, image);
         RunResult.ImageSize size = size(target, image);
 
         Path semihosting = dir.resolve("semihosting.out");
@@ -135,7 +141,7 @@ final class RunPipeline {
         return out.exitCode() == 0 ? RunResult.Status.PASSED : RunResult.Status.FAILED;
     }
 
-    private void compile(Target target, List<Path> cSources, List<Path> includeDirs, Path image) {
+    private void compile(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries, Path image) {
         List<String> cmd = new ArrayList<>();
         cmd.add(target.compiler());
         cmd.addAll(target.cpuFlags());
@@ -163,6 +169,9 @@ final class RunPipeline {
             cmd.add("-L" + boards.cortexMDir());
             cmd.add("-T" + boards.linkerScript(target));
             cmd.add("-Wl,--gc-sections");
+        }
+        for (String lib : libraries) {
+            cmd.add("-l" + lib);
         }
         if (target.kind() == Target.Kind.NATIVE) {
             cmd.add("-Wl,-z,now");

@@ -34,6 +34,18 @@ public interface TargetRunner extends AutoCloseable {
         return r;
     }
 
+    /**
+     * {@link #run(Target, List, List, Duration, java.util.function.Consumer)} linking {@code libraries}
+     * too ({@code -l<name>} after the sources, e.g. "m" for libm).
+     */
+    default RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries,
+                          Duration timeout, java.util.function.Consumer<String> progress) {
+        if (!libraries.isEmpty()) {
+            throw new UnsupportedOperationException(description() + " cannot link libraries " + libraries);
+        }
+        return run(target, cSources, includeDirs, timeout, progress);
+    }
+
     /** Says how programs run, e.g. "local QEMU (...)" or "QEMU in container mcugen-qemu:... (...)". */
     String description();
 

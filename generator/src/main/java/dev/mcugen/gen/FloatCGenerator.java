@@ -1,0 +1,391 @@
+package dev.mcugen.gen;
+
+import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Node;
+import dev.mcugen.ir.Op;
+import dev.mcugen.ir.PoolKind;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.ShapeInference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The float32 C baseline of a model (issue 6's benchmark compares mcugen's integer C with it): the
+ * same imported float graph emitted as straightforward float C over the small float runtime in
+ * {@code runtime-c/float/} ({@code mcf_*}), the way a firmware engineer would write it (weights
+ * transposed so every output is a dot product over contiguous rows, {@code expf}/{@code tanhf} from
+ * the C library). Semantics: mcugen's float interpreter (TF.js layers).
+ *
+ * <p>Covers sequential models (each layer reads the previous one) of Dense, Conv1D, 1-D max/average
+ * pooling, global pooling, Flatten/Reshape/Dropout, stand-alone activations, and plain LSTM, GRU
+ * (both reset_after forms) and SimpleRNN; refuses anything else with {@code MCG_GEN_UNSUPPORTED}.
+ * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
+ * with {@link #LINK_LIBRARIES}.
+ */
+public final class FloatCGenerator {
+    /** Libraries the float C links against (libm for expf / tanhf). */
+    public static final List<String> LINK_LIBRARIES = List.of("m");
+    static final String RUNTIME = "/dev/mcugen/gen/runtime/float/";
+    static final List<String> HEADERS = List.of("mcf_nn.h", "mcf_internal.h");
+    private static final int VALUES_PER_LINE = 6;
+
+    private final Templates templates;
+
+    public FloatCGenerator() {
+        this(new Templates());
+    }
+
+    public FloatCGenerator(Templates templates) {
+        this.templates = templates;
+    }
+
+    /**
+     * @param view  what the files were rendered from
+     * @param files every file by relative path: {@code <id>.h}, {@code <id>.c}, {@code runtime/float/*}
+     */
+    public record Output(FloatView.Model view, SortedMap<String, byte[]> files) {
+        /** The program's C sources among {@link #files} (relative paths), sorted. */
+        public List<String> sources() {
+            return files.keySet().stream().filter(k -> k.endsWith(".c")).sorted().toList();
+        }
+    }
+
+    /** Lowers {@code g} and renders the files; {@code banner} lines go into the header comment. */
+    public Output build(Graph g, String id, List<String> banner) {
+        FloatView.Model m = lower(g, id, banner);
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        files.put(id + ".h", templates.render("float_model.h.ftl", m).getBytes(StandardCharsets.UTF_8));
+        files.put(id + ".c", templates.render("float_model.c.ftl", m).getBytes(StandardCharsets.UTF_8));
+        for (String h : HEADERS) {
+            files.put("runtime/float/" + h, resource(h));
+        }
+        for (String s : m.runtimeSources()) {
+            files.put("runtime/float/" + s, resource(s));
+        }
+        return new Output(m, Collections.unmodifiableSortedMap(files));
+    }
+
+    /** The view model of the float C of {@code g} (no rendering). */
+    public static FloatView.Model lower(Graph g, String id, List<String> banner) {
+        return new Lower(g, id).run(banner);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static final class Lower {
+        private final Graph g;
+        private final String id;
+        private final Map<String, Shape> shapes;
+        private final List<FloatView.Weights> weights = new ArrayList<>();
+        private final List<FloatView.Step> steps = new ArrayList<>();
+        private final TreeSet<String> sources = new TreeSet<>();
+        /** Tensor name -> the C expression of its buffer. */
+        private final Map<String, String> buffer = new HashMap<>();
+        private final long[] arena = new long[2];
+        private long weightBytes;
+        private int hSize;
+        private int cSize;
+        private int gatesSize;
+        private int tmpSize;
+
+        Lower(Graph g, String id) {
+            this.g = g;
+            this.id = id;
+            this.shapes = g.shapes();
+        }
+
+        FloatView.Model run(List<String> banner) {
+            if (g.inputs().size() != 1 || g.outputs().size() != 1) {
+                throw unsupported("model '" + g.name() + "'", "has " + g.inputs().size() + " inputs and "
+                        + g.outputs().size() + " outputs; the float baseline handles one of each");
+            }
+            Shape inShape = g.inputs().get(0).shape();
+            if (!inShape.isFullyKnown()) {
+                throw unsupported("input '" + g.inputs().get(0).name() + "'", "shape " + inShape
+                        + " is not fully known; the float baseline needs fixed sizes");
+            }
+            String prev = g.inputs().get(0).name();
+            buffer.put(prev, "x");
+            List<Node> nodes = g.nodes();
+            // The last node that computes writes straight into the caller's y.
+            int lastCompute = -1;
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!isAlias(nodes.get(i).op())) {
+                    lastCompute = i;
+                }
+            }
+            if (lastCompute < 0) {
+                throw unsupported("model '" + g.name() + "'", "computes nothing");
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                Node n = nodes.get(i);
+                if (n.inputs().size() != 1 || !n.inputs().get(0).equals(prev)) {
+                    throw unsupported("layer '" + n.name() + "'", "reads " + n.inputs()
+                            + "; the float baseline handles sequential models (each layer reads the one before)");
+                }
+                String in = buffer.get(prev);
+                if (isAlias(n.op())) {
+                    buffer.put(n.name(), in);
+                } else {
+                    String out = i == lastCompute ? "y" : pick(in, n.outputShape().size());
+                    buffer.put(n.name(), out);
+                    emit(n, in, out, shapes.get(prev));
+                }
+                prev = n.name();
+            }
+            if (!prev.equals(g.outputs().get(0))) {
+                throw unsupported("output '" + g.outputs().get(0) + "'", "is not the last layer");
+            }
+            String macro = id.toUpperCase(Locale.ROOT);
+            List<FloatView.Field> ctx = new ArrayList<>();
+            addField(ctx, "arena_a", arena[0], "ping-pong buffer of the layer outputs");
+            addField(ctx, "arena_b", arena[1], "the other ping-pong buffer");
+            addField(ctx, "h", hSize, "recurrent hidden state");
+            addField(ctx, "c", cSize, "LSTM cell state");
+            addField(ctx, "gates", gatesSize, "recurrent gate pre-activations of one step");
+            addField(ctx, "tmp", tmpSize, "recurrent scratch of one step");
+            long ctxBytes = 4L * ctx.stream().mapToLong(f -> Long.parseLong(f.size())).sum();
+            return new FloatView.Model(id, macro, macro + "_FLOAT_H", List.copyOf(banner), inShape.toString(),
+                    String.valueOf(inShape.size()), g.node(g.outputs().get(0)).orElseThrow().outputShape().toString(),
+                    String.valueOf(g.node(g.outputs().get(0)).orElseThrow().outputShape().size()), List.copyOf(ctx),
+                    List.copyOf(weights), List.copyOf(steps), List.copyOf(sources), weightBytes, ctxBytes);
+        }
+
+        private static void addField(List<FloatView.Field> ctx, String name, long size, String comment) {
+            if (size > 0) {
+                ctx.add(new FloatView.Field(name, String.valueOf(size), comment));
+            }
+        }
+
+        private static boolean isAlias(Op op) {
+            return op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Dropout;
+        }
+
+        /** The ping-pong buffer that is not {@code in}, grown to hold {@code size} floats. */
+        private String pick(String in, int size) {
+            int k = in.equals("ctx->arena_a") ? 1 : 0;
+            arena[k] = Math.max(arena[k], size);
+            return k == 0 ? "ctx->arena_a" : "ctx->arena_b";
+        }
+
+        private void emit(Node n, String in, String out, Shape inShape) {
+            Op op = n.op();
+            String who = "layer '" + n.name() + "' (" + op.kind() + ")";
+            if (op instanceof Op.Dense d) {
+                int inF = inShape.last();
+                int rows = inShape.size() / inF;
+                String w = weight(n, "kernel", transpose(n.weight("kernel").toArray(), inF, d.units()),
+                        "[" + d.units() + "][" + inF + "] (kernel transposed: one contiguous row per output)");
+                String b = d.useBias() ? weight(n, "bias", n.weight("bias").toArray(), "[" + d.units() + "]") : "0";
+                call(n, "mcf_dense_f32", String.format(Locale.ROOT, "mcf_dense_f32(%s, %d, %d, %s, %s, %d, %s, %s);",
+                        in, rows, inF, w, b, d.units(), act(who, d.activation()), out));
+                softmax(n, d.activation(), out, rows, d.units());
+            } else if (op instanceof Op.Conv1D c) {
+                int steps0 = inShape.dim(0);
+                int ch = inShape.last();
+                int outSteps = n.outputShape().dim(0);
+                int pad = ShapeInference.padBefore(steps0, outSteps, c.kernelSize(), c.stride(), c.dilation(), c.padding());
+                String w = weight(n, "kernel", conv1dRows(n.weight("kernel").toArray(), c.kernelSize(), ch, c.filters()),
+                        "[" + c.filters() + "][" + c.kernelSize() + "][" + ch + "] (kernel reordered filter-major)");
+                String b = c.useBias() ? weight(n, "bias", n.weight("bias").toArray(), "[" + c.filters() + "]") : "0";
+                call(n, "mcf_conv1d_f32", String.format(Locale.ROOT,
+                        "mcf_conv1d_f32(%s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %s, %s);", in, steps0, ch, w, b,
+                        c.filters(), c.kernelSize(), c.stride(), c.dilation(), pad, outSteps, act(who, c.activation()), out));
+                softmax(n, c.activation(), out, outSteps, c.filters());
+            } else if (op instanceof Op.Pool p) {
+                if (p.spatialRank() != 1) {
+                    throw unsupported(who, "2-D pooling is not in the float baseline");
+                }
+                int steps0 = inShape.dim(0);
+                int ch = inShape.last();
+                int outSteps = n.outputShape().dim(0);
+                int size = p.size().get(0);
+                int stride = p.strides().get(0);
+                int pad = ShapeInference.padBefore(steps0, outSteps, size, stride, 1, p.padding());
+                call(n, "mcf_pool1d_f32", String.format(Locale.ROOT, "mcf_pool1d_f32(%s, %d, %d, %d, %d, %d, %d, %d, %s);",
+                        in, steps0, ch, size, stride, pad, outSteps, p.pool() == PoolKind.MAX ? 1 : 0, out));
+            } else if (op instanceof Op.GlobalPool gp) {
+                int ch = inShape.last();
+                call(n, "mcf_global_pool_f32", String.format(Locale.ROOT, "mcf_global_pool_f32(%s, %d, %d, %d, %s);",
+                        in, inShape.size() / ch, ch, gp.pool() == PoolKind.MAX ? 1 : 0, out));
+            } else if (op instanceof Op.Act a) {
+                int size = inShape.size();
+                String copy = String.format(Locale.ROOT, "memcpy(%s, %s, sizeof(float) * %d);", out, in, size);
+                if (a.activation() == Activation.SOFTMAX) {
+                    call(n, "mcf_softmax_f32", copy + " mcf_softmax_f32(" + out + ", " + size / inShape.last() + ", "
+                            + inShape.last() + ");");
+                } else {
+                    call(n, "mcf_activate_f32", copy + " mcf_activate_f32(" + out + ", " + size + ", "
+                            + act(who, a.activation()) + ");");
+                }
+            } else if (op instanceof Op.Lstm l) {
+                if (l.peephole() || l.layerNorm() || l.cifg() || l.projectionUnits() > 0) {
+                    throw unsupported(who, "peephole, layer-norm, CIFG and projection LSTMs are not in the float baseline");
+                }
+                recurrent(n, in, out, inShape, 4, l.units());
+                cSize = Math.max(cSize, l.units());
+                call(n, "mcf_lstm_f32", String.format(Locale.ROOT,
+                        "mcf_lstm_f32(%s, %d, %d, %d, %s, %s, %s, %s, %s, %d, %d, ctx->h, ctx->c, ctx->gates, %s);",
+                        in, inShape.dim(0), inShape.last(), l.units(), name(n, "kernel"), name(n, "recurrent_kernel"),
+                        l.useBias() ? name(n, "bias") : "0", act(who, l.activation()), act(who, l.recurrentActivation()),
+                        l.goBackwards() ? 1 : 0, l.returnSequences() ? 1 : 0, out));
+            } else if (op instanceof Op.Gru gr) {
+                int u = gr.units();
+                recurrent(n, in, out, inShape, 3, u);
+                tmpSize = Math.max(tmpSize, u);
+                call(n, "mcf_gru_f32", String.format(Locale.ROOT,
+                        "mcf_gru_f32(%s, %d, %d, %d, %s, %s, %s, %s, %d, %s, %s, %d, %d, ctx->h, ctx->gates, ctx->tmp, %s);",
+                        in, inShape.dim(0), inShape.last(), u, name(n, "kernel"), name(n, "recurrent_kernel"),
+                        gr.useBias() ? name(n, "bias") : "0", gr.useBias() && gr.resetAfter() ? name(n, "bias_rec") : "0",
+                        gr.resetAfter() ? 1 : 0, act(who, gr.activation()), act(who, gr.recurrentActivation()),
+                        gr.goBackwards() ? 1 : 0, gr.returnSequences() ? 1 : 0, out));
+            } else if (op instanceof Op.SimpleRnn s) {
+                recurrent(n, in, out, inShape, 1, s.units());
+                tmpSize = Math.max(tmpSize, s.units());
+                call(n, "mcf_simple_rnn_f32", String.format(Locale.ROOT,
+                        "mcf_simple_rnn_f32(%s, %d, %d, %d, %s, %s, %s, %s, %d, %d, ctx->h, ctx->tmp, %s);",
+                        in, inShape.dim(0), inShape.last(), s.units(), name(n, "kernel"), name(n, "recurrent_kernel"),
+                        s.useBias() ? name(n, "bias") : "0", act(who, s.activation()), s.goBackwards() ? 1 : 0,
+                        s.returnSequences() ? 1 : 0, out));
+            } else {
+                throw unsupported(who, "the float baseline has no kernel for this op");
+            }
+        }
+
+        /** The weights of a recurrent layer with {@code gates} gate blocks, transposed to rows. */
+        private void recurrent(Node n, String in, String out, Shape inShape, int gates, int u) {
+            int inF = inShape.last();
+            weight(n, "kernel", transpose(n.weight("kernel").toArray(), inF, gates * u),
+                    "[" + gates * u + "][" + inF + "] (kernel transposed: one contiguous row per gate unit)");
+            weight(n, "recurrent_kernel", transpose(n.weight("recurrent_kernel").toArray(), u, gates * u),
+                    "[" + gates * u + "][" + u + "] (recurrent kernel transposed)");
+            FloatTensor b = n.weights().get("bias");
+            if (b != null) {
+                float[] all = b.toArray();
+                if (all.length == 2 * gates * u) { // GRU reset_after: [input bias row, recurrent bias row]
+                    float[] bi = new float[gates * u];
+                    float[] br = new float[gates * u];
+                    System.arraycopy(all, 0, bi, 0, bi.length);
+                    System.arraycopy(all, bi.length, br, 0, br.length);
+                    weight(n, "bias", bi, "[" + gates * u + "] (input bias)");
+                    weight(n, "bias_rec", br, "[" + gates * u + "] (recurrent bias)");
+                } else {
+                    weight(n, "bias", all, "[" + gates * u + "]");
+                }
+            }
+            hSize = Math.max(hSize, u);
+            gatesSize = Math.max(gatesSize, gates * u);
+        }
+
+        private void softmax(Node n, Activation a, String out, int rows, int len) {
+            if (a == Activation.SOFTMAX) {
+                call(n, "mcf_softmax_f32", String.format(Locale.ROOT, "mcf_softmax_f32(%s, %d, %d);", out, rows, len));
+            }
+        }
+
+        private void call(Node n, String function, String code) {
+            sources.add(function + ".c");
+            steps.add(new FloatView.Step(n.name() + " (" + n.op().kind() + ")", code));
+        }
+
+        private String name(Node n, String key) {
+            return "w" + weightIndex(n) + "_" + key;
+        }
+
+        private int weightIndex(Node n) {
+            return g.nodes().indexOf(n);
+        }
+
+        private String weight(Node n, String key, float[] values, String layout) {
+            String name = name(n, key);
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw unsupported("layer '" + n.name() + "'", "weight " + key + " holds a non-finite value");
+                }
+                line.append(literal(values[i])).append(',');
+                if ((i + 1) % VALUES_PER_LINE == 0 || i + 1 == values.length) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                } else {
+                    line.append(' ');
+                }
+            }
+            weights.add(new FloatView.Weights(name, String.valueOf(values.length),
+                    n.name() + "/" + key + " " + layout, List.copyOf(lines)));
+            weightBytes += 4L * values.length;
+            return name;
+        }
+
+        private static String act(String who, Activation a) {
+            return switch (a) {
+                case LINEAR, SOFTMAX -> "MCF_LINEAR"; // softmax: a separate call after the layer
+                case RELU -> "MCF_RELU";
+                case RELU6 -> "MCF_RELU6";
+                case SIGMOID -> "MCF_SIGMOID";
+                case HARD_SIGMOID -> "MCF_HARD_SIGMOID";
+                case TANH -> "MCF_TANH";
+            };
+        }
+    }
+
+    /** An exact C float literal (hexadecimal, C99). */
+    static String literal(float v) {
+        return Float.toHexString(v) + "f";
+    }
+
+    /** {@code m[rows][cols]} row-major to {@code [cols][rows]}. */
+    static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /** Keras Conv1D kernel {@code [k][C][F]} to {@code [F][k][C]}. */
+    static float[] conv1dRows(float[] w, int k, int c, int f) {
+        float[] t = new float[w.length];
+        for (int j = 0; j < k; j++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int o = 0; o < f; o++) {
+                    t[(o * k + j) * c + ch] = w[(j * c + ch) * f + o];
+                }
+            }
+        }
+        return t;
+    }
+
+    private static McugenException unsupported(String where, String why) {
+        return new McugenException(Diag.MCG_GEN_UNSUPPORTED, where, why);
+    }
+
+    private static byte[] resource(String rel) {
+        try (InputStream in = FloatCGenerator.class.getResourceAsStream(RUNTIME + rel)) {
+            if (in == null) {
+                throw new McugenException(Diag.MCG_INTERNAL, "runtime-c/float/" + rel, "missing from the generator jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_INTERNAL, "runtime-c/float/" + rel, "cannot read: " + e.getMessage(), e);
+        }
+    }
+}

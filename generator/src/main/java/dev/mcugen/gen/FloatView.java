@@ -1,0 +1,54 @@
+package dev.mcugen.gen;
+
+import java.util.List;
+
+/**
+ * The view model of the float baseline C ({@link FloatCGenerator}): strings ready to print, as
+ * {@link View} is for the integer C. The templates compute nothing.
+ */
+public final class FloatView {
+    private FloatView() {
+    }
+
+    /**
+     * @param id             C identifier prefix
+     * @param macro          upper-case prefix of the macros
+     * @param guard          include guard
+     * @param banner         banner comment lines
+     * @param inputShape     the input shape (comment)
+     * @param inputSize      floats per input sample
+     * @param outputShape    the output shape (comment)
+     * @param outputSize     floats per output
+     * @param ctx            the context struct's float arrays (never empty: see the template)
+     * @param weights        const weight arrays
+     * @param steps          the calls of {@code _invoke}, in order
+     * @param runtimeSources the runtime {@code .c} files the calls need (file names in runtime/float/)
+     * @param weightBytes    bytes of all weight arrays (flash), not printed
+     * @param ctxBytes       bytes of the context (RAM), not printed
+     */
+    public record Model(String id, String macro, String guard, List<String> banner, String inputShape,
+                        String inputSize, String outputShape, String outputSize, List<Field> ctx,
+                        List<Weights> weights, List<Step> steps, List<String> runtimeSources, long weightBytes,
+                        long ctxBytes) {
+        public boolean hasCtx() {
+            return !ctx.isEmpty();
+        }
+
+        /** Whether {@code <string.h>} is needed (a stand-alone activation copies its input). */
+        public boolean needsString() {
+            return steps.stream().anyMatch(s -> s.code().contains("memcpy("));
+        }
+    }
+
+    /** A float array of the context: {@code float name[size];}. */
+    public record Field(String name, String size, String comment) {
+    }
+
+    /** A const float array: {@code static const float name[count] = { lines };}. */
+    public record Weights(String name, String count, String comment, List<String> lines) {
+    }
+
+    /** One statement (or two) of {@code _invoke} with its comment. */
+    public record Step(String comment, String code) {
+    }
+}

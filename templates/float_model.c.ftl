@@ -1,0 +1,30 @@
+/*
+ * float32 baseline C of ${m.id} (mcugen FloatCGenerator), over runtime-c/float (mcf_*).
+<#list m.banner as line>
+ * ${line}
+</#list>
+ */
+<#if m.needsString()>
+#include <string.h>
+</#if>
+#include "mcf_nn.h"
+#include "${m.id}.h"
+
+<#list m.weights as w>
+/* ${w.comment} */
+static const float ${w.name}[${w.count}] = {
+<#list w.lines as line>
+    ${line}
+</#list>
+};
+
+</#list>
+int ${m.id}_invoke(${m.id}_ctx_t *ctx, const float *x, float *y)
+{
+    (void)ctx;
+<#list m.steps as s>
+    /* ${s.comment} */
+    ${s.code}
+</#list>
+    return 0;
+}
