@@ -50,6 +50,15 @@
 #define MCU_MATVEC_HAVE_DSP 1
 #endif
 
+/* MCU_WLAYOUT_ROWMAJOR fast paths: AArch64 NEON and ARMv6-M (Cortex-M0) inline assembly. */
+#if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE)
+#include "mcu_matvec_neon.h"
+#define MCU_MATVEC_HAVE_ROWMAJOR 1
+#elif defined(__ARM_ARCH_6M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+#include "mcu_matvec_v6m.h"
+#define MCU_MATVEC_HAVE_ROWMAJOR 1
+#endif
+
 /** Columns padded to the layout's multiple of 4. */
 static inline int32_t mcu_matvec_padded(int32_t n)
 {
@@ -63,6 +72,9 @@ static inline size_t mcu_matvec_offset(mcu_weight_layout_t layout, int32_t cols,
     if (layout == MCU_WLAYOUT_DSP_PAIRS) {
         return base + (size_t)(c >> 2) * 16u + 4u * (size_t)(2 * (c & 1) + ((r >> 1) & 1)) + 2u * (size_t)((c >> 1) & 1)
                + (size_t)((r & 1) == 0);
+    }
+    if (layout == MCU_WLAYOUT_ROWMAJOR) {
+        return base + (size_t)(r & 3) * (size_t)mcu_matvec_padded(cols) + (size_t)c;
     }
     return base + 4u * (size_t)c + (size_t)(r & 3);
 }
@@ -218,6 +230,25 @@ static inline void mcu_matvec_rows4_portable(const int8_t *w, const int8_t *x, i
 }
 
 /**
+ * Portable ROWMAJOR: dot[0..3] += the 4 rows of one group (row stride cols_p) over columns [0, n);
+ * the NEON and ARMv6-M paths compute the same exact sums in another order.
+ */
+static inline void mcu_matvec_rowmajor_portable(const int8_t *w, const int8_t *x, int32_t n, int32_t cols_p,
+                                                int32_t dot[4])
+{
+    int32_t q;
+    for (q = 0; q < 4; q++) {
+        const int8_t *wq = w + (size_t)q * (size_t)cols_p;
+        int32_t d = 0;
+        int32_t c;
+        for (c = 0; c < n; c++) {
+            d += (int32_t)wq[c] * (int32_t)x[c];
+        }
+        dot[q] += d;
+    }
+}
+
+/**
  * Starts W x for the packed matrix w (`layout` DSP_PAIRS or ROWS4) of `cols` columns and the input x;
  * xs / chunk: the caller's MCU_MATVEC_BUFFER (DSP_PAIRS prepares x in chunks of that many columns,
  * once here when all fit, else per group and chunk).
@@ -257,6 +288,12 @@ static inline void mcu_matvec_s8_group(mcu_matvec_s8_t *m, int32_t g, int32_t do
             mcu_matvec_dsp_finish(acc[0], acc[1], sum, &dot[0], &dot[1]);
             mcu_matvec_dsp_finish(acc[2], acc[3], sum, &dot[2], &dot[3]);
         }
+    } else if (m->layout == MCU_WLAYOUT_ROWMAJOR) {
+#ifdef MCU_MATVEC_HAVE_ROWMAJOR
+        mcu_matvec_rowmajor_fast(wg, m->x, m->cols, m->cols_p, dot);
+#else
+        mcu_matvec_rowmajor_portable(wg, m->x, m->cols, m->cols_p, dot);
+#endif
     } else {
 #ifdef MCU_MATVEC_HAVE_ROWS4
         mcu_matvec_rows4_fast(wg, m->x, m->cols, dot);

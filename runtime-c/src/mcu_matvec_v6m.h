@@ -1,0 +1,86 @@
+/**
+ * @file mcu_matvec_v6m.h
+ * @brief ARMv6-M (Cortex-M0/M0+, `__ARM_ARCH_6M__`, GCC inline assembly) inner loop of mcu_matvec.h
+ *        on MCU_WLAYOUT_ROWMAJOR. Private; included by mcu_matvec.h only.
+ *
+ * ARMv6-M has no 64-bit multiply result, no multiply-accumulate and no DSP: a MAC is a load, MULS
+ * (32 x 32 -> low 32) and ADD. The dot products are accumulated in int32, which is exact: |w x| <=
+ * 127 * 128 per term and `|dot| <= 16256 cols < 2^31` (mcu_matvec.h); the caller adds the bias as in
+ * the PLAIN loop, whose int32 bound the compiler proves.
+ *
+ * One column for the 4 rows of a group: LDRSB x_c, then per row LDRSB w[r][c], MULS, ADD into an
+ * accumulator in a high register (r8-r11: the 8 low registers hold the 6 base pointers / index and the
+ * two temporaries). LDRSB has register offsets only, so all 5 arrays are addressed from their ends
+ * with one negative column index counting up to 0: 13 instructions per column plus ADDS, and one BNE
+ * per 4 columns (unrolled), i.e. 57 instructions per 16 MACs. Loading a word of 4 weights and
+ * extracting the bytes (SXTB, LSLS + ASRS) costs more on ARMv6-M than LDRSB per weight.
+ */
+#ifndef MCU_MATVEC_V6M_H
+#define MCU_MATVEC_V6M_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One column c (index register) for the 4 rows: 13 instructions, then the index moves on. */
+#define MCU_MATVEC_V6M_COLUMN                                                                               \
+    "ldrsb %[v], [%[xe], %[c]]\n\t"                                                                         \
+    "ldrsb %[t], [%[w0], %[c]]\n\t"                                                                         \
+    "muls %[t], %[v], %[t]\n\t"                                                                             \
+    "add %[a0], %[t]\n\t"                                                                                   \
+    "ldrsb %[t], [%[w1], %[c]]\n\t"                                                                         \
+    "muls %[t], %[v], %[t]\n\t"                                                                             \
+    "add %[a1], %[t]\n\t"                                                                                   \
+    "ldrsb %[t], [%[w2], %[c]]\n\t"                                                                         \
+    "muls %[t], %[v], %[t]\n\t"                                                                             \
+    "add %[a2], %[t]\n\t"                                                                                   \
+    "ldrsb %[t], [%[w3], %[c]]\n\t"                                                                         \
+    "muls %[t], %[v], %[t]\n\t"                                                                             \
+    "add %[a3], %[t]\n\t"                                                                               \
+    "adds %[c], #1\n\t"
+
+/**
+ * dot[0..3] += the exact dot products of the 4 rows at w (row stride cols_p) with x[0..cols):
+ * the columns in multiples of 4 by the assembly loop, the last (cols mod 4) in C.
+ */
+static inline void mcu_matvec_rowmajor_fast(const int8_t *w, const int8_t *x, int32_t cols, int32_t cols_p,
+                                            int32_t dot[4])
+{
+    const int32_t n4 = cols & ~(int32_t)3;
+    int32_t c;
+    if (n4 > 0) {
+        const int8_t *const xe = x + n4;
+        const int8_t *const w0 = w + n4;
+        const int8_t *const w1 = w0 + cols_p;
+        const int8_t *const w2 = w1 + cols_p;
+        const int8_t *const w3 = w2 + cols_p;
+        int32_t a0 = 0;
+        int32_t a1 = 0;
+        int32_t a2 = 0;
+        int32_t a3 = 0;
+        int32_t t;
+        int32_t v;
+        c = -n4;
+        __asm__ volatile(".syntax unified\n\t" /* GCC wraps Thumb-1 inline asm in divided syntax */
+                         "1:\n\t" MCU_MATVEC_V6M_COLUMN MCU_MATVEC_V6M_COLUMN MCU_MATVEC_V6M_COLUMN
+                             MCU_MATVEC_V6M_COLUMN "bne 1b\n\t"
+                         : [a0] "+h"(a0), [a1] "+h"(a1), [a2] "+h"(a2), [a3] "+h"(a3), [c] "+l"(c), [t] "=&l"(t),
+                           [v] "=&l"(v)
+                         : [xe] "l"(xe), [w0] "l"(w0), [w1] "l"(w1), [w2] "l"(w2), [w3] "l"(w3)
+                         : "memory", "cc");
+        dot[0] += a0;
+        dot[1] += a1;
+        dot[2] += a2;
+        dot[3] += a3;
+    }
+    for (c = n4; c < cols; c++) {
+        const int32_t v = (int32_t)x[c];
+        dot[0] += (int32_t)w[c] * v;
+        dot[1] += (int32_t)w[(size_t)cols_p + (size_t)c] * v;
+        dot[2] += (int32_t)w[2 * (size_t)cols_p + (size_t)c] * v;
+        dot[3] += (int32_t)w[3 * (size_t)cols_p + (size_t)c] * v;
+    }
+}
+
+#undef MCU_MATVEC_V6M_COLUMN
+
+#endif /* MCU_MATVEC_V6M_H */
