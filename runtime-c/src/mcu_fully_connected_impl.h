@@ -17,6 +17,16 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
     const int32_t in = p->input_size;
     const int32_t units = p->units;
     int32_t r;
+#if !MCU_FC_WIDE && defined(MCU_MATVEC_HAVE_NEON)
+    if (p->weight_layout == MCU_WLAYOUT_ROWMAJOR) {
+        /* NEON: the dot products and the output stage 4 units per pass (mcu_matvec_neon.h) */
+        for (r = 0; r < rows; r++) {
+            mcu_matvec_neon_fc(p, (const int8_t *)x + (size_t)r * (size_t)in, y + (size_t)r * (size_t)units,
+                               sizeof(MCU_FC_OUT_T));
+        }
+        return;
+    }
+#endif
 #if !MCU_FC_WIDE
     if (p->weight_layout != MCU_WLAYOUT_PLAIN) {
         /* clamp(v + zp, act_min, act_max) == clamp(v, act_min - zp, act_max - zp) + zp, no overflow:

@@ -54,6 +54,7 @@
 #if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE)
 #include "mcu_matvec_neon.h"
 #define MCU_MATVEC_HAVE_ROWMAJOR 1
+#define MCU_MATVEC_HAVE_NEON 1
 #elif defined(__ARM_ARCH_6M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
 #include "mcu_matvec_v6m.h"
 #define MCU_MATVEC_HAVE_ROWMAJOR 1

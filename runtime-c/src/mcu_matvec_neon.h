@@ -21,8 +21,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <arm_neon.h>
+
+#include "mcu_nn.h"
 
 /** One row's 16 columns: acc += pairwise(w_lo x_lo + w_hi x_hi), the int16 step exact (see above). */
 static inline int32x4_t mcu_matvec_neon_mac16(int32x4_t acc, int8x16_t w, int8x16_t x)
@@ -49,13 +52,12 @@ static inline int32x4_t mcu_matvec_neon_mac16(int32x4_t acc, int8x16_t w, int8x1
     "sadalp %[" acc "].4s, v25.8h\n\t"
 
 /**
- * dot[0..3] += the exact dot products of the 4 rows at w (row stride cols_p) with x[0..cols):
+ * The exact dot products of the 4 rows at w (row stride cols_p) with x[0..cols), as one vector:
  * 64 columns per iteration in inline assembly (one LD1 of the input's 4 registers shared by the 4
  * rows, one LD1 of 4 registers per row: 5 loads and 48 multiply-accumulates for 256 MACs), then 32,
  * 16 and 8 columns with intrinsics, then scalar.
  */
-static inline void mcu_matvec_rowmajor_fast(const int8_t *w, const int8_t *x, int32_t cols, int32_t cols_p,
-                                            int32_t dot[4])
+static inline int32x4_t mcu_matvec_neon_rows4(const int8_t *w, const int8_t *x, int32_t cols, int32_t cols_p)
 {
     const int8_t *w0 = w;
     const int8_t *w1 = w + (size_t)cols_p;
@@ -117,13 +119,124 @@ static inline void mcu_matvec_rowmajor_fast(const int8_t *w, const int8_t *x, in
     }
     /* horizontal sums of the 4 rows in one vector: ADDP, ADDP */
     sums = vpaddq_s32(vpaddq_s32(a0, a1), vpaddq_s32(a2, a3));
-    vst1q_s32(dot, vaddq_s32(vld1q_s32(dot), sums));
-    for (; c < cols; c++) {
-        const int32_t v = (int32_t)x[c];
-        dot[0] += (int32_t)w0[c] * v;
-        dot[1] += (int32_t)w1[c] * v;
-        dot[2] += (int32_t)w2[c] * v;
-        dot[3] += (int32_t)w3[c] * v;
+    if (c < cols) {
+        int32_t d[4] = {0, 0, 0, 0};
+        for (; c < cols; c++) {
+            const int32_t v = (int32_t)x[c];
+            d[0] += (int32_t)w0[c] * v;
+            d[1] += (int32_t)w1[c] * v;
+            d[2] += (int32_t)w2[c] * v;
+            d[3] += (int32_t)w3[c] * v;
+        }
+        sums = vaddq_s32(sums, vld1q_s32(d));
+    }
+    return sums;
+}
+
+/** dot[0..3] += the exact dot products of the 4 rows at w (row stride cols_p) with x[0..cols). */
+static inline void mcu_matvec_rowmajor_fast(const int8_t *w, const int8_t *x, int32_t cols, int32_t cols_p,
+                                            int32_t dot[4])
+{
+    vst1q_s32(dot, vaddq_s32(vld1q_s32(dot), mcu_matvec_neon_rows4(w, x, cols, cols_p)));
+}
+
+/**
+ * mcu_nn_rescale() (mcu_nn_internal.h) of 4 lanes, each with its own multiplier M (0: power of two)
+ * and shift s, the same integers as the scalar contract (DESIGN §3):
+ * - `left = max(s, 0)`: SQSHL saturates exactly as mcu_shl_sat_s32();
+ * - M != 0: SQRDMULH is srdhm (nudge, truncation, INT32_MIN * INT32_MIN saturating), kept by a mask;
+ *   M == 0 (mcu_mul_pot_s32()) skips it;
+ * - `right = min(s, 0)`: rdivpot(v, -right) rounds ties away from zero, SRSHL by a negative amount
+ *   rounds them up (floor(v / 2^e + 1/2)); gemmlowp's fixup subtracts 1 from negative v first
+ *   (`(v & right) >> 31` is -1 exactly when v < 0 and right < 0; SQADD), which moves a negative tie
+ *   down and no other value across a rounding boundary. v = INT32_MIN saturates instead of moving,
+ *   which is still exact: INT32_MIN / 2^e has no remainder. SRSHL adds its rounding constant in
+ *   wider precision, so large positive v does not overflow. right = 0 leaves v unchanged.
+ */
+static inline int32x4_t mcu_matvec_neon_rescale(int32x4_t x, int32x4_t mult, int32x4_t shift)
+{
+    const int32x4_t zero = vdupq_n_s32(0);
+    const int32x4_t right = vminq_s32(shift, zero);
+    int32x4_t v = vqshlq_s32(x, vmaxq_s32(shift, zero));
+    v = vbslq_s32(vtstq_s32(mult, mult), vqrdmulhq_s32(v, mult), v);
+    v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, right), 31));
+    return vrshlq_s32(v, right);
+}
+
+/** Stores the n (1..4) first lanes of v (already in the output type's range) as elements of `size` bytes. */
+static inline void mcu_matvec_neon_store(int32x4_t v, void *y, size_t size, int32_t n)
+{
+    if (n == 4 && size == 1) {
+        const int16x4_t h = vmovn_s32(v);
+        const int32_t b = vget_lane_s32(vreinterpret_s32_s8(vmovn_s16(vcombine_s16(h, h))), 0);
+        memcpy(y, &b, 4u);
+    } else if (n == 4 && size == 2) {
+        vst1_s16((int16_t *)y, vmovn_s32(v));
+    } else if (n == 4) {
+        vst1q_s32((int32_t *)y, v);
+    } else {
+        int32_t t[4];
+        int32_t q;
+        vst1q_s32(t, v);
+        for (q = 0; q < n; q++) {
+            if (size == 1) {
+                ((int8_t *)y)[q] = (int8_t)t[q];
+            } else if (size == 2) {
+                ((int16_t *)y)[q] = (int16_t)t[q];
+            } else {
+                ((int32_t *)y)[q] = t[q];
+            }
+        }
+    }
+}
+
+/**
+ * One input row of mcu_fully_connected_s8* on MCU_WLAYOUT_ROWMAJOR (int8 input, int32 accumulator):
+ * y[o] = clamp(R_o(bias_o + dot_o) + zp, act_min, act_max) for all units, 4 units per pass, the
+ * output stage vectorized too (mcu_matvec_neon_rescale(); per-channel rescales are loaded as 4
+ * {multiplier, shift} pairs with LD2). `size` is sizeof the output element (1, 2 or 4). The bias + dot
+ * sum is the PLAIN loop's accumulator, whose int32 bound the compiler proves, so it cannot wrap.
+ */
+static inline void mcu_matvec_neon_fc(const mcu_fc_params_t *p, const int8_t *x, void *y, size_t size)
+{
+    const int32_t units = p->units;
+    const int32_t cols = p->input_size;
+    const int32_t cols_p = (cols + 3) & ~(int32_t)3;
+    const int32_t per_channel = p->rescale_count != 1;
+    /* clamp(v + zp, act_min, act_max) == clamp(v, act_min - zp, act_max - zp) + zp (no overflow) */
+    const int32x4_t zp = vdupq_n_s32(p->output_zp);
+    const int32x4_t lo = vdupq_n_s32(p->act_min - p->output_zp);
+    const int32x4_t hi = vdupq_n_s32(p->act_max - p->output_zp);
+    int32x4_t mult = vdupq_n_s32(p->rescale[0].multiplier);
+    int32x4_t shift = vdupq_n_s32(p->rescale[0].shift);
+    int32_t g;
+    for (g = 0; 4 * g < units; g++) {
+        const int32_t o = 4 * g;
+        const int32_t n = units - o < 4 ? units - o : 4;
+        int32x4_t acc = mcu_matvec_neon_rows4(p->weights + (size_t)o * (size_t)cols_p, x, cols, cols_p);
+        if (n == 4) {
+            acc = vaddq_s32(acc, vld1q_s32(p->bias + o));
+            if (per_channel) {
+                const int32x4x2_t r = vld2q_s32(&p->rescale[o].multiplier);
+                mult = r.val[0];
+                shift = r.val[1];
+            }
+        } else {
+            int32_t b[4] = {0, 0, 0, 0};
+            int32_t m[4] = {0, 0, 0, 0};
+            int32_t s[4] = {0, 0, 0, 0};
+            int32_t q;
+            for (q = 0; q < n; q++) {
+                b[q] = p->bias[o + q];
+                m[q] = p->rescale[per_channel ? o + q : 0].multiplier;
+                s[q] = p->rescale[per_channel ? o + q : 0].shift;
+            }
+            acc = vaddq_s32(acc, vld1q_s32(b));
+            mult = vld1q_s32(m);
+            shift = vld1q_s32(s);
+        }
+        acc = vaddq_s32(vminq_s32(vmaxq_s32(mcu_matvec_neon_rescale(acc, mult, shift), lo), hi), zp);
+        mcu_matvec_neon_store(acc, (int8_t *)y + (size_t)o * size, size, n);
     }
 }
 
