@@ -57,7 +57,8 @@ static inline int32x4_t mcu_matvec_neon_mac16(int32x4_t acc, int8x16_t w, int8x1
  * rows, one LD1 of 4 registers per row: 5 loads and 48 multiply-accumulates for 256 MACs), then 32,
  * 16 and 8 columns with intrinsics, then scalar.
  */
-static inline int32x4_t mcu_matvec_neon_rows4(const int8_t *w, const int8_t *x, int32_t cols, int32_t cols_p)
+/* always inlined: a call per group of 4 rows costs more than the 4 rows of a short matrix */
+static inline __attribute__((always_inline)) int32x4_t mcu_matvec_neon_rows4(const int8_t *w, const int8_t *x, int32_t cols, int32_t cols_p)
 {
     const int8_t *w0 = w;
     const int8_t *w1 = w + (size_t)cols_p;
