@@ -55,9 +55,11 @@
 #include "mcu_matvec_neon.h"
 #define MCU_MATVEC_HAVE_ROWMAJOR 1
 #define MCU_MATVEC_HAVE_NEON 1
+#define MCU_MATVEC_HAVE_FC_ROWMAJOR 1
 #elif defined(__ARM_ARCH_6M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
 #include "mcu_matvec_v6m.h"
 #define MCU_MATVEC_HAVE_ROWMAJOR 1
+#define MCU_MATVEC_HAVE_FC_ROWMAJOR 1
 #endif
 
 /** Columns padded to the layout's multiple of 4. */

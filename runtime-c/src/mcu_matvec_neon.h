@@ -198,7 +198,7 @@ static inline void mcu_matvec_neon_store(int32x4_t v, void *y, size_t size, int3
  * {multiplier, shift} pairs with LD2). `size` is sizeof the output element (1, 2 or 4). The bias + dot
  * sum is the PLAIN loop's accumulator, whose int32 bound the compiler proves, so it cannot wrap.
  */
-static inline void mcu_matvec_neon_fc(const mcu_fc_params_t *p, const int8_t *x, void *y, size_t size)
+static inline void mcu_matvec_fc_rowmajor(const mcu_fc_params_t *p, const int8_t *x, void *y, size_t size)
 {
     const int32_t units = p->units;
     const int32_t cols = p->input_size;
