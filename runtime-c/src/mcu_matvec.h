@@ -27,6 +27,12 @@
  * MCU_WLAYOUT_ROWS4 (Cortex-M3): the 4 weights of one column are adjacent, so one load of x_c serves
  * 4 rows (LDRSB + MLA per MAC).
  *
+ * MCU_WLAYOUT_ROWMAJOR (NEON, Cortex-M0): each row's weights contiguous (row stride padded to 4), so
+ * NEON multiplies 16 columns of a row per register (mcu_matvec_neon.h: SMULL + SMLAL2 + SADALP) and
+ * ARMv6-M addresses the 4 rows of a group and x with one register index (mcu_matvec_v6m.h: LDRSB,
+ * MULS, ADD). Both also provide mcu_matvec_fc_rowmajor(), the whole Dense row with a lean output
+ * stage, which mcu_fully_connected_impl.h calls under MCU_MATVEC_HAVE_FC_ROWMAJOR.
+ *
  * Usage: mcu_matvec_s8_begin() once per input vector, then mcu_matvec_s8_group() for each group of
  * 4 rows (any order). The ISA fast paths live in mcu_matvec_<isa>.h, included under the feature
  * macro; everything else is portable C99 that emulates the same arithmetic (also the wrap of A).
@@ -252,7 +258,7 @@ static inline void mcu_matvec_rowmajor_portable(const int8_t *w, const int8_t *x
 }
 
 /**
- * Starts W x for the packed matrix w (`layout` DSP_PAIRS or ROWS4) of `cols` columns and the input x;
+ * Starts W x for the packed matrix w (`layout` DSP_PAIRS, ROWS4 or ROWMAJOR) of `cols` columns and the input x;
  * xs / chunk: the caller's MCU_MATVEC_BUFFER (DSP_PAIRS prepares x in chunks of that many columns,
  * once here when all fit, else per group and chunk).
  */
