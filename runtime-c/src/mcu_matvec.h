@@ -62,7 +62,9 @@
 #define MCU_MATVEC_HAVE_ROWMAJOR 1
 #define MCU_MATVEC_HAVE_NEON 1
 #define MCU_MATVEC_HAVE_FC_ROWMAJOR 1
-#elif defined(__ARM_ARCH_6M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+#elif defined(__ARM_ARCH_6M__) && defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__) && !defined(MCU_MATVEC_PORTABLE)
+/* (-Os: GCC keeps r8-r11 out of Thumb-1 register allocation, which the loop's accumulators need;
+ * the portable ROWMAJOR loop runs instead) */
 #include "mcu_matvec_v6m.h"
 #define MCU_MATVEC_HAVE_ROWMAJOR 1
 #define MCU_MATVEC_HAVE_FC_ROWMAJOR 1

@@ -25,9 +25,25 @@
 #include "mcu_nn.h"
 #include "mcu_nn_internal.h"
 
+/*
+ * The loop wants all 8 low registers (r0-r7). Where GCC keeps r7 as the frame pointer (-O0, -Os,
+ * -fno-omit-frame-pointer) only 7 are free: the input's end pointer then lives in a high register and
+ * is moved into v before its load (one more instruction per column). -fno-omit-frame-pointer with
+ * -O1..-O3 is not detectable here: define MCU_MATVEC_V6M_FRAME_POINTER for it.
+ */
+#if defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__) && !defined(MCU_MATVEC_V6M_FRAME_POINTER)
+#define MCU_MATVEC_V6M_XE "l"
+#define MCU_MATVEC_V6M_LOAD_X "ldrsb %[v], [%[xe], %[c]]\n\t"
+#else
+#define MCU_MATVEC_V6M_XE "h"
+#define MCU_MATVEC_V6M_LOAD_X                                                                               \
+    "mov %[v], %[xe]\n\t"                                                                                   \
+    "ldrsb %[v], [%[v], %[c]]\n\t"
+#endif
+
 /* One column c (index register) for the 4 rows: 13 instructions, then the index moves on. */
 #define MCU_MATVEC_V6M_COLUMN                                                                               \
-    "ldrsb %[v], [%[xe], %[c]]\n\t"                                                                         \
+    MCU_MATVEC_V6M_LOAD_X                                                                                   \
     "ldrsb %[t], [%[w0], %[c]]\n\t"                                                                         \
     "muls %[t], %[v], %[t]\n\t"                                                                             \
     "add %[a0], %[t]\n\t"                                                                                   \
@@ -69,7 +85,7 @@ static inline __attribute__((always_inline)) void mcu_matvec_v6m_rows4(const int
                              MCU_MATVEC_V6M_COLUMN "bne 1b\n\t"
                          : [a0] "+h"(a0), [a1] "+h"(a1), [a2] "+h"(a2), [a3] "+h"(a3), [c] "+l"(c), [t] "=&l"(t),
                            [v] "=&l"(v)
-                         : [xe] "l"(xe), [w0] "l"(w0), [w1] "l"(w1), [w2] "l"(w2), [w3] "l"(w3)
+                         : [xe] MCU_MATVEC_V6M_XE(xe), [w0] "l"(w0), [w1] "l"(w1), [w2] "l"(w2), [w3] "l"(w3)
                          : "memory", "cc");
     }
     for (c = n4; c < cols; c++) {
@@ -98,6 +114,8 @@ static inline void mcu_matvec_rowmajor_fast(const int8_t *w, const int8_t *x, in
 }
 
 #undef MCU_MATVEC_V6M_COLUMN
+#undef MCU_MATVEC_V6M_LOAD_X
+#undef MCU_MATVEC_V6M_XE
 
 /**
  * One input row of mcu_fully_connected_s8* on MCU_WLAYOUT_ROWMAJOR (int8 input, int32 accumulator):
