@@ -85,7 +85,13 @@ typedef enum {
      */
     MCU_WLAYOUT_DSP_PAIRS = 1,
     /** Cortex-M3: rows in groups of 4, `w[g * 4 * Cp + 4 c + (r & 3)]` (the 4 rows' weights of one input adjacent). */
-    MCU_WLAYOUT_ROWS4 = 2
+    MCU_WLAYOUT_ROWS4 = 2,
+    /**
+     * NEON and Cortex-M0: row-major with the row stride padded, `w[r * Cp + c]` (rows in groups of 4
+     * like the others: group g at `g * 4 * Cp`). Each row's weights are contiguous, so NEON loads 16
+     * columns of a row per register and ARMv6-M reads the 4 rows of a group with one register index.
+     */
+    MCU_WLAYOUT_ROWMAJOR = 3
 } mcu_weight_layout_t;
 
 /**

@@ -49,6 +49,16 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
     const int32_t in = p->input_size;
     const int32_t units = p->units;
     int32_t r;
+#if !MCU_FC_WIDE && defined(MCU_MATVEC_HAVE_FC_ROWMAJOR)
+    if (p->weight_layout == MCU_WLAYOUT_ROWMAJOR) {
+        /* NEON / ARMv6-M: 4 units per pass with a lean output stage (mcu_matvec_neon.h, mcu_matvec_v6m.h) */
+        for (r = 0; r < rows; r++) {
+            mcu_matvec_fc_rowmajor(p, (const int8_t *)x + (size_t)r * (size_t)in, y + (size_t)r * (size_t)units,
+                               sizeof(MCU_FC_OUT_T));
+        }
+        return;
+    }
+#endif
 #if !MCU_FC_WIDE
 #ifndef MCU_FC_BATCH
 #define MCU_FC_BATCH 64 /* units per output batch of the packed path (a multiple of 4; 256 bytes of stack) */

@@ -27,6 +27,12 @@
  * MCU_WLAYOUT_ROWS4 (Cortex-M3): the 4 weights of one column are adjacent, so one load of x_c serves
  * 4 rows (LDRSB + MLA per MAC).
  *
+ * MCU_WLAYOUT_ROWMAJOR (NEON, Cortex-M0): each row's weights contiguous (row stride padded to 4), so
+ * NEON multiplies 16 columns of a row per register (mcu_matvec_neon.h: SMULL + SMLAL2 + SADALP) and
+ * ARMv6-M addresses the 4 rows of a group and x with one register index (mcu_matvec_v6m.h: LDRSB,
+ * MULS, ADD). Both also provide mcu_matvec_fc_rowmajor(), the whole Dense row with a lean output
+ * stage, which mcu_fully_connected_impl.h calls under MCU_MATVEC_HAVE_FC_ROWMAJOR.
+ *
  * Usage: mcu_matvec_s8_begin() once per input vector, then mcu_matvec_s8_group() for each group of
  * 4 rows (any order). The ISA fast paths live in mcu_matvec_<isa>.h, included under the feature
  * macro; everything else is portable C99 that emulates the same arithmetic (also the wrap of A).
@@ -85,6 +91,20 @@
 #define MCU_MATVEC_TWO_PHASE 1
 #endif
 
+/* MCU_WLAYOUT_ROWMAJOR fast paths: AArch64 NEON and ARMv6-M (Cortex-M0) inline assembly. */
+#if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE)
+#include "mcu_matvec_neon.h"
+#define MCU_MATVEC_HAVE_ROWMAJOR 1
+#define MCU_MATVEC_HAVE_NEON 1
+#define MCU_MATVEC_HAVE_FC_ROWMAJOR 1
+#elif defined(__ARM_ARCH_6M__) && defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__) && !defined(MCU_MATVEC_PORTABLE)
+/* (-Os: GCC keeps r8-r11 out of Thumb-1 register allocation, which the loop's accumulators need;
+ * the portable ROWMAJOR loop runs instead) */
+#include "mcu_matvec_v6m.h"
+#define MCU_MATVEC_HAVE_ROWMAJOR 1
+#define MCU_MATVEC_HAVE_FC_ROWMAJOR 1
+#endif
+
 /** Columns padded to the layout's multiple of 4. */
 static inline int32_t mcu_matvec_padded(int32_t n)
 {
@@ -98,6 +118,9 @@ static inline size_t mcu_matvec_offset(mcu_weight_layout_t layout, int32_t cols,
     if (layout == MCU_WLAYOUT_DSP_PAIRS) {
         return base + (size_t)(c >> 2) * 16u + 4u * (size_t)(2 * (c & 1) + ((r >> 1) & 1)) + 2u * (size_t)((c >> 1) & 1)
                + (size_t)((r & 1) == 0);
+    }
+    if (layout == MCU_WLAYOUT_ROWMAJOR) {
+        return base + (size_t)(r & 3) * (size_t)mcu_matvec_padded(cols) + (size_t)c;
     }
     return base + 4u * (size_t)c + (size_t)(r & 3);
 }
@@ -305,9 +328,28 @@ static inline void mcu_matvec_rows4_prepare(const int8_t *x, int32_t cols, int32
 }
 
 /**
- * Starts W x for the packed matrix w (`layout` DSP_PAIRS or ROWS4) of `cols` columns and the input x;
+ * Portable ROWMAJOR: dot[0..3] += the 4 rows of one group (row stride cols_p) over columns [0, n);
+ * the NEON and ARMv6-M paths compute the same exact sums in another order.
+ */
+static inline void mcu_matvec_rowmajor_portable(const int8_t *w, const int8_t *x, int32_t n, int32_t cols_p,
+                                                int32_t dot[4])
+{
+    int32_t q;
+    for (q = 0; q < 4; q++) {
+        const int8_t *wq = w + (size_t)q * (size_t)cols_p;
+        int32_t d = 0;
+        int32_t c;
+        for (c = 0; c < n; c++) {
+            d += (int32_t)wq[c] * (int32_t)x[c];
+        }
+        dot[q] += d;
+    }
+}
+
+/**
+ * Starts W x for the packed matrix w (`layout` DSP_PAIRS, ROWS4 or ROWMAJOR) of `cols` columns and the input x;
  * xs, xw, chunk: the caller's MCU_MATVEC_BUFFER (the input is prepared in chunks of that many
- * columns: once here when all fit, else per group and chunk).
+ * columns: once here when all fit, else per group and chunk; ROWMAJOR reads x as it is).
  */
 static inline void mcu_matvec_s8_begin(mcu_matvec_s8_t *m, mcu_weight_layout_t layout, const int8_t *w,
                                        int32_t cols, const int8_t *x, int16_t *xs, int32_t *xw, int32_t chunk)
@@ -346,6 +388,21 @@ MCU_MATVEC_INLINE void mcu_matvec_s8_group_x(mcu_matvec_s8_t *m, int32_t g, int3
     dot[1] = 0;
     dot[2] = 0;
     dot[3] = 0;
+    if (m->layout == MCU_WLAYOUT_ROWMAJOR) {
+        /* ROWMAJOR reads x as it is, all columns at once (no prepared chunk) */
+#ifdef MCU_MATVEC_HAVE_ROWMAJOR
+        mcu_matvec_rowmajor_fast(wg, m->x, m->cols, m->cols_p, dot);
+#else
+        mcu_matvec_rowmajor_portable(wg, m->x, m->cols, m->cols_p, dot);
+#endif
+        if (twice) {
+            dot[0] *= 2;
+            dot[1] *= 2;
+            dot[2] *= 2;
+            dot[3] *= 2;
+        }
+        return;
+    }
     for (c0 = 0; c0 < m->cols_p; c0 += m->chunk) {
         const int32_t n = m->cols_p - c0 < m->chunk ? m->cols_p - c0 : m->chunk;
         if (m->layout == MCU_WLAYOUT_DSP_PAIRS) {

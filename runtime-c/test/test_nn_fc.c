@@ -7,7 +7,7 @@
 #include "mcu_matvec.h"
 
 /** The packed layouts (besides PLAIN) every int8 case also runs on, packed here from mcu_matvec_offset(). */
-static const mcu_weight_layout_t packed_layouts[] = {MCU_WLAYOUT_DSP_PAIRS, MCU_WLAYOUT_ROWS4};
+static const mcu_weight_layout_t packed_layouts[] = {MCU_WLAYOUT_DSP_PAIRS, MCU_WLAYOUT_ROWS4, MCU_WLAYOUT_ROWMAJOR};
 static int8_t packed[MCU_STREAM_MAX + 4096];
 
 static int32_t buf_x[MCU_STREAM_MAX];

@@ -19,7 +19,9 @@ public enum WeightLayout {
     /** Cortex-M4/M7 SMLAD: two rows per halfword ({@code 256 a + b + 128}), 4 rows x 4 columns per 16 bytes. */
     DSP_PAIRS("MCU_WLAYOUT_DSP_PAIRS"),
     /** Cortex-M3: groups of 4 rows, the 4 weights of one column adjacent. */
-    ROWS4("MCU_WLAYOUT_ROWS4");
+    ROWS4("MCU_WLAYOUT_ROWS4"),
+    /** NEON and Cortex-M0: row-major with the row stride padded to 4 ({@code w[r Cp + c]}), each row contiguous. */
+    ROWMAJOR("MCU_WLAYOUT_ROWMAJOR");
 
     private final String cName;
 
@@ -37,6 +39,7 @@ public enum WeightLayout {
         return switch (target) {
             case CORTEX_M4, CORTEX_M7 -> DSP_PAIRS;
             case CORTEX_M3 -> ROWS4;
+            case NEON, CORTEX_M0 -> ROWMAJOR;
             default -> PLAIN;
         };
     }
@@ -79,6 +82,7 @@ public enum WeightLayout {
         return switch (this) {
             case DSP_PAIRS -> packDspPairs(w, rows, cols);
             case ROWS4 -> packRows4(w, rows, cols);
+            case ROWMAJOR -> packRowMajor(w, rows, cols);
             case PLAIN -> throw new IllegalStateException("PLAIN keeps the IR's order");
         };
     }
@@ -124,6 +128,19 @@ public enum WeightLayout {
                 for (int r = 4 * g; r < 4 * g + 4; r++) {
                     out[i++] = (byte) at(w, rows, cols, r, c);
                 }
+            }
+        }
+        return out;
+    }
+
+    /** Row r at {@code r Cp}: the rows' weights contiguous, rows and columns padded with 0. */
+    static byte[] packRowMajor(Matrix w, int rows, int cols) {
+        int rp = padded(rows);
+        int cp = padded(cols);
+        byte[] out = new byte[rp * cp];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[r * cp + c] = (byte) w.get(r, c);
             }
         }
         return out;

@@ -43,8 +43,8 @@ class WeightLayoutTest {
         assertThat(WeightLayout.forTarget(Target.CORTEX_M4)).isEqualTo(WeightLayout.DSP_PAIRS);
         assertThat(WeightLayout.forTarget(Target.CORTEX_M7)).isEqualTo(WeightLayout.DSP_PAIRS);
         assertThat(WeightLayout.forTarget(Target.CORTEX_M3)).isEqualTo(WeightLayout.ROWS4);
-        assertThat(WeightLayout.forTarget(Target.CORTEX_M0)).isEqualTo(WeightLayout.PLAIN);
-        assertThat(WeightLayout.forTarget(Target.NEON)).isEqualTo(WeightLayout.PLAIN);
+        assertThat(WeightLayout.forTarget(Target.CORTEX_M0)).isEqualTo(WeightLayout.ROWMAJOR);
+        assertThat(WeightLayout.forTarget(Target.NEON)).isEqualTo(WeightLayout.ROWMAJOR);
         assertThat(WeightLayout.forTarget(Target.HOST)).isEqualTo(WeightLayout.PLAIN);
         assertThat(new GenOptions("m", List.of()).target()).isEqualTo(Target.HOST);
     }
@@ -78,6 +78,16 @@ class WeightLayoutTest {
     }
 
     @Test
+    void rowMajorPadsTheRowStride() {
+        byte[] b = WeightLayout.ROWMAJOR.pack(M, 5, 6);
+        assertThat(b).hasSize(8 * 8);
+        // row r at 8 r: columns 0..5 real, 6 and 7 padding
+        assertThat(new int[] {b[0], b[1], b[5], b[6], b[7]}).containsExactly(0, 1, 5, 0, 0);
+        assertThat(new int[] {b[8], b[13], b[14]}).containsExactly(-10, -15, 0);
+        assertThat(new int[] {b[32], b[37], b[40], b[63]}).containsExactly(40, 45, 0, 0);
+    }
+
+    @Test
     void packedArraysAreAlignedAndNamed() {
         Random rnd = new Random(7);
         QGraph g = dense(rnd, 13, 7);
@@ -92,7 +102,7 @@ class WeightLayoutTest {
 
     /** Random graphs (conv, odd Dense sizes, Dense to int32) generated for each packed target, run on the host. */
     @ParameterizedTest
-    @CsvSource({"1, CORTEX_M4", "3, CORTEX_M4", "5, CORTEX_M3", "7, CORTEX_M3"})
+    @CsvSource({"1, CORTEX_M4", "3, CORTEX_M4", "5, CORTEX_M3", "7, CORTEX_M3", "9, NEON", "11, CORTEX_M0"})
     void randomGraphsBitExactOnHost(int seed, Target target, @TempDir Path dir) throws Exception {
         HostC.requireGcc();
         Random rnd = new Random(seed);
@@ -101,7 +111,7 @@ class WeightLayoutTest {
 
     /** 700 inputs: more than one 512-column chunk of DSP_PAIRS. */
     @ParameterizedTest
-    @CsvSource({"CORTEX_M4", "CORTEX_M3"})
+    @CsvSource({"CORTEX_M4", "CORTEX_M3", "NEON"})
     void wideDenseBitExactOnHost(Target target, @TempDir Path dir) throws Exception {
         HostC.requireGcc();
         Random rnd = new Random(11);
@@ -111,7 +121,7 @@ class WeightLayoutTest {
     /** The int8 recurrent examples (LSTM gates and GRU gate inputs packed) generated for each packed target, on the host. */
     @ParameterizedTest
     @CsvSource({"har_lstm, CORTEX_M4", "har_lstm, CORTEX_M3", "kws_gru, CORTEX_M4", "kws_gru, CORTEX_M3",
-            "stacked_rnn, CORTEX_M7"})
+            "stacked_rnn, CORTEX_M7", "har_lstm, NEON", "kws_gru, CORTEX_M0", "stacked_rnn, NEON"})
     void recurrentExamplesBitExactOnHost(String example, Target target, @TempDir Path dir) throws Exception {
         HostC.requireGcc();
         Path root = Path.of(System.getProperty("mcugen.root", "..")).resolve("examples").resolve(example);
