@@ -83,8 +83,10 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
 #ifdef MCU_MATVEC_TWO_PHASE
-            if (cols_p <= MCU_MATVEC_FC_COLUMNS && rstep == 0 && p->acc_small && p->rescale->multiplier != 0
-                && p->rescale->shift < 0) {
+            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= MCU_MATVEC_FC_COLUMNS && rstep == 0
+                && p->acc_small && p->rescale->multiplier != 0 && p->rescale->shift < 0) {
+                /* (DSP_PAIRS and ROWS4 only: ROWMAJOR has its own output stage on NEON / ARMv6-M and
+                 * takes the group path below elsewhere) */
                 /* The common case, in two phases per batch of units so that each loop keeps its
                  * values in registers: the block kernel writes 2 * dot of MCU_FC_BATCH units, then
                  * the output stage (mcu_matvec_requant_x2) runs over them. */
