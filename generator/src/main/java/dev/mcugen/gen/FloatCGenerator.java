@@ -352,13 +352,7 @@ public final class FloatCGenerator {
 
     /** {@code m[rows][cols]} row-major to {@code [cols][rows]}. */
     static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
-            }
-        }
-        return t;
+        return FloatTensor.transpose(m, rows, cols);
     }
 
     /** Keras Conv1D kernel {@code [k][C][F]} to {@code [F][k][C]}. */

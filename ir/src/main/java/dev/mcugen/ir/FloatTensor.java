@@ -41,6 +41,17 @@ public final class FloatTensor {
         return new FloatTensor(shape, d);
     }
 
+    /** A row-major {@code m[rows][cols]} as {@code [cols][rows]} (Keras kernels to per-output rows). */
+    public static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
+    }
+
     public Shape shape() {
         return shape;
     }

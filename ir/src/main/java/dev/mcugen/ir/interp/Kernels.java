@@ -1,6 +1,7 @@
 package dev.mcugen.ir.interp;
 
 import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.FloatTensor;
 
 /**
  * Float32 arithmetic with the rounding of TensorFlow.js's cpu backend (tfjs-backend-cpu 4.x), which
@@ -79,13 +80,7 @@ final class Kernels {
 
     /** {@code m[rows][cols]} row-major to {@code [cols][rows]}. */
     static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
-            }
-        }
-        return t;
+        return FloatTensor.transpose(m, rows, cols);
     }
 
     /** {@code v[off + i] += b[i % b.length]} over {@code len} values (bias over the last axis). */
