@@ -29,6 +29,10 @@ void MCU_RNN_NAME(const mcu_gru_params_t *p, mcu_gru_state_t *state, const MCU_R
             mid[j] = (int16_t)mcu_rnn_mul_shift(r[j], h[j], p->reset_shift);
         }
     }
+    mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_pair() when lean (zeroed: -Wmaybe-uninitialized) */
+    /* reset_after 0: hh = sat16(sat32(R_in(acc_x) + R_rec(acc_rh))), a gate sum (mcu_rnn_gate_sum_lean()) */
+    const int32_t lean = !p->reset_after && mcu_rnn_lean_pair(&p->candidate_input.rescale,
+                                                              &p->candidate_recurrent.rescale, &k);
     for (j = 0; j < u; j += 4) {
         /* the candidate's two products four rows at a time where the target has the 4-row loops
          * (mcu_rnn_rows4_acc_*: the same exact accumulators), row by row otherwise */
@@ -51,8 +55,13 @@ void MCU_RNN_NAME(const mcu_gru_params_t *p, mcu_gru_state_t *state, const MCU_R
             }
         }
         for (q = 0; q < n; q++) {
-            const int32_t sx = mcu_nn_rescale(ax[q], &p->candidate_input.rescale);
+            int32_t sx;
             int64_t sum;
+            if (lean && mcu_rnn_below30(ax[q]) && mcu_rnn_below30(ah[q])) {
+                hh[j + q] = mcu_rnn_gate_sum_lean(&k, ax[q], ah[q]);
+                continue;
+            }
+            sx = mcu_nn_rescale(ax[q], &p->candidate_input.rescale);
             if (p->reset_after) {
                 const int32_t rec = mcu_sat_s16(mcu_nn_rescale(ah[q], &p->candidate_recurrent.rescale));
                 sum = (int64_t)sx + mcu_nn_rescale((int32_t)r[j + q] * rec, &p->reset_product_rescale);

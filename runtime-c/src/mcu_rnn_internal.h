@@ -513,19 +513,31 @@ static inline int32_t mcu_rnn_lean_form(const mcu_rescale_t *r)
     return r->multiplier != 0 && r->shift <= -1 && r->shift >= -31;
 }
 
+/** 1 (and k filled) when both rescales are of the lean form (the sum of two rescaled products). */
+static inline int32_t mcu_rnn_lean_pair(const mcu_rescale_t *in, const mcu_rescale_t *rec, mcu_rnn_lean_t *k)
+{
+    if (!mcu_rnn_lean_form(in) || !mcu_rnn_lean_form(rec)) {
+        return 0;
+    }
+    k->mx = in->multiplier;
+    k->rx = -in->shift;
+    k->halfx = (int32_t)((uint32_t)1 << (k->rx - 1));
+    k->mh = rec->multiplier;
+    k->rh = -rec->shift;
+    k->halfh = (int32_t)((uint32_t)1 << (k->rh - 1));
+    return 1;
+}
+
 /** 1 (and k filled) when the lean sum applies to gate g (no peephole, both rescales of the form). */
 static inline int32_t mcu_rnn_lean_init(const mcu_rnn_gate_t *g, mcu_rnn_lean_t *k)
 {
-    if (g->peephole != NULL || !mcu_rnn_lean_form(&g->input.rescale) || !mcu_rnn_lean_form(&g->recurrent.rescale)) {
-        return 0;
-    }
-    k->mx = g->input.rescale.multiplier;
-    k->rx = -g->input.rescale.shift;
-    k->halfx = (int32_t)((uint32_t)1 << (k->rx - 1));
-    k->mh = g->recurrent.rescale.multiplier;
-    k->rh = -g->recurrent.rescale.shift;
-    k->halfh = (int32_t)((uint32_t)1 << (k->rh - 1));
-    return 1;
+    return g->peephole == NULL && mcu_rnn_lean_pair(&g->input.rescale, &g->recurrent.rescale, k);
+}
+
+/** 1 when a lies in [-2^30, 2^30) (mcu_rnn_gate_sum_lean()'s domain). */
+static inline int32_t mcu_rnn_below30(int32_t a)
+{
+    return (((uint32_t)a + ((uint32_t)1 << 30)) >> 31) == 0u;
 }
 
 /** 1 when b lies in [-2^29, 2^29) (one add and a shift). */
@@ -654,7 +666,7 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
                 for (q = 0; q < n; q++) {
                     const int32_t b1 = bxp[q];
                     const int32_t a2 = ah[q];
-                    if (mcu_rnn_below29(b1) && (((uint32_t)a2 + ((uint32_t)1 << 30)) >> 31) == 0u) {
+                    if (mcu_rnn_below29(b1) && mcu_rnn_below30(a2)) {
                         out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, b1 + ax[q], a2);
                     } else {
                         out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, mcu_rnn_sat32((int64_t)b1 + ax[q]), a2, c);
