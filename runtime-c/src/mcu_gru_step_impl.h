@@ -5,7 +5,8 @@
  *
  * Private, included once per element type: the including file defines MCU_RNN_NAME (the function),
  * MCU_RNN_T (the element type of x_t and y), MCU_RNN_ROW_ACC (the matVec row on an MCU_RNN_T vector:
- * mcu_rnn_row_acc_s8 or mcu_rnn_row_acc_s16) and MCU_RNN_GATE (the gate reading an MCU_RNN_T x and
+ * mcu_rnn_row_acc_s8 or mcu_rnn_row_acc_s16), MCU_RNN_ROWS4_ACC (its four-row form where
+ * MCU_RNN_HAVE_ROWS4_S16: mcu_rnn_rows4_acc_s8 or mcu_rnn_rows4_acc_s16) and MCU_RNN_GATE (the gate reading an MCU_RNN_T x and
  * the int16 state: mcu_rnn_gate_s8_s16 or mcu_rnn_gate_s16_s16); all are undefined again at the end.
  * No include guard on purpose.
  */
@@ -28,18 +29,47 @@ void MCU_RNN_NAME(const mcu_gru_params_t *p, mcu_gru_state_t *state, const MCU_R
             mid[j] = (int16_t)mcu_rnn_mul_shift(r[j], h[j], p->reset_shift);
         }
     }
-    for (j = 0; j < u; j++) {
-        const int32_t sx = mcu_nn_rescale(MCU_RNN_ROW_ACC(&p->candidate_input, j, x_t), &p->candidate_input.rescale);
-        int64_t sum;
-        if (p->reset_after) {
-            const int32_t rec = mcu_sat_s16(mcu_nn_rescale(mcu_rnn_row_acc_s16(&p->candidate_recurrent, j, h),
-                                                           &p->candidate_recurrent.rescale));
-            sum = (int64_t)sx + mcu_nn_rescale((int32_t)r[j] * rec, &p->reset_product_rescale);
-        } else {
-            sum = (int64_t)sx + mcu_nn_rescale(mcu_rnn_row_acc_s16(&p->candidate_recurrent, j, mid),
-                                               &p->candidate_recurrent.rescale);
+    mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_pair() when lean (zeroed: -Wmaybe-uninitialized) */
+    /* reset_after 0: hh = sat16(sat32(R_in(acc_x) + R_rec(acc_rh))), a gate sum (mcu_rnn_gate_sum_lean()) */
+    const int32_t lean = !p->reset_after && mcu_rnn_lean_pair(&p->candidate_input.rescale,
+                                                              &p->candidate_recurrent.rescale, &k);
+    for (j = 0; j < u; j += 4) {
+        /* the candidate's two products four rows at a time where the target has the 4-row loops
+         * (mcu_rnn_rows4_acc_*: the same exact accumulators), row by row otherwise */
+        const int32_t n = u - j < 4 ? u - j : 4;
+        const int16_t *hv = p->reset_after ? h : mid;
+        int32_t ax[4];
+        int32_t ah[4];
+        int32_t q;
+#ifdef MCU_RNN_HAVE_ROWS4_S16
+        if (n == 4 && p->candidate_input.weight_layout == MCU_WLAYOUT_PLAIN
+            && p->candidate_recurrent.weight_layout == MCU_WLAYOUT_PLAIN) {
+            MCU_RNN_ROWS4_ACC(&p->candidate_input, j, x_t, ax);
+            mcu_rnn_rows4_acc_s16(&p->candidate_recurrent, j, hv, ah);
+        } else
+#endif
+        {
+            for (q = 0; q < n; q++) {
+                ax[q] = MCU_RNN_ROW_ACC(&p->candidate_input, j + q, x_t);
+                ah[q] = mcu_rnn_row_acc_s16(&p->candidate_recurrent, j + q, hv);
+            }
         }
-        hh[j] = mcu_rnn_sat16_s64(sum);
+        for (q = 0; q < n; q++) {
+            int32_t sx;
+            int64_t sum;
+            if (lean && mcu_rnn_below30(ax[q]) && mcu_rnn_below30(ah[q])) {
+                hh[j + q] = mcu_rnn_gate_sum_lean(&k, ax[q], ah[q]);
+                continue;
+            }
+            sx = mcu_nn_rescale(ax[q], &p->candidate_input.rescale);
+            if (p->reset_after) {
+                const int32_t rec = mcu_sat_s16(mcu_nn_rescale(ah[q], &p->candidate_recurrent.rescale));
+                sum = (int64_t)sx + mcu_nn_rescale((int32_t)r[j + q] * rec, &p->reset_product_rescale);
+            } else {
+                sum = (int64_t)sx + mcu_nn_rescale(ah[q], &p->candidate_recurrent.rescale);
+            }
+            hh[j + q] = mcu_rnn_sat16_s64(sum);
+        }
     }
     mcu_rnn_activation_vec(&p->candidate_activation, hh, hh, u);
     for (j = 0; j < u; j++) {
@@ -57,4 +87,5 @@ void MCU_RNN_NAME(const mcu_gru_params_t *p, mcu_gru_state_t *state, const MCU_R
 #undef MCU_RNN_NAME
 #undef MCU_RNN_T
 #undef MCU_RNN_ROW_ACC
+#undef MCU_RNN_ROWS4_ACC
 #undef MCU_RNN_GATE

@@ -154,6 +154,140 @@ static inline int32_t mcu_rnn_row_acc_s16(const mcu_rnn_matvec_t *m, int32_t r, 
     return mcu_rnn_sat32(acc);
 }
 
+/*
+ * Four PLAIN rows at once on an int16 vector (the GRU's recurrent product on the int16 state) where
+ * there is no SMLAD: one load of x_c serves the 4 rows. Every partial sum over at most
+ * MCU_RNN_S16_CHUNK columns is exact in int32 (127 * 32768 * 511 < 2^31); the chunks are summed in
+ * int64 with the bias, so acc[q] is mcu_rnn_row_acc_s16() of row r0 + q, another summation order of
+ * the same exact integers.
+ */
+#if !defined(MCU_MATVEC_HAVE_DSP) && !defined(__ARM_ARCH_6M__)
+#define MCU_RNN_HAVE_ROWS4_S16 1
+#define MCU_RNN_S16_CHUNK 511
+
+#if defined(__ARM_ARCH_7M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+/* One column of the 4 rows: LDRSB of each row's weight, MLA with the column's input v. */
+#define MCU_RNN_M3_MAC(p, a) "ldrsb %[t], [%[" p "]], #1\n\t" "mla %[" a "], %[t], %[v], %[" a "]\n\t"
+#define MCU_RNN_M3_COL                                                                                       \
+    "ldrsh %[v], [%[xp]], #2\n\t" MCU_RNN_M3_MAC("p0", "a0") MCU_RNN_M3_MAC("p1", "a1") MCU_RNN_M3_MAC("p2", "a2") \
+        MCU_RNN_M3_MAC("p3", "a3")
+/**
+ * Cortex-M3: a[q] += sum over k in [0, n) of w_q[k] x[k], n a positive multiple of 4, for the 4 rows
+ * w_q = w + q * stride: one LDRSH per column serves the 4 rows (LDRSB + MLA per MAC), 4 columns per
+ * iteration. The caller keeps n <= MCU_RNN_S16_CHUNK, so the int32 sums are exact.
+ */
+static inline __attribute__((always_inline)) void mcu_rnn_m3_rows4_s16(const int8_t *w, int32_t stride,
+                                                                        const int16_t *x, int32_t n, int32_t a[4])
+{
+    const int8_t *p0 = w;
+    const int8_t *p1 = w + stride;
+    const int8_t *p2 = p1 + stride;
+    const int8_t *p3 = p2 + stride;
+    const int16_t *xp = x;
+    const int16_t *const end = x + n;
+    int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    int32_t v, t;
+    __asm__ volatile("1:\n\t" MCU_RNN_M3_COL MCU_RNN_M3_COL MCU_RNN_M3_COL MCU_RNN_M3_COL
+                     "cmp %[xp], %[end]\n\t"
+                     "bne 1b\n\t"
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp), [p0] "+r"(p0),
+                       [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [v] "=&r"(v), [t] "=&r"(t)
+                     : [end] "r"(end)
+                     : "memory", "cc");
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+}
+#undef MCU_RNN_M3_COL
+#undef MCU_RNN_M3_MAC
+#endif
+
+/** acc[q] = mcu_rnn_row_acc_s16(m, r0 + q, x) for q in 0..3 (PLAIN weights, r0 + 3 < rows). */
+static inline void mcu_rnn_rows4_acc_s16(const mcu_rnn_matvec_t *m, int32_t r0, const int16_t *x, int32_t acc[4])
+{
+    const int32_t cols = m->cols;
+    const int8_t *w0 = m->weights + (size_t)r0 * (size_t)cols;
+    const int8_t *w1 = w0 + cols;
+    const int8_t *w2 = w1 + cols;
+    const int8_t *w3 = w2 + cols;
+    int64_t s0 = m->bias[r0];
+    int64_t s1 = m->bias[r0 + 1];
+    int64_t s2 = m->bias[r0 + 2];
+    int64_t s3 = m->bias[r0 + 3];
+    int32_t c = 0;
+    while (c < cols) {
+        const int32_t end = cols - c > MCU_RNN_S16_CHUNK ? c + MCU_RNN_S16_CHUNK : cols;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#if defined(__ARM_ARCH_7M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+        if (end - c >= 4) {
+            /* the multiple of 4 in assembly, the rest (< 4 columns) below */
+            int32_t a[4] = {0, 0, 0, 0};
+            const int32_t n4 = (end - c) & ~(int32_t)3;
+            mcu_rnn_m3_rows4_s16(w0 + c, cols, x + c, n4, a);
+            a0 = a[0];
+            a1 = a[1];
+            a2 = a[2];
+            a3 = a[3];
+            c += n4;
+        }
+#endif
+        for (; c < end; c++) {
+            const int32_t v = x[c];
+            a0 += (int32_t)w0[c] * v;
+            a1 += (int32_t)w1[c] * v;
+            a2 += (int32_t)w2[c] * v;
+            a3 += (int32_t)w3[c] * v;
+        }
+        s0 += a0;
+        s1 += a1;
+        s2 += a2;
+        s3 += a3;
+    }
+    acc[0] = mcu_rnn_sat32(s0);
+    acc[1] = mcu_rnn_sat32(s1);
+    acc[2] = mcu_rnn_sat32(s2);
+    acc[3] = mcu_rnn_sat32(s3);
+}
+
+/**
+ * acc[q] = mcu_rnn_row_acc_s8(m, r0 + q, x) for q in 0..3 (PLAIN weights, r0 + 3 < rows): as
+ * mcu_rnn_rows4_acc_s16() on an int8 vector (|w x| <= 127 * 128, the same chunks are exact).
+ */
+static inline void mcu_rnn_rows4_acc_s8(const mcu_rnn_matvec_t *m, int32_t r0, const int8_t *x, int32_t acc[4])
+{
+    const int32_t cols = m->cols;
+    const int8_t *w0 = m->weights + (size_t)r0 * (size_t)cols;
+    const int8_t *w1 = w0 + cols;
+    const int8_t *w2 = w1 + cols;
+    const int8_t *w3 = w2 + cols;
+    int64_t s0 = m->bias[r0];
+    int64_t s1 = m->bias[r0 + 1];
+    int64_t s2 = m->bias[r0 + 2];
+    int64_t s3 = m->bias[r0 + 3];
+    int32_t c = 0;
+    while (c < cols) {
+        const int32_t end = cols - c > MCU_RNN_S16_CHUNK ? c + MCU_RNN_S16_CHUNK : cols;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (; c < end; c++) {
+            const int32_t v = x[c];
+            a0 += (int32_t)w0[c] * v;
+            a1 += (int32_t)w1[c] * v;
+            a2 += (int32_t)w2[c] * v;
+            a3 += (int32_t)w3[c] * v;
+        }
+        s0 += a0;
+        s1 += a1;
+        s2 += a2;
+        s3 += a3;
+    }
+    acc[0] = mcu_rnn_sat32(s0);
+    acc[1] = mcu_rnn_sat32(s1);
+    acc[2] = mcu_rnn_sat32(s2);
+    acc[3] = mcu_rnn_sat32(s3);
+}
+#endif
+
 /**
  * Columns of the prepared-input buffers of the gates (two on the stack: 256 bytes each on DSP,
  * 512 on Cortex-M3); wider inputs are prepared per chunk.
@@ -353,6 +487,72 @@ static inline int16_t mcu_rnn_gate_sum(const mcu_rnn_gate_t *g, int32_t j, int32
     return mcu_rnn_add_sat16(sx, sh);
 }
 
+/*
+ * The lean gate sum. GateKernel.run's row value sat16(sat32(R_in(acc_x) + R_rec(acc_h))) (no
+ * peephole) when both rescales are of the multiplier form with shift e = -right, right >= 1 (the
+ * usual one: accumulator scales are far below a Q3.12 step) and both accumulators are |acc| < 2^30:
+ * then mcu_matvec_requant_x2() gives R(acc) exactly (its proof), |R(acc)| <= |acc| + 1 <= 2^30 as
+ * M < 2^31, so the int32 sum of the two is exact and sat32 is the identity: one saturation to int16.
+ * The constants are loaded once per gate (mcu_rnn_lean_init()); the bound on |acc| is tested per
+ * row on what is cheap there (the bias, with a per-gate bound on the dot products), and a row that
+ * fails it takes mcu_rnn_gate_sum(): the same integers, the long way.
+ */
+
+/** Largest int8-input columns with |dot| <= 127 * 128 cols < 2^29 (so |bias + dot| < 2^30 when |bias| < 2^29). */
+#define MCU_RNN_LEAN_COLS_S8 33025
+
+/** The per-gate constants of mcu_rnn_gate_sum_lean(). */
+typedef struct {
+    int32_t mx, halfx, rx; /**< input rescale: multiplier, 2^(right-1), right */
+    int32_t mh, halfh, rh; /**< recurrent rescale, likewise */
+} mcu_rnn_lean_t;
+
+/** 1 when r is of the multiplier form with shift in [-31, -1] (mcu_matvec_requant_x2()'s domain). */
+static inline int32_t mcu_rnn_lean_form(const mcu_rescale_t *r)
+{
+    return r->multiplier != 0 && r->shift <= -1 && r->shift >= -31;
+}
+
+/** 1 (and k filled) when both rescales are of the lean form (the sum of two rescaled products). */
+static inline int32_t mcu_rnn_lean_pair(const mcu_rescale_t *in, const mcu_rescale_t *rec, mcu_rnn_lean_t *k)
+{
+    if (!mcu_rnn_lean_form(in) || !mcu_rnn_lean_form(rec)) {
+        return 0;
+    }
+    k->mx = in->multiplier;
+    k->rx = -in->shift;
+    k->halfx = (int32_t)((uint32_t)1 << (k->rx - 1));
+    k->mh = rec->multiplier;
+    k->rh = -rec->shift;
+    k->halfh = (int32_t)((uint32_t)1 << (k->rh - 1));
+    return 1;
+}
+
+/** 1 (and k filled) when the lean sum applies to gate g (no peephole, both rescales of the form). */
+static inline int32_t mcu_rnn_lean_init(const mcu_rnn_gate_t *g, mcu_rnn_lean_t *k)
+{
+    return g->peephole == NULL && mcu_rnn_lean_pair(&g->input.rescale, &g->recurrent.rescale, k);
+}
+
+/** 1 when a lies in [-2^30, 2^30) (mcu_rnn_gate_sum_lean()'s domain). */
+static inline int32_t mcu_rnn_below30(int32_t a)
+{
+    return (((uint32_t)a + ((uint32_t)1 << 30)) >> 31) == 0u;
+}
+
+/** 1 when b lies in [-2^29, 2^29) (one add and a shift). */
+static inline int32_t mcu_rnn_below29(int32_t b)
+{
+    return (((uint32_t)b + ((uint32_t)1 << 29)) >> 30) == 0u;
+}
+
+/** mcu_rnn_gate_sum() without a peephole for |acc_x|, |acc_h| < 2^30 and a lean gate (see above). */
+MCU_MATVEC_INLINE int16_t mcu_rnn_gate_sum_lean(const mcu_rnn_lean_t *k, int32_t acc_x, int32_t acc_h)
+{
+    return mcu_sat_s16(mcu_matvec_requant_x2(2 * acc_x, k->mx, k->halfx, k->rx)
+                       + mcu_matvec_requant_x2(2 * acc_h, k->mh, k->halfh, k->rh));
+}
+
 /** GateKernel.run after the sums, in place on `v[0..units)`: layer norm (when present), then the activation. */
 static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
 {
@@ -381,6 +581,9 @@ static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, 
     MCU_MATVEC_BUFFER(bh, MCU_RNN_MATVEC_CHUNK);
     mcu_matvec_s8_t mx;
     mcu_matvec_s8_t mh;
+    mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_init() when lean (zeroed: -Wmaybe-uninitialized) */
+    const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8
+                         && g->recurrent.cols <= MCU_RNN_LEAN_COLS_S8;
     int32_t q4;
     mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
                         MCU_RNN_MATVEC_CHUNK);
@@ -394,6 +597,22 @@ static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, 
         if (packed) {
             mcu_matvec_s8_group(&mx, q4, ax);
             mcu_matvec_s8_group(&mh, q4, ah);
+            if (lean) {
+                /* |dot| < 2^29 (the columns bound): with |bias| < 2^29 each sum is exact in int32 and < 2^30 */
+                const int32_t *bxp = g->input.bias + 4 * q4;
+                const int32_t *bhp = g->recurrent.bias + 4 * q4;
+                for (q = 0; q < n; q++) {
+                    const int32_t b1 = bxp[q];
+                    const int32_t b2 = bhp[q];
+                    if (mcu_rnn_below29(b1) && mcu_rnn_below29(b2)) {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, b1 + ax[q], b2 + ah[q]);
+                    } else {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, mcu_rnn_sat32((int64_t)b1 + ax[q]),
+                                                           mcu_rnn_sat32((int64_t)b2 + ah[q]), c);
+                    }
+                }
+                continue;
+            }
             for (q = 0; q < n; q++) {
                 ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
                 ah[q] = mcu_rnn_sat32((int64_t)g->recurrent.bias[4 * q4 + q] + ah[q]);
@@ -419,6 +638,8 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
     const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN;
     MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
     mcu_matvec_s8_t mx;
+    mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_init() when lean (zeroed: -Wmaybe-uninitialized) */
+    const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8;
     int32_t q4;
     mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
                         MCU_RNN_MATVEC_CHUNK);
@@ -428,6 +649,31 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
         const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
         if (packed) {
             mcu_matvec_s8_group(&mx, q4, ax);
+            if (lean) {
+                /* the input sum as in mcu_rnn_gate_s8_s8; the recurrent one arrives saturated, tested as it is */
+                const int32_t *bxp = g->input.bias + 4 * q4;
+                int32_t ah[4];
+#ifdef MCU_RNN_HAVE_ROWS4_S16
+                if (n == 4 && g->recurrent.weight_layout == MCU_WLAYOUT_PLAIN) {
+                    mcu_rnn_rows4_acc_s16(&g->recurrent, 4 * q4, h, ah);
+                } else
+#endif
+                {
+                    for (q = 0; q < n; q++) {
+                        ah[q] = mcu_rnn_row_acc_s16(&g->recurrent, 4 * q4 + q, h);
+                    }
+                }
+                for (q = 0; q < n; q++) {
+                    const int32_t b1 = bxp[q];
+                    const int32_t a2 = ah[q];
+                    if (mcu_rnn_below29(b1) && mcu_rnn_below30(a2)) {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, b1 + ax[q], a2);
+                    } else {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, mcu_rnn_sat32((int64_t)b1 + ax[q]), a2, c);
+                    }
+                }
+                continue;
+            }
             for (q = 0; q < n; q++) {
                 ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
             }
