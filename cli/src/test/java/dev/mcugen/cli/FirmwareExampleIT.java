@@ -65,13 +65,15 @@ class FirmwareExampleIT {
         assertThat(scores).as(out).hasSize(8);
         assertThat(out).contains("windows matching their recorded activity: ");
 
-        // The same model in-process: the default cortex-m4 options the Makefile's build uses.
+        // The same model in-process: the default cortex-m4 options the Makefile's build uses (the
+        // cortex-m4 weight layouts included).
         Path model = CliTest.ROOT.resolve("examples/har_lstm/model.json");
         Graph g = BatchNormFolding.fold(ModelLoader.load(model));
         QuantizedModel qm = Quantizer.quantize(g, new Calibrator(g).calibrate(
                 InputData.read(g, List.of(model.resolveSibling("calibration.npy"))), Progress.NONE),
                 QuantOptions.defaults(QuantOptions.Target.CORTEX_M4));
-        String c = new String(new CGenerator().generate(qm, new GenOptions("har", List.of())).get("har.c"),
+        GenOptions gen = new GenOptions("har", List.of()).withTarget(QuantOptions.Target.CORTEX_M4);
+        String c = new String(new CGenerator().generate(qm, gen).get("har.c"),
                 StandardCharsets.UTF_8);
         String built = Files.readString(build.resolve("har/har.c"));
         assertThat(programHash(built)).as("the firmware runs the integer program mcugen builds").isEqualTo(programHash(c));
