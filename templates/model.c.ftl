@@ -87,6 +87,16 @@ static void ${m.id}_row(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_ou
     (void)y;
 <@body steps=m.stream.seqSteps indent="    "/>
 }
+<#if m.stream.paired()>
+
+/* One time step of _invoke: as ${m.id}_row, the first recurrent layer's input products given in pre. */
+static void ${m.id}_row_pre(${m.id}_ctx_t *ctx, const int32_t *pre, ${m.id}_output_t *y)
+{
+    (void)ctx;
+    (void)y;
+<@body steps=m.stream.pair.preSteps indent="    "/>
+}
+</#if>
 <#if m.stream.hasTail()>
 
 /* After the time steps: the layers that read the recurrent outputs. */
@@ -101,9 +111,21 @@ int ${m.id}_invoke(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_
 {
     int32_t t;
     ${m.id}_reset(ctx);
+<#if m.stream.paired()>
+    /* two time steps per turn: their input products in one pass over the weights */
+    for (t = 0; t < ${m.stream.timeSteps}; t += 2) {
+        const ${m.id}_input_t *x1 = t + 1 < ${m.stream.timeSteps} ? ${m.stream.pair.invokeX1} : NULL;
+        ${m.stream.pair.input2.function}(<#list m.stream.pair.input2.args as a>${a}<#sep>, </#sep></#list>);
+        ${m.id}_row_pre(ctx, ctx->${m.stream.pair.buffer}, ${m.stream.invokeY});
+        if (x1 != NULL) {
+            ${m.id}_row_pre(ctx, ctx->${m.stream.pair.buffer} + ${m.stream.pair.half}, ${m.stream.pair.invokeY1});
+        }
+    }
+<#else>
     for (t = 0; t < ${m.stream.timeSteps}; t++) {
         ${m.id}_row(ctx, ${m.stream.invokeX}, ${m.stream.invokeY});
     }
+</#if>
 <#if m.stream.hasTail()>
     ${m.id}_tail(ctx, y);
 </#if>

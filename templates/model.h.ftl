@@ -62,6 +62,10 @@ typedef struct {
 </#list>
     } state;
 </#if>
+<#if m.streaming && m.stream.paired()>
+    /** Scratch of ${m.id}_invoke: ${m.stream.pair.comment}; nothing in it persists. */
+    int32_t ${m.stream.pair.buffer}[${m.stream.pair.length}];
+</#if>
     /** Scratch of one call: nothing in it persists. */
     union {
         int8_t s8[${m.arenaBytes}];

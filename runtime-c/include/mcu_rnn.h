@@ -164,6 +164,24 @@ void mcu_gru_step_s8(const mcu_gru_params_t *p, mcu_gru_state_t *state, const in
                      int16_t *scratch);
 
 /**
+ * The input accumulators of the three GRU input products (update, reset, candidate) for one or two
+ * time steps: `acc[k * units + j] = sat32(bias + W x0)` of product k's row j for x0, and
+ * `acc[(3 + k) * units + j]` the same for x1 when x1 is not NULL. Feeding them to
+ * ::mcu_gru_step_acc_s8 gives exactly ::mcu_gru_step_s8 on x0 (then on x1); computing two steps'
+ * products at once is what makes a whole sequence cheaper than step by step (Cortex-M3: one weight
+ * load serves both steps). `x0`, `x1`: int8 [input size]; `acc`: int32 [6 * units] (3 * units when
+ * x1 is NULL).
+ */
+void mcu_gru_input2_s8(const mcu_gru_params_t *p, const int8_t *x0, const int8_t *x1, int32_t *acc);
+
+/**
+ * ::mcu_gru_step_s8 with the input products already computed: `acc_x` is int32 [3 * units] of
+ * ::mcu_gru_input2_s8 (its first or second half).
+ */
+void mcu_gru_step_acc_s8(const mcu_gru_params_t *p, mcu_gru_state_t *state, const int32_t *acc_x, int8_t *y,
+                         int16_t *scratch);
+
+/**
  * One GRU step, int16 input and output (`--precision int16`); otherwise as ::mcu_gru_step_s8.
  * `x_t`: int16 [input size]. `scratch`: int16 [4 * units]. `y`: int16 [units], written only when
  * `has_output_rescale` (may be NULL when it is 0: then the output is `state->h`, which is what the
@@ -232,6 +250,24 @@ typedef struct {
  */
 void mcu_lstm_step_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int8_t *x_t, int8_t *y,
                       int16_t *scratch16, int8_t *scratch8);
+
+/**
+ * The input accumulators of the LSTM gates for one or two time steps: `acc[k * units + j] =
+ * sat32(bias + W x0)` of gate k's (i, f, z, o) input row j for x0, and `acc[(4 + k) * units + j]` the
+ * same for x1 when x1 is not NULL (the CIFG input gate's slots are left as they are). Feeding them
+ * to ::mcu_lstm_step_acc_s8 gives exactly ::mcu_lstm_step_s8 on x0 (then on x1); computing two
+ * steps' products at once is what makes a whole sequence cheaper than step by step (Cortex-M3: one
+ * weight load serves both steps). `x0`, `x1`: int8 [input size]; `acc`: int32 [8 * units]
+ * (4 * units when x1 is NULL).
+ */
+void mcu_lstm_input2_s8(const mcu_lstm_params_t *p, const int8_t *x0, const int8_t *x1, int32_t *acc);
+
+/**
+ * ::mcu_lstm_step_s8 with the gates' input products already computed: `acc_x` is int32 [4 * units]
+ * of ::mcu_lstm_input2_s8 (its first or second half).
+ */
+void mcu_lstm_step_acc_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int32_t *acc_x, int8_t *y,
+                          int16_t *scratch16, int8_t *scratch8);
 
 /**
  * One LSTM step, int16 input, h, m and output (`--precision int16`); otherwise as

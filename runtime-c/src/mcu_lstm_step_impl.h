@@ -10,11 +10,14 @@
  * the public wrapper calls once (the state struct and the scratch arguments differ by width). No
  * include guard on purpose.
  *
+ * `pre`, when not NULL, holds the input accumulators of the four gates (int32 [4 * units], gate order
+ * i, f, z, o; mcu_lstm_input2_s8()) and x_t is not read.
+ *
  * `m_buf` (MCU_RNN_T [units]) holds m when there is a projection; it may alias `scratch16[0..units)`
  * (the input gate, dead once c is updated). Without a projection m is written to h directly.
  */
 static void mcu_lstm_step_body(const mcu_lstm_params_t *p, MCU_RNN_T *h, int16_t *c, const MCU_RNN_T *x_t,
-                               MCU_RNN_T *y, int16_t *scratch16, MCU_RNN_T *m_buf)
+                               const int32_t *pre, MCU_RNN_T *y, int16_t *scratch16, MCU_RNN_T *m_buf)
 {
     const int32_t u = p->units;
     int16_t *gi = scratch16;
@@ -25,16 +28,16 @@ static void mcu_lstm_step_body(const mcu_lstm_params_t *p, MCU_RNN_T *h, int16_t
     int32_t out_units = u;
     int32_t j;
     if (p->input_gate != NULL) {
-        MCU_RNN_GATE(p->input_gate, x_t, h, c, gi);
+        MCU_RNN_GATE(p->input_gate, x_t, pre, h, c, gi);
     }
-    MCU_RNN_GATE(&p->forget_gate, x_t, h, c, gf);
+    MCU_RNN_GATE(&p->forget_gate, x_t, pre != NULL ? pre + u : NULL, h, c, gf);
     if (p->input_gate == NULL) {
         for (j = 0; j < u; j++) {
             const int32_t v = 32768 - (int32_t)gf[j]; /* seed 000 §3.2.9 */
             gi[j] = (int16_t)(v < 32767 ? v : 32767);
         }
     }
-    MCU_RNN_GATE(&p->cell_gate, x_t, h, NULL, gz);
+    MCU_RNN_GATE(&p->cell_gate, x_t, pre != NULL ? pre + 2 * u : NULL, h, NULL, gz);
     {
         /* hoisted: the shifts are per layer, the loop is per unit */
         const int32_t fs = p->cell_forget_shift;
@@ -45,7 +48,7 @@ static void mcu_lstm_step_body(const mcu_lstm_params_t *p, MCU_RNN_T *h, int16_t
     }
     /* gi and gz are dead from here on (m_buf may alias gi); gf holds act(c), computed in one pass */
     mcu_rnn_activation_vec(&p->cell_activation, c, gf, u);
-    MCU_RNN_GATE(&p->output_gate, x_t, h, c, go);
+    MCU_RNN_GATE(&p->output_gate, x_t, pre != NULL ? pre + 3 * u : NULL, h, c, go);
     {
         const mcu_rescale_t hr = p->hidden_rescale;
         const int32_t zp = p->hidden_zp;

@@ -14,5 +14,5 @@ void mcu_lstm_step_s16(const mcu_lstm_params_t *p, mcu_lstm_state_s16_t *state, 
                        int16_t *scratch)
 {
     /* m (projection only) takes the input gate's slot of the scratch: dead once c is updated */
-    mcu_lstm_step_body(p, state->h, state->c, x_t, y, scratch, scratch);
+    mcu_lstm_step_body(p, state->h, state->c, x_t, NULL, y, scratch, scratch);
 }

@@ -1,7 +1,8 @@
 /**
  * @file mcu_lstm_step_s8.c
- * @brief mcu_lstm_step_s8(): one LSTM step, int8 x, h and y, every seed 000 variant (see mcu_rnn.h;
- *        Java `LstmCell.step`).
+ * @brief mcu_lstm_step_s8() and mcu_lstm_step_acc_s8(): one LSTM step, int8 x, h and y, every seed 000
+ *        variant (see mcu_rnn.h; Java `LstmCell.step`). Both in one file: they share the step body
+ *        (code size).
  */
 #include "mcu_rnn_internal.h"
 
@@ -13,5 +14,11 @@
 void mcu_lstm_step_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int8_t *x_t, int8_t *y,
                       int16_t *scratch16, int8_t *scratch8)
 {
-    mcu_lstm_step_body(p, state->h, state->c, x_t, y, scratch16, scratch8);
+    mcu_lstm_step_body(p, state->h, state->c, x_t, NULL, y, scratch16, scratch8);
+}
+
+void mcu_lstm_step_acc_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int32_t *acc_x, int8_t *y,
+                          int16_t *scratch16, int8_t *scratch8)
+{
+    mcu_lstm_step_body(p, state->h, state->c, NULL, acc_x, y, scratch16, scratch8);
 }

@@ -321,11 +321,73 @@ static inline void mcu_matvec_rows4_portable(const int8_t *w, const int8_t *x, i
 /** ROWS4 on Cortex-M3: xw[0..n) = x[c0..c0+n) as int32, columns >= cols as 0. */
 static inline void mcu_matvec_rows4_prepare(const int8_t *x, int32_t cols, int32_t c0, int32_t n, int32_t *xw)
 {
+    /* the columns, then the padding: no per-element test */
+    const int32_t full = cols - c0 < n ? cols - c0 : n;
     int32_t k;
-    for (k = 0; k < n; k++) {
-        xw[k] = c0 + k < cols ? (int32_t)x[c0 + k] : 0;
+    for (k = 0; k < full; k++) {
+        xw[k] = (int32_t)x[c0 + k];
+    }
+    for (; k < n; k++) {
+        xw[k] = 0;
     }
 }
+
+/*
+ * ROWS4, two time steps per pass (the batched input projection of the recurrent layers,
+ * mcu_rnn_input2_s8()). The prepared input of column c is X_c = x0_c + 2^23 x1_c (|X_c| <= 2^30 + 128:
+ * int32), and the 64-bit sum over n columns of w_c X_c is exactly A = d0 + 2^23 d1 with d0, d1 the
+ * two steps' dot products. For n <= MCU_MATVEC_PAIR2_CHUNK columns |d0| <= 127 * 128 * 256 < 2^22,
+ * so with the sum started at 2^22 the low 23 bits of A + 2^22 are d0 + 2^22 (in [1, 2^23)) and the
+ * bits above are d1: both are recovered exactly (mcu_matvec_pair2_split()).
+ */
+
+/** Columns per prepared chunk of the two-step ROWS4 product (|d0| < 2^22, see above). */
+#define MCU_MATVEC_PAIR2_CHUNK 256
+
+/** The start of a two-step accumulator: 2^22, so that the split is a shift and a mask. */
+#define MCU_MATVEC_PAIR2_START 0x400000u
+
+/** xw[k] = x0[c0 + k] + 2^23 x1[c0 + k] for k in [0, n), columns >= cols as 0. */
+static inline void mcu_matvec_pair2_prepare(const int8_t *x0, const int8_t *x1, int32_t cols, int32_t c0, int32_t n,
+                                            int32_t *xw)
+{
+    const int32_t full = cols - c0 < n ? cols - c0 : n;
+    int32_t k;
+    for (k = 0; k < full; k++) {
+        xw[k] = (int32_t)x0[c0 + k] + (int32_t)x1[c0 + k] * 8388608;
+    }
+    for (; k < n; k++) {
+        xw[k] = 0;
+    }
+}
+
+/** d0, d1 of a two-step accumulator started at MCU_MATVEC_PAIR2_START (lo / hi words of A + 2^22). */
+static inline void mcu_matvec_pair2_split(uint32_t lo, uint32_t hi, int32_t *d0, int32_t *d1)
+{
+    const uint32_t up = (lo >> 23) | (hi << 9); /* bits 23..54: d1, which fits int32 */
+    *d1 = up >= 0x80000000u ? -(int32_t)(~up) - 1 : (int32_t)up;
+    *d0 = (int32_t)(lo & 0x7FFFFFu) - (int32_t)MCU_MATVEC_PAIR2_START;
+}
+
+#ifndef MCU_MATVEC_HAVE_ROWS4
+/** Portable emulation of the Cortex-M3 mcu_matvec_rows4_pair2_block(): the same exact 64-bit sums. */
+static inline void mcu_matvec_rows4_pair2_block(const int8_t *w, const int32_t *xw, int32_t n, uint32_t *lo0,
+                                                uint32_t *hi0, uint32_t *lo1, uint32_t *hi1)
+{
+    uint64_t a0 = (uint64_t)*lo0 | ((uint64_t)*hi0 << 32);
+    uint64_t a1 = (uint64_t)*lo1 | ((uint64_t)*hi1 << 32);
+    int32_t c;
+    for (c = 0; c < n; c++) {
+        /* SMLAL: modulo 2^64, exact here */
+        a0 += (uint64_t)((int64_t)w[4 * c] * (int64_t)xw[c]);
+        a1 += (uint64_t)((int64_t)w[4 * c + 1] * (int64_t)xw[c]);
+    }
+    *lo0 = (uint32_t)a0;
+    *hi0 = (uint32_t)(a0 >> 32);
+    *lo1 = (uint32_t)a1;
+    *hi1 = (uint32_t)(a1 >> 32);
+}
+#endif
 
 /**
  * Portable ROWMAJOR: dot[0..3] += the 4 rows of one group (row stride cols_p) over columns [0, n);

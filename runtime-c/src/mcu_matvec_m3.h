@@ -67,6 +67,67 @@ MCU_MATVEC_INLINE void mcu_matvec_rows4_block(const int8_t *w, const int32_t *xw
     acc[3] = a3;
 }
 
+/*
+ * Two time steps at once (mcu_matvec_rows4_pair2()): the prepared input is X_c = x0_c + 2^23 x1_c,
+ * one 64-bit SMLAL per weight and row accumulates w X, i.e. the MACs of both steps, so one LDRSB
+ * and one SMLAL serve 2 MACs. Two rows of the group per pass (their accumulator pairs, 4 inputs by
+ * LDM, the weight pointer and a temporary take the free registers): per 4 columns x 2 rows, 1 LDM
+ * + 8 LDRSB + 8 SMLAL for 16 MACs.
+ */
+#define MCU_MATVEC_M3_P2_COL(xk)                                                                             \
+    "ldrsb %[t], [%[wp], #1]\n\t"                                                                            \
+    "smlal %[l1], %[h1], %[t], %[" xk "]\n\t"                                                                \
+    "ldrsb %[t], [%[wp]], #4\n\t"                                                                            \
+    "smlal %[l0], %[h0], %[t], %[" xk "]\n\t"
+#define MCU_MATVEC_M3_P2_STEP                                                                                \
+    "ldmia %[xp]!, {%[x0], %[x1], %[x2], %[x3]}\n\t" MCU_MATVEC_M3_P2_COL("x0") MCU_MATVEC_M3_P2_COL("x1")   \
+        MCU_MATVEC_M3_P2_COL("x2") MCU_MATVEC_M3_P2_COL("x3")
+
+/**
+ * (lo0, hi0), (lo1, hi1) (64-bit accumulators as words) += the sums of w_r X and w_{r+1} X over the n prepared inputs
+ * xw (n a positive multiple of 4) for two adjacent rows of a ROWS4 group: w points at row r's byte
+ * of column 0 (the group's base plus 0 or 2), the column stride is 4 bytes.
+ */
+MCU_MATVEC_INLINE void mcu_matvec_rows4_pair2_block(const int8_t *w, const int32_t *xw, int32_t n, uint32_t *lo0,
+                                                    uint32_t *hi0, uint32_t *lo1, uint32_t *hi1)
+{
+    register int32_t x0 __asm__("r2");
+    register int32_t x1 __asm__("r3");
+    register int32_t x2 __asm__("r4");
+    register int32_t x3 __asm__("r5");
+    uint32_t l0 = *lo0;
+    uint32_t l1 = *lo1;
+    uint32_t h0 = *hi0;
+    uint32_t h1 = *hi1;
+    int32_t t;
+    const int8_t *wp = w;
+    const int32_t *xp = xw;
+    const int32_t *const mid = xw + (n & 15);
+    const int32_t *const end = xw + n;
+    while (xp != mid) {
+        __asm__ volatile(MCU_MATVEC_M3_P2_STEP
+                         : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [xp] "+r"(xp), [wp] "+r"(wp),
+                           [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3)
+                         :
+                         : "memory");
+    }
+    if (xp != end) {
+        __asm__ volatile("1:\n\t" MCU_MATVEC_M3_P2_STEP MCU_MATVEC_M3_P2_STEP MCU_MATVEC_M3_P2_STEP
+                             MCU_MATVEC_M3_P2_STEP "cmp %[xp], %[end]\n\t"
+                                                   "bne 1b\n\t"
+                         : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [xp] "+r"(xp), [wp] "+r"(wp),
+                           [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3)
+                         : [end] "r"(end)
+                         : "memory", "cc");
+    }
+    *lo0 = l0;
+    *lo1 = l1;
+    *hi0 = h0;
+    *hi1 = h1;
+}
+
+#undef MCU_MATVEC_M3_P2_STEP
+#undef MCU_MATVEC_M3_P2_COL
 #undef MCU_MATVEC_M3_STEP
 #undef MCU_MATVEC_M3_COL
 #undef MCU_MATVEC_M3_MAC

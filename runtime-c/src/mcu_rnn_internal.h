@@ -482,11 +482,52 @@ static inline int32_t mcu_rnn_below29(int32_t b)
 }
 
 /** mcu_rnn_gate_sum() without a peephole for |acc_x|, |acc_h| < 2^30 and a lean gate (see above). */
+#ifdef MCU_MATVEC_HAVE_ROWS4
+/*
+ * Cortex-M3: mcu_matvec_requant_x2() of both accumulators in 17 instructions, the constants loaded
+ * by LDRD pairs in the asm (in registers for the row, not spilled around a loop that holds the
+ * block's accumulators). srdhm's h = floor((x2 M + 2^31) / 2^32) is the high word of SMULL plus the
+ * carry out of adding 2^31 to the low word, i.e. hi + (lo >> 31); then rdivpot's
+ * asr(h + half - (h < 0), right); SSAT is the int16 saturation.
+ */
+MCU_MATVEC_INLINE int16_t mcu_rnn_gate_sum_lean(const mcu_rnn_lean_t *k, int32_t acc_x, int32_t acc_h)
+{
+    int32_t r;
+    int32_t t;
+    int32_t lo;
+    int32_t hi;
+    int32_t m;
+    int32_t half;
+    int32_t sh;
+    __asm__("lsl %[t], %[ax], #1\n\t"
+            "ldrd %[m], %[half], [%[k]]\n\t"
+            "smull %[lo], %[hi], %[t], %[m]\n\t"
+            "add %[hi], %[hi], %[lo], lsr #31\n\t"
+            "add %[r], %[hi], %[half]\n\t"
+            "sub %[r], %[r], %[hi], lsr #31\n\t"
+            "ldrd %[sh], %[m], [%[k], #8]\n\t"
+            "asr %[r], %[r], %[sh]\n\t"
+            "lsl %[t], %[ah], #1\n\t"
+            "smull %[lo], %[hi], %[t], %[m]\n\t"
+            "add %[hi], %[hi], %[lo], lsr #31\n\t"
+            "ldrd %[half], %[sh], [%[k], #16]\n\t"
+            "add %[t], %[hi], %[half]\n\t"
+            "sub %[t], %[t], %[hi], lsr #31\n\t"
+            "asr %[t], %[t], %[sh]\n\t"
+            "add %[r], %[r], %[t]\n\t"
+            "ssat %[r], #16, %[r]\n\t"
+            : [r] "=&r"(r), [t] "=&r"(t), [lo] "=&r"(lo), [hi] "=&r"(hi), [m] "=&r"(m), [half] "=&r"(half),
+              [sh] "=&r"(sh)
+            : [ax] "r"(acc_x), [ah] "r"(acc_h), [k] "r"(k), "m"(*k));
+    return (int16_t)r;
+}
+#else
 MCU_MATVEC_INLINE int16_t mcu_rnn_gate_sum_lean(const mcu_rnn_lean_t *k, int32_t acc_x, int32_t acc_h)
 {
     return mcu_sat_s16(mcu_matvec_requant_x2(2 * acc_x, k->mx, k->halfx, k->rx)
                        + mcu_matvec_requant_x2(2 * acc_h, k->mh, k->halfh, k->rh));
 }
+#endif
 
 /** GateKernel.run after the sums, in place on `v[0..units)`: layer norm (when present), then the activation. */
 static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
@@ -500,14 +541,204 @@ static inline void mcu_rnn_gate_finish(const mcu_rnn_gate_t *g, int16_t *v)
 /*
  * GateKernel.run: `out[0..units)` = the gate's activation for input x, recurrent input h and cell c
  * (read only with a peephole, may be NULL without), one function per (x, h) element type pair.
+ * `pre`, when not NULL, holds the gate's input accumulators sat32(bias + W x) already
+ * (mcu_rnn_input2_s8(): the batched input projection of a sequence) and x is not read.
  */
+
+/** sat32(b + dot) of an exact dot product (one add when both are below 2^29). */
+static inline int32_t mcu_rnn_bias_add(int32_t b, int32_t dot)
+{
+    return mcu_rnn_below29(b) && mcu_rnn_below29(dot) ? b + dot : mcu_rnn_sat32((int64_t)b + dot);
+}
+
+/**
+ * Row j of the two-step product from its accumulator (mcu_matvec_pair2_split()): the first chunk
+ * stores the dot products, later ones add theirs, the last adds the bias, saturated:
+ * sat32(b + d) of the exact |d| < 2^29 (the columns bound) is one add when |b| < 2^29.
+ */
+MCU_MATVEC_INLINE void mcu_rnn_pair2_store(const int32_t *bias, int32_t j, uint32_t lo, uint32_t hi, int32_t first,
+                                           int32_t last, int32_t *acc0, int32_t *acc1)
+{
+    int32_t d0;
+    int32_t d1;
+    mcu_matvec_pair2_split(lo, hi, &d0, &d1);
+    if (!first) {
+        d0 += acc0[j];
+        d1 += acc1[j];
+    }
+    if (last) {
+        const int32_t b = bias[j];
+        if (mcu_rnn_below29(b)) {
+            d0 += b;
+            d1 += b;
+        } else {
+            d0 = mcu_rnn_sat32((int64_t)b + d0);
+            d1 = mcu_rnn_sat32((int64_t)b + d1);
+        }
+    }
+    acc0[j] = d0;
+    acc1[j] = d1;
+}
+
+/**
+ * The two-step product of columns [c0, c0 + n) of every row (prepared in xw), two rows per pass (j,
+ * j + 1 within a group of 4; the layout pads rows to the group), into acc0 / acc1 as
+ * mcu_rnn_pair2_store() says.
+ */
+MCU_MATVEC_INLINE void mcu_rnn_pair2_rows(const mcu_rnn_matvec_t *m, const int32_t *xw, int32_t c0, int32_t n,
+                                          int32_t first, int32_t last, int32_t *acc0, int32_t *acc1)
+{
+    const int32_t rows = m->rows;
+    const size_t group = 4u * (size_t)mcu_matvec_padded(m->cols);
+    const int8_t *wg = m->weights + 4u * (size_t)c0;
+    int32_t j;
+    for (j = 0; j < rows; j += 4) {
+        uint32_t lo0 = MCU_MATVEC_PAIR2_START;
+        uint32_t lo1 = MCU_MATVEC_PAIR2_START;
+        uint32_t hi0 = 0u;
+        uint32_t hi1 = 0u;
+        mcu_matvec_rows4_pair2_block(wg, xw, n, &lo0, &hi0, &lo1, &hi1);
+        mcu_rnn_pair2_store(m->bias, j, lo0, hi0, first, last, acc0, acc1);
+        if (j + 1 < rows) {
+            mcu_rnn_pair2_store(m->bias, j + 1, lo1, hi1, first, last, acc0, acc1);
+        }
+        if (j + 2 < rows) {
+            lo0 = MCU_MATVEC_PAIR2_START;
+            lo1 = MCU_MATVEC_PAIR2_START;
+            hi0 = 0u;
+            hi1 = 0u;
+            mcu_matvec_rows4_pair2_block(wg + 2, xw, n, &lo0, &hi0, &lo1, &hi1);
+            mcu_rnn_pair2_store(m->bias, j + 2, lo0, hi0, first, last, acc0, acc1);
+            if (j + 3 < rows) {
+                mcu_rnn_pair2_store(m->bias, j + 3, lo1, hi1, first, last, acc0, acc1);
+            }
+        }
+        wg += group;
+    }
+}
+
+/**
+ * The input product of a gate matrix for one or two time steps: acc0[r] = sat32(bias_r + W_r x0)
+ * and, when x1 is not NULL, acc1[r] likewise for x1: the row accumulators of mcu_rnn_row_acc_s8(),
+ * which the gates read through `pre`. ROWS4 with two steps takes the two-step product (mcu_matvec.h:
+ * one weight load and one 64-bit multiply-accumulate per 2 MACs); the other layouts compute each
+ * step's product as the gates would. Dense columns up to MCU_RNN_LEAN_COLS_S8 keep |dot| < 2^29.
+ */
+static inline void mcu_rnn_input2_s8(const mcu_rnn_matvec_t *m, const int8_t *x0, const int8_t *x1, int32_t *acc0,
+                                     int32_t *acc1)
+{
+    const int32_t rows = m->rows;
+    const int32_t cols_p = mcu_matvec_padded(m->cols);
+    int32_t r;
+    int32_t s;
+    if (m->weight_layout == MCU_WLAYOUT_ROWS4 && x1 != NULL && m->cols <= MCU_RNN_LEAN_COLS_S8) {
+        int32_t xw[MCU_RNN_MATVEC_CHUNK]; /* word aligned: LDM */
+        int32_t c0;
+        if (cols_p <= MCU_RNN_MATVEC_CHUNK) {
+            /* the common case, one chunk: first and last are constants in the inlined rows loop */
+            mcu_matvec_pair2_prepare(x0, x1, m->cols, 0, cols_p, xw);
+            mcu_rnn_pair2_rows(m, xw, 0, cols_p, 1, 1, acc0, acc1);
+            return;
+        }
+        for (c0 = 0; c0 < cols_p; c0 += MCU_RNN_MATVEC_CHUNK) {
+            const int32_t n = cols_p - c0 < MCU_RNN_MATVEC_CHUNK ? cols_p - c0 : MCU_RNN_MATVEC_CHUNK;
+            mcu_matvec_pair2_prepare(x0, x1, m->cols, c0, n, xw);
+            mcu_rnn_pair2_rows(m, xw, c0, n, c0 == 0, c0 + n >= cols_p, acc0, acc1);
+        }
+        return;
+    }
+    for (s = 0; s < 2; s++) {
+        const int8_t *x = s == 0 ? x0 : x1;
+        int32_t *acc = s == 0 ? acc0 : acc1;
+        if (x == NULL) {
+            break;
+        }
+        if (m->weight_layout == MCU_WLAYOUT_PLAIN || m->cols > MCU_RNN_LEAN_COLS_S8) {
+            r = 0;
+#ifdef MCU_RNN_HAVE_ROWS4_S16
+            for (; m->weight_layout == MCU_WLAYOUT_PLAIN && r + 4 <= rows; r += 4) {
+                mcu_rnn_rows4_acc_s8(m, r, x, acc + r);
+            }
+#endif
+            for (; r < rows; r++) {
+                acc[r] = mcu_rnn_row_acc_s8(m, r, x);
+            }
+        } else {
+            MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+            mcu_matvec_s8_t mx;
+            int32_t g;
+            mcu_matvec_s8_begin(&mx, m->weight_layout, m->weights, m->cols, x, bx.h, bx.w, MCU_RNN_MATVEC_CHUNK);
+            for (g = 0; 4 * g < rows; g++) {
+                int32_t dot[4];
+                int32_t q;
+                mcu_matvec_s8_group(&mx, g, dot);
+                for (q = 0; q < 4 && 4 * g + q < rows; q++) {
+                    acc[4 * g + q] = mcu_rnn_bias_add(m->bias[4 * g + q], dot[q]);
+                }
+            }
+        }
+    }
+}
+
+#ifdef MCU_MATVEC_HAVE_ROWS4
+/** 1 when both lie in [-2^30, 2^30) (mcu_rnn_below30() of each, one test). */
+static inline int32_t mcu_rnn_below30_2(int32_t a, int32_t b)
+{
+    return ((((uint32_t)a + ((uint32_t)1 << 30)) | ((uint32_t)b + ((uint32_t)1 << 30))) >> 31) == 0u;
+}
+
+/** Row j of mcu_rnn_gate_rows_m3(): the lean sum, or the long way when an accumulator is too large. */
+MCU_MATVEC_INLINE void mcu_rnn_gate_row_m3(const mcu_rnn_gate_t *g, const mcu_rnn_lean_t *k, int32_t j, int32_t ax,
+                                           int32_t ah, const int16_t *c, int16_t *out)
+{
+    if (mcu_rnn_below30_2(ax, ah)) {
+        out[j] = mcu_rnn_gate_sum_lean(k, ax, ah);
+    } else {
+        /* ah = bias + dot modulo 2^32 (the block wraps); |dot| < 2^29, so dot = ah - bias modulo 2^32 */
+        const int32_t b = g->recurrent.bias[j];
+        const uint32_t d = (uint32_t)ah - (uint32_t)b;
+        const int32_t dot = d >= 0x80000000u ? -(int32_t)(~d) - 1 : (int32_t)d;
+        out[j] = mcu_rnn_gate_sum(g, j, ax, mcu_rnn_sat32((int64_t)b + dot), c);
+    }
+}
+
+/**
+ * Cortex-M3, the rows of a lean gate whose input accumulators are given (`pre`) and whose ROWS4
+ * recurrent matrix has all columns prepared in xw (cols_p of them), rows a multiple of 4: each
+ * group's accumulators start at the bias, so the block kernel leaves bias + dot in registers
+ * (modulo 2^32). When |bias + dot| < 2^30 that is the exact sum (had it wrapped, or were it
+ * larger, it would lie outside: |bias| < 2^31, |dot| < 2^29), and the lean sum applies; else
+ * the row recovers dot and takes mcu_rnn_gate_sum().
+ */
+static inline void mcu_rnn_gate_rows_m3(const mcu_rnn_gate_t *g, const mcu_rnn_lean_t *k, const int32_t *pre,
+                                        const int32_t *xw, int32_t cols_p, const int16_t *c, int16_t *out)
+{
+    const int32_t rows = g->input.rows;
+    const int8_t *w = g->recurrent.weights;
+    const int32_t *bias = g->recurrent.bias;
+    int32_t j;
+    for (j = 0; j < rows; j += 4) {
+        int32_t a[4];
+        a[0] = bias[j];
+        a[1] = bias[j + 1];
+        a[2] = bias[j + 2];
+        a[3] = bias[j + 3];
+        mcu_matvec_rows4_block(w, xw, cols_p, a);
+        w += 4 * cols_p;
+        mcu_rnn_gate_row_m3(g, k, j, pre[j], a[0], c, out);
+        mcu_rnn_gate_row_m3(g, k, j + 1, pre[j + 1], a[1], c, out);
+        mcu_rnn_gate_row_m3(g, k, j + 2, pre[j + 2], a[2], c, out);
+        mcu_rnn_gate_row_m3(g, k, j + 3, pre[j + 3], a[3], c, out);
+    }
+}
+#endif
 
 /**
  * x int8, h int8 (mcu_lstm_step_s8). With both matrices packed (mcu_matvec.h), four rows per pass of
  * each: the dot products are exact, so sat32(bias + dot) is the row accumulator of the PLAIN loop.
  * One call of mcu_rnn_gate_sum for both paths (code size).
  */
-static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h, const int16_t *c,
+static inline void mcu_rnn_gate_s8_s8_x(const mcu_rnn_gate_t *g, const int8_t *x, const int8_t *h, const int16_t *c,
                                       int16_t *out)
 {
     const int32_t rows = g->input.rows;
@@ -565,9 +796,105 @@ static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, 
     mcu_rnn_gate_finish(g, out);
 }
 
+static inline void mcu_rnn_gate_s8_s8_pre(const mcu_rnn_gate_t *g, const int8_t *x, const int32_t *pre, const int8_t *h,
+                                      const int16_t *c, int16_t *out)
+{
+    const int32_t rows = g->input.rows;
+    const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN && g->recurrent.weight_layout != MCU_WLAYOUT_PLAIN;
+    MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+    MCU_MATVEC_BUFFER(bh, MCU_RNN_MATVEC_CHUNK);
+    mcu_matvec_s8_t mx;
+    mcu_matvec_s8_t mh;
+    mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_init() when lean (zeroed: -Wmaybe-uninitialized) */
+    const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8
+                         && g->recurrent.cols <= MCU_RNN_LEAN_COLS_S8;
+    int32_t q4;
+    if (pre == NULL && packed) {
+        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
+                            MCU_RNN_MATVEC_CHUNK);
+    }
+    mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h, bh.w,
+                        MCU_RNN_MATVEC_CHUNK);
+#ifdef MCU_MATVEC_HAVE_ROWS4
+    if (pre != NULL && lean && g->recurrent.weight_layout == MCU_WLAYOUT_ROWS4 && mh.whole && (rows & 3) == 0) {
+        mcu_rnn_gate_rows_m3(g, &k, pre, mh.xw, mh.cols_p, c, out);
+        mcu_rnn_gate_finish(g, out);
+        return;
+    }
+#endif
+    for (q4 = 0; 4 * q4 < rows; q4++) {
+        int32_t ax[4];
+        int32_t ah[4];
+        int32_t q;
+        const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
+        if (packed) {
+            const int32_t *bxp = g->input.bias + 4 * q4;
+            const int32_t *bhp = g->recurrent.bias + 4 * q4;
+            if (pre == NULL) {
+                mcu_matvec_s8_group(&mx, q4, ax);
+            }
+            mcu_matvec_s8_group(&mh, q4, ah);
+            if (lean && pre == NULL) {
+                /* |dot| < 2^29 (the columns bound): with |bias| < 2^29 each sum is exact in int32 and < 2^30 */
+                for (q = 0; q < n; q++) {
+                    const int32_t b1 = bxp[q];
+                    const int32_t b2 = bhp[q];
+                    if (mcu_rnn_below29(b1) && mcu_rnn_below29(b2)) {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, b1 + ax[q], b2 + ah[q]);
+                    } else {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, mcu_rnn_sat32((int64_t)b1 + ax[q]),
+                                                           mcu_rnn_sat32((int64_t)b2 + ah[q]), c);
+                    }
+                }
+                continue;
+            }
+            if (lean) {
+                /* the input sum arrives saturated (pre), tested as it is; the recurrent one as above */
+                for (q = 0; q < n; q++) {
+                    const int32_t a1 = pre[4 * q4 + q];
+                    const int32_t b2 = bhp[q];
+                    if (mcu_rnn_below30(a1) && mcu_rnn_below29(b2)) {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, a1, b2 + ah[q]);
+                    } else {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, a1, mcu_rnn_sat32((int64_t)b2 + ah[q]), c);
+                    }
+                }
+                continue;
+            }
+            for (q = 0; q < n; q++) {
+                ax[q] = pre != NULL ? pre[4 * q4 + q] : mcu_rnn_sat32((int64_t)bxp[q] + ax[q]);
+                ah[q] = mcu_rnn_sat32((int64_t)bhp[q] + ah[q]);
+            }
+        } else {
+            for (q = 0; q < n; q++) {
+                ax[q] = pre != NULL ? pre[4 * q4 + q] : mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
+                ah[q] = mcu_rnn_row_acc_s8(&g->recurrent, 4 * q4 + q, h);
+            }
+        }
+        for (q = 0; q < n; q++) {
+            out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], ah[q], c);
+        }
+    }
+    mcu_rnn_gate_finish(g, out);
+}
+
+/**
+ * The gate of mcu_lstm_step_s8: mcu_rnn_gate_s8_s8_x() reading x, or mcu_rnn_gate_s8_s8_pre() when the
+ * input accumulators are given (two bodies, so that each keeps its own register allocation).
+ */
+static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, const int32_t *pre, const int8_t *h,
+                                      const int16_t *c, int16_t *out)
+{
+    if (pre == NULL) {
+        mcu_rnn_gate_s8_s8_x(g, x, h, c, out);
+    } else {
+        mcu_rnn_gate_s8_s8_pre(g, x, pre, h, c, out);
+    }
+}
+
 /** x int8, h int16 (mcu_gru_step_s8: the int16 state); a packed input matrix four rows per pass. */
-static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x, const int16_t *h, const int16_t *c,
-                                       int16_t *out)
+static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x, const int32_t *pre, const int16_t *h,
+                                       const int16_t *c, int16_t *out)
 {
     const int32_t rows = g->input.rows;
     const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN;
@@ -576,17 +903,27 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
     mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_init() when lean (zeroed: -Wmaybe-uninitialized) */
     const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8;
     int32_t q4;
-    mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
-                        MCU_RNN_MATVEC_CHUNK);
+    if (pre == NULL && packed) {
+        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
+                            MCU_RNN_MATVEC_CHUNK);
+    }
     for (q4 = 0; 4 * q4 < rows; q4++) {
         int32_t ax[4];
         int32_t q;
         const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
         if (packed) {
-            mcu_matvec_s8_group(&mx, q4, ax);
+            if (pre == NULL) {
+                mcu_matvec_s8_group(&mx, q4, ax);
+                for (q = 0; q < n; q++) {
+                    ax[q] = mcu_rnn_bias_add(g->input.bias[4 * q4 + q], ax[q]);
+                }
+            } else {
+                for (q = 0; q < n; q++) {
+                    ax[q] = pre[4 * q4 + q];
+                }
+            }
             if (lean) {
-                /* the input sum as in mcu_rnn_gate_s8_s8; the recurrent one arrives saturated, tested as it is */
-                const int32_t *bxp = g->input.bias + 4 * q4;
+                /* both sums arrive saturated, tested as they are */
                 int32_t ah[4];
 #ifdef MCU_RNN_HAVE_ROWS4_S16
                 if (n == 4 && g->recurrent.weight_layout == MCU_WLAYOUT_PLAIN) {
@@ -599,22 +936,18 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
                     }
                 }
                 for (q = 0; q < n; q++) {
-                    const int32_t b1 = bxp[q];
                     const int32_t a2 = ah[q];
-                    if (mcu_rnn_below29(b1) && mcu_rnn_below30(a2)) {
-                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, b1 + ax[q], a2);
+                    if (mcu_rnn_below30(ax[q]) && mcu_rnn_below30(a2)) {
+                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, ax[q], a2);
                     } else {
-                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, mcu_rnn_sat32((int64_t)b1 + ax[q]), a2, c);
+                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], a2, c);
                     }
                 }
                 continue;
             }
-            for (q = 0; q < n; q++) {
-                ax[q] = mcu_rnn_sat32((int64_t)g->input.bias[4 * q4 + q] + ax[q]);
-            }
         } else {
             for (q = 0; q < n; q++) {
-                ax[q] = mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
+                ax[q] = pre != NULL ? pre[4 * q4 + q] : mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
             }
         }
         for (q = 0; q < n; q++) {
@@ -624,13 +957,13 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
     mcu_rnn_gate_finish(g, out);
 }
 
-/** x int16, h int16 (the s16 kernels). */
-static inline void mcu_rnn_gate_s16_s16(const mcu_rnn_gate_t *g, const int16_t *x, const int16_t *h,
-                                        const int16_t *c, int16_t *out)
+/** x int16, h int16 (the s16 kernels; `pre` as for the int8 gates). */
+static inline void mcu_rnn_gate_s16_s16(const mcu_rnn_gate_t *g, const int16_t *x, const int32_t *pre,
+                                        const int16_t *h, const int16_t *c, int16_t *out)
 {
     int32_t j;
     for (j = 0; j < g->input.rows; j++) {
-        out[j] = mcu_rnn_gate_sum(g, j, mcu_rnn_row_acc_s16(&g->input, j, x),
+        out[j] = mcu_rnn_gate_sum(g, j, pre != NULL ? pre[j] : mcu_rnn_row_acc_s16(&g->input, j, x),
                                   mcu_rnn_row_acc_s16(&g->recurrent, j, h), c);
     }
     mcu_rnn_gate_finish(g, out);

@@ -89,6 +89,12 @@ final class Lowering {
     private boolean streaming;
     private boolean needsString;
     private boolean needsLoop;
+    /** The per-row recurrent layer whose input products _invoke computes two steps at a time (or null). */
+    private PairPlan pairPlan;
+
+    /** {@link View.Pair} while lowering: the layer's step index in seqSteps and its step reading {@code pre}. */
+    private record PairPlan(int index, View.Step preStep, String input2, String params, int half, String layer) {
+    }
     /** Where {@link #lowerNode} appends. */
     private List<View.Step> out;
 
@@ -216,9 +222,28 @@ final class Lowering {
         if (streaming) {
             int rowIn = shape(in.name()).size();
             int rowOut = shape(outName).size();
+            View.Pair pair = null;
+            if (pairPlan != null) {
+                List<View.Step> pre = new ArrayList<>(seqSteps);
+                pre.set(pairPlan.index(), pairPlan.preStep());
+                // _row_pre has no x: another step reading the input row keeps _invoke step by step
+                if (pre.stream().flatMap(st -> st.calls().stream()).flatMap(c -> c.args().stream())
+                        .anyMatch(a -> a.matches(".*\\bx\\b.*"))) {
+                    pairPlan = null;
+                }
+            }
+            if (pairPlan != null) {
+                List<View.Step> pre = new ArrayList<>(seqSteps);
+                pre.set(pairPlan.index(), pairPlan.preStep());
+                pair = new View.Pair("input2", Integer.toString(2 * pairPlan.half()), Integer.toString(pairPlan.half()),
+                        CLit.comment("_invoke: the input products of " + pairPlan.layer() + " for two time steps"),
+                        new View.Call(pairPlan.input2(), List.of(pairPlan.params(), "x + " + rowIn + " * t", "x1",
+                                "ctx->input2")),
+                        "x + " + rowIn + " * (t + 1)", seqOutput ? "y + " + rowOut + " * (t + 1)" : "y", List.copyOf(pre));
+            }
             stream = new View.Stream(Integer.toString(in.shape().dim(0)), Integer.toString(rowIn),
                     Integer.toString(rowOut), seqOutput, "x + " + rowIn + " * t", seqOutput ? "y + " + rowOut + " * t" : "y",
-                    List.copyOf(seqSteps), List.copyOf(tailSteps));
+                    List.copyOf(seqSteps), List.copyOf(tailSteps), pair);
         }
         String macro = id.toUpperCase(Locale.ROOT);
         List<String> banner = new ArrayList<>();
@@ -259,10 +284,14 @@ final class Lowering {
         return n;
     }
 
+    /** The context besides the arena: the state arrays and _invoke's paired input products. */
     private long stateBytes() {
         long n = 0;
         for (View.StateArray a : state) {
             n += MemoryPlanner.align((int) (Long.parseLong(a.length()) * bytesOf(a.ctype())));
+        }
+        if (pairPlan != null) {
+            n += 8L * pairPlan.half();
         }
         return n;
     }
@@ -739,6 +768,12 @@ final class Lowering {
             }
             calls.add(new View.Call("mcu_lstm_step_" + k, args));
             sources.add("mcu_lstm_step_" + k + ".c");
+            if (pairable(r, src, k)) {
+                List<String> pre = new ArrayList<>(args);
+                pre.set(2, "pre");
+                planPair(r, locals, calls, new View.Call("mcu_lstm_step_acc_s8", pre), "mcu_lstm_input2_s8",
+                        "&" + n + "_params", 4 * l.units());
+            }
         } else if (r instanceof QGru gr) {
             stateArray(n + "_h", 16, gr.units(), "0", typeComment(r.name() + " state h", gr.stateType()));
             boolean hasOut = gr.outputRescale() != null;
@@ -748,7 +783,7 @@ final class Lowering {
                     f("units", gr.units()), f("reset_after", gr.resetAfter() ? 1 : 0),
                     nested("update_gate", gateFields(n + "_z", gr.updateGate(), s8, false)),
                     nested("reset_gate", gateFields(n + "_r", gr.resetGate(), s8, false)),
-                    nested("candidate_input", matVecFields(n + "_hx", gr.candidateInput())),
+                    nested("candidate_input", matVecFields(n + "_hx", gr.candidateInput(), s8)),
                     nested("candidate_recurrent", matVecFields(n + "_hh", gr.candidateRecurrent())),
                     f("reset_shift", gr.resetShift()),
                     rescaleField("reset_product_rescale", gr.resetAfter() ? gr.resetProductRescale() : Rescale.IDENTITY,
@@ -760,8 +795,13 @@ final class Lowering {
             locals.add(new View.Local("mcu_gru_state_t", stateLocal, "1", List.of("{ ctx->state." + n + "_h }")));
             calls.add(new View.Call("mcu_gru_step_" + k, List.of("&" + n + "_params", stateLocal, xt, hasOut ? yt : "NULL",
                     scratch16)));
+            View.Call preCall = new View.Call("mcu_gru_step_acc_s8", List.of("&" + n + "_params", stateLocal, "pre",
+                    hasOut ? yt : "NULL", scratch16));
             stateOutput(calls, hasOut, yt, n, gr.units());
             sources.add("mcu_gru_step_" + k + ".c");
+            if (pairable(r, src, k)) {
+                planPair(r, locals, calls, preCall, "mcu_gru_input2_s8", "&" + n + "_params", 3 * gr.units());
+            }
         } else if (r instanceof QSimpleRnn s) {
             stateArray(n + "_h", 16, s.units(), "0", typeComment(r.name() + " state h", s.stateType()));
             boolean hasOut = s.outputRescale() != null;
@@ -793,6 +833,28 @@ final class Lowering {
     }
 
     /** Without an output rescale the layer output is the int16 state itself: copy it out. */
+    /**
+     * Whether _invoke can take this layer's input products two steps at a time (mcu_*_input2_s8): an
+     * int8 LSTM or GRU running per row on the model input itself (so step t + 1's input is known at
+     * step t), the first such layer, on a target whose layout has the two-step kernel (ROWS4: one
+     * weight load and one SMLAL serve both steps; elsewhere the products would only move, not shrink).
+     */
+    private boolean pairable(QRecurrent r, String src, String k) {
+        return pairPlan == null && k.equals("s8") && WeightLayout.forTarget(opts.target()) == WeightLayout.ROWS4
+                && rows.contains(src) && ptr(src).equals("x") && !r.goBackwards()
+                && (r instanceof QLstm || r instanceof QGru);
+    }
+
+    /** Plans the paired _invoke: this layer's step (about to be added to out) reads pre through preCall. */
+    private void planPair(QRecurrent r, List<View.Local> locals, List<View.Call> calls, View.Call preCall, String input2,
+                          String params, int half) {
+        List<View.Call> pre = new ArrayList<>(calls);
+        pre.set(pre.indexOf(calls.stream().filter(c -> c.args().contains("x")).findFirst().orElseThrow()), preCall);
+        pairPlan = new PairPlan(out.size(), new View.Step(stepComment(r) + ": one time step, input products given",
+                locals, List.copyOf(pre), false, ""), input2, params, half, "'" + r.name() + "'");
+        sources.add(input2 + ".c");
+    }
+
     private void stateOutput(List<View.Call> calls, boolean hasOut, String yt, String n, int units) {
         if (!hasOut) {
             needsString = true;
@@ -824,7 +886,7 @@ final class Lowering {
 
     /**
      * A matVec; {@code packed}: the runtime reads it four rows at a time on an int8 vector (the gates
-     * of mcu_lstm_step_s8, the gate inputs of mcu_gru_step_s8), so it gets the target's layout.
+     * of mcu_lstm_step_s8, the input products of mcu_gru_step_s8), so it gets the target's layout.
      */
     private List<View.Field> matVecFields(String prefix, QMatVec m, boolean packed) {
         WeightLayout layout = packed ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;

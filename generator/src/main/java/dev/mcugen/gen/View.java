@@ -96,10 +96,34 @@ public final class View {
      * @param tailSteps      kernel calls after the steps (may be empty)
      */
     public record Stream(String timeSteps, String stepInputSize, String stepOutputSize, boolean seqOutput,
-                         String invokeX, String invokeY, List<Step> seqSteps, List<Step> tailSteps) {
+                         String invokeX, String invokeY, List<Step> seqSteps, List<Step> tailSteps, Pair pair) {
         public boolean hasTail() {
             return !tailSteps.isEmpty();
         }
+
+        /** Whether {@code _invoke} takes the time steps two at a time ({@link Pair}). */
+        public boolean paired() {
+            return pair != null;
+        }
+    }
+
+    /**
+     * {@code _invoke} two time steps at a time: the recurrent layer that reads the model input
+     * computes its input products of steps t and t + 1 in one call ({@code input2}, into the context
+     * buffer {@code buffer}), then {@code preSteps} (the {@code seqSteps} with that layer's step
+     * reading the products, {@code pre}) run for each step.
+     *
+     * @param buffer   the ctx member holding the products (int32)
+     * @param length   its length (literal): both steps
+     * @param half     the offset of step t + 1's products (literal)
+     * @param comment  what the buffer holds
+     * @param input2   the call computing both steps' products (its x1 argument {@code x1})
+     * @param invokeX1 the row pointer of step t + 1
+     * @param invokeY1 the output pointer {@code _invoke} passes for step t + 1
+     * @param preSteps per-step kernel calls reading {@code pre}
+     */
+    public record Pair(String buffer, String length, String half, String comment, Call input2, String invokeX1,
+                       String invokeY1, List<Step> preSteps) {
     }
 
     /**
