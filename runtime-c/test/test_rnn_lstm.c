@@ -1,9 +1,13 @@
 /**
  * @file test_rnn_lstm.c
  * @brief Host test: mcu_lstm_step_s8 and mcu_lstm_step_s16 against the Java LstmCell, step by step,
- *        every variant (golden table rnn_lstm, format in RnnGoldenVectors.writeLstm).
+ *        every variant (golden table rnn_lstm, format in RnnGoldenVectors.writeLstm). Every other
+ *        int8 step goes through mcu_lstm_input2_s8 + mcu_lstm_step_acc_s8 instead, with the two-step
+ *        product of the ROWS4-packed input matrices (x and a second vector) checked against the
+ *        one-step PLAIN product first.
  *        Usage: test_rnn_lstm [vector dir [table]].
  */
+#include "mcu_matvec.h"
 #include "mcu_rnn_stream.h"
 
 static int8_t x8[4096];
@@ -15,6 +19,71 @@ static int16_t y16[4096];
 static int16_t h16[4096];
 static int16_t cell[4096];
 static int16_t scratch16[4 * 4096];
+
+#define PACK_MAX (1 << 20)
+static int8_t packed[4][PACK_MAX];
+static int8_t x1v[4096];
+static int32_t acc[8 * 4096];
+static int32_t acc_ref[8 * 4096];
+
+/** m with its weights copied into buf in the ROWS4 layout (rows padded to 4, columns to 4, with 0). */
+static mcu_rnn_matvec_t rows4_copy(const mcu_rnn_matvec_t *m, int8_t *buf)
+{
+    mcu_rnn_matvec_t k = *m;
+    const int32_t rows_p = (m->rows + 3) & ~3;
+    const int32_t cols_p = mcu_matvec_padded(m->cols);
+    int32_t r, c;
+    if ((long)rows_p * cols_p > PACK_MAX) {
+        fprintf(stderr, "test_rnn_lstm: matrix too large for the packing buffer\n");
+        exit(1);
+    }
+    memset(buf, 0, (size_t)rows_p * (size_t)cols_p);
+    for (r = 0; r < m->rows; r++) {
+        for (c = 0; c < m->cols; c++) {
+            buf[mcu_matvec_offset(MCU_WLAYOUT_ROWS4, m->cols, r, c)] = m->weights[(size_t)r * (size_t)m->cols + (size_t)c];
+        }
+    }
+    k.weights = buf;
+    k.weight_layout = MCU_WLAYOUT_ROWS4;
+    return k;
+}
+
+/**
+ * The two-step product of the ROWS4 copies (x, and x reversed) must equal the one-step products of
+ * the PLAIN matrices; leaves x's accumulators in acc for mcu_lstm_step_acc_s8.
+ */
+static void check_input2(mcu_stream_t *s, const mcu_lstm_params_t *p, int32_t in)
+{
+    mcu_lstm_params_t k = *p;
+    mcu_rnn_gate_t ig;
+    const int32_t u = p->units;
+    int32_t j, g;
+    for (j = 0; j < in; j++) {
+        x1v[j] = x8[in - 1 - j];
+    }
+    if (p->input_gate != NULL) {
+        ig = *p->input_gate;
+        ig.input = rows4_copy(&p->input_gate->input, packed[0]);
+        k.input_gate = &ig;
+    }
+    k.forget_gate.input = rows4_copy(&p->forget_gate.input, packed[1]);
+    k.cell_gate.input = rows4_copy(&p->cell_gate.input, packed[2]);
+    k.output_gate.input = rows4_copy(&p->output_gate.input, packed[3]);
+    mcu_lstm_input2_s8(&k, x8, x1v, acc);
+    mcu_lstm_input2_s8(p, x8, NULL, acc_ref);
+    mcu_lstm_input2_s8(p, x1v, NULL, acc_ref + 4 * u);
+    for (g = p->input_gate != NULL ? 0 : 1; g < 4; g++) {
+        for (j = 0; j < u; j++) {
+            if (acc[g * u + j] != acc_ref[g * u + j] || acc[(4 + g) * u + j] != acc_ref[(4 + g) * u + j]) {
+                fprintf(stderr, "test_rnn_lstm: case %d: two-step input product of gate %d row %d differs\n",
+                        (int)s->case_index, (int)g, (int)j);
+                exit(1);
+            }
+        }
+    }
+    s->compared += 8 * u;
+}
+
 
 int main(int argc, char **argv)
 {
@@ -76,7 +145,12 @@ int main(int argc, char **argv)
         for (t = 0; t < steps; t++) {
             if (bits == 8) {
                 mcu_rnn_read_x(&s, x8, in);
-                mcu_lstm_step_s8(&p, &st8, x8, y8, scratch16, p.projection != NULL ? scratch8 : NULL);
+                if (t % 2 == 0) {
+                    mcu_lstm_step_s8(&p, &st8, x8, y8, scratch16, p.projection != NULL ? scratch8 : NULL);
+                } else {
+                    check_input2(&s, &p, in);
+                    mcu_lstm_step_acc_s8(&p, &st8, acc, y8, scratch16, p.projection != NULL ? scratch8 : NULL);
+                }
                 mcu_rnn_compare8(&s, y8, out_units);
             } else {
                 mcu_rnn_read_x16(&s, x16, in);
