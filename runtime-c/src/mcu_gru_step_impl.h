@@ -41,6 +41,7 @@ static void mcu_gru_step_body(const mcu_gru_params_t *p, mcu_gru_state_t *state,
     mcu_matvec_s8_t mx;
     const int32_t cand_packed = pre == NULL && p->candidate_input.weight_layout != MCU_WLAYOUT_PLAIN
                                 && p->candidate_input.cols <= MCU_RNN_LEAN_COLS_S8;
+    memset(&mx, 0, sizeof mx); /* begun only when cand_packed (-Wmaybe-uninitialized) */
     if (cand_packed) {
         mcu_matvec_s8_begin(&mx, p->candidate_input.weight_layout, p->candidate_input.weights,
                             p->candidate_input.cols, x_t, bx.h, bx.w, MCU_RNN_MATVEC_CHUNK);

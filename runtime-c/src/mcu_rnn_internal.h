@@ -809,6 +809,7 @@ static inline void mcu_rnn_gate_s8_s8_pre(const mcu_rnn_gate_t *g, const int8_t 
     const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8
                          && g->recurrent.cols <= MCU_RNN_LEAN_COLS_S8;
     int32_t q4;
+    memset(&mx, 0, sizeof mx); /* begun only without pre (GCC cannot see that: -Wmaybe-uninitialized) */
     if (pre == NULL && packed) {
         mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
                             MCU_RNN_MATVEC_CHUNK);
@@ -903,6 +904,7 @@ static inline void mcu_rnn_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x,
     mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_init() when lean (zeroed: -Wmaybe-uninitialized) */
     const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8;
     int32_t q4;
+    memset(&mx, 0, sizeof mx); /* begun only without pre (GCC cannot see that: -Wmaybe-uninitialized) */
     if (pre == NULL && packed) {
         mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
                             MCU_RNN_MATVEC_CHUNK);
