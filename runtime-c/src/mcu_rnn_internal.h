@@ -796,84 +796,52 @@ static inline void mcu_rnn_gate_s8_s8_x(const mcu_rnn_gate_t *g, const int8_t *x
     mcu_rnn_gate_finish(g, out);
 }
 
-static inline void mcu_rnn_gate_s8_s8_pre(const mcu_rnn_gate_t *g, const int8_t *x, const int32_t *pre, const int8_t *h,
-                                      const int16_t *c, int16_t *out)
+/**
+ * x int8 given as its accumulators `pre` (sat32(bias + W x), mcu_rnn_input2_s8()), h int8: the
+ * recurrent product as in mcu_rnn_gate_s8_s8_x(), four rows per pass when packed.
+ */
+static inline void mcu_rnn_gate_s8_s8_pre(const mcu_rnn_gate_t *g, const int32_t *pre, const int8_t *h,
+                                          const int16_t *c, int16_t *out)
 {
     const int32_t rows = g->input.rows;
-    const int32_t packed = g->input.weight_layout != MCU_WLAYOUT_PLAIN && g->recurrent.weight_layout != MCU_WLAYOUT_PLAIN;
-    MCU_MATVEC_BUFFER(bx, MCU_RNN_MATVEC_CHUNK);
+    const int32_t packed = g->recurrent.weight_layout != MCU_WLAYOUT_PLAIN;
     MCU_MATVEC_BUFFER(bh, MCU_RNN_MATVEC_CHUNK);
-    mcu_matvec_s8_t mx;
     mcu_matvec_s8_t mh;
     mcu_rnn_lean_t k = {0, 0, 0, 0, 0, 0}; /* set by mcu_rnn_lean_init() when lean (zeroed: -Wmaybe-uninitialized) */
-    const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->input.cols <= MCU_RNN_LEAN_COLS_S8
-                         && g->recurrent.cols <= MCU_RNN_LEAN_COLS_S8;
+    const int32_t lean = packed && mcu_rnn_lean_init(g, &k) && g->recurrent.cols <= MCU_RNN_LEAN_COLS_S8;
     int32_t q4;
-    memset(&mx, 0, sizeof mx); /* begun only without pre (GCC cannot see that: -Wmaybe-uninitialized) */
-    if (pre == NULL && packed) {
-        mcu_matvec_s8_begin(&mx, g->input.weight_layout, g->input.weights, g->input.cols, x, bx.h, bx.w,
-                            MCU_RNN_MATVEC_CHUNK);
-    }
     mcu_matvec_s8_begin(&mh, g->recurrent.weight_layout, g->recurrent.weights, g->recurrent.cols, h, bh.h, bh.w,
                         MCU_RNN_MATVEC_CHUNK);
 #ifdef MCU_MATVEC_HAVE_ROWS4
-    if (pre != NULL && lean && g->recurrent.weight_layout == MCU_WLAYOUT_ROWS4 && mh.whole && (rows & 3) == 0) {
+    if (lean && g->recurrent.weight_layout == MCU_WLAYOUT_ROWS4 && mh.whole && (rows & 3) == 0) {
         mcu_rnn_gate_rows_m3(g, &k, pre, mh.xw, mh.cols_p, c, out);
         mcu_rnn_gate_finish(g, out);
         return;
     }
 #endif
     for (q4 = 0; 4 * q4 < rows; q4++) {
-        int32_t ax[4];
         int32_t ah[4];
         int32_t q;
         const int32_t n = rows - 4 * q4 < 4 ? rows - 4 * q4 : 4;
+        const int32_t *bhp = g->recurrent.bias + 4 * q4;
         if (packed) {
-            const int32_t *bxp = g->input.bias + 4 * q4;
-            const int32_t *bhp = g->recurrent.bias + 4 * q4;
-            if (pre == NULL) {
-                mcu_matvec_s8_group(&mx, q4, ax);
-            }
             mcu_matvec_s8_group(&mh, q4, ah);
-            if (lean && pre == NULL) {
-                /* |dot| < 2^29 (the columns bound): with |bias| < 2^29 each sum is exact in int32 and < 2^30 */
-                for (q = 0; q < n; q++) {
-                    const int32_t b1 = bxp[q];
-                    const int32_t b2 = bhp[q];
-                    if (mcu_rnn_below29(b1) && mcu_rnn_below29(b2)) {
-                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, b1 + ax[q], b2 + ah[q]);
-                    } else {
-                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, mcu_rnn_sat32((int64_t)b1 + ax[q]),
-                                                           mcu_rnn_sat32((int64_t)b2 + ah[q]), c);
-                    }
-                }
-                continue;
-            }
-            if (lean) {
-                /* the input sum arrives saturated (pre), tested as it is; the recurrent one as above */
-                for (q = 0; q < n; q++) {
-                    const int32_t a1 = pre[4 * q4 + q];
-                    const int32_t b2 = bhp[q];
-                    if (mcu_rnn_below30(a1) && mcu_rnn_below29(b2)) {
-                        out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, a1, b2 + ah[q]);
-                    } else {
-                        out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, a1, mcu_rnn_sat32((int64_t)b2 + ah[q]), c);
-                    }
-                }
-                continue;
-            }
             for (q = 0; q < n; q++) {
-                ax[q] = pre != NULL ? pre[4 * q4 + q] : mcu_rnn_sat32((int64_t)bxp[q] + ax[q]);
-                ah[q] = mcu_rnn_sat32((int64_t)bhp[q] + ah[q]);
+                /* the input sum arrives saturated (pre), tested as it is; |dot| < 2^29, so with
+                 * |bias| < 2^29 the recurrent sum is exact in int32 and < 2^30 */
+                const int32_t a1 = pre[4 * q4 + q];
+                const int32_t b2 = bhp[q];
+                if (lean && mcu_rnn_below30(a1) && mcu_rnn_below29(b2)) {
+                    out[4 * q4 + q] = mcu_rnn_gate_sum_lean(&k, a1, b2 + ah[q]);
+                } else {
+                    out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, a1, mcu_rnn_sat32((int64_t)b2 + ah[q]), c);
+                }
             }
         } else {
             for (q = 0; q < n; q++) {
-                ax[q] = pre != NULL ? pre[4 * q4 + q] : mcu_rnn_row_acc_s8(&g->input, 4 * q4 + q, x);
-                ah[q] = mcu_rnn_row_acc_s8(&g->recurrent, 4 * q4 + q, h);
+                out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, pre[4 * q4 + q],
+                                                   mcu_rnn_row_acc_s8(&g->recurrent, 4 * q4 + q, h), c);
             }
-        }
-        for (q = 0; q < n; q++) {
-            out[4 * q4 + q] = mcu_rnn_gate_sum(g, 4 * q4 + q, ax[q], ah[q], c);
         }
     }
     mcu_rnn_gate_finish(g, out);
@@ -889,7 +857,7 @@ static inline void mcu_rnn_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, 
     if (pre == NULL) {
         mcu_rnn_gate_s8_s8_x(g, x, h, c, out);
     } else {
-        mcu_rnn_gate_s8_s8_pre(g, x, pre, h, c, out);
+        mcu_rnn_gate_s8_s8_pre(g, pre, h, c, out);
     }
 }
 
