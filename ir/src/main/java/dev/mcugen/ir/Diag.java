@@ -60,6 +60,28 @@ public enum Diag {
     MCG_IMPORT_WEIGHT_DATA(Kind.REJECTED),
     /** A manifest quantization scheme mcugen cannot dequantize. */
     MCG_IMPORT_QUANTIZATION(Kind.REJECTED),
+    /**
+     * The file is a model or data format mcugen does not read (a PyTorch checkpoint, a TensorFlow
+     * SavedModel, a .npy...); the message says what it is and which formats mcugen reads.
+     */
+    MCG_IMPORT_UNKNOWN_FORMAT(Kind.REJECTED),
+    /** An operation of the source format (ONNX node, TFLite builtin) mcugen cannot import; names op and node. */
+    MCG_IMPORT_UNSUPPORTED(Kind.REJECTED),
+    /**
+     * A quantized {@code .tflite} (int8 / int16 tensors): mcugen imports float {@code .tflite} files; keeping
+     * a file's own integers is not available yet.
+     */
+    MCG_IMPORT_TFLITE_QUANTIZED(Kind.REJECTED),
+    /**
+     * A binary model file whose structure is broken: truncated, offsets out of range or in cycles, wrong
+     * protobuf wire types, HDF5 datasets of the wrong type or shape, tensors claiming more bytes than the
+     * file holds, element counts beyond 2^31.
+     */
+    MCG_IMPORT_CORRUPT(Kind.REJECTED),
+    /** A {@code .keras} zip archive that is not one: entries escaping the archive, too large when unpacked, missing entries. */
+    MCG_IMPORT_ARCHIVE(Kind.REJECTED),
+    /** ONNX external tensor data that is missing, too short, or outside the model's folder. */
+    MCG_IMPORT_EXTERNAL_DATA(Kind.REJECTED),
 
     // --- graph ----------------------------------------------------------------------------
     /** A graph whose shapes do not fit together (layer input rank, concat sizes...). */

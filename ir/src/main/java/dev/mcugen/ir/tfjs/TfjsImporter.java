@@ -8,6 +8,8 @@ import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.GraphBuilder;
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.ShapeInference;
@@ -46,6 +48,11 @@ public final class TfjsImporter {
      * InputLayers.
      */
     public static Graph load(Path modelJson) {
+        return open(modelJson).graph();
+    }
+
+    /** {@link #load}, with the Keras class of each layer as its source op. */
+    public static ImportedModel open(Path modelJson) {
         Path file = Files.isDirectory(modelJson) ? modelJson.resolve("model.json") : modelJson;
         String where = file.toString();
         if (!Files.isRegularFile(file)) {
@@ -54,7 +61,11 @@ public final class TfjsImporter {
         }
         JsonNode root = readJson(file);
         try {
-            return importModel(file, root);
+            Graph g = importModel(file, root);
+            Map<String, String> ops = new LinkedHashMap<>();
+            KerasTopology.parse(root.get("modelTopology")).layers()
+                    .forEach(l -> ops.put(l.name(), l.config().className()));
+            return ImportedModel.of(g, ModelLoader.Format.TFJS_LAYERS, ops);
         } catch (McugenException e) {
             throw e.within(where);
         }
