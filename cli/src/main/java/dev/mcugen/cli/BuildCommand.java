@@ -1,9 +1,9 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.compiler.CompilePipeline;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
-import dev.mcugen.qemu.Target;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
@@ -61,18 +61,18 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path file = ModelLoader.resolve(modelArg.model);
-        Graph g = ModelLoader.load(file);
+        ImportedModel model = CompilePipeline.load(file);
+        Graph g = model.graph();
         String id = name != null ? name : g.name().replaceAll("[^A-Za-z0-9_]", "_");
         if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
         }
         PrintWriter w = spec.commandLine().getOut();
-        QuantizedModel qm = Quantize.run(g, file, quant, common);
-        Target board = Target.fromId(qm.options().target().cliName());
+        QuantizedModel qm = Quantize.run(model, file, quant, common);
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        GenOptions gen = Generation.options(id, file, qm.options(), board);
-        CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
+        GenOptions gen = CompilePipeline.genOptions(id, file, qm.options());
+        CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
@@ -87,7 +87,7 @@ final class BuildCommand implements Callable<Integer> {
                 throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
             }
             // report.html: the same data, with errors vs float on the first calibration samples.
-            Batch cal = InputData.read(g, quant.calibrationFiles(file));
+            Batch cal = InputData.read(model, quant.calibrationFiles(file));
             String html = ReportHtml.render("build", root, g, qm, generated.view(), cal, REPORT_SAMPLES);
             try {
                 Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);

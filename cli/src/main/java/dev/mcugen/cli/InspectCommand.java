@@ -2,6 +2,10 @@ package dev.mcugen.cli;
 
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.GraphInput;
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.Text;
+import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.ModelStats;
 import dev.mcugen.ir.Op;
@@ -45,25 +49,28 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path file = ModelLoader.resolve(modelArg.model);
-        ModelLoader.Format format = ModelLoader.detect(file);
-        Graph g = ModelLoader.load(file);
+        ImportedModel model = ModelLoader.open(file);
+        ModelLoader.Format format = model.format();
+        Graph g = model.graph();
         ModelStats stats = ModelStats.of(g);
 
-        out.printf("model   %s (%s, %s)%n", g.name(), format.label(), file);
+        out.printf("model   %s (%s, %s)%n", Text.clip(g.name(), 80), format.label(), file);
         for (GraphInput in : g.inputs()) {
-            out.printf("input   %s %s%n", in.name(), in.shape());
+            out.printf("input   %s %s%s%n", Text.clip(in.name(), 80), in.shape(), sourceLayout(model, in.name(), in.shape()));
         }
         out.println();
-        Table t = new Table("layer", "op", "inputs", "output", "params", "MACs");
+        Table t = new Table("layer", "source op", "op", "inputs", "output", "params", "MACs");
         for (ModelStats.LayerStats l : stats.layers()) {
             var node = g.node(l.name()).orElseThrow();
-            t.row(l.name(), describe(node.op()), String.join(",", node.inputs()), l.outputShape().toString(),
+            t.row(Text.clip(l.name(), 60), Text.clip(model.sourceOps().getOrDefault(l.name(), ""), 60), describe(node.op()),
+                    Text.clip(String.join(",", node.inputs()), 80), l.outputShape().toString(),
                     Long.toString(l.parameters()), macs(l.macs(), l.macsPerStep()));
         }
-        t.row("total", "", "", "", Long.toString(stats.parameters()), stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs()));
+        t.row("total", "", "", "", "", Long.toString(stats.parameters()), stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs()));
         t.print(out);
         out.println();
-        out.printf("outputs %s%n", String.join(", ", g.outputs().stream().map(o -> o + " " + g.shapes().get(o)).toList()));
+        out.printf("outputs %s%n", String.join(", ", g.outputs().stream()
+                .map(o -> Text.clip(o, 80) + " " + g.shapes().get(o) + sourceLayout(model, o, g.shapes().get(o))).toList()));
         out.printf("params  %d (%s as float32)%n", stats.parameters(), bytes(stats.parameters() * 4));
         if (stats.macs() != ModelStats.UNKNOWN) {
             out.printf("MACs    %d per inference%n", stats.macs());
@@ -72,7 +79,7 @@ final class InspectCommand implements Callable<Integer> {
         }
 
         if (calibration != null) {
-            Batch data = InputData.read(g, calibration);
+            Batch data = InputData.read(model, calibration);
             CalibrationResult r;
             try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
                 r = new Calibrator(g).calibrate(data, bar::update);
@@ -87,6 +94,19 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * How a tensor the source framework lays out differently is given and returned as data, e.g.
+     * {@code " (data as [1, 28, 28], PyTorch's layout)"}; empty where the layouts agree.
+     */
+    private static String sourceLayout(ImportedModel model, String tensor, Shape irShape) {
+        int[] perm = Layouts.samplePerm(model, tensor);
+        if (perm == null) {
+            return "";
+        }
+        return " (.npy data as " + new Shape(Layouts.permuteDims(irShape.dims(), Layouts.inverse(perm)))
+                + ", the source framework's layout; the generated C uses " + irShape + ")";
     }
 
     /** The op with the attributes a reader checks first: activation, window, direction. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Compiles trained neural networks into float-free C for microcontrollers.",
-        subcommands = {BuildCommand.class, VerifyCommand.class, InspectCommand.class, SimulateCommand.class},
+        subcommands = {BuildCommand.class, VerifyCommand.class, InspectCommand.class, SimulateCommand.class, ConvertCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch."})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,11 +1,14 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.compiler.CompilePipeline;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.data.InputData;
+import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.metrics.ErrorMetrics;
@@ -77,12 +80,13 @@ final class SimulateCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, raw ? "--raw" : "--compare", "only applies to --mode fixed");
         }
         Path file = ModelLoader.resolve(modelArg.model);
-        Graph g = ModelLoader.load(file);
+        ImportedModel model = CompilePipeline.load(file);
+        Graph g = model.graph();
         if (out.size() != g.outputs().size()) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--out", "model '" + g.name() + "' has " + g.outputs().size()
                     + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given");
         }
-        Batch in = InputData.read(g, data);
+        Batch in = InputData.read(model, data);
         PrintWriter w = spec.commandLine().getOut();
         Map<String, FloatTensor> floats = null;
         if (mode == Mode.FLOAT || compare) {
@@ -92,13 +96,13 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (mode == Mode.FLOAT) {
             for (int k = 0; k < out.size(); k++) {
-                write(w, g, k, floats.get(g.outputs().get(k)), in.size());
+                write(w, model, k, floats.get(g.outputs().get(k)), in.size());
             }
             w.flush();
             return ExitCodes.OK;
         }
 
-        QuantizedModel qm = Quantize.run(g, file, quant, common);
+        QuantizedModel qm = Quantize.run(model, file, quant, common);
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
         Map<String, int[]> ints = new LinkedHashMap<>();
         Map<String, List<Integer>> shapes = new LinkedHashMap<>();
@@ -127,7 +131,14 @@ final class SimulateCommand implements Callable<Integer> {
             List<Integer> shape = shapes.get(name);
             if (raw) {
                 NpyDtype dtype = t.bits() == 8 ? NpyDtype.INT8 : t.bits() == 16 ? NpyDtype.INT16 : NpyDtype.INT32;
-                Npy.write(out.get(k), NpyArray.ofInts(dtype, shape, q));
+                int[] perm = Layouts.samplePerm(model, name);
+                if (perm != null) {
+                    // The source framework's axis order, as the float outputs.
+                    Npy.write(out.get(k), NpyArray.ofInts(dtype, Layouts.batchDims(shape, Layouts.inverse(perm)),
+                            Layouts.toSource(q, shape, perm)));
+                } else {
+                    Npy.write(out.get(k), NpyArray.ofInts(dtype, shape, q));
+                }
                 w.printf("%s: %d sample(s), output '%s' %s %s (scale %s, zero point %d) -> %s%n", g.name(), in.size(), name,
                         shape, dtype.descr(), t.scale(), t.zeroPoint(), out.get(k));
             } else {
@@ -135,7 +146,7 @@ final class SimulateCommand implements Callable<Integer> {
                 for (int i = 0; i < q.length; i++) {
                     f[i] = (float) t.dequantize(q[i]);
                 }
-                write(w, g, k, FloatTensor.of(new dev.mcugen.ir.Shape(shape), f), in.size());
+                write(w, model, k, FloatTensor.of(new dev.mcugen.ir.Shape(shape), f), in.size());
             }
             if (compare) {
                 FloatTensor ref = floats.get(name);
@@ -152,7 +163,11 @@ final class SimulateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void write(PrintWriter w, Graph g, int k, FloatTensor y, int n) {
+    /** Writes output {@code k} in the source framework's layout (PyTorch's NCHW for an ONNX model from it). */
+    private void write(PrintWriter w, ImportedModel model, int k, FloatTensor irBatch, int n) {
+        Graph g = model.graph();
+        int[] perm = Layouts.samplePerm(model, g.outputs().get(k));
+        FloatTensor y = perm == null ? irBatch : Layouts.toSource(irBatch, perm);
         Npy.write(out.get(k), NpyArray.ofFloat32(y.shape().dims(), y.toArray()));
         w.printf("%s: %d sample(s), output '%s' %s -> %s%n", g.name(), n, g.outputs().get(k), y.shape(), out.get(k));
     }

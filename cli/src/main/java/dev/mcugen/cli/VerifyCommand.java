@@ -1,5 +1,7 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.compiler.CompilePipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
@@ -95,7 +97,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
         Path file = ModelLoader.resolve(modelArg.model);
-        Graph g = ModelLoader.load(file);
+        ImportedModel model = CompilePipeline.load(file);
+        Graph g = model.graph();
         String id = name != null ? name : g.name().replaceAll("[^A-Za-z0-9_]", "_");
         if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
@@ -104,16 +107,16 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_GEN_UNSUPPORTED, g.name(), "verify handles models with one input and one output");
         }
         PrintWriter w = spec.commandLine().getOut();
-        Batch in = InputData.read(g, List.of(data));
+        Batch in = InputData.read(model, List.of(data));
         int n = Math.min(samples, in.size());
-        QuantizedModel qm = Quantize.run(g, file, quant, common);
+        QuantizedModel qm = Quantize.run(model, file, quant, common);
         QuantOptions o = qm.options();
         Target target = Target.fromId(o.target().cliName());
-        String opts = Generation.optionsLine(o);
-        GenOptions gen = Generation.options(id, file, o, target);
+        String opts = CompilePipeline.optionsLine(o);
+        GenOptions gen = CompilePipeline.genOptions(id, file, o);
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
-        CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
+        CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         View.Model view = generated.view();
         boolean streams = view.streaming();
 

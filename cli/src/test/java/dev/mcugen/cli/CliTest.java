@@ -41,8 +41,8 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         // LSTM(32) on [50, 3]: 4 * (32 * 35 + 32) = 4608 params, 50 * 35 * 128 = 224000 MACs; Dense(4): 132 / 128.
         assertThat(r.out()).contains("TF.js layers").contains("[50, 3]")
-                .containsPattern("lstm\\s+lstm tanh/hard_sigmoid\\s+lstm_input\\s+\\[32\\]\\s+4608\\s+224000")
-                .containsPattern("output\\s+dense softmax\\s+lstm\\s+\\[4\\]\\s+132\\s+128")
+                .containsPattern("lstm\\s+LSTM\\s+lstm tanh/hard_sigmoid\\s+lstm_input\\s+\\[32\\]\\s+4608\\s+224000")
+                .containsPattern("output\\s+Dense\\s+dense softmax\\s+lstm\\s+\\[4\\]\\s+132\\s+128")
                 .containsPattern("total\\s+4740\\s+224128");
     }
 
@@ -89,9 +89,38 @@ class CliTest {
     }
 
     @Test
+    void convertWritesGraphJsonThatSimulatesBitIdentically() throws Exception {
+        Path graph = tmp.resolve("har.json");
+        Result c = run("convert", HAR.toString(), "--out", graph.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("TF.js layers").contains("2 layers").contains(graph.toString());
+        Path fromJson = tmp.resolve("json.npy");
+        Path fromTfjs = tmp.resolve("tfjs.npy");
+        for (String[] m : new String[][] {{graph.toString(), fromJson.toString()}, {HAR.toString(), fromTfjs.toString()}}) {
+            Result s = run("simulate", m[0], "--data", HAR.resolve("test.npy").toString(), "--mode", "fixed", "--raw",
+                    "--calibration", HAR.resolve("calibration.npy").toString(), "--out", m[1], "--no-progress");
+            assertThat(s.code()).as(s.err()).isZero();
+        }
+        assertThat(Files.readAllBytes(fromJson)).isEqualTo(Files.readAllBytes(fromTfjs));
+        // The model file itself is never the output.
+        Path model = HAR.resolve("model.json");
+        assertOneLineError(run("convert", model.toString(), "--out", model.toString()), 2, "--out", "MCG_CLI_USAGE");
+    }
+
+    @Test
+    void filesOfOtherFormatsAreNamedInOneLine() throws Exception {
+        Path npy = HAR.resolve("test.npy");
+        assertOneLineError(run("inspect", npy.toString()), 3, "test.npy", "NumPy", "MCG_IMPORT_UNKNOWN_FORMAT");
+        Path blob = Files.write(tmp.resolve("model.bin"), new byte[] {0x42, 0x13, 0, (byte) 0xff, 7});
+        assertOneLineError(run("build", blob.toString(), "--target", "host", "--out", tmp.resolve("o").toString()), 3,
+                "model.bin", "Keras .h5", ".onnx", "MCG_IMPORT_UNKNOWN_FORMAT");
+        assertThat(tmp.resolve("o")).doesNotExist();
+    }
+
+    @Test
     void otherJsonIsRefusedWithAHint() throws Exception {
         Path graphModel = Files.writeString(tmp.resolve("graph-model.json"), "{\"format\": \"graph-model\", \"modelTopology\": {}}");
-        assertOneLineError(run("inspect", graphModel.toString()), 3, "graph-model", "tfjs_layers_model", "MCG_IMPORT_FORMAT");
+        assertOneLineError(run("inspect", graphModel.toString()), 3, "graph-model", ".keras", "MCG_IMPORT_FORMAT");
         Path other = Files.writeString(tmp.resolve("other.json"), "{\"hello\": [1, 2, 3]}");
         assertOneLineError(run("inspect", other.toString()), 3, "other.json", "MCG_IMPORT_FORMAT");
         Path notJson = Files.writeString(tmp.resolve("broken.json"), "{\"modelTopology\": ");

@@ -1,30 +1,17 @@
 package dev.mcugen.qemu;
 
 import dev.mcugen.gen.CGenerator;
-import dev.mcugen.gen.GenOptions;
 import dev.mcugen.gen.Templates;
 import dev.mcugen.ir.Diag;
-import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
-import dev.mcugen.ir.calib.CalibrationResult;
-import dev.mcugen.ir.calib.Calibrator;
-import dev.mcugen.ir.interp.Batch;
-import dev.mcugen.ir.interp.Progress;
-import dev.mcugen.scale.QuantOptions;
-import dev.mcugen.scale.QuantizedModel;
-import dev.mcugen.scale.Quantizer;
-import dev.mcugen.scale.ff.BatchNormFolding;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,12 +22,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The steps {@code mcugen build} / {@code mcugen verify} take from a float graph to integers checked on
- * a target, shared by the command line and the benchmark suite ({@code dev.mcugen.qemu.bench}) so that
- * both run the very same pipeline: {@link #quantize} (fold batch norm, calibrate, solve),
- * {@link #genOptions} (banner and the board's memory budget), and {@link #runHarness} (write the C and
- * the verify harness, compile and run it on the target, require every output integer to equal the
- * simulator's, check streaming and that no soft-float routine is linked).
+ * The step {@code mcugen verify} adds to the compile pipeline ({@code dev.mcugen.compiler.CompilePipeline}),
+ * shared by the command line and the benchmark suite ({@code dev.mcugen.qemu.bench}): {@link #runHarness}
+ * writes the C and the verify harness, compiles and runs it on the target, requires every output
+ * integer to equal the simulator's, and checks streaming and that no soft-float routine is linked.
  */
 public final class ModelPipeline {
     /** One line per sample printed by the harness: {@code y <sample>: <outputs...>}. */
@@ -48,39 +33,6 @@ public final class ModelPipeline {
     private static final Pattern STREAM_LINE = Pattern.compile("^stream (\\d+): (.*)$", Pattern.MULTILINE);
 
     private ModelPipeline() {
-    }
-
-    /** Calibrates {@code original} on {@code calibration} and quantizes it (batch norm folded first, DESIGN §4). */
-    public static QuantizedModel quantize(Graph original, Batch calibration, QuantOptions options, Progress progress) {
-        // BatchNorm folds into the layer before it; the folded layer keeps the BN's name.
-        Graph g = BatchNormFolding.fold(original);
-        CalibrationResult ranges = new Calibrator(g).calibrate(calibration, progress);
-        return Quantizer.quantize(g, ranges, options);
-    }
-
-    /**
-     * Generator options for {@code id}: the banner records the model file's hash and every option
-     * (so a folder says what made it), and a Cortex-M target brings its board's memory budget.
-     */
-    public static GenOptions genOptions(String id, Path modelFile, QuantOptions o, Target target) {
-        return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile),
-                optionsLine(o)), budget(target), o.target());
-    }
-
-    /** The memory budget of {@code target}'s board, or null (host, neon: no fixed budget). */
-    public static GenOptions.Budget budget(Target target) {
-        return target.memory()
-                .map(m -> new GenOptions.Budget(target.id() + " (QEMU board " + m.board() + ")", m.flashBytes(),
-                        m.ramBytes(), m.stackBytes()))
-                .orElse(null);
-    }
-
-    /** The quantization options as a command line. */
-    public static String optionsLine(QuantOptions o) {
-        return String.format(Locale.ROOT, "options: --target %s --precision %s --rescale %s --activation %s%s%s",
-                o.target().cliName(), o.precision().name().toLowerCase(Locale.ROOT),
-                o.rescale().name().toLowerCase(Locale.ROOT), o.activation().name().toLowerCase(Locale.ROOT),
-                o.perChannel() ? " --per-channel" : "", o.dropSoftmax() ? " --drop-softmax" : "");
     }
 
     /**
@@ -203,15 +155,5 @@ public final class ModelPipeline {
     public static String tail(String s) {
         String t = s.strip();
         return t.length() > 300 ? "..." + t.substring(t.length() - 300) : t;
-    }
-
-    private static String sha256(Path file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot read: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

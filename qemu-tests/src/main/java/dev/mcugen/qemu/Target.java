@@ -1,5 +1,7 @@
 package dev.mcugen.qemu;
 
+import dev.mcugen.compiler.Boards;
+import dev.mcugen.scale.QuantOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -64,29 +66,14 @@ public enum Target {
         this.instructionsPerTickDenominator = ipsDen;
     }
 
-    /**
-     * The memory of a target's board as its linker script sets it (qemu-tests/boards/*.ld).
-     *
-     * @param board       the QEMU machine
-     * @param flashBytes  flash (code and constants)
-     * @param ramBytes    RAM (data, bss and the stack)
-     * @param stackBytes  the stack the linker script keeps free above .bss
-     */
-    public record Memory(String board, long flashBytes, long ramBytes, long stackBytes) {
+    /** The board memory of a Cortex-M target ({@link Boards}); empty for host and neon (no fixed budget). */
+    public Optional<Boards.Memory> memory() {
+        return Boards.memory(quantTarget());
     }
 
-    /** The board memory of a Cortex-M target; empty for host and neon (no fixed budget). */
-    public Optional<Memory> memory() {
-        switch (this) {
-            case CORTEX_M0:
-                return Optional.of(new Memory(board, 256 * 1024, 16 * 1024, 2 * 1024));
-            case CORTEX_M3:
-            case CORTEX_M4:
-            case CORTEX_M7:
-                return Optional.of(new Memory(board, 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
-            default:
-                return Optional.empty();
-        }
+    /** The same target as the quantizer names it. */
+    public QuantOptions.Target quantTarget() {
+        return QuantOptions.Target.valueOf(name());
     }
 
     /** The name used on the command line ({@code --target}). */

@@ -3,6 +3,7 @@ package dev.mcugen.ir.data;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.GraphInput;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Shape;
@@ -40,12 +41,50 @@ public final class InputData {
         return of(graph, arrays, files.stream().map(Path::toString).toList());
     }
 
+    /**
+     * Reads one file per input of an imported model: data in the source framework's layout (an
+     * ONNX model from PyTorch takes NCHW) is checked against that layout and moved to the IR's.
+     */
+    public static Batch read(ImportedModel model, List<Path> files) {
+        Graph graph = model.graph();
+        boolean anyPerm = graph.inputs().stream().anyMatch(in -> model.sourceLayout().containsKey(in.name()));
+        if (!anyPerm) {
+            return read(graph, files);
+        }
+        if (files.size() != graph.inputs().size()) {
+            return read(graph, files);
+        }
+        // Check each file against the input's shape as the source framework lays it out, then move it.
+        List<GraphInput> sourceInputs = new ArrayList<>();
+        for (GraphInput in : graph.inputs()) {
+            int[] perm = Layouts.samplePerm(model, in.name());
+            sourceInputs.add(perm == null ? in
+                    : new GraphInput(in.name(), new Shape(Layouts.permuteDims(in.shape().dims(), Layouts.inverse(perm)))));
+        }
+        List<NpyArray> arrays = new ArrayList<>();
+        for (Path f : files) {
+            arrays.add(Npy.read(f));
+        }
+        Map<String, FloatTensor> source = tensors(sourceInputs, arrays, files.stream().map(Path::toString).toList());
+        Map<String, FloatTensor> moved = new LinkedHashMap<>();
+        for (GraphInput in : graph.inputs()) {
+            FloatTensor t = source.get(in.name());
+            int[] perm = Layouts.samplePerm(model, in.name());
+            moved.put(in.name(), perm == null ? t : Layouts.toIr(t, perm));
+        }
+        return Batch.of(graph, moved);
+    }
+
     /** Checks arrays against the model's inputs; {@code sources} name them in errors. */
     public static Batch of(Graph graph, List<NpyArray> arrays, List<String> sources) {
+        return Batch.of(graph, tensors(graph.inputs(), arrays, sources));
+    }
+
+    private static Map<String, FloatTensor> tensors(List<GraphInput> inputs, List<NpyArray> arrays, List<String> sources) {
         Map<String, FloatTensor> batches = new LinkedHashMap<>();
         int count = -1;
         for (int k = 0; k < arrays.size(); k++) {
-            GraphInput in = graph.inputs().get(k);
+            GraphInput in = inputs.get(k);
             NpyArray a = arrays.get(k);
             String src = sources.get(k);
             Shape expected = in.shape();
@@ -81,6 +120,6 @@ public final class InputData {
             }
             batches.put(in.name(), FloatTensor.of(new Shape(dims), values));
         }
-        return Batch.of(graph, batches);
+        return batches;
     }
 }

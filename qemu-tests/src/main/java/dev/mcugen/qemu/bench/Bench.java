@@ -2,6 +2,7 @@ package dev.mcugen.qemu.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.compiler.CompilePipeline;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.FloatCGenerator;
 import dev.mcugen.gen.Templates;
@@ -273,10 +274,10 @@ public final class Bench {
         String id = cName(p.model().name());
         try {
             QuantOptions o = QuantOptions.defaults(quantTarget(target));
-            QuantizedModel qm = ModelPipeline.quantize(p.graph(), p.calibration(), o, Progress.NONE);
+            QuantizedModel qm = CompilePipeline.quantize(p.graph(), p.calibration(), o, Progress.NONE);
             CGenerator.Output generated;
             try {
-                generated = new CGenerator().build(qm.graph(), ModelPipeline.genOptions(id, p.model().modelFile(), o, target));
+                generated = CompilePipeline.generate(qm, CompilePipeline.genOptions(id, p.model().modelFile(), o));
             } catch (McugenException e) {
                 if (e.diag() == Diag.MCG_GEN_TOO_BIG) {
                     return doesNotFit(r, e.getMessage());
@@ -296,7 +297,7 @@ public final class Bench {
             ModelPipeline.HarnessRun hr;
             try {
                 hr = ModelPipeline.runHarness(runner, target, workDir(p, target, "int"), generated,
-                        List.of(ModelPipeline.optionsLine(o)), xs, expected, RUN_TIMEOUT, null);
+                        List.of(CompilePipeline.optionsLine(o)), xs, expected, RUN_TIMEOUT, null);
             } catch (McugenException e) {
                 if (e.diag() == Diag.MCG_VERIFY_RUN_FAILED && linkerOverflow(e.getMessage())) {
                     return doesNotFit(r, "the linked image does not fit the board: " + overflowLine(e.getMessage()));
@@ -307,7 +308,7 @@ public final class Bench {
             r.put("bit_exact", true);
             r.put("samples_checked", p.n());
             r.put("streamed", hr.streamed());
-            r.put("options", ModelPipeline.optionsLine(o));
+            r.put("options", CompilePipeline.optionsLine(o));
             QuantType inType = sim.outputType(inName);
             r.put("embedded_input_bytes", (long) p.n() * xs.get(0).length * (inType.bits() <= 8 ? 1 : 2));
             r.put("weight_bytes", generated.view().footprint().constBytes());

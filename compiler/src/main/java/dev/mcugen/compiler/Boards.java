@@ -1,0 +1,47 @@
+package dev.mcugen.compiler;
+
+import dev.mcugen.gen.GenOptions;
+import dev.mcugen.scale.QuantOptions;
+import java.util.Optional;
+
+/**
+ * The board each {@code --target} stands for when {@code build} checks that a model fits, and that
+ * {@code verify} runs it on under QEMU. The figures are the memory the boards' linker scripts
+ * ({@code qemu-tests/boards/*.ld}) give the program.
+ */
+public final class Boards {
+    private Boards() {
+    }
+
+    /**
+     * The memory of a target's board.
+     *
+     * @param board       the QEMU machine
+     * @param flashBytes  flash (code and constants)
+     * @param ramBytes    RAM (data, bss and the stack)
+     * @param stackBytes  the stack the linker script keeps free above .bss
+     */
+    public record Memory(String board, long flashBytes, long ramBytes, long stackBytes) {
+    }
+
+    /** The board memory of a Cortex-M target; empty for host and neon (no fixed budget). */
+    public static Optional<Memory> memory(QuantOptions.Target target) {
+        return switch (target) {
+            // BBC micro:bit (nRF51822): 256 KiB flash, 16 KiB RAM.
+            case CORTEX_M0 -> Optional.of(new Memory("microbit", 256 * 1024, 16 * 1024, 2 * 1024));
+            // Arm MPS2 FPGA images AN385 / AN386 / AN500: 4 MiB of code and of data memory each.
+            case CORTEX_M3 -> Optional.of(new Memory("mps2-an385", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
+            case CORTEX_M4 -> Optional.of(new Memory("mps2-an386", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
+            case CORTEX_M7 -> Optional.of(new Memory("mps2-an500", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
+            case HOST, NEON -> Optional.empty();
+        };
+    }
+
+    /** The memory budget the generator checks a model against on {@code target}, or null (no fixed budget). */
+    public static GenOptions.Budget budget(QuantOptions.Target target) {
+        return memory(target)
+                .map(m -> new GenOptions.Budget(target.cliName() + " (QEMU board " + m.board() + ")", m.flashBytes(),
+                        m.ramBytes(), m.stackBytes()))
+                .orElse(null);
+    }
+}

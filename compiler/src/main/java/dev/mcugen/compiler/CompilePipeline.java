@@ -1,0 +1,90 @@
+package dev.mcugen.compiler;
+
+import dev.mcugen.gen.CGenerator;
+import dev.mcugen.gen.GenOptions;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.calib.Calibrator;
+import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.ir.interp.Progress;
+import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.QuantizedModel;
+import dev.mcugen.scale.Quantizer;
+import dev.mcugen.scale.ff.BatchNormFolding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one home of mcugen's compile pipeline: {@link #load} (any model format), {@link #quantize}
+ * (fold batch norm, calibrate, solve the contract system), {@link #genOptions} (banner and the
+ * board's memory budget) and {@link #generate} (lower to C and render). The command line's
+ * {@code build}, {@code verify} and {@code simulate} and the benchmark suite all go through it, so the
+ * C that {@code verify} proves on a target is the C that {@code build} writes.
+ */
+public final class CompilePipeline {
+    private CompilePipeline() {
+    }
+
+    /** Reads {@code model} in whatever format it is (see {@link ModelLoader}). */
+    public static ImportedModel load(Path model) {
+        return ModelLoader.open(model);
+    }
+
+    /**
+     * Calibrates {@code original} on {@code calibration} and quantizes it. Batch normalization folds
+     * into the layer before it first (the folded layer keeps the BN's name), so calibration sees the
+     * tensors the integer model will have.
+     */
+    public static QuantizedModel quantize(Graph original, Batch calibration, QuantOptions options, Progress progress) {
+        Graph g = BatchNormFolding.fold(original);
+        CalibrationResult ranges = new Calibrator(g).calibrate(calibration, progress);
+        return Quantizer.quantize(g, ranges, options);
+    }
+
+    /**
+     * Generator options for {@code id}: the banner records the model file's hash and every option
+     * (so a folder says what made it), and a Cortex-M target brings its board's memory budget.
+     */
+    public static GenOptions genOptions(String id, Path modelFile, QuantOptions o) {
+        return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile),
+                optionsLine(o)), Boards.budget(o.target()), o.target());
+    }
+
+    /** Lowers the quantized model to C and renders it (files in memory; {@link CGenerator#write} stores them). */
+    public static CGenerator.Output generate(QuantizedModel model, GenOptions options) {
+        return new CGenerator().build(model.graph(), options);
+    }
+
+    /** The quantization options as a command line. */
+    public static String optionsLine(QuantOptions o) {
+        return String.format(Locale.ROOT, "options: --target %s --precision %s --rescale %s --activation %s%s%s",
+                o.target().cliName(), o.precision().name().toLowerCase(Locale.ROOT),
+                o.rescale().name().toLowerCase(Locale.ROOT), o.activation().name().toLowerCase(Locale.ROOT),
+                o.perChannel() ? " --per-channel" : "", o.dropSoftmax() ? " --drop-softmax" : "");
+    }
+
+    /** The SHA-256 of a file, streamed (model files can be large). */
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            MessageDigest md = ((DigestInputStream) in).getMessageDigest();
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot read: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
