@@ -57,14 +57,10 @@ final class ConvertCommand implements Callable<Integer> {
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         // Written to a temporary sibling and moved into place: an interrupted run leaves OUT as it was.
-        GraphJson.write(g, out, encoding);
+        GraphJson.write(g, model.sourceLayout(), out, encoding);
         PrintWriter w = spec.commandLine().getOut();
         w.printf("%s (%s): %d layers, %d parameters -> %s%n", Text.clip(g.name(), 80), model.format().label(),
                 g.nodes().size(), g.parameterCount(), out);
-        if (!model.sourceLayout().isEmpty()) {
-            w.printf("note: the graph JSON is channels last: give it data in the IR's layout (the original model takes"
-                    + " %s in the source framework's layout)%n", String.join(", ", model.sourceLayout().keySet()));
-        }
         w.flush();
         return ExitCodes.OK;
     }

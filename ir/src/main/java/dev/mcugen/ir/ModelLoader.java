@@ -75,7 +75,7 @@ public final class ModelLoader {
         Format format = detect(file);
         return switch (format) {
             case TFJS_LAYERS -> TfjsImporter.open(file);
-            case MCUGEN_GRAPH -> ImportedModel.of(GraphJson.read(file), format, java.util.Map.of());
+            case MCUGEN_GRAPH -> GraphJson.open(file);
             case KERAS_H5 -> KerasH5Importer.loadH5(file);
             case KERAS_V3 -> KerasH5Importer.loadKerasArchive(file);
             case TFLITE -> TfliteImporter.load(file);

@@ -2,6 +2,8 @@ package dev.mcugen.ir.json;
 
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.McugenException;
 
 import java.io.BufferedOutputStream;
@@ -22,6 +24,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
 
 /**
  * mcugen's own graph JSON ({@code "format": "mcugen-graph"}): everything the IR holds, including
@@ -66,6 +70,21 @@ public final class GraphJson {
         String source = file.toString();
         try (InputStream in = Files.newInputStream(abs)) {
             return read(in, source, abs.getParent());
+        } catch (NoSuchFileException e) {
+            throw new McugenException(Diag.MCG_IO_NOT_FOUND, source, "does not exist");
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, source, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a graph file with the {@code source_layout} it states (if any), as the model loader does. */
+    public static ImportedModel open(Path file) {
+        Path abs = file.toAbsolutePath();
+        String source = file.toString();
+        try (InputStream in = Files.newInputStream(abs);
+             GraphJsonReader r = new GraphJsonReader(source, abs.getParent().normalize())) {
+            Graph g = r.read(JsonTree.parse(in, source));
+            return new ImportedModel(g, ModelLoader.Format.MCUGEN_GRAPH, Map.of(), r.sourceLayout());
         } catch (NoSuchFileException e) {
             throw new McugenException(Diag.MCG_IO_NOT_FOUND, source, "does not exist");
         } catch (IOException e) {
@@ -140,6 +159,15 @@ public final class GraphJson {
      * it). Each file is written to a temporary sibling first and moved into place when complete.
      */
     public static void write(Graph g, Path file, WeightEncoding encoding) {
+        write(g, Map.of(), file, encoding);
+    }
+
+    /**
+     * {@link #write(Graph, Path, WeightEncoding)}, recording the axis order the source framework gives
+     * and takes data in ({@code "source_layout"}, see {@link ImportedModel#sourceLayout()}) so that the
+     * JSON takes the same {@code .npy} files as the model it was converted from.
+     */
+    public static void write(Graph g, Map<String, List<Integer>> sourceLayout, Path file, WeightEncoding encoding) {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmpJson = null;
@@ -156,7 +184,7 @@ public final class GraphJson {
                  Writer w = new OutputStreamWriter(new BufferedOutputStream(jo, 1 << 16), StandardCharsets.UTF_8);
                  OutputStream bo = tmpBin == null ? null : new BufferedOutputStream(
                          Files.newOutputStream(tmpBin, StandardOpenOption.WRITE), 1 << 16)) {
-                new GraphJsonWriter(w, encoding, binName, bo).write(g);
+                new GraphJsonWriter(w, encoding, binName, bo).write(g, sourceLayout);
             }
             if (tmpBin != null) {
                 move(tmpBin, dir.resolve(binName));

@@ -11,6 +11,7 @@ import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Padding;
 import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.Text;
 import dev.mcugen.ir.json.JsonTree.JArr;
 import dev.mcugen.ir.json.JsonTree.JBool;
 import dev.mcugen.ir.json.JsonTree.JFloats;
@@ -64,6 +65,8 @@ final class GraphJsonReader implements Closeable {
 
     // --- top level ---------------------------------------------------------------------------
 
+    private Map<String, List<Integer>> sourceLayout = Map.of();
+
     Graph read(JVal rootVal) throws IOException {
         if (!(rootVal instanceof JObj root)) {
             throw new McugenException(Diag.MCG_IMPORT_FORMAT, source,
@@ -76,6 +79,7 @@ final class GraphJsonReader implements Closeable {
         JArr nodes = top.array("nodes");
         JArr outputs = top.array("outputs");
         top.optional("comment", JStr.class);
+        JVal layout = top.optional("source_layout", JObj.class);
         top.finish();
 
         GraphBuilder b = new GraphBuilder(name);
@@ -113,11 +117,59 @@ final class GraphJsonReader implements Closeable {
             }
             b.output(s.value());
         }
+        Graph g;
         try {
-            return b.build();
+            g = b.build();
         } catch (McugenException e) {
             throw e.within(source);
         }
+        sourceLayout = layout == null ? Map.of() : sourceLayout((JObj) layout, g);
+        return g;
+    }
+
+    /** The {@code source_layout} the last {@link #read} found (empty when absent). */
+    Map<String, List<Integer>> sourceLayout() {
+        return sourceLayout;
+    }
+
+    /**
+     * {@code "source_layout": {"<input or output>": [perm...]}}: the axis order the source framework
+     * gives and takes data in (see ImportedModel#sourceLayout); each perm a permutation of the sample axes.
+     */
+    private Map<String, List<Integer>> sourceLayout(JObj layout, Graph g) {
+        Map<String, Shape> shapes = g.shapes();
+        Map<String, List<Integer>> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JVal> e : layout.members().entrySet()) {
+            String tensor = e.getKey();
+            boolean boundary = g.inputs().stream().anyMatch(i -> i.name().equals(tensor)) || g.outputs().contains(tensor);
+            if (!boundary) {
+                throw new McugenException(Diag.MCG_GRAPH_ATTR, source, "source_layout names \"" + Text.clip(tensor, 80)
+                        + "\", which is neither a model input nor an output" + line(e.getValue()));
+            }
+            int rank = shapes.get(tensor).rank();
+            List<Integer> perm = new java.util.ArrayList<>();
+            boolean[] seen = new boolean[rank];
+            if (e.getValue() instanceof JArr a && a.items().size() == rank) {
+                for (JVal v : a.items()) {
+                    Integer x = v instanceof JNum n && n.integral() ? parseInt(n.text()) : null;
+                    if (x == null || x < 0 || x >= rank || seen[x]) {
+                        perm = null;
+                        break;
+                    }
+                    seen[x] = true;
+                    perm.add(x);
+                }
+            } else {
+                perm = null;
+            }
+            if (perm == null) {
+                throw new McugenException(Diag.MCG_GRAPH_ATTR, source, "source_layout of \"" + Text.clip(tensor, 80)
+                        + "\" must be a permutation of 0.." + (rank - 1) + " (one entry per axis of " + shapes.get(tensor)
+                        + "), got " + JsonTree.describe(e.getValue()) + line(e.getValue()));
+            }
+            out.put(tensor, List.copyOf(perm));
+        }
+        return out;
     }
 
     private void checkFormatTag(JObj root, Fields top) {

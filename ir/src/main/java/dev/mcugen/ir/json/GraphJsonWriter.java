@@ -43,6 +43,11 @@ final class GraphJsonWriter {
     }
 
     void write(Graph g) throws IOException {
+        write(g, Map.of());
+    }
+
+    /** {@code sourceLayout}: written as {@code "source_layout"} when not empty (ImportedModel#sourceLayout). */
+    void write(Graph g, Map<String, List<Integer>> sourceLayout) throws IOException {
         Map<String, Shape> shapes = g.shapes();
         w("{\n");
         w("  \"format\": ").str(GraphJson.FORMAT).w(",\n");
@@ -61,7 +66,19 @@ final class GraphJsonWriter {
             w(i + 1 < g.nodes().size() ? ",\n" : "\n");
         }
         w("  ],\n");
-        w("  \"outputs\": ").strings(g.outputs()).w("\n");
+        w("  \"outputs\": ").strings(g.outputs()).w(sourceLayout.isEmpty() ? "\n" : ",\n");
+        if (!sourceLayout.isEmpty()) {
+            w("  \"source_layout\": {");
+            int k = 0;
+            for (String tensor : g.shapes().keySet()) {
+                List<Integer> perm = sourceLayout.get(tensor);
+                if (perm != null) {
+                    w(k++ > 0 ? ", " : "").str(tensor).w(": [");
+                    w(String.join(", ", perm.stream().map(String::valueOf).toList())).w("]");
+                }
+            }
+            w("}\n");
+        }
         w("}\n");
     }
 
