@@ -71,7 +71,7 @@ final class BuildCommand implements Callable<Integer> {
         QuantizedModel qm = Quantize.run(model, file, quant, common);
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        GenOptions gen = CompilePipeline.genOptions(id, file, qm.options());
+        GenOptions gen = CompilePipeline.genOptions(id, model, file, qm.options());
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {

@@ -8,6 +8,7 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.Progress;
@@ -60,6 +61,36 @@ public final class CompilePipeline {
     public static GenOptions genOptions(String id, Path modelFile, QuantOptions o) {
         return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile),
                 optionsLine(o)), Boards.budget(o.target()), o.target());
+    }
+
+    /**
+     * {@link #genOptions(String, Path, QuantOptions)} for an imported model: where the source framework
+     * lays out an input or output in another axis order than the C (an ONNX model from PyTorch takes
+     * NCHW; the C is channels last), the banner of the generated files says so, tensor by tensor.
+     */
+    public static GenOptions genOptions(String id, ImportedModel model, Path modelFile, QuantOptions o) {
+        GenOptions base = genOptions(id, modelFile, o);
+        List<String> banner = new java.util.ArrayList<>(base.banner());
+        Graph g = model.graph();
+        java.util.Map<String, dev.mcugen.ir.Shape> shapes = g.shapes();
+        for (String tensor : shapes.keySet()) {
+            int[] perm = Layouts.samplePerm(model, tensor);
+            if (perm != null) {
+                dev.mcugen.ir.Shape ir = shapes.get(tensor);
+                dev.mcugen.ir.Shape src = new dev.mcugen.ir.Shape(Layouts.permuteDims(ir.dims(), Layouts.inverse(perm)));
+                banner.add("layout: " + (g.outputs().contains(tensor) ? "output" : "input") + " '" + commentSafe(tensor)
+                        + "' is " + ir + " here (row-major, channels last); the " + model.format().label()
+                        + " model holds it as " + src + ": transpose axes " + java.util.Arrays.toString(perm)
+                        + " of the source layout to get this one");
+            }
+        }
+        return new GenOptions(base.id(), banner, base.budget(), base.target());
+    }
+
+    /** A name fit for a C comment line: letters, digits and a few punctuation marks; anything else becomes '?'. */
+    private static String commentSafe(String name) {
+        String s = dev.mcugen.ir.Text.clip(name, 60).replaceAll("[^A-Za-z0-9_.:\\-]", "?");
+        return s;
     }
 
     /** Lowers the quantized model to C and renders it (files in memory; {@link CGenerator#write} stores them). */
