@@ -144,7 +144,9 @@ public final class ModelLoader {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             boolean config = zip.getEntry("config.json") != null;
             boolean weights = zip.getEntry("model.weights.h5") != null;
-            if (config && weights) {
+            // config.json with Keras' metadata.json is a .keras archive even when its weights are missing:
+            // the importer then says what is missing.
+            if (config && (weights || zip.getEntry("metadata.json") != null)) {
                 return Format.KERAS_V3;
             }
             String what;

@@ -286,8 +286,11 @@ public final class KerasH5Importer {
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new McugenException(Diag.MCG_IMPORT_JSON, what, "is not valid JSON: "
-                    + Text.clip(String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " "), 160));
+            // Jackson's message goes on with a source location that says nothing here: keep its first clause.
+            String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").replaceAll(" ?\\(start marker.*|\\[Source.*", "");
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new McugenException(Diag.MCG_IMPORT_JSON, what, "is not valid JSON" + at + ": " + Text.clip(why, 160));
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IMPORT_JSON, what, "cannot be read: " + Text.clip(e.getMessage(), 160));
         }
