@@ -158,6 +158,45 @@ class KerasH5ErrorsTest {
     }
 
     @Test
+    void zipBombWhoseHeadersUnderstateItsSize() throws IOException {
+        Path f = tmp.resolve("liar.keras");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(f))) {
+            zip.putNextEntry(new ZipEntry("config.json"));
+            zip.write(read("dense_relu.keras", "config.json"));
+            zip.putNextEntry(new ZipEntry("model.weights.h5"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 100; i++) {
+                zip.write(zeros);
+            }
+        }
+        // The central directory entry of model.weights.h5 now declares 1000 unpacked bytes.
+        byte[] b = Files.readAllBytes(f);
+        byte[] name = "model.weights.h5".getBytes(StandardCharsets.US_ASCII);
+        int patched = 0;
+        for (int i = 0; i + 46 + name.length <= b.length; i++) {
+            if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 1 && b[i + 3] == 2
+                    && Arrays.equals(b, i + 46, i + 46 + name.length, name, 0, name.length)) {
+                java.nio.ByteBuffer.wrap(b, i + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(1000);
+                patched++;
+            }
+        }
+        assertThat(patched).isEqualTo(1);
+        Files.write(f, b);
+        assertThat(assertRefused(f, Diag.MCG_IMPORT_ARCHIVE).getMessage()).contains("unpacks to more than");
+    }
+
+    @Test
+    void weightsFileWithoutTheLayersVariables() throws IOException {
+        Path h = tmp.resolve("empty.weights.h5");
+        try (WritableHdfFile w = HdfFile.write(h)) {
+            w.putGroup("vars");
+        }
+        Path f = archive("novars.keras", Map.of());
+        rewrite(f, "model.weights.h5", Files.readAllBytes(h));
+        assertThat(assertRefused(f, Diag.MCG_IMPORT_WEIGHT_MISSING).getMessage()).contains("layer 'dense_1'", "layers/dense/vars");
+    }
+
+    @Test
     void missingWeights() throws IOException {
         Path f = tmp.resolve("noweights.keras");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(f))) {
