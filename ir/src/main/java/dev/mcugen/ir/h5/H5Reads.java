@@ -47,6 +47,22 @@ final class H5Reads {
                 "is a " + describe(data) + ", not a string");
     }
 
+    /**
+     * A list-of-strings attribute that Keras splits into {@code name0}, {@code name1}, ... when it would
+     * exceed HDF5's 64 KiB attribute limit ({@code save_attributes_to_hdf5_group}); null if absent.
+     */
+    static List<String> chunkedStrings(Node node, String name, long fileSize) {
+        List<String> whole = strings(node, name, fileSize);
+        if (whole != null || node.getAttribute(name + "0") == null) {
+            return whole;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; node.getAttribute(name + i) != null; i++) {
+            out.addAll(strings(node, name + i, fileSize));
+        }
+        return out;
+    }
+
     /** A list-of-strings attribute ({@code weight_names}); h5py writes an empty list as an empty float array. */
     static List<String> strings(Node node, String name, long fileSize) {
         Attribute a = node.getAttribute(name);

@@ -142,7 +142,7 @@ public final class KerasH5Importer {
                 continue;
             }
             String groupName = child.getKey();
-            List<String> names = H5Reads.strings(group, "weight_names", size);
+            List<String> names = H5Reads.chunkedStrings(group, "weight_names", size);
             if (names == null || names.isEmpty()) {
                 continue;
             }
@@ -152,7 +152,7 @@ public final class KerasH5Importer {
                 throw new McugenException(Diag.MCG_IMPORT_WEIGHT_UNUSED, gWho, "belong to no layer of model_config"
                         + " that has weights; the file's weights do not match its model");
             }
-            int position = 0;
+            Map<String, Integer> positions = new HashMap<>();
             for (String raw : names) {
                 String name = TF_SUFFIX.matcher(raw).replaceFirst("");
                 String who = "weight '" + Text.clip(groupName + "/" + raw, 120) + "'";
@@ -165,7 +165,8 @@ public final class KerasH5Importer {
                 FloatTensor value = H5Reads.floats(d, size, owner.config().subject() + " " + who);
                 Matcher m = POSITIONAL.matcher(name);
                 String last = name.substring(name.lastIndexOf('/') + 1);
-                int index = position;
+                // Without a vars/<i> name, a weight's position is its rank among its layer's weights.
+                int index = positions.merge(owner.name(), 1, Integer::sum) - 1;
                 String key = null;
                 if (m.find()) {
                     index = Integer.parseInt(m.group(1));
@@ -175,7 +176,6 @@ public final class KerasH5Importer {
                     key = last;
                 }
                 out.computeIfAbsent(owner.name(), k -> new ArrayList<>()).add(new Stored(who, key, index, value));
-                position++;
             }
         }
         return out;

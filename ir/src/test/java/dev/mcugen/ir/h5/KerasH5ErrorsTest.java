@@ -55,6 +55,23 @@ class KerasH5ErrorsTest {
     }
 
     @Test
+    void weightNamesSplitIntoChunks() {
+        // Keras writes weight_names0, weight_names1... when the list would exceed 64 KiB
+        Path f = tmp.resolve("chunks.h5");
+        try (WritableHdfFile h = HdfFile.write(f)) {
+            h.putAttribute("model_config", DENSE_CONFIG);
+            h.putAttribute("keras_version", "2.15.0");
+            WritableGroup dense = h.putGroup("model_weights").putGroup("dense");
+            WritableGroup inner = dense.putGroup("dense");
+            inner.putDataset("kernel:0", new float[][] {{1, 2}, {3, 4}, {5, 6}});
+            inner.putDataset("bias:0", new float[] {0.5f, -0.5f});
+            dense.putAttribute("weight_names0", new String[] {"dense/kernel:0"});
+            dense.putAttribute("weight_names1", new String[] {"dense/bias:0"});
+        }
+        assertThat(ModelLoader.load(f).node("dense").orElseThrow().weight("bias").toArray()).containsExactly(0.5f, -0.5f);
+    }
+
+    @Test
     void float64WeightsAreConverted() {
         Path f = h5("f64.h5", DENSE_CONFIG, g -> {
             g.putDataset("kernel:0", new double[][] {{0.1, 2}, {3, 4}, {5, 6}});
