@@ -231,12 +231,9 @@ public final class KerasH5Importer {
         if (stored.isEmpty()) {
             return Map.of();
         }
-        String path = layer.weightPath() + (RNN.contains(layer.config().className()) ? "/cell" : "") + "/vars";
+        String layerPath = layerGroup(h5, size, layer);
+        String path = layerPath + (RNN.contains(layer.config().className()) ? "/cell" : "") + "/vars";
         Node vars = at(h5, path);
-        if (vars == null) {
-            // Keras 2.13's .keras files named the container _layer_checkpoint_dependencies.
-            vars = at(h5, path.replace("layers/", "_layer_checkpoint_dependencies/"));
-        }
         String who = KerasArchive.WEIGHTS + " group '" + path + "'";
         if (!(vars instanceof Group group)) {
             throw new McugenException(Diag.MCG_IMPORT_WEIGHT_MISSING, layer.config().subject(), "has no " + who
@@ -256,6 +253,42 @@ public final class KerasH5Importer {
             out.put(stored.get(Integer.parseInt(name)), H5Reads.floats(d, size, layer.config().subject() + " " + dWho));
         }
         return out;
+    }
+
+    /**
+     * Where {@code layer}'s state is in {@code model.weights.h5}: its saving_lib path (Keras 2.13-2.15 named
+     * the container {@code _layer_checkpoint_dependencies}). Keras 3.6+ also stores each layer's name as
+     * attribute {@code name} of its {@code vars} group; where that names another layer, the path rule did
+     * not hold for this file, and the sibling whose {@code vars} carries the layer's name is taken instead.
+     */
+    private static String layerGroup(HdfFile h5, long size, KerasTopology.Layer layer) {
+        String path = layer.weightPath();
+        if (at(h5, path) == null && at(h5, path.replace("layers/", "_layer_checkpoint_dependencies/")) != null) {
+            path = path.replace("layers/", "_layer_checkpoint_dependencies/");
+        }
+        String named = varsName(h5, path, size);
+        if (named == null || named.equals(layer.sourceName())) {
+            return path;
+        }
+        int slash = path.lastIndexOf('/');
+        Node container = at(h5, path.substring(0, slash));
+        if (container instanceof Group g) {
+            for (String sibling : g.getChildren().keySet()) {
+                String candidate = path.substring(0, slash + 1) + sibling;
+                if (layer.sourceName().equals(varsName(h5, candidate, size))) {
+                    return candidate;
+                }
+            }
+        }
+        throw new McugenException(Diag.MCG_IMPORT_WEIGHT_MISSING, layer.config().subject(), KerasArchive.WEIGHTS
+                + " holds layer '" + Text.clip(named, 80) + "' at '" + Text.clip(path, 120)
+                + "' and this layer nowhere; the weights do not match config.json");
+    }
+
+    /** The {@code name} attribute of {@code <path>/vars}, or null. */
+    private static String varsName(HdfFile h5, String path, long size) {
+        Node vars = at(h5, path + "/vars");
+        return vars == null ? null : H5Reads.string(vars, "name", size);
     }
 
     // --- shared ----------------------------------------------------------------------------------------

@@ -214,6 +214,48 @@ class KerasH5ErrorsTest {
     }
 
     @Test
+    void varsGroupsNamedAfterOtherLayersAreFoundByName() throws IOException {
+        // The two Dense layers' state stored the other way round, each vars group naming its layer
+        Graph want = dev.mcugen.ir.tfjs.TfjsImporter.load(Path.of("src/test/resources/tfjs/dense_relu"));
+        Path h = tmp.resolve("swapped.weights.h5");
+        // (no empty root vars group: jhdf 0.9.4 writes an empty group beside others with a broken header)
+        try (WritableHdfFile w = HdfFile.write(h)) {
+            WritableGroup layers = w.putGroup("layers");
+            putVars(layers.putGroup("dense"), "dense_2", want);
+            putVars(layers.putGroup("dense_1"), "dense_1", want);
+        }
+        Path f = archive("swapped.keras", Map.of());
+        rewrite(f, "model.weights.h5", Files.readAllBytes(h));
+        assertThat(ModelLoader.load(f)).isEqualTo(want);
+
+        Path g = tmp.resolve("stranger.weights.h5");
+        try (WritableHdfFile w = HdfFile.write(g)) {
+            WritableGroup layers = w.putGroup("layers");
+            putVars(layers.putGroup("dense"), "dense_2", want);
+            putVars(layers.putGroup("dense_1"), "dense_2", want);
+        }
+        Path f2 = archive("stranger.keras", Map.of());
+        rewrite(f2, "model.weights.h5", Files.readAllBytes(g));
+        assertThat(assertRefused(f2, Diag.MCG_IMPORT_WEIGHT_MISSING).getMessage()).contains("layer 'dense_1'", "'dense_2'");
+    }
+
+    private static void putVars(WritableGroup layer, String name, Graph g) {
+        WritableGroup vars = layer.putGroup("vars");
+        FloatTensor k = g.node(name).orElseThrow().weight("kernel");
+        int rows = k.shape().dim(0);
+        int cols = k.shape().dim(1);
+        float[][] kernel = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                kernel[r][c] = k.get(r * cols + c);
+            }
+        }
+        vars.putDataset("0", kernel);
+        vars.putDataset("1", g.node(name).orElseThrow().weight("bias").toArray());
+        vars.putAttribute("name", name);
+    }
+
+    @Test
     void missingWeights() throws IOException {
         Path f = tmp.resolve("noweights.keras");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(f))) {
