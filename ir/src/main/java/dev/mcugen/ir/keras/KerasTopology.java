@@ -25,7 +25,8 @@ import java.util.Set;
  *   <li>{@code Sequential}: {@code config} is the list of layers (Keras &lt; 2.2.3) or
  *       {@code {"name", "layers": [...]}}. The input shape comes from a leading {@code InputLayer}
  *       ({@code batch_input_shape}; Keras 3: {@code batch_shape}), else from the first layer's
- *       {@code batch_input_shape}, else from {@code build_input_shape}. Each layer reads the previous one;
+ *       {@code batch_input_shape}, else from {@code build_input_shape} (Keras 3: the model's
+ *       {@code build_config.input_shape}). Each layer reads the previous one;
  *       without an InputLayer the input is named {@code <first layer>_input} as Keras does.</li>
  *   <li>{@code Model} (TF.js, Keras &lt; 2.4) / {@code Functional}: {@code config.layers} with
  *       {@code inbound_nodes}, and {@code input_layers} / {@code output_layers} as
@@ -33,7 +34,7 @@ import java.util.Set;
  *       input or output). An inbound node is Keras 2's list of {@code [layer, node_index, tensor_index,
  *       kwargs]}, or Keras 3's {@code {"args": [...], "kwargs": {...}}} whose {@code __keras_tensor__}
  *       entries carry {@code keras_history: [layer, node_index, tensor_index]}.</li>
- * <li>A {@code Sequential} / {@code Functional} / {@code Model} entry among the layers is a nested model:
+ *   <li>A {@code Sequential} / {@code Functional} / {@code Model} entry among the layers is a nested model:
  *       it is inlined, its inputs wired to what the outer model feeds it and its (single) output
  *       standing for it. Inlined layers keep their own names (Keras makes them unique), or become
  *       {@code outer/inner} where they clash with another layer's name.</li>
