@@ -22,8 +22,8 @@ import java.util.zip.ZipFile;
  * hands it to that format's importer: the loader only detects and dispatches.
  * <ul>
  *   <li>HDF5 signature {@code \x89HDF\r\n\x1a\n} (at offset 0, 512, 1024 or 2048): a Keras {@code .h5};</li>
- *   <li>zip ({@code PK\x03\x04}) holding {@code config.json} and {@code model.weights.h5}: a Keras 3
- *       {@code .keras} archive;</li>
+ *   <li>zip ({@code PK\x03\x04}) holding {@code config.json} and {@code model.weights.h5} (or Keras'
+ *       {@code metadata.json}, so that the importer says what is missing): a Keras 3 {@code .keras} archive;</li>
  *   <li>flatbuffer file identifier {@code TFL3} at bytes 4..8: a {@code .tflite};</li>
  *   <li>protobuf whose first field is {@code ir_version} (field 1, varint) and which holds a
  *       {@code graph} (field 7): an ONNX {@code ModelProto};</li>
@@ -144,7 +144,9 @@ public final class ModelLoader {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             boolean config = zip.getEntry("config.json") != null;
             boolean weights = zip.getEntry("model.weights.h5") != null;
-            if (config && weights) {
+            // config.json with Keras' metadata.json is a .keras archive even when its weights are missing:
+            // the importer then says what is missing.
+            if (config && (weights || zip.getEntry("metadata.json") != null)) {
                 return Format.KERAS_V3;
             }
             String what;

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcugen.ir.Diag;
-import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
-import dev.mcugen.ir.GraphBuilder;
 import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.McugenException;
-import dev.mcugen.ir.Shape;
-import dev.mcugen.ir.ShapeInference;
-import dev.mcugen.ir.WeightSpecs;
+import dev.mcugen.ir.keras.KerasGraphs;
+import dev.mcugen.ir.keras.KerasTopology;
+import dev.mcugen.ir.keras.LayerWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +28,10 @@ import java.util.Set;
  * writes, with its weight shards. The file is
  * {@code {"format": "layers-model", "modelTopology": {...}, "weightsManifest": [...]}}
  * (tfjs-core {@code io/types.ts}, {@code ModelJSON}); older TF.js writes no {@code format}.
- * See {@link KerasTopology} for the topology, {@link WeightsManifest} / {@link ShardReader} /
- * {@link WeightDecoder} for the weights, {@link LayerWeights} for how weights find their layers and
- * {@link LayerMapper} for the layers mcugen supports.
+ * This package reads only the JSON wrapper, the manifest and the shards ({@link WeightsManifest} /
+ * {@link ShardReader} / {@link WeightDecoder}); the Keras configuration goes through the mapping shared
+ * with Keras {@code .h5} and {@code .keras} in {@code dev.mcugen.ir.keras} ({@link KerasTopology} for the
+ * topology, {@link LayerWeights} for how weights find their layers, {@code LayerMapper} for the layers).
  *
  * <p>Every failure is a {@link McugenException} whose subject starts with the model file's path.
  */
@@ -61,11 +60,7 @@ public final class TfjsImporter {
         }
         JsonNode root = readJson(file);
         try {
-            Graph g = importModel(file, root);
-            Map<String, String> ops = new LinkedHashMap<>();
-            KerasTopology.parse(root.get("modelTopology")).layers()
-                    .forEach(l -> ops.put(l.name(), l.config().className()));
-            return ImportedModel.of(g, ModelLoader.Format.TFJS_LAYERS, ops);
+            return importModel(file, root);
         } catch (McugenException e) {
             throw e.within(where);
         }
@@ -88,35 +83,46 @@ public final class TfjsImporter {
         }
     }
 
-    private static Graph importModel(Path file, JsonNode root) {
+    private static ImportedModel importModel(Path file, JsonNode root) {
         checkFormat(root);
         KerasTopology topology = KerasTopology.parse(root.get("modelTopology"));
         List<WeightsManifest.Group> groups = WeightsManifest.parse(root.get("weightsManifest"));
         Path folder = file.toAbsolutePath().getParent();
         ShardReader shards = new ShardReader(folder);
-        List<WeightDecoder.Decoded> decoded = new ArrayList<>();
+        List<LayerWeights.Named> named = new ArrayList<>();
         for (WeightsManifest.Group g : groups) {
-            decoded.addAll(WeightDecoder.decode(g, shards.read(g)));
+            for (WeightDecoder.Decoded d : WeightDecoder.decode(g, shards.read(g))) {
+                // Optimizer state is loaded apart from the model by TF.js; it is no layer's weight.
+                if (!d.entry().optimizer()) {
+                    named.add(new LayerWeights.Named(d.entry().name(), d.value(), d.entry().subject()));
+                }
+            }
         }
-        List<String> layerNames = topology.layers().stream().map(KerasTopology.Layer::name).toList();
-        LayerWeights weights = LayerWeights.assign(layerNames, decoded);
+        checkNoDuplicates(groups);
+        // Weight names start with the layer's own name; an inlined nested model's layers keep theirs.
+        Map<String, String> prefixes = new LinkedHashMap<>();
+        for (KerasTopology.Layer l : topology.layers()) {
+            prefixes.put(l.name(), l.name());
+        }
+        for (KerasTopology.Layer l : topology.layers()) {
+            prefixes.putIfAbsent(l.sourceName(), l.name());
+        }
+        LayerWeights weights = LayerWeights.assign(prefixes, named, "the weightsManifest");
+        return KerasGraphs.build(topology, folder.getFileName().toString(), isKeras3(root, topology),
+                ModelLoader.Format.TFJS_LAYERS, (layer, stored) -> weights.of(layer.config(), new HashSet<>(stored)));
+    }
 
-        String name = topology.modelName().isEmpty() ? folder.getFileName().toString() : topology.modelName();
-        GraphBuilder graph = new GraphBuilder(name);
-        topology.inputs().forEach(in -> graph.input(in.name(), in.shape()));
-        LayerMapper mapper = new LayerMapper(isKeras3(root, topology));
-        for (KerasTopology.Layer layer : topology.layers()) {
-            List<Shape> in = layer.inbound().stream().map(graph::shapeOf).toList();
-            LayerMapper.Mapped m = mapper.map(layer.config(), in);
-            ShapeInference.outputShape(layer.name(), m.op(), in);
-            Set<String> stored = new HashSet<>(WeightSpecs.expected(m.op(), in).keySet());
-            stored.removeAll(m.implicitWeights().keySet());
-            Map<String, FloatTensor> w = new LinkedHashMap<>(weights.of(layer.config(), stored));
-            w.putAll(m.implicitWeights());
-            graph.add(layer.name(), m.op(), layer.inbound(), w);
+    /** A weight listed twice (optimizer entries included) makes the manifest ambiguous. */
+    private static void checkNoDuplicates(List<WeightsManifest.Group> groups) {
+        Set<String> names = new HashSet<>();
+        for (WeightsManifest.Group g : groups) {
+            for (WeightsManifest.Entry e : g.entries()) {
+                if (!names.add(e.name())) {
+                    throw new McugenException(Diag.MCG_IMPORT_WEIGHT_DUPLICATE, e.subject(),
+                            "appears twice in the weightsManifest; each weight must be listed once");
+                }
+            }
         }
-        topology.outputs().forEach(graph::output);
-        return graph.build();
     }
 
     /** {@code format} must be "layers-model"; a file without it must at least not be a graph model. */

@@ -314,13 +314,20 @@ class TfjsImportErrorsTest {
     }
 
     @Test
-    void nestedModel() {
+    void nestedModelIsInlined() {
+        // dense_2 moved into a nested Sequential 'inner': the same graph (the shared Keras topology inlines it)
         Path dir = ModelFiles.copy("dense_relu", tmp);
         ObjectNode json = ModelFiles.modelJson(dir);
-        ObjectNode second = (ObjectNode) ModelFiles.layers(json).get(1);
-        second.put("class_name", "Sequential");
+        ArrayNode layers = ModelFiles.layers(json);
+        ObjectNode second = (ObjectNode) layers.remove(1);
+        ((ObjectNode) second.get("config")).putArray("batch_input_shape").addNull().add(16);
+        ObjectNode inner = layers.addObject();
+        inner.put("class_name", "Sequential");
+        ObjectNode config = inner.putObject("config");
+        config.put("name", "inner");
+        config.putArray("layers").add(second);
         ModelFiles.writeModelJson(dir, json);
-        assertThat(refused(dir, Diag.MCG_IMPORT_LAYER_UNSUPPORTED).getMessage()).contains("nested model");
+        assertThat(TfjsImporter.load(dir)).isEqualTo(TfjsImporter.load(ModelFiles.fixture("dense_relu")));
     }
 
     @ParameterizedTest

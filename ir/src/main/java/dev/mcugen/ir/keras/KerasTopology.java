@@ -1,10 +1,13 @@
-package dev.mcugen.ir.tfjs;
+package dev.mcugen.ir.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.Text;
+import java.util.Locale;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +25,8 @@ import java.util.Set;
  *   <li>{@code Sequential}: {@code config} is the list of layers (Keras &lt; 2.2.3) or
  *       {@code {"name", "layers": [...]}}. The input shape comes from a leading {@code InputLayer}
  *       ({@code batch_input_shape}; Keras 3: {@code batch_shape}), else from the first layer's
- *       {@code batch_input_shape}, else from {@code build_input_shape}. Each layer reads the previous one;
+ *       {@code batch_input_shape}, else from {@code build_input_shape} (Keras 3: the model's
+ *       {@code build_config.input_shape}). Each layer reads the previous one;
  *       without an InputLayer the input is named {@code <first layer>_input} as Keras does.</li>
  *   <li>{@code Model} (TF.js, Keras &lt; 2.4) / {@code Functional}: {@code config.layers} with
  *       {@code inbound_nodes}, and {@code input_layers} / {@code output_layers} as
@@ -30,27 +34,54 @@ import java.util.Set;
  *       input or output). An inbound node is Keras 2's list of {@code [layer, node_index, tensor_index,
  *       kwargs]}, or Keras 3's {@code {"args": [...], "kwargs": {...}}} whose {@code __keras_tensor__}
  *       entries carry {@code keras_history: [layer, node_index, tensor_index]}.</li>
+ *   <li>A {@code Sequential} / {@code Functional} / {@code Model} entry among the layers is a nested model:
+ *       it is inlined, its inputs wired to what the outer model feeds it and its (single) output
+ *       standing for it. Inlined layers keep their own names (Keras makes them unique), or become
+ *       {@code outer/inner} where they clash with another layer's name.</li>
  * </ul>
  * Supported are graphs where every layer is called once (no shared layers) and produces one tensor.
  * Batch dimensions are dropped; a {@code null} dimension becomes {@link Shape#UNKNOWN}.
+ * The same parse serves TF.js {@code model.json}, Keras {@code .h5} ({@code model_config}) and Keras 3
+ * {@code .keras} ({@code config.json}): one place decides what a Keras configuration means.
  */
-final class KerasTopology {
+public final class KerasTopology {
     /** A model input: an InputLayer (or the implicit input of a Sequential model). */
-    record Input(String name, Shape shape) {
+    public record Input(String name, Shape shape) {
     }
 
-    /** A computing layer and the names of the layers (or inputs) it reads, in argument order. */
-    record Layer(LayerConfig config, List<String> inbound) {
-        Layer {
+    /**
+     * A computing layer and the names of the layers (or inputs) it reads, in argument order.
+     *
+     * @param sourcePath the names that lead to the layer in the file: the nested models holding it,
+     *                   outermost first, then its own name (Keras 2 HDF5 stores a nested model's weights
+     *                   under the outer layer's group, named after the inner layers)
+     * @param weightPath where Keras 3's {@code saving_lib} stores its variables in {@code model.weights.h5}:
+     *                   {@code layers/<snake_case class>[_<n>]}, nested models adding {@code /layers/...}
+     */
+    public record Layer(LayerConfig config, List<String> inbound, List<String> sourcePath, String weightPath) {
+        public Layer {
             inbound = List.copyOf(inbound);
+            sourcePath = List.copyOf(sourcePath);
         }
 
-        String name() {
+        public String name() {
             return config.name();
+        }
+
+        /** The layer's own name in the file (its node name unless renamed to avoid a clash). */
+        public String sourceName() {
+            return sourcePath.get(sourcePath.size() - 1);
+        }
+
+        Layer rewired(LayerConfig c, List<String> in, List<String> path, String wPath) {
+            return new Layer(c, in, path, wPath);
         }
     }
 
     private static final String INPUT_LAYER = "InputLayer";
+    private static final Set<String> MODEL_CLASSES = Set.of("Sequential", "Functional", "Model");
+    /** Nested models deeper than this are refused: a guard against configurations built to recurse. */
+    private static final int MAX_DEPTH = 16;
 
     private final String modelName;
     private final String kerasVersion;
@@ -68,30 +99,30 @@ final class KerasTopology {
     }
 
     /** Model name from the configuration, or "" if it has none. */
-    String modelName() {
+    public String modelName() {
         return modelName;
     }
 
     /** {@code keras_version} as written ({@code "2.12.0"}, {@code "tfjs-layers 4.22.0"}), or "". */
-    String kerasVersion() {
+    public String kerasVersion() {
         return kerasVersion;
     }
 
-    List<Input> inputs() {
+    public List<Input> inputs() {
         return inputs;
     }
 
-    /** The computing layers, each after every layer it reads. */
-    List<Layer> layers() {
+    /** The computing layers, each after every layer it reads; nested models inlined. */
+    public List<Layer> layers() {
         return layers;
     }
 
-    List<String> outputs() {
+    public List<String> outputs() {
         return outputs;
     }
 
     /** Reads the {@code modelTopology} object of a layers-model {@code model.json}. */
-    static KerasTopology parse(JsonNode modelTopology) {
+    public static KerasTopology parse(JsonNode modelTopology) {
         if (modelTopology == null || !modelTopology.isObject()) {
             throw format("modelTopology", "is missing or not an object");
         }
@@ -103,35 +134,58 @@ final class KerasTopology {
                 throw format("modelTopology.model_config", "is not an object");
             }
         }
+        return parseModel(model, version);
+    }
+
+    /**
+     * Reads a model object {@code {"class_name": "Sequential" | "Functional" | "Model", "config": {...}}}:
+     * the {@code model_config} attribute of a Keras HDF5 file, the {@code config.json} of a {@code .keras}
+     * archive (Keras 3 adds {@code module}, {@code registered_name}, {@code build_config}).
+     */
+    public static KerasTopology parseModel(JsonNode model, String kerasVersion) {
+        if (model == null || !model.isObject()) {
+            throw format("model config", "is not a JSON object");
+        }
+        Parsed p = model(model, "", 0);
+        return new KerasTopology(p.name, kerasVersion, p.inputs, p.layers, p.outputs);
+    }
+
+    /** A model's parse before it is wrapped or inlined. */
+    private record Parsed(String name, List<Input> inputs, List<Layer> layers, List<String> outputs) {
+    }
+
+    private static Parsed model(JsonNode model, String weightPrefix, int depth) {
         String className = text(model.get("class_name"));
         JsonNode config = model.get("config");
         if (config == null || config.isNull()) {
-            throw format("modelTopology", "has no 'config' for its " + (className.isEmpty() ? "model" : className));
+            throw format("modelTopology", "has no 'config' for its " + (className.isEmpty() ? "model" : Text.clip(className, 60)));
         }
         switch (className) {
             case "Sequential":
-                return sequential(config, version);
+                return sequential(config, model.get("build_config"), weightPrefix, depth);
             case "Model":
             case "Functional":
-                return functional(config, version);
+                return functional(config, weightPrefix, depth);
             default:
-                throw format("modelTopology", "has class_name '" + className
+                throw format("modelTopology", "has class_name '" + Text.clip(className, 60)
                         + "'; mcugen reads Keras Sequential and functional (Model / Functional) models");
         }
     }
 
-    private static KerasTopology sequential(JsonNode config, String version) {
+    private static Parsed sequential(JsonNode config, JsonNode buildConfig, String weightPrefix, int depth) {
         JsonNode list = config.isArray() ? config : config.get("layers");
         String name = config.isObject() ? text(config.get("name")) : "";
         if (list == null || !list.isArray()) {
             throw format("modelTopology.config", "of the Sequential model has no 'layers' list");
         }
+        List<JsonNode> entries = new ArrayList<>();
         List<LayerConfig> all = new ArrayList<>();
         for (JsonNode l : list) {
+            entries.add(l);
             all.add(layerConfig(l));
         }
         if (all.isEmpty() || (all.size() == 1 && all.get(0).className().equals(INPUT_LAYER))) {
-            throw new McugenException(Diag.MCG_IMPORT_EMPTY_MODEL, "model '" + name + "'",
+            throw new McugenException(Diag.MCG_IMPORT_EMPTY_MODEL, "model '" + Text.clip(name, 80) + "'",
                     "has no layers besides its input; export a model with at least one layer");
         }
         Input input;
@@ -141,23 +195,43 @@ final class KerasTopology {
             first = 1;
         } else {
             JsonNode built = config.isObject() ? config.get("build_input_shape") : null;
+            if ((built == null || built.isNull()) && buildConfig != null) {
+                built = buildConfig.path("config").isObject() ? buildConfig.get("config").get("input_shape")
+                        : buildConfig.get("input_shape");
+            }
+            if (MODEL_CLASSES.contains(all.get(0).className())) {
+                throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, all.get(0).subject(),
+                        "is a nested model as the first layer of a Sequential model without an InputLayer;"
+                                + " give the outer model an Input");
+            }
             input = new Input(all.get(0).name() + "_input", inputShape(all.get(0), built));
         }
+        // Keras 3 stores Sequential.layers, which leaves out the InputLayer, under layers/<snake>[_n].
+        WeightNames names = new WeightNames(weightPrefix);
         List<Layer> layers = new ArrayList<>();
         String previous = input.name();
-        for (LayerConfig c : all.subList(first, all.size())) {
+        Set<String> outer = new HashSet<>();
+        outer.add(input.name());
+        all.subList(first, all.size()).forEach(c -> outer.add(c.name()));
+        for (int i = first; i < all.size(); i++) {
+            LayerConfig c = all.get(i);
             if (c.className().equals(INPUT_LAYER)) {
                 throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(),
                         "an InputLayer may only come first in a Sequential model");
             }
-            layers.add(new Layer(c, List.of(previous)));
-            previous = c.name();
+            String path = names.next(c.className());
+            if (MODEL_CLASSES.contains(c.className())) {
+                previous = inline(c, entries.get(i), List.of(previous), path, depth, outer, layers);
+            } else {
+                layers.add(new Layer(c, List.of(previous), List.of(c.name()), path));
+                previous = c.name();
+            }
         }
         checkUniqueNames(input.name(), layers);
-        return new KerasTopology(name, version, List.of(input), layers, List.of(previous));
+        return new Parsed(name, List.of(input), layers, List.of(previous));
     }
 
-    private static KerasTopology functional(JsonNode config, String version) {
+    private static Parsed functional(JsonNode config, String weightPrefix, int depth) {
         JsonNode list = config.get("layers");
         if (list == null || !list.isArray()) {
             throw format("modelTopology.config", "of the functional model has no 'layers' list");
@@ -165,21 +239,32 @@ final class KerasTopology {
         String name = text(config.get("name"));
         Map<String, Input> inputLayers = new LinkedHashMap<>();
         List<Layer> computing = new ArrayList<>();
+        List<JsonNode> nestedEntries = new ArrayList<>();
+        List<Layer> nestedLayers = new ArrayList<>();
+        // Keras 3 stores Functional.layers (InputLayers included) under layers/<snake>[_n].
+        WeightNames names = new WeightNames(weightPrefix);
         for (JsonNode l : list) {
             LayerConfig c = layerConfig(l);
+            String path = names.next(c.className());
             if (c.className().equals(INPUT_LAYER)) {
                 if (inputLayers.put(c.name(), new Input(c.name(), inputShape(c, null))) != null) {
                     throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(), "its name is used by another layer");
                 }
             } else {
-                computing.add(new Layer(c, inbound(c, l.get("inbound_nodes"))));
+                Layer layer = new Layer(c, inbound(c, l.get("inbound_nodes")), List.of(c.name()), path);
+                computing.add(layer);
+                if (MODEL_CLASSES.contains(c.className())) {
+                    nestedEntries.add(l);
+                    nestedLayers.add(layer);
+                }
             }
         }
         List<Input> inputs = new ArrayList<>();
         for (String in : endpoints(config.get("input_layers"), "input_layers")) {
             Input i = inputLayers.get(in);
             if (i == null) {
-                throw format("modelTopology.config.input_layers", "names '" + in + "', which is not an InputLayer of the model");
+                throw format("modelTopology.config.input_layers", "names '" + Text.clip(in, 80)
+                        + "', which is not an InputLayer of the model");
             }
             inputs.add(i);
         }
@@ -189,20 +274,115 @@ final class KerasTopology {
         }
         List<String> outputs = endpoints(config.get("output_layers"), "output_layers");
         if (computing.isEmpty()) {
-            throw new McugenException(Diag.MCG_IMPORT_EMPTY_MODEL, "model '" + name + "'",
+            throw new McugenException(Diag.MCG_IMPORT_EMPTY_MODEL, "model '" + Text.clip(name, 80) + "'",
                     "has no layers besides its inputs; export a model with at least one layer");
         }
         List<Layer> sorted = topologicalOrder(inputLayers.keySet(), computing);
         for (String out : outputs) {
             if (inputLayers.containsKey(out)) {
-                throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, "output '" + out + "'",
+                throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, "output '" + Text.clip(out, 80) + "'",
                         "is a model input passed through unchanged; mcugen needs every output computed by a layer");
             }
             if (sorted.stream().noneMatch(l -> l.name().equals(out))) {
-                throw format("modelTopology.config.output_layers", "names '" + out + "', which is not a layer of the model");
+                throw format("modelTopology.config.output_layers", "names '" + Text.clip(out, 80)
+                        + "', which is not a layer of the model");
             }
         }
-        return new KerasTopology(name, version, inputs, sorted, outputs);
+        if (nestedLayers.isEmpty()) {
+            return new Parsed(name, inputs, sorted, outputs);
+        }
+        // Inline each nested model where it stands in the order, then point what read it at its output.
+        Set<String> outer = new HashSet<>(inputLayers.keySet());
+        sorted.forEach(l -> outer.add(l.name()));
+        Map<String, String> alias = new HashMap<>();
+        List<Layer> flat = new ArrayList<>();
+        for (Layer l : sorted) {
+            List<String> in = l.inbound().stream().map(n -> alias.getOrDefault(n, n)).toList();
+            int k = nestedLayers.indexOf(l);
+            if (k >= 0) {
+                alias.put(l.name(), inline(l.config(), nestedEntries.get(k), in, l.weightPath(), depth, outer, flat));
+            } else {
+                flat.add(l.rewired(l.config(), in, l.sourcePath(), l.weightPath()));
+            }
+        }
+        List<String> outs = outputs.stream().map(n -> alias.getOrDefault(n, n)).toList();
+        return new Parsed(name, inputs, flat, outs);
+    }
+
+    /**
+     * Appends the layers of nested model {@code c} (its entry {@code entry}) to {@code out}, fed by
+     * {@code feeds}; returns the name of the node that gives the nested model's output.
+     */
+    private static String inline(LayerConfig c, JsonNode entry, List<String> feeds, String weightPath, int depth,
+                                 Set<String> outerNames, List<Layer> out) {
+        if (depth >= MAX_DEPTH) {
+            throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(), "nests models more than " + MAX_DEPTH
+                    + " deep; mcugen refuses such configurations");
+        }
+        Parsed inner = model(entry, weightPath + "/", depth + 1);
+        if (inner.inputs.size() != feeds.size()) {
+            throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(), "is a nested model with "
+                    + inner.inputs.size() + " input(s) called on " + feeds.size() + " tensor(s)");
+        }
+        if (inner.outputs.size() != 1) {
+            throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(), "is a nested model with "
+                    + inner.outputs.size() + " outputs; mcugen inlines nested models that have one output");
+        }
+        Map<String, String> rename = new HashMap<>();
+        for (int i = 0; i < feeds.size(); i++) {
+            rename.put(inner.inputs.get(i).name(), feeds.get(i));
+        }
+        Set<String> taken = new HashSet<>(outerNames);
+        out.forEach(l -> taken.add(l.name()));
+        for (Layer l : inner.layers) {
+            String n = l.name();
+            // Keras makes layer names unique across nested models unless the user named them alike.
+            String unique = taken.contains(n) ? c.name() + "/" + n : n;
+            if (!taken.add(unique)) {
+                throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, l.config().subject(),
+                        "its name is used by another layer, also as '" + Text.clip(unique, 80) + "'");
+            }
+            rename.put(n, unique);
+        }
+        for (Layer l : inner.layers) {
+            List<String> in = l.inbound().stream().map(x -> rename.getOrDefault(x, x)).toList();
+            List<String> path = new ArrayList<>();
+            path.add(c.name());
+            path.addAll(l.sourcePath());
+            LayerConfig cfg = rename.get(l.name()).equals(l.name()) ? l.config() : l.config().withName(rename.get(l.name()));
+            out.add(l.rewired(cfg, in, path, l.weightPath()));
+        }
+        String output = inner.outputs.get(0);
+        if (!rename.containsKey(output) || inner.inputs.stream().anyMatch(i -> i.name().equals(output))) {
+            throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(), "is a nested model whose output '"
+                    + Text.clip(output, 80) + "' is not computed by one of its layers");
+        }
+        return rename.get(output);
+    }
+
+    /** Keras 3 {@code saving_lib}: a container's items are named by snake-cased class, counted per name. */
+    private static final class WeightNames {
+        private final String prefix;
+        private final Map<String, Integer> used = new HashMap<>();
+
+        WeightNames(String prefix) {
+            this.prefix = prefix;
+        }
+
+        String next(String className) {
+            String snake = snakeCase(className);
+            Integer n = used.get(snake);
+            used.put(snake, n == null ? 0 : n + 1);
+            return prefix + "layers/" + (n == null ? snake : snake + "_" + (n + 1));
+        }
+    }
+
+    /** Keras' {@code naming.to_snake_case}: {@code Conv2D} -> {@code conv2d}, {@code SimpleRNN} -> {@code simple_rnn}. */
+    static String snakeCase(String name) {
+        String s = name.replaceAll("[^\\w]+", "");
+        s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        s = s.replaceAll("([a-z])([A-Z])", "$1_$2");
+        return s.toLowerCase(Locale.ROOT);
     }
 
     /** The layers ordered so that each comes after what it reads, otherwise in the file's order. */
@@ -217,7 +397,7 @@ final class KerasTopology {
             for (String src : l.inbound()) {
                 if (!all.contains(src)) {
                     throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, l.config().subject(),
-                            "reads '" + src + "', which is not a layer of the model");
+                            "reads '" + Text.clip(src, 80) + "', which is not a layer of the model");
                 }
             }
         }
@@ -289,7 +469,7 @@ final class KerasTopology {
         }
         if (ref.get(1).asInt(-1) != 0 || ref.get(2).asInt(-1) != 0) {
             throw new McugenException(Diag.MCG_IMPORT_TOPOLOGY, c.subject(), "reads call " + ref.get(1) + ", output "
-                    + ref.get(2) + " of '" + ref.get(0).textValue()
+                    + ref.get(2) + " of '" + Text.clip(ref.get(0).textValue(), 80)
                     + "'; mcugen supports layers called once that produce one tensor");
         }
         return ref.get(0).textValue();
@@ -337,7 +517,7 @@ final class KerasTopology {
             name = text(config.get("name"));
         }
         if (name.isEmpty()) {
-            throw format("modelTopology", "has a " + className + " layer without a name");
+            throw format("modelTopology", "has a " + Text.clip(className, 60) + " layer without a name");
         }
         return new LayerConfig(name, className, config);
     }

@@ -1,4 +1,4 @@
-package dev.mcugen.ir.tfjs;
+package dev.mcugen.ir.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcugen.ir.Activation;
@@ -9,6 +9,7 @@ import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Padding;
 import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.Text;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,33 +35,37 @@ import java.util.Map;
  *       they are normalized against the input rank.</li>
  * </ul>
  */
-final class LayerMapper {
+public final class LayerMapper {
     /** An op plus weights the format leaves implicit (BatchNormalization without center / scale). */
-    record Mapped(Op op, Map<String, FloatTensor> implicitWeights) {
-        Mapped {
+    public record Mapped(Op op, Map<String, FloatTensor> implicitWeights) {
+        public Mapped {
             implicitWeights = Map.copyOf(implicitWeights);
         }
 
-        Mapped(Op op) {
+        public Mapped(Op op) {
             this(op, Map.of());
         }
     }
 
-    private static final List<String> SUPPORTED = List.of("InputLayer", "Dense", "Conv1D", "Conv2D",
+    /**
+     * The Keras layer classes mcugen imports from TF.js {@code model.json}, Keras {@code .h5} and {@code .keras}
+     * alike (nested {@code Sequential} / {@code Functional} models are inlined by {@link KerasTopology}).
+     */
+    public static final List<String> SUPPORTED = List.of("InputLayer", "Dense", "Conv1D", "Conv2D",
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
             "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "Softmax", "Add",
-            "Concatenate", "SimpleRNN", "LSTM", "GRU");
+            "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model");
 
     private final boolean keras3;
 
     /** @param keras3 the model was made by Keras 3, whose {@code hard_sigmoid} differs from Keras 2 / TF.js */
-    LayerMapper(boolean keras3) {
+    public LayerMapper(boolean keras3) {
         this.keras3 = keras3;
     }
 
     /** The op of layer {@code c} reading tensors of shapes {@code in} (batch excluded). */
-    Mapped map(LayerConfig c, List<Shape> in) {
+    public Mapped map(LayerConfig c, List<Shape> in) {
         Shape x = in.get(0);
         switch (c.className()) {
             case "Dense":
@@ -128,10 +133,10 @@ final class LayerMapper {
             case "Sequential":
             case "Model":
             case "Functional":
-                throw new McugenException(Diag.MCG_IMPORT_LAYER_UNSUPPORTED, c.subject(),
-                        "is a nested model; mcugen needs a flat model, so rebuild it with the inner model's layers inline");
+                // KerasTopology inlines nested models before any layer is mapped.
+                throw new IllegalStateException("nested model " + c.name() + " reached the layer mapper");
             default:
-                throw new McugenException(Diag.MCG_IMPORT_LAYER_UNSUPPORTED, c.subject(), "has class " + c.className()
+                throw new McugenException(Diag.MCG_IMPORT_LAYER_UNSUPPORTED, c.subject(), "has class " + Text.clip(c.className(), 60)
                         + ", which mcugen does not support; supported layers: " + String.join(", ", SUPPORTED));
         }
     }
@@ -331,7 +336,7 @@ final class LayerMapper {
             throw c.format(key, "must name an activation, got " + v);
         }
         Activation a = Activation.fromKerasName(name).orElseThrow(() -> new McugenException(
-                Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key + " '" + name + "' is not supported; use "
+                Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key + " '" + Text.clip(name, 60) + "' is not supported; use "
                 + "linear, relu, relu6, sigmoid, hard_sigmoid, tanh or softmax"));
         if (a == Activation.HARD_SIGMOID && keras3) {
             throw new McugenException(Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key

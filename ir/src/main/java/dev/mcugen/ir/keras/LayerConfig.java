@@ -1,8 +1,9 @@
-package dev.mcugen.ir.tfjs;
+package dev.mcugen.ir.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Text;
 import java.util.Arrays;
 
 /**
@@ -10,46 +11,51 @@ import java.util.Arrays;
  * Absent keys and JSON {@code null} both mean "use the default", as Keras' {@code from_config} does.
  * A value of the wrong type is a {@link Diag#MCG_IMPORT_FORMAT} error naming the layer and key.
  */
-final class LayerConfig {
+public final class LayerConfig {
     private final String name;
     private final String className;
     private final JsonNode config;
 
-    LayerConfig(String name, String className, JsonNode config) {
+    public LayerConfig(String name, String className, JsonNode config) {
         this.name = name;
         this.className = className;
         this.config = config;
     }
 
-    String name() {
+    /** The same configuration under another node name (a nested model's layer whose name clashes). */
+    public LayerConfig withName(String newName) {
+        return new LayerConfig(newName, className, config);
+    }
+
+    public String name() {
         return name;
     }
 
-    String className() {
+    public String className() {
         return className;
     }
 
     /** How errors name this layer: {@code layer 'lstm' (LSTM)}. */
-    String subject() {
-        return "layer '" + name + "' (" + className + ")";
+    public String subject() {
+        return "layer '" + Text.clip(name, 80) + "' (" + Text.clip(className, 60) + ")";
     }
 
     /** The raw value of {@code key}, or {@code null} when absent or JSON null. */
-    JsonNode raw(String key) {
+    public JsonNode raw(String key) {
         JsonNode v = config.get(key);
         return v == null || v.isNull() ? null : v;
     }
 
     /** True if the config does not mention {@code key} at all (JSON null counts as mentioned). */
-    boolean absent(String key) {
+    public boolean absent(String key) {
         return !config.has(key);
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return raw(key) != null;
     }
 
-    int integer(String key) {
+    public int integer(String key) {
         JsonNode v = raw(key);
         if (v == null) {
             throw format(key, "is missing");
@@ -57,12 +63,12 @@ final class LayerConfig {
         return toInt(key, v);
     }
 
-    int integer(String key, int dflt) {
+    public int integer(String key, int dflt) {
         JsonNode v = raw(key);
         return v == null ? dflt : toInt(key, v);
     }
 
-    boolean bool(String key, boolean dflt) {
+    public boolean bool(String key, boolean dflt) {
         JsonNode v = raw(key);
         if (v == null) {
             return dflt;
@@ -73,7 +79,7 @@ final class LayerConfig {
         return v.booleanValue();
     }
 
-    double number(String key, double dflt) {
+    public double number(String key, double dflt) {
         JsonNode v = raw(key);
         if (v == null) {
             return dflt;
@@ -84,7 +90,7 @@ final class LayerConfig {
         return v.doubleValue();
     }
 
-    String string(String key, String dflt) {
+    public String string(String key, String dflt) {
         JsonNode v = raw(key);
         if (v == null) {
             return dflt;
@@ -99,7 +105,7 @@ final class LayerConfig {
      * An integer tuple of {@code count} entries ({@code kernel_size}, {@code strides}...): Keras writes
      * a list ({@code [3, 3]}, {@code [5]}), a bare integer means the same value on every axis.
      */
-    int[] ints(String key, int count, int[] dflt) {
+    public int[] ints(String key, int count, int[] dflt) {
         JsonNode v = raw(key);
         if (v == null) {
             if (dflt == null) {
@@ -122,7 +128,7 @@ final class LayerConfig {
     }
 
     /** An axis such as BatchNormalization's or Softmax's {@code axis}: an integer or a list of one integer. */
-    int singleAxis(String key, int dflt) {
+    public int singleAxis(String key, int dflt) {
         JsonNode v = raw(key);
         if (v == null) {
             return dflt;
@@ -136,11 +142,11 @@ final class LayerConfig {
         return toInt(key, v);
     }
 
-    McugenException unsupported(String detail) {
+    public McugenException unsupported(String detail) {
         return new McugenException(Diag.MCG_IMPORT_OPTION_UNSUPPORTED, subject(), detail);
     }
 
-    McugenException format(String key, String detail) {
+    public McugenException format(String key, String detail) {
         return new McugenException(Diag.MCG_IMPORT_FORMAT, subject(), "config field '" + key + "' " + detail);
     }
 

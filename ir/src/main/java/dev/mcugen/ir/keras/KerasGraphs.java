@@ -1,0 +1,65 @@
+package dev.mcugen.ir.keras;
+
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.GraphBuilder;
+import dev.mcugen.ir.ImportedModel;
+import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.ShapeInference;
+import dev.mcugen.ir.WeightSpecs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the IR graph of a parsed Keras configuration: the one assembly shared by TF.js
+ * {@code model.json}, Keras {@code .h5} and {@code .keras}, so that the formats differ only in where
+ * the weights come from.
+ */
+public final class KerasGraphs {
+    private KerasGraphs() {
+    }
+
+    /** Where a format keeps a layer's weights. */
+    @FunctionalInterface
+    public interface WeightSource {
+        /**
+         * The stored weights of {@code layer} by key ({@code kernel}, {@code bias}...). {@code stored} lists
+         * the keys its configuration stores, in Keras' variable order (kernel, recurrent_kernel, bias;
+         * gamma, beta, moving_mean, moving_variance), which is what positional names ({@code vars/0})
+         * count in. Missing, extra or misshapen weights are left for the graph builder to refuse.
+         */
+        Map<String, FloatTensor> weights(KerasTopology.Layer layer, List<String> stored);
+    }
+
+    /**
+     * The graph of {@code topology}, named after the model (or {@code fallbackName}), with each node's
+     * Keras class as its source op.
+     *
+     * @param keras3 the model was made by Keras 3 (whose {@code hard_sigmoid} differs)
+     */
+    public static ImportedModel build(KerasTopology topology, String fallbackName, boolean keras3,
+                                      ModelLoader.Format format, WeightSource source) {
+        String name = topology.modelName().isEmpty() ? fallbackName : topology.modelName();
+        GraphBuilder graph = new GraphBuilder(name);
+        topology.inputs().forEach(in -> graph.input(in.name(), in.shape()));
+        LayerMapper mapper = new LayerMapper(keras3);
+        Map<String, String> ops = new LinkedHashMap<>();
+        for (KerasTopology.Layer layer : topology.layers()) {
+            List<Shape> in = layer.inbound().stream().map(graph::shapeOf).toList();
+            LayerMapper.Mapped m = mapper.map(layer.config(), in);
+            ShapeInference.outputShape(layer.name(), m.op(), in);
+            List<String> stored = new ArrayList<>(WeightSpecs.expected(m.op(), in).keySet());
+            stored.removeAll(m.implicitWeights().keySet());
+            Map<String, FloatTensor> w = new LinkedHashMap<>(source.weights(layer, List.copyOf(stored)));
+            w.putAll(m.implicitWeights());
+            graph.add(layer.name(), m.op(), layer.inbound(), w);
+            ops.put(layer.name(), layer.config().className());
+        }
+        topology.outputs().forEach(graph::output);
+        Graph g = graph.build();
+        return ImportedModel.of(g, format, ops);
+    }
+}
