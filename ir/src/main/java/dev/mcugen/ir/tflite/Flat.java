@@ -147,6 +147,11 @@ final class Flat {
             return pos + off;
         }
 
+        /** Absolute position of field {@code id}'s value, or -1 if absent (for tests that damage files). */
+        int position(int id) {
+            return field(id, 0);
+        }
+
         boolean has(int id) {
             return field(id, 0) >= 0;
         }

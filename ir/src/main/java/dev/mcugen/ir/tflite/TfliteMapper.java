@@ -395,8 +395,9 @@ final class TfliteMapper {
             p.source.addAll(x.pending());
             p.source.add(Builtin.name(op.opcode()));
             int out = output(op);
-            vals.put(out, new Val(out, p.name, p.out, m.tensors.get(out).shape(), List.of(), p, true));
+            batchless(m.tensors.get(out), "output " + m.tensors.get(out).label() + " of " + opLabel(op));
             checkCount(op, p.out, m.tensors.get(out).shape());
+            vals.put(out, new Val(out, p.name, p.out, m.tensors.get(out).shape(), List.of(), p, true));
             return;
         }
         In xin = in(x, null);
@@ -464,7 +465,7 @@ final class TfliteMapper {
             throw corrupt(op, "needs one data input and one output");
         }
         Val x = val(op, 0);
-        int out = op.outputs()[0];
+        int out = output(op);
         TfliteModel.Tensor ot = m.tensors.get(out);
         if (count(ot.shape()) != count(x.tfl())) {
             throw corrupt(op, "turns " + Arrays.toString(x.tfl()) + " into " + ot.label() + " of shape "
@@ -486,7 +487,7 @@ final class TfliteMapper {
     private void dequantize(TfliteModel.Operator op) {
         arity(op, 1, 1);
         TfliteModel.Tensor in = m.tensors.get(op.inputs()[0]);
-        TfliteModel.Tensor out = m.tensors.get(op.outputs()[0]);
+        TfliteModel.Tensor out = m.tensors.get(output(op));
         if (!m.isConstant(in)) {
             throw unsupported(op, "it converts a computed FLOAT16 tensor; mcugen imports float16 only as constant weights");
         }
@@ -543,19 +544,29 @@ final class TfliteMapper {
         int[] gates = cifg ? new int[] {2, 3, 4} : new int[] {1, 2, 3, 4};
         String[] gateNames = cifg ? new String[] {"forget", "cell", "output"} : new String[] {"input", "forget", "cell", "output"};
         int g = gates.length;
-        float[] kernel = new float[Math.multiplyExact(features, g * u)];
-        float[] recurrent = new float[Math.multiplyExact(p, g * u)];
+        // every gate's weights are read (and so checked against the file) before the packed arrays
+        // are allocated from their sizes
+        float[][] w = new float[g][];
+        float[][] r = new float[g][];
+        float[][] bs = new float[g][];
+        for (int k = 0; k < g; k++) {
+            w[k] = weight(op, gates[k], "input-to-" + gateNames[k] + " weights", u, features);
+            r[k] = weight(op, gates[k] + 4, "recurrent-to-" + gateNames[k] + " weights", u, p);
+            bs[k] = weight(op, gates[k] + 11, gateNames[k] + " gate bias", u);
+        }
+        float[] kernel = new float[features * g * u];
+        float[] recurrent = new float[p * g * u];
         float[] bias = new float[g * u];
         for (int k = 0; k < g; k++) {
-            float[] wi = weight(op, gates[k], "input-to-" + gateNames[k] + " weights", u, features);
-            float[] ri = weight(op, gates[k] + 4, "recurrent-to-" + gateNames[k] + " weights", u, p);
-            float[] bi = weight(op, gates[k] + 11, gateNames[k] + " gate bias", u);
+            float[] wi = w[k];
+            float[] ri = r[k];
+            float[] bi = bs[k];
             for (int j = 0; j < u; j++) {
-                for (int r = 0; r < features; r++) {
-                    kernel[r * g * u + k * u + j] = wi[j * features + r];
+                for (int row = 0; row < features; row++) {
+                    kernel[row * g * u + k * u + j] = wi[j * features + row];
                 }
-                for (int r = 0; r < p; r++) {
-                    recurrent[r * g * u + k * u + j] = ri[j * p + r];
+                for (int row = 0; row < p; row++) {
+                    recurrent[row * g * u + k * u + j] = ri[j * p + row];
                 }
                 bias[k * u + j] = bi[j];
             }
@@ -654,7 +665,8 @@ final class TfliteMapper {
         irShapes.put(p.name, p.out);
         p.source.addAll(x.pending());
         p.source.add(Builtin.name(op.opcode()));
-        int out = op.outputs()[0];
+        int out = output(op);
+        batchless(m.tensors.get(out), "output " + m.tensors.get(out).label() + " of " + opLabel(op));
         checkCount(op, p.out, m.tensors.get(out).shape());
         vals.put(out, new Val(out, p.name, p.out, m.tensors.get(out).shape(), List.of(), p, true));
     }
@@ -690,6 +702,7 @@ final class TfliteMapper {
     private void output(TfliteModel.Operator op, Spec s) {
         int out = output(op);
         int[] tfl = m.tensors.get(out).shape();
+        batchless(m.tensors.get(out), "output " + m.tensors.get(out).label() + " of " + opLabel(op));
         checkCount(op, s.out, tfl);
         vals.put(out, new Val(out, s.name, s.out, tfl, List.of(), s, true));
     }
@@ -709,7 +722,12 @@ final class TfliteMapper {
     }
 
     private void checkCount(TfliteModel.Operator op, Shape ir, int[] tfl) {
-        if (ir.isFullyKnown() && ir.size() != count(tfl)) {
+        long n = 1;
+        for (int d : ir.dims()) {
+            n *= d;
+        }
+        // (the IR shape is fully known: every TFLite shape is)
+        if (n != count(tfl)) {
             throw corrupt(op, "its output tensor has shape " + Arrays.toString(tfl) + " but the op computes "
                     + ir + " (batch excluded)");
         }
