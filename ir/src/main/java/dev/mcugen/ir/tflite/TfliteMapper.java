@@ -206,6 +206,28 @@ final class TfliteMapper {
 
     private void mapOp(TfliteModel.Operator op) {
         int code = op.opcode();
+        // position of each op's options table in schema.fbs's BuiltinOptions union: a file giving another
+        // table would have its fields read with the wrong meaning
+        int optionsType = switch (code) {
+            case Builtin.CONV_2D -> 1;
+            case Builtin.AVERAGE_POOL_2D, Builtin.MAX_POOL_2D -> 5;
+            case Builtin.FULLY_CONNECTED -> 8;
+            case Builtin.SOFTMAX -> 9;
+            case Builtin.CONCATENATION -> 10;
+            case Builtin.ADD -> 11;
+            case Builtin.RESHAPE -> 17;
+            case Builtin.MEAN -> 27;
+            case Builtin.SQUEEZE -> 30;
+            case Builtin.STRIDED_SLICE -> 32;
+            case Builtin.DEQUANTIZE -> 38;
+            case Builtin.EXPAND_DIMS -> 52;
+            case Builtin.UNIDIRECTIONAL_SEQUENCE_LSTM -> 71;
+            default -> -1;
+        };
+        if (optionsType >= 0 && op.optionsType() != 0 && op.optionsType() != optionsType) {
+            throw corrupt(op, "has options of union type " + op.optionsType() + " where " + Builtin.name(code)
+                    + " takes type " + optionsType);
+        }
         switch (code) {
             case Builtin.FULLY_CONNECTED -> fullyConnected(op);
             case Builtin.CONV_2D -> conv2d(op);
@@ -946,10 +968,14 @@ final class TfliteMapper {
     /**
      * A readable layer name from a TFLite tensor name such as
      * {@code model/conv2d/Relu;model/conv2d/BiasAdd;model/conv2d/Conv2D1}: the last fused name's layer
-     * segment (the one followed by a TF op name, which starts upper case, or repeated as in
-     * {@code model/add/add}). Converter-made names ({@code StatefulPartitionedCall:0}, {@code Identity})
+     * segment (the one followed by a TF op name: upper case, a lower-case one like {@code concat} at the end,
+     * or the layer's own name repeated as in {@code model/add/add}). Converter-made names ({@code StatefulPartitionedCall:0}, {@code Identity})
      * give "" so the caller's fallback (the op kind) is used.
      */
+    /** TF op names that start lower case, as they appear after a layer's scope ({@code model/concatenate/concat}). */
+    private static final Set<String> LOWER_CASE_TF_OPS = Set.of("add", "concat", "mul", "sub", "truediv", "stack",
+            "transpose", "strided_slice", "split", "clip_by_value", "while");
+
     static String readable(String raw) {
         String s = raw == null ? "" : raw;
         int semi = s.lastIndexOf(';');
@@ -970,7 +996,8 @@ final class TfliteMapper {
         String pick = parts.length == 0 ? "" : parts[parts.length - 1];
         for (int i = 0; i + 1 < parts.length; i++) {
             String next = parts[i + 1];
-            if (!parts[i].isEmpty() && !next.isEmpty() && (Character.isUpperCase(next.charAt(0)) || next.equals(parts[i]))) {
+            if (!parts[i].isEmpty() && !next.isEmpty() && (Character.isUpperCase(next.charAt(0)) || next.equals(parts[i])
+                    || i + 2 == parts.length && LOWER_CASE_TF_OPS.contains(next))) {
                 pick = parts[i];
                 break;
             }
