@@ -166,7 +166,7 @@ final class TfliteMapper {
     private void refuseQuantized() {
         for (TfliteModel.Operator op : m.operators) {
             if (op.opcode() == Builtin.QUANTIZE) {
-                throw quantized("it has a QUANTIZE operator (" + opLabel(op) + ")");
+                throw quantized("operator " + op.index() + " is a QUANTIZE");
             }
             if (op.opcode() == Builtin.DEQUANTIZE && op.inputs().length > 0 && op.inputs()[0] >= 0
                     && m.tensors.get(op.inputs()[0]).type() != TfliteModel.FLOAT16) {
