@@ -35,7 +35,8 @@ public final class TfliteImporter {
             "MEAN", "over the spatial axes only (global average pooling)",
             "SOFTMAX", "beta 1 only",
             "ADD", "two tensors of equal shape (no broadcasting, no constants)",
-            "UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major; cell_clip is not applied (see TfliteMapper)");
+            "UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major, zero initial state; cell_clip is not applied (see TfliteMapper),"
+                    + " proj_clip refused");
 
     private TfliteImporter() {
     }

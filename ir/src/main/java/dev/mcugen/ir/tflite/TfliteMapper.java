@@ -38,9 +38,11 @@ import java.util.Set;
  * (and the same for 1-D pooling), and the RESHAPE before a FULLY_CONNECTED into a Flatten.
  *
  * <p>UNIDIRECTIONAL_SEQUENCE_LSTM: TFLite's converter writes {@code cell_clip = 10} for every Keras
- * LSTM, although Keras itself never clips. The IR's LSTM has no cell clip, so the import follows Keras:
- * it equals TFLite's output as long as no cell state exceeds the clip (the zoo's MNIST LSTM test checks
- * this on its data). A projection clip is refused.
+ * LSTM, although Keras itself never clips. The IR's LSTM has no cell clip, so the import follows Keras
+ * and does not apply it: the result equals TFLite's while no cell state passes the clip, and stays close
+ * beyond it as long as tanh saturates there (the zoo's MNIST LSTM passes 10 on its test set and still
+ * matches a clipping reference to 6e-6), but exact TFLite semantics need a cell clip in the IR. A
+ * projection clip is refused.
  */
 final class TfliteMapper {
     private final TfliteModel m;

@@ -104,6 +104,40 @@ class TfliteZooTest {
         assertThat(l.returnSequences()).isTrue();
     }
 
+    /**
+     * A known deviation, measured: the converter wrote cell_clip 10 (as for every Keras LSTM) and the IR's
+     * LSTM does not clip. On the zoo's test set the cell state does pass 10 (so the clip binds in TFLite),
+     * yet the outputs still match the clipping numpy reference to 5.8e-6 (the golden test above): beyond
+     * |c| = 10, tanh(c) is 1 to within 4e-9. A model whose cell state falls back from beyond the clip
+     * would differ; the IR needs a cell clip for exact TFLite semantics (reported to the issue).
+     */
+    @Test
+    void mnistLstmCellStatePassesTheClipTheImportDoesNotApply() {
+        ImportedModel im = TfliteImporter.load(SharedFiles.zoo("mnist_lstm", "trained_lstm.tflite"));
+        String cell = im.graph().nodes().get(0).name() + RecurrentInternals.SEPARATOR + RecurrentInternals.CELL;
+        NpyArray test = Npy.read(SharedFiles.zoo("mnist_lstm", "test.npy"));
+        float[] all = test.toFloatArray();
+        int per = 28 * 28;
+        FloatInterpreter interp = new FloatInterpreter(im.graph());
+        float[] max = {0f};
+        int[] beyond = {0, 0};
+        for (int s = 0; s < test.shape().get(0); s++) {
+            float[] x = java.util.Arrays.copyOfRange(all, s * per, (s + 1) * per);
+            interp.run(Map.of(im.graph().inputs().get(0).name(), FloatTensor.of(Shape.of(28, 28), x)), (name, step, v) -> {
+                if (name.equals(cell)) {
+                    for (float c : v) {
+                        max[0] = Math.max(max[0], Math.abs(c));
+                        beyond[0] += Math.abs(c) > 10f ? 1 : 0;
+                        beyond[1]++;
+                    }
+                }
+            });
+        }
+        System.out.printf("mnist_lstm: max |cell state| over the test set %.3f, %d of %d cell values beyond the"
+                + " file's cell_clip 10 (not applied by the IR)%n", max[0], beyond[0], beyond[1]);
+        assertThat(max[0]).as("the clip binds on this data; if this changes, revisit the javadoc").isGreaterThan(10f);
+    }
+
     @Test
     void vwwIsRefusedNamingDepthwiseConvolution() {
         McugenException e = catchThrowableOfType(
