@@ -25,13 +25,16 @@ public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "RELU", "RELU6", "RESHAPE", "SOFTMAX",
-            "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
+            "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
     public static final Map<String, String> LIMITS = Map.of(
             "DEQUANTIZE", "float16 constants only (dequantized at import)",
-            "STRIDED_SLICE", "only the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False)",
+            "STRIDED_SLICE", "the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False), or"
+                    + " computing a RESHAPE's target shape",
+            "SHAPE", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
+            "PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
             "MEAN", "over the spatial axes only (global average pooling)",
             "SOFTMAX", "beta 1 only",
             "ADD", "two tensors of equal shape (no broadcasting, no constants)",

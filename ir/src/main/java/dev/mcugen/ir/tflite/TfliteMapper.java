@@ -130,8 +130,11 @@ final class TfliteMapper {
             irShapes.put(name, s);
             vals.put(i, new Val(i, name, s, t.shape(), List.of(), null, true));
         }
+        boolean[] shapeOnly = shapeComputations();
         for (TfliteModel.Operator op : m.operators) {
-            mapOp(op);
+            if (!shapeOnly[op.index()]) {
+                mapOp(op);
+            }
         }
         List<String> outs = new ArrayList<>();
         for (int o : m.outputs) {
@@ -161,6 +164,49 @@ final class TfliteMapper {
         outs.forEach(b::output);
         Graph g = b.build();
         return new ImportedModel(g, ModelLoader.Format.TFLITE, sourceOps, Map.of());
+    }
+
+    /**
+     * Operators that only compute the target shape of a RESHAPE: with a dynamic batch the converter
+     * writes a Keras Flatten as SHAPE -> STRIDED_SLICE -> PACK (or CONCATENATION) -> RESHAPE's shape
+     * input. The importer takes RESHAPE's result shape from its output tensor, so these integer ops are
+     * skipped when everything they produce ends in RESHAPE's second input. Walked backwards: readers come
+     * after writers in TFLite's execution order.
+     */
+    private boolean[] shapeComputations() {
+        int n = m.tensors.size();
+        List<List<int[]>> readers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            readers.add(new ArrayList<>());
+        }
+        for (TfliteModel.Operator op : m.operators) {
+            for (int k = 0; k < op.inputs().length; k++) {
+                if (op.inputs()[k] >= 0) {
+                    readers.get(op.inputs()[k]).add(new int[] {op.index(), k});
+                }
+            }
+        }
+        boolean[] skip = new boolean[m.operators.size()];
+        for (int j = m.operators.size() - 1; j >= 0; j--) {
+            TfliteModel.Operator op = m.operators.get(j);
+            int code = op.opcode();
+            if (code != Builtin.SHAPE && code != Builtin.STRIDED_SLICE && code != Builtin.PACK
+                    && code != Builtin.CONCATENATION) {
+                continue;
+            }
+            boolean only = op.outputs().length > 0;
+            for (int out : op.outputs()) {
+                int type = m.tensors.get(out).type();
+                only &= (type == TfliteModel.INT32 || type == TfliteModel.INT64) && !isOutput[out]
+                        && !readers.get(out).isEmpty();
+                for (int[] r : readers.get(out)) {
+                    TfliteModel.Operator reader = m.operators.get(r[0]);
+                    only &= reader.opcode() == Builtin.RESHAPE && r[1] == 1 || skip[r[0]];
+                }
+            }
+            skip[j] = only;
+        }
+        return skip;
     }
 
     // --- quantized files ----------------------------------------------------------------------

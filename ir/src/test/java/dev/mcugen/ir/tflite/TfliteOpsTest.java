@@ -229,6 +229,47 @@ class TfliteOpsTest {
                 .contains("UNIDIRECTIONAL_SEQUENCE_LSTM", "time major");
     }
 
+    /** x [1, 2, 3] -> Flatten -> Dense(2), the flatten's shape either constant or computed from SHAPE. */
+    private static byte[] flattenDense(boolean dynamic) {
+        Random r = new Random(12);
+        TfliteWriter w = new TfliteWriter();
+        int x = w.activation("serving_default_x:0", 1, 2, 3);
+        int target;
+        if (dynamic) {
+            int shape = w.tensor("model/flatten/Shape", TfliteModel.INT32, new int[] {3}, null, null, false);
+            w.op(Builtin.SHAPE, new int[] {x}, new int[] {shape}, 0, null);
+            int b = w.ints("model/flatten/strided_slice/stack", 0);
+            int e = w.ints("model/flatten/strided_slice/stack_1", 1);
+            int s = w.ints("model/flatten/strided_slice/stack_2", 1);
+            int batch = w.tensor("model/flatten/strided_slice", TfliteModel.INT32, new int[0], null, null, false);
+            w.op(Builtin.STRIDED_SLICE, new int[] {shape, b, e, s}, new int[] {batch}, TfliteWriter.STRIDED_SLICE_OPTIONS,
+                    TfliteWriter.stridedSlice(0, 0, 1));
+            int minus1 = w.tensor("model/flatten/Reshape/shape/1", TfliteModel.INT32, new int[0], null,
+                    new byte[] {-1, -1, -1, -1}, false);
+            target = w.tensor("model/flatten/Reshape/shape", TfliteModel.INT32, new int[] {2}, null, null, false);
+            w.op(Builtin.PACK, new int[] {batch, minus1}, new int[] {target}, 0, null);
+        } else {
+            target = w.ints("model/flatten/Const", 1, 6);
+        }
+        int flat = w.activation("model/flatten/Reshape", 1, 6);
+        w.op(Builtin.RESHAPE, new int[] {x, target}, new int[] {flat}, 0, null);
+        int k = w.floats("model/dense/MatMul", random(r, 12), 2, 6);
+        int d = w.activation("model/dense/MatMul;model/dense/BiasAdd", 1, 2);
+        w.op(Builtin.FULLY_CONNECTED, new int[] {flat, k, -1}, new int[] {d}, TfliteWriter.FULLY_CONNECTED_OPTIONS,
+                TfliteWriter.fullyConnected(0, false));
+        return w.io(new int[] {x}, new int[] {d}).build();
+    }
+
+    @Test
+    void shapeComputationsOfADynamicFlattenAreSkipped() throws IOException {
+        ImportedModel fixed = TfliteImporter.load(write(flattenDense(false)));
+        Files.delete(tmp.resolve("model.tflite"));
+        ImportedModel dynamic = TfliteImporter.load(write(flattenDense(true)));
+        assertThat(dynamic.graph().nodes()).isEqualTo(fixed.graph().nodes());
+        assertThat(dynamic.graph().nodes()).extracting(n -> n.op().kind()).containsExactly("flatten", "dense");
+        assertThat(dynamic.sourceOps()).containsEntry("flatten", "RESHAPE");
+    }
+
     @Test
     void supportedListNamesEveryMappedOp() {
         assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "FULLY_CONNECTED", "UNIDIRECTIONAL_SEQUENCE_LSTM")
