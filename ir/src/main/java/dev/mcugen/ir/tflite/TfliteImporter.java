@@ -3,7 +3,6 @@ package dev.mcugen.ir.tflite;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
-import dev.mcugen.ir.ModelLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

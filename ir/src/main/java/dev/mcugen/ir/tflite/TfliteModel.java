@@ -24,7 +24,7 @@ final class TfliteModel {
 
     /** A tensor of the subgraph. */
     record Tensor(int index, String name, int[] shape, int[] shapeSignature, int type, int buffer,
-                  boolean quantized, boolean variable, boolean sparse) {
+                  boolean variable, boolean sparse) {
         /** {@code tensor 12 'conv/weights'}, with the name made safe for a message. */
         String label() {
             return "tensor " + index + " '" + Text.clip(name, 80) + "'";
@@ -150,17 +150,12 @@ final class TfliteModel {
             if (buffer >= nBuffers && !(buffer == 0 && nBuffers == 0)) {
                 throw f.corrupt(what, "refers to buffer " + buffer + " but the model has " + nBuffers);
             }
-            Flat.Table q = t.table(4, what + " quantization");
-            boolean quantized = false;
-            if (q != null) {
-                Flat.Vec scale = q.vector(2, 4, what + " quantization scale");
-                Flat.Vec zp = q.vector(3, 8, what + " quantization zero_point");
-                quantized = (scale != null && scale.length > 0) || (zp != null && zp.length > 0) || q.u8(4, 0) != 0;
-            }
+            // quantization (id 4) is not read: quantized files are told apart by their integer tensor types,
+            // and float tensors may carry min / max there without meaning anything for the float model
             // sparsity (id 6) and external_buffer (id 10, data in another file) are both layouts of the
             // data mcugen does not read; the importer refuses them where a constant is needed
             boolean sparse = t.has(6) || t.u32(10) != 0;
-            tensors.add(new Tensor(i, name, shape, sig, type, (int) buffer, quantized, t.bool(5), sparse));
+            tensors.add(new Tensor(i, name, shape, sig, type, (int) buffer, t.bool(5), sparse));
         }
 
         int[] inputs = ints(sg.vector(1, 4, "inputs of subgraph 0"));
