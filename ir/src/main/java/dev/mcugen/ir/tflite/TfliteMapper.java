@@ -866,7 +866,10 @@ final class TfliteMapper {
         String made = materialized.get(key);
         if (made == null) {
             Op r = wanted.rank() == 1 ? new Op.Flatten() : new Op.Reshape(wanted);
-            String name = unique(readable(m.tensors.get(v.tensor()).name()), wanted.rank() == 1 ? "flatten" : "reshape");
+            // named after the relabel it stands for; a reshape no TFLite op asked for (a FULLY_CONNECTED
+            // reading a [1, H, W, C] tensor) is named by its op, not after the tensor's producer
+            String fallback = wanted.rank() == 1 ? "flatten" : "reshape";
+            String name = unique(v.pending().isEmpty() ? fallback : readable(m.tensors.get(v.tensor()).name()), fallback);
             add(name, r, List.of(v.ir()), Map.of(), v.pending(), null);
             made = name;
             materialized.put(key, made);
