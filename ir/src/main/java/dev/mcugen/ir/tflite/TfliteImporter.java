@@ -3,14 +3,83 @@ package dev.mcugen.ir.tflite;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
-/** Imports float {@code .tflite} files (placeholder until the importer lands). */
+/**
+ * Imports a float {@code .tflite} file (TFLite flatbuffer, file identifier {@code TFL3}) into the IR.
+ * The file is read once into memory (refused beyond 2 GB, where TFLite itself moves buffers out of
+ * the flatbuffer) and parsed by {@link TfliteModel} with every offset, length and index checked
+ * against it; {@link TfliteMapper} turns its operators into IR nodes.
+ *
+ * <p>Quantized files (int8 / uint8 / int16 tensors, QUANTIZE, DEQUANTIZE of integers, hybrid int8
+ * weights) are refused with {@link Diag#MCG_IMPORT_TFLITE_QUANTIZED}; ops the IR cannot express with
+ * {@link Diag#MCG_IMPORT_UNSUPPORTED}; broken files with {@link Diag#MCG_IMPORT_CORRUPT}. Every
+ * failure is a {@link McugenException} whose subject is the file.
+ */
 public final class TfliteImporter {
+    /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
+    public static final List<String> SUPPORTED = List.of(
+            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
+            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
+            "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+
+    /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
+    public static final Map<String, String> LIMITS = Map.of(
+            "DEQUANTIZE", "float16 constants only (dequantized at import)",
+            "STRIDED_SLICE", "the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False), or"
+                    + " computing a RESHAPE's target shape",
+            "SHAPE", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
+            "PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
+            "MEAN", "over the spatial axes only (global average pooling)",
+            "SOFTMAX", "beta 1 only",
+            "ADD", "two tensors of equal shape (no broadcasting, no constants)",
+            "UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major, zero initial state; cell_clip is not applied (see TfliteMapper),"
+                    + " proj_clip refused");
+
     private TfliteImporter() {
     }
 
+    /** Reads {@code file} into an {@link ImportedModel} with each node's TFLite ops as its source ops. */
     public static ImportedModel load(Path file) {
-        throw new McugenException(Diag.MCG_IMPORT_UNSUPPORTED, file.toString(), "TFLite import is not available yet");
+        String where = file.toString();
+        byte[] bytes = read(file);
+        try {
+            TfliteModel model = TfliteModel.parse(new Flat(bytes, where));
+            return new TfliteMapper(model, where, graphName(file)).map();
+        } catch (McugenException e) {
+            if (e.subject().startsWith(where)) {
+                throw e;
+            }
+            throw e.within(where);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            long size = Files.size(file);
+            // the flatbuffer's 32-bit offsets cannot address more, and the bytes must fit one array
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new McugenException(Diag.MCG_IMPORT_UNSUPPORTED, file.toString(), "is " + size
+                        + " bytes; mcugen reads .tflite files up to 2 GB");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length != size) {
+                throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "changed size while being read");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot be read: "
+                    + dev.mcugen.ir.Text.clip(String.valueOf(e.getMessage()), 200), e);
+        }
+    }
+
+    private static String graphName(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dev.mcugen.ir.Text.clip(dot > 0 ? n.substring(0, dot) : n, 80);
     }
 }
