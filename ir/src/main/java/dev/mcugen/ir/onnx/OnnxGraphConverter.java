@@ -712,13 +712,17 @@ final class OnnxGraphConverter {
     private Activation softmax(Act x) {
         int r = x.rank();
         int axis = norm(attrI("axis", opset >= 13 ? -1 : 1), r, this);
-        if (axis != r - 1) {
-            throw unsupported("Softmax over axis " + axis + " of a rank-" + r + " tensor (mcugen's softmax is over the last axis)");
+        if (opset < 13 && axis != r - 1) {
+            // Before opset 13 Softmax flattens all axes from `axis` on into one.
+            throw unsupported("Softmax (opset " + opset + ") over axes " + axis + ".." + (r - 1) + " together");
         }
         int m = x.map()[axis];
+        if (m == BATCH) {
+            throw unsupported("Softmax over the batch axis");
+        }
         Shape s = irShape(x);
         if (m != s.rank() - 1 || x.flatPerm() != null) {
-            throw layout("Softmax over an axis that is not the IR tensor's last");
+            throw layout("Softmax over axis " + axis + ", which is not the IR tensor's last (mcugen's softmax is over the last axis)");
         }
         return Activation.SOFTMAX;
     }
@@ -1119,7 +1123,7 @@ final class OnnxGraphConverter {
             axes = ints(in, 1, "axes");
         }
         if (axes == null) {
-            throw unsupported(op + " over all axes");
+            throw unsupported(op + " over all axes, the batch axis too,");
         }
         return globalPool(op, x, axes, attrI("keepdims", 1) != 0);
     }
