@@ -117,6 +117,14 @@ final class OnnxGraphConverter {
     }
 
     static ImportedModel convert(String file, Path dir, OnnxProto.Model model) {
+        return convert(file, dir, model, Map.of());
+    }
+
+    /**
+     * {@link #convert} with some graph inputs bound to constant values: ONNX's conformance tests pass
+     * weights as graph inputs, which a model for mcugen holds as initializers.
+     */
+    static ImportedModel convert(String file, Path dir, OnnxProto.Model model, Map<String, OnnxTensors.Data> bound) {
         int opset = -1;
         for (OnnxProto.OpsetId id : model.opsets()) {
             if (id.domain().isEmpty() || id.domain().equals("ai.onnx")) {
@@ -132,6 +140,7 @@ final class OnnxGraphConverter {
         Set<String> inits = new HashSet<>();
         g.initializers().forEach(t -> inits.add(t.name()));
         List<Integer> layoutChoice = new ArrayList<>();
+        inits.addAll(bound.keySet());
         for (OnnxProto.ValueInfo vi : g.inputs()) {
             if (!inits.contains(vi.name()) && vi.dims() != null && vi.dims().length >= 3) {
                 layoutChoice.add(vi.dims().length);
@@ -154,6 +163,7 @@ final class OnnxGraphConverter {
                 cl[b] = (mask >> b & 1) != 0;
             }
             OnnxGraphConverter c = new OnnxGraphConverter(file, dir, g, opset, cl);
+            bound.forEach((name, d) -> c.vals.put(name, new Const(d.dataType(), d.dims(), d.f(), d.i())));
             try {
                 return c.run();
             } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | IndexOutOfBoundsException
@@ -1462,6 +1472,16 @@ final class OnnxGraphConverter {
             throw unsupported("Gather on a computed tensor other than taking a recurrent layer's last step");
         }
         idx = c.i();
+        if (x.map()[axis] == UNIT && (idx[0] == 0 || idx[0] == -1)) {
+            // The only element of a size-1 axis (h_n[-1] over a one-direction, one-layer RNN's state).
+            int[] map = new int[c.dims().length == 0 ? x.rank() - 1 : x.rank()];
+            for (int k = 0, j = 0; k < x.rank(); k++) {
+                if (k != axis || c.dims().length != 0) {
+                    map[j++] = x.map()[k];
+                }
+            }
+            return new Act(x.ir(), map, x.flatPerm(), x.batch());
+        }
         return takeLast(x, axis, idx[0], c.dims().length == 0);
     }
 
@@ -1848,6 +1868,11 @@ final class OnnxGraphConverter {
             case "ConstantOfShape": {
                 long[] shape = c.get(0).i();
                 long[] d = shape.clone();
+                for (int k = 0; k < d.length; k++) {
+                    // A batch-sized fill (PyTorch's zero initial state under an open batch axis): the value
+                    // is the same everywhere, so one row broadcasts to any batch alike.
+                    d[k] = d[k] == SYMBOLIC ? 1 : d[k];
+                }
                 int n = OnnxTensors.count(file, node() + " shape", d);
                 if (n > 1 << 24) {
                     throw unsupported("ConstantOfShape of " + n + " elements");
@@ -1902,6 +1927,8 @@ final class OnnxGraphConverter {
                 }
                 return new Const(x.type(), t, x.f(), x.i());
             }
+            case "Expand":
+                return expand(c.get(0), ints(in, 1, "shape"));
             case "Add":
             case "Sub":
             case "Mul":
@@ -1910,6 +1937,47 @@ final class OnnxGraphConverter {
             default:
                 return null;
         }
+    }
+
+    /** numpy broadcasting of a constant to {@code shape} (an open dimension counts as 1). */
+    private Const expand(Const x, long[] shape) {
+        long[] xd = x.dims();
+        int r = Math.max(xd.length, shape.length);
+        long[] out = new long[r];
+        for (int k = 0; k < r; k++) {
+            long a = k - (r - xd.length) >= 0 ? xd[k - (r - xd.length)] : 1;
+            long b = k - (r - shape.length) >= 0 ? shape[k - (r - shape.length)] : 1;
+            b = b == SYMBOLIC ? 1 : b;
+            if (a != b && a != 1 && b != 1) {
+                throw bad("cannot expand " + Arrays.toString(xd) + " to " + Arrays.toString(shape));
+            }
+            out[k] = a == 1 ? b : a;
+        }
+        int n = OnnxTensors.count(file, node() + " shape", out);
+        if (n > 1 << 24) {
+            throw unsupported("Expand to " + n + " elements");
+        }
+        double[] f = x.f() == null ? null : new double[n];
+        long[] i = x.i() == null ? null : new long[n];
+        int[] idx = new int[r];
+        for (int o = 0; o < n; o++) {
+            int rem = o;
+            for (int k = r - 1; k >= 0; k--) {
+                idx[k] = (int) (rem % out[k]);
+                rem /= (int) out[k];
+            }
+            int src = 0;
+            for (int k = 0; k < xd.length; k++) {
+                int ok = k + r - xd.length;
+                src = (int) (src * xd[k] + (xd[k] == 1 ? 0 : idx[ok]));
+            }
+            if (f != null) {
+                f[o] = x.f()[src];
+            } else {
+                i[o] = x.i()[src];
+            }
+        }
+        return new Const(x.type(), out, f, i);
     }
 
     private static double[] toDoubles(float[] f) {

@@ -30,7 +30,7 @@ public final class OnnxImporter {
      * its last step.
      */
     public static final List<String> CONSTANT_FOLDED = List.of("Cast", "Concat", "Constant", "ConstantOfShape",
-            "Div", "Gather", "Mul", "Reshape", "Shape", "Slice", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Add",
+            "Div", "Expand", "Gather", "Mul", "Reshape", "Shape", "Slice", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Add",
             "Identity", "Flatten");
 
     /** Default-domain opsets read. */
@@ -41,6 +41,11 @@ public final class OnnxImporter {
     }
 
     public static ImportedModel load(Path file) {
+        return load(file, java.util.Map.of());
+    }
+
+    /** {@link #load} with graph inputs bound to constants (conformance tests that pass weights as inputs). */
+    static ImportedModel load(Path file, java.util.Map<String, OnnxTensors.Data> bound) {
         String where = file.toString();
         byte[] bytes;
         try {
@@ -53,6 +58,6 @@ public final class OnnxImporter {
         }
         OnnxProto.Model model = OnnxProto.parseModel(where, bytes);
         Path dir = file.toAbsolutePath().getParent();
-        return OnnxGraphConverter.convert(where, dir, model);
+        return OnnxGraphConverter.convert(where, dir, model, bound);
     }
 }
