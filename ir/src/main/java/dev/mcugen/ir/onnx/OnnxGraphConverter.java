@@ -486,8 +486,24 @@ final class OnnxGraphConverter {
 
     // --- node conversion --------------------------------------------------------------------
 
+    /** Inputs each op needs at least (the optional ones after them may be absent). */
+    private static final Map<String, Integer> MIN_INPUTS = Map.ofEntries(Map.entry("Gemm", 2), Map.entry("MatMul", 2),
+            Map.entry("Add", 2), Map.entry("Sub", 2), Map.entry("Mul", 2), Map.entry("Div", 2), Map.entry("Conv", 2),
+            Map.entry("Gather", 2), Map.entry("Reshape", 2), Map.entry("Expand", 2), Map.entry("Slice", 3),
+            Map.entry("LSTM", 3), Map.entry("GRU", 3), Map.entry("RNN", 3), Map.entry("BatchNormalization", 5),
+            Map.entry("Constant", 0), Map.entry("Concat", 1));
+
     private List<Val> convertNode(OnnxProto.Node n, List<Val> in) {
         String op = n.opType();
+        int need = MIN_INPUTS.getOrDefault(op, 1);
+        for (int k = 0; k < need; k++) {
+            if (k >= in.size() || in.get(k) == null && !(op.equals("Slice") && k > 2)) {
+                throw bad(Text.clip(op, 40) + " needs " + need + " inputs, input " + (k + 1) + " is missing");
+            }
+        }
+        if (n.outputs().isEmpty()) {
+            throw bad("has no outputs");
+        }
         boolean allConst = in.stream().allMatch(v -> v == null || v instanceof Const);
         if (allConst && !in.isEmpty() || op.equals("Constant")) {
             Const c = fold(op, in);
@@ -953,10 +969,18 @@ final class OnnxGraphConverter {
                 + Text.clip(auto, 20)) + " (mcugen pads as TensorFlow's 'same' or 'valid')");
     }
 
-    private static int[] ints(long[] v, int r, int dflt) {
+    /** An attribute list of one value per spatial axis, each in 1..2^16 (kernels, strides, dilations). */
+    private int[] ints(long[] v, int r, int dflt) {
+        if (v != null && v.length != r) {
+            throw bad("has " + v.length + " values where " + r + " spatial axes need " + r);
+        }
         int[] a = new int[r];
         for (int k = 0; k < r; k++) {
-            a[k] = v == null ? dflt : (int) v[k];
+            long x = v == null ? dflt : v[k];
+            if (x < 1 || x > 1 << 16) {
+                throw bad("has a window, stride or dilation of " + x);
+            }
+            a[k] = (int) x;
         }
         return a;
     }
@@ -1360,6 +1384,15 @@ final class OnnxGraphConverter {
     private Val transpose(Act x) {
         long[] perm = attrInts("perm");
         int r = x.rank();
+        if (perm != null) {
+            boolean[] seen = new boolean[r];
+            for (long p : perm) {
+                if (perm.length != r || p < 0 || p >= r || seen[(int) p]) {
+                    throw bad("perm " + Arrays.toString(perm) + " is not a permutation of " + r + " axes");
+                }
+                seen[(int) p] = true;
+            }
+        }
         int[] map = new int[r];
         for (int k = 0; k < r; k++) {
             int p = perm == null ? r - 1 - k : norm(perm[k], r, this);
