@@ -90,6 +90,11 @@ final class OnnxGraphConverter {
     }
 
     private final String file;
+    /**
+     * Elements the importer may create that no stored value backs (folded fills, flatten orders): a
+     * legitimate model's are at most as many as its file has bytes (its weights are that large).
+     */
+    private final long budget;
     private final Path dir;
     private final OnnxProto.Graph g;
     private final int opset;
@@ -108,23 +113,25 @@ final class OnnxGraphConverter {
     private final Map<String, PNode> lastSteps = new HashMap<>();
     private OnnxProto.Node current;
 
-    private OnnxGraphConverter(String file, Path dir, OnnxProto.Graph g, int opset, boolean[] channelsLast) {
+    private OnnxGraphConverter(String file, long fileSize, Path dir, OnnxProto.Graph g, int opset, boolean[] channelsLast) {
         this.file = file;
+        this.budget = Math.max(1 << 16, fileSize);
         this.dir = dir;
         this.g = g;
         this.opset = opset;
         this.channelsLast = channelsLast;
     }
 
-    static ImportedModel convert(String file, Path dir, OnnxProto.Model model) {
-        return convert(file, dir, model, Map.of());
+    static ImportedModel convert(String file, long fileSize, Path dir, OnnxProto.Model model) {
+        return convert(file, fileSize, dir, model, Map.of());
     }
 
     /**
      * {@link #convert} with some graph inputs bound to constant values: ONNX's conformance tests pass
      * weights as graph inputs, which a model for mcugen holds as initializers.
      */
-    static ImportedModel convert(String file, Path dir, OnnxProto.Model model, Map<String, OnnxTensors.Data> bound) {
+    static ImportedModel convert(String file, long fileSize, Path dir, OnnxProto.Model model,
+                                 Map<String, OnnxTensors.Data> bound) {
         int opset = -1;
         for (OnnxProto.OpsetId id : model.opsets()) {
             if (id.domain().isEmpty() || id.domain().equals("ai.onnx")) {
@@ -162,7 +169,7 @@ final class OnnxGraphConverter {
             for (int b = 0; b < k; b++) {
                 cl[b] = (mask >> b & 1) != 0;
             }
-            OnnxGraphConverter c = new OnnxGraphConverter(file, dir, g, opset, cl);
+            OnnxGraphConverter c = new OnnxGraphConverter(file, fileSize, dir, g, opset, cl);
             bound.forEach((name, d) -> c.vals.put(name, new Const(d.dataType(), d.dims(), d.f(), d.i())));
             try {
                 return c.run();
@@ -289,7 +296,6 @@ final class OnnxGraphConverter {
     private ImportedModel finish(GraphBuilder gb) {
         List<String> outs = new ArrayList<>();
         Set<String> claimed = new HashSet<>(inputNames);
-        Map<String, String> rename = new HashMap<>();
         for (OnnxProto.ValueInfo o : g.outputs()) {
             String who = "output '" + Text.clip(o.name(), 80) + "'";
             Val v = vals.get(o.name());
@@ -340,12 +346,6 @@ final class OnnxGraphConverter {
                 producers.put(p.name, p);
                 irShapes.put(p.name, p.out);
                 ir = p.name;
-            } else if (producers.containsKey(ir) && !rename.containsKey(ir)) {
-                String nice = sanitize(o.name());
-                if (!names.contains(nice)) {
-                    names.add(nice);
-                    rename.put(ir, nice);
-                }
             }
             claimed.add(ir);
             outs.add(ir);
@@ -356,7 +356,7 @@ final class OnnxGraphConverter {
                 identity &= map[k] == k - 1;
             }
             if (!identity) {
-                layouts.put(rename.getOrDefault(ir, ir), Arrays.stream(perm).boxed().toList());
+                layouts.put(ir, Arrays.stream(perm).boxed().toList());
             }
         }
         // Nodes no output needs (the sequence variant of a recurrent layer whose last step alone is used).
@@ -371,17 +371,16 @@ final class OnnxGraphConverter {
             if (!live.contains(p.name)) {
                 continue;
             }
-            String name = rename.getOrDefault(p.name, p.name);
-            List<String> in = p.inputs.stream().map(x -> rename.getOrDefault(x, x)).toList();
+            String name = p.name;
             try {
-                gb.add(name, p.op, in, p.weights);
+                gb.add(name, p.op, p.inputs, p.weights);
             } catch (McugenException e) {
                 throw new McugenException(e.diag(), file, e.subject() + ": " + e.detail());
             }
             sourceOps.put(name, p.src);
         }
         for (String o : outs) {
-            gb.output(rename.getOrDefault(o, o));
+            gb.output(o);
         }
         if (gb.nodes().isEmpty()) {
             throw new McugenException(Diag.MCG_IMPORT_EMPTY_MODEL, file, "the graph computes nothing");
@@ -1255,6 +1254,11 @@ final class OnnxGraphConverter {
         if (!rowMajor(x)) {
             // The IR flattens channels last (H, W, C); ONNX flattens C, H, W. Record which ONNX element each
             // IR element holds: a following Gemm / MatMul permutes its weight rows to match.
+            if (s.size() > budget) {
+                // The Gemm this feeds would need more weights than the file holds.
+                throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, node() + ": flattens " + s.size()
+                        + " values, more than a model of this file's size can weigh");
+            }
             perm = new int[s.size()];
             long[] od = dims(x);
             int[] irIdx = new int[s.rank()];
@@ -1907,8 +1911,9 @@ final class OnnxGraphConverter {
                     d[k] = d[k] == SYMBOLIC ? 1 : d[k];
                 }
                 int n = OnnxTensors.count(file, node() + " shape", d);
-                if (n > 1 << 24) {
-                    throw unsupported("ConstantOfShape of " + n + " elements");
+                if (n > budget) {
+                    throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, node() + ": fills " + n
+                            + " elements, more than a model of this file's size uses");
                 }
                 OnnxProto.Attribute a = attr("value");
                 OnnxTensors.Data v = a == null || a.t() == null ? null : OnnxTensors.decode(file, dir, a.t());
@@ -1987,8 +1992,9 @@ final class OnnxGraphConverter {
             out[k] = a == 1 ? b : a;
         }
         int n = OnnxTensors.count(file, node() + " shape", out);
-        if (n > 1 << 24) {
-            throw unsupported("Expand to " + n + " elements");
+        if (n > budget) {
+            throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, node() + ": expands to " + n
+                    + " elements, more than a model of this file's size uses");
         }
         double[] f = x.f() == null ? null : new double[n];
         long[] i = x.i() == null ? null : new long[n];

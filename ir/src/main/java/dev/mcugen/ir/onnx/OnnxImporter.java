@@ -58,6 +58,6 @@ public final class OnnxImporter {
         }
         OnnxProto.Model model = OnnxProto.parseModel(where, bytes);
         Path dir = file.toAbsolutePath().getParent();
-        return OnnxGraphConverter.convert(where, dir, model, bound);
+        return OnnxGraphConverter.convert(where, bytes.length, dir, model, bound);
     }
 }

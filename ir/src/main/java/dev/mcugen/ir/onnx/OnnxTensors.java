@@ -107,6 +107,10 @@ final class OnnxTensors {
         }
         int n = count(file, what, t.dims());
         if (t.dataLocation() == 1) {
+            if ((long) n * size > Integer.MAX_VALUE - 16) {
+                throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, what + " needs " + (long) n * size
+                        + " bytes, more than mcugen reads for one tensor");
+            }
             return fromBytes(type, t.dims(), n, external(file, dir, what, t, (long) n * size), file, what);
         }
         if (t.raw() != null) {

@@ -160,8 +160,8 @@ class OnnxImportErrorsTest {
         ImportedModel m = OnnxImporter.load(write("ok.onnx", gemmModel(17, goodWeight())));
         FloatTensor y = new FloatInterpreter(m.graph()).run(FloatTensor.of(Shape.of(2), new float[] {1, -1}));
         assertThat(y.toArray()).containsExactly(1 - 2 + 0.5f, 3 - 4 - 0.5f, 5 - 6 + 1f);
-        assertThat(m.graph().nodes().get(0).name()).isEqualTo("y");
-        assertThat(m.sourceOps()).containsEntry("y", "Gemm");
+        assertThat(m.graph().nodes().get(0).name()).isEqualTo("fc_Gemm");
+        assertThat(m.sourceOps()).containsEntry("fc_Gemm", "Gemm");
     }
 
     @Test
@@ -216,6 +216,39 @@ class OnnxImportErrorsTest {
         refused(write("big2.onnx", gemmModel(17, overflow)), Diag.MCG_IMPORT_CORRUPT, "2^31 elements");
         byte[] negative = tensor("W", new long[] {-3, 2}, floats(1, 2));
         refused(write("neg.onnx", gemmModel(17, negative)), Diag.MCG_IMPORT_CORRUPT, "negative dimension");
+    }
+
+    @Test
+    void foldedFillsAreBoundedByTheFileSize() throws IOException {
+        byte[] shape = msg(o -> {
+            o.writeInt64(1, 1);
+            o.writeInt32(2, OnnxTensors.INT64);
+            o.writeString(8, "s");
+            o.writeByteArray(9, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1_000_000_000L).array());
+        });
+        byte[] fill = msg(o -> {
+            o.writeString(1, "s");
+            o.writeString(2, "z");
+            o.writeString(3, "fill");
+            o.writeString(4, "ConstantOfShape");
+        });
+        byte[] relu = msg(o -> {
+            o.writeString(1, "x");
+            o.writeString(2, "y");
+            o.writeString(4, "Relu");
+        });
+        byte[] graph = msg(o -> {
+            o.writeByteArray(1, fill);
+            o.writeByteArray(1, relu);
+            o.writeByteArray(5, shape);
+            o.writeByteArray(11, valueInfo("x", 1, 2));
+            o.writeByteArray(12, valueInfo("y", 1, 2));
+        });
+        byte[] model = msg(o -> {
+            o.writeByteArray(8, msg(x -> x.writeInt64(2, 17)));
+            o.writeByteArray(7, graph);
+        });
+        refused(write("fill.onnx", model), Diag.MCG_IMPORT_CORRUPT, "node 'fill'", "fills 1000000000 elements");
     }
 
     @Test
