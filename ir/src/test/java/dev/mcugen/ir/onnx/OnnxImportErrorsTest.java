@@ -218,6 +218,76 @@ class OnnxImportErrorsTest {
         refused(write("neg.onnx", gemmModel(17, negative)), Diag.MCG_IMPORT_CORRUPT, "negative dimension");
     }
 
+    /** A graph of one node reading graph input x, with initializers and INT attributes. */
+    static byte[] oneNode(String opType, String[] inputs, byte[][] initializers, long[] xDims, long[] yDims,
+                          Object... intAttrs) {
+        byte[] node = msg(o -> {
+            for (String in : inputs) {
+                o.writeString(1, in);
+            }
+            o.writeString(2, "y");
+            o.writeString(3, "/net/" + opType);
+            o.writeString(4, opType);
+            for (int k = 0; k < intAttrs.length; k += 2) {
+                String name = (String) intAttrs[k];
+                long value = ((Number) intAttrs[k + 1]).longValue();
+                o.writeByteArray(5, msg(a -> {
+                    a.writeString(1, name);
+                    a.writeInt64(3, value);
+                    a.writeInt32(20, 2);
+                }));
+            }
+        });
+        byte[] graph = msg(o -> {
+            o.writeByteArray(1, node);
+            for (byte[] init : initializers) {
+                o.writeByteArray(5, init);
+            }
+            o.writeByteArray(11, valueInfo("x", xDims));
+            o.writeByteArray(12, valueInfo("y", yDims));
+        });
+        return msg(o -> {
+            o.writeByteArray(8, msg(x -> x.writeInt64(2, 17)));
+            o.writeByteArray(7, graph);
+        });
+    }
+
+    @Test
+    void depthwiseAndGroupedConvAreRefusedNamingTheNode() throws IOException {
+        byte[] w = tensor("W", new long[] {4, 1, 3, 3}, floats(new float[36]));
+        Path dw = write("dw.onnx", oneNode("Conv", new String[] {"x", "W"}, new byte[][] {w}, new long[] {1, 4, 5, 5},
+                new long[] {1, 4, 3, 3}, "group", 4));
+        refused(dw, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/Conv'", "depthwise Conv (group 4)");
+        byte[] w2 = tensor("W", new long[] {4, 2, 3, 3}, floats(new float[72]));
+        Path grouped = write("grouped.onnx", oneNode("Conv", new String[] {"x", "W"}, new byte[][] {w2},
+                new long[] {1, 4, 5, 5}, new long[] {1, 4, 3, 3}, "group", 2));
+        refused(grouped, Diag.MCG_IMPORT_UNSUPPORTED, "grouped Conv (group 2)");
+    }
+
+    @Test
+    void opsTheIrLacksAreRefusedNamingOpAndNode() throws IOException {
+        for (String op : new String[] {"LeakyRelu", "HardSwish", "Mul", "Pad", "Exp"}) {
+            Path f = write(op + ".onnx", oneNode(op, new String[] {"x", "x"}, new byte[0][], new long[] {1, 4},
+                    new long[] {1, 4}));
+            refused(f, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/" + op + "'", "op " + op + " is not supported");
+        }
+    }
+
+    @Test
+    void nonZeroInitialStatesAreRefused() throws IOException {
+        int h = 2;
+        byte[] w = tensor("W", new long[] {1, 3 * h, 3}, floats(new float[18]));
+        byte[] r = tensor("R", new long[] {1, 3 * h, h}, floats(new float[12]));
+        byte[] h0 = tensor("h0", new long[] {1, 1, h}, floats(0.5f, 0));
+        Path f = write("h0.onnx", oneNode("GRU", new String[] {"x", "W", "R", "", "", "h0"}, new byte[][] {w, r, h0},
+                new long[] {1, 4, 3}, new long[] {1, 4, 1, h}, "hidden_size", h, "layout", 1));
+        refused(f, Diag.MCG_IMPORT_UNSUPPORTED, "non-zero initial_h");
+        byte[] zero = tensor("h0", new long[] {1, 1, h}, floats(0, 0));
+        Path ok = write("h0zero.onnx", oneNode("GRU", new String[] {"x", "W", "R", "", "", "h0"}, new byte[][] {w, r, zero},
+                new long[] {1, 4, 3}, new long[] {1, 4, 1, h}, "hidden_size", h, "layout", 1));
+        assertThat(OnnxImporter.load(ok).graph().nodes().get(0).op()).isInstanceOf(dev.mcugen.ir.Op.Gru.class);
+    }
+
     @Test
     void foldedFillsAreBoundedByTheFileSize() throws IOException {
         byte[] shape = msg(o -> {
