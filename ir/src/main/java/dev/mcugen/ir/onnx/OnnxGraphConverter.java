@@ -436,8 +436,15 @@ final class OnnxGraphConverter {
         if (current == null) {
             return "the graph";
         }
-        String n = current.name().isEmpty() ? (current.outputs().isEmpty() ? "?" : current.outputs().get(0)) : current.name();
-        return "node '" + Text.clip(n, 80) + "' (" + Text.clip(current.opType(), 40) + ")";
+        return "node '" + Text.clip(rawName(), 80) + "' (" + Text.clip(current.opType(), 40) + ")";
+    }
+
+    /** The node's name, or its first named output when it has none (ONNX names are optional). */
+    private String rawName() {
+        if (!current.name().isEmpty()) {
+            return current.name();
+        }
+        return current.outputs().stream().filter(o -> !o.isEmpty()).findFirst().orElse(current.opType());
     }
 
     private McugenException unsupported(String what) {
@@ -616,8 +623,7 @@ final class OnnxGraphConverter {
 
     private PNode emit(String op, Op irOp, List<String> inputs, Map<String, FloatTensor> weights) {
         PNode p = new PNode();
-        String raw = current.name().isEmpty() ? (current.outputs().isEmpty() ? op : current.outputs().get(0)) : current.name();
-        p.name = unique(raw);
+        p.name = unique(rawName());
         p.op = irOp;
         p.inputs = inputs;
         p.weights = new LinkedHashMap<>(weights);
