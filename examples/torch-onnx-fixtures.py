@@ -8,6 +8,7 @@ NCHW images, [N, T, F] sequences). Run with Debian's python3-torch from the repo
 Deterministic: fixed seeds, CPU, eval mode; the .onnx files embed torch's version in producer_version.
 """
 import os
+import zlib
 
 import numpy as np
 import torch
@@ -71,6 +72,19 @@ class LstmNet(nn.Module):
         return self.fc(out[:, -1, :])
 
 
+class LstmSeqFirst(nn.Module):
+    """A seq-first nn.LSTM (batch_first=False) inside a model taking [N, T, F]: x.transpose(0, 1), out[-1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x.transpose(0, 1))
+        return torch.tanh(self.fc(out[-1]))
+
+
 class GruNet(nn.Module):
     """PyTorch's GRU is ONNX linear_before_reset 1 (Keras reset_after); the final state h_n feeds the head."""
 
@@ -128,6 +142,7 @@ MODELS = {
     "cnn": (Cnn, (3, 10, 10)),
     "conv1d": (Conv1dNet, (12, 4)),
     "lstm": (LstmNet, (10, 4)),
+    "lstm_seqfirst": (LstmSeqFirst, (9, 4)),
     "gru": (GruNet, (10, 4)),
     "rnn": (RnnNet, (7, 4)),
     "gap": (GapNet, (2, 6, 6)),
@@ -137,8 +152,9 @@ MODELS = {
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for index, (name, (cls, shape)) in enumerate(MODELS.items()):
-        torch.manual_seed(1234 + index)
+    for name, (cls, shape) in MODELS.items():
+        # Seeded by name, so adding a model leaves the others' files alone.
+        torch.manual_seed(zlib.crc32(name.encode()))
         model = cls().eval()
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):

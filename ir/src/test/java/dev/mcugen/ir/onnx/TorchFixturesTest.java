@@ -63,6 +63,8 @@ class TorchFixturesTest {
         "conv1d, 17, 'Conv+Relu,Conv+Sigmoid,ReduceMean,Gemm'",
         "lstm, 13, 'LSTM,Gemm'",
         "lstm, 17, 'LSTM,Gemm'",
+        "lstm_seqfirst, 13, 'LSTM,Gemm+Tanh'",
+        "lstm_seqfirst, 17, 'LSTM,Gemm+Tanh'",
         "gru, 13, 'GRU,Gemm'",
         "gru, 17, 'GRU,Gemm'",
         "rnn, 13, 'RNN,MatMul+Add'",
