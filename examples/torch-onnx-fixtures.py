@@ -112,7 +112,7 @@ class RnnNet(nn.Module):
 
 
 class GapNet(nn.Module):
-    """Conv2d + AdaptiveAvgPool2d(1) + Flatten + Linear + Softmax."""
+    """Conv2d + avg_pool2d + AdaptiveAvgPool2d(1) + Flatten + Linear + Softmax."""
 
     def __init__(self):
         super().__init__()
@@ -121,7 +121,8 @@ class GapNet(nn.Module):
         self.fc = nn.Linear(6, 4)
 
     def forward(self, x):
-        x = self.gap(torch.relu(self.conv(x)))
+        # F.avg_pool2d exports a zero-width Pad before its AveragePool.
+        x = self.gap(nn.functional.avg_pool2d(torch.relu(self.conv(x)), 2))
         return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
 
 

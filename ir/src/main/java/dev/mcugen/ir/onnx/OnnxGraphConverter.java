@@ -522,6 +522,7 @@ final class OnnxGraphConverter {
         }
         return switch (op) {
             case "Identity" -> List.of(in.get(0));
+            case "Pad" -> List.of(pad(in));
             case "Dropout" -> dropout(in);
             case "Relu", "Sigmoid", "Tanh", "HardSigmoid", "Clip", "Softmax" -> List.of(activation(op, in));
             case "Gemm" -> List.of(gemm(in));
@@ -714,6 +715,23 @@ final class OnnxGraphConverter {
         }
         Op.Conv1D c = (Op.Conv1D) op;
         return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
+    }
+
+    /** A Pad of zero width (PyTorch's avg_pool2d writes one before AveragePool) is the identity. */
+    private Val pad(List<Val> in) {
+        Act x = act(in, 0);
+        long[] pads = attrInts("pads");
+        if (pads == null && in.size() > 1 && in.get(1) != null) {
+            pads = ints(in, 1, "pads");
+        }
+        if (pads != null) {
+            for (long p : pads) {
+                if (p != 0) {
+                    throw unsupported("op Pad with pads " + Arrays.toString(pads));
+                }
+            }
+        }
+        return x;
     }
 
     private Activation clip(List<Val> in) {
@@ -1645,6 +1663,11 @@ final class OnnxGraphConverter {
         Shape s = irShape(x);
         int[] need = layout == 0 ? new int[] {0, BATCH, 1} : new int[] {BATCH, 0, 1};
         if (x.rank() != 3 || !Arrays.equals(x.map(), need) || x.flatPerm() != null || s.rank() != 2) {
+            if (layout == 0 && Arrays.equals(x.map(), new int[] {BATCH, 0, 1})) {
+                // A model input fed straight into a seq-first layer: its batch is axis 1, mcugen's is axis 0.
+                throw layout(op + " reads its input seq-first [T, N, F], but mcugen takes the batch as the first axis"
+                        + " of the model's data: export with batch_first=True (or x.transpose(0, 1) inside the model)");
+            }
             throw layout(op + " on a tensor that is not a sequence " + (layout == 0 ? "[T, N, F]" : "[N, T, F]"));
         }
         int f = s.last();

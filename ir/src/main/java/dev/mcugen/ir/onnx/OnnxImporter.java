@@ -27,11 +27,12 @@ public final class OnnxImporter {
     /**
      * Operation types evaluated at import when their inputs are constants (PyTorch's shape
      * sub-graphs); {@code Gather} and {@code Slice} on a recurrent layer's output sequence also take
-     * its last step.
+     * its last step, and {@code Pad} of zero width on a computed tensor (PyTorch's {@code avg_pool2d}
+     * writes one) is dropped.
      */
     public static final List<String> CONSTANT_FOLDED = List.of("Cast", "Concat", "Constant", "ConstantOfShape",
             "Div", "Expand", "Gather", "Mul", "Reshape", "Shape", "Slice", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Add",
-            "Identity", "Flatten");
+            "Identity", "Flatten", "Pad");
 
     /** Default-domain opsets read. */
     public static final int MIN_OPSET = 11;

@@ -266,11 +266,22 @@ class OnnxImportErrorsTest {
 
     @Test
     void opsTheIrLacksAreRefusedNamingOpAndNode() throws IOException {
-        for (String op : new String[] {"LeakyRelu", "HardSwish", "Mul", "Pad", "Exp"}) {
+        for (String op : new String[] {"LeakyRelu", "HardSwish", "Mul", "Exp"}) {
             Path f = write(op + ".onnx", oneNode(op, new String[] {"x", "x"}, new byte[0][], new long[] {1, 4},
                     new long[] {1, 4}));
             refused(f, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/" + op + "'", "op " + op + " is not supported");
         }
+        byte[] pads = msg(o -> {
+            o.writeInt64(1, 4);
+            o.writeInt32(2, OnnxTensors.INT64);
+            o.writeString(8, "pads");
+            ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(0).putLong(1).putLong(0).putLong(1);
+            o.writeByteArray(9, b.array());
+        });
+        Path pad = write("pad.onnx", oneNode("Pad", new String[] {"x", "pads"}, new byte[][] {pads}, new long[] {1, 4},
+                new long[] {1, 6}));
+        refused(pad, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/Pad'", "op Pad with pads [0, 1, 0, 1] is not supported");
     }
 
     @Test

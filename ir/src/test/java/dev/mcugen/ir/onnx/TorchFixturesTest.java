@@ -69,8 +69,8 @@ class TorchFixturesTest {
         "gru, 17, 'GRU,Gemm'",
         "rnn, 13, 'RNN,MatMul+Add'",
         "rnn, 17, 'RNN,MatMul+Add'",
-        "gap, 13, 'Conv+Relu,GlobalAveragePool,Gemm+Softmax'",
-        "gap, 17, 'Conv+Relu,GlobalAveragePool,Gemm+Softmax'",
+        "gap, 13, 'Conv+Relu,AveragePool,GlobalAveragePool,Gemm+Softmax'",
+        "gap, 17, 'Conv+Relu,AveragePool,GlobalAveragePool,Gemm+Softmax'",
     })
     void importedModelGivesPyTorchsOutputs(String name, int opset, String sourceOps) {
         ImportedModel m = OnnxImporter.load(resource(name + "_op" + opset + ".onnx"));
