@@ -25,7 +25,7 @@ class Mlp(nn.Module):
         self.fc2 = nn.Linear(16, 4)
 
     def forward(self, x):
-        return torch.softmax(self.fc2(torch.relu(self.fc1(x))), dim=1)
+        return torch.softmax(self.fc2(nn.functional.relu6(self.fc1(x))), dim=1)
 
 
 class Cnn(nn.Module):
@@ -126,6 +126,23 @@ class GapNet(nn.Module):
         return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
 
 
+class ResNet(nn.Module):
+    """A residual block (Add of two computed tensors) and a channel concatenation (Concat on axis 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 4, 3, padding=1)
+        self.conv_a = nn.Conv2d(4, 4, 3, padding=1)
+        self.conv_b = nn.Conv2d(4, 4, 3, padding=1)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        s = torch.relu(self.stem(x))
+        r = torch.relu(self.conv_b(torch.relu(self.conv_a(s))) + s)
+        x = torch.cat([r, s], dim=1)
+        return self.head(nn.functional.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
 class HardSigmoidNet(nn.Module):
     """nn.Hardsigmoid is relu6(x + 3) / 6: ONNX HardSigmoid alpha 1/6, which mcugen's hard_sigmoid (0.2) is not."""
 
@@ -147,6 +164,7 @@ MODELS = {
     "gru": (GruNet, (10, 4)),
     "rnn": (RnnNet, (7, 4)),
     "gap": (GapNet, (2, 6, 6)),
+    "resnet": (ResNet, (3, 7, 7)),
     "hardsigmoid": (HardSigmoidNet, (8,)),
 }
 

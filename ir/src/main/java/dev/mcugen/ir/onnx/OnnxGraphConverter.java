@@ -685,6 +685,14 @@ final class OnnxGraphConverter {
             default -> softmax(x);
         };
         PNode p = soleProducer(x);
+        Activation before = p == null ? null : activationOf(p.op);
+        Activation merged = before == null ? null : compose(before, a);
+        if (merged != null) {
+            // relu6(relu(x)) = relu6(x): PyTorch writes F.relu6 as Relu then Clip(0, 6).
+            p.op = p.op instanceof Op.Act ? new Op.Act(merged) : withActivation(p.op, merged);
+            p.src = p.src + "+" + op;
+            return x;
+        }
         if (p != null && a.isElementwise() && x.flatPerm() == null && fusable(p)) {
             p.op = withActivation(p.op, a);
             p.src = p.src + "+" + op;
@@ -697,6 +705,32 @@ final class OnnxGraphConverter {
         }
         PNode q = emit(op, new Op.Act(a), List.of(x.ir()), Map.of());
         return new Act(q.name, x.map(), x.flatPerm(), x.batch());
+    }
+
+    private static Activation activationOf(Op op) {
+        if (op instanceof Op.Act a) {
+            return a.activation();
+        }
+        if (op instanceof Op.Dense d) {
+            return d.activation();
+        }
+        if (op instanceof Op.Conv2D c) {
+            return c.activation();
+        }
+        if (op instanceof Op.Conv1D c) {
+            return c.activation();
+        }
+        return null;
+    }
+
+    /** {@code outer(inner(x))} as one activation where that is an identity, else null. */
+    private static Activation compose(Activation inner, Activation outer) {
+        boolean relus = (inner == Activation.RELU || inner == Activation.RELU6)
+                && (outer == Activation.RELU || outer == Activation.RELU6);
+        if (!relus) {
+            return null;
+        }
+        return inner == Activation.RELU6 || outer == Activation.RELU6 ? Activation.RELU6 : Activation.RELU;
     }
 
     private static boolean fusable(PNode p) {

@@ -55,8 +55,8 @@ class TorchFixturesTest {
 
     @ParameterizedTest(name = "{0} opset {1}")
     @CsvSource({
-        "mlp, 13, 'Gemm+Relu,Gemm+Softmax'",
-        "mlp, 17, 'Gemm+Relu,Gemm+Softmax'",
+        "mlp, 13, 'Gemm+Relu+Clip,Gemm+Softmax'",
+        "mlp, 17, 'Gemm+Relu+Clip,Gemm+Softmax'",
         "cnn, 13, 'Conv+Relu,BatchNormalization,MaxPool,Conv+Tanh,Flatten,Gemm'",
         "cnn, 17, 'Conv+Relu,BatchNormalization,MaxPool,Conv+Tanh,Flatten,Gemm'",
         "conv1d, 13, 'Conv+Relu,Conv+Sigmoid,ReduceMean,Gemm'",
@@ -71,6 +71,8 @@ class TorchFixturesTest {
         "rnn, 17, 'RNN,MatMul+Add'",
         "gap, 13, 'Conv+Relu,AveragePool,GlobalAveragePool,Gemm+Softmax'",
         "gap, 17, 'Conv+Relu,AveragePool,GlobalAveragePool,Gemm+Softmax'",
+        "resnet, 13, 'Conv+Relu,Conv+Relu,Conv,Add,Relu,Concat,GlobalAveragePool,Gemm'",
+        "resnet, 17, 'Conv+Relu,Conv+Relu,Conv,Add,Relu,Concat,GlobalAveragePool,Gemm'",
     })
     void importedModelGivesPyTorchsOutputs(String name, int opset, String sourceOps) {
         ImportedModel m = OnnxImporter.load(resource(name + "_op" + opset + ".onnx"));
@@ -133,6 +135,6 @@ class TorchFixturesTest {
     @Test
     void modelLoaderDispatchesOnnxByContent() {
         Map<String, String> ops = ModelLoader.open(resource("mlp_op17.onnx")).sourceOps();
-        assertThat(ops.values()).contains("Gemm+Relu");
+        assertThat(ops.values()).contains("Gemm+Relu+Clip");
     }
 }
