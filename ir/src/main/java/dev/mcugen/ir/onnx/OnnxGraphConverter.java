@@ -146,6 +146,13 @@ final class OnnxGraphConverter {
         OnnxProto.Graph g = model.graph();
         Set<String> inits = new HashSet<>();
         g.initializers().forEach(t -> inits.add(t.name()));
+        // Initializers are decoded once, whatever input layouts are tried below.
+        Map<String, Val> constants = new HashMap<>();
+        for (OnnxProto.Tensor t : g.initializers()) {
+            OnnxTensors.Data d = OnnxTensors.decode(file, dir, t);
+            constants.put(t.name(), new Const(d.dataType(), d.dims(), d.f(), d.i()));
+        }
+        bound.forEach((name, d) -> constants.put(name, new Const(d.dataType(), d.dims(), d.f(), d.i())));
         List<Integer> layoutChoice = new ArrayList<>();
         inits.addAll(bound.keySet());
         for (OnnxProto.ValueInfo vi : g.inputs()) {
@@ -170,7 +177,7 @@ final class OnnxGraphConverter {
                 cl[b] = (mask >> b & 1) != 0;
             }
             OnnxGraphConverter c = new OnnxGraphConverter(file, fileSize, dir, g, opset, cl);
-            bound.forEach((name, d) -> c.vals.put(name, new Const(d.dataType(), d.dims(), d.f(), d.i())));
+            c.vals.putAll(constants);
             try {
                 return c.run();
             } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | IndexOutOfBoundsException
@@ -190,10 +197,6 @@ final class OnnxGraphConverter {
     // --- driver -----------------------------------------------------------------------------
 
     private ImportedModel run() {
-        for (OnnxProto.Tensor t : g.initializers()) {
-            OnnxTensors.Data d = OnnxTensors.decode(file, dir, t);
-            vals.put(t.name(), new Const(d.dataType(), d.dims(), d.f(), d.i()));
-        }
         for (OnnxProto.Node n : g.nodes()) {
             for (String in : n.inputs()) {
                 if (!in.isEmpty()) {

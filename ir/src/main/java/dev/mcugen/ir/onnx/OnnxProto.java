@@ -21,7 +21,8 @@ import java.util.List;
  * {@code ModelProto.graph.node[3].attribute[1].t.dims}.
  *
  * <p>Memory stays bounded by the file: every length is checked against the bytes left in its
- * enclosing message before anything is allocated from it, and byte fields alias the file's buffer.
+ * enclosing message before anything is allocated from it. Sub-graphs of attributes (If, Loop) are
+ * skipped unread, so the reader nests at most six messages deep whatever the file holds.
  */
 final class OnnxProto {
     /** Deeper than any valid model the importer reads (model, graph, node, attribute, tensor, entry). */
@@ -70,7 +71,6 @@ final class OnnxProto {
         this.file = file;
         this.size = bytes.length;
         this.in = CodedInputStream.newInstance(bytes);
-        this.in.enableAliasing(true);
     }
 
     static Model parseModel(String file, byte[] bytes) {
