@@ -184,7 +184,7 @@ final class OnnxGraphConverter {
                      | ClassCastException | NullPointerException | NegativeArraySizeException e) {
                 // A structure the checks above did not foresee: still one line naming the file and node.
                 throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, c.node() + ": unexpected structure ("
-                        + e.getClass().getSimpleName() + ": " + Text.clip(String.valueOf(e.getMessage()), 120) + ")");
+                        + e.getClass().getSimpleName() + ": " + Text.clip(String.valueOf(e.getMessage()), 120) + ")", e);
             } catch (LayoutMismatch e) {
                 if (first == null) {
                     first = e;
@@ -754,6 +754,13 @@ final class OnnxGraphConverter {
         return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
     }
 
+    private double scalar(Const c, String what) {
+        if (c.count() != 1) {
+            throw bad(what + " holds " + c.count() + " values where one is needed");
+        }
+        return c.get(0);
+    }
+
     /** A Pad of zero width (PyTorch's avg_pool2d writes one before AveragePool) is the identity. */
     private Val pad(List<Val> in) {
         Act x = act(in, 0);
@@ -781,10 +788,10 @@ final class OnnxGraphConverter {
         Const cmin = konst(in, 1, "min");
         Const cmax = konst(in, 2, "max");
         if (cmin != null) {
-            lo = cmin.get(0);
+            lo = scalar(cmin, "min");
         }
         if (cmax != null) {
-            hi = cmax.get(0);
+            hi = scalar(cmax, "max");
         }
         if (lo == 0 && hi == 6) {
             return Activation.RELU6;
@@ -1451,8 +1458,11 @@ final class OnnxGraphConverter {
         int r = x.rank();
         if (perm != null) {
             boolean[] seen = new boolean[r];
+            if (perm.length != r) {
+                throw bad("perm " + Arrays.toString(perm) + " is not a permutation of " + r + " axes");
+            }
             for (long p : perm) {
-                if (perm.length != r || p < 0 || p >= r || seen[(int) p]) {
+                if (p < 0 || p >= r || seen[(int) p]) {
                     throw bad("perm " + Arrays.toString(perm) + " is not a permutation of " + r + " axes");
                 }
                 seen[(int) p] = true;

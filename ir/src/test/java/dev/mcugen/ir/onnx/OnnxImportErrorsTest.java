@@ -404,6 +404,9 @@ class OnnxImportErrorsTest {
             } catch (McugenException e) {
                 refused++;
                 assertThat(e.getMessage()).startsWith(f.toString()).doesNotContain("\n");
+                if (e.getCause() != null) {
+                    e.getCause().printStackTrace(System.out);
+                }
                 assertThat(e.detail()).doesNotContain("unexpected structure");
             }
         }
