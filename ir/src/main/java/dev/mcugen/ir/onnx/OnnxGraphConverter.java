@@ -995,6 +995,9 @@ final class OnnxGraphConverter {
     private Padding padding(int[] n, int[] k, int[] s, int[] d, long[] pads, String what) {
         String auto = attrS("auto_pad", "NOTSET");
         int r = n.length;
+        if (!List.of("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER").contains(auto)) {
+            throw bad("auto_pad '" + Text.clip(auto, 20) + "' is not an ONNX padding");
+        }
         if (auto.equals("VALID")) {
             return Padding.VALID;
         }
@@ -1015,25 +1018,29 @@ final class OnnxGraphConverter {
         }
         // TensorFlow's 'same' pads total = (out - 1) * stride + span - n, the odd one at the end.
         boolean same = true;
-        for (int a = 0; a < r && same; a++) {
+        long[] tf = new long[2 * r];
+        for (int a = 0; a < r; a++) {
             if (n[a] < 0) {
                 same = false;
-                break;
+                continue;
             }
             int out = (n[a] + s[a] - 1) / s[a];
             int span = (k[a] - 1) * d[a] + 1;
             int total = Math.max((out - 1) * s[a] + span - n[a], 0);
+            tf[a] = total / 2;
+            tf[a + r] = total - total / 2;
             if (auto.equals("SAME_LOWER")) {
-                same = total % 2 == 0;
+                same &= total % 2 == 0;
             } else {
-                same = pads[a] == total / 2 && pads[a + r] == total - total / 2;
+                same &= pads[a] == tf[a] && pads[a + r] == tf[a + r];
             }
         }
         if (same && (auto.equals("NOTSET") || auto.equals("SAME_LOWER"))) {
             return Padding.SAME;
         }
         throw unsupported(what + " with pads " + Arrays.toString(pads) + (auto.equals("NOTSET") ? "" : ", auto_pad "
-                + Text.clip(auto, 20)) + " (mcugen pads as TensorFlow's 'same' or 'valid')");
+                + Text.clip(auto, 20)) + " on input " + Arrays.toString(n) + " (mcugen pads as TensorFlow's 'same', here "
+                + Arrays.toString(tf) + ", or 'valid')");
     }
 
     /** An attribute list of one value per spatial axis, each in 1..2^16 (kernels, strides, dilations). */
