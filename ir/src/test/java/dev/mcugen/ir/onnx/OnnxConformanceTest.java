@@ -58,7 +58,7 @@ class OnnxConformanceTest {
             "over all axes, the batch axis too",
             "output 2 of",
             // Pooling forms the IR has no equivalent of (the IR pads as TensorFlow and has 1-D and 2-D pooling).
-            "mcugen pads as TensorFlow's 'same' or 'valid'",
+            "(mcugen pads as TensorFlow's 'same', here ",
             "where it changes the output size",
             "with dilations",
             "(mcugen has 1-D and 2-D)",
