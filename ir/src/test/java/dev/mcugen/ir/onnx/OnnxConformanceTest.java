@@ -9,7 +9,7 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.SharedFiles;
-import dev.mcugen.ir.SourceLayouts;
+import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.interp.Progress;
 import java.io.IOException;
@@ -222,15 +222,15 @@ class OnnxConformanceTest {
             for (int k = 0; k < g.inputs().size(); k++) {
                 String irName = g.inputs().get(k).name();
                 FloatTensor src = read(set.resolve("input_" + k + ".pb"));
-                List<Integer> perm = m.sourceLayout().get(irName);
-                inputs.put(irName, perm == null ? src : SourceLayouts.toIr(src, perm));
+                int[] perm = Layouts.samplePerm(m, irName);
+                inputs.put(irName, perm == null ? src : Layouts.toIr(src, perm));
             }
             Map<String, FloatTensor> outs = interp.runBatch(inputs, Progress.NONE);
             for (int k = 0; k < g.outputs().size(); k++) {
                 String irName = g.outputs().get(k);
                 FloatTensor expected = read(set.resolve("output_" + k + ".pb"));
-                List<Integer> perm = m.sourceLayout().get(irName);
-                FloatTensor got = perm == null ? outs.get(irName) : SourceLayouts.toSource(outs.get(irName), perm);
+                int[] perm = Layouts.samplePerm(m, irName);
+                FloatTensor got = perm == null ? outs.get(irName) : Layouts.toSource(outs.get(irName), perm);
                 if (!got.shape().equals(expected.shape())) {
                     return set.getFileName() + " output " + k + " has shape " + got.shape() + ", expected " + expected.shape();
                 }

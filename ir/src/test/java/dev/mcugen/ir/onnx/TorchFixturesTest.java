@@ -11,7 +11,7 @@ import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Shape;
-import dev.mcugen.ir.SourceLayouts;
+import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.npy.Npy;
 import dev.mcugen.ir.npy.NpyArray;
@@ -47,10 +47,10 @@ class TorchFixturesTest {
         Graph g = m.graph();
         String in = g.inputs().get(0).name();
         String out = g.outputs().get(0);
-        List<Integer> pin = m.sourceLayout().get(in);
-        List<Integer> pout = m.sourceLayout().get(out);
-        FloatTensor y = new FloatInterpreter(g).runBatch(pin == null ? x : SourceLayouts.toIr(x, pin));
-        return pout == null ? y : SourceLayouts.toSource(y, pout);
+        int[] pin = Layouts.samplePerm(m, in);
+        int[] pout = Layouts.samplePerm(m, out);
+        FloatTensor y = new FloatInterpreter(g).runBatch(pin == null ? x : Layouts.toIr(x, pin));
+        return pout == null ? y : Layouts.toSource(y, pout);
     }
 
     @ParameterizedTest(name = "{0} opset {1}")
