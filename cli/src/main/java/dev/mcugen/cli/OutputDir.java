@@ -60,6 +60,9 @@ final class OutputDir implements AutoCloseable {
         REPLACE
     }
 
+    /** Test hook: runs just before the output is moved into place (to play a user acting meanwhile). */
+    static volatile Runnable beforeCommit = () -> { };
+
     private final Path target;
     private final Path temp;
     private final OutputLock lock;
@@ -151,6 +154,7 @@ final class OutputDir implements AutoCloseable {
 
     /** Records what was written, checks {@code --out} again and moves the finished folder into place. */
     void commit() {
+        beforeCommit.run();
         synchronized (ExitCleanup.LOCK) {
             if (ExitCleanup.exiting()) {
                 throw new IllegalStateException("interrupted before the output was moved into place");
