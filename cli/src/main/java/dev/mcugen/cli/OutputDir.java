@@ -122,8 +122,7 @@ final class OutputDir implements AutoCloseable {
                 } else {
                     List<String> foreign = foreign(abs);
                     if (!foreign.isEmpty() && !force) {
-                        throw notOurs(target, foreign, Files.exists(abs.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)
-                                ? "" : " (a folder or file mcugen did not make)");
+                        throw notOurs(target, abs, foreign);
                     }
                     mode = Mode.REPLACE;
                 }
@@ -237,13 +236,15 @@ final class OutputDir implements AutoCloseable {
         List<String> foreign = foreign(aside);
         if (!foreign.isEmpty() && !force) {
             // Something was added or changed after the check: put it back as it was.
+            String what = "holds " + foreign.size() + " file(s) added or changed while mcugen was writing: " + Manifest.few(foreign);
             try {
                 Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
                 delete(old);
             } catch (IOException e) {
-                throw notOurs(target, foreign, " (added while mcugen was writing; all of it is in " + aside + ")");
+                throw new McugenException(Diag.MCG_OUT_NOT_OURS, target.toString(), what + "; nothing was replaced, the"
+                        + " folder is now in " + aside);
             }
-            throw notOurs(target, foreign, " (added while mcugen was writing)");
+            throw new McugenException(Diag.MCG_OUT_NOT_OURS, target.toString(), what + "; nothing was replaced");
         }
         if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
             // The user's permissions on the folder (e.g. 700) outlive rebuilds.
@@ -319,9 +320,19 @@ final class OutputDir implements AutoCloseable {
         return Manifest.foreign(p, MARKER, files == null ? Map.of() : files);
     }
 
-    private static McugenException notOurs(Path target, List<String> foreign, String why) {
-        return new McugenException(Diag.MCG_OUT_NOT_OURS, target.toString(), "holds " + foreign.size()
-                + " file(s) mcugen did not write or that changed since it wrote them" + why + ": " + Manifest.few(foreign)
+    private static McugenException notOurs(Path target, Path abs, List<String> foreign) {
+        String what;
+        if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+            what = "is a file, not a folder mcugen made";
+        } else if (!Files.exists(abs.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+            what = "was not made by mcugen and holds " + foreign.size() + " file(s): " + Manifest.few(foreign);
+        } else if (Manifest.read(abs.resolve(MARKER)) == null) {
+            what = "was made by an older mcugen that did not list its files, so each may be the user's: " + Manifest.few(foreign);
+        } else {
+            what = "holds " + foreign.size() + " file(s) mcugen did not write or that changed since it wrote them: "
+                    + Manifest.few(foreign);
+        }
+        return new McugenException(Diag.MCG_OUT_NOT_OURS, target.toString(), what
                 + "; move them away, choose another --out, or add --force to keep them aside in a backup folder");
     }
 

@@ -90,6 +90,7 @@ final class SimulateCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--out", "model '" + g.name() + "' has " + g.outputs().size()
                     + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given");
         }
+        Batch in = InputData.read(model, data);
         // Checked before anything runs: an --out that is an input, or a file mcugen did not write, is refused.
         List<Path> inputs = new ArrayList<>(data);
         inputs.add(file);
@@ -98,7 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         try (OutputFiles files = OutputFiles.open(out, inputs, file, force)) {
             this.files = files;
-            int code = run(file, model, g);
+            int code = run(file, model, g, in);
             files.commit(spec.commandLine().getOut());
             return code;
         } finally {
@@ -109,8 +110,7 @@ final class SimulateCommand implements Callable<Integer> {
     /** Where the outputs go until they are moved into place. */
     private OutputFiles files;
 
-    private int run(Path file, ImportedModel model, Graph g) {
-        Batch in = InputData.read(model, data);
+    private int run(Path file, ImportedModel model, Graph g, Batch in) {
         PrintWriter w = spec.commandLine().getOut();
         Map<String, FloatTensor> floats = null;
         if (mode == Mode.FLOAT || compare) {

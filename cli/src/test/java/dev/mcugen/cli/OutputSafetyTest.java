@@ -75,7 +75,7 @@ class OutputSafetyTest {
         assertOk(build(out));
         byte[] c = Files.readAllBytes(out.resolve("har_lstm.c"));
         OutputDir.beforeCommit = () -> write(out.resolve("added-meanwhile.txt"), "mine");
-        assertOneLineError(build(out), 2, "added-meanwhile.txt", "added while mcugen was writing", Diag.MCG_OUT_NOT_OURS.name());
+        assertOneLineError(build(out), 2, "added-meanwhile.txt", "while mcugen was writing", Diag.MCG_OUT_NOT_OURS.name());
         // Put back as it was: the user's file and the previous output.
         assertThat(out.resolve("added-meanwhile.txt")).hasContent("mine");
         assertThat(Files.readAllBytes(out.resolve("har_lstm.c"))).isEqualTo(c);
@@ -155,6 +155,16 @@ class OutputSafetyTest {
             Path b = s.filter(p -> p.getFileName().toString().startsWith("o.mcugen-backup-")).findFirst().orElseThrow();
             assertThat(b.resolve("thesis.tex")).hasContent("chapter 1");
         }
+    }
+
+    @Test
+    void outputOfAnOlderMcugenWithoutAListIsNotAssumedToBeAllMcugens() throws Exception {
+        Path out = tmp.resolve("o");
+        write(out.resolve(OutputDir.MARKER), "written by mcugen; this folder is replaced by the next build\n");
+        write(out.resolve("har_lstm.c"), "old");
+        write(out.resolve("notes.txt"), "mine");
+        assertOneLineError(build(out), 2, "older mcugen", "notes.txt", Diag.MCG_OUT_NOT_OURS.name());
+        assertThat(out.resolve("notes.txt")).hasContent("mine");
     }
 
     // --- an empty folder the user made ------------------------------------------------------
