@@ -88,17 +88,21 @@ final class OutputDir implements AutoCloseable {
         });
     }
 
-    /** {@link #open(Path, boolean, PrintWriter)} without --force. */
+    /** {@link #open(Path, List, boolean, PrintWriter)} without inputs to protect and without --force. */
     static OutputDir open(Path target) {
-        return open(target, false, new PrintWriter(System.out, true));
+        return open(target, List.of(), false, new PrintWriter(System.out, true));
     }
 
     /**
-     * Locks {@code target}, checks what is there (refusing what is not mcugen's unless {@code force}) and
-     * makes the temporary folder; {@code note} gets the line saying where --force kept files.
+     * Locks {@code target}, checks what is there (refusing what is not mcugen's unless {@code force}, and
+     * a folder holding one of the command's {@code inputs} in any case) and makes the temporary folder;
+     * {@code note} gets the line saying where --force kept files.
      */
-    static OutputDir open(Path target, boolean force, PrintWriter note) {
+    static OutputDir open(Path target, List<Path> inputs, boolean force, PrintWriter note) {
         Path abs = target.toAbsolutePath().normalize();
+        if (abs.getParent() == null) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, target.toString(), "is the root folder; give a folder to write into");
+        }
         try {
             // A link to a folder stands for that folder: renaming over it would replace the user's link.
             if (Files.isSymbolicLink(abs) && Files.isDirectory(abs)) {
@@ -110,6 +114,7 @@ final class OutputDir implements AutoCloseable {
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, target.toString(), "cannot create the output folder: " + e.getMessage(), e);
         }
+        refuseInputs(target, abs, inputs);
         OutputLock lock = OutputLock.acquire(abs);
         try {
             removeStaleTemps(abs);
@@ -139,6 +144,21 @@ final class OutputDir implements AutoCloseable {
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /** The model, its data or the folder holding them is never moved aside, even with --force. */
+    private static void refuseInputs(Path target, Path abs, List<Path> inputs) {
+        for (Path in : inputs) {
+            try {
+                Path real = in.toRealPath();
+                if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && real.startsWith(abs.toRealPath())) {
+                    throw new McugenException(Diag.MCG_OUT_IS_INPUT, target.toString(), "holds " + in.getFileName()
+                            + ", an input of this command; give another --out (mcugen never replaces its inputs)");
+                }
+            } catch (IOException e) {
+                // an input that does not resolve is not inside --out
+            }
         }
     }
 

@@ -207,6 +207,11 @@ final class OutputFiles implements AutoCloseable {
         if (Files.isDirectory(t)) {
             throw new McugenException(Diag.MCG_CLI_USAGE, t.toString(), "is a folder; --out names the file to write");
         }
+        if (!Files.isRegularFile(t, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(t)) {
+            // A device or pipe would be replaced by a plain file (for root, even /dev/null).
+            throw new McugenException(Diag.MCG_CLI_USAGE, t.toString(), "is not a regular file (a device, pipe or socket);"
+                    + " --out names the file to write");
+        }
         if (Manifest.unchanged(t, record.get(t.getFileName().toString()))) {
             return; // a previous output of mcugen, unchanged since
         }

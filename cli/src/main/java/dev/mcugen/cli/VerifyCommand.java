@@ -160,7 +160,10 @@ final class VerifyCommand implements Callable<Integer> {
             }
             deleteTree(scratch);
         });
-        try (OutputDir dir = OutputDir.open(dest, force, w)) {
+        List<Path> inputs = new ArrayList<>(List.of(file));
+        inputs.addAll(quant.calibrationFiles(file));
+        inputs.add(data);
+        try (OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
             Path d = dir.dir();
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
             // stderr stays the one-line error channel.

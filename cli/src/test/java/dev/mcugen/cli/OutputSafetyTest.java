@@ -167,6 +167,15 @@ class OutputSafetyTest {
         assertThat(out.resolve("notes.txt")).hasContent("mine");
     }
 
+    @Test
+    void buildNeverMovesTheModelFolderAsideEvenWithForce() throws Exception {
+        Path model = copyOfHar();
+        CliTest.Result r = run("build", model.toString(), "--target", "host", "--out", model.toString(), "--force", "--no-progress");
+        assertOneLineError(r, 2, "model.json", Diag.MCG_OUT_IS_INPUT.name());
+        assertThat(model.resolve("model.json")).exists();
+        assertThat(leftovers(model)).isEmpty();
+    }
+
     // --- an empty folder the user made ------------------------------------------------------
 
     @Test
@@ -298,6 +307,17 @@ class OutputSafetyTest {
         assertOk(run("convert", model.toString(), "--out", json.toString(), "--weights", "external"));
         assertThat(tmp.resolve("g.weights.bin")).exists();
         assertOk(run("convert", model.toString(), "--out", json.toString(), "--weights", "external"));
+    }
+
+    @Test
+    void simulateNeverReplacesAPipeOrDeviceByAFile() throws Exception {
+        Path fifo = tmp.resolve("pipe.npy");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "needs mkfifo");
+        assertOneLineError(simulate(HAR, HAR.resolve("test.npy"), fifo, "--force"), 2, "not a regular file",
+                Diag.MCG_CLI_USAGE.name());
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+        assertThat(Files.exists(fifo)).isTrue();
     }
 
     private Path copyOfHar() throws IOException {
