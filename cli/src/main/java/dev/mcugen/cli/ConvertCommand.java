@@ -60,7 +60,8 @@ final class ConvertCommand implements Callable<Integer> {
         // its folder or a file mcugen did not write (without --force); checked before the import.
         List<Path> outs = new ArrayList<>(List.of(out));
         if (encoding == GraphJson.WeightEncoding.EXTERNAL) {
-            outs.add(out.toAbsolutePath().resolveSibling(GraphJson.externalWeightsName(out.toAbsolutePath())));
+            // Moved into place first: a reader never sees a JSON whose weights are not there yet.
+            outs.add(0, out.toAbsolutePath().resolveSibling(GraphJson.externalWeightsName(out.toAbsolutePath())));
         }
         PrintWriter w = spec.commandLine().getOut();
         ImportedModel model;
