@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -81,7 +80,7 @@ final class OutputFiles implements AutoCloseable {
         OutputFiles f = new OutputFiles(targets, ins, dir, force);
         try {
             for (Path t : targets) {
-                f.check(t, f.record(t.getParent()), null);
+                f.check(t, record(t.getParent()), null);
             }
             for (Path t : targets) {
                 Path parent = t.getParent();
@@ -137,7 +136,8 @@ final class OutputFiles implements AutoCloseable {
         // The record is read, updated and written under its lock: two simulate runs writing into one
         // folder each keep the other's entries.
         try (FileChannel ch = FileChannel.open(recordFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
+                StandardOpenOption.WRITE)) {
+            ch.lock(); // released when the channel closes
             // Read through the locked channel: opening and closing the file another way would drop
             // this process's lock (POSIX record locks).
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), 64 << 20));
