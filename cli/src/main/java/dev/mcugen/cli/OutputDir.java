@@ -135,8 +135,7 @@ final class OutputDir implements AutoCloseable {
             Path temp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
             // A temp folder is private (0700); the finished output should look like any folder the user makes.
             setPermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(temp.resolve(MARKER), Manifest.render(NOTE,
-                    Map.of("state", "incomplete", "pid", ProcessHandle.current().pid()), Map.of()));
+            writeIncompleteMarker(temp);
             return new OutputDir(abs, temp, lock, mode, emptyKey, force, note);
         } catch (IOException e) {
             lock.close();
@@ -145,6 +144,12 @@ final class OutputDir implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /** Marks a temporary folder as mcugen's, unfinished, and whose: so that a later run can tell it is stale. */
+    static void writeIncompleteMarker(Path temp) throws IOException {
+        Files.writeString(temp.resolve(MARKER), Manifest.render(NOTE,
+                Map.of("state", "incomplete", "pid", ProcessHandle.current().pid()), Map.of()));
     }
 
     /** The model, its data or the folder holding them is never moved aside, even with --force. */
@@ -366,6 +371,15 @@ final class OutputDir implements AutoCloseable {
      * writing into them), only those holding an unfinished mcugen marker whose process is gone.
      */
     private static void removeStaleTemps(Path abs) {
+        removeStaleTemps(abs, true);
+    }
+
+    /**
+     * Removes the {@code .<name>.tmpN} folders beside {@code abs} holding an unfinished mcugen marker
+     * whose process is gone; {@code locked}: the caller holds the lock of {@code abs}, so even its own
+     * pid's folders are stale (an earlier command of this JVM).
+     */
+    static void removeStaleTemps(Path abs, boolean locked) {
         String prefix = "." + abs.getFileName() + ".tmp";
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(abs.getParent(), p -> p.getFileName().toString().startsWith(prefix)
                 && p.getFileName().toString().substring(prefix.length()).matches("[0-9]+"))) {
@@ -375,8 +389,8 @@ final class OutputDir implements AutoCloseable {
                     continue;
                 }
                 long pid = m.path("pid").asLong(-1);
-                boolean alive = pid != ProcessHandle.current().pid()
-                        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                boolean alive = pid == ProcessHandle.current().pid() ? !locked
+                        : ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
                 if (!alive) {
                     delete(p);
                 }

@@ -84,9 +84,15 @@ final class OutputFiles implements AutoCloseable {
             }
             for (Path t : targets) {
                 Path parent = t.getParent();
+                if (Files.isDirectory(parent)) {
+                    // Left by a simulate killed with SIGKILL (its process is gone).
+                    OutputDir.removeStaleTemps(t, false);
+                }
                 if (!f.temps.containsKey(parent)) {
                     Files.createDirectories(parent);
-                    f.temps.put(parent, Files.createTempDirectory(parent, "." + t.getFileName() + ".tmp"));
+                    Path temp = Files.createTempDirectory(parent, "." + t.getFileName() + ".tmp");
+                    f.temps.put(parent, temp);
+                    OutputDir.writeIncompleteMarker(temp);
                 }
             }
             return f;

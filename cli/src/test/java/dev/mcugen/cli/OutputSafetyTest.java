@@ -235,6 +235,19 @@ class OutputSafetyTest {
         assertThat(noMarker.resolve("x")).hasContent("user");
     }
 
+    @Test
+    void staleTempFolderOfAKilledSimulateIsRemovedByTheNextOne() throws Exception {
+        Path stale = Files.createDirectories(tmp.resolve(".y.npy.tmp4242"));
+        Files.writeString(stale.resolve(OutputDir.MARKER), "{\"written_by\":\"mcugen\",\"state\":\"incomplete\",\"pid\":"
+                + deadPid() + ",\"files\":{}}");
+        write(stale.resolve("y.npy"), "half");
+        assertOk(simulate(HAR, HAR.resolve("test.npy"), tmp.resolve("y.npy")));
+        assertThat(stale).doesNotExist();
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("y.npy", OutputFiles.RECORD);
+        }
+    }
+
     // --- simulate --out and convert --out --------------------------------------------------------
 
     @Test
