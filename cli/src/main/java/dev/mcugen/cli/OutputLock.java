@@ -15,6 +15,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive lock on an output path, held by one mcugen process from the checks until the output
@@ -24,6 +26,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * the path and tries again, instead of two processes each locking a different file.
  */
 final class OutputLock implements AutoCloseable {
+    /** Lock files held by this JVM. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
@@ -43,6 +48,20 @@ final class OutputLock implements AutoCloseable {
     /** Locks {@code target} or refuses with {@link Diag#MCG_OUT_LOCKED} naming the process that holds it. */
     static OutputLock acquire(Path target) {
         Path file = fileFor(target);
+        // Another command of this JVM (tests run several in one): refused before the file is even opened,
+        // since closing any descriptor of it would drop that command's lock (POSIX record locks).
+        if (!HELD.add(file)) {
+            throw locked(target, file, false);
+        }
+        try {
+            return lock(target, file);
+        } catch (RuntimeException e) {
+            HELD.remove(file);
+            throw e;
+        }
+    }
+
+    private static OutputLock lock(Path target, Path file) {
         for (int attempt = 0; attempt < 5; attempt++) {
             FileChannel ch = null;
             try {
@@ -148,5 +167,6 @@ final class OutputLock implements AutoCloseable {
             // closing the channel releases it too
         }
         closeQuietly(channel);
+        HELD.remove(file);
     }
 }
