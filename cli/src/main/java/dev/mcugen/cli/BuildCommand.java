@@ -84,7 +84,7 @@ final class BuildCommand implements Callable<Integer> {
                 Files.writeString(dir.dir().resolve("report.json"),
                         ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             } catch (IOException e) {
-                throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
+                throw dev.mcugen.ir.IoFailure.writing(target.resolve("report.json").toString(), "cannot write", e);
             }
             // report.html: the same data, with errors vs float on the first calibration samples.
             Batch cal = InputData.read(model, quant.calibrationFiles(file));
@@ -92,7 +92,7 @@ final class BuildCommand implements Callable<Integer> {
             try {
                 Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);
             } catch (IOException e) {
-                throw new McugenException(Diag.MCG_IO_FAILED, target.resolve(ReportHtml.FILE).toString(), "cannot write: " + e.getMessage(), e);
+                throw dev.mcugen.ir.IoFailure.writing(target.resolve(ReportHtml.FILE).toString(), "cannot write", e);
             }
             // Rendered straight into the files: a large model's C is more text than the heap should hold.
             generated.write(dir.dir());

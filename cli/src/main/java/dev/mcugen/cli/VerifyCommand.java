@@ -24,6 +24,7 @@ import dev.mcugen.qemu.ModelPipeline;
 import dev.mcugen.qemu.RunResult;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.qemu.TargetRunner;
+import dev.mcugen.qemu.RunnerException;
 import dev.mcugen.qemu.TargetRunners;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantOptions;
@@ -146,7 +147,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             scratch = Files.createTempDirectory("mcugen-verify-");
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, "temporary folder", "cannot create: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing("temporary folder", "cannot create", e);
         }
         try (OutputDir dir = OutputDir.open(dest)) {
             Path d = dir.dir();
@@ -155,12 +156,17 @@ final class VerifyCommand implements Callable<Integer> {
             PrintWriter note = spec.commandLine().getOut();
             // A container engine when one answers, else local QEMU; the fallback says why in one line.
             // The host target runs natively whichever runner it is: no container to start for it.
-            BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
-            runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
-                    : TargetRunners.select(boards, scratch.resolve("run"), line -> {
-                        note.println("mcugen: " + line);
-                        note.flush();
-                    });
+            try {
+                BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
+                runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
+                        : TargetRunners.select(boards, scratch.resolve("run"), line -> {
+                            note.println("mcugen: " + line);
+                            note.flush();
+                        });
+            } catch (RunnerException e) {
+                // MCUGEN_RUNNER=container without a usable engine is the machine's problem, not a bug.
+                throw ModelPipeline.failure(target, e);
+            }
             // Writes the C and harness/main.c, runs it and checks it bit for bit (shared with the
             // benchmark suite: ModelPipeline).
             ModelPipeline.HarnessRun hr;
@@ -263,7 +269,7 @@ final class VerifyCommand implements Callable<Integer> {
             w.printf("-> %s + %s%n", dest.resolve("report.json"), ReportHtml.FILE);
             w.flush();
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, dest.toString(), "cannot write: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
         } finally {
             if (runner != null) {
                 runner.close();

@@ -315,7 +315,7 @@ public final class Npy {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot write: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing(file.toString(), "cannot write", e);
         }
     }
 
