@@ -68,7 +68,8 @@ final class BuildCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
         }
         PrintWriter w = spec.commandLine().getOut();
-        QuantizedModel qm = Quantize.run(model, file, quant, common);
+        dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
+        QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
         GenOptions gen = CompilePipeline.genOptions(id, model, file, qm.options());
@@ -80,6 +81,7 @@ final class BuildCommand implements Callable<Integer> {
             root.put("name", id);
             root.put("target", quant.target.cliName());
             qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
             try {
                 Files.writeString(dir.dir().resolve("report.json"),
                         ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");

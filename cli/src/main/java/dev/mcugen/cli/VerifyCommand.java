@@ -110,7 +110,8 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         Batch in = InputData.read(model, List.of(data));
         int n = Math.min(samples, in.size());
-        QuantizedModel qm = Quantize.run(model, file, quant, common);
+        dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
+        QuantizedModel qm = quantized.model();
         QuantOptions o = qm.options();
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
@@ -249,6 +250,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
             qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));

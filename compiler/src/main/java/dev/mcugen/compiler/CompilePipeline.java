@@ -8,6 +8,8 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.calib.RangeClipper;
+import dev.mcugen.ir.calib.RangeMethod;
 import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.interp.Batch;
@@ -49,9 +51,24 @@ public final class CompilePipeline {
      * tensors the integer model will have.
      */
     public static QuantizedModel quantize(Graph original, Batch calibration, QuantOptions options, Progress progress) {
+        return quantize(original, calibration, options, RangeMethod.MINMAX, progress).model();
+    }
+
+    /** A quantized model with the ranges it was quantized over and what their selection clipped. */
+    public record Quantized(QuantizedModel model, RangeClipper.Selection calibration) {
+    }
+
+    /**
+     * {@link #quantize(Graph, Batch, QuantOptions, Progress)} with each tensor's range chosen by
+     * {@code method} ({@code --calibration-method}); min/max gives the same model as that method.
+     */
+    public static Quantized quantize(Graph original, Batch calibration, QuantOptions options, RangeMethod method,
+                                     Progress progress) {
         Graph g = BatchNormFolding.fold(original);
-        CalibrationResult ranges = new Calibrator(g).calibrate(calibration, progress);
-        return Quantizer.quantize(g, ranges, options);
+        CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
+        int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
+        RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
+        return new Quantized(Quantizer.quantize(g, selection.ranges(), options), selection);
     }
 
     /**
