@@ -31,6 +31,11 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         ExitCodes.install(cl);
+        return execute(cl, err, args);
+    }
+
+    /** Executes a command line whose handlers {@link ExitCodes#install} set, errors on {@code err}. */
+    static int execute(CommandLine cl, java.io.PrintWriter err, String... args) {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {

@@ -109,7 +109,18 @@ final class VerifyCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         Batch in = InputData.read(model, List.of(data));
-        int n = Math.min(samples, in.size());
+        int n = samples;
+        if (samples > in.size()) {
+            // Never a silent clamp: a count the user asked for is refused, the default is said to shrink.
+            if (spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", samples + " asked but " + data + " holds "
+                        + in.size() + " sample(s); give --samples " + in.size() + " or fewer");
+            }
+            n = in.size();
+            w.println("mcugen: " + data + " holds " + n + " sample(s), fewer than the default --samples " + samples
+                    + ": verifying all " + n);
+            w.flush();
+        }
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();
         QuantOptions o = qm.options();
