@@ -102,6 +102,18 @@ class InputFilesTest {
     }
 
     @Test
+    void dataFileOver2GiBIsRefusedBeforeReading() throws Exception {
+        // Sparse: 2 GiB of apparent size, nothing on disk.
+        Path f = tmp.resolve("big.npy");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(InputFiles.MAX_BYTES + 100);
+        }
+        McugenException e = refusal(() -> Npy.read(f));
+        assertThat(e.diag()).isEqualTo(Diag.MCG_IO_TOO_LARGE);
+        assertThat(refusal(() -> InputFiles.readAll(f)).diag()).isEqualTo(Diag.MCG_IO_TOO_LARGE);
+    }
+
+    @Test
     void memoryBeyondTheHeapIsRefusedWithItsOwnKey() {
         McugenException e = refusal(() -> MemoryBudget.require("big.npy", Long.MAX_VALUE / 2, "reading it"));
         assertThat(e.diag()).isEqualTo(Diag.MCG_ENV_OUT_OF_MEMORY);
