@@ -72,7 +72,8 @@ final class BuildCommand implements Callable<Integer> {
         QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        GenOptions gen = CompilePipeline.genOptions(id, model, file, qm.options());
+        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
+                quant.calibrationMethod);
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target)) {

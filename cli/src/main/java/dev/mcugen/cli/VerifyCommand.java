@@ -126,7 +126,7 @@ final class VerifyCommand implements Callable<Integer> {
         QuantOptions o = qm.options();
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
-        GenOptions gen = CompilePipeline.genOptions(id, model, file, o);
+        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);

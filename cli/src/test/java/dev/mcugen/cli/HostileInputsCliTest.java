@@ -222,6 +222,8 @@ class HostileInputsCliTest {
         assertThat(input.get("max").asDouble()).isLessThan(2);
         assertThat(input.get("clipped_fraction").asDouble()).isGreaterThan(0).isLessThan(1e-3);
         assertThat(root.get("metrics").get("top1_agreement").asDouble()).isGreaterThanOrEqualTo(0.95);
+        // The C says what made it: other ranges, other constants.
+        assertThat(Files.readString(out.resolve("har_lstm.h"))).contains("calibration method: percentile");
     }
 
     @Test

@@ -104,6 +104,20 @@ public final class CompilePipeline {
         return new GenOptions(base.id(), banner, base.budget(), base.target());
     }
 
+    /**
+     * {@code options} with the range method in the banner when it is not min/max (the default, left
+     * unsaid so the banner of default builds stays as it was): ranges clipped by another method give
+     * other C, and the folder must say what made it.
+     */
+    public static GenOptions withRangeMethod(GenOptions options, RangeMethod method) {
+        if (method == RangeMethod.MINMAX) {
+            return options;
+        }
+        List<String> banner = new java.util.ArrayList<>(options.banner());
+        banner.add("calibration method: " + method.cliName());
+        return new GenOptions(options.id(), banner, options.budget(), options.target());
+    }
+
     /** A name fit for a C comment line: letters, digits and a few punctuation marks; anything else becomes '?'. */
     private static String commentSafe(String name) {
         String s = dev.mcugen.ir.Text.clip(name, 60).replaceAll("[^A-Za-z0-9_.:\\-]", "?");
