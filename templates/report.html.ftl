@@ -64,6 +64,18 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 </#list>
 </table>
 </div>
+<h3 id="calibration">Calibration ranges (method: ${m.calibrationMethod})</h3>
+<#if m.calibrationWarning?has_content><p class="violated">Warning: ${m.calibrationWarning}</p></#if>
+<#if m.calibration?has_content>
+<div class="scroll">
+<table>
+<tr><th>tensor</th><th>seen min</th><th>seen max</th><th>range min</th><th>range max</th><th>clipped fraction</th><th>99.99th pct of |x|</th><th>dominated by a few values</th></tr>
+<#list m.calibration as c>
+<tr><td>${c.tensor}</td><td class="n">${c.seen_min}</td><td class="n">${c.seen_max}</td><td class="n">${c.min}</td><td class="n">${c.max}</td><td class="n">${c.clipped_fraction}</td><td class="n">${c.abs_p99_99}</td><td<#if c.dominated == "true"> class="violated"</#if>>${c.dominated}</td></tr>
+</#list>
+</table>
+</div>
+</#if>
 <#if m.rescales?has_content>
 <h3>Effective scales</h3>
 <div class="scroll">

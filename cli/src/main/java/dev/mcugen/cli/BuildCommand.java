@@ -73,10 +73,12 @@ final class BuildCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
         }
         PrintWriter w = spec.commandLine().getOut();
-        QuantizedModel qm = Quantize.run(model, file, quant, common);
+        dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
+        QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        GenOptions gen = CompilePipeline.genOptions(id, model, file, qm.options());
+        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
+                quant.calibrationMethod);
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
@@ -87,11 +89,12 @@ final class BuildCommand implements Callable<Integer> {
             root.put("name", id);
             root.put("target", quant.target.cliName());
             qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
             try {
                 Files.writeString(dir.dir().resolve("report.json"),
                         ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             } catch (IOException e) {
-                throw new McugenException(Diag.MCG_IO_FAILED, target.resolve("report.json").toString(), "cannot write: " + e.getMessage(), e);
+                throw dev.mcugen.ir.IoFailure.writing(target.resolve("report.json").toString(), "cannot write", e);
             }
             // report.html: the same data, with errors vs float on the first calibration samples.
             Batch cal = InputData.read(model, quant.calibrationFiles(file));
@@ -99,7 +102,7 @@ final class BuildCommand implements Callable<Integer> {
             try {
                 Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);
             } catch (IOException e) {
-                throw new McugenException(Diag.MCG_IO_FAILED, target.resolve(ReportHtml.FILE).toString(), "cannot write: " + e.getMessage(), e);
+                throw dev.mcugen.ir.IoFailure.writing(target.resolve(ReportHtml.FILE).toString(), "cannot write", e);
             }
             // Rendered straight into the files: a large model's C is more text than the heap should hold.
             generated.write(dir.dir());

@@ -2,12 +2,14 @@ package dev.mcugen.cli;
 
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Text;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
  * The one place where failures become exit codes and one-line messages (DESIGN §1):
- * 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch.
+ * 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch, 5 this
+ * machine lacks what the command needs (a tool, disk space, memory).
  */
 final class ExitCodes {
     static final int OK = 0;
@@ -17,6 +19,7 @@ final class ExitCodes {
     static final int MISMATCH = 4;
     /** Stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT; the JVM exits with 128 + the signal anyway). */
     static final int INTERRUPTED = 130;
+    static final int ENVIRONMENT = 5;
 
     private ExitCodes() {
     }
@@ -27,6 +30,7 @@ final class ExitCodes {
             case USAGE -> USAGE;
             case INTERNAL -> INTERNAL;
             case MISMATCH -> MISMATCH;
+            case ENVIRONMENT -> ENVIRONMENT;
         };
     }
 
@@ -34,7 +38,9 @@ final class ExitCodes {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("mcugen: " + oneLine(ex.getMessage()) + " (try '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            // picocli's own message gets the key every other error carries, so scripts can match it too.
+            err.println("mcugen: " + oneLine(ex.getMessage()) + " [" + Diag.MCG_CLI_USAGE + "] (try '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return USAGE;
         });
@@ -49,11 +55,15 @@ final class ExitCodes {
                 // SIGINT/SIGTERM: whatever failed failed because its child was killed; say what happened.
                 err.println("mcugen: interrupted; child processes stopped and temporary files removed");
                 code = INTERRUPTED;
+            } else if (outOfMemory(ex) != null) {
+                err.println(outOfMemoryLine());
+                code = ENVIRONMENT;
             } else if (ex instanceof McugenException m) {
                 // Misuse found after parsing (incompatible options...) gets the same --help hint.
                 String hint = m.diag().kind() == Diag.Kind.USAGE
                         ? " (try '" + cmd.getCommandSpec().qualifiedName() + " --help')" : "";
-                err.println("mcugen: " + oneLine(m.getMessage()) + hint);
+                // Clipped before the key, so a long quoted header never cuts the key off.
+                err.println("mcugen: " + oneLine(m.subject() + ": " + m.detail()) + " [" + m.diag() + "]" + hint);
                 code = of(m.diag().kind());
             } else {
                 err.println("mcugen: internal error: " + oneLine(String.valueOf(ex)) + " [" + Diag.MCG_INTERNAL
@@ -68,7 +78,34 @@ final class ExitCodes {
         });
     }
 
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+    /**
+     * One printable line of at most {@link #MAX_LINE} characters: messages quote file contents (npy
+     * headers, names), which must neither forge terminal output with control bytes nor flood it.
+     */
+    static String oneLine(String s) {
+        return s == null ? "" : Text.clip(s.replaceAll("\\s*\\R\\s*", " ").strip(), MAX_LINE);
+    }
+
+    /** The longest error line printed; the key at its end is kept whatever comes before it. */
+    static final int MAX_LINE = 1000;
+
+    /** The OutOfMemoryError in {@code t}'s cause chain, or null. */
+    static OutOfMemoryError outOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError o) {
+                return o;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** The one line for an exhausted heap: no trace (it would be that of whichever allocation failed last). */
+    static String outOfMemoryLine() {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        return "mcugen: memory: the command needed more than the " + mb + " MB Java heap; give it more with"
+                + " MCUGEN_JAVA_OPTS=-Xmx<size> (e.g. -Xmx4g), or use smaller data [" + Diag.MCG_ENV_OUT_OF_MEMORY + "]";
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Compiles trained neural networks into float-free C for microcontrollers.",
         subcommands = {BuildCommand.class, VerifyCommand.class, InspectCommand.class, SimulateCommand.class, ConvertCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch."})
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch,"
+                + " 5 environment (a missing tool such as QEMU, no disk space, not enough memory)."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,7 +39,19 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         ExitCodes.install(cl);
-        return cl.execute(args);
+        return execute(cl, err, args);
+    }
+
+    /** Executes a command line whose handlers {@link ExitCodes#install} set, errors on {@code err}. */
+    static int execute(CommandLine cl, java.io.PrintWriter err, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the execution handler: an exhausted heap ends here.
+            err.println(ExitCodes.outOfMemoryLine());
+            err.flush();
+            return ExitCodes.ENVIRONMENT;
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.ir.calib.RangeMethod;
 import dev.mcugen.scale.QuantOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ final class QuantizationOptions {
     @Option(names = "--calibration", paramLabel = "DATA",
             description = "representative float32 .npy [N, ...input shape], one per model input (default: calibration.npy beside the model)")
     List<Path> calibration;
+
+    @Option(names = "--calibration-method", paramLabel = "M", defaultValue = "minmax",
+            description = "how each tensor's range is chosen: minmax (every value seen), percentile (99.99th on each side)"
+                    + " or mse (the clip minimizing quantization error) (default: ${DEFAULT-VALUE})")
+    RangeMethod calibrationMethod;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "int8",
             description = "activation precision: int8 or int16 (weights stay int8; default: ${DEFAULT-VALUE})")

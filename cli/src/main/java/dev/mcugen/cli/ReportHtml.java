@@ -75,6 +75,13 @@ final class ReportHtml {
         m.put("contracts", contracts(q.get("contracts")));
         m.put("rescales", rows(q.get("rescales"), "layer", "name", "real", "form", "multiplier", "shift", "realized", "residual"));
         m.put("accumulators", accumulators(q.get("accumulators")));
+        // Which range method, what it clipped per tensor, and the outlier warning (absent in reports
+        // of callers that do not calibrate through the CLI).
+        JsonNode cal = root.get("calibration");
+        m.put("calibrationMethod", cal == null ? "minmax" : text(cal.get("method")));
+        m.put("calibrationWarning", cal == null || cal.get("warning").isNull() ? "" : text(cal.get("warning")));
+        m.put("calibration", cal == null ? List.of() : rows(cal.get("tensors"), "tensor", "seen_min", "seen_max", "min", "max",
+                "clipped_fraction", "abs_p99_99", "dominated"));
         verifyParts(root, m);
         errors(g, qm, samples, Math.min(n, samples.size()), m);
         memory(view, m);

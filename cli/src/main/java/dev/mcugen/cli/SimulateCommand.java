@@ -126,7 +126,7 @@ final class SimulateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
-        QuantizedModel qm = Quantize.run(model, file, quant, common);
+        QuantizedModel qm = Quantize.run(model, file, quant, common, spec.commandLine().getOut()).model();
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
         Map<String, int[]> ints = new LinkedHashMap<>();
         Map<String, List<Integer>> shapes = new LinkedHashMap<>();

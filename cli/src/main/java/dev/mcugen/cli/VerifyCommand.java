@@ -24,6 +24,7 @@ import dev.mcugen.qemu.ModelPipeline;
 import dev.mcugen.qemu.RunResult;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.qemu.TargetRunner;
+import dev.mcugen.qemu.RunnerException;
 import dev.mcugen.qemu.TargetRunners;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantOptions;
@@ -112,12 +113,24 @@ final class VerifyCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         Batch in = InputData.read(model, List.of(data));
-        int n = Math.min(samples, in.size());
-        QuantizedModel qm = Quantize.run(model, file, quant, common);
+        int n = samples;
+        if (samples > in.size()) {
+            // Never a silent clamp: a count the user asked for is refused, the default is said to shrink.
+            if (spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", samples + " asked but " + data + " holds "
+                        + in.size() + " sample(s); give --samples " + in.size() + " or fewer");
+            }
+            n = in.size();
+            w.println("mcugen: " + data + " holds " + n + " sample(s), fewer than the default --samples " + samples
+                    + ": verifying all " + n);
+            w.flush();
+        }
+        dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
+        QuantizedModel qm = quantized.model();
         QuantOptions o = qm.options();
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
-        GenOptions gen = CompilePipeline.genOptions(id, model, file, o);
+        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
@@ -150,7 +163,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             scratch = Files.createTempDirectory("mcugen-verify-");
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, "temporary folder", "cannot create: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing("temporary folder", "cannot create", e);
         }
         // Ctrl-C (or a CI timeout) runs no finally block: the exit hook kills QEMU and removes these.
         TargetRunner[] running = new TargetRunner[1];
@@ -170,12 +183,17 @@ final class VerifyCommand implements Callable<Integer> {
             PrintWriter note = spec.commandLine().getOut();
             // A container engine when one answers, else local QEMU; the fallback says why in one line.
             // The host target runs natively whichever runner it is: no container to start for it.
-            BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
-            runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
-                    : TargetRunners.select(boards, scratch.resolve("run"), line -> {
-                        note.println("mcugen: " + line);
-                        note.flush();
-                    });
+            try {
+                BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
+                runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
+                        : TargetRunners.select(boards, scratch.resolve("run"), line -> {
+                            note.println("mcugen: " + line);
+                            note.flush();
+                        });
+            } catch (RunnerException e) {
+                // MCUGEN_RUNNER=container without a usable engine is the machine's problem, not a bug.
+                throw ModelPipeline.failure(target, e);
+            }
             running[0] = runner;
             // Writes the C and harness/main.c, runs it and checks it bit for bit (shared with the
             // benchmark suite: ModelPipeline).
@@ -259,6 +277,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
             qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
@@ -279,7 +298,7 @@ final class VerifyCommand implements Callable<Integer> {
             w.printf("-> %s + %s%n", dest.resolve("report.json"), ReportHtml.FILE);
             w.flush();
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, dest.toString(), "cannot write: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
         } finally {
             if (runner != null) {
                 runner.close();

@@ -8,6 +8,8 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.calib.CalibrationResult;
+import dev.mcugen.ir.calib.RangeClipper;
+import dev.mcugen.ir.calib.RangeMethod;
 import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.interp.Batch;
@@ -49,9 +51,24 @@ public final class CompilePipeline {
      * tensors the integer model will have.
      */
     public static QuantizedModel quantize(Graph original, Batch calibration, QuantOptions options, Progress progress) {
+        return quantize(original, calibration, options, RangeMethod.MINMAX, progress).model();
+    }
+
+    /** A quantized model with the ranges it was quantized over and what their selection clipped. */
+    public record Quantized(QuantizedModel model, RangeClipper.Selection calibration) {
+    }
+
+    /**
+     * {@link #quantize(Graph, Batch, QuantOptions, Progress)} with each tensor's range chosen by
+     * {@code method} ({@code --calibration-method}); min/max gives the same model as that method.
+     */
+    public static Quantized quantize(Graph original, Batch calibration, QuantOptions options, RangeMethod method,
+                                     Progress progress) {
         Graph g = BatchNormFolding.fold(original);
-        CalibrationResult ranges = new Calibrator(g).calibrate(calibration, progress);
-        return Quantizer.quantize(g, ranges, options);
+        CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
+        int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
+        RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
+        return new Quantized(Quantizer.quantize(g, selection.ranges(), options), selection);
     }
 
     /**
@@ -85,6 +102,20 @@ public final class CompilePipeline {
             }
         }
         return new GenOptions(base.id(), banner, base.budget(), base.target());
+    }
+
+    /**
+     * {@code options} with the range method in the banner when it is not min/max (the default, left
+     * unsaid so the banner of default builds stays as it was): ranges clipped by another method give
+     * other C, and the folder must say what made it.
+     */
+    public static GenOptions withRangeMethod(GenOptions options, RangeMethod method) {
+        if (method == RangeMethod.MINMAX) {
+            return options;
+        }
+        List<String> banner = new java.util.ArrayList<>(options.banner());
+        banner.add("calibration method: " + method.cliName());
+        return new GenOptions(options.id(), banner, options.budget(), options.target());
     }
 
     /** A name fit for a C comment line: letters, digits and a few punctuation marks; anything else becomes '?'. */

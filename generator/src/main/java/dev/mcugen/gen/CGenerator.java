@@ -111,7 +111,7 @@ public final class CGenerator {
                         templates.render(e.getValue(), view, w);
                     }
                 } catch (IOException ex) {
-                    throw new McugenException(Diag.MCG_IO_FAILED, p.toString(), "cannot write: " + ex.getMessage(), ex);
+                    throw dev.mcugen.ir.IoFailure.writing(p.toString(), "cannot write", ex);
                 }
             }
         }
@@ -176,7 +176,7 @@ public final class CGenerator {
                 Files.createDirectories(p.getParent());
                 Files.write(p, e.getValue());
             } catch (IOException ex) {
-                throw new McugenException(Diag.MCG_IO_FAILED, p.toString(), "cannot write: " + ex.getMessage(), ex);
+                throw dev.mcugen.ir.IoFailure.writing(p.toString(), "cannot write", ex);
             }
         }
     }

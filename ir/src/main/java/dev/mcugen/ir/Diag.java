@@ -19,6 +19,13 @@ public enum Diag {
     MCG_DATA_SHAPE(Kind.REJECTED),
     /** Input data holds NaN or infinite values. */
     MCG_DATA_NONFINITE(Kind.REJECTED),
+    /**
+     * A data or model file that is not a regular file (a FIFO, a device such as /dev/zero, a socket):
+     * reading it could block forever or never end. Symlinks to regular files are fine.
+     */
+    MCG_IO_NOT_REGULAR(Kind.REJECTED),
+    /** A data or model file larger than mcugen reads (the limit is in the message). */
+    MCG_IO_TOO_LARGE(Kind.REJECTED),
 
     // --- model import ---------------------------------------------------------------------
     /** The model file is not valid JSON. */
@@ -97,6 +104,11 @@ public enum Diag {
      * than sigmoid or hard_sigmoid).
      */
     MCG_QUANT_UNSUPPORTED(Kind.REJECTED),
+    /**
+     * A quantized parameter (a folded bias, a multiplier) does not fit its integer: the calibrated
+     * ranges are far from the weights' scale (data scaled by 1e-30, a layer that outputs ~0).
+     */
+    MCG_QUANT_RANGE(Kind.REJECTED),
 
     // --- C generation ---------------------------------------------------------------------
     /**
@@ -136,7 +148,15 @@ public enum Diag {
     /** Command-line misuse: unknown option values, incompatible options. */
     MCG_CLI_USAGE(Kind.USAGE),
     /** A bug in mcugen. */
-    MCG_INTERNAL(Kind.INTERNAL);
+    MCG_INTERNAL(Kind.INTERNAL),
+
+    // --- environment ----------------------------------------------------------------------
+    /** A program mcugen runs is not installed (QEMU, a cross compiler) or no container engine can run it. */
+    MCG_ENV_TOOL_MISSING(Kind.ENVIRONMENT),
+    /** The disk is full (or over quota) while writing output or build folders. */
+    MCG_ENV_NO_SPACE(Kind.ENVIRONMENT),
+    /** The command needs more memory than the Java heap has (raise it with MCUGEN_JAVA_OPTS=-Xmx...). */
+    MCG_ENV_OUT_OF_MEMORY(Kind.ENVIRONMENT);
 
     /** What sort of failure a key reports. */
     public enum Kind {
@@ -147,7 +167,12 @@ public enum Diag {
         /** mcugen itself failed. */
         INTERNAL,
         /** Verification found the generated C and the simulator disagreeing. */
-        MISMATCH
+        MISMATCH,
+        /**
+         * This machine lacks what the command needs (a tool, disk space, memory): neither the input
+         * nor mcugen is at fault.
+         */
+        ENVIRONMENT
     }
 
     private final Kind kind;

@@ -93,6 +93,9 @@ public final class ModelLoader {
                                 + " or convert it to a float .tflite)");
             }
         }
+        if (Files.exists(file)) {
+            InputFiles.requireRegular(file);
+        }
         if (!Files.isRegularFile(file)) {
             throw new McugenException(Diag.MCG_IO_NOT_FOUND, file.toString(),
                     "no such model file; give a .h5, .keras, .tflite, .onnx or model.json file (or a folder holding model.json)");

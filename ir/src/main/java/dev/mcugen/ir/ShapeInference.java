@@ -14,6 +14,14 @@ public final class ShapeInference {
      */
     public static Shape outputShape(String layer, Op op, List<Shape> in) {
         String who = "layer '" + layer + "' (" + op.kind() + ")";
+        Shape out = rule(who, op, in);
+        if (out.isFullyKnown()) {
+            elements(who, out);
+        }
+        return out;
+    }
+
+    private static Shape rule(String who, Op op, List<Shape> in) {
         int arity = in.size();
         if (!(op instanceof Op.Add || op instanceof Op.Concatenate) && arity != 1) {
             throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "takes one input, got " + arity);
@@ -50,7 +58,7 @@ public final class ShapeInference {
         }
         if (op instanceof Op.Flatten f) {
             requireKnown(who, x);
-            return Shape.of(x.size());
+            return Shape.of(elements(who, x));
         }
         if (op instanceof Op.Reshape r) {
             return reshape(who, x, r.target());
@@ -88,36 +96,65 @@ public final class ShapeInference {
             throw new McugenException(Diag.MCG_GRAPH_SHAPE, who,
                     "kernel " + kernel + ", stride " + stride + ", dilation " + dilation + " must all be >= 1");
         }
+        // In long: a stride or dilation near 2^31 must be refused here, not wrap around into a
+        // plausible length (or an internal error) further down.
+        long span = (long) (kernel - 1) * dilation + 1;
+        if (span > MAX_WINDOW) {
+            throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "window " + kernel + " with dilation " + dilation
+                    + " spans " + span + " positions; mcugen supports windows up to " + MAX_WINDOW);
+        }
         if (n == Shape.UNKNOWN) {
             return Shape.UNKNOWN;
         }
-        int out;
+        if (stride > Math.max(n, 1)) {
+            throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "stride " + stride + " is larger than the input length "
+                    + n + "; give a stride of at most the input length");
+        }
+        long out;
         if (padding == Padding.SAME) {
-            out = (n + stride - 1) / stride;
+            out = ((long) n + stride - 1) / stride;
         } else {
-            int span = (kernel - 1) * dilation + 1;
             out = n >= span ? (n - span) / stride + 1 : 0;
         }
         if (out <= 0) {
             throw new McugenException(Diag.MCG_GRAPH_SHAPE, who,
                     "window " + kernel + " (dilation " + dilation + ") does not fit an input of length " + n);
         }
-        return out;
+        return (int) out;
     }
+
+    /** The longest dilated window accepted: far beyond any real model, far below int overflow. */
+    static final long MAX_WINDOW = 1 << 24;
 
     /** Padding before the first element for SAME padding (TensorFlow puts the odd one at the end). */
     public static int padBefore(int n, int out, int kernel, int stride, int dilation, Padding padding) {
         if (padding == Padding.VALID) {
             return 0;
         }
-        int span = (kernel - 1) * dilation + 1;
-        int total = Math.max((out - 1) * stride + span - n, 0);
-        return total / 2;
+        long span = (long) (kernel - 1) * dilation + 1;
+        long total = Math.max((long) (out - 1) * stride + span - n, 0);
+        return (int) (total / 2);
+    }
+
+    /**
+     * The number of elements of {@code x}, refused when beyond 2^31 - 1 (every tensor is indexed by
+     * int): a Flatten of a 70000x70000 input is the model's problem, not an internal error.
+     */
+    static int elements(String who, Shape x) {
+        long n = 1;
+        for (int d : x.dims()) {
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "input " + x + " has more than 2^31 - 1 elements;"
+                        + " mcugen handles tensors of up to 2^31 - 1 elements");
+            }
+        }
+        return (int) n;
     }
 
     private static Shape reshape(String who, Shape x, Shape target) {
         requireKnown(who, x);
-        int size = x.size();
+        int size = elements(who, x);
         int unknown = -1;
         long known = 1;
         for (int i = 0; i < target.rank(); i++) {

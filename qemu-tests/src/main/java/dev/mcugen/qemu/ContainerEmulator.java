@@ -178,7 +178,14 @@ final class ContainerEmulator implements Emulator {
             ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
                 @Override
                 public void onNext(Frame frame) {
-                    (frame.getStreamType() == StreamType.STDERR ? err : out).writeBytes(frame.getPayload());
+                    ByteArrayOutputStream to = frame.getStreamType() == StreamType.STDERR ? err : out;
+                    to.writeBytes(frame.getPayload());
+                    // Bounded like a local run: past twice the cap, only the last cap bytes are kept.
+                    if (to.size() > 2 * ProcessRunner.OUTPUT_CAP) {
+                        byte[] all = to.toByteArray();
+                        to.reset();
+                        to.write(all, all.length - (int) ProcessRunner.OUTPUT_CAP, (int) ProcessRunner.OUTPUT_CAP);
+                    }
                 }
             };
             try (ResultCallback.Adapter<Frame> cb = client.execStartCmd(exec.getId()).exec(callback)) {

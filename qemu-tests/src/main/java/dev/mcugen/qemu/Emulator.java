@@ -27,6 +27,14 @@ interface Emulator extends AutoCloseable {
      */
     ProcessRunner.Outcome run(List<String> command, Path dir, Duration timeout);
 
+    /**
+     * {@link #run(List, Path, Duration)}, with {@code watched} files the command appends to kept
+     * within {@link ProcessRunner#OUTPUT_CAP} where the emulator can watch them.
+     */
+    default ProcessRunner.Outcome run(List<String> command, Path dir, Duration timeout, List<Path> watched) {
+        return run(command, dir, timeout);
+    }
+
     @Override
     default void close() {
     }

@@ -26,4 +26,9 @@ final class LocalEmulator implements Emulator {
     public ProcessRunner.Outcome run(List<String> command, Path dir, Duration timeout) {
         return ProcessRunner.run(command, dir, timeout);
     }
+
+    @Override
+    public ProcessRunner.Outcome run(List<String> command, Path dir, Duration timeout, List<Path> watched) {
+        return ProcessRunner.run(command, dir, timeout, watched);
+    }
 }

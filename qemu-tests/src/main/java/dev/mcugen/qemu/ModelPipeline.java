@@ -54,6 +54,15 @@ public final class ModelPipeline {
      *
      * @throws McugenException MCG_VERIFY_RUN_FAILED, MCG_VERIFY_MISMATCH or MCG_VERIFY_SOFT_FLOAT
      */
+    /**
+     * A runner failure as a diagnostic: a missing tool or container engine is the machine's
+     * ({@link Diag#MCG_ENV_TOOL_MISSING}), anything else a failed run ({@link Diag#MCG_VERIFY_RUN_FAILED}).
+     */
+    public static McugenException failure(Target target, RunnerException e) {
+        return new McugenException(e.environment() ? Diag.MCG_ENV_TOOL_MISSING : Diag.MCG_VERIFY_RUN_FAILED, target.id(),
+                e.getMessage(), e);
+    }
+
     public static HarnessRun runHarness(TargetRunner runner, Target target, Path dir, CGenerator.Output generated,
                                         List<String> banner, List<int[]> xs, List<int[]> expected, Duration timeout,
                                         Consumer<String> progress) throws IOException {
@@ -82,7 +91,7 @@ public final class ModelPipeline {
             r = runner.run(target, sources, List.of(dir, dir.resolve("runtime/include")), timeout,
                     progress == null ? line -> { } : progress);
         } catch (RunnerException e) {
-            throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), e.getMessage(), e);
+            throw failure(target, e);
         }
         if (!r.passed()) {
             throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness ended " + r.status()

@@ -1,7 +1,6 @@
 package dev.mcugen.qemu;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,16 +65,18 @@ final class RunPipeline {
         List<String> missing = new ArrayList<>(Tools.missingBuildTools(target));
         missing.addAll(em.missing(target));
         if (!missing.isEmpty()) {
-            throw new RunnerException("cannot run " + target + " with " + emulator.description() + ": missing " + missing
-                    + " (apt-get install qemu-system-arm qemu-user gcc-arm-none-eabi libnewlib-arm-none-eabi"
-                    + " gcc-aarch64-linux-gnu libc6-dev-arm64-cross)");
+            throw RunnerException.environment("cannot run " + target + " with " + emulator.description() + ": missing "
+                    + missing + " (apt-get install qemu-system-arm qemu-user gcc-arm-none-eabi libnewlib-arm-none-eabi"
+                    + " gcc-aarch64-linux-gnu libc6-dev-arm64-cross)", null);
         }
         Path dir;
         try {
             Files.createDirectories(workRoot);
             dir = Files.createTempDirectory(workRoot, target.id() + "-");
         } catch (IOException e) {
-            throw new RunnerException("cannot create a build folder under " + workRoot, e);
+            String why = "cannot create a build folder under " + workRoot;
+            throw dev.mcugen.ir.IoFailure.noSpace(e) ? RunnerException.environment(why + ": the disk is full", e)
+                    : new RunnerException(why, e);
         }
         Path image = dir.resolve(target.isCortexM() ? "image.elf" : "program");
         compile(target, cSources, includeDirs, libraries, image);
@@ -85,7 +86,7 @@ final class RunPipeline {
         OutputFollower follower = progress != null && target.isCortexM() ? OutputFollower.start(semihosting, progress) : null;
         ProcessRunner.Outcome out;
         try {
-            out = em.run(runCommand(target, image, semihosting), dir, timeout);
+            out = em.run(runCommand(target, image, semihosting), dir, timeout, List.of(semihosting));
         } finally {
             if (follower != null) {
                 follower.finish();
@@ -97,6 +98,9 @@ final class RunPipeline {
             programOut.lines().filter(l -> !l.startsWith(MARKER)).forEach(progress);
         }
         String programErr = target.isCortexM() ? out.stdout() + out.stderr() : out.stderr();
+        if (out.outputCapped()) {
+            programErr = "killed after printing more than " + ProcessRunner.OUTPUT_CAP + " bytes; " + programErr;
+        }
 
         List<Long> counts = new ArrayList<>();
         List<Long> stacks = new ArrayList<>();
@@ -122,7 +126,7 @@ final class RunPipeline {
 
     private static String readLenient(Path file) {
         try {
-            return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+            return ProcessRunner.readTail(file, ProcessRunner.OUTPUT_CAP);
         } catch (IOException e) {
             throw new RunnerException("cannot read " + file, e);
         }
@@ -131,6 +135,9 @@ final class RunPipeline {
     private static RunResult.Status status(Target target, ProcessRunner.Outcome out, String programOut) {
         if (out.timedOut()) {
             return RunResult.Status.TIMEOUT;
+        }
+        if (out.outputCapped()) {
+            return RunResult.Status.FAILED;
         }
         if (target.isCortexM() && programOut.contains("*** HardFault")) {
             return RunResult.Status.FAULT;

@@ -41,7 +41,7 @@ public final class TargetRunners {
                 try {
                     return ContainerQemuRunner.start(boards, workRoot, env, image);
                 } catch (RunnerException e) {
-                    throw new RunnerException(ENV + "=container, but " + e.getMessage(), e);
+                    throw RunnerException.environment(ENV + "=container, but " + e.getMessage(), e);
                 }
             case "":
             case "auto":

@@ -57,7 +57,12 @@ public final class Quantizer {
             guarded(node, () -> r.declare(node, declaring));
         }
 
-        Solution solution = HeuristicSolver.solve(system, options);
+        Solution solution;
+        try {
+            solution = HeuristicSolver.solve(system, options);
+        } catch (dev.mcugen.ir.fixed.ScaleRangeException e) {
+            throw rangeRejection("model '" + graph.name() + "'", e);
+        }
 
         LoweringContext lowering = new LoweringContext(graph, solution, options);
         List<QNode> qnodes = new ArrayList<>();
@@ -104,6 +109,8 @@ public final class Quantizer {
             step.run();
         } catch (McugenException e) {
             throw e;
+        } catch (dev.mcugen.ir.fixed.ScaleRangeException e) {
+            throw rangeRejection(layer(node), e);
         } catch (RuntimeException e) {
             throw new McugenException(Diag.MCG_INTERNAL, layer(node), "quantization failed: " + e.getMessage(), e);
         }
@@ -128,6 +135,13 @@ public final class Quantizer {
                 throw new McugenException(Diag.MCG_INTERNAL, "output '" + out + "'", "no integer op produces it");
             }
         }
+    }
+
+    /** A scale no integer can hold: the calibrated ranges, not mcugen, are off (data scaled by 1e-30, an outlier). */
+    static McugenException rangeRejection(String subject, RuntimeException e) {
+        return new McugenException(Diag.MCG_QUANT_RANGE, subject, e.getMessage() + ": the calibrated ranges are far"
+                + " from the weights' scale; calibrate with data of the model's real scale (not rescaled, no extreme"
+                + " outliers; see --calibration-method)", e);
     }
 
     private static String layer(Node node) {

@@ -16,8 +16,15 @@ public final class CalibrationResult {
     private final int samples;
     private final List<TensorRange> ranges;
     private final Map<String, TensorRange> byName;
+    private final Map<String, MagnitudeHistogram> magnitudes;
 
     public CalibrationResult(int samples, List<TensorRange> ranges) {
+        this(samples, ranges, Map.of());
+    }
+
+    /** @param magnitudes each tensor's log-scale histogram, for range selection ({@link RangeClipper}) */
+    public CalibrationResult(int samples, List<TensorRange> ranges, Map<String, MagnitudeHistogram> magnitudes) {
+        this.magnitudes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(magnitudes));
         this.samples = samples;
         this.ranges = List.copyOf(ranges);
         Map<String, TensorRange> m = new LinkedHashMap<>();
@@ -27,6 +34,11 @@ public final class CalibrationResult {
             }
         }
         this.byName = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The log-scale histogram of each tensor calibration saw (empty for ranges made by hand). */
+    public Map<String, MagnitudeHistogram> magnitudes() {
+        return magnitudes;
     }
 
     /** Number of samples calibration ran. */

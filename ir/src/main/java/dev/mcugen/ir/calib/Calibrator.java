@@ -85,8 +85,12 @@ public final class Calibrator {
             progress.update(s + 1, total);
         }
         List<TensorRange> ranges = new ArrayList<>();
-        acc.forEach((name, a) -> ranges.add(a.range(name)));
-        return new CalibrationResult(total, ranges);
+        Map<String, MagnitudeHistogram> mags = new LinkedHashMap<>();
+        acc.forEach((name, a) -> {
+            ranges.add(a.range(name));
+            mags.put(name, a.magnitudes);
+        });
+        return new CalibrationResult(total, ranges, mags);
     }
 
     /** Running statistics of one tensor. */
@@ -99,6 +103,7 @@ public final class Calibrator {
         private double limit = 0x1p-24;
         private double invWidth = HISTOGRAM_BINS / (2 * limit);
         private final long[] bins = new long[HISTOGRAM_BINS];
+        private final MagnitudeHistogram magnitudes = new MagnitudeHistogram();
 
         /** Adds the values; returns the index of the first non-finite one (not added), else -1. */
         int add(float[] values) {
@@ -114,6 +119,7 @@ public final class Calibrator {
                     max = v;
                 }
                 sum += v;
+                magnitudes.add(v);
                 float a = Math.abs(v);
                 sumAbs += a;
                 while (a >= limit) {

@@ -53,7 +53,7 @@ public record QuantizedMultiplier(int multiplier, int shift) {
             return ZERO;
         }
         if (shift > FixedPoint.MAX_SHIFT) {
-            throw new IllegalArgumentException("scale " + realScale + " is too large for a quantized multiplier");
+            throw new ScaleRangeException("scale " + realScale + " is too large for a quantized multiplier");
         }
         return new QuantizedMultiplier((int) qFixed, shift);
     }

@@ -193,7 +193,7 @@ public final class GraphJson {
             move(tmpJson, abs);
             tmpJson = null;
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot be written: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing(file.toString(), "cannot be written", e);
         } finally {
             deleteQuietly(tmpJson);
             deleteQuietly(tmpBin);

@@ -486,6 +486,7 @@ final class GraphJsonReader implements Closeable {
         Path resolved = guardedPath(who, field + ".file", rel, fileVal);
         FileChannel ch = openFiles.get(resolved);
         if (ch == null) {
+            dev.mcugen.ir.InputFiles.requireRegular(resolved);
             ch = FileChannel.open(resolved, StandardOpenOption.READ);
             openFiles.put(resolved, ch);
         }

@@ -1,8 +1,12 @@
 package dev.mcugen.ir.npy;
 
 import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.InputFiles;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.MemoryBudget;
+import dev.mcugen.ir.Text;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +36,88 @@ public final class Npy {
     private Npy() {
     }
 
+    /**
+     * The longest header read: numpy itself refuses headers over 10 000 bytes by default
+     * ({@code max_header_size}); anything much longer is not an array header.
+     */
+    static final int MAX_HEADER = 1 << 20;
+
+    /**
+     * Reads a .npy file: a regular file (no FIFO or device), whose size is checked against what its
+     * header promises, and against the heap left, before the data is read.
+     */
     public static NpyArray read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        long size = InputFiles.requireRegular(file, InputFiles.MAX_BYTES);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes((int) Math.min(size, 12));
+            if (head.length >= 10 && startsWithMagic(head)) {
+                int major = head[6] & 0xff;
+                int prefix = major == 1 ? 10 : 12;
+                long headerLen = major == 1 ? (head[8] & 0xff) | (head[9] & 0xff) << 8
+                        : head.length >= 12 ? ByteBuffer.wrap(head, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL : 0;
+                if (headerLen > MAX_HEADER) {
+                    throw format(file.toString(), "header of " + headerLen + " bytes; numpy writes headers of a few"
+                            + " hundred bytes (this is not an array header)");
+                }
+                byte[] rest = in.readNBytes((int) Math.max(0, Math.min(prefix + headerLen, size) - head.length));
+                byte[] both = new byte[head.length + rest.length];
+                System.arraycopy(head, 0, both, 0, head.length);
+                System.arraycopy(rest, 0, both, head.length, rest.length);
+                Header h = header(file.toString(), both, prefix, (int) headerLen, size);
+                if (h != null) {
+                    // The header's promise against the file's size, before a data byte is read.
+                    long need = h.count() * h.dtype().bytes();
+                    long have = size - h.dataStart();
+                    if (have < need) {
+                        throw new McugenException(Diag.MCG_NPY_TRUNCATED, file.toString(), "shape " + h.shape() + " of "
+                                + h.dtype().descr() + " needs " + need + " data bytes but the file holds " + have);
+                    }
+                    // The file's bytes and the int or float array made of them.
+                    MemoryBudget.require(file.toString(), size + 4 * h.count(), "reading it");
+                }
+            }
         } catch (NoSuchFileException e) {
             throw new McugenException(Diag.MCG_IO_NOT_FOUND, file.toString(), "no such file");
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot read: " + e.getMessage(), e);
         }
-        return parse(file.toString(), bytes);
+        return parse(file.toString(), InputFiles.readAll(file, InputFiles.MAX_BYTES));
+    }
+
+    private record Header(NpyDtype dtype, List<Integer> shape, long count, int dataStart) {
+    }
+
+    private static boolean startsWithMagic(byte[] bytes) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The parsed header when it is complete and well formed, else null ({@link #parse} then says what is wrong). */
+    private static Header header(String source, byte[] head, int prefix, int headerLen, long fileSize) {
+        if (prefix + (long) headerLen > head.length || prefix + (long) headerLen > fileSize) {
+            return null;
+        }
+        int major = head[6] & 0xff;
+        if (major < 1 || major > 3) {
+            return null;
+        }
+        String header = new String(head, prefix, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Matcher d = DESCR.matcher(header);
+        Matcher f = FORTRAN.matcher(header);
+        Matcher s = SHAPE.matcher(header);
+        if (!d.find() || !f.find() || !s.find() || f.group(1).equals("True")) {
+            return null;
+        }
+        java.util.Optional<NpyDtype> dtype = NpyDtype.fromDescr(d.group(1));
+        if (dtype.isEmpty()) {
+            return null;
+        }
+        List<Integer> shape = parseShape(source, s.group(1));
+        return new Header(dtype.get(), shape, NpyArray.elementCount(shape), prefix + headerLen);
     }
 
     /** Parses .npy bytes; {@code source} names them in errors. */
@@ -83,11 +159,11 @@ public final class Npy {
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) {
-            throw format(source, "header is not a numpy array header: " + header.strip());
+            throw format(source, "header is not a numpy array header: " + Text.clip(header.strip(), 200));
         }
         String descr = d.group(1);
         NpyDtype dtype = NpyDtype.fromDescr(descr).orElseThrow(() -> format(source,
-                "dtype '" + descr + "' is not supported; mcugen reads float32 ('<f4'), int8, int16 and int32"
+                "dtype '" + Text.clip(descr, 40) + "' is not supported; mcugen reads float32 ('<f4'), int8, int16 and int32"
                         + " little-endian (convert with arr.astype(numpy.float32))"));
         if (f.group(1).equals("True")) {
             throw format(source, "array is in Fortran order; save a C-ordered copy (numpy.ascontiguousarray)");
@@ -150,11 +226,11 @@ public final class Npy {
             try {
                 v = Long.parseLong(p);
             } catch (NumberFormatException e) {
-                throw format(source, "bad shape (" + inner + ")");
+                throw format(source, "bad shape (" + Text.clip(inner, 100) + ")");
             }
             n *= Math.max(v, 1);
             if (v < 0 || v > Integer.MAX_VALUE || n > Integer.MAX_VALUE) {
-                throw format(source, "shape (" + inner + ") is too large");
+                throw format(source, "shape (" + Text.clip(inner, 100) + ") is too large");
             }
             shape.add((int) v);
         }
@@ -239,7 +315,7 @@ public final class Npy {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot write: " + e.getMessage(), e);
+            throw dev.mcugen.ir.IoFailure.writing(file.toString(), "cannot write", e);
         }
     }
 

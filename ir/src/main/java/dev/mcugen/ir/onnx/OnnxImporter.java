@@ -3,8 +3,6 @@ package dev.mcugen.ir.onnx;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.McugenException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,15 +46,9 @@ public final class OnnxImporter {
     /** {@link #load} with graph inputs bound to constants (conformance tests that pass weights as inputs). */
     static ImportedModel load(Path file, java.util.Map<String, OnnxTensors.Data> bound) {
         String where = file.toString();
-        byte[] bytes;
-        try {
-            // The whole file is read once: all later sizes are checked against it.
-            bytes = Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new McugenException(Diag.MCG_IO_NOT_FOUND, where, "no such file");
-        } catch (IOException | OutOfMemoryError e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, where, "cannot read: " + e.getClass().getSimpleName());
-        }
+        // The whole file is read once (a regular file, within the read cap and the heap): all later
+        // sizes are checked against it.
+        byte[] bytes = dev.mcugen.ir.InputFiles.readAll(file);
         OnnxProto.Model model = OnnxProto.parseModel(where, bytes);
         Path dir = file.toAbsolutePath().getParent();
         return OnnxGraphConverter.convert(where, bytes.length, dir, model, bound);

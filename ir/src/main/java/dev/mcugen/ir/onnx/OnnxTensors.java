@@ -269,6 +269,7 @@ final class OnnxTensors {
                 throw new McugenException(Diag.MCG_IMPORT_EXTERNAL_DATA, file, what + " names external file " + shown
                         + ", a link leading out of the model's folder");
             }
+            dev.mcugen.ir.InputFiles.requireRegular(real);
             try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
                 long fileSize = ch.size();
                 if (length < 0) {

@@ -44,7 +44,7 @@ final class ShardReader {
         for (String p : group.paths()) {
             Path shard = resolve(p);
             try {
-                long size = Files.size(shard);
+                long size = dev.mcugen.ir.InputFiles.requireRegular(shard);
                 if (filled + size > expected) {
                     throw sizeError(group, filled + size);
                 }

@@ -66,7 +66,7 @@ public final class TfliteImporter {
                 throw new McugenException(Diag.MCG_IMPORT_UNSUPPORTED, file.toString(), "is " + size
                         + " bytes; mcugen reads .tflite files up to 2 GB");
             }
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = dev.mcugen.ir.InputFiles.readAll(file);
             if (bytes.length != size) {
                 throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "changed size while being read");
             }

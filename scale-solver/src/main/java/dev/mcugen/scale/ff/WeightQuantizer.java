@@ -60,7 +60,7 @@ final class WeightQuantizer {
     static long round(double v) {
         double r = Math.signum(v) * Math.floor(Math.abs(v) + 0.5);
         if (!(Math.abs(r) < 0x1p62)) {
-            throw new ArithmeticException("quantized value " + v + " does not fit int64");
+            throw new dev.mcugen.ir.fixed.ScaleRangeException("quantized value " + v + " does not fit int64");
         }
         return (long) r;
     }
