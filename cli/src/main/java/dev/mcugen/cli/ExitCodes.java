@@ -1,6 +1,7 @@
 package dev.mcugen.cli;
 
 import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.Names;
 import dev.mcugen.ir.McugenException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -63,6 +64,7 @@ final class ExitCodes {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+        // messages quote names from model files: no control or bidirectional character reaches the terminal
+        return s == null ? "" : Names.terminal(s.replaceAll("\\s*\\R\\s*", " ").strip(), Integer.MAX_VALUE);
     }
 }

@@ -2,6 +2,7 @@ package dev.mcugen.gen;
 
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Names;
 import dev.mcugen.ir.Padding;
 import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
@@ -77,7 +78,12 @@ final class Lowering {
     private final List<View.StateArray> state = new ArrayList<>();
     private final List<View.Reset> resets = new ArrayList<>();
     private final Set<String> sources = new TreeSet<>();
-    private final Set<String> usedNames = new HashSet<>();
+    /**
+     * Every C name a node took ({@link #name}) and the template's own {@code <id>_...} names: kept
+     * prefix-free at '_' so no node's derived names ({@code <n>_w}, {@code <n>_params}, ...) can equal
+     * another node's or the template's.
+     */
+    private final TreeSet<String> usedNames = new TreeSet<>();
     private final Map<String, Shape> shapes = new HashMap<>();
     private final Map<String, QuantType> types = new HashMap<>();
     /** Tensor name -> the tensor whose storage it uses (itself, or the root of a reshape chain). */
@@ -442,13 +448,47 @@ final class Lowering {
         return pointer.get(root.get(tensor));
     }
 
+    /**
+     * The C name of {@code node}'s arrays and structs: {@code <id>_<fragment>} (see
+     * {@link Names#cFragment}), so it can be neither a keyword nor reserved nor the runtime's. Names
+     * are untrusted: distinct nodes can map to one fragment ("a b" and "a_b"), and a node's derived
+     * names ({@code <n>_w}, {@code <n>_params}: '_' and a letter, always) can equal another node's
+     * name ("a" derives "a_w", a node may be called "w" and "a_w"). So a name is taken only if no
+     * name taken before extends it by '_' and a letter, nor it one taken before; otherwise a number
+     * is appended (a digit never starts a derived suffix, so "dense" and "dense_1" keep their
+     * names), and after 99 tries a counter name. Deterministic: depends only on the node order.
+     */
     private String name(String node) {
-        String base = id + "_" + CLit.ident(node);
-        String n = base;
-        for (int k = 2; !usedNames.add(n); k++) {
-            n = base + "_" + k;
+        if (usedNames.isEmpty()) {
+            for (String t : List.of("ctx_t", "input_t", "output_t", "invoke", "reset", "step", "row", "row_pre", "tail")) {
+                usedNames.add(id + "_" + t);
+            }
         }
+        String base = id + "_" + Names.cFragment(node);
+        String n = base;
+        for (int k = 2; !free(n); k++) {
+            n = k < 100 ? base + k : id + "_n" + k;
+        }
+        usedNames.add(n);
         return n;
+    }
+
+    /** Whether {@code n} and its derived names can meet no name in {@link #usedNames} nor theirs. */
+    private boolean free(String n) {
+        if (usedNames.contains(n)) {
+            return false;
+        }
+        for (String u : usedNames.subSet(n + "_", n + "`")) { // '`' follows '_' in ASCII
+            if (u.length() > n.length() + 1 && Character.isLetter(u.charAt(n.length() + 1))) {
+                return false;
+            }
+        }
+        for (int i = n.indexOf('_'); i >= 0; i = n.indexOf('_', i + 1)) {
+            if (i + 1 < n.length() && Character.isLetter(n.charAt(i + 1)) && usedNames.contains(n.substring(0, i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String sfx(QuantType t) {
