@@ -1,6 +1,13 @@
 package dev.mcugen.gen;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.Names;
+import dev.mcugen.ir.json.GraphJson;
 import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QInput;
@@ -96,6 +103,47 @@ class NameInjectionTest {
                 Map.entry("drop", "a_b"), Map.entry("fc1", "a_rescale"), Map.entry("sig", "a?rescale"),
                 Map.entry("fc2", "a_params_2"), Map.entry("softmax", "a_ctx_t"));
         checkBitExact(dir, to::get, 8);
+    }
+
+    @Test
+    void floatBaselineCommentsTakeHostileLayerNamesSafely(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        Path har = FloatCGeneratorTest.root().resolve("examples/har_lstm");
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode j = (ObjectNode) om.readTree(GraphJson.toJson(ModelLoader.load(har)));
+        Map<String, String> to = Map.of("lstm_input", "in*/ int evil; /*", "lstm", "lstm??/\n#error injected\u202e",
+                "output", "out\\");
+        j.put("name", "har\\");
+        j.findParents("name").forEach(o -> {
+            String n = o.get("name").asText();
+            if (to.containsKey(n)) {
+                ((ObjectNode) o).put("name", to.get(n));
+            }
+        });
+        for (JsonNode n : j.get("nodes")) {
+            ArrayNode ins = (ArrayNode) n.get("inputs");
+            for (int i = 0; i < ins.size(); i++) {
+                ins.set(i, to.get(ins.get(i).asText()));
+            }
+        }
+        ((ArrayNode) j.get("outputs")).set(0, "out\\");
+        Graph g = GraphJson.fromJson(om.writeValueAsString(j));
+        String id = Names.cIdentifier(g.name());
+        FloatCGenerator.Output out = new FloatCGenerator().build(g, id, List.of("model " + g.name()));
+        CGenerator.write(out.files(), dir);
+        Map<String, String> text = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> f : out.files().entrySet()) {
+            if (!f.getKey().startsWith("runtime")) {
+                text.put(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8));
+            }
+        }
+        checkText(text, g.name());
+        assertThat(String.join("", text.values())).contains("mcf_softmax_f32(").doesNotContain("\n#error");
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-fsyntax-only", "-std=c99", "-Wall", "-Wextra", "-Werror",
+                "-Wconversion", "-Wbidi-chars=any"));
+        Files.walk(dir).filter(p -> p.toString().endsWith(".h")).map(p -> "-I" + p.getParent()).distinct().forEach(cmd::add);
+        cmd.add(dir.resolve(id + ".c").toString());
+        HostC.exec(cmd, null, dir);
     }
 
     /**
