@@ -173,7 +173,7 @@ class NameInjectionTest {
                     UnaryOperator.identity()), new GenOptions("rnd", List.of())).files().get("rnd.c"), StandardCharsets.UTF_8);
             assertThat(calls(text.get(id + ".c"))).as("case %d %s", c, to).isEqualTo(calls(plain));
             sources.add(d.resolve(id + ".c"));
-            if (c % 60 == 0) {
+            if (c % 100 == 0) {
                 runBitExact(d.resolve("run"), g, id, out, new Random(seed));
             }
         }
