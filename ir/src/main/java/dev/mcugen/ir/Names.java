@@ -34,8 +34,8 @@ public final class Names {
     static final int MAX_FRAGMENT = 48;
     /** Longest identifier {@link #checkCIdentifier} accepts. */
     public static final int MAX_ID = 63;
-    /** Longest comment text; longer text is cut with "...". */
-    public static final int MAX_COMMENT = 160;
+    /** Longest comment text (banner lines with paths and options stay whole); longer text is cut with "...". */
+    public static final int MAX_COMMENT = 1000;
 
     /** C99 keywords (6.4.1), plus C11/C23 ones a newer compiler may treat as keywords. */
     private static final Set<String> KEYWORDS = Set.of("auto", "break", "case", "char", "const", "continue",
