@@ -32,10 +32,14 @@ class NameInjectionCliTest {
 
     /** HAR as graph JSON with hostile names, calibration.npy beside it. */
     private Path hostileHar() throws Exception {
+        return har(MODEL, Map.of("lstm_input", "in*/ int evil; /*\u202e", "lstm", "lstm??/", "output", "out\\"));
+    }
+
+    /** HAR as graph JSON named {@code name}, its tensors renamed by {@code to}, calibration.npy beside it. */
+    private Path har(String name, Map<String, String> to) throws Exception {
         ObjectMapper om = new ObjectMapper();
         ObjectNode j = (ObjectNode) om.readTree(GraphJson.toJson(ModelLoader.load(CliTest.HAR)));
-        Map<String, String> to = Map.of("lstm_input", "in*/ int evil; /*\u202e", "lstm", "lstm??/", "output", "out\\");
-        j.put("name", MODEL);
+        j.put("name", name);
         for (JsonNode in : j.get("inputs")) {
             ((ObjectNode) in).put("name", to.get(in.get("name").asText()));
         }
@@ -79,6 +83,19 @@ class NameInjectionCliTest {
         assertThat(json).doesNotContain("\u202e").contains("\\u202e");
         assertThat(new ObjectMapper().readTree(json).get("model").asText()).isEqualTo(MODEL);
         assertThat(Files.readString(out.resolve(ReportHtml.FILE))).doesNotContain("\u202e").contains("U+202E");
+    }
+
+    @Test
+    void layerNamedLikeTheLstmsScratchBufferStaysBitExact() throws Exception {
+        // the arena keyed scratch buffers "<lstm>#scratch16" beside tensor names: a dense layer of
+        // that name shared the LSTM's scratch and the C differed from the simulator
+        VerifyCommandTest.requireTools(dev.mcugen.qemu.Target.HOST);
+        Path model = har("har", Map.of("lstm_input", "x", "lstm", "a", "output", "a#scratch16"));
+        CliTest.Result r = CliTest.run("verify", model.toString(), "--target", "host", "--data",
+                CliTest.HAR.resolve("test.npy").toString(), "--samples", "4", "--out", tmp.resolve("s").toString(),
+                "--no-progress");
+        assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        assertThat(r.out()).contains("bit-exact with the simulator");
     }
 
     @Test

@@ -101,6 +101,12 @@ final class Lowering {
     /** {@link View.Pair} while lowering: the layer's step index in seqSteps and its step reading {@code pre}. */
     private record PairPlan(int index, View.Step preStep, String input2, String params, int half, String layer) {
     }
+    /**
+     * Scratch buffers share the arena's key space with tensor names, which come from the model and
+     * can be anything: "#scratch" with as many leading '#' as it takes to appear in no tensor name,
+     * so a layer named "lstm#scratch16" beside "lstm" cannot take the LSTM's scratch.
+     */
+    private String scratchTag = "#scratch";
     /** Where {@link #lowerNode} appends. */
     private List<View.Step> out;
 
@@ -119,6 +125,16 @@ final class Lowering {
     }
 
     private View.Model run() {
+        List<String> tensors = new ArrayList<>();
+        g.inputs().forEach(i -> tensors.add(i.name()));
+        g.nodes().forEach(n -> tensors.add(n.name()));
+        while (true) {
+            String tag = scratchTag;
+            if (tensors.stream().noneMatch(t -> t.contains(tag))) {
+                break;
+            }
+            scratchTag = "#" + scratchTag;
+        }
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw unsupported("model '" + g.name() + "'", "has " + g.inputs().size() + " inputs and "
                     + g.outputs().size() + " outputs; the C generator handles one of each for now");
@@ -419,18 +435,18 @@ final class Lowering {
     }
 
     /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */
-    private static Map<String, int[]> scratch(QRecurrent r) {
+    private Map<String, int[]> scratch(QRecurrent r) {
         Map<String, int[]> m = new LinkedHashMap<>();
         if (r instanceof QLstm l) {
-            m.put(r.name() + "#scratch16", new int[] {4 * l.units(), 16});
+            m.put(r.name() + scratchTag + "16", new int[] {4 * l.units(), 16});
             if (l.projection() != null && l.inputType().bits() == 8) {
                 // int8 m for the projection; the int16 kernel keeps m in its int16 scratch.
-                m.put(r.name() + "#scratch8", new int[] {l.units(), 8});
+                m.put(r.name() + scratchTag + "8", new int[] {l.units(), 8});
             }
         } else if (r instanceof QGru gr) {
-            m.put(r.name() + "#scratch16", new int[] {4 * gr.units(), 16});
+            m.put(r.name() + scratchTag + "16", new int[] {4 * gr.units(), 16});
         } else if (r instanceof QSimpleRnn s) {
-            m.put(r.name() + "#scratch16", new int[] {s.units(), 16});
+            m.put(r.name() + scratchTag + "16", new int[] {s.units(), 16});
         }
         return m;
     }
@@ -804,7 +820,7 @@ final class Lowering {
         int outUnits = r.outputShape().last();
         String yBase = ptr(r.name());
         String yt = perRow || !r.returnSequences() ? yBase : offset(yBase, outUnits, "t");
-        String scratch16 = pointer.get(r.name() + "#scratch16");
+        String scratch16 = pointer.get(r.name() + scratchTag + "16");
         List<View.Local> locals = new ArrayList<>();
         List<View.Call> calls = new ArrayList<>();
         String stateLocal = n + "_state";
@@ -846,7 +862,7 @@ final class Lowering {
                     List.of("{ ctx->state." + n + "_h, ctx->state." + n + "_c }")));
             List<String> args = new ArrayList<>(List.of("&" + n + "_params", stateLocal, xt, yt, scratch16));
             if (!wide) {
-                args.add(l.projection() != null ? pointer.get(r.name() + "#scratch8") : "NULL");
+                args.add(l.projection() != null ? pointer.get(r.name() + scratchTag + "8") : "NULL");
             }
             calls.add(new View.Call("mcu_lstm_step_" + k, args));
             sources.add("mcu_lstm_step_" + k + ".c");
