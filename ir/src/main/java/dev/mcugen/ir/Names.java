@@ -54,14 +54,14 @@ public final class Names {
     public static String checkCIdentifier(String id) {
         if (id == null || !id.matches("[A-Za-z][A-Za-z0-9_]*")) {
             return id != null && id.matches("_[A-Za-z0-9_]*")
-                    ? "identifiers starting with '_' are reserved by C"
+                    ? "starts with '_': such identifiers are reserved by C"
                     : "is not a C identifier (letters, digits and '_', starting with a letter)";
         }
         if (KEYWORDS.contains(id)) {
             return "is a C keyword";
         }
         if (runtimeReserved(id)) {
-            return "mcu_ / MCU_ (and mcf_) are the runtime's prefixes";
+            return "is in the runtime's mcu_ / MCU_ (or mcf_) namespace and would clash with its headers";
         }
         if (id.length() > MAX_ID) {
             // C99 keeps 63 significant characters; it is also the stem of file names
