@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +61,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
     String name;
 
+    @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
+            + " they are moved to a backup folder beside it, never deleted")
+    boolean force;
+
     /**
      * The C prefix: {@code --name} as typed when it is a usable identifier (refused otherwise: the
      * user calls these names, so they are not silently changed), else the model's name mangled by
@@ -89,7 +94,9 @@ final class BuildCommand implements Callable<Integer> {
         GenOptions gen = CompilePipeline.genOptions(id, model, file, qm.options());
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
-        try (OutputDir dir = OutputDir.open(target)) {
+        List<Path> inputs = new java.util.ArrayList<>(List.of(file));
+        inputs.addAll(quant.calibrationFiles(file));
+        try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
             root.put("name", id);

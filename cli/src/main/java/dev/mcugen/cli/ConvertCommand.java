@@ -8,10 +8,10 @@ import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.Text;
 import dev.mcugen.ir.json.GraphJson;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,6 +43,9 @@ final class ConvertCommand implements Callable<Integer> {
                     + " external (raw float32 in OUT.weights.bin beside the JSON, for large models)")
     String weights;
 
+    @Option(names = "--force", description = "replace an --out file that mcugen did not write (never the model or a file of its folder)")
+    boolean force;
+
     @Override
     public Integer call() {
         GraphJson.WeightEncoding encoding = switch (weights.toLowerCase(Locale.ROOT)) {
@@ -53,25 +56,25 @@ final class ConvertCommand implements Callable<Integer> {
                     + "' is not an encoding; use numbers, base64 or external");
         };
         Path file = ModelLoader.resolve(modelArg.model);
-        refuseOverwritingTheModel(file);
-        ImportedModel model = CompilePipeline.load(file);
-        Graph g = model.graph();
-        // Written to a temporary sibling and moved into place: an interrupted run leaves OUT as it was.
-        GraphJson.write(g, model.sourceLayout(), out, encoding);
+        // The JSON and, for external weights, OUT.weights.bin: neither may replace the model, a file of
+        // its folder or a file mcugen did not write (without --force); checked before the import.
+        List<Path> outs = new ArrayList<>(List.of(out));
+        if (encoding == GraphJson.WeightEncoding.EXTERNAL) {
+            // Moved into place first: a reader never sees a JSON whose weights are not there yet.
+            outs.add(0, out.toAbsolutePath().resolveSibling(GraphJson.externalWeightsName(out.toAbsolutePath())));
+        }
         PrintWriter w = spec.commandLine().getOut();
+        ImportedModel model;
+        try (OutputFiles files = OutputFiles.open(outs, List.of(file), file, force)) {
+            model = CompilePipeline.load(file);
+            // Written in a temporary folder beside OUT and moved into place: an interrupted run leaves OUT as it was.
+            GraphJson.write(model.graph(), model.sourceLayout(), files.staging(out), encoding);
+            files.commit(w);
+        }
+        Graph g = model.graph();
         w.printf("%s (%s): %d layers, %d parameters -> %s%n", Text.clip(g.name(), 80), model.format().label(),
                 g.nodes().size(), g.parameterCount(), out);
         w.flush();
         return ExitCodes.OK;
-    }
-
-    private void refuseOverwritingTheModel(Path file) {
-        try {
-            if (Files.exists(out) && Files.isSameFile(out, file)) {
-                throw new McugenException(Diag.MCG_CLI_USAGE, "--out", out + " is the model file itself; give another file");
-            }
-        } catch (IOException e) {
-            throw new McugenException(Diag.MCG_IO_FAILED, out.toString(), "cannot be checked: " + e.getMessage(), e);
-        }
     }
 }

@@ -16,6 +16,8 @@ final class ExitCodes {
     static final int USAGE = 2;
     static final int REJECTED = 3;
     static final int MISMATCH = 4;
+    /** Stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT; the JVM exits with 128 + the signal anyway). */
+    static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }
@@ -44,7 +46,11 @@ final class ExitCodes {
                 trace |= pr.hasMatchedOption("--stacktrace");
             }
             int code;
-            if (ex instanceof McugenException m) {
+            if (ExitCleanup.exiting()) {
+                // SIGINT/SIGTERM: whatever failed failed because its child was killed; say what happened.
+                err.println("mcugen: interrupted; child processes stopped and temporary files removed");
+                code = INTERRUPTED;
+            } else if (ex instanceof McugenException m) {
                 // Misuse found after parsing (incompatible options...) gets the same --help hint.
                 String hint = m.diag().kind() == Diag.Kind.USAGE
                         ? " (try '" + cmd.getCommandSpec().qualifiedName() + " --help')" : "";

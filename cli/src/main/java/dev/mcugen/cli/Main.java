@@ -15,7 +15,15 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // SIGINT/SIGTERM: kill child processes (QEMU, gcc) and remove temporary folders.
+        ExitCleanup.install();
+        int code;
+        try {
+            code = run(args);
+        } finally {
+            ExitCleanup.done();
+        }
+        System.exit(code);
     }
 
     /** Runs the command line on the process's streams and returns the exit code. */

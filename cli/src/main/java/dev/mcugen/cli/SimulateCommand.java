@@ -72,6 +72,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "with --mode fixed: write the integer output tensors (int8/int16/int32) instead of dequantized float32")
     boolean raw;
 
+    @Option(names = "--force", description = "replace an --out file that mcugen did not write (never an input"
+            + " or a file of the model's folder)")
+    boolean force;
+
     @Option(names = "--compare", description = "with --mode fixed: also run float and print max abs error, RMSE, SQNR, cosine and top-1 agreement")
     boolean compare;
 
@@ -88,6 +92,26 @@ final class SimulateCommand implements Callable<Integer> {
                     + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given");
         }
         Batch in = InputData.read(model, data);
+        // Checked before anything runs: an --out that is an input, or a file mcugen did not write, is refused.
+        List<Path> inputs = new ArrayList<>(data);
+        inputs.add(file);
+        if (mode == Mode.FIXED) {
+            inputs.addAll(quant.calibrationFiles(file));
+        }
+        try (OutputFiles files = OutputFiles.open(out, inputs, file, force)) {
+            this.files = files;
+            int code = run(file, model, g, in);
+            files.commit(spec.commandLine().getOut());
+            return code;
+        } finally {
+            this.files = null;
+        }
+    }
+
+    /** Where the outputs go until they are moved into place. */
+    private OutputFiles files;
+
+    private int run(Path file, ImportedModel model, Graph g, Batch in) {
         PrintWriter w = spec.commandLine().getOut();
         Map<String, FloatTensor> floats = null;
         if (mode == Mode.FLOAT || compare) {
@@ -135,10 +159,10 @@ final class SimulateCommand implements Callable<Integer> {
                 int[] perm = Layouts.samplePerm(model, name);
                 if (perm != null) {
                     // The source framework's axis order, as the float outputs.
-                    Npy.write(out.get(k), NpyArray.ofInts(dtype, Layouts.batchDims(shape, Layouts.inverse(perm)),
-                            Layouts.toSource(q, shape, perm)));
+                    files.write(out.get(k), Npy.toBytes(NpyArray.ofInts(dtype, Layouts.batchDims(shape, Layouts.inverse(perm)),
+                            Layouts.toSource(q, shape, perm))));
                 } else {
-                    Npy.write(out.get(k), NpyArray.ofInts(dtype, shape, q));
+                    files.write(out.get(k), Npy.toBytes(NpyArray.ofInts(dtype, shape, q)));
                 }
                 w.printf("%s: %d sample(s), output '%s' %s %s (scale %s, zero point %d) -> %s%n", Text.clip(g.name(), 80), in.size(),
                         Text.clip(name, 80),
@@ -170,7 +194,7 @@ final class SimulateCommand implements Callable<Integer> {
         Graph g = model.graph();
         int[] perm = Layouts.samplePerm(model, g.outputs().get(k));
         FloatTensor y = perm == null ? irBatch : Layouts.toSource(irBatch, perm);
-        Npy.write(out.get(k), NpyArray.ofFloat32(y.shape().dims(), y.toArray()));
+        files.write(out.get(k), Npy.toBytes(NpyArray.ofFloat32(y.shape().dims(), y.toArray())));
         w.printf("%s: %d sample(s), output '%s' %s -> %s%n", Text.clip(g.name(), 80), n, Text.clip(g.outputs().get(k), 80),
                 y.shape(), out.get(k));
     }

@@ -91,6 +91,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
     String name;
 
+    @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
+            + " they are moved to a backup folder beside it, never deleted")
+    boolean force;
+
     @Override
     public Integer call() {
         if (samples < 1) {
@@ -145,7 +149,18 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, "temporary folder", "cannot create: " + e.getMessage(), e);
         }
-        try (OutputDir dir = OutputDir.open(dest)) {
+        // Ctrl-C (or a CI timeout) runs no finally block: the exit hook kills QEMU and removes these.
+        TargetRunner[] running = new TargetRunner[1];
+        AutoCloseable atExit = ExitCleanup.register(() -> {
+            if (running[0] != null) {
+                running[0].close();
+            }
+            deleteTree(scratch);
+        });
+        List<Path> inputs = new ArrayList<>(List.of(file));
+        inputs.addAll(quant.calibrationFiles(file));
+        inputs.add(data);
+        try (OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
             Path d = dir.dir();
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
             // stderr stays the one-line error channel.
@@ -158,6 +173,7 @@ final class VerifyCommand implements Callable<Integer> {
                         note.println("mcugen: " + line);
                         note.flush();
                     });
+            running[0] = runner;
             // Writes the C and harness/main.c, runs it and checks it bit for bit (shared with the
             // benchmark suite: ModelPipeline).
             ModelPipeline.HarnessRun hr;
@@ -266,6 +282,11 @@ final class VerifyCommand implements Callable<Integer> {
                 runner.close();
             }
             deleteTree(scratch);
+            try {
+                atExit.close();
+            } catch (Exception ignored) {
+                // unregistering cannot fail
+            }
         }
         return ExitCodes.OK;
     }

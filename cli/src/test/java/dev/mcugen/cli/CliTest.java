@@ -104,7 +104,7 @@ class CliTest {
         assertThat(Files.readAllBytes(fromJson)).isEqualTo(Files.readAllBytes(fromTfjs));
         // The model file itself is never the output.
         Path model = HAR.resolve("model.json");
-        assertOneLineError(run("convert", model.toString(), "--out", model.toString()), 2, "--out", "MCG_CLI_USAGE");
+        assertOneLineError(run("convert", model.toString(), "--out", model.toString()), 2, "--out", "MCG_OUT_IS_INPUT");
     }
 
     @Test

@@ -121,6 +121,17 @@ public enum Diag {
      */
     MCG_VERIFY_RUN_FAILED(Kind.INTERNAL),
 
+    // --- output files (--out) ---------------------------------------------------------------
+    /** Another mcugen process holds the lock of this --out (it is writing there now). */
+    MCG_OUT_LOCKED(Kind.USAGE),
+    /**
+     * --out holds files mcugen did not write (or that changed since it wrote them), or a folder or file
+     * appeared there while mcugen was writing; nothing is replaced unless --force, which keeps them aside.
+     */
+    MCG_OUT_NOT_OURS(Kind.USAGE),
+    /** --out would replace an input of the command: --data, --calibration, the model or a file of its folder. */
+    MCG_OUT_IS_INPUT(Kind.USAGE),
+
     // --- usage and internal ---------------------------------------------------------------
     /** Command-line misuse: unknown option values, incompatible options. */
     MCG_CLI_USAGE(Kind.USAGE),

@@ -1,6 +1,7 @@
 package dev.mcugen.ir.onnx;
 
 import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.ActivationFusion;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.GraphBuilder;
@@ -692,17 +693,17 @@ final class OnnxGraphConverter {
         Activation merged = before == null ? null : compose(before, a);
         if (merged != null) {
             // relu6(relu(x)) = relu6(x): PyTorch writes F.relu6 as Relu then Clip(0, 6).
-            p.op = p.op instanceof Op.Act ? new Op.Act(merged) : withActivation(p.op, merged);
+            p.op = p.op instanceof Op.Act ? new Op.Act(merged) : ActivationFusion.withActivation(p.op, merged);
             p.src = p.src + "+" + op;
             return x;
         }
         if (p != null && a.isElementwise() && x.flatPerm() == null && fusable(p)) {
-            p.op = withActivation(p.op, a);
+            p.op = ActivationFusion.withActivation(p.op, a);
             p.src = p.src + "+" + op;
             return x;
         }
         if (p != null && a == Activation.SOFTMAX && fusable(p) && !(p.op instanceof Op.Conv1D || p.op instanceof Op.Conv2D)) {
-            p.op = withActivation(p.op, a);
+            p.op = ActivationFusion.withActivation(p.op, a);
             p.src = p.src + "+" + op;
             return x;
         }
@@ -737,21 +738,7 @@ final class OnnxGraphConverter {
     }
 
     private static boolean fusable(PNode p) {
-        return p.op instanceof Op.Dense d && d.activation() == Activation.LINEAR
-                || p.op instanceof Op.Conv2D c && c.activation() == Activation.LINEAR
-                || p.op instanceof Op.Conv1D c1 && c1.activation() == Activation.LINEAR;
-    }
-
-    private static Op withActivation(Op op, Activation a) {
-        if (op instanceof Op.Dense d) {
-            return new Op.Dense(d.units(), a, d.useBias());
-        }
-        if (op instanceof Op.Conv2D c) {
-            return new Op.Conv2D(c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.dilationH(),
-                    c.dilationW(), c.padding(), a, c.useBias());
-        }
-        Op.Conv1D c = (Op.Conv1D) op;
-        return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
+        return ActivationFusion.takesActivation(p.op);
     }
 
     private double scalar(Const c, String what) {

@@ -1,6 +1,7 @@
 package dev.mcugen.ir.tflite;
 
 import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.ActivationFusion;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
@@ -460,8 +461,8 @@ final class TfliteMapper {
         Val x = val(op, 0);
         Spec p = x.producer();
         if (p != null && x.ir().equals(p.name) && x.exclusive() && consumers[x.tensor()] == 1 && !isOutput[x.tensor()]
-                && linear(p.op)) {
-            p.op = withActivation(p.op, act);
+                && ActivationFusion.takesActivation(p.op)) {
+            p.op = ActivationFusion.withActivation(p.op, act);
             p.source.addAll(x.pending());
             p.source.add(Builtin.name(op.opcode()));
             int out = output(op);
@@ -814,8 +815,8 @@ final class TfliteMapper {
             case 4 -> Activation.TANH;
             default -> throw unsupported(op, "its fused activation " + fusedName(fused) + " has no IR form yet");
         };
-        if (linear(s.op)) {
-            s.op = withActivation(s.op, act);
+        if (ActivationFusion.takesActivation(s.op)) {
+            s.op = ActivationFusion.withActivation(s.op, act);
             return s;
         }
         String name = unique(s.name + "_" + act.kerasName(), act.kerasName());
@@ -833,24 +834,6 @@ final class TfliteMapper {
             case 5 -> "SIGN_BIT";
             default -> "activation " + fused;
         };
-    }
-
-    private static boolean linear(Op op) {
-        return op instanceof Op.Dense d && d.activation() == Activation.LINEAR
-                || op instanceof Op.Conv2D c && c.activation() == Activation.LINEAR
-                || op instanceof Op.Conv1D c1 && c1.activation() == Activation.LINEAR;
-    }
-
-    private static Op withActivation(Op op, Activation a) {
-        if (op instanceof Op.Dense d) {
-            return new Op.Dense(d.units(), a, d.useBias());
-        }
-        if (op instanceof Op.Conv2D c) {
-            return new Op.Conv2D(c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.dilationH(),
-                    c.dilationW(), c.padding(), a, c.useBias());
-        }
-        Op.Conv1D c = (Op.Conv1D) op;
-        return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
     }
 
     /**

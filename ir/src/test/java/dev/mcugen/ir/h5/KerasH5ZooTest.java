@@ -29,6 +29,23 @@ class KerasH5ZooTest {
         assertThat(err).isLessThanOrEqualTo(1e-4);
     }
 
+    /** The .h5 and the .tflite the converter made from it are one model: same outputs, sample for sample. */
+    @Test
+    void resnet8H5EqualsItsTflite() {
+        NpyArray x = Npy.read(SharedFiles.zoo("resnet8", "test.npy"));
+        FloatTensor in = FloatTensor.of(shape(x), x.toFloatArray());
+        float[] h5 = new FloatInterpreter(ModelLoader.load(SharedFiles.zoo("resnet8", "pretrainedResnet.h5"))).runBatch(in).toArray();
+        float[] tfl = new FloatInterpreter(ModelLoader.load(SharedFiles.zoo("resnet8", "pretrainedResnet.tflite"))).runBatch(in).toArray();
+        assertThat(h5).hasSameSizeAs(tfl);
+        double maxErr = 0;
+        for (int i = 0; i < h5.length; i++) {
+            maxErr = Math.max(maxErr, Math.abs((double) h5[i] - tfl[i]));
+        }
+        System.out.printf("resnet8 .h5 vs .tflite: max abs difference %.3g%n", maxErr);
+        // Both are probabilities (softmax outputs): 1e-4 of their range.
+        assertThat(maxErr).isLessThanOrEqualTo(1e-4);
+    }
+
     @Test
     void ad01MatchesItsFloat64Reference() {
         // ad01.h5 is another checkpoint than its .tflite: expected_float_h5.npy is its own float64 reference.

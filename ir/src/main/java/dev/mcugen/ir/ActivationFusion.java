@@ -1,0 +1,33 @@
+package dev.mcugen.ir;
+
+/**
+ * Folding a stand-alone activation into the layer that produces its input, as importers of formats
+ * that write activations as separate operations (TFLite, ONNX) do: {@code act(x · W + b)} is one Dense
+ * or convolution node with that activation, exactly, when the layer's own activation is linear.
+ */
+public final class ActivationFusion {
+    private ActivationFusion() {
+    }
+
+    /** Whether {@code op} is a Dense or convolution without an activation of its own. */
+    public static boolean takesActivation(Op op) {
+        return op instanceof Op.Dense d && d.activation() == Activation.LINEAR
+                || op instanceof Op.Conv2D c && c.activation() == Activation.LINEAR
+                || op instanceof Op.Conv1D c1 && c1.activation() == Activation.LINEAR;
+    }
+
+    /** {@code op} (a Dense or convolution, see {@link #takesActivation}) with activation {@code a}. */
+    public static Op withActivation(Op op, Activation a) {
+        if (op instanceof Op.Dense d) {
+            return new Op.Dense(d.units(), a, d.useBias());
+        }
+        if (op instanceof Op.Conv2D c) {
+            return new Op.Conv2D(c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.dilationH(),
+                    c.dilationW(), c.padding(), a, c.useBias());
+        }
+        if (op instanceof Op.Conv1D c) {
+            return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
+        }
+        throw new IllegalArgumentException(op.kind() + " takes no activation");
+    }
+}
