@@ -123,6 +123,16 @@ class NameInjectionCliTest {
         assertThat(tmp.resolve("o")).doesNotExist();
     }
 
+    @Test
+    void namesInErrorMessagesReachTheTerminalWithoutControlOrBidiCharacters() throws Exception {
+        String evil = "d\u202e\u001b[2J\u0007";
+        CliTest.Result r = CliTest.run("build", har("har", Map.of("lstm_input", "x", "lstm", evil, "output", evil)).toString(),
+                "--target", "host", "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).startsWith("mcugen: ").contains("d??[2J?", "MCG_GRAPH_INVALID")
+                .doesNotContain("\u202e", "\u001b", "\u0007");
+    }
+
     private static void compile(Path dir, String file) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("gcc", "-fsyntax-only", "-std=c99", "-Wall", "-Wextra", "-Werror",
                 "-Wconversion", "-Wbidi-chars=any", "-I" + dir, "-I" + dir.resolve("runtime/include"),
