@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Names;
+import dev.mcugen.ir.Text;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
@@ -63,15 +65,28 @@ final class BuildCommand implements Callable<Integer> {
             + " they are moved to a backup folder beside it, never deleted")
     boolean force;
 
+    /**
+     * The C prefix: {@code --name} as typed when it is a usable identifier (refused otherwise: the
+     * user calls these names, so they are not silently changed), else the model's name mangled by
+     * {@link Names#cIdentifier} (a hostile file cannot inject through it).
+     */
+    static String cId(String name, Graph g) {
+        if (name == null) {
+            return Names.cIdentifier(g.name());
+        }
+        String why = Names.checkCIdentifier(name);
+        if (why != null) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + Text.clip(name, 60) + "' " + why);
+        }
+        return name;
+    }
+
     @Override
     public Integer call() {
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = name != null ? name : g.name().replaceAll("[^A-Za-z0-9_]", "_");
-        if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
-        }
+        String id = BuildCommand.cId(name, g);
         PrintWriter w = spec.commandLine().getOut();
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();

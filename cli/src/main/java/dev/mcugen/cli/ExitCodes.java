@@ -1,8 +1,8 @@
 package dev.mcugen.cli;
 
 import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.Names;
 import dev.mcugen.ir.McugenException;
-import dev.mcugen.ir.Text;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -83,7 +83,7 @@ final class ExitCodes {
      * headers, names), which must neither forge terminal output with control bytes nor flood it.
      */
     static String oneLine(String s) {
-        return s == null ? "" : Text.clip(s.replaceAll("\\s*\\R\\s*", " ").strip(), MAX_LINE);
+        return s == null ? "" : Names.terminal(s.replaceAll("\\s*\\R\\s*", " ").strip(), MAX_LINE);
     }
 
     /** The longest error line printed; the key at its end is kept whatever comes before it. */

@@ -3,6 +3,7 @@ package dev.mcugen.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.gen.Templates;
+import dev.mcugen.ir.Names;
 import dev.mcugen.gen.View;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
@@ -85,7 +86,27 @@ final class ReportHtml {
         verifyParts(root, m);
         errors(g, qm, samples, Math.min(n, samples.size()), m);
         memory(view, m);
-        return new Templates().render("report.html.ftl", m);
+        // The template escapes markup; names from the model may also hold bidi / control characters.
+        return new Templates().render("report.html.ftl", visible(m));
+    }
+
+    /** {@code o} with every string passed through {@link Names#visible} (maps and lists copied). */
+    @SuppressWarnings("unchecked")
+    static <T> T visible(T o) {
+        if (o instanceof String s) {
+            return (T) Names.visible(s);
+        }
+        if (o instanceof Map<?, ?> map) {
+            Map<Object, Object> r = new LinkedHashMap<>();
+            map.forEach((k, v) -> r.put(k, visible(v)));
+            return (T) r;
+        }
+        if (o instanceof List<?> list) {
+            List<Object> r = new ArrayList<>(list.size());
+            list.forEach(v -> r.add(visible(v)));
+            return (T) r;
+        }
+        return o;
     }
 
     // ---- verify figures -------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Text;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.data.Layouts;
@@ -163,7 +164,8 @@ final class SimulateCommand implements Callable<Integer> {
                 } else {
                     files.write(out.get(k), Npy.toBytes(NpyArray.ofInts(dtype, shape, q)));
                 }
-                w.printf("%s: %d sample(s), output '%s' %s %s (scale %s, zero point %d) -> %s%n", g.name(), in.size(), name,
+                w.printf("%s: %d sample(s), output '%s' %s %s (scale %s, zero point %d) -> %s%n", Text.clip(g.name(), 80), in.size(),
+                        Text.clip(name, 80),
                         shape, dtype.descr(), t.scale(), t.zeroPoint(), out.get(k));
             } else {
                 float[] f = new float[q.length];
@@ -193,6 +195,7 @@ final class SimulateCommand implements Callable<Integer> {
         int[] perm = Layouts.samplePerm(model, g.outputs().get(k));
         FloatTensor y = perm == null ? irBatch : Layouts.toSource(irBatch, perm);
         files.write(out.get(k), Npy.toBytes(NpyArray.ofFloat32(y.shape().dims(), y.toArray())));
-        w.printf("%s: %d sample(s), output '%s' %s -> %s%n", g.name(), n, g.outputs().get(k), y.shape(), out.get(k));
+        w.printf("%s: %d sample(s), output '%s' %s -> %s%n", Text.clip(g.name(), 80), n, Text.clip(g.outputs().get(k), 80),
+                y.shape(), out.get(k));
     }
 }

@@ -104,10 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = name != null ? name : g.name().replaceAll("[^A-Za-z0-9_]", "_");
-        if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--name", "'" + id + "' is not a C identifier");
-        }
+        String id = BuildCommand.cId(name, g);
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new McugenException(Diag.MCG_GEN_UNSUPPORTED, g.name(), "verify handles models with one input and one output");
         }

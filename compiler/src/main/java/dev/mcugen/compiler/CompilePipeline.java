@@ -1,5 +1,6 @@
 package dev.mcugen.compiler;
 
+import dev.mcugen.ir.Names;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
 import dev.mcugen.ir.Diag;
@@ -119,9 +120,9 @@ public final class CompilePipeline {
     }
 
     /** A name fit for a C comment line: letters, digits and a few punctuation marks; anything else becomes '?'. */
+    /** {@code name} cut to 60 characters for a banner line, then made comment-safe (see {@link Names#cComment}). */
     private static String commentSafe(String name) {
-        String s = dev.mcugen.ir.Text.clip(name, 60).replaceAll("[^A-Za-z0-9_.:\\-]", "?");
-        return s;
+        return Names.cComment(dev.mcugen.ir.Text.clip(name, 60));
     }
 
     /** Lowers the quantized model to C and renders it (files in memory; {@link CGenerator#write} stores them). */

@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Names;
 import dev.mcugen.ir.quant.Rescale;
 
 import java.util.AbstractList;
@@ -158,14 +159,8 @@ final class CLit {
         }
     }
 
-    /** A C identifier made of {@code name}: other characters become '_', a leading digit gets '_'. */
-    static String ident(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9_]", "_");
-        return s.isEmpty() || Character.isDigit(s.charAt(0)) ? "_" + s : s;
-    }
-
-    /** A comment text safe inside {@code /* ... *}{@code /}. */
+    /** A comment text safe inside {@code /* ... *}{@code /}: see {@link Names#cComment}. */
     static String comment(String text) {
-        return text.replace("*/", "* /").replace("/*", "/ *");
+        return Names.cComment(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Names;
 import java.util.List;
 
 /**
@@ -30,6 +31,11 @@ public final class FloatView {
                         String inputSize, String outputShape, String outputSize, List<Field> ctx,
                         List<Weights> weights, List<Step> steps, List<String> runtimeSources, long weightBytes,
                         long ctxBytes) {
+        // Names from the model reach these comments: the one sanitizer guards every template line.
+        public Model {
+            banner = banner.stream().map(Names::cComment).toList();
+        }
+
         public boolean hasCtx() {
             return !ctx.isEmpty();
         }
@@ -42,13 +48,22 @@ public final class FloatView {
 
     /** A float array of the context: {@code float name[size];}. */
     public record Field(String name, String size, String comment) {
+        public Field {
+            comment = Names.cComment(comment);
+        }
     }
 
     /** A const float array: {@code static const float name[count] = { lines };}. */
     public record Weights(String name, String count, String comment, List<String> lines) {
+        public Weights {
+            comment = Names.cComment(comment);
+        }
     }
 
     /** One statement (or two) of {@code _invoke} with its comment. */
     public record Step(String comment, String code) {
+        public Step {
+            comment = Names.cComment(comment);
+        }
     }
 }

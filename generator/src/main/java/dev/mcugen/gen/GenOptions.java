@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Names;
 import dev.mcugen.scale.QuantOptions;
 
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.List;
  */
 public record GenOptions(String id, List<String> banner, Budget budget, QuantOptions.Target target) {
     public GenOptions {
-        if (!id.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("'" + id + "' is not a C identifier");
+        String why = Names.checkCIdentifier(id);
+        if (why != null) {
+            // callers pass Names.cIdentifier(...) or a checked --name: this is a programming error
+            throw new IllegalArgumentException("'" + id + "' " + why);
         }
         banner = List.copyOf(banner);
         if (target == null) {

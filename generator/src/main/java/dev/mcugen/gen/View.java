@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Names;
 import java.util.List;
 
 /**
@@ -46,6 +47,13 @@ public final class View {
                         List<Step> steps, boolean needsString, boolean needsLoop, List<StateArray> state,
                         List<Reset> resets, boolean streaming, Stream stream, String noStepReason,
                         List<String> runtimeSources, Footprint footprint) {
+        // Names from the model reach these comments: the one sanitizer guards every template line.
+        public Model {
+            banner = banner.stream().map(Names::cComment).toList();
+            arenaComment = arenaComment.stream().map(Names::cComment).toList();
+            noStepReason = noStepReason.isEmpty() ? "" : Names.cComment(noStepReason);
+        }
+
         public boolean hasState() {
             return !state.isEmpty();
         }
@@ -124,6 +132,9 @@ public final class View {
      */
     public record Pair(String buffer, String length, String half, String comment, Call input2, String invokeX1,
                        String invokeY1, List<Step> preSteps) {
+        public Pair {
+            comment = Names.cComment(comment);
+        }
     }
 
     /**
@@ -146,6 +157,10 @@ public final class View {
      * declarator ("" or e.g. " MCU_ALIGN4", the word alignment of packed weights).
      */
     public record Array(String ctype, String name, String length, String comment, List<String> lines, String attribute) {
+        public Array {
+            comment = Names.cComment(comment);
+        }
+
         public Array(String ctype, String name, String length, String comment, List<String> lines) {
             this(ctype, name, length, comment, lines, "");
         }
@@ -153,6 +168,9 @@ public final class View {
 
     /** A const params struct with designated initializers. */
     public record Params(String ctype, String name, String comment, List<Field> fields) {
+        public Params {
+            comment = Names.cComment(comment);
+        }
     }
 
     /**
@@ -160,6 +178,10 @@ public final class View {
      * nested brace initializer of those fields; {@code comment} is printed when {@code hasComment}.
      */
     public record Field(String name, String value, boolean hasComment, String comment, List<Field> nested) {
+        public Field {
+            comment = comment == null ? null : Names.cComment(comment);
+        }
+
         public boolean isNested() {
             return !nested.isEmpty();
         }
@@ -171,6 +193,10 @@ public final class View {
      * {@code t} when {@code loop}.
      */
     public record Step(String comment, List<Local> locals, List<Call> calls, boolean loop, String loopCount) {
+        public Step {
+            comment = Names.cComment(comment);
+        }
+
         public boolean hasCode() {
             return !calls.isEmpty();
         }
@@ -186,6 +212,9 @@ public final class View {
 
     /** A state array member {@code ctype name[length]} of the context. */
     public record StateArray(String ctype, String name, String length, String comment) {
+        public StateArray {
+            comment = Names.cComment(comment);
+        }
     }
 
     /** {@code _reset} sets {@code state.name[0..length)} to {@code value} (a literal of the element type). */

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +81,11 @@ class RandomGraphTest {
     }
 
     static QGraph graph(Random r, int bits) {
+        return graph(r, bits, UnaryOperator.identity());
+    }
+
+    /** The graph with every name (model, input, layers) replaced by {@code nm}: for the name sanitizer tests. */
+    static QGraph graph(Random r, int bits, UnaryOperator<String> nm) {
         int t = 9 + r.nextInt(12);
         int c = 1 + r.nextInt(7);
         int f = 3 + r.nextInt(11);
@@ -92,35 +98,35 @@ class RandomGraphTest {
         QuantType t1 = act(r, bits);
         Padding pad = r.nextBoolean() ? Padding.SAME : Padding.VALID;
         int ot = pad == Padding.SAME ? t : t - k + 1;
-        nodes.add(new QConv("conv", "x", Shape.of(t, c), Shape.of(ot, f), t1, 1, k, 1, 1, 1, 1, pad, tx.zeroPoint(),
+        nodes.add(new QConv(nm.apply("conv"), nm.apply("x"), Shape.of(t, c), Shape.of(ot, f), t1, 1, k, 1, 1, 1, 1, pad, tx.zeroPoint(),
                 ints(r, Shape.of(1, k, c, f), 8, 127), ints(r, Shape.of(f), 32, 5000),
                 List.of(rescale(r, accScale)), 0, t1.zeroPoint(), t1.qmax()));
         QuantType t2 = act(r, bits);
-        nodes.add(new QRequant("rq", "conv", Shape.of(ot, f), t2, t1.zeroPoint(), 1 + r.nextInt(3),
+        nodes.add(new QRequant(nm.apply("rq"), nm.apply("conv"), Shape.of(ot, f), t2, t1.zeroPoint(), 1 + r.nextInt(3),
                 rescale(r, 0.3 + r.nextDouble()), 0, t2.qmin(), t2.qmax()));
         QuantType t3 = act(r, bits);
         int ls = bits == 8 ? 20 : 15;
-        nodes.add(new QAdd("add", List.of("conv", "rq"), Shape.of(ot, f), t3, List.of(t1.zeroPoint(), t2.zeroPoint()), ls,
+        nodes.add(new QAdd(nm.apply("add"), List.of(nm.apply("conv"), nm.apply("rq")), Shape.of(ot, f), t3, List.of(t1.zeroPoint(), t2.zeroPoint()), ls,
                 List.of(rescale(r, 0.4), rescale(r, 0.3)), rescale(r, 2.0 / (1 << ls))));
         int pw = 2;
         int pt = (ot - pw) / 2 + 1;
-        nodes.add(new QPool("pool", "add", Shape.of(ot, f), Shape.of(pt, f), t3, PoolKind.MAX, 1, pw, 1, 2, Padding.VALID));
-        nodes.add(new QGlobalPool("gap", "pool", Shape.of(pt, f), Shape.of(f), t3, PoolKind.AVG, t3.zeroPoint(), Optional.empty()));
-        nodes.add(new QReshape("drop", "gap", Shape.of(f), t3));
+        nodes.add(new QPool(nm.apply("pool"), nm.apply("add"), Shape.of(ot, f), Shape.of(pt, f), t3, PoolKind.MAX, 1, pw, 1, 2, Padding.VALID));
+        nodes.add(new QGlobalPool(nm.apply("gap"), nm.apply("pool"), Shape.of(pt, f), Shape.of(f), t3, PoolKind.AVG, t3.zeroPoint(), Optional.empty()));
+        nodes.add(new QReshape(nm.apply("drop"), nm.apply("gap"), Shape.of(f), t3));
         QuantType t4 = act(r, bits);
-        nodes.add(new QFullyConnected("fc1", "drop", Shape.of(units), t4, f, units, ints(r, Shape.of(f, units), 8, 127),
+        nodes.add(new QFullyConnected(nm.apply("fc1"), nm.apply("drop"), Shape.of(units), t4, f, units, ints(r, Shape.of(f, units), 8, 127),
                 ints(r, Shape.of(units), 32, 3000), List.of(rescale(r, accScale)), 0, t4.qmin(), t4.qmax()));
         QuantType t5 = bits == 8 ? new QuantType(8, -128, 127, 1.0 / 256, -128) : QuantType.powerOfTwo(16, 15);
-        nodes.add(new QLogistic("sig", "fc1", Shape.of(units), t5, r.nextBoolean() ? Activation.SIGMOID : Activation.TANH,
+        nodes.add(new QLogistic(nm.apply("sig"), nm.apply("fc1"), Shape.of(units), t5, r.nextBoolean() ? Activation.SIGMOID : Activation.TANH,
                 r.nextBoolean() ? QLogistic.Impl.LUT : QLogistic.Impl.POLY, t4.zeroPoint(),
                 rescale(r, t4.scale() * 4096), rescale(r, Math.scalb(1.0, -15) / t5.scale())));
         QuantType logits = new QuantType(32, Integer.MIN_VALUE, Integer.MAX_VALUE, t5.scale() * 0.01, 0);
-        nodes.add(new QFullyConnected("fc2", "sig", Shape.of(classes), logits, units, classes,
+        nodes.add(new QFullyConnected(nm.apply("fc2"), nm.apply("sig"), Shape.of(classes), logits, units, classes,
                 ints(r, Shape.of(units, classes), 8, 127), ints(r, Shape.of(classes), 32, 3000), List.of(Rescale.IDENTITY),
                 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
         QuantType sm = bits == 8 ? new QuantType(8, -128, 127, 1.0 / 256, -128) : QuantType.powerOfTwo(16, 15);
         Rescale beta = Rescale.forReal(logits.scale() * Math.scalb(1.0, 26), false);
-        nodes.add(new QSoftmax("softmax", "fc2", Shape.of(classes), sm, beta, QSoftmax.diffMinFor(beta), bits == 8 ? 8 : 15));
-        return new QGraph("rnd", List.of(new QInput("x", Shape.of(t, c), tx)), nodes, List.of("softmax"));
+        nodes.add(new QSoftmax(nm.apply("softmax"), nm.apply("fc2"), Shape.of(classes), sm, beta, QSoftmax.diffMinFor(beta), bits == 8 ? 8 : 15));
+        return new QGraph(nm.apply("rnd"), List.of(new QInput(nm.apply("x"), Shape.of(t, c), tx)), nodes, List.of(nm.apply("softmax")));
     }
 }

@@ -29,7 +29,7 @@ public final class Text {
         return b.toString();
     }
 
-    private static boolean printable(int cp) {
+    static boolean printable(int cp) {
         int type = Character.getType(cp);
         return !(Character.isISOControl(cp) || type == Character.FORMAT || type == Character.UNASSIGNED
                 || type == Character.PRIVATE_USE || type == Character.SURROGATE || type == Character.LINE_SEPARATOR

@@ -73,7 +73,7 @@ public final class ModelPipeline {
         hm.put("id", id);
         hm.put("macro", id.toUpperCase(Locale.ROOT));
         hm.put("samples", String.valueOf(n));
-        hm.put("banner", banner);
+        hm.put("banner", banner.stream().map(dev.mcugen.ir.Names::cComment).toList());
         hm.put("rows", xs.stream().map(x -> Arrays.stream(x).mapToObj(String::valueOf).collect(Collectors.joining(", ")))
                 .toList());
         Path harness = dir.resolve("harness/main.c");

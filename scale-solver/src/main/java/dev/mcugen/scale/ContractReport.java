@@ -1,5 +1,9 @@
 package dev.mcugen.scale;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.mcugen.ir.Names;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -84,10 +88,34 @@ public record ContractReport(QuantOptions options, Map<String, TensorSpec> tenso
         return reportRoot;
     }
 
-    /** The mapper the report is written with: indented output, nothing else special. */
+    /**
+     * The mapper the report is written with: indented output, and characters that are invisible or
+     * reorder text (control, bidirectional, format: {@link Names#printable}) written as {@code \\uXXXX}
+     * escapes, so a name from a hostile model keeps its value but cannot reorder what a reader of
+     * the file sees.
+     */
     public static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        m.getFactory().setCharacterEscapes(VISIBLE);
+        return m;
     }
+
+    private static final CharacterEscapes VISIBLE = new CharacterEscapes() {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // called per UTF-16 unit: surrogates are escaped too (valid JSON, same string)
+            return Names.printable(ch) && !Character.isSurrogate((char) ch) ? null
+                    : new SerializedString(String.format(Locale.ROOT, "\\u%04x", ch));
+        }
+    };
 
     /** Whether {@code type} clips the calibrated range of {@code spec} ({@link ScaleRules#clips}: beyond one step). */
     public static boolean clipped(TensorSpec spec, QuantType type) {

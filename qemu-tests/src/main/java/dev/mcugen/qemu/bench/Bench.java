@@ -357,7 +357,7 @@ public final class Bench {
             hm.put("id", id);
             hm.put("macro", id.toUpperCase(Locale.ROOT));
             hm.put("samples", String.valueOf(p.n()));
-            hm.put("banner", List.of("model " + p.model().name() + ", target " + target.id()));
+            hm.put("banner", List.of(dev.mcugen.ir.Names.cComment("model " + p.model().name() + ", target " + target.id())));
             hm.put("rows", p.floatInputs().stream().map(x -> {
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < x.length; i++) {
@@ -475,8 +475,7 @@ public final class Bench {
     }
 
     private static String cName(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9_]", "_");
-        return Character.isDigit(s.charAt(0)) ? "m_" + s : s;
+        return dev.mcugen.ir.Names.cIdentifier(name);
     }
 
     private static String summary(ObjectNode r) {
