@@ -74,13 +74,23 @@ final class HostC {
                 """.replace("ID_UP", id.toUpperCase(java.util.Locale.ROOT)).replace("ID", id);
     }
 
+    /** AddressSanitizer beside UBSan: out-of-bounds reads and writes of the generated C abort the run. */
+    static final List<String> ASAN_FLAGS = List.of("-std=c99", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-Wconversion",
+            "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer");
+
     /** Writes {@code files}, compiles them with the harness, runs it on {@code inputs}; returns outputs per sample. */
     static List<int[]> run(Path dir, String id, Map<String, byte[]> files, List<int[]> inputs) throws Exception {
+        return run(dir, id, files, inputs, FLAGS);
+    }
+
+    /** {@link #run(Path, String, Map, List)} compiled with {@code flags}. */
+    static List<int[]> run(Path dir, String id, Map<String, byte[]> files, List<int[]> inputs, List<String> flags)
+            throws Exception {
         CGenerator.write(files, dir);
         Files.writeString(dir.resolve("harness.c"), harness(id));
         List<String> cmd = new ArrayList<>();
         cmd.add("gcc");
-        cmd.addAll(FLAGS);
+        cmd.addAll(flags);
         cmd.addAll(List.of("-I" + dir, "-I" + dir.resolve("runtime/include"), "-o", dir.resolve("harness").toString(),
                 dir.resolve("harness.c").toString(), dir.resolve(id + ".c").toString()));
         for (String f : files.keySet()) {
