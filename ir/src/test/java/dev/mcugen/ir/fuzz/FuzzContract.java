@@ -48,18 +48,26 @@ public final class FuzzContract {
 
     /** Runs {@code action}: success, or a refusal that keeps the contract; anything else propagates. */
     public static void holds(Action action) throws Exception {
+        long[] cost = runOnce(action);
+        if (cost[0] >= MAX_ALLOCATED || cost[1] >= MAX_MILLIS) {
+            // The first input to reach a class loads it (and, when fuzzing, Jazzer instruments it) on this
+            // thread, which costs hundreds of MB and seconds: only a repeat measures the importer.
+            cost = runOnce(action);
+        }
+        assertThat(cost[0]).as("bytes allocated for one input").isLessThan(MAX_ALLOCATED);
+        assertThat(cost[1]).as("milliseconds for one input").isLessThan(MAX_MILLIS);
+    }
+
+    /** {bytes allocated, milliseconds} of one run. */
+    private static long[] runOnce(Action action) throws Exception {
         long bytes0 = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         try {
             action.run();
         } catch (McugenException e) {
             checkMessage(e);
-        } finally {
-            long allocated = THREADS.getCurrentThreadAllocatedBytes() - bytes0;
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(allocated).as("bytes allocated for one input").isLessThan(MAX_ALLOCATED);
-            assertThat(millis).as("milliseconds for one input").isLessThan(MAX_MILLIS);
         }
+        return new long[] {THREADS.getCurrentThreadAllocatedBytes() - bytes0, (System.nanoTime() - t0) / 1_000_000};
     }
 
     /** A refusal's message: a key, one line, only printable characters, bounded. */
