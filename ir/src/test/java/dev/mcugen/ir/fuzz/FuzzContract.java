@@ -34,6 +34,8 @@ public final class FuzzContract {
     /** Separates the files of a multi-file input (TF.js model.json and its shards, graph JSON and its weights). */
     public static final byte[] MARK = "\0FILE\0".getBytes(StandardCharsets.ISO_8859_1);
 
+    /** This JVM's folder for input files: a fuzzing run and a test run side by side do not share it. */
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "mcugen-fuzz-" + ProcessHandle.current().pid());
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -114,18 +116,28 @@ public final class FuzzContract {
 
     /** A fresh, empty folder for one input (the previous input's files removed). */
     public static Path freshDir(String name) {
+        Path dir = ROOT.resolve(name);
+        deleteTree(dir);
         try {
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mcugen-fuzz-" + ProcessHandle.current().pid(), name);
-            if (Files.exists(dir)) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes this JVM's input files (called once the fuzz tests are done). */
+    public static void cleanUp() {
+        deleteTree(ROOT);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
-            Files.createDirectories(dir);
-            dir.toFile().deleteOnExit();
-            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -28,6 +29,11 @@ import org.junit.jupiter.api.Timeout;
 class ImporterFuzzTest {
     private static final Pattern PATHS = Pattern.compile("\"paths\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final Pattern SAFE_NAME = Pattern.compile("\"([A-Za-z0-9_-][A-Za-z0-9._-]{0,63})\"");
+
+    @AfterAll
+    static void cleanUp() {
+        FuzzContract.cleanUp();
+    }
 
     /** Any bytes, as {@code mcugen build FILE} gets them: detection, then whichever importer it picks. */
     @FuzzTest(maxDuration = "10m")
