@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -31,12 +32,18 @@ import org.junit.jupiter.api.Timeout;
  * and which shows every name escaped. Without {@code JAZZER_FUZZ=1} it replays its committed inputs.
  */
 class ReportHtmlFuzzTest {
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "mcugen-report-fuzz-" + ProcessHandle.current().pid());
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Elements without an end tag in HTML. */
     private static final Set<String> VOID = Set.of("meta", "br", "hr", "img", "input", "link", "col", "wbr");
     private static final Pattern TAG = Pattern.compile("<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
             + "(?:\\s*=\\s*\"[^\"<>]*\")?)*)\\s*(/?)>");
     private static final Pattern ENTITY = Pattern.compile("&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);");
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        deleteTree(ROOT);
+    }
 
     @FuzzTest(maxDuration = "10m")
     @Timeout(120)
@@ -171,7 +178,11 @@ class ReportHtmlFuzzTest {
     }
 
     private static Path fresh() throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mcugen-report-fuzz-" + ProcessHandle.current().pid());
+        deleteTree(ROOT);
+        return Files.createDirectories(ROOT);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -179,6 +190,5 @@ class ReportHtmlFuzzTest {
                 }
             }
         }
-        return Files.createDirectories(dir);
     }
 }
