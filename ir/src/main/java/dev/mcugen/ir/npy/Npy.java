@@ -2,6 +2,7 @@ package dev.mcugen.ir.npy;
 
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,11 +84,12 @@ public final class Npy {
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) {
-            throw format(source, "header is not a numpy array header: " + header.strip());
+            // The header is the file's text: clipped, so that neither its length nor its bytes reach the terminal.
+            throw format(source, "header is not a numpy array header: " + Text.clip(header.strip(), 120));
         }
         String descr = d.group(1);
         NpyDtype dtype = NpyDtype.fromDescr(descr).orElseThrow(() -> format(source,
-                "dtype '" + descr + "' is not supported; mcugen reads float32 ('<f4'), int8, int16 and int32"
+                "dtype '" + Text.clip(descr, 40) + "' is not supported; mcugen reads float32 ('<f4'), int8, int16 and int32"
                         + " little-endian (convert with arr.astype(numpy.float32))"));
         if (f.group(1).equals("True")) {
             throw format(source, "array is in Fortran order; save a C-ordered copy (numpy.ascontiguousarray)");
@@ -150,11 +152,11 @@ public final class Npy {
             try {
                 v = Long.parseLong(p);
             } catch (NumberFormatException e) {
-                throw format(source, "bad shape (" + inner + ")");
+                throw format(source, "bad shape (" + Text.clip(inner, 80) + ")");
             }
             n *= Math.max(v, 1);
             if (v < 0 || v > Integer.MAX_VALUE || n > Integer.MAX_VALUE) {
-                throw format(source, "shape (" + inner + ") is too large");
+                throw format(source, "shape (" + Text.clip(inner, 80) + ") is too large");
             }
             shape.add((int) v);
         }
