@@ -15,11 +15,16 @@ public final class McugenException extends RuntimeException {
         this(diag, subject, detail, null);
     }
 
+    /**
+     * Subject and detail are made printable here, once for every message: they quote names, tokens and
+     * headers from the file, and a control, bidi or line-separator character in any of them would break
+     * the one-line message on the terminal (fuzzing found such quotes in several importers).
+     */
     public McugenException(Diag diag, String subject, String detail, Throwable cause) {
-        super(subject + ": " + detail + " [" + diag.name() + "]", cause);
+        super(Text.printable(subject) + ": " + Text.printable(detail) + " [" + diag.name() + "]", cause);
         this.diag = diag;
-        this.subject = subject;
-        this.detail = detail;
+        this.subject = Text.printable(subject);
+        this.detail = Text.printable(detail);
     }
 
     public Diag diag() {

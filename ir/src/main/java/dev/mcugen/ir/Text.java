@@ -29,6 +29,23 @@ public final class Text {
         return b.toString();
     }
 
+    /** {@code s} with unprintable characters replaced, its length kept. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (!printable(cp)) {
+                StringBuilder b = new StringBuilder(s.length());
+                s.codePoints().forEach(c -> b.appendCodePoint(printable(c) ? c : '?'));
+                return b.toString();
+            }
+            i += Character.charCount(cp);
+        }
+        return s;
+    }
+
     static boolean printable(int cp) {
         int type = Character.getType(cp);
         return !(Character.isISOControl(cp) || type == Character.FORMAT || type == Character.UNASSIGNED

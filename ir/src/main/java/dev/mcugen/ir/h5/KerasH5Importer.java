@@ -16,9 +16,12 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,7 +65,7 @@ public final class KerasH5Importer {
     public static ImportedModel loadH5(Path file) {
         String where = file.toString();
         long size = fileSize(file);
-        try (HdfFile h5 = new HdfFile(file)) {
+        try (HdfFile h5 = HdfFile.fromByteBuffer(map(file, size))) {
             return fromH5(h5, size, file);
         } catch (McugenException e) {
             throw e.within(where);
@@ -332,6 +335,23 @@ public final class KerasH5Importer {
     private static long fileSize(Path file) {
         try {
             return Files.size(file);
+        } catch (IOException e) {
+            throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The file mapped read-only. jhdf reading through a FileChannel allocates a heap buffer of whatever
+     * length a heap or object header in the file states before reading it (a 30 KB file asked for 700 MB);
+     * over a mapped buffer it slices instead, and a length past the end fails as a corrupt file.
+     */
+    private static ByteBuffer map(Path file, long size) {
+        if (size > Integer.MAX_VALUE) {
+            throw new McugenException(Diag.MCG_IMPORT_FORMAT, file.toString(), "is " + size
+                    + " bytes; mcugen reads Keras HDF5 files up to 2 GiB (a model for a microcontroller is far smaller)");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot be read: " + e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Text;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,7 +121,8 @@ final class JsonTree {
             return root;
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-            msg = msg.lines().findFirst().orElse("").strip();
+            // Jackson quotes the offending token raw: from a binary file that is control bytes.
+            msg = Text.clip(msg.lines().findFirst().orElse("").strip(), 200);
             throw new McugenException(Diag.MCG_IMPORT_JSON, source,
                     "is not valid JSON: " + msg + at(e.getLocation()), e);
         }

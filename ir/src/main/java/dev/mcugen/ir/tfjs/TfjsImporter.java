@@ -9,6 +9,7 @@ import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Text;
 import dev.mcugen.ir.keras.KerasGraphs;
 import dev.mcugen.ir.keras.KerasTopology;
 import dev.mcugen.ir.keras.LayerWeights;
@@ -77,7 +78,7 @@ public final class TfjsImporter {
             JsonLocation at = e.getLocation();
             String position = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new McugenException(Diag.MCG_IMPORT_JSON, file.toString(), "is not valid JSON" + position + ": "
-                    + e.getOriginalMessage().replaceAll("\\s+", " "), e);
+                    + Text.clip(String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " "), 200), e);
         } catch (IOException e) {
             throw new McugenException(Diag.MCG_IO_FAILED, file.toString(), "cannot be read: " + e.getMessage(), e);
         }

@@ -12,6 +12,9 @@ import java.util.List;
  * mcugen does not import.
  */
 final class TfliteModel {
+    /** The most dimensions a tensor shape may have. */
+    static final int MAX_RANK = 8;
+
     /** TensorType values of schema.fbs. */
     static final int FLOAT32 = 0;
     static final int FLOAT16 = 1;
@@ -134,6 +137,12 @@ final class TfliteModel {
             int[] shape = shapeVec == null ? new int[0] : shapeVec.ints();
             Flat.Vec sigVec = t.vector(7, 4, what + " shape_signature");
             int[] sig = sigVec == null ? null : sigVec.ints();
+            // TFLite's kernels take at most 6 dimensions (8 is a generous bound); a longer shape is damage,
+            // and refusing it here keeps every later message that quotes a shape short.
+            if (shape.length > MAX_RANK || (sig != null && sig.length > MAX_RANK)) {
+                throw f.corrupt(what, "has a shape of " + Math.max(shape.length, sig == null ? 0 : sig.length)
+                        + " dimensions; TFLite tensors have at most " + MAX_RANK);
+            }
             long n = 1;
             for (int d : shape) {
                 if (d < 0) {
