@@ -3,6 +3,7 @@ package dev.mcugen.ir.h5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.mcugen.ir.Deviation;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
@@ -36,11 +37,7 @@ class KerasH5ZooTest {
         FloatTensor in = FloatTensor.of(shape(x), x.toFloatArray());
         float[] h5 = new FloatInterpreter(ModelLoader.load(SharedFiles.zoo("resnet8", "pretrainedResnet.h5"))).runBatch(in).toArray();
         float[] tfl = new FloatInterpreter(ModelLoader.load(SharedFiles.zoo("resnet8", "pretrainedResnet.tflite"))).runBatch(in).toArray();
-        assertThat(h5).hasSameSizeAs(tfl);
-        double maxErr = 0;
-        for (int i = 0; i < h5.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs((double) h5[i] - tfl[i]));
-        }
+        double maxErr = Deviation.of(h5, tfl).maxAbsError();
         System.out.printf("resnet8 .h5 vs .tflite: max abs difference %.3g%n", maxErr);
         // Both are probabilities (softmax outputs): 1e-4 of their range.
         assertThat(maxErr).isLessThanOrEqualTo(1e-4);
@@ -78,15 +75,9 @@ class KerasH5ZooTest {
         NpyArray x = Npy.read(SharedFiles.zoo(model, "test.npy"));
         NpyArray y = Npy.read(SharedFiles.zoo(model, expectedFile));
         FloatTensor out = new FloatInterpreter(g).runBatch(FloatTensor.of(shape(x), x.toFloatArray()));
-        float[] want = y.toFloatArray();
-        float[] got = out.toArray();
-        assertThat(got).hasSameSizeAs(want);
-        double maxErr = 0;
-        double maxAbs = 0;
-        for (int i = 0; i < want.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs((double) got[i] - want[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(want[i]));
-        }
+        Deviation d = Deviation.of(out.toArray(), y.toFloatArray());
+        double maxErr = d.maxAbsError();
+        double maxAbs = d.maxAbsExpected();
         double rel = maxErr / maxAbs;
         System.out.printf("%s/%s vs %s: %d samples, max abs error %.3g, max |expected| %.4g, relative %.3g%n",
                 model, file, expectedFile, x.shape().get(0), maxErr, maxAbs, rel);

@@ -2,6 +2,7 @@ package dev.mcugen.ir.tflite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcugen.ir.Deviation;
 import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.ImportedModel;
@@ -53,13 +54,9 @@ class TfliteFixturesTest {
         FloatTensor out = new FloatInterpreter(im.graph())
                 .runBatch(FloatTensor.of(new Shape(in.shape()), in.toFloatArray()));
         assertThat(out.shape().dims()).isEqualTo(exp.shape());
-        float[] e = exp.toFloatArray();
-        double maxErr = 0;
-        double maxExp = 0;
-        for (int i = 0; i < e.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(out.get(i) - e[i]));
-            maxExp = Math.max(maxExp, Math.abs(e[i]));
-        }
+        Deviation d = Deviation.of(out.toArray(), exp.toFloatArray());
+        double maxErr = d.maxAbsError();
+        double maxExp = d.maxAbsExpected();
         System.out.printf("tflite fixture %s vs Arm NN: max abs error %.3g, max|expected| %.4g%n", name, maxErr, maxExp);
         assertThat(maxErr).isLessThanOrEqualTo(1e-4 * maxExp);
     }

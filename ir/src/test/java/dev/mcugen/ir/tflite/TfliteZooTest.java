@@ -3,6 +3,7 @@ package dev.mcugen.ir.tflite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.mcugen.ir.Deviation;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
@@ -40,13 +41,9 @@ class TfliteZooTest {
         FloatTensor in = FloatTensor.of(new Shape(test.shape()), test.toFloatArray());
         FloatTensor out = new FloatInterpreter(im.graph()).runBatch(in);
         assertThat(out.shape().dims()).isEqualTo(exp.shape());
-        float[] e = exp.toFloatArray();
-        double maxErr = 0;
-        double maxExp = 0;
-        for (int i = 0; i < e.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(out.get(i) - e[i]));
-            maxExp = Math.max(maxExp, Math.abs(e[i]));
-        }
+        Deviation d = Deviation.of(out.toArray(), exp.toFloatArray());
+        double maxErr = d.maxAbsError();
+        double maxExp = d.maxAbsExpected();
         double bound = relTol * maxExp;
         System.out.printf("%s/%s vs %s: %d samples, max abs error %.3g, max|expected| %.4g, bound %.3g (%.2g of max)%n",
                 model, tflite, expected, test.shape().get(0), maxErr, maxExp, bound, maxErr / maxExp);
