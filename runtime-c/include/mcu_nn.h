@@ -449,6 +449,55 @@ void mcu_fully_connected_s16_s32(const mcu_fc_params_t *p, int32_t rows, const i
 void mcu_softmax_s32_s8(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int8_t *y);
 void mcu_softmax_s32_s16(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int16_t *y);
 
+/**
+ * Depthwise convolution (Java `QDepthwiseConv`), NHWC, input `[in_h, in_w, channels]`, kernel
+ * `[kernel_h, kernel_w, channels, multiplier]` (Keras' depthwise_kernel), output
+ * `[out_h, out_w, channels * multiplier]`: output channel `o = c * multiplier + j` reads input channel
+ * `c = o / multiplier` only.
+ * `acc_o = bias_o + sum_{r,q} xp(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, o / multiplier) * w[r][q][o]`
+ * with `w` read as `[kernel_h, kernel_w, channels * multiplier]`; padding, bias folding, rescale and
+ * clamp as ::mcu_conv_params_t. A DepthwiseConv1D over `[T, C]` is in_h = 1, kernel_h = stride_h = dilation_h = 1.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height (1 for 1-D) */
+    int32_t in_w;                 /**< input width (T for 1-D) */
+    int32_t channels;             /**< input channels C */
+    int32_t multiplier;           /**< depth multiplier m >= 1; output channels C * m */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    int32_t pad_value;            /**< value of padded taps: the input zero point */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, multiplier] */
+    const int32_t *bias;          /**< s8: int32 [channels * multiplier], zero point folded in */
+    const int64_t *bias64;        /**< s16: int64 [channels * multiplier] */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or channels * multiplier */
+    int32_t acc_shift;            /**< s16: [0, 32]; 0 for s8 */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_depthwise_conv_params_t;
+
+/**
+ * @brief Depthwise convolution, int8 activations, int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * @brief Depthwise convolution, int16 activations, int8 weights, int64 accumulator.
+ * @param p params (bias64, acc_shift)
+ * @param x int16 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_s16(const mcu_depthwise_conv_params_t *p, const int16_t *x, int16_t *y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@ import dev.mcugen.ir.quant.QAdd;
 import dev.mcugen.ir.quant.QChannelAffine;
 import dev.mcugen.ir.quant.QConcat;
 import dev.mcugen.ir.quant.QConv;
+import dev.mcugen.ir.quant.QDepthwiseConv;
 import dev.mcugen.ir.quant.QFeedForward;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGate;
@@ -336,7 +337,8 @@ final class Lowering {
     }
 
     private void checkNode(QNode n) {
-        if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
+        if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QDepthwiseConv || n instanceof QPool
+                || n instanceof QGlobalPool
                 || n instanceof QAdd || n instanceof QConcat || n instanceof QReshape || n instanceof QRequant
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
@@ -368,7 +370,8 @@ final class Lowering {
                 throw unsupported("layer '" + n.name() + "'", "reads int" + inBits + " and writes int" + outBits
                         + "; no C kernel for that pair of widths");
             }
-            int accShift = n instanceof QFullyConnected fc ? fc.accShift() : n instanceof QConv c ? c.accShift() : 0;
+            int accShift = n instanceof QFullyConnected fc ? fc.accShift() : n instanceof QConv c ? c.accShift()
+                    : n instanceof QDepthwiseConv dc ? dc.accShift() : 0;
             if (inBits == 8 && accShift > 0) {
                 throw unsupported("layer '" + n.name() + "'", "reads int8 but needs an int64 accumulator (acc_shift "
                         + accShift + "); the int8 C kernels accumulate in int32");
@@ -711,6 +714,26 @@ final class Lowering {
                     f("act_min", c.actMin()), f("act_max", c.actMax())));
             sources.add("mcu_conv_out_length.c");
             call(c, "mcu_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+        } else if (node instanceof QDepthwiseConv c) {
+            Shape is = c.inputShape();
+            int h = is.rank() == 2 ? 1 : is.dim(0);
+            int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
+            String w = tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
+                    c.weights(), CLit::i32);
+            String b = si.equals("s8")
+                    ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
+                    : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
+            String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
+            params("mcu_depthwise_conv_params_t", n + "_params", c, List.of(f("in_h", h), f("in_w", wd),
+                    f("channels", c.channels()), f("multiplier", c.multiplier()), f("kernel_h", c.kernelH()),
+                    f("kernel_w", c.kernelW()), f("stride_h", c.strideH()), f("stride_w", c.strideW()),
+                    f("dilation_h", c.dilationH()), f("dilation_w", c.dilationW()), f("padding", padding(c.padding())),
+                    f("pad_value", CLit.i32(c.padValue()), "the input zero point"), f("weights", w),
+                    f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
+                    f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                    f("act_min", c.actMin()), f("act_max", c.actMax())));
+            sources.add("mcu_conv_out_length.c");
+            call(c, "mcu_depthwise_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QPool p) {
             Shape is = p.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);

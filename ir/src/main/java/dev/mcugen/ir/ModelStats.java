@@ -72,6 +72,10 @@ public record ModelStats(List<LayerStats> layers) {
             long perPos = (long) c.kernelH() * c.kernelW() * in.last() * c.filters();
             return rows(out, perPos);
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            long perPos = (long) c.kernelH() * c.kernelW() * out.last();
+            return rows(out, perPos);
+        }
         if (op instanceof Op.BatchNorm) {
             return rows(out, out.last());
         }

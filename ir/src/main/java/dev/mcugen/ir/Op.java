@@ -39,6 +39,43 @@ public sealed interface Op {
     }
 
     /**
+     * Depthwise convolution (Keras DepthwiseConv1D over {@code [T, C]}, DepthwiseConv2D over
+     * {@code [H, W, C]}): each input channel c is convolved with its own {@code multiplier} filters,
+     * output channel {@code c * multiplier + j}; weight {@code depthwise_kernel} {@code [kh, kw, C, multiplier]}
+     * ({@code [k, C, multiplier]} in 1-D). A 1-D layer has {@code spatialRank} 1 and kernel, stride
+     * and dilation 1 in height. Keras' SeparableConv layers import as this op followed by a 1x1
+     * {@link Conv1D} / {@link Conv2D}.
+     */
+    record DepthwiseConv(int spatialRank, int multiplier, int kernelH, int kernelW, int strideH, int strideW,
+                         int dilationH, int dilationW, Padding padding, Activation activation, boolean useBias)
+            implements Op {
+        public DepthwiseConv {
+            if (spatialRank != 1 && spatialRank != 2) {
+                throw new IllegalArgumentException("depthwise convolution of spatial rank " + spatialRank);
+            }
+            if (spatialRank == 1 && (kernelH != 1 || strideH != 1 || dilationH != 1)) {
+                throw new IllegalArgumentException("a 1-D depthwise convolution has kernel, stride and dilation 1 in height");
+            }
+        }
+
+        /** A 1-D depthwise convolution over {@code [T, C]}. */
+        public static DepthwiseConv of1d(int multiplier, int kernel, int stride, int dilation, Padding padding,
+                                         Activation activation, boolean useBias) {
+            return new DepthwiseConv(1, multiplier, 1, kernel, 1, stride, 1, dilation, padding, activation, useBias);
+        }
+
+        /** This op with activation {@code a} and bias use {@code bias}. */
+        public DepthwiseConv with(Activation a, boolean bias) {
+            return new DepthwiseConv(spatialRank, multiplier, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
+                    padding, a, bias);
+        }
+
+        public String kind() {
+            return spatialRank == 1 ? "depthwise_conv1d" : "depthwise_conv2d";
+        }
+    }
+
+    /**
      * Max or average pooling over the leading spatial axes of {@code [T, C]} (1-D, one size) or
      * {@code [H, W, C]} (2-D, two sizes).
      */

@@ -43,6 +43,26 @@ public final class ShapeInference {
             return Shape.of(spatial(who, x.dim(0), c.kernelH(), c.strideH(), c.dilationH(), c.padding()),
                     spatial(who, x.dim(1), c.kernelW(), c.strideW(), c.dilationW(), c.padding()), c.filters());
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            if (c.multiplier() < 1) {
+                throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "depth multiplier " + c.multiplier() + " must be >= 1");
+            }
+            long wide = (long) x.last() * c.multiplier();
+            if (wide > Integer.MAX_VALUE) {
+                throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, x.last() + " channels times depth multiplier "
+                        + c.multiplier() + " is more than 2^31 - 1 output channels");
+            }
+            int channels = (int) wide;
+            if (c.spatialRank() == 1) {
+                requireRank(who, x, 2, "[steps, channels]");
+                return Shape.of(spatial(who, x.dim(0), c.kernelW(), c.strideW(), c.dilationW(), c.padding()),
+                        channels);
+            }
+            requireRank(who, x, 3, "[height, width, channels]");
+            return Shape.of(spatial(who, x.dim(0), c.kernelH(), c.strideH(), c.dilationH(), c.padding()),
+                    spatial(who, x.dim(1), c.kernelW(), c.strideW(), c.dilationW(), c.padding()),
+                    Math.toIntExact(Math.min(channels, Integer.MAX_VALUE)));
+        }
         if (op instanceof Op.Pool p) {
             int r = p.spatialRank();
             requireRank(who, x, r + 1, r == 1 ? "[steps, channels]" : "[height, width, channels]");

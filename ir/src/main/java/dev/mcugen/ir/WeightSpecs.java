@@ -34,6 +34,13 @@ public final class WeightSpecs {
                 m.put("bias", Shape.of(c.filters()));
             }
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            m.put("depthwise_kernel", c.spatialRank() == 1 ? Shape.of(c.kernelW(), x.last(), c.multiplier())
+                    : Shape.of(c.kernelH(), c.kernelW(), x.last(), c.multiplier()));
+            if (c.useBias()) {
+                m.put("bias", Shape.of(x.last() * c.multiplier()));
+            }
+        }
         if (op instanceof Op.BatchNorm b) {
             Shape ch = Shape.of(x.last());
             m.put("gamma", ch);

@@ -306,7 +306,8 @@ final class GraphJsonReader implements Closeable {
     }
 
     /** Every op kind, in the order the documentation lists them. */
-    static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "max_pool", "avg_pool",
+    static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "depthwise_conv1d",
+            "depthwise_conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
             "add", "concatenate", "simple_rnn", "lstm", "gru");
 
@@ -326,6 +327,18 @@ final class GraphJsonReader implements Closeable {
                 List<Integer> d = a.intList("dilation_rate", 2, 2, List.of(1, 1));
                 return new Op.Conv2D(filters, k.get(0), k.get(1), s.get(0), s.get(1), d.get(0), d.get(1),
                         a.padding("padding"), a.activation("activation", Activation.LINEAR), a.bool("use_bias", true));
+            }
+            case "depthwise_conv1d":
+                return Op.DepthwiseConv.of1d(a.integerOr("depth_multiplier", 1), a.integer("kernel_size"),
+                        a.integerOr("strides", 1), a.integerOr("dilation_rate", 1), a.padding("padding"),
+                        a.activation("activation", Activation.LINEAR), a.bool("use_bias", true));
+            case "depthwise_conv2d": {
+                List<Integer> k = a.intList("kernel_size", 2, 2, null);
+                List<Integer> s = a.intList("strides", 2, 2, List.of(1, 1));
+                List<Integer> d = a.intList("dilation_rate", 2, 2, List.of(1, 1));
+                return new Op.DepthwiseConv(2, a.integerOr("depth_multiplier", 1), k.get(0), k.get(1), s.get(0),
+                        s.get(1), d.get(0), d.get(1), a.padding("padding"), a.activation("activation", Activation.LINEAR),
+                        a.bool("use_bias", true));
             }
             case "max_pool":
             case "avg_pool": {

@@ -141,6 +141,15 @@ final class GraphJsonWriter {
             m.put("padding", c.padding().kerasName());
             m.put("activation", c.activation().kerasName());
             m.put("use_bias", c.useBias());
+        } else if (op instanceof Op.DepthwiseConv c) {
+            boolean oneD = c.spatialRank() == 1;
+            m.put("depth_multiplier", c.multiplier());
+            m.put("kernel_size", oneD ? (Object) c.kernelW() : List.of(c.kernelH(), c.kernelW()));
+            m.put("strides", oneD ? (Object) c.strideW() : List.of(c.strideH(), c.strideW()));
+            m.put("dilation_rate", oneD ? (Object) c.dilationW() : List.of(c.dilationH(), c.dilationW()));
+            m.put("padding", c.padding().kerasName());
+            m.put("activation", c.activation().kerasName());
+            m.put("use_bias", c.useBias());
         } else if (op instanceof Op.Pool p) {
             m.put("pool_size", p.size());
             m.put("strides", p.strides());

@@ -31,6 +31,9 @@ public final class FeedForwardKernels {
         if (node instanceof QConv c) {
             return conv(c, inputs.get(0));
         }
+        if (node instanceof QDepthwiseConv d) {
+            return DepthwiseKernels.depthwiseConv(d, inputs.get(0));
+        }
         if (node instanceof QPool p) {
             return pool(p, inputs.get(0));
         }
@@ -100,7 +103,7 @@ public final class FeedForwardKernels {
     }
 
     /** The int32 accumulator after the optional int64 pre-shift; throws if a proof was wrong. */
-    private static int narrow(String who, long acc, int accShift) {
+    static int narrow(String who, long acc, int accShift) {
         long v = accShift > 0 ? rdivpot64(acc, accShift) : acc;
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new IllegalStateException(who + ": accumulator " + acc + " overflows int32 despite its bound");
@@ -148,7 +151,7 @@ public final class FeedForwardKernels {
     }
 
     /** [H, W] of a [T, C] (H = 1, T from the data) or [H, W, C] input. */
-    private static int[] spatial(Shape inputShape, int length) {
+    static int[] spatial(Shape inputShape, int length) {
         int c = inputShape.last();
         if (inputShape.rank() == 2) {
             return new int[] {1, length / c};

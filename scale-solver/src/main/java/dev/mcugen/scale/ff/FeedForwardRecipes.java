@@ -12,6 +12,8 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Dense, Conv1D, Conv2D</td><td>{@link DenseConvRecipe}</td><td>QFullyConnected / QConv (+ QLogistic,
  *       QRequant or QSoftmax for non-clamp activations)</td><td>Product (bias, logits), Coverage, ExactZero
  *       (ReLU, SAME padding), FixedFormat Q3.12 (sigmoid/tanh pre-activation)</td></tr>
+ *   <tr><td>DepthwiseConv</td><td>{@link DepthwiseConvRecipe}</td><td>QDepthwiseConv (+ as Dense)</td><td>as
+ *       Dense; weights per channel by default</td></tr>
  *   <tr><td>Pool</td><td>{@link PoolRecipe}</td><td>QPool</td><td>EqualScale</td></tr>
  *   <tr><td>GlobalPool</td><td>{@link GlobalPoolRecipe}</td><td>QGlobalPool</td><td>EqualScale (max; avg under
  *       pot or an open length), else Coverage</td></tr>
@@ -32,6 +34,9 @@ public final class FeedForwardRecipes {
     public static Recipe of(Op op) {
         if (op instanceof Op.Dense || op instanceof Op.Conv1D || op instanceof Op.Conv2D) {
             return new DenseConvRecipe();
+        }
+        if (op instanceof Op.DepthwiseConv) {
+            return new DepthwiseConvRecipe();
         }
         if (op instanceof Op.Pool) {
             return new PoolRecipe();
