@@ -23,7 +23,7 @@ import java.util.Map;
 public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
-            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
+            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
             "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
             "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 

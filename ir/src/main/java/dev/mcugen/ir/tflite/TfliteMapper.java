@@ -259,6 +259,7 @@ final class TfliteMapper {
         // table would have its fields read with the wrong meaning
         int optionsType = switch (code) {
             case Builtin.CONV_2D -> 1;
+            case Builtin.DEPTHWISE_CONV_2D -> 2;
             case Builtin.AVERAGE_POOL_2D, Builtin.MAX_POOL_2D -> 5;
             case Builtin.FULLY_CONNECTED -> 8;
             case Builtin.SOFTMAX -> 9;
@@ -280,6 +281,7 @@ final class TfliteMapper {
         switch (code) {
             case Builtin.FULLY_CONNECTED -> fullyConnected(op);
             case Builtin.CONV_2D -> conv2d(op);
+            case Builtin.DEPTHWISE_CONV_2D -> depthwiseConv2d(op);
             case Builtin.AVERAGE_POOL_2D -> pool(op, PoolKind.AVG);
             case Builtin.MAX_POOL_2D -> pool(op, PoolKind.MAX);
             case Builtin.MEAN -> mean(op);
@@ -379,6 +381,67 @@ final class TfliteMapper {
             conv = new Op.Conv2D(filters, kh, kw, strideH, strideW, dilH, dilW, padding, Activation.LINEAR, useBias);
         }
         Spec s = node(op, conv, List.of(xin.name()), weights, oneD ? "conv1d" : "conv2d", xin.folded());
+        output(op, fused(op, s, fused));
+    }
+
+    /**
+     * DEPTHWISE_CONV_2D: filter {@code [1, kh, kw, C·m]}, whose bytes are the Keras depthwise kernel
+     * {@code [kh, kw, C, m]} (output channel {@code c·m + j}) as they are; options padding, strides,
+     * depth_multiplier (checked against the shapes), fused activation, dilation.
+     */
+    private void depthwiseConv2d(TfliteModel.Operator op) {
+        arity(op, 2, 3);
+        Flat.Table o = op.options();
+        Padding padding = padding(op, o == null ? 0 : o.i8(0, 0));
+        int strideW = o == null ? 1 : o.i32(1, 1);
+        int strideH = o == null ? 1 : o.i32(2, 1);
+        int fused = o == null ? 0 : o.i8(4, 0);
+        int dilW = o == null ? 1 : o.i32(5, 1);
+        int dilH = o == null ? 1 : o.i32(6, 1);
+        if (strideW < 1 || strideH < 1 || dilW < 1 || dilH < 1) {
+            throw corrupt(op, "stride " + strideH + "x" + strideW + " / dilation " + dilH + "x" + dilW + " must be >= 1");
+        }
+        TfliteModel.Tensor ft = m.tensors.get(op.inputs()[1]);
+        requireRank(op, ft, 4, "filter");
+        int[] f = ft.shape();
+        Val x = val(op, 0);
+        if (x.tfl().length != 4) {
+            throw unsupported(op, "its input " + Arrays.toString(x.tfl()) + " is not [batch, height, width, channels]");
+        }
+        int cin = x.tfl()[3];
+        int kh = f[1];
+        int kw = f[2];
+        int out = f[3];
+        if (f[0] != 1 || cin < 1 || out % cin != 0) {
+            throw unsupported(op, "its filter " + Arrays.toString(f) + " is not [1, kh, kw, channels * multiplier] for "
+                    + cin + " input channels");
+        }
+        int mult = out / cin;
+        int declared = o == null ? 0 : o.i32(3, 0);
+        if (declared != 0 && declared != mult) {
+            throw corrupt(op, "has depth_multiplier " + declared + " but its filter " + Arrays.toString(f) + " on "
+                    + cin + " channels gives " + mult);
+        }
+        float[] w = floats(op, ft, "filter");
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        boolean oneD = kh == 1 && x.tfl()[1] == 1 && x.irShape().equals(Shape.of(x.tfl()[2], cin));
+        Op conv;
+        In xin;
+        if (oneD) {
+            // a Keras DepthwiseConv1D: EXPAND_DIMS to [1, 1, T, C] + DEPTHWISE_CONV_2D with kh = 1 (+ SQUEEZE after)
+            xin = in(x, x.irShape());
+            weights.put("depthwise_kernel", FloatTensor.of(Shape.of(kw, cin, mult), w));
+            boolean useBias = optionalBias(op, 2, out, weights);
+            conv = Op.DepthwiseConv.of1d(mult, kw, strideW, dilW, padding, Activation.LINEAR, useBias);
+        } else {
+            xin = in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
+            weights.put("depthwise_kernel", FloatTensor.of(Shape.of(kh, kw, cin, mult), w));
+            boolean useBias = optionalBias(op, 2, out, weights);
+            conv = new Op.DepthwiseConv(2, mult, kh, kw, strideH, strideW, dilH, dilW, padding, Activation.LINEAR,
+                    useBias);
+        }
+        Spec s = node(op, conv, List.of(xin.name()), weights, oneD ? "depthwise_conv1d" : "depthwise_conv2d",
+                xin.folded());
         output(op, fused(op, s, fused));
     }
 

@@ -30,7 +30,7 @@ final class DepthwiseConvRecipe extends DenseConvRecipe {
 
     @Override
     boolean perChannel(LoweringContext ctx) {
-        return ctx.options().perChannel();
+        return true;
     }
 
     @Override

@@ -1,0 +1,505 @@
+/**
+ * @file mcu_nn.h
+ * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, concat, requant,
+ *        channel affine, logistic, softmax), bit-exact with the Java simulator
+ *        (`dev.mcugen.ir.quant.FeedForwardKernels`; each kernel's comment names the Java record
+ *        whose Javadoc states the formula).
+ *
+ * Conventions, for every kernel here:
+ * - Tensors are row-major without a batch dimension; feature maps are NHWC without N, i.e.
+ *   `[H, W, C]`; a 1-D sequence `[T, C]` is the map `[1, T, C]` (height 1).
+ * - `s8` kernels take and give int8 activations (asymmetric, [-128, 127]); `s16` kernels take and
+ *   give int16 activations. Weights of fully connected and conv are int8 in both (16x8).
+ *   `<in>_<out>` kernels (e.g. `s8_s16`, `s16_s8`) read one width and write another: the int8 layer
+ *   writing its int16 Q3.12 pre-activation, the sigmoid / tanh / hard sigmoid reading it back to int8.
+ *   The accumulator follows the input: int32 with `bias` for int8, int64 with `bias64` for int16.
+ * - Integers are the raw quantized values `q` (real = scale * (q - zero_point)). Zero points of
+ *   the input are folded into the biases offline (fully connected, conv, channel affine): those
+ *   kernels never subtract the input zero point.
+ * - Every real scale is an ::mcu_rescale_t fixed offline. A params struct's `rescale` points to
+ *   `rescale_count` entries: 1 (per tensor) or one per output channel (per channel).
+ * - Clamp bounds `act_min <= act_max` lie within the output type's range; fused ReLU / ReLU6 are
+ *   narrower clamps.
+ * - Kernels do not check their parameters: the compiler proves the accumulator bounds (a proof the
+ *   Java simulator checks on every run); arguments outside the documented ranges are caller bugs.
+ * - No allocation, no float, C99; all buffers are caller-owned and must not overlap unless stated.
+ */
+#ifndef MCU_NN_H
+#define MCU_NN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * An effective scale as integers (Java `dev.mcugen.ir.quant.Rescale`):
+ * - `multiplier == 0`: power-of-two form, `x * 2^shift` (mcu_mul_pot_s32(): saturating left shift
+ *   for shift > 0, rounding divide ties away from zero for shift < 0);
+ * - `multiplier` in [2^30, 2^31): multiplier form, mcu_requant_s32(x, multiplier, shift),
+ *   approximately `x * multiplier * 2^(shift - 31)`.
+ * `shift` in [-31, 30]. The identity is {0, 0}.
+ */
+typedef struct {
+    int32_t multiplier; /**< 0 (power of two) or Q0.31 multiplier in [2^30, 2^31) */
+    int32_t shift;      /**< exponent, [-31, 30] */
+} mcu_rescale_t;
+
+/** Padding of conv and pooling, TensorFlow's meaning. */
+typedef enum {
+    MCU_PADDING_VALID = 0, /**< no padding: out = ceil((in - span + 1) / stride) */
+    MCU_PADDING_SAME = 1   /**< out = ceil(in / stride); total padding split, extra at the end */
+} mcu_padding_t;
+
+/**
+ * Word alignment of a packed weight array (the generator emits it on every int8 weight matrix): the
+ * DSP paths load the packed layouts with LDM, which faults on unaligned addresses. Those paths are
+ * GCC inline assembly, so other compilers need no alignment and get an empty macro.
+ */
+#if defined(__GNUC__)
+#define MCU_ALIGN4 __attribute__((aligned(4)))
+#else
+#define MCU_ALIGN4
+#endif
+
+/**
+ * Flash layout of an int8 weight matrix with R output rows (FC units, matVec rows) and C inputs
+ * (logical `W[r][c]`), chosen per target by the generator (Java `dev.mcugen.gen.WeightLayout`, which
+ * also packs the bytes). Every kernel reading such a matrix handles every layout it accepts: the fast
+ * path under the target's feature macro, and a portable C emulation of the same layout elsewhere, so
+ * C generated for one target still runs bit-exact on any other (and on the host under UBSan).
+ * With `Rp = 4 ceil(R / 4)` and `Cp = 4 ceil(C / 4)`, the packed layouts hold `Rp * Cp` bytes; padding
+ * rows and columns hold weight 0 (their outputs are never written).
+ */
+typedef enum {
+    /** FC: `[C, R]` (Keras, `w[c * R + r]`); matVec: `[R, C]` (`w[r * C + c]`). */
+    MCU_WLAYOUT_PLAIN = 0,
+    /**
+     * Cortex-M4/M7 DSP (SMLAD): rows in groups of 4, group g = rows 4g..4g+3 = pair 0 (a = 4g,
+     * b = 4g+1) and pair 1 (a = 4g+2, b = 4g+3); columns in blocks of 4 (j = 4k). Block (g, k) is 16
+     * bytes at `g * 4 * Cp + 16 k`: four little-endian words `W0 = pair 0 (j, j+2)`,
+     * `W1 = pair 1 (j, j+2)`, `W2 = pair 0 (j+1, j+3)`, `W3 = pair 1 (j+1, j+3)`; a word's low
+     * halfword is its first column, the high its second; a halfword is `256 a + (b + 128)`, i.e. byte
+     * 0 = b + 128 (unsigned), byte 1 = a (int8). See mcu_matvec.h for why.
+     */
+    MCU_WLAYOUT_DSP_PAIRS = 1,
+    /** Cortex-M3: rows in groups of 4, `w[g * 4 * Cp + 4 c + (r & 3)]` (the 4 rows' weights of one input adjacent). */
+    MCU_WLAYOUT_ROWS4 = 2,
+    /**
+     * NEON and Cortex-M0: row-major with the row stride padded, `w[r * Cp + c]` (rows in groups of 4
+     * like the others: group g at `g * 4 * Cp`). Each row's weights are contiguous, so NEON loads 16
+     * columns of a row per register and ARMv6-M reads the 4 rows of a group with one register index.
+     */
+    MCU_WLAYOUT_ROWMAJOR = 3
+} mcu_weight_layout_t;
+
+/**
+ * Fully connected (Java `QFullyConnected`), applied to each of `rows` input rows:
+ * `acc_o = bias_o + sum_i x_i * w[i][o]`, then (s16 only) `acc_o = rdivpot64(acc_o, acc_shift)`,
+ * `y_o = clamp(output_zp + R_o(acc_o), act_min, act_max)`.
+ */
+typedef struct {
+    int32_t input_size;           /**< inputs per row, >= 1 */
+    int32_t units;                /**< outputs per row, >= 1 */
+    const int8_t *weights;        /**< int8 [-127, 127] in `weight_layout` (PLAIN: [input_size, units], w[i * units + o]) */
+    const int32_t *bias;          /**< s8: int32 [units], input zero point folded in; unused by s16 */
+    const int64_t *bias64;        /**< s16: int64 [units] (an int32 bias widened when acc_shift == 0); unused by s8 */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 (per tensor) or units (per channel) */
+    int32_t acc_shift;            /**< s16: rounding right shift of the int64 sum, [0, 32]; must be 0 for s8 */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+    mcu_weight_layout_t weight_layout; /**< layout of `weights` (R = units, C = input_size); s16 kernels: PLAIN only */
+    int32_t acc_small; /**< s8: 1 when the generator proved |bias_o + sum_i w_io x_i| < 2^30 for every unit and int8 input (the packed layouts' fast output stage relies on it), else 0 */
+} mcu_fc_params_t;
+
+/**
+ * Convolution (Java `QConv`), cross-correlation as TensorFlow, NHWC, input `[in_h, in_w, channels]`,
+ * kernel `[kernel_h, kernel_w, channels, filters]`, output `[out_h, out_w, filters]` with out_h,
+ * out_w from mcu_conv_out_length(). Taps outside the input read `pad_value` (the input zero point,
+ * which the folded bias makes contribute exactly 0).
+ * `acc_f = bias_f + sum_{r,q,c} xp(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, c) * w[r][q][c][f]`,
+ * then as ::mcu_fc_params_t. A Conv1D over `[T, C]` is in_h = 1, kernel_h = stride_h = dilation_h = 1.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height (1 for 1-D) */
+    int32_t in_w;                 /**< input width (T for 1-D) */
+    int32_t channels;             /**< input channels C */
+    int32_t filters;              /**< output channels F */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    int32_t pad_value;            /**< value of padded taps: the input zero point */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, filters] */
+    const int32_t *bias;          /**< s8: int32 [filters], zero point folded in */
+    const int64_t *bias64;        /**< s16: int64 [filters] */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or filters */
+    int32_t acc_shift;            /**< s16: [0, 32]; 0 for s8 */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_conv_params_t;
+
+/**
+ * Max / average pooling (Java `QPool`), NHWC `[in_h, in_w, channels]` to `[out_h, out_w, channels]`,
+ * input and output of one type. Windows are clipped to the input (padding never counted):
+ * max of the valid positions; average `divRound(sum, n)` (nearest, ties away from zero) over the
+ * n >= 1 valid positions. Every window must contain at least one input position.
+ */
+typedef struct {
+    int32_t in_h;          /**< input height (1 for 1-D) */
+    int32_t in_w;          /**< input width */
+    int32_t channels;      /**< channels */
+    int32_t kernel_h;      /**< window height, >= 1 */
+    int32_t kernel_w;      /**< window width, >= 1 */
+    int32_t stride_h;      /**< >= 1 */
+    int32_t stride_w;      /**< >= 1 */
+    mcu_padding_t padding; /**< VALID or SAME */
+} mcu_pool_params_t;
+
+/**
+ * Global pooling over all `positions` of `[positions, channels]` to `[channels]` (Java
+ * `QGlobalPool`). Max: `y_c = max_p x`. Average without rescale (`use_rescale == 0`, input type
+ * = output type): `y_c = divRound(sum_p x, positions)`. Average with rescale: `y_c = clamp(output_zp
+ * + R(sum_p (x - input_zp)), qmin, qmax)`. Sums are int32 (positions < 2^15).
+ */
+typedef struct {
+    int32_t positions;     /**< number of positions n, >= 1 */
+    int32_t channels;      /**< channels */
+    int32_t use_rescale;   /**< average only: 0 division form, 1 rescaled form */
+    int32_t input_zp;      /**< rescaled form: input zero point */
+    mcu_rescale_t rescale; /**< rescaled form: realizes s_x / (n s_y) */
+    int32_t output_zp;     /**< rescaled form: output zero point */
+    int32_t qmin;          /**< rescaled form: output type minimum */
+    int32_t qmax;          /**< rescaled form: output type maximum */
+} mcu_global_pool_params_t;
+
+/**
+ * Element-wise sum of `num_inputs >= 2` equally shaped tensors (Java `QAdd`):
+ * `t_k = R_k((x_k - zp_k) * 2^left_shift)`, `y = clamp(output_zp + R_out(sum_k t_k), qmin, qmax)`;
+ * `(x_k - zp_k) * 2^left_shift` and the sum fit int32 (the compiler's bound).
+ */
+typedef struct {
+    int32_t num_inputs;                  /**< >= 2 */
+    const int32_t *input_zp;             /**< [num_inputs] */
+    const mcu_rescale_t *input_rescale;  /**< [num_inputs], each realizing s_k / (2 max_j s_j) */
+    int32_t left_shift;                  /**< [0, 30]; 20 for int8, 15 for int16 */
+    mcu_rescale_t output_rescale;        /**< realizes 2 max_j s_j / (2^left_shift s_y) */
+    int32_t output_zp;                   /**< output zero point */
+    int32_t qmin;                        /**< output type minimum */
+    int32_t qmax;                        /**< output type maximum */
+} mcu_add_params_t;
+
+/**
+ * Element-wise affine map with clamp (Java `QRequant`: linear, ReLU, ReLU6, hard sigmoid):
+ * `y = clamp(output_zp + offset + R((x - input_zp) * gain), lo, hi)`, `(x - input_zp) * gain`
+ * exact in int32.
+ */
+typedef struct {
+    int32_t input_zp;      /**< input zero point */
+    int32_t gain;          /**< [-32767, 32767] (6554 = 0.2 in Q0.15 for hard sigmoid) */
+    mcu_rescale_t rescale; /**< R */
+    int32_t offset;        /**< added with the output zero point */
+    int32_t output_zp;     /**< output zero point */
+    int32_t lo;            /**< clamp low */
+    int32_t hi;            /**< clamp high */
+} mcu_requant_params_t;
+
+/**
+ * Per-channel affine map over the last axis (Java `QChannelAffine`, unfolded BatchNormalization):
+ * `acc = x * w_c + bias_c` (int32), `y = clamp(output_zp + R_c(acc), lo, hi)`, `c = i mod channels`.
+ */
+typedef struct {
+    int32_t channels;             /**< C, >= 1 */
+    const int16_t *weights;       /**< [C], int8 values (s8) or int16 values (s16) */
+    const int32_t *bias;          /**< int32 [C], input zero point folded in, |bias| <= 2^30 */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or C */
+    int32_t output_zp;            /**< output zero point */
+    int32_t lo;                   /**< clamp low */
+    int32_t hi;                   /**< clamp high */
+} mcu_channel_affine_params_t;
+
+/**
+ * Concatenation along one axis (Java `QConcat`) of `num_inputs` tensors of one element type: the
+ * output is `outer` blocks, block `o` holding input 0's values `[o * input_size[0], (o + 1) *
+ * input_size[0])`, then input 1's, and so on (`outer` = product of the output dims before the axis,
+ * `input_size[k]` = product of input k's dims from the axis on). Each value is mapped to the output
+ * type: `y = clamp(output_zp + R_k(x - input_zp[k]), qmin, qmax)`; under the equal-scale contract
+ * (`R_k` the identity {0, 0} and `input_zp[k] == output_zp`) that is a copy.
+ */
+typedef struct {
+    int32_t num_inputs;                 /**< >= 1 */
+    int32_t outer;                      /**< blocks, >= 1 */
+    const int32_t *input_size;          /**< [num_inputs], values per block, >= 1 */
+    const int32_t *input_zp;            /**< [num_inputs] */
+    const mcu_rescale_t *input_rescale; /**< [num_inputs], each realizing s_k / s_y */
+    int32_t output_zp;                  /**< output zero point */
+    int32_t qmin;                       /**< output type minimum */
+    int32_t qmax;                       /**< output type maximum */
+} mcu_concat_params_t;
+
+/** Which function mcu_logistic_s8() / mcu_logistic_s16() computes. */
+typedef enum {
+    MCU_LOGISTIC_SIGMOID = 0, /**< sigmoid */
+    MCU_LOGISTIC_TANH = 1     /**< tanh */
+} mcu_logistic_function_t;
+
+/** Which int16 implementation (`--activation lut|poly`, see mcu_activation.h). */
+typedef enum {
+    MCU_ACTIVATION_LUT = 0, /**< 256-entry table with interpolation */
+    MCU_ACTIVATION_POLY = 1 /**< table-free fixed point */
+} mcu_activation_impl_t;
+
+/**
+ * Element-wise sigmoid / tanh through the int16 primitives (Java `QLogistic`):
+ * `u = sat16(R_in(x - input_zp))` (Q3.12), `v = f(u)` (Q0.15),
+ * `y = clamp(output_zp + R_out(v), qmin, qmax)`.
+ */
+typedef struct {
+    mcu_logistic_function_t function; /**< sigmoid or tanh */
+    mcu_activation_impl_t impl;       /**< lut or poly */
+    int32_t input_zp;                 /**< input zero point */
+    mcu_rescale_t input_rescale;      /**< realizes s_x / 2^-12 */
+    mcu_rescale_t output_rescale;     /**< realizes 2^-15 / s_y */
+    int32_t output_zp;                /**< output zero point */
+    int32_t qmin;                     /**< output type minimum */
+    int32_t qmax;                     /**< output type maximum */
+} mcu_logistic_params_t;
+
+/**
+ * Softmax over the last axis, rows of `depth` values (Java `QSoftmax`, TFLite's integer softmax
+ * with gemmlowp's fixed-point exp): `d = x - max_row`; `d < diff_min` gives `output_zp`; otherwise
+ * `e = exp(R_beta(d))` (Q5.26 in, Q0.31 out), `sum = sum_row rdivpot(e, 12)`, `(r, k) =
+ * reciprocal(sum)`, `y = clamp(output_zp + rdivpot(srdhm(r, e), k + 31 - output_frac_bits), qmin, qmax)`.
+ * Output scale 2^-output_frac_bits: int8 f = 8, zp = -128; int16 f = 15, zp = 0.
+ */
+typedef struct {
+    int32_t depth;              /**< row length, [1, 256] for int8 output, [1, 4095] otherwise */
+    mcu_rescale_t input_beta;   /**< realizes s_x * 2^26 */
+    int32_t diff_min;           /**< most negative kept difference, <= 0 */
+    int32_t output_frac_bits;   /**< f, [1, 31] */
+    int32_t output_zp;          /**< output zero point */
+    int32_t qmin;               /**< output type minimum */
+    int32_t qmax;               /**< output type maximum */
+} mcu_softmax_params_t;
+
+/**
+ * @brief Output length along one axis: VALID ceil((n - span + 1) / stride), SAME ceil(n / stride),
+ *        span = (kernel - 1) * dilation + 1; 0 if nothing fits.
+ */
+int32_t mcu_conv_out_length(int32_t n, int32_t kernel, int32_t stride, int32_t dilation, mcu_padding_t padding);
+
+/**
+ * @brief Fully connected, int8 activations, int8 weights, int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param rows number of input rows, >= 1
+ * @param x int8 [rows, input_size]
+ * @param y int8 [rows, units], values in [act_min, act_max]
+ */
+void mcu_fully_connected_s8(const mcu_fc_params_t *p, int32_t rows, const int8_t *x, int8_t *y);
+
+/**
+ * @brief Fully connected, int16 activations, int8 weights, int64 accumulator (16x8).
+ * @param p params (bias64, acc_shift)
+ * @param rows number of input rows, >= 1
+ * @param x int16 [rows, input_size]
+ * @param y int16 [rows, units], values in [act_min, act_max]
+ */
+void mcu_fully_connected_s16(const mcu_fc_params_t *p, int32_t rows, const int16_t *x, int16_t *y);
+
+/**
+ * @brief Fully connected, int8 input, int16 output (e.g. a Q3.12 pre-activation), int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param rows number of input rows, >= 1
+ * @param x int8 [rows, input_size]
+ * @param y int16 [rows, units], values in [act_min, act_max]
+ */
+void mcu_fully_connected_s8_s16(const mcu_fc_params_t *p, int32_t rows, const int8_t *x, int16_t *y);
+
+/**
+ * @brief Convolution, int8 activations, int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, filters]
+ */
+void mcu_conv_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * @brief Convolution, int8 input, int16 output (e.g. a Q3.12 pre-activation), int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, filters]
+ */
+void mcu_conv_s8_s16(const mcu_conv_params_t *p, const int8_t *x, int16_t *y);
+
+/**
+ * @brief Convolution, int16 activations, int8 weights, int64 accumulator.
+ * @param p params (bias64, acc_shift)
+ * @param x int16 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, filters]
+ */
+void mcu_conv_s16(const mcu_conv_params_t *p, const int16_t *x, int16_t *y);
+
+/** @brief Max pooling, int8. x [in_h, in_w, channels], y [out_h, out_w, channels]. */
+void mcu_max_pool_s8(const mcu_pool_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief Max pooling, int16. x [in_h, in_w, channels], y [out_h, out_w, channels]. */
+void mcu_max_pool_s16(const mcu_pool_params_t *p, const int16_t *x, int16_t *y);
+
+/** @brief Average pooling, int8. x [in_h, in_w, channels], y [out_h, out_w, channels]. */
+void mcu_avg_pool_s8(const mcu_pool_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief Average pooling, int16. x [in_h, in_w, channels], y [out_h, out_w, channels]. */
+void mcu_avg_pool_s16(const mcu_pool_params_t *p, const int16_t *x, int16_t *y);
+
+/** @brief Global max pooling, int8. x [positions, channels], y [channels]. */
+void mcu_global_max_pool_s8(const mcu_global_pool_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief Global max pooling, int16. x [positions, channels], y [channels]. */
+void mcu_global_max_pool_s16(const mcu_global_pool_params_t *p, const int16_t *x, int16_t *y);
+
+/** @brief Global average pooling (division or rescaled form), int8. x [positions, channels], y [channels]. */
+void mcu_global_avg_pool_s8(const mcu_global_pool_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief Global average pooling (division or rescaled form), int16. x [positions, channels], y [channels]. */
+void mcu_global_avg_pool_s16(const mcu_global_pool_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * @brief Element-wise add of num_inputs int8 tensors.
+ * @param x num_inputs pointers to int8 [size]
+ * @param size elements per tensor
+ * @param y int8 [size] (may alias x[k])
+ */
+void mcu_add_s8(const mcu_add_params_t *p, const int8_t *const *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise add of num_inputs int16 tensors (as mcu_add_s8()). */
+void mcu_add_s16(const mcu_add_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
+
+/** @brief Element-wise affine map with clamp, int8 [size] to int8 [size] (y may equal x). */
+void mcu_requant_s8(const mcu_requant_params_t *p, const int8_t *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise affine map with clamp, int16 [size] to int16 [size] (y may equal x). */
+void mcu_requant_s16(const mcu_requant_params_t *p, const int16_t *x, int32_t size, int16_t *y);
+
+/**
+ * @brief Element-wise affine map with clamp, int16 [size] to int8 [size] (e.g. hard sigmoid of a Q3.12
+ *        pre-activation); y must not overlap x.
+ */
+void mcu_requant_s16_s8(const mcu_requant_params_t *p, const int16_t *x, int32_t size, int8_t *y);
+
+/** @brief Per-channel affine map, int8 [size] (size a multiple of channels) to int8 [size]; int8 weights. */
+void mcu_channel_affine_s8(const mcu_channel_affine_params_t *p, const int8_t *x, int32_t size, int8_t *y);
+
+/** @brief Per-channel affine map, int16 [size] to int16 [size]; int16 weights. */
+void mcu_channel_affine_s16(const mcu_channel_affine_params_t *p, const int16_t *x, int32_t size, int16_t *y);
+
+/** @brief Sigmoid / tanh, int8 [size] to int8 [size] (y may equal x). */
+void mcu_logistic_s8(const mcu_logistic_params_t *p, const int8_t *x, int32_t size, int8_t *y);
+
+/** @brief Sigmoid / tanh, int16 [size] to int16 [size] (y may equal x). */
+void mcu_logistic_s16(const mcu_logistic_params_t *p, const int16_t *x, int32_t size, int16_t *y);
+
+/**
+ * @brief Sigmoid / tanh, int16 [size] (e.g. a Q3.12 pre-activation) to int8 [size]; y must not
+ *        overlap x.
+ */
+void mcu_logistic_s16_s8(const mcu_logistic_params_t *p, const int16_t *x, int32_t size, int8_t *y);
+
+/**
+ * @brief Concatenation of num_inputs int8 tensors along one axis.
+ * @param x num_inputs pointers, x[k] int8 [outer * input_size[k]]
+ * @param y int8 [outer * sum_k input_size[k]], must not overlap any x[k]
+ */
+void mcu_concat_s8(const mcu_concat_params_t *p, const int8_t *const *x, int8_t *y);
+
+/** @brief Concatenation of num_inputs int16 tensors along one axis (as mcu_concat_s8()). */
+void mcu_concat_s16(const mcu_concat_params_t *p, const int16_t *const *x, int16_t *y);
+
+/**
+ * @brief Softmax, int8 in, int8 out.
+ * @param rows number of rows
+ * @param x int8 [rows, depth]
+ * @param y int8 [rows, depth]
+ */
+void mcu_softmax_s8(const mcu_softmax_params_t *p, int32_t rows, const int8_t *x, int8_t *y);
+
+/** @brief Softmax, int16 in, int16 out (as mcu_softmax_s8()). */
+void mcu_softmax_s16(const mcu_softmax_params_t *p, int32_t rows, const int16_t *x, int16_t *y);
+
+/**
+ * Fully connected layer keeping the raw int32 accumulator (output type int32, zero point 0, identity
+ * rescale, full int32 clamp): the Dense before a softmax. s8: int8 input, int32 bias; s16: int16
+ * input, int64 bias and acc_shift. Java: `FeedForwardKernels.fullyConnected` with an int32 output.
+ */
+void mcu_fully_connected_s8_s32(const mcu_fc_params_t *p, int32_t rows, const int8_t *x, int32_t *y);
+void mcu_fully_connected_s16_s32(const mcu_fc_params_t *p, int32_t rows, const int16_t *x, int32_t *y);
+
+/**
+ * Softmax over int32 input rows (the raw accumulator of the Dense before it); differences to the
+ * row maximum are taken in int64. Output int8 or int16 as mcu_softmax_s8 / _s16.
+ */
+void mcu_softmax_s32_s8(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int8_t *y);
+void mcu_softmax_s32_s16(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int16_t *y);
+
+/**
+ * Depthwise convolution (Java `QDepthwiseConv`), NHWC, input `[in_h, in_w, channels]`, kernel
+ * `[kernel_h, kernel_w, channels, multiplier]` (Keras' depthwise_kernel), output
+ * `[out_h, out_w, channels * multiplier]`: output channel `o = c * multiplier + j` reads input channel
+ * `c = o / multiplier` only.
+ * `acc_o = bias_o + sum_{r,q} xp(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, o / multiplier) * w[r][q][o]`
+ * with `w` read as `[kernel_h, kernel_w, channels * multiplier]`; padding, bias folding, rescale and
+ * clamp as ::mcu_conv_params_t. A DepthwiseConv1D over `[T, C]` is in_h = 1, kernel_h = stride_h = dilation_h = 1.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height (1 for 1-D) */
+    int32_t in_w;                 /**< input width (T for 1-D) */
+    int32_t channels;             /**< input channels C */
+    int32_t multiplier;           /**< depth multiplier m >= 1; output channels C * m */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    int32_t pad_value;            /**< value of padded taps: the input zero point */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, multiplier] */
+    const int32_t *bias;          /**< s8: int32 [channels * multiplier], zero point folded in */
+    const int64_t *bias64;        /**< s16: int64 [channels * multiplier] */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or channels * multiplier */
+    int32_t acc_shift;            /**< s16: [0, 32]; 0 for s8 */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_depthwise_conv_params_t;
+
+/**
+ * @brief Depthwise convolution, int8 activations, int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * @brief Depthwise convolution, int16 activations, int8 weights, int64 accumulator.
+ * @param p params (bias64, acc_shift)
+ * @param x int16 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_s16(const mcu_depthwise_conv_params_t *p, const int16_t *x, int16_t *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCU_NN_H */
