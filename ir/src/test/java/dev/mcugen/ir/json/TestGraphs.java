@@ -106,6 +106,8 @@ final class TestGraphs {
         add(b, r, "gpool1d", new Op.GlobalPool(PoolKind.AVG, 1), "lstm_seq");
         add(b, r, "conv2d", new Op.Conv2D(3, 3, 2, 1, 2, 2, 1, Padding.VALID, Activation.TANH, false), "img");
         add(b, r, "conv2d_same", new Op.Conv2D(2, 2, 2, 2, 2, 1, 1, Padding.SAME, Activation.LINEAR, true), "img");
+        add(b, r, "dw1d", Op.DepthwiseConv.of1d(2, 3, 2, 1, Padding.SAME, Activation.RELU, true), "seq");
+        add(b, r, "dw2d", new Op.DepthwiseConv(2, 3, 2, 3, 1, 2, 2, 1, Padding.VALID, Activation.RELU6, false), "img");
         add(b, r, "max_pool2d", new Op.Pool(PoolKind.MAX, List.of(2, 1), List.of(1, 2), Padding.SAME), "conv2d");
         add(b, r, "avg_pool2d", new Op.Pool(PoolKind.AVG, List.of(2, 2), List.of(2, 2), Padding.VALID), "conv2d_same");
         add(b, r, "gpool2d", new Op.GlobalPool(PoolKind.MAX, 2), "max_pool2d");
@@ -237,7 +239,14 @@ final class TestGraphs {
     }
 
     private static Op randomOp(Random r, Shape x) {
-        switch (r.nextInt(17)) {
+        switch (r.nextInt(18)) {
+            case 17:
+                if (x.rank() == 2) {
+                    return Op.DepthwiseConv.of1d(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(2), 1 + r.nextInt(2),
+                            pad(r), anyAct(r), r.nextBoolean());
+                }
+                return new Op.DepthwiseConv(2, 1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(2),
+                        1 + r.nextInt(2), 1 + r.nextInt(2), 1 + r.nextInt(2), pad(r), anyAct(r), r.nextBoolean());
             case 0:
                 return new Op.Dense(small(r), anyAct(r), r.nextBoolean());
             case 1:
