@@ -3,11 +3,12 @@
 torch.onnx.export at opset 13 and 17, their inputs and PyTorch's outputs as .npy (PyTorch's layout:
 NCHW images, [N, T, F] sequences). Run with Debian's python3-torch from the repository root:
 
-    /usr/bin/python3 examples/torch-onnx-fixtures.py
+    /usr/bin/python3 examples/torch-onnx-fixtures.py [NAME...]
 
 Deterministic: fixed seeds, CPU, eval mode; the .onnx files embed torch's version in producer_version.
 """
 import os
+import sys
 import zlib
 
 import numpy as np
@@ -155,6 +156,22 @@ class HardSigmoidNet(nn.Module):
         return self.act(self.fc(x))
 
 
+class DepthwiseNet(nn.Module):
+    """Depthwise convolutions (groups = in_channels): multiplier 2 with 'same' padding, then multiplier 1,
+    stride 2, no padding ('valid'), as MobileNet's blocks; ONNX Conv with group = C and W [C*m, 1, kh, kw]."""
+
+    def __init__(self):
+        super().__init__()
+        self.dw1 = nn.Conv2d(3, 6, 3, padding=1, groups=3)
+        self.dw2 = nn.Conv2d(6, 6, 3, stride=2, groups=6)
+        self.fc = nn.Linear(6 * 3 * 3, 4)
+
+    def forward(self, x):
+        x = torch.relu(self.dw1(x))
+        x = self.dw2(x)
+        return self.fc(x.reshape(x.size(0), -1))
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -166,12 +183,15 @@ MODELS = {
     "gap": (GapNet, (2, 6, 6)),
     "resnet": (ResNet, (3, 7, 7)),
     "hardsigmoid": (HardSigmoidNet, (8,)),
+    "depthwise": (DepthwiseNet, (3, 8, 8)),
 }
 
 
-def main():
+def main(only=None):
     os.makedirs(OUT, exist_ok=True)
     for name, (cls, shape) in MODELS.items():
+        if only and name not in only:
+            continue
         # Seeded by name, so adding a model leaves the others' files alone.
         torch.manual_seed(zlib.crc32(name.encode()))
         model = cls().eval()
@@ -197,4 +217,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # Optional model names: make only those fixtures (e.g. `depthwise`).
+    main(sys.argv[1:])

@@ -1060,9 +1060,13 @@ final class OnnxGraphConverter {
         if (wd.length != r + 2) {
             throw bad("W has rank " + wd.length + " for a " + r + "-D convolution");
         }
-        if (group != 1) {
-            throw unsupported(group == cin && wd[1] == 1 ? "depthwise Conv (group " + group + ")"
-                    : "grouped Conv (group " + group + ")");
+        boolean depthwise = group != 1 && group == cin && wd[1] == 1 && wd[0] % cin == 0;
+        if (group != 1 && !depthwise) {
+            throw unsupported("grouped Conv (group " + group + " on " + cin + " input channels, W " + Arrays.toString(wd)
+                    + "); mcugen supports group 1 and depthwise convolutions (group = input channels, W [C*m, 1, k...])");
+        }
+        if (depthwise) {
+            return depthwiseConv(x, w, in, r, s, cin);
         }
         if (wd[1] != cin) {
             throw bad("W has " + wd[1] + " input channels for " + cin);
@@ -1106,6 +1110,55 @@ final class OnnxGraphConverter {
         }
         Op op = r == 1 ? new Op.Conv1D(cout, k[0], st[0], dl[0], pad, Activation.LINEAR, b != null)
                 : new Op.Conv2D(cout, k[0], k[1], st[0], st[1], dl[0], dl[1], pad, Activation.LINEAR, b != null);
+        PNode p = emit("Conv", op, List.of(x.ir()), weights);
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    /**
+     * A Conv with {@code group} = input channels C: W {@code [C·m, 1, k...]}, output channel
+     * {@code c·m + j} reading input channel c, as Keras' depthwise kernel {@code [k..., C, m]}.
+     */
+    private Val depthwiseConv(Act x, Const w, List<Val> in, int r, Shape s, int cin) {
+        long[] wd = w.dims();
+        int cout = (int) wd[0];
+        int m = cout / cin;
+        int[] k = new int[r];
+        int[] n = new int[r];
+        for (int a = 0; a < r; a++) {
+            k[a] = (int) wd[2 + a];
+            n[a] = s.dim(a);
+        }
+        long[] ks = attrInts("kernel_shape");
+        if (ks != null && !Arrays.equals(ks, Arrays.copyOfRange(wd, 2, wd.length))) {
+            throw bad("kernel_shape " + Arrays.toString(ks) + " differs from W's " + Arrays.toString(wd));
+        }
+        int[] st = ints(attrInts("strides"), r, 1);
+        int[] dl = ints(attrInts("dilations"), r, 1);
+        Padding pad = padding(n, k, st, dl, attrInts("pads"), "Conv");
+        // ONNX [C·m, 1, k...] -> Keras [k..., C, m], flat [spatial, C·m].
+        int spatial = r == 1 ? k[0] : k[0] * k[1];
+        float[] kernel = new float[spatial * cout];
+        for (int o = 0; o < cout; o++) {
+            for (int p = 0; p < spatial; p++) {
+                kernel[p * cout + o] = (float) w.f()[o * spatial + p];
+            }
+        }
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        weights.put("depthwise_kernel", FloatTensor.of(r == 1 ? Shape.of(k[0], cin, m) : Shape.of(k[0], k[1], cin, m),
+                kernel));
+        Const b = konst(in, 2, "B");
+        if (b != null) {
+            if (b.count() != cout || b.f() == null) {
+                throw bad("B has " + b.count() + " values for " + cout + " output channels");
+            }
+            float[] bias = new float[cout];
+            for (int o = 0; o < cout; o++) {
+                bias[o] = (float) b.f()[o];
+            }
+            weights.put("bias", FloatTensor.of(Shape.of(cout), bias));
+        }
+        Op op = r == 1 ? Op.DepthwiseConv.of1d(m, k[0], st[0], dl[0], pad, Activation.LINEAR, b != null)
+                : new Op.DepthwiseConv(2, m, k[0], k[1], st[0], st[1], dl[0], dl[1], pad, Activation.LINEAR, b != null);
         PNode p = emit("Conv", op, List.of(x.ir()), weights);
         return new Act(p.name, x.map(), null, x.batch());
     }
