@@ -660,7 +660,7 @@ final class Lowering {
         };
         String rs = rescaleArray(n + "_input_rescale", e.rescales(), e.name() + " operand rescales " + what);
         String steps = e.stepRescales().isEmpty() ? "0"
-                : rescaleArray(n + "_step_rescale", e.stepRescales(), e.name() + " partial product rescales");
+                : rescaleArray(n + "_rescale_steps", e.stepRescales(), e.name() + " partial product rescales");
         String kernel = switch (e.kind()) {
             case SUM -> e.negate().contains(true) ? "mcu_sub_" : "mcu_sum_";
             case MUL -> "mcu_mul_";
@@ -676,7 +676,7 @@ final class Lowering {
                 f("qmin", ot.qmin()), f("qmax", ot.qmax())));
         List<String> ins = new ArrayList<>();
         e.inputs().forEach(t -> ins.add(ptr(t)));
-        e.constant().ifPresent(c -> ins.add(e.constantOperand(), tensorArray(n + "_constant", ctype(c.bits()),
+        e.constant().ifPresent(c -> ins.add(e.constantOperand(), tensorArray(n + "_input_constant", ctype(c.bits()),
                 e.name() + " constant operand int" + c.bits() + ", zero point " + e.zeroPoints().get(e.constantOperand()),
                 c, CLit::i32)));
         String local = n + "_in";

@@ -100,6 +100,12 @@ final class TestGraphs {
         add(b, r, "gru_b", new Op.Gru(3, Activation.RELU, Activation.SIGMOID, true, true, false, false), "rnn");
         add(b, r, "gru_nobias", new Op.Gru(2, Activation.TANH, Activation.SIGMOID, false, false, false, true), "rnn");
         add(b, r, "add", new Op.Add(), "gru_a", "gru_b");
+        add(b, r, "subtract", new Op.Subtract(), "gru_a", "gru_b");
+        add(b, r, "multiply_const", new Op.Multiply(1), "gru_a");
+        add(b, r, "average", new Op.Average(), "gru_a", "gru_b", "add");
+        add(b, r, "maximum_const_first", new Op.Maximum(0), "subtract");
+        add(b, r, "minimum", new Op.Minimum(), "multiply_const", "average", "maximum_const_first");
+        add(b, r, "add_const", new Op.Add(2), "minimum", "subtract");
         add(b, r, "concat", new Op.Concatenate(1), "gru_a", "gru_b", "add");
         add(b, r, "lstm_seq", new Op.Lstm(3, Activation.RELU, Activation.HARD_SIGMOID, false, true, true, true, true,
                 false, 2), "concat");
@@ -116,6 +122,7 @@ final class TestGraphs {
         add(b, r, "dense", new Op.Dense(4, Activation.SOFTMAX, true), "vec");
         add(b, r, "lstm_open", new Op.Lstm(2, Activation.TANH, Activation.SIGMOID, true, false, true, false, false,
                 true, 0), "open");
+        b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
                 .output("gru_nobias").output("reshape_fixed").output("vec");
         return b.build();
