@@ -914,7 +914,7 @@ final class OnnxGraphConverter {
     /** Div by a constant: Mul by its reciprocal. */
     private Val divide(List<Val> in) {
         if (!(in.get(0) instanceof Act) || !(in.get(1) instanceof Const c) || c.f() == null) {
-            throw unsupported("Div other than of a tensor by a float constant");
+            throw unsupported("Div by a computed tensor or of a constant (mcugen divides a tensor by a float constant only)");
         }
         double[] r = new double[c.count()];
         for (int k = 0; k < r.length; k++) {

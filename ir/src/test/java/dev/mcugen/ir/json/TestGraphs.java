@@ -179,9 +179,10 @@ final class TestGraphs {
             String name = "n" + made + (r.nextInt(5) == 0 ? "/sub.layer-" + r.nextInt(9) : "");
             Op op = randomOp(r, xs);
             List<String> ins = new ArrayList<>(List.of(x));
-            if (op instanceof Op.Add || op instanceof Op.Concatenate) {
+            if (op instanceof Op.Elementwise || op instanceof Op.Concatenate) {
                 List<String> same = tensors.stream().filter(t -> fits(op, xs, b.shapeOf(t))).toList();
-                int extra = 1 + r.nextInt(2);
+                boolean constant = op instanceof Op.Elementwise e && e.constantOperand() >= 0;
+                int extra = constant ? r.nextInt(2) : 1 + r.nextInt(2);
                 for (int k = 0; k < extra; k++) {
                     ins.add(same.get(r.nextInt(same.size())));
                 }
@@ -207,7 +208,7 @@ final class TestGraphs {
     }
 
     private static boolean fits(Op op, Shape x, Shape other) {
-        if (op instanceof Op.Add) {
+        if (op instanceof Op.Elementwise) {
             return other.equals(x);
         }
         Op.Concatenate c = (Op.Concatenate) op;
@@ -287,8 +288,11 @@ final class TestGraphs {
                 return new Op.BatchNorm(r.nextBoolean() ? 1e-3f : Math.abs(TestGraphs.nastyFloat(r)));
             case 9:
                 return new Op.Act(anyAct(r));
-            case 10:
-                return new Op.Add();
+            case 10: {
+                Op.Elementwise e = List.of(new Op.Add(), new Op.Subtract(), new Op.Multiply(), new Op.Average(),
+                        new Op.Maximum(), new Op.Minimum()).get(r.nextInt(6));
+                return r.nextBoolean() ? e : dev.mcugen.ir.ElementwiseShapes.withConstant(e, r.nextInt(2));
+            }
             case 11:
                 return new Op.Concatenate(r.nextInt(Math.max(1, x.rank())));
             case 12:
