@@ -1,6 +1,7 @@
 /**
  * @file mcu_nn.h
- * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, concat, requant,
+ * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, element-wise sum / sub /
+ *        mul / maximum / minimum, concat, requant,
  *        channel affine, logistic, softmax), bit-exact with the Java simulator
  *        (`dev.mcugen.ir.quant.FeedForwardKernels`; each kernel's comment names the Java record
  *        whose Javadoc states the formula).
