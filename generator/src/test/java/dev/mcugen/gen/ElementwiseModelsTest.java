@@ -118,6 +118,29 @@ class ElementwiseModelsTest {
         }
     }
 
+    /** 1/3 is no power of two: under --rescale pot an Average of three operands is refused, naming the layer. */
+    @org.junit.jupiter.api.Test
+    void averageOfThreeUnderPowerOfTwoRescalesIsRefused() {
+        Random r = new Random(3);
+        Graph g = graph("average3", r);
+        float[] data = new float[4 * T * C];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) r.nextGaussian();
+        }
+        CalibrationResult ranges = new Calibrator(g).calibrate(FloatTensor.of(Shape.of(4, T, C), data));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Quantizer.quantize(g, ranges, new QuantOptions(
+                QuantOptions.Precision.INT8, QuantOptions.Rescale.POT, QuantOptions.ActivationImpl.LUT, false,
+                QuantOptions.Target.HOST))).isInstanceOfSatisfying(dev.mcugen.ir.McugenException.class, e -> {
+                    assertThat(e.diag()).isEqualTo(dev.mcugen.ir.Diag.MCG_QUANT_UNSUPPORTED);
+                    assertThat(e.getMessage()).contains("layer 'y'", "averages 3 operands", "--rescale multiplier");
+                });
+        // two operands: 1/2 is a shift
+        Graph g2 = graph("average2", r);
+        assertThat(Quantizer.quantize(g2, new Calibrator(g2).calibrate(FloatTensor.of(Shape.of(4, T, C), data)),
+                new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.POT, QuantOptions.ActivationImpl.LUT,
+                        false, QuantOptions.Target.HOST)).graph().nodes()).anyMatch(q -> q instanceof QElementwise);
+    }
+
     /** Worst distance, in output steps, of the simulator's {@code e} from the real op on its dequantized operands. */
     private static double worstSteps(QuantizedModel qm, QElementwise e, Map<String, int[]> all, boolean average) {
         int n = e.operandCount();

@@ -16,6 +16,7 @@ import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.Contract;
 import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.OverflowProof;
+import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
 import dev.mcugen.scale.TensorSpec;
@@ -34,7 +35,7 @@ import java.util.Optional;
  *       to the common fine scale {@code 2 max_j s_j / 2^leftShift} ({@code R_k = s_k / (2 max_j s_j)}),
  *       Subtract's second operand negated, the int32 sum rescaled by
  *       {@code R_out = 2 max_j s_j / (2^leftShift s_y)} — divided by {@code n} for Average (the 1/n
- *       folded into the output rescale; under {@code --rescale pot} that needs n a power of two).
+ *       folded into the output rescale; {@code --rescale pot} refuses n other than a power of two).
  *       Contract: Coverage of the output.</li>
  *   <li>Multiply (MUL): {@code R_out} realizes the product of the operand scales over {@code s_y}
  *       (TFLite's MUL for two operands); from the third operand on, each partial product is first
@@ -169,7 +170,8 @@ final class ElementwiseRecipe implements Recipe {
             }
             double outReal = twiceMax / (Math.scalb(1.0, leftShift) * ty.scale());
             if (op instanceof Op.Average) {
-                if (ctx.options().powerOfTwoRescale() && Integer.bitCount(n) != 1) {
+                // --rescale pot would snap 1/n to a power of two (auto falls back to the multiplier form)
+                if (ctx.options().rescale() == QuantOptions.Rescale.POT && Integer.bitCount(n) != 1) {
                     throw new McugenException(Diag.MCG_QUANT_UNSUPPORTED, "layer '" + layer + "'", "averages " + n
                             + " operands: 1/" + n + " is not a power of two, which --rescale pot cannot realize;"
                             + " use --rescale multiplier");
