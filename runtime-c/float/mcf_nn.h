@@ -4,7 +4,8 @@
  * target (issue 6). It is NOT part of what `mcugen build` ships: the product is float-free (DESIGN §6).
  *
  * Semantics are those of mcugen's float interpreter (TF.js layers): Dense, Conv1D, 1-D pooling, global
- * pooling, LSTM / GRU / SimpleRNN with their activations (incl. hard_sigmoid), softmax. Weights are laid
+ * pooling, element-wise ops with a constant per-channel operand, LSTM / GRU / SimpleRNN with their
+ * activations (incl. hard_sigmoid), softmax. Weights are laid
  * out for contiguous row loops: one output value = one dot product over consecutive floats.
  * C99, -Wall -Wextra -Werror clean; exp/tanh come from the C library's libm (expf, tanhf).
  */
