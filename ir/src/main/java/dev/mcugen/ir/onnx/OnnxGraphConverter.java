@@ -818,16 +818,8 @@ final class OnnxGraphConverter {
         Val a = in.get(0);
         Val b = in.get(1);
         if (a instanceof Act x && b instanceof Act y) {
-            if (!Arrays.equals(x.map(), y.map()) || !Arrays.equals(x.flatPerm(), y.flatPerm())
-                    || !irShape(x).equals(irShape(y))) {
-                if (!Arrays.equals(dims(x), dims(y))) {
-                    throw unsupported("Add with broadcasting (shapes " + Arrays.toString(dims(x)) + " and "
-                            + Arrays.toString(dims(y)) + ")");
-                }
-                throw layout("Add of tensors laid out differently");
-            }
-            PNode p = emit("Add", new Op.Add(), List.of(x.ir(), y.ir()), Map.of());
-            return new Act(p.name, x.map(), x.flatPerm(), x.batch());
+            // equal shapes, or a per-channel vector broadcast (elementwise checks which)
+            return elementwise("Add", new Op.Add(), in);
         }
         Act x = a instanceof Act ax ? ax : (Act) b;
         Const c = (Const) (a instanceof Act ? b : a);
@@ -893,14 +885,17 @@ final class OnnxGraphConverter {
             }
         }
         for (Act a : acts) {
-            if (!Arrays.equals(a.map(), full.map()) || !Arrays.equals(a.flatPerm(), full.flatPerm())) {
-                if (!irShape(a).equals(irShape(full)) && !ElementwiseShapes.isChannelwise(irShape(a), irShape(full))) {
-                    throw unsupported(op + " with broadcasting (shapes " + Arrays.toString(dims(a)) + " and "
-                            + Arrays.toString(dims(full)) + "); mcugen broadcasts only per-channel vectors");
-                }
-                if (irShape(a).equals(irShape(full))) {
-                    throw layout(op + " of tensors laid out differently");
-                }
+            boolean sameShape = Arrays.equals(dims(a), dims(full));
+            if (sameShape && (!Arrays.equals(a.map(), full.map()) || !Arrays.equals(a.flatPerm(), full.flatPerm())
+                    || !irShape(a).equals(irShape(full)))) {
+                throw layout(op + " of tensors laid out differently");
+            }
+            // ONNX broadcasts right-aligned: a vector is per channel only when its one non-1 axis lines up
+            // with the channel axis of the full operand
+            if (!sameShape && !(a.flatPerm() == null && perChannel(dims(a), full)
+                    && ElementwiseShapes.isChannelwise(irShape(a), irShape(full)))) {
+                throw unsupported(op + " with broadcasting (shapes " + Arrays.toString(dims(a)) + " and "
+                        + Arrays.toString(dims(full)) + "); mcugen broadcasts only per-channel vectors");
             }
         }
         Map<String, FloatTensor> weights = Map.of();
@@ -939,18 +934,7 @@ final class OnnxGraphConverter {
         }
         long[] xd = dims(x);
         long[] cd = c.dims();
-        int ch = -1;
-        for (int k = 0; k < x.rank(); k++) {
-            if (x.map()[k] == irShape(x).rank() - 1) {
-                ch = k;
-            }
-        }
-        boolean ok = x.flatPerm() == null && ch >= 0 && cd.length <= xd.length;
-        for (int k = 0; ok && k < cd.length; k++) {
-            int ax = xd.length - cd.length + k;
-            ok = cd[k] == 1 || ax == ch && cd[k] == units;
-        }
-        if (!ok || c.count() != units) {
+        if (!perChannel(cd, x) || c.count() != units) {
             throw unsupported(op + " of a constant of shape " + Arrays.toString(cd) + " against "
                     + Arrays.toString(xd) + "; mcugen takes scalars and per-channel vectors");
         }
@@ -958,6 +942,27 @@ final class OnnxGraphConverter {
             v[u] = (float) c.get(u);
         }
         return v;
+    }
+
+    /**
+     * Whether ONNX dims {@code vd}, broadcast right-aligned against {@code x}, are 1 everywhere but on the
+     * axis of {@code x} that holds the IR's channels (the IR tensor's last axis), where they equal C.
+     */
+    private boolean perChannel(long[] vd, Act x) {
+        long[] xd = dims(x);
+        int units = irShape(x).last();
+        int ch = -1;
+        for (int k = 0; k < x.rank(); k++) {
+            if (x.map()[k] == irShape(x).rank() - 1) {
+                ch = k;
+            }
+        }
+        boolean ok = x.flatPerm() == null && ch >= 0 && vd.length <= xd.length;
+        for (int k = 0; ok && k < vd.length; k++) {
+            int ax = xd.length - vd.length + k;
+            ok = vd[k] == 1 || ax == ch && vd[k] == units || x.map()[ax] == BATCH && vd[k] == xd[ax];
+        }
+        return ok;
     }
 
     /** The ONNX axis of {@code x} holding the channels / units the IR node writes last. */
