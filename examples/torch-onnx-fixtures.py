@@ -170,6 +170,26 @@ class DepthwiseNet(nn.Module):
         x = torch.relu(self.dw1(x))
         x = self.dw2(x)
         return self.fc(x.reshape(x.size(0), -1))
+class EltwiseNet(nn.Module):
+    """Two conv branches of an NCHW image meet in Mul, Sub, Max and Min; a per-channel constant
+    ([C, 1, 1], which the channels-last IR holds as one value per channel) is added, multiplied and
+    divided by; torch.maximum with a scalar, then a Gemm head."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 6, 3, padding=1)
+        self.b = nn.Conv2d(3, 6, 1)
+        self.scale = nn.Parameter(torch.rand(6, 1, 1) + 0.5, requires_grad=False)
+        self.shift = nn.Parameter(torch.randn(6, 1, 1) * 0.3, requires_grad=False)
+        self.fc = nn.Linear(6 * 5 * 5, 4)
+
+    def forward(self, x):
+        a = torch.tanh(self.a(x))
+        b = self.b(x)
+        y = a * b - torch.maximum(a, b) + torch.minimum(a, b)
+        y = (y + self.shift) * self.scale / 1.5
+        y = torch.maximum(y, torch.tensor(-0.25))
+        return self.fc(y.flatten(1))
 
 
 MODELS = {
@@ -184,6 +204,7 @@ MODELS = {
     "resnet": (ResNet, (3, 7, 7)),
     "hardsigmoid": (HardSigmoidNet, (8,)),
     "depthwise": (DepthwiseNet, (3, 8, 8)),
+    "eltwise": (EltwiseNet, (3, 5, 5)),
 }
 
 

@@ -138,6 +138,9 @@ final class InspectCommand implements Callable<Integer> {
         if (op instanceof Op.Act a) {
             return "activation " + a.activation().kerasName();
         }
+        if (op instanceof Op.Elementwise e && e.constantOperand() >= 0) {
+            return op.kind() + " constant operand " + e.constantOperand();
+        }
         if (op instanceof Op.Recurrent r) {
             StringBuilder sb = new StringBuilder(op.kind());
             if (op instanceof Op.Lstm l) {

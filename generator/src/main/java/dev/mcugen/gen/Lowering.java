@@ -10,6 +10,7 @@ import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QActivation;
 import dev.mcugen.ir.quant.QAdd;
+import dev.mcugen.ir.quant.QElementwise;
 import dev.mcugen.ir.quant.QChannelAffine;
 import dev.mcugen.ir.quant.QConcat;
 import dev.mcugen.ir.quant.QConv;
@@ -338,8 +339,8 @@ final class Lowering {
 
     private void checkNode(QNode n) {
         if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QDepthwiseConv || n instanceof QPool
-                || n instanceof QGlobalPool
-                || n instanceof QAdd || n instanceof QConcat || n instanceof QReshape || n instanceof QRequant
+                || n instanceof QGlobalPool || n instanceof QAdd || n instanceof QElementwise || n instanceof QConcat
+                || n instanceof QReshape || n instanceof QRequant
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
@@ -410,6 +411,12 @@ final class Lowering {
             } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine
                     || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax) {
                 rows.add(n.name());
+            } else if (n instanceof QElementwise e) {
+                if (e.inputs().stream().anyMatch(t -> !shapes.get(t).equals(e.outputShape()))) {
+                    why = "repeats a per-channel vector input over the time steps";
+                } else {
+                    rows.add(n.name());
+                }
             } else if (n instanceof QReshape r && r.outputShape().rank() >= 2 && r.outputShape().dim(0) == steps) {
                 rows.add(n.name());
             } else {
@@ -642,6 +649,44 @@ final class Lowering {
         return name;
     }
 
+    /** QElementwise: mcu_sum / mcu_sub / mcu_mul / mcu_maximum / mcu_minimum, the constant as a const array. */
+    private void lowerElementwise(QElementwise e, String n, String y, QuantType ot, String s) {
+        int count = e.operandCount();
+        String cw = array(n + "_input_channelwise", "int32_t", e.name() + " operands read per channel ([C] vectors)",
+                count, CLit::i32, i -> e.channelwise().get(i) ? 1 : 0);
+        String zps = array(n + "_input_zp", "int32_t", e.name() + " operand zero points", count, CLit::i32,
+                i -> (long) e.zeroPoints().get(i));
+        String what = switch (e.kind()) {
+            case SUM -> "s_k / (2 max s)";
+            case MUL -> "unused (identity)";
+            case MAX, MIN -> "s_k / s_y";
+        };
+        String rs = rescaleArray(n + "_input_rescale", e.rescales(), e.name() + " operand rescales " + what);
+        String steps = e.stepRescales().isEmpty() ? "0"
+                : rescaleArray(n + "_rescale_steps", e.stepRescales(), e.name() + " partial product rescales");
+        String kernel = switch (e.kind()) {
+            case SUM -> e.negate().contains(true) ? "mcu_sub_" : "mcu_sum_";
+            case MUL -> "mcu_mul_";
+            case MAX -> "mcu_maximum_";
+            case MIN -> "mcu_minimum_";
+        };
+        params("mcu_elementwise_params_t", n + "_params", e, List.of(f("num_inputs", count),
+                f("channels", e.outputShape().last()), f("input_channelwise", cw), f("input_zp", zps),
+                f("input_rescale", rs), f("left_shift", e.leftShift()), f("step_rescale", steps),
+                rescaleField("output_rescale", e.outputRescale(), e.kind() == QElementwise.Kind.MUL ? "prod s / s_y"
+                        : e.kind() == QElementwise.Kind.SUM ? "2 max s / (2^left_shift s_y)" : "unused"),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("qmin", ot.qmin()), f("qmax", ot.qmax())));
+        List<String> ins = new ArrayList<>();
+        e.inputs().forEach(t -> ins.add(ptr(t)));
+        e.constant().ifPresent(c -> ins.add(e.constantOperand(), tensorArray(n + "_input_constant", ctype(c.bits()),
+                e.name() + " constant operand int" + c.bits() + ", zero point " + e.zeroPoints().get(e.constantOperand()),
+                c, CLit::i32)));
+        String local = n + "_in";
+        call(e, kernel + s, List.of("&" + n + "_params", local, shape(e.name()).size() + "", y),
+                List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local, Integer.toString(ins.size()), ins)));
+    }
+
     private void call(QNode n, String kernel, List<String> args, List<View.Local> locals) {
         sources.add(kernel + ".c");
         out.add(new View.Step(stepComment(n), locals, List.of(new View.Call(kernel, args)), false, ""));
@@ -768,6 +813,8 @@ final class Lowering {
             call(a, "mcu_add_" + s, List.of("&" + n + "_params", local, shape(a.name()).size() + "", y),
                     List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
                             Integer.toString(ins.size()), ins)));
+        } else if (node instanceof QElementwise e) {
+            lowerElementwise(e, n, y, ot, s);
         } else if (node instanceof QConcat cc) {
             int outer = 1;
             for (int d = 0; d < cc.axis(); d++) {

@@ -143,10 +143,95 @@ public sealed interface Op {
         }
     }
 
-    /** Element-wise sum of two or more inputs of equal shape. */
-    record Add() implements Op {
+    /**
+     * An element-wise op over its operands: the node's inputs, plus — when {@link #constantOperand()}
+     * is {@code >= 0} — the node's {@code constant} weight (a per-channel vector {@code [C]}) inserted
+     * at that position among them. Operands are of the output's shape, or per-channel vectors
+     * ({@code [C]} or {@code [1, ..., 1, C]}, C the last output dimension) repeated at every position.
+     */
+    sealed interface Elementwise extends Op {
+        /** Position of the constant among the operands, or -1 when every operand is an input. */
+        int constantOperand();
+
+        /** Least number of operands (inputs plus the constant). */
+        default int minOperands() {
+            return 2;
+        }
+
+        /** Most operands ({@link Integer#MAX_VALUE}: any number). */
+        default int maxOperands() {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /** Element-wise sum of two or more operands. */
+    record Add(int constantOperand) implements Elementwise {
+        public Add() {
+            this(-1);
+        }
+
         public String kind() {
             return "add";
+        }
+    }
+
+    /** Element-wise difference of exactly two operands, {@code a - b}. */
+    record Subtract(int constantOperand) implements Elementwise {
+        public Subtract() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "subtract";
+        }
+
+        @Override
+        public int maxOperands() {
+            return 2;
+        }
+    }
+
+    /** Element-wise product of two or more operands. */
+    record Multiply(int constantOperand) implements Elementwise {
+        public Multiply() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "multiply";
+        }
+    }
+
+    /** Element-wise mean of two or more operands, {@code (x_1 + ... + x_n) / n}. */
+    record Average(int constantOperand) implements Elementwise {
+        public Average() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "average";
+        }
+    }
+
+    /** Element-wise maximum of two or more operands. */
+    record Maximum(int constantOperand) implements Elementwise {
+        public Maximum() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "maximum";
+        }
+    }
+
+    /** Element-wise minimum of two or more operands. */
+    record Minimum(int constantOperand) implements Elementwise {
+        public Minimum() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "minimum";
         }
     }
 

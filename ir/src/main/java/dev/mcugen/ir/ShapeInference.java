@@ -23,6 +23,9 @@ public final class ShapeInference {
 
     private static Shape rule(String who, Op op, List<Shape> in) {
         int arity = in.size();
+        if (op instanceof Op.Elementwise e) {
+            return ElementwiseShapes.outputShape(who, e, in);
+        }
         if (!(op instanceof Op.Add || op instanceof Op.Concatenate) && arity != 1) {
             throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "takes one input, got " + arity);
         }
@@ -90,14 +93,6 @@ public final class ShapeInference {
             return x;
         }
         if (op instanceof Op.Act a) {
-            return x;
-        }
-        if (op instanceof Op.Add a) {
-            for (Shape s : in) {
-                if (!s.equals(x)) {
-                    throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "inputs differ in shape: " + in);
-                }
-            }
             return x;
         }
         if (op instanceof Op.Concatenate c) {

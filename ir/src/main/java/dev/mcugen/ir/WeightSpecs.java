@@ -16,6 +16,9 @@ public final class WeightSpecs {
     public static Map<String, Shape> expected(Op op, List<Shape> in) {
         Map<String, Shape> m = new LinkedHashMap<>();
         Shape x = in.get(0);
+        if (op instanceof Op.Elementwise e && e.constantOperand() >= 0) {
+            m.put("constant", Shape.of(ElementwiseShapes.outputShape("", e, in).last()));
+        }
         if (op instanceof Op.Dense d) {
             m.put("kernel", Shape.of(x.last(), d.units()));
             if (d.useBias()) {

@@ -267,17 +267,9 @@ public final class FloatInterpreter {
                 return y;
             };
         }
-        if (op instanceof Op.Add) {
-            return (in, inShapes, out, obs) -> {
-                float[] y = in[0].clone();
-                for (int k = 1; k < in.length; k++) {
-                    float[] x = in[k];
-                    for (int i = 0; i < y.length; i++) {
-                        y[i] = y[i] + x[i];
-                    }
-                }
-                return y;
-            };
+        if (op instanceof Op.Elementwise e) {
+            float[] constant = e.constantOperand() >= 0 ? node.weight("constant").toArray() : null;
+            return (in, inShapes, out, obs) -> ElementwiseKernel.apply(e, constant, in, out.last());
         }
         if (op instanceof Op.Concatenate c) {
             return (in, inShapes, out, obs) -> concat(in, inShapes, out, c.axis());

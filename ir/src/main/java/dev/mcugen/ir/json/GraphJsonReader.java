@@ -309,7 +309,7 @@ final class GraphJsonReader implements Closeable {
     static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "depthwise_conv1d",
             "depthwise_conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
-            "add", "concatenate", "simple_rnn", "lstm", "gru");
+            "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru");
 
     private Op op(String kind, Fields a, List<Shape> in) {
         switch (kind) {
@@ -365,7 +365,17 @@ final class GraphJsonReader implements Closeable {
             case "activation":
                 return new Op.Act(a.activation("activation", null));
             case "add":
-                return new Op.Add();
+                return new Op.Add(a.integerOr("constant_operand", -1));
+            case "subtract":
+                return new Op.Subtract(a.integerOr("constant_operand", -1));
+            case "multiply":
+                return new Op.Multiply(a.integerOr("constant_operand", -1));
+            case "average":
+                return new Op.Average(a.integerOr("constant_operand", -1));
+            case "maximum":
+                return new Op.Maximum(a.integerOr("constant_operand", -1));
+            case "minimum":
+                return new Op.Minimum(a.integerOr("constant_operand", -1));
             case "concatenate": {
                 int axis = a.integerOr("axis", -1);
                 int rank = in.get(0).rank();

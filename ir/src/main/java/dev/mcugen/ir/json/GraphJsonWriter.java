@@ -191,7 +191,11 @@ final class GraphJsonWriter {
             m.put("return_sequences", g.returnSequences());
             m.put("go_backwards", g.goBackwards());
             m.put("reset_after", g.resetAfter());
-        } else if (!(op instanceof Op.Flatten || op instanceof Op.Add)) {
+        } else if (op instanceof Op.Elementwise e) {
+            if (e.constantOperand() >= 0) {
+                m.put("constant_operand", e.constantOperand());
+            }
+        } else if (!(op instanceof Op.Flatten)) {
             throw new McugenException(Diag.MCG_INTERNAL, "op " + op.kind(), "has no graph JSON writer");
         }
         return m;

@@ -56,7 +56,7 @@ public final class LayerMapper {
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
             "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "Softmax", "Add",
-            "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model");
+            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model");
 
     private final boolean keras3;
 
@@ -123,6 +123,16 @@ public final class LayerMapper {
                 return new Mapped(new Op.Act(Activation.SOFTMAX));
             case "Add":
                 return new Mapped(new Op.Add());
+            case "Subtract":
+                return new Mapped(new Op.Subtract());
+            case "Multiply":
+                return new Mapped(new Op.Multiply());
+            case "Average":
+                return new Mapped(new Op.Average());
+            case "Maximum":
+                return new Mapped(new Op.Maximum());
+            case "Minimum":
+                return new Mapped(new Op.Minimum());
             case "Concatenate":
                 return new Mapped(new Op.Concatenate(concatAxis(c, x)));
             case "SimpleRNN":

@@ -46,6 +46,9 @@ public final class FeedForwardKernels {
         if (node instanceof QConcat c) {
             return concat(c, inputs);
         }
+        if (node instanceof QElementwise e) {
+            return ElementwiseKernels.run(e, inputs);
+        }
         if (node instanceof QReshape) {
             return inputs.get(0).clone();
         }

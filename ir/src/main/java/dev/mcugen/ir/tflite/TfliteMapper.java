@@ -3,6 +3,7 @@ package dev.mcugen.ir.tflite;
 import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.ActivationFusion;
 import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.ElementwiseShapes;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.GraphBuilder;
@@ -265,6 +266,9 @@ final class TfliteMapper {
             case Builtin.SOFTMAX -> 9;
             case Builtin.CONCATENATION -> 10;
             case Builtin.ADD -> 11;
+            case Builtin.MUL -> 21;
+            case Builtin.SUB -> 28;
+            case Builtin.MAXIMUM, Builtin.MINIMUM -> 39;
             case Builtin.RESHAPE -> 17;
             case Builtin.MEAN -> 27;
             case Builtin.SQUEEZE -> 30;
@@ -290,7 +294,11 @@ final class TfliteMapper {
             case Builtin.RELU6 -> activation(op, Activation.RELU6);
             case Builtin.LOGISTIC -> activation(op, Activation.SIGMOID);
             case Builtin.TANH -> activation(op, Activation.TANH);
-            case Builtin.ADD -> add(op);
+            case Builtin.ADD -> elementwise(op, new Op.Add(), "add", true);
+            case Builtin.SUB -> elementwise(op, new Op.Subtract(), "subtract", true);
+            case Builtin.MUL -> elementwise(op, new Op.Multiply(), "multiply", true);
+            case Builtin.MAXIMUM -> elementwise(op, new Op.Maximum(), "maximum", false);
+            case Builtin.MINIMUM -> elementwise(op, new Op.Minimum(), "minimum", false);
             case Builtin.CONCATENATION -> concat(op);
             case Builtin.RESHAPE, Builtin.SQUEEZE, Builtin.EXPAND_DIMS -> relabel(op);
             case Builtin.DEQUANTIZE -> dequantize(op);
@@ -539,20 +547,61 @@ final class TfliteMapper {
         output(op, s);
     }
 
-    private void add(TfliteModel.Operator op) {
+    /**
+     * ADD, SUB, MUL (fused activation in their options' field 0), MAXIMUM, MINIMUM: two tensors of equal
+     * shape, or one of them a per-channel vector {@code [1, ..., 1, C]}, or a constant per-channel vector
+     * or scalar (stored as the node's {@code constant} weight {@code [C]}).
+     */
+    private void elementwise(TfliteModel.Operator op, Op.Elementwise kind, String label, boolean hasFused) {
         arity(op, 2, 2);
         Flat.Table o = op.options();
-        int fused = o == null ? 0 : o.i8(0, 0);
+        int fused = hasFused && o != null ? o.i8(0, 0) : 0;
+        int k0 = op.inputs()[0];
+        int k1 = op.inputs()[1];
+        boolean c0 = k0 >= 0 && vals.get(k0) == null && m.isConstant(m.tensors.get(k0));
+        boolean c1 = k1 >= 0 && vals.get(k1) == null && m.isConstant(m.tensors.get(k1));
+        if (c0 && c1) {
+            throw unsupported(op, "both its inputs are constants");
+        }
+        if (c0 || c1) {
+            int at = c0 ? 0 : 1;
+            Val x = val(op, 1 - at);
+            TfliteModel.Tensor ct = m.tensors.get(op.inputs()[at]);
+            float[] c = constant(op, ct, "constant operand");
+            int channels = x.tfl().length == 0 ? 1 : x.tfl()[x.tfl().length - 1];
+            int[] cs = ct.shape();
+            boolean vector = c.length == channels && (cs.length == 0 || cs[cs.length - 1] == channels)
+                    && cs.length <= x.tfl().length;
+            if (c.length != 1 && !vector) {
+                throw unsupported(op, "its constant operand " + ct.label() + " has shape " + Arrays.toString(cs)
+                        + "; mcugen imports a scalar or a per-channel vector [" + channels + "] against "
+                        + Arrays.toString(x.tfl()));
+            }
+            float[] v = new float[channels];
+            for (int i = 0; i < channels; i++) {
+                v[i] = c.length == 1 ? c[0] : c[i];
+            }
+            In xin = in(x, null);
+            Op.Elementwise withConstant = ElementwiseShapes.withConstant(kind, at);
+            Spec s = node(op, withConstant, List.of(xin.name()),
+                    Map.of("constant", FloatTensor.of(Shape.of(channels), v)), label, xin.folded());
+            output(op, fused(op, s, fused));
+            return;
+        }
         Val a = val(op, 0);
         Val b = val(op, 1);
-        if (!Arrays.equals(a.tfl(), b.tfl())) {
-            throw unsupported(op, "it broadcasts " + Arrays.toString(a.tfl()) + " + " + Arrays.toString(b.tfl())
-                    + "; mcugen imports ADD of two tensors of equal shape");
-        }
         List<String> folded = new ArrayList<>();
         String na;
         String nb;
-        if (a.irShape().equals(b.irShape())) {
+        if (!Arrays.equals(a.tfl(), b.tfl())) {
+            // one per-channel vector [1, ..., 1, C] against [1, ..., C]: ShapeInference checks the broadcast
+            In ia = in(a, batchless(m.tensors.get(a.tensor()), "input of " + opLabel(op)));
+            In ib = in(b, batchless(m.tensors.get(b.tensor()), "input of " + opLabel(op)));
+            folded.addAll(ia.folded());
+            folded.addAll(ib.folded());
+            na = ia.name();
+            nb = ib.name();
+        } else if (a.irShape().equals(b.irShape())) {
             In ia = in(a, null);
             In ib = in(b, null);
             folded.addAll(ia.folded());
@@ -564,7 +613,7 @@ final class TfliteMapper {
             na = in(a, s).name();
             nb = in(b, s).name();
         }
-        Spec s = node(op, new Op.Add(), List.of(na, nb), Map.of(), "add", dedupe(folded));
+        Spec s = node(op, kind, List.of(na, nb), Map.of(), label, dedupe(folded));
         output(op, fused(op, s, fused));
     }
 

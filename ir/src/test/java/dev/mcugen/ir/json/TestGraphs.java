@@ -100,6 +100,12 @@ final class TestGraphs {
         add(b, r, "gru_b", new Op.Gru(3, Activation.RELU, Activation.SIGMOID, true, true, false, false), "rnn");
         add(b, r, "gru_nobias", new Op.Gru(2, Activation.TANH, Activation.SIGMOID, false, false, false, true), "rnn");
         add(b, r, "add", new Op.Add(), "gru_a", "gru_b");
+        add(b, r, "subtract", new Op.Subtract(), "gru_a", "gru_b");
+        add(b, r, "multiply_const", new Op.Multiply(1), "gru_a");
+        add(b, r, "average", new Op.Average(), "gru_a", "gru_b", "add");
+        add(b, r, "maximum_const_first", new Op.Maximum(0), "subtract");
+        add(b, r, "minimum", new Op.Minimum(), "multiply_const", "average", "maximum_const_first");
+        add(b, r, "add_const", new Op.Add(2), "minimum", "subtract");
         add(b, r, "concat", new Op.Concatenate(1), "gru_a", "gru_b", "add");
         add(b, r, "lstm_seq", new Op.Lstm(3, Activation.RELU, Activation.HARD_SIGMOID, false, true, true, true, true,
                 false, 2), "concat");
@@ -118,6 +124,7 @@ final class TestGraphs {
         add(b, r, "dense", new Op.Dense(4, Activation.SOFTMAX, true), "vec");
         add(b, r, "lstm_open", new Op.Lstm(2, Activation.TANH, Activation.SIGMOID, true, false, true, false, false,
                 true, 0), "open");
+        b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
                 .output("gru_nobias").output("reshape_fixed").output("vec");
         return b.build();
@@ -174,9 +181,10 @@ final class TestGraphs {
             String name = "n" + made + (r.nextInt(5) == 0 ? "/sub.layer-" + r.nextInt(9) : "");
             Op op = randomOp(r, xs);
             List<String> ins = new ArrayList<>(List.of(x));
-            if (op instanceof Op.Add || op instanceof Op.Concatenate) {
+            if (op instanceof Op.Elementwise || op instanceof Op.Concatenate) {
                 List<String> same = tensors.stream().filter(t -> fits(op, xs, b.shapeOf(t))).toList();
-                int extra = 1 + r.nextInt(2);
+                boolean constant = op instanceof Op.Elementwise e && e.constantOperand() >= 0;
+                int extra = constant ? r.nextInt(2) : 1 + r.nextInt(2);
                 for (int k = 0; k < extra; k++) {
                     ins.add(same.get(r.nextInt(same.size())));
                 }
@@ -202,7 +210,7 @@ final class TestGraphs {
     }
 
     private static boolean fits(Op op, Shape x, Shape other) {
-        if (op instanceof Op.Add) {
+        if (op instanceof Op.Elementwise) {
             return other.equals(x);
         }
         Op.Concatenate c = (Op.Concatenate) op;
@@ -289,8 +297,11 @@ final class TestGraphs {
                 return new Op.BatchNorm(r.nextBoolean() ? 1e-3f : Math.abs(TestGraphs.nastyFloat(r)));
             case 9:
                 return new Op.Act(anyAct(r));
-            case 10:
-                return new Op.Add();
+            case 10: {
+                Op.Elementwise e = List.of(new Op.Add(), new Op.Subtract(), new Op.Multiply(), new Op.Average(),
+                        new Op.Maximum(), new Op.Minimum()).get(r.nextInt(6));
+                return r.nextBoolean() ? e : dev.mcugen.ir.ElementwiseShapes.withConstant(e, r.nextInt(2));
+            }
             case 11:
                 return new Op.Concatenate(r.nextInt(Math.max(1, x.rank())));
             case 12:

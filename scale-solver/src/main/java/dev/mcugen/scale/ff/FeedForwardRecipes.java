@@ -21,7 +21,10 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Activation</td><td>{@link ActivationRecipe}</td><td>QReshape / QRequant / QLogistic /
  *       QSoftmax</td><td>EqualScale (linear, ReLU, ReLU6), else Coverage</td></tr>
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
- *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd</td><td>Coverage</td></tr>
+ *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd (QElementwise with a per-channel or constant
+ *       operand)</td><td>Coverage</td></tr>
+ *   <tr><td>Subtract, Multiply, Average</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>Coverage</td></tr>
+ *   <tr><td>Maximum, Minimum</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>EqualScale</td></tr>
  *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
  * </table>
  * Run {@link BatchNormFolding#fold} on the graph first to fold BatchNorm into the layer before it.
@@ -58,6 +61,9 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.Concatenate) {
             return new ConcatRecipe();
+        }
+        if (op instanceof Op.Elementwise) {
+            return new ElementwiseRecipe();
         }
         throw new IllegalArgumentException("no feed-forward recipe for " + op.kind());
     }
