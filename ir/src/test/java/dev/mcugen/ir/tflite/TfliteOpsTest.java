@@ -289,8 +289,8 @@ class TfliteOpsTest {
 
     @Test
     void supportedListNamesEveryMappedOp() {
-        assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "FULLY_CONNECTED", "UNIDIRECTIONAL_SEQUENCE_LSTM")
-                .doesNotContain("DEPTHWISE_CONV_2D");
+        assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "MUL",
+                "UNIDIRECTIONAL_SEQUENCE_LSTM");
         assertThat(TfliteImporter.LIMITS.keySet()).allMatch(TfliteImporter.SUPPORTED::contains);
     }
 }
