@@ -272,8 +272,8 @@ class TfliteOpsTest {
 
     @Test
     void supportedListNamesEveryMappedOp() {
-        assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "FULLY_CONNECTED", "UNIDIRECTIONAL_SEQUENCE_LSTM")
-                .doesNotContain("DEPTHWISE_CONV_2D", "MUL");
+        assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED",
+                "UNIDIRECTIONAL_SEQUENCE_LSTM").doesNotContain("MUL");
         assertThat(TfliteImporter.LIMITS.keySet()).allMatch(TfliteImporter.SUPPORTED::contains);
     }
 }
