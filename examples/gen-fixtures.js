@@ -18,6 +18,7 @@ const {initTf, seedWeights, parseArgs, Rng} = require('./lib/common');
 const {writeNpy, writeTensorNpy} = require('./lib/npy');
 const {saveModel, loadModel} = require('./lib/save');
 const {elementwiseFixtures} = require('./lib/elementwise-fixtures');
+const {addDepthwiseFixtures} = require('./lib/depthwise');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -399,6 +400,7 @@ function buildFixtures(D) {
     L.dense({units: D.dOut, activation: 'softmax', name: 'dense'}),
   ]));
   elementwiseFixtures(tf, D, add);
+  addDepthwiseFixtures(add, seq, L, D);
   return F;
 }
 

@@ -38,7 +38,7 @@ function seedWeights(model, rng, mode = 'fixture') {
       const n = shape.reduce((a, b) => a * b, 1);
       const name = names[i];
       let vals;
-      if (name === 'kernel' || name === 'depthwise_kernel') {
+      if (name === 'kernel' || name === 'depthwise_kernel' || name === 'pointwise_kernel') {
         const fanOut = shape[shape.length - 1];
         const fanIn = n / fanOut;
         const recurrentGates = {LSTM: 4, GRU: 3, SimpleRNN: 1}[cls] || 1;

@@ -49,6 +49,19 @@ void mcf_conv1d_f32(const float *x, int32_t steps, int32_t channels, const float
                     int32_t out_steps, mcf_act_t act, float *y);
 
 /**
+ * Depthwise convolution (Keras DepthwiseConv1D / DepthwiseConv2D) over x[in_h][in_w][channels] (in_h 1
+ * for 1-D): y[oy][ox][c*multiplier + j] = act(bias[o] + sum_{r,q} x[oy*stride_h + r*dilation_h - pad_top]
+ * [ox*stride_w + q*dilation_w - pad_left][c] * w[r][q][c*multiplier + j]); positions outside the input
+ * contribute nothing (zero padding).
+ * @param w     [kernel_h][kernel_w][channels * multiplier] (the Keras depthwise kernel as it is)
+ * @param bias  [channels * multiplier] or NULL
+ */
+void mcf_depthwise_conv_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, int32_t multiplier,
+                            const float *w, const float *bias, int32_t kernel_h, int32_t kernel_w, int32_t stride_h,
+                            int32_t stride_w, int32_t dilation_h, int32_t dilation_w, int32_t pad_top,
+                            int32_t pad_left, int32_t out_h, int32_t out_w, mcf_act_t act, float *y);
+
+/**
  * 1-D max (@p is_max != 0) or average pooling over x[steps][channels]; windows are clipped to the input
  * (TF.js pool: max over the valid positions, average over their count).
  */

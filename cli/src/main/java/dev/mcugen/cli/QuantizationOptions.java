@@ -39,7 +39,7 @@ final class QuantizationOptions {
             description = "int16 sigmoid/tanh: lut (256-entry table, interpolated) or poly (table-free) (default: ${DEFAULT-VALUE})")
     QuantOptions.ActivationImpl activation;
 
-    @Option(names = "--per-channel", description = "quantize weights per output channel instead of per tensor")
+    @Option(names = "--per-channel", description = "quantize weights per output channel instead of per tensor (depthwise layers always are)")
     boolean perChannel;
 
     @Option(names = "--drop-softmax",

@@ -31,9 +31,9 @@ import java.util.TreeSet;
  * transposed so every output is a dot product over contiguous rows, {@code expf}/{@code tanhf} from
  * the C library). Semantics: mcugen's float interpreter (TF.js layers).
  *
- * <p>Covers sequential models (each layer reads the previous one) of Dense, Conv1D, 1-D max/average
- * pooling, global pooling, Flatten/Reshape/Dropout, stand-alone activations, element-wise ops with a
- * constant per-channel operand, and plain LSTM, GRU
+ * <p>Covers sequential models (each layer reads the previous one) of Dense, Conv1D, DepthwiseConv
+ * (1-D and 2-D), 1-D max/average pooling, global pooling, Flatten/Reshape/Dropout, stand-alone
+ * activations, element-wise ops with a constant per-channel operand, and plain LSTM, GRU
  * (both reset_after forms) and SimpleRNN; refuses anything else with {@code MCG_GEN_UNSUPPORTED}.
  * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
  * with {@link #LINK_LIBRARIES}.
@@ -208,6 +208,24 @@ public final class FloatCGenerator {
                         "mcf_conv1d_f32(%s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %s, %s);", in, steps0, ch, w, b,
                         c.filters(), c.kernelSize(), c.stride(), c.dilation(), pad, outSteps, act(who, c.activation()), out));
                 softmax(n, c.activation(), out, outSteps, c.filters());
+            } else if (op instanceof Op.DepthwiseConv c) {
+                boolean oneD = c.spatialRank() == 1;
+                int h = oneD ? 1 : inShape.dim(0);
+                int wd = oneD ? inShape.dim(0) : inShape.dim(1);
+                int ch = inShape.last();
+                int oc = ch * c.multiplier();
+                int oh = oneD ? 1 : n.outputShape().dim(0);
+                int ow = oneD ? n.outputShape().dim(0) : n.outputShape().dim(1);
+                int padTop = ShapeInference.padBefore(h, oh, c.kernelH(), c.strideH(), c.dilationH(), c.padding());
+                int padLeft = ShapeInference.padBefore(wd, ow, c.kernelW(), c.strideW(), c.dilationW(), c.padding());
+                String w = weight(n, "depthwise_kernel", n.weight("depthwise_kernel").toArray(),
+                        "[" + c.kernelH() + "][" + c.kernelW() + "][" + oc + "] (the Keras depthwise kernel)");
+                String b = c.useBias() ? weight(n, "bias", n.weight("bias").toArray(), "[" + oc + "]") : "0";
+                call(n, "mcf_depthwise_conv_f32", String.format(Locale.ROOT,
+                        "mcf_depthwise_conv_f32(%s, %d, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %s);",
+                        in, h, wd, ch, c.multiplier(), w, b, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
+                        c.dilationH(), c.dilationW(), padTop, padLeft, oh, ow, act(who, c.activation()), out));
+                softmax(n, c.activation(), out, oh * ow, oc);
             } else if (op instanceof Op.Pool p) {
                 if (p.spatialRank() != 1) {
                     throw unsupported(who, "2-D pooling is not in the float baseline");

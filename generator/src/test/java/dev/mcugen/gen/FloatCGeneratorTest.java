@@ -9,6 +9,7 @@ import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Padding;
+import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
@@ -119,6 +120,47 @@ class FloatCGeneratorTest {
             // one float operation per element and op in both, in the same order
             assertThat(got.get(s)).containsExactly(want.get(s));
         }
+    }
+
+    /** A depthwise layer (multiplier 2, SAME, stride 2x1, ReLU), a VALID dilated one (multiplier 1), pooling and Dense. */
+    @Test
+    void depthwiseConvolutionsMatchTheFloatInterpreter(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        java.util.Random r = new java.util.Random(7);
+        GraphBuilder b = new GraphBuilder("dw").input("x", Shape.of(9, 7, 3));
+        b.add("dw1", new Op.DepthwiseConv(2, 2, 3, 3, 2, 1, 1, 1, Padding.SAME, Activation.RELU, true), List.of("x"),
+                Map.of("depthwise_kernel", random(r, Shape.of(3, 3, 3, 2)), "bias", random(r, Shape.of(6))));
+        b.add("dw2", new Op.DepthwiseConv(2, 1, 2, 2, 1, 1, 2, 1, Padding.VALID, Activation.LINEAR, false), List.of("dw1"),
+                Map.of("depthwise_kernel", random(r, Shape.of(2, 2, 6, 1))));
+        b.add("gap", new Op.GlobalPool(PoolKind.AVG, 2), List.of("dw2"), Map.of());
+        b.add("fc", new Op.Dense(4, Activation.SOFTMAX, true), List.of("gap"),
+                Map.of("kernel", random(r, Shape.of(6, 4)), "bias", random(r, Shape.of(4))));
+        Graph g = b.output("fc").build();
+        FloatCGenerator.Output out = new FloatCGenerator().build(g, "m_dw", List.of("test"));
+        FloatInterpreter fl = new FloatInterpreter(g);
+        List<float[]> inputs = new ArrayList<>();
+        List<float[]> want = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            FloatTensor x = random(r, Shape.of(9, 7, 3));
+            inputs.add(x.toArray());
+            want.add(fl.run(Map.of("x", x)).get("fc").toArray());
+        }
+        List<float[]> got = run(dir, "m_dw", out, inputs);
+        assertThat(got).hasSize(3);
+        for (int s = 0; s < 3; s++) {
+            for (int k = 0; k < 4; k++) {
+                assertThat((double) got.get(s)[k]).as("sample %d output %d", s, k)
+                        .isCloseTo(want.get(s)[k], org.assertj.core.data.Offset.offset(TOLERANCE));
+            }
+        }
+    }
+
+    private static FloatTensor random(java.util.Random r, Shape s) {
+        float[] v = new float[s.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return FloatTensor.of(s, v);
     }
 
     @Test

@@ -122,7 +122,7 @@ class KerasTopologyTest {
 
     @Test
     void supportedLayersArePublic() {
-        assertThat(LayerMapper.SUPPORTED).contains("Dense", "Conv2D", "LSTM", "GRU", "BatchNormalization", "Sequential")
-                .doesNotContain("DepthwiseConv2D");
+        assertThat(LayerMapper.SUPPORTED).contains("Dense", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "LSTM", "GRU",
+                "BatchNormalization", "Sequential").doesNotContain("Conv2DTranspose");
     }
 }

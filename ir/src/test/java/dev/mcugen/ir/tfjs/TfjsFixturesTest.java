@@ -46,14 +46,22 @@ class TfjsFixturesTest {
         }));
     }
 
-    /** Each node weight equals the manifest weight {@code <node>/.../<key>}, and every one is used. */
+    /**
+     * Each node weight equals the manifest weight {@code <node>/.../<key>}, and every one is used. A
+     * SeparableConv2D layer's two nodes read {@code <layer>/depthwise_kernel} ({@code <layer>/depthwise})
+     * and {@code <layer>/pointwise_kernel} (the node's {@code kernel}).
+     */
     static void assertWeightsMatchShards(Graph g, Path dir) {
         Map<String, ModelFiles.Stored> raw = ModelFiles.readWeights(dir);
         int used = 0;
         for (Node n : g.nodes()) {
+            boolean dwHalf = n.name().endsWith("/depthwise");
+            String layer = dwHalf ? n.name().substring(0, n.name().length() - "/depthwise".length()) : n.name();
             for (Map.Entry<String, FloatTensor> w : n.weights().entrySet()) {
+                List<String> keys = w.getKey().equals("kernel") ? List.of("kernel", "pointwise_kernel") : List.of(w.getKey());
                 List<ModelFiles.Stored> match = raw.values().stream()
-                        .filter(s -> s.name().startsWith(n.name() + "/") && s.name().endsWith("/" + w.getKey())).toList();
+                        .filter(s -> s.name().startsWith(layer + "/") && keys.stream().anyMatch(k -> s.name().endsWith("/" + k)))
+                        .toList();
                 assertThat(match).as(n.name() + "/" + w.getKey()).hasSize(1);
                 assertThat(w.getValue().shape().toArray()).isEqualTo(match.get(0).shape());
                 assertThat(w.getValue().toArray()).isEqualTo(match.get(0).floats());
@@ -61,6 +69,28 @@ class TfjsFixturesTest {
             }
         }
         assertThat(used).isEqualTo(raw.size());
+    }
+
+    @Test
+    void separableConv2dIsADepthwiseNodeAndAPointwiseConvolution() {
+        Graph g = load("separable_conv2d_m1_valid_s2");
+        int f = dim("c2Filters");
+        assertThat(g.nodes()).extracting(Node::name).containsExactly("separable_conv2d/depthwise", "separable_conv2d");
+        assertThat(g.nodes().get(0).op()).isEqualTo(
+                new Op.DepthwiseConv(2, 1, 3, 3, 2, 2, 1, 1, Padding.VALID, Activation.LINEAR, false));
+        assertThat(g.nodes().get(1).op()).isEqualTo(new Op.Conv2D(f, 1, 1, 1, 1, 1, 1, Padding.VALID, Activation.LINEAR, true));
+        assertThat(g.nodes().get(1).weight("kernel").shape()).isEqualTo(Shape.of(1, 1, dim("c2C"), f));
+        assertThat(g.outputs()).containsExactly("separable_conv2d");
+    }
+
+    @Test
+    void depthwiseConv2dWithMultiplier2() {
+        Node dw = single(load("depthwise_conv2d_m2_valid_s2_nobias"));
+        int h = dim("c2H"), w = dim("c2W"), c = dim("c2C"), kh = dim("c2Kh"), kw = dim("c2Kw");
+        assertThat(dw.op()).isEqualTo(new Op.DepthwiseConv(2, 2, kh, kw, 2, 2, 1, 1, Padding.VALID, Activation.LINEAR, false));
+        assertThat(dw.outputShape()).isEqualTo(Shape.of((h - kh) / 2 + 1, (w - kw) / 2 + 1, 2 * c));
+        assertThat(dw.weights().keySet()).containsExactly("depthwise_kernel");
+        assertThat(dw.weight("depthwise_kernel").shape()).isEqualTo(Shape.of(kh, kw, c, 2));
     }
 
     @Test

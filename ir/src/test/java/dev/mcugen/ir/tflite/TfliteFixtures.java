@@ -29,6 +29,7 @@ final class TfliteFixtures {
         m.put("conv_concat_mean", TfliteFixtures::convConcatMean);
         m.put("fc_reshape_softmax", () -> fcReshapeSoftmax(false));
         m.put("mul_sub_max_min", TfliteFixtures::mulSubMaxMin);
+        m.put("mobilenet_block", TfliteFixtures::mobilenetBlock);
         return m;
     }
 
@@ -76,6 +77,28 @@ final class TfliteFixtures {
         int o = w.activation("model/max_pooling1d/Squeeze", 1, 8, 4);
         w.op(Builtin.SQUEEZE, new int[] {p}, new int[] {o}, TfliteWriter.SQUEEZE_OPTIONS, TfliteWriter.squeeze(1));
         return w.io(new int[] {x}, new int[] {o}).build();
+    }
+
+    /**
+     * Two Keras DepthwiseConv2D layers as the converter writes them: multiplier 2, SAME, fused RELU6
+     * (filter [1, 3, 3, 6] on 3 channels), then multiplier 1, VALID, stride 2.
+     */
+    static byte[] mobilenetBlock() {
+        Random r = new Random(303);
+        TfliteWriter w = new TfliteWriter();
+        int x = w.activation("serving_default_input_1:0", 1, 8, 8, 3);
+        int f1 = w.floats("model/depthwise_conv2d/depthwise", random(r, 3 * 3 * 6, 0.5), 1, 3, 3, 6);
+        int b1 = w.floats("model/depthwise_conv2d/BiasAdd/ReadVariableOp", random(r, 6, 0.1), 6);
+        int y1 = w.activation("model/depthwise_conv2d/Relu6;model/depthwise_conv2d/BiasAdd;model/depthwise_conv2d/depthwise",
+                1, 8, 8, 6);
+        w.op(Builtin.DEPTHWISE_CONV_2D, new int[] {x, f1, b1}, new int[] {y1}, TfliteWriter.DEPTHWISE_CONV_2D_OPTIONS,
+                TfliteWriter.depthwiseConv2d(0, 1, 1, 2, 3, 1, 1));
+        int f2 = w.floats("model/depthwise_conv2d_1/depthwise", random(r, 3 * 3 * 6, 0.5), 1, 3, 3, 6);
+        int b2 = w.floats("model/depthwise_conv2d_1/BiasAdd/ReadVariableOp", random(r, 6, 0.1), 6);
+        int y2 = w.activation("StatefulPartitionedCall:0", 1, 3, 3, 6);
+        w.op(Builtin.DEPTHWISE_CONV_2D, new int[] {y1, f2, b2}, new int[] {y2}, TfliteWriter.DEPTHWISE_CONV_2D_OPTIONS,
+                TfliteWriter.depthwiseConv2d(1, 2, 2, 1, 0, 1, 1));
+        return w.io(new int[] {x}, new int[] {y2}).build();
     }
 
     private static void expand(TfliteWriter w, int op, int in, int out, String constName, int... shape) {

@@ -46,7 +46,7 @@ class TfliteFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min"})
+    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min", "mobilenet_block"})
     void floatInterpreterMatchesArmNn(String name) {
         ImportedModel im = fixture(name);
         NpyArray in = Npy.read(DIR.resolve(name).resolve("input.npy"));
@@ -62,10 +62,19 @@ class TfliteFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min"})
+    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min", "mobilenet_block"})
     void committedFilesAreWhatTheFixtureWriterMakes(String name) throws IOException {
         assertThat(Files.readAllBytes(DIR.resolve(name).resolve("model.tflite")))
                 .isEqualTo(TfliteFixtures.all().get(name).get());
+    }
+
+    @Test
+    void depthwiseConvolutionsKeepMultiplierPaddingAndFusedActivation() {
+        List<Node> nodes = fixture("mobilenet_block").graph().nodes();
+        assertThat(nodes).extracting(Node::op).containsExactly(
+                new Op.DepthwiseConv(2, 2, 3, 3, 1, 1, 1, 1, Padding.SAME, Activation.RELU6, true),
+                new Op.DepthwiseConv(2, 1, 3, 3, 2, 2, 1, 1, Padding.VALID, Activation.LINEAR, true));
+        assertThat(nodes.get(0).weight("depthwise_kernel").shape()).isEqualTo(Shape.of(3, 3, 3, 2));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.function.ToIntFunction;
 final class TfliteWriter {
     /** BuiltinOptions union members (1-based position in schema.fbs's union). */
     static final int CONV_2D_OPTIONS = 1;
+    static final int DEPTHWISE_CONV_2D_OPTIONS = 2;
     static final int POOL_2D_OPTIONS = 5;
     static final int FULLY_CONNECTED_OPTIONS = 8;
     static final int SOFTMAX_OPTIONS = 9;
@@ -223,6 +224,21 @@ final class TfliteWriter {
             b.addByte(3, (byte) fused, -1);
             b.addInt(4, dilW, -1);
             b.addInt(5, dilH, -1);
+            return b.endTable();
+        };
+    }
+
+    static ToIntFunction<FlatBufferBuilder> depthwiseConv2d(int padding, int strideW, int strideH, int multiplier,
+                                                            int fused, int dilW, int dilH) {
+        return b -> {
+            b.startTable(7);
+            b.addByte(0, (byte) padding, -1);
+            b.addInt(1, strideW, -1);
+            b.addInt(2, strideH, -1);
+            b.addInt(3, multiplier, -1);
+            b.addByte(4, (byte) fused, -1);
+            b.addInt(5, dilW, -1);
+            b.addInt(6, dilH, -1);
             return b.endTable();
         };
     }
