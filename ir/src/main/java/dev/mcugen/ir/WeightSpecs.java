@@ -41,6 +41,9 @@ public final class WeightSpecs {
             m.put("moving_mean", ch);
             m.put("moving_variance", ch);
         }
+        if (op instanceof Op.PRelu p) {
+            m.put("alpha", preluAlpha(p, x));
+        }
         if (op instanceof Op.SimpleRnn r) {
             m.put("kernel", Shape.of(x.last(), r.units()));
             m.put("recurrent_kernel", Shape.of(r.units(), r.units()));
@@ -87,5 +90,16 @@ public final class WeightSpecs {
             }
         }
                                                                                                         return m;
+    }
+
+    /** The shape of PReLU's alpha on input {@code x}: {@code x} with the shared axes of size 1. */
+    public static Shape preluAlpha(Op.PRelu p, Shape x) {
+        int[] d = x.toArray();
+        for (int a : p.sharedAxes()) {
+            if (a >= 0 && a < d.length) {
+                d[a] = 1;
+            }
+        }
+        return Shape.of(d);
     }
 }
