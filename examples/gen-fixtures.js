@@ -17,6 +17,7 @@ const path = require('path');
 const {initTf, seedWeights, parseArgs, Rng} = require('./lib/common');
 const {writeNpy, writeTensorNpy} = require('./lib/npy');
 const {saveModel, loadModel} = require('./lib/save');
+const {addActivationFixtures} = require('./lib/activation-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -377,6 +378,7 @@ function buildFixtures(D) {
     L.gru({units: D.uUnits, inputShape: [D.uTShort, D.uF], name: 'gru'}),
     L.dense({units: D.dOut, activation: 'softmax', name: 'dense'}),
   ]));
+  addActivationFixtures(L, D, add, seq, scaleKernel);
   add(`unseen_lstm_${D.uF}in_${D.uUnits}u_t${D.uTLong}`, `LSTM(${D.uUnits}) -> Dense(${D.dOut}) on ` +
       `[T=${D.uTLong}, F=${D.uF}] (long sequence)`, n => seq(n, [
     L.lstm({units: D.uUnits, inputShape: [D.uTLong, D.uF], name: 'lstm'}),

@@ -102,4 +102,39 @@ public final class WeightSpecs {
         }
         return Shape.of(d);
     }
+
+    /**
+     * PReLU's alpha (shape {@code alpha}: {@code x} with size 1 on the shared axes) as slopes of the
+     * shortest tail of {@code x} it repeats over (from the first axis after its leading run of size-1
+     * axes): for each element of that tail, the flat index into alpha. Broadcasting alpha over
+     * {@code x} reads {@code alpha[index[i % index.length]]} at flat position {@code i}.
+     */
+    public static int[] preluTailIndex(Shape alpha, Shape x) {
+        int[] a = alpha.toArray();
+        int[] d = x.toArray();
+        int k = 0;
+        while (k < a.length - 1 && a[k] == 1) {
+            k++;
+        }
+        int n = 1;
+        for (int i = k; i < d.length; i++) {
+            n *= d[i];
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int rest = i;
+            int idx = 0;
+            int stride = 1;
+            for (int j = d.length - 1; j >= k; j--) {
+                int c = rest % d[j];
+                rest /= d[j];
+                if (a[j] != 1) {
+                    idx += c * stride;
+                }
+                stride *= a[j];
+            }
+            out[i] = idx;
+        }
+        return out;
+    }
 }

@@ -4,6 +4,7 @@ import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Node;
 import dev.mcugen.ir.Op;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.WeightSpecs;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.scale.LoweringContext;
@@ -38,35 +39,12 @@ final class PointwiseRecipe implements Recipe {
         return List.of(PointwiseStage.lower(ctx, node.name(), x, tin, shape, tout, node.op()));
     }
 
-    /**
-     * PReLU's slopes for the elements of the input's shortest repeating tail: alpha has the input's
-     * rank with size 1 on the shared axes; the tail starts after the leading run of shared axes.
-     */
+    /** PReLU's slopes for the elements of the input's shortest repeating tail ({@link WeightSpecs#preluTailIndex}). */
     static double[] slopes(FloatTensor alpha, Shape x) {
-        int[] a = alpha.shape().toArray();
-        int[] d = x.toArray();
-        int k = 0;
-        while (k < a.length - 1 && a[k] == 1) {
-            k++;
-        }
-        int n = 1;
-        for (int i = k; i < d.length; i++) {
-            n *= d[i];
-        }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            int rest = i;
-            int idx = 0;
-            int stride = 1;
-            for (int j = d.length - 1; j >= k; j--) {
-                int c = rest % d[j];
-                rest /= d[j];
-                if (a[j] != 1) {
-                    idx += c * stride;
-                }
-                stride *= a[j];
-            }
-            out[i] = alpha.get(idx);
+        int[] idx = WeightSpecs.preluTailIndex(alpha.shape(), x);
+        double[] out = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = alpha.get(idx[i]);
         }
         return out;
     }
