@@ -474,7 +474,7 @@ final class Lowering {
      * {@code <n>_i_ln_b}...). {@link #checkDerivedNames} holds every lowering to this list.
      */
     private static final Set<String> SUFFIX_WORDS = Set.of("b", "b64", "c", "f", "h", "i", "in", "input", "o", "params",
-            "proj", "projection", "r", "rescale", "state", "w", "x", "z",
+            "proj", "projection", "r", "rescale", "state", "w", "x", "z", "table", "gains",
             // gate prefixes <n>_i, _f, _z, _o, _r, _h + "x" / "h" (input and recurrent matrix)
             "ix", "ih", "fx", "fh", "zx", "zh", "ox", "oh", "rx", "rh", "hx", "hh");
 
