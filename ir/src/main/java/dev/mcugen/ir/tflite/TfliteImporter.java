@@ -23,12 +23,13 @@ import java.util.Map;
 public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
-            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
-            "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "ELU", "EXPAND_DIMS",
+            "FULLY_CONNECTED", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "PRELU", "RELU",
+            "RELU6", "RESHAPE", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
     public static final Map<String, String> LIMITS = Map.of(
+            "PRELU", "a constant alpha that broadcasts to the input",
             "DEQUANTIZE", "float16 constants only (dequantized at import)",
             "STRIDED_SLICE", "the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False), or"
                     + " computing a RESHAPE's target shape",
