@@ -21,10 +21,10 @@ public final class PointwiseErrors {
     }
 
     static final List<Fn> FUNCTIONS = List.of(
-            new Fn("elu", x -> x > 0 ? x : StrictMath.expm1(x), 1.0),
-            new Fn("swish", x -> x / (1 + StrictMath.exp(-x)), 1.0),
-            new Fn("hard_swish", x -> x * Math.min(Math.max(x + 3, 0), 6) / 6, 1.0),
-            new Fn("hard_sigmoid6", x -> Math.min(Math.max(x + 3, 0), 6) / 6, 1.0));
+            new Fn("elu", x -> x > 0 ? x : StrictMath.expm1(x), 1.8),
+            new Fn("swish", x -> x / (1 + StrictMath.exp(-x)), 1.8),
+            new Fn("hard_swish", x -> x * Math.min(Math.max(x + 3, 0), 6) / 6, 1.4),
+            new Fn("hard_sigmoid6", x -> Math.min(Math.max(x + 3, 0), 6) / 6, 1.2));
 
     private PointwiseErrors() {
     }
