@@ -853,19 +853,7 @@ final class OnnxGraphConverter {
     }
 
     private static Activation activationOf(Op op) {
-        if (op instanceof Op.Act a) {
-            return a.activation();
-        }
-        if (op instanceof Op.Dense d) {
-            return d.activation();
-        }
-        if (op instanceof Op.Conv2D c) {
-            return c.activation();
-        }
-        if (op instanceof Op.Conv1D c) {
-            return c.activation();
-        }
-        return null;
+        return op instanceof Op.Act a ? a.activation() : ActivationFusion.fusedActivation(op);
     }
 
     /** {@code outer(inner(x))} as one activation where that is an identity, else null. */
