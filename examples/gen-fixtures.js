@@ -19,6 +19,7 @@ const {writeNpy, writeTensorNpy} = require('./lib/npy');
 const {saveModel, loadModel} = require('./lib/save');
 const {elementwiseFixtures} = require('./lib/elementwise-fixtures');
 const {addDepthwiseFixtures} = require('./lib/depthwise');
+const {addActivationFixtures} = require('./lib/activation-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -379,6 +380,7 @@ function buildFixtures(D) {
     L.gru({units: D.uUnits, inputShape: [D.uTShort, D.uF], name: 'gru'}),
     L.dense({units: D.dOut, activation: 'softmax', name: 'dense'}),
   ]));
+  addActivationFixtures(L, D, add, seq, scaleKernel);
   add(`unseen_lstm_${D.uF}in_${D.uUnits}u_t${D.uTLong}`, `LSTM(${D.uUnits}) -> Dense(${D.dOut}) on ` +
       `[T=${D.uTLong}, F=${D.uF}] (long sequence)`, n => seq(n, [
     L.lstm({units: D.uUnits, inputShape: [D.uTLong, D.uF], name: 'lstm'}),

@@ -192,6 +192,43 @@ class EltwiseNet(nn.Module):
         return self.fc(y.flatten(1))
 
 
+class ActivationsMlp(nn.Module):
+    """Linear layers each followed by one activation: LeakyReLU (negative slope), ELU (alpha 1, fused by
+    mcugen), ELU (alpha 0.5, stand-alone), SiLU (exported as x * Sigmoid(x)), Hardswish, Hardsigmoid, and a
+    PReLU with one learned slope per unit."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.ModuleList([nn.Linear(8, 12)] + [nn.Linear(12, 12) for _ in range(6)])
+        self.acts = nn.ModuleList([nn.LeakyReLU(-0.125), nn.ELU(), nn.ELU(alpha=0.5), nn.SiLU(), nn.Hardswish(),
+                                   nn.Hardsigmoid(), nn.PReLU(12)])
+        with torch.no_grad():
+            self.acts[6].weight.uniform_(-0.5, 0.8)
+
+    def forward(self, x):
+        for fc, act in zip(self.fc, self.acts):
+            x = act(fc(x))
+        return x
+
+
+class PReluConv(nn.Module):
+    """Conv2d -> PReLU(channels): the slope [C, 1, 1] broadcast over NCHW; then a shared-slope PReLU and SiLU."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.prelu = nn.PReLU(6)
+        self.conv2 = nn.Conv2d(6, 4, 3)
+        self.prelu2 = nn.PReLU()
+        self.silu = nn.SiLU()
+        with torch.no_grad():
+            self.prelu.weight.uniform_(-0.5, 0.8)
+            self.prelu2.weight.fill_(-0.2)
+
+    def forward(self, x):
+        return self.silu(self.prelu2(self.conv2(self.prelu(self.conv(x)))))
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -205,11 +242,14 @@ MODELS = {
     "hardsigmoid": (HardSigmoidNet, (8,)),
     "depthwise": (DepthwiseNet, (3, 8, 8)),
     "eltwise": (EltwiseNet, (3, 5, 5)),
+    "activations": (ActivationsMlp, (8,)),
+    "prelu_conv": (PReluConv, (3, 7, 7)),
 }
 
 
 def main(only=None):
     os.makedirs(OUT, exist_ok=True)
+    only = sys.argv[1:]  # model names to (re)make; all by default
     for name, (cls, shape) in MODELS.items():
         if only and name not in only:
             continue
@@ -223,7 +263,7 @@ def main(only=None):
                 m.running_var.uniform_(0.5, 2.0)
                 m.weight.data.uniform_(0.5, 1.5)
                 m.bias.data.uniform_(-0.2, 0.2)
-        x = torch.randn((N,) + shape, dtype=torch.float32)
+        x = torch.randn((N,) + shape, dtype=torch.float32) * (3.0 if name == "activations" else 1.0)
         with torch.no_grad():
             y = model(x)
         np.save(os.path.join(OUT, name + "_x.npy"), x.numpy().astype(np.float32))

@@ -67,6 +67,9 @@ function seedWeights(model, rng, mode = 'fixture') {
         vals = mode === 'train' ? new Float32Array(n) : rng.fill(n, r => r.normal(0, 0.5));
       } else if (name === 'moving_variance') {
         vals = mode === 'train' ? new Float32Array(n).fill(1) : rng.fill(n, r => r.uniform(0.3, 2.0));
+      } else if (name === 'alpha') {
+        // PReLU slopes, negative ones included (a learned alpha may have either sign).
+        vals = mode === 'train' ? new Float32Array(n).fill(0.25) : rng.fill(n, r => r.uniform(-0.5, 0.8));
       } else {
         throw new Error(`seedWeights: don't know weight ${layer.name}/${name}`);
       }

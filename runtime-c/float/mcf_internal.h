@@ -22,6 +22,18 @@ static inline float mcf_act_one(mcf_act_t act, float x)
         return y > 1.0f ? 1.0f : (y < 0.0f ? 0.0f : y);
     case MCF_TANH:
         return tanhf(x);
+    case MCF_ELU:
+        return x >= 0.0f ? x : expm1f(x);
+    case MCF_SWISH:
+        return x * (1.0f / (1.0f + expf(-x)));
+    case MCF_HARD_SWISH:
+        y = x + 3.0f;
+        return x * ((y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f);
+    case MCF_HARD_SIGMOID6:
+        y = x + 3.0f;
+        return (y < 0.0f ? 0.0f : (y > 6.0f ? 6.0f : y)) / 6.0f;
+    case MCF_LEAKY_RELU:
+        return x < 0.0f ? 0.2f * x : x;
     case MCF_LINEAR:
     default:
         return x;

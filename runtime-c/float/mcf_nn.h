@@ -26,7 +26,17 @@ typedef enum {
     MCF_SIGMOID = 3,
     /** clip(0.2 x + 0.5, 0, 1), the TF.js / Keras 2 form. */
     MCF_HARD_SIGMOID = 4,
-    MCF_TANH = 5
+    MCF_TANH = 5,
+    /** x > 0 ? x : exp(x) - 1. */
+    MCF_ELU = 6,
+    /** x * sigmoid(x). */
+    MCF_SWISH = 7,
+    /** x * relu6(x + 3) / 6. */
+    MCF_HARD_SWISH = 8,
+    /** relu6(x + 3) / 6, the Keras 3 / PyTorch form. */
+    MCF_HARD_SIGMOID6 = 9,
+    /** x >= 0 ? x : 0.2 x (Keras 3's leaky_relu activation). */
+    MCF_LEAKY_RELU = 10
 } mcf_act_t;
 
 /**
@@ -90,6 +100,18 @@ void mcf_global_pool_f32(const float *x, int32_t positions, int32_t channels, in
 
 /** Applies an element-wise activation to v[0..n) in place. */
 void mcf_activate_f32(float *v, int32_t n, mcf_act_t act);
+
+/**
+ * Leaky ReLU / PReLU in place over v[0..n): v[i] < 0 ? alpha[i % alpha_count] * v[i] : v[i]
+ * (@p alpha_count 1 for leaky ReLU; PReLU's slopes for the repeating tail of the tensor).
+ */
+void mcf_prelu_f32(float *v, int32_t n, const float *alpha, int32_t alpha_count);
+
+/** ELU in place over v[0..n): v > 0 ? v : alpha * (exp(v) - 1). */
+void mcf_elu_f32(float *v, int32_t n, float alpha);
+
+/** Hard sigmoid in place over v[0..n): clip(alpha * v + beta, 0, 1) (ONNX HardSigmoid). */
+void mcf_hard_sigmoid_f32(float *v, int32_t n, float alpha, float beta);
 
 /** Softmax in place over each of @p rows consecutive rows of @p len values (max subtracted first). */
 void mcf_softmax_f32(float *v, int32_t rows, int32_t len);

@@ -1,8 +1,8 @@
 /**
  * @file mcu_nn.h
- * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, element-wise sum / sub /
- *        mul / maximum / minimum, concat, requant,
- *        channel affine, logistic, softmax), bit-exact with the Java simulator
+ * @brief Feed-forward integer kernels (fully connected, conv, depthwise conv, pooling, add, element-wise
+ *        sum / sub / mul / maximum / minimum, concat, requant, channel affine, logistic, softmax,
+ *        leaky ReLU / PReLU, table activations), bit-exact with the Java simulator
  *        (`dev.mcugen.ir.quant.FeedForwardKernels`; each kernel's comment names the Java record
  *        whose Javadoc states the formula).
  *
@@ -562,6 +562,43 @@ void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x
  * @param y int16 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
  */
 void mcu_depthwise_conv_s16(const mcu_depthwise_conv_params_t *p, const int16_t *x, int16_t *y);
+ * Leaky ReLU / PReLU with per-sign rescales (Java `QPRelu`):
+ * `d = x - input_zp`, `y = clamp(output_zp + (d >= 0 ? R_id(d) : R_alpha(d * gains[i % gain_count])), qmin, qmax)`
+ * for the flat index i; `d * gains[...]` is exact in int32 (|d| < 2^16, |gain| <= 32767).
+ */
+typedef struct {
+    int32_t input_zp;               /**< input zero point */
+    const int16_t *gains;           /**< [gain_count] negative-side slopes, [-32767, 32767] */
+    int32_t gain_count;             /**< >= 1, divides size: 1 for leaky ReLU, the repeating tail for PReLU */
+    mcu_rescale_t identity_rescale; /**< R_id, realizes s_x / s_y */
+    mcu_rescale_t alpha_rescale;    /**< R_alpha, a power of two: gains[c] * R_alpha = alpha_c * s_x / s_y */
+    int32_t output_zp;              /**< output zero point */
+    int32_t qmin;                   /**< output type minimum */
+    int32_t qmax;                   /**< output type maximum */
+} mcu_prelu_params_t;
+
+/**
+ * @brief Leaky ReLU / PReLU, int8 [size] to int8 [size] (y may equal x).
+ */
+void mcu_prelu_s8(const mcu_prelu_params_t *p, const int8_t *x, int32_t size, int8_t *y);
+
+/** @brief Leaky ReLU / PReLU, int16 [size] to int16 [size] (as mcu_prelu_s8()). */
+void mcu_prelu_s16(const mcu_prelu_params_t *p, const int16_t *x, int32_t size, int16_t *y);
+
+/**
+ * @brief Element-wise function by a 256-entry table, int8 [size] to int8 [size] (Java `QLut`):
+ *        `y = table[x + 128]` (y may equal x).
+ * @param table int8 [256], the function's output for each input value -128 ... 127
+ */
+void mcu_lut_s8(const int8_t *table, const int8_t *x, int32_t size, int8_t *y);
+
+/**
+ * @brief Element-wise function by TensorFlow Lite's interpolated int16 table (Java `QLut`,
+ *        `LookupTable.lookup16`): `i = (x + 32768) >> 7`, `o = x & 127`,
+ *        `y = table[i] + floor((o * (table[i + 1] - table[i]) + 64) / 128)` (y may equal x).
+ * @param table int16 [513], the outputs at inputs -32768 + 128 i (the last at 32768)
+ */
+void mcu_lut_s16(const int16_t *table, const int16_t *x, int32_t size, int16_t *y);
 
 #ifdef __cplusplus
 }

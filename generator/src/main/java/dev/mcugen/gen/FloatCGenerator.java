@@ -260,6 +260,9 @@ public final class FloatCGenerator {
                         : op instanceof Op.Maximum ? "MCF_ELT_MAXIMUM" : "MCF_ELT_MINIMUM";
                 call(n, "mcf_elementwise_f32", String.format(Locale.ROOT, "mcf_elementwise_f32(%s, %d, %d, %s, %s, %d, %s);",
                         in, inShape.size(), ch, c, kind, e.constantOperand() == 0 ? 1 : 0, out));
+            } else if (op instanceof Op.LeakyRelu || op instanceof Op.Elu || op instanceof Op.HardSigmoid
+                    || op instanceof Op.PRelu) {
+                pointwise(n, in, out, inShape);
             } else if (op instanceof Op.Lstm l) {
                 if (l.peephole() || l.layerNorm() || l.cifg() || l.projectionUnits() > 0) {
                     throw unsupported(who, "peephole, layer-norm, CIFG and projection LSTMs are not in the float baseline");
@@ -360,6 +363,33 @@ public final class FloatCGenerator {
             return name;
         }
 
+        /** LeakyReLU, ELU, hard sigmoid and PReLU layers: a copy, then the in-place function. */
+        private void pointwise(Node n, String in, String out, Shape inShape) {
+            Op op = n.op();
+            int size = inShape.size();
+            String copy = String.format(Locale.ROOT, "memcpy(%s, %s, sizeof(float) * %d); ", out, in, size);
+            if (op instanceof Op.Elu e) {
+                call(n, "mcf_elu_f32", copy + "mcf_elu_f32(" + out + ", " + size + ", " + literal(e.alpha()) + ");");
+            } else if (op instanceof Op.HardSigmoid h) {
+                call(n, "mcf_hard_sigmoid_f32", copy + "mcf_hard_sigmoid_f32(" + out + ", " + size + ", "
+                        + literal(h.alpha()) + ", " + literal(h.beta()) + ");");
+            } else {
+                float[] alpha;
+                if (op instanceof Op.LeakyRelu l) {
+                    alpha = new float[] {l.alpha()};
+                } else {
+                    int[] idx = dev.mcugen.ir.WeightSpecs.preluTailIndex(n.weight("alpha").shape(), inShape);
+                    float[] a = n.weight("alpha").toArray();
+                    alpha = new float[idx.length];
+                    for (int i = 0; i < idx.length; i++) {
+                        alpha[i] = a[idx[i]];
+                    }
+                }
+                String w = weight(n, "alpha", alpha, "[" + alpha.length + "] (slopes of the repeating tail)");
+                call(n, "mcf_prelu_f32", copy + "mcf_prelu_f32(" + out + ", " + size + ", " + w + ", " + alpha.length + ");");
+            }
+        }
+
         private static String act(String who, Activation a) {
             return switch (a) {
                 case LINEAR, SOFTMAX -> "MCF_LINEAR"; // softmax: a separate call after the layer
@@ -368,6 +398,11 @@ public final class FloatCGenerator {
                 case SIGMOID -> "MCF_SIGMOID";
                 case HARD_SIGMOID -> "MCF_HARD_SIGMOID";
                 case TANH -> "MCF_TANH";
+                case ELU -> "MCF_ELU";
+                case SWISH -> "MCF_SWISH";
+                case HARD_SWISH -> "MCF_HARD_SWISH";
+                case HARD_SIGMOID6 -> "MCF_HARD_SIGMOID6";
+                case LEAKY_RELU -> "MCF_LEAKY_RELU";
             };
         }
     }

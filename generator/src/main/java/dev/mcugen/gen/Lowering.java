@@ -25,8 +25,10 @@ import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QLayerNorm;
 import dev.mcugen.ir.quant.QLogistic;
 import dev.mcugen.ir.quant.QLstm;
+import dev.mcugen.ir.quant.QLut;
 import dev.mcugen.ir.quant.QMatVec;
 import dev.mcugen.ir.quant.QNode;
+import dev.mcugen.ir.quant.QPRelu;
 import dev.mcugen.ir.quant.QPool;
 import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QRequant;
@@ -341,7 +343,8 @@ final class Lowering {
         if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QDepthwiseConv || n instanceof QPool
                 || n instanceof QGlobalPool || n instanceof QAdd || n instanceof QElementwise || n instanceof QConcat
                 || n instanceof QReshape || n instanceof QRequant
-                || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
+                || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
+                || n instanceof QLut || n instanceof QPRelu)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -409,7 +412,8 @@ final class Lowering {
                     rows.add(n.name());
                 }
             } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine
-                    || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax) {
+                    || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax || n instanceof QLut
+                    || n instanceof QPRelu) {
                 rows.add(n.name());
             } else if (n instanceof QElementwise e) {
                 if (e.inputs().stream().anyMatch(t -> !shapes.get(t).equals(e.outputShape()))) {
@@ -480,7 +484,7 @@ final class Lowering {
      * {@code <n>_i_ln_b}...). {@link #checkDerivedNames} holds every lowering to this list.
      */
     private static final Set<String> SUFFIX_WORDS = Set.of("b", "b64", "c", "f", "h", "i", "in", "input", "o", "params",
-            "proj", "projection", "r", "rescale", "state", "w", "x", "z",
+            "proj", "projection", "r", "rescale", "state", "w", "x", "z", "table", "gains",
             // gate prefixes <n>_i, _f, _z, _o, _r, _h + "x" / "h" (input and recurrent matrix)
             "ix", "ih", "fx", "fh", "zx", "zh", "ox", "oh", "rx", "rh", "hx", "hh");
 
@@ -842,6 +846,21 @@ final class Lowering {
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", r.lo()), f("hi", r.hi())));
             call(r, "mcu_requant_" + k, List.of("&" + n + "_params", x, shape(r.name()).size() + "", y), List.of());
+        } else if (node instanceof QLut l) {
+            String t = tensorArray(n + "_table", ctype(ot.bits()), l.name() + " table of " + l.function()
+                    + (ot.bits() == 8 ? ", output for input -128 + i" : ", output at input -32768 + 128 i, interpolated"),
+                    l.table(), CLit::i32);
+            call(l, "mcu_lut_" + s, List.of(t, x, shape(l.name()).size() + "", y), List.of());
+        } else if (node instanceof QPRelu pr) {
+            String g = tensorArray(n + "_gains", "int16_t", pr.name() + " negative-side slopes (gain * R_alpha = alpha s_x / s_y)",
+                    pr.gains(), CLit::i32);
+            params("mcu_prelu_params_t", n + "_params", pr, List.of(f("input_zp", pr.inputZeroPoint()), f("gains", g),
+                    f("gain_count", pr.gains().size()),
+                    rescaleField("identity_rescale", pr.identityRescale(), "s_x / s_y"),
+                    rescaleField("alpha_rescale", pr.alphaRescale(), "R_alpha"),
+                    f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                    f("qmin", ot.qmin()), f("qmax", ot.qmax())));
+            call(pr, "mcu_prelu_" + s, List.of("&" + n + "_params", x, shape(pr.name()).size() + "", y), List.of());
         } else if (node instanceof QChannelAffine a) {
             String w = tensorArray(n + "_w", "int16_t", a.name() + " per-channel gain", a.weights(), CLit::i32);
             String b = tensorArray(n + "_b", "int32_t", a.name() + " bias int32, input zero point folded in", a.bias(), CLit::i32);

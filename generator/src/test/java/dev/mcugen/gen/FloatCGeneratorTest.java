@@ -60,15 +60,25 @@ class FloatCGeneratorTest {
         FloatCGenerator.Output out = new FloatCGenerator().build(g, "m_" + name, List.of("test"));
         assertThat(out.view().weightBytes()).isEqualTo(4 * g.parameterCount());
 
+        List<Map<String, FloatTensor>> samples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            samples.add(data.sample(i));
+        }
+        compare(dir, "m_" + name, g, out, samples);
+    }
+
+    /** Runs the float C on the samples and holds it to the Java float interpreter ({@link #TOLERANCE}). */
+    private static void compare(Path dir, String id, Graph g, FloatCGenerator.Output out,
+                                List<Map<String, FloatTensor>> samples) throws Exception {
         FloatInterpreter fl = new FloatInterpreter(g);
         List<float[]> inputs = new ArrayList<>();
         List<float[]> want = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Map<String, FloatTensor> s = data.sample(i);
+        for (Map<String, FloatTensor> s : samples) {
             inputs.add(s.get(g.inputs().get(0).name()).toArray());
             want.add(fl.run(s).get(g.outputs().get(0)).toArray());
         }
-        List<float[]> got = run(dir, "m_" + name, out, inputs);
+        int n = samples.size();
+        List<float[]> got = run(dir, id, out, inputs);
         assertThat(got).hasSize(n);
         double maxDiff = 0;
         double maxRef = 0;
@@ -80,7 +90,7 @@ class FloatCGeneratorTest {
             }
         }
         assertThat(maxRef).as("the outputs are not all zero").isGreaterThan(0);
-        assertThat(maxDiff / maxRef).as(name + ": max |C - Java| relative to max |Java| (max diff " + maxDiff + ")")
+        assertThat(maxDiff / maxRef).as(id + ": max |C - Java| relative to max |Java| (max diff " + maxDiff + ")")
                 .isLessThanOrEqualTo(TOLERANCE);
     }
 
@@ -161,6 +171,44 @@ class FloatCGeneratorTest {
             v[i] = (float) r.nextGaussian();
         }
         return FloatTensor.of(s, v);
+    }
+
+    /** ELU, swish, hard swish, the hard sigmoids, leaky ReLU and PReLU, fused and as layers. */
+    @Test
+    void pointwiseActivationsMatchTheFloatInterpreter(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        java.util.Random r = new java.util.Random(3);
+        GraphBuilder b = new GraphBuilder("acts").input("x", Shape.of(10, 3));
+        java.util.function.BiFunction<Integer, Float, FloatTensor> rnd = (size, scale) -> {
+            float[] v = new float[size];
+            for (int i = 0; i < size; i++) {
+                v[i] = (float) (r.nextGaussian() * scale);
+            }
+            return FloatTensor.of(Shape.of(size), v);
+        };
+        b.add("c", new Op.Conv1D(4, 3, 1, 1, Padding.SAME, Activation.SWISH, true), List.of("x"),
+                Map.of("kernel", rnd.apply(36, 1f).reshape(Shape.of(3, 3, 4)), "bias", rnd.apply(4, 0.5f)));
+        b.add("p", new Op.PRelu(List.of(0)), List.of("c"), Map.of("alpha", rnd.apply(4, 0.5f).reshape(Shape.of(1, 4))));
+        b.add("l", new Op.LeakyRelu(-0.3f), List.of("p"), Map.of());
+        b.add("e", new Op.Elu(0.5f), List.of("l"), Map.of());
+        b.add("f", new Op.Flatten(), List.of("e"), Map.of());
+        Activation[] acts = {Activation.ELU, Activation.HARD_SWISH, Activation.HARD_SIGMOID6, Activation.LEAKY_RELU};
+        String last = "f";
+        int width = 40;
+        for (int k = 0; k < acts.length; k++) {
+            b.add("d" + k, new Op.Dense(8, acts[k], true), List.of(last),
+                    Map.of("kernel", rnd.apply(width * 8, 0.8f).reshape(Shape.of(width, 8)), "bias", rnd.apply(8, 0.5f)));
+            last = "d" + k;
+            width = 8;
+        }
+        b.add("h", new Op.HardSigmoid(1f / 6f, 0.5f), List.of(last), Map.of());
+        b.add("s", new Op.Act(Activation.SWISH), List.of("h"), Map.of());
+        Graph g = b.output("s").build();
+        List<Map<String, FloatTensor>> samples = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            samples.add(Map.of("x", rnd.apply(30, 2f).reshape(Shape.of(10, 3))));
+        }
+        compare(dir, "acts", g, new FloatCGenerator().build(g, "acts", List.of("test")), samples);
     }
 
     @Test

@@ -13,7 +13,10 @@ import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGlobalPool;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QInput;
+import dev.mcugen.ir.fixed.LookupTable;
 import dev.mcugen.ir.quant.QLogistic;
+import dev.mcugen.ir.quant.QLut;
+import dev.mcugen.ir.quant.QPRelu;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QPool;
 import dev.mcugen.ir.quant.QRequant;
@@ -36,7 +39,10 @@ import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Random feed-forward integer graphs (odd sizes, a branch, int8 and int16) through C vs the simulator. */
+/**
+ * Random feed-forward integer graphs (odd sizes, a branch, int8 and int16, PReLU and an activation
+ * table among them) through C vs the simulator.
+ */
 class RandomGraphTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5, 6})
@@ -111,9 +117,24 @@ class RandomGraphTest {
         QuantType t2 = act(r, bits);
         nodes.add(new QRequant(nm.apply("rq"), nm.apply("dw"), Shape.of(ot, f), t2, td.zeroPoint(), 1 + r.nextInt(3),
                 rescale(r, 0.3 + r.nextDouble()), 0, t2.qmin(), t2.qmax()));
+        // PReLU with per-channel slopes of both signs, then a swish / ELU / hard swish table
+        QuantType tp = act(r, bits);
+        nodes.add(new QPRelu(nm.apply("prelu"), nm.apply("rq"), Shape.of(ot, f), tp, t2.zeroPoint(),
+                ints(r, Shape.of(f), 16, 32767), rescale(r, t2.scale() / tp.scale()), Rescale.pot(-15 - r.nextInt(3))));
+        QuantType tl = act(r, bits);
+        java.util.function.DoubleUnaryOperator fn = switch (r.nextInt(3)) {
+            case 0 -> v -> v / (1 + Math.exp(-v));
+            case 1 -> v -> v > 0 ? v : Math.expm1(v);
+            default -> v -> v * Math.min(Math.max(v + 3, 0), 6) / 6;
+        };
+        int[] table = bits == 8
+                ? LookupTable.int8(fn, tp.scale() * 40, tp.zeroPoint(), tl.scale() * 40, tl.zeroPoint(), tl.qmin(), tl.qmax())
+                : LookupTable.int16(fn, tp.scale() * 40, 0, tl.scale() * 40, 0, tl.qmin(), tl.qmax());
+        nodes.add(new QLut(nm.apply("lut"), nm.apply("prelu"), Shape.of(ot, f), tl, "f",
+                IntTensor.of(Shape.of(table.length), bits, table)));
         QuantType t3 = act(r, bits);
         int ls = bits == 8 ? 20 : 15;
-        nodes.add(new QAdd(nm.apply("add"), List.of(nm.apply("conv"), nm.apply("rq")), Shape.of(ot, f), t3, List.of(t1.zeroPoint(), t2.zeroPoint()), ls,
+        nodes.add(new QAdd(nm.apply("add"), List.of(nm.apply("conv"), nm.apply("lut")), Shape.of(ot, f), t3, List.of(t1.zeroPoint(), tl.zeroPoint()), ls,
                 List.of(rescale(r, 0.4), rescale(r, 0.3)), rescale(r, 2.0 / (1 << ls))));
         int pw = 2;
         int pt = (ot - pw) / 2 + 1;

@@ -15,7 +15,20 @@ public enum Activation {
     HARD_SIGMOID("hard_sigmoid"),
     TANH("tanh"),
     /** Softmax over the last axis. */
-    SOFTMAX("softmax");
+    SOFTMAX("softmax"),
+    /** x for x > 0, else exp(x) - 1 (the Keras / TF.js activation, alpha 1). */
+    ELU("elu"),
+    /** Swish / SiLU: x · sigmoid(x) (Keras and TF.js "swish", Keras 3 also "silu"). */
+    SWISH("swish"),
+    /** Hard swish: x · relu6(x + 3) / 6 (Keras 3 "hard_swish" / "hard_silu", PyTorch Hardswish). */
+    HARD_SWISH("hard_swish"),
+    /** The Keras 3 / PyTorch hard sigmoid relu6(x + 3) / 6 (Keras 3 files call it "hard_sigmoid"). */
+    HARD_SIGMOID6("hard_sigmoid6"),
+    /** Keras 3 "leaky_relu": x for x >= 0, else 0.2 x (its default negative slope). */
+    LEAKY_RELU("leaky_relu");
+
+    /** The negative slope of {@link #LEAKY_RELU} as a fused activation (Keras 3's default). */
+    public static final float LEAKY_RELU_SLOPE = 0.2f;
 
     private final String kerasName;
 
@@ -33,7 +46,14 @@ public enum Activation {
         if (name == null) {
             return Optional.of(LINEAR);
         }
-        return Arrays.stream(values()).filter(a -> a.kerasName.equals(name)).findFirst();
+        switch (name) {
+            case "silu":
+                return Optional.of(SWISH);
+            case "hard_silu":
+                return Optional.of(HARD_SWISH);
+            default:
+                return Arrays.stream(values()).filter(a -> a.kerasName.equals(name)).findFirst();
+        }
     }
 
     /** True for activations applied to each element independently (all but softmax). */

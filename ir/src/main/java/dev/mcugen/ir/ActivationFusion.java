@@ -6,7 +6,46 @@ package dev.mcugen.ir;
  * or convolution node with that activation, exactly, when the layer's own activation is linear.
  */
 public final class ActivationFusion {
+    /**
+     * Suffix of the pre-activation tensor of a Dense or convolution whose fused activation
+     * {@link #calibratesPreactivation calibrates it}: the float interpreter reports it, the
+     * quantizer gives it its own type.
+     */
+    public static final String PREACTIVATION = "/preact";
+
     private ActivationFusion() {
+    }
+
+    /**
+     * Whether a fused {@code a} needs the layer's pre-activation range: the activations realized on
+     * integers by a table or per-sign multipliers from a calibrated input (ELU, swish, hard swish, the
+     * relu6 hard sigmoid, leaky ReLU).
+     */
+    public static boolean calibratesPreactivation(Activation a) {
+        switch (a) {
+            case ELU:
+            case SWISH:
+            case HARD_SWISH:
+            case HARD_SIGMOID6:
+            case LEAKY_RELU:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** The fused activation of a Dense or convolution {@code op}, else null. */
+    public static Activation fusedActivation(Op op) {
+        if (op instanceof Op.Dense d) {
+            return d.activation();
+        }
+        if (op instanceof Op.Conv2D c) {
+            return c.activation();
+        }
+        if (op instanceof Op.Conv1D c) {
+            return c.activation();
+        }
+        return null;
     }
 
     /** Whether {@code op} is a Dense or convolution without an activation of its own. */

@@ -143,6 +143,42 @@ public sealed interface Op {
         }
     }
 
+    /** Keras LeakyReLU: {@code x} for {@code x >= 0}, else {@code alpha · x} (any alpha, negative too). */
+    record LeakyRelu(float alpha) implements Op {
+        public String kind() {
+            return "leaky_relu";
+        }
+    }
+
+    /** Keras ELU: {@code x} for {@code x > 0}, else {@code alpha · (exp(x) - 1)}. */
+    record Elu(float alpha) implements Op {
+        public String kind() {
+            return "elu";
+        }
+    }
+
+    /**
+     * Keras PReLU: {@code x} for {@code x >= 0}, else {@code alpha · x} with a learned {@code alpha}
+     * (weight {@code alpha}) of the input's shape with the {@code sharedAxes} (counted without the
+     * batch dimension, 0 = first) of size 1, broadcast over them.
+     */
+    record PRelu(List<Integer> sharedAxes) implements Op {
+        public PRelu {
+            sharedAxes = List.copyOf(sharedAxes);
+        }
+
+        public String kind() {
+            return "prelu";
+        }
+    }
+
+    /** General hard sigmoid {@code max(0, min(1, alpha · x + beta))} (ONNX HardSigmoid). */
+    record HardSigmoid(float alpha, float beta) implements Op {
+        public String kind() {
+            return "hard_sigmoid";
+        }
+    }
+
     /**
      * An element-wise op over its operands: the node's inputs, plus — when {@link #constantOperand()}
      * is {@code >= 0} — the node's {@code constant} weight (a per-channel vector {@code [C]}) inserted

@@ -92,7 +92,16 @@ public final class ShapeInference {
         if (op instanceof Op.BatchNorm b) {
             return x;
         }
-        if (op instanceof Op.Act a) {
+        if (op instanceof Op.PRelu p) {
+            for (int a : p.sharedAxes()) {
+                if (a < 0 || a >= x.rank()) {
+                    throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "shares alpha along axis " + a
+                            + ", out of range for an input of shape " + x + " (axes exclude the batch dimension)");
+                }
+            }
+        }
+        if (op instanceof Op.Act || op instanceof Op.LeakyRelu || op instanceof Op.Elu || op instanceof Op.PRelu
+                || op instanceof Op.HardSigmoid) {
             return x;
         }
         if (op instanceof Op.Concatenate c) {

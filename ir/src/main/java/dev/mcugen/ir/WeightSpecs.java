@@ -51,6 +51,9 @@ public final class WeightSpecs {
             m.put("moving_mean", ch);
             m.put("moving_variance", ch);
         }
+        if (op instanceof Op.PRelu p) {
+            m.put("alpha", preluAlpha(p, x));
+        }
         if (op instanceof Op.SimpleRnn r) {
             m.put("kernel", Shape.of(x.last(), r.units()));
             m.put("recurrent_kernel", Shape.of(r.units(), r.units()));
@@ -97,5 +100,51 @@ public final class WeightSpecs {
             }
         }
                                                                                                         return m;
+    }
+
+    /** The shape of PReLU's alpha on input {@code x}: {@code x} with the shared axes of size 1. */
+    public static Shape preluAlpha(Op.PRelu p, Shape x) {
+        int[] d = x.toArray();
+        for (int a : p.sharedAxes()) {
+            if (a >= 0 && a < d.length) {
+                d[a] = 1;
+            }
+        }
+        return Shape.of(d);
+    }
+
+    /**
+     * PReLU's alpha (shape {@code alpha}: {@code x} with size 1 on the shared axes) as slopes of the
+     * shortest tail of {@code x} it repeats over (from the first axis after its leading run of size-1
+     * axes): for each element of that tail, the flat index into alpha. Broadcasting alpha over
+     * {@code x} reads {@code alpha[index[i % index.length]]} at flat position {@code i}.
+     */
+    public static int[] preluTailIndex(Shape alpha, Shape x) {
+        int[] a = alpha.toArray();
+        int[] d = x.toArray();
+        int k = 0;
+        while (k < a.length - 1 && a[k] == 1) {
+            k++;
+        }
+        int n = 1;
+        for (int i = k; i < d.length; i++) {
+            n *= d[i];
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int rest = i;
+            int idx = 0;
+            int stride = 1;
+            for (int j = d.length - 1; j >= k; j--) {
+                int c = rest % d[j];
+                rest /= d[j];
+                if (a[j] != 1) {
+                    idx += c * stride;
+                }
+                stride *= a[j];
+            }
+            out[i] = idx;
+        }
+        return out;
     }
 }

@@ -1,5 +1,7 @@
 package dev.mcugen.ir.interp;
 
+import dev.mcugen.ir.Activation;
+import dev.mcugen.ir.ActivationFusion;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
@@ -55,6 +57,10 @@ public final class FloatInterpreter {
             kernels[n] = compile(node);
             index.put(node.name(), index.size());
             names.addAll(RecurrentInternals.tensorNames(node));
+            Activation fused = ActivationFusion.fusedActivation(node.op());
+            if (fused != null && ActivationFusion.calibratesPreactivation(fused)) {
+                names.add(node.name() + ActivationFusion.PREACTIVATION);
+            }
             names.add(node.name());
         }
         outputIndex = graph.outputs().stream().mapToInt(index::get).toArray();
@@ -267,6 +273,10 @@ public final class FloatInterpreter {
                 return y;
             };
         }
+        if (op instanceof Op.LeakyRelu || op instanceof Op.Elu || op instanceof Op.HardSigmoid
+                || op instanceof Op.PRelu) {
+            return (in, inShapes, out, obs) -> PointwiseKernels.apply(node, in[0], inShapes[0]);
+        }
         if (op instanceof Op.Elementwise e) {
             float[] constant = e.constantOperand() >= 0 ? node.weight("constant").toArray() : null;
             return (in, inShapes, out, obs) -> ElementwiseKernel.apply(e, constant, in, out.last());
@@ -289,6 +299,13 @@ public final class FloatInterpreter {
                 "the float interpreter has no kernel for this op");
     }
 
+    /** Reports the pre-activation of a layer whose fused activation needs its range. */
+    private static void observePreactivation(Node node, Activation a, float[] y, TensorObserver obs) {
+        if (obs != null && ActivationFusion.calibratesPreactivation(a)) {
+            obs.observe(node.name() + ActivationFusion.PREACTIVATION, TensorObserver.WHOLE, y.clone());
+        }
+    }
+
     private static Kernel dense(Node node, Op.Dense d) {
         FloatTensor k = node.weight("kernel");
         int in = k.shape().dim(0);
@@ -304,6 +321,7 @@ public final class FloatInterpreter {
             if (bias != null) {
                 Kernels.addBias(y, 0, y.length, bias);
             }
+            observePreactivation(node, d.activation(), y, obs);
             Kernels.activate(d.activation(), y, 0, y.length, units);
             return y;
         };
@@ -359,6 +377,7 @@ public final class FloatInterpreter {
             if (bias != null) {
                 Kernels.addBias(y, 0, y.length, bias);
             }
+            observePreactivation(node, act, y, obs);
             Kernels.activate(act, y, 0, y.length, filters);
             return y;
         };

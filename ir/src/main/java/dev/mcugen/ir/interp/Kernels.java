@@ -129,6 +129,16 @@ final class Kernels {
                 return hardSigmoid(x);
             case TANH:
                 return tanh(x);
+            case ELU:
+                return PointwiseKernels.elu(x, 1f);
+            case SWISH:
+                return PointwiseKernels.swish(x);
+            case HARD_SWISH:
+                return PointwiseKernels.hardSwish(x);
+            case HARD_SIGMOID6:
+                return PointwiseKernels.hardSigmoid6(x);
+            case LEAKY_RELU:
+                return PointwiseKernels.leakyRelu(x, Activation.LEAKY_RELU_SLOPE);
             default:
                 throw new IllegalArgumentException(a + " is not element-wise");
         }
@@ -170,6 +180,15 @@ final class Kernels {
             case TANH:
                 for (int i = off; i < off + len; i++) {
                     v[i] = tanh(v[i]);
+                }
+                return;
+            case ELU:
+            case SWISH:
+            case HARD_SWISH:
+            case HARD_SIGMOID6:
+            case LEAKY_RELU:
+                for (int i = off; i < off + len; i++) {
+                    v[i] = activate(a, v[i]);
                 }
                 return;
             default:

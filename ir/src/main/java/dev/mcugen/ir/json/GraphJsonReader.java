@@ -309,7 +309,7 @@ final class GraphJsonReader implements Closeable {
     static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "depthwise_conv1d",
             "depthwise_conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
-            "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru");
+            "leaky_relu", "elu", "prelu", "hard_sigmoid", "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru");
 
     private Op op(String kind, Fields a, List<Shape> in) {
         switch (kind) {
@@ -364,6 +364,14 @@ final class GraphJsonReader implements Closeable {
                 return new Op.BatchNorm(a.floatValue("epsilon", 0.001f));
             case "activation":
                 return new Op.Act(a.activation("activation", null));
+            case "leaky_relu":
+                return new Op.LeakyRelu(a.floatValue("alpha", 0.3f));
+            case "elu":
+                return new Op.Elu(a.floatValue("alpha", 1f));
+            case "prelu":
+                return new Op.PRelu(a.intList("shared_axes", 0, 8, List.of()));
+            case "hard_sigmoid":
+                return new Op.HardSigmoid(a.floatValue("alpha", 0.2f), a.floatValue("beta", 0.5f));
             case "add":
                 return new Op.Add(a.integerOr("constant_operand", -1));
             case "subtract":

@@ -164,6 +164,15 @@ final class GraphJsonWriter {
             m.put("epsilon", b.epsilon());
         } else if (op instanceof Op.Act a) {
             m.put("activation", a.activation().kerasName());
+        } else if (op instanceof Op.LeakyRelu l) {
+            m.put("alpha", l.alpha());
+        } else if (op instanceof Op.Elu e) {
+            m.put("alpha", e.alpha());
+        } else if (op instanceof Op.PRelu p) {
+            m.put("shared_axes", p.sharedAxes());
+        } else if (op instanceof Op.HardSigmoid h) {
+            m.put("alpha", h.alpha());
+            m.put("beta", h.beta());
         } else if (op instanceof Op.Concatenate c) {
             m.put("axis", c.axis());
         } else if (op instanceof Op.SimpleRnn r) {

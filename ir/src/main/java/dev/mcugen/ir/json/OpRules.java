@@ -73,6 +73,18 @@ final class OpRules {
             }
         } else if (op instanceof Op.Elementwise e) {
             atLeast(who, "constant_operand", e.constantOperand(), -1);
+        } else if (op instanceof Op.LeakyRelu l) {
+            finite(who, "alpha", l.alpha());
+        } else if (op instanceof Op.Elu e) {
+            finite(who, "alpha", e.alpha());
+        } else if (op instanceof Op.HardSigmoid h) {
+            finite(who, "alpha", h.alpha());
+            finite(who, "beta", h.beta());
+        } else if (op instanceof Op.PRelu p) {
+            atLeast(who, "shared_axes", p.sharedAxes(), 0);
+            if (p.sharedAxes().stream().distinct().count() != p.sharedAxes().size()) {
+                throw attr(who, "shared_axes", "must not repeat an axis, got " + p.sharedAxes());
+            }
         } else if (op instanceof Op.SimpleRnn r) {
             atLeast(who, "units", r.units(), 1);
             elementwise(who, "activation", r.activation());
@@ -95,6 +107,12 @@ final class OpRules {
 
     static McugenException attr(String who, String name, String detail) {
         return new McugenException(Diag.MCG_GRAPH_ATTR, who, "attrs." + name + " " + detail);
+    }
+
+    private static void finite(String who, String name, float v) {
+        if (!Float.isFinite(v)) {
+            throw attr(who, name, "must be a finite number, got " + v);
+        }
     }
 
     private static void atLeast(String who, String name, int v, int min) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Maps one Keras / TF.js layer configuration to an IR {@link Op}. Layer semantics are those of
@@ -22,15 +23,17 @@ import java.util.Map;
  * <ul>
  *   <li>Options that change inference results and that mcugen cannot represent are refused with
  *       {@link Diag#MCG_IMPORT_OPTION_UNSUPPORTED} (channels_first, causal padding with a kernel wider
- *       than 1, grouped convolutions, stateful / return_state / time_major RNNs, leaky or thresholded
+ *       than 1, grouped convolutions, stateful / return_state / time_major RNNs, thresholded
  *       ReLU, softmax or batch normalization over another axis than the last). Training-only options
  *       (initializers, regularizers, constraints, dropout rates of RNNs, {@code unit_forget_bias},
  *       {@code unroll}, {@code implementation}) are ignored.</li>
  *   <li>Activations are strings or Keras 3 {@code {"class_name": "function", "config": name}} objects;
  *       JSON {@code null} means linear; an absent key means the TF.js default (tanh for RNN outputs,
  *       hard_sigmoid for RNN gates, linear elsewhere). Keras 3 redefined {@code hard_sigmoid} as
- *       {@code relu6(x + 3) / 6}; in a Keras 3 model it is refused rather than misread as the Keras 2 /
- *       TF.js {@code clip(0.2 x + 0.5, 0, 1)}.</li>
+ *       {@code relu6(x + 3) / 6}: in a model made by Keras 3 ({@code .keras}, or an {@code .h5} whose
+ *       {@code keras_version} is 3.x) it maps to {@link Activation#HARD_SIGMOID6}, in Keras 2 and TF.js
+ *       models to the {@code clip(0.2 x + 0.5, 0, 1)} of {@link Activation#HARD_SIGMOID}. {@code silu} and
+ *       {@code hard_silu} are Keras 3's other names of swish and hard swish.</li>
  *   <li>Axes in configs count the batch dimension (TF.js' Softmax layer even defaults to axis 1);
  *       they are normalized against the input rank.</li>
  * </ul>
@@ -55,7 +58,7 @@ public final class LayerMapper {
             "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
-            "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "Softmax", "Add",
+            "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add",
             "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model");
 
     private final boolean keras3;
@@ -117,7 +120,17 @@ public final class LayerMapper {
                 }
                 return new Mapped(new Op.Act(activation(c, "activation", Activation.LINEAR)));
             case "ReLU":
+                if (c.number("negative_slope", 0) != 0 && !c.has("max_value") && c.number("threshold", 0) == 0) {
+                    return new Mapped(new Op.LeakyRelu((float) c.number("negative_slope", 0)));
+                }
                 return new Mapped(new Op.Act(relu(c)));
+            case "LeakyReLU":
+                // Keras 2 and TF.js write alpha (default 0.3), Keras 3 negative_slope (same default).
+                return new Mapped(new Op.LeakyRelu((float) c.number(c.has("negative_slope") ? "negative_slope" : "alpha", 0.3)));
+            case "ELU":
+                return new Mapped(new Op.Elu((float) c.number("alpha", 1.0)));
+            case "PReLU":
+                return new Mapped(new Op.PRelu(sharedAxes(c, x)));
             case "Softmax":
                 lastAxis(c, c.singleAxis("axis", -1), x, "applies softmax over");
                 return new Mapped(new Op.Act(Activation.SOFTMAX));
@@ -287,6 +300,29 @@ public final class LayerMapper {
         throw c.unsupported("has max_value " + max + "; mcugen supports ReLU without a maximum or with 6 (ReLU6)");
     }
 
+    /** PReLU's {@code shared_axes} (an integer, a list or null; batch counted) without the batch axis. */
+    private static List<Integer> sharedAxes(LayerConfig c, Shape x) {
+        JsonNode v = c.raw("shared_axes");
+        if (v == null) {
+            return List.of();
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (JsonNode a : v.isArray() ? v : List.of(v)) {
+            if (!a.isIntegralNumber()) {
+                throw c.format("shared_axes", "must hold integers, got " + v);
+            }
+            int axis = a.intValue() < 0 ? a.intValue() + x.rank() + 1 : a.intValue();
+            if (axis < 1 || axis > x.rank()) {
+                throw c.format("shared_axes", "holds axis " + a.intValue() + ", out of range for an input of rank "
+                        + (x.rank() + 1) + " (batch included)");
+            }
+            if (!out.contains(axis - 1)) {
+                out.add(axis - 1);
+            }
+        }
+        return out;
+    }
+
     private static int concatAxis(LayerConfig c, Shape x) {
         int axis = c.integer("axis", -1);
         int rankWithBatch = x.rank() + 1;
@@ -400,13 +436,14 @@ public final class LayerMapper {
         } else {
             throw c.format(key, "must name an activation, got " + v);
         }
-        Activation a = Activation.fromKerasName(name).orElseThrow(() -> new McugenException(
+        Activation a = (Activation.HARD_SIGMOID6.kerasName().equals(name) ? Optional.<Activation>empty()
+                : Activation.fromKerasName(name)).orElseThrow(() -> new McugenException(
                 Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key + " '" + Text.clip(name, 60) + "' is not supported; use "
-                + "linear, relu, relu6, sigmoid, hard_sigmoid, tanh or softmax"));
+                + "linear, relu, relu6, sigmoid, hard_sigmoid, tanh, softmax, elu, swish (silu), hard_swish (hard_silu)"
+                + " or leaky_relu"));
         if (a == Activation.HARD_SIGMOID && keras3) {
-            throw new McugenException(Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED, c.subject(), key
-                    + " 'hard_sigmoid' of Keras 3 is relu6(x + 3) / 6, not the Keras 2 / TF.js clip(0.2 x + 0.5, 0, 1)"
-                    + " mcugen implements; use sigmoid, or train with Keras 2 or TF.js");
+            // Keras 3 redefined hard_sigmoid as relu6(x + 3) / 6; Keras 2 and TF.js mean clip(0.2 x + 0.5, 0, 1).
+            return Activation.HARD_SIGMOID6;
         }
         return a;
     }

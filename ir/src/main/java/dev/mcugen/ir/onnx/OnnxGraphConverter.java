@@ -529,12 +529,16 @@ final class OnnxGraphConverter {
             case "Identity" -> List.of(in.get(0));
             case "Pad" -> List.of(pad(in));
             case "Dropout" -> dropout(in);
-            case "Relu", "Sigmoid", "Tanh", "HardSigmoid", "Clip", "Softmax" -> List.of(activation(op, in));
+            case "Relu", "Sigmoid", "Tanh", "Clip", "Softmax", "HardSwish" -> List.of(activation(op, in));
+            case "HardSigmoid" -> List.of(attrF("alpha", 0.2f) == 0.2f && attrF("beta", 0.5f) == 0.5f
+                    ? activation(op, in) : pointwise(op, in));
+            case "Elu" -> List.of(attrF("alpha", 1f) == 1f ? activation(op, in) : pointwise(op, in));
+            case "LeakyRelu", "PRelu" -> List.of(pointwise(op, in));
+            case "Mul" -> List.of(mul(in));
             case "Gemm" -> List.of(gemm(in));
             case "MatMul" -> List.of(matmul(in));
             case "Add" -> List.of(add(in));
             case "Sub" -> List.of(elementwise("Sub", new Op.Subtract(), in));
-            case "Mul" -> List.of(elementwise("Mul", new Op.Multiply(), in));
             case "Div" -> List.of(divide(in));
             case "Max" -> List.of(elementwise("Max", new Op.Maximum(), in));
             case "Min" -> List.of(elementwise("Min", new Op.Minimum(), in));
@@ -683,15 +687,9 @@ final class OnnxGraphConverter {
             case "Relu" -> Activation.RELU;
             case "Sigmoid" -> Activation.SIGMOID;
             case "Tanh" -> Activation.TANH;
-            case "HardSigmoid" -> {
-                float alpha = attrF("alpha", 0.2f);
-                float beta = attrF("beta", 0.5f);
-                if (alpha != 0.2f || beta != 0.5f) {
-                    throw unsupported("HardSigmoid with alpha " + alpha + ", beta " + beta
-                            + " (mcugen's hard_sigmoid is alpha 0.2, beta 0.5)");
-                }
-                yield Activation.HARD_SIGMOID;
-            }
+            case "HardSigmoid" -> Activation.HARD_SIGMOID; // alpha 0.2, beta 0.5; others are pointwise()
+            case "Elu" -> Activation.ELU; // alpha 1; others are pointwise()
+            case "HardSwish" -> Activation.HARD_SWISH;
             case "Clip" -> clip(in);
             default -> softmax(x);
         };
@@ -718,20 +716,151 @@ final class OnnxGraphConverter {
         return new Act(q.name, x.map(), x.flatPerm(), x.batch());
     }
 
+    /**
+     * LeakyRelu (alpha, default 0.01), Elu with alpha other than 1, HardSigmoid with alpha / beta other
+     * than 0.2 / 0.5 (PyTorch's Hardsigmoid writes 1/6, 0.5) and PRelu (a constant slope broadcast to
+     * the input from the last axis, as ONNX broadcasts): stand-alone IR nodes with their parameters.
+     */
+    private Val pointwise(String op, List<Val> in) {
+        Act x = act(in, 0);
+        Op irOp;
+        Map<String, FloatTensor> weights = Map.of();
+        switch (op) {
+            case "LeakyRelu" -> irOp = new Op.LeakyRelu(finiteAttr("alpha", 0.01f));
+            case "Elu" -> irOp = new Op.Elu(finiteAttr("alpha", 1f));
+            case "HardSigmoid" -> irOp = new Op.HardSigmoid(finiteAttr("alpha", 0.2f), finiteAttr("beta", 0.5f));
+            default -> {
+                Const slope = konst(in, 1, "slope");
+                if (slope == null || slope.f() == null) {
+                    throw bad("PRelu needs a constant float slope (input 2)");
+                }
+                FloatTensor alpha = preluSlope(x, slope);
+                List<Integer> shared = new ArrayList<>();
+                Shape xs = irShape(x);
+                for (int k = 0; k < xs.rank(); k++) {
+                    if (alpha.shape().dim(k) == 1 && xs.dim(k) != 1) {
+                        shared.add(k);
+                    }
+                }
+                irOp = new Op.PRelu(shared);
+                weights = Map.of("alpha", alpha);
+            }
+        }
+        PNode q = emit(op, irOp, List.of(x.ir()), weights);
+        return new Act(q.name, x.map(), x.flatPerm(), x.batch());
+    }
+
+    private float finiteAttr(String name, float dflt) {
+        float v = attrF(name, dflt);
+        if (!Float.isFinite(v)) {
+            throw bad("attribute " + name + " is " + v);
+        }
+        return v;
+    }
+
+    /**
+     * PRelu's slope in the IR layout: the IR input shape with size 1 where the slope (aligned at the
+     * last ONNX axis) has size 1; each value read through the Act's map from IR axes to ONNX axes.
+     */
+    private FloatTensor preluSlope(Act x, Const slope) {
+        long[] xd = dims(x);
+        long[] sd = slope.dims();
+        if (sd.length > xd.length) {
+            throw unsupported("PRelu slope of shape " + Arrays.toString(sd) + " on an input of rank " + xd.length);
+        }
+        int off = xd.length - sd.length;
+        Shape xs = irShape(x);
+        int[] full = new int[xs.rank()];
+        Arrays.fill(full, 1);
+        int[] onnxOfIr = new int[xs.rank()];
+        Arrays.fill(onnxOfIr, -1);
+        for (int k = 0; k < xd.length; k++) {
+            long sdim = k < off ? 1 : sd[k - off];
+            if (sdim != 1 && sdim != xd[k]) {
+                throw unsupported("PRelu slope of shape " + Arrays.toString(sd) + " that does not broadcast to "
+                        + Arrays.toString(xd));
+            }
+            int m = x.map()[k];
+            if (m >= 0) {
+                if (x.flatPerm() != null && sdim != 1) {
+                    throw unsupported("PRelu with a per-element slope on a flattened tensor");
+                }
+                onnxOfIr[m] = k;
+                full[m] = (int) sdim;
+            } else if (sdim != 1) {
+                throw unsupported("PRelu slope varying along the batch axis");
+            }
+        }
+        Shape as = Shape.of(full);
+        float[] v = new float[as.size()];
+        int[] idx = new int[full.length];
+        for (int i = 0; i < v.length; i++) {
+            int rest = i;
+            for (int m = full.length - 1; m >= 0; m--) {
+                idx[m] = rest % full[m];
+                rest /= full[m];
+            }
+            long flat = 0;
+            for (int k = off; k < xd.length; k++) {
+                int m = x.map()[k];
+                int c = m >= 0 && onnxOfIr[m] == k ? idx[m] : 0;
+                flat = flat * sd[k - off] + (sd[k - off] == 1 ? 0 : c);
+            }
+            v[i] = (float) slope.get((int) flat);
+        }
+        return FloatTensor.of(as, v);
+    }
+
+    /**
+     * Mul: PyTorch writes SiLU ({@code nn.SiLU}) as {@code x * Sigmoid(x)} and, before opset 14,
+     * Hardswish as {@code x * HardSigmoid(x)} with alpha 1/6, beta 0.5; each pattern becomes one swish /
+     * hard swish (fused into the layer producing x where it can be). Other products are element-wise
+     * multiplies.
+     */
+    private Val mul(List<Val> in) {
+        if (in.get(0) instanceof Act a && in.get(1) instanceof Act b) {
+            Activation gated = gateOf(b, a);
+            Act x = gated != null ? a : (gated = gateOf(a, b)) != null ? b : null;
+            if (x != null) {
+                Act s = x == a ? b : a;
+                PNode gate = producers.get(s.ir());
+                String src = gate.src + "+Mul";
+                PNode q = producers.get(x.ir());
+                boolean onlyGate = irUses.getOrDefault(x.ir(), 0) == 0
+                        && producers.values().stream().filter(n -> n.inputs.contains(x.ir())).count() == 1;
+                if (q != null && onlyGate && x.flatPerm() == null && fusable(q)) {
+                    q.op = ActivationFusion.withActivation(q.op, gated);
+                    q.src = q.src + "+" + src;
+                    producers.remove(gate.name); // no longer read
+                    return x;
+                }
+                gate.op = new Op.Act(gated);
+                gate.src = src;
+                return s;
+            }
+        }
+        return elementwise("Mul", new Op.Multiply(), in);
+    }
+
+    /**
+     * SWISH if {@code s} is {@code Sigmoid(x)}, HARD_SWISH if it is {@code HardSigmoid(x)} with alpha
+     * 1/6 and beta 0.5, each computed by a node only this Mul reads; else null.
+     */
+    private Activation gateOf(Act s, Act x) {
+        PNode p = producers.get(s.ir());
+        if (p == null || !p.inputs.equals(List.of(x.ir())) || !Arrays.equals(s.map(), x.map())
+                || !Arrays.equals(s.flatPerm(), x.flatPerm()) || irUses.getOrDefault(s.ir(), 0) != 0
+                || producers.values().stream().anyMatch(n -> n.inputs.contains(s.ir()))) {
+            return null;
+        }
+        if (p.op.equals(new Op.Act(Activation.SIGMOID))) {
+            return Activation.SWISH;
+        }
+        return p.op.equals(new Op.HardSigmoid(1f / 6f, 0.5f)) ? Activation.HARD_SWISH : null;
+    }
+
     private static Activation activationOf(Op op) {
-        if (op instanceof Op.Act a) {
-            return a.activation();
-        }
-        if (op instanceof Op.Dense d) {
-            return d.activation();
-        }
-        if (op instanceof Op.Conv2D c) {
-            return c.activation();
-        }
-        if (op instanceof Op.Conv1D c) {
-            return c.activation();
-        }
-        return null;
+        return op instanceof Op.Act a ? a.activation() : ActivationFusion.fusedActivation(op);
     }
 
     /** {@code outer(inner(x))} as one activation where that is an identity, else null. */

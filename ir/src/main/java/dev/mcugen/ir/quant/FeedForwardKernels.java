@@ -64,6 +64,12 @@ public final class FeedForwardKernels {
         if (node instanceof QSoftmax s) {
             return softmax(s, inputs.get(0));
         }
+        if (node instanceof QLut l) {
+            return ActivationKernels.lut(l, inputs.get(0));
+        }
+        if (node instanceof QPRelu p) {
+            return ActivationKernels.prelu(p, inputs.get(0));
+        }
         throw new IllegalArgumentException(node.name() + ": no feed-forward kernel for " + node.getClass().getSimpleName());
     }
 

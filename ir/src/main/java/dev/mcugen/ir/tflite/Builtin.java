@@ -30,10 +30,12 @@ final class Builtin {
     static final int STRIDED_SLICE = 45;
     static final int EXPAND_DIMS = 70;
     static final int SHAPE = 77;
+    static final int PRELU = 54;
     static final int PACK = 83;
     static final int MAXIMUM = 55;
     static final int MINIMUM = 57;
     static final int LEAKY_RELU = 98;
+    static final int ELU = 111;
     static final int QUANTIZE = 114;
     static final int HARD_SWISH = 117;
 
@@ -54,12 +56,12 @@ final class Builtin {
             Map.entry(UNIDIRECTIONAL_SEQUENCE_LSTM, "UNIDIRECTIONAL_SEQUENCE_LSTM"),
             Map.entry(STRIDED_SLICE, "STRIDED_SLICE"), Map.entry(46, "BIDIRECTIONAL_SEQUENCE_RNN"),
             Map.entry(47, "EXP"), Map.entry(49, "SPLIT"), Map.entry(50, "LOG_SOFTMAX"),
-            Map.entry(52, "BIDIRECTIONAL_SEQUENCE_LSTM"), Map.entry(53, "CAST"), Map.entry(54, "PRELU"),
+            Map.entry(52, "BIDIRECTIONAL_SEQUENCE_LSTM"), Map.entry(53, "CAST"), Map.entry(PRELU, "PRELU"),
             Map.entry(55, "MAXIMUM"), Map.entry(57, "MINIMUM"), Map.entry(60, "PADV2"), Map.entry(65, "SLICE"),
             Map.entry(67, "TRANSPOSE_CONV"), Map.entry(EXPAND_DIMS, "EXPAND_DIMS"), Map.entry(74, "SUM"),
             Map.entry(SHAPE, "SHAPE"), Map.entry(82, "REDUCE_MAX"), Map.entry(PACK, "PACK"), Map.entry(88, "UNPACK"),
             Map.entry(97, "RESIZE_NEAREST_NEIGHBOR"), Map.entry(LEAKY_RELU, "LEAKY_RELU"),
-            Map.entry(100, "MIRROR_PAD"), Map.entry(102, "SPLIT_V"), Map.entry(111, "ELU"),
+            Map.entry(100, "MIRROR_PAD"), Map.entry(102, "SPLIT_V"), Map.entry(ELU, "ELU"),
             Map.entry(QUANTIZE, "QUANTIZE"), Map.entry(HARD_SWISH, "HARD_SWISH"), Map.entry(118, "IF"),
             Map.entry(119, "WHILE"), Map.entry(126, "BATCH_MATMUL"), Map.entry(150, "GELU"));
 

@@ -23,15 +23,17 @@ import java.util.Map;
 public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
-            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL", "PACK", "RELU", "RELU6",
-            "RESHAPE", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "SUB", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "ELU", "EXPAND_DIMS",
+            "FULLY_CONNECTED", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL",
+            "PACK", "PRELU", "RELU", "RELU6", "RESHAPE", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "SUB", "TANH",
+            "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     private static final String ELEMENTWISE = "two tensors of equal shape, or one a per-channel vector"
             + " ([C] or [1, ..., 1, C]) or a constant per-channel vector or scalar";
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
     public static final Map<String, String> LIMITS = Map.ofEntries(
+            Map.entry("PRELU", "a constant alpha that broadcasts to the input"),
             Map.entry("DEQUANTIZE", "float16 constants only (dequantized at import)"),
             Map.entry("STRIDED_SLICE", "the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False),"
                     + " or computing a RESHAPE's target shape"),

@@ -276,6 +276,7 @@ final class TfliteMapper {
             case Builtin.DEQUANTIZE -> 38;
             case Builtin.EXPAND_DIMS -> 52;
             case Builtin.UNIDIRECTIONAL_SEQUENCE_LSTM -> 71;
+            case Builtin.LEAKY_RELU -> 75;
             default -> -1;
         };
         if (optionsType >= 0 && op.optionsType() != 0 && op.optionsType() != optionsType) {
@@ -299,6 +300,10 @@ final class TfliteMapper {
             case Builtin.MUL -> elementwise(op, new Op.Multiply(), "multiply", true);
             case Builtin.MAXIMUM -> elementwise(op, new Op.Maximum(), "maximum", false);
             case Builtin.MINIMUM -> elementwise(op, new Op.Minimum(), "minimum", false);
+            case Builtin.ELU -> activation(op, Activation.ELU);
+            case Builtin.HARD_SWISH -> activation(op, Activation.HARD_SWISH);
+            case Builtin.LEAKY_RELU -> leakyRelu(op);
+            case Builtin.PRELU -> prelu(op);
             case Builtin.CONCATENATION -> concat(op);
             case Builtin.RESHAPE, Builtin.SQUEEZE, Builtin.EXPAND_DIMS -> relabel(op);
             case Builtin.DEQUANTIZE -> dequantize(op);
@@ -544,6 +549,54 @@ final class TfliteMapper {
         }
         In xin = in(x, null);
         Spec s = node(op, new Op.Act(act), List.of(xin.name()), Map.of(), act.kerasName(), xin.folded());
+        output(op, s);
+    }
+
+    /** LEAKY_RELU: {@code LeakyReluOptions.alpha} (field 0, default 0). */
+    private void leakyRelu(TfliteModel.Operator op) {
+        arity(op, 1, 1);
+        Flat.Table o = op.options();
+        float alpha = o == null ? 0f : o.f32(0, 0f);
+        if (!Float.isFinite(alpha)) {
+            throw corrupt(op, "has alpha " + alpha);
+        }
+        In xin = in(val(op, 0), null);
+        output(op, node(op, new Op.LeakyRelu(alpha), List.of(xin.name()), Map.of(), "leaky_relu", xin.folded()));
+    }
+
+    /**
+     * PRELU: {@code x >= 0 ? x : alpha · x} with a constant alpha broadcast to the input (aligned at
+     * the last axis, as TFLite broadcasts); the axes where alpha has size 1 are the shared ones.
+     */
+    private void prelu(TfliteModel.Operator op) {
+        arity(op, 2, 2);
+        Val x = val(op, 0);
+        In xin = in(x, null);
+        Shape xs = x.irShape();
+        TfliteModel.Tensor at = m.tensors.get(op.inputs()[1]);
+        float[] a = floats(op, at, "alpha");
+        int[] as = at.shape();
+        int r = xs.rank();
+        int[] full = new int[r];
+        Arrays.fill(full, 1);
+        for (int k = 0; k < as.length; k++) {
+            int j = r - as.length + k;
+            boolean fits = j < 0 ? as[k] == 1 : as[k] == 1 || as[k] == xs.dim(j);
+            if (!fits) {
+                throw unsupported(op, "its alpha " + Arrays.toString(as) + " does not broadcast to its input " + xs);
+            }
+            if (j >= 0) {
+                full[j] = as[k];
+            }
+        }
+        List<Integer> shared = new ArrayList<>();
+        for (int j = 0; j < r; j++) {
+            if (full[j] == 1 && xs.dim(j) != 1) {
+                shared.add(j);
+            }
+        }
+        Spec s = node(op, new Op.PRelu(shared), List.of(xin.name()), Map.of("alpha", FloatTensor.of(Shape.of(full), a)),
+                "prelu", xin.folded());
         output(op, s);
     }
 

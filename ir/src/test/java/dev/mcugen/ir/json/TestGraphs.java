@@ -117,6 +117,10 @@ final class TestGraphs {
         add(b, r, "max_pool2d", new Op.Pool(PoolKind.MAX, List.of(2, 1), List.of(1, 2), Padding.SAME), "conv2d");
         add(b, r, "avg_pool2d", new Op.Pool(PoolKind.AVG, List.of(2, 2), List.of(2, 2), Padding.VALID), "conv2d_same");
         add(b, r, "gpool2d", new Op.GlobalPool(PoolKind.MAX, 2), "max_pool2d");
+        add(b, r, "prelu", new Op.PRelu(List.of(0, 1)), "conv2d");
+        add(b, r, "leaky_relu", new Op.LeakyRelu(-0.125f), "prelu");
+        add(b, r, "elu", new Op.Elu(0.7f), "leaky_relu");
+        add(b, r, "hard_sigmoid", new Op.HardSigmoid(1f / 6f, 0.5f), "elu");
         add(b, r, "flatten", new Op.Flatten(), "avg_pool2d");
         add(b, r, "reshape", new Op.Reshape(Shape.of(Shape.UNKNOWN, 2)), "flatten");
         add(b, r, "reshape_fixed", new Op.Reshape(Shape.of(2, 2, 2)), "flatten");
@@ -126,7 +130,7 @@ final class TestGraphs {
                 true, 0), "open");
         b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
-                .output("gru_nobias").output("reshape_fixed").output("vec");
+                .output("gru_nobias").output("reshape_fixed").output("vec").output("hard_sigmoid");
         return b.build();
     }
 
@@ -247,7 +251,7 @@ final class TestGraphs {
     }
 
     private static Op randomOp(Random r, Shape x) {
-        switch (r.nextInt(18)) {
+        switch (r.nextInt(22)) {
             case 17:
                 if (x.rank() == 2) {
                     return Op.DepthwiseConv.of1d(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(2), 1 + r.nextInt(2),
@@ -255,6 +259,21 @@ final class TestGraphs {
                 }
                 return new Op.DepthwiseConv(2, 1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(2),
                         1 + r.nextInt(2), 1 + r.nextInt(2), 1 + r.nextInt(2), pad(r), anyAct(r), r.nextBoolean());
+            case 18:
+                return new Op.LeakyRelu(TestGraphs.nastyFloat(r) > 0 ? 0.3f : -r.nextFloat());
+            case 19:
+                return new Op.Elu(r.nextFloat() * 2);
+            case 20:
+                return new Op.HardSigmoid(r.nextFloat(), r.nextFloat());
+            case 21: {
+                List<Integer> shared = new ArrayList<>();
+                for (int k = 0; k < x.rank(); k++) {
+                    if (r.nextBoolean()) {
+                        shared.add(k);
+                    }
+                }
+                return new Op.PRelu(shared);
+            }
             case 0:
                 return new Op.Dense(small(r), anyAct(r), r.nextBoolean());
             case 1:

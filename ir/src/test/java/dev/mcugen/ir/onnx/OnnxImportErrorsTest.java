@@ -267,11 +267,14 @@ class OnnxImportErrorsTest {
 
     @Test
     void opsTheIrLacksAreRefusedNamingOpAndNode() throws IOException {
-        for (String op : new String[] {"LeakyRelu", "HardSwish", "Sqrt", "Exp"}) {
+        for (String op : new String[] {"Selu", "Mish", "Sqrt", "Exp"}) {
             Path f = write(op + ".onnx", oneNode(op, new String[] {"x", "x"}, new byte[0][], new long[] {1, 4},
                     new long[] {1, 4}));
             refused(f, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/" + op + "'", "op " + op + " is not supported");
         }
+        Path mul = write("Mul.onnx", oneNode("Mul", new String[] {"x", "x"}, new byte[0][], new long[] {1, 4},
+                new long[] {1, 4}));
+        refused(mul, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/Mul'", "op Mul other than x * Sigmoid(x) (SiLU)");
         byte[] pads = msg(o -> {
             o.writeInt64(1, 4);
             o.writeInt32(2, OnnxTensors.INT64);

@@ -77,6 +77,12 @@ class TorchFixturesTest {
         "depthwise, 17, 'Conv+Relu,Conv,Flatten,Gemm'",
         "eltwise, 13, 'Conv+Tanh,Conv,Mul,Max,Sub,Min,Add,Add,Mul,Div,Max,Flatten,Gemm'",
         "eltwise, 17, 'Conv+Tanh,Conv,Mul,Max,Sub,Min,Add,Add,Mul,Div,Max,Flatten,Gemm'",
+        "hardsigmoid, 13, 'Gemm,HardSigmoid'",
+        "hardsigmoid, 17, 'Gemm,HardSigmoid'",
+        "activations, 13, 'Gemm,LeakyRelu,Gemm+Elu,Gemm,Elu,Gemm+Sigmoid+Mul,Gemm+HardSigmoid+Mul,Gemm,HardSigmoid,Gemm,PRelu'",
+        "activations, 17, 'Gemm,LeakyRelu,Gemm+Elu,Gemm,Elu,Gemm+Sigmoid+Mul,Gemm+HardSwish,Gemm,HardSigmoid,Gemm,PRelu'",
+        "prelu_conv, 13, 'Conv,PRelu,Conv,PRelu,Sigmoid+Mul'",
+        "prelu_conv, 17, 'Conv,PRelu,Conv,PRelu,Sigmoid+Mul'",
     })
     void importedModelGivesPyTorchsOutputs(String name, int opset, String sourceOps) {
         ImportedModel m = OnnxImporter.load(resource(name + "_op" + opset + ".onnx"));
@@ -126,14 +132,21 @@ class TorchFixturesTest {
     }
 
     @Test
-    void pytorchHardsigmoidIsRefusedNamingTheNode() {
-        for (int opset : new int[] {13, 17}) {
-            Path f = resource("hardsigmoid_op" + opset + ".onnx");
-            assertThatThrownBy(() -> OnnxImporter.load(f)).isInstanceOfSatisfying(McugenException.class, e -> {
-                assertThat(e.diag()).isEqualTo(Diag.MCG_IMPORT_UNSUPPORTED);
-                assertThat(e.getMessage()).startsWith(f.toString()).contains("HardSigmoid").contains("alpha 0.16666");
-            });
-        }
+    void pytorchHardsigmoidKeepsItsAlphaAndBeta() {
+        Op op = OnnxImporter.load(resource("hardsigmoid_op17.onnx")).graph().nodes().get(1).op();
+        assertThat(op).isInstanceOfSatisfying(Op.HardSigmoid.class, h -> {
+            assertThat(h.alpha()).isEqualTo(1f / 6f);
+            assertThat(h.beta()).isEqualTo(0.5f);
+        });
+    }
+
+    @Test
+    void siluBecomesSwishAndPreluSlopesFollowTheChannels() {
+        Graph g = OnnxImporter.load(resource("prelu_conv_op17.onnx")).graph();
+        Op.PRelu p = (Op.PRelu) g.nodes().get(1).op();
+        assertThat(p.sharedAxes()).containsExactly(0, 1); // NCHW slope [6, 1, 1] -> IR [1, 1, 6]
+        assertThat(g.nodes().get(1).weight("alpha").shape()).isEqualTo(Shape.of(1, 1, 6));
+        assertThat(g.nodes().get(g.nodes().size() - 1).op()).isEqualTo(new Op.Act(dev.mcugen.ir.Activation.SWISH));
     }
 
     @Test

@@ -128,13 +128,16 @@ class KerasFormatsTest {
     }
 
     @Test
-    void keras3HardSigmoidIsNotTheKeras2One() {
+    void keras3HardSigmoidIsRelu6Form() {
+        // The same name means relu6(x + 3) / 6 in a file Keras 3 made, clip(0.2 x + 0.5, 0, 1) otherwise.
+        assertThat(((Op.Dense) original("dense_hard_sigmoid").nodes().get(0).op()).activation())
+                .isEqualTo(Activation.HARD_SIGMOID);
         Path byVersion = variant("dense_hard_sigmoid",
                 json -> ((ObjectNode) json.get("modelTopology")).put("keras_version", "3.1.0"));
-        assertThat(refused(byVersion, Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED).getMessage()).contains("relu6(x + 3) / 6");
+        assertThat(((Op.Dense) load(byVersion).nodes().get(0).op()).activation()).isEqualTo(Activation.HARD_SIGMOID6);
         Path byGenerator = tmp.resolve("g");
         Path dir = variantIn(byGenerator, "dense_hard_sigmoid", json -> json.put("generatedBy", "keras v3.3.3"));
-        refused(dir, Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED);
+        assertThat(((Op.Dense) load(dir).nodes().get(1).op()).activation()).isEqualTo(Activation.HARD_SIGMOID6);
     }
 
     @Test
@@ -244,11 +247,46 @@ class KerasFormatsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"max_value=3", "negative_slope=0.1", "threshold=0.5"})
+    @ValueSource(strings = {"max_value=3", "threshold=0.5"})
     void reluOptions(String option) {
         String[] kv = option.split("=");
         Path dir = variant("relu_layer", json -> ModelFiles.layerConfig(json, "re_lu").put(kv[0], Double.parseDouble(kv[1])));
         assertThat(refused(dir, Diag.MCG_IMPORT_OPTION_UNSUPPORTED).getMessage()).contains("re_lu", kv[0]);
+    }
+
+    @Test
+    void reluWithANegativeSlopeIsLeakyRelu() {
+        Path dir = variant("relu_layer", json -> ModelFiles.layerConfig(json, "re_lu").put("negative_slope", 0.125));
+        assertThat(load(dir).nodes().get(1).op()).isEqualTo(new Op.LeakyRelu(0.125f));
+        Path capped = variantIn(tmp.resolve("capped"), "relu_layer", json -> ModelFiles.layerConfig(json, "re_lu").put("negative_slope", 0.125)
+                .put("max_value", 6.0));
+        assertThat(refused(capped, Diag.MCG_IMPORT_OPTION_UNSUPPORTED).getMessage()).contains("re_lu", "negative_slope");
+    }
+
+    @Test
+    void keras3LeakyReluWritesNegativeSlope() {
+        Path dir = variant("leaky_relu_layer", json -> {
+            ObjectNode c = ModelFiles.layerConfig(json, "leaky_re_lu");
+            c.remove("alpha");
+            c.put("negative_slope", -0.0625);
+        });
+        assertThat(load(dir).nodes().get(1).op()).isEqualTo(new Op.LeakyRelu(-0.0625f));
+    }
+
+    @Test
+    void keras3ActivationNames() {
+        Path dir = variant("dense_swish", json -> {
+            ModelFiles.layerConfig(json, "dense_1").put("activation", "silu");
+            ModelFiles.layerConfig(json, "dense_2").put("activation", "hard_silu");
+        });
+        Graph g = load(dir);
+        assertThat(((Op.Dense) g.nodes().get(0).op()).activation()).isEqualTo(Activation.SWISH);
+        assertThat(((Op.Dense) g.nodes().get(1).op()).activation()).isEqualTo(Activation.HARD_SWISH);
+        Path leaky = variantIn(tmp.resolve("leaky"), "dense_swish", json -> ModelFiles.layerConfig(json, "dense_1").put("activation", "leaky_relu"));
+        assertThat(((Op.Dense) load(leaky).nodes().get(0).op()).activation()).isEqualTo(Activation.LEAKY_RELU);
+        // mcugen's own graph JSON name of the relu6 hard sigmoid is no Keras name
+        Path own = variantIn(tmp.resolve("own"), "dense_swish", json -> ModelFiles.layerConfig(json, "dense_1").put("activation", "hard_sigmoid6"));
+        refused(own, Diag.MCG_IMPORT_ACTIVATION_UNSUPPORTED);
     }
 
     @Test

@@ -32,6 +32,7 @@ final class TfliteWriter {
     static final int DEQUANTIZE_OPTIONS = 38;
     static final int EXPAND_DIMS_OPTIONS = 52;
     static final int UNIDIRECTIONAL_SEQUENCE_LSTM_OPTIONS = 71;
+    static final int LEAKY_RELU_OPTIONS = 75;
 
     private record TensorDef(String name, int type, int[] shape, int[] signature, int buffer, boolean variable) {
     }
@@ -269,6 +270,14 @@ final class TfliteWriter {
         return b -> {
             b.startTable(1);
             b.addByte(0, (byte) fused, -1);
+            return b.endTable();
+        };
+    }
+
+    static ToIntFunction<FlatBufferBuilder> leakyRelu(float alpha) {
+        return b -> {
+            b.startTable(1);
+            b.addFloat(0, alpha, 0);
             return b.endTable();
         };
     }

@@ -33,6 +33,7 @@ final class ActivationRecipe implements Recipe {
                 EqualScale.declare(ctx, x, node.name());
                 break;
             case LOGISTIC:
+            case POINTWISE:
                 Specs.input(ctx, x);
                 Specs.activation(ctx, node.name());
                 break;

@@ -26,6 +26,9 @@ import java.util.List;
  *       000's gates; a fused layer writes its accumulator straight to Q3.12 ({@link #PREACT}), a
  *       stand-alone one requantizes its input to it; hard sigmoid is an integer affine map with clamp
  *       ({@link QRequant} with {@link QRequant#HARD_SIGMOID_GAIN});</li>
+ *   <li>ELU, swish, hard swish, the relu6 hard sigmoid (tables) and leaky ReLU (per-sign rescales),
+ *       see {@link PointwiseStage}: a fused layer writes its calibrated pre-activation
+ *       ({@link #PREACT}, own type) and the activation maps that to the output;</li>
  *   <li>softmax ({@link QSoftmax}): a fused layer hands its raw int32 accumulator over
  *       ({@link #LOGITS}); the output is {@code 2^-8, zp -128} for int8 (TFLite) and Q0.15 for
  *       int16.</li>
@@ -43,7 +46,7 @@ final class ActivationStage {
     }
 
     /** How the activation is realized. */
-    enum Kind { CLAMP, LOGISTIC, SOFTMAX }
+    enum Kind { CLAMP, LOGISTIC, SOFTMAX, POINTWISE }
 
     static Kind kind(Activation a) {
         switch (a) {
@@ -53,6 +56,12 @@ final class ActivationStage {
                 return Kind.CLAMP;
             case SOFTMAX:
                 return Kind.SOFTMAX;
+            case ELU:
+            case SWISH:
+            case HARD_SWISH:
+            case HARD_SIGMOID6:
+            case LEAKY_RELU:
+                return Kind.POINTWISE;
             default:
                 return Kind.LOGISTIC;
         }
@@ -112,6 +121,9 @@ final class ActivationStage {
                 break;
             case LOGISTIC:
                 nodes.add(logistic(ctx, layer, in, tin, shape, tout, a));
+                break;
+            case POINTWISE:
+                nodes.add(PointwiseStage.lower(ctx, layer, in, tin, shape, tout, a));
                 break;
             default:
                 QuantType canonical = softmaxType(tout.bits() == 8 ? 8 : 16);

@@ -33,7 +33,9 @@ import java.util.List;
  * {@code Product(layer/bias, layer/kernel, x)}); the output {@code layer} (activation, calibrated
  * range, {@code Coverage}; {@code ExactZero} with ReLU/ReLU6, whose clamp is at real 0); for SAME
  * convolutions {@code ExactZero(x)} (the pad value is the input zero point); with a fused
- * sigmoid/tanh/hard sigmoid {@code layer/preact} int16 {@code FixedFormat Q3.12}; with a fused
+ * sigmoid/tanh/hard sigmoid {@code layer/preact} int16 {@code FixedFormat Q3.12}; with a fused ELU,
+ * swish, hard swish, relu6 hard sigmoid or leaky ReLU {@code layer/preact} an activation with its
+ * calibrated range ({@link PointwiseStage}); with a fused
  * softmax {@code layer/logits} int32 with {@code Product(layer/logits, layer/kernel, x)} — or, with
  * {@code dropSoftmax} on a model output, {@code layer} itself is those int32 logits.
  */
@@ -70,6 +72,10 @@ class DenseConvRecipe implements Recipe {
                 ctx.system().tensor(new TensorSpec(layer + ActivationStage.PREACT, 16, TensorSpec.Symmetry.SYMMETRIC, -8, 8));
                 ctx.system().add(new Contract.FixedFormat(layer + ActivationStage.PREACT, 16,
                         ActivationStage.PREACT_FRACTIONAL_BITS));
+                Specs.activation(ctx, layer);
+                break;
+            case POINTWISE:
+                Specs.activation(ctx, layer + ActivationStage.PREACT);
                 Specs.activation(ctx, layer);
                 break;
             default:
@@ -126,7 +132,7 @@ class DenseConvRecipe implements Recipe {
         if (kind == ActivationStage.Kind.CLAMP) {
             out = layer;
             tout = ctx.solution().type(layer);
-        } else if (kind == ActivationStage.Kind.LOGISTIC) {
+        } else if (kind == ActivationStage.Kind.LOGISTIC || kind == ActivationStage.Kind.POINTWISE) {
             out = layer + ActivationStage.PREACT;
             tout = ctx.solution().type(out);
         } else {

@@ -20,6 +20,9 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Flatten, Reshape, Dropout</td><td>{@link ViewRecipe}</td><td>QReshape</td><td>EqualScale</td></tr>
  *   <tr><td>Activation</td><td>{@link ActivationRecipe}</td><td>QReshape / QRequant / QLogistic /
  *       QSoftmax</td><td>EqualScale (linear, ReLU, ReLU6), else Coverage</td></tr>
+ *   <tr><td>LeakyReLU, PReLU, ELU, HardSigmoid (and the activations ELU, swish, hard swish, relu6
+ *       hard sigmoid, leaky ReLU, fused or stand-alone)</td><td>{@link PointwiseRecipe}, {@link PointwiseStage}</td>
+ *       <td>QLut / QPRelu</td><td>Coverage</td></tr>
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
  *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd (QElementwise with a per-channel or constant
  *       operand)</td><td>Coverage</td></tr>
@@ -52,6 +55,10 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.Act) {
             return new ActivationRecipe();
+        }
+        if (op instanceof Op.LeakyRelu || op instanceof Op.Elu || op instanceof Op.HardSigmoid
+                || op instanceof Op.PRelu) {
+            return new PointwiseRecipe();
         }
         if (op instanceof Op.BatchNorm) {
             return new BatchNormRecipe();

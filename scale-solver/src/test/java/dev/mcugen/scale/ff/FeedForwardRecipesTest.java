@@ -102,6 +102,24 @@ class FeedForwardRecipesTest {
                 Activation.TANH, Activation.HARD_SIGMOID, Activation.SOFTMAX)) {
             c.add(new Case("activation " + a, Shape.of(2, 8), g -> g.layer("a", new Op.Act(a), 1f), 1.5));
         }
+        // ELU, swish, hard swish, the relu6 hard sigmoid (tables) and leaky ReLU (per-sign rescales), fused and alone.
+        // Fused, two roundings add up: the pre-activation's own type (half its step, times the slope, in output
+        // steps: for the hard sigmoid 1/6 of a pre-activation range about 12 times the output's, one step) and
+        // the table's half step, beside the accumulator's requantization: 2.5 steps.
+        for (Activation a : List.of(Activation.ELU, Activation.SWISH, Activation.HARD_SWISH, Activation.HARD_SIGMOID6,
+                Activation.LEAKY_RELU)) {
+            c.add(new Case("dense " + a, Shape.of(16), g -> g.layer("d", new Op.Dense(8, a, true), 1f), 2.5));
+            c.add(new Case("activation " + a, Shape.of(2, 8), g -> g.layer("a", new Op.Act(a), 1f), 1));
+        }
+        c.add(new Case("conv1d swish", Shape.of(12, 3), g -> g.layer("c",
+                new Op.Conv1D(4, 3, 1, 1, Padding.SAME, Activation.SWISH, true), 1f), 2));
+        c.add(new Case("leaky relu 0.3", Shape.of(2, 8), g -> g.layer("a", new Op.LeakyRelu(0.3f), 1f), 1));
+        c.add(new Case("leaky relu -0.5", Shape.of(2, 8), g -> g.layer("a", new Op.LeakyRelu(-0.5f), 1f), 1));
+        c.add(new Case("elu alpha 0.5", Shape.of(2, 8), g -> g.layer("a", new Op.Elu(0.5f), 1f), 1));
+        c.add(new Case("hard sigmoid 1/6", Shape.of(2, 8), g -> g.layer("a", new Op.HardSigmoid(1f / 6f, 0.5f), 1f), 1));
+        c.add(new Case("prelu per channel", Shape.of(3, 8), g -> g.layer("a", new Op.PRelu(List.of(0)), 1f), 1));
+        c.add(new Case("dense, prelu per unit", Shape.of(10), g -> g.layer("d", new Op.Dense(6, Activation.LINEAR, true), 1f)
+                .layer("p", new Op.PRelu(List.of()), 1f), 2));
         c.add(new Case("dense relu, batch norm", Shape.of(10), g -> g.layer("d", new Op.Dense(6, Activation.RELU, true), 1f)
                 .layer("bn", new Op.BatchNorm(1e-3f), 1f), 3));
         c.add(new Case("conv1d, batch norm folded", Shape.of(10, 2), g -> g.layer("c",
