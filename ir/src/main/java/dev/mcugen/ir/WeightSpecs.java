@@ -34,6 +34,18 @@ public final class WeightSpecs {
                 m.put("bias", Shape.of(c.filters()));
             }
         }
+        if (op instanceof Op.ConvTranspose c) {
+            int[] k = new int[c.spatialRank() + 2];
+            for (int i = 0; i < c.spatialRank(); i++) {
+                k[i] = c.kernel().get(i);
+            }
+            k[c.spatialRank()] = c.filters();
+            k[c.spatialRank() + 1] = x.last();
+            m.put("kernel", Shape.of(k));
+            if (c.useBias()) {
+                m.put("bias", Shape.of(c.filters()));
+            }
+        }
         if (op instanceof Op.BatchNorm b) {
             Shape ch = Shape.of(x.last());
             m.put("gamma", ch);

@@ -46,6 +46,9 @@ public final class FeedForwardKernels {
         if (node instanceof QReshape) {
             return inputs.get(0).clone();
         }
+        if (MovementKernels.handles(node)) {
+            return MovementKernels.run(node, inputs.get(0));
+        }
         if (node instanceof QRequant r) {
             return requant(r, inputs.get(0));
         }
@@ -100,7 +103,7 @@ public final class FeedForwardKernels {
     }
 
     /** The int32 accumulator after the optional int64 pre-shift; throws if a proof was wrong. */
-    private static int narrow(String who, long acc, int accShift) {
+    static int narrow(String who, long acc, int accShift) {
         long v = accShift > 0 ? rdivpot64(acc, accShift) : acc;
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new IllegalStateException(who + ": accumulator " + acc + " overflows int32 despite its bound");
