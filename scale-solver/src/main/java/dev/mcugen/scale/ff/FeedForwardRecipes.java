@@ -21,6 +21,10 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
  *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd</td><td>Coverage</td></tr>
  *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
+ *   <tr><td>ZeroPadding, Cropping, UpSampling, Permute, RepeatVector</td><td>{@link MovementRecipe}</td><td>QPad /
+ *       QUpsample / QTranspose</td><td>EqualScale; ExactZero(x) for zero padding</td></tr>
+ *   <tr><td>ConvTranspose</td><td>{@link TransposeConvRecipe}</td><td>QTransposeConv (+ QLogistic)</td><td>Product
+ *       (bias), Coverage, ExactZero (ReLU), FixedFormat Q3.12 (sigmoid/tanh)</td></tr>
  * </table>
  * Run {@link BatchNormFolding#fold} on the graph first to fold BatchNorm into the layer before it.
  */
@@ -53,6 +57,12 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.Concatenate) {
             return new ConcatRecipe();
+        }
+        if (op instanceof Op.ConvTranspose) {
+            return new TransposeConvRecipe();
+        }
+        if (dev.mcugen.ir.SpatialOps.handles(op)) {
+            return new MovementRecipe();
         }
         throw new IllegalArgumentException("no feed-forward recipe for " + op.kind());
     }
