@@ -17,6 +17,7 @@ const path = require('path');
 const {initTf, seedWeights, parseArgs, Rng} = require('./lib/common');
 const {writeNpy, writeTensorNpy} = require('./lib/npy');
 const {saveModel, loadModel} = require('./lib/save');
+const {addShapeFixtures} = require('./lib/shape-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -397,6 +398,9 @@ function buildFixtures(D) {
     L.lstm({units: D.ucUnits, name: 'lstm'}),
     L.dense({units: D.dOut, activation: 'softmax', name: 'dense'}),
   ]));
+
+  // --- Data-movement layers and transposed convolutions (lib/shape-fixtures.js) ------------------------
+  addShapeFixtures(L, add, seq);
   return F;
 }
 
