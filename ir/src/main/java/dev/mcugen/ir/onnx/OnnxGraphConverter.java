@@ -748,21 +748,61 @@ final class OnnxGraphConverter {
         return c.get(0);
     }
 
-    /** A Pad of zero width (PyTorch's avg_pool2d writes one before AveragePool) is the identity. */
+    /**
+     * Pad: zero width (PyTorch's avg_pool2d writes one before AveragePool) is the identity; constant
+     * zero padding of the spatial axes of [N, C, spatial...] is a {@link Op.ZeroPadding}. Other
+     * modes, a nonzero constant and padding of the batch or channel axis are refused by name.
+     */
     private Val pad(List<Val> in) {
         Act x = act(in, 0);
         long[] pads = attrInts("pads");
         if (pads == null && in.size() > 1 && in.get(1) != null) {
             pads = ints(in, 1, "pads");
         }
+        boolean zero = true;
         if (pads != null) {
             for (long p : pads) {
-                if (p != 0) {
-                    throw unsupported("op Pad with pads " + Arrays.toString(pads));
-                }
+                zero &= p == 0;
             }
         }
-        return x;
+        if (zero) {
+            return x;
+        }
+        String mode = attrS("mode", "constant");
+        if (!mode.equals("constant")) {
+            throw unsupported("Pad mode '" + Text.clip(mode, 20) + "' (mcugen pads with zeros only: mode constant,"
+                    + " value 0)");
+        }
+        double value = opset < 11 ? attrF("value", 0f) : 0;
+        Const cv = in.size() > 2 ? konst(in, 2, "constant_value") : null;
+        if (cv != null && cv.count() > 0) {
+            value = scalar(cv, "constant_value");
+        }
+        if (value != 0) {
+            throw unsupported("Pad with the constant " + value + " (mcugen pads with real 0, the value whose integer"
+                    + " the zero point holds exactly)");
+        }
+        if (in.size() > 3 && in.get(3) != null) {
+            throw unsupported("Pad with an axes input");
+        }
+        int r = x.rank() - 2;
+        if (r < 1 || r > 2 || pads.length != 2 * x.rank()) {
+            throw unsupported("Pad with pads " + Arrays.toString(pads) + " on a rank-" + x.rank() + " tensor");
+        }
+        channelsFirst(x, "Pad");
+        int rank = x.rank();
+        if (pads[0] != 0 || pads[1] != 0 || pads[rank] != 0 || pads[rank + 1] != 0) {
+            throw unsupported("Pad of the batch or channel axis (pads " + Arrays.toString(pads) + ")");
+        }
+        long[] spatial = new long[2 * r];
+        for (int a = 0; a < r; a++) {
+            spatial[a] = pads[2 + a];
+            spatial[a + r] = pads[rank + 2 + a];
+            if (spatial[a] < 0 || spatial[a + r] < 0 || spatial[a] > 1 << 16 || spatial[a + r] > 1 << 16) {
+                throw unsupported("Pad with negative or huge pads " + Arrays.toString(pads));
+            }
+        }
+        return zeroPad(x, spatial, r);
     }
 
     private Activation clip(List<Val> in) {
@@ -1030,6 +1070,66 @@ final class OnnxGraphConverter {
                 + Arrays.toString(tf) + ", or 'valid')");
     }
 
+    /**
+     * ONNX pads (auto_pad NOTSET, >= 0) that {@link #padding} cannot express as VALID or TensorFlow's
+     * SAME split (e.g. PyTorch's {@code padding=1, stride=2} on an even length), or, with
+     * {@code always}, any nonzero pads: they are imported as a {@link Op.ZeroPadding} before a VALID
+     * window. Null when the window keeps its own padding.
+     */
+    private long[] explicitPads(int[] n, int[] k, int[] s, int[] d, long[] pads, boolean always) {
+        int r = n.length;
+        if (!attrS("auto_pad", "NOTSET").equals("NOTSET") || pads == null || pads.length != 2 * r) {
+            return null;
+        }
+        boolean zero = true;
+        for (long p : pads) {
+            if (p < 0 || p > 1 << 16) {
+                return null;
+            }
+            zero &= p == 0;
+        }
+        if (zero) {
+            return null;
+        }
+        if (always) {
+            return pads;
+        }
+        for (int a = 0; a < r; a++) {
+            if (n[a] < 0) {
+                return null;
+            }
+            int out = (n[a] + s[a] - 1) / s[a];
+            int span = (k[a] - 1) * d[a] + 1;
+            int total = Math.max((out - 1) * s[a] + span - n[a], 0);
+            if (pads[a] != total / 2 || pads[a + r] != total - total / 2) {
+                return pads;
+            }
+        }
+        return null;
+    }
+
+    /** {@code x} zero-padded by ONNX pads {@code [x1_begin, (x2_begin,) x1_end, (x2_end)]} over its {@code r} spatial axes. */
+    private Act zeroPad(Act x, long[] pads, int r) {
+        List<Integer> amounts = new ArrayList<>();
+        for (int a = 0; a < r; a++) {
+            amounts.add((int) pads[a]);
+            amounts.add((int) pads[a + r]);
+        }
+        PNode p = emit("Pad", new Op.ZeroPadding(amounts), List.of(x.ir()), Map.of());
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    /** True when the IR tensor of {@code x} cannot be negative: it leaves a ReLU / ReLU6 (stand-alone or fused). */
+    private boolean nonNegative(Act x) {
+        PNode p = producers.get(x.ir());
+        if (p == null) {
+            return false;
+        }
+        Activation a = p.op instanceof Op.Act act ? act.activation() : p.op instanceof Op.Conv2D c ? c.activation()
+                : p.op instanceof Op.Conv1D c ? c.activation() : p.op instanceof Op.Dense dn ? dn.activation() : null;
+        return a == Activation.RELU || a == Activation.RELU6;
+    }
+
     /** An attribute list of one value per spatial axis, each in 1..2^16 (kernels, strides, dilations). */
     private int[] ints(long[] v, int r, int dflt) {
         if (v != null && v.length != r) {
@@ -1080,7 +1180,11 @@ final class OnnxGraphConverter {
         }
         int[] st = ints(attrInts("strides"), r, 1);
         int[] dl = ints(attrInts("dilations"), r, 1);
-        Padding pad = padding(n, k, st, dl, attrInts("pads"), "Conv");
+        long[] explicit = explicitPads(n, k, st, dl, attrInts("pads"), false);
+        Padding pad = explicit != null ? Padding.VALID : padding(n, k, st, dl, attrInts("pads"), "Conv");
+        if (explicit != null) {
+            x = zeroPad(x, explicit, r);
+        }
         // ONNX [out, in, k...] -> Keras [k..., in, out].
         int spatial = r == 1 ? k[0] : k[0] * k[1];
         float[] kernel = new float[spatial * cin * cout];
@@ -1133,7 +1237,28 @@ final class OnnxGraphConverter {
             n[a] = s.dim(a);
         }
         long[] pads = attrInts("pads");
-        Padding pad = padding(n, k, st, dl, pads, opName);
+        // Explicit pads: average pooling counting the padding (count_include_pad 1) is exactly a zero
+        // padding before a VALID pool; max pooling ignores padding, which zero padding matches only on
+        // an input that cannot be negative (after ReLU / ReLU6).
+        boolean countPad = opName.equals("AveragePool") && attrI("count_include_pad", 0) != 0;
+        long[] explicit = explicitPads(n, k, st, dl, pads, countPad);
+        if (explicit != null && opName.equals("MaxPool") && !nonNegative(x)) {
+            throw unsupported("MaxPool with pads " + Arrays.toString(pads) + " on an input that may be negative (ONNX"
+                    + " ignores padded positions, mcugen can pad with zeros only, which equals that after a ReLU;"
+                    + " pads as TensorFlow's 'same' are imported anyway)");
+        }
+        if (explicit != null && opName.equals("AveragePool") && !countPad) {
+            throw unsupported("AveragePool with count_include_pad 0 and pads " + Arrays.toString(pads) + " (mcugen"
+                    + " averages over the input positions only for TensorFlow's 'same' split, here not matched)");
+        }
+        if (explicit != null && attrI("ceil_mode", 0) != 0) {
+            throw unsupported(opName + " with ceil_mode 1 and explicit pads");
+        }
+        Padding pad = explicit != null ? Padding.VALID : padding(n, k, st, dl, pads, opName);
+        if (explicit != null) {
+            x = zeroPad(x, explicit, r);
+            pads = null;
+        }
         if (attrI("ceil_mode", 0) != 0) {
             // ceil_mode only matters where the last window would start inside the padding-extended end.
             for (int a = 0; a < r; a++) {
