@@ -13,7 +13,8 @@ public final class ActivationFusion {
     public static boolean takesActivation(Op op) {
         return op instanceof Op.Dense d && d.activation() == Activation.LINEAR
                 || op instanceof Op.Conv2D c && c.activation() == Activation.LINEAR
-                || op instanceof Op.Conv1D c1 && c1.activation() == Activation.LINEAR;
+                || op instanceof Op.Conv1D c1 && c1.activation() == Activation.LINEAR
+                || op instanceof Op.ConvTranspose t && t.activation() == Activation.LINEAR;
     }
 
     /** {@code op} (a Dense or convolution, see {@link #takesActivation}) with activation {@code a}. */
@@ -27,6 +28,9 @@ public final class ActivationFusion {
         }
         if (op instanceof Op.Conv1D c) {
             return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
+        }
+        if (op instanceof Op.ConvTranspose t) {
+            return new Op.ConvTranspose(t.filters(), t.kernel(), t.strides(), t.padding(), t.outputPadding(), a, t.useBias());
         }
         throw new IllegalArgumentException(op.kind() + " takes no activation");
     }

@@ -24,8 +24,9 @@ public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
-            "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "PAD", "PADV2", "RELU", "RELU6", "RESHAPE",
+            "RESIZE_NEAREST_NEIGHBOR", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "TRANSPOSE",
+            "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
     public static final Map<String, String> LIMITS = Map.of(

@@ -28,6 +28,7 @@ final class TfliteFixtures {
         m.put("conv1d_pool1d", () -> conv1dPool1d(Builtin.RESHAPE));
         m.put("conv_concat_mean", TfliteFixtures::convConcatMean);
         m.put("fc_reshape_softmax", () -> fcReshapeSoftmax(false));
+        m.put("pad_transpose_conv_resize", TfliteShapeFixtures::padTransposeConvResize);
         return m;
     }
 
