@@ -250,16 +250,16 @@ final class TestGraphs {
     }
 
     private static Op randomOp(Random r, Shape x) {
-        int rank = Math.max(1, Math.min(2, x.rank() - 1));
+        int sr = Math.max(1, Math.min(2, x.rank() - 1));
         switch (r.nextInt(23)) {
             case 17:
-                return rank == 1 ? new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3)))
+                return sr == 1 ? new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3)))
                         : new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3)));
             case 18:
-                return rank == 1 ? new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2)))
+                return sr == 1 ? new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2)))
                         : new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2), r.nextInt(2), r.nextInt(2)));
             case 19:
-                return rank == 1 ? new Op.UpSampling(List.of(1 + r.nextInt(3)))
+                return sr == 1 ? new Op.UpSampling(List.of(1 + r.nextInt(3)))
                         : new Op.UpSampling(List.of(1 + r.nextInt(3), 1 + r.nextInt(3)));
             case 20: {
                 List<Integer> dims = new ArrayList<>();
@@ -275,7 +275,7 @@ final class TestGraphs {
                 List<Integer> k = new ArrayList<>();
                 List<Integer> st = new ArrayList<>();
                 List<Integer> op = new ArrayList<>();
-                for (int i = 0; i < rank; i++) {
+                for (int i = 0; i < sr; i++) {
                     k.add(1 + r.nextInt(3));
                     st.add(1 + r.nextInt(2));
                     op.add(r.nextInt(st.get(i)));
