@@ -329,23 +329,17 @@ public final class FloatCGenerator {
             } else {
                 Op.ConvTranspose c = (Op.ConvTranspose) op;
                 String who = "layer '" + n.name() + "' (" + op.kind() + ")";
-                boolean oneD = c.spatialRank() == 1;
-                int kh = oneD ? 1 : c.kernel().get(0);
-                int kw = c.kernel().get(c.spatialRank() - 1);
-                int sh = oneD ? 1 : c.strides().get(0);
-                int sw = c.strides().get(c.spatialRank() - 1);
-                int oph = oneD || c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(0);
-                int opw = c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(c.spatialRank() - 1);
-                int[] gh = oneD ? new int[] {1, 0, 0} : dev.mcugen.ir.SpatialOps.transposeGeometry(hwc[0], kh, sh, c.padding(), oph);
-                int[] gw = dev.mcugen.ir.SpatialOps.transposeGeometry(hwc[1], kw, sw, c.padding(), opw);
+                dev.mcugen.ir.SpatialOps.TransposeConv g = dev.mcugen.ir.SpatialOps.transposeConv(c, inShape);
+                int kh = g.kernelH();
+                int kw = g.kernelW();
                 String w = weight(n, "kernel", n.weight("kernel").toArray(), "[" + kh + "][" + kw + "][" + c.filters() + "]["
                         + hwc[2] + "] (the Keras kernel)");
                 String b = c.useBias() ? weight(n, "bias", n.weight("bias").toArray(), "[" + c.filters() + "]") : "0";
                 call(n, "mcf_transpose_conv_f32", String.format(Locale.ROOT,
                         "mcf_transpose_conv_f32(%s, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %s);", in,
-                        hwc[0], hwc[1], hwc[2], w, b, c.filters(), kh, kw, sh, sw, gh[1], gw[1], gh[0], gw[0],
-                        act(who, c.activation()), out));
-                softmax(n, c.activation(), out, gh[0] * gw[0], c.filters());
+                        hwc[0], hwc[1], hwc[2], w, b, c.filters(), kh, kw, g.strideH(), g.strideW(), g.padTop(),
+                        g.padLeft(), g.outH(), g.outW(), act(who, c.activation()), out));
+                softmax(n, c.activation(), out, g.outH() * g.outW(), c.filters());
             }
         }
 

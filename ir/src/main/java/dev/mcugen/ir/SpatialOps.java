@@ -65,6 +65,30 @@ public final class SpatialOps {
         return new int[] {(int) out, (int) before, (int) (total - before)};
     }
 
+    /**
+     * The {@code [H, W]} geometry of a transposed convolution on an input of shape {@code in}
+     * ({@code [T, C]} is height 1): kernel, strides, TensorFlow's padding before the first row and
+     * column, and the output size ({@link #transposeGeometry} per axis).
+     */
+    public record TransposeConv(int kernelH, int kernelW, int strideH, int strideW, int padTop, int padLeft,
+                                int outH, int outW) {
+    }
+
+    /** {@link TransposeConv} of {@code c} on a fully known input {@code in}. */
+    public static TransposeConv transposeConv(Op.ConvTranspose c, Shape in) {
+        boolean oneD = c.spatialRank() == 1;
+        int last = c.spatialRank() - 1;
+        int kh = oneD ? 1 : c.kernel().get(0);
+        int kw = c.kernel().get(last);
+        int sh = oneD ? 1 : c.strides().get(0);
+        int sw = c.strides().get(last);
+        int oph = oneD || c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(0);
+        int opw = c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(last);
+        int[] gh = oneD ? new int[] {1, 0, 0} : transposeGeometry(in.dim(0), kh, sh, c.padding(), oph);
+        int[] gw = transposeGeometry(in.dim(oneD ? 0 : 1), kw, sw, c.padding(), opw);
+        return new TransposeConv(kh, kw, sh, sw, gh[1], gw[1], gh[0], gw[0]);
+    }
+
     static Shape rule(String who, Op op, Shape x) {
         if (op instanceof Op.ZeroPadding || op instanceof Op.Cropping) {
             int r = op instanceof Op.ZeroPadding z ? z.spatialRank() : ((Op.Cropping) op).spatialRank();

@@ -42,33 +42,30 @@ final class SpatialKernels {
         float[] w = node.weight("kernel").toArray();
         float[] bias = c.useBias() ? node.weight("bias").toArray() : null;
         boolean oneD = c.spatialRank() == 1;
-        int kh = oneD ? 1 : c.kernel().get(0);
-        int kw = c.kernel().get(c.spatialRank() - 1);
-        int sh = oneD ? 1 : c.strides().get(0);
-        int sw = c.strides().get(c.spatialRank() - 1);
-        int oph = oneD || c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(0);
-        int opw = c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(c.spatialRank() - 1);
         int f = c.filters();
         return (x, s, out) -> {
             int h = oneD ? 1 : s.dim(0);
             int wd = oneD ? s.dim(0) : s.dim(1);
             int ch = s.last();
-            int[] gh = oneD ? new int[] {1, 0, 0} : SpatialOps.transposeGeometry(h, kh, sh, c.padding(), oph);
-            int[] gw = SpatialOps.transposeGeometry(wd, kw, sw, c.padding(), opw);
-            int oh = gh[0];
-            int ow = gw[0];
+            SpatialOps.TransposeConv g = SpatialOps.transposeConv(c, s);
+            int kh = g.kernelH();
+            int kw = g.kernelW();
+            int sh = g.strideH();
+            int sw = g.strideW();
+            int oh = g.outH();
+            int ow = g.outW();
             float[] y = new float[oh * ow * f];
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     for (int o = 0; o < f; o++) {
                         double sum = 0;
                         for (int iy = 0; iy < h; iy++) {
-                            int r = oy + gh[1] - iy * sh;
+                            int r = oy + g.padTop() - iy * sh;
                             if (r < 0 || r >= kh) {
                                 continue;
                             }
                             for (int ix = 0; ix < wd; ix++) {
-                                int q = ox + gw[1] - ix * sw;
+                                int q = ox + g.padLeft() - ix * sw;
                                 if (q < 0 || q >= kw) {
                                     continue;
                                 }

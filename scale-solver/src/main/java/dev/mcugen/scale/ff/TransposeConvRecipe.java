@@ -139,20 +139,14 @@ final class TransposeConvRecipe implements Recipe {
                 }
             }
         }
-        boolean oneD = c.spatialRank() == 1;
-        int kh = oneD ? 1 : c.kernel().get(0);
-        int kw = c.kernel().get(c.spatialRank() - 1);
-        int sh = oneD ? 1 : c.strides().get(0);
-        int sw = c.strides().get(c.spatialRank() - 1);
-        int oph = oneD || c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(0);
-        int opw = c.outputPadding().isEmpty() ? -1 : c.outputPadding().get(c.spatialRank() - 1);
-        int[] gh = oneD ? new int[] {1, 0, 0} : SpatialOps.transposeGeometry(inShape.dim(0), kh, sh, c.padding(), oph);
-        int[] gw = SpatialOps.transposeGeometry(inShape.dim(oneD ? 0 : 1), kw, sw, c.padding(), opw);
+        SpatialOps.TransposeConv g = SpatialOps.transposeConv(c, inShape);
+        int kh = g.kernelH();
+        int kw = g.kernelW();
         IntTensor qw = IntTensor.of(Shape.of(kh, kw, f, ch), 8, q);
         IntTensor qb = IntTensor.of(Shape.of(f), accShift > 0 ? 64 : 32, bias);
         List<QNode> nodes = new ArrayList<>();
-        nodes.add(new QTransposeConv(out, x, inShape, node.outputShape(), tout, kh, kw, sh, sw, gh[1], gw[1], gh[0],
-                gw[0], tx.zeroPoint(), qw, qb, rescale, accShift, lo, hi));
+        nodes.add(new QTransposeConv(out, x, inShape, node.outputShape(), tout, kh, kw, g.strideH(), g.strideW(),
+                g.padTop(), g.padLeft(), g.outH(), g.outW(), tx.zeroPoint(), qw, qb, rescale, accShift, lo, hi));
         if (logistic) {
             nodes.addAll(ActivationStage.lower(ctx, layer, out, tout, node.outputShape(), ctx.solution().type(layer), act));
         }
