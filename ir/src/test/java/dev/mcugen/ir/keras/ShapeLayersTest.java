@@ -69,4 +69,14 @@ class ShapeLayersTest {
         refused("Conv2DTranspose", "{\"filters\": 4, \"kernel_size\": [3, 3], \"dilation_rate\": [2, 2]}", Shape.of(4, 4, 2),
                 Diag.MCG_IMPORT_OPTION_UNSUPPORTED, "dilation 1 only");
     }
+
+    @Test
+    void kerasThreeArchivesStoreTheNewLayersUnderKerasSnakeCaseNames() {
+        // Keras 3's model.weights.h5 holds a layer's variables under layers/<to_snake_case(class)>.
+        assertThat(KerasTopology.snakeCase("Conv2DTranspose")).isEqualTo("conv2d_transpose");
+        assertThat(KerasTopology.snakeCase("Conv1DTranspose")).isEqualTo("conv1d_transpose");
+        assertThat(KerasTopology.snakeCase("ZeroPadding2D")).isEqualTo("zero_padding2d");
+        assertThat(KerasTopology.snakeCase("UpSampling1D")).isEqualTo("up_sampling1d");
+        assertThat(KerasTopology.snakeCase("RepeatVector")).isEqualTo("repeat_vector");
+    }
 }
