@@ -629,8 +629,13 @@ final class OnnxGraphConverter {
     }
 
     private PNode emit(String op, Op irOp, List<String> inputs, Map<String, FloatTensor> weights) {
+        return emit(rawName(), op, irOp, inputs, weights);
+    }
+
+    /** {@link #emit} under the raw name {@code raw} (made unique). */
+    private PNode emit(String raw, String op, Op irOp, List<String> inputs, Map<String, FloatTensor> weights) {
         PNode p = new PNode();
-        p.name = unique(rawName());
+        p.name = unique(raw);
         p.op = irOp;
         p.inputs = inputs;
         p.weights = new LinkedHashMap<>(weights);
@@ -804,7 +809,7 @@ final class OnnxGraphConverter {
                 throw unsupported("Pad with negative or huge pads " + Arrays.toString(pads));
             }
         }
-        return zeroPad(x, spatial, r);
+        return zeroPad(x, spatial, r, "");
     }
 
     private Activation clip(List<Val> in) {
@@ -1110,14 +1115,18 @@ final class OnnxGraphConverter {
         return null;
     }
 
-    /** {@code x} zero-padded by ONNX pads {@code [x1_begin, (x2_begin,) x1_end, (x2_end)]} over its {@code r} spatial axes. */
-    private Act zeroPad(Act x, long[] pads, int r) {
+    /**
+     * {@code x} zero-padded by ONNX pads {@code [x1_begin, (x2_begin,) x1_end, (x2_end)]} over its
+     * {@code r} spatial axes, in a node named after the current one, with {@code suffix} (a Conv's or
+     * pool's padding, so that the window keeps the node's own name).
+     */
+    private Act zeroPad(Act x, long[] pads, int r, String suffix) {
         List<Integer> amounts = new ArrayList<>();
         for (int a = 0; a < r; a++) {
             amounts.add((int) pads[a]);
             amounts.add((int) pads[a + r]);
         }
-        PNode p = emit("Pad", new Op.ZeroPadding(amounts), List.of(x.ir()), Map.of());
+        PNode p = emit(rawName() + suffix, "Pad", new Op.ZeroPadding(amounts), List.of(x.ir()), Map.of());
         return new Act(p.name, x.map(), null, x.batch());
     }
 
@@ -1185,7 +1194,7 @@ final class OnnxGraphConverter {
         long[] explicit = explicitPads(n, k, st, dl, attrInts("pads"), false);
         Padding pad = explicit != null ? Padding.VALID : padding(n, k, st, dl, attrInts("pads"), "Conv");
         if (explicit != null) {
-            x = zeroPad(x, explicit, r);
+            x = zeroPad(x, explicit, r, "_pad");
         }
         // ONNX [out, in, k...] -> Keras [k..., in, out].
         int spatial = r == 1 ? k[0] : k[0] * k[1];
@@ -1258,7 +1267,7 @@ final class OnnxGraphConverter {
         }
         Padding pad = explicit != null ? Padding.VALID : padding(n, k, st, dl, pads, opName);
         if (explicit != null) {
-            x = zeroPad(x, explicit, r);
+            x = zeroPad(x, explicit, r, "_pad");
             pads = null;
         }
         if (attrI("ceil_mode", 0) != 0) {
