@@ -17,6 +17,7 @@ const path = require('path');
 const {initTf, seedWeights, parseArgs, Rng} = require('./lib/common');
 const {writeNpy, writeTensorNpy} = require('./lib/npy');
 const {saveModel, loadModel} = require('./lib/save');
+const {elementwiseFixtures} = require('./lib/elementwise-fixtures');
 const {addShapeFixtures} = require('./lib/shape-fixtures');
 
 let tf;
@@ -398,6 +399,7 @@ function buildFixtures(D) {
     L.lstm({units: D.ucUnits, name: 'lstm'}),
     L.dense({units: D.dOut, activation: 'softmax', name: 'dense'}),
   ]));
+  elementwiseFixtures(tf, D, add);
 
   // --- Data-movement layers and transposed convolutions (lib/shape-fixtures.js) ------------------------
   addShapeFixtures(L, add, seq);

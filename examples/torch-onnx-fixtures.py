@@ -5,8 +5,6 @@ NCHW images, [N, T, F] sequences). Run with Debian's python3-torch from the repo
 
     /usr/bin/python3 examples/torch-onnx-fixtures.py [NAME...]
 
-(NAME: only those models, e.g. `pad upsample`.)
-
 Deterministic: fixed seeds, CPU, eval mode; the .onnx files embed torch's version in producer_version.
 """
 import os
@@ -229,6 +227,42 @@ class StridedPadNet(nn.Module):
         return self.fc(x.flatten(1))
 
 
+class DepthwiseNet(nn.Module):
+    """Depthwise convolutions (groups = in_channels): multiplier 2 with 'same' padding, then multiplier 1,
+    stride 2, no padding ('valid'), as MobileNet's blocks; ONNX Conv with group = C and W [C*m, 1, kh, kw]."""
+
+    def __init__(self):
+        super().__init__()
+        self.dw1 = nn.Conv2d(3, 6, 3, padding=1, groups=3)
+        self.dw2 = nn.Conv2d(6, 6, 3, stride=2, groups=6)
+        self.fc = nn.Linear(6 * 3 * 3, 4)
+
+    def forward(self, x):
+        x = torch.relu(self.dw1(x))
+        x = self.dw2(x)
+        return self.fc(x.reshape(x.size(0), -1))
+class EltwiseNet(nn.Module):
+    """Two conv branches of an NCHW image meet in Mul, Sub, Max and Min; a per-channel constant
+    ([C, 1, 1], which the channels-last IR holds as one value per channel) is added, multiplied and
+    divided by; torch.maximum with a scalar, then a Gemm head."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 6, 3, padding=1)
+        self.b = nn.Conv2d(3, 6, 1)
+        self.scale = nn.Parameter(torch.rand(6, 1, 1) + 0.5, requires_grad=False)
+        self.shift = nn.Parameter(torch.randn(6, 1, 1) * 0.3, requires_grad=False)
+        self.fc = nn.Linear(6 * 5 * 5, 4)
+
+    def forward(self, x):
+        a = torch.tanh(self.a(x))
+        b = self.b(x)
+        y = a * b - torch.maximum(a, b) + torch.minimum(a, b)
+        y = (y + self.shift) * self.scale / 1.5
+        y = torch.maximum(y, torch.tensor(-0.25))
+        return self.fc(y.flatten(1))
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -245,12 +279,13 @@ MODELS = {
     "mean": (MeanNet, (3, 6, 6)),
     "conv_transpose": (ConvTransposeNet, (3, 4, 5)),
     "strided_pad": (StridedPadNet, (3, 8, 8)),
+    "depthwise": (DepthwiseNet, (3, 8, 8)),
+    "eltwise": (EltwiseNet, (3, 5, 5)),
 }
 
 
-def main():
+def main(only=None):
     os.makedirs(OUT, exist_ok=True)
-    only = sys.argv[1:]  # model names to (re)make; all when none
     for name, (cls, shape) in MODELS.items():
         if only and name not in only:
             continue
@@ -279,4 +314,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # Optional model names: make only those fixtures (e.g. `depthwise`).
+    main(sys.argv[1:])

@@ -4,7 +4,8 @@
  * target (issue 6). It is NOT part of what `mcugen build` ships: the product is float-free (DESIGN §6).
  *
  * Semantics are those of mcugen's float interpreter (TF.js layers): Dense, Conv1D, 1-D pooling, global
- * pooling, LSTM / GRU / SimpleRNN with their activations (incl. hard_sigmoid), softmax. Weights are laid
+ * pooling, element-wise ops with a constant per-channel operand, LSTM / GRU / SimpleRNN with their
+ * activations (incl. hard_sigmoid), softmax. Weights are laid
  * out for contiguous row loops: one output value = one dot product over consecutive floats.
  * C99, -Wall -Wextra -Werror clean; exp/tanh come from the C library's libm (expf, tanhf).
  */
@@ -53,6 +54,23 @@ void mcf_conv1d_f32(const float *x, int32_t steps, int32_t channels, const float
  */
 void mcf_pool1d_f32(const float *x, int32_t steps, int32_t channels, int32_t size, int32_t stride,
                     int32_t pad_before, int32_t out_steps, int is_max, float *y);
+
+/** Element-wise ops of a tensor with a constant per-channel vector (mcf_elementwise_f32()). */
+typedef enum {
+    MCF_ELT_ADD = 0,
+    MCF_ELT_SUB = 1,
+    MCF_ELT_MUL = 2,
+    MCF_ELT_AVERAGE = 3,
+    MCF_ELT_MAXIMUM = 4,
+    MCF_ELT_MINIMUM = 5
+} mcf_elt_t;
+
+/**
+ * y[i] = op(x[i], c[i mod channels]) over x[size] (size a multiple of channels), or op(c, x) when
+ * @p constant_first (which matters for MCF_ELT_SUB); MCF_ELT_AVERAGE is (a + b) / 2. y may equal x.
+ */
+void mcf_elementwise_f32(const float *x, int32_t size, int32_t channels, const float *c, mcf_elt_t op,
+                         int constant_first, float *y);
 
 /** Global max / average over x[positions][channels] -> y[channels]. */
 void mcf_global_pool_f32(const float *x, int32_t positions, int32_t channels, int is_max, float *y);

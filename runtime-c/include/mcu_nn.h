@@ -1,6 +1,7 @@
 /**
  * @file mcu_nn.h
- * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, concat, requant,
+ * @brief Feed-forward integer kernels (fully connected, conv, pooling, add, element-wise sum / sub /
+ *        mul / maximum / minimum, concat, requant,
  *        channel affine, logistic, softmax), bit-exact with the Java simulator
  *        (`dev.mcugen.ir.quant.FeedForwardKernels`; each kernel's comment names the Java record
  *        whose Javadoc states the formula).
@@ -198,6 +199,34 @@ typedef struct {
 } mcu_add_params_t;
 
 /**
+ * Element-wise op over `num_inputs` operands of one element type (Java `QElementwise`), each the
+ * output's `[size]` or a per-channel vector `[channels]` read at `i mod channels` (`channels` = the
+ * output's last dimension; `size` a multiple of it). With `d_k = x_k - input_zp[k]`, `R` an
+ * ::mcu_rescale_t and every clamp to [qmin, qmax]:
+ * - mcu_sum_s8() / _s16() (Add with a per-channel operand, Average), mcu_sub_s8() / _s16() (two
+ *   operands, the second negated): `t_k = ±R_k(d_k * 2^left_shift)`,
+ *   `y = clamp(output_zp + R_out(sum_k t_k))`; `d_k * 2^left_shift` and the sum fit int32;
+ * - mcu_mul_s8() / _s16(): `p = d_0 * d_1`, then for k >= 2 `p = step_rescale[k - 2](p) * d_k`
+ *   (every product fits int32), `y = clamp(output_zp + R_out(p))`;
+ * - mcu_maximum_s8() / _s16(), mcu_minimum_s8() / _s16(): `v_k = clamp(output_zp + R_k(d_k))`,
+ *   `y = max_k v_k` / `min_k v_k` (under the equal-scale contract `R_k` is the identity {0, 0} and
+ *   `input_zp[k] == output_zp`, so `v_k = x_k`).
+ */
+typedef struct {
+    int32_t num_inputs;                 /**< operands, >= 2 (exactly 2 for sub) */
+    int32_t channels;                   /**< C >= 1, the output's last dimension */
+    const int32_t *input_channelwise;   /**< [num_inputs]: 1 when operand k is a [C] vector, else 0 */
+    const int32_t *input_zp;            /**< [num_inputs] zero points */
+    const mcu_rescale_t *input_rescale; /**< [num_inputs]: sum/sub s_k / (2 max_j s_j); max/min s_k / s_y; mul unused */
+    int32_t left_shift;                 /**< sum/sub: [0, 30] (20 for int8, 15 for int16); else 0 */
+    const mcu_rescale_t *step_rescale;  /**< mul with num_inputs > 2: [num_inputs - 2]; else unused (may be 0) */
+    mcu_rescale_t output_rescale;       /**< sum/sub: 2 max s / (2^left_shift s_y) (/ n for Average); mul: prod s / s_y */
+    int32_t output_zp;                  /**< output zero point */
+    int32_t qmin;                       /**< output type minimum */
+    int32_t qmax;                       /**< output type maximum */
+} mcu_elementwise_params_t;
+
+/**
  * Element-wise affine map with clamp (Java `QRequant`: linear, ReLU, ReLU6, hard sigmoid):
  * `y = clamp(output_zp + offset + R((x - input_zp) * gain), lo, hi)`, `(x - input_zp) * gain`
  * exact in int32.
@@ -383,6 +412,42 @@ void mcu_add_s8(const mcu_add_params_t *p, const int8_t *const *x, int32_t size,
 /** @brief Element-wise add of num_inputs int16 tensors (as mcu_add_s8()). */
 void mcu_add_s16(const mcu_add_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
 
+/**
+ * @brief Element-wise sum of num_inputs int8 operands with per-channel broadcast (Add with a
+ *        per-channel vector or constant operand; Average, its 1/n in output_rescale).
+ * @param x num_inputs pointers, each to int8 [size] or, when input_channelwise[k], int8 [channels]
+ * @param size output elements, a multiple of channels
+ * @param y int8 [size] (may alias a full-size x[k])
+ */
+void mcu_sum_s8(const mcu_elementwise_params_t *p, const int8_t *const *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise sum with per-channel broadcast, int16 (as mcu_sum_s8()). */
+void mcu_sum_s16(const mcu_elementwise_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
+
+/** @brief Element-wise difference x[0] - x[1], int8, with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_sub_s8(const mcu_elementwise_params_t *p, const int8_t *const *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise difference x[0] - x[1], int16, with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_sub_s16(const mcu_elementwise_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
+
+/** @brief Element-wise product of num_inputs int8 operands with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_mul_s8(const mcu_elementwise_params_t *p, const int8_t *const *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise product of num_inputs int16 operands with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_mul_s16(const mcu_elementwise_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
+
+/** @brief Element-wise maximum of num_inputs int8 operands with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_maximum_s8(const mcu_elementwise_params_t *p, const int8_t *const *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise maximum of num_inputs int16 operands with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_maximum_s16(const mcu_elementwise_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
+
+/** @brief Element-wise minimum of num_inputs int8 operands with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_minimum_s8(const mcu_elementwise_params_t *p, const int8_t *const *x, int32_t size, int8_t *y);
+
+/** @brief Element-wise minimum of num_inputs int16 operands with per-channel broadcast (as mcu_sum_s8()). */
+void mcu_minimum_s16(const mcu_elementwise_params_t *p, const int16_t *const *x, int32_t size, int16_t *y);
+
 /** @brief Element-wise affine map with clamp, int8 [size] to int8 [size] (y may equal x). */
 void mcu_requant_s8(const mcu_requant_params_t *p, const int8_t *x, int32_t size, int8_t *y);
 
@@ -448,6 +513,55 @@ void mcu_fully_connected_s16_s32(const mcu_fc_params_t *p, int32_t rows, const i
  */
 void mcu_softmax_s32_s8(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int8_t *y);
 void mcu_softmax_s32_s16(const mcu_softmax_params_t *p, int32_t rows, const int32_t *x, int16_t *y);
+
+/**
+ * Depthwise convolution (Java `QDepthwiseConv`), NHWC, input `[in_h, in_w, channels]`, kernel
+ * `[kernel_h, kernel_w, channels, multiplier]` (Keras' depthwise_kernel), output
+ * `[out_h, out_w, channels * multiplier]`: output channel `o = c * multiplier + j` reads input channel
+ * `c = o / multiplier` only.
+ * `acc_o = bias_o + sum_{r,q} xp(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, o / multiplier) * w[r][q][o]`
+ * with `w` read as `[kernel_h, kernel_w, channels * multiplier]`; padding, bias folding, rescale and
+ * clamp as ::mcu_conv_params_t. A DepthwiseConv1D over `[T, C]` is in_h = 1, kernel_h = stride_h = dilation_h = 1.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height (1 for 1-D) */
+    int32_t in_w;                 /**< input width (T for 1-D) */
+    int32_t channels;             /**< input channels C */
+    int32_t multiplier;           /**< depth multiplier m >= 1; output channels C * m */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    int32_t pad_value;            /**< value of padded taps: the input zero point */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, multiplier] */
+    const int32_t *bias;          /**< s8: int32 [channels * multiplier], zero point folded in */
+    const int64_t *bias64;        /**< s16: int64 [channels * multiplier] */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or channels * multiplier */
+    int32_t acc_shift;            /**< s16: [0, 32]; 0 for s8 */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_depthwise_conv_params_t;
+
+/**
+ * @brief Depthwise convolution, int8 activations, int32 accumulator.
+ * @param p params (acc_shift 0, bias)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * @brief Depthwise convolution, int16 activations, int8 weights, int64 accumulator.
+ * @param p params (bias64, acc_shift)
+ * @param x int16 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_s16(const mcu_depthwise_conv_params_t *p, const int16_t *x, int16_t *y);
 
 #ifdef __cplusplus
 }

@@ -123,12 +123,23 @@ final class InspectCommand implements Callable<Integer> {
                     + (c.dilationH() * c.dilationW() > 1 ? " d" + c.dilationH() + "x" + c.dilationW() : "")
                     + " " + c.padding().kerasName() + " " + c.activation().kerasName();
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            boolean oneD = c.spatialRank() == 1;
+            return c.kind() + " k" + (oneD ? c.kernelW() : c.kernelH() + "x" + c.kernelW()) + " s"
+                    + (oneD ? c.strideW() : c.strideH() + "x" + c.strideW())
+                    + (c.dilationH() * c.dilationW() > 1 ? " d" + (oneD ? c.dilationW() : c.dilationH() + "x" + c.dilationW()) : "")
+                    + (c.multiplier() > 1 ? " m" + c.multiplier() : "") + " " + c.padding().kerasName() + " "
+                    + c.activation().kerasName();
+        }
         if (op instanceof Op.Pool p) {
             return p.kind() + " " + p.size().stream().map(String::valueOf).collect(Collectors.joining("x"))
                     + " s" + p.strides().stream().map(String::valueOf).collect(Collectors.joining("x")) + " " + p.padding().kerasName();
         }
         if (op instanceof Op.Act a) {
             return "activation " + a.activation().kerasName();
+        }
+        if (op instanceof Op.Elementwise e && e.constantOperand() >= 0) {
+            return op.kind() + " constant operand " + e.constantOperand();
         }
         if (op instanceof Op.Recurrent r) {
             StringBuilder sb = new StringBuilder(op.kind());

@@ -18,7 +18,9 @@ import dev.mcugen.ir.interp.Progress;
 import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.QuantizedModel;
 import dev.mcugen.scale.Quantizer;
+import dev.mcugen.scale.ff.ActivationFolding;
 import dev.mcugen.scale.ff.BatchNormFolding;
+import dev.mcugen.scale.ff.BiasCorrection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -65,11 +67,12 @@ public final class CompilePipeline {
      */
     public static Quantized quantize(Graph original, Batch calibration, QuantOptions options, RangeMethod method,
                                      Progress progress) {
-        Graph g = BatchNormFolding.fold(original);
+        Graph g = ActivationFolding.fold(BatchNormFolding.fold(original));
         CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
         int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
         RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
-        return new Quantized(Quantizer.quantize(g, selection.ranges(), options), selection);
+        Graph corrected = BiasCorrection.correct(g, calibration, options);
+        return new Quantized(Quantizer.quantize(corrected, selection.ranges(), options), selection);
     }
 
     /**

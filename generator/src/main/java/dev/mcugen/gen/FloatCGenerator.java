@@ -32,7 +32,8 @@ import java.util.TreeSet;
  * the C library). Semantics: mcugen's float interpreter (TF.js layers).
  *
  * <p>Covers sequential models (each layer reads the previous one) of Dense, Conv1D, 1-D max/average
- * pooling, global pooling, Flatten/Reshape/Dropout, stand-alone activations, and plain LSTM, GRU
+ * pooling, global pooling, Flatten/Reshape/Dropout, stand-alone activations, element-wise ops with a
+ * constant per-channel operand, and plain LSTM, GRU
  * (both reset_after forms) and SimpleRNN; refuses anything else with {@code MCG_GEN_UNSUPPORTED}.
  * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
  * with {@link #LINK_LIBRARIES}.
@@ -235,6 +236,14 @@ public final class FloatCGenerator {
                     call(n, "mcf_activate_f32", copy + " mcf_activate_f32(" + out + ", " + size + ", "
                             + act(who, a.activation()) + ");");
                 }
+            } else if (op instanceof Op.Elementwise e && e.constantOperand() >= 0) {
+                int ch = n.outputShape().last();
+                String c = weight(n, "constant", n.weight("constant").toArray(), "[" + ch + "]");
+                String kind = op instanceof Op.Add ? "MCF_ELT_ADD" : op instanceof Op.Subtract ? "MCF_ELT_SUB"
+                        : op instanceof Op.Multiply ? "MCF_ELT_MUL" : op instanceof Op.Average ? "MCF_ELT_AVERAGE"
+                        : op instanceof Op.Maximum ? "MCF_ELT_MAXIMUM" : "MCF_ELT_MINIMUM";
+                call(n, "mcf_elementwise_f32", String.format(Locale.ROOT, "mcf_elementwise_f32(%s, %d, %d, %s, %s, %d, %s);",
+                        in, inShape.size(), ch, c, kind, e.constantOperand() == 0 ? 1 : 0, out));
             } else if (op instanceof Op.Lstm l) {
                 if (l.peephole() || l.layerNorm() || l.cifg() || l.projectionUnits() > 0) {
                     throw unsupported(who, "peephole, layer-norm, CIFG and projection LSTMs are not in the float baseline");

@@ -10,9 +10,11 @@ import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QActivation;
 import dev.mcugen.ir.quant.QAdd;
+import dev.mcugen.ir.quant.QElementwise;
 import dev.mcugen.ir.quant.QChannelAffine;
 import dev.mcugen.ir.quant.QConcat;
 import dev.mcugen.ir.quant.QConv;
+import dev.mcugen.ir.quant.QDepthwiseConv;
 import dev.mcugen.ir.quant.QFeedForward;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGate;
@@ -340,8 +342,9 @@ final class Lowering {
     }
 
     private void checkNode(QNode n) {
-        if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
-                || n instanceof QAdd || n instanceof QConcat || n instanceof QReshape || n instanceof QRequant
+        if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QDepthwiseConv || n instanceof QPool
+                || n instanceof QGlobalPool || n instanceof QAdd || n instanceof QElementwise || n instanceof QConcat
+                || n instanceof QReshape || n instanceof QRequant
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
@@ -374,7 +377,7 @@ final class Lowering {
                         + "; no C kernel for that pair of widths");
             }
             int accShift = n instanceof QFullyConnected fc ? fc.accShift() : n instanceof QConv c ? c.accShift()
-                    : n instanceof QTransposeConv tc ? tc.accShift() : 0;
+                    : n instanceof QDepthwiseConv dc ? dc.accShift() : n instanceof QTransposeConv tc ? tc.accShift() : 0;
             if (inBits == 8 && accShift > 0) {
                 throw unsupported("layer '" + n.name() + "'", "reads int8 but needs an int64 accumulator (acc_shift "
                         + accShift + "); the int8 C kernels accumulate in int32");
@@ -413,6 +416,12 @@ final class Lowering {
             } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine
                     || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax) {
                 rows.add(n.name());
+            } else if (n instanceof QElementwise e) {
+                if (e.inputs().stream().anyMatch(t -> !shapes.get(t).equals(e.outputShape()))) {
+                    why = "repeats a per-channel vector input over the time steps";
+                } else {
+                    rows.add(n.name());
+                }
             } else if (n instanceof QReshape r && r.outputShape().rank() >= 2 && r.outputShape().dim(0) == steps) {
                 rows.add(n.name());
             } else {
@@ -645,6 +654,44 @@ final class Lowering {
         return name;
     }
 
+    /** QElementwise: mcu_sum / mcu_sub / mcu_mul / mcu_maximum / mcu_minimum, the constant as a const array. */
+    private void lowerElementwise(QElementwise e, String n, String y, QuantType ot, String s) {
+        int count = e.operandCount();
+        String cw = array(n + "_input_channelwise", "int32_t", e.name() + " operands read per channel ([C] vectors)",
+                count, CLit::i32, i -> e.channelwise().get(i) ? 1 : 0);
+        String zps = array(n + "_input_zp", "int32_t", e.name() + " operand zero points", count, CLit::i32,
+                i -> (long) e.zeroPoints().get(i));
+        String what = switch (e.kind()) {
+            case SUM -> "s_k / (2 max s)";
+            case MUL -> "unused (identity)";
+            case MAX, MIN -> "s_k / s_y";
+        };
+        String rs = rescaleArray(n + "_input_rescale", e.rescales(), e.name() + " operand rescales " + what);
+        String steps = e.stepRescales().isEmpty() ? "0"
+                : rescaleArray(n + "_rescale_steps", e.stepRescales(), e.name() + " partial product rescales");
+        String kernel = switch (e.kind()) {
+            case SUM -> e.negate().contains(true) ? "mcu_sub_" : "mcu_sum_";
+            case MUL -> "mcu_mul_";
+            case MAX -> "mcu_maximum_";
+            case MIN -> "mcu_minimum_";
+        };
+        params("mcu_elementwise_params_t", n + "_params", e, List.of(f("num_inputs", count),
+                f("channels", e.outputShape().last()), f("input_channelwise", cw), f("input_zp", zps),
+                f("input_rescale", rs), f("left_shift", e.leftShift()), f("step_rescale", steps),
+                rescaleField("output_rescale", e.outputRescale(), e.kind() == QElementwise.Kind.MUL ? "prod s / s_y"
+                        : e.kind() == QElementwise.Kind.SUM ? "2 max s / (2^left_shift s_y)" : "unused"),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("qmin", ot.qmin()), f("qmax", ot.qmax())));
+        List<String> ins = new ArrayList<>();
+        e.inputs().forEach(t -> ins.add(ptr(t)));
+        e.constant().ifPresent(c -> ins.add(e.constantOperand(), tensorArray(n + "_input_constant", ctype(c.bits()),
+                e.name() + " constant operand int" + c.bits() + ", zero point " + e.zeroPoints().get(e.constantOperand()),
+                c, CLit::i32)));
+        String local = n + "_in";
+        call(e, kernel + s, List.of("&" + n + "_params", local, shape(e.name()).size() + "", y),
+                List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local, Integer.toString(ins.size()), ins)));
+    }
+
     private void call(QNode n, String kernel, List<String> args, List<View.Local> locals) {
         sources.add(kernel + ".c");
         out.add(new View.Step(stepComment(n), locals, List.of(new View.Call(kernel, args)), false, ""));
@@ -723,6 +770,26 @@ final class Lowering {
                     f("act_min", c.actMin()), f("act_max", c.actMax())));
             sources.add("mcu_conv_out_length.c");
             call(c, "mcu_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+        } else if (node instanceof QDepthwiseConv c) {
+            Shape is = c.inputShape();
+            int h = is.rank() == 2 ? 1 : is.dim(0);
+            int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
+            String w = tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
+                    c.weights(), CLit::i32);
+            String b = si.equals("s8")
+                    ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
+                    : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
+            String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
+            params("mcu_depthwise_conv_params_t", n + "_params", c, List.of(f("in_h", h), f("in_w", wd),
+                    f("channels", c.channels()), f("multiplier", c.multiplier()), f("kernel_h", c.kernelH()),
+                    f("kernel_w", c.kernelW()), f("stride_h", c.strideH()), f("stride_w", c.strideW()),
+                    f("dilation_h", c.dilationH()), f("dilation_w", c.dilationW()), f("padding", padding(c.padding())),
+                    f("pad_value", CLit.i32(c.padValue()), "the input zero point"), f("weights", w),
+                    f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
+                    f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                    f("act_min", c.actMin()), f("act_max", c.actMax())));
+            sources.add("mcu_conv_out_length.c");
+            call(c, "mcu_depthwise_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QPool p) {
             Shape is = p.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -757,6 +824,8 @@ final class Lowering {
             call(a, "mcu_add_" + s, List.of("&" + n + "_params", local, shape(a.name()).size() + "", y),
                     List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
                             Integer.toString(ins.size()), ins)));
+        } else if (node instanceof QElementwise e) {
+            lowerElementwise(e, n, y, ot, s);
         } else if (node instanceof QConcat cc) {
             int outer = 1;
             for (int d = 0; d < cc.axis(); d++) {

@@ -83,6 +83,44 @@ class FloatCGeneratorTest {
                 .isLessThanOrEqualTo(TOLERANCE);
     }
 
+    /** Each element-wise op with a constant per-channel operand, first or second, in a sequential model. */
+    @Test
+    void elementwiseOpsWithAConstantMatchTheFloatInterpreterExactly(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        java.util.Random r = new java.util.Random(5);
+        GraphBuilder b = new GraphBuilder("elt").input("x", Shape.of(4, 3));
+        String prev = "x";
+        List<Op> ops = List.of(new Op.Subtract(0), new Op.Multiply(1), new Op.Average(1), new Op.Maximum(0),
+                new Op.Minimum(1), new Op.Add(1), new Op.Subtract(1));
+        for (int k = 0; k < ops.size(); k++) {
+            float[] c = new float[3];
+            for (int i = 0; i < 3; i++) {
+                c[i] = (float) r.nextGaussian();
+            }
+            b.add("e" + k, ops.get(k), List.of(prev), Map.of("constant", FloatTensor.of(Shape.of(3), c)));
+            prev = "e" + k;
+        }
+        Graph g = b.output(prev).build();
+        FloatCGenerator.Output out = new FloatCGenerator().build(g, "elt", List.of("test"));
+        assertThat(out.sources()).contains("runtime/float/mcf_elementwise_f32.c");
+        FloatInterpreter fl = new FloatInterpreter(g);
+        List<float[]> inputs = new ArrayList<>();
+        List<float[]> want = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            float[] x = new float[12];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (r.nextGaussian() * 2);
+            }
+            inputs.add(x);
+            want.add(fl.run(FloatTensor.of(Shape.of(4, 3), x)).toArray());
+        }
+        List<float[]> got = run(dir, "elt", out, inputs);
+        for (int s = 0; s < inputs.size(); s++) {
+            // one float operation per element and op in both, in the same order
+            assertThat(got.get(s)).containsExactly(want.get(s));
+        }
+    }
+
     @Test
     void refusesWhatItCannotRun() {
         GraphBuilder b = new GraphBuilder("two_d").input("x", Shape.of(8, 8, 1));

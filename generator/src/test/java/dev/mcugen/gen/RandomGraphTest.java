@@ -8,6 +8,7 @@ import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QAdd;
 import dev.mcugen.ir.quant.QConv;
+import dev.mcugen.ir.quant.QDepthwiseConv;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGlobalPool;
 import dev.mcugen.ir.quant.QGraph;
@@ -101,8 +102,14 @@ class RandomGraphTest {
         nodes.add(new QConv(nm.apply("conv"), nm.apply("x"), Shape.of(t, c), Shape.of(ot, f), t1, 1, k, 1, 1, 1, 1, pad, tx.zeroPoint(),
                 ints(r, Shape.of(1, k, c, f), 8, 127), ints(r, Shape.of(f), 32, 5000),
                 List.of(rescale(r, accScale)), 0, t1.zeroPoint(), t1.qmax()));
+        // A depthwise convolution over time, SAME so its output keeps [ot, f] (multiplier 1).
+        QuantType td = act(r, bits);
+        int kd = 1 + r.nextInt(3);
+        nodes.add(new QDepthwiseConv(nm.apply("dw"), nm.apply("conv"), Shape.of(ot, f), Shape.of(ot, f), td, 1, 1, kd, 1, 1,
+                1, 1 + r.nextInt(2), Padding.SAME, t1.zeroPoint(), ints(r, Shape.of(1, kd, f, 1), 8, 127),
+                ints(r, Shape.of(f), 32, 5000), List.of(rescale(r, accScale * 8)), 0, td.qmin(), td.qmax()));
         QuantType t2 = act(r, bits);
-        nodes.add(new QRequant(nm.apply("rq"), nm.apply("conv"), Shape.of(ot, f), t2, t1.zeroPoint(), 1 + r.nextInt(3),
+        nodes.add(new QRequant(nm.apply("rq"), nm.apply("dw"), Shape.of(ot, f), t2, td.zeroPoint(), 1 + r.nextInt(3),
                 rescale(r, 0.3 + r.nextDouble()), 0, t2.qmin(), t2.qmax()));
         QuantType t3 = act(r, bits);
         int ls = bits == 8 ? 20 : 15;

@@ -79,8 +79,17 @@ public record ModelStats(List<LayerStats> layers) {
             }
             return rows(in, perInput);
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            long perPos = (long) c.kernelH() * c.kernelW() * out.last();
+            return rows(out, perPos);
+        }
         if (op instanceof Op.BatchNorm) {
             return rows(out, out.last());
+        }
+        if (op instanceof Op.Multiply m) {
+            // One multiply per output value and further operand.
+            int operands = n.inputs().size() + (m.constantOperand() >= 0 ? 1 : 0);
+            return rows(out, (long) out.last() * (operands - 1));
         }
         if (op instanceof Op.Recurrent r) {
             long f = in.last();

@@ -39,6 +39,43 @@ public sealed interface Op {
     }
 
     /**
+     * Depthwise convolution (Keras DepthwiseConv1D over {@code [T, C]}, DepthwiseConv2D over
+     * {@code [H, W, C]}): each input channel c is convolved with its own {@code multiplier} filters,
+     * output channel {@code c * multiplier + j}; weight {@code depthwise_kernel} {@code [kh, kw, C, multiplier]}
+     * ({@code [k, C, multiplier]} in 1-D). A 1-D layer has {@code spatialRank} 1 and kernel, stride
+     * and dilation 1 in height. Keras' SeparableConv layers import as this op followed by a 1x1
+     * {@link Conv1D} / {@link Conv2D}.
+     */
+    record DepthwiseConv(int spatialRank, int multiplier, int kernelH, int kernelW, int strideH, int strideW,
+                         int dilationH, int dilationW, Padding padding, Activation activation, boolean useBias)
+            implements Op {
+        public DepthwiseConv {
+            if (spatialRank != 1 && spatialRank != 2) {
+                throw new IllegalArgumentException("depthwise convolution of spatial rank " + spatialRank);
+            }
+            if (spatialRank == 1 && (kernelH != 1 || strideH != 1 || dilationH != 1)) {
+                throw new IllegalArgumentException("a 1-D depthwise convolution has kernel, stride and dilation 1 in height");
+            }
+        }
+
+        /** A 1-D depthwise convolution over {@code [T, C]}. */
+        public static DepthwiseConv of1d(int multiplier, int kernel, int stride, int dilation, Padding padding,
+                                         Activation activation, boolean useBias) {
+            return new DepthwiseConv(1, multiplier, 1, kernel, 1, stride, 1, dilation, padding, activation, useBias);
+        }
+
+        /** This op with activation {@code a} and bias use {@code bias}. */
+        public DepthwiseConv with(Activation a, boolean bias) {
+            return new DepthwiseConv(spatialRank, multiplier, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
+                    padding, a, bias);
+        }
+
+        public String kind() {
+            return spatialRank == 1 ? "depthwise_conv1d" : "depthwise_conv2d";
+        }
+    }
+
+    /**
      * Max or average pooling over the leading spatial axes of {@code [T, C]} (1-D, one size) or
      * {@code [H, W, C]} (2-D, two sizes).
      */
@@ -106,10 +143,95 @@ public sealed interface Op {
         }
     }
 
-    /** Element-wise sum of two or more inputs of equal shape. */
-    record Add() implements Op {
+    /**
+     * An element-wise op over its operands: the node's inputs, plus — when {@link #constantOperand()}
+     * is {@code >= 0} — the node's {@code constant} weight (a per-channel vector {@code [C]}) inserted
+     * at that position among them. Operands are of the output's shape, or per-channel vectors
+     * ({@code [C]} or {@code [1, ..., 1, C]}, C the last output dimension) repeated at every position.
+     */
+    sealed interface Elementwise extends Op {
+        /** Position of the constant among the operands, or -1 when every operand is an input. */
+        int constantOperand();
+
+        /** Least number of operands (inputs plus the constant). */
+        default int minOperands() {
+            return 2;
+        }
+
+        /** Most operands ({@link Integer#MAX_VALUE}: any number). */
+        default int maxOperands() {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /** Element-wise sum of two or more operands. */
+    record Add(int constantOperand) implements Elementwise {
+        public Add() {
+            this(-1);
+        }
+
         public String kind() {
             return "add";
+        }
+    }
+
+    /** Element-wise difference of exactly two operands, {@code a - b}. */
+    record Subtract(int constantOperand) implements Elementwise {
+        public Subtract() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "subtract";
+        }
+
+        @Override
+        public int maxOperands() {
+            return 2;
+        }
+    }
+
+    /** Element-wise product of two or more operands. */
+    record Multiply(int constantOperand) implements Elementwise {
+        public Multiply() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "multiply";
+        }
+    }
+
+    /** Element-wise mean of two or more operands, {@code (x_1 + ... + x_n) / n}. */
+    record Average(int constantOperand) implements Elementwise {
+        public Average() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "average";
+        }
+    }
+
+    /** Element-wise maximum of two or more operands. */
+    record Maximum(int constantOperand) implements Elementwise {
+        public Maximum() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "maximum";
+        }
+    }
+
+    /** Element-wise minimum of two or more operands. */
+    record Minimum(int constantOperand) implements Elementwise {
+        public Minimum() {
+            this(-1);
+        }
+
+        public String kind() {
+            return "minimum";
         }
     }
 

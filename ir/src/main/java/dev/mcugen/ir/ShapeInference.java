@@ -23,6 +23,9 @@ public final class ShapeInference {
 
     private static Shape rule(String who, Op op, List<Shape> in) {
         int arity = in.size();
+        if (op instanceof Op.Elementwise e) {
+            return ElementwiseShapes.outputShape(who, e, in);
+        }
         if (!(op instanceof Op.Add || op instanceof Op.Concatenate) && arity != 1) {
             throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "takes one input, got " + arity);
         }
@@ -42,6 +45,26 @@ public final class ShapeInference {
             requireRank(who, x, 3, "[height, width, channels]");
             return Shape.of(spatial(who, x.dim(0), c.kernelH(), c.strideH(), c.dilationH(), c.padding()),
                     spatial(who, x.dim(1), c.kernelW(), c.strideW(), c.dilationW(), c.padding()), c.filters());
+        }
+        if (op instanceof Op.DepthwiseConv c) {
+            if (c.multiplier() < 1) {
+                throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "depth multiplier " + c.multiplier() + " must be >= 1");
+            }
+            long wide = (long) x.last() * c.multiplier();
+            if (wide > Integer.MAX_VALUE) {
+                throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, x.last() + " channels times depth multiplier "
+                        + c.multiplier() + " is more than 2^31 - 1 output channels");
+            }
+            int channels = (int) wide;
+            if (c.spatialRank() == 1) {
+                requireRank(who, x, 2, "[steps, channels]");
+                return Shape.of(spatial(who, x.dim(0), c.kernelW(), c.strideW(), c.dilationW(), c.padding()),
+                        channels);
+            }
+            requireRank(who, x, 3, "[height, width, channels]");
+            return Shape.of(spatial(who, x.dim(0), c.kernelH(), c.strideH(), c.dilationH(), c.padding()),
+                    spatial(who, x.dim(1), c.kernelW(), c.strideW(), c.dilationW(), c.padding()),
+                    Math.toIntExact(Math.min(channels, Integer.MAX_VALUE)));
         }
         if (op instanceof Op.Pool p) {
             int r = p.spatialRank();
@@ -70,14 +93,6 @@ public final class ShapeInference {
             return x;
         }
         if (op instanceof Op.Act a) {
-            return x;
-        }
-        if (op instanceof Op.Add a) {
-            for (Shape s : in) {
-                if (!s.equals(x)) {
-                    throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "inputs differ in shape: " + in);
-                }
-            }
             return x;
         }
         if (op instanceof Op.Concatenate c) {

@@ -16,6 +16,9 @@ public final class WeightSpecs {
     public static Map<String, Shape> expected(Op op, List<Shape> in) {
         Map<String, Shape> m = new LinkedHashMap<>();
         Shape x = in.get(0);
+        if (op instanceof Op.Elementwise e && e.constantOperand() >= 0) {
+            m.put("constant", Shape.of(ElementwiseShapes.outputShape("", e, in).last()));
+        }
         if (op instanceof Op.Dense d) {
             m.put("kernel", Shape.of(x.last(), d.units()));
             if (d.useBias()) {
@@ -44,6 +47,13 @@ public final class WeightSpecs {
             m.put("kernel", Shape.of(k));
             if (c.useBias()) {
                 m.put("bias", Shape.of(c.filters()));
+            }
+        }
+        if (op instanceof Op.DepthwiseConv c) {
+            m.put("depthwise_kernel", c.spatialRank() == 1 ? Shape.of(c.kernelW(), x.last(), c.multiplier())
+                    : Shape.of(c.kernelH(), c.kernelW(), x.last(), c.multiplier()));
+            if (c.useBias()) {
+                m.put("bias", Shape.of(x.last() * c.multiplier()));
             }
         }
         if (op instanceof Op.BatchNorm b) {

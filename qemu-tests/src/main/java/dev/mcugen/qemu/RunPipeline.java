@@ -118,11 +118,16 @@ final class RunPipeline {
             }
         }
         if (target.kind() == Target.Kind.LINUX_USER && !stacks.isEmpty() && !out.timedOut()) {
-            counts.addAll(TraceCounter.countByReRun(em, image, dir, stacks.size(), timeout));
+            // The traced re-run is far slower than the plain run (about 1 s per million instructions,
+            // a MobileNet inference is about 10^8): it gets TRACE_SLOWDOWN times the run's timeout.
+            counts.addAll(TraceCounter.countByReRun(em, image, dir, stacks.size(), timeout.multipliedBy(TRACE_SLOWDOWN)));
         }
         return new RunResult(target, status(target, out, programOut), out.exitCode(), stdout.toString(), programErr,
                 size, counts, stacks, image, out.elapsed());
     }
+
+    /** How many times the run's timeout the instruction-counting re-run on neon may take. */
+    static final int TRACE_SLOWDOWN = 5;
 
     private static String readLenient(Path file) {
         try {

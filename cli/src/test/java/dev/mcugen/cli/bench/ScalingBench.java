@@ -210,7 +210,8 @@ public final class ScalingBench {
             b.append(String.format(Locale.ROOT, "    {\"model\": \"%s\", \"family\": \"%s\", \"layers\": %d, \"width\": %d,"
                             + " \"time_steps\": %d, \"calibration_samples\": %d, \"params\": %d, \"weight_bytes\": %d,"
                             + " \"c_bytes\": %d, \"build_seconds\": %.3f, \"cpu_seconds\": %.2f, \"rss_mb\": %.1f, \"peak_heap_mb\": %.1f, \"live_heap_mb\": %.1f,"
-                            + " \"committed_heap_mb\": %d, \"gc_pauses\": %d, \"seconds_per_mparam\": %.4f, \"mb_per_mparam\": %.2f,"
+                            + " \"committed_heap_mb\": %d, \"gc_pauses\": %d, \"seconds_per_mparam\": %.4f,"
+                            + " \"cpu_seconds_per_mparam\": %.4f, \"mb_per_mparam\": %.2f,"
                             + " \"exit\": %d}%s%n",
                     r.model(), r.family(), r.layers(), r.width(), r.steps(), r.samples(), r.params(), r.weightBytes(),
                     r.cBytes(), r.seconds(), r.cpuSeconds(), r.rssMb(), r.peakHeapMb(), r.liveHeapMb(), r.committedHeapMb(), r.gcs(), r.secondsPerMparam(),

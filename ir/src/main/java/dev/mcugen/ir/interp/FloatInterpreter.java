@@ -245,6 +245,9 @@ public final class FloatInterpreter {
             return conv(node, c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.dilationH(), c.dilationW(),
                     c.padding(), c.activation(), c.filters(), c.useBias());
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            return depthwiseConv(node, c);
+        }
         if (op instanceof Op.Pool p) {
             return pool(p);
         }
@@ -264,17 +267,9 @@ public final class FloatInterpreter {
                 return y;
             };
         }
-        if (op instanceof Op.Add) {
-            return (in, inShapes, out, obs) -> {
-                float[] y = in[0].clone();
-                for (int k = 1; k < in.length; k++) {
-                    float[] x = in[k];
-                    for (int i = 0; i < y.length; i++) {
-                        y[i] = y[i] + x[i];
-                    }
-                }
-                return y;
-            };
+        if (op instanceof Op.Elementwise e) {
+            float[] constant = e.constantOperand() >= 0 ? node.weight("constant").toArray() : null;
+            return (in, inShapes, out, obs) -> ElementwiseKernel.apply(e, constant, in, out.last());
         }
         if (op instanceof Op.Concatenate c) {
             return (in, inShapes, out, obs) -> concat(in, inShapes, out, c.axis());
@@ -369,6 +364,60 @@ public final class FloatInterpreter {
                 Kernels.addBias(y, 0, y.length, bias);
             }
             Kernels.activate(act, y, 0, y.length, filters);
+            return y;
+        };
+    }
+
+    /**
+     * Depthwise convolution over {@code [H, W, C]} (1-D as one row of height 1), kernel
+     * {@code [kh, kw, C, m]}, output channel {@code c * m + j}; each output sums its taps in kernel
+     * order (rows, then columns) in float, as TF.js {@code depthwiseConv2D}.
+     */
+    private static Kernel depthwiseConv(Node node, Op.DepthwiseConv dc) {
+        float[] w = node.weight("depthwise_kernel").toArray();
+        float[] bias = dc.useBias() ? node.weight("bias").toArray() : null;
+        boolean oneD = dc.spatialRank() == 1;
+        int m = dc.multiplier();
+        int kh = dc.kernelH();
+        int kw = dc.kernelW();
+        return (x, inShapes, out, obs) -> {
+            Shape s = inShapes[0];
+            int h = oneD ? 1 : s.dim(0);
+            int wd = oneD ? s.dim(0) : s.dim(1);
+            int c = s.last();
+            int oc = c * m;
+            int oh = oneD ? 1 : out.dim(0);
+            int ow = oneD ? out.dim(0) : out.dim(1);
+            int padTop = ShapeInference.padBefore(h, oh, kh, dc.strideH(), dc.dilationH(), dc.padding());
+            int padLeft = ShapeInference.padBefore(wd, ow, kw, dc.strideW(), dc.dilationW(), dc.padding());
+            float[] src = x[0];
+            float[] y = new float[oh * ow * oc];
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int yOff = (oy * ow + ox) * oc;
+                    for (int r = 0; r < kh; r++) {
+                        int iy = oy * dc.strideH() - padTop + r * dc.dilationH();
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        for (int q = 0; q < kw; q++) {
+                            int ix = ox * dc.strideW() - padLeft + q * dc.dilationW();
+                            if (ix < 0 || ix >= wd) {
+                                continue;
+                            }
+                            int xOff = (iy * wd + ix) * c;
+                            int wOff = (r * kw + q) * oc;
+                            for (int o = 0; o < oc; o++) {
+                                y[yOff + o] = y[yOff + o] + src[xOff + o / m] * w[wOff + o];
+                            }
+                        }
+                    }
+                }
+            }
+            if (bias != null) {
+                Kernels.addBias(y, 0, y.length, bias);
+            }
+            Kernels.activate(dc.activation(), y, 0, y.length, oc);
             return y;
         };
     }

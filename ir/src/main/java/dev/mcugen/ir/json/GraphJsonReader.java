@@ -306,11 +306,12 @@ final class GraphJsonReader implements Closeable {
     }
 
     /** Every op kind, in the order the documentation lists them. */
-    static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "max_pool", "avg_pool",
+    static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "depthwise_conv1d",
+            "depthwise_conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
-            "add", "concatenate", "simple_rnn", "lstm", "gru", "zero_padding1d", "zero_padding2d", "cropping1d",
-            "cropping2d", "up_sampling1d", "up_sampling2d", "permute", "repeat_vector", "conv1d_transpose",
-            "conv2d_transpose");
+            "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru",
+            "zero_padding1d", "zero_padding2d", "cropping1d", "cropping2d", "up_sampling1d", "up_sampling2d", "permute",
+            "repeat_vector", "conv1d_transpose", "conv2d_transpose");
 
     private Op op(String kind, Fields a, List<Shape> in) {
         switch (kind) {
@@ -328,6 +329,18 @@ final class GraphJsonReader implements Closeable {
                 List<Integer> d = a.intList("dilation_rate", 2, 2, List.of(1, 1));
                 return new Op.Conv2D(filters, k.get(0), k.get(1), s.get(0), s.get(1), d.get(0), d.get(1),
                         a.padding("padding"), a.activation("activation", Activation.LINEAR), a.bool("use_bias", true));
+            }
+            case "depthwise_conv1d":
+                return Op.DepthwiseConv.of1d(a.integerOr("depth_multiplier", 1), a.integer("kernel_size"),
+                        a.integerOr("strides", 1), a.integerOr("dilation_rate", 1), a.padding("padding"),
+                        a.activation("activation", Activation.LINEAR), a.bool("use_bias", true));
+            case "depthwise_conv2d": {
+                List<Integer> k = a.intList("kernel_size", 2, 2, null);
+                List<Integer> s = a.intList("strides", 2, 2, List.of(1, 1));
+                List<Integer> d = a.intList("dilation_rate", 2, 2, List.of(1, 1));
+                return new Op.DepthwiseConv(2, a.integerOr("depth_multiplier", 1), k.get(0), k.get(1), s.get(0),
+                        s.get(1), d.get(0), d.get(1), a.padding("padding"), a.activation("activation", Activation.LINEAR),
+                        a.bool("use_bias", true));
             }
             case "max_pool":
             case "avg_pool": {
@@ -354,7 +367,17 @@ final class GraphJsonReader implements Closeable {
             case "activation":
                 return new Op.Act(a.activation("activation", null));
             case "add":
-                return new Op.Add();
+                return new Op.Add(a.integerOr("constant_operand", -1));
+            case "subtract":
+                return new Op.Subtract(a.integerOr("constant_operand", -1));
+            case "multiply":
+                return new Op.Multiply(a.integerOr("constant_operand", -1));
+            case "average":
+                return new Op.Average(a.integerOr("constant_operand", -1));
+            case "maximum":
+                return new Op.Maximum(a.integerOr("constant_operand", -1));
+            case "minimum":
+                return new Op.Minimum(a.integerOr("constant_operand", -1));
             case "concatenate": {
                 int axis = a.integerOr("axis", -1);
                 int rank = in.get(0).rank();

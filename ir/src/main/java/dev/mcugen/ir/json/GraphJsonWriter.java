@@ -141,6 +141,15 @@ final class GraphJsonWriter {
             m.put("padding", c.padding().kerasName());
             m.put("activation", c.activation().kerasName());
             m.put("use_bias", c.useBias());
+        } else if (op instanceof Op.DepthwiseConv c) {
+            boolean oneD = c.spatialRank() == 1;
+            m.put("depth_multiplier", c.multiplier());
+            m.put("kernel_size", oneD ? (Object) c.kernelW() : List.of(c.kernelH(), c.kernelW()));
+            m.put("strides", oneD ? (Object) c.strideW() : List.of(c.strideH(), c.strideW()));
+            m.put("dilation_rate", oneD ? (Object) c.dilationW() : List.of(c.dilationH(), c.dilationW()));
+            m.put("padding", c.padding().kerasName());
+            m.put("activation", c.activation().kerasName());
+            m.put("use_bias", c.useBias());
         } else if (op instanceof Op.Pool p) {
             m.put("pool_size", p.size());
             m.put("strides", p.strides());
@@ -202,7 +211,11 @@ final class GraphJsonWriter {
             m.put("return_sequences", g.returnSequences());
             m.put("go_backwards", g.goBackwards());
             m.put("reset_after", g.resetAfter());
-        } else if (!(op instanceof Op.Flatten || op instanceof Op.Add)) {
+        } else if (op instanceof Op.Elementwise e) {
+            if (e.constantOperand() >= 0) {
+                m.put("constant_operand", e.constantOperand());
+            }
+        } else if (!(op instanceof Op.Flatten)) {
             throw new McugenException(Diag.MCG_INTERNAL, "op " + op.kind(), "has no graph JSON writer");
         }
         return m;

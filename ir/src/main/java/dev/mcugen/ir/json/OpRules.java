@@ -37,6 +37,17 @@ final class OpRules {
             atLeast(who, "kernel_size", List.of(c.kernelH(), c.kernelW()), 1);
             atLeast(who, "strides", List.of(c.strideH(), c.strideW()), 1);
             atLeast(who, "dilation_rate", List.of(c.dilationH(), c.dilationW()), 1);
+        } else if (op instanceof Op.DepthwiseConv c) {
+            atLeast(who, "depth_multiplier", c.multiplier(), 1);
+            if (c.spatialRank() == 1) {
+                atLeast(who, "kernel_size", c.kernelW(), 1);
+                atLeast(who, "strides", c.strideW(), 1);
+                atLeast(who, "dilation_rate", c.dilationW(), 1);
+            } else {
+                atLeast(who, "kernel_size", List.of(c.kernelH(), c.kernelW()), 1);
+                atLeast(who, "strides", List.of(c.strideH(), c.strideW()), 1);
+                atLeast(who, "dilation_rate", List.of(c.dilationH(), c.dilationW()), 1);
+            }
         } else if (op instanceof Op.Pool p) {
             atLeast(who, "pool_size", p.size(), 1);
             atLeast(who, "strides", p.strides(), 1);
@@ -69,6 +80,8 @@ final class OpRules {
             if (!(b.epsilon() >= 0f && Float.isFinite(b.epsilon()))) {
                 throw attr(who, "epsilon", "must be a finite number >= 0, got " + b.epsilon());
             }
+        } else if (op instanceof Op.Elementwise e) {
+            atLeast(who, "constant_operand", e.constantOperand(), -1);
         } else if (op instanceof Op.SimpleRnn r) {
             atLeast(who, "units", r.units(), 1);
             elementwise(who, "activation", r.activation());

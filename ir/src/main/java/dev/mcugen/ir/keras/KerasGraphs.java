@@ -49,6 +49,10 @@ public final class KerasGraphs {
         Map<String, String> ops = new LinkedHashMap<>();
         for (KerasTopology.Layer layer : topology.layers()) {
             List<Shape> in = layer.inbound().stream().map(graph::shapeOf).toList();
+            if (LayerMapper.isSeparable(layer.config().className())) {
+                separable(graph, mapper.separable(layer.config()), layer, in, source, ops);
+                continue;
+            }
             LayerMapper.Mapped m = mapper.map(layer.config(), in);
             ShapeInference.outputShape(layer.name(), m.op(), in);
             List<String> stored = new ArrayList<>(WeightSpecs.expected(m.op(), in).keySet());
@@ -61,5 +65,36 @@ public final class KerasGraphs {
         topology.outputs().forEach(graph::output);
         Graph g = graph.build();
         return ImportedModel.of(g, format, ops);
+    }
+
+    /**
+     * A SeparableConv layer as two nodes: {@code <layer>/depthwise} (weight {@code depthwise_kernel})
+     * and the 1x1 convolution named after the layer itself (its {@code pointwise_kernel} as
+     * {@code kernel}, and {@code bias}), so later layers and outputs find it under the layer's name;
+     * both report the Keras class as their source op.
+     */
+    private static void separable(GraphBuilder graph, LayerMapper.Separable sep, KerasTopology.Layer layer,
+                                  List<Shape> in, WeightSource source, Map<String, String> ops) {
+        String dwName = layer.name() + "/depthwise";
+        Shape mid = ShapeInference.outputShape(dwName, sep.depthwise(), in);
+        ShapeInference.outputShape(layer.name(), sep.pointwise(), List.of(mid));
+        List<String> stored = new ArrayList<>(List.of("depthwise_kernel", "pointwise_kernel"));
+        if (WeightSpecs.expected(sep.pointwise(), List.of(mid)).containsKey("bias")) {
+            stored.add("bias");
+        }
+        Map<String, FloatTensor> w = new LinkedHashMap<>(source.weights(layer, List.copyOf(stored)));
+        Map<String, FloatTensor> dw = new LinkedHashMap<>();
+        Map<String, FloatTensor> pw = new LinkedHashMap<>();
+        for (Map.Entry<String, FloatTensor> e : w.entrySet()) {
+            switch (e.getKey()) {
+                case "depthwise_kernel" -> dw.put(e.getKey(), e.getValue());
+                case "pointwise_kernel" -> pw.put("kernel", e.getValue());
+                default -> pw.put(e.getKey(), e.getValue());
+            }
+        }
+        graph.add(dwName, sep.depthwise(), layer.inbound(), dw);
+        graph.add(layer.name(), sep.pointwise(), List.of(dwName), pw);
+        ops.put(dwName, layer.config().className());
+        ops.put(layer.name(), layer.config().className());
     }
 }

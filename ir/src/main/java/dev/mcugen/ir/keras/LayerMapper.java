@@ -52,12 +52,13 @@ public final class LayerMapper {
      * alike (nested {@code Sequential} / {@code Functional} models are inlined by {@link KerasTopology}).
      */
     public static final List<String> SUPPORTED = List.of("InputLayer", "Dense", "Conv1D", "Conv2D",
+            "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
             "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "Softmax", "Add",
-            "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model", "ZeroPadding1D",
-            "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "Permute", "RepeatVector",
-            "Conv1DTranspose", "Conv2DTranspose");
+            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model",
+            "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "Permute",
+            "RepeatVector", "Conv1DTranspose", "Conv2DTranspose");
 
     private final boolean keras3;
 
@@ -77,6 +78,14 @@ public final class LayerMapper {
                 return new Mapped(conv1d(c));
             case "Conv2D":
                 return new Mapped(conv2d(c));
+            case "DepthwiseConv1D":
+                return new Mapped(depthwise(c, 1, activation(c, "activation", Activation.LINEAR), c.bool("use_bias", true)));
+            case "DepthwiseConv2D":
+                return new Mapped(depthwise(c, 2, activation(c, "activation", Activation.LINEAR), c.bool("use_bias", true)));
+            case "SeparableConv1D":
+            case "SeparableConv2D":
+                // KerasGraphs splits these into two nodes with separable() before any layer is mapped.
+                throw new IllegalStateException("separable layer " + c.name() + " reached map()");
             case "MaxPooling1D":
                 return new Mapped(pool(c, PoolKind.MAX, 1));
             case "MaxPooling2D":
@@ -116,6 +125,16 @@ public final class LayerMapper {
                 return new Mapped(new Op.Act(Activation.SOFTMAX));
             case "Add":
                 return new Mapped(new Op.Add());
+            case "Subtract":
+                return new Mapped(new Op.Subtract());
+            case "Multiply":
+                return new Mapped(new Op.Multiply());
+            case "Average":
+                return new Mapped(new Op.Average());
+            case "Maximum":
+                return new Mapped(new Op.Maximum());
+            case "Minimum":
+                return new Mapped(new Op.Minimum());
             case "Concatenate":
                 return new Mapped(new Op.Concatenate(concatAxis(c, x)));
             case "SimpleRNN":
@@ -191,6 +210,48 @@ public final class LayerMapper {
         return new Op.Conv2D(positive(c, "filters"), k[0], k[1], s[0], s[1], d[0], d[1],
                 padding(c, c.string("padding", "valid")), activation(c, "activation", Activation.LINEAR),
                 c.bool("use_bias", true));
+    }
+
+    /** A Keras SeparableConv layer as its two IR ops: a depthwise convolution then a 1x1 convolution. */
+    public record Separable(Op.DepthwiseConv depthwise, Op pointwise) {
+    }
+
+    /** Whether layers of class {@code className} import as a {@link Separable} pair. */
+    public static boolean isSeparable(String className) {
+        return className.equals("SeparableConv1D") || className.equals("SeparableConv2D");
+    }
+
+    /**
+     * SeparableConv1D / SeparableConv2D: the depthwise step (strides, dilation, padding, depth
+     * multiplier; no bias, linear) and the pointwise 1x1 convolution (filters, activation, bias), as
+     * Keras computes it.
+     */
+    public Separable separable(LayerConfig c) {
+        int rank = c.className().equals("SeparableConv1D") ? 1 : 2;
+        Op.DepthwiseConv dw = depthwise(c, rank, Activation.LINEAR, false);
+        int filters = positive(c, "filters");
+        Activation act = activation(c, "activation", Activation.LINEAR);
+        boolean bias = c.bool("use_bias", true);
+        Op pw = rank == 1 ? new Op.Conv1D(filters, 1, 1, 1, Padding.VALID, act, bias)
+                : new Op.Conv2D(filters, 1, 1, 1, 1, 1, 1, Padding.VALID, act, bias);
+        return new Separable(dw, pw);
+    }
+
+    /** The depthwise part of DepthwiseConv1D/2D and SeparableConv1D/2D ({@code depth_multiplier} defaults to 1). */
+    private static Op.DepthwiseConv depthwise(LayerConfig c, int rank, Activation act, boolean bias) {
+        channelsLast(c);
+        int m = positive(c, "depth_multiplier", 1);
+        int[] ones = rank == 1 ? new int[] {1} : new int[] {1, 1};
+        int[] k = c.ints("kernel_size", rank, null);
+        int[] s = c.ints("strides", rank, ones);
+        int[] d = c.ints("dilation_rate", rank, ones);
+        String padding = c.string("padding", "valid");
+        if (rank == 1 && padding.equalsIgnoreCase("causal") && (k[0] - 1) * d[0] == 0) {
+            padding = "valid";
+        }
+        Padding p = padding(c, padding);
+        return rank == 1 ? Op.DepthwiseConv.of1d(m, k[0], s[0], d[0], p, act, bias)
+                : new Op.DepthwiseConv(2, m, k[0], k[1], s[0], s[1], d[0], d[1], p, act, bias);
     }
 
     /** Keras / TF.js pooling: {@code pool_size} defaults to 2, {@code strides} to {@code pool_size}. */
@@ -320,7 +381,11 @@ public final class LayerMapper {
     }
 
     private static int positive(LayerConfig c, String key) {
-        int v = c.integer(key);
+        return positive(c, key, c.integer(key));
+    }
+
+    private static int positive(LayerConfig c, String key, int dflt) {
+        int v = c.integer(key, dflt);
         if (v <= 0) {
             throw c.format(key, "must be positive, got " + v);
         }

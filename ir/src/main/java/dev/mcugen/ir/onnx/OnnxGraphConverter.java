@@ -3,6 +3,7 @@ package dev.mcugen.ir.onnx;
 import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.ActivationFusion;
 import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.ElementwiseShapes;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.GraphBuilder;
 import dev.mcugen.ir.ImportedModel;
@@ -532,6 +533,12 @@ final class OnnxGraphConverter {
             case "Gemm" -> List.of(gemm(in));
             case "MatMul" -> List.of(matmul(in));
             case "Add" -> List.of(add(in));
+            case "Sub" -> List.of(elementwise("Sub", new Op.Subtract(), in));
+            case "Mul" -> List.of(elementwise("Mul", new Op.Multiply(), in));
+            case "Div" -> List.of(divide(in));
+            case "Max" -> List.of(elementwise("Max", new Op.Maximum(), in));
+            case "Min" -> List.of(elementwise("Min", new Op.Minimum(), in));
+            case "Mean" -> List.of(elementwise("Mean", new Op.Average(), in));
             case "Conv" -> List.of(conv(in));
             case "MaxPool", "AveragePool" -> List.of(pool(op, in));
             case "GlobalAveragePool", "GlobalMaxPool" -> List.of(globalPool(op, act(in, 0), null, true));
@@ -858,22 +865,15 @@ final class OnnxGraphConverter {
         Val a = in.get(0);
         Val b = in.get(1);
         if (a instanceof Act x && b instanceof Act y) {
-            if (!Arrays.equals(x.map(), y.map()) || !Arrays.equals(x.flatPerm(), y.flatPerm())
-                    || !irShape(x).equals(irShape(y))) {
-                if (!Arrays.equals(dims(x), dims(y))) {
-                    throw unsupported("Add with broadcasting (shapes " + Arrays.toString(dims(x)) + " and "
-                            + Arrays.toString(dims(y)) + ")");
-                }
-                throw layout("Add of tensors laid out differently");
-            }
-            PNode p = emit("Add", new Op.Add(), List.of(x.ir(), y.ir()), Map.of());
-            return new Act(p.name, x.map(), x.flatPerm(), x.batch());
+            // equal shapes, or a per-channel vector broadcast (elementwise checks which)
+            return elementwise("Add", new Op.Add(), in);
         }
         Act x = a instanceof Act ax ? ax : (Act) b;
         Const c = (Const) (a instanceof Act ? b : a);
         PNode p = soleProducer(x);
         if (p == null || !fusable(p) || c.f() == null) {
-            throw unsupported("Add of a constant not folded into a preceding MatMul / Gemm / Conv");
+            // not a bias of the layer before: a per-channel constant added element-wise
+            return elementwise("Add", new Op.Add(), in);
         }
         int ch = channelAxisOfBias(p, x);
         long[] xd = dims(x);
@@ -896,6 +896,120 @@ final class OnnxGraphConverter {
         p.op = withBias(p.op);
         p.src = p.src + "+Add";
         return x;
+    }
+
+    /**
+     * Sub, Mul, Max, Min, Mean, and Add that is not a bias: tensors of one layout whose IR shapes are
+     * equal or per-channel vectors of each other, or one tensor and a constant that is a scalar or a
+     * per-channel vector (after the layout change: a {@code [C, 1, 1]} constant against NCHW is one value
+     * per channel), which becomes the node's {@code constant} weight.
+     */
+    private Val elementwise(String op, Op.Elementwise kind, List<Val> in) {
+        List<Act> acts = new ArrayList<>();
+        int constAt = -1;
+        Const c = null;
+        for (int k = 0; k < in.size(); k++) {
+            Val v = in.get(k);
+            if (v == null) {
+                throw bad("input " + (k + 1) + " is missing");
+            }
+            if (v instanceof Act a) {
+                acts.add(a);
+            } else if (c != null) {
+                throw unsupported(op + " of more than one constant");
+            } else {
+                c = (Const) v;
+                constAt = k;
+            }
+        }
+        if (acts.isEmpty()) {
+            throw unsupported(op + " of constants only");
+        }
+        Act full = acts.get(0);
+        for (Act a : acts) {
+            if (irShape(a).size() > irShape(full).size()) {
+                full = a;
+            }
+        }
+        for (Act a : acts) {
+            boolean sameShape = Arrays.equals(dims(a), dims(full));
+            if (sameShape && (!Arrays.equals(a.map(), full.map()) || !Arrays.equals(a.flatPerm(), full.flatPerm())
+                    || !irShape(a).equals(irShape(full)))) {
+                throw layout(op + " of tensors laid out differently");
+            }
+            // ONNX broadcasts right-aligned: a vector is per channel only when its one non-1 axis lines up
+            // with the channel axis of the full operand
+            if (!sameShape && !(a.flatPerm() == null && perChannel(dims(a), full)
+                    && ElementwiseShapes.isChannelwise(irShape(a), irShape(full)))) {
+                throw unsupported(op + " with broadcasting (shapes " + Arrays.toString(dims(a)) + " and "
+                        + Arrays.toString(dims(full)) + "); mcugen broadcasts only per-channel vectors");
+            }
+        }
+        Map<String, FloatTensor> weights = Map.of();
+        if (c != null) {
+            weights = Map.of("constant", FloatTensor.of(Shape.of(irShape(full).last()), channelConstant(op, full, c)));
+        }
+        PNode p = emit(op, ElementwiseShapes.withConstant(kind, constAt), acts.stream().map(Act::ir).toList(), weights);
+        return new Act(p.name, full.map(), full.flatPerm(), full.batch());
+    }
+
+    /** Div by a constant: Mul by its reciprocal. */
+    private Val divide(List<Val> in) {
+        if (!(in.get(0) instanceof Act) || !(in.get(1) instanceof Const c) || c.f() == null) {
+            throw unsupported("Div by a computed tensor or of a constant (mcugen divides a tensor by a float constant only)");
+        }
+        double[] r = new double[c.count()];
+        for (int k = 0; k < r.length; k++) {
+            if (c.get(k) == 0) {
+                throw unsupported("Div by a constant holding 0");
+            }
+            r[k] = 1.0 / c.get(k);
+        }
+        return elementwise("Div", new Op.Multiply(), List.of(in.get(0), new Const(c.type(), c.dims(), r, null)));
+    }
+
+    /** A scalar or per-channel constant against {@code x} as the IR's {@code [C]} vector. */
+    private float[] channelConstant(String op, Act x, Const c) {
+        if (c.f() == null) {
+            throw unsupported(op + " of an integer constant");
+        }
+        int units = irShape(x).last();
+        float[] v = new float[units];
+        if (c.count() == 1) {
+            Arrays.fill(v, (float) c.get(0));
+            return v;
+        }
+        long[] xd = dims(x);
+        long[] cd = c.dims();
+        if (!perChannel(cd, x) || c.count() != units) {
+            throw unsupported(op + " of a constant of shape " + Arrays.toString(cd) + " against "
+                    + Arrays.toString(xd) + "; mcugen takes scalars and per-channel vectors");
+        }
+        for (int u = 0; u < units; u++) {
+            v[u] = (float) c.get(u);
+        }
+        return v;
+    }
+
+    /**
+     * Whether ONNX dims {@code vd}, broadcast right-aligned against {@code x}, are 1 everywhere but on the
+     * axis of {@code x} that holds the IR's channels (the IR tensor's last axis), where they equal C.
+     */
+    private boolean perChannel(long[] vd, Act x) {
+        long[] xd = dims(x);
+        int units = irShape(x).last();
+        int ch = -1;
+        for (int k = 0; k < x.rank(); k++) {
+            if (x.map()[k] == irShape(x).rank() - 1) {
+                ch = k;
+            }
+        }
+        boolean ok = x.flatPerm() == null && ch >= 0 && vd.length <= xd.length;
+        for (int k = 0; ok && k < vd.length; k++) {
+            int ax = xd.length - vd.length + k;
+            ok = vd[k] == 1 || ax == ch && vd[k] == units || x.map()[ax] == BATCH && vd[k] == xd[ax];
+        }
+        return ok;
     }
 
     /** The ONNX axis of {@code x} holding the channels / units the IR node writes last. */
@@ -1171,9 +1285,13 @@ final class OnnxGraphConverter {
         if (wd.length != r + 2) {
             throw bad("W has rank " + wd.length + " for a " + r + "-D convolution");
         }
-        if (group != 1) {
-            throw unsupported(group == cin && wd[1] == 1 ? "depthwise Conv (group " + group + ")"
-                    : "grouped Conv (group " + group + ")");
+        boolean depthwise = group != 1 && group == cin && wd[1] == 1 && wd[0] % cin == 0;
+        if (group != 1 && !depthwise) {
+            throw unsupported("grouped Conv (group " + group + " on " + cin + " input channels, W " + Arrays.toString(wd)
+                    + "); mcugen supports group 1 and depthwise convolutions (group = input channels, W [C*m, 1, k...])");
+        }
+        if (depthwise) {
+            return depthwiseConv(x, w, in, r, s, cin);
         }
         if (wd[1] != cin) {
             throw bad("W has " + wd[1] + " input channels for " + cin);
@@ -1221,6 +1339,55 @@ final class OnnxGraphConverter {
         }
         Op op = r == 1 ? new Op.Conv1D(cout, k[0], st[0], dl[0], pad, Activation.LINEAR, b != null)
                 : new Op.Conv2D(cout, k[0], k[1], st[0], st[1], dl[0], dl[1], pad, Activation.LINEAR, b != null);
+        PNode p = emit("Conv", op, List.of(x.ir()), weights);
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    /**
+     * A Conv with {@code group} = input channels C: W {@code [C·m, 1, k...]}, output channel
+     * {@code c·m + j} reading input channel c, as Keras' depthwise kernel {@code [k..., C, m]}.
+     */
+    private Val depthwiseConv(Act x, Const w, List<Val> in, int r, Shape s, int cin) {
+        long[] wd = w.dims();
+        int cout = (int) wd[0];
+        int m = cout / cin;
+        int[] k = new int[r];
+        int[] n = new int[r];
+        for (int a = 0; a < r; a++) {
+            k[a] = (int) wd[2 + a];
+            n[a] = s.dim(a);
+        }
+        long[] ks = attrInts("kernel_shape");
+        if (ks != null && !Arrays.equals(ks, Arrays.copyOfRange(wd, 2, wd.length))) {
+            throw bad("kernel_shape " + Arrays.toString(ks) + " differs from W's " + Arrays.toString(wd));
+        }
+        int[] st = ints(attrInts("strides"), r, 1);
+        int[] dl = ints(attrInts("dilations"), r, 1);
+        Padding pad = padding(n, k, st, dl, attrInts("pads"), "Conv");
+        // ONNX [C·m, 1, k...] -> Keras [k..., C, m], flat [spatial, C·m].
+        int spatial = r == 1 ? k[0] : k[0] * k[1];
+        float[] kernel = new float[spatial * cout];
+        for (int o = 0; o < cout; o++) {
+            for (int p = 0; p < spatial; p++) {
+                kernel[p * cout + o] = (float) w.f()[o * spatial + p];
+            }
+        }
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        weights.put("depthwise_kernel", FloatTensor.of(r == 1 ? Shape.of(k[0], cin, m) : Shape.of(k[0], k[1], cin, m),
+                kernel));
+        Const b = konst(in, 2, "B");
+        if (b != null) {
+            if (b.count() != cout || b.f() == null) {
+                throw bad("B has " + b.count() + " values for " + cout + " output channels");
+            }
+            float[] bias = new float[cout];
+            for (int o = 0; o < cout; o++) {
+                bias[o] = (float) b.f()[o];
+            }
+            weights.put("bias", FloatTensor.of(Shape.of(cout), bias));
+        }
+        Op op = r == 1 ? Op.DepthwiseConv.of1d(m, k[0], st[0], dl[0], pad, Activation.LINEAR, b != null)
+                : new Op.DepthwiseConv(2, m, k[0], k[1], st[0], st[1], dl[0], dl[1], pad, Activation.LINEAR, b != null);
         PNode p = emit("Conv", op, List.of(x.ir()), weights);
         return new Act(p.name, x.map(), null, x.batch());
     }

@@ -18,9 +18,10 @@ import java.util.List;
 public final class OnnxImporter {
     /** Operation types imported into IR nodes (or folded into their neighbours), for the docs. */
     public static final List<String> SUPPORTED = List.of("Add", "AveragePool", "BatchNormalization", "Clip",
-            "Concat", "Conv", "ConvTranspose", "Dropout", "Flatten", "GRU", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
-            "HardSigmoid", "Identity", "LSTM", "MatMul", "MaxPool", "Pad", "RNN", "ReduceMax", "ReduceMean", "Relu",
-            "Reshape", "Resize", "Sigmoid", "Softmax", "Squeeze", "Tanh", "Transpose", "Unsqueeze", "Upsample");
+            "Concat", "Conv", "ConvTranspose", "Div", "Dropout", "Flatten", "GRU", "Gemm", "GlobalAveragePool",
+            "GlobalMaxPool", "HardSigmoid", "Identity", "LSTM", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mul", "Pad",
+            "RNN", "ReduceMax", "ReduceMean", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Squeeze", "Sub", "Tanh",
+            "Transpose", "Unsqueeze", "Upsample");
 
     /**
      * Operation types evaluated at import when their inputs are constants (PyTorch's shape

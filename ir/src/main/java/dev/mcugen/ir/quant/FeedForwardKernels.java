@@ -31,6 +31,9 @@ public final class FeedForwardKernels {
         if (node instanceof QConv c) {
             return conv(c, inputs.get(0));
         }
+        if (node instanceof QDepthwiseConv d) {
+            return DepthwiseKernels.depthwiseConv(d, inputs.get(0));
+        }
         if (node instanceof QPool p) {
             return pool(p, inputs.get(0));
         }
@@ -42,6 +45,9 @@ public final class FeedForwardKernels {
         }
         if (node instanceof QConcat c) {
             return concat(c, inputs);
+        }
+        if (node instanceof QElementwise e) {
+            return ElementwiseKernels.run(e, inputs);
         }
         if (node instanceof QReshape) {
             return inputs.get(0).clone();
@@ -151,7 +157,7 @@ public final class FeedForwardKernels {
     }
 
     /** [H, W] of a [T, C] (H = 1, T from the data) or [H, W, C] input. */
-    private static int[] spatial(Shape inputShape, int length) {
+    static int[] spatial(Shape inputShape, int length) {
         int c = inputShape.last();
         if (inputShape.rank() == 2) {
             return new int[] {1, length / c};

@@ -34,6 +34,8 @@ final class Builtin {
     static final int EXPAND_DIMS = 70;
     static final int SHAPE = 77;
     static final int PACK = 83;
+    static final int MAXIMUM = 55;
+    static final int MINIMUM = 57;
     static final int LEAKY_RELU = 98;
     static final int QUANTIZE = 114;
     static final int HARD_SWISH = 117;

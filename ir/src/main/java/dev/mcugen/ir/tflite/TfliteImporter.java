@@ -23,23 +23,30 @@ import java.util.Map;
 public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
-            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "PAD", "PADV2", "RELU", "RELU6", "RESHAPE",
-            "RESIZE_NEAREST_NEIGHBOR", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "TRANSPOSE",
-            "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
+            "FULLY_CONNECTED", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL", "PACK", "PAD", "PADV2",
+            "RELU", "RELU6", "RESHAPE", "RESIZE_NEAREST_NEIGHBOR", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "SUB",
+            "TANH", "TRANSPOSE", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+
+    private static final String ELEMENTWISE = "two tensors of equal shape, or one a per-channel vector"
+            + " ([C] or [1, ..., 1, C]) or a constant per-channel vector or scalar";
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
-    public static final Map<String, String> LIMITS = Map.of(
-            "DEQUANTIZE", "float16 constants only (dequantized at import)",
-            "STRIDED_SLICE", "the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False), or"
-                    + " computing a RESHAPE's target shape",
-            "SHAPE", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
-            "PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
-            "MEAN", "over the spatial axes only (global average pooling)",
-            "SOFTMAX", "beta 1 only",
-            "ADD", "two tensors of equal shape (no broadcasting, no constants)",
-            "UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major, zero initial state; cell_clip is not applied (see TfliteMapper),"
-                    + " proj_clip refused");
+    public static final Map<String, String> LIMITS = Map.ofEntries(
+            Map.entry("DEQUANTIZE", "float16 constants only (dequantized at import)"),
+            Map.entry("STRIDED_SLICE", "the last time step of an UNIDIRECTIONAL_SEQUENCE_LSTM (return_sequences=False),"
+                    + " or computing a RESHAPE's target shape"),
+            Map.entry("SHAPE", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)"),
+            Map.entry("PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)"),
+            Map.entry("MEAN", "over the spatial axes only (global average pooling)"),
+            Map.entry("SOFTMAX", "beta 1 only"),
+            Map.entry("ADD", ELEMENTWISE),
+            Map.entry("SUB", ELEMENTWISE),
+            Map.entry("MUL", ELEMENTWISE),
+            Map.entry("MAXIMUM", ELEMENTWISE),
+            Map.entry("MINIMUM", ELEMENTWISE),
+            Map.entry("UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major, zero initial state; cell_clip is not applied"
+                    + " (see TfliteMapper), proj_clip refused"));
 
     private TfliteImporter() {
     }

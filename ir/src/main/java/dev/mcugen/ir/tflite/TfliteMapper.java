@@ -3,6 +3,7 @@ package dev.mcugen.ir.tflite;
 import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.ActivationFusion;
 import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.ElementwiseShapes;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.GraphBuilder;
@@ -259,11 +260,15 @@ final class TfliteMapper {
         // table would have its fields read with the wrong meaning
         int optionsType = switch (code) {
             case Builtin.CONV_2D -> 1;
+            case Builtin.DEPTHWISE_CONV_2D -> 2;
             case Builtin.AVERAGE_POOL_2D, Builtin.MAX_POOL_2D -> 5;
             case Builtin.FULLY_CONNECTED -> 8;
             case Builtin.SOFTMAX -> 9;
             case Builtin.CONCATENATION -> 10;
             case Builtin.ADD -> 11;
+            case Builtin.MUL -> 21;
+            case Builtin.SUB -> 28;
+            case Builtin.MAXIMUM, Builtin.MINIMUM -> 39;
             case Builtin.RESHAPE -> 17;
             case Builtin.MEAN -> 27;
             case Builtin.SQUEEZE -> 30;
@@ -280,6 +285,7 @@ final class TfliteMapper {
         switch (code) {
             case Builtin.FULLY_CONNECTED -> fullyConnected(op);
             case Builtin.CONV_2D -> conv2d(op);
+            case Builtin.DEPTHWISE_CONV_2D -> depthwiseConv2d(op);
             case Builtin.AVERAGE_POOL_2D -> pool(op, PoolKind.AVG);
             case Builtin.MAX_POOL_2D -> pool(op, PoolKind.MAX);
             case Builtin.MEAN -> mean(op);
@@ -288,7 +294,11 @@ final class TfliteMapper {
             case Builtin.RELU6 -> activation(op, Activation.RELU6);
             case Builtin.LOGISTIC -> activation(op, Activation.SIGMOID);
             case Builtin.TANH -> activation(op, Activation.TANH);
-            case Builtin.ADD -> add(op);
+            case Builtin.ADD -> elementwise(op, new Op.Add(), "add", true);
+            case Builtin.SUB -> elementwise(op, new Op.Subtract(), "subtract", true);
+            case Builtin.MUL -> elementwise(op, new Op.Multiply(), "multiply", true);
+            case Builtin.MAXIMUM -> elementwise(op, new Op.Maximum(), "maximum", false);
+            case Builtin.MINIMUM -> elementwise(op, new Op.Minimum(), "minimum", false);
             case Builtin.CONCATENATION -> concat(op);
             case Builtin.RESHAPE, Builtin.SQUEEZE, Builtin.EXPAND_DIMS -> relabel(op);
             case Builtin.DEQUANTIZE -> dequantize(op);
@@ -386,6 +396,67 @@ final class TfliteMapper {
         output(op, fused(op, s, fused));
     }
 
+    /**
+     * DEPTHWISE_CONV_2D: filter {@code [1, kh, kw, C·m]}, whose bytes are the Keras depthwise kernel
+     * {@code [kh, kw, C, m]} (output channel {@code c·m + j}) as they are; options padding, strides,
+     * depth_multiplier (checked against the shapes), fused activation, dilation.
+     */
+    private void depthwiseConv2d(TfliteModel.Operator op) {
+        arity(op, 2, 3);
+        Flat.Table o = op.options();
+        Padding padding = padding(op, o == null ? 0 : o.i8(0, 0));
+        int strideW = o == null ? 1 : o.i32(1, 1);
+        int strideH = o == null ? 1 : o.i32(2, 1);
+        int fused = o == null ? 0 : o.i8(4, 0);
+        int dilW = o == null ? 1 : o.i32(5, 1);
+        int dilH = o == null ? 1 : o.i32(6, 1);
+        if (strideW < 1 || strideH < 1 || dilW < 1 || dilH < 1) {
+            throw corrupt(op, "stride " + strideH + "x" + strideW + " / dilation " + dilH + "x" + dilW + " must be >= 1");
+        }
+        TfliteModel.Tensor ft = m.tensors.get(op.inputs()[1]);
+        requireRank(op, ft, 4, "filter");
+        int[] f = ft.shape();
+        Val x = val(op, 0);
+        if (x.tfl().length != 4) {
+            throw unsupported(op, "its input " + Arrays.toString(x.tfl()) + " is not [batch, height, width, channels]");
+        }
+        int cin = x.tfl()[3];
+        int kh = f[1];
+        int kw = f[2];
+        int out = f[3];
+        if (f[0] != 1 || cin < 1 || out % cin != 0) {
+            throw unsupported(op, "its filter " + Arrays.toString(f) + " is not [1, kh, kw, channels * multiplier] for "
+                    + cin + " input channels");
+        }
+        int mult = out / cin;
+        int declared = o == null ? 0 : o.i32(3, 0);
+        if (declared != 0 && declared != mult) {
+            throw corrupt(op, "has depth_multiplier " + declared + " but its filter " + Arrays.toString(f) + " on "
+                    + cin + " channels gives " + mult);
+        }
+        float[] w = floats(op, ft, "filter");
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        boolean oneD = kh == 1 && x.tfl()[1] == 1 && x.irShape().equals(Shape.of(x.tfl()[2], cin));
+        Op conv;
+        In xin;
+        if (oneD) {
+            // a Keras DepthwiseConv1D: EXPAND_DIMS to [1, 1, T, C] + DEPTHWISE_CONV_2D with kh = 1 (+ SQUEEZE after)
+            xin = in(x, x.irShape());
+            weights.put("depthwise_kernel", FloatTensor.of(Shape.of(kw, cin, mult), w));
+            boolean useBias = optionalBias(op, 2, out, weights);
+            conv = Op.DepthwiseConv.of1d(mult, kw, strideW, dilW, padding, Activation.LINEAR, useBias);
+        } else {
+            xin = in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
+            weights.put("depthwise_kernel", FloatTensor.of(Shape.of(kh, kw, cin, mult), w));
+            boolean useBias = optionalBias(op, 2, out, weights);
+            conv = new Op.DepthwiseConv(2, mult, kh, kw, strideH, strideW, dilH, dilW, padding, Activation.LINEAR,
+                    useBias);
+        }
+        Spec s = node(op, conv, List.of(xin.name()), weights, oneD ? "depthwise_conv1d" : "depthwise_conv2d",
+                xin.folded());
+        output(op, fused(op, s, fused));
+    }
+
     private void pool(TfliteModel.Operator op, PoolKind kind) {
         arity(op, 1, 1);
         Flat.Table o = op.options();
@@ -480,20 +551,61 @@ final class TfliteMapper {
         output(op, s);
     }
 
-    private void add(TfliteModel.Operator op) {
+    /**
+     * ADD, SUB, MUL (fused activation in their options' field 0), MAXIMUM, MINIMUM: two tensors of equal
+     * shape, or one of them a per-channel vector {@code [1, ..., 1, C]}, or a constant per-channel vector
+     * or scalar (stored as the node's {@code constant} weight {@code [C]}).
+     */
+    private void elementwise(TfliteModel.Operator op, Op.Elementwise kind, String label, boolean hasFused) {
         arity(op, 2, 2);
         Flat.Table o = op.options();
-        int fused = o == null ? 0 : o.i8(0, 0);
+        int fused = hasFused && o != null ? o.i8(0, 0) : 0;
+        int k0 = op.inputs()[0];
+        int k1 = op.inputs()[1];
+        boolean c0 = k0 >= 0 && vals.get(k0) == null && m.isConstant(m.tensors.get(k0));
+        boolean c1 = k1 >= 0 && vals.get(k1) == null && m.isConstant(m.tensors.get(k1));
+        if (c0 && c1) {
+            throw unsupported(op, "both its inputs are constants");
+        }
+        if (c0 || c1) {
+            int at = c0 ? 0 : 1;
+            Val x = val(op, 1 - at);
+            TfliteModel.Tensor ct = m.tensors.get(op.inputs()[at]);
+            float[] c = constant(op, ct, "constant operand");
+            int channels = x.tfl().length == 0 ? 1 : x.tfl()[x.tfl().length - 1];
+            int[] cs = ct.shape();
+            boolean vector = c.length == channels && (cs.length == 0 || cs[cs.length - 1] == channels)
+                    && cs.length <= x.tfl().length;
+            if (c.length != 1 && !vector) {
+                throw unsupported(op, "its constant operand " + ct.label() + " has shape " + Arrays.toString(cs)
+                        + "; mcugen imports a scalar or a per-channel vector [" + channels + "] against "
+                        + Arrays.toString(x.tfl()));
+            }
+            float[] v = new float[channels];
+            for (int i = 0; i < channels; i++) {
+                v[i] = c.length == 1 ? c[0] : c[i];
+            }
+            In xin = in(x, null);
+            Op.Elementwise withConstant = ElementwiseShapes.withConstant(kind, at);
+            Spec s = node(op, withConstant, List.of(xin.name()),
+                    Map.of("constant", FloatTensor.of(Shape.of(channels), v)), label, xin.folded());
+            output(op, fused(op, s, fused));
+            return;
+        }
         Val a = val(op, 0);
         Val b = val(op, 1);
-        if (!Arrays.equals(a.tfl(), b.tfl())) {
-            throw unsupported(op, "it broadcasts " + Arrays.toString(a.tfl()) + " + " + Arrays.toString(b.tfl())
-                    + "; mcugen imports ADD of two tensors of equal shape");
-        }
         List<String> folded = new ArrayList<>();
         String na;
         String nb;
-        if (a.irShape().equals(b.irShape())) {
+        if (!Arrays.equals(a.tfl(), b.tfl())) {
+            // one per-channel vector [1, ..., 1, C] against [1, ..., C]: ShapeInference checks the broadcast
+            In ia = in(a, batchless(m.tensors.get(a.tensor()), "input of " + opLabel(op)));
+            In ib = in(b, batchless(m.tensors.get(b.tensor()), "input of " + opLabel(op)));
+            folded.addAll(ia.folded());
+            folded.addAll(ib.folded());
+            na = ia.name();
+            nb = ib.name();
+        } else if (a.irShape().equals(b.irShape())) {
             In ia = in(a, null);
             In ib = in(b, null);
             folded.addAll(ia.folded());
@@ -505,7 +617,7 @@ final class TfliteMapper {
             na = in(a, s).name();
             nb = in(b, s).name();
         }
-        Spec s = node(op, new Op.Add(), List.of(na, nb), Map.of(), "add", dedupe(folded));
+        Spec s = node(op, kind, List.of(na, nb), Map.of(), label, dedupe(folded));
         output(op, fused(op, s, fused));
     }
 

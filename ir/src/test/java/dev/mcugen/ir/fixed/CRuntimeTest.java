@@ -1,5 +1,6 @@
 package dev.mcugen.ir.fixed;
 
+import dev.mcugen.ir.quant.ElementwiseGoldenVectors;
 import dev.mcugen.ir.quant.NnGoldenVectors;
 import dev.mcugen.ir.sim.RnnGoldenVectors;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CRuntimeTest {
     /** The feed-forward kernel tests of runtime-c (golden tables from {@link NnGoldenVectors}). */
     private static final String[] NN_TESTS = {
-        "test_nn_fc", "test_nn_conv", "test_nn_pool", "test_nn_elementwise", "test_nn_softmax", "test_nn_shape"};
+        "test_nn_fc", "test_nn_conv", "test_nn_pool", "test_nn_elementwise", "test_nn_eltwise", "test_nn_softmax",
+        "test_nn_depthwise", "test_nn_shape"};
     /** The recurrent step kernel tests of runtime-c (golden tables from {@link RnnGoldenVectors}). */
     private static final String[] RNN_TESTS = {"test_rnn_simple", "test_rnn_gru", "test_rnn_lstm"};
 
@@ -38,6 +40,7 @@ class CRuntimeTest {
         long t0 = System.nanoTime();
         GoldenVectors.writeBinary(vectors);
         NnGoldenVectors.write(vectors);
+        ElementwiseGoldenVectors.write(vectors);
         RnnGoldenVectors.write(vectors);
         long t1 = System.nanoTime();
         String output = CRuntimeMake.make(120, "test", "VECTORS=" + vectors, "BUILD=" + build);

@@ -1,15 +1,15 @@
 package dev.mcugen.ir.h5;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.Deviation;
-import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.ImportedModel;
-import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
+import dev.mcugen.ir.Op;
+import dev.mcugen.ir.Padding;
 import dev.mcugen.ir.SharedFiles;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.interp.FloatInterpreter;
@@ -62,11 +62,19 @@ class KerasH5ZooTest {
     }
 
     @Test
-    void vwwNeedsDepthwiseConvolution() {
-        McugenException e = catchThrowableOfType(McugenException.class,
-                () -> ModelLoader.open(SharedFiles.zoo("vww", "vww_96.h5")));
-        assertThat(e.diag()).isEqualTo(Diag.MCG_IMPORT_LAYER_UNSUPPORTED);
-        assertThat(e.getMessage()).contains("vww_96.h5", "layer 'depthwise_conv2d' (DepthwiseConv2D)").doesNotContain("\n");
+    void vwwMatchesArmNnOnItsTflite() {
+        // MobileNet (depthwise convolutions): the .h5 the float .tflite was converted from, against Arm NN.
+        double err = relativeError("vww", "vww_96.h5", "expected_float.npy");
+        assertThat(err).isLessThanOrEqualTo(1e-4);
+    }
+
+    @Test
+    void vwwStructure() {
+        ImportedModel m = ModelLoader.open(SharedFiles.zoo("vww", "vww_96.h5"));
+        assertThat(m.sourceOps()).containsEntry("depthwise_conv2d", "DepthwiseConv2D");
+        Op.DepthwiseConv dw = (Op.DepthwiseConv) m.graph().nodes().stream()
+                .filter(n -> n.name().equals("depthwise_conv2d_1")).findFirst().orElseThrow().op();
+        assertThat(dw).isEqualTo(new Op.DepthwiseConv(2, 1, 3, 3, 2, 2, 1, 1, Padding.SAME, Activation.LINEAR, true));
     }
 
     /** max |interpreter - expected| / max |expected| over the zoo's test set. */

@@ -100,12 +100,20 @@ final class TestGraphs {
         add(b, r, "gru_b", new Op.Gru(3, Activation.RELU, Activation.SIGMOID, true, true, false, false), "rnn");
         add(b, r, "gru_nobias", new Op.Gru(2, Activation.TANH, Activation.SIGMOID, false, false, false, true), "rnn");
         add(b, r, "add", new Op.Add(), "gru_a", "gru_b");
+        add(b, r, "subtract", new Op.Subtract(), "gru_a", "gru_b");
+        add(b, r, "multiply_const", new Op.Multiply(1), "gru_a");
+        add(b, r, "average", new Op.Average(), "gru_a", "gru_b", "add");
+        add(b, r, "maximum_const_first", new Op.Maximum(0), "subtract");
+        add(b, r, "minimum", new Op.Minimum(), "multiply_const", "average", "maximum_const_first");
+        add(b, r, "add_const", new Op.Add(2), "minimum", "subtract");
         add(b, r, "concat", new Op.Concatenate(1), "gru_a", "gru_b", "add");
         add(b, r, "lstm_seq", new Op.Lstm(3, Activation.RELU, Activation.HARD_SIGMOID, false, true, true, true, true,
                 false, 2), "concat");
         add(b, r, "gpool1d", new Op.GlobalPool(PoolKind.AVG, 1), "lstm_seq");
         add(b, r, "conv2d", new Op.Conv2D(3, 3, 2, 1, 2, 2, 1, Padding.VALID, Activation.TANH, false), "img");
         add(b, r, "conv2d_same", new Op.Conv2D(2, 2, 2, 2, 2, 1, 1, Padding.SAME, Activation.LINEAR, true), "img");
+        add(b, r, "dw1d", Op.DepthwiseConv.of1d(2, 3, 2, 1, Padding.SAME, Activation.RELU, true), "seq");
+        add(b, r, "dw2d", new Op.DepthwiseConv(2, 3, 2, 3, 1, 2, 2, 1, Padding.VALID, Activation.RELU6, false), "img");
         add(b, r, "max_pool2d", new Op.Pool(PoolKind.MAX, List.of(2, 1), List.of(1, 2), Padding.SAME), "conv2d");
         add(b, r, "avg_pool2d", new Op.Pool(PoolKind.AVG, List.of(2, 2), List.of(2, 2), Padding.VALID), "conv2d_same");
         add(b, r, "gpool2d", new Op.GlobalPool(PoolKind.MAX, 2), "max_pool2d");
@@ -128,6 +136,7 @@ final class TestGraphs {
         add(b, r, "tconv1d", new Op.ConvTranspose(2, List.of(3), List.of(2), Padding.VALID, List.of(), Activation.LINEAR,
                 false), "up1d");
         add(b, r, "repeat", new Op.RepeatVector(3), "vec");
+        b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
                 .output("gru_nobias").output("reshape_fixed").output("vec").output("permute").output("tconv1d")
                 .output("repeat");
@@ -185,9 +194,10 @@ final class TestGraphs {
             String name = "n" + made + (r.nextInt(5) == 0 ? "/sub.layer-" + r.nextInt(9) : "");
             Op op = randomOp(r, xs);
             List<String> ins = new ArrayList<>(List.of(x));
-            if (op instanceof Op.Add || op instanceof Op.Concatenate) {
+            if (op instanceof Op.Elementwise || op instanceof Op.Concatenate) {
                 List<String> same = tensors.stream().filter(t -> fits(op, xs, b.shapeOf(t))).toList();
-                int extra = 1 + r.nextInt(2);
+                boolean constant = op instanceof Op.Elementwise e && e.constantOperand() >= 0;
+                int extra = constant ? r.nextInt(2) : 1 + r.nextInt(2);
                 for (int k = 0; k < extra; k++) {
                     ins.add(same.get(r.nextInt(same.size())));
                 }
@@ -213,7 +223,7 @@ final class TestGraphs {
     }
 
     private static boolean fits(Op op, Shape x, Shape other) {
-        if (op instanceof Op.Add) {
+        if (op instanceof Op.Elementwise) {
             return other.equals(x);
         }
         Op.Concatenate c = (Op.Concatenate) op;
@@ -251,17 +261,24 @@ final class TestGraphs {
 
     private static Op randomOp(Random r, Shape x) {
         int sr = Math.max(1, Math.min(2, x.rank() - 1));
-        switch (r.nextInt(23)) {
+        switch (r.nextInt(24)) {
             case 17:
+                if (x.rank() == 2) {
+                    return Op.DepthwiseConv.of1d(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(2), 1 + r.nextInt(2),
+                            pad(r), anyAct(r), r.nextBoolean());
+                }
+                return new Op.DepthwiseConv(2, 1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(2),
+                        1 + r.nextInt(2), 1 + r.nextInt(2), 1 + r.nextInt(2), pad(r), anyAct(r), r.nextBoolean());
+            case 18:
                 return sr == 1 ? new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3)))
                         : new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3)));
-            case 18:
+            case 19:
                 return sr == 1 ? new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2)))
                         : new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2), r.nextInt(2), r.nextInt(2)));
-            case 19:
+            case 20:
                 return sr == 1 ? new Op.UpSampling(List.of(1 + r.nextInt(3)))
                         : new Op.UpSampling(List.of(1 + r.nextInt(3), 1 + r.nextInt(3)));
-            case 20: {
+            case 21: {
                 List<Integer> dims = new ArrayList<>();
                 for (int d = 1; d <= x.rank(); d++) {
                     dims.add(d);
@@ -269,9 +286,9 @@ final class TestGraphs {
                 java.util.Collections.shuffle(dims, r);
                 return new Op.Permute(dims);
             }
-            case 21:
+            case 22:
                 return new Op.RepeatVector(1 + r.nextInt(4));
-            case 22: {
+            case 23: {
                 List<Integer> k = new ArrayList<>();
                 List<Integer> st = new ArrayList<>();
                 List<Integer> op = new ArrayList<>();
@@ -325,8 +342,11 @@ final class TestGraphs {
                 return new Op.BatchNorm(r.nextBoolean() ? 1e-3f : Math.abs(TestGraphs.nastyFloat(r)));
             case 9:
                 return new Op.Act(anyAct(r));
-            case 10:
-                return new Op.Add();
+            case 10: {
+                Op.Elementwise e = List.of(new Op.Add(), new Op.Subtract(), new Op.Multiply(), new Op.Average(),
+                        new Op.Maximum(), new Op.Minimum()).get(r.nextInt(6));
+                return r.nextBoolean() ? e : dev.mcugen.ir.ElementwiseShapes.withConstant(e, r.nextInt(2));
+            }
             case 11:
                 return new Op.Concatenate(r.nextInt(Math.max(1, x.rank())));
             case 12:

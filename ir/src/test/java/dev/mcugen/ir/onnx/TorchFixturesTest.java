@@ -73,6 +73,10 @@ class TorchFixturesTest {
         "gap, 17, 'Conv+Relu,AveragePool,GlobalAveragePool,Gemm+Softmax'",
         "resnet, 13, 'Conv+Relu,Conv+Relu,Conv,Add,Relu,Concat,GlobalAveragePool,Gemm'",
         "resnet, 17, 'Conv+Relu,Conv+Relu,Conv,Add,Relu,Concat,GlobalAveragePool,Gemm'",
+        "depthwise, 13, 'Conv+Relu,Conv,Flatten,Gemm'",
+        "depthwise, 17, 'Conv+Relu,Conv,Flatten,Gemm'",
+        "eltwise, 13, 'Conv+Tanh,Conv,Mul,Max,Sub,Min,Add,Add,Mul,Div,Max,Flatten,Gemm'",
+        "eltwise, 17, 'Conv+Tanh,Conv,Mul,Max,Sub,Min,Add,Add,Mul,Div,Max,Flatten,Gemm'",
     })
     void importedModelGivesPyTorchsOutputs(String name, int opset, String sourceOps) {
         ImportedModel m = OnnxImporter.load(resource(name + "_op" + opset + ".onnx"));

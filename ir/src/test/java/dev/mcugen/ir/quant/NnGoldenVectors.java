@@ -22,7 +22,7 @@ import java.util.Random;
  * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax},
- * {@code nn_shape}).
+ * {@code nn_depthwise}, {@code nn_shape}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -52,6 +52,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_pool", rnd, NnGoldenVectors::pool));
         tables.add(table("nn_elementwise", rnd, NnGoldenVectors::elementwise));
         tables.add(table("nn_softmax", rnd, NnGoldenVectors::softmax));
+        tables.add(table("nn_depthwise", rnd, NnGoldenVectors::depthwise));
         tables.add(table("nn_shape", rnd, NnGoldenVectors::shape));
         return tables;
     }
@@ -307,6 +308,71 @@ public final class NnGoldenVectors {
         int[] x = values(rnd, h * wd * c, bits);
         int[] y = FeedForwardKernels.run(cv, List.of(x));
         for (int v : new int[] {bits, outBits, h, wd, c, f, kh, kw, sh, sw, dh, dw, pad == Padding.SAME ? 1 : 0,
+                xt.zeroPoint(), accShift, t.zeroPoint(), act[0], act[1]}) {
+            out.add(v);
+        }
+        out.rescales(rs);
+        for (long v : w) {
+            out.add((int) v);
+        }
+        for (long v : b) {
+            if (bits == 8) {
+                out.add((int) v);
+            } else {
+                out.add64(v);
+            }
+        }
+        out.addAll(x);
+        out.add(y.length);
+        out.addAll(y);
+    }
+
+    /**
+     * {@code bits, inH, inW, C, m, kh, kw, sh, sw, dh, dw, padding (0 VALID, 1 SAME), padValue, accShift,
+     * outZp, actMin, actMax, rescales, weights[kh*kw*C*m], bias[C*m], x[inH*inW*C], outLength,
+     * y[outLength]}: a depthwise convolution, int8 or int16 in and out.
+     */
+    private static void depthwise(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        boolean oneD = rnd.nextBoolean();
+        int h = oneD ? 1 : between(rnd, 1, 9);
+        int wd = between(rnd, 1, oneD ? 23 : 9);
+        int c = index % 10 == 0 ? 13 : between(rnd, 1, 7);
+        int m = between(rnd, 1, 3);
+        int f = c * m;
+        int kh = oneD ? 1 : between(rnd, 1, 3);
+        int kw = between(rnd, 1, oneD ? 5 : 3);
+        int sh = oneD ? 1 : between(rnd, 1, 3);
+        int sw = between(rnd, 1, 3);
+        int dh = oneD ? 1 : between(rnd, 1, 2);
+        int dw = between(rnd, 1, 3);
+        Padding pad = padding(rnd);
+        int oh = FeedForwardKernels.outLength(h, kh, sh, dh, pad);
+        int ow = FeedForwardKernels.outLength(wd, kw, sw, dw, pad);
+        if (oh == 0 || ow == 0) {
+            throw new IllegalArgumentException("empty output");
+        }
+        int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 10) : 0;
+        QuantType xt = type(rnd, bits);
+        QuantType t = type(rnd, bits);
+        int[] act = clamp(rnd, t);
+        int taps = kh * kw;
+        long[] w = weights(rnd, taps * f, 127);
+        long biasMax = accShift > 0 && rnd.nextBoolean() ? 1L << (30 + accShift - 2) : 1L << (bits == 8 ? 16 : 24);
+        long[] b = new long[f];
+        for (int o = 0; o < f; o++) {
+            b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
+        }
+        int accBits = log2(Math.sqrt(taps) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
+        List<Rescale> rs = rescales(rnd, f, bits - 3 - accBits);
+        Shape inShape = oneD ? Shape.of(wd, c) : Shape.of(h, wd, c);
+        Shape outShape = oneD ? Shape.of(ow, f) : Shape.of(oh, ow, f);
+        QDepthwiseConv dc = new QDepthwiseConv("dw", "x", inShape, outShape, t, m, kh, kw, sh, sw, dh, dw, pad,
+                xt.zeroPoint(), IntTensor.of(Shape.of(kh, kw, c, m), 8, w),
+                IntTensor.of(Shape.of(f), accShift > 0 ? 64 : 32, b), rs, accShift, act[0], act[1]);
+        int[] x = values(rnd, h * wd * c, bits);
+        int[] y = FeedForwardKernels.run(dc, List.of(x));
+        for (int v : new int[] {bits, h, wd, c, m, kh, kw, sh, sw, dh, dw, pad == Padding.SAME ? 1 : 0,
                 xt.zeroPoint(), accShift, t.zeroPoint(), act[0], act[1]}) {
             out.add(v);
         }

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * The small float {@code .tflite} fixtures of {@code ir/src/test/resources/tflite/}: op patterns the zoo's
  * models lack (Conv1D as EXPAND_DIMS + CONV_2D + SQUEEZE, 1-D pooling, dilation, CONCATENATION, MEAN, ADD,
- * stand-alone activations, float16 weights, FULLY_CONNECTED with keep_num_dims). Weights are seeded
+ * MUL, SUB, MAXIMUM, MINIMUM with per-channel and constant operands, stand-alone activations, float16 weights, FULLY_CONNECTED with keep_num_dims). Weights are seeded
  * random values; tensor names follow the TF converter's style. {@code main} writes the files;
  * {@code armnn_expected.py} beside them computes each fixture's {@code expected.npy} with Arm NN.
  *
@@ -28,6 +28,7 @@ final class TfliteFixtures {
         m.put("conv1d_pool1d", () -> conv1dPool1d(Builtin.RESHAPE));
         m.put("conv_concat_mean", TfliteFixtures::convConcatMean);
         m.put("fc_reshape_softmax", () -> fcReshapeSoftmax(false));
+        m.put("mul_sub_max_min", TfliteFixtures::mulSubMaxMin);
         m.put("pad_transpose_conv_resize", TfliteShapeFixtures::padTransposeConvResize);
         return m;
     }
@@ -132,6 +133,42 @@ final class TfliteFixtures {
                 TfliteWriter.fullyConnected(0, false));
         int out = w.activation("Identity", 1, 2);
         w.op(Builtin.LOGISTIC, new int[] {d}, new int[] {out}, 0, null);
+        return w.io(new int[] {x}, new int[] {out}).build();
+    }
+
+    /**
+     * The element-wise ops: a conv (SAME, fused TANH) of the image; MUL of the image and the conv (fused
+     * RELU); SUB of a constant per-channel vector; MAXIMUM with the conv; MINIMUM with a constant scalar;
+     * ADD (fused RELU6) of the conv's spatial MEAN reshaped to [1, 1, 1, C]: a per-channel broadcast.
+     */
+    static byte[] mulSubMaxMin() {
+        Random r = new Random(404);
+        TfliteWriter w = new TfliteWriter();
+        int x = w.activation("serving_default_input:0", 1, 4, 4, 3);
+        int f = w.floats("model/conv2d/Conv2D", random(r, 3 * 3 * 3 * 3, 0.5), 3, 3, 3, 3);
+        int b = w.floats("model/conv2d/BiasAdd/ReadVariableOp", random(r, 3, 0.1), 3);
+        int c = w.activation("model/conv2d/Tanh;model/conv2d/BiasAdd;model/conv2d/Conv2D", 1, 4, 4, 3);
+        w.op(Builtin.CONV_2D, new int[] {x, f, b}, new int[] {c}, TfliteWriter.CONV_2D_OPTIONS,
+                TfliteWriter.conv2d(0, 1, 1, 4, 1, 1));
+        int m = w.activation("model/multiply/mul;model/re_lu/Relu", 1, 4, 4, 3);
+        w.op(Builtin.MUL, new int[] {x, c}, new int[] {m}, TfliteWriter.MUL_OPTIONS, TfliteWriter.fused(1));
+        int k = w.floats("model/subtract/sub/y", random(r, 3, 0.4), 3);
+        int s = w.activation("model/subtract/sub", 1, 4, 4, 3);
+        w.op(Builtin.SUB, new int[] {m, k}, new int[] {s}, TfliteWriter.SUB_OPTIONS, TfliteWriter.fused(0));
+        int mx = w.activation("model/maximum/Maximum", 1, 4, 4, 3);
+        w.op(Builtin.MAXIMUM, new int[] {s, c}, new int[] {mx}, TfliteWriter.MAXIMUM_MINIMUM_OPTIONS, TfliteWriter.empty());
+        int q = w.floats("model/minimum/Minimum/y", new float[] {0.6f});
+        int mn = w.activation("model/minimum/Minimum", 1, 4, 4, 3);
+        w.op(Builtin.MINIMUM, new int[] {mx, q}, new int[] {mn}, TfliteWriter.MAXIMUM_MINIMUM_OPTIONS, TfliteWriter.empty());
+        int axes = w.ints("model/global_average_pooling2d/Mean/reduction_indices", 1, 2);
+        int g = w.activation("model/global_average_pooling2d/Mean", 1, 3);
+        w.op(Builtin.MEAN, new int[] {c, axes}, new int[] {g}, TfliteWriter.REDUCER_OPTIONS, TfliteWriter.reducer(false));
+        int shape = w.ints("model/reshape/Reshape/shape", 1, 1, 1, 3);
+        int gr = w.activation("model/reshape/Reshape", 1, 1, 1, 3);
+        w.op(Builtin.RESHAPE, new int[] {g, shape}, new int[] {gr}, TfliteWriter.RESHAPE_OPTIONS,
+                TfliteWriter.reshape(1, 1, 1, 3));
+        int out = w.activation("StatefulPartitionedCall:0", 1, 4, 4, 3);
+        w.op(Builtin.ADD, new int[] {mn, gr}, new int[] {out}, TfliteWriter.ADD_OPTIONS, TfliteWriter.fused(3));
         return w.io(new int[] {x}, new int[] {out}).build();
     }
 

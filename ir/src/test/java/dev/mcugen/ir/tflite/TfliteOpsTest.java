@@ -71,11 +71,10 @@ class TfliteOpsTest {
 
     @Test
     void opsTheIrLacksAreRefusedNamingOpOperatorAndNode() throws IOException {
-        McugenException e = refused(denseThen(Builtin.MUL, TfliteWriter.MUL_OPTIONS, TfliteWriter.fused(0), true),
-                Diag.MCG_IMPORT_UNSUPPORTED);
-        assertThat(e.getMessage()).contains("operator 1 MUL 'layer'", "tensor 3 'model/layer/Mul'");
+        McugenException e = refused(denseThen(Builtin.HARD_SWISH, 0, null, false), Diag.MCG_IMPORT_UNSUPPORTED);
+        assertThat(e.getMessage()).contains("operator 1 HARD_SWISH 'layer'", "tensor 3 'model/layer/Mul'");
         // 100 MIRROR_PAD and 23 RESIZE_BILINEAR: forms of padding and resizing the IR lacks
-        for (int op : new int[] {Builtin.LEAKY_RELU, Builtin.HARD_SWISH, 100, 23, Builtin.SUB}) {
+        for (int op : new int[] {Builtin.LEAKY_RELU, Builtin.HARD_SWISH, 100, 23}) {
             assertThat(refused(denseThen(op, 0, null, false), Diag.MCG_IMPORT_UNSUPPORTED).getMessage())
                     .contains("operator 1 " + Builtin.name(op));
         }
@@ -111,13 +110,23 @@ class TfliteOpsTest {
         assertThat(refused(w.io(new int[] {x}, new int[] {y}).build(), Diag.MCG_IMPORT_UNSUPPORTED).getMessage())
                 .contains("FULLY_CONNECTED", "2 rows");
 
+        // a constant that is neither a scalar nor a per-channel vector
         TfliteWriter w2 = new TfliteWriter();
         int a = w2.activation("a", 1, 2, 4);
-        int c = w2.floats("model/add/y", random(r, 4), 4);
+        int c = w2.floats("model/add/y", random(r, 8), 2, 4);
         int s = w2.activation("model/add/add", 1, 2, 4);
         w2.op(Builtin.ADD, new int[] {a, c}, new int[] {s}, TfliteWriter.ADD_OPTIONS, TfliteWriter.fused(0));
         assertThat(refused(w2.io(new int[] {a}, new int[] {s}).build(), Diag.MCG_IMPORT_UNSUPPORTED).getMessage())
-                .contains("operator 0 ADD", "is a constant");
+                .contains("operator 0 ADD", "constant operand", "[2, 4]", "per-channel vector [4]");
+        // two tensors that broadcast other than per channel
+        TfliteWriter w3 = new TfliteWriter();
+        int p = w3.activation("p", 1, 2, 4);
+        int q = w3.activation("q", 1, 2, 1);
+        int o = w3.activation("model/add/add", 1, 2, 4);
+        w3.op(Builtin.ADD, new int[] {p, q}, new int[] {o}, TfliteWriter.ADD_OPTIONS, TfliteWriter.fused(0));
+        McugenException e = org.junit.jupiter.api.Assertions.assertThrows(McugenException.class,
+                () -> TfliteImporter.load(write(w3.io(new int[] {p, q}, new int[] {o}).build())));
+        assertThat(e.getMessage()).contains("do not broadcast");
     }
 
     @Test
@@ -272,9 +281,17 @@ class TfliteOpsTest {
     }
 
     @Test
+    void mulOfTwoTensorsIsAMultiplyWithItsFusedActivation() throws IOException {
+        ImportedModel m = TfliteImporter.load(write(denseThen(Builtin.MUL, TfliteWriter.MUL_OPTIONS,
+                TfliteWriter.fused(1), true)));
+        assertThat(m.graph().nodes()).extracting(n -> n.op().kind()).containsExactly("dense", "multiply", "activation");
+        assertThat(m.graph().nodes().get(1).inputs()).containsExactly("dense", "dense");
+    }
+
+    @Test
     void supportedListNamesEveryMappedOp() {
-        assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "FULLY_CONNECTED", "UNIDIRECTIONAL_SEQUENCE_LSTM")
-                .doesNotContain("DEPTHWISE_CONV_2D", "MUL");
+        assertThat(TfliteImporter.SUPPORTED).contains("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "MUL",
+                "UNIDIRECTIONAL_SEQUENCE_LSTM");
         assertThat(TfliteImporter.LIMITS.keySet()).allMatch(TfliteImporter.SUPPORTED::contains);
     }
 }

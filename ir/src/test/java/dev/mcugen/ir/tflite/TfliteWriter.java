@@ -23,6 +23,8 @@ final class TfliteWriter {
     static final int ADD_OPTIONS = 11;
     static final int RESHAPE_OPTIONS = 17;
     static final int MUL_OPTIONS = 21;
+    static final int SUB_OPTIONS = 28;
+    static final int MAXIMUM_MINIMUM_OPTIONS = 39;
     static final int REDUCER_OPTIONS = 27;
     static final int SQUEEZE_OPTIONS = 30;
     static final int STRIDED_SLICE_OPTIONS = 32;

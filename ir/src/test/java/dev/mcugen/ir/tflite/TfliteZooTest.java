@@ -3,6 +3,7 @@ package dev.mcugen.ir.tflite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.Deviation;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
@@ -57,6 +58,7 @@ class TfliteZooTest {
         "resnet8, pretrainedResnet.tflite, expected_float.npy, 1e-4",
         "ad01, ad01_fp32.tflite, expected_float.npy, 1e-3",
         "mnist_lstm, trained_lstm.tflite, expected_float_numpy.npy, 1e-4",
+        "vww, vww_96_float.tflite, expected_float.npy, 1e-4",
     })
     void floatInterpreterMatchesTheFrameworkOutputs(String model, String file, String expected, double relTol) {
         compare(model, file, expected, relTol);
@@ -136,13 +138,14 @@ class TfliteZooTest {
     }
 
     @Test
-    void vwwIsRefusedNamingDepthwiseConvolution() {
-        McugenException e = catchThrowableOfType(
-                () -> TfliteImporter.load(SharedFiles.zoo("vww", "vww_96_float.tflite")), McugenException.class);
-        assertThat(e.diag()).isEqualTo(Diag.MCG_IMPORT_UNSUPPORTED);
-        System.out.println(e.getMessage());
-        assertThat(e.getMessage()).contains("vww_96_float.tflite", "DEPTHWISE_CONV_2D", "operator 1", "depthwise_conv2d")
-                .doesNotContain("\n");
+    void vwwImportsItsDepthwiseConvolutions() {
+        ImportedModel im = TfliteImporter.load(SharedFiles.zoo("vww", "vww_96_float.tflite"));
+        List<Node> dws = im.graph().nodes().stream().filter(n -> n.op() instanceof Op.DepthwiseConv).toList();
+        assertThat(dws).hasSize(13);
+        // Each depthwise layer carries its BatchNorm-folded bias and fused ReLU as the converter wrote them.
+        assertThat(dws).extracting(n -> ((Op.DepthwiseConv) n.op()).activation()).containsOnly(Activation.RELU);
+        assertThat(dws).extracting(n -> ((Op.DepthwiseConv) n.op()).multiplier()).containsOnly(1);
+        assertThat(im.sourceOps()).containsValue("DEPTHWISE_CONV_2D");
     }
 
     @ParameterizedTest(name = "{0}/{1}")

@@ -66,6 +66,7 @@ final class ActivationStage {
     static boolean dropSoftmax(Node node, Graph graph, QuantOptions options) {
         Activation a = node.op() instanceof Op.Act act ? act.activation()
                 : node.op() instanceof Op.Dense || node.op() instanceof Op.Conv1D || node.op() instanceof Op.Conv2D
+                || node.op() instanceof Op.DepthwiseConv
                 ? DenseConvRecipe.activation(node.op()) : null;
         return options.dropSoftmax() && a == Activation.SOFTMAX && graph.outputs().contains(node.name())
                 && graph.useCounts().getOrDefault(node.name(), 0) == 1;

@@ -20,11 +20,17 @@ import java.util.List;
  * {@code b = bitlength(d)} and {@code c = ceil(log2 n)}: {@code leftShift = min(20, 31 - b - c)}
  * (20 for two int8 inputs, 15 for two int16, as TFLite), so that {@code |x - zp| · 2^leftShift < 2^(31-c)}
  * and the {@code n} terms, each at most half of that after {@code R_k <= 1/2}, sum below 2^30.
+ * An Add with a constant or a per-channel vector operand goes to {@link ElementwiseRecipe} (the
+ * same scheme, broadcasting).
  */
 final class AddRecipe implements Recipe {
     @Override
     public void declare(Node node, RecipeContext ctx) {
         List<String> in = node.inputs();
+        if (ElementwiseRecipe.needed(node, in.stream().map(ctx.graph().shapes()::get).toList())) {
+            new ElementwiseRecipe().declare(node, ctx);
+            return;
+        }
         var first = Specs.input(ctx, in.get(0));
         for (String x : in) {
             Specs.input(ctx, x);
@@ -35,6 +41,9 @@ final class AddRecipe implements Recipe {
     @Override
     public List<QNode> lower(Node node, LoweringContext ctx) {
         List<String> in = node.inputs();
+        if (ElementwiseRecipe.needed(node, in.stream().map(ctx.graph().shapes()::get).toList())) {
+            return new ElementwiseRecipe().lower(node, ctx);
+        }
         QuantType ty = ctx.solution().type(node.name());
         double maxScale = 0;
         long maxDiff = 0;

@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.HashSet;
 
 /**
- * Folds each BatchNormalization into the Dense / Conv1D / Conv2D before it, a graph pass run before
+ * Folds each BatchNormalization into the Dense / Conv1D / Conv2D / DepthwiseConv before it (a
+ * depthwise kernel {@code [kh, kw, C, m]} scales output channel {@code c·m + j}), a graph pass run before
  * quantization (DESIGN §4): with {@code γ'_c = γ_c / sqrt(σ²_c + ε)},
  * {@code kernel'[..., c] = kernel[..., c] · γ'_c} and {@code bias'_c = (bias_c - μ_c) γ'_c + β_c}
  * (bias 0 if the layer has none). A BatchNorm folds when its input is such a layer with a linear
@@ -68,6 +69,9 @@ public final class BatchNormFolding {
         if (op instanceof Op.Conv2D c) {
             return c.activation() == Activation.LINEAR;
         }
+        if (op instanceof Op.DepthwiseConv c) {
+            return c.activation() == Activation.LINEAR;
+        }
         return false;
     }
 
@@ -76,8 +80,10 @@ public final class BatchNormFolding {
         double[] gamma = affine[0];
         float[] mean = bn.weight("moving_mean").toArray();
         float[] beta = bn.weight("beta").toArray();
-        FloatTensor k = layer.weight("kernel");
-        int c = k.shape().last();
+        boolean depthwise = layer.op() instanceof Op.DepthwiseConv;
+        String kernel = depthwise ? "depthwise_kernel" : "kernel";
+        FloatTensor k = layer.weight(kernel);
+        int c = depthwise ? k.shape().dim(k.shape().rank() - 2) * k.shape().last() : k.shape().last();
         float[] kv = k.toArray();
         for (int i = 0; i < kv.length; i++) {
             kv[i] = (float) (kv[i] * gamma[i % c]);
@@ -88,7 +94,7 @@ public final class BatchNormFolding {
             bv[j] = (float) ((b - mean[j]) * gamma[j] + beta[j]);
         }
         Map<String, FloatTensor> w = new LinkedHashMap<>();
-        w.put("kernel", FloatTensor.of(k.shape(), kv));
+        w.put(kernel, FloatTensor.of(k.shape(), kv));
         w.put("bias", FloatTensor.of(Shape.of(c), bv));
         return new Node(bn.name(), withBias(layer.op()), layer.inputs(), bn.outputShape(), w);
     }
@@ -99,6 +105,9 @@ public final class BatchNormFolding {
         }
         if (op instanceof Op.Conv1D c) {
             return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), c.activation(), true);
+        }
+        if (op instanceof Op.DepthwiseConv c) {
+            return c.with(c.activation(), true);
         }
         Op.Conv2D c = (Op.Conv2D) op;
         return new Op.Conv2D(c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.dilationH(),

@@ -37,7 +37,7 @@ import java.util.List;
  * softmax {@code layer/logits} int32 with {@code Product(layer/logits, layer/kernel, x)} — or, with
  * {@code dropSoftmax} on a model output, {@code layer} itself is those int32 logits.
  */
-final class DenseConvRecipe implements Recipe {
+class DenseConvRecipe implements Recipe {
     static final String KERNEL = "/kernel";
     static final String BIAS = "/bias";
 
@@ -50,7 +50,7 @@ final class DenseConvRecipe implements Recipe {
             throw new IllegalStateException("layer '" + layer + "' reads int" + in.bits() + " tensor '" + x + "'");
         }
         String kernel = layer + KERNEL;
-        ctx.system().tensor(Specs.constant(kernel, 8, node.weight("kernel").toArray()));
+        ctx.system().tensor(Specs.constant(kernel, 8, kernel(node).toArray()));
         if (useBias(node)) {
             ctx.system().tensor(Specs.constant(layer + BIAS, 32, node.weight("bias").toArray()));
             ctx.system().add(new Contract.Product(layer + BIAS, kernel, x));
@@ -94,12 +94,13 @@ final class DenseConvRecipe implements Recipe {
         QuantType tx = ctx.solution().type(x);
         Activation act = activation(node.op());
         ActivationStage.Kind kind = ActivationStage.kind(act);
-        FloatTensor w = node.weight("kernel");
+        FloatTensor w = kernel(node);
         int units = w.shape().last();
 
         // Weights, per tensor or per channel (softmax logits need one scale: per tensor).
-        boolean perChannel = ctx.options().perChannel() && kind != ActivationStage.Kind.SOFTMAX;
-        double[] ws = perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale())
+        boolean perChannel = perChannel(ctx) && kind != ActivationStage.Kind.SOFTMAX;
+        double[] ws = perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
+                useBias(node) ? node.weight("bias") : null, tx.scale())
                 : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units);
         int[] q = WeightQuantizer.weights(w, ws);
         double[] accScale = new double[units];
@@ -147,7 +148,10 @@ final class DenseConvRecipe implements Recipe {
         List<QNode> nodes = new ArrayList<>();
         Op op = node.op();
         Shape inShape = ctx.graph().shapes().get(x);
-        if (op instanceof Op.Dense) {
+        if (op instanceof Op.DepthwiseConv c) {
+            nodes.add(DepthwiseConvRecipe.integerLayer(out, x, inShape, outShape, tout, c, tx.zeroPoint(), q, qb,
+                    rescale, accShift, lo, hi));
+        } else if (op instanceof Op.Dense) {
             nodes.add(new QFullyConnected(out, x, outShape, tout, w.shape().dim(0), units, qw, qb, rescale,
                     accShift, lo, hi));
         } else if (op instanceof Op.Conv1D c) {
@@ -169,8 +173,8 @@ final class DenseConvRecipe implements Recipe {
      * Interval bound of the layer's pre-activation from its input range, for the report only (the
      * logits' scale is the product {@code s_w s_x}): per output {@code b + Σ min/max(w·lo, w·hi)}.
      */
-    static double[] logitRange(Node node, double lo, double hi) {
-        FloatTensor w = node.weight("kernel");
+    double[] logitRange(Node node, double lo, double hi) {
+        FloatTensor w = kernel(node);
         int units = w.shape().last();
         double[] min = new double[units];
         double[] max = new double[units];
@@ -190,9 +194,22 @@ final class DenseConvRecipe implements Recipe {
         return new double[] {rMin, rMax};
     }
 
+    /** Whether this layer quantizes its weights per output channel. */
+    boolean perChannel(LoweringContext ctx) {
+        return ctx.options().perChannel();
+    }
+
+    /** The float kernel with the output channels on its last axis. */
+    FloatTensor kernel(Node node) {
+        return node.weight("kernel");
+    }
+
     static Activation activation(Op op) {
         if (op instanceof Op.Dense d) {
             return d.activation();
+        }
+        if (op instanceof Op.DepthwiseConv c) {
+            return c.activation();
         }
         if (op instanceof Op.Conv1D c) {
             return c.activation();
@@ -209,6 +226,9 @@ final class DenseConvRecipe implements Recipe {
             return c.padding();
         }
         if (op instanceof Op.Conv2D c) {
+            return c.padding();
+        }
+        if (op instanceof Op.DepthwiseConv c) {
             return c.padding();
         }
         return Padding.VALID;

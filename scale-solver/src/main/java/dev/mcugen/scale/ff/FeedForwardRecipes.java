@@ -12,6 +12,8 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Dense, Conv1D, Conv2D</td><td>{@link DenseConvRecipe}</td><td>QFullyConnected / QConv (+ QLogistic,
  *       QRequant or QSoftmax for non-clamp activations)</td><td>Product (bias, logits), Coverage, ExactZero
  *       (ReLU, SAME padding), FixedFormat Q3.12 (sigmoid/tanh pre-activation)</td></tr>
+ *   <tr><td>DepthwiseConv</td><td>{@link DepthwiseConvRecipe}</td><td>QDepthwiseConv (+ as Dense)</td><td>as
+ *       Dense; weights per channel by default</td></tr>
  *   <tr><td>Pool</td><td>{@link PoolRecipe}</td><td>QPool</td><td>EqualScale</td></tr>
  *   <tr><td>GlobalPool</td><td>{@link GlobalPoolRecipe}</td><td>QGlobalPool</td><td>EqualScale (max; avg under
  *       pot or an open length), else Coverage</td></tr>
@@ -19,7 +21,10 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Activation</td><td>{@link ActivationRecipe}</td><td>QReshape / QRequant / QLogistic /
  *       QSoftmax</td><td>EqualScale (linear, ReLU, ReLU6), else Coverage</td></tr>
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
- *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd</td><td>Coverage</td></tr>
+ *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd (QElementwise with a per-channel or constant
+ *       operand)</td><td>Coverage</td></tr>
+ *   <tr><td>Subtract, Multiply, Average</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>Coverage</td></tr>
+ *   <tr><td>Maximum, Minimum</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>EqualScale</td></tr>
  *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
  *   <tr><td>ZeroPadding, Cropping, UpSampling, Permute, RepeatVector</td><td>{@link MovementRecipe}</td><td>QPad /
  *       QUpsample / QTranspose</td><td>EqualScale; ExactZero(x) for zero padding</td></tr>
@@ -36,6 +41,9 @@ public final class FeedForwardRecipes {
     public static Recipe of(Op op) {
         if (op instanceof Op.Dense || op instanceof Op.Conv1D || op instanceof Op.Conv2D) {
             return new DenseConvRecipe();
+        }
+        if (op instanceof Op.DepthwiseConv) {
+            return new DepthwiseConvRecipe();
         }
         if (op instanceof Op.Pool) {
             return new PoolRecipe();
@@ -63,6 +71,9 @@ public final class FeedForwardRecipes {
         }
         if (dev.mcugen.ir.SpatialOps.handles(op)) {
             return new MovementRecipe();
+        }
+        if (op instanceof Op.Elementwise) {
+            return new ElementwiseRecipe();
         }
         throw new IllegalArgumentException("no feed-forward recipe for " + op.kind());
     }

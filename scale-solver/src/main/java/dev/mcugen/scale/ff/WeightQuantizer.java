@@ -20,12 +20,32 @@ final class WeightQuantizer {
     private WeightQuantizer() {
     }
 
+    /**
+     * The largest quantized bias a per-channel scale may give, {@code 2^24}: a channel whose weights
+     * are all near zero (a dead filter after BatchNorm folding) would otherwise get a scale so small
+     * that its bias {@code b / (s_w s_x)} overflows the int32 accumulator. The scale is widened to
+     * {@code |b| / (2^24 s_x)} instead (TensorFlow Lite's converter widens such scales the same way),
+     * which leaves at least {@code 2^31 - 2^24} for the products.
+     */
+    static final double BIAS_LIMIT = 0x1p24;
+
     /** Per-channel scales over the last axis of {@code w}: the rule the solver applies per tensor. */
     static double[] channelScales(FloatTensor w, boolean powerOfTwo) {
+        return channelScales(w, powerOfTwo, null, 0);
+    }
+
+    /**
+     * Per-channel scales over the last axis of {@code w}, each at least {@code |bias_c| / (BIAS_LIMIT s_x)}
+     * so the quantized bias stays within {@link #BIAS_LIMIT}; {@code bias} may be null.
+     */
+    static double[] channelScales(FloatTensor w, boolean powerOfTwo, FloatTensor bias, double inputScale) {
         int c = w.shape().last();
         double[] maxAbs = new double[c];
         for (int i = 0; i < w.size(); i++) {
             maxAbs[i % c] = Math.max(maxAbs[i % c], Math.abs(w.get(i)));
+        }
+        for (int k = 0; bias != null && k < c; k++) {
+            maxAbs[k] = Math.max(maxAbs[k], Math.abs(bias.get(k)) * 127 / (BIAS_LIMIT * inputScale));
         }
         double[] s = new double[c];
         for (int k = 0; k < c; k++) {
