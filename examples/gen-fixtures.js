@@ -20,6 +20,7 @@ const {saveModel, loadModel} = require('./lib/save');
 const {elementwiseFixtures} = require('./lib/elementwise-fixtures');
 const {addDepthwiseFixtures} = require('./lib/depthwise');
 const {addActivationFixtures} = require('./lib/activation-fixtures');
+const {addShapeFixtures} = require('./lib/shape-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -403,6 +404,9 @@ function buildFixtures(D) {
   ]));
   elementwiseFixtures(tf, D, add);
   addDepthwiseFixtures(add, seq, L, D);
+
+  // --- Data-movement layers and transposed convolutions (lib/shape-fixtures.js) ------------------------
+  addShapeFixtures(L, add, seq);
   return F;
 }
 

@@ -156,6 +156,77 @@ class HardSigmoidNet(nn.Module):
         return self.act(self.fc(x))
 
 
+class PadNet(nn.Module):
+    """nn.ZeroPad2d with asymmetric amounts, then F.pad (constant 0) before a Conv: ONNX Pad nodes."""
+
+    def __init__(self):
+        super().__init__()
+        self.pad = nn.ZeroPad2d((1, 2, 0, 3))
+        self.conv1 = nn.Conv2d(3, 5, 3)
+        self.conv2 = nn.Conv2d(5, 4, 2)
+
+    def forward(self, x):
+        x = torch.relu(self.conv1(self.pad(x)))
+        return self.conv2(nn.functional.pad(x, (2, 1, 1, 0)))
+
+
+class UpsampleNet(nn.Module):
+    """nn.Upsample(scale_factor=2, nearest) and F.interpolate(scale_factor=(2, 3), nearest): ONNX Resize."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 4, 3, padding=1)
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.conv2 = nn.Conv2d(4, 3, 3)
+
+    def forward(self, x):
+        x = self.up(torch.tanh(self.conv1(x)))
+        return self.conv2(nn.functional.interpolate(x, scale_factor=(2, 3), mode="nearest"))
+
+
+class MeanNet(nn.Module):
+    """x.mean(dim=(2, 3)) (ReduceMean keepdims 0) and amax over H, W with keepdim (ReduceMax keepdims 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3)
+        self.fc = nn.Linear(12, 4)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(x))
+        m = x.mean(dim=(2, 3))
+        k = torch.amax(x, dim=(2, 3), keepdim=True).flatten(1)
+        return self.fc(torch.cat([m, k], dim=1))
+
+
+class ConvTransposeNet(nn.Module):
+    """ConvTranspose2d with stride 2, padding 1, output_padding 1, then one with stride 2 and no padding."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1, output_padding=1)
+        self.up2 = nn.ConvTranspose2d(4, 2, 2, stride=2)
+
+    def forward(self, x):
+        return self.up2(torch.relu(self.up1(x)))
+
+
+class StridedPadNet(nn.Module):
+    """padding=1 with stride 2 on an even size (8x8), which TensorFlow's 'same' does not split that way:
+    Conv, MaxPool (after a ReLU) and AvgPool (count_include_pad) with explicit pads."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, stride=2, padding=1)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.avg = nn.AvgPool2d(3, stride=2, padding=1)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = self.avg(self.pool(torch.relu(self.conv(x))))
+        return self.fc(x.flatten(1))
+
+
 class DepthwiseNet(nn.Module):
     """Depthwise convolutions (groups = in_channels): multiplier 2 with 'same' padding, then multiplier 1,
     stride 2, no padding ('valid'), as MobileNet's blocks; ONNX Conv with group = C and W [C*m, 1, kh, kw]."""
@@ -240,6 +311,11 @@ MODELS = {
     "gap": (GapNet, (2, 6, 6)),
     "resnet": (ResNet, (3, 7, 7)),
     "hardsigmoid": (HardSigmoidNet, (8,)),
+    "pad": (PadNet, (3, 6, 7)),
+    "upsample": (UpsampleNet, (2, 4, 3)),
+    "mean": (MeanNet, (3, 6, 6)),
+    "conv_transpose": (ConvTransposeNet, (3, 4, 5)),
+    "strided_pad": (StridedPadNet, (3, 8, 8)),
     "depthwise": (DepthwiseNet, (3, 8, 8)),
     "eltwise": (EltwiseNet, (3, 5, 5)),
     "activations": (ActivationsMlp, (8,)),

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mcu_rnn.h"
+#include "mcu_shape.h"
 <#if m.needsString>
 #include <string.h>
 </#if>

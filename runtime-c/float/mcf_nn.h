@@ -150,6 +150,31 @@ void mcf_simple_rnn_f32(const float *x, int32_t steps, int32_t in, int32_t units
                         const float *bias, mcf_act_t act, int go_backwards, int return_sequences, float *h,
                         float *tmp, float *y);
 
+/**
+ * Zero padding / cropping of x[in_h][in_w][channels]: amounts top, bottom, left, right are signed
+ * (positive pads with 0, negative crops); y[oy][ox] = x[oy - top][ox - left] inside, else 0.
+ */
+void mcf_pad_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, int32_t top, int32_t bottom,
+                 int32_t left, int32_t right, float *y);
+
+/** Nearest up-sampling of x[in_h][in_w][channels] by factor_h x factor_w: y[oy][ox] = x[oy / fh][ox / fw]. */
+void mcf_upsample_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, int32_t factor_h,
+                      int32_t factor_w, float *y);
+
+/** Transpose of a row-major tensor of rank 1..4 (dims in_dims): output axis i is input axis perm[i]. */
+void mcf_transpose_f32(const float *x, int32_t rank, const int32_t *in_dims, const int32_t *perm, float *y);
+
+/**
+ * Transposed convolution of x[in_h][in_w][channels] to y[out_h][out_w][filters]:
+ * y[oy][ox][f] = act(bias[f] + sum over iy, ix, c with r = oy + pad_top - iy*stride_h in [0, kh),
+ * q = ox + pad_left - ix*stride_w in [0, kw) of x[iy][ix][c] * w[r][q][f][c]).
+ * @param w  [kh][kw][filters][channels] (the Keras kernel as stored)
+ */
+void mcf_transpose_conv_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, const float *w,
+                            const float *bias, int32_t filters, int32_t kh, int32_t kw, int32_t stride_h,
+                            int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t out_h, int32_t out_w,
+                            mcf_act_t act, float *y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,7 +30,7 @@ import java.util.TreeMap;
 public final class CGenerator {
     /** Public runtime headers, always copied. */
     static final List<String> HEADERS = List.of("include/mcu_fixed.h", "include/mcu_activation.h", "include/mcu_nn.h",
-            "include/mcu_rnn.h");
+            "include/mcu_rnn.h", "include/mcu_shape.h");
     /** Private runtime headers the sources include, always copied. */
     static final List<String> PRIVATE_HEADERS = List.of("src/mcu_nn_internal.h", "src/mcu_activation_internal.h",
             "src/mcu_softmax_internal.h", "src/mcu_avg_pool_impl.h", "src/mcu_max_pool_impl.h", "src/mcu_softmax_impl.h",
@@ -39,7 +39,8 @@ public final class CGenerator {
             "src/mcu_depthwise_conv_impl.h",
             "src/mcu_logistic_impl.h", "src/mcu_requant_impl.h", "src/mcu_prelu_impl.h", "src/mcu_concat_impl.h", "src/mcu_elementwise_impl.h",
             "src/mcu_matvec.h",
-            "src/mcu_matvec_dsp.h", "src/mcu_matvec_m3.h", "src/mcu_matvec_neon.h", "src/mcu_matvec_v6m.h");
+            "src/mcu_matvec_dsp.h", "src/mcu_matvec_m3.h", "src/mcu_matvec_neon.h", "src/mcu_matvec_v6m.h",
+            "src/mcu_pad_impl.h", "src/mcu_upsample_impl.h", "src/mcu_transpose_impl.h", "src/mcu_transpose_conv_impl.h");
     static final String RUNTIME = "/dev/mcugen/gen/runtime/";
 
     private final Templates templates;

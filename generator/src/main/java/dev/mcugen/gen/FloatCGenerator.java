@@ -238,6 +238,8 @@ public final class FloatCGenerator {
                 int pad = ShapeInference.padBefore(steps0, outSteps, size, stride, 1, p.padding());
                 call(n, "mcf_pool1d_f32", String.format(Locale.ROOT, "mcf_pool1d_f32(%s, %d, %d, %d, %d, %d, %d, %d, %s);",
                         in, steps0, ch, size, stride, pad, outSteps, p.pool() == PoolKind.MAX ? 1 : 0, out));
+            } else if (dev.mcugen.ir.SpatialOps.handles(op)) {
+                spatial(n, in, out, inShape);
             } else if (op instanceof Op.GlobalPool gp) {
                 int ch = inShape.last();
                 call(n, "mcf_global_pool_f32", String.format(Locale.ROOT, "mcf_global_pool_f32(%s, %d, %d, %d, %s);",
@@ -325,6 +327,49 @@ public final class FloatCGenerator {
         private void softmax(Node n, Activation a, String out, int rows, int len) {
             if (a == Activation.SOFTMAX) {
                 call(n, "mcf_softmax_f32", String.format(Locale.ROOT, "mcf_softmax_f32(%s, %d, %d);", out, rows, len));
+            }
+        }
+
+        /** Zero padding / cropping, nearest up-sampling, repeat vector, permute and transposed convolution. */
+        private void spatial(Node n, String in, String out, Shape inShape) {
+            Op op = n.op();
+            int[] hwc = inShape.rank() == 3 ? inShape.toArray() : inShape.rank() == 2
+                    ? new int[] {1, inShape.dim(0), inShape.dim(1)} : new int[] {1, 1, inShape.dim(0)};
+            if (op instanceof Op.ZeroPadding || op instanceof Op.Cropping) {
+                int[] p = dev.mcugen.ir.SpatialOps.padAmounts(op);
+                call(n, "mcf_pad_f32", String.format(Locale.ROOT, "mcf_pad_f32(%s, %d, %d, %d, %d, %d, %d, %d, %s);",
+                        in, hwc[0], hwc[1], hwc[2], p[0], p[1], p[2], p[3], out));
+            } else if (op instanceof Op.UpSampling || op instanceof Op.RepeatVector) {
+                int fh = op instanceof Op.UpSampling u && u.spatialRank() == 2 ? u.size().get(0) : 1;
+                int fw = op instanceof Op.UpSampling u ? u.size().get(u.spatialRank() - 1) : ((Op.RepeatVector) op).n();
+                call(n, "mcf_upsample_f32", String.format(Locale.ROOT, "mcf_upsample_f32(%s, %d, %d, %d, %d, %d, %s);",
+                        in, hwc[0], hwc[1], hwc[2], fh, fw, out));
+            } else if (op instanceof Op.Permute p) {
+                String dims = name(n, "dims");
+                String perm = name(n, "perm");
+                List<String> d = new ArrayList<>();
+                List<String> q = new ArrayList<>();
+                for (int i = 0; i < inShape.rank(); i++) {
+                    d.add(Integer.toString(inShape.dim(i)));
+                    q.add(Integer.toString(p.dims().get(i) - 1));
+                }
+                call(n, "mcf_transpose_f32", String.format(Locale.ROOT, "{ static const int32_t %s[] = {%s};"
+                        + " static const int32_t %s[] = {%s}; mcf_transpose_f32(%s, %d, %s, %s, %s); }", dims,
+                        String.join(", ", d), perm, String.join(", ", q), in, inShape.rank(), dims, perm, out));
+            } else {
+                Op.ConvTranspose c = (Op.ConvTranspose) op;
+                String who = "layer '" + n.name() + "' (" + op.kind() + ")";
+                dev.mcugen.ir.SpatialOps.TransposeConv g = dev.mcugen.ir.SpatialOps.transposeConv(c, inShape);
+                int kh = g.kernelH();
+                int kw = g.kernelW();
+                String w = weight(n, "kernel", n.weight("kernel").toArray(), "[" + kh + "][" + kw + "][" + c.filters() + "]["
+                        + hwc[2] + "] (the Keras kernel)");
+                String b = c.useBias() ? weight(n, "bias", n.weight("bias").toArray(), "[" + c.filters() + "]") : "0";
+                call(n, "mcf_transpose_conv_f32", String.format(Locale.ROOT,
+                        "mcf_transpose_conv_f32(%s, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %s);", in,
+                        hwc[0], hwc[1], hwc[2], w, b, c.filters(), kh, kw, g.strideH(), g.strideW(), g.padTop(),
+                        g.padLeft(), g.outH(), g.outW(), act(who, c.activation()), out));
+                softmax(n, c.activation(), out, g.outH() * g.outW(), c.filters());
             }
         }
 

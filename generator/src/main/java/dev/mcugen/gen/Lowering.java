@@ -29,7 +29,11 @@ import dev.mcugen.ir.quant.QLut;
 import dev.mcugen.ir.quant.QMatVec;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QPRelu;
+import dev.mcugen.ir.quant.QPad;
 import dev.mcugen.ir.quant.QPool;
+import dev.mcugen.ir.quant.QTranspose;
+import dev.mcugen.ir.quant.QTransposeConv;
+import dev.mcugen.ir.quant.QUpsample;
 import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QRequant;
 import dev.mcugen.ir.quant.QReshape;
@@ -344,7 +348,8 @@ final class Lowering {
                 || n instanceof QGlobalPool || n instanceof QAdd || n instanceof QElementwise || n instanceof QConcat
                 || n instanceof QReshape || n instanceof QRequant
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
-                || n instanceof QLut || n instanceof QPRelu)) {
+                || n instanceof QLut || n instanceof QPRelu
+                || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -367,7 +372,7 @@ final class Lowering {
             // The <in>_<out> kernels of mcu_nn.h: a layer writing its int32 logits or its int16 Q3.12
             // pre-activation from int8, the activation reading that back, softmax on int32 logits.
             boolean mixed = n instanceof QFullyConnected && (outBits == 32 || inBits == 8 && outBits == 16)
-                    || n instanceof QConv && inBits == 8 && outBits == 16
+                    || (n instanceof QConv || n instanceof QTransposeConv) && inBits == 8 && outBits == 16
                     || (n instanceof QLogistic || n instanceof QRequant) && inBits == 16 && outBits == 8
                     || n instanceof QSoftmax && inBits == 32;
             if (inBits != outBits && !mixed) {
@@ -375,7 +380,7 @@ final class Lowering {
                         + "; no C kernel for that pair of widths");
             }
             int accShift = n instanceof QFullyConnected fc ? fc.accShift() : n instanceof QConv c ? c.accShift()
-                    : n instanceof QDepthwiseConv dc ? dc.accShift() : 0;
+                    : n instanceof QDepthwiseConv dc ? dc.accShift() : n instanceof QTransposeConv tc ? tc.accShift() : 0;
             if (inBits == 8 && accShift > 0) {
                 throw unsupported("layer '" + n.name() + "'", "reads int8 but needs an int64 accumulator (acc_shift "
                         + accShift + "); the int8 C kernels accumulate in int32");
@@ -705,6 +710,12 @@ final class Lowering {
         params.add(new View.Params(ctype, name, CLit.comment(n.name() + ": " + typeComment("output", n.outputType())), fields));
     }
 
+    /** {@code [H, W, C]} of a known {@code [F]} (1, 1, F), {@code [T, C]} (1, T, C) or {@code [H, W, C]} shape. */
+    private static int[] hwc(Shape s) {
+        return s.rank() == 1 ? new int[] {1, 1, s.dim(0)} : s.rank() == 2 ? new int[] {1, s.dim(0), s.dim(1)}
+                : new int[] {s.dim(0), s.dim(1), s.dim(2)};
+    }
+
     private void lowerNode(QNode node) {
         currentLayer = node.name();
         if (node instanceof QReshape) {
@@ -841,6 +852,45 @@ final class Lowering {
             call(cc, "mcu_concat_" + s, List.of("&" + n + "_params", local, y),
                     List.of(new View.Local("const " + ctype(ot.bits()) + " *const", local,
                             Integer.toString(ins.size()), ins)));
+        } else if (node instanceof QPad pd) {
+            int[] hwc = hwc(pd.inputShape());
+            params("mcu_pad_params_t", n + "_params", pd, List.of(f("in_h", hwc[0]), f("in_w", hwc[1]),
+                    f("channels", hwc[2]), f("pad_top", pd.top()), f("pad_bottom", pd.bottom()), f("pad_left", pd.left()),
+                    f("pad_right", pd.right()), f("pad_value", CLit.i32(pd.padValue()), "the zero point")));
+            call(pd, "mcu_pad_" + s, List.of("&" + n + "_params", x, y), List.of());
+        } else if (node instanceof QUpsample u) {
+            int[] hwc = hwc(u.inputShape());
+            params("mcu_upsample_params_t", n + "_params", u, List.of(f("in_h", hwc[0]), f("in_w", hwc[1]),
+                    f("channels", hwc[2]), f("factor_h", u.factorH()), f("factor_w", u.factorW())));
+            call(u, "mcu_upsample_nearest_" + s, List.of("&" + n + "_params", x, y), List.of());
+        } else if (node instanceof QTranspose t) {
+            int rank = t.perm().size();
+            List<String> dims = new ArrayList<>();
+            List<String> perm = new ArrayList<>();
+            for (int d = 0; d < 4; d++) {
+                dims.add(Integer.toString(d < rank ? t.inputShape().dim(d) : 1));
+                perm.add(Integer.toString(d < rank ? t.perm().get(d) : d));
+            }
+            params("mcu_transpose_params_t", n + "_params", t, List.of(f("rank", rank),
+                    f("in_dims", "{" + String.join(", ", dims) + "}"), f("perm", "{" + String.join(", ", perm) + "}",
+                            "output axis i is input axis perm[i]")));
+            call(t, "mcu_transpose_" + s, List.of("&" + n + "_params", x, y), List.of());
+        } else if (node instanceof QTransposeConv tc) {
+            int[] hwc = hwc(tc.inputShape());
+            String w = tensorArray(n + "_w", "int8_t", tc.name() + " weights int8 [kh, kw, F, C]", tc.weights(), CLit::i32);
+            String b = si.equals("s8")
+                    ? tensorArray(n + "_b", "int32_t", tc.name() + " bias int32", tc.bias(), CLit::i32)
+                    : tensorArray(n + "_b64", "int64_t", tc.name() + " bias int64", tc.bias(), CLit::i64);
+            String r = rescaleArray(n + "_rescale", tc.rescale(), tc.name() + " rescale 2^acc_shift s_w s_x / s_y");
+            params("mcu_transpose_conv_params_t", n + "_params", tc, List.of(f("in_h", hwc[0]), f("in_w", hwc[1]),
+                    f("channels", tc.channels()), f("filters", tc.filters()), f("kernel_h", tc.kernelH()),
+                    f("kernel_w", tc.kernelW()), f("stride_h", tc.strideH()), f("stride_w", tc.strideW()),
+                    f("pad_top", tc.padTop()), f("pad_left", tc.padLeft()), f("out_h", tc.outH()), f("out_w", tc.outW()),
+                    f("input_zp", CLit.i32(tc.inputZeroPoint())), f("weights", w),
+                    f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", tc.rescale().size()),
+                    f("acc_shift", tc.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                    f("act_min", tc.actMin()), f("act_max", tc.actMax())));
+            call(tc, "mcu_transpose_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

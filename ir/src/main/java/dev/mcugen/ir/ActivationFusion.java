@@ -53,6 +53,7 @@ public final class ActivationFusion {
         return op instanceof Op.Dense d && d.activation() == Activation.LINEAR
                 || op instanceof Op.Conv2D c && c.activation() == Activation.LINEAR
                 || op instanceof Op.Conv1D c1 && c1.activation() == Activation.LINEAR
+                || op instanceof Op.ConvTranspose t && t.activation() == Activation.LINEAR
                 || op instanceof Op.DepthwiseConv dw && dw.activation() == Activation.LINEAR;
     }
 
@@ -67,6 +68,9 @@ public final class ActivationFusion {
         }
         if (op instanceof Op.Conv1D c) {
             return new Op.Conv1D(c.filters(), c.kernelSize(), c.stride(), c.dilation(), c.padding(), a, c.useBias());
+        }
+        if (op instanceof Op.ConvTranspose t) {
+            return new Op.ConvTranspose(t.filters(), t.kernel(), t.strides(), t.padding(), t.outputPadding(), a, t.useBias());
         }
         if (op instanceof Op.DepthwiseConv c) {
             return c.with(a, c.useBias());

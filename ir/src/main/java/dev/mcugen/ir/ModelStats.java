@@ -72,6 +72,13 @@ public record ModelStats(List<LayerStats> layers) {
             long perPos = (long) c.kernelH() * c.kernelW() * in.last() * c.filters();
             return rows(out, perPos);
         }
+        if (op instanceof Op.ConvTranspose c) {
+            long perInput = (long) in.last() * c.filters();
+            for (int k : c.kernel()) {
+                perInput *= k;
+            }
+            return rows(in, perInput);
+        }
         if (op instanceof Op.DepthwiseConv c) {
             long perPos = (long) c.kernelH() * c.kernelW() * out.last();
             return rows(out, perPos);

@@ -348,4 +348,120 @@ public sealed interface Op {
             return "gru";
         }
     }
+
+    /**
+     * Zero padding (Keras ZeroPadding1D / ZeroPadding2D) of the leading spatial axes of {@code [T, C]}
+     * or {@code [H, W, C]}: {@code amounts} = {@code [before, after]} per spatial axis (1-D: left, right;
+     * 2-D: top, bottom, left, right), each >= 0; the new positions hold real 0.
+     */
+    record ZeroPadding(List<Integer> amounts) implements Op {
+        public ZeroPadding {
+            amounts = SpatialOps.amounts("zero padding", amounts);
+        }
+
+        /** 1 or 2. */
+        public int spatialRank() {
+            return amounts.size() / 2;
+        }
+
+        public String kind() {
+            return spatialRank() == 1 ? "zero_padding1d" : "zero_padding2d";
+        }
+    }
+
+    /**
+     * Cropping (Keras Cropping1D / Cropping2D) of the leading spatial axes: {@code amounts} as in
+     * {@link ZeroPadding}, the positions removed at each end.
+     */
+    record Cropping(List<Integer> amounts) implements Op {
+        public Cropping {
+            amounts = SpatialOps.amounts("cropping", amounts);
+        }
+
+        /** 1 or 2. */
+        public int spatialRank() {
+            return amounts.size() / 2;
+        }
+
+        public String kind() {
+            return spatialRank() == 1 ? "cropping1d" : "cropping2d";
+        }
+    }
+
+    /**
+     * Nearest-neighbour upsampling (Keras UpSampling1D / UpSampling2D, {@code interpolation='nearest'})
+     * by integer factors {@code size} (one per spatial axis): {@code y[i] = x[i / size]} per axis.
+     */
+    record UpSampling(List<Integer> size) implements Op {
+        public UpSampling {
+            size = List.copyOf(size);
+            if (size.isEmpty() || size.size() > 2 || size.stream().anyMatch(v -> v < 1)) {
+                throw new IllegalArgumentException("up-sampling factors " + size + " must be 1 or 2 values >= 1");
+            }
+        }
+
+        /** 1 or 2. */
+        public int spatialRank() {
+            return size.size();
+        }
+
+        public String kind() {
+            return spatialRank() == 1 ? "up_sampling1d" : "up_sampling2d";
+        }
+    }
+
+    /**
+     * Keras Permute: output axis {@code i} is input axis {@code dims[i]}, counted from 1 without the
+     * batch dimension ({@code dims} is a permutation of 1..rank).
+     */
+    record Permute(List<Integer> dims) implements Op {
+        public Permute {
+            dims = List.copyOf(dims);
+        }
+
+        public String kind() {
+            return "permute";
+        }
+    }
+
+    /** Keras RepeatVector: {@code [F]} to {@code [n, F]}, the input repeated {@code n} times. */
+    record RepeatVector(int n) implements Op {
+        public String kind() {
+            return "repeat_vector";
+        }
+    }
+
+    /**
+     * Transposed convolution (Keras Conv1DTranspose / Conv2DTranspose, dilation 1) over {@code [T, C]}
+     * or {@code [H, W, C]}; kernel {@code [k, filters, C]} or {@code [kh, kw, filters, C]} (filters
+     * before channels, as Keras stores it). Per spatial axis, with input length n, kernel k, stride s:
+     * the output length is Keras's {@code deconv_output_length} (VALID: {@code n·s + max(k - s, 0)},
+     * SAME: {@code n·s}; with {@code outputPadding} p: {@code (n-1)·s + k - 2·pad + p}, pad = k/2 for
+     * SAME, 0 for VALID), and
+     * {@code y[o] = bias + Σ_{i, j: o = i·s + j - padBefore} x[i] · k[j]} where padBefore is the SAME
+     * split of the forward convolution this one is the gradient of ({@link ShapeInference#padBefore}).
+     * {@code outputPadding} is empty for Keras's None.
+     */
+    record ConvTranspose(int filters, List<Integer> kernel, List<Integer> strides, Padding padding,
+                         List<Integer> outputPadding, Activation activation, boolean useBias) implements Op {
+        public ConvTranspose {
+            kernel = List.copyOf(kernel);
+            strides = List.copyOf(strides);
+            outputPadding = List.copyOf(outputPadding);
+            if (kernel.isEmpty() || kernel.size() > 2 || strides.size() != kernel.size()
+                    || !(outputPadding.isEmpty() || outputPadding.size() == kernel.size())) {
+                throw new IllegalArgumentException("transposed convolution kernel " + kernel + " / strides " + strides
+                        + " / output padding " + outputPadding);
+            }
+        }
+
+        /** 1 or 2. */
+        public int spatialRank() {
+            return kernel.size();
+        }
+
+        public String kind() {
+            return spatialRank() == 1 ? "conv1d_transpose" : "conv2d_transpose";
+        }
+    }
 }

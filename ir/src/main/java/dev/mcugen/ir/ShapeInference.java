@@ -107,6 +107,9 @@ public final class ShapeInference {
         if (op instanceof Op.Concatenate c) {
             return concat(who, in, c.axis());
         }
+        if (SpatialOps.handles(op)) {
+            return SpatialOps.rule(who, op, x);
+        }
         if (op instanceof Op.Recurrent r) {
             requireRank(who, x, 2, "[steps, features]");
             return r.returnSequences() ? Shape.of(x.dim(0), r.outputUnits()) : Shape.of(r.outputUnits());

@@ -37,6 +37,18 @@ public final class WeightSpecs {
                 m.put("bias", Shape.of(c.filters()));
             }
         }
+        if (op instanceof Op.ConvTranspose c) {
+            int[] k = new int[c.spatialRank() + 2];
+            for (int i = 0; i < c.spatialRank(); i++) {
+                k[i] = c.kernel().get(i);
+            }
+            k[c.spatialRank()] = c.filters();
+            k[c.spatialRank() + 1] = x.last();
+            m.put("kernel", Shape.of(k));
+            if (c.useBias()) {
+                m.put("bias", Shape.of(c.filters()));
+            }
+        }
         if (op instanceof Op.DepthwiseConv c) {
             m.put("depthwise_kernel", c.spatialRank() == 1 ? Shape.of(c.kernelW(), x.last(), c.multiplier())
                     : Shape.of(c.kernelH(), c.kernelW(), x.last(), c.multiplier()));

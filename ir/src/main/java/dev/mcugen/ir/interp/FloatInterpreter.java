@@ -284,6 +284,10 @@ public final class FloatInterpreter {
         if (op instanceof Op.Concatenate c) {
             return (in, inShapes, out, obs) -> concat(in, inShapes, out, c.axis());
         }
+        if (dev.mcugen.ir.SpatialOps.handles(op)) {
+            SpatialKernels.Kernel k = SpatialKernels.compile(node);
+            return (in, inShapes, out, obs) -> k.apply(in[0], inShapes[0], out);
+        }
         if (op instanceof Op.Recurrent r) {
             RecurrentKernels.Cell cell = RecurrentKernels.compile(node);
             return (in, inShapes, out, obs) -> {

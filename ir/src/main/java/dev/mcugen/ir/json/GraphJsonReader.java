@@ -309,7 +309,10 @@ final class GraphJsonReader implements Closeable {
     static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "depthwise_conv1d",
             "depthwise_conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
-            "leaky_relu", "elu", "prelu", "hard_sigmoid", "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru");
+            "leaky_relu", "elu", "prelu", "hard_sigmoid",
+            "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru",
+            "zero_padding1d", "zero_padding2d", "cropping1d", "cropping2d", "up_sampling1d", "up_sampling2d", "permute",
+            "repeat_vector", "conv1d_transpose", "conv2d_transpose");
 
     private Op op(String kind, Fields a, List<Shape> in) {
         switch (kind) {
@@ -405,6 +408,41 @@ final class GraphJsonReader implements Closeable {
                 return new Op.Gru(a.integer("units"), a.activation("activation", Activation.TANH),
                         a.activation("recurrent_activation", Activation.SIGMOID), a.bool("use_bias", true),
                         a.bool("return_sequences", false), a.bool("go_backwards", false), a.boolRequired("reset_after"));
+            case "zero_padding1d":
+            case "zero_padding2d":
+            case "cropping1d":
+            case "cropping2d": {
+                boolean pad = kind.startsWith("zero");
+                int n = kind.endsWith("1d") ? 2 : 4;
+                String key = pad ? "padding" : "cropping";
+                List<Integer> amounts = a.intList(key, n, n, null);
+                if (amounts.stream().anyMatch(v -> v < 0)) {
+                    throw a.error(key, "must hold values >= 0 ([before, after] per spatial axis), got " + amounts,
+                            a.obj.members().get(key));
+                }
+                return pad ? new Op.ZeroPadding(amounts) : new Op.Cropping(amounts);
+            }
+            case "up_sampling1d":
+            case "up_sampling2d": {
+                int n = kind.endsWith("1d") ? 1 : 2;
+                List<Integer> size = a.intList("size", n, n, null);
+                if (size.stream().anyMatch(v -> v < 1)) {
+                    throw a.error("size", "must hold values >= 1, got " + size, a.obj.members().get("size"));
+                }
+                return new Op.UpSampling(size);
+            }
+            case "permute":
+                return new Op.Permute(a.intList("dims", 1, 8, null));
+            case "repeat_vector":
+                return new Op.RepeatVector(a.integer("n"));
+            case "conv1d_transpose":
+            case "conv2d_transpose": {
+                int n = kind.startsWith("conv1d") ? 1 : 2;
+                return new Op.ConvTranspose(a.integer("filters"), a.intList("kernel_size", n, n, null),
+                        a.intList("strides", n, n, java.util.Collections.nCopies(n, 1)), a.padding("padding"),
+                        a.intList("output_padding", n, n, List.of()), a.activation("activation", Activation.LINEAR),
+                        a.bool("use_bias", true));
+            }
             default:
                 throw new McugenException(Diag.MCG_INTERNAL, a.who, "no reader for op " + kind);
         }

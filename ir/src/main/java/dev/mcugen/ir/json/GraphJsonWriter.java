@@ -154,6 +154,26 @@ final class GraphJsonWriter {
             m.put("pool_size", p.size());
             m.put("strides", p.strides());
             m.put("padding", p.padding().kerasName());
+        } else if (op instanceof Op.ZeroPadding z) {
+            m.put("padding", z.amounts());
+        } else if (op instanceof Op.Cropping c) {
+            m.put("cropping", c.amounts());
+        } else if (op instanceof Op.UpSampling u) {
+            m.put("size", u.size());
+        } else if (op instanceof Op.Permute p) {
+            m.put("dims", p.dims());
+        } else if (op instanceof Op.RepeatVector r) {
+            m.put("n", r.n());
+        } else if (op instanceof Op.ConvTranspose c) {
+            m.put("filters", c.filters());
+            m.put("kernel_size", c.kernel());
+            m.put("strides", c.strides());
+            m.put("padding", c.padding().kerasName());
+            if (!c.outputPadding().isEmpty()) {
+                m.put("output_padding", c.outputPadding());
+            }
+            m.put("activation", c.activation().kerasName());
+            m.put("use_bias", c.useBias());
         } else if (op instanceof Op.GlobalPool g) {
             m.put("spatial_rank", g.spatialRank());
         } else if (op instanceof Op.Reshape r) {

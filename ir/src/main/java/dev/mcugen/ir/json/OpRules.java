@@ -51,6 +51,15 @@ final class OpRules {
         } else if (op instanceof Op.Pool p) {
             atLeast(who, "pool_size", p.size(), 1);
             atLeast(who, "strides", p.strides(), 1);
+        } else if (op instanceof Op.UpSampling u) {
+            atLeast(who, "size", u.size(), 1);
+        } else if (op instanceof Op.RepeatVector r) {
+            atLeast(who, "n", r.n(), 1);
+        } else if (op instanceof Op.ConvTranspose c) {
+            atLeast(who, "filters", c.filters(), 1);
+            atLeast(who, "kernel_size", c.kernel(), 1);
+            atLeast(who, "strides", c.strides(), 1);
+            atLeast(who, "output_padding", c.outputPadding(), 0);
         } else if (op instanceof Op.GlobalPool g) {
             if (g.spatialRank() != 1 && g.spatialRank() != 2) {
                 throw attr(who, "spatial_rank", "must be 1 ([steps, channels]) or 2 ([height, width, channels]), got "

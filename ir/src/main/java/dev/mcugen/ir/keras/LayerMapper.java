@@ -59,7 +59,9 @@ public final class LayerMapper {
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
             "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add",
-            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model");
+            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model",
+            "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "Permute",
+            "RepeatVector", "Conv1DTranspose", "Conv2DTranspose");
 
     private final boolean keras3;
 
@@ -162,6 +164,23 @@ public final class LayerMapper {
                 return new Mapped(new Op.Gru(positive(c, "units"), rnnActivation(c, "activation", Activation.TANH),
                         rnnActivation(c, "recurrent_activation", Activation.HARD_SIGMOID), c.bool("use_bias", true),
                         c.bool("return_sequences", false), c.bool("go_backwards", false), c.bool("reset_after", false)));
+            case "ZeroPadding1D":
+            case "ZeroPadding2D":
+            case "Cropping1D":
+            case "Cropping2D":
+                return new Mapped(ShapeLayers.padOrCrop(c, c.className().endsWith("1D") ? 1 : 2,
+                        c.className().startsWith("Zero")));
+            case "UpSampling1D":
+            case "UpSampling2D":
+                return new Mapped(ShapeLayers.upSampling(c, c.className().endsWith("1D") ? 1 : 2));
+            case "Permute":
+                return new Mapped(ShapeLayers.permute(c));
+            case "RepeatVector":
+                return new Mapped(ShapeLayers.repeatVector(c));
+            case "Conv1DTranspose":
+            case "Conv2DTranspose":
+                return new Mapped(ShapeLayers.convTranspose(c, c.className().startsWith("Conv1D") ? 1 : 2,
+                        activation(c, "activation", Activation.LINEAR)));
             case "Sequential":
             case "Model":
             case "Functional":

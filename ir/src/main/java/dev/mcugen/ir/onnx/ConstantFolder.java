@@ -195,7 +195,7 @@ final class ConstantFolder {
             case "Slice": {
                 Const x = c.get(0);
                 if (x.dims().length != 1) {
-                    return null;
+                    return sliceNd(x, in);
                 }
                 long[] starts = cv.ints(in, 1, "starts");
                 long[] ends = cv.ints(in, 2, "ends");
@@ -210,6 +210,10 @@ final class ConstantFolder {
                 int len = (int) (e - s);
                 return new Const(x.type(), new long[] {len}, x.f() == null ? null : Arrays.copyOfRange(x.f(), (int) s, (int) e),
                         x.i() == null ? null : Arrays.copyOfRange(x.i(), (int) s, (int) e));
+            }
+            case "Transpose": {
+                Const x = c.get(0);
+                return transposeConst(x, cv.attrInts("perm"));
             }
             case "Reshape": {
                 Const x = c.get(0);
@@ -340,5 +344,108 @@ final class ConstantFolder {
             }
         }
         return new Const(big.type(), big.dims(), f, i);
+    }
+
+    /**
+     * ONNX Slice of a constant of any rank, any steps (PyTorch's F.pad reverses its pads with a step
+     * of -1 on a [k, 2] constant): per sliced axis the start is clamped to [0, n] ([0, n - 1] for a
+     * negative step) and the end to [0, n] ([-1, n - 1]).
+     */
+    private Const sliceNd(Const x, List<Val> in) {
+        long[] starts = cv.ints(in, 1, "starts");
+        long[] ends = cv.ints(in, 2, "ends");
+        long[] axes = in.size() > 3 && in.get(3) != null ? cv.ints(in, 3, "axes") : null;
+        long[] steps = in.size() > 4 && in.get(4) != null ? cv.ints(in, 4, "steps") : null;
+        int rank = x.dims().length;
+        List<List<Integer>> pick = new ArrayList<>();
+        for (int a = 0; a < rank; a++) {
+            List<Integer> all = new ArrayList<>();
+            for (int k = 0; k < x.dims()[a]; k++) {
+                all.add(k);
+            }
+            pick.add(all);
+        }
+        for (int k = 0; k < starts.length; k++) {
+            int axis = OnnxGraphConverter.norm(axes == null ? k : axes[k], rank, cv);
+            long n = x.dims()[axis];
+            long step = steps == null ? 1 : steps[k];
+            if (step == 0) {
+                throw cv.bad("Slice with step 0");
+            }
+            long st = starts[k] < 0 ? starts[k] + n : starts[k];
+            long en = ends[k] < 0 ? ends[k] + n : ends[k];
+            List<Integer> idx = new ArrayList<>();
+            if (step > 0) {
+                st = Math.max(0, Math.min(n, st));
+                en = Math.max(0, Math.min(n, en));
+                for (long i = st; i < en; i += step) {
+                    idx.add((int) i);
+                }
+            } else {
+                st = Math.max(0, Math.min(n - 1, st));
+                en = Math.max(-1, Math.min(n - 1, en));
+                for (long i = st; i > en; i += step) {
+                    idx.add((int) i);
+                }
+            }
+            pick.set(axis, idx);
+        }
+        return gather(x, pick, null);
+    }
+
+    /** Transpose of a constant ({@code perm} null: reversed axes). */
+    private Const transposeConst(Const x, long[] perm) {
+        int rank = x.dims().length;
+        int[] p = new int[rank];
+        for (int a = 0; a < rank; a++) {
+            p[a] = perm == null ? rank - 1 - a : OnnxGraphConverter.norm(perm[a], rank, cv);
+        }
+        List<List<Integer>> pick = new ArrayList<>();
+        for (int a = 0; a < rank; a++) {
+            List<Integer> all = new ArrayList<>();
+            for (int k = 0; k < x.dims()[p[a]]; k++) {
+                all.add(k);
+            }
+            pick.add(all);
+        }
+        return gather(x, pick, p);
+    }
+
+    /** The elements of {@code x} at the chosen indices per output axis; output axis a reads input axis perm[a]. */
+    private Const gather(Const x, List<List<Integer>> pick, int[] perm) {
+        int rank = x.dims().length;
+        long[] inStride = new long[rank];
+        long size = 1;
+        for (int a = rank - 1; a >= 0; a--) {
+            inStride[a] = size;
+            size *= x.dims()[a];
+        }
+        long[] outDims = new long[rank];
+        long count = 1;
+        for (int a = 0; a < rank; a++) {
+            outDims[a] = pick.get(a).size();
+            count *= outDims[a];
+        }
+        double[] f = x.f() == null ? null : new double[(int) count];
+        long[] iv = x.i() == null ? null : new long[(int) count];
+        int[] pos = new int[rank];
+        for (int o = 0; o < count; o++) {
+            long src = 0;
+            for (int a = 0; a < rank; a++) {
+                src += pick.get(a).get(pos[a]) * inStride[perm == null ? a : perm[a]];
+            }
+            if (f != null) {
+                f[o] = x.f()[(int) src];
+            } else {
+                iv[o] = x.i()[(int) src];
+            }
+            for (int a = rank - 1; a >= 0; a--) {
+                if (++pos[a] < outDims[a]) {
+                    break;
+                }
+                pos[a] = 0;
+            }
+        }
+        return new Const(x.type(), outDims, f, iv);
     }
 }

@@ -499,7 +499,7 @@ final class OnnxGraphConverter {
 
     /** Inputs each op needs at least (the optional ones after them may be absent). */
     private static final Map<String, Integer> MIN_INPUTS = Map.ofEntries(Map.entry("Gemm", 2), Map.entry("MatMul", 2),
-            Map.entry("Add", 2), Map.entry("Sub", 2), Map.entry("Mul", 2), Map.entry("Div", 2), Map.entry("Conv", 2),
+            Map.entry("Add", 2), Map.entry("Sub", 2), Map.entry("Mul", 2), Map.entry("Div", 2), Map.entry("Conv", 2), Map.entry("ConvTranspose", 2),
             Map.entry("Gather", 2), Map.entry("Reshape", 2), Map.entry("Expand", 2), Map.entry("Slice", 3),
             Map.entry("LSTM", 3), Map.entry("GRU", 3), Map.entry("RNN", 3), Map.entry("BatchNormalization", 5),
             Map.entry("Constant", 0), Map.entry("Concat", 1));
@@ -557,7 +557,9 @@ final class OnnxGraphConverter {
             case "Gather" -> List.of(lastStep(act(in, 0), in.get(1), true));
             case "Slice" -> List.of(slice(act(in, 0), in));
             case "LSTM", "GRU", "RNN" -> recurrent(op, in);
-            case "Conv1D", "ConvTranspose" -> throw unsupported("op " + op);
+            case "Resize", "Upsample" -> List.of(resize(op, in));
+            case "ConvTranspose" -> List.of(convTranspose(in));
+            case "Conv1D" -> throw unsupported("op " + op);
             default -> throw unsupported("op " + Text.clip(op, 40));
         };
     }
@@ -638,8 +640,13 @@ final class OnnxGraphConverter {
     }
 
     private PNode emit(String op, Op irOp, List<String> inputs, Map<String, FloatTensor> weights) {
+        return emit(rawName(), op, irOp, inputs, weights);
+    }
+
+    /** {@link #emit} under the raw name {@code raw} (made unique). */
+    private PNode emit(String raw, String op, Op irOp, List<String> inputs, Map<String, FloatTensor> weights) {
         PNode p = new PNode();
-        p.name = unique(rawName());
+        p.name = unique(raw);
         p.op = irOp;
         p.inputs = inputs;
         p.weights = new LinkedHashMap<>(weights);
@@ -884,21 +891,61 @@ final class OnnxGraphConverter {
         return c.get(0);
     }
 
-    /** A Pad of zero width (PyTorch's avg_pool2d writes one before AveragePool) is the identity. */
+    /**
+     * Pad: zero width (PyTorch's avg_pool2d writes one before AveragePool) is the identity; constant
+     * zero padding of the spatial axes of [N, C, spatial...] is a {@link Op.ZeroPadding}. Other
+     * modes, a nonzero constant and padding of the batch or channel axis are refused by name.
+     */
     private Val pad(List<Val> in) {
         Act x = act(in, 0);
         long[] pads = attrInts("pads");
         if (pads == null && in.size() > 1 && in.get(1) != null) {
             pads = ints(in, 1, "pads");
         }
+        boolean zero = true;
         if (pads != null) {
             for (long p : pads) {
-                if (p != 0) {
-                    throw unsupported("op Pad with pads " + Arrays.toString(pads));
-                }
+                zero &= p == 0;
             }
         }
-        return x;
+        if (zero) {
+            return x;
+        }
+        String mode = attrS("mode", "constant");
+        if (!mode.equals("constant")) {
+            throw unsupported("Pad mode '" + Text.clip(mode, 20) + "' (mcugen pads with zeros only: mode constant,"
+                    + " value 0)");
+        }
+        double value = opset < 11 ? attrF("value", 0f) : 0;
+        Const cv = in.size() > 2 ? konst(in, 2, "constant_value") : null;
+        if (cv != null && cv.count() > 0) {
+            value = scalar(cv, "constant_value");
+        }
+        if (value != 0) {
+            throw unsupported("Pad with the constant " + value + " (mcugen pads with real 0, the value whose integer"
+                    + " the zero point holds exactly)");
+        }
+        if (in.size() > 3 && in.get(3) != null) {
+            throw unsupported("Pad with an axes input");
+        }
+        int r = x.rank() - 2;
+        if (r < 1 || r > 2 || pads.length != 2 * x.rank()) {
+            throw unsupported("Pad with pads " + Arrays.toString(pads) + " on a rank-" + x.rank() + " tensor");
+        }
+        channelsFirst(x, "Pad");
+        int rank = x.rank();
+        if (pads[0] != 0 || pads[1] != 0 || pads[rank] != 0 || pads[rank + 1] != 0) {
+            throw unsupported("Pad of the batch or channel axis (pads " + Arrays.toString(pads) + ")");
+        }
+        long[] spatial = new long[2 * r];
+        for (int a = 0; a < r; a++) {
+            spatial[a] = pads[2 + a];
+            spatial[a + r] = pads[rank + 2 + a];
+            if (spatial[a] < 0 || spatial[a + r] < 0 || spatial[a] > 1 << 16 || spatial[a + r] > 1 << 16) {
+                throw unsupported("Pad with negative or huge pads " + Arrays.toString(pads));
+            }
+        }
+        return zeroPad(x, spatial, r, "");
     }
 
     private Activation clip(List<Val> in) {
@@ -1273,6 +1320,70 @@ final class OnnxGraphConverter {
                 + Arrays.toString(tf) + ", or 'valid')");
     }
 
+    /**
+     * ONNX pads (auto_pad NOTSET, >= 0) that {@link #padding} cannot express as VALID or TensorFlow's
+     * SAME split (e.g. PyTorch's {@code padding=1, stride=2} on an even length), or, with
+     * {@code always}, any nonzero pads: they are imported as a {@link Op.ZeroPadding} before a VALID
+     * window. Null when the window keeps its own padding.
+     */
+    private long[] explicitPads(int[] n, int[] k, int[] s, int[] d, long[] pads, boolean always) {
+        int r = n.length;
+        if (!attrS("auto_pad", "NOTSET").equals("NOTSET") || pads == null || pads.length != 2 * r) {
+            return null;
+        }
+        boolean zero = true;
+        for (long p : pads) {
+            if (p < 0 || p > 1 << 16) {
+                return null;
+            }
+            zero &= p == 0;
+        }
+        if (zero) {
+            return null;
+        }
+        if (always) {
+            return pads;
+        }
+        for (int a = 0; a < r; a++) {
+            if (n[a] < 0) {
+                return null;
+            }
+            int out = (n[a] + s[a] - 1) / s[a];
+            int span = (k[a] - 1) * d[a] + 1;
+            int total = Math.max((out - 1) * s[a] + span - n[a], 0);
+            if (pads[a] != total / 2 || pads[a + r] != total - total / 2) {
+                return pads;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code x} zero-padded by ONNX pads {@code [x1_begin, (x2_begin,) x1_end, (x2_end)]} over its
+     * {@code r} spatial axes, in a node named after the current one, with {@code suffix} (a Conv's or
+     * pool's padding, so that the window keeps the node's own name).
+     */
+    private Act zeroPad(Act x, long[] pads, int r, String suffix) {
+        List<Integer> amounts = new ArrayList<>();
+        for (int a = 0; a < r; a++) {
+            amounts.add((int) pads[a]);
+            amounts.add((int) pads[a + r]);
+        }
+        PNode p = emit(rawName() + suffix, "Pad", new Op.ZeroPadding(amounts), List.of(x.ir()), Map.of());
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    /** True when the IR tensor of {@code x} cannot be negative: it leaves a ReLU / ReLU6 (stand-alone or fused). */
+    private boolean nonNegative(Act x) {
+        PNode p = producers.get(x.ir());
+        if (p == null) {
+            return false;
+        }
+        Activation a = p.op instanceof Op.Act act ? act.activation() : p.op instanceof Op.Conv2D c ? c.activation()
+                : p.op instanceof Op.Conv1D c ? c.activation() : p.op instanceof Op.Dense dn ? dn.activation() : null;
+        return a == Activation.RELU || a == Activation.RELU6;
+    }
+
     /** An attribute list of one value per spatial axis, each in 1..2^16 (kernels, strides, dilations). */
     private int[] ints(long[] v, int r, int dflt) {
         if (v != null && v.length != r) {
@@ -1327,7 +1438,11 @@ final class OnnxGraphConverter {
         }
         int[] st = ints(attrInts("strides"), r, 1);
         int[] dl = ints(attrInts("dilations"), r, 1);
-        Padding pad = padding(n, k, st, dl, attrInts("pads"), "Conv");
+        long[] explicit = explicitPads(n, k, st, dl, attrInts("pads"), false);
+        Padding pad = explicit != null ? Padding.VALID : padding(n, k, st, dl, attrInts("pads"), "Conv");
+        if (explicit != null) {
+            x = zeroPad(x, explicit, r, "_pad");
+        }
         // ONNX [out, in, k...] -> Keras [k..., in, out].
         int spatial = r == 1 ? k[0] : k[0] * k[1];
         float[] kernel = new float[spatial * cin * cout];
@@ -1429,7 +1544,28 @@ final class OnnxGraphConverter {
             n[a] = s.dim(a);
         }
         long[] pads = attrInts("pads");
-        Padding pad = padding(n, k, st, dl, pads, opName);
+        // Explicit pads: average pooling counting the padding (count_include_pad 1) is exactly a zero
+        // padding before a VALID pool; max pooling ignores padding, which zero padding matches only on
+        // an input that cannot be negative (after ReLU / ReLU6).
+        boolean countPad = opName.equals("AveragePool") && attrI("count_include_pad", 0) != 0;
+        long[] explicit = explicitPads(n, k, st, dl, pads, countPad);
+        if (explicit != null && opName.equals("MaxPool") && !nonNegative(x)) {
+            throw unsupported("MaxPool with pads " + Arrays.toString(pads) + " on an input that may be negative (ONNX"
+                    + " ignores padded positions, mcugen can pad with zeros only, which equals that after a ReLU;"
+                    + " pads as TensorFlow's 'same' are imported anyway)");
+        }
+        if (explicit != null && opName.equals("AveragePool") && !countPad) {
+            throw unsupported("AveragePool with count_include_pad 0 and pads " + Arrays.toString(pads) + " (mcugen"
+                    + " averages over the input positions only for TensorFlow's 'same' split, here not matched)");
+        }
+        if (explicit != null && attrI("ceil_mode", 0) != 0) {
+            throw unsupported(opName + " with ceil_mode 1 and explicit pads");
+        }
+        Padding pad = explicit != null ? Padding.VALID : padding(n, k, st, dl, pads, opName);
+        if (explicit != null) {
+            x = zeroPad(x, explicit, r, "_pad");
+            pads = null;
+        }
         if (attrI("ceil_mode", 0) != 0) {
             // ceil_mode only matters where the last window would start inside the padding-extended end.
             for (int a = 0; a < r; a++) {
@@ -1544,6 +1680,191 @@ final class OnnxGraphConverter {
             w.put(keys[k], FloatTensor.of(Shape.of(c), f));
         }
         PNode p = emit("BatchNormalization", new Op.BatchNorm(attrF("epsilon", 1e-5f)), List.of(x.ir()), w);
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    // --- nearest resize and transposed convolution ------------------------------------------
+
+    /**
+     * Resize / Upsample with mode nearest and integer scale factors on the spatial axes of
+     * [N, C, spatial...]: a nearest {@link Op.UpSampling} ({@code y[o] = x[o / s]}) when the node's
+     * coordinate transformation and rounding pick exactly that input for every output position
+     * (checked position by position: PyTorch's asymmetric + floor, half_pixel with rounding,
+     * tf_half_pixel_for_nn + floor); align_corners and linear / cubic modes are refused.
+     */
+    private Val resize(String op, List<Val> in) {
+        Act x = act(in, 0);
+        String mode = attrS("mode", "nearest");
+        if (!mode.equals("nearest")) {
+            throw unsupported(op + " mode '" + Text.clip(mode, 20) + "' (mcugen up-samples by nearest neighbour only)");
+        }
+        int r = channelsFirst(x, op);
+        Shape s = irShape(x);
+        double[] scales = null;
+        if (op.equals("Upsample")) {
+            OnnxProto.Attribute a = attr("scales");
+            if (a != null && a.floats() != null) {
+                scales = new double[a.floats().length];
+                for (int k = 0; k < scales.length; k++) {
+                    scales[k] = a.floats()[k];
+                }
+            } else {
+                Const c = konst(in, 1, "scales");
+                scales = c == null ? null : c.f();
+            }
+        } else {
+            Const c = in.size() > 2 ? konst(in, 2, "scales") : null;
+            if (c != null && c.count() > 0) {
+                scales = c.f();
+            }
+            Const sizes = in.size() > 3 ? konst(in, 3, "sizes") : null;
+            if (scales == null && sizes != null && sizes.i() != null && sizes.count() == r + 2) {
+                scales = new double[r + 2];
+                long[] d = dims(x);
+                for (int k = 0; k < r + 2; k++) {
+                    scales[k] = d[k] > 0 ? (double) sizes.i()[k] / d[k] : -1;
+                }
+            }
+        }
+        if (scales == null || scales.length != r + 2 || scales[0] != 1 || scales[1] != 1) {
+            throw unsupported(op + " without constant scales of 1 on the batch and channel axes");
+        }
+        String ctm = attrS("coordinate_transformation_mode", op.equals("Upsample") ? "asymmetric" : "half_pixel");
+        String nm = attrS("nearest_mode", op.equals("Upsample") ? "floor" : "round_prefer_floor");
+        List<Integer> size = new ArrayList<>();
+        for (int a = 0; a < r; a++) {
+            double f = scales[2 + a];
+            if (!(f >= 1 && f == Math.rint(f) && f <= 1 << 16)) {
+                throw unsupported(op + " by the factor " + f + " (mcugen up-samples by whole factors >= 1)");
+            }
+            int fi = (int) f;
+            int n = s.dim(a);
+            for (int o = 0; n > 0 && o < n * fi; o++) {
+                if (nearestSource(o, fi, n, ctm, nm) != o / fi) {
+                    throw unsupported(op + " with coordinate_transformation_mode '" + Text.clip(ctm, 30) + "' and"
+                            + " nearest_mode '" + Text.clip(nm, 30) + "' (output " + o + " reads input "
+                            + nearestSource(o, fi, n, ctm, nm) + ", not " + o / fi + " as a nearest up-sampling does)");
+                }
+            }
+            size.add(fi);
+        }
+        PNode p = emit(op, new Op.UpSampling(size), List.of(x.ir()), Map.of());
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    /** The input index ONNX Resize (mode nearest) reads for output {@code o} at the integer scale {@code s}. */
+    private int nearestSource(int o, int s, int n, String ctm, String nm) {
+        double out = (double) n * s;
+        double xo;
+        switch (ctm) {
+            case "half_pixel", "pytorch_half_pixel" -> xo = (o + 0.5) / s - 0.5;
+            case "asymmetric" -> xo = (double) o / s;
+            case "tf_half_pixel_for_nn" -> xo = (o + 0.5) / s;
+            case "align_corners" -> xo = out == 1 ? 0 : o * (n - 1.0) / (out - 1);
+            default -> throw unsupported("Resize with coordinate_transformation_mode '" + Text.clip(ctm, 30) + "'");
+        }
+        double v = switch (nm) {
+            case "floor" -> Math.floor(xo);
+            case "ceil" -> Math.ceil(xo);
+            case "round_prefer_ceil" -> Math.floor(xo + 0.5);
+            case "round_prefer_floor" -> Math.ceil(xo - 0.5);
+            default -> throw unsupported("Resize with nearest_mode '" + Text.clip(nm, 30) + "'");
+        };
+        return (int) Math.max(0, Math.min(n - 1, v));
+    }
+
+    /**
+     * ConvTranspose (group 1, dilation 1): a VALID {@link Op.ConvTranspose} with the node's
+     * output_padding (output length {@code (n - 1)·s + k + output_padding}) followed, when the node has
+     * pads, by a {@link Op.Cropping} of them: ONNX's {@code y[o] = Σ x[i]·w[o + pad_begin - i·s]} is
+     * that full result with {@code pad_begin} positions cut at the start and {@code pad_end} at the end.
+     */
+    private Val convTranspose(List<Val> in) {
+        Act x = act(in, 0);
+        Const w = konst(in, 1, "W");
+        if (w == null || w.f() == null) {
+            throw bad("W is missing or not float");
+        }
+        int r = channelsFirst(x, "ConvTranspose");
+        long[] wd = w.dims();
+        Shape s = irShape(x);
+        int cin = s.last();
+        if (attrI("group", 1) != 1) {
+            throw unsupported("grouped ConvTranspose (group " + attrI("group", 1) + ")");
+        }
+        if (wd.length != r + 2 || wd[0] != cin) {
+            throw bad("W " + Arrays.toString(wd) + " does not fit " + cin + " input channels of a " + r + "-D ConvTranspose");
+        }
+        if (attrInts("output_shape") != null) {
+            throw unsupported("ConvTranspose with output_shape (give pads and output_padding, as torch.onnx.export"
+                    + " writes them)");
+        }
+        String auto = attrS("auto_pad", "NOTSET");
+        if (!auto.equals("NOTSET") && !auto.equals("VALID")) {
+            throw unsupported("ConvTranspose with auto_pad " + Text.clip(auto, 20));
+        }
+        int cout = (int) wd[1];
+        int[] k = new int[r];
+        for (int a = 0; a < r; a++) {
+            k[a] = (int) wd[2 + a];
+        }
+        int[] st = ints(attrInts("strides"), r, 1);
+        int[] dl = ints(attrInts("dilations"), r, 1);
+        long[] pads = attrInts("pads");
+        long[] op = attrInts("output_padding");
+        if (pads != null && pads.length != 2 * r || op != null && op.length != r) {
+            throw bad("pads " + Arrays.toString(pads) + " / output_padding " + Arrays.toString(op) + " for " + r + " axes");
+        }
+        List<Integer> outputPadding = new ArrayList<>();
+        List<Integer> crop = new ArrayList<>();
+        boolean cropping = false;
+        for (int a = 0; a < r; a++) {
+            if (dl[a] != 1) {
+                throw unsupported("ConvTranspose with dilations " + Arrays.toString(attrInts("dilations")));
+            }
+            long o = op == null ? 0 : op[a];
+            if (o < 0 || o >= st[a]) {
+                throw bad("output_padding " + o + " must be in [0, stride " + st[a] + ")");
+            }
+            outputPadding.add((int) o);
+            long pb = pads == null || auto.equals("VALID") ? 0 : pads[a];
+            long pe = pads == null || auto.equals("VALID") ? 0 : pads[a + r];
+            if (pb < 0 || pe < 0 || pb > 1 << 16 || pe > 1 << 16) {
+                throw unsupported("ConvTranspose with pads " + Arrays.toString(pads));
+            }
+            crop.add((int) pb);
+            crop.add((int) pe);
+            cropping |= pb != 0 || pe != 0;
+        }
+        // ONNX [C, F, k...] -> Keras [k..., F, C].
+        int spatial = r == 1 ? k[0] : k[0] * k[1];
+        float[] kernel = new float[spatial * cin * cout];
+        for (int i = 0; i < cin; i++) {
+            for (int o = 0; o < cout; o++) {
+                for (int p = 0; p < spatial; p++) {
+                    kernel[(p * cout + o) * cin + i] = (float) w.f()[(i * cout + o) * spatial + p];
+                }
+            }
+        }
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        weights.put("kernel", FloatTensor.of(r == 1 ? Shape.of(k[0], cout, cin) : Shape.of(k[0], k[1], cout, cin), kernel));
+        Const b = konst(in, 2, "B");
+        if (b != null) {
+            if (b.count() != cout || b.f() == null) {
+                throw bad("B has " + b.count() + " values for " + cout + " filters");
+            }
+            float[] bias = new float[cout];
+            for (int o = 0; o < cout; o++) {
+                bias[o] = (float) b.f()[o];
+            }
+            weights.put("bias", FloatTensor.of(Shape.of(cout), bias));
+        }
+        Op irOp = new Op.ConvTranspose(cout, Arrays.stream(k).boxed().toList(), Arrays.stream(st).boxed().toList(),
+                Padding.VALID, outputPadding, Activation.LINEAR, b != null);
+        PNode p = emit("ConvTranspose", irOp, List.of(x.ir()), weights);
+        if (cropping) {
+            p = emit("ConvTranspose", new Op.Cropping(crop), List.of(p.name), Map.of());
+        }
         return new Act(p.name, x.map(), null, x.batch());
     }
 

@@ -52,6 +52,9 @@ public final class FeedForwardKernels {
         if (node instanceof QReshape) {
             return inputs.get(0).clone();
         }
+        if (MovementKernels.handles(node)) {
+            return MovementKernels.run(node, inputs.get(0));
+        }
         if (node instanceof QRequant r) {
             return requant(r, inputs.get(0));
         }

@@ -22,6 +22,9 @@ final class Builtin {
     static final int TANH = 28;
     static final int CUSTOM = 32;
     static final int PAD = 34;
+    static final int PADV2 = 60;
+    static final int TRANSPOSE_CONV = 67;
+    static final int RESIZE_NEAREST_NEIGHBOR = 97;
     static final int TRANSPOSE = 39;
     static final int MEAN = 40;
     static final int SUB = 41;
@@ -57,10 +60,10 @@ final class Builtin {
             Map.entry(STRIDED_SLICE, "STRIDED_SLICE"), Map.entry(46, "BIDIRECTIONAL_SEQUENCE_RNN"),
             Map.entry(47, "EXP"), Map.entry(49, "SPLIT"), Map.entry(50, "LOG_SOFTMAX"),
             Map.entry(52, "BIDIRECTIONAL_SEQUENCE_LSTM"), Map.entry(53, "CAST"), Map.entry(PRELU, "PRELU"),
-            Map.entry(55, "MAXIMUM"), Map.entry(57, "MINIMUM"), Map.entry(60, "PADV2"), Map.entry(65, "SLICE"),
-            Map.entry(67, "TRANSPOSE_CONV"), Map.entry(EXPAND_DIMS, "EXPAND_DIMS"), Map.entry(74, "SUM"),
+            Map.entry(55, "MAXIMUM"), Map.entry(57, "MINIMUM"), Map.entry(PADV2, "PADV2"), Map.entry(65, "SLICE"),
+            Map.entry(TRANSPOSE_CONV, "TRANSPOSE_CONV"), Map.entry(EXPAND_DIMS, "EXPAND_DIMS"), Map.entry(74, "SUM"),
             Map.entry(SHAPE, "SHAPE"), Map.entry(82, "REDUCE_MAX"), Map.entry(PACK, "PACK"), Map.entry(88, "UNPACK"),
-            Map.entry(97, "RESIZE_NEAREST_NEIGHBOR"), Map.entry(LEAKY_RELU, "LEAKY_RELU"),
+            Map.entry(RESIZE_NEAREST_NEIGHBOR, "RESIZE_NEAREST_NEIGHBOR"), Map.entry(LEAKY_RELU, "LEAKY_RELU"),
             Map.entry(100, "MIRROR_PAD"), Map.entry(102, "SPLIT_V"), Map.entry(ELU, "ELU"),
             Map.entry(QUANTIZE, "QUANTIZE"), Map.entry(HARD_SWISH, "HARD_SWISH"), Map.entry(118, "IF"),
             Map.entry(119, "WHILE"), Map.entry(126, "BATCH_MATMUL"), Map.entry(150, "GELU"));

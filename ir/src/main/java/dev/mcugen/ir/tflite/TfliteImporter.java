@@ -25,8 +25,8 @@ public final class TfliteImporter {
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "ELU", "EXPAND_DIMS",
             "FULLY_CONNECTED", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL",
-            "PACK", "PRELU", "RELU", "RELU6", "RESHAPE", "SHAPE", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "SUB", "TANH",
-            "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "PACK", "PAD", "PADV2", "PRELU", "RELU", "RELU6", "RESHAPE", "RESIZE_NEAREST_NEIGHBOR", "SHAPE", "SOFTMAX", "SQUEEZE",
+            "STRIDED_SLICE", "SUB", "TANH", "TRANSPOSE", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     private static final String ELEMENTWISE = "two tensors of equal shape, or one a per-channel vector"
             + " ([C] or [1, ..., 1, C]) or a constant per-channel vector or scalar";

@@ -309,6 +309,10 @@ final class TfliteMapper {
             case Builtin.DEQUANTIZE -> dequantize(op);
             case Builtin.UNIDIRECTIONAL_SEQUENCE_LSTM -> lstm(op);
             case Builtin.STRIDED_SLICE -> stridedSlice(op);
+            case Builtin.PAD, Builtin.PADV2 -> pad(op);
+            case Builtin.RESIZE_NEAREST_NEIGHBOR -> resizeNearest(op);
+            case Builtin.TRANSPOSE -> transpose(op);
+            case Builtin.TRANSPOSE_CONV -> transposeConv(op);
             default -> throw unsupported(op, "mcugen cannot import this op yet; it imports " + String.join(", ",
                     TfliteImporter.SUPPORTED));
         }
@@ -910,6 +914,171 @@ final class TfliteMapper {
     private static int clampIndex(int v, int dim) {
         int x = v < 0 ? v + dim : v;
         return Math.max(0, Math.min(dim, x));
+    }
+
+    // --- padding, nearest resize, transpose, transposed convolution ------------------------------
+
+    /** The batchless input of {@code op} (input 0) as an IR tensor of its TFLite shape. */
+    private In spatialInput(TfliteModel.Operator op) {
+        Val x = val(op, 0);
+        if (x.tfl().length != 3 && x.tfl().length != 4) {
+            throw unsupported(op, "its input " + Arrays.toString(x.tfl()) + " is not [batch, steps, channels] or"
+                    + " [batch, height, width, channels]");
+        }
+        return in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
+    }
+
+    /** PAD / PADV2 with the constant 0 over the spatial axes: a ZeroPadding. */
+    private void pad(TfliteModel.Operator op) {
+        arity(op, 2, 3);
+        In xin = spatialInput(op);
+        int rank = irShapes.get(xin.name()).rank() + 1;
+        int[] p = ints(op, m.tensors.get(op.inputs()[1]), "paddings");
+        if (p.length != 2 * rank) {
+            throw unsupported(op, "its paddings hold " + p.length + " values for a rank-" + rank + " input");
+        }
+        if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
+            float[] c = floats(op, m.tensors.get(op.inputs()[2]), "constant value");
+            if (c.length != 1 || c[0] != 0f) {
+                throw unsupported(op, "it pads with the constant " + (c.length == 1 ? c[0] : Arrays.toString(c))
+                        + "; mcugen pads with real 0, the value the zero point holds exactly");
+            }
+        }
+        if (p[0] != 0 || p[1] != 0 || p[2 * rank - 2] != 0 || p[2 * rank - 1] != 0) {
+            throw unsupported(op, "it pads the batch or channel axis (paddings " + Arrays.toString(p) + ")");
+        }
+        List<Integer> amounts = new ArrayList<>();
+        for (int a = 1; a < rank - 1; a++) {
+            if (p[2 * a] < 0 || p[2 * a + 1] < 0) {
+                throw unsupported(op, "its paddings " + Arrays.toString(p) + " are negative");
+            }
+            amounts.add(p[2 * a]);
+            amounts.add(p[2 * a + 1]);
+        }
+        Spec s = node(op, new Op.ZeroPadding(amounts), List.of(xin.name()), Map.of(), "pad", xin.folded());
+        output(op, s);
+    }
+
+    /**
+     * RESIZE_NEAREST_NEIGHBOR by whole factors: an UpSampling when TFLite's rule (align_corners:
+     * round(y·(in-1)/(out-1)); half_pixel_centers: floor((y + 0.5)·in/out); else floor(y·in/out)) reads
+     * input y / factor for every output y.
+     */
+    private void resizeNearest(TfliteModel.Operator op) {
+        arity(op, 2, 2);
+        In xin = spatialInput(op);
+        Shape x = irShapes.get(xin.name());
+        if (x.rank() != 3) {
+            throw unsupported(op, "its input is not [batch, height, width, channels]");
+        }
+        int[] size = ints(op, m.tensors.get(op.inputs()[1]), "size");
+        Flat.Table o = op.options();
+        boolean alignCorners = o != null && o.i8(0, 0) != 0;
+        boolean halfPixel = o != null && o.i8(1, 0) != 0;
+        if (size.length != 2) {
+            throw unsupported(op, "its size holds " + size.length + " values");
+        }
+        List<Integer> factors = new ArrayList<>();
+        for (int a = 0; a < 2; a++) {
+            int n = x.dim(a);
+            int out = size[a];
+            if (out < n || out % n != 0) {
+                throw unsupported(op, "it resizes " + n + " to " + out + "; mcugen up-samples by whole factors");
+            }
+            int f = out / n;
+            for (int y = 0; y < out; y++) {
+                double src = alignCorners ? Math.round(out > 1 ? y * (n - 1.0) / (out - 1) : 0)
+                        : halfPixel ? Math.floor((y + 0.5) * n / out) : Math.floor((double) y * n / out);
+                if ((int) Math.min(src, n - 1) != y / f) {
+                    throw unsupported(op, "with align_corners " + alignCorners + " output " + y + " reads input "
+                            + (int) src + ", not " + y / f + " as a nearest up-sampling does");
+                }
+            }
+            factors.add(f);
+        }
+        Spec s = node(op, new Op.UpSampling(factors), List.of(xin.name()), Map.of(), "resize_nearest", xin.folded());
+        output(op, s);
+    }
+
+    /** TRANSPOSE keeping the batch axis first: a Permute of the other axes. */
+    private void transpose(TfliteModel.Operator op) {
+        arity(op, 2, 2);
+        Val x = val(op, 0);
+        int[] perm = ints(op, m.tensors.get(op.inputs()[1]), "perm");
+        if (perm.length != x.tfl().length || perm.length < 2 || perm[0] != 0) {
+            throw unsupported(op, "its perm " + Arrays.toString(perm) + " moves the batch axis or does not fit "
+                    + Arrays.toString(x.tfl()));
+        }
+        In xin = in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
+        List<Integer> dims = new ArrayList<>();
+        for (int a = 1; a < perm.length; a++) {
+            dims.add(perm[a]);
+        }
+        Spec s = node(op, new Op.Permute(dims), List.of(xin.name()), Map.of(), "transpose", xin.folded());
+        output(op, s);
+    }
+
+    /**
+     * TRANSPOSE_CONV (inputs output_shape, filter [O, kh, kw, I], input, optional bias): a
+     * Conv2DTranspose whose output padding makes TensorFlow's output length equal output_shape.
+     */
+    private void transposeConv(TfliteModel.Operator op) {
+        arity(op, 3, 4);
+        Flat.Table o = op.options();
+        Padding padding = padding(op, o == null ? 0 : o.i8(0, 0));
+        int sw = o == null ? 1 : o.i32(1, 1);
+        int sh = o == null ? 1 : o.i32(2, 1);
+        int fused = o == null ? 0 : o.i8(3, 0);
+        if (sw < 1 || sh < 1) {
+            throw corrupt(op, "stride " + sh + "x" + sw + " must be >= 1");
+        }
+        int[] outShape = ints(op, m.tensors.get(op.inputs()[0]), "output_shape");
+        TfliteModel.Tensor ft = m.tensors.get(op.inputs()[1]);
+        requireRank(op, ft, 4, "filter");
+        int[] f = ft.shape();
+        int filters = f[0];
+        int kh = f[1];
+        int kw = f[2];
+        int cin = f[3];
+        Val x = val(op, 2);
+        if (x.tfl().length != 4 || x.tfl()[3] != cin || outShape.length != 4 || outShape[3] != filters) {
+            throw unsupported(op, "its input " + Arrays.toString(x.tfl()) + ", filter " + Arrays.toString(f)
+                    + " and output_shape " + Arrays.toString(outShape) + " do not fit a transposed convolution");
+        }
+        In xin = in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
+        int[] k = {kh, kw};
+        int[] st = {sh, sw};
+        List<Integer> outputPadding = new ArrayList<>();
+        for (int a = 0; a < 2; a++) {
+            int n = x.tfl()[1 + a];
+            long base = (long) (n - 1) * st[a] + (padding == Padding.SAME ? k[a] % 2 : k[a]);
+            long p = outShape[1 + a] - base;
+            if (p < 0 || p >= st[a]) {
+                throw unsupported(op, "its output_shape " + Arrays.toString(outShape) + " is not a length Keras's"
+                        + " Conv2DTranspose gives for input " + Arrays.toString(x.tfl()) + " (output padding " + p + ")");
+            }
+            outputPadding.add((int) p);
+        }
+        float[] w = floats(op, ft, "filter");
+        // [O, kh, kw, I] -> [kh, kw, O, I]: a transpose of [O, kh*kw, I]
+        float[] kernel = new float[w.length];
+        for (int oc = 0; oc < filters; oc++) {
+            for (int t = 0; t < kh * kw; t++) {
+                for (int i = 0; i < cin; i++) {
+                    kernel[(t * filters + oc) * cin + i] = w[(oc * kh * kw + t) * cin + i];
+                }
+            }
+        }
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        weights.put("kernel", FloatTensor.of(Shape.of(kh, kw, filters, cin), kernel));
+        boolean useBias = optionalBias(op, 3, filters, weights);
+        Op irOp = new Op.ConvTranspose(filters, List.of(kh, kw), List.of(sh, sw), padding, outputPadding,
+                Activation.LINEAR, useBias);
+        Spec s = node(op, irOp, List.of(xin.name()), weights, "conv2d_transpose", xin.folded());
+        if (!s.out.equals(Shape.of(outShape[1], outShape[2], outShape[3]))) {
+            throw unsupported(op, "its output_shape " + Arrays.toString(outShape) + " differs from " + s.out);
+        }
+        output(op, fused(op, s, fused));
     }
 
     // --- nodes, values and relabels -----------------------------------------------------------

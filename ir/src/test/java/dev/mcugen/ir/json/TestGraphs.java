@@ -128,9 +128,22 @@ final class TestGraphs {
         add(b, r, "dense", new Op.Dense(4, Activation.SOFTMAX, true), "vec");
         add(b, r, "lstm_open", new Op.Lstm(2, Activation.TANH, Activation.SIGMOID, true, false, true, false, false,
                 true, 0), "open");
+        add(b, r, "zero_pad2d", new Op.ZeroPadding(List.of(1, 0, 2, 1)), "img");
+        add(b, r, "crop2d", new Op.Cropping(List.of(0, 1, 1, 0)), "zero_pad2d");
+        add(b, r, "up2d", new Op.UpSampling(List.of(2, 1)), "crop2d");
+        add(b, r, "tconv2d", new Op.ConvTranspose(3, List.of(3, 2), List.of(2, 1), Padding.SAME, List.of(1, 0),
+                Activation.RELU, true), "up2d");
+        add(b, r, "permute", new Op.Permute(List.of(3, 1, 2)), "tconv2d");
+        add(b, r, "zero_pad1d", new Op.ZeroPadding(List.of(1, 2)), "seq");
+        add(b, r, "crop1d", new Op.Cropping(List.of(1, 0)), "zero_pad1d");
+        add(b, r, "up1d", new Op.UpSampling(List.of(2)), "crop1d");
+        add(b, r, "tconv1d", new Op.ConvTranspose(2, List.of(3), List.of(2), Padding.VALID, List.of(), Activation.LINEAR,
+                false), "up1d");
+        add(b, r, "repeat", new Op.RepeatVector(3), "vec");
         b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
-                .output("gru_nobias").output("reshape_fixed").output("vec").output("hard_sigmoid");
+                .output("gru_nobias").output("reshape_fixed").output("vec").output("hard_sigmoid")
+                .output("permute").output("tconv1d").output("repeat");
         return b.build();
     }
 
@@ -251,7 +264,8 @@ final class TestGraphs {
     }
 
     private static Op randomOp(Random r, Shape x) {
-        switch (r.nextInt(22)) {
+        int sr = Math.max(1, Math.min(2, x.rank() - 1));
+        switch (r.nextInt(28)) {
             case 17:
                 if (x.rank() == 2) {
                     return Op.DepthwiseConv.of1d(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(2), 1 + r.nextInt(2),
@@ -273,6 +287,37 @@ final class TestGraphs {
                     }
                 }
                 return new Op.PRelu(shared);
+            }
+            case 22:
+                return sr == 1 ? new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3)))
+                        : new Op.ZeroPadding(List.of(r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3)));
+            case 23:
+                return sr == 1 ? new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2)))
+                        : new Op.Cropping(List.of(r.nextInt(2), r.nextInt(2), r.nextInt(2), r.nextInt(2)));
+            case 24:
+                return sr == 1 ? new Op.UpSampling(List.of(1 + r.nextInt(3)))
+                        : new Op.UpSampling(List.of(1 + r.nextInt(3), 1 + r.nextInt(3)));
+            case 25: {
+                List<Integer> dims = new ArrayList<>();
+                for (int d = 1; d <= x.rank(); d++) {
+                    dims.add(d);
+                }
+                java.util.Collections.shuffle(dims, r);
+                return new Op.Permute(dims);
+            }
+            case 26:
+                return new Op.RepeatVector(1 + r.nextInt(4));
+            case 27: {
+                List<Integer> k = new ArrayList<>();
+                List<Integer> st = new ArrayList<>();
+                List<Integer> op = new ArrayList<>();
+                for (int i = 0; i < sr; i++) {
+                    k.add(1 + r.nextInt(3));
+                    st.add(1 + r.nextInt(2));
+                    op.add(r.nextInt(st.get(i)));
+                }
+                return new Op.ConvTranspose(small(r), k, st, pad(r), r.nextBoolean() ? List.of() : op, anyAct(r),
+                        r.nextBoolean());
             }
             case 0:
                 return new Op.Dense(small(r), anyAct(r), r.nextBoolean());

@@ -64,6 +64,25 @@ class OnnxConformanceTest {
             "(mcugen has 1-D and 2-D)",
             "mcugen does not count padding",
             "with storage_order 1",
+            // Padding, resizing and transposed convolutions the IR has no equivalent of.
+            "mcugen pads with zeros only",
+            "mcugen pads with real 0",
+            "Pad of the batch or channel axis",
+            "Pad with an axes input",
+            "Pad with negative or huge pads",
+            "on an input that may be negative",
+            "with count_include_pad 0 and pads",
+            "with ceil_mode 1 and explicit pads",
+            "mcugen up-samples by",
+            "without constant scales of 1 on the batch and channel axes",
+            "with coordinate_transformation_mode",
+            "with nearest_mode",
+            "ConvTranspose with output_shape",
+            "ConvTranspose with auto_pad",
+            "ConvTranspose with dilations",
+            "ConvTranspose with pads",
+            "grouped ConvTranspose",
+
             // Element-wise forms the IR lacks: division by a computed tensor, hard sigmoid's other slopes.
             "mcugen divides a tensor by a float constant only",
             "(mcugen's hard_sigmoid is alpha 0.2, beta 0.5)");

@@ -285,7 +285,7 @@ class OnnxImportErrorsTest {
         });
         Path pad = write("pad.onnx", oneNode("Pad", new String[] {"x", "pads"}, new byte[][] {pads}, new long[] {1, 4},
                 new long[] {1, 6}));
-        refused(pad, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/Pad'", "op Pad with pads [0, 1, 0, 1] is not supported");
+        refused(pad, Diag.MCG_IMPORT_UNSUPPORTED, "node '/net/Pad'", "Pad with pads [0, 1, 0, 1] on a rank-2 tensor is not supported");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.mcugen.ir.Activation;
 import dev.mcugen.ir.Padding;
 import dev.mcugen.ir.PoolKind;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.SpatialOps;
 import dev.mcugen.ir.fixed.GoldenVectors;
 
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.Random;
  * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax},
- * {@code nn_depthwise}).
+ * {@code nn_depthwise}, {@code nn_shape}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -52,6 +53,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_elementwise", rnd, NnGoldenVectors::elementwise));
         tables.add(table("nn_softmax", rnd, NnGoldenVectors::softmax));
         tables.add(table("nn_depthwise", rnd, NnGoldenVectors::depthwise));
+        tables.add(table("nn_shape", rnd, NnGoldenVectors::shape));
         return tables;
     }
 
@@ -665,5 +667,126 @@ public final class NnGoldenVectors {
 
     public static void main(String[] args) {
         write(Path.of(args.length > 0 ? args[0] : "target/golden-vectors")).forEach(System.out::println);
+    }
+
+    /**
+     * {@code bits, kind}, then for kind 0 (pad / crop): {@code inH, inW, C, top, bottom, left, right,
+     * padValue}; kind 1 (nearest up-sampling): {@code inH, inW, C, factorH, factorW}; kind 2
+     * (transpose): {@code rank, inDims[4], perm[4]}; each followed by {@code x, outLength, y}. Kind 3
+     * (transposed convolution): {@code outBits, inH, inW, C, F, kh, kw, sh, sw, padTop, padLeft, outH,
+     * outW, inZp, accShift, outZp, actMin, actMax, rescales, weights[kh*kw*F*C], bias[F] (int32, or
+     * int64 pairs for bits 16), x, outLength, y}.
+     */
+    private static void shape(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        int kind = index % 4;
+        out.add(bits);
+        out.add(kind);
+        QuantType t = type(rnd, bits);
+        int h = between(rnd, 1, 7);
+        int wd = between(rnd, 1, 9);
+        int c = between(rnd, 1, 6);
+        Shape in = Shape.of(h, wd, c);
+        QNode node;
+        int[] header;
+        if (kind == 0) {
+            int[] p = {between(rnd, -(h - 1) / 2, 3), between(rnd, -(h - 1) / 2, 2), between(rnd, -(wd - 1) / 2, 3),
+                between(rnd, -(wd - 1) / 2, 2)};
+            Shape o = Shape.of(h + p[0] + p[1], wd + p[2] + p[3], c);
+            node = new QPad("pad", "x", in, o, t, p[0], p[1], p[2], p[3], t.zeroPoint());
+            header = new int[] {h, wd, c, p[0], p[1], p[2], p[3], t.zeroPoint()};
+        } else if (kind == 1) {
+            int fh = between(rnd, 1, 3);
+            int fw = between(rnd, 1, 4);
+            node = new QUpsample("up", "x", in, Shape.of(h * fh, wd * fw, c), t, fh, fw);
+            header = new int[] {h, wd, c, fh, fw};
+        } else if (kind == 2) {
+            int rank = between(rnd, 1, 4);
+            int[] dims = new int[rank];
+            List<Integer> perm = new ArrayList<>();
+            for (int d = 0; d < rank; d++) {
+                dims[d] = between(rnd, 1, 5);
+                perm.add(d);
+            }
+            java.util.Collections.shuffle(perm, rnd);
+            int[] od = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                od[d] = dims[perm.get(d)];
+            }
+            in = Shape.of(dims);
+            node = new QTranspose("tr", "x", in, Shape.of(od), t, perm);
+            header = new int[9];
+            header[0] = rank;
+            for (int d = 0; d < 4; d++) {
+                header[1 + d] = d < rank ? dims[d] : 1;
+                header[5 + d] = d < rank ? perm.get(d) : d;
+            }
+        } else {
+            transposeConv(rnd, bits, out);
+            return;
+        }
+        int[] x = values(rnd, in.size(), bits);
+        int[] y = FeedForwardKernels.run(node, List.of(x));
+        out.addAll(header);
+        out.addAll(x);
+        out.add(y.length);
+        out.addAll(y);
+    }
+
+    private static void transposeConv(Random rnd, int bits, Out out) {
+        int outBits = bits == 8 ? outBits(rnd, 8, 16) : 16;
+        boolean oneD = rnd.nextInt(3) == 0;
+        int h = oneD ? 1 : between(rnd, 1, 6);
+        int wd = between(rnd, 1, oneD ? 12 : 6);
+        int c = between(rnd, 1, 6);
+        int f = between(rnd, 1, 7);
+        int kh = oneD ? 1 : between(rnd, 1, 4);
+        int kw = between(rnd, 1, 4);
+        int sh = oneD ? 1 : between(rnd, 1, 3);
+        int sw = between(rnd, 1, 3);
+        Padding pad = padding(rnd);
+        int[] gh = oneD ? new int[] {1, 0, 0} : SpatialOps.transposeGeometry(h, kh, sh, pad, rnd.nextBoolean() ? -1 : rnd.nextInt(sh));
+        int[] gw = SpatialOps.transposeGeometry(wd, kw, sw, pad, rnd.nextBoolean() ? -1 : rnd.nextInt(sw));
+        if (gh[0] < 1 || gw[0] < 1) {
+            throw new IllegalArgumentException("empty output");
+        }
+        int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 10) : 0;
+        QuantType xt = type(rnd, bits);
+        QuantType t = type(rnd, outBits);
+        int[] act = clamp(rnd, t);
+        int taps = kh * kw * c;
+        long[] w = weights(rnd, taps * f, 127);
+        long biasMax = 1L << (bits == 8 ? 16 : 24);
+        long[] b = new long[f];
+        for (int o = 0; o < f; o++) {
+            b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
+        }
+        int accBits = log2(Math.sqrt(taps) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
+        List<Rescale> rs = rescales(rnd, f, outBits - 3 - accBits);
+        Shape inShape = oneD ? Shape.of(wd, c) : Shape.of(h, wd, c);
+        Shape outShape = oneD ? Shape.of(gw[0], f) : Shape.of(gh[0], gw[0], f);
+        QTransposeConv tc = new QTransposeConv("tconv", "x", inShape, outShape, t, kh, kw, sh, sw, gh[1], gw[1], gh[0],
+                gw[0], xt.zeroPoint(), IntTensor.of(Shape.of(kh, kw, f, c), 8, w),
+                IntTensor.of(Shape.of(f), accShift > 0 ? 64 : 32, b), rs, accShift, act[0], act[1]);
+        int[] x = values(rnd, h * wd * c, bits);
+        int[] y = FeedForwardKernels.run(tc, List.of(x));
+        for (int v : new int[] {outBits, h, wd, c, f, kh, kw, sh, sw, gh[1], gw[1], gh[0], gw[0], xt.zeroPoint(), accShift,
+            t.zeroPoint(), act[0], act[1]}) {
+            out.add(v);
+        }
+        out.rescales(rs);
+        for (long v : w) {
+            out.add((int) v);
+        }
+        for (long v : b) {
+            if (bits == 8) {
+                out.add((int) v);
+            } else {
+                out.add64(v);
+            }
+        }
+        out.addAll(x);
+        out.add(y.length);
+        out.addAll(y);
     }
 }

@@ -30,6 +30,7 @@ final class TfliteFixtures {
         m.put("fc_reshape_softmax", () -> fcReshapeSoftmax(false));
         m.put("mul_sub_max_min", TfliteFixtures::mulSubMaxMin);
         m.put("mobilenet_block", TfliteFixtures::mobilenetBlock);
+        m.put("pad_transpose_conv_resize", TfliteShapeFixtures::padTransposeConvResize);
         return m;
     }
 

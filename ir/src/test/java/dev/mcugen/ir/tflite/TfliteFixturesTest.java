@@ -46,7 +46,8 @@ class TfliteFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min", "mobilenet_block"})
+    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min", "mobilenet_block",
+        "pad_transpose_conv_resize"})
     void floatInterpreterMatchesArmNn(String name) {
         ImportedModel im = fixture(name);
         NpyArray in = Npy.read(DIR.resolve(name).resolve("input.npy"));
@@ -62,7 +63,8 @@ class TfliteFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min", "mobilenet_block"})
+    @ValueSource(strings = {"conv1d_pool1d", "conv_concat_mean", "fc_reshape_softmax", "mul_sub_max_min", "mobilenet_block",
+        "pad_transpose_conv_resize"})
     void committedFilesAreWhatTheFixtureWriterMakes(String name) throws IOException {
         assertThat(Files.readAllBytes(DIR.resolve(name).resolve("model.tflite")))
                 .isEqualTo(TfliteFixtures.all().get(name).get());

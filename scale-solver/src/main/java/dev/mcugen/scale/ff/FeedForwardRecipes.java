@@ -29,6 +29,10 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Subtract, Multiply, Average</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>Coverage</td></tr>
  *   <tr><td>Maximum, Minimum</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>EqualScale</td></tr>
  *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
+ *   <tr><td>ZeroPadding, Cropping, UpSampling, Permute, RepeatVector</td><td>{@link MovementRecipe}</td><td>QPad /
+ *       QUpsample / QTranspose</td><td>EqualScale; ExactZero(x) for zero padding</td></tr>
+ *   <tr><td>ConvTranspose</td><td>{@link TransposeConvRecipe}</td><td>QTransposeConv (+ QLogistic)</td><td>Product
+ *       (bias), Coverage, ExactZero (ReLU), FixedFormat Q3.12 (sigmoid/tanh)</td></tr>
  * </table>
  * Run {@link BatchNormFolding#fold} on the graph first to fold BatchNorm into the layer before it.
  */
@@ -68,6 +72,12 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.Concatenate) {
             return new ConcatRecipe();
+        }
+        if (op instanceof Op.ConvTranspose) {
+            return new TransposeConvRecipe();
+        }
+        if (dev.mcugen.ir.SpatialOps.handles(op)) {
+            return new MovementRecipe();
         }
         if (op instanceof Op.Elementwise) {
             return new ElementwiseRecipe();
