@@ -177,11 +177,29 @@ public final class KerasH5Importer {
                     // A key the layer does not use (depthwise_kernel...) is refused once the layer is mapped,
                     // so that an unsupported layer is reported as such.
                     key = last;
+                    if (owner.config().className().equals("Bidirectional")) {
+                        // bidirectional/forward_lstm/lstm_cell/kernel: forward/kernel (KerasGraphs' wrapper keys)
+                        key = bidirectionalKey(name, last);
+                    }
                 }
                 out.computeIfAbsent(owner.name(), k -> new ArrayList<>()).add(new Stored(who, key, index, value));
             }
         }
         return out;
+    }
+
+    /** {@code forward/<last>} or {@code backward/<last>} after the direction segment of a Bidirectional weight. */
+    private static String bidirectionalKey(String name, String last) {
+        String[] segments = name.split("/");
+        for (int i = segments.length - 2; i >= 0; i--) {
+            if (segments[i].startsWith("forward_")) {
+                return "forward/" + last;
+            }
+            if (segments[i].startsWith("backward_")) {
+                return "backward/" + last;
+            }
+        }
+        return last;
     }
 
     /** The layer of a group that a weight name belongs to: the only one, or the inner layer it names. */
@@ -235,7 +253,26 @@ public final class KerasH5Importer {
             return Map.of();
         }
         String layerPath = layerGroup(h5, size, layer);
-        String path = layerPath + (RNN.contains(layer.config().className()) ? "/cell" : "") + "/vars";
+        String cls = layer.config().className();
+        if (cls.equals("Bidirectional")) {
+            // Keras 3 saves the two directions as the wrapper's forward_layer / backward_layer, each an RNN
+            // with its cell: layers/<name>/forward_layer/cell/vars/<i>.
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (String dir : List.of("forward", "backward")) {
+                List<String> sub = stored.stream().filter(k -> k.startsWith(dir + "/"))
+                        .map(k -> k.substring(dir.length() + 1)).toList();
+                vars(h5, size, layer, layerPath + "/" + dir + "_layer/cell/vars", sub)
+                        .forEach((k, v) -> out.put(dir + "/" + k, v));
+            }
+            return out;
+        }
+        String inner = cls.equals("TimeDistributed") ? "/layer" : RNN.contains(cls) ? "/cell" : "";
+        return vars(h5, size, layer, layerPath + inner + "/vars", stored);
+    }
+
+    /** The variables {@code <path>/<i>} of {@code layer}, keyed by {@code stored.get(i)}. */
+    private static Map<String, FloatTensor> vars(HdfFile h5, long size, KerasTopology.Layer layer, String path,
+                                                 List<String> stored) {
         Node vars = at(h5, path);
         String who = KerasArchive.WEIGHTS + " group '" + path + "'";
         if (!(vars instanceof Group group)) {

@@ -279,6 +279,9 @@ public final class FloatInterpreter {
         if (op instanceof Op.Concatenate c) {
             return (in, inShapes, out, obs) -> concat(in, inShapes, out, c.axis());
         }
+        if (op instanceof Op.Reverse r) {
+            return (in, inShapes, out, obs) -> dev.mcugen.ir.Reversal.apply(in[0], inShapes[0], r.axis());
+        }
         if (op instanceof Op.Recurrent r) {
             RecurrentKernels.Cell cell = RecurrentKernels.compile(node);
             return (in, inShapes, out, obs) -> {

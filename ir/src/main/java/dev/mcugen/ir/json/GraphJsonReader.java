@@ -308,7 +308,7 @@ final class GraphJsonReader implements Closeable {
     /** Every op kind, in the order the documentation lists them. */
     static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
-            "add", "concatenate", "simple_rnn", "lstm", "gru");
+            "add", "concatenate", "reverse", "simple_rnn", "lstm", "gru");
 
     private Op op(String kind, Fields a, List<Shape> in) {
         switch (kind) {
@@ -361,6 +361,15 @@ final class GraphJsonReader implements Closeable {
                             + " (the axis excludes the batch dimension; -1 is the last)", a.obj.members().get("axis"));
                 }
                 return new Op.Concatenate(axis < 0 ? axis + rank : axis);
+            }
+            case "reverse": {
+                int axis = a.integerOr("axis", 0);
+                int rank = in.get(0).rank();
+                if (axis < -rank || axis >= rank) {
+                    throw a.error("axis", "is " + axis + ", out of range for an input of rank " + rank
+                            + " (the axis excludes the batch dimension; 0 is time for a sequence)", a.obj.members().get("axis"));
+                }
+                return new Op.Reverse(axis < 0 ? axis + rank : axis);
             }
             case "simple_rnn":
                 return new Op.SimpleRnn(a.integer("units"), a.activation("activation", Activation.TANH),

@@ -60,6 +60,8 @@ final class OpRules {
             if (!(b.epsilon() >= 0f && Float.isFinite(b.epsilon()))) {
                 throw attr(who, "epsilon", "must be a finite number >= 0, got " + b.epsilon());
             }
+        } else if (op instanceof Op.Reverse r) {
+            atLeast(who, "axis", r.axis(), 0);
         } else if (op instanceof Op.SimpleRnn r) {
             atLeast(who, "units", r.units(), 1);
             elementwise(who, "activation", r.activation());

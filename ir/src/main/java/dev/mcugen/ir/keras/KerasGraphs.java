@@ -49,6 +49,13 @@ public final class KerasGraphs {
         Map<String, String> ops = new LinkedHashMap<>();
         for (KerasTopology.Layer layer : topology.layers()) {
             List<Shape> in = layer.inbound().stream().map(graph::shapeOf).toList();
+            if (KerasWrappers.isWrapper(layer.config().className())) {
+                for (KerasWrappers.Part p : KerasWrappers.expand(layer, in, mapper, source)) {
+                    graph.add(p.name(), p.op(), p.inputs(), p.weights());
+                    ops.put(p.name(), layer.config().className());
+                }
+                continue;
+            }
             LayerMapper.Mapped m = mapper.map(layer.config(), in);
             ShapeInference.outputShape(layer.name(), m.op(), in);
             List<String> stored = new ArrayList<>(WeightSpecs.expected(m.op(), in).keySet());

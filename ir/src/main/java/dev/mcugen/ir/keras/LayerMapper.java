@@ -55,7 +55,8 @@ public final class LayerMapper {
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
             "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "Softmax", "Add",
-            "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model");
+            "Concatenate", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Sequential", "Functional",
+            "Model");
 
     private final boolean keras3;
 
@@ -130,6 +131,10 @@ public final class LayerMapper {
                 return new Mapped(new Op.Gru(positive(c, "units"), rnnActivation(c, "activation", Activation.TANH),
                         rnnActivation(c, "recurrent_activation", Activation.HARD_SIGMOID), c.bool("use_bias", true),
                         c.bool("return_sequences", false), c.bool("go_backwards", false), c.bool("reset_after", false)));
+            case "Bidirectional":
+            case "TimeDistributed":
+                // KerasGraphs expands wrappers (KerasWrappers) into the nodes they stand for.
+                throw new IllegalStateException("wrapper " + c.name() + " reached the layer mapper");
             case "Sequential":
             case "Model":
             case "Functional":

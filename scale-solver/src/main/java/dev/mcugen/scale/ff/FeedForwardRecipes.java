@@ -21,6 +21,7 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
  *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd</td><td>Coverage</td></tr>
  *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
+ *   <tr><td>Reverse</td><td>{@link ReverseRecipe}</td><td>QReverse</td><td>EqualScale</td></tr>
  * </table>
  * Run {@link BatchNormFolding#fold} on the graph first to fold BatchNorm into the layer before it.
  */
@@ -53,6 +54,9 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.Concatenate) {
             return new ConcatRecipe();
+        }
+        if (op instanceof Op.Reverse) {
+            return new ReverseRecipe();
         }
         throw new IllegalArgumentException("no feed-forward recipe for " + op.kind());
     }
