@@ -155,6 +155,44 @@ class HardSigmoidNet(nn.Module):
         return self.act(self.fc(x))
 
 
+class BiLstmSeq(nn.Module):
+    """Bidirectional nn.LSTM, batch_first, whole sequence [N, T, 2H] (forward then backward halves), Linear per step."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(12, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+
+
+class BiGruLast(nn.Module):
+    """Bidirectional nn.GRU, batch_first; the head reads both final states: torch.cat((h_n[-2], h_n[-1]), 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 5, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return self.fc(torch.cat((h[-2], h[-1]), dim=1))
+
+
+class BiRnnSeq(nn.Module):
+    """Bidirectional Elman nn.RNN, batch_first, whole sequence out."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(4, 5, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return torch.tanh(out)
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -166,6 +204,9 @@ MODELS = {
     "gap": (GapNet, (2, 6, 6)),
     "resnet": (ResNet, (3, 7, 7)),
     "hardsigmoid": (HardSigmoidNet, (8,)),
+    "bilstm_seq": (BiLstmSeq, (7, 4)),
+    "bigru_last": (BiGruLast, (8, 4)),
+    "birnn_seq": (BiRnnSeq, (6, 4)),
 }
 
 
