@@ -25,7 +25,7 @@ public final class TfliteImporter {
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
             "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
-            "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "REVERSE_V2", "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
     public static final Map<String, String> LIMITS = Map.of(
@@ -36,6 +36,8 @@ public final class TfliteImporter {
             "PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
             "MEAN", "over the spatial axes only (global average pooling)",
             "SOFTMAX", "beta 1 only",
+            "REVERSE_V2", "one axis other than the batch (the time reversal around the backward LSTM of a Keras"
+                    + " Bidirectional layer)",
             "ADD", "two tensors of equal shape (no broadcasting, no constants)",
             "UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major, zero initial state; cell_clip is not applied (see TfliteMapper),"
                     + " proj_clip refused");
