@@ -101,6 +101,7 @@ final class TestGraphs {
         add(b, r, "gru_nobias", new Op.Gru(2, Activation.TANH, Activation.SIGMOID, false, false, false, true), "rnn");
         add(b, r, "add", new Op.Add(), "gru_a", "gru_b");
         add(b, r, "concat", new Op.Concatenate(1), "gru_a", "gru_b", "add");
+        add(b, r, "reverse", new Op.Reverse(0), "gru_a");
         add(b, r, "lstm_seq", new Op.Lstm(3, Activation.RELU, Activation.HARD_SIGMOID, false, true, true, true, true,
                 false, 2), "concat");
         add(b, r, "gpool1d", new Op.GlobalPool(PoolKind.AVG, 1), "lstm_seq");
@@ -117,7 +118,7 @@ final class TestGraphs {
         add(b, r, "lstm_open", new Op.Lstm(2, Activation.TANH, Activation.SIGMOID, true, false, true, false, false,
                 true, 0), "open");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
-                .output("gru_nobias").output("reshape_fixed").output("vec");
+                .output("gru_nobias").output("reshape_fixed").output("vec").output("reverse");
         return b.build();
     }
 
@@ -284,6 +285,8 @@ final class TestGraphs {
                 return new Op.Add();
             case 11:
                 return new Op.Concatenate(r.nextInt(Math.max(1, x.rank())));
+            case 16:
+                return new Op.Reverse(r.nextInt(Math.max(1, x.rank())));
             case 12:
                 return new Op.SimpleRnn(small(r), elementwiseAct(r), r.nextBoolean(), r.nextBoolean(), r.nextBoolean());
             case 13:
