@@ -169,7 +169,7 @@ final class KerasWrappers {
             bwdName = b.name().startsWith("backward_") ? b.name() : "backward_" + b.name();
         } else {
             bwd = flipped(fwd);
-            bwdName = "backward_" + inner.name();
+            bwdName = "backward_" + (inner.name().startsWith("forward_") ? inner.name().substring(8) : inner.name());
         }
         // Keras and TF.js store the forward layer's weights first, then the backward layer's.
         Map<String, Shape> spec = WeightSpecs.expected(fwd, in);
@@ -182,7 +182,8 @@ final class KerasWrappers {
         all.forEach((k, v) -> (k.startsWith(FORWARD) ? fw : bw).put(k.substring(k.indexOf('/') + 1), v));
 
         String name = layer.name();
-        String f = name + "/forward_" + inner.name();
+        // Keras 3 stores the forward layer under its own name, already "forward_<inner>"
+        String f = name + "/" + (inner.name().startsWith("forward_") ? inner.name() : "forward_" + inner.name());
         String b = name + "/" + bwdName;
         List<Part> parts = new ArrayList<>();
         parts.add(new Part(f, fwd, layer.inbound(), fw));
