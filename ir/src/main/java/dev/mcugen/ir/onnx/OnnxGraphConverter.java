@@ -1733,7 +1733,7 @@ final class OnnxGraphConverter {
         if (hidden <= 0 || w.dims().length != 3 || w.dims()[0] != dirs || w.dims()[1] != (long) gates * h || w.dims()[2] != f
                 || r.dims().length != 3 || r.dims()[0] != dirs || r.dims()[1] != (long) gates * h || r.dims()[2] != h) {
             throw bad("W " + Arrays.toString(w.dims()) + " / R " + Arrays.toString(r.dims()) + " do not fit hidden_size "
-                    + hidden + " and " + f + " input features");
+                    + hidden + ", " + f + " input features and " + dirs + " direction" + (dirs == 1 ? "" : "s"));
         }
         if (in.size() > 4 && in.get(4) != null) {
             throw unsupported(op + " with sequence_lens");
