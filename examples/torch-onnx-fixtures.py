@@ -193,6 +193,29 @@ class BiRnnSeq(nn.Module):
         return torch.tanh(out)
 
 
+class TimeDistributedLinear(nn.Module):
+    """Keras' TimeDistributed(Dense) in PyTorch: nn.Linear on [N, T, F] applies to every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(5, 4)
+
+    def forward(self, x):
+        return torch.relu(self.fc(x))
+
+
+class TimeDistributedConv(nn.Module):
+    """Keras' TimeDistributed(Conv1D) in PyTorch without folding time into the batch: a Conv2d with a
+    (1, k) kernel over [N, C, T, L] runs the same 1-D convolution on each of the T slices."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, (1, 3))
+
+    def forward(self, x):
+        return torch.relu(self.conv(x))
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -207,6 +230,8 @@ MODELS = {
     "bilstm_seq": (BiLstmSeq, (7, 4)),
     "bigru_last": (BiGruLast, (8, 4)),
     "birnn_seq": (BiRnnSeq, (6, 4)),
+    "td_linear": (TimeDistributedLinear, (6, 5)),
+    "td_conv": (TimeDistributedConv, (3, 4, 9)),
 }
 
 

@@ -37,6 +37,30 @@ class TorchBidirectionalTest {
         assertThat(rec).extracting(Op.Recurrent::goBackwards).containsExactly(false, true);
     }
 
+    /**
+     * ONNX has no TimeDistributed: what PyTorch writes for it imports as mcugen's own mapping of Keras'
+     * TimeDistributed would: nn.Linear on [N, T, F] is a dense over the last axis, and a Conv2d with a
+     * (1, k) kernel over [N, C, T, L] (the 1-D convolution of each time slice) a conv2d of kernel height 1.
+     */
+    @ParameterizedTest(name = "{0} opset {1}")
+    @CsvSource({"td_linear, 13", "td_linear, 17", "td_conv, 13", "td_conv, 17"})
+    void timeDistributedEquivalentsGivePyTorchsOutputs(String name, int opset) {
+        ImportedModel m = OnnxImporter.load(TorchFixturesTest.resource(name + "_op" + opset + ".onnx"));
+        FloatTensor expected = TorchFixturesTest.npy(name + "_y.npy");
+        FloatTensor got = TorchFixturesTest.run(m, TorchFixturesTest.npy(name + "_x.npy"));
+        assertThat(got.shape()).isEqualTo(expected.shape());
+        for (int i = 0; i < got.size(); i++) {
+            assertThat((double) Math.abs(got.get(i) - expected.get(i))).as("%s opset %d element %d", name, opset, i)
+                    .isLessThanOrEqualTo(1e-5 + 1e-4 * Math.abs(expected.get(i)));
+        }
+        Op op = m.graph().nodes().get(0).op();
+        if (name.equals("td_conv")) {
+            assertThat(op).isInstanceOfSatisfying(Op.Conv2D.class, c -> assertThat(c.kernelH()).isEqualTo(1));
+        } else {
+            assertThat(op).isInstanceOf(Op.Dense.class);
+        }
+    }
+
     @Test
     void theSequenceIsForwardPlusTheReversedBackwardConcatenated() {
         ImportedModel m = OnnxImporter.load(TorchFixturesTest.resource("bilstm_seq_op17.onnx"));
