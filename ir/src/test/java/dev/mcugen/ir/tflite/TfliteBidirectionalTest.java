@@ -117,6 +117,35 @@ class TfliteBidirectionalTest {
         }
     }
 
+    /**
+     * Keras' TimeDistributed(Dense) as the converter writes it for a [N, T, F] input: RESHAPE folding time
+     * into the batch, FULLY_CONNECTED on [N*T, F], RESHAPE back to [N, T, units]. mcugen's TFLite import
+     * keeps a batch axis of 1 on every tensor, so it refuses the fold, naming the tensor, instead of
+     * guessing (a Keras Dense on [T, F], written as FULLY_CONNECTED with keep_num_dims, imports).
+     */
+    @Test
+    void timeFoldedIntoTheBatchIsRefusedNamingTheTensor() throws IOException {
+        Random r = new Random(3);
+        TfliteWriter w = new TfliteWriter();
+        int x = w.activation("serving_default_input:0", 1, T, F);
+        int s1 = w.ints("model/time_distributed/Reshape/shape", -1, F);
+        int flat = w.activation("model/time_distributed/Reshape", T, F);
+        w.op(Builtin.RESHAPE, new int[] {x, s1}, new int[] {flat}, TfliteWriter.RESHAPE_OPTIONS, TfliteWriter.reshape(-1, F));
+        int k = w.floats("model/time_distributed/dense/MatMul", random(r, U * F), U, F);
+        int b = w.floats("model/time_distributed/dense/BiasAdd/ReadVariableOp", random(r, U), U);
+        int d = w.activation("model/time_distributed/dense/BiasAdd", T, U);
+        w.op(Builtin.FULLY_CONNECTED, new int[] {flat, k, b}, new int[] {d}, TfliteWriter.FULLY_CONNECTED_OPTIONS,
+                TfliteWriter.fullyConnected(0, false));
+        int s2 = w.ints("model/time_distributed/Reshape_1/shape", -1, T, U);
+        int y = w.activation("model/time_distributed/Reshape_1", 1, T, U);
+        w.op(Builtin.RESHAPE, new int[] {d, s2}, new int[] {y}, TfliteWriter.RESHAPE_OPTIONS, TfliteWriter.reshape(-1, T, U));
+        Path f = write(w.io(new int[] {x}, new int[] {y}).build());
+        assertThatThrownBy(() -> TfliteImporter.load(f)).isInstanceOfSatisfying(McugenException.class, e -> {
+            assertThat(e.diag()).isEqualTo(Diag.MCG_IMPORT_UNSUPPORTED);
+            assertThat(e.getMessage()).contains("model/time_distributed/Reshape", "leading batch axis of 1");
+        });
+    }
+
     @Test
     void reversingTheBatchAxisIsRefused() throws IOException {
         Path f = write(bidirectional(0));
