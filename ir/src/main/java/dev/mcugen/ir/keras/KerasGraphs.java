@@ -7,6 +7,7 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.ShapeInference;
+import dev.mcugen.ir.Text;
 import dev.mcugen.ir.WeightSpecs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,9 +51,13 @@ public final class KerasGraphs {
         for (KerasTopology.Layer layer : topology.layers()) {
             List<Shape> in = layer.inbound().stream().map(graph::shapeOf).toList();
             if (KerasWrappers.isWrapper(layer.config().className())) {
-                for (KerasWrappers.Part p : KerasWrappers.expand(layer, in, mapper, source)) {
+                List<KerasWrappers.Part> parts = KerasWrappers.expand(layer, in, mapper, source);
+                // source op "Bidirectional(LSTM)", "TimeDistributed(Conv1D)" for every node the wrapper becomes
+                String wrapped = layer.config().className() + "(" + Text.clip(
+                        layer.config().raw("layer").path("class_name").asText(), 40) + ")";
+                for (KerasWrappers.Part p : parts) {
                     graph.add(p.name(), p.op(), p.inputs(), p.weights());
-                    ops.put(p.name(), layer.config().className());
+                    ops.put(p.name(), wrapped);
                 }
                 continue;
             }
