@@ -75,6 +75,10 @@ final class KerasWrappers {
     /** The nodes of wrapper layer {@code layer} reading tensors of shapes {@code in}. */
     static List<Part> expand(KerasTopology.Layer layer, List<Shape> in, LayerMapper mapper, KerasGraphs.WeightSource source) {
         LayerConfig c = layer.config();
+        if (in.size() != 1) {
+            throw c.unsupported("reads " + in.size() + " tensors (initial states?); mcugen's " + c.className()
+                    + " reads one input and starts its recurrent layers from zero");
+        }
         LayerConfig inner = inner(c, "layer");
         return c.className().equals(BIDIRECTIONAL) ? bidirectional(layer, c, inner, in, mapper, source)
                 : timeDistributed(layer, c, inner, in, mapper, source);
