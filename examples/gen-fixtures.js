@@ -21,6 +21,7 @@ const {elementwiseFixtures} = require('./lib/elementwise-fixtures');
 const {addDepthwiseFixtures} = require('./lib/depthwise');
 const {addActivationFixtures} = require('./lib/activation-fixtures');
 const {addShapeFixtures} = require('./lib/shape-fixtures');
+const {addRnnFixtures} = require('./lib/rnn-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -407,6 +408,7 @@ function buildFixtures(D) {
 
   // --- Data-movement layers and transposed convolutions (lib/shape-fixtures.js) ------------------------
   addShapeFixtures(L, add, seq);
+  addRnnFixtures(L, D, add, seq);
   return F;
 }
 
@@ -442,7 +444,7 @@ async function main() {
   if (!args.only) {
     for (const e of old.fixtures || []) {
       if (e.generator === 'examples/gen-fixtures.js' && !names.has(e.name)) {
-        fs.rmSync(path.join(out, e.name), {recursive: true, force: true});
+        fs.rmSync(path.join(out, e.refused ? 'refused' : '', e.name), {recursive: true, force: true});
       }
     }
   }
@@ -453,8 +455,11 @@ async function main() {
     const rng = new Rng((hashName(f.name) ^ Math.imul(baseSeed, 0x9E3779B1)) >>> 0);
     seedWeights(model, rng, 'fixture');
     if (f.post) f.post(model);
-    const dir = path.join(out, f.name);
-    fs.rmSync(dir, {recursive: true, force: true});
+    // Models mcugen refuses (f.refused: the MCG_ key it reports) go to refused/, out of the folders every
+    // importer, interpreter and verify test runs over; their entries record the key.
+    const dir = path.join(out, f.refused ? 'refused' : '', f.name);
+    fs.rmSync(path.join(out, f.name), {recursive: true, force: true});
+    fs.rmSync(path.join(out, 'refused', f.name), {recursive: true, force: true});
     fs.mkdirSync(dir, {recursive: true});
     // inputs ~ N(0, 1) (std inputStd), one file per model input
     const inputs = model.inputs.map(inp => {
@@ -486,6 +491,7 @@ async function main() {
       weightShards: info.shards.length,
       shardSizeBytes: layout.shardSizeBytes,
       grouping: layout.grouping,
+      ...(f.refused ? {refused: f.refused} : {}),
     });
     console.log(`${f.name.padEnd(44)} in ${JSON.stringify(inputs.map(t => t.shape.slice(1)))} -> ` +
         `${JSON.stringify(pred.shape.slice(1))}  ${info.groups} group(s), ${info.shards.length} shard(s)`);

@@ -300,6 +300,67 @@ class PReluConv(nn.Module):
         return self.silu(self.prelu2(self.conv2(self.prelu(self.conv(x)))))
 
 
+class BiLstmSeq(nn.Module):
+    """Bidirectional nn.LSTM, batch_first, whole sequence [N, T, 2H] (forward then backward halves), Linear per step."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(12, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out)
+
+
+class BiGruLast(nn.Module):
+    """Bidirectional nn.GRU, batch_first; the head reads both final states: torch.cat((h_n[-2], h_n[-1]), 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 5, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return self.fc(torch.cat((h[-2], h[-1]), dim=1))
+
+
+class BiRnnSeq(nn.Module):
+    """Bidirectional Elman nn.RNN, batch_first, whole sequence out."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(4, 5, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return torch.tanh(out)
+
+
+class TimeDistributedLinear(nn.Module):
+    """Keras' TimeDistributed(Dense) in PyTorch: nn.Linear on [N, T, F] applies to every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(5, 4)
+
+    def forward(self, x):
+        return torch.relu(self.fc(x))
+
+
+class TimeDistributedConv(nn.Module):
+    """Keras' TimeDistributed(Conv1D) in PyTorch without folding time into the batch: a Conv2d with a
+    (1, k) kernel over [N, C, T, L] runs the same 1-D convolution on each of the T slices."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, (1, 3))
+
+    def forward(self, x):
+        return torch.relu(self.conv(x))
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -320,6 +381,11 @@ MODELS = {
     "eltwise": (EltwiseNet, (3, 5, 5)),
     "activations": (ActivationsMlp, (8,)),
     "prelu_conv": (PReluConv, (3, 7, 7)),
+    "bilstm_seq": (BiLstmSeq, (7, 4)),
+    "bigru_last": (BiGruLast, (8, 4)),
+    "birnn_seq": (BiRnnSeq, (6, 4)),
+    "td_linear": (TimeDistributedLinear, (6, 5)),
+    "td_conv": (TimeDistributedConv, (3, 4, 9)),
 }
 
 

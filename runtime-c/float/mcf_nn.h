@@ -175,6 +175,21 @@ void mcf_transpose_conv_f32(const float *x, int32_t in_h, int32_t in_w, int32_t 
                             int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t out_h, int32_t out_w,
                             mcf_act_t act, float *y);
 
+/**
+ * Reversal along one axis: x seen as [outer][n][inner], y[o][j] = x[o][n - 1 - j] (a bidirectional layer's
+ * backward sequence put back into time order). y must not overlap x.
+ */
+void mcf_reverse_f32(const float *x, int32_t outer, int32_t n, int32_t inner, float *y);
+
+/**
+ * Concatenation of @p count tensors along one axis: for each of @p outer blocks, x[0]'s size[0] values,
+ * then x[1]'s size[1] values, ... y must not overlap any x[k].
+ */
+void mcf_concat_f32(const float *const *x, const int32_t *size, int32_t count, int32_t outer, float *y);
+
+/** Element-wise y = a + b over n values (y may equal a or b). */
+void mcf_add_f32(const float *a, const float *b, int32_t n, float *y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -489,6 +489,19 @@ void mcu_concat_s8(const mcu_concat_params_t *p, const int8_t *const *x, int8_t 
 void mcu_concat_s16(const mcu_concat_params_t *p, const int16_t *const *x, int16_t *y);
 
 /**
+ * @brief Reversal along one axis (Java `QReverse`): x seen as [outer, n, inner], block j of y is block
+ *        n - 1 - j of x; values are copied unchanged (input and output share one type by the
+ *        equal-scale contract). The time reversal of a bidirectional layer's backward direction is
+ *        outer 1, n = T, inner = units.
+ * @param x int8 [outer * n * inner]
+ * @param y int8 [outer * n * inner], must not overlap x
+ */
+void mcu_reverse_s8(const int8_t *x, int32_t outer, int32_t n, int32_t inner, int8_t *y);
+
+/** @brief Reversal along one axis of an int16 tensor (as mcu_reverse_s8()). */
+void mcu_reverse_s16(const int16_t *x, int32_t outer, int32_t n, int32_t inner, int16_t *y);
+
+/**
  * @brief Softmax, int8 in, int8 out.
  * @param rows number of rows
  * @param x int8 [rows, depth]

@@ -120,6 +120,10 @@ final class ReportHtml {
             verify.add(pair("runner", text(root.get("runner"))));
             verify.add(pair("samples", text(root.get("samples"))));
         }
+        JsonNode streaming = root.get("streaming");
+        if (streaming != null) {
+            verify.add(pair("streaming (_step)", text(streaming.get("status")) + ": " + text(streaming.get("note"))));
+        }
         if (metrics != null) {
             metrics.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
         }

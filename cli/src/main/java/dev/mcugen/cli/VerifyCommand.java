@@ -241,8 +241,11 @@ final class VerifyCommand implements Callable<Integer> {
             ObjectNode streaming = root.putObject("streaming");
             streaming.put("has_step", streams);
             streaming.put("samples_checked", streamed);
+            // Without _step (a backward recurrent direction, a convolution over time...) streaming is not
+            // applicable: reported with the generated header's reason, not a failure.
+            streaming.put("status", streams ? "checked" : "not applicable");
             streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
-                    : "no _step for this model (see the generated header)");
+                    : "no _step for this model: " + view.noStepReason());
             ObjectNode metrics = root.putObject("metrics");
             metrics.put("max_abs_error", m.maxAbsError());
             metrics.put("rmse", m.rmse());
@@ -285,6 +288,8 @@ final class VerifyCommand implements Callable<Integer> {
             if (streams) {
                 w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
                         view.stream().timeSteps(), streamed);
+            } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
+                w.printf("streaming: not applicable, no _step (%s)%n", view.noStepReason());
             }
             w.printf(Locale.ROOT, "vs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
                     m.maxAbsError(), m.rmse(), Double.isFinite(m.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", m.sqnrDb()) : "inf",

@@ -31,10 +31,12 @@ import java.util.TreeSet;
  * transposed so every output is a dot product over contiguous rows, {@code expf}/{@code tanhf} from
  * the C library). Semantics: mcugen's float interpreter (TF.js layers).
  *
- * <p>Covers sequential models (each layer reads the previous one) of Dense, Conv1D, DepthwiseConv
- * (1-D and 2-D), 1-D max/average pooling, global pooling, Flatten/Reshape/Dropout, stand-alone
- * activations, element-wise ops with a constant per-channel operand, and plain LSTM, GRU
- * (both reset_after forms) and SimpleRNN; refuses anything else with {@code MCG_GEN_UNSUPPORTED}.
+ * <p>Covers models of Dense, Conv1D, DepthwiseConv (1-D and 2-D), 1-D max/average pooling, global
+ * pooling, Flatten/Reshape/Dropout, stand-alone activations, element-wise ops with a constant
+ * per-channel operand, plain LSTM, GRU (both reset_after forms) and SimpleRNN, and the Add,
+ * Concatenate and Reverse that merge the two directions of a bidirectional layer; refuses anything else
+ * with {@code MCG_GEN_UNSUPPORTED}. Sequential models (each layer reads the previous one) ping-pong
+ * between two buffers; other graphs give every layer output its own buffer in the context.
  * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
  * with {@link #LINK_LIBRARIES}.
  */
@@ -98,6 +100,10 @@ public final class FloatCGenerator {
         /** Tensor name -> the C expression of its buffer. */
         private final Map<String, String> buffer = new HashMap<>();
         private final long[] arena = new long[2];
+        /** Whether each layer reads the one before (ping-pong buffers), else one buffer per layer output. */
+        private boolean chain;
+        /** The per-layer buffers of a non-sequential graph: name -> floats. */
+        private final List<FloatView.Field> tensors = new ArrayList<>();
         private long weightBytes;
         private int hSize;
         private int cSize;
@@ -133,19 +139,22 @@ public final class FloatCGenerator {
             if (lastCompute < 0) {
                 throw unsupported("model '" + g.name() + "'", "computes nothing");
             }
+            chain = true;
+            String before = prev;
+            for (Node n : nodes) {
+                chain &= n.inputs().size() == 1 && n.inputs().get(0).equals(before);
+                before = n.name();
+            }
             for (int i = 0; i < nodes.size(); i++) {
                 Node n = nodes.get(i);
-                if (n.inputs().size() != 1 || !n.inputs().get(0).equals(prev)) {
-                    throw unsupported("layer '" + n.name() + "'", "reads " + n.inputs()
-                            + "; the float baseline handles sequential models (each layer reads the one before)");
-                }
-                String in = buffer.get(prev);
+                String first = n.inputs().get(0);
+                String in = buffer.get(first);
                 if (isAlias(n.op())) {
                     buffer.put(n.name(), in);
                 } else {
-                    String out = i == lastCompute ? "y" : pick(in, n.outputShape().size());
+                    String out = i == lastCompute ? "y" : chain ? pick(in, n.outputShape().size()) : own(n);
                     buffer.put(n.name(), out);
-                    emit(n, in, out, shapes.get(prev));
+                    emit(n, in, out, shapes.get(first));
                 }
                 prev = n.name();
             }
@@ -156,6 +165,7 @@ public final class FloatCGenerator {
             List<FloatView.Field> ctx = new ArrayList<>();
             addField(ctx, "arena_a", arena[0], "ping-pong buffer of the layer outputs");
             addField(ctx, "arena_b", arena[1], "the other ping-pong buffer");
+            ctx.addAll(tensors);
             addField(ctx, "h", hSize, "recurrent hidden state");
             addField(ctx, "c", cSize, "LSTM cell state");
             addField(ctx, "gates", gatesSize, "recurrent gate pre-activations of one step");
@@ -175,6 +185,13 @@ public final class FloatCGenerator {
 
         private static boolean isAlias(Op op) {
             return op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Dropout;
+        }
+
+        /** A context buffer of its own for the output of {@code n} (graphs that are not a chain). */
+        private String own(Node n) {
+            String field = "t" + weightIndex(n);
+            tensors.add(new FloatView.Field(field, String.valueOf(n.outputShape().size()), "output of " + n.name()));
+            return "ctx->" + field;
         }
 
         /** The ping-pong buffer that is not {@code in}, grown to hold {@code size} floats. */
@@ -265,6 +282,39 @@ public final class FloatCGenerator {
             } else if (op instanceof Op.LeakyRelu || op instanceof Op.Elu || op instanceof Op.HardSigmoid
                     || op instanceof Op.PRelu) {
                 pointwise(n, in, out, inShape);
+            } else if (op instanceof Op.Reverse r) {
+                Shape os = n.outputShape();
+                int inner = 1;
+                for (int d = r.axis() + 1; d < os.rank(); d++) {
+                    inner *= os.dim(d);
+                }
+                int len = os.dim(r.axis());
+                call(n, "mcf_reverse_f32", String.format(Locale.ROOT, "mcf_reverse_f32(%s, %d, %d, %d, %s);", in,
+                        os.size() / (len * inner), len, inner, out));
+            } else if (op instanceof Op.Concatenate c) {
+                Shape os = n.outputShape();
+                int outer = 1;
+                for (int d = 0; d < c.axis(); d++) {
+                    outer *= os.dim(d);
+                }
+                List<String> ins = new ArrayList<>();
+                List<String> sizes = new ArrayList<>();
+                for (String t : n.inputs()) {
+                    ins.add(buffer.get(t));
+                    sizes.add(String.valueOf(shapes.get(t).size() / outer));
+                }
+                call(n, "mcf_concat_f32", String.format(Locale.ROOT,
+                        "{ const float *const in_[] = {%s}; const int32_t size_[] = {%s}; mcf_concat_f32(in_, size_, %d, %d, %s); }",
+                        String.join(", ", ins), String.join(", ", sizes), ins.size(), outer, out));
+            } else if (op instanceof Op.Add && n.inputs().size() >= 2) {
+                int size = n.outputShape().size();
+                StringBuilder code = new StringBuilder(String.format(Locale.ROOT, "mcf_add_f32(%s, %s, %d, %s);",
+                        buffer.get(n.inputs().get(0)), buffer.get(n.inputs().get(1)), size, out));
+                for (int k = 2; k < n.inputs().size(); k++) {
+                    code.append(String.format(Locale.ROOT, " mcf_add_f32(%s, %s, %d, %s);", out,
+                            buffer.get(n.inputs().get(k)), size, out));
+                }
+                call(n, "mcf_add_f32", code.toString());
             } else if (op instanceof Op.Lstm l) {
                 if (l.peephole() || l.layerNorm() || l.cifg() || l.projectionUnits() > 0) {
                     throw unsupported(who, "peephole, layer-norm, CIFG and projection LSTMs are not in the float baseline");

@@ -37,6 +37,7 @@ import dev.mcugen.ir.quant.QUpsample;
 import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QRequant;
 import dev.mcugen.ir.quant.QReshape;
+import dev.mcugen.ir.quant.QReverse;
 import dev.mcugen.ir.quant.QSimpleRnn;
 import dev.mcugen.ir.quant.QSoftmax;
 import dev.mcugen.ir.quant.QuantType;
@@ -349,7 +350,8 @@ final class Lowering {
                 || n instanceof QReshape || n instanceof QRequant
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
                 || n instanceof QLut || n instanceof QPRelu
-                || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv)) {
+                || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
+                || n instanceof QReverse)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -412,7 +414,9 @@ final class Lowering {
                 why = "mixes a sequence with a tensor that has no time axis";
             } else if (n instanceof QRecurrent r) {
                 if (r.goBackwards()) {
-                    why = "runs backwards (go_backwards needs the whole sequence first)";
+                    why = "runs backwards over time (go_backwards, or the backward direction of a Bidirectional"
+                            + " layer): its first step reads the last input row, so it needs the whole sequence"
+                            + " before it can start, which one step at a time cannot give";
                 } else if (r.returnSequences()) {
                     rows.add(n.name());
                 }
@@ -891,6 +895,14 @@ final class Lowering {
                     f("acc_shift", tc.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", tc.actMin()), f("act_max", tc.actMax())));
             call(tc, "mcu_transpose_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+        } else if (node instanceof QReverse rv) {
+            Shape os = rv.outputShape();
+            int inner = 1;
+            for (int d = rv.axis() + 1; d < os.rank(); d++) {
+                inner *= os.dim(d);
+            }
+            int len = os.dim(rv.axis());
+            call(rv, "mcu_reverse_" + s, List.of(x, os.size() / (len * inner) + "", len + "", inner + "", y), List.of());
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

@@ -48,12 +48,15 @@ class SanitizedModelsTest {
             "zoo:resnet8/pretrainedResnet.h5, INT8", "zoo:resnet8/pretrainedResnet.tflite, INT16",
             "zoo:ad01/ad01.h5, INT8", "zoo:ad01/ad01_fp32.tflite, INT16",
             "zoo:mnist_lstm/trained_lstm.tflite, INT8", "zoo:mnist_lstm/trained_lstm.tflite, INT16",
+            // Bidirectional (backward direction, time reversal, concat / sum merges) and TimeDistributed(Conv1D)
+            "fixture:bidi_stacked_go_backwards, INT8", "fixture:bidi_lstm_concat_seq, INT16",
+            "fixture:bidi_simple_rnn_concat_last, INT16", "fixture:time_distributed_conv1d, INT8",
     })
     void extremeAndRandomInputsAreSanitizerClean(String model, QuantOptions.Precision precision, @TempDir Path dir)
             throws Exception {
         HostC.requireGcc();
         Path file = resolve(model);
-        Path calibration = file.resolveSibling("calibration.npy");
+        Path calibration = file.resolveSibling(model.startsWith("fixture:") ? "input.npy" : "calibration.npy");
         Graph g = BatchNormFolding.fold(ModelLoader.load(file));
         CalibrationResult ranges = new Calibrator(g).calibrate(InputData.read(g, List.of(calibration)), Progress.NONE);
         QuantizedModel qm = Quantizer.quantize(g, ranges, new QuantOptions(precision, QuantOptions.Rescale.AUTO,
@@ -100,6 +103,10 @@ class SanitizedModelsTest {
     }
 
     private static Path resolve(String model) {
+        if (model.startsWith("fixture:")) {
+            return Path.of(System.getProperty("mcugen.root", ".."), "ir/src/test/resources/tfjs", model.substring(8),
+                    "model.json");
+        }
         if (model.startsWith("zoo:")) {
             String[] p = model.substring(4).split("/");
             return SharedFiles.zoo(p[0], p[1]);

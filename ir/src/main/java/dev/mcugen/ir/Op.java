@@ -279,6 +279,18 @@ public sealed interface Op {
     }
 
     /**
+     * Reverses the order of the elements along {@code axis} (counted without the batch dimension; 0 =
+     * time for a sequence {@code [T, F]}). The backward direction of a bidirectional recurrent layer
+     * gives its sequence last step first; this puts it back in time order (Keras {@code Bidirectional},
+     * TFLite {@code REVERSE_V2}).
+     */
+    record Reverse(int axis) implements Op {
+        public String kind() {
+            return "reverse";
+        }
+    }
+
+    /**
      * The common attributes of recurrent layers, which run over {@code [T, F]}: with
      * {@code returnSequences} they give {@code [T, units]}, else the last hidden state {@code [units]};
      * with {@code goBackwards} they read the input from the last step to the first (and, as Keras,

@@ -107,6 +107,13 @@ public final class ShapeInference {
         if (op instanceof Op.Concatenate c) {
             return concat(who, in, c.axis());
         }
+        if (op instanceof Op.Reverse r) {
+            if (r.axis() < 0 || r.axis() >= x.rank()) {
+                throw new McugenException(Diag.MCG_GRAPH_SHAPE, who, "reverses axis " + r.axis() + " of an input of shape "
+                        + x + "; the axis must be one of the input's (batch not counted)");
+            }
+            return x;
+        }
         if (SpatialOps.handles(op)) {
             return SpatialOps.rule(who, op, x);
         }

@@ -127,7 +127,11 @@ public final class KerasH5Importer {
     }
 
     /** A weight read from a layer group, keyed by name ({@code kernel}) or by position ({@code vars/0}). */
-    private record Stored(String path, String key, int position, FloatTensor value) {
+    /**
+     * @param direction for a Bidirectional layer's weight, "forward" or "backward" (its position then counts
+     *                  within that direction's weights), else ""
+     */
+    private record Stored(String path, String key, int position, FloatTensor value, String direction) {
     }
 
     /**
@@ -171,17 +175,41 @@ public final class KerasH5Importer {
                 // Without a vars/<i> name, a weight's position is its rank among its layer's weights.
                 int index = positions.merge(owner.name(), 1, Integer::sum) - 1;
                 String key = null;
-                if (m.find()) {
+                // bidirectional/forward_lstm/lstm_cell/kernel: the forward direction's kernel
+                String direction = owner.config().className().equals("Bidirectional") ? direction(name) : "";
+                boolean varsNamed = m.find();
+                if (varsNamed) {
                     index = Integer.parseInt(m.group(1));
                 } else if (!last.matches("\\d{1,6}")) {
                     // A key the layer does not use (depthwise_kernel...) is refused once the layer is mapped,
                     // so that an unsupported layer is reported as such.
-                    key = last;
+                    key = direction.isEmpty() ? last : direction + "/" + last;
                 }
-                out.computeIfAbsent(owner.name(), k -> new ArrayList<>()).add(new Stored(who, key, index, value));
+                if (!direction.isEmpty() && !varsNamed) {
+                    // the rank among that direction's weights
+                    index = positions.merge(owner.name() + "/" + direction, 1, Integer::sum) - 1;
+                }
+                out.computeIfAbsent(owner.name(), k -> new ArrayList<>()).add(new Stored(who, key, index, value, direction));
             }
         }
         return out;
+    }
+
+    /**
+     * "forward" or "backward" for a Bidirectional layer's weight named under its direction
+     * ({@code forward_lstm/...} in Keras 2, {@code forward_layer/...} in Keras 3), else "".
+     */
+    private static String direction(String name) {
+        String[] segments = name.split("/");
+        for (int i = segments.length - 2; i >= 0; i--) {
+            if (segments[i].startsWith("forward_")) {
+                return "forward";
+            }
+            if (segments[i].startsWith("backward_")) {
+                return "backward";
+            }
+        }
+        return "";
     }
 
     /** The layer of a group that a weight name belongs to: the only one, or the inner layer it names. */
@@ -208,12 +236,15 @@ public final class KerasH5Importer {
         for (Stored s : found) {
             String key = s.key();
             if (key == null || anyPositional) {
-                // Keras 2 itself loads HDF5 weights by position; so do we once a name does not say.
-                if (s.position() >= stored.size()) {
+                // Keras 2 itself loads HDF5 weights by position; so do we once a name does not say. A
+                // Bidirectional layer's positions count within each direction.
+                List<String> order = s.direction().isEmpty() ? stored
+                        : stored.stream().filter(k -> k.startsWith(s.direction() + "/")).toList();
+                if (s.position() >= order.size()) {
                     throw new McugenException(Diag.MCG_IMPORT_WEIGHT_UNUSED, layer.config().subject(), s.path()
-                            + " is weight #" + s.position() + ", but the configuration stores only " + stored);
+                            + " is weight #" + s.position() + ", but the configuration stores only " + order);
                 }
-                key = stored.get(s.position());
+                key = order.get(s.position());
             }
             if (!stored.contains(key)) {
                 throw new McugenException(Diag.MCG_IMPORT_WEIGHT_UNUSED, layer.config().subject(), "does not use "
@@ -235,7 +266,26 @@ public final class KerasH5Importer {
             return Map.of();
         }
         String layerPath = layerGroup(h5, size, layer);
-        String path = layerPath + (RNN.contains(layer.config().className()) ? "/cell" : "") + "/vars";
+        String cls = layer.config().className();
+        if (cls.equals("Bidirectional")) {
+            // Keras 3 saves the two directions as the wrapper's forward_layer / backward_layer, each an RNN
+            // with its cell: layers/<name>/forward_layer/cell/vars/<i>.
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (String dir : List.of("forward", "backward")) {
+                List<String> sub = stored.stream().filter(k -> k.startsWith(dir + "/"))
+                        .map(k -> k.substring(dir.length() + 1)).toList();
+                vars(h5, size, layer, layerPath + "/" + dir + "_layer/cell/vars", sub)
+                        .forEach((k, v) -> out.put(dir + "/" + k, v));
+            }
+            return out;
+        }
+        String inner = cls.equals("TimeDistributed") ? "/layer" : RNN.contains(cls) ? "/cell" : "";
+        return vars(h5, size, layer, layerPath + inner + "/vars", stored);
+    }
+
+    /** The variables {@code <path>/<i>} of {@code layer}, keyed by {@code stored.get(i)}. */
+    private static Map<String, FloatTensor> vars(HdfFile h5, long size, KerasTopology.Layer layer, String path,
+                                                 List<String> stored) {
         Node vars = at(h5, path);
         String who = KerasArchive.WEIGHTS + " group '" + path + "'";
         if (!(vars instanceof Group group)) {

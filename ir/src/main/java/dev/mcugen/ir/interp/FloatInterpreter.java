@@ -284,6 +284,9 @@ public final class FloatInterpreter {
         if (op instanceof Op.Concatenate c) {
             return (in, inShapes, out, obs) -> concat(in, inShapes, out, c.axis());
         }
+        if (op instanceof Op.Reverse r) {
+            return (in, inShapes, out, obs) -> dev.mcugen.ir.Reversal.apply(in[0], inShapes[0], r.axis());
+        }
         if (dev.mcugen.ir.SpatialOps.handles(op)) {
             SpatialKernels.Kernel k = SpatialKernels.compile(node);
             return (in, inShapes, out, obs) -> k.apply(in[0], inShapes[0], out);

@@ -310,7 +310,7 @@ final class GraphJsonReader implements Closeable {
             "depthwise_conv2d", "max_pool", "avg_pool",
             "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
             "leaky_relu", "elu", "prelu", "hard_sigmoid",
-            "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "simple_rnn", "lstm", "gru",
+            "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "reverse", "simple_rnn", "lstm", "gru",
             "zero_padding1d", "zero_padding2d", "cropping1d", "cropping2d", "up_sampling1d", "up_sampling2d", "permute",
             "repeat_vector", "conv1d_transpose", "conv2d_transpose");
 
@@ -395,6 +395,15 @@ final class GraphJsonReader implements Closeable {
                             + " (the axis excludes the batch dimension; -1 is the last)", a.obj.members().get("axis"));
                 }
                 return new Op.Concatenate(axis < 0 ? axis + rank : axis);
+            }
+            case "reverse": {
+                int axis = a.integerOr("axis", 0);
+                int rank = in.get(0).rank();
+                if (axis < -rank || axis >= rank) {
+                    throw a.error("axis", "is " + axis + ", out of range for an input of rank " + rank
+                            + " (the axis excludes the batch dimension; 0 is time for a sequence)", a.obj.members().get("axis"));
+                }
+                return new Op.Reverse(axis < 0 ? axis + rank : axis);
             }
             case "simple_rnn":
                 return new Op.SimpleRnn(a.integer("units"), a.activation("activation", Activation.TANH),

@@ -195,6 +195,8 @@ final class GraphJsonWriter {
             m.put("beta", h.beta());
         } else if (op instanceof Op.Concatenate c) {
             m.put("axis", c.axis());
+        } else if (op instanceof Op.Reverse r) {
+            m.put("axis", r.axis());
         } else if (op instanceof Op.SimpleRnn r) {
             m.put("units", r.units());
             m.put("activation", r.activation().kerasName());

@@ -94,6 +94,8 @@ final class OpRules {
             if (p.sharedAxes().stream().distinct().count() != p.sharedAxes().size()) {
                 throw attr(who, "shared_axes", "must not repeat an axis, got " + p.sharedAxes());
             }
+        } else if (op instanceof Op.Reverse r) {
+            atLeast(who, "axis", r.axis(), 0);
         } else if (op instanceof Op.SimpleRnn r) {
             atLeast(who, "units", r.units(), 1);
             elementwise(who, "activation", r.activation());

@@ -7,6 +7,7 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.ShapeInference;
+import dev.mcugen.ir.Text;
 import dev.mcugen.ir.WeightSpecs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,17 @@ public final class KerasGraphs {
         Map<String, String> ops = new LinkedHashMap<>();
         for (KerasTopology.Layer layer : topology.layers()) {
             List<Shape> in = layer.inbound().stream().map(graph::shapeOf).toList();
+            if (KerasWrappers.isWrapper(layer.config().className())) {
+                List<KerasWrappers.Part> parts = KerasWrappers.expand(layer, in, mapper, source);
+                // source op "Bidirectional(LSTM)", "TimeDistributed(Conv1D)" for every node the wrapper becomes
+                String wrapped = layer.config().className() + "(" + Text.clip(
+                        layer.config().raw("layer").path("class_name").asText(), 40) + ")";
+                for (KerasWrappers.Part p : parts) {
+                    graph.add(p.name(), p.op(), p.inputs(), p.weights());
+                    ops.put(p.name(), wrapped);
+                }
+                continue;
+            }
             if (LayerMapper.isSeparable(layer.config().className())) {
                 separable(graph, mapper.separable(layer.config()), layer, in, source, ops);
                 continue;

@@ -59,7 +59,7 @@ public final class LayerMapper {
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
             "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add",
-            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Sequential", "Functional", "Model",
+            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Sequential", "Functional", "Model",
             "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "Permute",
             "RepeatVector", "Conv1DTranspose", "Conv2DTranspose");
 
@@ -181,6 +181,10 @@ public final class LayerMapper {
             case "Conv2DTranspose":
                 return new Mapped(ShapeLayers.convTranspose(c, c.className().startsWith("Conv1D") ? 1 : 2,
                         activation(c, "activation", Activation.LINEAR)));
+            case "Bidirectional":
+            case "TimeDistributed":
+                // KerasGraphs expands wrappers (KerasWrappers) into the nodes they stand for.
+                throw new IllegalStateException("wrapper " + c.name() + " reached the layer mapper");
             case "Sequential":
             case "Model":
             case "Functional":

@@ -57,7 +57,7 @@ public final class LayerWeights {
                                 + " " + source + " does not match the model's layers");
             }
             String node = prefixes.get(prefix);
-            String key = name.substring(name.lastIndexOf('/') + 1);
+            String key = KerasWrappers.key(name.substring(prefix.length() + 1));
             Named before = byNode.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(key, d);
             if (before != null) {
                 throw new McugenException(Diag.MCG_IMPORT_WEIGHT_DUPLICATE, d.subject(), "gives layer '"

@@ -113,6 +113,8 @@ final class OnnxGraphConverter {
     private final List<String> inputNames = new ArrayList<>();
     /** Per recurrent node giving a sequence, its twin giving the last step only. */
     private final Map<String, PNode> lastSteps = new HashMap<>();
+    /** A bidirectional layer's Y_h (IR {@code [2, H]}) -> its forward and backward final states. */
+    private final Map<String, List<String>> directionStates = new HashMap<>();
     OnnxProto.Node current;
 
     private OnnxGraphConverter(String file, long fileSize, Path dir, OnnxProto.Graph g, int opset, boolean[] channelsLast) {
@@ -1995,6 +1997,10 @@ final class OnnxGraphConverter {
         if (relabelled != null) {
             return relabelled;
         }
+        Act merged = mergeAdjacent(x, d, t);
+        if (merged != null) {
+            return merged;
+        }
         if (!rowMajor(x)) {
             throw layout("Reshape of a tensor the IR holds in another axis order");
         }
@@ -2191,6 +2197,18 @@ final class OnnxGraphConverter {
             throw unsupported("Gather on a computed tensor other than taking a recurrent layer's last step");
         }
         idx = c.i();
+        List<String> states = directionStates.get(x.ir());
+        if (states != null && x.map()[axis] == 0 && c.dims().length == 0 && idx[0] >= -2 && idx[0] <= 1) {
+            // One direction of a bidirectional layer's Y_h [2, N, H] (h_n[-2], h_n[-1] in PyTorch).
+            int[] map = new int[x.rank() - 1];
+            for (int k = 0, j = 0; k < x.rank(); k++) {
+                if (k != axis) {
+                    int m = x.map()[k];
+                    map[j++] = m > 0 ? m - 1 : m;
+                }
+            }
+            return new Act(states.get((int) Math.floorMod(idx[0], 2L)), map, null, x.batch());
+        }
         if (x.map()[axis] == UNIT && (idx[0] == 0 || idx[0] == -1)) {
             // The only element of a size-1 axis (h_n[-1] over a one-direction, one-layer RNN's state).
             int[] map = new int[c.dims().length == 0 ? x.rank() - 1 : x.rank()];
@@ -2299,10 +2317,9 @@ final class OnnxGraphConverter {
             throw bad("W and R must be constant floats");
         }
         String dirn = attrS("direction", "forward");
-        if (dirn.equals("bidirectional")) {
-            throw unsupported("bidirectional " + op);
-        }
-        if (!dirn.equals("forward") && !dirn.equals("reverse")) {
+        boolean bidi = dirn.equals("bidirectional");
+        int dirs = bidi ? 2 : 1;
+        if (!bidi && !dirn.equals("forward") && !dirn.equals("reverse")) {
             throw unsupported(op + " direction '" + Text.clip(dirn, 20) + "'");
         }
         boolean reverse = dirn.equals("reverse");
@@ -2330,10 +2347,10 @@ final class OnnxGraphConverter {
         }
         int f = s.last();
         int h = (int) hidden;
-        if (hidden <= 0 || w.dims().length != 3 || w.dims()[0] != 1 || w.dims()[1] != (long) gates * h || w.dims()[2] != f
-                || r.dims().length != 3 || r.dims()[0] != 1 || r.dims()[1] != (long) gates * h || r.dims()[2] != h) {
+        if (hidden <= 0 || w.dims().length != 3 || w.dims()[0] != dirs || w.dims()[1] != (long) gates * h || w.dims()[2] != f
+                || r.dims().length != 3 || r.dims()[0] != dirs || r.dims()[1] != (long) gates * h || r.dims()[2] != h) {
             throw bad("W " + Arrays.toString(w.dims()) + " / R " + Arrays.toString(r.dims()) + " do not fit hidden_size "
-                    + hidden + " and " + f + " input features");
+                    + hidden + ", " + f + " input features and " + dirs + " direction" + (dirs == 1 ? "" : "s"));
         }
         if (in.size() > 4 && in.get(4) != null) {
             throw unsupported(op + " with sequence_lens");
@@ -2358,71 +2375,36 @@ final class OnnxGraphConverter {
         OnnxProto.Attribute acts = attr("activations");
         if (acts != null) {
             List<String> a = acts.strings().stream().map(b -> b.toStringUtf8()).toList();
-            List<String> dflt = op.equals("LSTM") ? List.of("Sigmoid", "Tanh", "Tanh")
+            List<String> one = op.equals("LSTM") ? List.of("Sigmoid", "Tanh", "Tanh")
                     : op.equals("GRU") ? List.of("Sigmoid", "Tanh") : List.of("Tanh");
-            if (op.equals("RNN") && a.size() == 1 && (a.get(0).equals("Relu") || a.get(0).equals("Sigmoid"))) {
+            // One list per direction: a bidirectional layer's two must agree (one Activation per op).
+            List<String> dflt = new ArrayList<>(one);
+            if (bidi) {
+                dflt.addAll(one);
+            }
+            boolean sameTwice = bidi && a.size() == 2 && a.get(0).equals(a.get(1));
+            if (op.equals("RNN") && (a.size() == 1 || sameTwice) && (a.get(0).equals("Relu") || a.get(0).equals("Sigmoid"))) {
                 act = a.get(0).equals("Relu") ? Activation.RELU : Activation.SIGMOID;
             } else if (!a.equals(dflt)) {
                 throw unsupported(op + " with activations " + a.stream().map(v -> Text.clip(v, 20)).toList());
             }
         }
-        // ONNX gate blocks -> Keras order: LSTM i,o,f,c -> i,f,c,o; GRU z,r,h as Keras.
-        int[] order = op.equals("LSTM") ? new int[] {0, 2, 3, 1} : op.equals("GRU") ? new int[] {0, 1, 2} : new int[] {0};
-        int gh = gates * h;
-        float[] kernel = new float[f * gh];
-        float[] rec = new float[h * gh];
-        for (int kg = 0; kg < gates; kg++) {
-            int og = order[kg];
-            for (int u = 0; u < h; u++) {
-                for (int i = 0; i < f; i++) {
-                    kernel[i * gh + kg * h + u] = (float) w.f()[(og * h + u) * f + i];
-                }
-                for (int i = 0; i < h; i++) {
-                    rec[i * gh + kg * h + u] = (float) r.f()[(og * h + u) * h + i];
-                }
-            }
-        }
-        Map<String, FloatTensor> weights = new LinkedHashMap<>();
-        weights.put("kernel", FloatTensor.of(Shape.of(f, gh), kernel));
-        weights.put("recurrent_kernel", FloatTensor.of(Shape.of(h, gh), rec));
         Const b = konst(in, 3, "B");
         boolean resetAfter = op.equals("GRU") && attrI("linear_before_reset", 0) != 0;
-        if (b != null) {
-            if (b.f() == null || b.count() != 2 * gh) {
-                throw bad("B has " + b.count() + " values; " + op + " needs " + 2 * gh);
-            }
-            float[] wb = new float[gh];
-            float[] rb = new float[gh];
-            for (int kg = 0; kg < gates; kg++) {
-                int og = order[kg];
-                for (int u = 0; u < h; u++) {
-                    wb[kg * h + u] = (float) b.f()[og * h + u];
-                    rb[kg * h + u] = (float) b.f()[gh + og * h + u];
-                }
-            }
-            if (resetAfter) {
-                // Keras reset_after: row 0 the input bias, row 1 the recurrent bias (inside r ⊙ (...)).
-                float[] both = Arrays.copyOf(wb, 2 * gh);
-                System.arraycopy(rb, 0, both, gh, gh);
-                weights.put("bias", FloatTensor.of(Shape.of(2, gh), both));
-            } else {
-                // Without reset_after every recurrent bias (h's too, ONNX adds Rbh outside r ⊙ ...) adds
-                // to its input bias: the sum is exact up to float rounding.
-                float[] sum = new float[gh];
-                for (int k = 0; k < gh; k++) {
-                    sum[k] = wb[k] + rb[k];
-                }
-                weights.put("bias", FloatTensor.of(Shape.of(gh), sum));
-            }
-        } else if (resetAfter) {
-            weights.put("bias", FloatTensor.of(Shape.of(2, gh), new float[2 * gh]));
+        if (b != null && (b.f() == null || b.count() != 2L * dirs * gates * h)) {
+            throw bad("B has " + b.count() + " values; " + op + " needs " + 2L * dirs * gates * h);
         }
+        Map<String, FloatTensor> weights = directionWeights(op, w, r, b, 0, f, h, resetAfter);
         boolean useBias = weights.containsKey("bias");
         String yName = current.outputs().isEmpty() ? "" : current.outputs().get(0);
         boolean yUsed = !yName.isEmpty() && uses.getOrDefault(yName, 0) > 0;
         if (op.equals("LSTM") && current.outputs().size() > 2 && !current.outputs().get(2).isEmpty()
                 && uses.getOrDefault(current.outputs().get(2), 0) > 0) {
             throw unsupported("LSTM's cell state output Y_c");
+        }
+        if (bidi) {
+            return bidirectional(op, x, layout, h, act, useBias, resetAfter, weights,
+                    directionWeights(op, w, r, b, 1, f, h, resetAfter));
         }
         if (reverse && yUsed) {
             // ONNX gives a reverse layer's sequence in input order; Keras's go_backwards in processing order.
@@ -2445,4 +2427,150 @@ final class OnnxGraphConverter {
         return outs;
     }
 
+
+    /**
+     * The Keras-layout weights of direction {@code dir} (0 forward, 1 backward of a bidirectional layer)
+     * of an ONNX LSTM / GRU / RNN: W, R and B hold the directions one after the other.
+     */
+    private static Map<String, FloatTensor> directionWeights(String op, Const w, Const r, Const b, int dir, int f, int h,
+                                                             boolean resetAfter) {
+        int gates = op.equals("LSTM") ? 4 : op.equals("GRU") ? 3 : 1;
+        // ONNX gate blocks -> Keras order: LSTM i,o,f,c -> i,f,c,o; GRU z,r,h as Keras.
+        int[] order = op.equals("LSTM") ? new int[] {0, 2, 3, 1} : op.equals("GRU") ? new int[] {0, 1, 2} : new int[] {0};
+        int gh = gates * h;
+        float[] kernel = new float[f * gh];
+        float[] rec = new float[h * gh];
+        for (int kg = 0; kg < gates; kg++) {
+            int og = order[kg];
+            for (int u = 0; u < h; u++) {
+                for (int i = 0; i < f; i++) {
+                    kernel[i * gh + kg * h + u] = (float) w.f()[(dir * gh + og * h + u) * f + i];
+                }
+                for (int i = 0; i < h; i++) {
+                    rec[i * gh + kg * h + u] = (float) r.f()[(dir * gh + og * h + u) * h + i];
+                }
+            }
+        }
+        Map<String, FloatTensor> weights = new LinkedHashMap<>();
+        weights.put("kernel", FloatTensor.of(Shape.of(f, gh), kernel));
+        weights.put("recurrent_kernel", FloatTensor.of(Shape.of(h, gh), rec));
+        if (b != null) {
+            float[] wb = new float[gh];
+            float[] rb = new float[gh];
+            for (int kg = 0; kg < gates; kg++) {
+                int og = order[kg];
+                for (int u = 0; u < h; u++) {
+                    wb[kg * h + u] = (float) b.f()[2 * dir * gh + og * h + u];
+                    rb[kg * h + u] = (float) b.f()[2 * dir * gh + gh + og * h + u];
+                }
+            }
+            if (resetAfter) {
+                // Keras reset_after: row 0 the input bias, row 1 the recurrent bias (inside r ⊙ (...)).
+                float[] both = Arrays.copyOf(wb, 2 * gh);
+                System.arraycopy(rb, 0, both, gh, gh);
+                weights.put("bias", FloatTensor.of(Shape.of(2, gh), both));
+            } else {
+                // Without reset_after every recurrent bias (h's too, ONNX adds Rbh outside r ⊙ ...) adds
+                // to its input bias: the sum is exact up to float rounding.
+                float[] sum = new float[gh];
+                for (int k = 0; k < gh; k++) {
+                    sum[k] = wb[k] + rb[k];
+                }
+                weights.put("bias", FloatTensor.of(Shape.of(gh), sum));
+            }
+        } else if (resetAfter) {
+            weights.put("bias", FloatTensor.of(Shape.of(2, gh), new float[2 * gh]));
+        }
+        return weights;
+    }
+
+
+    /**
+     * A bidirectional ONNX LSTM / GRU / RNN as Keras' Bidirectional: a forward layer, a backward layer
+     * ({@code goBackwards}) whose sequence a {@link Op.Reverse} puts back into time order, the two
+     * concatenated on the feature axis and viewed as {@code [T, 2, H]}: Y {@code [T, 2, N, H]}
+     * ({@code [N, T, 2, H]} for layout 1). Y_h {@code [2, N, H]} is the two final states (the backward
+     * one after its step over the first input row) side by side; a Gather of one direction reads that
+     * direction's state.
+     */
+    private List<Val> bidirectional(String op, Act x, long layout, int h, Activation act, boolean useBias,
+                                    boolean resetAfter, Map<String, FloatTensor> fw, Map<String, FloatTensor> bw) {
+        Op[] seqOps = new Op[2];
+        String[] seq = new String[2];
+        for (int d = 0; d < 2; d++) {
+            boolean back = d == 1;
+            seqOps[d] = switch (op) {
+                case "LSTM" -> new Op.Lstm(h, Activation.TANH, Activation.SIGMOID, useBias, true, back, false, false, false, 0);
+                case "GRU" -> new Op.Gru(h, Activation.TANH, Activation.SIGMOID, useBias, true, back, resetAfter);
+                default -> new Op.SimpleRnn(h, act, useBias, true, back);
+            };
+            seq[d] = emit(op, seqOps[d], List.of(x.ir()), back ? bw : fw).name;
+        }
+        String reversed = emit(op, new Op.Reverse(0), List.of(seq[1]), Map.of()).name;
+        String both = emit(op, new Op.Concatenate(1), List.of(seq[0], reversed), Map.of()).name;
+        Shape bs = irShapes.get(both);
+        String y = emit(op, new Op.Reshape(Shape.of(bs.dim(0), 2, h)), List.of(both), Map.of()).name;
+        List<Val> outs = new ArrayList<>();
+        outs.add(new Act(y, layout == 0 ? new int[] {0, 1, BATCH, 2} : new int[] {BATCH, 0, 1, 2}, null, x.batch()));
+        if (current.outputs().size() > 1) {
+            String[] last = new String[2];
+            for (int d = 0; d < 2; d++) {
+                last[d] = emit(op, withSequences((Op.Recurrent) seqOps[d], false), List.of(x.ir()), d == 1 ? bw : fw).name;
+            }
+            String states = emit(op, new Op.Concatenate(0), List.of(last[0], last[1]), Map.of()).name;
+            String yh = emit(op, new Op.Reshape(Shape.of(2, h)), List.of(states), Map.of()).name;
+            directionStates.put(yh, List.of(last[0], last[1]));
+            outs.add(new Act(yh, layout == 0 ? new int[] {0, BATCH, 1} : new int[] {BATCH, 0, 1}, null, x.batch()));
+        }
+        return outs;
+    }
+
+    /**
+     * {@code x} under target dims that merge two adjacent axes held by consecutive IR axes (in order)
+     * and keep every other axis, or null: an IR reshape joining those two IR axes, whatever the order
+     * of the others (a bidirectional layer's {@code [T, N, 2, H]} to {@code [T, N, 2H]}).
+     */
+    private Act mergeAdjacent(Act x, long[] d, long[] t) {
+        if (x.flatPerm() != null || t.length != d.length - 1 || d.length < 3) {
+            return null;
+        }
+        for (int k = 0; k + 1 < d.length; k++) {
+            int a = x.map()[k];
+            if (a < 0 || x.map()[k + 1] != a + 1 || d[k] < 1 || d[k + 1] < 1) {
+                continue;
+            }
+            boolean same = true;
+            int open = 0;
+            for (int j = 0; j < t.length && same; j++) {
+                int src = j < k ? j : j + 1;
+                if (j == k) {
+                    open += t[j] == -1 ? 1 : 0;
+                    same = t[j] == -1 || t[j] == d[k] * d[k + 1];
+                } else {
+                    open += t[j] == -1 ? 1 : 0;
+                    same = t[j] == d[src] || t[j] == -1 || x.map()[src] == BATCH && t[j] == SYMBOLIC;
+                }
+            }
+            if (!same || open > 1 || open == 1 && t[k] != -1) {
+                continue;
+            }
+            Shape s = irShape(x);
+            int[] dims = new int[s.rank() - 1];
+            for (int i = 0, j = 0; i < s.rank(); i++) {
+                if (i == a + 1) {
+                    dims[j - 1] *= s.dim(i);
+                } else {
+                    dims[j++] = s.dim(i);
+                }
+            }
+            PNode p = emit("Reshape", new Op.Reshape(Shape.of(dims)), List.of(x.ir()), Map.of());
+            int[] map = new int[t.length];
+            for (int j = 0; j < t.length; j++) {
+                int m = j == k ? a : x.map()[j < k ? j : j + 1];
+                map[j] = m > a + 1 ? m - 1 : m;
+            }
+            return new Act(p.name, map, null, x.batch());
+        }
+        return null;
+    }
 }

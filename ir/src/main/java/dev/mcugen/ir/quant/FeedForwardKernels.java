@@ -52,6 +52,9 @@ public final class FeedForwardKernels {
         if (node instanceof QReshape) {
             return inputs.get(0).clone();
         }
+        if (node instanceof QReverse r) {
+            return dev.mcugen.ir.Reversal.apply(inputs.get(0), r.outputShape(), r.axis());
+        }
         if (MovementKernels.handles(node)) {
             return MovementKernels.run(node, inputs.get(0));
         }

@@ -39,6 +39,7 @@ final class Builtin {
     static final int MINIMUM = 57;
     static final int LEAKY_RELU = 98;
     static final int ELU = 111;
+    static final int REVERSE_V2 = 105;
     static final int QUANTIZE = 114;
     static final int HARD_SWISH = 117;
 
@@ -64,7 +65,7 @@ final class Builtin {
             Map.entry(TRANSPOSE_CONV, "TRANSPOSE_CONV"), Map.entry(EXPAND_DIMS, "EXPAND_DIMS"), Map.entry(74, "SUM"),
             Map.entry(SHAPE, "SHAPE"), Map.entry(82, "REDUCE_MAX"), Map.entry(PACK, "PACK"), Map.entry(88, "UNPACK"),
             Map.entry(RESIZE_NEAREST_NEIGHBOR, "RESIZE_NEAREST_NEIGHBOR"), Map.entry(LEAKY_RELU, "LEAKY_RELU"),
-            Map.entry(100, "MIRROR_PAD"), Map.entry(102, "SPLIT_V"), Map.entry(ELU, "ELU"),
+            Map.entry(100, "MIRROR_PAD"), Map.entry(102, "SPLIT_V"), Map.entry(REVERSE_V2, "REVERSE_V2"), Map.entry(ELU, "ELU"),
             Map.entry(QUANTIZE, "QUANTIZE"), Map.entry(HARD_SWISH, "HARD_SWISH"), Map.entry(118, "IF"),
             Map.entry(119, "WHILE"), Map.entry(126, "BATCH_MATMUL"), Map.entry(150, "GELU"));
 

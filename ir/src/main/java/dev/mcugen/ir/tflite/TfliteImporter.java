@@ -25,7 +25,7 @@ public final class TfliteImporter {
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "ELU", "EXPAND_DIMS",
             "FULLY_CONNECTED", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL",
-            "PACK", "PAD", "PADV2", "PRELU", "RELU", "RELU6", "RESHAPE", "RESIZE_NEAREST_NEIGHBOR", "SHAPE", "SOFTMAX", "SQUEEZE",
+            "PACK", "PAD", "PADV2", "PRELU", "RELU", "RELU6", "RESHAPE", "RESIZE_NEAREST_NEIGHBOR", "REVERSE_V2", "SHAPE", "SOFTMAX", "SQUEEZE",
             "STRIDED_SLICE", "SUB", "TANH", "TRANSPOSE", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     private static final String ELEMENTWISE = "two tensors of equal shape, or one a per-channel vector"
@@ -41,6 +41,8 @@ public final class TfliteImporter {
             Map.entry("PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)"),
             Map.entry("MEAN", "over the spatial axes only (global average pooling)"),
             Map.entry("SOFTMAX", "beta 1 only"),
+            Map.entry("REVERSE_V2", "one axis other than the batch (the time reversal around the backward LSTM of a Keras"
+                    + " Bidirectional layer)"),
             Map.entry("ADD", ELEMENTWISE),
             Map.entry("SUB", ELEMENTWISE),
             Map.entry("MUL", ELEMENTWISE),

@@ -313,6 +313,7 @@ final class TfliteMapper {
             case Builtin.RESIZE_NEAREST_NEIGHBOR -> resizeNearest(op);
             case Builtin.TRANSPOSE -> transpose(op);
             case Builtin.TRANSPOSE_CONV -> transposeConv(op);
+            case Builtin.REVERSE_V2 -> reverse(op);
             default -> throw unsupported(op, "mcugen cannot import this op yet; it imports " + String.join(", ",
                     TfliteImporter.SUPPORTED));
         }
@@ -516,6 +517,30 @@ final class TfliteMapper {
         In xin = in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
         Spec s = node(op, new Op.GlobalPool(PoolKind.AVG, spatial), List.of(xin.name()), Map.of(),
                 "global_average_pooling", xin.folded());
+        output(op, s);
+    }
+
+    /**
+     * REVERSE_V2 along one non-batch axis: the converter writes a Keras Bidirectional layer's backward
+     * direction as REVERSE_V2 (time) -> UNIDIRECTIONAL_SEQUENCE_LSTM -> REVERSE_V2 (time).
+     */
+    private void reverse(TfliteModel.Operator op) {
+        arity(op, 2, 2);
+        Val x = val(op, 0);
+        int rank = x.tfl().length;
+        int[] axes = ints(op, m.tensors.get(op.inputs()[1]), "axis");
+        if (axes.length != 1) {
+            throw unsupported(op, "it reverses " + axes.length + " axes; mcugen reverses one");
+        }
+        int a = axes[0] < 0 ? axes[0] + rank : axes[0];
+        if (a < 0 || a >= rank) {
+            throw corrupt(op, "axis " + axes[0] + " is out of range for rank " + rank);
+        }
+        if (a == 0) {
+            throw unsupported(op, "it reverses the batch axis");
+        }
+        In xin = in(x, batchless(m.tensors.get(x.tensor()), "input of " + opLabel(op)));
+        Spec s = node(op, new Op.Reverse(a - 1), List.of(xin.name()), Map.of(), "reverse", xin.folded());
         output(op, s);
     }
 

@@ -107,6 +107,7 @@ final class TestGraphs {
         add(b, r, "minimum", new Op.Minimum(), "multiply_const", "average", "maximum_const_first");
         add(b, r, "add_const", new Op.Add(2), "minimum", "subtract");
         add(b, r, "concat", new Op.Concatenate(1), "gru_a", "gru_b", "add");
+        add(b, r, "reverse", new Op.Reverse(0), "gru_a");
         add(b, r, "lstm_seq", new Op.Lstm(3, Activation.RELU, Activation.HARD_SIGMOID, false, true, true, true, true,
                 false, 2), "concat");
         add(b, r, "gpool1d", new Op.GlobalPool(PoolKind.AVG, 1), "lstm_seq");
@@ -143,7 +144,7 @@ final class TestGraphs {
         b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
                 .output("gru_nobias").output("reshape_fixed").output("vec").output("hard_sigmoid")
-                .output("permute").output("tconv1d").output("repeat");
+                .output("permute").output("tconv1d").output("repeat").output("reverse");
         return b.build();
     }
 
@@ -368,6 +369,8 @@ final class TestGraphs {
             }
             case 11:
                 return new Op.Concatenate(r.nextInt(Math.max(1, x.rank())));
+            case 16:
+                return new Op.Reverse(r.nextInt(Math.max(1, x.rank())));
             case 12:
                 return new Op.SimpleRnn(small(r), elementwiseAct(r), r.nextBoolean(), r.nextBoolean(), r.nextBoolean());
             case 13:

@@ -22,7 +22,7 @@ import java.util.Random;
  * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax},
- * {@code nn_depthwise}, {@code nn_shape}).
+ * {@code nn_depthwise}, {@code nn_shape}, {@code nn_reverse}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -54,6 +54,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_softmax", rnd, NnGoldenVectors::softmax));
         tables.add(table("nn_depthwise", rnd, NnGoldenVectors::depthwise));
         tables.add(table("nn_shape", rnd, NnGoldenVectors::shape));
+        tables.add(table("nn_reverse", rnd, NnGoldenVectors::reverse));
         return tables;
     }
 
@@ -661,6 +662,37 @@ public final class NnGoldenVectors {
         out.add(t.zeroPoint());
         out.add(t.qmin());
         out.add(t.qmax());
+        out.addAll(x);
+        out.addAll(y);
+    }
+
+    /**
+     * {@code bits, outer, n, inner, x[outer*n*inner], y}: a {@link QReverse} of a random rank-1..3 tensor
+     * along a random axis (n = that axis' length; outer, inner the products before and after it).
+     */
+    private static void reverse(Random rnd, int index, Out out) {
+        int bits = bits(rnd);
+        int rank = between(rnd, 1, 3);
+        int[] dims = new int[rank];
+        for (int k = 0; k < rank; k++) {
+            dims[k] = between(rnd, 1, index % 7 == 0 ? 40 : 9);
+        }
+        int axis = rnd.nextInt(rank);
+        Shape shape = Shape.of(dims);
+        QReverse r = new QReverse("rev", "x", shape, type(rnd, bits), axis);
+        int[] x = values(rnd, shape.size(), bits);
+        int[] y = FeedForwardKernels.run(r, List.of(x));
+        int outer = 1;
+        int inner = 1;
+        for (int k = 0; k < axis; k++) {
+            outer *= dims[k];
+        }
+        for (int k = axis + 1; k < rank; k++) {
+            inner *= dims[k];
+        }
+        for (int v : new int[] {bits, outer, dims[axis], inner}) {
+            out.add(v);
+        }
         out.addAll(x);
         out.addAll(y);
     }

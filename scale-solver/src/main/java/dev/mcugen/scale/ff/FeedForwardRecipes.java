@@ -33,6 +33,7 @@ import dev.mcugen.scale.Recipe;
  *       QUpsample / QTranspose</td><td>EqualScale; ExactZero(x) for zero padding</td></tr>
  *   <tr><td>ConvTranspose</td><td>{@link TransposeConvRecipe}</td><td>QTransposeConv (+ QLogistic)</td><td>Product
  *       (bias), Coverage, ExactZero (ReLU), FixedFormat Q3.12 (sigmoid/tanh)</td></tr>
+ *   <tr><td>Reverse</td><td>{@link ReverseRecipe}</td><td>QReverse</td><td>EqualScale</td></tr>
  * </table>
  * Run {@link BatchNormFolding#fold} on the graph first to fold BatchNorm into the layer before it.
  */
@@ -72,6 +73,9 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.Concatenate) {
             return new ConcatRecipe();
+        }
+        if (op instanceof Op.Reverse) {
+            return new ReverseRecipe();
         }
         if (op instanceof Op.ConvTranspose) {
             return new TransposeConvRecipe();

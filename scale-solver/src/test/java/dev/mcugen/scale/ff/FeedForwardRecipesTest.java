@@ -133,6 +133,12 @@ class FeedForwardRecipesTest {
             g.layer("a", new Op.Dense(2, Activation.LINEAR, true), List.of("x"), 1f);
             g.layer("k", new Op.Concatenate(1), List.of("x", "a"), 1f);
         }, 3));
+        c.add(new Case("reverse time", Shape.of(7, 3), g -> g.layer("r", new Op.Reverse(0), 1f), 0));
+        c.add(new Case("dense, reverse last axis, concatenate", Shape.of(5, 4), g -> {
+            g.layer("a", new Op.Dense(3, Activation.TANH, true), List.of("x"), 1f);
+            g.layer("r", new Op.Reverse(1), List.of("a"), 1f);
+            g.layer("k", new Op.Concatenate(1), List.of("a", "r"), 1f);
+        }, 2));
         return c;
     }
 
