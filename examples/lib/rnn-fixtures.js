@@ -4,8 +4,6 @@
 // gen-fixtures.js, which seeds the weights, runs model.predict and saves each model.
 
 const MERGES = ['concat', 'sum', 'ave', 'mul'];
-// Merge modes mcugen refuses for now (no element-wise average / product op yet), with the key it reports.
-const REFUSED_MERGES = {ave: 'MCG_IMPORT_OPTION_UNSUPPORTED', mul: 'MCG_IMPORT_OPTION_UNSUPPORTED'};
 const RNNS = [
   {cls: 'lstm', make: (L, o) => L.lstm(o)},
   {cls: 'gru', make: (L, o) => L.gru(o)},
@@ -28,7 +26,7 @@ function addRnnFixtures(L, D, add, seq) {
           inputShape: [D.rT, D.rF], name: 'bidi'}),
         rs ? L.timeDistributed({layer: L.dense({units: D.dOut, name: 'dense'}), name: 'td'})
           : L.dense({units: D.dOut, name: 'dense'}),
-      ]), REFUSED_MERGES[merge] ? {refused: REFUSED_MERGES[merge]} : {});
+      ]));
     });
   });
   // The other return_sequences form of concat and sum for every cell: the two merges mcugen always has.

@@ -139,20 +139,17 @@ final class KerasWrappers {
         if (mm == null) {
             if (!c.absent("merge_mode")) {
                 throw c.unsupported("has merge_mode None, which gives the two directions as two outputs; mcugen's"
-                        + " compiled models have one output: use merge_mode 'concat' or 'sum'");
+                        + " compiled models have one output: use merge_mode 'concat', 'sum', 'ave' or 'mul'");
             }
         } else if (!mm.isTextual()) {
             throw c.format("merge_mode", "must be a string, got " + Text.clip(mm.toString(), 40));
         }
         String merge = mm == null ? "concat" : mm.textValue().toLowerCase(Locale.ROOT);
         switch (merge) {
-            case "concat", "sum" -> {
+            case "concat", "sum", "ave", "mul" -> {
             }
-            case "ave", "mul" -> throw c.unsupported("has merge_mode '" + merge + "'; mcugen merges the two directions"
-                    + " with 'concat' or 'sum' (the element-wise " + (merge.equals("ave") ? "average" : "product")
-                    + " it needs is not an mcugen op yet)");
             default -> throw c.unsupported("has merge_mode '" + Text.clip(merge, 20) + "'; Keras knows concat, sum, ave,"
-                    + " mul and None, of which mcugen supports 'concat' and 'sum'");
+                    + " mul and None, of which mcugen supports all but None");
         }
         Op.Recurrent fwd = (Op.Recurrent) mapper.map(inner, in).op();
         Op.Recurrent bwd;
@@ -198,7 +195,12 @@ final class KerasWrappers {
             parts.add(new Part(bSeq, new Op.Reverse(0), List.of(b), Map.of()));
         }
         Shape out = ShapeInference.outputShape(f, fwd, in);
-        Op m = merge.equals("concat") ? new Op.Concatenate(out.rank() - 1) : new Op.Add();
+        Op m = switch (merge) {
+            case "concat" -> new Op.Concatenate(out.rank() - 1);
+            case "ave" -> new Op.Average();
+            case "mul" -> new Op.Multiply();
+            default -> new Op.Add();
+        };
         parts.add(new Part(name, m, List.of(f, bSeq), Map.of()));
         return parts;
     }
