@@ -307,7 +307,7 @@ final class GraphJsonReader implements Closeable {
 
     /** Every op kind, in the order the documentation lists them. */
     static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "max_pool", "avg_pool",
-            "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
+            "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "layer_norm", "embedding", "activation",
             "add", "concatenate", "simple_rnn", "lstm", "gru");
 
     private Op op(String kind, Fields a, List<Shape> in) {
@@ -349,6 +349,10 @@ final class GraphJsonReader implements Closeable {
                 return new Op.Dropout(a.floatValue("rate", null));
             case "batch_norm":
                 return new Op.BatchNorm(a.floatValue("epsilon", 0.001f));
+            case "layer_norm":
+                return new Op.LayerNorm(a.floatValue("epsilon", 0.001f));
+            case "embedding":
+                return new Op.Embedding(a.integer("input_dim"), a.integer("output_dim"));
             case "activation":
                 return new Op.Act(a.activation("activation", null));
             case "add":

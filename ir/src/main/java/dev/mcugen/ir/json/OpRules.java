@@ -60,6 +60,13 @@ final class OpRules {
             if (!(b.epsilon() >= 0f && Float.isFinite(b.epsilon()))) {
                 throw attr(who, "epsilon", "must be a finite number >= 0, got " + b.epsilon());
             }
+        } else if (op instanceof Op.LayerNorm l) {
+            if (!(l.epsilon() >= 0f && Float.isFinite(l.epsilon()))) {
+                throw attr(who, "epsilon", "must be a finite number >= 0, got " + l.epsilon());
+            }
+        } else if (op instanceof Op.Embedding e) {
+            atLeast(who, "input_dim", e.inputDim(), 1);
+            atLeast(who, "output_dim", e.outputDim(), 1);
         } else if (op instanceof Op.SimpleRnn r) {
             atLeast(who, "units", r.units(), 1);
             elementwise(who, "activation", r.activation());

@@ -19,6 +19,10 @@ import dev.mcugen.scale.Recipe;
  *   <tr><td>Activation</td><td>{@link ActivationRecipe}</td><td>QReshape / QRequant / QLogistic /
  *       QSoftmax</td><td>EqualScale (linear, ReLU, ReLU6), else Coverage</td></tr>
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
+ *   <tr><td>LayerNorm</td><td>{@link LayerNormRecipe}</td><td>QLayerNormalization</td><td>Coverage (output),
+ *       fixed format of the normalized value, Product (bias)</td></tr>
+ *   <tr><td>Embedding</td><td>{@link EmbeddingRecipe}</td><td>QEmbedding</td><td>Coverage of the whole table;
+ *       the table's quantization is the output's</td></tr>
  *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd</td><td>Coverage</td></tr>
  *   <tr><td>Concatenate</td><td>{@link ConcatRecipe}</td><td>QConcat</td><td>EqualScale</td></tr>
  * </table>
@@ -47,6 +51,12 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.BatchNorm) {
             return new BatchNormRecipe();
+        }
+        if (op instanceof Op.LayerNorm) {
+            return new LayerNormRecipe();
+        }
+        if (op instanceof Op.Embedding) {
+            return new EmbeddingRecipe();
         }
         if (op instanceof Op.Add) {
             return new AddRecipe();
