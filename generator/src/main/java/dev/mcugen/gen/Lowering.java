@@ -21,6 +21,8 @@ import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QGru;
 import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QLayerNorm;
+import dev.mcugen.ir.quant.QLayerNormalization;
+import dev.mcugen.ir.quant.QEmbedding;
 import dev.mcugen.ir.quant.QLogistic;
 import dev.mcugen.ir.quant.QLstm;
 import dev.mcugen.ir.quant.QMatVec;
@@ -338,7 +340,8 @@ final class Lowering {
     private void checkNode(QNode n) {
         if (!(n instanceof QFullyConnected || n instanceof QConv || n instanceof QPool || n instanceof QGlobalPool
                 || n instanceof QAdd || n instanceof QConcat || n instanceof QReshape || n instanceof QRequant
-                || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent)) {
+                || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
+                || n instanceof QLayerNormalization || n instanceof QEmbedding)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -363,7 +366,8 @@ final class Lowering {
             boolean mixed = n instanceof QFullyConnected && (outBits == 32 || inBits == 8 && outBits == 16)
                     || n instanceof QConv && inBits == 8 && outBits == 16
                     || (n instanceof QLogistic || n instanceof QRequant) && inBits == 16 && outBits == 8
-                    || n instanceof QSoftmax && inBits == 32;
+                    || n instanceof QSoftmax && inBits == 32
+                    || n instanceof QEmbedding && inBits == 32; // int32 token ids in, the table's width out
             if (inBits != outBits && !mixed) {
                 throw unsupported("layer '" + n.name() + "'", "reads int" + inBits + " and writes int" + outBits
                         + "; no C kernel for that pair of widths");
@@ -404,7 +408,7 @@ final class Lowering {
                 } else if (r.returnSequences()) {
                     rows.add(n.name());
                 }
-            } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine
+            } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine || n instanceof QLayerNormalization
                     || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax) {
                 rows.add(n.name());
             } else if (n instanceof QReshape r && r.outputShape().rank() >= 2 && r.outputShape().dim(0) == steps) {
@@ -780,6 +784,23 @@ final class Lowering {
                     f("weights", w), f("bias", b), f("rescale", r), f("rescale_count", a.rescale().size()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", a.lo()), f("hi", a.hi())));
             call(a, "mcu_channel_affine_" + s, List.of("&" + n + "_params", x, shape(a.name()).size() + "", y), List.of());
+        } else if (node instanceof QLayerNormalization ln) {
+            String gm = tensorArray(n + "_w", "int16_t", ln.name() + " gamma int16", ln.gamma(), CLit::i32);
+            String b = tensorArray(n + "_b", "int32_t", ln.name() + " bias int32, scale s_g 2^-f", ln.bias(), CLit::i32);
+            params("mcu_layer_norm_params_t", n + "_params", ln, List.of(f("row", ln.outputShape().last()),
+                    f("norm_frac_bits", ln.normFracBits(), "f: the normalized value is Q" + (15 - ln.normFracBits())
+                            + "." + ln.normFracBits()),
+                    f("epsilon_term", CLit.i64(ln.epsilonTerm()), "E = round(row^2 epsilon / s_x^2)"),
+                    f("gamma", gm), f("bias", b), rescaleField("rescale", ln.rescale(), "R = s_g 2^-f / s_y"),
+                    f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", ln.lo()), f("hi", ln.hi())));
+            int lnRows = shape(ln.name()).size() / ln.outputShape().last();
+            call(ln, "mcu_layer_norm_" + s, List.of("&" + n + "_params", lnRows + "", x, y), List.of());
+        } else if (node instanceof QEmbedding e) {
+            String t = tensorArray(n + "_w", ctype(ot.bits()), e.name() + " table " + ctype(ot.bits())
+                    + ", quantized with the output type", e.table(), CLit::i32);
+            params("mcu_embedding_params_t", n + "_params", e, List.of(f("rows", e.rows(), "input_dim: token ids in [0, rows)"),
+                    f("dim", e.dim()), f("table_s8", ot.bits() == 8 ? t : "NULL"), f("table_s16", ot.bits() == 16 ? t : "NULL")));
+            call(e, "mcu_embedding_" + s, List.of("&" + n + "_params", x, shape(e.inputs().get(0)).size() + "", y), List.of());
         } else if (node instanceof QLogistic l) {
             params("mcu_logistic_params_t", n + "_params", l, List.of(
                     f("function", l.function() == Activation.SIGMOID ? "MCU_LOGISTIC_SIGMOID" : "MCU_LOGISTIC_TANH"),
