@@ -32,7 +32,8 @@ import java.util.TreeSet;
  * the C library). Semantics: mcugen's float interpreter (TF.js layers).
  *
  * <p>Covers sequential models (each layer reads the previous one) of Dense, Conv1D, 1-D max/average
- * pooling, global pooling, Flatten/Reshape/Dropout, stand-alone activations, and plain LSTM, GRU
+ * pooling, global pooling, Flatten/Reshape/Dropout, stand-alone activations, LayerNormalization, Embedding
+ * (token ids passed as floats holding whole numbers), and plain LSTM, GRU
  * (both reset_after forms) and SimpleRNN; refuses anything else with {@code MCG_GEN_UNSUPPORTED}.
  * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
  * with {@link #LINK_LIBRARIES}.
@@ -233,6 +234,17 @@ public final class FloatCGenerator {
                     call(n, "mcf_activate_f32", copy + " mcf_activate_f32(" + out + ", " + size + ", "
                             + act(who, a.activation()) + ");");
                 }
+            } else if (op instanceof Op.LayerNorm ln) {
+                int len = inShape.last();
+                String gm = weight(n, "gamma", n.weight("gamma").toArray(), "[" + len + "]");
+                String bt = weight(n, "beta", n.weight("beta").toArray(), "[" + len + "]");
+                call(n, "mcf_layer_norm_f32", String.format(Locale.ROOT, "mcf_layer_norm_f32(%s, %d, %d, %s, %s, %s, %s);",
+                        in, inShape.size() / len, len, gm, bt, literal(ln.epsilon()), out));
+            } else if (op instanceof Op.Embedding e) {
+                String t = weight(n, "embeddings", n.weight("embeddings").toArray(),
+                        "[" + e.inputDim() + "][" + e.outputDim() + "]");
+                call(n, "mcf_embedding_f32", String.format(Locale.ROOT, "mcf_embedding_f32(%s, %d, %s, %d, %d, %s);",
+                        in, inShape.size(), t, e.inputDim(), e.outputDim(), out));
             } else if (op instanceof Op.Lstm l) {
                 if (l.peephole() || l.layerNorm() || l.cifg() || l.projectionUnits() > 0) {
                     throw unsupported(who, "peephole, layer-norm, CIFG and projection LSTMs are not in the float baseline");
