@@ -17,6 +17,7 @@ const path = require('path');
 const {initTf, seedWeights, parseArgs, Rng} = require('./lib/common');
 const {writeNpy, writeTensorNpy} = require('./lib/npy');
 const {saveModel, loadModel} = require('./lib/save');
+const {addNormFixtures} = require('./lib/norm-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -397,6 +398,7 @@ function buildFixtures(D) {
     L.lstm({units: D.ucUnits, name: 'lstm'}),
     L.dense({units: D.dOut, activation: 'softmax', name: 'dense'}),
   ]));
+  addNormFixtures(add, seq, L);
   return F;
 }
 
@@ -450,7 +452,8 @@ async function main() {
     const inputs = model.inputs.map(inp => {
       const shape = [D.batch, ...inp.shape.slice(1)];
       const n = shape.reduce((a, b) => a * b, 1);
-      return tf.tensor(rng.fill(n, r => r.normal(0, f.inputStd || 1)), shape, 'float32');
+      const values = f.inputFill ? f.inputFill(rng, n) : rng.fill(n, r => r.normal(0, f.inputStd || 1));
+      return tf.tensor(values, shape, 'float32');
     });
     const inputFiles = inputs.length === 1 ? ['input.npy'] : inputs.map((_, k) => `input_${k}.npy`);
     inputs.forEach((t, k) => writeTensorNpy(path.join(dir, inputFiles[k]), t));
