@@ -3,7 +3,9 @@
 torch.onnx.export at opset 13 and 17, their inputs and PyTorch's outputs as .npy (PyTorch's layout:
 NCHW images, [N, T, F] sequences). Run with Debian's python3-torch from the repository root:
 
-    /usr/bin/python3 examples/torch-onnx-fixtures.py
+    /usr/bin/python3 examples/torch-onnx-fixtures.py [name ...]
+
+(names: only those models, e.g. `layernorm embedding_gru`).
 
 Deterministic: fixed seeds, CPU, eval mode; the .onnx files embed torch's version in producer_version.
 """
@@ -155,6 +157,33 @@ class HardSigmoidNet(nn.Module):
         return self.act(self.fc(x))
 
 
+class LayerNormNet(nn.Module):
+    """nn.LayerNorm over the features of [N, T, F], then a Linear per step: opset 17 writes one
+    LayerNormalization, opset 13 the decomposed form (ReduceMean, Sub, Pow, ...), which mcugen refuses."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.LayerNorm(12)
+        self.fc = nn.Linear(12, 5)
+
+    def forward(self, x):
+        return self.fc(self.norm(x))
+
+
+class EmbeddingGruNet(nn.Module):
+    """nn.Embedding on int64 token ids [N, T] (a Gather of the table), nn.GRU, Linear + softmax on the last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(30, 6)
+        self.gru = nn.GRU(6, 8, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, _ = self.gru(self.emb(x))
+        return torch.softmax(self.fc(out[:, -1, :]), dim=1)
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -166,12 +195,18 @@ MODELS = {
     "gap": (GapNet, (2, 6, 6)),
     "resnet": (ResNet, (3, 7, 7)),
     "hardsigmoid": (HardSigmoidNet, (8,)),
+    "layernorm": (LayerNormNet, (7, 12)),
+    "embedding_gru": (EmbeddingGruNet, (7,)),
 }
+# Models whose input is token ids: int64, whole numbers in [0, rows), the first sample holding 0 and rows - 1.
+TOKEN_ROWS = {"embedding_gru": 30}
 
 
-def main():
+def main(only):
     os.makedirs(OUT, exist_ok=True)
     for name, (cls, shape) in MODELS.items():
+        if only and name not in only:
+            continue
         # Seeded by name, so adding a model leaves the others' files alone.
         torch.manual_seed(zlib.crc32(name.encode()))
         model = cls().eval()
@@ -182,10 +217,15 @@ def main():
                 m.running_var.uniform_(0.5, 2.0)
                 m.weight.data.uniform_(0.5, 1.5)
                 m.bias.data.uniform_(-0.2, 0.2)
-        x = torch.randn((N,) + shape, dtype=torch.float32)
+        if name in TOKEN_ROWS:
+            x = torch.randint(0, TOKEN_ROWS[name], (N,) + shape, dtype=torch.int64)
+            x[0, 0] = 0
+            x[0, 1] = TOKEN_ROWS[name] - 1
+        else:
+            x = torch.randn((N,) + shape, dtype=torch.float32)
         with torch.no_grad():
             y = model(x)
-        np.save(os.path.join(OUT, name + "_x.npy"), x.numpy().astype(np.float32))
+        np.save(os.path.join(OUT, name + "_x.npy"), x.numpy() if name in TOKEN_ROWS else x.numpy().astype(np.float32))
         np.save(os.path.join(OUT, name + "_y.npy"), y.numpy().astype(np.float32))
         for opset in (13, 17):
             path = os.path.join(OUT, "%s_op%d.onnx" % (name, opset))
@@ -197,4 +237,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(set(sys.argv[1:]))

@@ -19,7 +19,7 @@ public final class OnnxImporter {
     /** Operation types imported into IR nodes (or folded into their neighbours), for the docs. */
     public static final List<String> SUPPORTED = List.of("Add", "AveragePool", "BatchNormalization", "Clip",
             "Concat", "Conv", "Dropout", "Flatten", "GRU", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
-            "HardSigmoid", "Identity", "LSTM", "MatMul", "MaxPool", "RNN", "ReduceMax", "ReduceMean", "Relu",
+            "Gather", "HardSigmoid", "Identity", "LSTM", "LayerNormalization", "MatMul", "MaxPool", "RNN", "ReduceMax", "ReduceMean", "Relu",
             "Reshape", "Sigmoid", "Softmax", "Squeeze", "Tanh", "Transpose", "Unsqueeze");
 
     /**

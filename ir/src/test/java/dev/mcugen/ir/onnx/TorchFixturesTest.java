@@ -73,6 +73,9 @@ class TorchFixturesTest {
         "gap, 17, 'Conv+Relu,AveragePool,GlobalAveragePool,Gemm+Softmax'",
         "resnet, 13, 'Conv+Relu,Conv+Relu,Conv,Add,Relu,Concat,GlobalAveragePool,Gemm'",
         "resnet, 17, 'Conv+Relu,Conv+Relu,Conv,Add,Relu,Concat,GlobalAveragePool,Gemm'",
+        "layernorm, 17, 'LayerNormalization,MatMul+Add'",
+        "embedding_gru, 13, 'Gather,GRU,Gemm+Softmax'",
+        "embedding_gru, 17, 'Gather,GRU,Gemm+Softmax'",
     })
     void importedModelGivesPyTorchsOutputs(String name, int opset, String sourceOps) {
         ImportedModel m = OnnxImporter.load(resource(name + "_op" + opset + ".onnx"));
@@ -92,6 +95,26 @@ class TorchFixturesTest {
                 m.sourceOps().values());
         assertThat(String.join(",", m.graph().nodes().stream().map(n -> m.sourceOps().get(n.name())).toList()))
                 .isEqualTo(sourceOps);
+    }
+
+    @Test
+    void layerNormOfOpset17IsOneOpAndTheDecomposedFormIsRefused() {
+        ImportedModel m = OnnxImporter.load(resource("layernorm_op17.onnx"));
+        assertThat(m.graph().nodes().get(0).op()).isEqualTo(new Op.LayerNorm(1e-5f));
+        assertThatThrownBy(() -> OnnxImporter.load(resource("layernorm_op13.onnx")))
+                .isInstanceOfSatisfying(McugenException.class, e -> {
+                    assertThat(e.diag()).isEqualTo(Diag.MCG_IMPORT_UNSUPPORTED);
+                    assertThat(e.getMessage()).contains("opset_version=17").contains("ReduceMean");
+                });
+    }
+
+    @Test
+    void embeddingIsAGatherOfTheTableByInt64TokenIds() {
+        ImportedModel m = OnnxImporter.load(resource("embedding_gru_op17.onnx"));
+        assertThat(m.graph().inputs().get(0).shape()).isEqualTo(Shape.of(7));
+        assertThat(m.graph().inputs().get(0).isTokenIds()).isTrue();
+        assertThat(m.graph().nodes().get(0).op()).isEqualTo(new Op.Embedding(30, 6));
+        assertThat(m.graph().nodes().get(0).outputShape()).isEqualTo(Shape.of(7, 6));
     }
 
     @Test
