@@ -22,6 +22,7 @@ final class Builtin {
     static final int TANH = 28;
     static final int CUSTOM = 32;
     static final int PAD = 34;
+    static final int GATHER = 36;
     static final int TRANSPOSE = 39;
     static final int MEAN = 40;
     static final int SUB = 41;

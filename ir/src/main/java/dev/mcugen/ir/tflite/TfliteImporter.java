@@ -24,7 +24,7 @@ public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEQUANTIZE", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
+            "FULLY_CONNECTED", "GATHER", "LOGISTIC", "MAX_POOL_2D", "MEAN", "PACK", "RELU", "RELU6", "RESHAPE", "SHAPE",
             "SOFTMAX", "SQUEEZE", "STRIDED_SLICE", "TANH", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** What each op of {@link #SUPPORTED} is limited to, for the docs and refusals. */
@@ -36,6 +36,8 @@ public final class TfliteImporter {
             "PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)",
             "MEAN", "over the spatial axes only (global average pooling)",
             "SOFTMAX", "beta 1 only",
+            "GATHER", "rows (axis 0) of a constant float table by the int32 / int64 token ids of a model input (an"
+                    + " embedding)",
             "ADD", "two tensors of equal shape (no broadcasting, no constants)",
             "UNIDIRECTIONAL_SEQUENCE_LSTM", "float, batch major, zero initial state; cell_clip is not applied (see TfliteMapper),"
                     + " proj_clip refused");
