@@ -20,7 +20,8 @@ import java.util.Random;
  * the input: int8 to int16 or int32 fully connected, int8 to int16 conv, int16 to int8 requant and
  * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
- * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax}).
+ * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax}, and
+ * {@code nn_norm} from {@link NormGoldenVectors}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -50,6 +51,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_pool", rnd, NnGoldenVectors::pool));
         tables.add(table("nn_elementwise", rnd, NnGoldenVectors::elementwise));
         tables.add(table("nn_softmax", rnd, NnGoldenVectors::softmax));
+        tables.add(table("nn_norm", rnd, NormGoldenVectors::norm));
         return tables;
     }
 
@@ -90,7 +92,7 @@ public final class NnGoldenVectors {
         }
     }
 
-    private interface Family {
+    interface Family {
         /** Appends one case for {@code index} to {@code out}, or throws if the drawn record is invalid. */
         void write(Random rnd, int index, Out out);
     }
@@ -125,7 +127,7 @@ public final class NnGoldenVectors {
     // ---------------------------------------------------------------------------------------------
     // Random pieces
 
-    private static int between(Random rnd, int lo, int hi) {
+    static int between(Random rnd, int lo, int hi) {
         return lo + rnd.nextInt(hi - lo + 1);
     }
 
@@ -137,7 +139,7 @@ public final class NnGoldenVectors {
     }
 
     /** A rescale near {@code 2^exponent}: the power-of-two or the multiplier form, half each. */
-    private static Rescale rescale(Random rnd, int exponent) {
+    static Rescale rescale(Random rnd, int exponent) {
         int shift = Math.max(-31, Math.min(30, exponent + between(rnd, -1, 1)));
         if (rnd.nextBoolean()) {
             return Rescale.pot(shift);
@@ -154,7 +156,7 @@ public final class NnGoldenVectors {
         return rs;
     }
 
-    private static int[] values(Random rnd, int n, int bits) {
+    static int[] values(Random rnd, int n, int bits) {
         int[] x = new int[n];
         int lo = QuantType.fullMin(bits);
         int hi = QuantType.fullMax(bits);
