@@ -278,6 +278,10 @@ final class Lowering {
         for (String line : opts.banner()) {
             banner.add(CLit.comment(line));
         }
+        if (g.nodes().stream().anyMatch(n -> n instanceof QEmbedding && n.inputs().contains(in.name()))) {
+            banner.add("Input: token ids, int32_t in [" + in.type().qmin() + ", " + in.type().qmax()
+                    + "] (INPUT_QMIN..INPUT_QMAX, scale 1, zero point 0); an id outside is clamped to the nearest row.");
+        }
         banner.add("API: " + id + "_reset, " + id + "_invoke" + (streaming ? ", " + id + "_step" : " (no " + id + "_step: "
                 + CLit.comment(noStep) + ")"));
         List<String> runtime = new ArrayList<>();
