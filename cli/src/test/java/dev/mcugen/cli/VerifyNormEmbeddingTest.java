@@ -156,10 +156,6 @@ class VerifyNormEmbeddingTest {
     }
 
     private static float[] gaussian(Random r, int n, double mean, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (mean + std * r.nextGaussian());
-        }
-        return v;
+        return VerifyLstmVariantsTest.gaussian(r, n, mean, std);
     }
 }

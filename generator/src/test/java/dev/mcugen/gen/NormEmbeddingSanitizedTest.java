@@ -22,7 +22,6 @@ import dev.mcugen.scale.QuantizedModel;
 import dev.mcugen.scale.Quantizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,24 +56,7 @@ class NormEmbeddingSanitizedTest {
             assertThat(in.type().qmin()).isZero();
             assertThat(in.type().qmax()).isEqualTo(29);
         }
-        int size = in.shape().size();
-        List<int[]> xs = new ArrayList<>();
-        int[] lo = new int[size];
-        int[] hi = new int[size];
-        int[] alt = new int[size];
-        Arrays.fill(lo, in.type().qmin());
-        Arrays.fill(hi, in.type().qmax());
-        for (int i = 0; i < size; i++) {
-            alt[i] = (i & 1) == 0 ? in.type().qmin() : in.type().qmax();
-        }
-        xs.addAll(List.of(lo, hi, alt));
-        for (int s = 0; s < 5; s++) {
-            int[] x = new int[size];
-            for (int i = 0; i < size; i++) {
-                x[i] = in.type().qmin() + r.nextInt(in.type().qmax() - in.type().qmin() + 1);
-            }
-            xs.add(x);
-        }
+        List<int[]> xs = SanitizedModelsTest.inputs(in.type(), in.shape().size(), r);
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
         String out = qm.graph().outputs().get(0);
         List<int[]> want = new ArrayList<>();

@@ -199,6 +199,16 @@ public final class LayerMapper {
 
     private Mapped batchNorm(LayerConfig c, Shape x) {
         lastAxis(c, c.singleAxis("axis", -1), x, "normalizes over");
+        Map<String, FloatTensor> implicit = implicitScaleCenter(c, x);
+        double epsilon = c.number("epsilon", 1e-3);
+        if (epsilon <= 0) {
+            throw c.format("epsilon", "must be positive, got " + epsilon);
+        }
+        return new Mapped(new Op.BatchNorm((float) epsilon), implicit);
+    }
+
+    /** A normalization's gamma (ones) without {@code scale}, beta (zeros) without {@code center}, over the last axis. */
+    private static Map<String, FloatTensor> implicitScaleCenter(LayerConfig c, Shape x) {
         Map<String, FloatTensor> implicit = new LinkedHashMap<>();
         Shape channels = Shape.of(x.last());
         if (!c.bool("scale", true)) {
@@ -207,11 +217,7 @@ public final class LayerMapper {
         if (!c.bool("center", true)) {
             implicit.put("beta", FloatTensor.filled(channels, 0f));
         }
-        double epsilon = c.number("epsilon", 1e-3);
-        if (epsilon <= 0) {
-            throw c.format("epsilon", "must be positive, got " + epsilon);
-        }
-        return new Mapped(new Op.BatchNorm((float) epsilon), implicit);
+        return implicit;
     }
 
     /**
@@ -224,14 +230,7 @@ public final class LayerMapper {
             throw c.unsupported("has rms_scaling true (RMS normalization without the mean); mcugen supports the"
                     + " standard layer normalization only");
         }
-        Map<String, FloatTensor> implicit = new LinkedHashMap<>();
-        Shape channels = Shape.of(x.last());
-        if (!c.bool("scale", true)) {
-            implicit.put("gamma", FloatTensor.filled(channels, 1f));
-        }
-        if (!c.bool("center", true)) {
-            implicit.put("beta", FloatTensor.filled(channels, 0f));
-        }
+        Map<String, FloatTensor> implicit = implicitScaleCenter(c, x);
         double epsilon = c.number("epsilon", 1e-3);
         if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
             throw c.format("epsilon", "must be a finite number >= 0, got " + epsilon);
