@@ -303,7 +303,7 @@ class TfjsImportErrorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Embedding", "Bidirectional", "TimeDistributed", "LeakyReLU"})
+    @ValueSource(strings = {"GroupNormalization", "Bidirectional", "TimeDistributed", "LeakyReLU"})
     void unsupportedLayerClass(String className) {
         Path dir = ModelFiles.copy("dense_relu", tmp);
         ObjectNode json = ModelFiles.modelJson(dir);
