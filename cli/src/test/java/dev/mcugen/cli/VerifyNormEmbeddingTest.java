@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * LayerNormalization and Embedding through {@code mcugen verify}: a keyword classifier on token ids
  * (Embedding -> LayerNormalization -> LSTM -> Dense softmax) and a layer normalization on real values with
  * constant rows (variance 0) and a large epsilon, bit-exact with the simulator on the host and under QEMU
- * at int8 and int16; data with token ids outside [0, input_dim) refused naming file, sample and value.
+ * at int8 and int16 (the token classifier also streamed one id per {@code _step}); data with token ids
+ * outside [0, input_dim) refused naming file, sample and value.
  */
 class VerifyNormEmbeddingTest {
     static final int VOCAB = 40;
@@ -52,9 +53,12 @@ class VerifyNormEmbeddingTest {
         JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
         assertThat(j.get("bit_exact").asBoolean()).isTrue();
         assertThat(j.at("/metrics/top1_agreement").asDouble()).isEqualTo(1.0);
+        // one token id per _step: _reset + STEPS x _step equals _invoke on the target
+        assertThat(j.at("/streaming/samples_checked").asInt()).isEqualTo(3);
         String h = Files.readString(out.resolve("token_classifier.h"));
         assertThat(h).contains("typedef int32_t token_classifier_input_t;")
-                .contains("#define TOKEN_CLASSIFIER_INPUT_QMIN 0").contains("#define TOKEN_CLASSIFIER_INPUT_QMAX " + (VOCAB - 1));
+                .contains("#define TOKEN_CLASSIFIER_INPUT_QMIN 0").contains("#define TOKEN_CLASSIFIER_INPUT_QMAX " + (VOCAB - 1))
+                .contains("#define TOKEN_CLASSIFIER_STEP_INPUT_SIZE 1");
         String c = Files.readString(out.resolve("token_classifier.c"));
         assertThat(c).contains("mcu_embedding_s" + precision.substring(3) + "(").contains("mcu_layer_norm_s"
                 + precision.substring(3) + "(");

@@ -393,7 +393,10 @@ final class Lowering {
             return "a feed-forward model has no time steps";
         }
         Shape is = in.shape();
-        if (is.rank() < 2) {
+        // token ids [T] stream one id per step when only embeddings read them (each gives a row [D])
+        boolean tokens = is.rank() == 1 && g.nodes().stream().filter(n -> n.inputs().contains(in.name()))
+                .allMatch(n -> n instanceof QEmbedding);
+        if (is.rank() < 2 && !tokens) {
             return "the input has no time axis";
         }
         int steps = is.dim(0);
@@ -413,6 +416,7 @@ final class Lowering {
                     rows.add(n.name());
                 }
             } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine || n instanceof QLayerNormalization
+                    || n instanceof QEmbedding
                     || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax) {
                 rows.add(n.name());
             } else if (n instanceof QReshape r && r.outputShape().rank() >= 2 && r.outputShape().dim(0) == steps) {
