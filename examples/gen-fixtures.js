@@ -22,6 +22,7 @@ const {addDepthwiseFixtures} = require('./lib/depthwise');
 const {addActivationFixtures} = require('./lib/activation-fixtures');
 const {addShapeFixtures} = require('./lib/shape-fixtures');
 const {addRnnFixtures} = require('./lib/rnn-fixtures');
+const {addNormFixtures} = require('./lib/norm-fixtures');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -409,6 +410,7 @@ function buildFixtures(D) {
   // --- Data-movement layers and transposed convolutions (lib/shape-fixtures.js) ------------------------
   addShapeFixtures(L, add, seq);
   addRnnFixtures(L, D, add, seq);
+  addNormFixtures(add, seq, L);
   return F;
 }
 
@@ -465,7 +467,8 @@ async function main() {
     const inputs = model.inputs.map(inp => {
       const shape = [D.batch, ...inp.shape.slice(1)];
       const n = shape.reduce((a, b) => a * b, 1);
-      return tf.tensor(rng.fill(n, r => r.normal(0, f.inputStd || 1)), shape, 'float32');
+      const values = f.inputFill ? f.inputFill(rng, n) : rng.fill(n, r => r.normal(0, f.inputStd || 1));
+      return tf.tensor(values, shape, 'float32');
     });
     const inputFiles = inputs.length === 1 ? ['input.npy'] : inputs.map((_, k) => `input_${k}.npy`);
     inputs.forEach((t, k) => writeTensorNpy(path.join(dir, inputFiles[k]), t));

@@ -3,7 +3,9 @@
 torch.onnx.export at opset 13 and 17, their inputs and PyTorch's outputs as .npy (PyTorch's layout:
 NCHW images, [N, T, F] sequences). Run with Debian's python3-torch from the repository root:
 
-    /usr/bin/python3 examples/torch-onnx-fixtures.py [NAME...]
+    /usr/bin/python3 examples/torch-onnx-fixtures.py [name ...]
+
+(names: only those models, e.g. `layernorm embedding_gru`).
 
 Deterministic: fixed seeds, CPU, eval mode; the .onnx files embed torch's version in producer_version.
 """
@@ -361,6 +363,33 @@ class TimeDistributedConv(nn.Module):
         return torch.relu(self.conv(x))
 
 
+class LayerNormNet(nn.Module):
+    """nn.LayerNorm over the features of [N, T, F], then a Linear per step: opset 17 writes one
+    LayerNormalization, opset 13 the decomposed form (ReduceMean, Sub, Pow, ...), which mcugen refuses."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.LayerNorm(12)
+        self.fc = nn.Linear(12, 5)
+
+    def forward(self, x):
+        return self.fc(self.norm(x))
+
+
+class EmbeddingGruNet(nn.Module):
+    """nn.Embedding on int64 token ids [N, T] (a Gather of the table), nn.GRU, Linear + softmax on the last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(30, 6)
+        self.gru = nn.GRU(6, 8, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, _ = self.gru(self.emb(x))
+        return torch.softmax(self.fc(out[:, -1, :]), dim=1)
+
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -386,12 +415,15 @@ MODELS = {
     "birnn_seq": (BiRnnSeq, (6, 4)),
     "td_linear": (TimeDistributedLinear, (6, 5)),
     "td_conv": (TimeDistributedConv, (3, 4, 9)),
+    "layernorm": (LayerNormNet, (7, 12)),
+    "embedding_gru": (EmbeddingGruNet, (7,)),
 }
+# Models whose input is token ids: int64, whole numbers in [0, rows), the first sample holding 0 and rows - 1.
+TOKEN_ROWS = {"embedding_gru": 30}
 
 
 def main(only=None):
     os.makedirs(OUT, exist_ok=True)
-    only = sys.argv[1:]  # model names to (re)make; all by default
     for name, (cls, shape) in MODELS.items():
         if only and name not in only:
             continue
@@ -405,10 +437,15 @@ def main(only=None):
                 m.running_var.uniform_(0.5, 2.0)
                 m.weight.data.uniform_(0.5, 1.5)
                 m.bias.data.uniform_(-0.2, 0.2)
-        x = torch.randn((N,) + shape, dtype=torch.float32) * (3.0 if name == "activations" else 1.0)
+        if name in TOKEN_ROWS:
+            x = torch.randint(0, TOKEN_ROWS[name], (N,) + shape, dtype=torch.int64)
+            x[0, 0] = 0
+            x[0, 1] = TOKEN_ROWS[name] - 1
+        else:
+            x = torch.randn((N,) + shape, dtype=torch.float32) * (3.0 if name == "activations" else 1.0)
         with torch.no_grad():
             y = model(x)
-        np.save(os.path.join(OUT, name + "_x.npy"), x.numpy().astype(np.float32))
+        np.save(os.path.join(OUT, name + "_x.npy"), x.numpy() if name in TOKEN_ROWS else x.numpy().astype(np.float32))
         np.save(os.path.join(OUT, name + "_y.npy"), y.numpy().astype(np.float32))
         for opset in (13, 17):
             path = os.path.join(OUT, "%s_op%d.onnx" % (name, opset))

@@ -63,6 +63,8 @@ function seedWeights(model, rng, mode = 'fixture') {
         vals = mode === 'train' ? new Float32Array(n).fill(1) : rng.fill(n, r => r.uniform(0.5, 1.5));
       } else if (name === 'beta') {
         vals = mode === 'train' ? new Float32Array(n) : rng.fill(n, r => r.normal(0, 0.3));
+      } else if (name === 'embeddings') {
+        vals = rng.fill(n, r => r.normal(0, 0.5));
       } else if (name === 'moving_mean') {
         vals = mode === 'train' ? new Float32Array(n) : rng.fill(n, r => r.normal(0, 0.5));
       } else if (name === 'moving_variance') {

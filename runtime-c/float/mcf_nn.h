@@ -98,6 +98,19 @@ void mcf_elementwise_f32(const float *x, int32_t size, int32_t channels, const f
 /** Global max / average over x[positions][channels] -> y[channels]. */
 void mcf_global_pool_f32(const float *x, int32_t positions, int32_t channels, int is_max, float *y);
 
+/**
+ * Layer normalization of each of @p rows rows of @p n values of x into y (y may equal x):
+ * y = (x - mean) / sqrtf(var + epsilon) * gamma + beta, var the mean of the squared deviations.
+ */
+void mcf_layer_norm_f32(const float *x, int32_t rows, int32_t n, const float *gamma, const float *beta, float epsilon,
+                        float *y);
+
+/**
+ * Embedding lookup: y[i][:] = table[id_i][:] for @p count ids given as floats holding whole numbers
+ * (the float baseline's input is float); an id outside [0, rows) is clamped into it.
+ */
+void mcf_embedding_f32(const float *ids, int32_t count, const float *table, int32_t rows, int32_t dim, float *y);
+
 /** Applies an element-wise activation to v[0..n) in place. */
 void mcf_activate_f32(float *v, int32_t n, mcf_act_t act);
 

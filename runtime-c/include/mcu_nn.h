@@ -575,6 +575,8 @@ void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x
  * @param y int16 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
  */
 void mcu_depthwise_conv_s16(const mcu_depthwise_conv_params_t *p, const int16_t *x, int16_t *y);
+
+/**
  * Leaky ReLU / PReLU with per-sign rescales (Java `QPRelu`):
  * `d = x - input_zp`, `y = clamp(output_zp + (d >= 0 ? R_id(d) : R_alpha(d * gains[i % gain_count])), qmin, qmax)`
  * for the flat index i; `d * gains[...]` is exact in int32 (|d| < 2^16, |gain| <= 32767).
@@ -612,6 +614,54 @@ void mcu_lut_s8(const int8_t *table, const int8_t *x, int32_t size, int8_t *y);
  * @param table int16 [513], the outputs at inputs -32768 + 128 i (the last at 32768)
  */
 void mcu_lut_s16(const int16_t *table, const int16_t *x, int32_t size, int16_t *y);
+
+/**
+ * Layer normalization over the last axis (Java `QLayerNormalization`, `NormKernels.layerNorm`), per
+ * row of `row` integers q (any zero point: it cancels):
+ * `S = sum q`, `Q = sum q^2`, `D = row Q - S^2 + epsilon_term` (exact int64, < 2^62);
+ * `x' = D == 0 ? 0 : sat16(requant(row q - S, M, shift))` with (M, shift) the integer inverse square
+ * root of D at `norm_frac_bits` fractional bits (Q(15-f).f); `v = x' gamma + bias` (exact int32);
+ * `y = clamp(output_zp + R(v), lo, hi)`. No float anywhere.
+ */
+typedef struct {
+    int32_t row;            /**< values per row (the last axis), [1, 16384] */
+    int32_t norm_frac_bits; /**< f of the normalized value, [0, 14] */
+    int64_t epsilon_term;   /**< round(row^2 epsilon / s_x^2), [0, 2^61] */
+    const int16_t *gamma;   /**< int16 [row], scale s_g */
+    const int32_t *bias;    /**< int32 [row], scale s_g 2^-f, |bias| <= 2^30 */
+    mcu_rescale_t rescale;  /**< R, realizes s_g 2^-f / s_y */
+    int32_t output_zp;      /**< output zero point */
+    int32_t lo;             /**< clamp low */
+    int32_t hi;             /**< clamp high */
+} mcu_layer_norm_params_t;
+
+/** @brief Layer normalization of `rows` rows of int8 x [rows, row] into int8 y [rows, row] (y may equal x). */
+void mcu_layer_norm_s8(const mcu_layer_norm_params_t *p, int32_t rows, const int8_t *x, int8_t *y);
+
+/** @brief Layer normalization of `rows` rows of int16 x [rows, row] into int16 y [rows, row] (y may equal x). */
+void mcu_layer_norm_s16(const mcu_layer_norm_params_t *p, int32_t rows, const int16_t *x, int16_t *y);
+
+/**
+ * Embedding table (Java `QEmbedding`, `NormKernels.embedding`): `rows` rows of `dim` values quantized
+ * with the output's own scale and zero point (the lookup is a copy, no rescale). Set the table of the
+ * kernel's width (`table_s8` for mcu_embedding_s8(), `table_s16` for mcu_embedding_s16()).
+ */
+typedef struct {
+    int32_t rows;             /**< input_dim: valid token ids are [0, rows) */
+    int32_t dim;              /**< output_dim */
+    const int8_t *table_s8;   /**< int8 [rows, dim], or NULL */
+    const int16_t *table_s16; /**< int16 [rows, dim], or NULL */
+} mcu_embedding_params_t;
+
+/**
+ * @brief Looks up `count` token ids: y[i, :] = table[id_i, :], int8 y [count, dim].
+ *        Bounds: an id below 0 reads row 0 and an id >= rows reads row rows - 1 (clamped, never outside
+ *        the table); callers pass ids in [0, rows).
+ */
+void mcu_embedding_s8(const mcu_embedding_params_t *p, const int32_t *ids, int32_t count, int8_t *y);
+
+/** @brief As mcu_embedding_s8(), int16 y [count, dim]. */
+void mcu_embedding_s16(const mcu_embedding_params_t *p, const int32_t *ids, int32_t count, int16_t *y);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@
 #include "mcu_fixed.h"
 #include "mcu_matvec.h"
 #include "mcu_nn_internal.h"
+#include "mcu_norm_internal.h"
 #include "mcu_rnn.h"
 
 #if defined(__ARM_FEATURE_DSP) && !defined(MCU_PORTABLE_ONLY)
@@ -327,43 +328,6 @@ static inline void mcu_rnn_activation_vec(const mcu_rnn_act_t *a, const int16_t 
     }
 }
 
-/** RecurrentMath.isqrt: floor(sqrt(x)) for 0 <= x < 2^62, bit by bit. */
-static inline uint64_t mcu_rnn_isqrt(uint64_t x)
-{
-    uint64_t result = 0;
-    uint64_t bit = (uint64_t)1 << 62;
-    uint64_t rem = x;
-    while (bit > x) {
-        bit >>= 2;
-    }
-    while (bit != 0) {
-        if (rem >= result + bit) {
-            rem -= result + bit;
-            result = (result >> 1) + bit;
-        } else {
-            result >>= 1;
-        }
-        bit >>= 2;
-    }
-    return result;
-}
-
-/** Bit length of a positive value (64 - numberOfLeadingZeros). */
-static inline int32_t mcu_rnn_bit_length(uint64_t x)
-{
-#if defined(__GNUC__) && !defined(MCU_PORTABLE_ONLY)
-    /* CLZ (twice on 32-bit cores) instead of up to 64 loop turns, twice per layer-norm gate and step */
-    return x == 0 ? 0 : 64 - __builtin_clzll(x);
-#else
-    int32_t n = 0;
-    while (x != 0) {
-        n++;
-        x >>= 1;
-    }
-    return n;
-#endif
-}
-
 /**
  * RecurrentMath.layerNorm in place: `v[0..n)` holds the int16 accumulator on entry and the int16
  * pre-activation on return.
@@ -382,16 +346,8 @@ MCU_RNN_COLD static void mcu_rnn_layer_norm(const mcu_rnn_gate_t *g, int16_t *v,
     }
     d = (int64_t)n * q - s * s;
     if (d != 0) {
-        const int32_t k = (62 - mcu_rnn_bit_length((uint64_t)d)) / 2;
-        const uint64_t r = mcu_rnn_isqrt((uint64_t)d << (2 * k));
-        int32_t bits = mcu_rnn_bit_length(r);
-        uint64_t m = (((uint64_t)1 << (30 + bits)) + r / 2) / r;
-        if (m == (uint64_t)1 << 31) {
-            m = (uint64_t)1 << 30;
-            bits--;
-        }
-        multiplier = (int32_t)m;
-        shift = 11 + k - bits;
+        /* InverseSqrt: 2^10 / sqrt(d), the Q5.10 normalized value of QLayerNorm */
+        mcu_norm_inv_sqrt(d, 10, &multiplier, &shift);
     }
     for (i = 0; i < n; i++) {
         int32_t norm = 0;

@@ -119,7 +119,7 @@ class VerifyLstmVariantsTest {
         return file;
     }
 
-    private static float[] gaussian(Random r, int n, double mean, double std) {
+    static float[] gaussian(Random r, int n, double mean, double std) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) (mean + std * r.nextGaussian());

@@ -34,7 +34,8 @@ import java.util.TreeSet;
  * <p>Covers models of Dense, Conv1D, DepthwiseConv (1-D and 2-D), 1-D max/average pooling, global
  * pooling, Flatten/Reshape/Dropout, stand-alone activations, element-wise ops with a constant
  * per-channel operand, plain LSTM, GRU (both reset_after forms) and SimpleRNN, and the Add,
- * Concatenate and Reverse that merge the two directions of a bidirectional layer; refuses anything else
+ * per-channel operand, LayerNormalization, Embedding (token ids passed as floats holding whole numbers),
+ * plain LSTM, GRU (both reset_after forms) and SimpleRNN, and the Add,
  * with {@code MCG_GEN_UNSUPPORTED}. Sequential models (each layer reads the previous one) ping-pong
  * between two buffers; other graphs give every layer output its own buffer in the context.
  * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
@@ -315,6 +316,17 @@ public final class FloatCGenerator {
                             buffer.get(n.inputs().get(k)), size, out));
                 }
                 call(n, "mcf_add_f32", code.toString());
+            } else if (op instanceof Op.LayerNorm ln) {
+                int len = inShape.last();
+                String gm = weight(n, "gamma", n.weight("gamma").toArray(), "[" + len + "]");
+                String bt = weight(n, "beta", n.weight("beta").toArray(), "[" + len + "]");
+                call(n, "mcf_layer_norm_f32", String.format(Locale.ROOT, "mcf_layer_norm_f32(%s, %d, %d, %s, %s, %s, %s);",
+                        in, inShape.size() / len, len, gm, bt, literal(ln.epsilon()), out));
+            } else if (op instanceof Op.Embedding e) {
+                String t = weight(n, "embeddings", n.weight("embeddings").toArray(),
+                        "[" + e.inputDim() + "][" + e.outputDim() + "]");
+                call(n, "mcf_embedding_f32", String.format(Locale.ROOT, "mcf_embedding_f32(%s, %d, %s, %d, %d, %s);",
+                        in, inShape.size(), t, e.inputDim(), e.outputDim(), out));
             } else if (op instanceof Op.Lstm l) {
                 if (l.peephole() || l.layerNorm() || l.cifg() || l.projectionUnits() > 0) {
                     throw unsupported(who, "peephole, layer-norm, CIFG and projection LSTMs are not in the float baseline");

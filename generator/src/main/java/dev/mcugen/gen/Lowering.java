@@ -23,6 +23,8 @@ import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QGru;
 import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QLayerNorm;
+import dev.mcugen.ir.quant.QLayerNormalization;
+import dev.mcugen.ir.quant.QEmbedding;
 import dev.mcugen.ir.quant.QLogistic;
 import dev.mcugen.ir.quant.QLstm;
 import dev.mcugen.ir.quant.QLut;
@@ -285,6 +287,10 @@ final class Lowering {
         for (String line : opts.banner()) {
             banner.add(CLit.comment(line));
         }
+        if (g.nodes().stream().anyMatch(n -> n instanceof QEmbedding && n.inputs().contains(in.name()))) {
+            banner.add("Input: token ids, int32_t in [" + in.type().qmin() + ", " + in.type().qmax()
+                    + "] (INPUT_QMIN..INPUT_QMAX, scale 1, zero point 0); an id outside is clamped to the nearest row.");
+        }
         banner.add("API: " + id + "_reset, " + id + "_invoke" + (streaming ? ", " + id + "_step" : " (no " + id + "_step: "
                 + CLit.comment(noStep) + ")"));
         List<String> runtime = new ArrayList<>();
@@ -351,7 +357,7 @@ final class Lowering {
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
                 || n instanceof QLut || n instanceof QPRelu
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
-                || n instanceof QReverse)) {
+                || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -376,7 +382,8 @@ final class Lowering {
             boolean mixed = n instanceof QFullyConnected && (outBits == 32 || inBits == 8 && outBits == 16)
                     || (n instanceof QConv || n instanceof QTransposeConv) && inBits == 8 && outBits == 16
                     || (n instanceof QLogistic || n instanceof QRequant) && inBits == 16 && outBits == 8
-                    || n instanceof QSoftmax && inBits == 32;
+                    || n instanceof QSoftmax && inBits == 32
+                    || n instanceof QEmbedding && inBits == 32; // int32 token ids in, the table's width out
             if (inBits != outBits && !mixed) {
                 throw unsupported("layer '" + n.name() + "'", "reads int" + inBits + " and writes int" + outBits
                         + "; no C kernel for that pair of widths");
@@ -399,7 +406,10 @@ final class Lowering {
             return "a feed-forward model has no time steps";
         }
         Shape is = in.shape();
-        if (is.rank() < 2) {
+        // token ids [T] stream one id per step when only embeddings read them (each gives a row [D])
+        boolean tokens = is.rank() == 1 && g.nodes().stream().filter(n -> n.inputs().contains(in.name()))
+                .allMatch(n -> n instanceof QEmbedding);
+        if (is.rank() < 2 && !tokens) {
             return "the input has no time axis";
         }
         int steps = is.dim(0);
@@ -422,7 +432,8 @@ final class Lowering {
                 }
             } else if (n instanceof QFullyConnected || n instanceof QRequant || n instanceof QChannelAffine
                     || n instanceof QLogistic || n instanceof QAdd || n instanceof QSoftmax || n instanceof QLut
-                    || n instanceof QPRelu) {
+                    || n instanceof QPRelu || n instanceof QLayerNormalization
+                    || n instanceof QEmbedding) {
                 rows.add(n.name());
             } else if (n instanceof QElementwise e) {
                 if (e.inputs().stream().anyMatch(t -> !shapes.get(t).equals(e.outputShape()))) {
@@ -931,6 +942,23 @@ final class Lowering {
                     f("weights", w), f("bias", b), f("rescale", r), f("rescale_count", a.rescale().size()),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", a.lo()), f("hi", a.hi())));
             call(a, "mcu_channel_affine_" + s, List.of("&" + n + "_params", x, shape(a.name()).size() + "", y), List.of());
+        } else if (node instanceof QLayerNormalization ln) {
+            String gm = tensorArray(n + "_w", "int16_t", ln.name() + " gamma int16", ln.gamma(), CLit::i32);
+            String b = tensorArray(n + "_b", "int32_t", ln.name() + " bias int32, scale s_g 2^-f", ln.bias(), CLit::i32);
+            params("mcu_layer_norm_params_t", n + "_params", ln, List.of(f("row", ln.outputShape().last()),
+                    f("norm_frac_bits", ln.normFracBits(), "f: the normalized value is Q" + (15 - ln.normFracBits())
+                            + "." + ln.normFracBits()),
+                    f("epsilon_term", CLit.i64(ln.epsilonTerm()), "E = round(row^2 epsilon / s_x^2)"),
+                    f("gamma", gm), f("bias", b), rescaleField("rescale", ln.rescale(), "R = s_g 2^-f / s_y"),
+                    f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)), f("lo", ln.lo()), f("hi", ln.hi())));
+            int lnRows = shape(ln.name()).size() / ln.outputShape().last();
+            call(ln, "mcu_layer_norm_" + s, List.of("&" + n + "_params", lnRows + "", x, y), List.of());
+        } else if (node instanceof QEmbedding e) {
+            String t = tensorArray(n + "_w", ctype(ot.bits()), e.name() + " table " + ctype(ot.bits())
+                    + ", quantized with the output type", e.table(), CLit::i32);
+            params("mcu_embedding_params_t", n + "_params", e, List.of(f("rows", e.rows(), "input_dim: token ids in [0, rows)"),
+                    f("dim", e.dim()), f("table_s8", ot.bits() == 8 ? t : "NULL"), f("table_s16", ot.bits() == 16 ? t : "NULL")));
+            call(e, "mcu_embedding_" + s, List.of("&" + n + "_params", x, shape(e.inputs().get(0)).size() + "", y), List.of());
         } else if (node instanceof QLogistic l) {
             params("mcu_logistic_params_t", n + "_params", l, List.of(
                     f("function", l.function() == Activation.SIGMOID ? "MCU_LOGISTIC_SIGMOID" : "MCU_LOGISTIC_TANH"),

@@ -217,6 +217,39 @@ class FloatCGeneratorTest {
     }
 
     @Test
+    void layerNormAndEmbeddingMatchTheFloatInterpreter(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        java.util.Random r = new java.util.Random(21);
+        for (Graph g : List.of(NormEmbeddingSanitizedTest.tokenModel(r), NormEmbeddingSanitizedTest.rowsModel(r))) {
+            FloatCGenerator.Output out = new FloatCGenerator().build(g, "m_" + g.name(), List.of("test"));
+            FloatInterpreter fl = new FloatInterpreter(g);
+            Shape in = g.inputs().get(0).shape();
+            List<float[]> inputs = new ArrayList<>();
+            List<float[]> want = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                float[] x = new float[in.size()];
+                for (int i = 0; i < x.length; i++) {
+                    // token ids 0..29 (ids 0 and 29 in the first sample), or real values
+                    x[i] = g.inputs().get(0).isTokenIds() ? (s == 0 ? (i % 2) * 29 : r.nextInt(30)) : (float) (3 * r.nextGaussian());
+                }
+                inputs.add(x);
+                want.add(fl.run(Map.of(g.inputs().get(0).name(), FloatTensor.of(in, x))).get(g.outputs().get(0)).toArray());
+            }
+            List<float[]> got = run(dir.resolve(g.name()), "m_" + g.name(), out, inputs);
+            double maxDiff = 0;
+            double maxRef = 0;
+            for (int s = 0; s < 3; s++) {
+                for (int k = 0; k < want.get(s).length; k++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(got.get(s)[k] - want.get(s)[k]));
+                    maxRef = Math.max(maxRef, Math.abs(want.get(s)[k]));
+                }
+            }
+            assertThat(maxRef).isGreaterThan(0);
+            assertThat(maxDiff / maxRef).as(g.name() + ": max diff " + maxDiff).isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
+    @Test
     void refusesWhatItCannotRun() {
         GraphBuilder b = new GraphBuilder("two_d").input("x", Shape.of(8, 8, 1));
         b.add("c", new Op.Conv2D(2, 3, 3, 1, 1, 1, 1, Padding.VALID, Activation.RELU, false), List.of("x"),

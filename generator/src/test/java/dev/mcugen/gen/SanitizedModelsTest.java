@@ -79,7 +79,7 @@ class SanitizedModelsTest {
     }
 
     /** qmin everywhere, qmax everywhere, alternating, then uniform random integers in [qmin, qmax]. */
-    private static List<int[]> inputs(QuantType t, int size, Random r) {
+    static List<int[]> inputs(QuantType t, int size, Random r) {
         List<int[]> xs = new ArrayList<>();
         int[] lo = new int[size];
         int[] hi = new int[size];

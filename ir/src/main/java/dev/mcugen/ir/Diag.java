@@ -19,6 +19,8 @@ public enum Diag {
     MCG_DATA_SHAPE(Kind.REJECTED),
     /** Input data holds NaN or infinite values. */
     MCG_DATA_NONFINITE(Kind.REJECTED),
+    /** Data for a token-id input holds a value that is not a whole number in {@code [0, input_dim)}. */
+    MCG_DATA_TOKEN_ID(Kind.REJECTED),
     /**
      * A data or model file that is not a regular file (a FIFO, a device such as /dev/zero, a socket):
      * reading it could block forever or never end. Symlinks to regular files are fine.

@@ -91,7 +91,46 @@ public final class GraphBuilder {
         return List.copyOf(nodes);
     }
 
+    /**
+     * The graph; an input read by an {@link Op.Embedding} holds token ids ({@link GraphInput.Dtype#TOKEN_IDS}).
+     *
+     * @throws McugenException {@link Diag#MCG_GRAPH_INVALID} when an embedding reads a computed tensor
+     *         (token ids must come straight from a model input) or a token-id input is also read by
+     *         another kind of layer
+     */
     public Graph build() {
-        return new Graph(name, inputs, nodes, outputs);
+        List<GraphInput> typed = new ArrayList<>();
+        for (GraphInput in : inputs) {
+            Node embedding = null;
+            Node other = null;
+            for (Node n : nodes) {
+                if (n.inputs().contains(in.name())) {
+                    if (n.op() instanceof Op.Embedding) {
+                        embedding = embedding == null ? n : embedding;
+                    } else {
+                        other = other == null ? n : other;
+                    }
+                }
+            }
+            if (embedding != null && other != null) {
+                throw new McugenException(Diag.MCG_GRAPH_INVALID, "input '" + in.name() + "'", "holds token ids (read by"
+                        + " embedding '" + embedding.name() + "') and is also read by layer '" + other.name() + "' ("
+                        + other.op().kind() + "); token ids feed embedding layers only");
+            }
+            typed.add(embedding != null ? new GraphInput(in.name(), in.shape(), GraphInput.Dtype.TOKEN_IDS) : in);
+        }
+        for (Node n : nodes) {
+            if (n.op() instanceof Op.Embedding && !shapesOfInputs().contains(n.inputs().get(0))) {
+                throw new McugenException(Diag.MCG_GRAPH_INVALID, "layer '" + n.name() + "' (embedding)", "reads '"
+                        + n.inputs().get(0) + "', a computed tensor; an embedding reads token ids straight from a model input");
+            }
+        }
+        return new Graph(name, typed, nodes, outputs);
+    }
+
+    private java.util.Set<String> shapesOfInputs() {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        inputs.forEach(i -> s.add(i.name()));
+        return s;
     }
 }

@@ -136,6 +136,30 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * Layer normalization over the last axis (Keras LayerNormalization with {@code axis=-1}): per row
+     * {@code y = (x - mean) / sqrt(var + epsilon) * gamma + beta}, mean and variance (the mean of the
+     * squared deviations) over the row; weights {@code gamma}, {@code beta} {@code [F]} (importers
+     * supply ones / zeros for a layer without {@code scale} / {@code center}).
+     */
+    record LayerNorm(float epsilon) implements Op {
+        public String kind() {
+            return "layer_norm";
+        }
+    }
+
+    /**
+     * Table lookup of integer token ids (Keras Embedding): input ids of any shape, each in
+     * {@code [0, inputDim)}, output the input shape plus {@code [outputDim]}, row {@code id} of the
+     * weight {@code embeddings} {@code [inputDim, outputDim]}. The model input it reads holds token ids
+     * ({@link GraphInput.Dtype#TOKEN_IDS}).
+     */
+    record Embedding(int inputDim, int outputDim) implements Op {
+        public String kind() {
+            return "embedding";
+        }
+    }
+
     /** A stand-alone activation (Keras Activation and ReLU layers). */
     record Act(Activation activation) implements Op {
         public String kind() {

@@ -92,6 +92,15 @@ public final class ShapeInference {
         if (op instanceof Op.BatchNorm b) {
             return x;
         }
+        if (op instanceof Op.LayerNorm l) {
+            requireRankAtLeast(who, x, 1);
+            return x;
+        }
+        if (op instanceof Op.Embedding e) {
+            int[] d = java.util.Arrays.copyOf(x.toArray(), x.rank() + 1);
+            d[x.rank()] = e.outputDim();
+            return Shape.of(d);
+        }
         if (op instanceof Op.PRelu p) {
             for (int a : p.sharedAxes()) {
                 if (a < 0 || a >= x.rank()) {

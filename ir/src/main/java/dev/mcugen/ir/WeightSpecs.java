@@ -66,6 +66,13 @@ public final class WeightSpecs {
         if (op instanceof Op.PRelu p) {
             m.put("alpha", preluAlpha(p, x));
         }
+        if (op instanceof Op.LayerNorm) {
+            m.put("gamma", Shape.of(x.last()));
+            m.put("beta", Shape.of(x.last()));
+        }
+        if (op instanceof Op.Embedding e) {
+            m.put("embeddings", Shape.of(e.inputDim(), e.outputDim()));
+        }
         if (op instanceof Op.SimpleRnn r) {
             m.put("kernel", Shape.of(x.last(), r.units()));
             m.put("recurrent_kernel", Shape.of(r.units(), r.units()));

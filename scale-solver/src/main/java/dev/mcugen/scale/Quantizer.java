@@ -6,6 +6,8 @@ import dev.mcugen.ir.GraphInput;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Node;
 import dev.mcugen.ir.Op;
+import dev.mcugen.ir.TokenIds;
+import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.calib.CalibrationResult;
 import dev.mcugen.ir.calib.TensorRange;
 import dev.mcugen.ir.quant.QGraph;
@@ -72,15 +74,38 @@ public final class Quantizer {
             guarded(node, () -> qnodes.addAll(r.lower(node, lowering)));
         }
         List<QInput> inputs = graph.inputs().stream()
-                .map(in -> new QInput(in.name(), in.shape(), solution.type(in.name())))
+                .map(in -> new QInput(in.name(), in.shape(), in.isTokenIds() ? tokenType(graph, in)
+                        : solution.type(in.name())))
                 .toList();
         QGraph qgraph = new QGraph(graph.name(), inputs, qnodes, graph.outputs());
         checkWired(qgraph);
         return new QuantizedModel(qgraph, solution, lowering.bounds(), lowering.rescales(), system.tensors(), options);
     }
 
-    /** int8 asymmetric (int16 symmetric under {@code --precision int16}) over the calibrated range. */
+    /**
+     * A token-id input: int32 with scale 1 and zero point 0 on {@code [0, input_dim - 1]}, the ids as
+     * they are (the C API takes {@code int32_t} ids).
+     */
+    static QuantType tokenType(Graph graph, GraphInput in) {
+        int limit = TokenIds.limit(graph, in.name()).orElseThrow();
+        if (limit < 2) {
+            throw new McugenException(Diag.MCG_QUANT_UNSUPPORTED, "input '" + in.name() + "'", "holds token ids of an"
+                    + " embedding with input_dim " + limit + "; a one-row table is a constant, mcugen needs input_dim >= 2");
+        }
+        return new QuantType(32, 0, limit - 1, 1.0, 0);
+    }
+
+    /**
+     * int8 asymmetric (int16 symmetric under {@code --precision int16}) over the calibrated range; a
+     * token-id input is int32 Q31.0 (FixedFormat: scale 1, zero point 0).
+     */
     static void declareInput(GraphInput in, RecipeContext ctx) {
+        if (in.isTokenIds()) {
+            int limit = TokenIds.limit(ctx.graph(), in.name()).orElseThrow();
+            ctx.system().tensor(new TensorSpec(in.name(), 32, TensorSpec.Symmetry.SYMMETRIC, 0, limit - 1));
+            ctx.system().add(new Contract.FixedFormat(in.name(), 32, 0));
+            return;
+        }
         TensorRange r = ctx.calibration().find(in.name()).orElseThrow(() -> new McugenException(
                 Diag.MCG_INTERNAL, "input '" + in.name() + "'", "has no calibrated range"));
         boolean int16 = ctx.options().precision() == QuantOptions.Precision.INT16;

@@ -84,6 +84,13 @@ public final class Calibrator {
             interpreter.run(sampleAt.apply(s), observer);
             progress.update(s + 1, total);
         }
+        // Every row of an embedding table is reachable by some token id, used by the data or not: the
+        // output's statistics take in the whole table once.
+        for (dev.mcugen.ir.Node n : interpreter.graph().nodes()) {
+            if (n.op() instanceof dev.mcugen.ir.Op.Embedding && acc.containsKey(n.name())) {
+                acc.get(n.name()).add(n.weight("embeddings").toArray());
+            }
+        }
         List<TensorRange> ranges = new ArrayList<>();
         Map<String, MagnitudeHistogram> mags = new LinkedHashMap<>();
         acc.forEach((name, a) -> {

@@ -7,6 +7,7 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.GraphInput;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.TokenIds;
 import dev.mcugen.ir.npy.Npy;
 import dev.mcugen.ir.npy.NpyArray;
 import dev.mcugen.ir.npy.NpyDtype;
@@ -65,7 +66,8 @@ public final class InputData {
         for (Path f : files) {
             arrays.add(Npy.read(f));
         }
-        Map<String, FloatTensor> source = tensors(sourceInputs, arrays, files.stream().map(Path::toString).toList());
+        Map<String, FloatTensor> source = tensors(sourceInputs, arrays, files.stream().map(Path::toString).toList(),
+                tokenLimits(graph));
         Map<String, FloatTensor> moved = new LinkedHashMap<>();
         for (GraphInput in : graph.inputs()) {
             FloatTensor t = source.get(in.name());
@@ -77,10 +79,20 @@ public final class InputData {
 
     /** Checks arrays against the model's inputs; {@code sources} name them in errors. */
     public static Batch of(Graph graph, List<NpyArray> arrays, List<String> sources) {
-        return Batch.of(graph, tensors(graph.inputs(), arrays, sources));
+        return Batch.of(graph, tensors(graph.inputs(), arrays, sources, tokenLimits(graph)));
     }
 
-    private static Map<String, FloatTensor> tensors(List<GraphInput> inputs, List<NpyArray> arrays, List<String> sources) {
+    /** The valid ids {@code [0, limit)} of each token-id input. */
+    private static Map<String, Integer> tokenLimits(Graph graph) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (GraphInput in : graph.inputs()) {
+            TokenIds.limit(graph, in.name()).ifPresent(l -> m.put(in.name(), l));
+        }
+        return m;
+    }
+
+    private static Map<String, FloatTensor> tensors(List<GraphInput> inputs, List<NpyArray> arrays, List<String> sources,
+                                                    Map<String, Integer> tokenLimits) {
         Map<String, FloatTensor> batches = new LinkedHashMap<>();
         int count = -1;
         for (int k = 0; k < arrays.size(); k++) {
@@ -89,7 +101,8 @@ public final class InputData {
             String src = sources.get(k);
             Shape expected = in.shape();
             String want = "[N, " + expected.toString().substring(1);
-            if (a.dtype() != NpyDtype.FLOAT32) {
+            Integer tokenLimit = tokenLimits.get(in.name());
+            if (a.dtype() != NpyDtype.FLOAT32 && tokenLimit == null) {
                 throw new McugenException(Diag.MCG_DATA_SHAPE, src, "holds " + a.dtype().descr()
                         + " values; input '" + in.name() + "' takes float32 data (arr.astype(numpy.float32))");
             }
@@ -110,6 +123,10 @@ public final class InputData {
                 throw new McugenException(Diag.MCG_DATA_SHAPE, src, "has " + dims.get(0) + " samples but the first data file has " + count);
             }
             count = dims.get(0);
+            if (tokenLimit != null) {
+                batches.put(in.name(), FloatTensor.of(new Shape(dims), tokenIds(a, src, in.name(), tokenLimit, sample.size())));
+                continue;
+            }
             float[] values = a.toFloatArray();
             for (int i = 0; i < values.length; i++) {
                 if (!Float.isFinite(values[i])) {
@@ -122,4 +139,26 @@ public final class InputData {
         }
         return batches;
     }
+
+    /**
+     * The token ids of {@code a} (any integer dtype, or float32 holding whole numbers), each checked to
+     * be in {@code [0, limit)}; as floats, exact since {@code limit <= 2^24}.
+     *
+     * @throws McugenException {@link Diag#MCG_DATA_TOKEN_ID} naming the file, the sample and the value
+     */
+    private static float[] tokenIds(NpyArray a, String src, String input, int limit, int per) {
+        float[] values = a.toFloatArray();
+        int[] ints = a.dtype().isInteger() ? a.toIntArray() : null;
+        for (int i = 0; i < values.length; i++) {
+            double v = ints != null ? ints[i] : values[i];
+            if (!(v >= 0 && v < limit) || v != Math.rint(v)) {
+                String shown = ints != null ? Integer.toString(ints[i]) : Float.toString(values[i]);
+                throw new McugenException(Diag.MCG_DATA_TOKEN_ID, src, "sample " + (i / per) + " holds " + shown
+                        + " at flat index " + (i % per) + "; input '" + input + "' takes token ids, whole numbers in [0, "
+                        + limit + ") (the embedding's input_dim)");
+            }
+        }
+        return values;
+    }
+
 }

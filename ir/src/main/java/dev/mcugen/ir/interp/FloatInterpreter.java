@@ -266,6 +266,16 @@ public final class FloatInterpreter {
         if (op instanceof Op.BatchNorm b) {
             return batchNorm(node, b);
         }
+        if (op instanceof Op.LayerNorm l) {
+            float[] gamma = node.weight("gamma").toArray();
+            float[] beta = node.weight("beta").toArray();
+            return (in, inShapes, out, obs) -> TableAndNormKernels.layerNorm(in[0], gamma, beta, l.epsilon());
+        }
+        if (op instanceof Op.Embedding e) {
+            float[] table = node.weight("embeddings").toArray();
+            return (in, inShapes, out, obs) -> TableAndNormKernels.embedding(node.name(), in[0], table, e.inputDim(),
+                    e.outputDim());
+        }
         if (op instanceof Op.Act a) {
             return (in, inShapes, out, obs) -> {
                 float[] y = in[0].clone();

@@ -308,7 +308,7 @@ final class GraphJsonReader implements Closeable {
     /** Every op kind, in the order the documentation lists them. */
     static final List<String> KINDS = List.of("dense", "conv1d", "conv2d", "depthwise_conv1d",
             "depthwise_conv2d", "max_pool", "avg_pool",
-            "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "activation",
+            "global_max_pool", "global_avg_pool", "flatten", "reshape", "dropout", "batch_norm", "layer_norm", "embedding", "activation",
             "leaky_relu", "elu", "prelu", "hard_sigmoid",
             "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "reverse", "simple_rnn", "lstm", "gru",
             "zero_padding1d", "zero_padding2d", "cropping1d", "cropping2d", "up_sampling1d", "up_sampling2d", "permute",
@@ -365,6 +365,10 @@ final class GraphJsonReader implements Closeable {
                 return new Op.Dropout(a.floatValue("rate", null));
             case "batch_norm":
                 return new Op.BatchNorm(a.floatValue("epsilon", 0.001f));
+            case "layer_norm":
+                return new Op.LayerNorm(a.floatValue("epsilon", 0.001f));
+            case "embedding":
+                return new Op.Embedding(a.integer("input_dim"), a.integer("output_dim"));
             case "activation":
                 return new Op.Act(a.activation("activation", null));
             case "leaky_relu":

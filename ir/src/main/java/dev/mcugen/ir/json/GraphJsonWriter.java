@@ -182,6 +182,11 @@ final class GraphJsonWriter {
             m.put("rate", d.rate());
         } else if (op instanceof Op.BatchNorm b) {
             m.put("epsilon", b.epsilon());
+        } else if (op instanceof Op.LayerNorm l) {
+            m.put("epsilon", l.epsilon());
+        } else if (op instanceof Op.Embedding e) {
+            m.put("input_dim", e.inputDim());
+            m.put("output_dim", e.outputDim());
         } else if (op instanceof Op.Act a) {
             m.put("activation", a.activation().kerasName());
         } else if (op instanceof Op.LeakyRelu l) {

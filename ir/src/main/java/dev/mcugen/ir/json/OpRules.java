@@ -96,6 +96,16 @@ final class OpRules {
             }
         } else if (op instanceof Op.Reverse r) {
             atLeast(who, "axis", r.axis(), 0);
+        } else if (op instanceof Op.LayerNorm l) {
+            if (!(l.epsilon() >= 0f && Float.isFinite(l.epsilon()))) {
+                throw attr(who, "epsilon", "must be a finite number >= 0, got " + l.epsilon());
+            }
+        } else if (op instanceof Op.Embedding e) {
+            atLeast(who, "input_dim", e.inputDim(), 1);
+            if (e.inputDim() > 1 << 24) {
+                throw attr(who, "input_dim", "is " + e.inputDim() + "; mcugen holds token ids exactly up to 2^24 (16777216)");
+            }
+            atLeast(who, "output_dim", e.outputDim(), 1);
         } else if (op instanceof Op.SimpleRnn r) {
             atLeast(who, "units", r.units(), 1);
             elementwise(who, "activation", r.activation());

@@ -58,7 +58,7 @@ public final class LayerMapper {
             "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
             "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout",
-            "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add",
+            "SpatialDropout1D", "SpatialDropout2D", "BatchNormalization", "LayerNormalization", "Embedding", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add",
             "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Sequential", "Functional", "Model",
             "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "Permute",
             "RepeatVector", "Conv1DTranspose", "Conv2DTranspose");
@@ -116,6 +116,10 @@ public final class LayerMapper {
                 return new Mapped(new Op.Dropout((float) c.number("rate", 0)));
             case "BatchNormalization":
                 return batchNorm(c, x);
+            case "LayerNormalization":
+                return layerNorm(c, x);
+            case "Embedding":
+                return new Mapped(embedding(c));
             case "Activation":
                 if (!c.has("activation")) {
                     throw c.format("activation", "is missing");
@@ -292,6 +296,16 @@ public final class LayerMapper {
 
     private Mapped batchNorm(LayerConfig c, Shape x) {
         lastAxis(c, c.singleAxis("axis", -1), x, "normalizes over");
+        Map<String, FloatTensor> implicit = implicitScaleCenter(c, x);
+        double epsilon = c.number("epsilon", 1e-3);
+        if (epsilon <= 0) {
+            throw c.format("epsilon", "must be positive, got " + epsilon);
+        }
+        return new Mapped(new Op.BatchNorm((float) epsilon), implicit);
+    }
+
+    /** A normalization's gamma (ones) without {@code scale}, beta (zeros) without {@code center}, over the last axis. */
+    private static Map<String, FloatTensor> implicitScaleCenter(LayerConfig c, Shape x) {
         Map<String, FloatTensor> implicit = new LinkedHashMap<>();
         Shape channels = Shape.of(x.last());
         if (!c.bool("scale", true)) {
@@ -300,11 +314,37 @@ public final class LayerMapper {
         if (!c.bool("center", true)) {
             implicit.put("beta", FloatTensor.filled(channels, 0f));
         }
-        double epsilon = c.number("epsilon", 1e-3);
-        if (epsilon <= 0) {
-            throw c.format("epsilon", "must be positive, got " + epsilon);
+        return implicit;
+    }
+
+    /**
+     * Keras LayerNormalization over the last axis only; without {@code scale} / {@code center} gamma is
+     * ones and beta zeros. Keras 3's {@code rms_scaling} (no mean subtraction) is refused.
+     */
+    private Mapped layerNorm(LayerConfig c, Shape x) {
+        lastAxis(c, c.singleAxis("axis", -1), x, "normalizes over");
+        if (c.bool("rms_scaling", false)) {
+            throw c.unsupported("has rms_scaling true (RMS normalization without the mean); mcugen supports the"
+                    + " standard layer normalization only");
         }
-        return new Mapped(new Op.BatchNorm((float) epsilon), implicit);
+        Map<String, FloatTensor> implicit = implicitScaleCenter(c, x);
+        double epsilon = c.number("epsilon", 1e-3);
+        if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+            throw c.format("epsilon", "must be a finite number >= 0, got " + epsilon);
+        }
+        return new Mapped(new Op.LayerNorm((float) epsilon), implicit);
+    }
+
+    /**
+     * Keras Embedding on integer token ids. {@code mask_zero} is refused: the mask would make the
+     * recurrent layers after it skip the steps of id 0, which mcugen's layers do not do.
+     */
+    private static Op embedding(LayerConfig c) {
+        if (c.bool("mask_zero", false)) {
+            throw c.unsupported("has mask_zero true; mcugen runs every time step (no masking), so train the model"
+                    + " with mask_zero false or pad with a token the model has learnt to ignore");
+        }
+        return new Op.Embedding(positive(c, "input_dim"), positive(c, "output_dim"));
     }
 
     /** Keras ReLU layer: {@code max_value} none or 6, {@code negative_slope} and {@code threshold} 0. */

@@ -163,7 +163,7 @@ public final class Npy {
         }
         String descr = d.group(1);
         NpyDtype dtype = NpyDtype.fromDescr(descr).orElseThrow(() -> format(source,
-                "dtype '" + Text.clip(descr, 40) + "' is not supported; mcugen reads float32 ('<f4'), int8, int16 and int32"
+                "dtype '" + Text.clip(descr, 40) + "' is not supported; mcugen reads float32 ('<f4'), int8, int16, int32 and int64"
                         + " little-endian (convert with arr.astype(numpy.float32))"));
         if (f.group(1).equals("True")) {
             throw format(source, "array is in Fortran order; save a C-ordered copy (numpy.ascontiguousarray)");
@@ -205,6 +205,18 @@ public final class Npy {
             case INT32 -> {
                 int[] out = new int[count];
                 bb.asIntBuffer().get(out);
+                return NpyArray.wrapInts(dtype, shape, out);
+            }
+            case INT64 -> {
+                int[] out = new int[count];
+                for (int i = 0; i < count; i++) {
+                    long v = bb.getLong(dataStart + 8 * i);
+                    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                        throw format(source, "int64 value " + v + " at flat index " + i + " does not fit int32;"
+                                + " mcugen reads int64 arrays of int32 values (token ids)");
+                    }
+                    out[i] = (int) v;
+                }
                 return NpyArray.wrapInts(dtype, shape, out);
             }
             default -> throw new IllegalStateException(dtype.name());
@@ -287,6 +299,11 @@ public final class Npy {
             case INT32 -> {
                 for (int v : array.intsUnsafe()) {
                     bb.putInt(v);
+                }
+            }
+            case INT64 -> {
+                for (int v : array.intsUnsafe()) {
+                    bb.putLong(v);
                 }
             }
             default -> throw new IllegalStateException(array.dtype().name());

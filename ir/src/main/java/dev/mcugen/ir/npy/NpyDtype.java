@@ -8,7 +8,9 @@ public enum NpyDtype {
     FLOAT32("<f4", 4),
     INT8("|i1", 1),
     INT16("<i2", 2),
-    INT32("<i4", 4);
+    INT32("<i4", 4),
+    /** Read for integer token ids (numpy's default integer); values must fit int32. */
+    INT64("<i8", 8);
 
     private final String descr;
     private final int bytes;

@@ -111,6 +111,8 @@ final class OnnxGraphConverter {
     private final Map<String, List<Integer>> layouts = new LinkedHashMap<>();
     private final Map<String, String> sourceOps = new LinkedHashMap<>();
     private final List<String> inputNames = new ArrayList<>();
+    /** Graph inputs of integer type: token ids, which only an embedding ({@code Gather} of a constant table) reads. */
+    private final Set<String> tokenInputs = new HashSet<>();
     /** Per recurrent node giving a sequence, its twin giving the last step only. */
     private final Map<String, PNode> lastSteps = new HashMap<>();
     /** A bidirectional layer's Y_h (IR {@code [2, H]}) -> its forward and backward final states. */
@@ -218,10 +220,11 @@ final class OnnxGraphConverter {
                 continue;
             }
             String who = "input '" + Text.clip(vi.name(), 80) + "'";
-            if (vi.elemType() != OnnxTensors.FLOAT) {
+            boolean ids = vi.elemType() == OnnxTensors.INT64 || vi.elemType() == OnnxTensors.INT32;
+            if (vi.elemType() != OnnxTensors.FLOAT && !ids) {
                 throw new McugenException(Diag.MCG_IMPORT_UNSUPPORTED, file, who + " is "
                         + (vi.elemType() == 0 ? "not a tensor" : OnnxTensors.typeName(vi.elemType()))
-                        + "; mcugen models take float32 inputs");
+                        + "; mcugen models take float32 inputs, or int64 / int32 token ids of an embedding (Gather)");
             }
             if (vi.dims() == null || vi.dims().length < 2) {
                 throw new McugenException(Diag.MCG_IMPORT_UNSUPPORTED, file, who + " has "
@@ -247,6 +250,9 @@ final class OnnxGraphConverter {
             gb.input(name, Shape.of(irDims));
             irShapes.put(name, Shape.of(irDims));
             inputNames.add(name);
+            if (ids) {
+                tokenInputs.add(name);
+            }
             if (cl) {
                 layouts.put(name, permutation(map));
             }
@@ -556,7 +562,9 @@ final class OnnxGraphConverter {
             case "Transpose" -> List.of(transpose(act(in, 0)));
             case "Squeeze" -> List.of(squeeze(act(in, 0), axesOf(in, 1)));
             case "Unsqueeze" -> List.of(unsqueeze(act(in, 0), axesOf(in, 1)));
-            case "Gather" -> List.of(lastStep(act(in, 0), in.get(1), true));
+            case "Gather" -> List.of(in.get(0) instanceof Const table && in.get(1) instanceof Act ids
+                    ? embedding(table, ids) : lastStep(act(in, 0), in.get(1), true));
+            case "LayerNormalization" -> List.of(layerNorm(in));
             case "Slice" -> List.of(slice(act(in, 0), in));
             case "LSTM", "GRU", "RNN" -> recurrent(op, in);
             case "Resize", "Upsample" -> List.of(resize(op, in));
@@ -1654,7 +1662,24 @@ final class OnnxGraphConverter {
         if (axes == null) {
             throw unsupported(op + " over all axes, the batch axis too,");
         }
+        if (op.equals("ReduceMean") && attrI("keepdims", 1) != 0 && axes.length == 1
+                && norm(axes[0], x.rank(), this) == x.rank() - 1 && readBy("Sub")) {
+            // Not a pooling: the mean of x - mean(x), the decomposed layer normalization of opsets < 17.
+            throw unsupported("ReduceMean over the last axis read by a Sub (the layer normalization that opsets before"
+                    + " 17 decompose into ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add; export with"
+                    + " torch.onnx.export(..., opset_version=17), which writes one LayerNormalization)");
+        }
         return globalPool(op, x, axes, attrI("keepdims", 1) != 0);
+    }
+
+    /** Whether an op of type {@code opType} reads an output of the node being converted. */
+    private boolean readBy(String opType) {
+        for (OnnxProto.Node n : g.nodes()) {
+            if (n.opType().equals(opType) && n.inputs().stream().anyMatch(current.outputs()::contains)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Val batchNorm(List<Val> in) {
@@ -1867,6 +1892,71 @@ final class OnnxGraphConverter {
         if (cropping) {
             p = emit("ConvTranspose", new Op.Cropping(crop), List.of(p.name), Map.of());
         }
+        return new Act(p.name, x.map(), null, x.batch());
+    }
+
+    /**
+     * {@code Gather(table, ids)} on axis 0 of a constant float table {@code [V, D]} with the token ids
+     * of an integer graph input, as {@code torch.onnx.export} writes {@code nn.Embedding}: an embedding.
+     */
+    private Val embedding(Const table, Act ids) {
+        if (attrI("axis", 0) != 0) {
+            throw unsupported("Gather of a constant table along axis " + attrI("axis", 0)
+                    + " (an embedding gathers rows, axis 0)");
+        }
+        if (table.f() == null || table.dims().length != 2 || table.dims()[0] > Integer.MAX_VALUE
+                || table.dims()[1] > Integer.MAX_VALUE) {
+            throw unsupported("Gather of a constant that is not a float table [rows, width] (an embedding)");
+        }
+        if (!tokenInputs.contains(ids.ir()) || ids.flatPerm() != null) {
+            throw unsupported("Gather of a constant table by indices computed in the model; an embedding reads the"
+                    + " token ids of a model input (int64 or int32) straight away");
+        }
+        int rows = (int) table.dims()[0];
+        int dim = (int) table.dims()[1];
+        float[] f = new float[rows * dim];
+        for (int k = 0; k < f.length; k++) {
+            f[k] = (float) table.f()[k];
+        }
+        PNode p = emit("Gather", new Op.Embedding(rows, dim), List.of(ids.ir()),
+                Map.of("embeddings", FloatTensor.of(Shape.of(rows, dim), f)));
+        int[] map = java.util.Arrays.copyOf(ids.map(), ids.rank() + 1);
+        map[ids.rank()] = irShape(ids).rank();
+        return new Act(p.name, map, null, ids.batch());
+    }
+
+    /** ONNX {@code LayerNormalization} (opset 17) over the last axis: scale and bias constant. */
+    private Val layerNorm(List<Val> in) {
+        Act x = act(in, 0);
+        int axis = norm(attrI("axis", -1), x.rank(), this);
+        if (axis != x.rank() - 1) {
+            throw unsupported("LayerNormalization over the axes from " + axis + " on; mcugen normalizes over the"
+                    + " last axis only (PyTorch's nn.LayerNorm with one normalized dimension)");
+        }
+        Shape s = irShape(x);
+        if (x.map()[x.rank() - 1] != s.rank() - 1 || x.flatPerm() != null) {
+            throw layout("LayerNormalization whose axis is not the IR tensor's last");
+        }
+        int c = s.last();
+        Map<String, FloatTensor> w = new LinkedHashMap<>();
+        String[] keys = {"gamma", "beta"};
+        String[] onnx = {"Scale", "B"};
+        for (int k = 0; k < 2; k++) {
+            Const v = konst(in, k + 1, onnx[k]);
+            float[] f = new float[c];
+            if (v == null && k == 1) {
+                w.put(keys[k], FloatTensor.of(Shape.of(c), f)); // no B: zeros
+                continue;
+            }
+            if (v == null || v.f() == null || v.count() != c) {
+                throw bad(onnx[k] + " must be " + c + " constant floats");
+            }
+            for (int u = 0; u < c; u++) {
+                f[u] = (float) v.f()[u];
+            }
+            w.put(keys[k], FloatTensor.of(Shape.of(c), f));
+        }
+        PNode p = emit("LayerNormalization", new Op.LayerNorm(attrF("epsilon", 1e-5f)), List.of(x.ir()), w);
         return new Act(p.name, x.map(), null, x.batch());
     }
 

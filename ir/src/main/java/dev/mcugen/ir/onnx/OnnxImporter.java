@@ -18,10 +18,10 @@ import java.util.List;
 public final class OnnxImporter {
     /** Operation types imported into IR nodes (or folded into their neighbours), for the docs. */
     public static final List<String> SUPPORTED = List.of("Add", "AveragePool", "BatchNormalization", "Clip",
-            "Concat", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Flatten", "GRU", "Gemm", "GlobalAveragePool",
-            "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LSTM", "LeakyRelu", "MatMul", "Max", "MaxPool", "Mean",
-            "Min", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "ReduceMean", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax",
-            "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample");
+            "Concat", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Flatten", "GRU", "Gather", "Gemm",
+            "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LSTM", "LayerNormalization",
+            "LeakyRelu", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "ReduceMean",
+            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample");
 
     /**
      * Operation types evaluated at import when their inputs are constants (PyTorch's shape

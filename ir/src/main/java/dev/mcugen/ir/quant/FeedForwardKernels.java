@@ -64,6 +64,12 @@ public final class FeedForwardKernels {
         if (node instanceof QChannelAffine a) {
             return channelAffine(a, inputs.get(0));
         }
+        if (node instanceof QLayerNormalization ln) {
+            return NormKernels.layerNorm(ln, inputs.get(0));
+        }
+        if (node instanceof QEmbedding e) {
+            return NormKernels.embedding(e, inputs.get(0));
+        }
         if (node instanceof QLogistic l) {
             return logistic(l, inputs.get(0));
         }

@@ -1,6 +1,7 @@
 package dev.mcugen.ir.sim;
 
 import dev.mcugen.ir.fixed.FixedPoint;
+import dev.mcugen.ir.fixed.InverseSqrt;
 import dev.mcugen.ir.quant.QLayerNorm;
 import dev.mcugen.ir.quant.QMatVec;
 import dev.mcugen.ir.quant.QPeephole;
@@ -64,20 +65,11 @@ public final class RecurrentMath {
         if (d == 0) {
             java.util.Arrays.fill(norm, 0, n, 0);
         } else {
-            // sqrt(d) with about 31 significant bits: r = isqrt(d 4^k) = sqrt(d) 2^k, d 4^k < 2^62
-            int k = (62 - (64 - Long.numberOfLeadingZeros(d))) / 2;
-            long r = isqrt(d << (2 * k));
-            int bits = 64 - Long.numberOfLeadingZeros(r);
-            long m = roundDiv(1L << (30 + bits), r);
-            if (m == 1L << 31) {
-                m = 1L << 30;
-                bits--;
-            }
-            int multiplier = (int) m;
-            int shift = 11 + k - bits; // 2^10 / sqrt(d) = 2^(10 + k) / r = M 2^(shift - 31)
+            // 2^10 / sqrt(d) in integers (InverseSqrt: the root to about 31 significant bits)
+            InverseSqrt inv = InverseSqrt.of(d, QLayerNorm.NORM_FRAC_BITS);
             for (int i = 0; i < n; i++) {
                 int centred = (int) (n * (long) acc[i] - s); // |n acc - S| <= 2^16 n < 2^31
-                norm[i] = FixedPoint.satInt16(FixedPoint.requant(centred, multiplier, shift));
+                norm[i] = FixedPoint.satInt16(inv.apply(centred));
             }
         }
         for (int i = 0; i < n; i++) {
@@ -86,32 +78,9 @@ public final class RecurrentMath {
         }
     }
 
-    /** {@code floor(sqrt(x))} for {@code 0 <= x < 2^62}, by the bit-by-bit method (C: the same loop on uint64_t). */
+    /** {@code floor(sqrt(x))}: {@link InverseSqrt#isqrt}. */
     public static long isqrt(long x) {
-        if (x < 0) {
-            throw new IllegalArgumentException("isqrt of " + x);
-        }
-        long result = 0;
-        long bit = 1L << 62;
-        while (bit > x) {
-            bit >>= 2;
-        }
-        long rem = x;
-        while (bit != 0) {
-            if (rem >= result + bit) {
-                rem -= result + bit;
-                result = (result >> 1) + bit;
-            } else {
-                result >>= 1;
-            }
-            bit >>= 2;
-        }
-        return result;
-    }
-
-    /** {@code a / b} rounded to nearest, ties away from zero, for {@code a >= 0, b > 0} (C: {@code (a + b / 2) / b}). */
-    static long roundDiv(long a, long b) {
-        return (a + b / 2) / b;
+        return InverseSqrt.isqrt(x);
     }
 
     /** {@code rdivpot(a * b, shift)}: a rounded product of two int16 values (exact in int32). */

@@ -25,6 +25,7 @@ final class Builtin {
     static final int PADV2 = 60;
     static final int TRANSPOSE_CONV = 67;
     static final int RESIZE_NEAREST_NEIGHBOR = 97;
+    static final int GATHER = 36;
     static final int TRANSPOSE = 39;
     static final int MEAN = 40;
     static final int SUB = 41;

@@ -24,7 +24,7 @@ public final class TfliteImporter {
     /** The TFLite builtin ops the importer maps (some only in the forms the docs name). */
     public static final List<String> SUPPORTED = List.of(
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE", "ELU", "EXPAND_DIMS",
-            "FULLY_CONNECTED", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL",
+            "FULLY_CONNECTED", "GATHER", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "MAXIMUM", "MAX_POOL_2D", "MEAN", "MINIMUM", "MUL",
             "PACK", "PAD", "PADV2", "PRELU", "RELU", "RELU6", "RESHAPE", "RESIZE_NEAREST_NEIGHBOR", "REVERSE_V2", "SHAPE", "SOFTMAX", "SQUEEZE",
             "STRIDED_SLICE", "SUB", "TANH", "TRANSPOSE", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
@@ -41,6 +41,8 @@ public final class TfliteImporter {
             Map.entry("PACK", "only computing a RESHAPE's target shape (a Flatten with a dynamic batch)"),
             Map.entry("MEAN", "over the spatial axes only (global average pooling)"),
             Map.entry("SOFTMAX", "beta 1 only"),
+            Map.entry("GATHER", "rows (axis 0) of a constant float table by the int32 / int64 token ids of a model input (an"
+                    + " embedding)"),
             Map.entry("REVERSE_V2", "one axis other than the batch (the time reversal around the backward LSTM of a Keras"
                     + " Bidirectional layer)"),
             Map.entry("ADD", ELEMENTWISE),

@@ -122,9 +122,10 @@ final class TfliteMapper {
         }
         for (int i : m.inputs) {
             TfliteModel.Tensor t = m.tensors.get(i);
-            if (t.type() != TfliteModel.FLOAT32) {
+            if (t.type() != TfliteModel.FLOAT32 && t.type() != TfliteModel.INT32 && t.type() != TfliteModel.INT64) {
                 throw new McugenException(Diag.MCG_IMPORT_UNSUPPORTED, file, "input " + t.label() + " is "
-                        + TfliteModel.typeName(t.type()) + "; mcugen imports float32 inputs");
+                        + TfliteModel.typeName(t.type()) + "; mcugen imports float32 inputs, or int32 / int64 token"
+                        + " ids of an embedding (GATHER)");
             }
             Shape s = batchless(t, "input " + t.label());
             String name = unique(readable(t.name()), "input");
@@ -270,6 +271,7 @@ final class TfliteMapper {
             case Builtin.SUB -> 28;
             case Builtin.MAXIMUM, Builtin.MINIMUM -> 39;
             case Builtin.RESHAPE -> 17;
+            case Builtin.GATHER -> 23;
             case Builtin.MEAN -> 27;
             case Builtin.SQUEEZE -> 30;
             case Builtin.STRIDED_SLICE -> 32;
@@ -314,6 +316,7 @@ final class TfliteMapper {
             case Builtin.TRANSPOSE -> transpose(op);
             case Builtin.TRANSPOSE_CONV -> transposeConv(op);
             case Builtin.REVERSE_V2 -> reverse(op);
+            case Builtin.GATHER -> gather(op);
             default -> throw unsupported(op, "mcugen cannot import this op yet; it imports " + String.join(", ",
                     TfliteImporter.SUPPORTED));
         }
@@ -722,6 +725,40 @@ final class TfliteMapper {
         }
         Spec s = node(op, new Op.Concatenate(norm - 1), ins, Map.of(), "concatenate", List.of());
         output(op, fused(op, s, fused));
+    }
+
+    /**
+     * GATHER of a constant float table {@code [V, D]} along axis 0 by the integer token ids of a model
+     * input, as the converter writes a Keras {@code Embedding}: an embedding.
+     */
+    private void gather(TfliteModel.Operator op) {
+        arity(op, 2, 2);
+        Flat.Table o = op.options();
+        int axis = o == null ? 0 : o.i32(0, 0);
+        int batchDims = o == null ? 0 : o.i32(1, 0);
+        if (axis != 0 || batchDims != 0) {
+            throw unsupported(op, "it gathers along axis " + axis + " with batch_dims " + batchDims
+                    + "; mcugen maps GATHER of table rows (axis 0), an embedding");
+        }
+        TfliteModel.Tensor table = m.tensors.get(need(op, 0, "table"));
+        if (!m.isConstant(table) && !dequantized.containsKey(table.index())) {
+            throw unsupported(op, "its table " + table.label() + " is computed; mcugen maps GATHER of a constant"
+                    + " table (an embedding)");
+        }
+        requireRank(op, table, 2, "table");
+        int rows = table.shape()[0];
+        int dim = table.shape()[1];
+        float[] w = floats(op, table, "table");
+        Val ids = val(op, 1);
+        int type = m.tensors.get(ids.tensor()).type();
+        if (type != TfliteModel.INT32 && type != TfliteModel.INT64 || !inputNames.contains(ids.ir())) {
+            throw unsupported(op, "its indices " + m.tensors.get(ids.tensor()).label() + " are not the integer token"
+                    + " ids of a model input; an embedding reads them straight from the input");
+        }
+        In xin = in(ids, batchless(m.tensors.get(ids.tensor()), "indices of " + opLabel(op)));
+        Spec s = node(op, new Op.Embedding(rows, dim), List.of(xin.name()),
+                Map.of("embeddings", FloatTensor.of(Shape.of(rows, dim), w)), "embedding", xin.folded());
+        output(op, s);
     }
 
     /** RESHAPE / SQUEEZE / EXPAND_DIMS: the same values under another shape, folded where the IR allows. */

@@ -88,12 +88,14 @@ final class TestGraphs {
         b.input("img", Shape.of(9, 8, 2));
         b.input("vec", Shape.of(6));
         b.input("open", Shape.of(Shape.UNKNOWN, 4));
+        b.input("tokens", Shape.of(5));
         add(b, r, "conv1d", new Op.Conv1D(5, 3, 2, 1, Padding.SAME, Activation.RELU, false), "seq");
         add(b, r, "conv1d_dil", new Op.Conv1D(4, 2, 1, 2, Padding.VALID, Activation.RELU6, true), "seq");
         add(b, r, "max_pool1d", new Op.Pool(PoolKind.MAX, List.of(2), List.of(1), Padding.SAME), "conv1d");
         add(b, r, "avg_pool1d", new Op.Pool(PoolKind.AVG, List.of(3), List.of(2), Padding.VALID), "conv1d_dil");
         add(b, r, "bn", new Op.BatchNorm(0.0123f), "max_pool1d");
-        add(b, r, "drop", new Op.Dropout(0.3f), "bn");
+        add(b, r, "ln", new Op.LayerNorm(0.25f), "bn");
+        add(b, r, "drop", new Op.Dropout(0.3f), "ln");
         add(b, r, "act", new Op.Act(Activation.HARD_SIGMOID), "drop");
         add(b, r, "rnn", new Op.SimpleRnn(4, Activation.RELU, false, true, true), "act");
         add(b, r, "gru_a", new Op.Gru(3, Activation.SIGMOID, Activation.HARD_SIGMOID, true, true, true, true), "rnn");
@@ -111,6 +113,7 @@ final class TestGraphs {
         add(b, r, "lstm_seq", new Op.Lstm(3, Activation.RELU, Activation.HARD_SIGMOID, false, true, true, true, true,
                 false, 2), "concat");
         add(b, r, "gpool1d", new Op.GlobalPool(PoolKind.AVG, 1), "lstm_seq");
+        add(b, r, "embedding", new Op.Embedding(11, 3), "tokens");
         add(b, r, "conv2d", new Op.Conv2D(3, 3, 2, 1, 2, 2, 1, Padding.VALID, Activation.TANH, false), "img");
         add(b, r, "conv2d_same", new Op.Conv2D(2, 2, 2, 2, 2, 1, 1, Padding.SAME, Activation.LINEAR, true), "img");
         add(b, r, "dw1d", Op.DepthwiseConv.of1d(2, 3, 2, 1, Padding.SAME, Activation.RELU, true), "seq");
@@ -144,7 +147,7 @@ final class TestGraphs {
         b.output("add_const");
         b.output("gpool1d").output("gpool2d").output("dense_seq").output("dense").output("lstm_open")
                 .output("gru_nobias").output("reshape_fixed").output("vec").output("hard_sigmoid")
-                .output("permute").output("tconv1d").output("repeat").output("reverse");
+                .output("permute").output("tconv1d").output("repeat").output("reverse").output("embedding");
         return b.build();
     }
 
@@ -193,6 +196,12 @@ final class TestGraphs {
             tensors.add("in" + i);
         }
         int made = 0;
+        if (r.nextInt(4) == 0) { // token ids: read by the embedding alone
+            b.input("tok", Shape.of(1 + r.nextInt(6)));
+            add(b, r, "n" + made, new Op.Embedding(2 + r.nextInt(9), small(r)), "tok");
+            tensors.add("n" + made);
+            made++;
+        }
         for (int attempt = 0; attempt < maxNodes * 10 && made < maxNodes; attempt++) {
             String x = tensors.get(r.nextInt(tensors.size()));
             Shape xs = b.shapeOf(x);
@@ -266,7 +275,7 @@ final class TestGraphs {
 
     private static Op randomOp(Random r, Shape x) {
         int sr = Math.max(1, Math.min(2, x.rank() - 1));
-        switch (r.nextInt(28)) {
+        switch (r.nextInt(29)) {
             case 17:
                 if (x.rank() == 2) {
                     return Op.DepthwiseConv.of1d(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(2), 1 + r.nextInt(2),
@@ -373,6 +382,8 @@ final class TestGraphs {
                 return new Op.Reverse(r.nextInt(Math.max(1, x.rank())));
             case 12:
                 return new Op.SimpleRnn(small(r), elementwiseAct(r), r.nextBoolean(), r.nextBoolean(), r.nextBoolean());
+            case 28:
+                return new Op.LayerNorm(r.nextBoolean() ? 1e-3f : Math.abs(TestGraphs.nastyFloat(r)));
             case 13:
             case 14:
                 return new Op.Lstm(small(r), elementwiseAct(r), elementwiseAct(r), r.nextBoolean(), r.nextBoolean(),

@@ -83,6 +83,9 @@ class TorchFixturesTest {
         "activations, 17, 'Gemm,LeakyRelu,Gemm+Elu,Gemm,Elu,Gemm+Sigmoid+Mul,Gemm+HardSwish,Gemm,HardSigmoid,Gemm,PRelu'",
         "prelu_conv, 13, 'Conv,PRelu,Conv,PRelu,Sigmoid+Mul'",
         "prelu_conv, 17, 'Conv,PRelu,Conv,PRelu,Sigmoid+Mul'",
+        "layernorm, 17, 'LayerNormalization,MatMul+Add'",
+        "embedding_gru, 13, 'Gather,GRU,Gemm+Softmax'",
+        "embedding_gru, 17, 'Gather,GRU,Gemm+Softmax'",
     })
     void importedModelGivesPyTorchsOutputs(String name, int opset, String sourceOps) {
         ImportedModel m = OnnxImporter.load(resource(name + "_op" + opset + ".onnx"));
@@ -102,6 +105,26 @@ class TorchFixturesTest {
                 m.sourceOps().values());
         assertThat(String.join(",", m.graph().nodes().stream().map(n -> m.sourceOps().get(n.name())).toList()))
                 .isEqualTo(sourceOps);
+    }
+
+    @Test
+    void layerNormOfOpset17IsOneOpAndTheDecomposedFormIsRefused() {
+        ImportedModel m = OnnxImporter.load(resource("layernorm_op17.onnx"));
+        assertThat(m.graph().nodes().get(0).op()).isEqualTo(new Op.LayerNorm(1e-5f));
+        assertThatThrownBy(() -> OnnxImporter.load(resource("layernorm_op13.onnx")))
+                .isInstanceOfSatisfying(McugenException.class, e -> {
+                    assertThat(e.diag()).isEqualTo(Diag.MCG_IMPORT_UNSUPPORTED);
+                    assertThat(e.getMessage()).contains("opset_version=17").contains("ReduceMean");
+                });
+    }
+
+    @Test
+    void embeddingIsAGatherOfTheTableByInt64TokenIds() {
+        ImportedModel m = OnnxImporter.load(resource("embedding_gru_op17.onnx"));
+        assertThat(m.graph().inputs().get(0).shape()).isEqualTo(Shape.of(7));
+        assertThat(m.graph().inputs().get(0).isTokenIds()).isTrue();
+        assertThat(m.graph().nodes().get(0).op()).isEqualTo(new Op.Embedding(30, 6));
+        assertThat(m.graph().nodes().get(0).outputShape()).isEqualTo(Shape.of(7, 6));
     }
 
     @Test

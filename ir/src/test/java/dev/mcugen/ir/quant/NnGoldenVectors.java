@@ -22,7 +22,7 @@ import java.util.Random;
  * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax},
- * {@code nn_depthwise}, {@code nn_shape}, {@code nn_reverse}).
+ * {@code nn_depthwise}, {@code nn_shape}, {@code nn_reverse}, and {@code nn_norm} from {@link NormGoldenVectors}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -55,6 +55,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_depthwise", rnd, NnGoldenVectors::depthwise));
         tables.add(table("nn_shape", rnd, NnGoldenVectors::shape));
         tables.add(table("nn_reverse", rnd, NnGoldenVectors::reverse));
+        tables.add(table("nn_norm", rnd, NormGoldenVectors::norm));
         return tables;
     }
 
@@ -95,7 +96,7 @@ public final class NnGoldenVectors {
         }
     }
 
-    private interface Family {
+    interface Family {
         /** Appends one case for {@code index} to {@code out}, or throws if the drawn record is invalid. */
         void write(Random rnd, int index, Out out);
     }
@@ -130,7 +131,7 @@ public final class NnGoldenVectors {
     // ---------------------------------------------------------------------------------------------
     // Random pieces
 
-    private static int between(Random rnd, int lo, int hi) {
+    static int between(Random rnd, int lo, int hi) {
         return lo + rnd.nextInt(hi - lo + 1);
     }
 
@@ -142,7 +143,7 @@ public final class NnGoldenVectors {
     }
 
     /** A rescale near {@code 2^exponent}: the power-of-two or the multiplier form, half each. */
-    private static Rescale rescale(Random rnd, int exponent) {
+    static Rescale rescale(Random rnd, int exponent) {
         int shift = Math.max(-31, Math.min(30, exponent + between(rnd, -1, 1)));
         if (rnd.nextBoolean()) {
             return Rescale.pot(shift);
@@ -159,7 +160,7 @@ public final class NnGoldenVectors {
         return rs;
     }
 
-    private static int[] values(Random rnd, int n, int bits) {
+    static int[] values(Random rnd, int n, int bits) {
         int[] x = new int[n];
         int lo = QuantType.fullMin(bits);
         int hi = QuantType.fullMax(bits);

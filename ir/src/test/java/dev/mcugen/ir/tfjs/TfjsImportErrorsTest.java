@@ -303,7 +303,7 @@ class TfjsImportErrorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Embedding", "ConvLSTM2D", "Attention", "ThresholdedReLU"})
+    @ValueSource(strings = {"GroupNormalization", "ConvLSTM2D", "Attention", "ThresholdedReLU"})
     void unsupportedLayerClass(String className) {
         Path dir = ModelFiles.copy("dense_relu", tmp);
         ObjectNode json = ModelFiles.modelJson(dir);

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * The small float {@code .tflite} fixtures of {@code ir/src/test/resources/tflite/}: op patterns the zoo's
  * models lack (Conv1D as EXPAND_DIMS + CONV_2D + SQUEEZE, 1-D pooling, dilation, CONCATENATION, MEAN, ADD,
- * MUL, SUB, MAXIMUM, MINIMUM with per-channel and constant operands, stand-alone activations, float16 weights, FULLY_CONNECTED with keep_num_dims). Weights are seeded
+ * MUL, SUB, MAXIMUM, MINIMUM with per-channel and constant operands, stand-alone activations, float16 weights,
+ * FULLY_CONNECTED with keep_num_dims, GATHER of an embedding table by int32 token ids). Weights are seeded
  * random values; tensor names follow the TF converter's style. {@code main} writes the files;
  * {@code armnn_expected.py} beside them computes each fixture's {@code expected.npy} with Arm NN.
  *
@@ -31,6 +32,7 @@ final class TfliteFixtures {
         m.put("mul_sub_max_min", TfliteFixtures::mulSubMaxMin);
         m.put("mobilenet_block", TfliteFixtures::mobilenetBlock);
         m.put("pad_transpose_conv_resize", TfliteShapeFixtures::padTransposeConvResize);
+        m.put("gather_tokens", TfliteFixtures::gatherTokens);
         return m;
     }
 
@@ -239,6 +241,33 @@ final class TfliteFixtures {
         w.op(Builtin.RESHAPE, new int[] {c2, shape2}, new int[] {fl}, TfliteWriter.RESHAPE_OPTIONS, TfliteWriter.reshape(1, 3));
         int sm = w.activation("StatefulPartitionedCall:0", 1, 3);
         w.op(Builtin.SOFTMAX, new int[] {fl}, new int[] {sm}, TfliteWriter.SOFTMAX_OPTIONS, TfliteWriter.softmax(1f));
+        return w.io(new int[] {x}, new int[] {sm}).build();
+    }
+
+    /** Rows of the table of {@link #gatherTokens}: token ids are [0, 20). */
+    static final int GATHER_ROWS = 20;
+
+    /**
+     * Keras Embedding(20, 5) on int32 token ids [6] as the converter writes it (GATHER of the constant table
+     * by the input), then Flatten (RESHAPE), Dense(4) and softmax.
+     */
+    static byte[] gatherTokens() {
+        Random r = new Random(404);
+        TfliteWriter w = new TfliteWriter();
+        int x = w.intActivation("serving_default_tokens:0", 1, 6);
+        int table = w.floats("model/embedding/embedding_lookup", random(r, GATHER_ROWS * 5, 0.5), GATHER_ROWS, 5);
+        int e = w.activation("model/embedding/embedding_lookup1", 1, 6, 5);
+        w.op(Builtin.GATHER, new int[] {table, x}, new int[] {e}, TfliteWriter.GATHER_OPTIONS, TfliteWriter.gather(0));
+        int shape = w.ints("model/flatten/Const", 1, 30);
+        int fl = w.activation("model/flatten/Reshape", 1, 30);
+        w.op(Builtin.RESHAPE, new int[] {e, shape}, new int[] {fl}, TfliteWriter.RESHAPE_OPTIONS, TfliteWriter.reshape(1, 30));
+        int wd = w.floats("model/dense/MatMul", random(r, 4 * 30, 0.4), 4, 30);
+        int bd = w.floats("model/dense/BiasAdd/ReadVariableOp", random(r, 4, 0.1), 4);
+        int d = w.activation("model/dense/BiasAdd", 1, 4);
+        w.op(Builtin.FULLY_CONNECTED, new int[] {fl, wd, bd}, new int[] {d}, TfliteWriter.FULLY_CONNECTED_OPTIONS,
+                TfliteWriter.fullyConnected(0, false));
+        int sm = w.activation("StatefulPartitionedCall:0", 1, 4);
+        w.op(Builtin.SOFTMAX, new int[] {d}, new int[] {sm}, TfliteWriter.SOFTMAX_OPTIONS, TfliteWriter.softmax(1f));
         return w.io(new int[] {x}, new int[] {sm}).build();
     }
 

@@ -26,6 +26,7 @@ final class TfliteWriter {
     static final int MUL_OPTIONS = 21;
     static final int SUB_OPTIONS = 28;
     static final int MAXIMUM_MINIMUM_OPTIONS = 39;
+    static final int GATHER_OPTIONS = 23;
     static final int REDUCER_OPTIONS = 27;
     static final int SQUEEZE_OPTIONS = 30;
     static final int STRIDED_SLICE_OPTIONS = 32;
@@ -57,6 +58,13 @@ final class TfliteWriter {
         int[] sig = shape.clone();
         sig[0] = -1;
         return tensor(name, TfliteModel.FLOAT32, shape, sig, null, false);
+    }
+
+    /** An int32 activation tensor (token ids) with a batch axis that may vary (shape_signature -1). */
+    int intActivation(String name, int... shape) {
+        int[] sig = shape.clone();
+        sig[0] = -1;
+        return tensor(name, TfliteModel.INT32, shape, sig, null, false);
     }
 
     int floats(String name, float[] values, int... shape) {
@@ -312,6 +320,15 @@ final class TfliteWriter {
             int v = intVector(b, dims);
             b.startTable(1);
             b.addOffset(0, v, 0);
+            return b.endTable();
+        };
+    }
+
+    /** GatherOptions: axis (field 0), batch_dims (field 1). */
+    static ToIntFunction<FlatBufferBuilder> gather(int axis) {
+        return b -> {
+            b.startTable(2);
+            b.addInt(0, axis, 0);
             return b.endTable();
         };
     }

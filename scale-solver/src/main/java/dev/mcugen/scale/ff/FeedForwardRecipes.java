@@ -24,6 +24,10 @@ import dev.mcugen.scale.Recipe;
  *       hard sigmoid, leaky ReLU, fused or stand-alone)</td><td>{@link PointwiseRecipe}, {@link PointwiseStage}</td>
  *       <td>QLut / QPRelu</td><td>Coverage</td></tr>
  *   <tr><td>BatchNorm (not folded)</td><td>{@link BatchNormRecipe}</td><td>QChannelAffine</td><td>Coverage</td></tr>
+ *   <tr><td>LayerNorm</td><td>{@link LayerNormRecipe}</td><td>QLayerNormalization</td><td>Coverage (output),
+ *       fixed format of the normalized value, Product (bias)</td></tr>
+ *   <tr><td>Embedding</td><td>{@link EmbeddingRecipe}</td><td>QEmbedding</td><td>Coverage of the whole table;
+ *       the table's quantization is the output's</td></tr>
  *   <tr><td>Add</td><td>{@link AddRecipe}</td><td>QAdd (QElementwise with a per-channel or constant
  *       operand)</td><td>Coverage</td></tr>
  *   <tr><td>Subtract, Multiply, Average</td><td>{@link ElementwiseRecipe}</td><td>QElementwise</td><td>Coverage</td></tr>
@@ -67,6 +71,12 @@ public final class FeedForwardRecipes {
         }
         if (op instanceof Op.BatchNorm) {
             return new BatchNormRecipe();
+        }
+        if (op instanceof Op.LayerNorm) {
+            return new LayerNormRecipe();
+        }
+        if (op instanceof Op.Embedding) {
+            return new EmbeddingRecipe();
         }
         if (op instanceof Op.Add) {
             return new AddRecipe();
