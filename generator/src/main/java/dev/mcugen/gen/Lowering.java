@@ -109,6 +109,9 @@ final class Lowering {
     private String scratchTag = "#scratch";
     /** Where {@link #lowerNode} appends. */
     private List<View.Step> out;
+    /** The model's inputs and outputs as the C API takes them, in the model's order. */
+    private List<View.Port> inPorts;
+    private List<View.Port> outPorts;
 
     private Lowering(QGraph g, GenOptions opts) {
         this.g = g;
@@ -135,23 +138,27 @@ final class Lowering {
             }
             scratchTag = "#" + scratchTag;
         }
-        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
-            throw unsupported("model '" + g.name() + "'", "has " + g.inputs().size() + " inputs and "
-                    + g.outputs().size() + " outputs; the C generator handles one of each for now");
+        boolean single = g.inputs().size() == 1 && g.outputs().size() == 1;
+        ports(single);
+        for (QInput in : g.inputs()) {
+            check(in.name(), in.shape(), in.type());
+            shapes.put(in.name(), in.shape());
+            types.put(in.name(), in.type());
+            root.put(in.name(), in.name());
         }
-        QInput in = g.inputs().get(0);
-        check(in.name(), in.shape(), in.type());
-        shapes.put(in.name(), in.shape());
-        types.put(in.name(), in.type());
-        root.put(in.name(), in.name());
         for (QNode n : g.nodes()) {
             checkNode(n);
             shapes.put(n.name(), n.outputShape());
             types.put(n.name(), n.outputType());
             root.put(n.name(), n instanceof QReshape r ? root.get(r.input()) : n.name());
         }
+        QInput in = g.inputs().get(0);
         String outName = g.outputs().get(0);
-        String noStep = classify(in);
+        // _step takes one input row and writes one output: a model with several inputs or outputs
+        // runs whole tensors (each recurrent layer a loop over its steps).
+        String noStep = single ? classify(in)
+                : "the model has " + g.inputs().size() + " input(s) and " + g.outputs().size()
+                + " output(s); streaming takes one input row and writes one output, so this model runs whole tensors";
 
         // The schedule: streaming runs the per-row nodes, then the rest; otherwise graph order.
         List<QNode> seqNodes = new ArrayList<>();
@@ -162,7 +169,7 @@ final class Lowering {
         List<QNode> order = new ArrayList<>(seqNodes);
         order.addAll(tailNodes);
 
-        // Lifetimes: step i is order[i]; a trailing copy into y is step order.size().
+        // Lifetimes: step i is order[i]; the trailing copies into the outputs are step order.size().
         int count = order.size();
         Map<String, Integer> first = new HashMap<>();
         Map<String, Integer> last = new HashMap<>();
@@ -184,14 +191,29 @@ final class Lowering {
                 }
             }
         }
-        String outRoot = root.get(outName);
-        boolean readLater = g.nodes().stream().anyMatch(n -> n.inputs().stream().anyMatch(s -> root.get(s).equals(outRoot)));
-        boolean direct = !outRoot.equals(in.name()) && outRoot.equals(outName) && !readLater;
-        if (!direct && !outRoot.equals(in.name())) {
-            last.merge(outRoot, count, Math::max);
+        // An output the last layer writing it can put straight into the caller's buffer (its own
+        // tensor, read by no later layer, not a model input, not another output's); the others are
+        // copied out of the arena (or from an input) after the last layer.
+        Set<String> inputNames = new HashSet<>();
+        g.inputs().forEach(i -> inputNames.add(i.name()));
+        Map<String, String> directRoots = new LinkedHashMap<>();
+        List<Integer> copied = new ArrayList<>();
+        for (int k = 0; k < g.outputs().size(); k++) {
+            String o = g.outputs().get(k);
+            String oRoot = root.get(o);
+            boolean readLater = g.nodes().stream().anyMatch(n -> n.inputs().stream().anyMatch(s -> root.get(s).equals(oRoot)));
+            boolean direct = !inputNames.contains(oRoot) && oRoot.equals(o) && !readLater && !directRoots.containsKey(oRoot);
+            if (direct) {
+                directRoots.put(oRoot, outPorts.get(k).param());
+            } else {
+                copied.add(k);
+                if (!inputNames.contains(oRoot)) {
+                    last.merge(oRoot, count, Math::max);
+                }
+            }
         }
         for (QNode n : order) {
-            if (first.containsKey(n.name()) && !(direct && n.name().equals(outRoot))) {
+            if (first.containsKey(n.name()) && !directRoots.containsKey(n.name())) {
                 buffers.add(new MemoryPlanner.Buffer(n.name(), shape(n.name()).size() * n.outputType().bits() / 8,
                         first.get(n.name()), last.get(n.name())));
                 bufferBits.put(n.name(), n.outputType().bits());
@@ -200,7 +222,9 @@ final class Lowering {
         MemoryPlanner.Plan plan = MemoryPlanner.plan(buffers);
         List<String> arenaComment = new ArrayList<>();
         List<View.ArenaBuffer> arenaMap = new ArrayList<>();
-        pointer.put(in.name(), "x");
+        for (int k = 0; k < g.inputs().size(); k++) {
+            pointer.put(g.inputs().get(k).name(), inPorts.get(k).param());
+        }
         for (MemoryPlanner.Buffer b : buffers) {
             int off = plan.offsets().get(b.name());
             int tb = bufferBits.get(b.name());
@@ -211,9 +235,7 @@ final class Lowering {
                     b.name(), off, off + b.bytes() - 1, b.first(), b.last())));
             arenaMap.add(new View.ArenaBuffer(b.name(), off, b.bytes(), b.first(), b.last()));
         }
-        if (direct) {
-            pointer.put(outRoot, "y");
-        }
+        pointer.putAll(directRoots);
 
         List<View.Step> steps = new ArrayList<>();
         List<View.Step> seqSteps = new ArrayList<>();
@@ -227,19 +249,25 @@ final class Lowering {
             lowerNode(n);
         }
         boolean seqOutput = rows.contains(outName);
-        if (!direct) {
+        for (int k = 0; k < g.inputs().size(); k++) {
+            String i = g.inputs().get(k).name();
+            if (!single && g.nodes().stream().noneMatch(n -> n.inputs().contains(i)) && !g.outputs().contains(i)) {
+                steps.add(new View.Step("input '" + CLit.comment(i) + "' is read by no layer", List.of(),
+                        List.of(new View.Call("(void)", List.of(inPorts.get(k).param()))), false, ""));
+            }
+        }
+        for (int k : copied) {
+            String o = g.outputs().get(k);
             if (streaming && seqOutput) {
                 out = seqSteps;
             }
             needsString = true;
-            out.add(new View.Step("output '" + CLit.comment(outName) + "' -> y", List.of(), List.of(new View.Call("memcpy",
-                    List.of("y", pointer.get(outRoot), "sizeof(" + ctype(types.get(outName).bits()) + ") * "
-                            + shape(outName).size() + "u"))), false, ""));
+            View.Port p = outPorts.get(k);
+            out.add(new View.Step("output '" + CLit.comment(o) + "' -> " + p.param(), List.of(), List.of(new View.Call("memcpy",
+                    List.of(p.param(), ptr(o), "sizeof(" + ctype(types.get(o).bits()) + ") * "
+                            + shape(o).size() + "u"))), false, ""));
         }
 
-        QuantType ot = types.get(outName);
-        View.Port inPort = port(in.shape(), in.type());
-        View.Port outPort = port(shapes.get(outName), ot);
         View.Stream stream = null;
         if (streaming) {
             int rowIn = shape(in.name()).size();
@@ -280,7 +308,7 @@ final class Lowering {
                 + CLit.comment(noStep) + ")"));
         List<String> runtime = new ArrayList<>();
         sources.forEach(s -> runtime.add("runtime/src/" + s));
-        return new View.Model(id, macro, macro + "_H", banner, inPort, outPort, Integer.toString(plan.arenaBytes()),
+        return new View.Model(id, macro, macro + "_H", banner, single, inPorts, outPorts, Integer.toString(plan.arenaBytes()),
                 arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
                 List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime,
                 new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)));
@@ -489,6 +517,8 @@ final class Lowering {
             for (String t : List.of("ctx_t", "input_t", "output_t", "invoke", "reset", "step", "row", "row_pre", "tail")) {
                 usedNames.add(id + "_" + t);
             }
+            inPorts.forEach(p -> usedNames.add(p.typeName()));
+            outPorts.forEach(p -> usedNames.add(p.typeName()));
         }
         String base = id + "_" + Names.cFragment(node);
         String n = base;
@@ -561,7 +591,75 @@ final class Lowering {
         return "int" + bits + "_t";
     }
 
-    private static View.Port port(Shape shape, QuantType t) {
+    /**
+     * The C names of the inputs and outputs ({@link #inPorts}, {@link #outPorts}). One input and one
+     * output keep the names the API always had: {@code x}, {@code y}, {@code <id>_input_t},
+     * {@code <ID>_INPUT_SIZE}... Otherwise each takes its tensor's name (made an identifier by
+     * {@link Names#cFragment}; two names that meet after that, case ignored, get their position
+     * appended): parameters {@code in_<name>} / {@code out_<name>}, types {@code <id>_input_<name>_t} /
+     * {@code <id>_output_<name>_t}, macros {@code <ID>_INPUT_<NAME>_SIZE}... The types join the names
+     * no node may take ({@link #name}).
+     */
+    private void ports(boolean single) {
+        List<String> inFrags = new ArrayList<>();
+        List<String> outFrags = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int k = 0; k < g.inputs().size(); k++) {
+            inFrags.add(fragment(g.inputs().get(k).name(), k, seen));
+        }
+        seen.clear();
+        for (int k = 0; k < g.outputs().size(); k++) {
+            outFrags.add(fragment(g.outputs().get(k), k, seen));
+        }
+        // A parameter must not hide a file-scope name <id>_...: "in_" grows a 'p' in front until none can.
+        String pin = "in_";
+        String pout = "out_";
+        while (startsWithId(pin, inFrags) || startsWithId(pout, outFrags)) {
+            pin = "p" + pin;
+            pout = "p" + pout;
+        }
+        List<View.Port> ins = new ArrayList<>();
+        List<View.Port> outs = new ArrayList<>();
+        for (int k = 0; k < g.inputs().size(); k++) {
+            QInput in = g.inputs().get(k);
+            String frag = inFrags.get(k);
+            ins.add(port(in.name(), in.shape(), in.type(), single ? "Input" : "Input " + k, single ? "x" : pin + frag,
+                    single ? "input" : "input_" + frag));
+        }
+        Map<String, QNode> byName = new HashMap<>();
+        g.nodes().forEach(n -> byName.put(n.name(), n));
+        for (int k = 0; k < g.outputs().size(); k++) {
+            String o = g.outputs().get(k);
+            QNode n = byName.get(o);
+            QInput asInput = g.inputs().stream().filter(i -> i.name().equals(o)).findFirst().orElse(null);
+            Shape s = n != null ? n.outputShape() : asInput.shape();
+            QuantType t = n != null ? n.outputType() : asInput.type();
+            String frag = outFrags.get(k);
+            outs.add(port(o, s, t, single ? "Output" : "Output " + k, single ? "y" : pout + frag,
+                    single ? "output" : "output_" + frag));
+        }
+        inPorts = List.copyOf(ins);
+        outPorts = List.copyOf(outs);
+    }
+
+    private boolean startsWithId(String prefix, List<String> frags) {
+        return frags.stream().anyMatch(f -> (prefix + f).startsWith(id + "_"));
+    }
+
+    /** {@code name} as an identifier fragment distinct (case ignored) from those in {@code seen}. */
+    private static String fragment(String name, int k, Set<String> seen) {
+        String f = Names.cFragment(name);
+        if (f.isEmpty() || !seen.add(f.toUpperCase(Locale.ROOT))) {
+            String base = f + (f.isEmpty() ? "" : "_") + k;
+            f = base;
+            for (int j = 2; !seen.add(f.toUpperCase(Locale.ROOT)); j++) {
+                f = base + "_" + j;
+            }
+        }
+        return f;
+    }
+
+    private View.Port port(String tensor, Shape shape, QuantType t, String label, String param, String word) {
         // scale = num / 2^shift with num in [2^30, 2^31): exact to 31 significant bits.
         int e = Math.getExponent(t.scale());
         int shift = 30 - e;
@@ -572,7 +670,8 @@ final class Lowering {
         }
         return new View.Port(ctype(t.bits()), Integer.toString(shape.size()), shape.toString(),
                 CLit.i32(t.zeroPoint()), CLit.real(t.scale()), num + "u", Integer.toString(shift),
-                CLit.i32(t.qmin()), CLit.i32(t.qmax()));
+                CLit.i32(t.qmin()), CLit.i32(t.qmax()), tensor, label, param, id + "_" + word + "_t",
+                word.toUpperCase(Locale.ROOT));
     }
 
     private String typeComment(String what, QuantType t) {
