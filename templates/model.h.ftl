@@ -13,7 +13,7 @@ extern "C" {
 #endif
 
 <#if !m.single>
-/* ${m.inputs?size} inputs and ${m.outputs?size} outputs: ${m.id}_invoke takes the inputs, then the outputs, in the model's order. */
+/* ${m.inputs?size} input(s) and ${m.outputs?size} output(s): ${m.id}_invoke takes the inputs, then the outputs, in the model's order. */
 #define ${m.macro}_INPUTS ${m.inputs?size}
 #define ${m.macro}_OUTPUTS ${m.outputs?size}
 
