@@ -290,8 +290,8 @@ final class VerifyCommand implements Callable<Integer> {
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
             dir.commit();
 
-            w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
-                    how, n, classes);
+            w.printf("%s on %s (%s): %d sample(s) x %s bit-exact with the simulator%n", id, target.id(),
+                    how, n, outNames.size() == 1 ? classes + " outputs" : outNames.size() + " outputs (" + classes + " values)");
             if (streams) {
                 w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
                         view.stream().timeSteps(), streamed);
