@@ -16,7 +16,7 @@ function multiIoFixtures(tf, D) {
   const side = Math.max(2, D.dIn - 2);
   F.push({
     name: 'multiio_two_heads',
-    description: `two inputs: sequence [${D.rT}, ${D.rF}] -> LSTM(${D.rUnits}) and side [${side}] -> ` +
+    description: `two inputs: sequence [${D.rT}, ${D.rF}] -> LSTM(${D.rUnits}, sigmoid gates; Keras 3 reads it too) and side [${side}] -> ` +
         `Dense(${D.dHidden}, relu), Concatenate -> Dense(${D.dHidden}, relu) -> two outputs: ` +
         `class Dense(${D.dOut}, softmax) and value Dense(2); inputs in input_0.npy, input_1.npy, ` +
         'outputs in expected_0.npy, expected_1.npy',
@@ -24,7 +24,7 @@ function multiIoFixtures(tf, D) {
     build: n => {
       const seq = tf.input({shape: [D.rT, D.rF], name: 'sequence'});
       const aux = tf.input({shape: [side], name: 'side'});
-      const h = L.lstm({units: D.rUnits, name: 'lstm'}).apply(seq);
+      const h = L.lstm({units: D.rUnits, recurrentActivation: 'sigmoid', name: 'lstm'}).apply(seq);
       const s = L.dense({units: D.dHidden, activation: 'relu', name: 'side_dense'}).apply(aux);
       const c = L.concatenate({name: 'joined'}).apply([h, s]);
       const t = L.dense({units: D.dHidden, activation: 'relu', name: 'trunk'}).apply(c);
