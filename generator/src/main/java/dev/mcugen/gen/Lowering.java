@@ -647,7 +647,7 @@ final class Lowering {
     }
 
     /** {@code name} as an identifier fragment distinct (case ignored) from those in {@code seen}. */
-    private static String fragment(String name, int k, Set<String> seen) {
+    static String fragment(String name, int k, Set<String> seen) {
         String f = Names.cFragment(name);
         if (f.isEmpty() || !seen.add(f.toUpperCase(Locale.ROOT))) {
             String base = f + (f.isEmpty() ? "" : "_") + k;
