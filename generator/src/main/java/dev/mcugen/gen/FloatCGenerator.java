@@ -186,22 +186,9 @@ public final class FloatCGenerator {
          * output keep {@code x}, {@code y}, {@code <ID>_INPUT_SIZE}.
          */
         private FloatView.Model graph(List<String> banner, boolean single) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            List<String> inFrags = new ArrayList<>();
-            for (int k = 0; k < g.inputs().size(); k++) {
-                inFrags.add(Lowering.fragment(g.inputs().get(k).name(), k, seen));
-            }
-            seen.clear();
-            List<String> outFrags = new ArrayList<>();
-            for (int k = 0; k < g.outputs().size(); k++) {
-                outFrags.add(Lowering.fragment(g.outputs().get(k), k, seen));
-            }
-            String pin = "in_";
-            String pout = "out_";
-            while (startsWithId(pin, inFrags) || startsWithId(pout, outFrags)) {
-                pin = "p" + pin;
-                pout = "p" + pout;
-            }
+            List<String> inNames = g.inputs().stream().map(i -> i.name()).toList();
+            List<PortNames.Port> inNamed = PortNames.inputs(id, inNames, g.outputs());
+            List<PortNames.Port> outNamed = PortNames.outputs(id, inNames, g.outputs());
             List<FloatView.Port> ins = new ArrayList<>();
             for (int k = 0; k < g.inputs().size(); k++) {
                 var in = g.inputs().get(k);
@@ -209,9 +196,9 @@ public final class FloatCGenerator {
                     throw unsupported("input '" + in.name() + "'", "shape " + in.shape()
                             + " is not fully known; the float baseline needs fixed sizes");
                 }
-                String param = single ? "x" : pin + inFrags.get(k);
-                ins.add(new FloatView.Port(in.name(), param, single ? "INPUT" : "INPUT_" + inFrags.get(k).toUpperCase(Locale.ROOT),
-                        in.shape().toString(), String.valueOf(in.shape().size())));
+                String param = inNamed.get(k).param();
+                ins.add(new FloatView.Port(in.name(), param, inNamed.get(k).macro(), in.shape().toString(),
+                        String.valueOf(in.shape().size())));
                 buffer.put(in.name(), param);
             }
             List<FloatView.Port> outs = new ArrayList<>();
@@ -219,9 +206,8 @@ public final class FloatCGenerator {
             for (int k = 0; k < g.outputs().size(); k++) {
                 String o = g.outputs().get(k);
                 Shape s = shapes.get(o);
-                String param = single ? "y" : pout + outFrags.get(k);
-                outs.add(new FloatView.Port(o, param, single ? "OUTPUT" : "OUTPUT_" + outFrags.get(k).toUpperCase(Locale.ROOT),
-                        s.toString(), String.valueOf(s.size())));
+                String param = outNamed.get(k).param();
+                outs.add(new FloatView.Port(o, param, outNamed.get(k).macro(), s.toString(), String.valueOf(s.size())));
                 Node n = g.node(o).orElse(null);
                 boolean read = g.nodes().stream().anyMatch(x -> x.inputs().contains(o));
                 if (n != null && !isAlias(n.op()) && !read && !direct.containsKey(o)) {
@@ -275,10 +261,6 @@ public final class FloatCGenerator {
                     ins.get(0).size(), outs.get(0).shape(), outs.get(0).size(), List.copyOf(ctx), List.copyOf(weights),
                     List.copyOf(steps), List.copyOf(sources), weightBytes, ctxBytes, single, List.copyOf(ins),
                     List.copyOf(outs));
-        }
-
-        private boolean startsWithId(String prefix, List<String> frags) {
-            return frags.stream().anyMatch(f -> (prefix + f).startsWith(id + "_"));
         }
 
         /** Concatenation along {@code c.axis()}: per leading index, each input's block copied in turn. */

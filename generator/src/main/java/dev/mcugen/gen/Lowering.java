@@ -139,7 +139,7 @@ final class Lowering {
             scratchTag = "#" + scratchTag;
         }
         boolean single = g.inputs().size() == 1 && g.outputs().size() == 1;
-        ports(single);
+        ports();
         for (QInput in : g.inputs()) {
             check(in.name(), in.shape(), in.type());
             shapes.put(in.name(), in.shape());
@@ -592,39 +592,19 @@ final class Lowering {
     }
 
     /**
-     * The C names of the inputs and outputs ({@link #inPorts}, {@link #outPorts}). One input and one
-     * output keep the names the API always had: {@code x}, {@code y}, {@code <id>_input_t},
-     * {@code <ID>_INPUT_SIZE}... Otherwise each takes its tensor's name (made an identifier by
-     * {@link Names#cFragment}; two names that meet after that, case ignored, get their position
-     * appended): parameters {@code in_<name>} / {@code out_<name>}, types {@code <id>_input_<name>_t} /
-     * {@code <id>_output_<name>_t}, macros {@code <ID>_INPUT_<NAME>_SIZE}... The types join the names
-     * no node may take ({@link #name}).
+     * The inputs and outputs of the C API ({@link #inPorts}, {@link #outPorts}), named by
+     * {@link PortNames}: types {@code <id>_<word>_t}, macros {@code <ID>_<WORD>_SIZE}... The types
+     * join the names no node may take ({@link #name}).
      */
-    private void ports(boolean single) {
-        List<String> inFrags = new ArrayList<>();
-        List<String> outFrags = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int k = 0; k < g.inputs().size(); k++) {
-            inFrags.add(fragment(g.inputs().get(k).name(), k, seen));
-        }
-        seen.clear();
-        for (int k = 0; k < g.outputs().size(); k++) {
-            outFrags.add(fragment(g.outputs().get(k), k, seen));
-        }
-        // A parameter must not hide a file-scope name <id>_...: "in_" grows a 'p' in front until none can.
-        String pin = "in_";
-        String pout = "out_";
-        while (startsWithId(pin, inFrags) || startsWithId(pout, outFrags)) {
-            pin = "p" + pin;
-            pout = "p" + pout;
-        }
+    private void ports() {
+        List<String> inNames = g.inputs().stream().map(QInput::name).toList();
+        List<PortNames.Port> inNamed = PortNames.inputs(id, inNames, g.outputs());
+        List<PortNames.Port> outNamed = PortNames.outputs(id, inNames, g.outputs());
         List<View.Port> ins = new ArrayList<>();
         List<View.Port> outs = new ArrayList<>();
         for (int k = 0; k < g.inputs().size(); k++) {
             QInput in = g.inputs().get(k);
-            String frag = inFrags.get(k);
-            ins.add(port(in.name(), in.shape(), in.type(), single ? "Input" : "Input " + k, single ? "x" : pin + frag,
-                    single ? "input" : "input_" + frag));
+            ins.add(port(in.name(), in.shape(), in.type(), inNamed.get(k)));
         }
         Map<String, QNode> byName = new HashMap<>();
         g.nodes().forEach(n -> byName.put(n.name(), n));
@@ -634,32 +614,13 @@ final class Lowering {
             QInput asInput = g.inputs().stream().filter(i -> i.name().equals(o)).findFirst().orElse(null);
             Shape s = n != null ? n.outputShape() : asInput.shape();
             QuantType t = n != null ? n.outputType() : asInput.type();
-            String frag = outFrags.get(k);
-            outs.add(port(o, s, t, single ? "Output" : "Output " + k, single ? "y" : pout + frag,
-                    single ? "output" : "output_" + frag));
+            outs.add(port(o, s, t, outNamed.get(k)));
         }
         inPorts = List.copyOf(ins);
         outPorts = List.copyOf(outs);
     }
 
-    private boolean startsWithId(String prefix, List<String> frags) {
-        return frags.stream().anyMatch(f -> (prefix + f).startsWith(id + "_"));
-    }
-
-    /** {@code name} as an identifier fragment distinct (case ignored) from those in {@code seen}. */
-    static String fragment(String name, int k, Set<String> seen) {
-        String f = Names.cFragment(name);
-        if (f.isEmpty() || !seen.add(f.toUpperCase(Locale.ROOT))) {
-            String base = f + (f.isEmpty() ? "" : "_") + k;
-            f = base;
-            for (int j = 2; !seen.add(f.toUpperCase(Locale.ROOT)); j++) {
-                f = base + "_" + j;
-            }
-        }
-        return f;
-    }
-
-    private View.Port port(String tensor, Shape shape, QuantType t, String label, String param, String word) {
+    private View.Port port(String tensor, Shape shape, QuantType t, PortNames.Port names) {
         // scale = num / 2^shift with num in [2^30, 2^31): exact to 31 significant bits.
         int e = Math.getExponent(t.scale());
         int shift = 30 - e;
@@ -670,8 +631,8 @@ final class Lowering {
         }
         return new View.Port(ctype(t.bits()), Integer.toString(shape.size()), shape.toString(),
                 CLit.i32(t.zeroPoint()), CLit.real(t.scale()), num + "u", Integer.toString(shift),
-                CLit.i32(t.qmin()), CLit.i32(t.qmax()), tensor, label, param, id + "_" + word + "_t",
-                word.toUpperCase(Locale.ROOT));
+                CLit.i32(t.qmin()), CLit.i32(t.qmax()), tensor, names.label(), names.param(), id + "_" + names.word() + "_t",
+                names.macro());
     }
 
     private String typeComment(String what, QuantType t) {

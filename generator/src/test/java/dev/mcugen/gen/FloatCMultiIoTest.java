@@ -123,35 +123,6 @@ class FloatCMultiIoTest {
         }
         c.append("        printf(\"\\n\");\n    }\n    return 0;\n}\n");
         Files.writeString(dir.resolve("harness.c"), c.toString());
-        List<String> cmd = new ArrayList<>();
-        cmd.add("gcc");
-        cmd.addAll(FloatCGeneratorTest.FLAGS);
-        cmd.addAll(List.of("-I" + dir, "-I" + dir.resolve("runtime/float"), "-o", dir.resolve("harness").toString(),
-                dir.resolve("harness.c").toString()));
-        for (String f : out.sources()) {
-            cmd.add(dir.resolve(f).toString());
-        }
-        cmd.add("-lm");
-        HostC.exec(cmd, null, dir);
-        StringBuilder in = new StringBuilder().append(inputs.size()).append('\n');
-        for (float[] x : inputs) {
-            for (float v : x) {
-                in.append(Float.toHexString(v)).append(' ');
-            }
-            in.append('\n');
-        }
-        String text = HostC.exec(List.of(dir.resolve("harness").toString()), in.toString(), dir);
-        List<float[]> result = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                String[] parts = line.trim().split(" ");
-                float[] y = new float[parts.length];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = (float) Double.parseDouble(parts[i]);
-                }
-                result.add(y);
-            }
-        }
-        return result;
+        return FloatCGeneratorTest.compileAndRun(dir, out, inputs);
     }
 }
