@@ -151,7 +151,13 @@ class MultiIoCliTest {
         JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
         assertThat(j.get("bit_exact").asBoolean()).isTrue();
         assertThat(j.get("metrics_per_output")).extracting(o -> o.get("output").asText()).containsExactly("class", "value");
-        assertThat(j.at("/metrics_per_output/0/top1_agreement").asDouble()).isEqualTo(1.0);
+        for (JsonNode o : j.get("metrics_per_output")) {
+            // int8 of an untrained model: both heads within a few quantization steps of float
+            assertThat(o.get("cosine").asDouble()).as(o.toString()).isGreaterThan(0.999);
+            assertThat(o.has("top1_agreement") && o.has("sqnr_db") && o.has("rmse")).isTrue();
+        }
+        assertThat(j.at("/metrics_per_output/0/values_per_sample").asInt()).isEqualTo(5);
+        assertThat(j.at("/metrics_per_output/1/values_per_sample").asInt()).isEqualTo(2);
         assertThat(Files.readString(out.resolve(ReportHtml.FILE))).contains("output &#39;class&#39;: max abs error",
                 "output &#39;value&#39;: rmse");
         assertThat(Files.readString(out.resolve("harness/main.c"))).contains("multiio_two_heads_invoke(&ctx, in0[s], in1[s], out0, out1)");
