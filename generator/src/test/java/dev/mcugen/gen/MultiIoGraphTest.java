@@ -97,6 +97,33 @@ class MultiIoGraphTest {
     }
 
     @Test
+    void anInputNoLayerReadsStillCompilesCleanAndAnInputCanBeAnOutput(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        Random r = new Random(5);
+        QuantType t = act(r, 8);
+        QuantType ty = act(r, 8);
+        QGraph g = new QGraph("m", List.of(new QInput("used", Shape.of(3), t), new QInput("spare", Shape.of(2), t)),
+                List.of(new QFullyConnected("fc", "used", Shape.of(4), ty, 3, 4, ints(r, Shape.of(3, 4), 8, 127),
+                        ints(r, Shape.of(4), 32, 3000), List.of(rescale(r, 1.0 / 4096)), 0, ty.qmin(), ty.qmax())),
+                List.of("fc", "used"));
+        FixedPointSimulator sim = new FixedPointSimulator(g);
+        List<int[]> xs = new ArrayList<>();
+        List<int[]> want = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            int[] used = {r.nextInt(256) - 128, r.nextInt(256) - 128, r.nextInt(256) - 128};
+            int[] spare = {r.nextInt(256) - 128, r.nextInt(256) - 128};
+            xs.add(new int[] {used[0], used[1], used[2], spare[0], spare[1]});
+            int[] fc = sim.run(Map.of("used", used, "spare", spare), IntObserver.NONE).get("fc");
+            want.add(new int[] {fc[0], fc[1], fc[2], fc[3], used[0], used[1], used[2]});
+        }
+        // -Wall -Wextra -Werror: the unused parameter is marked used, not an error
+        List<int[]> got = HostC.run(dir, g, new GenOptions("m", List.of()), xs);
+        for (int i = 0; i < xs.size(); i++) {
+            assertThat(got.get(i)).as("sample %d", i).containsExactly(want.get(i));
+        }
+    }
+
+    @Test
     void namesThatMeetAfterSanitizingStayApart() {
         QuantType t = new QuantType(8, -128, 127, 0.05, 3);
         Rescale one = Rescale.IDENTITY;
