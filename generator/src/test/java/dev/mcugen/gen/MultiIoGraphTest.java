@@ -124,6 +124,24 @@ class MultiIoGraphTest {
     }
 
     @Test
+    void hostileInputAndOutputNamesReachTheCOnlySanitized(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        QuantType t = new QuantType(8, -128, 127, 0.05, 3);
+        String a = "a*/\n#define EVIL 1\n/*";
+        String b = "b\u202e??/";
+        String y = "y\\\nint evil;";
+        QGraph g = new QGraph("m", List.of(new QInput(a, Shape.of(2), t), new QInput(b, Shape.of(3), t)),
+                List.of(new QConcat(y, List.of(a, b), List.of(Shape.of(2), Shape.of(3)), Shape.of(5), t, 0, List.of(3, 3),
+                        List.of(Rescale.IDENTITY, Rescale.IDENTITY))), List.of(y, a));
+        CGenerator.Output o = new CGenerator().build(g, new GenOptions("m", List.of()));
+        String h = new String(o.files().get("m.h"), StandardCharsets.UTF_8);
+        // the names stay inside one comment line: no line of their own, no trigraph, no bidi character
+        assertThat(h).doesNotContain("\n#define EVIL", "\u202e", "??/", "\nint evil;").contains("in_a____define_EVIL_1___");
+        List<int[]> got = HostC.run(dir, g, new GenOptions("m", List.of()), List.of(new int[] {1, 2, 3, 4, 5}));
+        assertThat(got.get(0)).containsExactly(1, 2, 3, 4, 5, 1, 2);
+    }
+
+    @Test
     void namesThatMeetAfterSanitizingStayApart() {
         QuantType t = new QuantType(8, -128, 127, 0.05, 3);
         Rescale one = Rescale.IDENTITY;
