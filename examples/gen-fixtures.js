@@ -5,7 +5,8 @@
 //
 // Default DIR is ../ir/src/test/resources/tfjs (relative to this script). Each fixture is one folder with
 // model.json + weight shards (tensorflowjs_converter layout; shard size and grouping vary per fixture),
-// input.npy (or input_0.npy, input_1.npy, ... for multi-input models), expected.npy (TF.js model.predict),
+// input.npy (or input_0.npy, input_1.npy, ... for multi-input models), expected.npy (TF.js model.predict;
+// expected_0.npy, expected_1.npy, ... for multi-output models),
 // and DIR/fixtures.json indexes them. The models are untrained; every weight (kernels, non-zero biases,
 // BatchNormalization gamma/beta/moving statistics) comes from a seeded PRNG.
 //
@@ -23,6 +24,7 @@ const {addActivationFixtures} = require('./lib/activation-fixtures');
 const {addShapeFixtures} = require('./lib/shape-fixtures');
 const {addRnnFixtures} = require('./lib/rnn-fixtures');
 const {addNormFixtures} = require('./lib/norm-fixtures');
+const {multiIoFixtures} = require('./lib/multiio');
 
 let tf;
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax'];
@@ -411,6 +413,7 @@ function buildFixtures(D) {
   addShapeFixtures(L, add, seq);
   addRnnFixtures(L, D, add, seq);
   addNormFixtures(add, seq, L);
+  F.push(...multiIoFixtures(tf, D));
   return F;
 }
 
@@ -467,20 +470,27 @@ async function main() {
     const inputs = model.inputs.map(inp => {
       const shape = [D.batch, ...inp.shape.slice(1)];
       const n = shape.reduce((a, b) => a * b, 1);
-      const values = f.inputFill ? f.inputFill(rng, n) : rng.fill(n, r => r.normal(0, f.inputStd || 1));
+      const std = f.inputStds ? f.inputStds[model.inputs.indexOf(inp)] : f.inputStd || 1;
+      const values = f.inputFill ? f.inputFill(rng, n) : rng.fill(n, r => r.normal(0, std));
       return tf.tensor(values, shape, 'float32');
     });
     const inputFiles = inputs.length === 1 ? ['input.npy'] : inputs.map((_, k) => `input_${k}.npy`);
     inputs.forEach((t, k) => writeTensorNpy(path.join(dir, inputFiles[k]), t));
-    const pred = model.predict(inputs.length === 1 ? inputs[0] : inputs);
-    writeTensorNpy(path.join(dir, 'expected.npy'), pred);
+    // One output: expected.npy; several: expected_0.npy, expected_1.npy, ... in the model's output order.
+    const predOut = model.predict(inputs.length === 1 ? inputs[0] : inputs);
+    const preds = Array.isArray(predOut) ? predOut : [predOut];
+    const expectedFiles = preds.length === 1 ? ['expected.npy'] : preds.map((_, k) => `expected_${k}.npy`);
+    preds.forEach((t, k) => writeTensorNpy(path.join(dir, expectedFiles[k]), t));
+    const pred = preds[0];
     const info = await saveModel(model, dir, layout);
     // Round trip: the folder must load back into TF.js and give exactly the same output.
     const back = await loadModel(dir);
-    const pred2 = back.predict(inputs.length === 1 ? inputs[0] : inputs);
-    if (!sameFloats(pred.dataSync(), pred2.dataSync())) throw new Error(`${f.name}: reloaded model differs`);
-    const data = pred.dataSync();
-    for (const v of data) if (!Number.isFinite(v)) throw new Error(`${f.name}: non-finite output`);
+    const pred2Out = back.predict(inputs.length === 1 ? inputs[0] : inputs);
+    const preds2 = Array.isArray(pred2Out) ? pred2Out : [pred2Out];
+    preds.forEach((t, k) => {
+      if (!sameFloats(t.dataSync(), preds2[k].dataSync())) throw new Error(`${f.name}: reloaded model differs`);
+      for (const v of t.dataSync()) if (!Number.isFinite(v)) throw new Error(`${f.name}: non-finite output`);
+    });
     entries.push({
       name: f.name,
       description: f.description,
@@ -488,8 +498,8 @@ async function main() {
       golden: 'TF.js 4.22.0 model.predict (cpu backend)',
       inputs: inputFiles,
       inputShapes: inputs.map(t => t.shape),
-      expected: 'expected.npy',
-      expectedShape: pred.shape,
+      expected: preds.length === 1 ? 'expected.npy' : expectedFiles,
+      ...(preds.length === 1 ? {expectedShape: pred.shape} : {expectedShapes: preds.map(t => t.shape)}),
       weightGroups: info.groups,
       weightShards: info.shards.length,
       shardSizeBytes: layout.shardSizeBytes,
@@ -497,8 +507,8 @@ async function main() {
       ...(f.refused ? {refused: f.refused} : {}),
     });
     console.log(`${f.name.padEnd(44)} in ${JSON.stringify(inputs.map(t => t.shape.slice(1)))} -> ` +
-        `${JSON.stringify(pred.shape.slice(1))}  ${info.groups} group(s), ${info.shards.length} shard(s)`);
-    tf.dispose([...inputs, pred, pred2]);
+        `${JSON.stringify(preds.map(t => t.shape.slice(1)))}  ${info.groups} group(s), ${info.shards.length} shard(s)`);
+    tf.dispose([...inputs, ...preds, ...preds2]);
     model.dispose();
     back.dispose();
   }

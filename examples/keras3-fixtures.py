@@ -57,9 +57,11 @@ FIXTURES = {
     "functional_resblock_conv1d": ("functional_resblock_conv1d", None),
     "functional_concat_conv1d": ("functional_concat_conv1d", None),
     "functional_two_inputs_concat": ("functional_two_inputs_concat", None),
+    "multiio_two_heads": ("multiio_two_heads", None),
     "nested_sequential_backbone": ("flatten_conv2d_dense", "nested"),
 }
-LEGACY_H5 = ["dense_relu", "lstm_sigmoid_relu_seq", "functional_resblock_conv1d", "nested_sequential_backbone"]
+LEGACY_H5 = ["dense_relu", "lstm_sigmoid_relu_seq", "functional_resblock_conv1d", "nested_sequential_backbone",
+             "multiio_two_heads"]
 
 RNN = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell"}
 VAR_ORDER = ["kernel", "recurrent_kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance"]

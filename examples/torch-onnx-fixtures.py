@@ -390,6 +390,28 @@ class EmbeddingGruNet(nn.Module):
         return torch.softmax(self.fc(out[:, -1, :]), dim=1)
 
 
+class TwoInputs(nn.Module):
+    """Two inputs, two outputs: an NCHW image through Conv2d + ReLU + global average pooling, a feature
+    vector through Linear + ReLU, concatenated; a class head (softmax) and a regression head."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.meta = nn.Linear(5, 4)
+        self.cls = nn.Linear(10, 3)
+        self.reg = nn.Linear(10, 2)
+
+    def forward(self, image, meta):
+        a = nn.functional.adaptive_avg_pool2d(torch.relu(self.conv(image)), 1).flatten(1)
+        h = torch.cat([a, torch.relu(self.meta(meta))], dim=1)
+        return torch.softmax(self.cls(h), dim=1), self.reg(h)
+
+
+# name -> (class, input shapes, input names, output names): files <name>_x<k>.npy per input, <name>_y<k>.npy per output.
+MULTI = {
+    "two_inputs": (TwoInputs, [(3, 6, 6), (5,)], ["image", "meta"], ["cls", "reg"]),
+}
+
 MODELS = {
     "mlp": (Mlp, (8,)),
     "cnn": (Cnn, (3, 10, 10)),
@@ -454,6 +476,24 @@ def main(only=None):
             torch.onnx.export(model, x[:1], path, opset_version=opset, input_names=["x"], output_names=["y"],
                               dynamic_axes=dynamic, do_constant_folding=True)
         print(name, tuple(x.shape), "->", tuple(y.shape))
+    for name, (cls, shapes, ins, outs) in MULTI.items():
+        if only and name not in only:
+            continue
+        torch.manual_seed(zlib.crc32(name.encode()))
+        model = cls().eval()
+        xs = [torch.randn((N,) + shape, dtype=torch.float32) for shape in shapes]
+        with torch.no_grad():
+            ys = model(*xs)
+        for k, x in enumerate(xs):
+            np.save(os.path.join(OUT, "%s_x%d.npy" % (name, k)), x.numpy().astype(np.float32))
+        for k, y in enumerate(ys):
+            np.save(os.path.join(OUT, "%s_y%d.npy" % (name, k)), y.numpy().astype(np.float32))
+        for opset in (13, 17):
+            path = os.path.join(OUT, "%s_op%d.onnx" % (name, opset))
+            dynamic = {n: {0: "batch"} for n in ins + outs} if opset == 13 else None
+            torch.onnx.export(model, tuple(x[:1] for x in xs), path, opset_version=opset, input_names=ins,
+                              output_names=outs, dynamic_axes=dynamic, do_constant_folding=True)
+        print(name, [tuple(x.shape) for x in xs], "->", [tuple(y.shape) for y in ys])
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ static const float ${w.name}[${w.count}] = {
 };
 
 </#list>
-int ${m.id}_invoke(${m.id}_ctx_t *ctx, const float *x, float *y)
+int ${m.id}_invoke(${m.id}_ctx_t *ctx<#list m.inputs as p>, const float *${p.param}</#list><#list m.outputs as p>, float *${p.param}</#list>)
 {
     (void)ctx;
 <#list m.steps as s>

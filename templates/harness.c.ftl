@@ -1,7 +1,8 @@
 /*
  * mcugen verify harness for ${m.id}: ${m.samples} quantized input sample(s) embedded as constants.
- * Prints "y <sample>: <outputs...>" per sample; sample 0 runs between the counting markers. A model
- * with <id>_step is also streamed: "stream <sample>: ok" or its first difference from _invoke.
+ * Prints "y <sample>: <outputs...>" per sample (every output, in the model's output order); sample 0
+ * runs between the counting markers. A model with <id>_step is also streamed: "stream <sample>: ok"
+ * or its first difference from _invoke.
 <#list m.banner as line>
  * ${line}
 </#list>
@@ -12,15 +13,20 @@
 
 #define SAMPLES ${m.samples}
 
-static const ${m.id}_input_t inputs[SAMPLES][${m.macro}_INPUT_SIZE] = {
-<#list m.rows as row>
+<#list m.inputs as p>
+static const ${p.type} ${p.var}[SAMPLES][${p.size}] = {
+<#list p.rows as row>
     {${row}},
 </#list>
 };
+</#list>
 
 static ${m.id}_ctx_t ctx;
-static ${m.id}_output_t y[${m.macro}_OUTPUT_SIZE];
+<#list m.outputs as p>
+static ${p.type} ${p.var}[${p.size}];
+</#list>
 
+<#if m.single>
 #if ${m.macro}_HAS_STEP
 static ${m.id}_output_t ys[${m.macro}_OUTPUT_SIZE];
 
@@ -59,6 +65,7 @@ static void stream_check(int s)
     board_write(": ok\n");
 }
 #endif
+</#if>
 
 
 int main(void)
@@ -68,10 +75,10 @@ int main(void)
         ${m.id}_reset(&ctx);
         if (s == 0) {
             board_count_begin();
-            rc = ${m.id}_invoke(&ctx, inputs[s], y);
+            rc = ${m.id}_invoke(&ctx<#list m.inputs as p>, ${p.var}[s]</#list><#list m.outputs as p>, ${p.var}</#list>);
             board_count_end();
         } else {
-            rc = ${m.id}_invoke(&ctx, inputs[s], y);
+            rc = ${m.id}_invoke(&ctx<#list m.inputs as p>, ${p.var}[s]</#list><#list m.outputs as p>, ${p.var}</#list>);
         }
         if (rc != 0) {
             board_write("invoke failed\n");
@@ -80,14 +87,18 @@ int main(void)
         board_write("y ");
         board_write_int(s);
         board_write(":");
-        for (i = 0; i < ${m.macro}_OUTPUT_SIZE; i++) {
+<#list m.outputs as p>
+        for (i = 0; i < ${p.size}; i++) {
             board_write(" ");
-            board_write_int((int32_t)y[i]);
+            board_write_int((int32_t)${p.var}[i]);
         }
+</#list>
         board_write("\n");
+<#if m.single>
 #if ${m.macro}_HAS_STEP
         stream_check(s);
 #endif
+</#if>
     }
     board_write("done\n");
     return 0;

@@ -143,7 +143,7 @@ int ${m.id}_step(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x_t, ${m.id}_output_
 }
 <#else>
 
-int ${m.id}_invoke(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_t *y)
+int ${m.id}_invoke(${m.id}_ctx_t *ctx<#list m.inputs as p>, const ${p.typeName} *${p.param}</#list><#list m.outputs as p>, ${p.typeName} *${p.param}</#list>)
 {
 <#if m.needsLoop>
     int32_t t;

@@ -12,24 +12,23 @@
 extern "C" {
 #endif
 
-/* Input: ${m.input.ctype} ${m.input.shape}, real = scale * (q - zero_point), scale ${m.input.scale}. */
-#define ${m.macro}_INPUT_SIZE ${m.input.size}
-#define ${m.macro}_INPUT_ZERO_POINT ${m.input.zeroPoint}
-#define ${m.macro}_INPUT_QMIN ${m.input.qmin}
-#define ${m.macro}_INPUT_QMAX ${m.input.qmax}
-/* Input scale as an integer ratio: scale = SCALE_NUM / 2^SCALE_SHIFT (${m.input.scale}). */
-#define ${m.macro}_INPUT_SCALE_NUM ${m.input.scaleNum}
-#define ${m.macro}_INPUT_SCALE_SHIFT ${m.input.scaleShift}
+<#if !m.single>
+/* ${m.inputs?size} input(s) and ${m.outputs?size} output(s): ${m.id}_invoke takes the inputs, then the outputs, in the model's order. */
+#define ${m.macro}_INPUTS ${m.inputs?size}
+#define ${m.macro}_OUTPUTS ${m.outputs?size}
 
-/* Output: ${m.output.ctype} ${m.output.shape}, real = scale * (q - zero_point), scale ${m.output.scale}. */
-#define ${m.macro}_OUTPUT_SIZE ${m.output.size}
-#define ${m.macro}_OUTPUT_ZERO_POINT ${m.output.zeroPoint}
-#define ${m.macro}_OUTPUT_QMIN ${m.output.qmin}
-#define ${m.macro}_OUTPUT_QMAX ${m.output.qmax}
-/* Output scale as an integer ratio: scale = SCALE_NUM / 2^SCALE_SHIFT (${m.output.scale}). */
-#define ${m.macro}_OUTPUT_SCALE_NUM ${m.output.scaleNum}
-#define ${m.macro}_OUTPUT_SCALE_SHIFT ${m.output.scaleShift}
+</#if>
+<#list m.inputs + m.outputs as p>
+/* ${p.label}<#if !m.single> '${p.name}' (${p.param})</#if>: ${p.ctype} ${p.shape}, real = scale * (q - zero_point), scale ${p.scale}. */
+#define ${m.macro}_${p.macro}_SIZE ${p.size}
+#define ${m.macro}_${p.macro}_ZERO_POINT ${p.zeroPoint}
+#define ${m.macro}_${p.macro}_QMIN ${p.qmin}
+#define ${m.macro}_${p.macro}_QMAX ${p.qmax}
+/* ${p.label} scale as an integer ratio: scale = SCALE_NUM / 2^SCALE_SHIFT (${p.scale}). */
+#define ${m.macro}_${p.macro}_SCALE_NUM ${p.scaleNum}
+#define ${m.macro}_${p.macro}_SCALE_SHIFT ${p.scaleShift}
 
+</#list>
 /* Bytes of the activation arena (static plan, buffers reused by liveness). */
 #define ${m.macro}_ARENA_BYTES ${m.arenaBytes}
 
@@ -49,8 +48,9 @@ extern "C" {
 #define ${m.macro}_HAS_STEP 0
 </#if>
 
-typedef ${m.input.ctype} ${m.id}_input_t;
-typedef ${m.output.ctype} ${m.id}_output_t;
+<#list m.inputs + m.outputs as p>
+typedef ${p.ctype} ${p.typeName};
+</#list>
 
 /** Everything inference needs besides the const weights; the caller owns it (no malloc). */
 typedef struct {
@@ -82,14 +82,19 @@ typedef struct {
 void ${m.id}_reset(${m.id}_ctx_t *ctx);
 
 /**
+<#if m.single>
  * Runs the model on one whole quantized input x[${m.macro}_INPUT_SIZE] and writes y[${m.macro}_OUTPUT_SIZE].
+<#else>
+ * Runs the model on whole quantized inputs <#list m.inputs as p>${p.param}[${m.macro}_${p.macro}_SIZE]<#sep>, </#sep></#list>
+ * and writes <#list m.outputs as p>${p.param}[${m.macro}_${p.macro}_SIZE]<#sep>, </#sep></#list>.
+</#if>
 <#if m.hasState()>
  * Starts from the initial state (it resets the context first). Returns 0.
 <#else>
  * Returns 0.
 </#if>
  */
-int ${m.id}_invoke(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x, ${m.id}_output_t *y);
+int ${m.id}_invoke(${m.id}_ctx_t *ctx<#list m.inputs as p>, const ${p.typeName} *${p.param}</#list><#list m.outputs as p>, ${p.typeName} *${p.param}</#list>);
 <#if m.streaming>
 
 /**

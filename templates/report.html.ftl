@@ -116,7 +116,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 <text x="${b.tx}" y="${b.ty}">${b.value}</text>
 </#list>
 </svg>
-<h3>Output error histogram</h3>
+<h3>Output error histogram${m.histogramOf}</h3>
 <p class="muted">${m.histogram.count} output value(s), dequantized minus float: max |err| ${m.histogram.maxAbs}, RMSE ${m.histogram.rmse}.</p>
 <svg id="error-histogram" width="${m.histogram.outerWidth}" height="${m.histogram.outerHeight}" viewBox="${m.histogram.box}" role="img" aria-label="output error histogram">
 <line x1="0" y1="${m.histogram.height}" x2="${m.histogram.width}" y2="${m.histogram.height}" stroke="#999"/>

@@ -97,7 +97,7 @@ final class BuildCommand implements Callable<Integer> {
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
-        inputs.addAll(quant.calibrationFiles(file));
+        inputs.addAll(quant.calibrationFiles(file, g));
         try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
@@ -112,7 +112,7 @@ final class BuildCommand implements Callable<Integer> {
                 throw dev.mcugen.ir.IoFailure.writing(target.resolve("report.json").toString(), "cannot write", e);
             }
             // report.html: the same data, with errors vs float on the first calibration samples.
-            Batch cal = InputData.read(model, quant.calibrationFiles(file));
+            Batch cal = InputData.read(model, quant.calibrationFiles(file, g));
             String html = ReportHtml.render("build", root, g, qm, generated.view(), cal, REPORT_SAMPLES);
             try {
                 Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);

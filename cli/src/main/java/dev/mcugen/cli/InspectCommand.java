@@ -55,8 +55,11 @@ final class InspectCommand implements Callable<Integer> {
         ModelStats stats = ModelStats.of(g);
 
         out.printf("model   %s (%s, %s)%n", Text.clip(g.name(), 80), format.label(), file);
-        for (GraphInput in : g.inputs()) {
-            out.printf("input   %s %s%s%n", Text.clip(in.name(), 80), in.shape(), sourceLayout(model, in.name(), in.shape()));
+        for (int k = 0; k < g.inputs().size(); k++) {
+            GraphInput in = g.inputs().get(k);
+            // With several inputs: the place of each one's --data / --calibration file.
+            out.printf("input   %s %s%s%s%n", Text.clip(in.name(), 80), in.shape(), sourceLayout(model, in.name(), in.shape()),
+                    g.inputs().size() == 1 ? "" : " (data file " + (k + 1) + " of " + g.inputs().size() + ")");
         }
         out.println();
         Table t = new Table("layer", "source op", "op", "inputs", "output", "params", "MACs");

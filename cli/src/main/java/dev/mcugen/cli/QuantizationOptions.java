@@ -1,9 +1,15 @@
 package dev.mcugen.cli;
 
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.GraphInput;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Names;
 import dev.mcugen.ir.calib.RangeMethod;
 import dev.mcugen.scale.QuantOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
@@ -19,7 +25,8 @@ final class QuantizationOptions {
     QuantOptions.Target target;
 
     @Option(names = "--calibration", paramLabel = "DATA",
-            description = "representative float32 .npy [N, ...input shape], one per model input (default: calibration.npy beside the model)")
+            description = "representative float32 .npy [N, ...input shape]; repeat once per model input, in input order"
+                    + " (default: calibration.npy beside the model, calibration_<input>.npy per input with several inputs)")
     List<Path> calibration;
 
     @Option(names = "--calibration-method", paramLabel = "M", defaultValue = "minmax",
@@ -50,17 +57,40 @@ final class QuantizationOptions {
         return new QuantOptions(precision, rescale, activation, perChannel, target, dropSoftmax);
     }
 
-    /** The calibration files: as given, or calibration.npy beside the model. */
-    List<Path> calibrationFiles(Path modelFile) {
+    /**
+     * The calibration files: as given, else beside the model: {@code calibration.npy} for a
+     * single-input model, {@code calibration_<input>.npy} per input (the input's name made file-safe:
+     * letters, digits and '_') for a model with several inputs.
+     */
+    List<Path> calibrationFiles(Path modelFile, Graph g) {
         if (calibration != null) {
             return calibration;
         }
-        Path beside = modelFile.toAbsolutePath().getParent().resolve("calibration.npy");
-        if (!Files.isRegularFile(beside)) {
-            throw new dev.mcugen.ir.McugenException(dev.mcugen.ir.Diag.MCG_CLI_USAGE, "--calibration",
-                    "not given and there is no calibration.npy beside " + modelFile + "; pass representative data with --calibration DATA");
+        Path dir = modelFile.toAbsolutePath().getParent();
+        if (g.inputs().size() == 1) {
+            Path beside = dir.resolve("calibration.npy");
+            if (!Files.isRegularFile(beside)) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--calibration",
+                        "not given and there is no calibration.npy beside " + modelFile + "; pass representative data with --calibration DATA");
+            }
+            return List.of(beside);
         }
-        return List.of(beside);
+        List<Path> files = new ArrayList<>();
+        for (GraphInput in : g.inputs()) {
+            Path f = dir.resolve(defaultCalibrationName(in.name()));
+            if (!Files.isRegularFile(f)) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--calibration", "not given and there is no " + f.getFileName()
+                        + " beside " + modelFile + " for input '" + in.name() + "'; pass representative data with --calibration"
+                        + " once per input, in input order " + g.inputs().stream().map(GraphInput::name).toList());
+            }
+            files.add(f);
+        }
+        return files;
+    }
+
+    /** The default calibration file of input {@code input} of a model with several inputs. */
+    static String defaultCalibrationName(String input) {
+        return "calibration_" + Names.cFragment(input) + ".npy";
     }
 
     /** Accepts the CLI spelling cortex-m4 as well as the enum name. */

@@ -30,7 +30,7 @@ final class Quantize {
     static CompilePipeline.Quantized run(ImportedModel original, Path modelFile, QuantizationOptions quant,
                                          CommonOptions common, PrintWriter out) {
         // The inputs of the folded graph are the original's: the data reads against either.
-        Batch cal = InputData.read(original, quant.calibrationFiles(modelFile));
+        Batch cal = InputData.read(original, quant.calibrationFiles(modelFile, original.graph()));
         CompilePipeline.Quantized q;
         try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
             q = CompilePipeline.quantize(original.graph(), cal, quant.toOptions(), quant.calibrationMethod, bar::update);

@@ -127,6 +127,18 @@ final class ReportHtml {
         if (metrics != null) {
             metrics.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
         }
+        JsonNode perOutput = root.get("metrics_per_output");
+        if (perOutput != null) {
+            // A model with several outputs: each output's metrics, named by the output.
+            for (JsonNode o : perOutput) {
+                String prefix = "output '" + text(o.get("output")) + "': ";
+                o.fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("output")) {
+                        verify.add(pair(prefix + e.getKey().replace('_', ' '), text(e.getValue())));
+                    }
+                });
+            }
+        }
         if (cost != null) {
             cost.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
         }
@@ -357,6 +369,9 @@ final class ReportHtml {
         m.put("samples", Integer.toString(n));
         m.put("sqnr", sqnrBars(perLayer));
         m.put("histogram", histogram(outErrors));
+        // With several outputs the histogram is the first output's (their units differ).
+        m.put("histogramOf", qm.graph().outputs().size() == 1 ? "" : " (output '" + outName + "', the first of "
+                + qm.graph().outputs().size() + ")");
         List<Map<String, Object>> charts = new ArrayList<>();
         perStep.forEach((name, steps) -> {
             if (!steps.isEmpty()) {

@@ -66,7 +66,8 @@ final class SimulateCommand implements Callable<Integer> {
     Mode mode;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy",
-            description = "where to write the outputs [N, ...output shape]; repeat once per model output")
+            description = "where to write the outputs [N, ...output shape]; a model with several outputs writes"
+                    + " OUT_<output>.npy per output (or repeat --out once per output, in output order)")
     List<Path> out;
 
     @Option(names = "--raw", description = "with --mode fixed: write the integer output tensors (int8/int16/int32) instead of dequantized float32")
@@ -87,16 +88,19 @@ final class SimulateCommand implements Callable<Integer> {
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        if (out.size() != g.outputs().size()) {
+        if (out.size() == 1 && g.outputs().size() > 1) {
+            out = perOutput(out.get(0), g.outputs());
+        } else if (out.size() != g.outputs().size()) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--out", "model '" + g.name() + "' has " + g.outputs().size()
-                    + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given");
+                    + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given; give one --out"
+                    + " (OUT_<output>.npy is written per output) or one per output");
         }
         Batch in = InputData.read(model, data);
         // Checked before anything runs: an --out that is an input, or a file mcugen did not write, is refused.
         List<Path> inputs = new ArrayList<>(data);
         inputs.add(file);
         if (mode == Mode.FIXED) {
-            inputs.addAll(quant.calibrationFiles(file));
+            inputs.addAll(quant.calibrationFiles(file, g));
         }
         try (OutputFiles files = OutputFiles.open(out, inputs, file, force)) {
             this.files = files;
@@ -106,6 +110,29 @@ final class SimulateCommand implements Callable<Integer> {
         } finally {
             this.files = null;
         }
+    }
+
+    /**
+     * {@code OUT_<name>.npy} beside {@code out} for each output ({@code OUT} is {@code out} without
+     * {@code .npy}): the name made file-safe (letters, digits and '_'), names that meet after that,
+     * case ignored, take their position in the model's outputs.
+     */
+    static List<Path> perOutput(Path out, List<String> outputs) {
+        String file = out.getFileName().toString();
+        String stem = file.endsWith(".npy") ? file.substring(0, file.length() - 4) : file;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Path> paths = new ArrayList<>();
+        for (int k = 0; k < outputs.size(); k++) {
+            String f = dev.mcugen.ir.Names.cFragment(outputs.get(k));
+            if (f.isEmpty() || !seen.add(f.toLowerCase(Locale.ROOT))) {
+                f = f + (f.isEmpty() ? "" : "_") + k;
+                while (!seen.add(f.toLowerCase(Locale.ROOT))) {
+                    f = f + "_" + k;
+                }
+            }
+            paths.add(out.resolveSibling(stem + "_" + f + ".npy"));
+        }
+        return paths;
     }
 
     /** Where the outputs go until they are moved into place. */
@@ -181,8 +208,8 @@ final class SimulateCommand implements Callable<Integer> {
                     deq[i] = (float) t.dequantize(q[i]);
                 }
                 ErrorMetrics m = ErrorMetrics.compare(ref.toArray(), deq, in.size(), shape.get(shape.size() - 1));
-                w.printf(Locale.ROOT, "%s vs float: max |err| %.6g, RMSE %.6g, SQNR %.2f dB, cosine %.6f, top-1 agreement %.2f%%%n",
-                        name, m.maxAbsError(), m.rmse(), m.sqnrDb(), m.cosine(), 100 * m.top1Agreement());
+                w.printf(Locale.ROOT, "output '%s' vs float: max |err| %.6g, RMSE %.6g, SQNR %.2f dB, cosine %.6f, top-1 agreement %.2f%%%n",
+                        dev.mcugen.ir.Names.terminal(name, 80), m.maxAbsError(), m.rmse(), m.sqnrDb(), m.cosine(), 100 * m.top1Agreement());
             }
         }
         w.flush();

@@ -79,8 +79,9 @@ final class VerifyCommand implements Callable<Integer> {
     QuantizationOptions quant;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
-            description = "float32 .npy [N, ...input shape]; its first --samples samples run on the target")
-    Path data;
+            description = "float32 .npy [N, ...input shape]; its first --samples samples run on the target;"
+                    + " repeat once per model input, in input order")
+    List<Path> data;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
             description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the board's flash)")
@@ -105,20 +106,18 @@ final class VerifyCommand implements Callable<Integer> {
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g);
-        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
-            throw new McugenException(Diag.MCG_GEN_UNSUPPORTED, g.name(), "verify handles models with one input and one output");
-        }
         PrintWriter w = spec.commandLine().getOut();
-        Batch in = InputData.read(model, List.of(data));
+        Batch in = InputData.read(model, data);
+        String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
         int n = samples;
         if (samples > in.size()) {
             // Never a silent clamp: a count the user asked for is refused, the default is said to shrink.
             if (spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
-                throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", samples + " asked but " + data + " holds "
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", samples + " asked but " + dataNames + " holds "
                         + in.size() + " sample(s); give --samples " + in.size() + " or fewer");
             }
             n = in.size();
-            w.println("mcugen: " + data + " holds " + n + " sample(s), fewer than the default --samples " + samples
+            w.println("mcugen: " + dataNames + " holds " + n + " sample(s), fewer than the default --samples " + samples
                     + ": verifying all " + n);
             w.flush();
         }
@@ -136,19 +135,21 @@ final class VerifyCommand implements Callable<Integer> {
 
         // The simulator and the float model on the same samples.
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
-        String inName = qm.graph().inputs().get(0).name();
-        String outName = qm.graph().outputs().get(0);
         FloatInterpreter fl = new FloatInterpreter(g);
+        // Per sample: every input's integers one after the other (the model's input order), every
+        // output's likewise; the float outputs per output.
         List<int[]> xs = new ArrayList<>();
         List<int[]> expected = new ArrayList<>();
-        List<float[]> floats = new ArrayList<>();
+        List<List<float[]>> floats = new ArrayList<>();
         try (ProgressBar bar = new ProgressBar("simulating", !common.noProgress)) {
             for (int i = 0; i < n; i++) {
                 Map<String, FloatTensor> s = in.sample(i);
                 Map<String, int[]> q = sim.quantizeInputs(s);
-                xs.add(q.get(inName));
-                expected.add(sim.run(q, IntObserver.NONE).get(outName));
-                floats.add(fl.run(s).get(g.outputs().get(0)).toArray());
+                xs.add(concat(qm.graph().inputs().stream().map(x -> q.get(x.name())).toList()));
+                Map<String, int[]> y = sim.run(q, IntObserver.NONE);
+                expected.add(concat(qm.graph().outputs().stream().map(y::get).toList()));
+                Map<String, FloatTensor> f = fl.run(s);
+                floats.add(g.outputs().stream().map(name -> f.get(name).toArray()).toList());
                 bar.update(i + 1, n);
             }
         }
@@ -171,8 +172,8 @@ final class VerifyCommand implements Callable<Integer> {
             deleteTree(scratch);
         });
         List<Path> inputs = new ArrayList<>(List.of(file));
-        inputs.addAll(quant.calibrationFiles(file));
-        inputs.add(data);
+        inputs.addAll(quant.calibrationFiles(file, g));
+        inputs.addAll(data);
         try (OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
             Path d = dir.dir();
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
@@ -211,18 +212,25 @@ final class VerifyCommand implements Callable<Integer> {
             int streamed = hr.streamed();
             String how = hr.how();
 
-            // Accuracy vs float (dequantized target outputs, identical to the simulator's by now).
-            QuantType t = sim.outputType(outName);
-            int classes = expected.get(0).length;
-            float[] ref = new float[n * classes];
-            float[] deq = new float[n * classes];
-            for (int s = 0; s < n; s++) {
-                System.arraycopy(floats.get(s), 0, ref, s * classes, classes);
-                for (int k = 0; k < classes; k++) {
-                    deq[s * classes + k] = (float) t.dequantize(got.get(s)[k]);
+            // Accuracy vs float per output (dequantized target outputs, identical to the simulator's by now).
+            List<String> outNames = qm.graph().outputs();
+            List<ErrorMetrics> perOutput = new ArrayList<>();
+            int classes = 0;
+            for (int k = 0; k < outNames.size(); k++) {
+                QuantType t = sim.outputType(outNames.get(k));
+                int size = floats.get(0).get(k).length;
+                float[] ref = new float[n * size];
+                float[] deq = new float[n * size];
+                for (int s = 0; s < n; s++) {
+                    System.arraycopy(floats.get(s).get(k), 0, ref, s * size, size);
+                    for (int i = 0; i < size; i++) {
+                        deq[s * size + i] = (float) t.dequantize(got.get(s)[classes + i]);
+                    }
                 }
+                perOutput.add(ErrorMetrics.compare(ref, deq, n, size));
+                classes += size;
             }
-            ErrorMetrics m = ErrorMetrics.compare(ref, deq, n, classes);
+            ErrorMetrics m = perOutput.get(0);
             Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
             // Measured by the board between the counting markers (stack painting), on every target.
             Long stack = r.stackBytes().isEmpty() ? null : r.stackBytes().get(0);
@@ -246,16 +254,18 @@ final class VerifyCommand implements Callable<Integer> {
             streaming.put("status", streams ? "checked" : "not applicable");
             streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
                     : "no _step for this model: " + view.noStepReason());
-            ObjectNode metrics = root.putObject("metrics");
-            metrics.put("max_abs_error", m.maxAbsError());
-            metrics.put("rmse", m.rmse());
-            if (Double.isFinite(m.sqnrDb())) {
-                metrics.put("sqnr_db", m.sqnrDb());
+            if (outNames.size() == 1) {
+                metrics(root.putObject("metrics"), m);
             } else {
-                metrics.putNull("sqnr_db");
+                // One entry per output, in the model's order.
+                com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
+                for (int k = 0; k < outNames.size(); k++) {
+                    ObjectNode e = per.addObject();
+                    e.put("output", outNames.get(k));
+                    e.put("values_per_sample", floats.get(0).get(k).length);
+                    metrics(e, perOutput.get(k));
+                }
             }
-            metrics.put("cosine", m.cosine());
-            metrics.put("top1_agreement", m.top1Agreement());
             ObjectNode cost = root.putObject("cost");
             if (instructions != null) {
                 cost.put("instructions_per_inference", instructions);
@@ -283,17 +293,21 @@ final class VerifyCommand implements Callable<Integer> {
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
             dir.commit();
 
-            w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(),
-                    how, n, classes);
+            w.printf("%s on %s (%s): %d sample(s) x %s bit-exact with the simulator%n", id, target.id(),
+                    how, n, outNames.size() == 1 ? classes + " outputs" : outNames.size() + " outputs (" + classes + " values)");
             if (streams) {
                 w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
                         view.stream().timeSteps(), streamed);
             } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
                 w.printf("streaming: not applicable, no _step (%s)%n", view.noStepReason());
             }
-            w.printf(Locale.ROOT, "vs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
-                    m.maxAbsError(), m.rmse(), Double.isFinite(m.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", m.sqnrDb()) : "inf",
-                    m.cosine(), 100 * m.top1Agreement());
+            for (int k = 0; k < outNames.size(); k++) {
+                ErrorMetrics e = perOutput.get(k);
+                w.printf(Locale.ROOT, "%svs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
+                        outNames.size() == 1 ? "" : "output '" + dev.mcugen.ir.Names.terminal(outNames.get(k), 60) + "' ",
+                        e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
+                                : "inf", e.cosine(), 100 * e.top1Agreement());
+            }
             w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
                     instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
                     stack == null ? "n/a" : stack + " B");
@@ -313,6 +327,30 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The metrics vs float into {@code o}. */
+    private static void metrics(ObjectNode o, ErrorMetrics m) {
+        o.put("max_abs_error", m.maxAbsError());
+        o.put("rmse", m.rmse());
+        if (Double.isFinite(m.sqnrDb())) {
+            o.put("sqnr_db", m.sqnrDb());
+        } else {
+            o.putNull("sqnr_db");
+        }
+        o.put("cosine", m.cosine());
+        o.put("top1_agreement", m.top1Agreement());
+    }
+
+    /** The arrays one after the other. */
+    static int[] concat(List<int[]> parts) {
+        int[] all = new int[parts.stream().mapToInt(p -> p.length).sum()];
+        int off = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, all, off, p.length);
+            off += p.length;
+        }
+        return all;
     }
 
     private static void write(Path p, String text) throws IOException {

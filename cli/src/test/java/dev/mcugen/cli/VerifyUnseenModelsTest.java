@@ -46,10 +46,8 @@ class VerifyUnseenModelsTest {
 
         List<Path> fresh = new ArrayList<>();
         try (Stream<Path> s = Files.list(models)) {
-            // every single-input model (the generated API has one input)
-            s.filter(d -> Files.exists(d.resolve("model.json")))
-                    .filter(d -> !d.getFileName().toString().startsWith("functional_two_inputs"))
-                    .sorted().forEach(fresh::add);
+            // every model, those with several inputs too (one --data per input)
+            s.filter(d -> Files.exists(d.resolve("model.json"))).sorted().forEach(fresh::add);
         }
         assertThat(fresh).hasSizeGreaterThan(80);
         assertThat(fresh.stream().filter(d -> d.getFileName().toString().matches(".*(lstm|gru|simplernn|rnn).*")))
@@ -79,10 +77,11 @@ class VerifyUnseenModelsTest {
 
     private void verify(Path model, Target t, String precision, String activation, long seed) throws IOException {
         Path out = tmp.resolve("out-" + model.getFileName() + "-" + t.id() + "-" + precision);
-        String data = model.resolve("input.npy").toString();
-        CliTest.Result r = CliTest.run("verify", model.resolve("model.json").toString(), "--target", t.id(),
-                "--precision", precision, "--activation", activation, "--calibration", data, "--data", data,
-                "--samples", t == Target.NEON ? "1" : "3", "--out", out.toString(), "--no-progress");
+        List<String> args = new ArrayList<>(List.of("verify", model.resolve("model.json").toString(), "--target", t.id(),
+                "--precision", precision, "--activation", activation,
+                "--samples", t == Target.NEON ? "1" : "3", "--out", out.toString(), "--no-progress"));
+        args.addAll(FixtureVerifyTest.dataArgs(model));
+        CliTest.Result r = CliTest.run(args.toArray(String[]::new));
         assertThat(r.code()).as("seed %d, %s on %s %s %s%nstdout %s%nstderr %s", seed, model.getFileName(), t.id(),
                 precision, activation, r.out(), r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));

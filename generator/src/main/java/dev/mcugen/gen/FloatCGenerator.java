@@ -33,11 +33,11 @@ import java.util.TreeSet;
  *
  * <p>Covers models of Dense, Conv1D, DepthwiseConv (1-D and 2-D), 1-D max/average pooling, global
  * pooling, Flatten/Reshape/Dropout, stand-alone activations, element-wise ops with a constant
- * per-channel operand, plain LSTM, GRU (both reset_after forms) and SimpleRNN, and the Add,
  * per-channel operand, LayerNormalization, Embedding (token ids passed as floats holding whole numbers),
- * plain LSTM, GRU (both reset_after forms) and SimpleRNN, and the Add,
- * with {@code MCG_GEN_UNSUPPORTED}. Sequential models (each layer reads the previous one) ping-pong
- * between two buffers; other graphs give every layer output its own buffer in the context.
+ * plain LSTM, GRU (both reset_after forms) and SimpleRNN, and the Add, Concatenate and Reverse that merge
+ * the two directions of a bidirectional layer, with any number of inputs and outputs: a chain with one
+ * input and one output ping-pongs between two buffers, other graphs keep each tensor in a buffer of its
+ * own. Refuses anything else with {@code MCG_GEN_UNSUPPORTED}.
  * Not part of {@code mcugen build}, whose output is float-free (DESIGN §6). The program must be linked
  * with {@link #LINK_LIBRARIES}.
  */
@@ -118,9 +118,15 @@ public final class FloatCGenerator {
         }
 
         FloatView.Model run(List<String> banner) {
-            if (g.inputs().size() != 1 || g.outputs().size() != 1) {
-                throw unsupported("model '" + g.name() + "'", "has " + g.inputs().size() + " inputs and "
-                        + g.outputs().size() + " outputs; the float baseline handles one of each");
+            boolean single = g.inputs().size() == 1 && g.outputs().size() == 1;
+            String last = g.inputs().get(0).name();
+            boolean sequential = true;
+            for (Node n : g.nodes()) {
+                sequential &= n.inputs().size() == 1 && n.inputs().get(0).equals(last);
+                last = n.name();
+            }
+            if (!single || !sequential) {
+                return graph(banner, single);
             }
             Shape inShape = g.inputs().get(0).shape();
             if (!inShape.isFullyKnown()) {
@@ -172,10 +178,120 @@ public final class FloatCGenerator {
             addField(ctx, "gates", gatesSize, "recurrent gate pre-activations of one step");
             addField(ctx, "tmp", tmpSize, "recurrent scratch of one step");
             long ctxBytes = 4L * ctx.stream().mapToLong(f -> Long.parseLong(f.size())).sum();
+            Shape outShape = g.node(g.outputs().get(0)).orElseThrow().outputShape();
             return new FloatView.Model(id, macro, macro + "_FLOAT_H", List.copyOf(banner), inShape.toString(),
-                    String.valueOf(inShape.size()), g.node(g.outputs().get(0)).orElseThrow().outputShape().toString(),
-                    String.valueOf(g.node(g.outputs().get(0)).orElseThrow().outputShape().size()), List.copyOf(ctx),
-                    List.copyOf(weights), List.copyOf(steps), List.copyOf(sources), weightBytes, ctxBytes);
+                    String.valueOf(inShape.size()), outShape.toString(), String.valueOf(outShape.size()), List.copyOf(ctx),
+                    List.copyOf(weights), List.copyOf(steps), List.copyOf(sources), weightBytes, ctxBytes, true,
+                    List.of(new FloatView.Port(g.inputs().get(0).name(), "x", "INPUT", inShape.toString(),
+                            String.valueOf(inShape.size()))),
+                    List.of(new FloatView.Port(g.outputs().get(0), "y", "OUTPUT", outShape.toString(),
+                            String.valueOf(outShape.size()))));
+        }
+
+        /**
+         * A model that is not one chain, or has several inputs or outputs: each computed tensor in a
+         * buffer of its own in the context (a baseline, not a memory plan), layers in graph order,
+         * concatenations as row copies. The inputs and outputs are named as in the integer C
+         * ({@code in_<name>}, {@code out_<name>}, {@code <ID>_INPUT_<NAME>_SIZE}); one input and one
+         * output keep {@code x}, {@code y}, {@code <ID>_INPUT_SIZE}.
+         */
+        private FloatView.Model graph(List<String> banner, boolean single) {
+            List<String> inNames = g.inputs().stream().map(i -> i.name()).toList();
+            List<PortNames.Port> inNamed = PortNames.inputs(id, inNames, g.outputs());
+            List<PortNames.Port> outNamed = PortNames.outputs(id, inNames, g.outputs());
+            List<FloatView.Port> ins = new ArrayList<>();
+            for (int k = 0; k < g.inputs().size(); k++) {
+                var in = g.inputs().get(k);
+                if (!in.shape().isFullyKnown()) {
+                    throw unsupported("input '" + in.name() + "'", "shape " + in.shape()
+                            + " is not fully known; the float baseline needs fixed sizes");
+                }
+                String param = inNamed.get(k).param();
+                ins.add(new FloatView.Port(in.name(), param, inNamed.get(k).macro(), in.shape().toString(),
+                        String.valueOf(in.shape().size())));
+                buffer.put(in.name(), param);
+            }
+            List<FloatView.Port> outs = new ArrayList<>();
+            Map<String, String> direct = new HashMap<>();
+            for (int k = 0; k < g.outputs().size(); k++) {
+                String o = g.outputs().get(k);
+                Shape s = shapes.get(o);
+                String param = outNamed.get(k).param();
+                outs.add(new FloatView.Port(o, param, outNamed.get(k).macro(), s.toString(), String.valueOf(s.size())));
+                Node n = g.node(o).orElse(null);
+                boolean read = g.nodes().stream().anyMatch(x -> x.inputs().contains(o));
+                if (n != null && !isAlias(n.op()) && !read && !direct.containsKey(o)) {
+                    direct.put(o, param);
+                }
+            }
+            List<FloatView.Field> ctx = new ArrayList<>();
+            List<Node> nodes = g.nodes();
+            for (int i = 0; i < nodes.size(); i++) {
+                Node n = nodes.get(i);
+                if (isAlias(n.op())) {
+                    buffer.put(n.name(), buffer.get(n.inputs().get(0)));
+                    continue;
+                }
+                String out = direct.get(n.name());
+                if (out == null) {
+                    out = "ctx->t" + i;
+                    ctx.add(new FloatView.Field("t" + i, String.valueOf(n.outputShape().size()),
+                            "output of layer " + n.name()));
+                }
+                buffer.put(n.name(), out);
+                if (n.op() instanceof Op.Concatenate c) {
+                    concat(n, c, out);
+                } else if (n.inputs().size() == 1) {
+                    emit(n, buffer.get(n.inputs().get(0)), out, shapes.get(n.inputs().get(0)));
+                } else {
+                    throw unsupported("layer '" + n.name() + "' (" + n.op().kind() + ")",
+                            "the float baseline has no kernel for this op with " + n.inputs().size() + " inputs");
+                }
+            }
+            for (int k = 0; k < g.inputs().size(); k++) {
+                String i = g.inputs().get(k).name();
+                if (g.nodes().stream().noneMatch(x -> x.inputs().contains(i)) && !g.outputs().contains(i)) {
+                    steps.add(new FloatView.Step("input " + i + " is read by no layer", "(void)" + ins.get(k).param() + ";"));
+                }
+            }
+            for (int k = 0; k < g.outputs().size(); k++) {
+                String o = g.outputs().get(k);
+                if (!direct.containsKey(o) || !direct.get(o).equals(outs.get(k).param())) {
+                    steps.add(new FloatView.Step("output " + o, String.format(Locale.ROOT, "memcpy(%s, %s, sizeof(float) * %d);",
+                            outs.get(k).param(), buffer.get(o), shapes.get(o).size())));
+                }
+            }
+            addField(ctx, "h", hSize, "recurrent hidden state");
+            addField(ctx, "c", cSize, "LSTM cell state");
+            addField(ctx, "gates", gatesSize, "recurrent gate pre-activations of one step");
+            addField(ctx, "tmp", tmpSize, "recurrent scratch of one step");
+            long ctxBytes = 4L * ctx.stream().mapToLong(f -> Long.parseLong(f.size())).sum();
+            String macro = id.toUpperCase(Locale.ROOT);
+            return new FloatView.Model(id, macro, macro + "_FLOAT_H", List.copyOf(banner), ins.get(0).shape(),
+                    ins.get(0).size(), outs.get(0).shape(), outs.get(0).size(), List.copyOf(ctx), List.copyOf(weights),
+                    List.copyOf(steps), List.copyOf(sources), weightBytes, ctxBytes, single, List.copyOf(ins),
+                    List.copyOf(outs));
+        }
+
+        /** Concatenation along {@code c.axis()}: per leading index, each input's block copied in turn. */
+        private void concat(Node n, Op.Concatenate c, String out) {
+            Shape os = n.outputShape();
+            int axis = c.axis() < 0 ? os.rank() + c.axis() : c.axis();
+            int outer = 1;
+            for (int d = 0; d < axis; d++) {
+                outer *= os.dim(d);
+            }
+            int width = os.size() / outer;
+            StringBuilder code = new StringBuilder("{ int r; for (r = 0; r < " + outer + "; r++) {");
+            int off = 0;
+            for (String src : n.inputs()) {
+                int block = shapes.get(src).size() / outer;
+                code.append(String.format(Locale.ROOT, " memcpy(%s + %d * r + %d, %s + %d * r, sizeof(float) * %d);",
+                        out, width, off, buffer.get(src), block, block));
+                off += block;
+            }
+            code.append(" } }");
+            steps.add(new FloatView.Step(n.name() + " (" + n.op().kind() + ")", code.toString()));
         }
 
         private static void addField(List<FloatView.Field> ctx, String name, long size, String comment) {

@@ -26,11 +26,14 @@ public final class FloatView {
      * @param runtimeSources the runtime {@code .c} files the calls need (file names in runtime/float/)
      * @param weightBytes    bytes of all weight arrays (flash), not printed
      * @param ctxBytes       bytes of the context (RAM), not printed
+     * @param single         whether the model has one input and one output ({@code x}, {@code y})
+     * @param inputs         the inputs in the model's order (the first is {@code inputShape} / {@code inputSize})
+     * @param outputs        the outputs in the model's order
      */
     public record Model(String id, String macro, String guard, List<String> banner, String inputShape,
                         String inputSize, String outputShape, String outputSize, List<Field> ctx,
                         List<Weights> weights, List<Step> steps, List<String> runtimeSources, long weightBytes,
-                        long ctxBytes) {
+                        long ctxBytes, boolean single, List<Port> inputs, List<Port> outputs) {
         // Names from the model reach these comments: the one sanitizer guards every template line.
         public Model {
             banner = banner.stream().map(Names::cComment).toList();
@@ -43,6 +46,16 @@ public final class FloatView {
         /** Whether {@code <string.h>} is needed (a stand-alone activation copies its input). */
         public boolean needsString() {
             return steps.stream().anyMatch(s -> s.code().contains("memcpy("));
+        }
+    }
+
+    /**
+     * A model input or output: {@code float param[<ID>_<macro>_SIZE]}; {@code name} is the
+     * comment-safe tensor name.
+     */
+    public record Port(String name, String param, String macro, String shape, String size) {
+        public Port {
+            name = Names.cComment(name);
         }
     }
 

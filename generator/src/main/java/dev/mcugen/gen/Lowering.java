@@ -120,6 +120,9 @@ final class Lowering {
     private String scratchTag = "#scratch";
     /** Where {@link #lowerNode} appends. */
     private List<View.Step> out;
+    /** The model's inputs and outputs as the C API takes them, in the model's order. */
+    private List<View.Port> inPorts;
+    private List<View.Port> outPorts;
 
     private Lowering(QGraph g, GenOptions opts) {
         this.g = g;
@@ -146,23 +149,27 @@ final class Lowering {
             }
             scratchTag = "#" + scratchTag;
         }
-        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
-            throw unsupported("model '" + g.name() + "'", "has " + g.inputs().size() + " inputs and "
-                    + g.outputs().size() + " outputs; the C generator handles one of each for now");
+        boolean single = g.inputs().size() == 1 && g.outputs().size() == 1;
+        ports();
+        for (QInput in : g.inputs()) {
+            check(in.name(), in.shape(), in.type());
+            shapes.put(in.name(), in.shape());
+            types.put(in.name(), in.type());
+            root.put(in.name(), in.name());
         }
-        QInput in = g.inputs().get(0);
-        check(in.name(), in.shape(), in.type());
-        shapes.put(in.name(), in.shape());
-        types.put(in.name(), in.type());
-        root.put(in.name(), in.name());
         for (QNode n : g.nodes()) {
             checkNode(n);
             shapes.put(n.name(), n.outputShape());
             types.put(n.name(), n.outputType());
             root.put(n.name(), n instanceof QReshape r ? root.get(r.input()) : n.name());
         }
+        QInput in = g.inputs().get(0);
         String outName = g.outputs().get(0);
-        String noStep = classify(in);
+        // _step takes one input row and writes one output: a model with several inputs or outputs
+        // runs whole tensors (each recurrent layer a loop over its steps).
+        String noStep = single ? classify(in)
+                : "the model has " + g.inputs().size() + " input(s) and " + g.outputs().size()
+                + " output(s); streaming takes one input row and writes one output, so this model runs whole tensors";
 
         // The schedule: streaming runs the per-row nodes, then the rest; otherwise graph order.
         List<QNode> seqNodes = new ArrayList<>();
@@ -173,7 +180,7 @@ final class Lowering {
         List<QNode> order = new ArrayList<>(seqNodes);
         order.addAll(tailNodes);
 
-        // Lifetimes: step i is order[i]; a trailing copy into y is step order.size().
+        // Lifetimes: step i is order[i]; the trailing copies into the outputs are step order.size().
         int count = order.size();
         Map<String, Integer> first = new HashMap<>();
         Map<String, Integer> last = new HashMap<>();
@@ -195,14 +202,29 @@ final class Lowering {
                 }
             }
         }
-        String outRoot = root.get(outName);
-        boolean readLater = g.nodes().stream().anyMatch(n -> n.inputs().stream().anyMatch(s -> root.get(s).equals(outRoot)));
-        boolean direct = !outRoot.equals(in.name()) && outRoot.equals(outName) && !readLater;
-        if (!direct && !outRoot.equals(in.name())) {
-            last.merge(outRoot, count, Math::max);
+        // An output the last layer writing it can put straight into the caller's buffer (its own
+        // tensor, read by no later layer, not a model input, not another output's); the others are
+        // copied out of the arena (or from an input) after the last layer.
+        Set<String> inputNames = new HashSet<>();
+        g.inputs().forEach(i -> inputNames.add(i.name()));
+        Map<String, String> directRoots = new LinkedHashMap<>();
+        List<Integer> copied = new ArrayList<>();
+        for (int k = 0; k < g.outputs().size(); k++) {
+            String o = g.outputs().get(k);
+            String oRoot = root.get(o);
+            boolean readLater = g.nodes().stream().anyMatch(n -> n.inputs().stream().anyMatch(s -> root.get(s).equals(oRoot)));
+            boolean direct = !inputNames.contains(oRoot) && oRoot.equals(o) && !readLater && !directRoots.containsKey(oRoot);
+            if (direct) {
+                directRoots.put(oRoot, outPorts.get(k).param());
+            } else {
+                copied.add(k);
+                if (!inputNames.contains(oRoot)) {
+                    last.merge(oRoot, count, Math::max);
+                }
+            }
         }
         for (QNode n : order) {
-            if (first.containsKey(n.name()) && !(direct && n.name().equals(outRoot))) {
+            if (first.containsKey(n.name()) && !directRoots.containsKey(n.name())) {
                 buffers.add(new MemoryPlanner.Buffer(n.name(), shape(n.name()).size() * n.outputType().bits() / 8,
                         first.get(n.name()), last.get(n.name())));
                 bufferBits.put(n.name(), n.outputType().bits());
@@ -211,7 +233,9 @@ final class Lowering {
         MemoryPlanner.Plan plan = MemoryPlanner.plan(buffers);
         List<String> arenaComment = new ArrayList<>();
         List<View.ArenaBuffer> arenaMap = new ArrayList<>();
-        pointer.put(in.name(), "x");
+        for (int k = 0; k < g.inputs().size(); k++) {
+            pointer.put(g.inputs().get(k).name(), inPorts.get(k).param());
+        }
         for (MemoryPlanner.Buffer b : buffers) {
             int off = plan.offsets().get(b.name());
             int tb = bufferBits.get(b.name());
@@ -222,9 +246,7 @@ final class Lowering {
                     b.name(), off, off + b.bytes() - 1, b.first(), b.last())));
             arenaMap.add(new View.ArenaBuffer(b.name(), off, b.bytes(), b.first(), b.last()));
         }
-        if (direct) {
-            pointer.put(outRoot, "y");
-        }
+        pointer.putAll(directRoots);
 
         List<View.Step> steps = new ArrayList<>();
         List<View.Step> seqSteps = new ArrayList<>();
@@ -238,19 +260,25 @@ final class Lowering {
             lowerNode(n);
         }
         boolean seqOutput = rows.contains(outName);
-        if (!direct) {
+        for (int k = 0; k < g.inputs().size(); k++) {
+            String i = g.inputs().get(k).name();
+            if (!single && g.nodes().stream().noneMatch(n -> n.inputs().contains(i)) && !g.outputs().contains(i)) {
+                steps.add(new View.Step("input '" + CLit.comment(i) + "' is read by no layer", List.of(),
+                        List.of(new View.Call("(void)", List.of(inPorts.get(k).param()))), false, ""));
+            }
+        }
+        for (int k : copied) {
+            String o = g.outputs().get(k);
             if (streaming && seqOutput) {
                 out = seqSteps;
             }
             needsString = true;
-            out.add(new View.Step("output '" + CLit.comment(outName) + "' -> y", List.of(), List.of(new View.Call("memcpy",
-                    List.of("y", pointer.get(outRoot), "sizeof(" + ctype(types.get(outName).bits()) + ") * "
-                            + shape(outName).size() + "u"))), false, ""));
+            View.Port p = outPorts.get(k);
+            out.add(new View.Step("output '" + CLit.comment(o) + "' -> " + p.param(), List.of(), List.of(new View.Call("memcpy",
+                    List.of(p.param(), ptr(o), "sizeof(" + ctype(types.get(o).bits()) + ") * "
+                            + shape(o).size() + "u"))), false, ""));
         }
 
-        QuantType ot = types.get(outName);
-        View.Port inPort = port(in.shape(), in.type());
-        View.Port outPort = port(shapes.get(outName), ot);
         View.Stream stream = null;
         if (streaming) {
             int rowIn = shape(in.name()).size();
@@ -295,7 +323,7 @@ final class Lowering {
                 + CLit.comment(noStep) + ")"));
         List<String> runtime = new ArrayList<>();
         sources.forEach(s -> runtime.add("runtime/src/" + s));
-        return new View.Model(id, macro, macro + "_H", banner, inPort, outPort, Integer.toString(plan.arenaBytes()),
+        return new View.Model(id, macro, macro + "_H", banner, single, inPorts, outPorts, Integer.toString(plan.arenaBytes()),
                 arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
                 List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime,
                 new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)));
@@ -523,6 +551,8 @@ final class Lowering {
             for (String t : List.of("ctx_t", "input_t", "output_t", "invoke", "reset", "step", "row", "row_pre", "tail")) {
                 usedNames.add(id + "_" + t);
             }
+            inPorts.forEach(p -> usedNames.add(p.typeName()));
+            outPorts.forEach(p -> usedNames.add(p.typeName()));
         }
         String base = id + "_" + Names.cFragment(node);
         String n = base;
@@ -595,7 +625,36 @@ final class Lowering {
         return "int" + bits + "_t";
     }
 
-    private static View.Port port(Shape shape, QuantType t) {
+    /**
+     * The inputs and outputs of the C API ({@link #inPorts}, {@link #outPorts}), named by
+     * {@link PortNames}: types {@code <id>_<word>_t}, macros {@code <ID>_<WORD>_SIZE}... The types
+     * join the names no node may take ({@link #name}).
+     */
+    private void ports() {
+        List<String> inNames = g.inputs().stream().map(QInput::name).toList();
+        List<PortNames.Port> inNamed = PortNames.inputs(id, inNames, g.outputs());
+        List<PortNames.Port> outNamed = PortNames.outputs(id, inNames, g.outputs());
+        List<View.Port> ins = new ArrayList<>();
+        List<View.Port> outs = new ArrayList<>();
+        for (int k = 0; k < g.inputs().size(); k++) {
+            QInput in = g.inputs().get(k);
+            ins.add(port(in.name(), in.shape(), in.type(), inNamed.get(k)));
+        }
+        Map<String, QNode> byName = new HashMap<>();
+        g.nodes().forEach(n -> byName.put(n.name(), n));
+        for (int k = 0; k < g.outputs().size(); k++) {
+            String o = g.outputs().get(k);
+            QNode n = byName.get(o);
+            QInput asInput = g.inputs().stream().filter(i -> i.name().equals(o)).findFirst().orElse(null);
+            Shape s = n != null ? n.outputShape() : asInput.shape();
+            QuantType t = n != null ? n.outputType() : asInput.type();
+            outs.add(port(o, s, t, outNamed.get(k)));
+        }
+        inPorts = List.copyOf(ins);
+        outPorts = List.copyOf(outs);
+    }
+
+    private View.Port port(String tensor, Shape shape, QuantType t, PortNames.Port names) {
         // scale = num / 2^shift with num in [2^30, 2^31): exact to 31 significant bits.
         int e = Math.getExponent(t.scale());
         int shift = 30 - e;
@@ -606,7 +665,8 @@ final class Lowering {
         }
         return new View.Port(ctype(t.bits()), Integer.toString(shape.size()), shape.toString(),
                 CLit.i32(t.zeroPoint()), CLit.real(t.scale()), num + "u", Integer.toString(shift),
-                CLit.i32(t.qmin()), CLit.i32(t.qmax()));
+                CLit.i32(t.qmin()), CLit.i32(t.qmax()), tensor, names.label(), names.param(), id + "_" + names.word() + "_t",
+                names.macro());
     }
 
     private String typeComment(String what, QuantType t) {

@@ -25,8 +25,9 @@ public final class View {
      * @param macro          upper-case prefix of the macros
      * @param guard          include guard of the header
      * @param banner         banner comment lines (model hash, options)
-     * @param input          the model input
-     * @param output         the model output
+     * @param single         whether the model has one input and one output (the API of {@code x}, {@code y})
+     * @param inputs         the model inputs, in the model's order
+     * @param outputs        the model outputs, in the model's order
      * @param arenaBytes     arena size in bytes (literal, a multiple of 4)
      * @param arenaComment   the memory plan, one line per buffer
      * @param arrays         const parameter arrays (flash)
@@ -42,7 +43,8 @@ public final class View {
      * @param runtimeSources runtime {@code .c} files copied beside the model, relative paths
      * @param footprint      the memory figures known before compiling (for the board check, not printed)
      */
-    public record Model(String id, String macro, String guard, List<String> banner, Port input, Port output,
+    public record Model(String id, String macro, String guard, List<String> banner, boolean single, List<Port> inputs,
+                        List<Port> outputs,
                         String arenaBytes, List<String> arenaComment, List<Array> arrays, List<Params> params,
                         List<Step> steps, boolean needsString, boolean needsLoop, List<StateArray> state,
                         List<Reset> resets, boolean streaming, Stream stream, String noStepReason,
@@ -56,6 +58,16 @@ public final class View {
 
         public boolean hasState() {
             return !state.isEmpty();
+        }
+
+        /** The first input (the one input of a single-input model). */
+        public Port input() {
+            return inputs.get(0);
+        }
+
+        /** The first output (the one output of a single-output model). */
+        public Port output() {
+            return outputs.get(0);
         }
     }
 
@@ -138,7 +150,7 @@ public final class View {
     }
 
     /**
-     * The model input or output.
+     * A model input or output.
      *
      * @param ctype     {@code int8_t} / {@code int16_t}
      * @param size      element count (literal)
@@ -147,9 +159,19 @@ public final class View {
      * @param scale     the real scale, for a comment
      * @param scaleNum  integer ratio numerator: scale = num / 2^shift
      * @param scaleShift integer ratio exponent
+     * @param tensor    the tensor's name in the model (untrusted: {@link #name} is the comment-safe form)
+     * @param label     how the header's comments call it ("Input", or "Input 1 'name'" with several)
+     * @param param     the parameter of {@code _invoke} ({@code x} / {@code y} for a single-I/O model)
+     * @param typeName  its element typedef ({@code <id>_input_t}, or {@code <id>_input_<name>_t} with several)
+     * @param macro     the part of its macros after {@code <ID>_} ({@code INPUT}, or {@code INPUT_<NAME>})
      */
     public record Port(String ctype, String size, String shape, String zeroPoint, String scale, String scaleNum,
-                       String scaleShift, String qmin, String qmax) {
+                       String scaleShift, String qmin, String qmax, String tensor, String label, String param,
+                       String typeName, String macro) {
+        /** The tensor name fit for a C comment (and a terminal line). */
+        public String name() {
+            return Names.cComment(dev.mcugen.ir.Text.clip(tensor, 60));
+        }
     }
 
     /**

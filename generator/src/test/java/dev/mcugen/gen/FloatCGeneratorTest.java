@@ -303,6 +303,14 @@ class FloatCGeneratorTest {
                     return 0;
                 }
                 """.replace("ID", id).replace("UP", up)); // ID first: an upper-case id may hold "ID"
+        return compileAndRun(dir, out, inputs);
+    }
+
+    /**
+     * Compiles the files with {@code dir/harness.c} (reading hex floats, printing hex floats: one line of
+     * outputs per sample) and runs it on {@code inputs}.
+     */
+    static List<float[]> compileAndRun(Path dir, FloatCGenerator.Output out, List<float[]> inputs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("gcc");
         cmd.addAll(FLAGS);

@@ -74,6 +74,60 @@ final class HostC {
                 """.replace("ID_UP", id.toUpperCase(java.util.Locale.ROOT)).replace("ID", id);
     }
 
+    /**
+     * A harness for any number of inputs and outputs, from the view: per sample it reads each input's
+     * integers in the model's input order, calls {@code _invoke} with the inputs then the outputs, and
+     * prints every output's integers, in the model's output order, on one line.
+     */
+    static String harness(View.Model m) {
+        StringBuilder b = new StringBuilder("#include <stdio.h>\n#include \"" + m.id() + ".h\"\n\n");
+        for (int k = 0; k < m.inputs().size(); k++) {
+            View.Port p = m.inputs().get(k);
+            b.append("static ").append(p.typeName()).append(" in").append(k).append('[').append(m.macro()).append('_')
+                    .append(p.macro()).append("_SIZE];\n");
+        }
+        for (int k = 0; k < m.outputs().size(); k++) {
+            View.Port p = m.outputs().get(k);
+            b.append("static ").append(p.typeName()).append(" out").append(k).append('[').append(m.macro()).append('_')
+                    .append(p.macro()).append("_SIZE];\n");
+        }
+        b.append("static ").append(m.id()).append("_ctx_t ctx;\n\nint main(void)\n{\n    long v;\n    int n, s, i;\n")
+                .append("    if (scanf(\"%d\", &n) != 1) {\n        return 2;\n    }\n    for (s = 0; s < n; s++) {\n");
+        for (int k = 0; k < m.inputs().size(); k++) {
+            View.Port p = m.inputs().get(k);
+            b.append("        for (i = 0; i < ").append(m.macro()).append('_').append(p.macro()).append("_SIZE; i++) {\n")
+                    .append("            if (scanf(\"%ld\", &v) != 1) {\n                return 3;\n            }\n")
+                    .append("            in").append(k).append("[i] = (").append(p.typeName()).append(")v;\n        }\n");
+        }
+        b.append("        ").append(m.id()).append("_reset(&ctx);\n        if (").append(m.id()).append("_invoke(&ctx");
+        for (int k = 0; k < m.inputs().size(); k++) {
+            b.append(", in").append(k);
+        }
+        for (int k = 0; k < m.outputs().size(); k++) {
+            b.append(", out").append(k);
+        }
+        b.append(") != 0) {\n            return 4;\n        }\n");
+        for (int k = 0; k < m.outputs().size(); k++) {
+            View.Port p = m.outputs().get(k);
+            b.append("        for (i = 0; i < ").append(m.macro()).append('_').append(p.macro()).append("_SIZE; i++) {\n")
+                    .append("            printf(\" %d\", (int)out").append(k).append("[i]);\n        }\n");
+        }
+        b.append("        printf(\"\\n\");\n    }\n    return 0;\n}\n");
+        return b.toString();
+    }
+
+    /**
+     * Generates {@code g}, compiles it with {@link #harness(View.Model)} and runs it: {@code inputs}
+     * holds per sample every input's integers one after the other; returns per sample every output's.
+     */
+    static List<int[]> run(Path dir, dev.mcugen.ir.quant.QGraph g, GenOptions opts, List<int[]> inputs) throws Exception {
+        CGenerator.Output o = new CGenerator().build(g, opts);
+        Map<String, byte[]> files = o.files();
+        CGenerator.write(files, dir);
+        Files.writeString(dir.resolve("harness.c"), harness(o.view()));
+        return compileAndRun(dir, o.view().id(), files, inputs, FLAGS);
+    }
+
     /** AddressSanitizer beside UBSan: out-of-bounds reads and writes of the generated C abort the run. */
     static final List<String> ASAN_FLAGS = List.of("-std=c99", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-Wconversion",
             "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer");
@@ -88,6 +142,11 @@ final class HostC {
             throws Exception {
         CGenerator.write(files, dir);
         Files.writeString(dir.resolve("harness.c"), harness(id));
+        return compileAndRun(dir, id, files, inputs, flags);
+    }
+
+    private static List<int[]> compileAndRun(Path dir, String id, Map<String, byte[]> files, List<int[]> inputs,
+                                             List<String> flags) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("gcc");
         cmd.addAll(flags);

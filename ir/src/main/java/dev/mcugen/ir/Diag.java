@@ -21,6 +21,10 @@ public enum Diag {
     MCG_DATA_NONFINITE(Kind.REJECTED),
     /** Data for a token-id input holds a value that is not a whole number in {@code [0, input_dim)}. */
     MCG_DATA_TOKEN_ID(Kind.REJECTED),
+    /** A model with several inputs got another number of data files than it has inputs (one per input, in order). */
+    MCG_DATA_FILE_COUNT(Kind.REJECTED),
+    /** The data files of a model with several inputs hold different numbers of samples. */
+    MCG_DATA_SAMPLE_COUNT(Kind.REJECTED),
     /**
      * A data or model file that is not a regular file (a FIFO, a device such as /dev/zero, a socket):
      * reading it could block forever or never end. Symlinks to regular files are fine.

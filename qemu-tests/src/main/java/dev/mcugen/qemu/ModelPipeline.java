@@ -2,6 +2,7 @@ package dev.mcugen.qemu;
 
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.Templates;
+import dev.mcugen.gen.View;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
 
@@ -48,7 +49,8 @@ public final class ModelPipeline {
 
     /**
      * Writes the generated C into {@code dir} with {@code harness/main.c} embedding the quantized
-     * samples {@code xs}, compiles and runs it on {@code target}, and requires every output integer to
+     * samples {@code xs} (per sample every input's integers one after the other, in the model's input
+     * order; {@code expected} likewise every output's), compiles and runs it on {@code target}, and requires every output integer to
      * equal {@code expected} (the simulator's), streaming to equal {@code _invoke} for a model with
      * {@code _step}, and (Cortex-M) no soft-float/double routine in the image (DESIGN §6).
      *
@@ -74,8 +76,41 @@ public final class ModelPipeline {
         hm.put("macro", id.toUpperCase(Locale.ROOT));
         hm.put("samples", String.valueOf(n));
         hm.put("banner", banner.stream().map(dev.mcugen.ir.Names::cComment).toList());
-        hm.put("rows", xs.stream().map(x -> Arrays.stream(x).mapToObj(String::valueOf).collect(Collectors.joining(", ")))
-                .toList());
+        View.Model view = generated.view();
+        String macro = id.toUpperCase(Locale.ROOT);
+        hm.put("single", view.single());
+        // xs holds per sample every input's integers one after the other, in the model's input order.
+        List<Map<String, Object>> ins = new ArrayList<>();
+        int off = 0;
+        for (int k = 0; k < view.inputs().size(); k++) {
+            View.Port p = view.inputs().get(k);
+            int size = Integer.parseInt(p.size());
+            int from = off;
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("type", p.typeName());
+            pm.put("var", view.single() ? "inputs" : "in" + k);
+            pm.put("size", macro + "_" + p.macro() + "_SIZE");
+            pm.put("rows", xs.stream().map(x -> Arrays.stream(x, from, from + size).mapToObj(String::valueOf)
+                    .collect(Collectors.joining(", "))).toList());
+            ins.add(pm);
+            off += size;
+        }
+        for (int[] x : xs) {
+            if (x.length != off) {
+                throw new IllegalArgumentException("a sample holds " + x.length + " input integers, the model takes " + off);
+            }
+        }
+        List<Map<String, Object>> outs = new ArrayList<>();
+        for (int k = 0; k < view.outputs().size(); k++) {
+            View.Port p = view.outputs().get(k);
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("type", p.typeName());
+            pm.put("var", view.single() ? "y" : "out" + k);
+            pm.put("size", macro + "_" + p.macro() + "_SIZE");
+            outs.add(pm);
+        }
+        hm.put("inputs", ins);
+        hm.put("outputs", outs);
         Path harness = dir.resolve("harness/main.c");
         Files.createDirectories(harness.getParent());
         Files.writeString(harness, new Templates().render("harness.c.ftl", hm), StandardCharsets.UTF_8);
@@ -107,8 +142,8 @@ public final class ModelPipeline {
             }
             for (int k = 0; k < want.length; k++) {
                 if (have[k] != want[k]) {
-                    throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ", output index "
-                            + k + ": target " + have[k] + " != simulator " + want[k]);
+                    throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ", " + where(generated.view(), k)
+                            + ": target " + have[k] + " != simulator " + want[k]);
                 }
             }
         }
@@ -120,6 +155,25 @@ public final class ModelPipeline {
                     + softFloat.size() + " soft-float/double routine(s): " + String.join(", ", softFloat));
         }
         return new HarnessRun(r, got, streamed, how);
+    }
+
+    /**
+     * Where flat index {@code k} of a sample's printed outputs falls: "output index k" for a single
+     * output, else "output 'name' index i".
+     */
+    static String where(View.Model view, int k) {
+        if (view.outputs().size() == 1) {
+            return "output index " + k;
+        }
+        int i = k;
+        for (View.Port p : view.outputs()) {
+            int size = Integer.parseInt(p.size());
+            if (i < size) {
+                return "output '" + p.name() + "' index " + i;
+            }
+            i -= size;
+        }
+        return "output index " + k;
     }
 
     private static List<int[]> parse(String stdout, int n, Target target) {

@@ -30,11 +30,7 @@ public final class InputData {
 
     /** Reads one file per model input, in the model's input order. */
     public static Batch read(Graph graph, List<Path> files) {
-        if (files.size() != graph.inputs().size()) {
-            throw new McugenException(Diag.MCG_DATA_SHAPE, "model '" + graph.name() + "'", "has " + graph.inputs().size()
-                    + " input(s) " + graph.inputs().stream().map(GraphInput::name).toList() + " but " + files.size()
-                    + " data file(s) were given; give one --data file per input, in that order");
-        }
+        checkCount(graph, files);
         List<NpyArray> arrays = new ArrayList<>();
         for (Path f : files) {
             arrays.add(Npy.read(f));
@@ -52,9 +48,7 @@ public final class InputData {
         if (!anyPerm) {
             return read(graph, files);
         }
-        if (files.size() != graph.inputs().size()) {
-            return read(graph, files);
-        }
+        checkCount(graph, files);
         // Check each file against the input's shape as the source framework lays it out, then move it.
         List<GraphInput> sourceInputs = new ArrayList<>();
         for (GraphInput in : graph.inputs()) {
@@ -75,6 +69,16 @@ public final class InputData {
             moved.put(in.name(), perm == null ? t : Layouts.toIr(t, perm));
         }
         return Batch.of(graph, moved);
+    }
+
+    /** One file per input, or {@link Diag#MCG_DATA_FILE_COUNT} naming the inputs in order and the files. */
+    private static void checkCount(Graph graph, List<Path> files) {
+        if (files.size() != graph.inputs().size()) {
+            throw new McugenException(Diag.MCG_DATA_FILE_COUNT, files.isEmpty() ? "model '" + graph.name() + "'"
+                    : String.join(", ", files.stream().map(Path::toString).toList()), files.size() + " data file(s) given but model '"
+                    + graph.name() + "' has " + graph.inputs().size() + " input(s) " + graph.inputs().stream()
+                    .map(GraphInput::name).toList() + "; give one file per input, in that order");
+        }
     }
 
     /** Checks arrays against the model's inputs; {@code sources} name them in errors. */
@@ -120,7 +124,9 @@ public final class InputData {
                 throw new McugenException(Diag.MCG_DATA_SHAPE, src, "holds no samples (shape " + dims + ")");
             }
             if (count >= 0 && dims.get(0) != count) {
-                throw new McugenException(Diag.MCG_DATA_SHAPE, src, "has " + dims.get(0) + " samples but the first data file has " + count);
+                throw new McugenException(Diag.MCG_DATA_SAMPLE_COUNT, src, "holds " + dims.get(0) + " samples but "
+                        + sources.get(0) + " (input '" + inputs.get(0).name() + "') holds " + count
+                        + "; every input's file needs the same number of samples");
             }
             count = dims.get(0);
             if (tokenLimit != null) {

@@ -55,6 +55,15 @@ class KerasFixturesTest {
     }
 
     @Test
+    void severalInputsAndOutputsKeepTheModelsOrderInEveryFormat() {
+        for (String f : List.of("multiio_two_heads.keras", "multiio_two_heads.legacy.h5", "multiio_two_heads.legacy_positional.h5")) {
+            Graph g = ModelLoader.open(KERAS.resolve(f)).graph();
+            assertThat(g.inputs()).as(f).extracting(dev.mcugen.ir.GraphInput::name).containsExactly("sequence", "side");
+            assertThat(g.outputs()).as(f).containsExactly("class", "value");
+        }
+    }
+
+    @Test
     void nestedSequentialIsInlinedUnderItsLayersNames() {
         ImportedModel m = ModelLoader.open(KERAS.resolve("nested_sequential_backbone.keras"));
         assertThat(m.graph().nodes()).extracting(Node::name).containsExactly("conv2d", "flatten", "dense");
@@ -72,15 +81,21 @@ class KerasFixturesTest {
         List<Path> inputs = Files.isRegularFile(folder.resolve("input.npy")) ? List.of(folder.resolve("input.npy"))
                 : IntStream.range(0, g.inputs().size()).mapToObj(k -> folder.resolve("input_" + k + ".npy")).toList();
         Batch in = InputData.read(g, inputs);
-        float[] want = Npy.read(folder.resolve("expected.npy")).toFloatArray();
         FloatInterpreter interp = new FloatInterpreter(g);
-        int per = want.length / in.size();
+        List<java.util.Map<String, FloatTensor>> outs = IntStream.range(0, in.size()).mapToObj(i -> interp.run(in.sample(i)))
+                .toList();
+        // one output: expected.npy; several: expected_<k>.npy in the model's output order
+        boolean one = g.outputs().size() == 1;
         double max = 0;
-        for (int i = 0; i < in.size(); i++) {
-            FloatTensor y = interp.run(in.sample(i)).get(g.outputs().get(0));
-            assertThat(y.size()).isEqualTo(per);
-            for (int j = 0; j < per; j++) {
-                max = Math.max(max, Math.abs(y.get(j) - want[i * per + j]));
+        for (int k = 0; k < g.outputs().size(); k++) {
+            float[] want = Npy.read(folder.resolve(one ? "expected.npy" : "expected_" + k + ".npy")).toFloatArray();
+            int per = want.length / in.size();
+            for (int i = 0; i < in.size(); i++) {
+                FloatTensor y = outs.get(i).get(g.outputs().get(k));
+                assertThat(y.size()).isEqualTo(per);
+                for (int j = 0; j < per; j++) {
+                    max = Math.max(max, Math.abs(y.get(j) - want[i * per + j]));
+                }
             }
         }
         return max;

@@ -44,23 +44,33 @@ final class FrameworkGoldens {
                 : java.util.stream.IntStream.range(0, g.inputs().size())
                         .mapToObj(k -> folder.resolve(inputFile.replace(".npy", "_" + k + ".npy"))).toList();
         Batch in = InputData.read(g, inputs);
-        NpyArray expected = Npy.read(folder.resolve(expectedFile));
-        float[] want = expected.toFloatArray();
-        assertThat(expected.shape().get(0)).as("samples in %s", expectedFile).isEqualTo(in.size());
+        // Multi-output fixtures store one file per output: expected_0.npy, expected_1.npy, ...
+        boolean one = Files.isRegularFile(folder.resolve(expectedFile));
+        assertThat(one ? 1 : g.outputs().size()).as("%s outputs", folder.getFileName()).isEqualTo(g.outputs().size());
         FloatInterpreter interp = new FloatInterpreter(g);
-        int per = want.length / in.size();
-        double maxDiff = 0;
+        List<Map<String, FloatTensor>> outs = new java.util.ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
-            Map<String, FloatTensor> out = interp.run(in.sample(i));
-            FloatTensor y = out.get(g.outputs().get(0));
-            assertThat(y.size()).as("%s output size", folder.getFileName()).isEqualTo(per);
-            for (int j = 0; j < per; j++) {
-                double d = Math.abs(y.get(j) - want[i * per + j]);
-                if (!(d <= TOLERANCE)) {
-                    throw new AssertionError(folder.getFileName() + ": sample " + i + " output[" + j + "] = " + y.get(j)
-                            + " but TF.js gave " + want[i * per + j] + " (|diff| " + d + " > " + TOLERANCE + ")");
+            outs.add(interp.run(in.sample(i)));
+        }
+        double maxDiff = 0;
+        for (int k = 0; k < g.outputs().size(); k++) {
+            String file = one ? expectedFile : expectedFile.replace(".npy", "_" + k + ".npy");
+            NpyArray expected = Npy.read(folder.resolve(file));
+            float[] want = expected.toFloatArray();
+            assertThat(expected.shape().get(0)).as("samples in %s", file).isEqualTo(in.size());
+            int per = want.length / in.size();
+            for (int i = 0; i < in.size(); i++) {
+                FloatTensor y = outs.get(i).get(g.outputs().get(k));
+                assertThat(y.size()).as("%s output %s size", folder.getFileName(), g.outputs().get(k)).isEqualTo(per);
+                for (int j = 0; j < per; j++) {
+                    double d = Math.abs(y.get(j) - want[i * per + j]);
+                    if (!(d <= TOLERANCE)) {
+                        throw new AssertionError(folder.getFileName() + ": sample " + i + " output " + g.outputs().get(k)
+                                + "[" + j + "] = " + y.get(j) + " but TF.js gave " + want[i * per + j] + " (|diff| " + d
+                                + " > " + TOLERANCE + ")");
+                    }
+                    maxDiff = Math.max(maxDiff, d);
                 }
-                maxDiff = Math.max(maxDiff, d);
             }
         }
         return maxDiff;
