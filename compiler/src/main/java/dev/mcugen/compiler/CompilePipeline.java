@@ -18,6 +18,7 @@ import dev.mcugen.ir.interp.Progress;
 import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.QuantizedModel;
 import dev.mcugen.scale.Quantizer;
+import dev.mcugen.scale.ff.ActivationFolding;
 import dev.mcugen.scale.ff.BatchNormFolding;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,9 +48,9 @@ public final class CompilePipeline {
     }
 
     /**
-     * Calibrates {@code original} on {@code calibration} and quantizes it. Batch normalization folds
-     * into the layer before it first (the folded layer keeps the BN's name), so calibration sees the
-     * tensors the integer model will have.
+     * Calibrates {@code original} on {@code calibration} and quantizes it. Batch normalization, then a
+     * stand-alone activation, fold into the layer before them first (the folded layer keeps the last
+     * folded layer's name), so calibration sees the tensors the integer model will have.
      */
     public static QuantizedModel quantize(Graph original, Batch calibration, QuantOptions options, Progress progress) {
         return quantize(original, calibration, options, RangeMethod.MINMAX, progress).model();
@@ -65,7 +66,7 @@ public final class CompilePipeline {
      */
     public static Quantized quantize(Graph original, Batch calibration, QuantOptions options, RangeMethod method,
                                      Progress progress) {
-        Graph g = BatchNormFolding.fold(original);
+        Graph g = ActivationFolding.fold(BatchNormFolding.fold(original));
         CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
         int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
         RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
