@@ -20,6 +20,7 @@ import dev.mcugen.scale.QuantizedModel;
 import dev.mcugen.scale.Quantizer;
 import dev.mcugen.scale.ff.ActivationFolding;
 import dev.mcugen.scale.ff.BatchNormFolding;
+import dev.mcugen.scale.ff.ClampRanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ public final class CompilePipeline {
         CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
         int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
         RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
-        return new Quantized(Quantizer.quantize(g, selection.ranges(), options), selection);
+        return new Quantized(Quantizer.quantize(g, ClampRanges.narrow(g, selection.ranges()), options), selection);
     }
 
     /**

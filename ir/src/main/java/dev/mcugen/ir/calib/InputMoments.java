@@ -47,7 +47,7 @@ public final class InputMoments {
                          int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft) {
         this.dim = dim;
         this.sum = new double[dim * dim];
-        this.rowsPerSample = rowsPerSample;
+        this.rowsPerSample = rowsPerSample; // at most; fewer when a sample has fewer positions
         this.inH = inH;
         this.inW = inW;
         this.channels = channels;
@@ -80,9 +80,13 @@ public final class InputMoments {
             if (d <= 0 || d > MAX_DIM) {
                 return null;
             }
-            int positions = Math.toIntExact(in.size() / d);
-            return new InputMoments(d, Math.min(positions, perSampleBudget), positions, 1, d, positions, 1, 1, 1, 1,
+            // Rows per sample: known from the shape, or (a sequence of open length) from each sample.
+            int positions = known(in) ? in.size() / d : Shape.UNKNOWN;
+            return new InputMoments(d, perSampleBudget, positions, 1, d, positions, 1, 1, 1, 1,
                     1, 1, 1, 0, 0);
+        }
+        if (!known(in) || !known(node.outputShape())) {
+            return null;
         }
         if (op instanceof Op.Conv1D c && in.rank() == 2) {
             int d = c.kernelSize() * in.dim(1);
@@ -110,24 +114,40 @@ public final class InputMoments {
         return null;
     }
 
+    private static boolean known(Shape s) {
+        for (int i = 0; i < s.rank(); i++) {
+            if (s.dim(i) == Shape.UNKNOWN) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Adds the rows of one sample's input {@code x} (row-major, the shape given to {@link #of}). */
     void add(float[] x) {
-        int positions = outH * outW;
+        // A Dense over a sequence of open length: one row per dim values.
+        int inRows = inH == Shape.UNKNOWN ? x.length / dim : inH;
+        int columns = outH == Shape.UNKNOWN ? 1 : outW;
+        int positions = outH == Shape.UNKNOWN ? inRows : outH * outW;
+        if (positions <= 0) {
+            return;
+        }
+        int rowsThisSample = Math.min(positions, rowsPerSample);
         double[] p = new double[dim];
         // Evenly spaced output positions, shifted per sample by a golden-ratio step so that the samples
         // together cover every column (a fixed stride could alias with the width and, say, only ever
         // see the left padding).
         long offset = Math.floorMod(samplesAdded++ * 0x9E3779B97F4A7C15L, (long) positions);
-        for (int r = 0; r < rowsPerSample; r++) {
-            int pos = (int) (((long) r * positions / rowsPerSample + offset) % positions);
-            int oy = pos / outW;
-            int ox = pos % outW;
+        for (int r = 0; r < rowsThisSample; r++) {
+            int pos = (int) (((long) r * positions / rowsThisSample + offset) % positions);
+            int oy = pos / columns;
+            int ox = pos % columns;
             int k = 0;
             for (int i = 0; i < kh; i++) {
                 int y = oy * sh + i * dh - padTop;
                 for (int j = 0; j < kw; j++) {
                     int xx = ox * sw + j * dw - padLeft;
-                    boolean inside = y >= 0 && y < inH && xx >= 0 && xx < inW;
+                    boolean inside = y >= 0 && y < inRows && xx >= 0 && xx < inW;
                     int base = (y * inW + xx) * channels;
                     for (int ch = 0; ch < channels; ch++) {
                         p[k++] = inside ? x[base + ch] : 0;
