@@ -49,12 +49,17 @@ final class QuantizationOptions {
     @Option(names = "--per-channel", description = "quantize weights per output channel instead of per tensor (depthwise layers always are)")
     boolean perChannel;
 
+    @Option(names = "--weight-rounding", paramLabel = "W", defaultValue = "gptq",
+            description = "which int8 grid point each Dense/conv weight takes: gptq (compensates each rounding error"
+                    + " over the calibration data, then corrects the bias) or nearest (default: ${DEFAULT-VALUE})")
+    QuantOptions.WeightRounding weightRounding;
+
     @Option(names = "--drop-softmax",
             description = "leave out a final softmax and output its int32 logits (when only the arg-max matters)")
     boolean dropSoftmax;
 
     QuantOptions toOptions() {
-        return new QuantOptions(precision, rescale, activation, perChannel, target, dropSoftmax);
+        return new QuantOptions(precision, rescale, activation, perChannel, target, dropSoftmax, weightRounding);
     }
 
     /**

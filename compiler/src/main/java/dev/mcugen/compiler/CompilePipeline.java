@@ -21,6 +21,7 @@ import dev.mcugen.scale.Quantizer;
 import dev.mcugen.scale.ff.ActivationFolding;
 import dev.mcugen.scale.ff.BatchNormFolding;
 import dev.mcugen.scale.ff.BiasCorrection;
+import dev.mcugen.scale.ff.ClampRanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,9 +50,9 @@ public final class CompilePipeline {
     }
 
     /**
-     * Calibrates {@code original} on {@code calibration} and quantizes it. Batch normalization folds
-     * into the layer before it first (the folded layer keeps the BN's name), so calibration sees the
-     * tensors the integer model will have.
+     * Calibrates {@code original} on {@code calibration} and quantizes it. Batch normalization, then a
+     * stand-alone activation, fold into the layer before them first (the folded layer keeps the last
+     * folded layer's name), so calibration sees the tensors the integer model will have.
      */
     public static QuantizedModel quantize(Graph original, Batch calibration, QuantOptions options, Progress progress) {
         return quantize(original, calibration, options, RangeMethod.MINMAX, progress).model();
@@ -71,8 +72,11 @@ public final class CompilePipeline {
         CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
         int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
         RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
+        // Depthwise layers always, Dense and convolutions under nearest rounding: under GPTQ rounding their
+        // recipe corrects the bias itself from the weights it actually chose.
         Graph corrected = BiasCorrection.correct(g, calibration, options);
-        return new Quantized(Quantizer.quantize(corrected, selection.ranges(), options), selection);
+        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, selection.ranges()), options),
+                selection);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mcugen.scale;
 
 import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.calib.CalibrationResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,13 +15,36 @@ public final class LoweringContext {
     private final Graph graph;
     private final Solution solution;
     private final QuantOptions options;
+    private final CalibrationResult calibration;
     private final List<AccumulatorBound> bounds = new ArrayList<>();
     private final List<RescaleRecord> rescales = new ArrayList<>();
 
     public LoweringContext(Graph graph, Solution solution, QuantOptions options) {
+        this(graph, solution, options, null);
+    }
+
+    /** @param calibration what calibration measured (channel means for bias correction); null for none */
+    public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration) {
         this.graph = graph;
         this.solution = solution;
         this.options = options;
+        this.calibration = calibration;
+    }
+
+    /**
+     * The mean of each channel (last axis) of {@code tensor} over the calibration data, if known: what
+     * bias correction needs.
+     */
+    public java.util.Optional<double[]> channelMean(String tensor) {
+        return calibration == null ? java.util.Optional.empty() : calibration.channelMean(tensor);
+    }
+
+    /**
+     * The second moment of the rows the Dense / convolution {@code layer} multiplies by its kernel over
+     * the calibration data, if known: what error-compensating weight rounding needs. Must not be modified.
+     */
+    public java.util.Optional<double[]> inputMoment(String layer) {
+        return calibration == null ? java.util.Optional.empty() : calibration.inputMoment(layer);
     }
 
     public Graph graph() {

@@ -7,7 +7,17 @@ package dev.mcugen.scale;
  * ({@code dropSoftmax}: the output is then the integer logits, for when only the argmax matters).
  */
 public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target,
-                           boolean dropSoftmax) {
+                           boolean dropSoftmax, WeightRounding weightRounding) {
+    public QuantOptions {
+        java.util.Objects.requireNonNull(weightRounding, "weightRounding");
+    }
+
+    /** Options with the default weight rounding ({@link WeightRounding#GPTQ}). */
+    public QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target,
+                        boolean dropSoftmax) {
+        this(precision, rescale, activation, perChannel, target, dropSoftmax, WeightRounding.GPTQ);
+    }
+
     /** Options that keep the softmax. */
     public QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target) {
         this(precision, rescale, activation, perChannel, target, false);
@@ -24,6 +34,21 @@ public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl 
         POT,
         /** TFLite-style (multiplier in [2^30, 2^31), shift). */
         MULTIPLIER
+    }
+
+    /**
+     * {@code --weight-rounding}: which grid point each Dense / convolution weight takes (the grid, its
+     * scales and range are the same either way).
+     */
+    public enum WeightRounding {
+        /** Each weight to its nearest grid point (half away from zero). */
+        NEAREST,
+        /**
+         * Error-compensating rounding over the calibration data's input statistics (Frantar et al.,
+         * "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"), with
+         * the expected remaining error moved into the bias; nearest where calibration has no statistics.
+         */
+        GPTQ
     }
 
     /** {@code --activation}: int16 sigmoid/tanh implementation. */

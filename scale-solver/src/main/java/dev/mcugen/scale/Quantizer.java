@@ -66,7 +66,7 @@ public final class Quantizer {
             throw rangeRejection("model '" + graph.name() + "'", e);
         }
 
-        LoweringContext lowering = new LoweringContext(graph, solution, options);
+        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration);
         List<QNode> qnodes = new ArrayList<>();
         for (int i = 0; i < graph.nodes().size(); i++) {
             Node node = graph.nodes().get(i);

@@ -4,6 +4,8 @@ import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Node;
+import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.interp.Progress;
@@ -18,7 +20,9 @@ import java.util.function.IntFunction;
 /**
  * Min/max calibration (seed 001): runs samples through the {@link FloatInterpreter} and records, for
  * every tensor it reports — model inputs, node outputs and every recurrent internal, aggregated over
- * time steps and samples — the extremes, count, mean, mean |x| and a {@link Histogram}.
+ * time steps and samples — the extremes, count, mean, mean |x| and a {@link Histogram}; for model
+ * inputs and node outputs the mean of each channel, and for each Dense / convolution layer the second
+ * moment of what it multiplies by its kernel ({@link InputMoments}).
  * Deterministic: the same samples in the same order give the same result.
  */
 public final class Calibrator {
@@ -66,12 +70,29 @@ public final class Calibrator {
                     "calibration needs at least one sample");
         }
         Map<String, Accumulator> acc = new LinkedHashMap<>();
+        Map<String, Shape> shapes = interpreter.graph().shapes();
         for (String t : interpreter.tensorNames()) {
-            acc.put(t, new Accumulator());
+            Shape shape = shapes.get(t);
+            acc.put(t, new Accumulator(shape == null || shape.rank() == 0 ? 0 : shape.last()));
+        }
+        Map<String, InputMoments> moments = new LinkedHashMap<>();
+        Map<String, List<InputMoments>> momentsOf = new LinkedHashMap<>();
+        for (Node n : interpreter.graph().nodes()) {
+            if (n.inputs().isEmpty()) {
+                continue;
+            }
+            InputMoments m = InputMoments.of(n, shapes.get(n.inputs().get(0)), total);
+            if (m != null) {
+                moments.put(n.name(), m);
+                momentsOf.computeIfAbsent(n.inputs().get(0), k -> new ArrayList<>()).add(m);
+            }
         }
         int[] current = {0};
         TensorObserver observer = (tensor, step, values) -> {
-            int bad = acc.get(tensor).add(values);
+            int bad = acc.get(tensor).add(values, step == TensorObserver.WHOLE);
+            if (bad < 0 && step == TensorObserver.WHOLE) {
+                momentsOf.getOrDefault(tensor, List.of()).forEach(m -> m.add(values));
+            }
             if (bad >= 0) {
                 throw new McugenException(Diag.MCG_DATA_NONFINITE, "tensor '" + tensor + "'",
                         "became " + values[bad] + " on calibration sample " + current[0]
@@ -93,11 +114,17 @@ public final class Calibrator {
         }
         List<TensorRange> ranges = new ArrayList<>();
         Map<String, MagnitudeHistogram> mags = new LinkedHashMap<>();
+        Map<String, double[]> means = new LinkedHashMap<>();
         acc.forEach((name, a) -> {
             ranges.add(a.range(name));
             mags.put(name, a.magnitudes);
+            if (a.channelCount > 0) {
+                means.put(name, a.channelMeans());
+            }
         });
-        return new CalibrationResult(total, ranges, mags);
+        Map<String, double[]> layerMoments = new LinkedHashMap<>();
+        moments.forEach((layer, m) -> layerMoments.put(layer, m.moment()));
+        return new CalibrationResult(total, ranges, mags, means, layerMoments);
     }
 
     /** Running statistics of one tensor. */
@@ -111,9 +138,28 @@ public final class Calibrator {
         private double invWidth = HISTOGRAM_BINS / (2 * limit);
         private final long[] bins = new long[HISTOGRAM_BINS];
         private final MagnitudeHistogram magnitudes = new MagnitudeHistogram();
+        /** Per-channel (last axis) sums of whole tensors; 0 channels when the shape is unknown. */
+        private final double[] channelSums;
+        private long channelRows;
+        private int channelCount;
 
-        /** Adds the values; returns the index of the first non-finite one (not added), else -1. */
-        int add(float[] values) {
+        Accumulator(int channels) {
+            channelSums = new double[Math.max(channels, 0)];
+        }
+
+        double[] channelMeans() {
+            double[] m = new double[channelCount];
+            for (int c = 0; c < channelCount; c++) {
+                m[c] = channelSums[c] / channelRows;
+            }
+            return m;
+        }
+
+        /**
+         * Adds the values; returns the index of the first non-finite one (not added), else -1. A whole
+         * tensor ({@code whole}) also adds to the per-channel sums.
+         */
+        int add(float[] values, boolean whole) {
             for (int i = 0; i < values.length; i++) {
                 float v = values[i];
                 if (!Float.isFinite(v)) {
@@ -136,6 +182,14 @@ public final class Calibrator {
                 bins[Math.min(Math.max(bin, 0), HISTOGRAM_BINS - 1)]++;
             }
             count += values.length;
+            int c = channelSums.length;
+            if (whole && c > 0 && values.length % c == 0) {
+                for (int i = 0; i < values.length; i++) {
+                    channelSums[i % c] += values[i];
+                }
+                channelRows += values.length / c;
+                channelCount = c;
+            }
             return -1;
         }
 

@@ -81,7 +81,7 @@ public final class RangeClipper {
             ranges.add(lo == r.min() && hi == r.max() ? r
                     : new TensorRange(r.tensor(), lo, hi, r.count(), r.mean(), r.meanAbs(), r.histogram()));
         }
-        return new Selection(method, new CalibrationResult(seen.samples(), ranges, mags), clips);
+        return new Selection(method, new CalibrationResult(seen.samples(), ranges, mags, seen.channelMeans(), seen.inputMoments()), clips);
     }
 
     /**

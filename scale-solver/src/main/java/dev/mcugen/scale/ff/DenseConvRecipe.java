@@ -15,6 +15,7 @@ import dev.mcugen.ir.quant.Rescale;
 import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.Contract;
 import dev.mcugen.scale.LoweringContext;
+import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.OverflowProof;
 import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
@@ -108,12 +109,18 @@ class DenseConvRecipe implements Recipe {
         double[] ws = perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
                 useBias(node) ? node.weight("bias") : null, tx.scale())
                 : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units);
-        int[] q = WeightQuantizer.weights(w, ws);
+        // Which grid point each weight takes: nearest, or error-compensating over the calibration
+        // data's input statistics; the grid (scales, narrow range) and so every contract is the same.
+        boolean gptq = ctx.options().weightRounding() == QuantOptions.WeightRounding.GPTQ;
+        int[] q = gptq ? ctx.inputMoment(layer).map(h -> WeightRounding.gptq(w, ws, h))
+                .orElseGet(() -> WeightQuantizer.weights(w, ws)) : WeightQuantizer.weights(w, ws);
         double[] accScale = new double[units];
         for (int o = 0; o < units; o++) {
             accScale[o] = ws[o] * tx.scale();
         }
-        long[] bias = WeightQuantizer.foldedBias(useBias(node) ? node.weight("bias") : null, accScale, q, tx.zeroPoint());
+        double[] realBias = WeightQuantizer.correctedBias(useBias(node) ? node.weight("bias") : null, w, ws, q,
+                gptq ? ctx.channelMean(x).orElse(null) : null);
+        long[] bias = WeightQuantizer.foldedBias(realBias, accScale, q, tx.zeroPoint());
 
         // Overflow proof; int64 with a pre-shift only where int32 cannot be proven.
         long[] rows = OverflowProof.rowBounds(q, units, bias, OverflowProof.maxAbsInput(tx, true));

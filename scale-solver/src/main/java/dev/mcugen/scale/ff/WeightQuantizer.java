@@ -86,14 +86,56 @@ final class WeightQuantizer {
     }
 
     /**
+     * The real bias of each output channel (the last axis of {@code w}) with the expected error of the
+     * quantized weights removed: empirical bias correction as in Nagel et al., "Data-Free Quantization
+     * Through Weight Equalization and Bias Correction" (ICCV 2019), with the input's expectation taken
+     * from the calibration data. Rounding each weight moves every output by
+     * {@code Σ_j (q_jc s_c - w_jc) x_j}; its mean over the data, {@code Σ_j (q_jc s_c - w_jc) E[x_j]},
+     * is a constant per channel that the bias absorbs, so only the zero-mean part of the error
+     * remains. {@code E[x_j]} is the calibrated mean of input channel {@code j mod C} (the kernel's
+     * rows run over kernel positions with the input channel fastest); positions in a convolution's
+     * zero padding are counted as the channel mean, a small bias on border outputs only. Without
+     * {@code inputMeans} (no calibration statistics) the bias is returned unchanged.
+     *
+     * @param bias       the float bias, or null (none: 0)
+     * @param inputMeans the mean of each input channel over the calibration data, or null
+     */
+    static double[] correctedBias(FloatTensor bias, FloatTensor w, double[] scales, int[] q, double[] inputMeans) {
+        int c = w.shape().last();
+        double[] b = new double[c];
+        for (int k = 0; k < c; k++) {
+            b[k] = bias == null ? 0 : bias.get(k);
+        }
+        if (inputMeans == null || inputMeans.length == 0) {
+            return b;
+        }
+        int channels = inputMeans.length;
+        for (int i = 0; i < q.length; i++) {
+            int o = i % c;
+            double err = (double) q[i] * scales[o % scales.length] - w.get(i);
+            b[o] -= err * inputMeans[(i / c) % channels];
+        }
+        return b;
+    }
+
+    /**
      * The folded bias of each output channel (the last axis of {@code q}):
      * {@code round(b_c / accScale_c) - zp · Σ_j q_jc}; {@code bias} may be null (no bias).
      */
     static long[] foldedBias(FloatTensor bias, double[] accScales, int[] q, int zeroPoint) {
+        double[] real = new double[accScales.length];
+        for (int k = 0; k < real.length; k++) {
+            real[k] = bias == null ? 0 : bias.get(k);
+        }
+        return foldedBias(real, accScales, q, zeroPoint);
+    }
+
+    /** {@link #foldedBias(FloatTensor, double[], int[], int)} of a real bias given as doubles. */
+    static long[] foldedBias(double[] bias, double[] accScales, int[] q, int zeroPoint) {
         int c = accScales.length;
         long[] b = new long[c];
         for (int k = 0; k < c; k++) {
-            b[k] = bias == null ? 0 : round(bias.get(k) / accScales[k]);
+            b[k] = round(bias[k] / accScales[k]);
         }
         for (int i = 0; i < q.length; i++) {
             b[i % c] -= (long) zeroPoint * q[i];

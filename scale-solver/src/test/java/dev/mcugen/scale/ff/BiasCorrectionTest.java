@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 class BiasCorrectionTest {
     private static final QuantOptions OPTIONS = QuantOptions.defaults(QuantOptions.Target.HOST);
+    /** Nearest rounding: the pass corrects Dense and convolution layers too. */
+    private static final QuantOptions NEAREST = new QuantOptions(OPTIONS.precision(), OPTIONS.rescale(),
+            OPTIONS.activation(), false, OPTIONS.target(), false, QuantOptions.WeightRounding.NEAREST);
 
     @Test
     void denseBiasLosesTheExpectedShiftOfItsRoundedWeights() {
@@ -29,13 +32,27 @@ class BiasCorrectionTest {
         Graph g = b.output("d").build();
         // two samples: input means 2 and 10
         Batch cal = Batch.of(g, FloatTensor.of(Shape.of(2, 2), new float[] {1f, 5f, 3f, 15f}));
-        Graph c = BiasCorrection.correct(g, cal, OPTIONS);
+        Graph c = BiasCorrection.correct(g, cal, NEAREST);
         double s = 1.27f / 127.0;
         double eps0 = Math.round(1.27f / s) * s - 1.27f;
         double eps1 = Math.round(0.504f / s) * s - 0.504f;
         double want = 0.1f - (eps0 * 2 + eps1 * 10);
         assertThat(c.node("d").orElseThrow().weight("bias").get(0)).isCloseTo((float) want, within(1e-7f));
         assertThat(c.node("d").orElseThrow().weight("kernel").toArray()).containsExactly(1.27f, 0.504f);
+    }
+
+    @Test
+    void underGptqRoundingDenseLayersAreLeftToTheirRecipe() {
+        GraphBuilder b = new GraphBuilder("t").input("x", Shape.of(2));
+        b.add("d", new Op.Dense(1, Activation.LINEAR, true), List.of("x"), Map.of(
+                "kernel", FloatTensor.of(Shape.of(2, 1), new float[] {1.27f, 0.504f}),
+                "bias", FloatTensor.of(Shape.of(1), new float[] {0.1f})));
+        Graph g = b.output("d").build();
+        Batch cal = Batch.of(g, FloatTensor.of(Shape.of(2, 2), new float[] {1f, 5f, 3f, 15f}));
+        assertThat(OPTIONS.weightRounding()).isEqualTo(QuantOptions.WeightRounding.GPTQ);
+        // the recipe corrects the bias from the weights GPTQ chose (WeightQuantizer.correctedBias): once only
+        assertThat(BiasCorrection.correct(g, cal, OPTIONS).node("d").orElseThrow().weight("bias").toArray())
+                .containsExactly(0.1f);
     }
 
     @Test

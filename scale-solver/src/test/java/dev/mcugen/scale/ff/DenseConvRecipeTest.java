@@ -29,12 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** Hand-checked parameters of the Dense/Conv recipe: weights, folded biases, bounds, contracts, int16. */
+/**
+ * Hand-checked parameters of the Dense/Conv recipe: weights, folded biases, bounds, contracts, int16 — with
+ * nearest weight rounding, whose every value can be computed by hand (the default error-compensating
+ * rounding has its own test, {@link WeightRoundingTest}).
+ */
 class DenseConvRecipeTest {
     private static final QuantOptions INT8 = new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.MULTIPLIER,
-            QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4);
+            QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4, false,
+            QuantOptions.WeightRounding.NEAREST);
     private static final QuantOptions INT16 = new QuantOptions(QuantOptions.Precision.INT16,
-            QuantOptions.Rescale.MULTIPLIER, QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4);
+            QuantOptions.Rescale.MULTIPLIER, QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4, false,
+            QuantOptions.WeightRounding.NEAREST);
 
     /** x[2] -> Dense(2, relu) with kernel [[1, -0.5], [0.25, 0.0039]] and bias [0.5, -1]. */
     private static Graph smallDense(Activation act) {
@@ -121,7 +127,7 @@ class DenseConvRecipeTest {
     @Test
     void sigmoidWritesTheAccumulatorToQ312ThenRunsTheInt16Primitive() {
         QuantOptions poly = new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.MULTIPLIER,
-                QuantOptions.ActivationImpl.POLY, false, QuantOptions.Target.CORTEX_M4);
+                QuantOptions.ActivationImpl.POLY, false, QuantOptions.Target.CORTEX_M4, false, QuantOptions.WeightRounding.NEAREST);
         FfPipeline p = FfPipeline.calibrated(smallDense(Activation.SIGMOID), calib(), poly);
         assertThat(p.qgraph.nodes()).extracting(n -> n.name()).containsExactly("d/preact", "d");
         assertThat(p.node("d/preact").outputType()).isEqualTo(QuantType.powerOfTwo(16, 12));
@@ -146,7 +152,7 @@ class DenseConvRecipeTest {
     @Test
     void dropSoftmaxOutputsTheLogitsUnderTheLayersName() {
         QuantOptions drop = new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.MULTIPLIER,
-                QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4, true);
+                QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M4, true, QuantOptions.WeightRounding.NEAREST);
         FfPipeline p = FfPipeline.calibrated(smallDense(Activation.SOFTMAX), calib(), drop);
         assertThat(p.qgraph.nodes()).singleElement().isInstanceOf(QFullyConnected.class);
         QFullyConnected fc = (QFullyConnected) p.node("d");
@@ -216,7 +222,7 @@ class DenseConvRecipeTest {
                 new float[] {1f, 0.01f, -0.5f, 0.005f, 0.25f, -0.0025f})));
         b.output("d");
         QuantOptions pc = new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.MULTIPLIER,
-                QuantOptions.ActivationImpl.LUT, true, QuantOptions.Target.CORTEX_M4);
+                QuantOptions.ActivationImpl.LUT, true, QuantOptions.Target.CORTEX_M4, false, QuantOptions.WeightRounding.NEAREST);
         FfPipeline p = FfPipeline.calibrated(b.build(), FfTestGraphs.batch(Shape.of(3), 8, new Random(4), -1f, 1f), pc);
         QFullyConnected fc = (QFullyConnected) p.node("d");
         // column 0: s = 1/127 -> 127, -64, 32; column 1: s = 0.01/127 -> 127, 64 (63.5), -32 (-31.75)
@@ -228,7 +234,7 @@ class DenseConvRecipeTest {
     @Test
     void powerOfTwoRescaleGivesShiftsOnly() {
         QuantOptions pot = new QuantOptions(QuantOptions.Precision.INT8, QuantOptions.Rescale.AUTO,
-                QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M0);
+                QuantOptions.ActivationImpl.LUT, false, QuantOptions.Target.CORTEX_M0, false, QuantOptions.WeightRounding.NEAREST);
         FfPipeline p = FfPipeline.calibrated(smallDense(Activation.RELU), calib(), pot);
         QFullyConnected fc = (QFullyConnected) p.node("d");
         assertThat(fc.rescale()).allSatisfy(r -> assertThat(r.powerOfTwo()).isTrue());

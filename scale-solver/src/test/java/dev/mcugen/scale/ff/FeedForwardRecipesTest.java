@@ -163,8 +163,9 @@ class FeedForwardRecipesTest {
         gb.b.output(gb.last);
         Graph g = gb.b.build();
         FloatTensor data = FfTestGraphs.batch(c.in(), SAMPLES, new Random(7), -2f, 2f);
+        // Nearest weight rounding: the shadow model below rounds each weight the same way.
         QuantOptions o = new QuantOptions(precision, rescale, QuantOptions.ActivationImpl.LUT, false,
-                QuantOptions.Target.CORTEX_M4);
+                QuantOptions.Target.CORTEX_M4, false, QuantOptions.WeightRounding.NEAREST);
         FfPipeline p = FfPipeline.calibrated(g, data, o);
         FloatInterpreter shadow = new FloatInterpreter(shadow(p));
         FloatInterpreter exact = new FloatInterpreter(g);
