@@ -123,6 +123,7 @@ class KerasTopologyTest {
     @Test
     void supportedLayersArePublic() {
         assertThat(LayerMapper.SUPPORTED).contains("Dense", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "LSTM", "GRU",
-                "BatchNormalization", "Sequential").doesNotContain("Conv2DTranspose");
+                "BatchNormalization", "Sequential", "Conv2DTranspose", "Bidirectional", "TimeDistributed", "LayerNormalization",
+                "Embedding", "LeakyReLU", "Multiply").doesNotContain("GroupNormalization", "ConvLSTM2D");
     }
 }
