@@ -109,7 +109,7 @@ public final class Calibrator {
         // output's statistics take in the whole table once.
         for (dev.mcugen.ir.Node n : interpreter.graph().nodes()) {
             if (n.op() instanceof dev.mcugen.ir.Op.Embedding && acc.containsKey(n.name())) {
-                acc.get(n.name()).add(n.weight("embeddings").toArray());
+                acc.get(n.name()).add(n.weight("embeddings").toArray(), false);
             }
         }
         List<TensorRange> ranges = new ArrayList<>();
