@@ -241,7 +241,8 @@ public final class FloatCGenerator {
                 buffer.put(n.name(), out);
                 if (n.op() instanceof Op.Concatenate c) {
                     concat(n, c, out);
-                } else if (n.inputs().size() == 1) {
+                } else if (n.inputs().size() == 1 || n.op() instanceof Op.Add) {
+                    // emit reads an Add's further operands from their own buffers
                     emit(n, buffer.get(n.inputs().get(0)), out, shapes.get(n.inputs().get(0)));
                 } else {
                     throw unsupported("layer '" + n.name() + "' (" + n.op().kind() + ")",
@@ -425,6 +426,13 @@ public final class FloatCGenerator {
                         String.join(", ", ins), String.join(", ", sizes), ins.size(), outer, out));
             } else if (op instanceof Op.Add && n.inputs().size() >= 2) {
                 int size = n.outputShape().size();
+                for (String t : n.inputs()) {
+                    if (shapes.get(t).size() != size) {
+                        // mcf_add_f32 adds equal-length arrays; a per-channel broadcast has no kernel here
+                        throw unsupported("layer '" + n.name() + "' (add)", "the float baseline adds inputs of"
+                                + " equal shape only; input '" + t + "' has shape " + shapes.get(t));
+                    }
+                }
                 StringBuilder code = new StringBuilder(String.format(Locale.ROOT, "mcf_add_f32(%s, %s, %d, %s);",
                         buffer.get(n.inputs().get(0)), buffer.get(n.inputs().get(1)), size, out));
                 for (int k = 2; k < n.inputs().size(); k++) {

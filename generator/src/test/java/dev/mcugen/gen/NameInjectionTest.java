@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NameInjectionTest {
     /** The layer names of {@link RandomGraphTest#graph}, the input "x" and the model "rnd". */
     private static final List<String> NAMES = List.of("rnd", "x", "conv", "rq", "add", "pool", "gap", "drop", "fc1", "sig",
-            "fc2", "softmax");
+            "fc2", "softmax", "dw", "prelu", "lut");
 
     @Test
     void backslashAtTheEndOfLayerNamesKeepsTheSoftmaxCall(@TempDir Path dir) throws Exception {
@@ -87,7 +87,8 @@ class NameInjectionTest {
     @Test
     void runtimePrefixesAndKeywordsAsNamesAreMangled(@TempDir Path dir) throws Exception {
         List<String> hostile = List.of("mcu_nn", "int", "mcu_rnn", "while", "mcu_softmax_s8", "MCU_ALIGN4", "_Bool",
-                "__x", "rnd_ctx_t", "return", "mcu_fully_connected_s8", "rnd_invoke");
+                "__x", "rnd_ctx_t", "return", "mcu_fully_connected_s8", "rnd_invoke", "mcu_depthwise_conv_s8", "float",
+                "mcu_lut_s8");
         Map<String, String> text = checkBitExact(dir, n -> hostile.get(NAMES.indexOf(n)), 7);
         assertThat(text).containsKey("m_mcu_nn.c");
         assertThatThrownBy(() -> new GenOptions("mcu_nn", List.of())).isInstanceOf(IllegalArgumentException.class);
@@ -101,7 +102,8 @@ class NameInjectionTest {
         Map<String, String> to = Map.ofEntries(Map.entry("rnd", "m"), Map.entry("x", "x"), Map.entry("conv", "a"),
                 Map.entry("rq", "a_w"), Map.entry("add", "a w"), Map.entry("pool", "a-params"), Map.entry("gap", "a.b"),
                 Map.entry("drop", "a_b"), Map.entry("fc1", "a_rescale"), Map.entry("sig", "a?rescale"),
-                Map.entry("fc2", "a_params_2"), Map.entry("softmax", "a_ctx_t"));
+                Map.entry("fc2", "a_params_2"), Map.entry("softmax", "a_ctx_t"), Map.entry("dw", "a_bias"),
+                Map.entry("prelu", "a_gains"), Map.entry("lut", "a_table"));
         checkBitExact(dir, to::get, 8);
     }
 
