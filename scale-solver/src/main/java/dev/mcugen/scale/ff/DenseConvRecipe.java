@@ -118,8 +118,12 @@ class DenseConvRecipe implements Recipe {
         for (int o = 0; o < units; o++) {
             accScale[o] = ws[o] * tx.scale();
         }
+        // Under GPTQ the bias absorbs the mean error of the weights just chosen. Depthwise layers round
+        // to nearest (no input moments) and their bias was corrected before quantization
+        // (BiasCorrection, which knows that one column reads one input channel): not a second time here.
+        boolean correct = gptq && !(node.op() instanceof Op.DepthwiseConv);
         double[] realBias = WeightQuantizer.correctedBias(useBias(node) ? node.weight("bias") : null, w, ws, q,
-                gptq ? ctx.channelMean(x).orElse(null) : null);
+                correct ? ctx.channelMean(x).orElse(null) : null);
         long[] bias = WeightQuantizer.foldedBias(realBias, accScale, q, tx.zeroPoint());
 
         // Overflow proof; int64 with a pre-shift only where int32 cannot be proven.
