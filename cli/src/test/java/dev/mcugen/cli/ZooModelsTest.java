@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the generated C is bit-exact with the simulator on the host, cortex-m3, cortex-m4, cortex-m7 and
  * neon, and on cortex-m0 wherever the micro:bit's 256 KiB of flash and 16 KiB of RAM hold the model;
  * where they do not, the model is refused with {@code MCG_GEN_TOO_BIG} naming the figures, nothing
- * written. Streaming ({@code _reset} + {@code _step} equal to {@code _invoke}) is checked for the LSTM.
+ * written. The MNIST LSTM flattens its whole sequence into its classifier, so it has no {@code _step}:
+ * verify says streaming is not applicable, with the generated header's reason.
  * One sample per run: the bit-exactness of every layer over many samples is the unit tests' job; this
  * proves the real models go through on every target.
  */
@@ -38,7 +39,7 @@ class ZooModelsTest {
 
     static final List<Model> MODELS = List.of(
             new Model("hello_world", "hello_world_float.tflite", true, false),
-            new Model("mnist_lstm", "trained_lstm.tflite", true, true),
+            new Model("mnist_lstm", "trained_lstm.tflite", true, false),
             new Model("ad01", "ad01.h5", false, false),
             new Model("ad01", "ad01_fp32.tflite", false, false),
             new Model("resnet8", "pretrainedResnet.h5", false, false),
@@ -90,6 +91,8 @@ class ZooModelsTest {
                 + " the simulator");
         if (m.streams()) {
             assertThat(r.out()).contains("streaming: _reset + ").contains("x _step equals _invoke on all 1 sample(s)");
+        } else if (m.folder().equals("mnist_lstm")) {
+            assertThat(r.out()).contains("streaming: not applicable, no _step (");
         }
         assertThat(out.resolve("report.json")).exists();
         assertThat(out.resolve(ReportHtml.FILE)).exists();
