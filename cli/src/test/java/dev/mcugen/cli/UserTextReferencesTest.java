@@ -73,6 +73,39 @@ class UserTextReferencesTest {
     }
 
     @Test
+    void builtFoldersCiteNoInternalDocument(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        // What a user actually receives: the generated C and headers, the runtime copied beside them,
+        // the build fragments, report.json (contract details) and report.html. LSTM, GRU and SimpleRNN
+        // models bring in every recurrent runtime file; int16 and pot change the contract texts.
+        List<Path> files = new ArrayList<>();
+        String[][] builds = {{"har_lstm"}, {"kws_gru", "--precision", "int16"}, {"stacked_rnn", "--rescale", "pot"}};
+        for (String[] b : builds) {
+            Path out = tmp.resolve(b[0]);
+            List<String> args = new ArrayList<>(List.of("build", CliTest.ROOT.resolve("examples").resolve(b[0]).toString(),
+                    "--no-progress", "--out", out.toString()));
+            args.addAll(List.of(b).subList(1, b.length));
+            CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+            assertThat(r.code()).as("%s: %s", b[0], r.err()).isZero();
+            assertThat(r.err() + r.out()).doesNotContainPattern(INTERNAL);
+            try (Stream<Path> s = Files.walk(out)) {
+                files.addAll(s.filter(Files::isRegularFile).toList());
+            }
+        }
+        assertThat(files).anyMatch(p -> p.endsWith("report.json")).anyMatch(p -> p.endsWith("report.html"))
+                .anyMatch(p -> p.getFileName().toString().startsWith("mcu_lstm"))
+                .anyMatch(p -> p.getFileName().toString().startsWith("mcu_gru"));
+        List<String> bad = new ArrayList<>();
+        for (Path f : files) {
+            String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = INTERNAL.matcher(text);
+            if (m.find()) {
+                bad.add(f.getFileName() + ": ..." + text.substring(Math.max(0, m.start() - 60), Math.min(text.length(), m.end() + 60)));
+            }
+        }
+        assertThat(bad).isEmpty();
+    }
+
+    @Test
     void thePatternCatchesTheFormsThatLeaked() {
         assertThat(List.of("see DESIGN §7", "seed 000 §3.2.1", "Seed 001 observes", "issue 6's figures",
                 "(Issue 17)", "in `shared/seeds/`")).allMatch(s -> INTERNAL.matcher(s).find());
