@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the QEMU image of ContainerQemuRunner without an image registry (DESIGN §7): a minimal
+# Builds the QEMU image of ContainerQemuRunner without an image registry: a minimal
 # Debian bookworm root file system with QEMU, made by debootstrap from the Debian archive, imported
 # into the container engine. About a minute and 480 MB. With Docker and a registry, the Dockerfile
 # beside this script makes an equivalent image: docker build -t "$IMAGE" qemu-tests/container

@@ -1,7 +1,8 @@
 /*
  * mcugen float baseline runtime (runtime-c/float/): the float32 C a firmware engineer would write for
  * the same layers, so that the benchmark suite can compare mcugen's integer C against it on the same
- * target (issue 6). It is NOT part of what `mcugen build` ships: the product is float-free (DESIGN §6).
+ * target (docs/benchmarks.md). It is NOT part of what `mcugen build` ships: that C is float-free (no
+ * float or double anywhere, no soft-float routine linked).
  *
  * Semantics are those of mcugen's float interpreter (TF.js layers): Dense, Conv1D, 1-D pooling, global
  * pooling, element-wise ops with a constant per-channel operand, LSTM / GRU / SimpleRNN with their

@@ -1,6 +1,7 @@
 /**
  * @file mcu_fixed.h
- * @brief The integer primitives of DESIGN §3, bit-exact with the Java reference
+ * @brief The integer primitives (saturating rounding doubling high multiply, rounding divide by a
+ *        power of two, requantization, saturating casts), bit-exact with the Java reference
  *        (`dev.mcugen.ir.fixed.FixedPoint`).
  *
  * Every function is `static inline`, C99, uses only `<stdint.h>` types and integer arithmetic, and

@@ -193,7 +193,8 @@ void mcu_gru_step_s16(const mcu_gru_params_t *p, mcu_gru_state_t *state, const i
 /* ------------------------------------------------------------------------------------------- */
 
 /**
- * LSTM (Java `QLstm`, seed 000 Table 2: ±peephole, ±layer norm, ±projection, CIFG), gate order
+ * LSTM (Java `QLstm`; the integer LSTM of Li & Alvarez, "On the quantization of recurrent neural
+ * networks", with every variant of its Table 2: ±peephole, ±layer norm, ±projection, CIFG), gate order
  * i, f, z (candidate), o; h (the layer output) and m of the kernel's width (int8 for s8, int16 for
  * s16), int16 cell c:
  * ```

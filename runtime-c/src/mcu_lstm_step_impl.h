@@ -1,7 +1,7 @@
 /**
  * @file mcu_lstm_step_impl.h
- * @brief The body of mcu_lstm_step_s8() and mcu_lstm_step_s16(), every seed 000 variant (Java
- *        `LstmCell.step`).
+ * @brief The body of mcu_lstm_step_s8() and mcu_lstm_step_s16(), every LSTM variant of mcu_rnn.h
+ *        (Java `LstmCell.step`).
  *
  * Private, included once per element type: the including file defines MCU_RNN_T (the element type
  * of x_t, h, m and y), MCU_RNN_ROW_ACC (the matVec row on an MCU_RNN_T vector: mcu_rnn_row_acc_s8 or
@@ -33,7 +33,7 @@ static void mcu_lstm_step_body(const mcu_lstm_params_t *p, MCU_RNN_T *h, int16_t
     MCU_RNN_GATE(&p->forget_gate, x_t, pre != NULL ? pre + u : NULL, h, c, gf);
     if (p->input_gate == NULL) {
         for (j = 0; j < u; j++) {
-            const int32_t v = 32768 - (int32_t)gf[j]; /* seed 000 §3.2.9 */
+            const int32_t v = 32768 - (int32_t)gf[j]; /* CIFG: i = 1 - f in Q0.15, capped at 32767 */
             gi[j] = (int16_t)(v < 32767 ? v : 32767);
         }
     }

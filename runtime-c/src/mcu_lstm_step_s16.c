@@ -1,6 +1,6 @@
 /**
  * @file mcu_lstm_step_s16.c
- * @brief mcu_lstm_step_s16(): one LSTM step, int16 x, h and y, every seed 000 variant (see mcu_rnn.h;
+ * @brief mcu_lstm_step_s16(): one LSTM step, int16 x, h and y, every LSTM variant (see mcu_rnn.h;
  *        Java `LstmCell.step`).
  */
 #include "mcu_rnn_internal.h"

@@ -1,6 +1,6 @@
 /**
  * @file mcu_lstm_step_s8.c
- * @brief mcu_lstm_step_s8() and mcu_lstm_step_acc_s8(): one LSTM step, int8 x, h and y, every seed 000
+ * @brief mcu_lstm_step_s8() and mcu_lstm_step_acc_s8(): one LSTM step, int8 x, h and y, every LSTM
  *        variant (see mcu_rnn.h; Java `LstmCell.step`). Both in one file: they share the step body
  *        (code size).
  */

@@ -143,7 +143,7 @@ static inline void mcu_matvec_rowmajor_fast(const int8_t *w, const int8_t *x, in
 
 /**
  * mcu_nn_rescale() (mcu_nn_internal.h) of 4 lanes, each with its own multiplier M (0: power of two)
- * and shift s, the same integers as the scalar contract (DESIGN §3):
+ * and shift s, the same integers as the scalar mcu_nn_rescale() gives lane by lane:
  * - `left = max(s, 0)`: SQSHL saturates exactly as mcu_shl_sat_s32();
  * - M != 0: SQRDMULH is srdhm (nudge, truncation, INT32_MIN * INT32_MIN saturating), kept by a mask;
  *   M == 0 (mcu_mul_pot_s32()) skips it;

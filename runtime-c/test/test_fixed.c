@@ -22,7 +22,7 @@ static int32_t sub_sat_s16(int32_t a, int32_t b) { return mcu_sub_sat_s16((int16
 static long total;
 
 /*
- * The straightforward forms of DESIGN §3 (the original runtime code, int64 with an explicit nudge
+ * The straightforward forms of the primitives (the original runtime code, int64 with an explicit nudge
  * branch), kept as the reference the fast forms of mcu_fixed.h must equal on every input.
  */
 static int32_t ref_srdhm(int32_t a, int32_t b)

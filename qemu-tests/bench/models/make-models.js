@@ -1,12 +1,12 @@
 'use strict';
-// Writes the benchmark models of issue 6 (random weights, fixed seeds) with TensorFlow.js 4.22.0 (pure-JS
+// Writes the benchmark models of docs/benchmarks.md (random weights, fixed seeds) with TensorFlow.js 4.22.0 (pure-JS
 // cpu backend), one folder each: model.json + weight shard (tensorflowjs_converter layout), calibration.npy,
 // test.npy, expected.npy (TF.js model.predict on test.npy). Re-running gives byte-identical files.
 //
 //   cd examples && npm ci && cd .. && node qemu-tests/bench/models/make-models.js
 //
 // (Node finds @tensorflow/tfjs through examples/lib, i.e. in examples/node_modules.)
-// The shapes are exactly those the issue's CMSIS-NN figures were measured on; recurrent layers use the
+// The shapes are exactly those the CMSIS-NN figures of docs/benchmarks.md were measured on; recurrent layers use the
 // Keras default recurrent activation (sigmoid, as CMSIS-NN's LSTM), not TF.js's hard_sigmoid default.
 const path = require('path');
 const fs = require('fs');
@@ -56,7 +56,7 @@ async function main() {
     writeNpy(path.join(dir, 'test.npy'), test, [N_TEST, ...m.input]);
     const y = model.predict(tf.tensor(test, [N_TEST, ...m.input]));
     writeTensorNpy(path.join(dir, 'expected.npy'), y);
-    fs.writeFileSync(path.join(dir, 'README.md'), `# ${m.name}\n\nBenchmark model (issue 6): ${m.about}. ` +
+    fs.writeFileSync(path.join(dir, 'README.md'), `# ${m.name}\n\nBenchmark model (docs/benchmarks.md): ${m.about}. ` +
         `${model.countParams()} parameters, random weights (seed ${m.seed}, \`seedWeights(..., 'fixture')\` of ` +
         `examples/lib/common.js), written by \`qemu-tests/bench/models/make-models.js\`. calibration.npy ` +
         `[${N_CAL}, ${m.input.join(', ')}] and test.npy [${N_TEST}, ${m.input.join(', ')}] are uniform in [-1, 1]; ` +

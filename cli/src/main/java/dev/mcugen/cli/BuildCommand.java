@@ -12,7 +12,6 @@ import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Names;
 import dev.mcugen.ir.Text;
 import dev.mcugen.ir.ModelLoader;
-import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantizedModel;
@@ -112,7 +111,7 @@ final class BuildCommand implements Callable<Integer> {
                 throw dev.mcugen.ir.IoFailure.writing(target.resolve("report.json").toString(), "cannot write", e);
             }
             // report.html: the same data, with errors vs float on the first calibration samples.
-            Batch cal = InputData.read(model, quant.calibrationFiles(file, g));
+            Batch cal = common.readData(model, quant.calibrationFiles(file, g));
             String html = ReportHtml.render("build", root, g, qm, generated.view(), cal, REPORT_SAMPLES);
             try {
                 Files.writeString(dir.dir().resolve(ReportHtml.FILE), html);

@@ -12,7 +12,6 @@ import dev.mcugen.ir.Op;
 import dev.mcugen.ir.calib.CalibrationResult;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.calib.TensorRange;
-import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,7 +41,8 @@ final class InspectCommand implements Callable<Integer> {
     ModelArgument modelArg;
 
     @Option(names = "--calibration", paramLabel = "DATA",
-            description = "float32 .npy of shape [N, ...input shape], one per model input, to show calibrated ranges")
+            description = "float32 (or float64, converted) .npy of shape [N, ...input shape], one per model input, to show"
+                    + " calibrated ranges")
     List<Path> calibration;
 
     @Override
@@ -82,7 +82,7 @@ final class InspectCommand implements Callable<Integer> {
         }
 
         if (calibration != null) {
-            Batch data = InputData.read(model, calibration);
+            Batch data = common.readData(model, calibration);
             CalibrationResult r;
             try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
                 r = new Calibrator(g).calibrate(data, bar::update);

@@ -25,7 +25,8 @@ final class QuantizationOptions {
     QuantOptions.Target target;
 
     @Option(names = "--calibration", paramLabel = "DATA",
-            description = "representative float32 .npy [N, ...input shape]; repeat once per model input, in input order"
+            description = "representative float32 (or float64, converted) .npy [N, ...input shape]; repeat once per model"
+                    + " input, in input order"
                     + " (default: calibration.npy beside the model, calibration_<input>.npy per input with several inputs)")
     List<Path> calibration;
 

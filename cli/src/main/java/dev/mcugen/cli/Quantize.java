@@ -7,7 +7,6 @@ import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.Text;
 import dev.mcugen.ir.calib.RangeClip;
 import dev.mcugen.ir.calib.RangeClipper;
-import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ final class Quantize {
     static CompilePipeline.Quantized run(ImportedModel original, Path modelFile, QuantizationOptions quant,
                                          CommonOptions common, PrintWriter out) {
         // The inputs of the folded graph are the original's: the data reads against either.
-        Batch cal = InputData.read(original, quant.calibrationFiles(modelFile, original.graph()));
+        Batch cal = common.readData(original, quant.calibrationFiles(modelFile, original.graph()));
         CompilePipeline.Quantized q;
         try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
             q = CompilePipeline.quantize(original.graph(), cal, quant.toOptions(), quant.calibrationMethod, bar::update);

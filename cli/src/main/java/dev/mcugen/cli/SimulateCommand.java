@@ -8,7 +8,6 @@ import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Text;
 import dev.mcugen.ir.ModelLoader;
-import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.data.Layouts;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
@@ -58,7 +57,8 @@ final class SimulateCommand implements Callable<Integer> {
     QuantizationOptions quant;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
-            description = "float32 .npy of shape [N, ...input shape]; repeat once per model input, in input order")
+            description = "float32 (or float64, converted) .npy of shape [N, ...input shape]; repeat once per model input,"
+                    + " in input order")
     List<Path> data;
 
     @Option(names = "--mode", required = true, paramLabel = "MODE",
@@ -95,7 +95,7 @@ final class SimulateCommand implements Callable<Integer> {
                     + " output(s) " + g.outputs() + " but " + out.size() + " --out file(s) were given; give one --out"
                     + " (OUT_<output>.npy is written per output) or one per output");
         }
-        Batch in = InputData.read(model, data);
+        Batch in = common.readData(model, data);
         // Checked before anything runs: an --out that is an input, or a file mcugen did not write, is refused.
         List<Path> inputs = new ArrayList<>(data);
         inputs.add(file);

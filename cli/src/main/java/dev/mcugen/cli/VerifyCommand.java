@@ -11,7 +11,6 @@ import dev.mcugen.ir.FloatTensor;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ModelLoader;
-import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.metrics.ErrorMetrics;
@@ -79,7 +78,8 @@ final class VerifyCommand implements Callable<Integer> {
     QuantizationOptions quant;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
-            description = "float32 .npy [N, ...input shape]; its first --samples samples run on the target;"
+            description = "float32 (or float64, converted) .npy [N, ...input shape]; its first --samples samples run on the"
+                    + " target;"
                     + " repeat once per model input, in input order")
     List<Path> data;
 
@@ -107,7 +107,7 @@ final class VerifyCommand implements Callable<Integer> {
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g);
         PrintWriter w = spec.commandLine().getOut();
-        Batch in = InputData.read(model, data);
+        Batch in = common.readData(model, data);
         String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
         int n = samples;
         if (samples > in.size()) {

@@ -17,7 +17,7 @@ public enum Diag {
     MCG_NPY_TRUNCATED(Kind.REJECTED),
     /** Input data does not fit the model's input shape. */
     MCG_DATA_SHAPE(Kind.REJECTED),
-    /** Input data holds NaN or infinite values. */
+    /** Input data holds NaN or infinite values (in float64 data, also values beyond float32's range). */
     MCG_DATA_NONFINITE(Kind.REJECTED),
     /** Data for a token-id input holds a value that is not a whole number in {@code [0, input_dim)}. */
     MCG_DATA_TOKEN_ID(Kind.REJECTED),

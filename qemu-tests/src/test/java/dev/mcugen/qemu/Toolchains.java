@@ -17,7 +17,7 @@ final class Toolchains {
         if (missing.isEmpty()) {
             return;
         }
-        String message = target + " needs " + missing + " on the PATH (see DESIGN §7 / .ci/run)";
+        String message = target + " needs " + missing + " on the PATH (.ci/run installs them; Debian packages in qemu-tests/README.md)";
         if (System.getenv("CI") != null) {
             fail(message);
         }

@@ -332,13 +332,17 @@ public final class HeuristicSolver {
                 return new ContractResult(cov, ContractResult.Status.ROUNDED, residual, range + " clamped to " + reach
                         + " within one step (" + num(t.scale()) + ") by " + origin(g)
                         + (g.origin == Origin.FIXED_FORMAT && t.integerBits() == 0
-                           ? " (seed 000 §3.2.1: outputs slightly clamped at 32767/32768)" : ""));
+                           ? " (a Q0." + t.fractionalBits() + " output tops at " + t.qmax() + "/" + (1L << t.fractionalBits())
+                             + ", one step below 1.0, as in the integer LSTM of Li & Alvarez, \"On the quantization of"
+                             + " recurrent neural networks\")" : ""));
             }
             if (g.origin == Origin.FIXED_FORMAT) {
                 int m = t.integerBits();
                 String at = m > 0 ? "±" + pow2(m) : reach;
                 return violated(cov, residual, "saturates at " + at + " by design of " + origin(g)
-                        + " (seed 000 §3.1.1, §3.2.1: saturating a sigmoid/tanh input costs little); " + range);
+                        + " (sigmoid and tanh are flat past the format's range, so saturating their input costs little:"
+                        + " the reason Li & Alvarez, \"On the quantization of recurrent neural networks\", choose"
+                        + " Q3.12); " + range);
             }
             return violated(cov, residual, range + " saturates at " + reach + ": the scale was fixed by " + origin(g));
         }

@@ -157,7 +157,7 @@ class HeuristicSolverTest {
 
         @Test
         void aSigmoidOutputOf1InQ0p15IsRoundedNotClipped() {
-            // seed 000 §3.2.1: Q0.15 tops at 32767/32768, "slightly clamped", one step off 1.0
+            // Q0.15 tops at 32767/32768, one step off 1.0 (Li & Alvarez: "slightly clamped")
             ContractSystem sys = new ContractSystem().tensor(sym("sig", 16, 0, 1)).tensor(sym("tanh", 16, -1, 1));
             Contract sig = new Contract.Coverage("sig", 0, 1);
             Contract tanh = new Contract.Coverage("tanh", -1, 1);

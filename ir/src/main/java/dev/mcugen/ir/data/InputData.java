@@ -17,36 +17,55 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads model input data from float32 .npy files of shape {@code [N, ...input shape]} (DESIGN §1:
  * {@code [N, T, F]} for sequences, {@code [N, F]} otherwise), one file per model input, and checks
  * it fits the model, naming the file in every error. An open sequence length in the model takes
- * the file's length.
+ * the file's length. float64 files (numpy's default) are accepted, narrowed to float32 as
+ * {@code astype(numpy.float32)} would; every check then applies to the narrowed values, and the
+ * caller is told once per file (see {@link #float64Note}).
  */
 public final class InputData {
     private InputData() {
     }
 
-    /** Reads one file per model input, in the model's input order. */
+    /** Reads one file per model input, in the model's input order; float64 files are converted unreported. */
     public static Batch read(Graph graph, List<Path> files) {
+        return read(graph, files, note -> { });
+    }
+
+    /**
+     * Reads one file per model input, in the model's input order; {@code notes} receives
+     * {@link #float64Note} for each float64 file, once the data has passed every check.
+     */
+    public static Batch read(Graph graph, List<Path> files, Consumer<String> notes) {
         checkCount(graph, files);
         List<NpyArray> arrays = new ArrayList<>();
         for (Path f : files) {
             arrays.add(Npy.read(f));
         }
-        return of(graph, arrays, files.stream().map(Path::toString).toList());
+        Batch b = of(graph, arrays, files.stream().map(Path::toString).toList());
+        noteConversions(files, arrays, notes);
+        return b;
+    }
+
+    /** As {@link #read(ImportedModel, List, Consumer)}, float64 files converted unreported. */
+    public static Batch read(ImportedModel model, List<Path> files) {
+        return read(model, files, note -> { });
     }
 
     /**
      * Reads one file per input of an imported model: data in the source framework's layout (an
      * ONNX model from PyTorch takes NCHW) is checked against that layout and moved to the IR's.
+     * {@code notes} receives {@link #float64Note} for each float64 file, once the data passed every check.
      */
-    public static Batch read(ImportedModel model, List<Path> files) {
+    public static Batch read(ImportedModel model, List<Path> files, Consumer<String> notes) {
         Graph graph = model.graph();
         boolean anyPerm = graph.inputs().stream().anyMatch(in -> model.sourceLayout().containsKey(in.name()));
         if (!anyPerm) {
-            return read(graph, files);
+            return read(graph, files, notes);
         }
         checkCount(graph, files);
         // Check each file against the input's shape as the source framework lays it out, then move it.
@@ -68,7 +87,22 @@ public final class InputData {
             int[] perm = Layouts.samplePerm(model, in.name());
             moved.put(in.name(), perm == null ? t : Layouts.toIr(t, perm));
         }
-        return Batch.of(graph, moved);
+        Batch b = Batch.of(graph, moved);
+        noteConversions(files, arrays, notes);
+        return b;
+    }
+
+    /** The line telling the user that {@code file} held float64 values, read as float32. */
+    public static String float64Note(Path file) {
+        return file + " is float64; converted to float32";
+    }
+
+    private static void noteConversions(List<Path> files, List<NpyArray> arrays, Consumer<String> notes) {
+        for (int k = 0; k < files.size(); k++) {
+            if (arrays.get(k).dtype() == NpyDtype.FLOAT64) {
+                notes.accept(float64Note(files.get(k)));
+            }
+        }
     }
 
     /** One file per input, or {@link Diag#MCG_DATA_FILE_COUNT} naming the inputs in order and the files. */
@@ -106,7 +140,7 @@ public final class InputData {
             Shape expected = in.shape();
             String want = "[N, " + expected.toString().substring(1);
             Integer tokenLimit = tokenLimits.get(in.name());
-            if (a.dtype() != NpyDtype.FLOAT32 && tokenLimit == null) {
+            if (!a.dtype().isFloat() && tokenLimit == null) {
                 throw new McugenException(Diag.MCG_DATA_SHAPE, src, "holds " + a.dtype().descr()
                         + " values; input '" + in.name() + "' takes float32 data (arr.astype(numpy.float32))");
             }
@@ -138,7 +172,9 @@ public final class InputData {
                 if (!Float.isFinite(values[i])) {
                     int per = sample.size();
                     throw new McugenException(Diag.MCG_DATA_NONFINITE, src, "sample " + (i / per) + " holds " + values[i]
-                            + " at flat index " + (i % per) + "; clean the data first");
+                            + " at flat index " + (i % per) + (a.dtype() == NpyDtype.FLOAT64
+                            ? " as float32 (float64 values beyond float32's ±3.4e38 become infinite)" : "")
+                            + "; clean the data first");
                 }
             }
             batches.put(in.name(), FloatTensor.of(new Shape(dims), values));

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0 read; 1.0 written, or
- * 2.0 when the header needs it), little-endian C-order float32, int8, int16 and int32, as
+ * 2.0 when the header needs it), little-endian C-order float32, int8, int16 and int32 (and float64
+ * and int64 read, narrowed to float32 and int32), as
  * {@code numpy.save} does: magic, version, header length, a Python dict literal padded with spaces
  * to a multiple of 64 bytes and ending in a newline, then the raw data.
  */
@@ -163,8 +164,8 @@ public final class Npy {
         }
         String descr = d.group(1);
         NpyDtype dtype = NpyDtype.fromDescr(descr).orElseThrow(() -> format(source,
-                "dtype '" + Text.clip(descr, 40) + "' is not supported; mcugen reads float32 ('<f4'), int8, int16, int32 and int64"
-                        + " little-endian (convert with arr.astype(numpy.float32))"));
+                "dtype '" + Text.clip(descr, 40) + "' is not supported; mcugen reads float32 ('<f4'), float64 ('<f8', converted"
+                        + " to float32), int8, int16, int32 and int64 little-endian (convert with arr.astype(numpy.float32))"));
         if (f.group(1).equals("True")) {
             throw format(source, "array is in Fortran order; save a C-ordered copy (numpy.ascontiguousarray)");
         }
@@ -187,6 +188,15 @@ public final class Npy {
                 float[] out = new float[count];
                 bb.asFloatBuffer().get(out);
                 return NpyArray.wrapFloats(shape, out);
+            }
+            case FLOAT64 -> {
+                // Narrowed as numpy's astype(float32) does (nearest, ties to even); a finite value beyond
+                // float32's range becomes infinite, which the data checks then refuse with its position.
+                float[] out = new float[count];
+                for (int i = 0; i < count; i++) {
+                    out[i] = (float) bb.getDouble(dataStart + 8 * i);
+                }
+                return NpyArray.wrapNarrowedFloat64(shape, out);
             }
             case INT8 -> {
                 int[] out = new int[count];
@@ -284,6 +294,12 @@ public final class Npy {
             case FLOAT32 -> {
                 for (float v : array.floatsUnsafe()) {
                     bb.putFloat(v);
+                }
+            }
+            case FLOAT64 -> {
+                // The values held, widened exactly: those of the float64 file after narrowing.
+                for (float v : array.floatsUnsafe()) {
+                    bb.putDouble(v);
                 }
             }
             case INT8 -> {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The contents of one .npy file: element type, shape (row-major, C order) and values. Float data is
- * kept as float32, integer data as int; both are copied in and out.
+ * kept as float32 (a float64 file's values narrowed when read; {@link #dtype} still says float64, so
+ * callers can tell the user), integer data as int; both are copied in and out.
  */
 public final class NpyArray {
     private final NpyDtype dtype;
@@ -46,6 +47,11 @@ public final class NpyArray {
 
     static NpyArray wrapFloats(List<Integer> shape, float[] data) {
         return new NpyArray(NpyDtype.FLOAT32, shape, data, null);
+    }
+
+    /** A float64 file's values, already narrowed to float32. */
+    static NpyArray wrapNarrowedFloat64(List<Integer> shape, float[] data) {
+        return new NpyArray(NpyDtype.FLOAT64, shape, data, null);
     }
 
     static NpyArray wrapInts(NpyDtype dtype, List<Integer> shape, int[] data) {

@@ -10,7 +10,13 @@ public enum NpyDtype {
     INT16("<i2", 2),
     INT32("<i4", 4),
     /** Read for integer token ids (numpy's default integer); values must fit int32. */
-    INT64("<i8", 8);
+    INT64("<i8", 8),
+    /**
+     * numpy's default float type, read for data and narrowed to float32 on reading (what
+     * {@code arr.astype(numpy.float32)} gives: round to nearest, ties to even), since mcugen
+     * computes in float32 like the frameworks it imports from.
+     */
+    FLOAT64("<f8", 8);
 
     private final String descr;
     private final int bytes;
@@ -39,6 +45,11 @@ public enum NpyDtype {
     }
 
     public boolean isInteger() {
-        return this != FLOAT32;
+        return !isFloat();
+    }
+
+    /** float32, or float64 whose values were narrowed to float32 when read. */
+    public boolean isFloat() {
+        return this == FLOAT32 || this == FLOAT64;
     }
 }

@@ -104,13 +104,56 @@ class NpyTest {
     }
 
     @Test
-    void refusesFloat64AndBigEndianWithAHint() {
-        assertThatThrownBy(() -> Npy.read(resource("f64.npy")))
-                .isInstanceOfSatisfying(McugenException.class, e -> assertThat(e.diag()).isEqualTo(Diag.MCG_NPY_FORMAT))
-                .hasMessageContaining("'<f8'").hasMessageContaining("astype");
+    void readsNumpyFloat64NarrowedExactlyAsAstypeFloat32() throws Exception {
+        // f64_3x3_as_f32.npy is numpy's own a.astype(numpy.float32) of f64_3x3.npy: ties at float32's
+        // precision (to even), inexact decimals, subnormals, float32's largest value, signed zeros.
+        NpyArray a = Npy.read(resource("f64_3x3.npy"));
+        assertThat(a.dtype()).isEqualTo(NpyDtype.FLOAT64);
+        assertThat(a.shape()).containsExactly(3, 3);
+        float[] want = Npy.read(resource("f64_3x3_as_f32.npy")).toFloatArray();
+        float[] got = a.toFloatArray();
+        assertThat(got).hasSize(9);
+        for (int i = 0; i < 9; i++) {
+            assertThat(Float.floatToRawIntBits(got[i])).as("value %d", i).isEqualTo(Float.floatToRawIntBits(want[i]));
+        }
+        assertThat(got[0]).isEqualTo(1f);
+        assertThat(got[1]).isEqualTo(1 + 0x1p-22f);
+        assertThat(Npy.read(resource("f64.npy")).toFloatArray()).containsExactly(0f, 1f, 2f);
+        // Written back as float64, the narrowed values survive exactly (float32 widens to float64 without loss).
+        assertThat(Npy.parse("again", Npy.toBytes(a))).isEqualTo(a);
+    }
+
+    @Test
+    void float64KeepsItsShapeAndSizeChecks() throws Exception {
+        byte[] whole = Files.readAllBytes(resource("f64_3x3.npy"));
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 4);
+        assertThatThrownBy(() -> Npy.parse("cut.npy", cut))
+                .isInstanceOfSatisfying(McugenException.class, e -> assertThat(e.diag()).isEqualTo(Diag.MCG_NPY_TRUNCATED))
+                .hasMessageContaining("needs 72 data bytes");
+        Path f = tmp.resolve("cut.npy");
+        Files.write(f, cut);
+        assertThatThrownBy(() -> Npy.read(f))
+                .isInstanceOfSatisfying(McugenException.class, e -> assertThat(e.diag()).isEqualTo(Diag.MCG_NPY_TRUNCATED));
+    }
+
+    @Test
+    void refusesBigEndianAndOtherFloatsWithAHint() {
         assertThatThrownBy(() -> Npy.read(resource("bigendian.npy")))
                 .isInstanceOfSatisfying(McugenException.class, e -> assertThat(e.diag()).isEqualTo(Diag.MCG_NPY_FORMAT))
-                .hasMessageContaining("'>f4'");
+                .hasMessageContaining("'>f4'").hasMessageContaining("astype");
+        // float16: a header as numpy.save writes it, then 2 bytes per value.
+        String dict = "{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }";
+        StringBuilder h = new StringBuilder(dict);
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        byte[] header = h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(10 + header.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length).put(header);
+        assertThatThrownBy(() -> Npy.parse("half.npy", bb.array()))
+                .isInstanceOfSatisfying(McugenException.class, e -> assertThat(e.diag()).isEqualTo(Diag.MCG_NPY_FORMAT))
+                .hasMessageContaining("'<f2'").hasMessageContaining("float64").hasMessageContaining("astype");
     }
 
     @Test

@@ -158,7 +158,7 @@ public final class Bench {
     /** Runs every model on every target; writes the JSON and returns it. */
     public ObjectNode run() {
         ObjectNode root = ContractReport.mapper().createObjectNode();
-        root.put("suite", "mcugen benchmark (issue 6): integer C vs float32 baseline C per target");
+        root.put("suite", "mcugen benchmark: integer C vs float32 baseline C per target");
         root.put("date", Instant.now().toString());
         root.put("samples", config.samples());
         root.put("float_tolerance", FLOAT_TOLERANCE);
