@@ -199,13 +199,12 @@ final class VerifyCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
         inputs.addAll(data);
-        if (junit != null && inside(junit, dest)) {
-            // --out is replaced as a whole on the next run; a file put there afterwards would make it not mcugen's.
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", junit + " is inside --out " + dest
-                    + ", which verify replaces as a whole; give a file outside it");
-        }
+        // A JUnit file inside --out is written with the folder (listed in its marker, replaced with it next
+        // time); put there afterwards it would make the folder not mcugen's for the next run.
+        String junitInOut = junit == null ? null : insideOut(junit, dest, generated);
         // Checked before the run like --out: never an input, never a file mcugen did not write (without --force).
-        try (OutputFiles junitFile = junit == null ? null : OutputFiles.open(List.of(junit), inputs, file, force);
+        try (OutputFiles junitFile = junit == null || junitInOut != null ? null
+                : OutputFiles.open(List.of(junit), inputs, file, force, "--junit");
              OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
             Path d = dir.dir();
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
@@ -339,10 +338,16 @@ final class VerifyCommand implements Callable<Integer> {
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
+            byte[] junitXml = junit == null ? null : junitReport(id, target, n, streams, view, floatTokens, thresholds)
+                    .render((System.nanoTime() - started) / 1e9);
+            if (junitInOut != null) {
+                Path staged = d.resolve(junitInOut);
+                Files.createDirectories(staged.getParent());
+                Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
+            }
             dir.commit();
             if (junitFile != null) {
-                JUnitReport ju = junitReport(id, target, n, streams, view, floatTokens, thresholds);
-                junitFile.write(junit, ju.render((System.nanoTime() - started) / 1e9));
+                junitFile.write(junit, junitXml);
                 junitFile.commit(w);
             }
 
@@ -476,19 +481,36 @@ final class VerifyCommand implements Callable<Integer> {
         return b.append(c, at, c.length()).toString();
     }
 
-    /** Whether {@code file} is {@code dir} or lies under it (spelled relatively or through a link to a parent). */
-    private static boolean inside(Path file, Path dir) {
-        Path f = file.toAbsolutePath().normalize();
-        Path d = dir.toAbsolutePath().normalize();
-        if (f.startsWith(d)) {
-            return true;
-        }
+    /**
+     * {@code file}'s path inside {@code dir} ('/'-separated), or null when it lies outside (spelled
+     * relatively or through a link to a parent alike); refuses {@code dir} itself and a name verify
+     * writes there (the C, the harness, the reports, the marker) or a folder of them.
+     */
+    private static String insideOut(Path file, Path dir, CGenerator.Output generated) {
+        Path f;
+        Path d;
         try {
-            Path fp = f.getParent() == null ? f : realPrefix(f.getParent()).resolve(f.getFileName().toString());
-            return fp.startsWith(realPrefix(d));
+            f = realPrefix(file.toAbsolutePath().normalize());
+            d = realPrefix(dir.toAbsolutePath().normalize());
         } catch (IOException e) {
-            return false;
+            return null; // unresolvable: OutputFiles reports it when it tries to write there
         }
+        if (!f.startsWith(d)) {
+            return null;
+        }
+        if (f.equals(d)) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", file + " is the --out folder; give a file name");
+        }
+        String rel = d.relativize(f).toString().replace('\\', '/');
+        List<String> ours = new ArrayList<>(generated.files().keySet());
+        ours.addAll(List.of("harness/main.c", "report.json", ReportHtml.FILE, OutputDir.MARKER));
+        for (String o : ours) {
+            if (o.equals(rel) || o.startsWith(rel + "/") || rel.startsWith(o + "/")) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", file + " would take the place of " + o
+                        + ", which verify writes into --out; give another name");
+            }
+        }
+        return rel;
     }
 
     /** The real path of the longest existing ancestor of {@code p}, with the rest appended. */

@@ -217,12 +217,12 @@ class VerifyJunitTest {
         byte[] before = Files.readAllBytes(data);
         CliTest.Result in = verify(GESTURE, tmp.resolve("out"), "--data", data.toString(), "--samples", "2", "--junit",
                 data.toString(), "--force");
-        CliTest.assertOneLineError(in, ExitCodes.USAGE, "data.npy", "MCG_OUT_IS_INPUT");
+        CliTest.assertOneLineError(in, ExitCodes.USAGE, "data.npy", "give another --junit", "MCG_OUT_IS_INPUT");
         assertThat(Files.readAllBytes(data)).isEqualTo(before);
 
         Path xml = Files.writeString(tmp.resolve("junit.xml"), "user's file");
         CliTest.assertOneLineError(gesture("--samples", "2", "--junit", xml.toString()), ExitCodes.USAGE, "junit.xml",
-                "--force", "MCG_OUT_NOT_OURS");
+                "give another --junit, or add --force", "MCG_OUT_NOT_OURS");
         assertThat(Files.readString(xml)).isEqualTo("user's file");
         assertThat(tmp.resolve("out")).doesNotExist();
 
@@ -239,11 +239,40 @@ class VerifyJunitTest {
         }
     }
 
+    /** Inside --out the report is one of the folder's files: listed in its marker, replaced with it next time. */
     @Test
-    void aJunitFileInsideOutIsRefused() {
-        CliTest.Result r = gesture("--samples", "2", "--junit", tmp.resolve("out/junit.xml").toString());
-        CliTest.assertOneLineError(r, ExitCodes.USAGE, "--junit", "inside --out", "MCG_CLI_USAGE");
-        assertThat(tmp.resolve("out")).doesNotExist();
+    void aJunitFileInsideOutIsWrittenWithTheFolder() throws Exception {
+        Path out = tmp.resolve("out");
+        Path xml = out.resolve("reports/junit.xml");
+        for (String n : List.of("2", "3")) {
+            CliTest.Result r = gesture("--samples", n, "--junit", xml.toString());
+            assertThat(r.code()).as("run with %s samples: %s", n, r.err()).isZero();
+            assertThat(parse(xml).getDocumentElement().getAttribute("tests")).isEqualTo(String.valueOf(Integer.parseInt(n) + 2));
+        }
+        assertThat(Files.readString(out.resolve(OutputDir.MARKER))).contains("reports/junit.xml");
+        assertThat(out.resolve(OutputFiles.RECORD)).doesNotExist();
+        assertThat(out.resolve("reports").resolve(OutputFiles.RECORD)).doesNotExist();
+
+        CliTest.assertOneLineError(gesture("--samples", "2", "--junit", out.resolve("report.json").toString()),
+                ExitCodes.USAGE, "--junit", "would take the place of report.json", "MCG_CLI_USAGE");
+        CliTest.assertOneLineError(gesture("--samples", "2", "--junit", out.resolve("runtime").toString()),
+                ExitCodes.USAGE, "--junit", "would take the place of runtime/", "MCG_CLI_USAGE");
+        CliTest.assertOneLineError(gesture("--samples", "2", "--junit", out.toString()), ExitCodes.USAGE, "--junit",
+                "is the --out folder", "MCG_CLI_USAGE");
+        // The refused runs left the previous output as it was.
+        assertThat(parse(xml).getDocumentElement().getAttribute("tests")).isEqualTo("5");
+    }
+
+    @Test
+    void floatTokensAreFoundInCodeNotInCommentsWithTheirLines() {
+        java.util.SortedMap<String, byte[]> files = new java.util.TreeMap<>();
+        files.put("m.c", ("/* float-free: no double\n   anywhere */\nint a; // a float here is a comment\n"
+                + "static float b;\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        files.put("m.h", "int m_float; int double_it;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        files.put("m.mk", "# float\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        files.put("runtime/src/x.c", "int f(void) { return 1; }\ndouble g;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // Identifiers that merely contain the words, build files and comments are not float code.
+        assertThat(VerifyCommand.floatTokens(files)).containsExactly("m.c:4", "runtime/src/x.c:2");
     }
 
     @Test
