@@ -226,18 +226,30 @@ final class VerifyCommand implements Callable<Integer> {
             running[0] = runner;
             // Writes the C and harness/main.c, runs it and checks it bit for bit (shared with the
             // benchmark suite: ModelPipeline).
-            ModelPipeline.HarnessRun hr;
+            ModelPipeline.HarnessChecks checks;
             // A bar per sample the harness prints (followed live on the Cortex-M boards).
             try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
                 int total = n;
-                hr = ModelPipeline.runHarness(runner, target, d, generated, List.of(opts), xs, expected, RUN_TIMEOUT,
-                        line -> {
+                checks = ModelPipeline.runHarnessChecks(runner, target, d, generated, List.of(opts), xs, expected,
+                        RUN_TIMEOUT, line -> {
                             Matcher pm = ModelPipeline.OUTPUT_LINE.matcher(line);
                             if (pm.matches()) {
                                 bar.update(Integer.parseInt(pm.group(1)) + 1, total);
                             }
                         });
             }
+            McugenException differs = checks.firstFailure();
+            if (differs != null) {
+                // --out is not written when the C differs (it is not a result to build on); a JUnit file outside
+                // it still lists every sample that differs, so CI shows which.
+                if (junitFile != null) {
+                    junitFile.write(junit, junitReport(id, target, n, streams, view, checks, floatTokens, List.of())
+                            .render((System.nanoTime() - started) / 1e9));
+                    junitFile.commit(w);
+                }
+                throw differs;
+            }
+            ModelPipeline.HarnessRun hr = checks.passed();
             RunResult r = hr.run();
             List<int[]> got = hr.outputs();
             int streamed = hr.streamed();
@@ -338,8 +350,8 @@ final class VerifyCommand implements Callable<Integer> {
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
-            byte[] junitXml = junit == null ? null : junitReport(id, target, n, streams, view, floatTokens, thresholds)
-                    .render((System.nanoTime() - started) / 1e9);
+            byte[] junitXml = junit == null ? null : junitReport(id, target, n, streams, view, checks, floatTokens,
+                    thresholds).render((System.nanoTime() - started) / 1e9);
             if (junitInOut != null) {
                 Path staged = d.resolve(junitInOut);
                 Files.createDirectories(staged.getParent());
@@ -527,25 +539,42 @@ final class VerifyCommand implements Callable<Integer> {
 
     /**
      * The JUnit cases, in this order: bit-exact per sample, streaming, float-free, each threshold
-     * (outputs in the model's order). Class name {@code mcugen.verify.<target>.<name>}: a CI page
-     * groups the cases by target, then model.
+     * (outputs in the model's order; none when the C differs from the simulator). Class name
+     * {@code mcugen.verify.<target>.<name>}: a CI page groups the cases by target, then model.
      */
     private static JUnitReport junitReport(String id, Target target, int n, boolean streams, View.Model view,
-                                           List<String> floatTokens, List<Threshold> thresholds) {
+                                           ModelPipeline.HarnessChecks checks, List<String> floatTokens,
+                                           List<Threshold> thresholds) {
         String cls = "mcugen.verify." + JUnitReport.segment(target.id()) + "." + JUnitReport.segment(id);
         JUnitReport ju = new JUnitReport("mcugen verify " + id + " on " + target.id(), cls);
-        // Every sample is bit-exact here: a mismatch stops verify (exit 4) before any file is written.
         for (int s = 0; s < n; s++) {
-            ju.add(JUnitReport.Case.passed("bit-exact with the simulator, sample " + s));
+            McugenException e = checks.sampleMismatches().get(s);
+            String name = "bit-exact with the simulator, sample " + s;
+            ju.add(e == null ? JUnitReport.Case.passed(name) : failed(name, e));
         }
         String stream = "streaming: _reset + _step equals _invoke";
-        ju.add(streams ? JUnitReport.Case.passed(stream)
-                : JUnitReport.Case.skipped(stream, "no _step for this model: " + view.noStepReason()));
+        if (checks.streamMismatch() != null) {
+            ju.add(failed(stream, checks.streamMismatch()));
+        } else if (!streams) {
+            ju.add(JUnitReport.Case.skipped(stream, "no _step for this model: " + view.noStepReason()));
+        } else if (checks.streamed() == n) {
+            ju.add(JUnitReport.Case.passed(stream));
+        } else {
+            // Only when samples differ (missing stream lines are a failed run otherwise): no verdict on the rest.
+            ju.add(JUnitReport.Case.skipped(stream, "the harness streamed " + checks.streamed() + " of " + n
+                    + " sample(s); the outputs differ from the simulator (see the bit-exact cases)"));
+        }
         String ff = "float-free: no float or double in the generated C"
                 + (target.isCortexM() ? ", no soft-float routine linked" : "");
-        ju.add(floatTokens.isEmpty() ? JUnitReport.Case.passed(ff)
-                : JUnitReport.Case.failed(ff, Diag.MCG_VERIFY_SOFT_FLOAT.name(), "float or double in the generated C",
-                        String.join(", ", floatTokens)));
+        List<String> why = new ArrayList<>();
+        if (!floatTokens.isEmpty()) {
+            why.add("the generated C uses float or double: " + String.join(", ", floatTokens));
+        }
+        if (checks.softFloat() != null) {
+            why.add(checks.softFloat().detail());
+        }
+        ju.add(why.isEmpty() ? JUnitReport.Case.passed(ff)
+                : JUnitReport.Case.failed(ff, Diag.MCG_VERIFY_SOFT_FLOAT.name(), String.join("; ", why), String.join("; ", why)));
         for (Threshold t : thresholds) {
             String name = (t.option().equals("--min-top1") ? "top-1 agreement" : "SQNR") + " " + t.option() + " "
                     + Threshold.plain(t.threshold()) + ", output '" + t.output() + "'";
@@ -553,6 +582,11 @@ final class VerifyCommand implements Callable<Integer> {
                     : JUnitReport.Case.failed(name, Diag.MCG_VERIFY_ACCURACY.name(), t.describe(), t.describe()));
         }
         return ju;
+    }
+
+    private static JUnitReport.Case failed(String name, McugenException e) {
+        String message = e.subject() + ": " + e.detail();
+        return JUnitReport.Case.failed(name, e.diag().name(), message, message);
     }
 
     /** The metrics vs float into {@code o}. */

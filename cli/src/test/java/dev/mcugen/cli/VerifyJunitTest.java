@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,11 @@ class VerifyJunitTest {
     @BeforeEach
     void tools() {
         VerifyCommandTest.requireTools(Target.HOST);
+    }
+
+    @AfterEach
+    void resetHook() {
+        VerifyCommand.expectedHook = UnaryOperator.identity();
     }
 
     private static CliTest.Result verify(Path model, Path out, String... extra) {
@@ -186,6 +193,32 @@ class VerifyJunitTest {
         assertThat(cases(d).subList(7, 11)).extracting(c -> c.getAttribute("name")).containsExactly(
                 "top-1 agreement --min-top1 100, output 'class'", "SQNR --min-sqnr 200, output 'class'",
                 "top-1 agreement --min-top1 100, output 'value'", "SQNR --min-sqnr 200, output 'value'");
+    }
+
+    /** A sample that differs: exit 4 and nothing in --out as before, but the JUnit file names that sample. */
+    @Test
+    void aMismatchStillWritesTheJunitFileWithTheSampleThatDiffers() throws Exception {
+        VerifyCommand.expectedHook = ys -> {
+            List<int[]> copy = new ArrayList<>(ys);
+            int[] y = copy.get(1).clone();
+            y[2] += 1;
+            copy.set(1, y);
+            return copy;
+        };
+        Path xml = tmp.resolve("junit.xml");
+        CliTest.Result r = gesture("--samples", "3", "--junit", xml.toString(), "--min-top1", "50");
+        CliTest.assertOneLineError(r, ExitCodes.MISMATCH, "MCG_VERIFY_MISMATCH", "sample 1, output index 2: target ");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        Document d = parse(xml);
+        // 3 samples, streaming (skipped: no _step), float-free; no threshold cases when the C differs.
+        assertThat(d.getDocumentElement().getAttribute("tests")).isEqualTo("5");
+        assertThat(d.getDocumentElement().getAttribute("failures")).isEqualTo("1");
+        List<Element> cs = cases(d);
+        assertThat(cs.get(0).getElementsByTagName("failure").getLength()).isZero();
+        assertThat(cs.get(2).getElementsByTagName("failure").getLength()).isZero();
+        Element failure = (Element) cs.get(1).getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("type")).isEqualTo("MCG_VERIFY_MISMATCH");
+        assertThat(failure.getAttribute("message")).contains("sample 1, output index 2: target ", " != simulator ");
     }
 
     @ParameterizedTest(name = "{0} {1}")
