@@ -67,6 +67,9 @@ final class VerifyCommand implements Callable<Integer> {
     /** Test hook: rewrites the simulator's expected outputs (per sample) before the comparison. */
     static volatile UnaryOperator<List<int[]>> expectedHook = UnaryOperator.identity();
 
+    /** Test hook: rewrites the float/double places found in the generated C ({@code file:line}). */
+    static volatile UnaryOperator<List<String>> floatTokensHook = UnaryOperator.identity();
+
     @Spec
     CommandSpec spec;
 
@@ -155,8 +158,8 @@ final class VerifyCommand implements Callable<Integer> {
         View.Model view = generated.view();
         boolean streams = view.streaming();
         // DESIGN §6 on every target: the linked image is checked for soft-float routines on Cortex-M only
-        // (ModelPipeline), the C text on all of them.
-        List<String> floatTokens = floatTokens(generated.files());
+        // (ModelPipeline), the C text on all of them (a failure after the run, like a differing output).
+        List<String> floatTokens = floatTokensHook.apply(floatTokens(generated.files()));
 
         // The simulator and the float model on the same samples.
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
@@ -239,9 +242,14 @@ final class VerifyCommand implements Callable<Integer> {
                         });
             }
             McugenException differs = checks.firstFailure();
+            if (differs == null && !floatTokens.isEmpty()) {
+                // Reported like linked soft-float routines: after the outputs, before anything is written.
+                differs = new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, id, "the generated C uses float or double: "
+                        + String.join(", ", floatTokens));
+            }
             if (differs != null) {
-                // --out is not written when the C differs (it is not a result to build on); a JUnit file outside
-                // it still lists every sample that differs, so CI shows which.
+                // --out is not written when the C is wrong (it is not a result to build on); a JUnit file outside
+                // it still lists every check that failed (each sample that differs), so CI shows which.
                 if (junitFile != null) {
                     junitFile.write(junit, junitReport(id, target, n, streams, view, checks, floatTokens, List.of())
                             .render((System.nanoTime() - started) / 1e9));
@@ -387,10 +395,6 @@ final class VerifyCommand implements Callable<Integer> {
             w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE, junit == null ? "" : " + " + junit);
             w.flush();
             // After every file is written: CI reads report.json and the JUnit file to see why it failed.
-            if (!floatTokens.isEmpty()) {
-                throw new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, id, "the generated C uses float or double: "
-                        + String.join(", ", floatTokens));
-            }
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
             if (!unmet.isEmpty()) {
                 throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on " + target.id(),

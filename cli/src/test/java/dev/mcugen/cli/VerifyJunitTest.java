@@ -41,6 +41,7 @@ class VerifyJunitTest {
     @AfterEach
     void resetHook() {
         VerifyCommand.expectedHook = UnaryOperator.identity();
+        VerifyCommand.floatTokensHook = UnaryOperator.identity();
     }
 
     private static CliTest.Result verify(Path model, Path out, String... extra) {
@@ -219,6 +220,25 @@ class VerifyJunitTest {
         Element failure = (Element) cs.get(1).getElementsByTagName("failure").item(0);
         assertThat(failure.getAttribute("type")).isEqualTo("MCG_VERIFY_MISMATCH");
         assertThat(failure.getAttribute("message")).contains("sample 1, output index 2: target ", " != simulator ");
+    }
+
+    /** float in the generated C fails like a differing output: exit 4, --out not written, the JUnit case fails. */
+    @Test
+    void floatInTheGeneratedCFailsTheFloatFreeCase() throws Exception {
+        VerifyCommand.floatTokensHook = found -> {
+            assertThat(found).as("the real generated C is float-free").isEmpty();
+            return List.of("gesture_conv1d.c:12");
+        };
+        Path xml = tmp.resolve("junit.xml");
+        CliTest.Result r = gesture("--samples", "2", "--junit", xml.toString());
+        CliTest.assertOneLineError(r, ExitCodes.MISMATCH, "MCG_VERIFY_SOFT_FLOAT", "gesture_conv1d.c:12");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        Document d = parse(xml);
+        assertThat(d.getDocumentElement().getAttribute("failures")).isEqualTo("1");
+        Element failure = (Element) d.getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("type")).isEqualTo("MCG_VERIFY_SOFT_FLOAT");
+        assertThat(((Element) failure.getParentNode()).getAttribute("name")).startsWith("float-free");
+        assertThat(failure.getTextContent()).contains("gesture_conv1d.c:12");
     }
 
     @ParameterizedTest(name = "{0} {1}")
