@@ -9,7 +9,8 @@ import picocli.CommandLine;
 /**
  * The one place where failures become exit codes and one-line messages (DESIGN §1):
  * 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch, 5 this
- * machine lacks what the command needs (a tool, disk space, memory).
+ * machine lacks what the command needs (a tool, disk space, memory), 6 bit-exact but below an accuracy
+ * threshold the user set (a CI job can tell "the quantized model got worse" from "mcugen is broken").
  */
 final class ExitCodes {
     static final int OK = 0;
@@ -20,6 +21,7 @@ final class ExitCodes {
     /** Stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT; the JVM exits with 128 + the signal anyway). */
     static final int INTERRUPTED = 130;
     static final int ENVIRONMENT = 5;
+    static final int ACCURACY = 6;
 
     private ExitCodes() {
     }
@@ -31,6 +33,7 @@ final class ExitCodes {
             case INTERNAL -> INTERNAL;
             case MISMATCH -> MISMATCH;
             case ENVIRONMENT -> ENVIRONMENT;
+            case ACCURACY -> ACCURACY;
         };
     }
 

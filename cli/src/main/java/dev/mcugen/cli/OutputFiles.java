@@ -23,7 +23,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The single files {@code simulate --out} and {@code convert --out} write. Each is written into a
+ * The single files {@code simulate --out}, {@code convert --out} and {@code verify --junit} write. Each is written into a
  * temporary folder beside it and moved into place at {@link #commit}, and never replaces:
  * <ul>
  * <li>an input of the command (--data, --calibration, the model file, or any file of the model's
@@ -39,21 +39,24 @@ final class OutputFiles implements AutoCloseable {
     /** The record of the files mcugen wrote into a folder (a {@link Manifest} keyed by file name). */
     static final String RECORD = ".mcugen-files";
 
-    private static final String NOTE = "written by mcugen simulate/convert: the files it wrote here, which the next"
+    private static final String NOTE = "written by mcugen simulate/convert/verify --junit: the files it wrote here, which the next"
             + " run may replace; any other file is replaced only with --force";
 
     private final List<Path> targets;
     private final List<Path> inputs;
     private final Path modelDir;
     private final boolean force;
+    /** The option naming these files, for the messages ({@code --out}, {@code --junit}). */
+    private final String option;
     private final Map<Path, Path> temps = new LinkedHashMap<>();
     private final AutoCloseable atExit;
 
-    private OutputFiles(List<Path> targets, List<Path> inputs, Path modelDir, boolean force) {
+    private OutputFiles(List<Path> targets, List<Path> inputs, Path modelDir, boolean force, String option) {
         this.targets = targets;
         this.inputs = inputs;
         this.modelDir = modelDir;
         this.force = force;
+        this.option = option;
         this.atExit = ExitCleanup.register(this::deleteTemps);
     }
 
@@ -63,6 +66,11 @@ final class OutputFiles implements AutoCloseable {
      * file, whose folder is protected as a whole.
      */
     static OutputFiles open(List<Path> outs, Collection<Path> inputs, Path model, boolean force) {
+        return open(outs, inputs, model, force, "--out");
+    }
+
+    /** {@link #open(List, Collection, Path, boolean)} for files named by {@code option} (the messages say which). */
+    static OutputFiles open(List<Path> outs, Collection<Path> inputs, Path model, boolean force, String option) {
         List<Path> targets = new ArrayList<>();
         for (Path o : outs) {
             Path abs = o.toAbsolutePath().normalize();
@@ -77,7 +85,7 @@ final class OutputFiles implements AutoCloseable {
         }
         List<Path> ins = inputs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         Path dir = model.toAbsolutePath().normalize().getParent();
-        OutputFiles f = new OutputFiles(targets, ins, dir, force);
+        OutputFiles f = new OutputFiles(targets, ins, dir, force, option);
         try {
             for (Path t : targets) {
                 f.check(t, record(t.getParent()), null);
@@ -207,27 +215,28 @@ final class OutputFiles implements AutoCloseable {
         for (Path in : inputs) {
             if (same(t, in)) {
                 throw new McugenException(Diag.MCG_OUT_IS_INPUT, t.toString(), "is an input of this command ("
-                        + in.getFileName() + "); give another --out (mcugen never replaces its inputs)");
+                        + in.getFileName() + "); give another " + option + " (mcugen never replaces its inputs)");
             }
         }
         if (Files.isDirectory(t)) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, t.toString(), "is a folder; --out names the file to write");
+            throw new McugenException(Diag.MCG_CLI_USAGE, t.toString(), "is a folder; " + option + " names the file to write");
         }
         if (!Files.isRegularFile(t, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(t)) {
             // A device or pipe would be replaced by a plain file (for root, even /dev/null).
             throw new McugenException(Diag.MCG_CLI_USAGE, t.toString(), "is not a regular file (a device, pipe or socket);"
-                    + " --out names the file to write");
+                    + " " + option + " names the file to write");
         }
         if (Manifest.unchanged(t, record.get(t.getFileName().toString()))) {
             return; // a previous output of mcugen, unchanged since
         }
         if (inModelFolder(t)) {
             throw new McugenException(Diag.MCG_OUT_IS_INPUT, t.toString(), "is a file of the model's folder (" + modelDir
-                    + ") that mcugen did not write; give another --out (mcugen never replaces the model's files)");
+                    + ") that mcugen did not write; give another " + option
+                    + " (mcugen never replaces the model's files)");
         }
         if (!force) {
             throw new McugenException(Diag.MCG_OUT_NOT_OURS, t.toString(), "exists and mcugen did not write it (or it"
-                    + " changed since); give another --out, or add --force to replace it");
+                    + " changed since); give another " + option + ", or add --force to replace it");
         }
         if (note != null) {
             note.println("mcugen: replacing " + t + ", which mcugen did not write (--force)");

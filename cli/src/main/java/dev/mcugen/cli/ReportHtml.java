@@ -139,6 +139,15 @@ final class ReportHtml {
                 });
             }
         }
+        JsonNode thresholds = root.get("accuracy_thresholds");
+        if (thresholds != null) {
+            // --min-top1 / --min-sqnr: each output's figure against the threshold (null value: infinite SQNR).
+            for (JsonNode t : thresholds) {
+                verify.add(pair("output '" + text(t.get("output")) + "': " + text(t.get("metric")).replace('_', ' ')
+                        + " at least " + text(t.get("threshold")), (t.path("met").asBoolean() ? "met, " : "NOT met, ")
+                        + (t.get("value") == null || t.get("value").isNull() ? "inf" : text(t.get("value")))));
+            }
+        }
         if (cost != null) {
             cost.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
         }

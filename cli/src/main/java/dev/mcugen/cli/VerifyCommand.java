@@ -58,12 +58,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
                 "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
-                "Exit status 4 when the target and the simulator disagree on any output integer."})
+                "Exit status 4 when the target and the simulator disagree on any output integer,"
+                        + " 6 when it is bit-exact but below --min-top1 or --min-sqnr against float."})
 final class VerifyCommand implements Callable<Integer> {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
     /** Test hook: rewrites the simulator's expected outputs (per sample) before the comparison. */
     static volatile UnaryOperator<List<int[]>> expectedHook = UnaryOperator.identity();
+
+    /** Test hook: rewrites the float/double places found in the generated C ({@code file:line}). */
+    static volatile UnaryOperator<List<String>> floatTokensHook = UnaryOperator.identity();
 
     @Spec
     CommandSpec spec;
@@ -93,14 +97,35 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
     String name;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report for CI: a test case"
+            + " per sample (bit-exact), streaming, float-free and each accuracy threshold")
+    Path junit;
+
+    @Option(names = "--min-top1", paramLabel = "PCT", description = "fail (exit 6) when the top-1 agreement with the float"
+            + " model is below PCT percent on any output")
+    Double minTop1;
+
+    @Option(names = "--min-sqnr", paramLabel = "DB", description = "fail (exit 6) when the SQNR against the float model is"
+            + " below DB decibels on any output")
+    Double minSqnr;
+
     @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
             + " they are moved to a backup folder beside it, never deleted")
     boolean force;
 
     @Override
     public Integer call() {
+        long started = System.nanoTime();
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
+        }
+        // NaN compares false both ways: written so that it fails these checks too.
+        if (minTop1 != null && !(minTop1 >= 0 && minTop1 <= 100)) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--min-top1", "is a percentage from 0 to 100, got " + minTop1);
+        }
+        if (minSqnr != null && !(minSqnr >= 0 && Double.isFinite(minSqnr))) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--min-sqnr", "is a finite number of decibels, 0 or more, got "
+                    + minSqnr);
         }
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
@@ -132,6 +157,9 @@ final class VerifyCommand implements Callable<Integer> {
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         View.Model view = generated.view();
         boolean streams = view.streaming();
+        // DESIGN §6 on every target: the linked image is checked for soft-float routines on Cortex-M only
+        // (ModelPipeline), the C text on all of them (a failure after the run, like a differing output).
+        List<String> floatTokens = floatTokensHook.apply(floatTokens(generated.files()));
 
         // The simulator and the float model on the same samples.
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
@@ -174,7 +202,13 @@ final class VerifyCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
         inputs.addAll(data);
-        try (OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
+        // A JUnit file inside --out is written with the folder (listed in its marker, replaced with it next
+        // time); put there afterwards it would make the folder not mcugen's for the next run.
+        String junitInOut = junit == null ? null : insideOut(junit, dest, generated);
+        // Checked before the run like --out: never an input, never a file mcugen did not write (without --force).
+        try (OutputFiles junitFile = junit == null || junitInOut != null ? null
+                : OutputFiles.open(List.of(junit), inputs, file, force, "--junit");
+             OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
             Path d = dir.dir();
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
             // stderr stays the one-line error channel.
@@ -195,18 +229,35 @@ final class VerifyCommand implements Callable<Integer> {
             running[0] = runner;
             // Writes the C and harness/main.c, runs it and checks it bit for bit (shared with the
             // benchmark suite: ModelPipeline).
-            ModelPipeline.HarnessRun hr;
+            ModelPipeline.HarnessChecks checks;
             // A bar per sample the harness prints (followed live on the Cortex-M boards).
             try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
                 int total = n;
-                hr = ModelPipeline.runHarness(runner, target, d, generated, List.of(opts), xs, expected, RUN_TIMEOUT,
-                        line -> {
+                checks = ModelPipeline.runHarnessChecks(runner, target, d, generated, List.of(opts), xs, expected,
+                        RUN_TIMEOUT, line -> {
                             Matcher pm = ModelPipeline.OUTPUT_LINE.matcher(line);
                             if (pm.matches()) {
                                 bar.update(Integer.parseInt(pm.group(1)) + 1, total);
                             }
                         });
             }
+            McugenException differs = checks.firstFailure();
+            if (differs == null && !floatTokens.isEmpty()) {
+                // Reported like linked soft-float routines: after the outputs, before anything is written.
+                differs = new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, id, "the generated C uses float or double: "
+                        + String.join(", ", floatTokens));
+            }
+            if (differs != null) {
+                // --out is not written when the C is wrong (it is not a result to build on); a JUnit file outside
+                // it still lists every check that failed (each sample that differs), so CI shows which.
+                if (junitFile != null) {
+                    junitFile.write(junit, junitReport(id, target, n, streams, view, checks, floatTokens, List.of())
+                            .render((System.nanoTime() - started) / 1e9));
+                    junitFile.commit(w);
+                }
+                throw differs;
+            }
+            ModelPipeline.HarnessRun hr = checks.passed();
             RunResult r = hr.run();
             List<int[]> got = hr.outputs();
             int streamed = hr.streamed();
@@ -231,6 +282,7 @@ final class VerifyCommand implements Callable<Integer> {
                 classes += size;
             }
             ErrorMetrics m = perOutput.get(0);
+            List<Threshold> thresholds = thresholds(outNames, perOutput, n);
             Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
             // Measured by the board between the counting markers (stack painting), on every target.
             Long stack = r.stackBytes().isEmpty() ? null : r.stackBytes().get(0);
@@ -286,12 +338,38 @@ final class VerifyCommand implements Callable<Integer> {
                     + "instructions for sample 0 between the counting markers"
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
+            if (!thresholds.isEmpty()) {
+                com.fasterxml.jackson.databind.node.ArrayNode th = root.putArray("accuracy_thresholds");
+                for (Threshold t : thresholds) {
+                    ObjectNode e = th.addObject();
+                    e.put("output", t.output());
+                    e.put("metric", t.metric());
+                    e.put("threshold", t.threshold());
+                    if (Double.isFinite(t.value())) {
+                        e.put("value", t.value());
+                    } else {
+                        e.putNull("value");
+                    }
+                    e.put("met", t.met());
+                }
+            }
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
+            byte[] junitXml = junit == null ? null : junitReport(id, target, n, streams, view, checks, floatTokens,
+                    thresholds).render((System.nanoTime() - started) / 1e9);
+            if (junitInOut != null) {
+                Path staged = d.resolve(junitInOut);
+                Files.createDirectories(staged.getParent());
+                Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
+            }
             dir.commit();
+            if (junitFile != null) {
+                junitFile.write(junit, junitXml);
+                junitFile.commit(w);
+            }
 
             w.printf("%s on %s (%s): %d sample(s) x %s bit-exact with the simulator%n", id, target.id(),
                     how, n, outNames.size() == 1 ? classes + " outputs" : outNames.size() + " outputs (" + classes + " values)");
@@ -311,8 +389,17 @@ final class VerifyCommand implements Callable<Integer> {
             w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
                     instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
                     stack == null ? "n/a" : stack + " B");
-            w.printf("-> %s + %s%n", dest.resolve("report.json"), ReportHtml.FILE);
+            for (Threshold t : thresholds) {
+                w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
+            }
+            w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE, junit == null ? "" : " + " + junit);
             w.flush();
+            // After every file is written: CI reads report.json and the JUnit file to see why it failed.
+            List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
+            if (!unmet.isEmpty()) {
+                throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on " + target.id(),
+                        String.join("; ", unmet.stream().map(Threshold::describe).toList()));
+            }
         } catch (IOException e) {
             throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
         } finally {
@@ -327,6 +414,183 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * One accuracy threshold on one output.
+     *
+     * @param output    the output's name
+     * @param metric    the report.json key of the figure ({@code top1_agreement_percent}, {@code sqnr_db})
+     * @param option    the option that set it
+     * @param value     the figure (percent for top-1; +inf SQNR when float and C agree exactly)
+     * @param threshold the least value allowed
+     */
+    record Threshold(String output, String metric, String option, double value, double threshold) {
+        boolean met() {
+            return value >= threshold; // false for NaN
+        }
+
+        /** One line: the output, the figure, the threshold. */
+        String describe() {
+            boolean top1 = option.equals("--min-top1");
+            String v = !Double.isFinite(value) ? (value > 0 ? "inf" : String.valueOf(value))
+                    : String.format(Locale.ROOT, "%.2f", value);
+            return "output '" + dev.mcugen.ir.Names.terminal(output, 60) + "': "
+                    + (top1 ? "top-1 agreement " + v + "%" : "SQNR " + v + " dB")
+                    + (met() ? " >= " : " below ") + option + " " + plain(threshold) + (top1 ? "%" : " dB");
+        }
+
+        private static String plain(double d) {
+            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+    }
+
+    /** Every threshold asked for, on every output in the model's order (top-1 first). */
+    private List<Threshold> thresholds(List<String> outNames, List<ErrorMetrics> perOutput, int n) {
+        List<Threshold> all = new ArrayList<>();
+        for (int k = 0; k < outNames.size(); k++) {
+            ErrorMetrics e = perOutput.get(k);
+            if (minTop1 != null) {
+                // From the count of agreeing samples, so that 19 of 20 is exactly 95 (0.95 * 100 is not).
+                long agree = Math.round(e.top1Agreement() * n);
+                all.add(new Threshold(outNames.get(k), "top1_agreement_percent", "--min-top1", 100.0 * agree / n, minTop1));
+            }
+            if (minSqnr != null) {
+                all.add(new Threshold(outNames.get(k), "sqnr_db", "--min-sqnr", e.sqnrDb(), minSqnr));
+            }
+        }
+        return all;
+    }
+
+    private static final java.util.regex.Pattern FLOAT_TOKEN = java.util.regex.Pattern.compile("\\b(float|double)\\b");
+
+    /**
+     * Where the generated C and headers (comments aside) name {@code float} or {@code double}, as
+     * {@code file:line}; at most 10.
+     */
+    static List<String> floatTokens(java.util.SortedMap<String, byte[]> files) {
+        List<String> hits = new ArrayList<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            if (!f.getKey().endsWith(".c") && !f.getKey().endsWith(".h")) {
+                continue; // build files carry names only in '#' comments
+            }
+            String[] lines = codeOnly(new String(f.getValue(), StandardCharsets.UTF_8)).split("\n", -1);
+            for (int i = 0; i < lines.length && hits.size() < 10; i++) {
+                if (FLOAT_TOKEN.matcher(lines[i]).find()) {
+                    hits.add(f.getKey() + ":" + (i + 1));
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** C text with comments blanked, line breaks kept (so line numbers stay those of the file). */
+    static String codeOnly(String c) {
+        StringBuilder b = new StringBuilder(c.length());
+        Matcher m = java.util.regex.Pattern.compile("(?s)/\\*.*?\\*/|//[^\n]*").matcher(c);
+        int at = 0;
+        while (m.find()) {
+            b.append(c, at, m.start());
+            b.append(m.group().replaceAll("[^\n]", " "));
+            at = m.end();
+        }
+        return b.append(c, at, c.length()).toString();
+    }
+
+    /**
+     * {@code file}'s path inside {@code dir} ('/'-separated), or null when it lies outside (spelled
+     * relatively or through a link to a parent alike); refuses {@code dir} itself and a name verify
+     * writes there (the C, the harness, the reports, the marker) or a folder of them.
+     */
+    private static String insideOut(Path file, Path dir, CGenerator.Output generated) {
+        Path f;
+        Path d;
+        try {
+            f = realPrefix(file.toAbsolutePath().normalize());
+            d = realPrefix(dir.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            return null; // unresolvable: OutputFiles reports it when it tries to write there
+        }
+        if (!f.startsWith(d)) {
+            return null;
+        }
+        if (f.equals(d)) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", file + " is the --out folder; give a file name");
+        }
+        String rel = d.relativize(f).toString().replace('\\', '/');
+        List<String> ours = new ArrayList<>(generated.files().keySet());
+        ours.addAll(List.of("harness/main.c", "report.json", ReportHtml.FILE, OutputDir.MARKER));
+        for (String o : ours) {
+            if (o.equals(rel) || o.startsWith(rel + "/") || rel.startsWith(o + "/")) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", file + " would take the place of " + o
+                        + ", which verify writes into --out; give another name");
+            }
+        }
+        return rel;
+    }
+
+    /** The real path of the longest existing ancestor of {@code p}, with the rest appended. */
+    private static Path realPrefix(Path p) throws IOException {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        return existing.toRealPath().resolve(existing.relativize(p));
+    }
+
+    /**
+     * The JUnit cases, in this order: bit-exact per sample, streaming, float-free, each threshold
+     * (outputs in the model's order; none when the C differs from the simulator). Class name
+     * {@code mcugen.verify.<target>.<name>}: a CI page groups the cases by target, then model.
+     */
+    private static JUnitReport junitReport(String id, Target target, int n, boolean streams, View.Model view,
+                                           ModelPipeline.HarnessChecks checks, List<String> floatTokens,
+                                           List<Threshold> thresholds) {
+        String cls = "mcugen.verify." + JUnitReport.segment(target.id()) + "." + JUnitReport.segment(id);
+        JUnitReport ju = new JUnitReport("mcugen verify " + id + " on " + target.id(), cls);
+        for (int s = 0; s < n; s++) {
+            McugenException e = checks.sampleMismatches().get(s);
+            String name = "bit-exact with the simulator, sample " + s;
+            ju.add(e == null ? JUnitReport.Case.passed(name) : failed(name, e));
+        }
+        String stream = "streaming: _reset + _step equals _invoke";
+        if (checks.streamMismatch() != null) {
+            ju.add(failed(stream, checks.streamMismatch()));
+        } else if (!streams) {
+            ju.add(JUnitReport.Case.skipped(stream, "no _step for this model: " + view.noStepReason()));
+        } else if (checks.streamed() == n) {
+            ju.add(JUnitReport.Case.passed(stream));
+        } else {
+            // Only when samples differ (missing stream lines are a failed run otherwise): no verdict on the rest.
+            ju.add(JUnitReport.Case.skipped(stream, "the harness streamed " + checks.streamed() + " of " + n
+                    + " sample(s); the outputs differ from the simulator (see the bit-exact cases)"));
+        }
+        String ff = "float-free: no float or double in the generated C"
+                + (target.isCortexM() ? ", no soft-float routine linked" : "");
+        List<String> why = new ArrayList<>();
+        if (!floatTokens.isEmpty()) {
+            why.add("the generated C uses float or double: " + String.join(", ", floatTokens));
+        }
+        if (checks.softFloat() != null) {
+            why.add(checks.softFloat().detail());
+        }
+        ju.add(why.isEmpty() ? JUnitReport.Case.passed(ff)
+                : JUnitReport.Case.failed(ff, Diag.MCG_VERIFY_SOFT_FLOAT.name(), String.join("; ", why), String.join("; ", why)));
+        for (Threshold t : thresholds) {
+            String name = (t.option().equals("--min-top1") ? "top-1 agreement" : "SQNR") + " " + t.option() + " "
+                    + Threshold.plain(t.threshold()) + ", output '" + t.output() + "'";
+            ju.add(t.met() ? JUnitReport.Case.passed(name)
+                    : JUnitReport.Case.failed(name, Diag.MCG_VERIFY_ACCURACY.name(), t.describe(), t.describe()));
+        }
+        return ju;
+    }
+
+    private static JUnitReport.Case failed(String name, McugenException e) {
+        String message = e.subject() + ": " + e.detail();
+        return JUnitReport.Case.failed(name, e.diag().name(), message, message);
     }
 
     /** The metrics vs float into {@code o}. */

@@ -138,6 +138,12 @@ public enum Diag {
      * fault, timeout, unreadable output).
      */
     MCG_VERIFY_RUN_FAILED(Kind.INTERNAL),
+    /**
+     * Bit-exact, but less accurate against the float model than a threshold the user set
+     * ({@code --min-top1}, {@code --min-sqnr}); the message names the model, the output, the figure and
+     * the threshold.
+     */
+    MCG_VERIFY_ACCURACY(Kind.ACCURACY),
 
     // --- output files (--out) ---------------------------------------------------------------
     /** Another mcugen process holds the lock of this --out (it is writing there now). */
@@ -174,6 +180,11 @@ public enum Diag {
         INTERNAL,
         /** Verification found the generated C and the simulator disagreeing. */
         MISMATCH,
+        /**
+         * The generated C is correct (bit-exact with the simulator) but the quantized model is less
+         * accurate than a threshold the user asked for: the model, not mcugen, falls short.
+         */
+        ACCURACY,
         /**
          * This machine lacks what the command needs (a tool, disk space, memory): neither the input
          * nor mcugen is at fault.

@@ -48,6 +48,41 @@ public final class ModelPipeline {
     }
 
     /**
+     * What {@link #runHarnessChecks} found, each check's outcome kept rather than thrown, so that a
+     * report can list every sample that differs (verify --junit).
+     *
+     * @param run              as in {@link HarnessRun}
+     * @param outputs          the target's output integers per sample
+     * @param sampleMismatches per sample: null when every output integer equals the simulator's,
+     *                         else the {@link Diag#MCG_VERIFY_MISMATCH} naming the first that differs
+     * @param streamMismatch   the first sample whose streaming differed from {@code _invoke}, or null
+     * @param streamed         samples whose streaming equalled {@code _invoke}
+     * @param softFloat        the {@link Diag#MCG_VERIFY_SOFT_FLOAT} naming linked soft-float routines, or null
+     * @param how              how the program ran
+     */
+    public record HarnessChecks(RunResult run, List<int[]> outputs, List<McugenException> sampleMismatches,
+                                McugenException streamMismatch, int streamed, McugenException softFloat, String how) {
+        /** The failure {@link #runHarness} throws: the first differing sample, else streaming, else soft-float; or null. */
+        public McugenException firstFailure() {
+            for (McugenException e : sampleMismatches) {
+                if (e != null) {
+                    return e;
+                }
+            }
+            return streamMismatch != null ? streamMismatch : softFloat;
+        }
+
+        /** All checks passed: as {@link #runHarness} returns it. */
+        public HarnessRun passed() {
+            McugenException e = firstFailure();
+            if (e != null) {
+                throw e;
+            }
+            return new HarnessRun(run, outputs, streamed, how);
+        }
+    }
+
+    /**
      * Writes the generated C into {@code dir} with {@code harness/main.c} embedding the quantized
      * samples {@code xs} (per sample every input's integers one after the other, in the model's input
      * order; {@code expected} likewise every output's), compiles and runs it on {@code target}, and requires every output integer to
@@ -68,6 +103,16 @@ public final class ModelPipeline {
     public static HarnessRun runHarness(TargetRunner runner, Target target, Path dir, CGenerator.Output generated,
                                         List<String> banner, List<int[]> xs, List<int[]> expected, Duration timeout,
                                         Consumer<String> progress) throws IOException {
+        return runHarnessChecks(runner, target, dir, generated, banner, xs, expected, timeout, progress).passed();
+    }
+
+    /**
+     * {@link #runHarness}, with the comparisons' outcomes returned instead of the first thrown; a run that
+     * fails or prints what cannot be read still throws {@link Diag#MCG_VERIFY_RUN_FAILED}.
+     */
+    public static HarnessChecks runHarnessChecks(TargetRunner runner, Target target, Path dir, CGenerator.Output generated,
+                                                 List<String> banner, List<int[]> xs, List<int[]> expected,
+                                                 Duration timeout, Consumer<String> progress) throws IOException {
         String id = generated.view().id();
         int n = xs.size();
         CGenerator.write(generated.files(), dir);
@@ -133,28 +178,33 @@ public final class ModelPipeline {
                     + " (exit " + r.exitCode() + ") with " + how + ": " + tail(r.stdout() + r.stderr()));
         }
         List<int[]> got = parse(r.stdout(), n, target);
+        List<McugenException> mismatches = new ArrayList<>();
         for (int s = 0; s < n; s++) {
-            int[] want = expected.get(s);
-            int[] have = got.get(s);
-            if (have.length != want.length) {
-                throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ": the target printed "
-                        + have.length + " outputs, the simulator has " + want.length);
-            }
-            for (int k = 0; k < want.length; k++) {
-                if (have[k] != want[k]) {
-                    throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ", " + where(generated.view(), k)
-                            + ": target " + have[k] + " != simulator " + want[k]);
-                }
-            }
+            mismatches.add(compare(s, got.get(s), expected.get(s), generated.view(), target));
         }
-        int streamed = checkStreaming(r.stdout(), n, generated.view().streaming(), target);
+        McugenException[] streamMismatch = new McugenException[1];
+        boolean samplesDiffer = mismatches.stream().anyMatch(java.util.Objects::nonNull);
+        int streamed = checkStreaming(r.stdout(), n, generated.view().streaming(), target, streamMismatch, samplesDiffer);
         // DESIGN §6: no soft-float or double helper may be linked (the symbol table says).
         List<String> softFloat = target.isCortexM() ? Symbols.softFloat(target, r.image()) : List.of();
-        if (!softFloat.isEmpty()) {
-            throw new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, target.id(), "the linked image contains "
-                    + softFloat.size() + " soft-float/double routine(s): " + String.join(", ", softFloat));
+        McugenException soft = softFloat.isEmpty() ? null : new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, target.id(),
+                "the linked image contains " + softFloat.size() + " soft-float/double routine(s): " + String.join(", ", softFloat));
+        return new HarnessChecks(r, got, mismatches, streamMismatch[0], streamed, soft, how);
+    }
+
+    /** Null when {@code have} equals {@code want}, else the mismatch naming sample {@code s}'s first differing integer. */
+    private static McugenException compare(int s, int[] have, int[] want, View.Model view, Target target) {
+        if (have.length != want.length) {
+            return new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ": the target printed "
+                    + have.length + " outputs, the simulator has " + want.length);
         }
-        return new HarnessRun(r, got, streamed, how);
+        for (int k = 0; k < want.length; k++) {
+            if (have[k] != want[k]) {
+                return new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + s + ", " + where(view, k)
+                        + ": target " + have[k] + " != simulator " + want[k]);
+            }
+        }
+        return null;
     }
 
     /**
@@ -195,19 +245,27 @@ public final class ModelPipeline {
 
     /**
      * Checks the harness's streaming lines: none without {@code _step}, else one "ok" per sample;
-     * returns how many samples streamed equal to {@code _invoke}.
+     * returns how many samples streamed equal to {@code _invoke}, and puts the first that did not into
+     * {@code mismatch[0]}. Missing lines are a failed run, unless a sample already differs (that is
+     * reported first, as it always was).
      */
-    private static int checkStreaming(String stdout, int n, boolean streams, Target target) {
+    private static int checkStreaming(String stdout, int n, boolean streams, Target target, McugenException[] mismatch,
+                                      boolean samplesDiffer) {
         Matcher m = STREAM_LINE.matcher(stdout.replace("\r", ""));
         int ok = 0;
+        int lines = 0;
         while (m.find()) {
+            lines++;
             if (!m.group(2).equals("ok")) {
-                throw new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + m.group(1)
-                        + ": streaming with _step differs from _invoke: " + m.group(2));
+                if (mismatch[0] == null) {
+                    mismatch[0] = new McugenException(Diag.MCG_VERIFY_MISMATCH, target.id(), "sample " + m.group(1)
+                            + ": streaming with _step differs from _invoke: " + m.group(2));
+                }
+            } else {
+                ok++;
             }
-            ok++;
         }
-        if (streams && ok != n) {
+        if (mismatch[0] == null && !samplesDiffer && streams && lines != n) {
             throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, target.id(), "the harness streamed " + ok + " of " + n
                     + " samples: " + tail(stdout));
         }
