@@ -115,7 +115,8 @@ public final class Bench {
               and prints/writes instructions per inference and per MAC, flash, RAM, stack, speed-up and
               flash ratios. Default: all models (fc256 fc64 conv1d lstm64 lstm128 gru64 har_lstm kws_gru
               gesture_conv1d stacked_rnn) on cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55
-              neon (host optional), 2 samples, JSON to target/bench/bench.json. MCUGEN_RUNNER=local skips the container check.
+              neon (host optional), 2 samples, JSON to target/bench/bench.json. MCUGEN_RUNNER=local skips
+              the container check.
               Exit status 0 when every run is bit-exact and every float run matches the interpreter.""";
 
     /** Parses the command line; null for --help. */
