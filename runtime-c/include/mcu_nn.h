@@ -77,7 +77,7 @@ typedef enum {
     /** FC: `[C, R]` (Keras, `w[c * R + r]`); matVec: `[R, C]` (`w[r * C + c]`). */
     MCU_WLAYOUT_PLAIN = 0,
     /**
-     * Cortex-M4/M7 DSP (SMLAD): rows in groups of 4, group g = rows 4g..4g+3 = pair 0 (a = 4g,
+     * Cortex-M4/M7/M33/M55 DSP (SMLAD): rows in groups of 4, group g = rows 4g..4g+3 = pair 0 (a = 4g,
      * b = 4g+1) and pair 1 (a = 4g+2, b = 4g+3); columns in blocks of 4 (j = 4k). Block (g, k) is 16
      * bytes at `g * 4 * Cp + 16 k`: four little-endian words `W0 = pair 0 (j, j+2)`,
      * `W1 = pair 1 (j, j+2)`, `W2 = pair 0 (j+1, j+3)`, `W3 = pair 1 (j+1, j+3)`; a word's low

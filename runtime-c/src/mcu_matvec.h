@@ -9,7 +9,7 @@
  * only, never a result. |W x| <= 127 * 128 per term, so `|dot| <= 16256 cols < 2^31` for any
  * cols < 132104 (the generator refuses larger rows long before: the accumulator proof).
  *
- * MCU_WLAYOUT_DSP_PAIRS (Cortex-M4/M7). A halfword of the layout is `H = 256 a_j + (b_j + 128)` for
+ * MCU_WLAYOUT_DSP_PAIRS (Cortex-M4/M7/M33/M55). A halfword of the layout is `H = 256 a_j + (b_j + 128)` for
  * the weights a_j, b_j of two rows a, b (byte 1 = a_j signed, byte 0 = b_j + 128 in [1, 255]); the
  * signed value of the halfword is exactly that sum. With the input prepared as int16 pairs X,
  * `SMLAD(W, X)` over a chunk of n columns accumulates `A = 256 dot_a + dot_b + 128 S` and

@@ -1,6 +1,6 @@
 /**
  * @file mcu_matvec_dsp.h
- * @brief Cortex-M4/M7 (`__ARM_FEATURE_DSP`, GCC inline assembly) inner loops of mcu_matvec.h on
+ * @brief Cortex-M4/M7/M33/M55 (`__ARM_FEATURE_DSP`, GCC inline assembly) inner loops of mcu_matvec.h on
  *        MCU_WLAYOUT_DSP_PAIRS. Private; included by mcu_matvec.h only, which documents the
  *        arithmetic (two rows per halfword, A and B accumulators, 512-column chunks).
  *

@@ -26,6 +26,23 @@ void SVC_Handler(void) __attribute__((weak, alias("Default_Handler")));
 void DebugMon_Handler(void) __attribute__((weak, alias("Default_Handler")));
 void PendSV_Handler(void) __attribute__((weak, alias("Default_Handler")));
 
+/* v7-M and v8-M Mainline (M33, M55; gcc 12 names Armv8.1-M 8M_MAIN too) have the configurable fault
+ * status register; v6-M and v8-M Baseline do not. */
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__) \
+    || defined(__ARM_ARCH_8_1M_MAIN__)
+#define BOARD_HAS_CFSR 1
+#else
+#define BOARD_HAS_CFSR 0
+#endif
+
+/* Exception 7 is SecureFault on v8-M Mainline with the Security Extension (reserved elsewhere). */
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__)
+void SecureFault_Handler(void) __attribute__((weak, alias("HardFault_Handler")));
+#define BOARD_VECTOR_7 SecureFault_Handler
+#else
+#define BOARD_VECTOR_7 0
+#endif
+
 typedef void (*vector_t)(void);
 
 /* 16 core exceptions + 32 external interrupts (all to the default handler). */
@@ -37,7 +54,7 @@ __attribute__((section(".isr_vector"), used)) const vector_t board_vectors[16 + 
     MemManage_Handler,
     BusFault_Handler,
     UsageFault_Handler,
-    0, 0, 0, 0,
+    BOARD_VECTOR_7, 0, 0, 0,
     SVC_Handler,
     DebugMon_Handler,
     0,
@@ -65,7 +82,7 @@ __attribute__((noreturn, used)) static void fault_report(const uint32_t *frame, 
     board_write_hex(frame[5]);
     board_write(" exc_return=");
     board_write_hex(exc_return);
-#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+#if BOARD_HAS_CFSR
     board_write(" cfsr=");
     board_write_hex(*(volatile uint32_t *)0xE000ED28u);
 #endif

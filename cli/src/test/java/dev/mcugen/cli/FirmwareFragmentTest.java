@@ -42,7 +42,7 @@ class FirmwareFragmentTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"cmake, host", "make, host", "cmake, cortex-m4", "make, cortex-m4"})
+    @CsvSource({"cmake, host", "make, host", "cmake, cortex-m4", "make, cortex-m4", "make, cortex-m33", "cmake, cortex-m55"})
     void theFragmentAloneBuildsAWorkingProgram(String tool, String targetId) throws Exception {
         Target target = Target.fromId(targetId);
         VerifyCommandTest.requireTools(target);

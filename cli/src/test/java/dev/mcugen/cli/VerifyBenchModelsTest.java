@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The per-target kernels (DSP on cortex-m4/m7, the four-row kernel on cortex-m3, the 32-bit shift-only
+ * The per-target kernels (DSP on cortex-m4/m7/m33/m55, the four-row kernel on cortex-m3, the 32-bit shift-only
  * path on cortex-m0, NEON) proved bit-exact by {@code mcugen verify} on the benchmark models whose
  * figures the README publishes, with both forms of rescaling: the target's default ({@code auto}:
  * shift-only on cortex-m0, multiplier elsewhere) and the other one.

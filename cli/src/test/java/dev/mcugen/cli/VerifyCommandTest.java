@@ -53,6 +53,8 @@ class VerifyCommandTest {
             "cortex-m3, ''",
             "cortex-m4, ''",
             "cortex-m7, ''",
+            "cortex-m33, ''",
+            "cortex-m55, ''",
             "neon, --samples=2",
             "cortex-m4, --precision=int16",
             "cortex-m3, --rescale=pot",

@@ -63,6 +63,8 @@ class VerifyUnseenModelsTest {
                 configs.add(new String[] {"cortex-m3", "int16", "lut"});
                 configs.add(new String[] {"cortex-m4", "int8", "lut"});
                 configs.add(new String[] {"cortex-m7", "int16", "poly"});
+                configs.add(new String[] {"cortex-m33", "int8", "lut"});
+                configs.add(new String[] {"cortex-m55", "int16", "poly"});
                 configs.add(new String[] {"neon", "int8", "poly"});
             }
             for (String[] c : configs) {

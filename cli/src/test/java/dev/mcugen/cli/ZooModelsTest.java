@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every real model of the shared zoo (MLPerf Tiny's visual wake words MobileNet and ResNet-8, the
  * anomaly-detection autoencoder from its Keras {@code .h5} and from its float {@code .tflite}, TFLite
  * Micro's hello_world and an MNIST LSTM), read in place, through {@code mcugen verify} on every target:
- * the generated C is bit-exact with the simulator on the host, cortex-m3, cortex-m4, cortex-m7 and
- * neon, and on cortex-m0 wherever the micro:bit's 256 KiB of flash and 16 KiB of RAM hold the model;
+ * the generated C is bit-exact with the simulator on the host, cortex-m3, cortex-m4, cortex-m7,
+ * cortex-m33, cortex-m55 and neon, and on cortex-m0 wherever the micro:bit's 256 KiB of flash and 16 KiB of RAM hold the model;
  * where they do not, the model is refused with {@code MCG_GEN_TOO_BIG} naming the figures, nothing
  * written. The MNIST LSTM flattens its whole sequence into its classifier, so it has no {@code _step}:
  * verify says streaming is not applicable, with the generated header's reason.
@@ -45,7 +45,8 @@ class ZooModelsTest {
             new Model("resnet8", "pretrainedResnet.h5", false, false),
             new Model("vww", "vww_96.h5", false, false));
 
-    static final List<String> TARGETS = List.of("host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "neon");
+    static final List<String> TARGETS = List.of("host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33",
+            "cortex-m55", "neon");
 
     private static final Pattern RAM = Pattern.compile("needs ([0-9,]+) B of RAM .* but the board has 16,384 B");
     private static final Pattern FLASH = Pattern.compile(

@@ -33,6 +33,11 @@ public final class Boards {
             case CORTEX_M3 -> Optional.of(new Memory("mps2-an385", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
             case CORTEX_M4 -> Optional.of(new Memory("mps2-an386", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
             case CORTEX_M7 -> Optional.of(new Memory("mps2-an500", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
+            // AN505 (Cortex-M33): ZBT SSRAM1 for code, SSRAM2+3 for data, 4 MiB each, as on AN385/386/500.
+            case CORTEX_M33 -> Optional.of(new Memory("mps2-an505", 4 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
+            // AN547 (Cortex-M55, MPS3): the 2 MiB code SRAM (the vector table sits apart in the ITCM)
+            // and the SSE-300's 4 MiB internal SRAM for data.
+            case CORTEX_M55 -> Optional.of(new Memory("mps3-an547", 2 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
             case HOST, NEON -> Optional.empty();
         };
     }

@@ -16,7 +16,7 @@ import dev.mcugen.scale.QuantOptions;
 public enum WeightLayout {
     /** Dense: {@code [cols, rows]} (Keras); matVec: {@code [rows, cols]}: the order the IR holds. */
     PLAIN("MCU_WLAYOUT_PLAIN"),
-    /** Cortex-M4/M7 SMLAD: two rows per halfword ({@code 256 a + b + 128}), 4 rows x 4 columns per 16 bytes. */
+    /** Cortex-M4/M7/M33/M55 SMLAD: two rows per halfword ({@code 256 a + b + 128}), 4 rows x 4 columns per 16 bytes. */
     DSP_PAIRS("MCU_WLAYOUT_DSP_PAIRS"),
     /** Cortex-M3: groups of 4 rows, the 4 weights of one column adjacent. */
     ROWS4("MCU_WLAYOUT_ROWS4"),
@@ -37,7 +37,8 @@ public enum WeightLayout {
     /** The layout an int8-input matrix gets on {@code target}: the one its fast path reads. */
     public static WeightLayout forTarget(QuantOptions.Target target) {
         return switch (target) {
-            case CORTEX_M4, CORTEX_M7 -> DSP_PAIRS;
+            // Armv8-M Mainline (M33) and Armv8.1-M (M55) have the same DSP extension (SMLAD) as M4/M7.
+            case CORTEX_M4, CORTEX_M7, CORTEX_M33, CORTEX_M55 -> DSP_PAIRS;
             case CORTEX_M3 -> ROWS4;
             case NEON, CORTEX_M0 -> ROWMAJOR;
             default -> PLAIN;

@@ -86,6 +86,8 @@ class RecurrentExamplesTest {
                 List.of("arm-none-eabi-gcc", "-mcpu=cortex-m3", "-mthumb"),
                 List.of("arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft"),
                 List.of("arm-none-eabi-gcc", "-mcpu=cortex-m7", "-mthumb"),
+                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=soft"),
+                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft"),
                 List.of("aarch64-linux-gnu-gcc"))) {
             if (!onPath(cc.get(0))) {
                 if (System.getenv("CI") != null) {

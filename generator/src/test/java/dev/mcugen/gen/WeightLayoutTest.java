@@ -42,6 +42,8 @@ class WeightLayoutTest {
     void targetsPickTheirFastPathLayout() {
         assertThat(WeightLayout.forTarget(Target.CORTEX_M4)).isEqualTo(WeightLayout.DSP_PAIRS);
         assertThat(WeightLayout.forTarget(Target.CORTEX_M7)).isEqualTo(WeightLayout.DSP_PAIRS);
+        assertThat(WeightLayout.forTarget(Target.CORTEX_M33)).isEqualTo(WeightLayout.DSP_PAIRS);
+        assertThat(WeightLayout.forTarget(Target.CORTEX_M55)).isEqualTo(WeightLayout.DSP_PAIRS);
         assertThat(WeightLayout.forTarget(Target.CORTEX_M3)).isEqualTo(WeightLayout.ROWS4);
         assertThat(WeightLayout.forTarget(Target.CORTEX_M0)).isEqualTo(WeightLayout.ROWMAJOR);
         assertThat(WeightLayout.forTarget(Target.NEON)).isEqualTo(WeightLayout.ROWMAJOR);

@@ -25,6 +25,8 @@ public final class BoardSupport {
             "mps2-an385.ld",
             "mps2-an386.ld",
             "mps2-an500.ld",
+            "mps2-an505.ld",
+            "mps3-an547.ld",
             "hosted/board_hosted.c");
 
     private static final String RESOURCE_ROOT = "/dev/mcugen/qemu/boards/";

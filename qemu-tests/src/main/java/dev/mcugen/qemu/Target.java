@@ -25,6 +25,15 @@ public enum Target {
             "mps2-an386", "mps2-an386.ld", "arm-none-eabi-size", "arm-none-eabi-nm", 40, 1),
     CORTEX_M7("cortex-m7", Kind.CORTEX_M, "arm-none-eabi-gcc", List.of("-mcpu=cortex-m7", "-mthumb"),
             "mps2-an500", "mps2-an500.ld", "arm-none-eabi-size", "arm-none-eabi-nm", 40, 1),
+    // Armv8-M Mainline with the DSP extension; the AN505's SysTick runs at its 20 MHz SYSCLK.
+    CORTEX_M33("cortex-m33", Kind.CORTEX_M, "arm-none-eabi-gcc",
+            List.of("-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=soft"),
+            "mps2-an505", "mps2-an505.ld", "arm-none-eabi-size", "arm-none-eabi-nm", 50, 1),
+    // Armv8.1-M: soft float ABI, so gcc enables no MVE (Helium) and the M4/M7 DSP kernels run; the
+    // AN547's SysTick runs at its 32 MHz SYSCLK (31.25 instructions per tick).
+    CORTEX_M55("cortex-m55", Kind.CORTEX_M, "arm-none-eabi-gcc",
+            List.of("-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft"),
+            "mps3-an547", "mps3-an547.ld", "arm-none-eabi-size", "arm-none-eabi-nm", 125, 4),
     NEON("neon", Kind.LINUX_USER, "aarch64-linux-gnu-gcc", List.of("-static"), null, null,
             "aarch64-linux-gnu-size", "aarch64-linux-gnu-nm", 1, 1);
 

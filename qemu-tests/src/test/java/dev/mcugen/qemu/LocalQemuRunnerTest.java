@@ -103,7 +103,7 @@ class LocalQemuRunnerTest {
 
     /** 250 000 iterations of subs + branch: 500 001 instructions, counted within 1 %. */
     @ParameterizedTest
-    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7", "NEON"})
+    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7", "CORTEX_M33", "CORTEX_M55", "NEON"})
     void countsALoopOfKnownLength(Target target) {
         RunResult r = run(target, "calibrate.c");
 
@@ -166,7 +166,7 @@ class LocalQemuRunnerTest {
 
     /** Regions of 2n + 1 loop instructions plus the same small marker overhead, on every counting target. */
     @ParameterizedTest
-    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7", "NEON"})
+    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7", "CORTEX_M33", "CORTEX_M55", "NEON"})
     void countsEachRegionSeparately(Target target) {
         RunResult r = run(target, "regions.c");
 
@@ -225,7 +225,7 @@ class LocalQemuRunnerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7"})
+    @EnumSource(value = Target.class, names = {"CORTEX_M0", "CORTEX_M3", "CORTEX_M4", "CORTEX_M7", "CORTEX_M33", "CORTEX_M55"})
     void integerCodeLinksNoSoftFloat(Target target) {
         RunResult ints = run(target, "integer_only.c");
         assertThat(ints.stdout()).isEqualTo("q " + expectedQ() + "\n");
@@ -294,6 +294,8 @@ class LocalQemuRunnerTest {
         assertThat(Target.fromId("cortex-m0")).isEqualTo(Target.CORTEX_M0);
         assertThat(Target.fromId("neon").emulator()).contains("qemu-aarch64");
         assertThat(Target.CORTEX_M4.board()).contains("mps2-an386");
+        assertThat(Target.fromId("cortex-m33").board()).contains("mps2-an505");
+        assertThat(Target.fromId("cortex-m55").board()).contains("mps3-an547");
         assertThatThrownBy(() -> Target.fromId("esp32")).hasMessageContaining("cortex-m7");
     }
 }

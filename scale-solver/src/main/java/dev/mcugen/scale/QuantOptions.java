@@ -56,7 +56,8 @@ public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl 
 
     /** {@code --target}. */
     public enum Target {
-        HOST(true), CORTEX_M0(false), CORTEX_M3(true), CORTEX_M4(true), CORTEX_M7(true), NEON(true);
+        HOST(true), CORTEX_M0(false), CORTEX_M3(true), CORTEX_M4(true), CORTEX_M7(true), CORTEX_M33(true),
+        CORTEX_M55(true), NEON(true);
 
         private final boolean fastLongMultiply;
 

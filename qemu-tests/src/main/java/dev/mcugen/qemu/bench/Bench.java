@@ -64,7 +64,7 @@ public final class Bench {
     /** Float C vs the Java float interpreter: max |difference| relative to max |reference|. */
     public static final double FLOAT_TOLERANCE = 1e-4;
     public static final List<Target> DEFAULT_TARGETS = List.of(Target.CORTEX_M0, Target.CORTEX_M3, Target.CORTEX_M4,
-            Target.CORTEX_M7, Target.NEON);
+            Target.CORTEX_M7, Target.CORTEX_M33, Target.CORTEX_M55, Target.NEON);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
     /**
@@ -114,8 +114,9 @@ public final class Bench {
               Runs mcugen's integer C and the float32 baseline C of each model on each target under QEMU
               and prints/writes instructions per inference and per MAC, flash, RAM, stack, speed-up and
               flash ratios. Default: all models (fc256 fc64 conv1d lstm64 lstm128 gru64 har_lstm kws_gru
-              gesture_conv1d stacked_rnn) on cortex-m0 cortex-m3 cortex-m4 cortex-m7 neon (host optional),
-              2 samples, JSON to target/bench/bench.json. MCUGEN_RUNNER=local skips the container check.
+              gesture_conv1d stacked_rnn) on cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55
+              neon (host optional), 2 samples, JSON to target/bench/bench.json. MCUGEN_RUNNER=local skips
+              the container check.
               Exit status 0 when every run is bit-exact and every float run matches the interpreter.""";
 
     /** Parses the command line; null for --help. */
