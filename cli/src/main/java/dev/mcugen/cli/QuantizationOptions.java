@@ -50,7 +50,7 @@ final class QuantizationOptions {
     @Option(names = "--per-channel", description = "quantize weights per output channel instead of per tensor (depthwise layers always are)")
     boolean perChannel;
 
-    @Option(names = "--weight-rounding", paramLabel = "W", defaultValue = "gptq",
+    @Option(names = "--weight-rounding", paramLabel = "W", defaultValue = "nearest",
             description = "which int8 grid point each Dense/conv weight takes: gptq (compensates each rounding error"
                     + " over the calibration data, then corrects the bias) or nearest (default: ${DEFAULT-VALUE})")
     QuantOptions.WeightRounding weightRounding;

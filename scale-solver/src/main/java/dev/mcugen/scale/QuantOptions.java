@@ -12,10 +12,10 @@ public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl 
         java.util.Objects.requireNonNull(weightRounding, "weightRounding");
     }
 
-    /** Options with the default weight rounding ({@link WeightRounding#GPTQ}). */
+    /** Options with the default weight rounding ({@link WeightRounding#NEAREST}). */
     public QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target,
                         boolean dropSoftmax) {
-        this(precision, rescale, activation, perChannel, target, dropSoftmax, WeightRounding.GPTQ);
+        this(precision, rescale, activation, perChannel, target, dropSoftmax, WeightRounding.NEAREST);
     }
 
     /** Options that keep the softmax. */

@@ -35,7 +35,7 @@ import java.util.Map;
  * A layer without a bias gets one. The weights themselves are unchanged, so the quantized weights are
  * exactly those the recipe would have made.
  *
- * <p>Under {@code --weight-rounding gptq} (the default) the pass corrects the depthwise layers only:
+ * <p>Under {@code --weight-rounding gptq} the pass corrects the depthwise layers only:
  * a Dense or convolution layer's recipe then chooses its int8 weights from the calibration data's input
  * statistics and corrects its own bias from the weights it chose ({@link WeightQuantizer#correctedBias}),
  * which this pass, predicting nearest rounding, cannot know.

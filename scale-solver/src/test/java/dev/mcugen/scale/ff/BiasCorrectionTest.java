@@ -17,10 +17,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BiasCorrectionTest {
-    private static final QuantOptions OPTIONS = QuantOptions.defaults(QuantOptions.Target.HOST);
+    private static final QuantOptions DEFAULTS = QuantOptions.defaults(QuantOptions.Target.HOST);
+    private static final QuantOptions OPTIONS = new QuantOptions(DEFAULTS.precision(), DEFAULTS.rescale(),
+            DEFAULTS.activation(), false, DEFAULTS.target(), false, QuantOptions.WeightRounding.GPTQ);
     /** Nearest rounding: the pass corrects Dense and convolution layers too. */
-    private static final QuantOptions NEAREST = new QuantOptions(OPTIONS.precision(), OPTIONS.rescale(),
-            OPTIONS.activation(), false, OPTIONS.target(), false, QuantOptions.WeightRounding.NEAREST);
+    private static final QuantOptions NEAREST = DEFAULTS;
 
     @Test
     void denseBiasLosesTheExpectedShiftOfItsRoundedWeights() {
