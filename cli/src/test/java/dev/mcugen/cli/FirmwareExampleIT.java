@@ -2,11 +2,11 @@ package dev.mcugen.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcugen.compiler.CompilePipeline;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.ModelLoader;
-import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.data.InputData;
 import dev.mcugen.ir.interp.Progress;
 import dev.mcugen.ir.quant.IntObserver;
@@ -16,8 +16,6 @@ import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.QuantizedModel;
-import dev.mcugen.scale.Quantizer;
-import dev.mcugen.scale.ff.BatchNormFolding;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.math.BigDecimal;
@@ -68,10 +66,10 @@ class FirmwareExampleIT {
         // The same model in-process: the default cortex-m4 options the Makefile's build uses (the
         // cortex-m4 weight layouts included).
         Path model = CliTest.ROOT.resolve("examples/har_lstm/model.json");
-        Graph g = BatchNormFolding.fold(ModelLoader.load(model));
-        QuantizedModel qm = Quantizer.quantize(g, new Calibrator(g).calibrate(
-                InputData.read(g, List.of(model.resolveSibling("calibration.npy"))), Progress.NONE),
-                QuantOptions.defaults(QuantOptions.Target.CORTEX_M4));
+        // Through the one compile pipeline the CLI's build uses (folding, bias correction, quantization).
+        Graph g = ModelLoader.load(model);
+        QuantizedModel qm = CompilePipeline.quantize(g, InputData.read(g, List.of(model.resolveSibling("calibration.npy"))),
+                QuantOptions.defaults(QuantOptions.Target.CORTEX_M4), Progress.NONE);
         GenOptions gen = new GenOptions("har", List.of()).withTarget(QuantOptions.Target.CORTEX_M4);
         String c = new String(new CGenerator().generate(qm, gen).get("har.c"),
                 StandardCharsets.UTF_8);
