@@ -68,6 +68,11 @@ final class TransposeConvRecipe implements Recipe {
                         ActivationStage.PREACT_FRACTIONAL_BITS));
                 Specs.activation(ctx, layer);
                 break;
+            case POINTWISE:
+                // the table stage (swish, ELU, ...) is wired into Dense and convolutions only
+                throw new McugenException(Diag.MCG_QUANT_UNSUPPORTED, "layer '" + layer + "' (" + c.kind() + ")",
+                        "has a fused " + act.name().toLowerCase(java.util.Locale.ROOT) + ", which a transposed"
+                                + " convolution does not apply itself; put it in an Activation layer after this one");
             default:
                 throw new McugenException(Diag.MCG_QUANT_UNSUPPORTED, "layer '" + layer + "' (" + c.kind() + ")",
                         "has a fused softmax, which mcugen quantizes after Dense only; put the softmax in an"

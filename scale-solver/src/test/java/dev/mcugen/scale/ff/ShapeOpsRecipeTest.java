@@ -52,6 +52,21 @@ class ShapeOpsRecipeTest {
         return FloatTensor.of(s, v);
     }
 
+    @org.junit.jupiter.api.Test
+    void aFusedTableActivationIsRefusedNamingItNotAsASoftmax() {
+        Random r = new Random(6);
+        GraphBuilder b = new GraphBuilder("tconv_swish").input("x", Shape.of(4, 4, 2));
+        b.add("tconv", new Op.ConvTranspose(3, List.of(2, 2), List.of(2, 2), Padding.VALID, List.of(), Activation.SWISH,
+                false), List.of("x"), Map.of("kernel", random(r, Shape.of(2, 2, 3, 2), 0.5)));
+        Graph g = b.output("tconv").build();
+        QuantOptions o = QuantOptions.defaults(QuantOptions.Target.HOST);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FfPipeline.calibrated(g, random(r, Shape.of(8, 4, 4, 2), 1.0), o))
+                .isInstanceOfSatisfying(dev.mcugen.ir.McugenException.class,
+                        e -> assertThat(e.diag()).isEqualTo(dev.mcugen.ir.Diag.MCG_QUANT_UNSUPPORTED))
+                .hasMessageContaining("layer 'tconv'").hasMessageContaining("fused swish")
+                .hasMessageNotContaining("softmax");
+    }
+
     @ParameterizedTest(name = "{0} per-channel {1}")
     @CsvSource({"INT8, false", "INT8, true", "INT16, false", "INT16, true"})
     void contractsNodesAndAccuracy(QuantOptions.Precision precision, boolean perChannel) {
