@@ -63,17 +63,8 @@ class DenseConvRecipe implements Recipe {
         }
         Activation act = activation(node.op());
         switch (ActivationStage.kind(act)) {
-            case CLAMP:
-                Specs.activation(ctx, layer);
-                if (act != Activation.LINEAR) {
-                    ctx.system().add(new Contract.ExactZero(layer));
-                }
-                break;
-            case LOGISTIC:
-                ctx.system().tensor(new TensorSpec(layer + ActivationStage.PREACT, 16, TensorSpec.Symmetry.SYMMETRIC, -8, 8));
-                ctx.system().add(new Contract.FixedFormat(layer + ActivationStage.PREACT, 16,
-                        ActivationStage.PREACT_FRACTIONAL_BITS));
-                Specs.activation(ctx, layer);
+            case CLAMP, LOGISTIC:
+                clampOrLogisticSpecs(ctx, layer, act);
                 break;
             case POINTWISE:
                 Specs.activation(ctx, layer + ActivationStage.PREACT);
@@ -219,6 +210,24 @@ class DenseConvRecipe implements Recipe {
     /** The float kernel with the output channels on its last axis. */
     FloatTensor kernel(Node node) {
         return node.weight("kernel");
+    }
+
+    /**
+     * The output specs of a layer whose activation is a clamp (linear, ReLU, ReLU6: real 0 exact
+     * unless linear, so the clamp bound is an integer) or sigmoid / tanh (a Q3.12 pre-activation the
+     * int16 activation kernels read, then the calibrated output).
+     */
+    static void clampOrLogisticSpecs(RecipeContext ctx, String layer, Activation act) {
+        if (ActivationStage.kind(act) == ActivationStage.Kind.CLAMP) {
+            Specs.activation(ctx, layer);
+            if (act != Activation.LINEAR) {
+                ctx.system().add(new Contract.ExactZero(layer));
+            }
+            return;
+        }
+        ctx.system().tensor(new TensorSpec(layer + ActivationStage.PREACT, 16, TensorSpec.Symmetry.SYMMETRIC, -8, 8));
+        ctx.system().add(new Contract.FixedFormat(layer + ActivationStage.PREACT, 16, ActivationStage.PREACT_FRACTIONAL_BITS));
+        Specs.activation(ctx, layer);
     }
 
     static Activation activation(Op op) {

@@ -56,17 +56,8 @@ final class TransposeConvRecipe implements Recipe {
         }
         Activation act = c.activation();
         switch (ActivationStage.kind(act)) {
-            case CLAMP:
-                Specs.activation(ctx, layer);
-                if (act != Activation.LINEAR) {
-                    ctx.system().add(new Contract.ExactZero(layer));
-                }
-                break;
-            case LOGISTIC:
-                ctx.system().tensor(new TensorSpec(layer + ActivationStage.PREACT, 16, TensorSpec.Symmetry.SYMMETRIC, -8, 8));
-                ctx.system().add(new Contract.FixedFormat(layer + ActivationStage.PREACT, 16,
-                        ActivationStage.PREACT_FRACTIONAL_BITS));
-                Specs.activation(ctx, layer);
+            case CLAMP, LOGISTIC:
+                DenseConvRecipe.clampOrLogisticSpecs(ctx, layer, act);
                 break;
             case POINTWISE:
                 // the table stage (swish, ELU, ...) is wired into Dense and convolutions only
