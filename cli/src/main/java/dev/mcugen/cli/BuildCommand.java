@@ -82,6 +82,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        quant.target(); // one target: refused before anything is read
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -101,7 +102,7 @@ final class BuildCommand implements Callable<Integer> {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
             root.put("name", id);
-            root.put("target", quant.target.cliName());
+            root.put("target", quant.target().cliName());
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {

@@ -69,6 +69,12 @@ final class VerifyCommand implements Callable<Integer> {
     /** Test hook: rewrites the float/double places found in the generated C ({@code file:line}). */
     static volatile UnaryOperator<List<String>> floatTokensHook = UnaryOperator.identity();
 
+    /**
+     * Set while this thread runs one target of several ({@link VerifyTargets}): its --junit file is a
+     * temporary one the combined report is made from, not named to the user.
+     */
+    static final ThreadLocal<Boolean> ONE_OF_SEVERAL = ThreadLocal.withInitial(() -> false);
+
     @Spec
     CommandSpec spec;
 
@@ -113,8 +119,35 @@ final class VerifyCommand implements Callable<Integer> {
             + " they are moved to a backup folder beside it, never deleted")
     boolean force;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "with several targets: how many run at once (default: the"
+            + " number of processors, at most the number of targets)")
+    Integer jobs;
+
+    @Option(names = "--verbose", description = "also print how the target runs (which runner and why) and the log lines of"
+            + " the container runner's libraries (Testcontainers, docker-java)")
+    boolean verbose;
+
     @Override
     public Integer call() {
+        if (jobs != null && jobs < 1) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--jobs", "must be at least 1, got " + jobs);
+        }
+        VerifyTargets.checkDistinct(quant.targets);
+        AutoCloseable log = verbose ? RunnerLog.verbose(spec.commandLine().getErr()) : null;
+        try {
+            return verify();
+        } finally {
+            if (log != null) {
+                try {
+                    log.close();
+                } catch (Exception ignored) {
+                    // restoring the log level cannot fail
+                }
+            }
+        }
+    }
+
+    private int verify() {
         long started = System.nanoTime();
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
@@ -131,6 +164,13 @@ final class VerifyCommand implements Callable<Integer> {
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g);
+        if (quant.targets.size() > 1) {
+            // One verify per target, each reading the model and the data itself (VerifyTargets).
+            List<Path> inputs = new ArrayList<>(List.of(file));
+            inputs.addAll(quant.calibrationFiles(file, g));
+            inputs.addAll(data);
+            return VerifyTargets.run(this, id, inputs, file);
+        }
         PrintWriter w = spec.commandLine().getOut();
         Batch in = common.readData(model, data);
         String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
@@ -217,10 +257,13 @@ final class VerifyCommand implements Callable<Integer> {
             // The host target runs natively whichever runner it is: no container to start for it.
             try {
                 BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
+                // Said only with --verbose: the summary line names the runner anyway.
                 runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
                         : TargetRunners.select(boards, scratch.resolve("run"), line -> {
-                            note.println("mcugen: " + line);
-                            note.flush();
+                            if (verbose) {
+                                note.println("mcugen: " + line);
+                                note.flush();
+                            }
                         });
             } catch (RunnerException e) {
                 // MCUGEN_RUNNER=container without a usable engine is the machine's problem, not a bug.
@@ -392,7 +435,8 @@ final class VerifyCommand implements Callable<Integer> {
             for (Threshold t : thresholds) {
                 w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
             }
-            w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE, junit == null ? "" : " + " + junit);
+            w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE,
+                    junit == null || ONE_OF_SEVERAL.get() ? "" : " + " + junit);
             w.flush();
             // After every file is written: CI reads report.json and the JUnit file to see why it failed.
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
