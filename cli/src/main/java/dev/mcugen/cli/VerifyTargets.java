@@ -197,7 +197,8 @@ final class VerifyTargets {
     static List<String> childArgs(ParseResult pr, QuantOptions.Target target, Path out, Path junit) {
         List<String> a = new ArrayList<>();
         boolean noProgress = false;
-        for (OptionSpec o : pr.matchedOptions()) {
+        // Listed once per occurrence: a repeated option's values are all in its first entry.
+        for (OptionSpec o : new LinkedHashSet<>(pr.matchedOptions())) {
             String name = o.longestName();
             if (OWN.contains(name)) {
                 continue;
