@@ -666,7 +666,7 @@ final class VerifyCommand implements Callable<Integer> {
         Files.writeString(p, text, StandardCharsets.UTF_8);
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.TransformerFactory;
@@ -101,7 +100,7 @@ final class VerifyTargets {
         } catch (IOException e) {
             throw dev.mcugen.ir.IoFailure.writing("temporary folder", "cannot create", e);
         }
-        AutoCloseable atExit = ExitCleanup.register(() -> deleteTree(scratch));
+        AutoCloseable atExit = ExitCleanup.register(() -> VerifyCommand.deleteTree(scratch));
         // Checked before any target runs, like a single target's --junit.
         try (OutputFiles junitFile = v.junit == null ? null
                 : OutputFiles.open(List.of(v.junit), inputs, modelFile, v.force, "--junit")) {
@@ -121,7 +120,7 @@ final class VerifyTargets {
             out.flush();
             return worst(results.stream().map(Result::exit).toList());
         } finally {
-            deleteTree(scratch);
+            VerifyCommand.deleteTree(scratch);
             try {
                 atExit.close();
             } catch (Exception ignored) {
@@ -339,14 +338,6 @@ final class VerifyTargets {
         } catch (Exception e) {
             // Our own XML, read back: only a bug gets here.
             throw new IllegalStateException("cannot combine the JUnit reports: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temporary
         }
     }
 
