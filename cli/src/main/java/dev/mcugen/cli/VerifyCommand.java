@@ -58,6 +58,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
                 "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
+                "Several targets (--target A,B or repeated) run --jobs at a time, each into --out/<target>, with a summary"
+                        + " table; the exit status is the most severe of theirs.",
                 "Exit status 4 when the target and the simulator disagree on any output integer,"
                         + " 6 when it is bit-exact but below --min-top1 or --min-sqnr against float."})
 final class VerifyCommand implements Callable<Integer> {
@@ -97,7 +99,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the board's flash)")
     int samples;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>)")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>); with several"
+            + " targets a subfolder per target (default: mcugen-out/<name>-verify/<target>)")
     Path out;
 
     @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
