@@ -10,11 +10,14 @@ import java.util.logging.Logger;
  * Where the log lines of the libraries behind the container runner go (Testcontainers and docker-java
  * log through SLF4J, bound to {@code java.util.logging} in the CLI): nowhere by default, so that a
  * user sees mcugen's own lines only; with {@code verify --verbose}, one line each on the error
- * stream, {@code mcugen: [log] LEVEL logger: message}. The JDK's default logging configuration would
+ * stream, {@code mcugen: [log] LEVEL logger: message} (prefixed with the target when verify runs several). The JDK's default logging configuration would
  * print them on stderr in two lines each: {@link #quiet()} removes it before any command runs.
  */
 final class RunnerLog {
     private static final Logger ROOT = Logger.getLogger("");
+
+    /** What the lines logged on this thread start with ({@code [<target>] } while verify runs one of several targets). */
+    static final ThreadLocal<String> PREFIX = ThreadLocal.withInitial(() -> "");
     private static Handler handler;
     private static int users;
 
@@ -50,7 +53,7 @@ final class RunnerLog {
                         message += " (" + r.getThrown() + ")";
                     }
                     synchronized (err) {
-                        err.println("mcugen: [log] " + r.getLevel() + " " + name.substring(name.lastIndexOf('.') + 1)
+                        err.println(PREFIX.get() + "mcugen: [log] " + r.getLevel() + " " + name.substring(name.lastIndexOf('.') + 1)
                                 + ": " + ExitCodes.oneLine(message));
                         err.flush();
                     }

@@ -172,10 +172,12 @@ final class VerifyTargets {
         try (PrintWriter o = new PrintWriter(new PrefixedLines(out, prefix, null), true);
              PrintWriter e = new PrintWriter(new PrefixedLines(err, prefix, errors), true)) {
             VerifyCommand.ONE_OF_SEVERAL.set(true);
+            RunnerLog.PREFIX.set(prefix); // --verbose: the libraries' lines logged on this thread name the target too
             try {
                 code = Main.run(o, e, args.toArray(String[]::new));
             } finally {
                 VerifyCommand.ONE_OF_SEVERAL.remove();
+                RunnerLog.PREFIX.remove();
             }
         }
         String error = null;

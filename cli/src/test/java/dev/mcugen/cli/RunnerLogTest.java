@@ -46,6 +46,12 @@ class RunnerLogTest {
             try (AutoCloseable on = RunnerLog.verbose(new PrintWriter(verbose, true))) {
                 TESTCONTAINERS.info("Found Docker environment with\nlocal Unix socket");
                 TESTCONTAINERS.debug("not shown: below INFO");
+                RunnerLog.PREFIX.set("[neon] ");
+                try {
+                    TESTCONTAINERS.warn("logged while verify runs neon among other targets");
+                } finally {
+                    RunnerLog.PREFIX.remove();
+                }
             }
             TESTCONTAINERS.warn("after --verbose ended");
         } finally {
@@ -53,7 +59,8 @@ class RunnerLogTest {
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(verbose.toString().lines().toList())
-                .containsExactly("mcugen: [log] INFO DockerClientFactory: Found Docker environment with local Unix socket");
+                .containsExactly("mcugen: [log] INFO DockerClientFactory: Found Docker environment with local Unix socket",
+                        "[neon] mcugen: [log] WARNING DockerClientFactory: logged while verify runs neon among other targets");
     }
 
     @Test
