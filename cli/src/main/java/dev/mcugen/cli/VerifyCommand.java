@@ -167,15 +167,11 @@ final class VerifyCommand implements Callable<Integer> {
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g);
-        if (quant.targets.size() > 1) {
-            // One verify per target, each reading the model and the data itself (VerifyTargets).
-            List<Path> inputs = new ArrayList<>(List.of(file));
-            inputs.addAll(quant.calibrationFiles(file, g));
-            inputs.addAll(data);
-            return VerifyTargets.run(this, id, inputs, file);
-        }
+        boolean several = quant.targets.size() > 1;
         PrintWriter w = spec.commandLine().getOut();
-        Batch in = common.readData(model, data);
+        // With several targets the data is read here only to refuse bad data or --samples once, before any
+        // target runs (the notes about it are each target's to print).
+        Batch in = several ? dev.mcugen.ir.data.InputData.read(model, data, note -> { }) : common.readData(model, data);
         String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
         int n = samples;
         if (samples > in.size()) {
@@ -185,9 +181,19 @@ final class VerifyCommand implements Callable<Integer> {
                         + in.size() + " sample(s); give --samples " + in.size() + " or fewer");
             }
             n = in.size();
-            w.println("mcugen: " + dataNames + " holds " + n + " sample(s), fewer than the default --samples " + samples
-                    + ": verifying all " + n);
-            w.flush();
+            if (!several) {
+                w.println("mcugen: " + dataNames + " holds " + n + " sample(s), fewer than the default --samples " + samples
+                        + ": verifying all " + n);
+                w.flush();
+            }
+        }
+        if (several) {
+            // One verify per target, each reading the model and the data itself (VerifyTargets).
+            List<Path> inputs = new ArrayList<>(List.of(file));
+            inputs.addAll(quant.calibrationFiles(file, g));
+            inputs.addAll(data);
+            in = null; // not kept while the targets run
+            return VerifyTargets.run(this, id, inputs, file);
         }
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();

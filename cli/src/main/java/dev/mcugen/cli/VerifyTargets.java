@@ -325,7 +325,6 @@ final class VerifyTargets {
                 }
             }
             root.appendChild(doc.createTextNode("\n"));
-            doc.setXmlStandalone(true);
             root.setAttribute("name", "mcugen verify " + id);
             root.setAttribute("tests", String.valueOf(tests));
             root.setAttribute("failures", String.valueOf(failures));
@@ -334,8 +333,11 @@ final class VerifyTargets {
             root.setAttribute("time", String.format(Locale.ROOT, "%.3f", seconds));
             var t = TransformerFactory.newDefaultInstance().newTransformer();
             t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.writeBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             t.transform(new DOMSource(doc), new StreamResult(bytes));
+            bytes.write('\n');
             return bytes.toByteArray();
         } catch (Exception e) {
             // Our own XML, read back: only a bug gets here.

@@ -121,6 +121,7 @@ class VerifyTargetsTest {
         Files.write(f, xml);
         Document d = VerifyJunitTest.parse(f);
         assertThat(d.getDocumentElement().getAttribute("failures")).isEqualTo("1");
+        assertThat(Files.readString(f)).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ");
         Element failure = (Element) d.getElementsByTagName("failure").item(0);
         assertThat(failure.getAttribute("type")).isEqualTo("MCG_GEN_TOO_BIG");
         assertThat(failure.getTextContent()).contains("needs 300000 B of RAM");
@@ -171,6 +172,9 @@ class VerifyTargetsTest {
         CliTest.assertOneLineError(CliTest.run("verify", model, "--data", data, "--target", "host,cortex-m4", "--out",
                 out.toString(), "--junit", out.resolve("host/junit.xml").toString()), ExitCodes.USAGE,
                 "the folder of target host");
+        // Refused once, before any target runs, as a single target refuses it.
+        CliTest.assertOneLineError(CliTest.run("verify", model, "--data", data, "--target", "host,cortex-m4", "--samples",
+                "5000", "--out", out.toString()), ExitCodes.USAGE, "--samples: 5000 asked but", "holds 200 sample(s)");
         assertThat(tmp.resolve("b")).doesNotExist();
         assertThat(out).doesNotExist();
     }
