@@ -49,4 +49,29 @@ public final class Boards {
                         m.ramBytes(), m.stackBytes()))
                 .orElse(null);
     }
+
+    /**
+     * The QEMU machine to run {@code code}'s program on: the target's own board when the program
+     * fits it, else the first other Cortex-M board (in {@code --target} order) whose core runs that
+     * code ({@link Core#runs}: an Armv6-M program runs on the Cortex-M3 of mps2-an385) and whose
+     * memory holds it. Empty for host and neon, and when nothing emulated holds the program.
+     *
+     * @param code         the target the program is compiled for
+     * @param flashBytes   the flash the program needs at least (the model's constants and the embedded samples)
+     * @param contextBytes the RAM the model's context takes (each board adds its stack)
+     */
+    public static Optional<QuantOptions.Target> emulatorFor(QuantOptions.Target code, long flashBytes,
+                                                            long contextBytes) {
+        if (memory(code).isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.List<QuantOptions.Target> order = new java.util.ArrayList<>(java.util.List.of(code));
+        for (QuantOptions.Target t : QuantOptions.Target.values()) {
+            if (t != code && memory(t).isPresent() && Core.valueOf(t.name()).runs(code)) {
+                order.add(t);
+            }
+        }
+        return order.stream().filter(t -> memory(t).map(m -> flashBytes <= m.flashBytes()
+                && contextBytes + m.stackBytes() <= m.ramBytes()).orElse(false)).findFirst();
+    }
 }
