@@ -54,6 +54,9 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     QuantizationOptions quant;
 
+    @Mixin
+    BoardOptions boardOptions;
+
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
 
@@ -82,6 +85,11 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
+            return ExitCodes.OK;
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -93,6 +101,9 @@ final class BuildCommand implements Callable<Integer> {
         // board, is refused (exit 3) and leaves no folder behind.
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
                 quant.calibrationMethod);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
@@ -102,6 +113,11 @@ final class BuildCommand implements Callable<Integer> {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", quant.target.cliName());
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {

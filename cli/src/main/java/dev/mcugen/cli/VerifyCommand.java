@@ -81,6 +81,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     QuantizationOptions quant;
 
+    @Mixin
+    BoardOptions boardOptions;
+
     @Option(names = "--data", required = true, paramLabel = "DATA",
             description = "float32 (or float64, converted) .npy [N, ...input shape]; its first --samples samples run on the"
                     + " target;"
@@ -116,6 +119,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long started = System.nanoTime();
+        List<String> missing = new ArrayList<>();
+        if (modelArg.model == null) {
+            missing.add("MODEL");
+        }
+        if (data == null) {
+            missing.add("--data");
+        }
+        if (boardOptions.listed(spec.commandLine().getOut(), missing)) {
+            return ExitCodes.OK;
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
@@ -152,11 +167,20 @@ final class VerifyCommand implements Callable<Integer> {
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         View.Model view = generated.view();
         boolean streams = view.streaming();
+        // The QEMU board the program runs on: the target's own, or a bigger one whose core runs its code.
+        EmulatedBoard emulated = EmulatedBoard.choose(g.name(), target, board.orElse(null), view, n);
+        emulated.notice().ifPresent(line -> {
+            w.println("mcugen: " + line);
+            w.flush();
+        });
         // DESIGN §6 on every target: the linked image is checked for soft-float routines on Cortex-M only
         // (ModelPipeline), the C text on all of them (a failure after the run, like a differing output).
         List<String> floatTokens = floatTokensHook.apply(floatTokens(generated.files()));
@@ -233,7 +257,8 @@ final class VerifyCommand implements Callable<Integer> {
             // A bar per sample the harness prints (followed live on the Cortex-M boards).
             try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
                 int total = n;
-                checks = ModelPipeline.runHarnessChecks(runner, target, d, generated, List.of(opts), xs, expected,
+                checks = ModelPipeline.runHarnessChecks(runner, target, emulated.machine(), d, generated, List.of(opts),
+                        xs, expected,
                         RUN_TIMEOUT, line -> {
                             Matcher pm = ModelPipeline.OUTPUT_LINE.matcher(line);
                             if (pm.matches()) {
@@ -292,6 +317,12 @@ final class VerifyCommand implements Callable<Integer> {
             root.put("name", id);
             root.put("target", target.id());
             root.put("runner", how);
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
+            emulated.into(root);
             root.put("bit_exact", true);
             root.put("samples", n);
             root.put("outputs_per_sample", classes);

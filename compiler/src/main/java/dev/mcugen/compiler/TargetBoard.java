@@ -89,12 +89,17 @@ public record TargetBoard(QuantOptions.Target target, String name, String part, 
         if (emulated) {
             return target.cliName() + " (QEMU board " + name + ")";
         }
-        return "board " + name + " (" + part + (core != null ? ", " + core.label() : "") + ")";
+        return "board " + label();
+    }
+
+    /** The board's name with its part and core, e.g. "rp2040 (RP2040 on ..., Cortex-M0+)". */
+    public String label() {
+        return name + " (" + part + (core != null ? ", " + core.label() : "") + ")";
     }
 
     /** One line for the banner of the generated files. */
     public String bannerLine() {
-        return String.format(Locale.ROOT, "board: %s, %s flash, %s RAM", where(), size(flashBytes), size(ramBytes));
+        return String.format(Locale.ROOT, "board: %s, %s flash, %s RAM", label(), size(flashBytes), size(ramBytes));
     }
 
     /** The {@code board} section of report.json. */
