@@ -91,7 +91,8 @@ final class VerifyCommand implements Callable<Integer> {
     List<Path> data;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
-            description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the board's flash)")
+            description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the emulated"
+                    + " board's flash with the model)")
     int samples;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>)")
