@@ -79,8 +79,8 @@ record EmulatedBoard(Target machine, Target target, Optional<String> notice, Str
         }
         if (board != null && !board.emulated()
                 && (board.flashBytes() > own.flashBytes() || board.ramBytes() > own.ramBytes())) {
-            String line = String.format(Locale.ROOT, "%s (%s flash, %s RAM) is bigger than the QEMU board verify runs %s"
-                    + " on, %s; the model and its %d sample(s) fit both", board.where(), size(board.flashBytes()),
+            String line = String.format(Locale.ROOT, "board %s has %s flash and %s RAM, more than the QEMU board verify"
+                    + " runs %s on, %s; the model and its %d sample(s) fit both", board.name(), size(board.flashBytes()),
                     size(board.ramBytes()), target.id(), describe(own, code), samples);
             return new EmulatedBoard(machine, target, Optional.of(line), line);
         }

@@ -225,4 +225,21 @@ class BoardsCliTest {
                 tmp.resolve("wcal.npy").toString(), "--out", tmp.resolve("wbuild").toString(), "--no-progress");
         assertThat(b.code()).as(b.err()).isZero();
     }
+
+    /** A model that fits the micro:bit runs there; verify says the user's board is bigger than the emulated one. */
+    @Test
+    void verifySaysWhenTheUsersBoardIsBiggerThanTheEmulatedOne() throws Exception {
+        VerifyCommandTest.requireTools(Target.CORTEX_M0);
+        Path gesture = CliTest.ROOT.resolve("examples/gesture_conv1d");
+        CliTest.Result r = CliTest.run("verify", gesture.resolve("model.json").toString(), "--board", "rp2040", "--data",
+                gesture.resolve("test.npy").toString(), "--samples", "1", "--out", tmp.resolve("out").toString(),
+                "--no-progress");
+        assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        assertThat(r.out()).contains("mcugen: board rp2040 has 2 MiB flash and 264 KiB RAM, more than the QEMU board verify"
+                + " runs cortex-m0 on, microbit (Cortex-M0, 256 KiB flash, 16 KiB RAM); the model and its 1 sample(s) fit both");
+        JsonNode j = report();
+        assertThat(j.at("/emulated_board/machine").asText()).isEqualTo("microbit");
+        assertThat(j.at("/emulated_board/program_target").asText()).isEqualTo("cortex-m0");
+        assertThat(j.at("/board/name").asText()).isEqualTo("rp2040");
+    }
 }
