@@ -52,8 +52,8 @@ public final class BoardCatalog {
                     "SRAM1 192 KiB + SRAM2 64 KiB + SRAM3 384 KiB, one contiguous range"),
             new Board("stm32h743", "STM32H743xI", Core.CORTEX_M7, 2 * M, M,
                     "STMicroelectronics, STM32H742xI/G STM32H743xI/G datasheet, DS12110",
-                    "1 MiB in blocks: 128 KiB DTCM, 512 KiB AXI SRAM (the largest), 288 KiB SRAM1-3, 64 KiB SRAM4,"
-                            + " 64 KiB ITCM; give --ram the block the arena goes in"),
+                    "the data sheet's 1 Mbyte is 128 KiB DTCM, 512 KiB AXI SRAM (the largest block), 288 KiB SRAM1-3,"
+                            + " 64 KiB SRAM4 and 64 KiB ITCM; give --ram the block the context goes in"),
             new Board("nrf52840", "nRF52840", Core.CORTEX_M4, M, 256 * K,
                     "Nordic Semiconductor, nRF52840 Product Specification v1.7", ""),
             new Board("nrf5340", "nRF5340 application core", Core.CORTEX_M33, M, 512 * K,
