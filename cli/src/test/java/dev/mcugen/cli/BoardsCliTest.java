@@ -83,6 +83,8 @@ class BoardsCliTest {
         assertThat(b.get("flash_bytes").asLong()).isEqualTo(2L * 1024 * 1024);
         assertThat(b.get("ram_bytes").asLong()).isEqualTo(264L * 1024);
         assertThat(b.get("source").asText()).contains("RP2040 Datasheet");
+        assertThat(b.get("note").asText()).contains("no internal flash");
+        assertThat(b.get("emulated").asBoolean()).isFalse();
         // The generated files say which chip they are for.
         assertThat(Files.readString(tmp.resolve("out/dense410.h")))
                 .contains("board: rp2040 (RP2040 on a Raspberry Pi Pico (2 MiB QSPI flash), Cortex-M0+), 2 MiB flash, 264 KiB RAM");

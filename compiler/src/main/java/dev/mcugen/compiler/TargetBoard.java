@@ -31,9 +31,10 @@ import java.util.Optional;
  * @param stackBytes the stack kept free in RAM on top of the model's context
  * @param source     where the figures come from
  * @param emulated   true when this is the QEMU board of the target (no --board, --flash or --ram)
+ * @param note       what to know about the figures (external flash, split RAM), or ""
  */
 public record TargetBoard(QuantOptions.Target target, String name, String part, Core core, long flashBytes,
-                          long ramBytes, long stackBytes, String source, boolean emulated) {
+                          long ramBytes, long stackBytes, String source, boolean emulated, String note) {
 
     /**
      * Resolves the options; returns empty when none applies a budget (host or neon without
@@ -63,20 +64,20 @@ public record TargetBoard(QuantOptions.Target target, String name, String part, 
             }
             return Optional.of(new TargetBoard(t, b.name(), b.part(), b.core(),
                     flashBytes != null ? flashBytes : b.flashBytes(), ramBytes != null ? ramBytes : b.ramBytes(),
-                    BoardCatalog.STACK_RESERVE_BYTES, b.source() + overridden, false));
+                    BoardCatalog.STACK_RESERVE_BYTES, b.source() + overridden, false, b.note()));
         }
         QuantOptions.Target t = target == null ? QuantOptions.Target.HOST : target;
         Optional<Boards.Memory> qemu = Boards.memory(t);
         if (flashBytes == null && ramBytes == null) {
             return qemu.map(m -> new TargetBoard(t, m.board(), "the QEMU board verify runs " + t.cliName() + " on",
                     Core.valueOf(t.name()), m.flashBytes(), m.ramBytes(), m.stackBytes(),
-                    "mcugen's link script for QEMU machine " + m.board(), true));
+                    "mcugen's link script for QEMU machine " + m.board(), true, ""));
         }
         long f = flashBytes != null ? flashBytes : qemu.map(Boards.Memory::flashBytes).orElse(Long.MAX_VALUE);
         long r = ramBytes != null ? ramBytes : qemu.map(Boards.Memory::ramBytes).orElse(Long.MAX_VALUE);
         return Optional.of(new TargetBoard(t, "custom", "a board given by --flash/--ram", null, f, r,
                 BoardCatalog.STACK_RESERVE_BYTES, overridden.substring(2)
-                        + qemu.map(m -> "; the rest from QEMU board " + m.board()).orElse(""), false));
+                        + qemu.map(m -> "; the rest from QEMU board " + m.board()).orElse(""), false, ""));
     }
 
     /** The budget the generator checks the model against; the message names the board. */
@@ -119,6 +120,7 @@ public record TargetBoard(QuantOptions.Target target, String name, String part, 
         o.put("stack_reserve_bytes", stackBytes);
         o.put("source", source);
         o.put("emulated", emulated);
+        o.put("note", note);
     }
 
     private static void putSize(ObjectNode o, String key, long v) {
