@@ -5,9 +5,10 @@ import dev.mcugen.scale.QuantOptions;
 import java.util.Optional;
 
 /**
- * The board each {@code --target} stands for when {@code build} checks that a model fits, and that
- * {@code verify} runs it on under QEMU. The figures are the memory the boards' linker scripts
- * ({@code qemu-tests/boards/*.ld}) give the program.
+ * The QEMU board each {@code --target} stands for: what {@code verify} runs it on, and what
+ * {@code build} checks that a model fits when no board is named ({@code --board}, {@code --flash},
+ * {@code --ram}: {@link TargetBoard}). The figures are the memory the boards' linker scripts
+ * ({@code qemu-tests/boards/*.ld}) give the program; each board's core is the target's ({@link Core}).
  */
 public final class Boards {
     private Boards() {
