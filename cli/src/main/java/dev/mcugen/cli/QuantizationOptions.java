@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
  */
 final class QuantizationOptions {
     @Option(names = "--target", paramLabel = "T", defaultValue = "host", converter = TargetConverter.class, split = ",",
-            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55 or neon (default: ${DEFAULT-VALUE}); decides --rescale auto"
-                    + " (verify takes several: T,T... or --target repeated)")
+            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55 or neon (default: ${DEFAULT-VALUE};"
+                    + " with --board, the board's core); decides --rescale auto (verify takes several: T,T... or --target repeated)")
     List<QuantOptions.Target> targets;
 
     /** The command this mixin belongs to (named when several targets are refused). */
