@@ -172,6 +172,8 @@ class VerifyTargetsTest {
         CliTest.assertOneLineError(CliTest.run("verify", model, "--data", data, "--target", "host,cortex-m4", "--out",
                 out.toString(), "--junit", out.resolve("host/junit.xml").toString()), ExitCodes.USAGE,
                 "the folder of target host");
+        CliTest.assertOneLineError(CliTest.run("verify", model, "--data", data, "--target", "cortex-m4,cortex-m7", "--board",
+                "nrf52840", "--out", out.toString()), ExitCodes.USAGE, "--board: is one microcontroller, with one core");
         // Refused once, before any target runs, as a single target refuses it.
         CliTest.assertOneLineError(CliTest.run("verify", model, "--data", data, "--target", "host,cortex-m4", "--samples",
                 "5000", "--out", out.toString()), ExitCodes.USAGE, "--samples: 5000 asked but", "holds 200 sample(s)");
