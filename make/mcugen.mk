@@ -46,19 +46,30 @@ mcugen__model_dir = $(dir $(call mcugen__model_file,$1))
 mcugen__weights = $(if $(filter %.json,$(call mcugen__model_file,$1)),$(sort $(wildcard $(call mcugen__model_dir,$1)*.bin)))
 mcugen__calibration = $(if $(strip $2),$2,$(sort $(wildcard $(call mcugen__model_dir,$1)calibration.npy $(call mcugen__model_dir,$1)calibration_*.npy)))
 
+# Marks the generated fragment $@ newer than its prerequisites. A file system may stamp a file written
+# later with an earlier time (coarse and fine-grained clocks mixed): Make would then remake the fragment
+# and re-read it forever. So touch again until it is newer (at most about a second, for inputs dated
+# in the future).
+mcugen__touch = touch $@; n=0; while [ $$n -lt 100 ] && [ -n "$$(find $^ -newer $@ 2>/dev/null)" ]; do \
+    sleep 0.01; touch $@; n=$$((n + 1)); done
+
 define mcugen_model
 $(call mcugen__upper,$1)_DIR := $(MCUGEN_OUT)/$1/
 mcugen__command_$1 := $(strip $(MCUGEN) build $2 --name $1 --out $(MCUGEN_OUT)/$1 --no-progress$(foreach c,$4, --calibration $c) $3)
 mcugen__inputs_$1 := $(call mcugen__model_file,$2) $(call mcugen__weights,$2) $(call mcugen__calibration,$2,$4) $5
 ifneq ($(filter-out $(MCUGEN_SKIP_GOALS),$(or $(MAKECMDGOALS),all)),)
-# The options stamp: rewritten (now, while Make reads this) only when the command line changed.
+# The options stamp: rewritten (now, while Make reads this) only when the command line changed
+# (compared stripped: GNU Make 4.3 keeps the file's final newline when it reads a longer file).
 $$(shell mkdir -p $(MCUGEN_OUT))
-ifneq ($$(file <$(MCUGEN_OUT)/$1.mcugen-stamp),$$(mcugen__command_$1))
+ifneq ($$(strip $$(file <$(MCUGEN_OUT)/$1.mcugen-stamp)),$$(mcugen__command_$1))
 $$(file >$(MCUGEN_OUT)/$1.mcugen-stamp,$$(mcugen__command_$1))
 endif
+# The generation rule must not become the default goal: the makefile's first own target stays it.
+mcugen__goal := $$(.DEFAULT_GOAL)
 $(MCUGEN_OUT)/$1/$1.mk: $$(mcugen__inputs_$1) $(MCUGEN_OUT)/$1.mcugen-stamp
 	$$(mcugen__command_$1)
-	@touch $$@
+	@$$(mcugen__touch)
+.DEFAULT_GOAL := $$(mcugen__goal)
 include $(MCUGEN_OUT)/$1/$1.mk
 endif
 endef
