@@ -6,6 +6,7 @@
 #   mcugen_add_model(TARGET app MODEL model/har.tflite
 #                    [NAME har]                     # C prefix (har_invoke, HAR_INPUT_SIZE...); default: the model's name
 #                    [ISA cortex-m4]                # mcugen --target: host, cortex-m0/m3/m4/m7/m33/m55, neon
+#                                                   # (default: the BOARD's core, else host)
 #                    [BOARD nrf52840]               # passed through as mcugen --board
 #                    [CALIBRATION calib.npy ...]    # default: calibration.npy / calibration_<input>.npy beside the model
 #                    [OPTIONS --per-channel ...]    # any other `mcugen build` options, passed as written
