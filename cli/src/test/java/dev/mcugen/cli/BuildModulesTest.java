@@ -126,14 +126,14 @@ class BuildModulesTest {
     }
 
     @Test
-    void cmakeModuleRefusesANameThatIsTheTarget() throws Exception {
+    void cmakeModuleFoundAsAPackageRefusesANameThatIsTheTarget() throws Exception {
         Path app = tmp.resolve("app");
         Files.createDirectories(app);
         Files.writeString(app.resolve("main.c"), String.format(MAIN, "app"));
         Files.writeString(app.resolve("CMakeLists.txt"), String.join("\n",
                 "cmake_minimum_required(VERSION 3.13)",
                 "project(app C)",
-                "include(" + CliTest.ROOT.toAbsolutePath().normalize().resolve("cmake/Mcugen.cmake") + ")",
+                "find_package(Mcugen CONFIG REQUIRED PATHS " + CliTest.ROOT.toAbsolutePath().normalize().resolve("cmake") + ")",
                 "add_executable(app main.c)",
                 "mcugen_add_model(TARGET app MODEL " + model + " NAME app)",
                 ""));
