@@ -19,8 +19,8 @@
 # The header carries every model constant as a macro: no compile definitions are needed.
 #
 # When mcugen runs: at configure time, and again only when an input changed.
-#   The files mcugen writes depend on the model: the runtime kernels it calls (mcu_lstm_s8.c,
-#   mcu_fully_connected_s8.c, ...) are known only once mcugen has read the model. CMake wants every
+#   The files mcugen writes depend on the model: the runtime kernels it calls (mcu_lstm_step_s8.c,
+#   mcu_fully_connected_s8_s32.c, ...) are known only once mcugen has read the model. CMake wants every
 #   source of a target at configure time, so a build-time add_custom_command() would need a source
 #   list fixed in advance, which no model-independent list can be. The module therefore generates at
 #   configure time and declares the inputs (the model, its weight files, the calibration data, DEPENDS)
@@ -41,7 +41,10 @@
 # `mcugen` on PATH. It may be a list, e.g. -DMCUGEN_EXECUTABLE="java;-jar;/opt/mcugen/mcugen.jar".
 # A newer mcugen jar or executable (a file named in MCUGEN_EXECUTABLE) also changes the stamp.
 
-cmake_minimum_required(VERSION 3.13)
+# A version check, not cmake_minimum_required(): that would reset the including project's policies.
+if(CMAKE_VERSION VERSION_LESS 3.13)
+    message(FATAL_ERROR "Mcugen.cmake needs CMake 3.13 or newer (this is ${CMAKE_VERSION})")
+endif()
 include_guard(GLOBAL)
 
 get_filename_component(_mcugen_checkout "${CMAKE_CURRENT_LIST_DIR}/.." REALPATH)
