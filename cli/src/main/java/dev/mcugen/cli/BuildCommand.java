@@ -80,6 +80,15 @@ final class BuildCommand implements Callable<Integer> {
         return name;
     }
 
+    /** The files a report's provenance lists, by role (the model with its weight files first). */
+    static java.util.Map<String, List<Path>> provenanceFiles(Path model, List<Path> calibration, List<Path> data) {
+        java.util.Map<String, List<Path>> files = new java.util.LinkedHashMap<>();
+        files.put("model", Provenance.modelFiles(model));
+        files.put("calibration", calibration);
+        files.put("data", data);
+        return files;
+    }
+
     @Override
     public Integer call() {
         Path file = ModelLoader.resolve(modelArg.model);
@@ -97,11 +106,16 @@ final class BuildCommand implements Callable<Integer> {
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
+        Verdict verdict = Verdict.quantization(qm, generated.view().footprint(), quant.target, false);
         try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", quant.target.cliName());
+            verdict.into(root.putObject("verdict"));
+            root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(),
+                    provenanceFiles(file, quant.calibrationFiles(file, g), List.of())));
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target.cliName()));
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {
@@ -128,6 +142,7 @@ final class BuildCommand implements Callable<Integer> {
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
                 target.resolve("report.json") + " + report.html + " + id + ".c/.h");
+        w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.flush();
         return ExitCodes.OK;
     }

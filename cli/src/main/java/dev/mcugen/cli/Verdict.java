@@ -1,0 +1,148 @@
+package dev.mcugen.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.compiler.Boards;
+import dev.mcugen.gen.View;
+import dev.mcugen.scale.AccumulatorBound;
+import dev.mcugen.scale.ContractResult;
+import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.QuantizedModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The verdict at the top of report.json and report.html: PASS when no check failed, else FAIL with the
+ * failed checks as the reason. {@code build} checks the quantization's contracts, the overflow proof
+ * and the board's memory; {@code verify} adds bit-exactness, streaming, float-freedom and the accuracy
+ * thresholds, and its verdict is its exit status's (FAIL exactly when it exits 6: a run that differs
+ * from the simulator writes no report). A violated contract fails a build; in verify it is a warning,
+ * since the C was proven equal to the simulator and the accuracy figures measure its effect.
+ */
+final class Verdict {
+    /** A check's outcome. */
+    enum Status {
+        PASS("pass"), FAIL("fail"), WARNING("warning"), NOT_APPLICABLE("not applicable");
+
+        final String json;
+
+        Status(String json) {
+            this.json = json;
+        }
+    }
+
+    /** One check: what, its outcome, the figures behind it. */
+    record Check(String name, Status status, String detail) {
+    }
+
+    private final List<Check> checks = new ArrayList<>();
+
+    Verdict add(String name, Status status, String detail) {
+        checks.add(new Check(name, status, detail));
+        return this;
+    }
+
+    /** {@code other}'s checks after these. */
+    Verdict addAll(Verdict other) {
+        checks.addAll(other.checks);
+        return this;
+    }
+
+    List<Check> checks() {
+        return List.copyOf(checks);
+    }
+
+    boolean passed() {
+        return checks.stream().noneMatch(c -> c.status() == Status.FAIL);
+    }
+
+    /** "PASS" or "FAIL". */
+    String status() {
+        return passed() ? "PASS" : "FAIL";
+    }
+
+    /** One line: "PASS: 6 checks passed" or "FAIL: name: detail; ...". */
+    String line() {
+        return status() + ": " + summary();
+    }
+
+    /** The reason: "6 checks passed" (and the warnings), or each failed check with its detail. */
+    String summary() {
+        List<Check> failed = checks.stream().filter(c -> c.status() == Status.FAIL).toList();
+        if (failed.isEmpty()) {
+            long passed = checks.stream().filter(c -> c.status() == Status.PASS).count();
+            long warned = checks.stream().filter(c -> c.status() == Status.WARNING).count();
+            return passed + (passed == 1 ? " check" : " checks") + " passed"
+                    + (warned == 0 ? "" : ", " + warned + (warned == 1 ? " warning" : " warnings"));
+        }
+        return String.join("; ", failed.stream().map(c -> c.name() + ": " + c.detail()).toList());
+    }
+
+    /**
+     * {@code {"status": "PASS"|"FAIL", "summary": the reason, "checks": [{check, status: pass|fail|warning|not
+     * applicable, detail}]}} into {@code o}.
+     */
+    void into(ObjectNode o) {
+        o.put("status", status());
+        o.put("summary", summary());
+        ArrayNode a = o.putArray("checks");
+        for (Check c : checks) {
+            ObjectNode e = a.addObject();
+            e.put("check", c.name());
+            e.put("status", c.status().json);
+            e.put("detail", c.detail());
+        }
+    }
+
+    /**
+     * The build's checks: contracts (a violated one fails, or warns when {@code contractsWarn}), the
+     * overflow proof, the board's memory.
+     */
+    static Verdict quantization(QuantizedModel qm, View.Footprint f, QuantOptions.Target target, boolean contractsWarn) {
+        Verdict v = new Verdict();
+        List<ContractResult> results = qm.solution().results();
+        long held = results.stream().filter(r -> r.status() == ContractResult.Status.HELD).count();
+        long rounded = results.stream().filter(r -> r.status() == ContractResult.Status.ROUNDED).count();
+        List<ContractResult> violated = results.stream().filter(r -> r.status() == ContractResult.Status.VIOLATED).toList();
+        String counts = ReportFormat.integer(results.size()) + " contracts: " + ReportFormat.integer(held) + " held, "
+                + ReportFormat.integer(rounded) + " rounded, " + ReportFormat.integer(violated.size()) + " violated";
+        if (violated.isEmpty()) {
+            v.add("contracts", Status.PASS, counts);
+        } else {
+            ContractResult first = violated.get(0);
+            v.add("contracts", contractsWarn ? Status.WARNING : Status.FAIL, counts + " (first: "
+                    + String.join(", ", first.contract().tensors()) + ": " + first.detail() + ")");
+        }
+        List<AccumulatorBound> bounds = qm.bounds();
+        List<AccumulatorBound> open = bounds.stream().filter(b -> !b.safe() && b.action().isEmpty()).toList();
+        List<AccumulatorBound> handled = bounds.stream().filter(b -> !b.safe() && !b.action().isEmpty()).toList();
+        if (!open.isEmpty()) {
+            AccumulatorBound b = open.get(0);
+            v.add("overflow proof", Status.FAIL, ReportFormat.integer(open.size()) + " of " + ReportFormat.integer(bounds.size())
+                    + " accumulators could overflow (first: layer '" + b.layer() + "' " + b.accumulator() + ", bound "
+                    + ReportFormat.integer(b.bound()) + " > " + ReportFormat.integer(b.limit()) + ")");
+        } else {
+            int least = bounds.stream().mapToInt(AccumulatorBound::headroomBits).min().orElse(0);
+            v.add("overflow proof", Status.PASS, bounds.isEmpty() ? "no accumulator"
+                    : handled.isEmpty() ? "all " + ReportFormat.integer(bounds.size()) + " accumulators bounded within their"
+                    + " limit (least headroom " + least + " bits)"
+                    : ReportFormat.integer(bounds.size() - handled.size()) + " accumulators bounded within their limit, "
+                    + ReportFormat.integer(handled.size()) + " beyond it handled (" + handled.get(0).action() + ")");
+        }
+        var board = Boards.memory(target);
+        if (board.isEmpty()) {
+            v.add("fits the board", Status.NOT_APPLICABLE, target.cliName() + " has no fixed memory budget");
+        } else {
+            Boards.Memory m = board.get();
+            long ram = f.contextBytes() + m.stackBytes();
+            boolean fits = ram <= m.ramBytes() && f.constBytes() <= m.flashBytes();
+            v.add("fits the board", fits ? Status.PASS : Status.FAIL, String.format(Locale.ROOT,
+                    "%s: constants %s of %s flash (%.1f %%, before code); RAM %s (context) + %s (stack reserved) of %s",
+                    m.board(), ReportFormat.bytes(f.constBytes()), ReportFormat.bytes(m.flashBytes()),
+                    100.0 * f.constBytes() / m.flashBytes(), ReportFormat.bytes(f.contextBytes()),
+                    ReportFormat.bytes(m.stackBytes()), ReportFormat.bytes(m.ramBytes())));
+        }
+        return v;
+    }
+}
