@@ -42,6 +42,9 @@ final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;
 
+    /** Test hook: rewrites the verdict before it is written (a failed check without a model that fails it). */
+    static volatile java.util.function.UnaryOperator<Verdict> verdictHook = java.util.function.UnaryOperator.identity();
+
     @Spec
     CommandSpec spec;
 
@@ -106,7 +109,7 @@ final class BuildCommand implements Callable<Integer> {
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
-        Verdict verdict = Verdict.quantization(qm, generated.view().footprint(), quant.target, false);
+        Verdict verdict = verdictHook.apply(Verdict.quantization(qm, generated.view().footprint(), quant.target, false));
         try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
