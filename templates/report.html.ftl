@@ -118,12 +118,17 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 </table>
 <h3>Tensors</h3>
 <table>
-<thead><tr><th>tensor</th><th>bits</th><th>symmetry</th><th>scale</th><th>zero point</th><th>qmin</th><th>qmax</th><th>Q format</th><th>calibrated min</th><th>calibrated max</th><th>real min</th><th>real max</th><th>clipped</th></tr></thead><tbody>
+<thead><tr><th>tensor</th><th>bits</th><th>symmetry</th><th>scale</th><th>zero point</th><th>qmin</th><th>qmax</th><th>Q format</th><th>scale log2</th><th>calibrated min</th><th>calibrated max</th><th>real min</th><th>real max</th><th>clipped</th></tr></thead><tbody>
 <#list m.tensors as t>
-<tr><td>${t.name}</td><td class="n">${t.bits}</td><td>${t.symmetry}</td><td class="n">${t.scale}</td><td class="n">${t.zero_point}</td><td class="n">${t.qmin}</td><td class="n">${t.qmax}</td><td>${t.q_format}</td><td class="n">${t.calibrated_min}</td><td class="n">${t.calibrated_max}</td><td class="n">${t.real_min}</td><td class="n">${t.real_max}</td><td<#if t.clipped == "yes"> class="violated"</#if>>${t.clipped}</td></tr>
+<tr><td>${t.name}</td><td class="n">${t.bits}</td><td>${t.symmetry}</td><td class="n">${t.scale}</td><td class="n">${t.zero_point}</td><td class="n">${t.qmin}</td><td class="n">${t.qmax}</td><td>${t.q_format}</td><td class="n">${t.scale_log2}</td><td class="n">${t.calibrated_min}</td><td class="n">${t.calibrated_max}</td><td class="n">${t.real_min}</td><td class="n">${t.real_max}</td><td<#if t.clipped == "yes"> class="violated"</#if>>${t.clipped}</td></tr>
 </#list>
 </tbody></table>
 <h3 id="calibration">Calibration ranges (method: ${m.calibrationMethod})</h3>
+<#if m.calibrationSettings?has_content>
+<table class="kv">
+<#list m.calibrationSettings as p><tr><td>${p.key}</td><td class="n">${p.value}</td></tr></#list>
+</table>
+</#if>
 <#if m.calibrationWarning?has_content><p class="violated">Warning: ${m.calibrationWarning}</p></#if>
 <#if m.calibration?has_content>
 <table>

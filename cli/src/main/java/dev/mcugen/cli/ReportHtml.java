@@ -74,7 +74,7 @@ final class ReportHtml {
         m.put("summary", pairs(q.get("summary")));
         m.put("layers", layers(g));
         m.put("tensors", rows(q.get("tensors"), "name", "bits", "symmetry", "scale", "zero_point", "qmin", "qmax",
-                "q_format", "calibrated_min", "calibrated_max", "real_min", "real_max", "clipped"));
+                "q_format", "scale_log2", "calibrated_min", "calibrated_max", "real_min", "real_max", "clipped"));
         m.put("contracts", contracts(q.get("contracts")));
         m.put("rescales", rows(q.get("rescales"), "layer", "name", "real", "form", "multiplier", "shift", "realized", "residual"));
         m.put("accumulators", accumulators(q.get("accumulators")));
@@ -82,6 +82,17 @@ final class ReportHtml {
         // of callers that do not calibrate through the CLI).
         JsonNode cal = root.get("calibration");
         m.put("calibrationMethod", cal == null ? "minmax" : text(cal.get("method")));
+        // The method's settings and how many samples calibration saw, as report.json has them.
+        List<Map<String, String>> calSettings = new ArrayList<>();
+        if (cal != null) {
+            for (String k : List.of("samples", "percentile", "dominance_factor")) {
+                if (cal.has(k)) {
+                    calSettings.add(pair(k.equals("samples") ? "calibration samples" : ReportFormat.label(k).text(),
+                            cell(cal.get(k))));
+                }
+            }
+        }
+        m.put("calibrationSettings", calSettings);
         m.put("calibrationWarning", cal == null || cal.get("warning").isNull() ? "" : text(cal.get("warning")));
         m.put("calibration", cal == null ? List.of() : rows(cal.get("tensors"), "tensor", "seen_min", "seen_max", "min", "max",
                 "clipped_fraction", "abs_p99_99", "dominated"));
@@ -209,7 +220,9 @@ final class ReportHtml {
             }
             JsonNode streaming = root.get("streaming");
             if (streaming != null) {
-                run.add(pair("streaming (_step)", text(streaming.get("status")) + ": " + text(streaming.get("note"))));
+                run.add(pair("streaming (_step)", text(streaming.get("status"))
+                        + (streaming.path("has_step").asBoolean() ? " on " + ReportFormat.integer(streaming.path("samples_checked")
+                        .asLong()) + " samples" : "") + ": " + text(streaming.get("note"))));
             }
             JsonNode soft = root.get("soft_float_symbols");
             run.add(pair("float-free", "no float or double in the generated C"
