@@ -85,8 +85,15 @@ final class ReportFormat {
         if (l != null) {
             return l;
         }
-        Kind kind = key.endsWith("_bytes") ? Kind.BYTES : Kind.TEXT;
-        return new Label(key.replace('_', ' '), kind);
+        return plainLabel(key);
+    }
+
+    /**
+     * The label of a key whose meaning this class does not know (a section other options add): '_' as
+     * ' ', and a {@code *_bytes} key's value in bytes.
+     */
+    static Label plainLabel(String key) {
+        return new Label(key.replace('_', ' '), key.endsWith("_bytes") ? Kind.BYTES : Kind.TEXT);
     }
 
     /** {@code v} (a value of {@code key}) as shown: see {@link Kind}. */

@@ -158,7 +158,7 @@ final class ReportHtml {
      * Top-level report.json sections this page has no section of its own for (added by newer
      * options): each as a table of its keys, nested objects and arrays as their JSON text.
      */
-    private static List<Map<String, Object>> others(ObjectNode root) {
+    static List<Map<String, Object>> others(ObjectNode root) {
         List<Map<String, Object>> sections = new ArrayList<>();
         root.fields().forEachRemaining(e -> {
             if (SHOWN.contains(e.getKey())) {
@@ -166,16 +166,15 @@ final class ReportHtml {
             }
             List<Map<String, String>> rows = new ArrayList<>();
             JsonNode v = e.getValue();
+            // Labelled plainly: a key of another section may mean something else than the same key here.
             if (v.isObject()) {
-                v.fields().forEachRemaining(f -> rows.add(pair(ReportFormat.label(f.getKey()).text(),
-                        f.getValue().isContainerNode() ? f.getValue().toString() : ReportFormat.value(f.getKey(), f.getValue()))));
+                v.fields().forEachRemaining(f -> rows.add(plain(f.getKey(), f.getValue())));
             } else {
-                rows.add(pair(ReportFormat.label(e.getKey()).text(),
-                        v.isContainerNode() ? v.toString() : ReportFormat.value(e.getKey(), v)));
+                rows.add(plain(e.getKey(), v));
             }
             Map<String, Object> sec = new LinkedHashMap<>();
             sec.put("id", "other-" + Names.cFragment(e.getKey()));
-            sec.put("title", ReportFormat.label(e.getKey()).text());
+            sec.put("title", ReportFormat.plainLabel(e.getKey()).text());
             sec.put("rows", rows);
             sections.add(sec);
         });
@@ -275,6 +274,11 @@ final class ReportHtml {
         m.put("accuracy", accuracy);
         m.put("thresholds", thresholds);
         m.put("cost", cost);
+    }
+
+    private static Map<String, String> plain(String key, JsonNode v) {
+        ReportFormat.Label l = ReportFormat.plainLabel(key);
+        return pair(l.text(), v.isContainerNode() ? v.toString() : ReportFormat.value(l.kind(), v));
     }
 
     private static Map<String, String> metric(String prefix, String key, JsonNode v) {
