@@ -118,7 +118,7 @@ final class BuildCommand implements Callable<Integer> {
             verdict.into(root.putObject("verdict"));
             root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(),
                     provenanceFiles(file, quant.calibrationFiles(file, g), List.of())));
-            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target.cliName()));
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target.cliName(), false));
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {

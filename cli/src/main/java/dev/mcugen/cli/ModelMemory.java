@@ -23,8 +23,9 @@ final class ModelMemory {
      * @param stack   the stack measured by verify (null in build or when not measured)
      * @param objects the model's object files (null in build or when they could not be measured)
      * @param target  the target the objects were compiled for (for the note)
+     * @param verify   whether verify writes it (then a null figure could not be measured, rather than left to verify)
      */
-    static ObjectNode json(View.Footprint f, Long stack, ObjectSizes objects, String target) {
+    static ObjectNode json(View.Footprint f, Long stack, ObjectSizes objects, String target, boolean verify) {
         ObjectNode o = dev.mcugen.scale.ContractReport.mapper().createObjectNode();
         o.put("constants_bytes", f.constBytes());
         o.put("arena_bytes", f.arenaBytes());
@@ -49,9 +50,10 @@ final class ModelMemory {
         o.put("note", "constants, arena and state: exact, from the generated C (the arena and the state make up the"
                 + " context <id>_ctx_t)"
                 + (stack != null ? "; stack: one inference of sample 0, measured on " + target + " by painting"
-                : "; stack: measured by verify")
+                : verify ? "; stack: not measured on " + target : "; stack: measured by verify")
                 + (objects != null ? "; code and object sections: the generated C and the runtime sources it calls, compiled"
                 + " for " + target + " with the test image's flags (-O2, one section per function), before linking"
+                : verify ? "; code size: the model's sources could not be compiled on their own for " + target
                 : "; code size: measured by verify from the model's object files"));
         return o;
     }

@@ -708,7 +708,8 @@ final class ReportHtml {
         if (model != null) {
             model.fields().forEachRemaining(e -> {
                 if (!e.getKey().equals("note")) {
-                    alone.add(pair(ReportFormat.label(e.getKey()).text(), e.getValue().isNull() ? "measured by verify"
+                    alone.add(pair(ReportFormat.label(e.getKey()).text(), e.getValue().isNull()
+                            ? (m.get("hasVerify") == Boolean.TRUE ? "not measured" : "measured by verify")
                             : ReportFormat.value(e.getKey(), e.getValue())));
                 }
             });

@@ -343,7 +343,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
             root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, scratch),
-                    target.id()));
+                    target.id(), true));
             Verdict verdict = verdict(n, classes, streams, streamed, view, target, thresholds)
                     .addAll(Verdict.quantization(qm, view.footprint(), o.target(), true));
             verdict.into(root.putObject("verdict"));
