@@ -109,7 +109,7 @@ final class BuildCommand implements Callable<Integer> {
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
-        Verdict verdict = verdictHook.apply(Verdict.quantization(qm, generated.view().footprint(), quant.target, false));
+        Verdict verdict = verdictHook.apply(Verdict.quantization(qm, gen, generated.view().footprint(), false));
         try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());

@@ -2,12 +2,11 @@ package dev.mcugen.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcugen.compiler.Boards;
+import dev.mcugen.gen.GenOptions;
 import dev.mcugen.gen.View;
 import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.Contract;
 import dev.mcugen.scale.ContractResult;
-import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.QuantizedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,15 +96,16 @@ final class Verdict {
     }
 
     /**
-     * The build's checks: contracts (see {@link #contracts}), the overflow proof, the board's memory.
+     * The build's checks: contracts (see {@link #contracts}), the overflow proof, the board's memory
+     * ({@code gen}'s budget).
      *
      * @param contractsWarn whether a violated contract only warns (verify) instead of failing (build)
      */
-    static Verdict quantization(QuantizedModel qm, View.Footprint f, QuantOptions.Target target, boolean contractsWarn) {
+    static Verdict quantization(QuantizedModel qm, GenOptions gen, View.Footprint f, boolean contractsWarn) {
         Verdict v = new Verdict();
         contracts(v, qm.solution().results(), contractsWarn);
         overflow(v, qm.bounds());
-        board(v, f, target);
+        board(v, f, gen.budget(), qm.options().target().cliName());
         return v;
     }
 
@@ -160,20 +160,21 @@ final class Verdict {
                 + ReportFormat.integer(handled.size()) + " beyond it handled (" + handled.get(0).action() + ")");
     }
 
-    /** Whether the model fits the target's board: the figures the generator checks (it refuses a model that does not). */
-    static void board(Verdict v, View.Footprint f, QuantOptions.Target target) {
-        var board = Boards.memory(target);
-        if (board.isEmpty()) {
-            v.add("fits the board", Status.NOT_APPLICABLE, target.cliName() + " has no fixed memory budget");
+    /**
+     * Whether the model fits the board: the budget the generator checked it against (it refuses a model
+     * that does not fit, so a written report passes), with the figures; not applicable without one.
+     */
+    static void board(Verdict v, View.Footprint f, GenOptions.Budget b, String target) {
+        if (b == null) {
+            v.add("fits the board", Status.NOT_APPLICABLE, target + " has no fixed memory budget");
             return;
         }
-        Boards.Memory m = board.get();
-        long ram = f.contextBytes() + m.stackBytes();
-        boolean fits = ram <= m.ramBytes() && f.constBytes() <= m.flashBytes();
+        long ram = f.contextBytes() + b.stackBytes();
+        boolean fits = ram <= b.ramBytes() && f.constBytes() <= b.flashBytes();
         v.add("fits the board", fits ? Status.PASS : Status.FAIL, String.format(Locale.ROOT,
                 "%s: constants %s of %s flash (%.1f %%, before code); RAM %s (context) + %s (stack reserved) of %s",
-                m.board(), ReportFormat.bytes(f.constBytes()), ReportFormat.bytes(m.flashBytes()),
-                100.0 * f.constBytes() / m.flashBytes(), ReportFormat.bytes(f.contextBytes()),
-                ReportFormat.bytes(m.stackBytes()), ReportFormat.bytes(m.ramBytes())));
+                b.where(), ReportFormat.bytes(f.constBytes()), ReportFormat.bytes(b.flashBytes()),
+                100.0 * f.constBytes() / b.flashBytes(), ReportFormat.bytes(f.contextBytes()),
+                ReportFormat.bytes(b.stackBytes()), ReportFormat.bytes(b.ramBytes())));
     }
 }

@@ -345,7 +345,7 @@ final class VerifyCommand implements Callable<Integer> {
             root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, scratch),
                     target.id(), true));
             Verdict verdict = verdict(n, classes, streams, streamed, view, target, thresholds)
-                    .addAll(Verdict.quantization(qm, view.footprint(), o.target(), true));
+                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
             verdict.into(root.putObject("verdict"));
             if (!thresholds.isEmpty()) {
                 com.fasterxml.jackson.databind.node.ArrayNode th = root.putArray("accuracy_thresholds");

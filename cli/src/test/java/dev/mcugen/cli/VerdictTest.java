@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.gen.GenOptions;
 import dev.mcugen.gen.View;
 import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.Contract;
@@ -75,16 +76,19 @@ class VerdictTest {
     }
 
     @Test
-    void theBoardCheckUsesTheBoardsMemory() {
+    void theBoardCheckUsesTheBudgetTheGeneratorChecked() {
+        GenOptions.Budget microbit = dev.mcugen.compiler.Boards.budget(QuantOptions.Target.CORTEX_M0);
         Verdict m0 = new Verdict();
-        Verdict.board(m0, new View.Footprint(300_000, 1_000, 0), QuantOptions.Target.CORTEX_M0);
+        Verdict.board(m0, new View.Footprint(300_000, 1_000, 0), microbit, "cortex-m0");
         assertThat(m0.passed()).isFalse();
-        assertThat(m0.checks().get(0).detail()).startsWith("microbit: constants 300,000 B of 262,144 B flash");
+        assertThat(m0.checks().get(0).detail()).startsWith(microbit.where() + ": constants 300,000 B of 262,144 B flash");
         Verdict m4 = new Verdict();
-        Verdict.board(m4, new View.Footprint(5_784, 288, 96), QuantOptions.Target.CORTEX_M4);
+        Verdict.board(m4, new View.Footprint(5_784, 288, 96), dev.mcugen.compiler.Boards.budget(QuantOptions.Target.CORTEX_M4),
+                "cortex-m4");
         assertThat(m4.passed()).isTrue();
+        assertThat(m4.checks().get(0).detail()).endsWith("RAM 384 B (context) + 65,536 B (stack reserved) of 4,194,304 B");
         Verdict host = new Verdict();
-        Verdict.board(host, new View.Footprint(5_784, 288, 96), QuantOptions.Target.HOST);
+        Verdict.board(host, new View.Footprint(5_784, 288, 96), null, "host");
         assertThat(host.checks().get(0).status()).isEqualTo(Verdict.Status.NOT_APPLICABLE);
     }
 
