@@ -47,7 +47,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 </head>
 <body>
 <h1>mcugen ${m.title}: ${m.name}</h1>
-<p class="muted">model ${m.model} · target ${m.target} · errors vs float on ${m.samples} ${m.samplesWord}<#if m.hasVerify> · target run on ${m.verifySamples} ${m.verifySamplesWord}</#if></p>
+<p class="muted">model ${m.model} · target ${m.target}<#if m.board?has_content> · board ${m.board}</#if> · errors vs float on ${m.samples} ${m.samplesWord}<#if m.hasVerify> · target run on ${m.verifySamples} ${m.verifySamplesWord}</#if></p>
 <nav>
 <a href="#verdict">Verdict</a><#if m.hasProvenance><a href="#provenance">Provenance</a></#if><#if m.hasVerify><a href="#target">Target run</a></#if><a href="#graph">Graph</a><a href="#quantization">Quantization</a><a href="#contracts">Contracts</a><a href="#overflow">Overflow proof</a><a href="#error">Error vs float</a><a href="#memory">Memory</a><#list m.others as o><a href="#${o.id}">${o.title}</a></#list>
 </nav>

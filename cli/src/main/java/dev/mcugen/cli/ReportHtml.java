@@ -69,6 +69,7 @@ final class ReportHtml {
         m.put("target", text(root.get("target")));
         verdict(root.get("verdict"), m);
         provenance(root.get("provenance"), m);
+        m.put("board", board(root.get("board")));
         JsonNode q = root.get(ContractReport.SECTION);
         m.put("options", pairs(q.get("options")));
         m.put("summary", pairs(q.get("summary")));
@@ -107,9 +108,12 @@ final class ReportHtml {
     /** The report.json section of the model's own memory (both commands). */
     static final String MODEL_MEMORY = "model_memory";
 
-    /** The top-level report.json keys the page shows in their own sections; any other is shown as it is. */
+    /**
+     * The top-level report.json keys the page shows in their own sections; any other is shown as it is
+     * (the board, for one: its name in the header, every figure in a table of its own).
+     */
     private static final java.util.Set<String> SHOWN = java.util.Set.of("model", "name", "target", "verdict", "provenance",
-            ContractReport.SECTION, "calibration", "runner", "bit_exact", "samples", "outputs_per_sample",
+            ContractReport.SECTION, "calibration", "emulated_board", "runner", "bit_exact", "samples", "outputs_per_sample",
             "soft_float_symbols", "streaming", "metrics", "metrics_per_output", "accuracy_thresholds", "cost", MODEL_MEMORY);
 
     // ---- verdict and provenance -------------------------------------------------------------
@@ -216,6 +220,15 @@ final class ReportHtml {
                 if (root.has(k)) {
                     run.add(pair(ReportFormat.label(k).text(), ReportFormat.value(k, root.get(k))));
                 }
+            }
+            JsonNode emulated = root.get("emulated_board");
+            if (emulated != null && !emulated.isNull()) {
+                // The QEMU board the program ran on, and why when it is not the user's board.
+                run.add(pair("emulated board", text(emulated.get("machine")) + " (" + text(emulated.get("core")) + ", "
+                        + ReportFormat.value(ReportFormat.Kind.BYTES, emulated.get("flash_bytes")) + " flash, "
+                        + ReportFormat.value(ReportFormat.Kind.BYTES, emulated.get("ram_bytes")) + " RAM, "
+                        + ReportFormat.value(ReportFormat.Kind.BYTES, emulated.get("stack_bytes")) + " stack)"
+                        + " running the " + text(emulated.get("program_target")) + " program: " + text(emulated.get("note"))));
             }
             JsonNode streaming = root.get("streaming");
             if (streaming != null) {
@@ -372,6 +385,17 @@ final class ReportHtml {
         p.put("key", k);
         p.put("value", v);
         return p;
+    }
+
+    /** The board line of the page's header (name, part, core, memory, source), or "" without a board. */
+    private static String board(JsonNode b) {
+        if (b == null || b.isNull()) {
+            return "";
+        }
+        return text(b.get("name")) + " (" + text(b.get("part")) + (b.get("core").isNull() ? "" : ", " + text(b.get("core")))
+                + "; " + (b.get("flash_bytes").isNull() ? "unlimited" : ReportFormat.bytes(b.get("flash_bytes").asLong())) + " flash, "
+                + (b.get("ram_bytes").isNull() ? "unlimited" : ReportFormat.bytes(b.get("ram_bytes").asLong())) + " RAM; source: "
+                + text(b.get("source")) + ")";
     }
 
     private static String text(JsonNode v) {

@@ -171,10 +171,13 @@ final class Verdict {
         }
         long ram = f.contextBytes() + b.stackBytes();
         boolean fits = ram <= b.ramBytes() && f.constBytes() <= b.flashBytes();
-        v.add("fits the board", fits ? Status.PASS : Status.FAIL, String.format(Locale.ROOT,
-                "%s: constants %s of %s flash (%.1f %%, before code); RAM %s (context) + %s (stack reserved) of %s",
-                b.where(), ReportFormat.bytes(f.constBytes()), ReportFormat.bytes(b.flashBytes()),
-                100.0 * f.constBytes() / b.flashBytes(), ReportFormat.bytes(f.contextBytes()),
-                ReportFormat.bytes(b.stackBytes()), ReportFormat.bytes(b.ramBytes())));
+        // A board given only --ram (or only --flash) leaves the other unlimited (Long.MAX_VALUE).
+        boolean flashKnown = b.flashBytes() != Long.MAX_VALUE;
+        v.add("fits the board", fits ? Status.PASS : Status.FAIL, b.where() + ": constants " + ReportFormat.bytes(f.constBytes())
+                + (flashKnown ? String.format(Locale.ROOT, " of %s flash (%.1f %%, before code)",
+                ReportFormat.bytes(b.flashBytes()), 100.0 * f.constBytes() / b.flashBytes()) : " (flash not limited)")
+                + "; RAM " + ReportFormat.bytes(f.contextBytes()) + " (context) + " + ReportFormat.bytes(b.stackBytes())
+                + " (stack reserved)" + (b.ramBytes() != Long.MAX_VALUE ? " of " + ReportFormat.bytes(b.ramBytes())
+                : " (RAM not limited)"));
     }
 }
