@@ -32,6 +32,11 @@ import java.util.Map;
  * coordinate as a string; {@code templates/report.html.ftl} only prints them, HTML-escaped (the
  * template's output format is HTML, so every interpolation is escaped).
  *
+ * <p>The page opens with the verdict (PASS or FAIL and each check, {@link Verdict}) and the provenance
+ * ({@link Provenance}); figures are labelled and formatted by {@link ReportFormat}, and every metric says
+ * how many samples it comes from. A top-level report.json section the page has no place for is shown
+ * as a table of its own, so that what other options add to report.json reaches the page too.
+ *
  * <p>The quantization tables render the very JSON written to report.json. The errors vs float run
  * the float interpreter and the fixed-point simulator on the same samples and compare every node
  * output whose name both graphs share (dequantized with the node's type); recurrent layers also

@@ -87,6 +87,13 @@ class VerdictTest {
                 "cortex-m4");
         assertThat(m4.passed()).isTrue();
         assertThat(m4.checks().get(0).detail()).endsWith("RAM 384 B (context) + 65,536 B (stack reserved) of 4,194,304 B");
+        // --ram alone: flash not limited.
+        Verdict ramOnly = new Verdict();
+        Verdict.board(ramOnly, new View.Footprint(5_784, 288, 96), new GenOptions.Budget("a board with 64 KiB RAM",
+                Long.MAX_VALUE, 65_536, 2_048), "cortex-m4");
+        assertThat(ramOnly.passed()).isTrue();
+        assertThat(ramOnly.checks().get(0).detail()).isEqualTo("a board with 64 KiB RAM: constants 5,784 B (flash not limited);"
+                + " RAM 384 B (context) + 2,048 B (stack reserved) of 65,536 B");
         Verdict host = new Verdict();
         Verdict.board(host, new View.Footprint(5_784, 288, 96), null, "host");
         assertThat(host.checks().get(0).status()).isEqualTo(Verdict.Status.NOT_APPLICABLE);
