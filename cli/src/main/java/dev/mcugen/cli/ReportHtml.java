@@ -602,7 +602,7 @@ final class ReportHtml {
             b.put("ty", Integer.toString(y + ROW_H - 5));
             b.put("w", fix(w));
             b.put("tx", fix(w + 4));
-            b.put("value", Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f dB", s) : "exact");
+            b.put("value", Double.isFinite(s) ? ReportFormat.db(s) + " dB" : "exact");
             bars.add(b);
             y += ROW_H;
         }
@@ -675,7 +675,7 @@ final class ReportHtml {
             Map<String, String> d = new LinkedHashMap<>();
             d.put("x", fix(x));
             d.put("y", fix(y));
-            d.put("label", "step " + i + ": " + (Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f dB", s) : "exact"));
+            d.put("label", "step " + i + ": " + (Double.isFinite(s) ? ReportFormat.db(s) + " dB" : "exact"));
             dots.add(d);
         }
         Map<String, Object> c = new LinkedHashMap<>();
