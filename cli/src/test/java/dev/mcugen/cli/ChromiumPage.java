@@ -83,35 +83,43 @@ final class ChromiumPage {
         assertThat(page).contains("</body>");
         Path probe = tmp.resolve("probe-" + html.getParent().getFileName() + ".html");
         Files.writeString(probe, page.replace("</body>", PROBE + "</body>"), StandardCharsets.UTF_8);
-        String dom = run(tmp, "--dump-dom", probe);
+        String dom = run(tmp, probe, "--dump-dom").stdout();
         int at = dom.indexOf("<pre id=\"probe\">");
         assertThat(at).as("the probe ran: %s", dom.length() > 300 ? dom.substring(dom.length() - 300) : dom).isNotNegative();
         String json = dom.substring(at + "<pre id=\"probe\">".length(), dom.indexOf("</pre>", at))
                 .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
         JsonNode layout = new ObjectMapper().readTree(json);
         Path png = tmp.resolve("shot-" + html.getParent().getFileName() + ".png");
-        run(tmp, "--screenshot=" + png, html);
+        run(tmp, html, "--screenshot=" + png);
         assertThat(png).as("screenshot").isRegularFile();
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img).as("a PNG").isNotNull();
         return new Rendered(layout, img);
     }
 
-    private static String run(Path tmp, String what, Path page) throws Exception {
+    /** What Chromium printed. */
+    record Output(String stdout, String stderr) {
+    }
+
+    /** Runs headless Chromium on {@code page} with {@code flags} (skipped without Chromium); it must exit 0. */
+    static Output run(Path tmp, Path page, String... flags) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (CI installs it)");
         Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
         Path out = tmp.resolve("chromium.out");
         Path err = tmp.resolve("chromium.err");
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile, "--window-size=" + WIDTH + "," + HEIGHT, what,
-                page.toAbsolutePath().toUri().toString()));
+                "--user-data-dir=" + profile, "--window-size=" + WIDTH + "," + HEIGHT));
+        cmd.addAll(List.of(flags));
+        cmd.add(page.toAbsolutePath().toUri().toString());
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish in 120 s: " + Files.readString(err));
         }
-        assertThat(p.exitValue()).as("chromium exit; stderr: %s", Files.readString(err)).isZero();
-        return Files.readString(out, StandardCharsets.UTF_8);
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("chromium exit; stderr: %s", stderr).isZero();
+        return new Output(Files.readString(out, StandardCharsets.UTF_8), stderr);
     }
 }
