@@ -183,7 +183,8 @@ final class ReportHtml {
             }
             Map<String, Object> sec = new LinkedHashMap<>();
             sec.put("id", "other-" + Names.cFragment(e.getKey()));
-            sec.put("title", ReportFormat.plainLabel(e.getKey()).text());
+            String title = ReportFormat.plainLabel(e.getKey()).text();
+            sec.put("title", title.isEmpty() ? title : title.substring(0, 1).toUpperCase(Locale.ROOT) + title.substring(1));
             sec.put("rows", rows);
             sections.add(sec);
         });

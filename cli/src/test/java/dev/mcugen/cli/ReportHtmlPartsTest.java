@@ -19,7 +19,7 @@ class ReportHtmlPartsTest {
                 """);
         List<Map<String, Object>> others = ReportHtml.others(root);
         assertThat(others).extracting(o -> o.get("id")).containsExactly("other-board", "other-extra_count");
-        assertThat(others.get(0).get("title")).isEqualTo("board");
+        assertThat(others.get(0).get("title")).isEqualTo("Board");
         @SuppressWarnings("unchecked")
         List<Map<String, String>> rows = (List<Map<String, String>>) others.get(0).get("rows");
         assertThat(rows).extracting(r -> r.get("key") + " = " + r.get("value")).containsExactly("name = nucleo-f446re",
