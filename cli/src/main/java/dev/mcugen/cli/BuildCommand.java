@@ -43,6 +43,9 @@ final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;
 
+    /** Test hook: rewrites the verdict before it is written (a failed check without a model that fails it). */
+    static volatile java.util.function.UnaryOperator<Verdict> verdictHook = java.util.function.UnaryOperator.identity();
+
     @Spec
     CommandSpec spec;
 
@@ -84,6 +87,15 @@ final class BuildCommand implements Callable<Integer> {
         return name;
     }
 
+    /** The files a report's provenance lists, by role (the model with its weight files first). */
+    static java.util.Map<String, List<Path>> provenanceFiles(Path model, List<Path> calibration, List<Path> data) {
+        java.util.Map<String, List<Path>> files = new java.util.LinkedHashMap<>();
+        files.put("model", Provenance.modelFiles(model));
+        files.put("calibration", calibration);
+        files.put("data", data);
+        return files;
+    }
+
     @Override
     public Integer call() {
         if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
@@ -110,6 +122,7 @@ final class BuildCommand implements Callable<Integer> {
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
+        Verdict verdict = verdictHook.apply(Verdict.quantization(qm, gen, generated.view().footprint(), false));
         try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
@@ -120,6 +133,10 @@ final class BuildCommand implements Callable<Integer> {
             } else {
                 root.putNull("board");
             }
+            verdict.into(root.putObject("verdict"));
+            root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(),
+                    provenanceFiles(file, quant.calibrationFiles(file, g), List.of())));
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target().cliName(), false));
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {
@@ -146,6 +163,7 @@ final class BuildCommand implements Callable<Integer> {
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
                 target.resolve("report.json") + " + report.html + " + id + ".c/.h");
+        w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.flush();
         return ExitCodes.OK;
     }
