@@ -22,10 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shift-only on cortex-m0, multiplier elsewhere) and the other one. {@code fc256}/{@code fc64} and
  * {@code lstm64}/{@code lstm128} run the same kernels at two sizes, so on each target one of each pair
  * (alternating from target to target) also runs the other rescaling; {@code conv1d} and {@code gru64}
- * run both everywhere.
+ * run both everywhere. The convolution layer models ({@link #CONV_MODELS}: pointwise, im2col and
+ * depthwise shapes) run with the default rescaling on host, cortex-m4 (DSP), cortex-m3, cortex-m0 (those
+ * that fit its RAM) and neon, their 2 test samples each.
  */
 class VerifyBenchModelsTest {
     static final List<String> MODELS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64");
+    static final List<String> CONV_MODELS = List.of("kws_conv", "dw_s1", "dw_s2", "pw64", "pw16", "res3x3");
+    static final List<Target> CONV_TARGETS = List.of(Target.HOST, Target.CORTEX_M4, Target.CORTEX_M3, Target.CORTEX_M0,
+            Target.NEON);
 
     @TempDir
     Path tmp;
@@ -42,6 +47,14 @@ class VerifyBenchModelsTest {
                 }
             }
         }
+        for (String m : CONV_MODELS) {
+            for (Target t : CONV_TARGETS) {
+                // pw16 and res3x3 hold 18 and 16 KB of tensors: more than the microbit's 16 KiB of RAM
+                if (t != Target.CORTEX_M0 || !(m.equals("pw16") || m.equals("res3x3"))) {
+                    all.add(Arguments.of(m, t.id(), "auto"));
+                }
+            }
+        }
         return all.stream();
     }
 
@@ -50,7 +63,8 @@ class VerifyBenchModelsTest {
     void bitExact(String model, String target, String rescale) throws Exception {
         Target t = Target.fromId(target);
         VerifyCommandTest.requireTools(t);
-        int samples = t == Target.HOST ? 4 : 2; // test.npy holds 4 samples
+        // test.npy holds 4 samples (2 for the convolution layer models)
+        int samples = t == Target.HOST && !CONV_MODELS.contains(model) ? 4 : 2;
         Path dir = CliTest.ROOT.resolve("qemu-tests/bench/models").resolve(model);
         Path out = tmp.resolve("out");
         CliTest.Result r = CliTest.run("verify", dir.resolve("model.json").toString(), "--target", target,
