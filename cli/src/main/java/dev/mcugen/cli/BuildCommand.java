@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "Writes into --out: <name>.h/.c, the runtime sources it calls, CMakeLists.txt and <name>.mk fragments,",
                 "report.json (every contract, every tensor's bits/scale/zero point, overflow bounds) and report.html",
                 "(the same, with the graph, errors vs float and memory as a self-contained page).",
-                "Refuses (exit 3, nothing written) a model too big for the target's board."})
+                "Refuses (exit 3, nothing written) a model too big for the board (--board,",
+                "--flash/--ram, else the target's QEMU board); --board list prints the boards."})
 final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;
@@ -53,6 +54,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     QuantizationOptions quant;
+
+    @Mixin
+    BoardOptions boardOptions;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
@@ -82,6 +86,11 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
+            return ExitCodes.OK;
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -93,6 +102,9 @@ final class BuildCommand implements Callable<Integer> {
         // board, is refused (exit 3) and leaves no folder behind.
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
                 quant.calibrationMethod);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
@@ -102,6 +114,11 @@ final class BuildCommand implements Callable<Integer> {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", quant.target.cliName());
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {
