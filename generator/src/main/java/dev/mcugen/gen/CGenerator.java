@@ -36,7 +36,7 @@ public final class CGenerator {
             "src/mcu_softmax_internal.h", "src/mcu_avg_pool_impl.h", "src/mcu_max_pool_impl.h", "src/mcu_softmax_impl.h",
             "src/mcu_rnn_internal.h", "src/mcu_norm_internal.h", "src/mcu_rnn_rows4_impl.h", "src/mcu_simple_rnn_step_impl.h",
             "src/mcu_gru_step_impl.h", "src/mcu_lstm_step_impl.h", "src/mcu_fully_connected_impl.h", "src/mcu_conv_impl.h", "src/mcu_layer_norm_impl.h",
-            "src/mcu_depthwise_conv_impl.h",
+            "src/mcu_depthwise_conv_impl.h", "src/mcu_conv_packed_impl.h", "src/mcu_depthwise_conv_x4_impl.h",
             "src/mcu_logistic_impl.h", "src/mcu_requant_impl.h", "src/mcu_prelu_impl.h", "src/mcu_concat_impl.h", "src/mcu_reverse_impl.h", "src/mcu_elementwise_impl.h",
             "src/mcu_matvec.h",
             "src/mcu_matvec_dsp.h", "src/mcu_matvec_m3.h", "src/mcu_matvec_neon.h", "src/mcu_matvec_v6m.h",

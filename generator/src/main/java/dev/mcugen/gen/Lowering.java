@@ -834,7 +834,14 @@ final class Lowering {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
             int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
-            String w = tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32);
+            // int8 input: the target's packed Dense layout where the kernel runs as a Dense (mcu_conv_packed_impl.h)
+            WeightLayout layout = si.equals("s8") ? WeightLayout.forConv(opts.target(), c) : WeightLayout.PLAIN;
+            int filters = c.filters();
+            int cols = c.kernelH() * c.kernelW() * c.channels();
+            String w = layout == WeightLayout.PLAIN
+                    ? tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32)
+                    : packedArray(n + "_w", c.name() + " weights int8 (kh, kw, C as one input)", layout,
+                            (row, col) -> (int) c.weights().get(col * filters + row), filters, cols);
             String b = si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
@@ -846,9 +853,14 @@ final class Lowering {
                     f("pad_value", CLit.i32(c.padValue()), "the input zero point"), f("weights", w),
                     f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
-                    f("act_min", c.actMin()), f("act_max", c.actMax())));
+                    f("act_min", c.actMin()), f("act_max", c.actMax()), f("weight_layout", layout.cName()),
+                    f("acc_small", layout != WeightLayout.PLAIN && WeightLayout.accumulatorBelow30(c.bias(), c.weights(),
+                            cols, filters) ? 1 : 0, "|bias + W x| < 2^30 for every int8 x (from the weights)")));
             sources.add("mcu_conv_out_length.c");
-            call(c, "mcu_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+            if (layout != WeightLayout.PLAIN) {
+                sources.add("mcu_fully_connected_" + k + ".c"); // mcu_conv_packed_* runs the Dense kernel
+            }
+            call(c, (layout == WeightLayout.PLAIN ? "mcu_conv_" : "mcu_conv_packed_") + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QDepthwiseConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
