@@ -94,7 +94,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>)")
     Path out;
 
-    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name, or the file's or"
+            + " folder's name when the model has a framework's default name such as sequential_1)")
     String name;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report for CI: a test case"
@@ -130,8 +131,11 @@ final class VerifyCommand implements Callable<Integer> {
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = BuildCommand.cId(name, g);
+        String id = BuildCommand.cId(name, g, file);
         PrintWriter w = spec.commandLine().getOut();
+        if (name == null) {
+            w.printf("C name: %s%n", dev.mcugen.ir.ModelNames.choose(g.name(), file).describe(g.name()));
+        }
         Batch in = common.readData(model, data);
         String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
         int n = samples;
