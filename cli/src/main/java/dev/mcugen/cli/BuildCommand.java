@@ -53,6 +53,9 @@ final class BuildCommand implements Callable<Integer> {
     ModelArgument modelArg;
 
     @Mixin
+    IoFormatOptions ioFormats;
+
+    @Mixin
     QuantizationOptions quant;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
@@ -86,6 +89,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ioFormats.validate();
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -98,8 +102,8 @@ final class BuildCommand implements Callable<Integer> {
         QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
-                quant.calibrationMethod);
+        GenOptions gen = ioFormats.apply(CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file,
+                qm.options()), quant.calibrationMethod));
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));

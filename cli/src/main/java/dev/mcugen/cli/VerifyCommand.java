@@ -79,6 +79,9 @@ final class VerifyCommand implements Callable<Integer> {
     ModelArgument modelArg;
 
     @Mixin
+    IoFormatOptions ioFormats;
+
+    @Mixin
     QuantizationOptions quant;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
@@ -128,6 +131,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--min-sqnr", "is a finite number of decibels, 0 or more, got "
                     + minSqnr);
         }
+        ioFormats.validate();
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -155,7 +159,8 @@ final class VerifyCommand implements Callable<Integer> {
         QuantOptions o = qm.options();
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
-        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
+        GenOptions gen = ioFormats.apply(CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o),
+                quant.calibrationMethod));
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);

@@ -322,10 +322,15 @@ final class Lowering {
                 + CLit.comment(noStep) + ")"));
         // The runtime .c files come from the calls made, each file's own uses, and the target.
         List<String> runtime = RuntimeFiles.select(RuntimeFiles.calledFunctions(steps, stream), opts.target()).sources();
+        // The caller-format helpers (--input-format / --output-format): not for token-id inputs.
+        Set<String> tokenInputs = new HashSet<>();
+        g.nodes().stream().filter(n -> n instanceof QEmbedding).forEach(n -> tokenInputs.addAll(n.inputs()));
+        List<View.Conversion> conversions = IoHelpers.of(id, inPorts, outPorts, tokenInputs, opts);
         return new View.Model(id, macro, macro + "_H", banner, single, inPorts, outPorts, Integer.toString(plan.arenaBytes()),
                 arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
                 List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime,
-                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)));
+                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)),
+                conversions);
     }
 
     private List<View.LayerConst> constByLayer() {

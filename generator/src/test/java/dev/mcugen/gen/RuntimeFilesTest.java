@@ -59,6 +59,10 @@ class RuntimeFilesTest {
     }
 
     static QuantizedModel quantize(String example, Target target) throws Exception {
+        return quantize(example, QuantOptions.defaults(target));
+    }
+
+    static QuantizedModel quantize(String example, QuantOptions options) throws Exception {
         Path root = Path.of(System.getProperty("mcugen.root", "..")).resolve("examples").resolve(example);
         Graph g = ModelLoader.load(root.resolve("model.json"));
         if (example.equals("gesture_conv1d")) {
@@ -66,7 +70,7 @@ class RuntimeFilesTest {
         }
         CalibrationResult ranges = new Calibrator(g).calibrate(InputData.read(g, List.of(root.resolve("calibration.npy"))),
                 Progress.NONE);
-        return Quantizer.quantize(g, ranges, QuantOptions.defaults(target));
+        return Quantizer.quantize(g, ranges, options);
     }
 
     @ParameterizedTest(name = "{0} on {1}")
