@@ -36,10 +36,12 @@ import java.util.stream.Stream;
  * list kept by hand: the {@code .c} files defining the functions the model calls, then, file by
  * file, the {@code .c} files defining what those use (a kernel calling the table sigmoid, the
  * table it reads), and the headers their {@code #include "..."} lines reach. An include inside
- * {@code #if} is followed only when the condition can hold on the target (the SIMD paths: the NEON
- * header only for {@code neon}, the Cortex-M DSP header only for a core with the DSP extension);
- * a condition on anything else (a user's {@code -DMCU_MATVEC_PORTABLE}, {@code __OPTIMIZE_SIZE__})
- * counts as possibly true, so every build of the folder finds its files.
+ * {@code #if} is followed when the condition can hold on the target, or in a portable build
+ * ({@code -DMCU_MATVEC_PORTABLE}) on any compiler: the SIMD paths' headers come only for their
+ * target (the NEON header for {@code neon}, the Cortex-M DSP header for a core with the DSP
+ * extension), everything the portable C needs always. A condition on anything else
+ * ({@code __OPTIMIZE_SIZE__}, {@code __GNUC__}) counts as possibly true, so every build of the
+ * folder finds its files.
  */
 public final class RuntimeFiles {
     /**
@@ -70,6 +72,9 @@ public final class RuntimeFiles {
      * checks them against the installed compilers). {@code host} is any desktop compiler: it may
      * be an arm64 machine, so its NEON macros may be either.
      */
+    /** The macro a user defines to compile the portable C paths only (no SIMD header is read then). */
+    static final String PORTABLE = "MCU_MATVEC_PORTABLE";
+
     static final List<String> ARCH_MACROS = List.of("__arm__", "__aarch64__", "__ARM_NEON", "__ARM_FEATURE_DSP",
             "__ARM_ARCH_6M__", "__ARM_ARCH_7M__", "__ARM_ARCH_7EM__", "__ARM_ARCH_8M_MAIN__");
 
@@ -129,7 +134,9 @@ public final class RuntimeFiles {
      */
     public static Selection select(Collection<String> functions, QuantOptions.Target target) {
         Index ix = index();
-        Map<String, Boolean> macros = predefined(target);
+        // The target's build (its fast paths) and a portable build anywhere (-DMCU_MATVEC_PORTABLE on
+        // any compiler): the folder holds what either needs.
+        List<Map<String, Boolean>> macros = List.of(predefined(target), Map.of(PORTABLE, true));
         SortedSet<String> sources = new TreeSet<>();
         SortedSet<String> headers = new TreeSet<>();
         Deque<String> work = new ArrayDeque<>();
@@ -173,7 +180,7 @@ public final class RuntimeFiles {
     }
 
     /** Adds header {@code rel} and what it includes on the target; collects private headers' text in {@code texts}. */
-    private static void reach(Index ix, String rel, Map<String, Boolean> macros, Set<String> headers, List<String> texts) {
+    private static void reach(Index ix, String rel, List<Map<String, Boolean>> macros, Set<String> headers, List<String> texts) {
         if (!headers.add(rel)) {
             return;
         }
@@ -200,6 +207,12 @@ public final class RuntimeFiles {
      * The quoted includes of {@code text} that the preprocessor can reach on a target with
      * {@code macros}: an include under a condition that is false there is skipped.
      */
+    private static List<String> includes(String text, List<Map<String, Boolean>> configs) {
+        Set<String> all = new java.util.LinkedHashSet<>();
+        configs.forEach(c -> all.addAll(includes(text, c)));
+        return new ArrayList<>(all);
+    }
+
     static List<String> includes(String text, Map<String, Boolean> macros) {
         List<String> found = new ArrayList<>();
         Map<String, Boolean> known = new HashMap<>(macros);
