@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 "Writes into --out: <name>.h/.c, the runtime sources it calls, CMakeLists.txt and <name>.mk fragments,",
                 "report.json (every contract, every tensor's bits/scale/zero point, overflow bounds) and report.html",
                 "(the same, with the graph, errors vs float and memory as a self-contained page).",
-                "Refuses (exit 3, nothing written) a model too big for the target's board."})
+                "Refuses (exit 3, nothing written) a model too big for the board (--board,",
+                "--flash/--ram, else the target's QEMU board); --board list prints the boards."})
 final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;
@@ -57,6 +58,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     QuantizationOptions quant;
+
+    @Mixin
+    BoardOptions boardOptions;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
@@ -90,6 +94,11 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ioFormats.validate();
+        if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
+            return ExitCodes.OK;
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -102,8 +111,12 @@ final class BuildCommand implements Callable<Integer> {
         QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
         // board, is refused (exit 3) and leaves no folder behind.
-        GenOptions gen = ioFormats.apply(CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file,
-                qm.options()), quant.calibrationMethod));
+        GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
+                quant.calibrationMethod);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
+        gen = ioFormats.apply(gen); // last: the steps above rebuild the options without the formats
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
@@ -113,6 +126,11 @@ final class BuildCommand implements Callable<Integer> {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", quant.target.cliName());
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {
