@@ -178,6 +178,27 @@ class IoHelpersTest {
                 .hasMessageContaining("input '").hasMessageContaining("--input-format int32:frac=62");
     }
 
+    /** With several inputs and outputs, one helper each, named like the port's macros, and the file compiles strictly. */
+    @Test
+    void aMultiIoModelGetsOneHelperPerInputAndOutput(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        dev.mcugen.ir.quant.QGraph g = MultiIoGraphTest.graph(new Random(7), 8);
+        SortedMap<String, byte[]> files = new CGenerator().generate(g, new GenOptions("mio", List.of())
+                .withIoFormats(IoFormat.parse("q15"), IoFormat.parse("int32:frac=16")));
+        String h = new String(files.get("mio.h"), StandardCharsets.UTF_8);
+        assertThat(h).contains("void mio_quantize_input_seq_a(const int16_t *src, mio_input_seq_a_t *dst, int32_t count);",
+                "void mio_quantize_input_seq_b(const int16_t *src, mio_input_seq_b_t *dst, int32_t count);",
+                "void mio_quantize_input_side(const int16_t *src, mio_input_side_t *dst, int32_t count);",
+                "void mio_dequantize_output_probs(const mio_output_probs_t *src, int32_t *dst, int32_t count);",
+                "void mio_dequantize_output_side(const mio_output_side_t *src, int32_t *dst, int32_t count);");
+        CGenerator.write(files, dir);
+        List<String> cmd = new ArrayList<>(List.of("gcc"));
+        cmd.addAll(HostC.FLAGS);
+        cmd.addAll(List.of("-I" + dir, "-I" + dir.resolve("runtime/include"), "-c", dir.resolve("mio.c").toString(), "-o",
+                dir.resolve("mio.o").toString()));
+        HostC.exec(cmd, null, dir);
+    }
+
     @Test
     void withoutFormatsThereAreNoHelpers() throws Exception {
         QuantizedModel qm = quantize(QuantOptions.Precision.INT8);
