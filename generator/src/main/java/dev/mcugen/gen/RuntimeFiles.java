@@ -400,7 +400,7 @@ public final class RuntimeFiles {
         return new Index(Map.copyOf(text), Map.copyOf(definedIn));
     }
 
-    /** C text without its comments (names in comments are not uses); string literals are left alone. */
+    /** C text without its comments (names in comments are not uses); string and character literals are left alone. */
     static String stripComments(String s) {
         StringBuilder b = new StringBuilder(s.length());
         int i = 0;
@@ -415,9 +415,10 @@ public final class RuntimeFiles {
             } else if (s.startsWith("//", i)) {
                 int end = s.indexOf('\n', i);
                 i = end < 0 ? s.length() : end;
-            } else if (s.charAt(i) == '"') {
+            } else if (s.charAt(i) == '"' || s.charAt(i) == '\'') {
+                char quote = s.charAt(i);
                 int j = i + 1;
-                while (j < s.length() && s.charAt(j) != '"' && s.charAt(j) != '\n') {
+                while (j < s.length() && s.charAt(j) != quote && s.charAt(j) != '\n') {
                     j += s.charAt(j) == '\\' ? 2 : 1;
                 }
                 j = Math.min(j + 1, s.length());

@@ -236,6 +236,7 @@ class RuntimeFilesTest {
     @Test
     void commentsAreNotUses() {
         assertThat(RuntimeFiles.stripComments("a /* mcu_x() */ b // mcu_y()\n\"/* kept */\"")).isEqualTo("a   b \n\"/* kept */\"");
+        assertThat(RuntimeFiles.stripComments("c = '\"'; /* mcu_z */ d")).isEqualTo("c = '\"';   d");
     }
 
     /** The runtime headers a {@code -M} dependency file lists, relative to the folder. */
