@@ -37,7 +37,7 @@ final class IoHelpers {
                         fn + "(src, dst, count): count samples in the caller's format " + opts.inputFormat().spelling()
                                 + " (" + opts.inputFormat().ctype() + ", " + opts.inputFormat().meaning() + ")",
                         "to " + p.label().toLowerCase(Locale.ROOT) + " values (" + p.ctype() + ", real = " + p.scale()
-                                + " * (q - " + p.zeroPoint() + ")), integers only:",
+                                + " * (" + minusZp(p) + ")), integers only:",
                         "q = saturate(zero_point + round(v * " + c.multiplier() + " / 2^" + c.shift() + "), "
                                 + p.qmin() + ", " + p.qmax() + "),",
                         multiplierNote(), roundingNote())));
@@ -49,15 +49,21 @@ final class IoHelpers {
                 String fn = id + "_dequantize_" + p.macro().toLowerCase(Locale.ROOT);
                 list.add(view(fn, p.typeName(), opts.outputFormat().ctype(), c, List.of(
                         fn + "(src, dst, count): count " + p.label().toLowerCase(Locale.ROOT) + " values (" + p.ctype()
-                                + ", real = " + p.scale() + " * (q - " + p.zeroPoint() + "))",
+                                + ", real = " + p.scale() + " * (" + minusZp(p) + "))",
                         "to the caller's format " + opts.outputFormat().spelling() + " (" + opts.outputFormat().ctype() + ", "
                                 + opts.outputFormat().meaning() + "), integers only:",
-                        "v = saturate(round((q - " + p.zeroPoint() + ") * " + c.multiplier() + " / 2^" + c.shift() + "), "
+                        "v = saturate(round((" + minusZp(p) + ") * " + c.multiplier() + " / 2^" + c.shift() + "), "
                                 + c.min() + ", " + c.max() + "),",
                         multiplierNote(), roundingNote())));
             }
         }
         return list;
+    }
+
+    /** {@code q - zp} written plainly ({@code q + 128} for a zero point of -128). */
+    private static String minusZp(View.Port p) {
+        long zp = Long.parseLong(p.zeroPoint());
+        return zp == 0 ? "q" : zp < 0 ? "q + " + -zp : "q - " + zp;
     }
 
     private static String multiplierNote() {
