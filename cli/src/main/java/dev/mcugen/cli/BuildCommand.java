@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.ModelNames;
 import dev.mcugen.ir.Names;
 import dev.mcugen.ir.Text;
 import dev.mcugen.ir.ModelLoader;
@@ -56,6 +57,9 @@ final class BuildCommand implements Callable<Integer> {
     ModelArgument modelArg;
 
     @Mixin
+    IoFormatOptions ioFormats;
+
+    @Mixin
     QuantizationOptions quant;
 
     @Mixin
@@ -64,7 +68,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
 
-    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name, or the file's or"
+            + " folder's name when the model has a framework's default name such as sequential_1)")
     String name;
 
     @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
@@ -74,11 +79,13 @@ final class BuildCommand implements Callable<Integer> {
     /**
      * The C prefix: {@code --name} as typed when it is a usable identifier (refused otherwise: the
      * user calls these names, so they are not silently changed), else the model's name mangled by
-     * {@link Names#cIdentifier} (a hostile file cannot inject through it).
+     * {@link Names#cIdentifier} (a hostile file cannot inject through it); a framework's default
+     * model name ({@code sequential_1}, {@code main_graph}...) gives way to the file's or folder's
+     * name ({@link ModelNames}).
      */
-    static String cId(String name, Graph g) {
+    static String cId(String name, Graph g, Path file) {
         if (name == null) {
-            return Names.cIdentifier(g.name());
+            return ModelNames.choose(g.name(), file).id();
         }
         String why = Names.checkCIdentifier(name);
         if (why != null) {
@@ -98,6 +105,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ioFormats.validate();
         if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
             return ExitCodes.OK;
         }
@@ -107,8 +115,11 @@ final class BuildCommand implements Callable<Integer> {
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = BuildCommand.cId(name, g);
+        String id = BuildCommand.cId(name, g, file);
         PrintWriter w = spec.commandLine().getOut();
+        if (name == null) {
+            w.printf("C name: %s%n", ModelNames.choose(g.name(), file).describe(g.name()));
+        }
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
@@ -118,6 +129,7 @@ final class BuildCommand implements Callable<Integer> {
         if (board.isPresent()) {
             gen = CompilePipeline.withBoard(gen, board.get());
         }
+        gen = ioFormats.apply(gen); // last: the steps above rebuild the options without the formats
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));

@@ -89,6 +89,9 @@ final class VerifyCommand implements Callable<Integer> {
     ModelArgument modelArg;
 
     @Mixin
+    IoFormatOptions ioFormats;
+
+    @Mixin
     QuantizationOptions quant;
 
     @Mixin
@@ -109,7 +112,8 @@ final class VerifyCommand implements Callable<Integer> {
             + " targets a subfolder per target (default: mcugen-out/<name>-verify/<target>)")
     Path out;
 
-    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name, or the file's or"
+            + " folder's name when the model has a framework's default name such as sequential_1)")
     String name;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report for CI: a test case"
@@ -187,12 +191,16 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--min-sqnr", "is a finite number of decibels, 0 or more, got "
                     + minSqnr);
         }
+        ioFormats.validate();
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = BuildCommand.cId(name, g);
+        String id = BuildCommand.cId(name, g, file);
         boolean several = quant.targets.size() > 1;
         PrintWriter w = spec.commandLine().getOut();
+        if (name == null) {
+            w.printf("C name: %s%n", dev.mcugen.ir.ModelNames.choose(g.name(), file).describe(g.name()));
+        }
         // With several targets the data is read here only to refuse bad data or --samples once, before any
         // target runs (the notes about it are each target's to print).
         Batch in = several ? dev.mcugen.ir.data.InputData.read(model, data, note -> { }) : common.readData(model, data);
@@ -228,6 +236,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (board.isPresent()) {
             gen = CompilePipeline.withBoard(gen, board.get());
         }
+        gen = ioFormats.apply(gen); // last: the steps above rebuild the options without the formats
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
