@@ -54,6 +54,9 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     QuantizationOptions quant;
 
+    @Mixin
+    JavaTwin.Options javaTwin;
+
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
 
@@ -94,6 +97,10 @@ final class BuildCommand implements Callable<Integer> {
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
                 quant.calibrationMethod);
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
+        // --target java: the Java twin instead of the C files (from the same lowering: refused alike).
+        dev.mcugen.gen.twin.JavaTwinGenerator.Output twin = qm.options().target() != dev.mcugen.scale.QuantOptions.Target.JAVA
+                ? null : dev.mcugen.gen.twin.JavaTwinGenerator.generate(qm.graph(), generated.view(), javaTwin.packageName(),
+                gen.banner());
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
@@ -119,7 +126,11 @@ final class BuildCommand implements Callable<Integer> {
                 throw dev.mcugen.ir.IoFailure.writing(target.resolve(ReportHtml.FILE).toString(), "cannot write", e);
             }
             // Rendered straight into the files: a large model's C is more text than the heap should hold.
-            generated.write(dir.dir());
+            if (twin != null) {
+                JavaTwin.write(dir.dir(), twin);
+            } else {
+                generated.write(dir.dir());
+            }
             dir.commit();
         }
         long violated = qm.solution().results().stream()
@@ -127,7 +138,7 @@ final class BuildCommand implements Callable<Integer> {
         long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
-                target.resolve("report.json") + " + report.html + " + id + ".c/.h");
+                target.resolve("report.json") + " + report.html + " + (twin != null ? twin.path() : id + ".c/.h"));
         w.flush();
         return ExitCodes.OK;
     }

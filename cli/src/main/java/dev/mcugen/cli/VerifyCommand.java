@@ -81,6 +81,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     QuantizationOptions quant;
 
+    @Mixin
+    JavaTwin.Options javaTwin;
+
     @Option(names = "--data", required = true, paramLabel = "DATA",
             description = "float32 (or float64, converted) .npy [N, ...input shape]; its first --samples samples run on the"
                     + " target;"
@@ -149,6 +152,14 @@ final class VerifyCommand implements Callable<Integer> {
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();
         QuantOptions o = qm.options();
+        if (o.target() == QuantOptions.Target.JAVA) {
+            // The Java twin: compiled and run in this JVM, no QEMU.
+            List<Path> inputs = new ArrayList<>(List.of(file));
+            inputs.addAll(quant.calibrationFiles(file, g));
+            inputs.addAll(data);
+            return JavaTwin.verify(this, g, id, quantized, CompilePipeline.withRangeMethod(
+                    CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod), in, n, inputs, w);
+        }
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
@@ -338,21 +349,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + "instructions for sample 0 between the counting markers"
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
-            if (!thresholds.isEmpty()) {
-                com.fasterxml.jackson.databind.node.ArrayNode th = root.putArray("accuracy_thresholds");
-                for (Threshold t : thresholds) {
-                    ObjectNode e = th.addObject();
-                    e.put("output", t.output());
-                    e.put("metric", t.metric());
-                    e.put("threshold", t.threshold());
-                    if (Double.isFinite(t.value())) {
-                        e.put("value", t.value());
-                    } else {
-                        e.putNull("value");
-                    }
-                    e.put("met", t.met());
-                }
-            }
+            putThresholds(root, thresholds);
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             write(d.resolve("report.json"),
@@ -445,8 +442,27 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    /** The thresholds into report.json's {@code accuracy_thresholds} (nothing when none was asked for). */
+    static void putThresholds(ObjectNode root, List<Threshold> thresholds) {
+        if (!thresholds.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode th = root.putArray("accuracy_thresholds");
+            for (Threshold t : thresholds) {
+                ObjectNode e = th.addObject();
+                e.put("output", t.output());
+                e.put("metric", t.metric());
+                e.put("threshold", t.threshold());
+                if (Double.isFinite(t.value())) {
+                    e.put("value", t.value());
+                } else {
+                    e.putNull("value");
+                }
+                e.put("met", t.met());
+            }
+        }
+    }
+
     /** Every threshold asked for, on every output in the model's order (top-1 first). */
-    private List<Threshold> thresholds(List<String> outNames, List<ErrorMetrics> perOutput, int n) {
+    List<Threshold> thresholds(List<String> outNames, List<ErrorMetrics> perOutput, int n) {
         List<Threshold> all = new ArrayList<>();
         for (int k = 0; k < outNames.size(); k++) {
             ErrorMetrics e = perOutput.get(k);
@@ -594,7 +610,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The metrics vs float into {@code o}. */
-    private static void metrics(ObjectNode o, ErrorMetrics m) {
+    static void metrics(ObjectNode o, ErrorMetrics m) {
         o.put("max_abs_error", m.maxAbsError());
         o.put("rmse", m.rmse());
         if (Double.isFinite(m.sqnrDb())) {

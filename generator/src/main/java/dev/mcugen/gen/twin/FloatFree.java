@@ -27,6 +27,15 @@ public final class FloatFree {
     private FloatFree() {
     }
 
+    /** {@link #violations(Node)} of a Java source text (line numbers are the text's). */
+    public static List<String> violations(String source) {
+        com.github.javaparser.ParseResult<com.github.javaparser.ast.CompilationUnit> r = KernelSources.parser().parse(source);
+        if (r.getResult().isEmpty()) {
+            return List.of("does not parse: " + r.getProblems());
+        }
+        return violations(r.getResult().get());
+    }
+
     /** Where {@code code} uses floating point, as short descriptions with line numbers; at most 10. */
     public static List<String> violations(Node code) {
         List<String> hits = new ArrayList<>();

@@ -174,6 +174,11 @@ public final class JavaTwinGenerator {
             }
         }
         String source = cu.toString();
+        List<String> floating = FloatFree.violations(source);
+        if (!floating.isEmpty()) {
+            // The simulator's integer path should never reach floating point: a bug, not the model's fault.
+            throw new IllegalStateException("the Java twin of " + graph.name() + " would use floating point: " + floating);
+        }
         String path = (pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + cls + ".java";
         return new Output(pkg, cls, path, source, view.streaming());
     }

@@ -398,6 +398,13 @@ final class KernelSources {
                     n.replace(new FieldAccessExpr(new NameExpr(owner), n.getNameAsString()));
                 }
             }
+            Set<String> statics = new java.util.HashSet<>();
+            o.getMethods().stream().filter(MethodDeclaration::isStatic).forEach(m -> statics.add(m.getNameAsString()));
+            for (MethodCallExpr c : t.findAll(MethodCallExpr.class)) {
+                if (c.getScope().isEmpty() && statics.contains(c.getNameAsString()) && t.getMethodsByName(c.getNameAsString()).isEmpty()) {
+                    c.setScope(new NameExpr(owner));
+                }
+            }
         }
     }
 
@@ -407,15 +414,57 @@ final class KernelSources {
      * the records' compact constructors (they validate values the simulator's records already held).
      */
     private static void dropFloatComponentsAndValidation(TypeDeclaration<?> root) {
+        for (Object o : root.findAll(TypeDeclaration.class)) {
+            if (!(o instanceof RecordDeclaration)) {
+                purge((TypeDeclaration<?>) o, Set.of());
+            }
+        }
         List<RecordDeclaration> records = new ArrayList<>(root.findAll(RecordDeclaration.class));
         for (RecordDeclaration r : records) {
+            Set<String> dropped = new java.util.HashSet<>();
             for (Parameter p : new ArrayList<>(r.getParameters())) {
                 if (isFloating(p.getType())) {
+                    dropped.add(p.getNameAsString());
                     p.remove();
                 }
             }
+            purge(r, dropped);
             for (CompactConstructorDeclaration c : new ArrayList<>(r.getCompactConstructors())) {
                 c.remove();
+            }
+        }
+    }
+
+    /**
+     * Removes, until nothing changes, the members of {@code t} that are floating-point code: that
+     * take or give float or double, use a floating-point literal, type or function ({@link FloatFree}),
+     * read one of the {@code dropped} components, or call a method of {@code t} that was removed
+     * (a type's {@code integerBits()} calling its removed {@code fractionalBits()}).
+     */
+    private static void purge(TypeDeclaration<?> t, Set<String> dropped) {
+        boolean changed = true;
+        Set<String> removed = new java.util.HashSet<>(dropped);
+        while (changed) {
+            changed = false;
+            for (BodyDeclaration<?> m : new ArrayList<>(t.getMembers())) {
+                if (m instanceof TypeDeclaration<?>) {
+                    continue;
+                }
+                boolean floating = m instanceof MethodDeclaration md && (isFloating(md.getType())
+                        || md.getParameters().stream().anyMatch(p -> isFloating(p.getType())))
+                        || m instanceof FieldDeclaration f && f.getVariables().stream().anyMatch(v -> isFloating(v.getType()))
+                        || !FloatFree.violations(m).isEmpty();
+                boolean reads = m.findAll(NameExpr.class).stream().anyMatch(n -> dropped.contains(n.getNameAsString()))
+                        || m.findAll(MethodCallExpr.class).stream().anyMatch(c -> removed.contains(c.getNameAsString())
+                        && c.getScope().map(x -> x.isThisExpr()).orElse(true)
+                        && t.getMethodsByName(c.getNameAsString()).isEmpty());
+                if (floating || reads) {
+                    if (m instanceof MethodDeclaration md) {
+                        removed.add(md.getNameAsString());
+                    }
+                    m.remove();
+                    changed = true;
+                }
             }
         }
     }
