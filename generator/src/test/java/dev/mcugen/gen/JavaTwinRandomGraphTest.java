@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Java twin of random integer graphs mixing many ops (the C's random graphs: convolutions,
- * depthwise, requantize, PReLU, tables, add, pooling, dense, sigmoid/tanh, softmax, int8 and int16)
- * compiled in memory and compared bit for bit with the simulator.
+ * depthwise, requantize, PReLU, tables, add, pooling, dense, sigmoid/tanh, softmax; the element-wise
+ * ops with broadcast and constants; the data-movement ops; several inputs and outputs; int8 and
+ * int16) compiled in memory and compared bit for bit with the simulator.
  */
 class JavaTwinRandomGraphTest {
     @ParameterizedTest
@@ -31,11 +32,32 @@ class JavaTwinRandomGraphTest {
         assertTwinMatchesSimulator(g, rnd, "seed " + seed);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void elementwiseBitExact(int seed) {
+        Random rnd = new Random(seed);
+        assertTwinMatchesSimulator(RandomElementwiseGraphTest.graph(rnd, seed % 2 == 0 ? 16 : 8), rnd, "elementwise seed " + seed);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void shapeOpsBitExact(int seed) {
+        Random rnd = new Random(seed);
+        assertTwinMatchesSimulator(RandomShapeGraphTest.graph(rnd, seed % 2 == 0 ? 16 : 8, seed == 2), rnd,
+                "shape ops seed " + seed);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void severalInputsAndOutputsBitExact(int seed) {
+        Random rnd = new Random(seed);
+        assertTwinMatchesSimulator(MultiIoGraphTest.graph(rnd, seed % 2 == 0 ? 16 : 8), rnd, "multi-io seed " + seed);
+    }
+
     /** Compiles the twin of {@code g} and compares it with the simulator on 10 random samples. */
     static void assertTwinMatchesSimulator(QGraph g, Random rnd, String what) {
         View.Model view = Lowering.lower(g, new GenOptions("rnd", List.of()));
         JavaTwinGenerator.Output twin = JavaTwinGenerator.generate(g, view, JavaTwinGenerator.DEFAULT_PACKAGE, List.of());
-        try { java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/twin.java"), twin.source()); } catch (Exception e) { }
         Class<?> cls = TwinCompiler.compile(twin);
         FixedPointSimulator sim = new FixedPointSimulator(g);
         int[] outSizes = g.outputs().stream().mapToInt(o -> sim.run(zeros(g), IntObserver.NONE).get(o).length).toArray();

@@ -150,7 +150,9 @@ public final class JavaTwinGenerator {
             m.setType(TwinValues.typeOf(n.getClass()));
             m.setBody(new BlockStmt(new NodeList<>(new ReturnStmt(TwinValues.of(n)))));
         }
-        KernelSources.Kept kept = sources.keep(outer);
+        Set<String> nodeTypes = new HashSet<>();
+        graph.nodes().forEach(n -> nodeTypes.add(n.getClass().getSimpleName()));
+        KernelSources.Kept kept = sources.keep(nodeTypes, outer);
         for (TypeDeclaration<?> t : kept.types()) {
             outer.addMember(t);
         }

@@ -7,6 +7,7 @@ import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.ImportDeclaration;
 import com.github.javaparser.ast.Modifier;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
@@ -190,12 +191,21 @@ final class KernelSources {
      * private static members of one class: copies, with float-valued record components and compact
      * constructors removed and the static imports of constants made qualified.
      */
-    Kept keep(Node... roots) {
+    Kept keep(Set<String> modelNodeTypes, Node... roots) {
         Map<String, TypeDeclaration<?>> copies = new TreeMap<>();
+        Set<String> absent = new java.util.HashSet<>();
+        for (TypeDeclaration<?> t : types.values()) {
+            if (t instanceof RecordDeclaration r && r.getImplementedTypes().stream()
+                    .anyMatch(i -> Set.of("QNode", "QFeedForward", "QRecurrent").contains(i.getNameAsString()))
+                    && !modelNodeTypes.contains(r.getNameAsString())) {
+                absent.add(r.getNameAsString());
+            }
+        }
         for (Map.Entry<String, TypeDeclaration<?>> e : types.entrySet()) {
             TypeDeclaration<?> c = e.getValue().clone();
             qualifyStaticImports(c, e.getValue().getData(STATIC_IMPORTS));
             dropFloatComponentsAndValidation(c);
+            dropDispatchTo(c, absent);
             copies.put(e.getKey(), c);
         }
         Names used = new Names();
@@ -249,18 +259,53 @@ final class KernelSources {
         }
         // Nested types of kept types that are unused are removed by prune; outer types must be nested statically.
         for (TypeDeclaration<?> t : out) {
-            t.removeModifier(Modifier.Keyword.PUBLIC);
-            t.removeModifier(Modifier.Keyword.PROTECTED);
-            t.addModifier(Modifier.Keyword.PRIVATE);
-            if (t instanceof ClassOrInterfaceDeclaration c && !c.isInterface()) {
-                c.addModifier(Modifier.Keyword.STATIC);
+            // private static [abstract] [final], in the usual order
+            boolean isFinal = t.hasModifier(Modifier.Keyword.FINAL);
+            boolean isAbstract = t.hasModifier(Modifier.Keyword.ABSTRACT);
+            boolean isClass = t instanceof ClassOrInterfaceDeclaration c && !c.isInterface();
+            NodeList<Modifier> mods = new NodeList<>(Modifier.privateModifier());
+            if (isClass) {
+                mods.add(Modifier.staticModifier());
             }
+            if (isAbstract) {
+                mods.add(Modifier.abstractModifier());
+            }
+            if (isFinal) {
+                mods.add(Modifier.finalModifier());
+            }
+            t.setModifiers(mods);
         }
         String all = out.stream().map(Node::toString).reduce("", String::concat);
         List<String> imports = jdkImports.stream()
                 .filter(i -> java.util.regex.Pattern.compile("\\b" + i.substring(i.lastIndexOf('.') + 1) + "\\b").matcher(all).find())
                 .toList();
         return new Kept(out, imports);
+    }
+
+    /**
+     * Removes the kernels' dispatch to node types the model does not have ({@code if (node instanceof
+     * QConv c) return conv(...)} in a dense-only model): dead code, and what it would keep alive.
+     */
+    private static void dropDispatchTo(Node root, Set<String> absent) {
+        for (com.github.javaparser.ast.stmt.IfStmt s : root.findAll(com.github.javaparser.ast.stmt.IfStmt.class)) {
+            if (s.getParentNode().isEmpty() || !(s.getCondition() instanceof com.github.javaparser.ast.expr.InstanceOfExpr i)
+                    || !absent.contains(i.getType().asString())) {
+                continue;
+            }
+            Node parent = s.getParentNode().get();
+            if (s.getElseStmt().isPresent()) {
+                s.replace(s.getElseStmt().get());
+            } else if (parent instanceof com.github.javaparser.ast.stmt.IfStmt p && p.getElseStmt().orElse(null) == s) {
+                p.removeElseStmt();
+            } else {
+                s.remove();
+            }
+        }
+        for (com.github.javaparser.ast.expr.InstanceOfExpr i : root.findAll(com.github.javaparser.ast.expr.InstanceOfExpr.class)) {
+            if (i.getPattern().isEmpty() && absent.contains(i.getType().asString()) && i.getParentNode().isPresent()) {
+                i.replace(new com.github.javaparser.ast.expr.BooleanLiteralExpr(false));
+            }
+        }
     }
 
     /** Parts of a used type that are kept whatever is called: header types, components, constructors, enum constants, initializers. */
