@@ -85,6 +85,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        javaTwin.check(quant.target);
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();

@@ -45,6 +45,21 @@ final class JavaTwin {
                         + JavaTwinGenerator.DEFAULT_PACKAGE + "; \"\" for none)")
         String javaPackage;
 
+        /**
+         * Checks the options before any work: {@code --java-package} only with {@code --target java},
+         * and a Java package name.
+         */
+        void check(dev.mcugen.scale.QuantOptions.Target target) {
+            if (target != dev.mcugen.scale.QuantOptions.Target.JAVA) {
+                if (javaPackage != null) {
+                    throw new McugenException(Diag.MCG_CLI_USAGE, "--java-package", "is for --target java only, not --target "
+                            + target.cliName());
+                }
+                return;
+            }
+            packageName();
+        }
+
         /** The package, checked (usage error when it is not a Java package name). */
         String packageName() {
             String p = javaPackage == null ? JavaTwinGenerator.DEFAULT_PACKAGE : javaPackage;
@@ -168,9 +183,6 @@ final class JavaTwin {
     static int verify(VerifyCommand cmd, Graph g, String id, CompilePipeline.Quantized quantized, GenOptions gen, Batch in,
                       int n, List<Path> inputs, java.io.PrintWriter w) {
         QuantizedModel qm = quantized.model();
-        if (cmd.junit != null) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", "is not available with --target java yet");
-        }
         String pkg = cmd.javaTwin.packageName();
         View.Model view = CompilePipeline.generate(qm, gen).view();
         JavaTwinGenerator.Output twin = JavaTwinGenerator.generate(qm.graph(), view, pkg, gen.banner());

@@ -130,6 +130,10 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--min-sqnr", "is a finite number of decibels, 0 or more, got "
                     + minSqnr);
         }
+        javaTwin.check(quant.target);
+        if (quant.target == QuantOptions.Target.JAVA && junit != null) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", "is not available with --target java yet");
+        }
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();

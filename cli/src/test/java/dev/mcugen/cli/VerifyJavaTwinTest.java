@@ -184,5 +184,10 @@ class VerifyJavaTwinTest {
                 "java", "--java-package", "com.class.x", "--out", tmp.resolve("o").toString(), "--no-progress");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("MCG_CLI_USAGE").contains("--java-package").contains("'class'");
+        CliTest.Result c = CliTest.run("build", CliTest.ROOT.resolve("examples/kws_gru/model.json").toString(),
+                "--java-package", "com.example", "--out", tmp.resolve("o").toString(), "--no-progress");
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err()).contains("MCG_CLI_USAGE").contains("--target java only");
+        assertThat(tmp.resolve("o")).doesNotExist();
     }
 }
