@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "Writes into --out: <name>.h/.c, the runtime sources it calls, CMakeLists.txt and <name>.mk fragments,",
                 "report.json (every contract, every tensor's bits/scale/zero point, overflow bounds) and report.html",
                 "(the same, with the graph, errors vs float and memory as a self-contained page).",
-                "Refuses (exit 3, nothing written) a model too big for the target's board."})
+                "Refuses (exit 3, nothing written) a model too big for the target's board.",
+                "With --target java: <package path>/<Class>.java (the Java twin) instead of the C files."})
 final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;

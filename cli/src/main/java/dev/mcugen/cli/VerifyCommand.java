@@ -58,6 +58,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
                 "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
+                "With --target java: the Java twin instead, compiled in memory and run in this JVM (no QEMU).",
                 "Exit status 4 when the target and the simulator disagree on any output integer,"
                         + " 6 when it is bit-exact but below --min-top1 or --min-sqnr against float."})
 final class VerifyCommand implements Callable<Integer> {
