@@ -54,6 +54,19 @@ class JavaTwinRandomGraphTest {
         assertTwinMatchesSimulator(MultiIoGraphTest.graph(rnd, seed % 2 == 0 ? 16 : 8), rnd, "multi-io seed " + seed);
     }
 
+    /**
+     * Hostile names (a comment end, a Unicode escape javac would decode even in a comment, quotes,
+     * a right-to-left override, a line break) reach the class only as escaped string literals and
+     * sanitized comments: it compiles and runs bit-exact.
+     */
+    @org.junit.jupiter.api.Test
+    void hostileNamesStayInert() {
+        Random rnd = new Random(5);
+        String[] evil = {"*/ class X { /*", "\\u000a\\u0022", "a\"b\\", "\u202e\n@see x", "</pre>&amp;"};
+        QGraph g = RandomGraphTest.graph(rnd, 8, n -> evil[Math.floorMod(n.hashCode(), evil.length)] + n);
+        assertTwinMatchesSimulator(g, rnd, "hostile names");
+    }
+
     /** Compiles the twin of {@code g} and compares it with the simulator on 10 random samples. */
     static void assertTwinMatchesSimulator(QGraph g, Random rnd, String what) {
         View.Model view = Lowering.lower(g, new GenOptions("rnd", List.of()));
