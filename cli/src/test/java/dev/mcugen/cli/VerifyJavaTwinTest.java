@@ -176,6 +176,14 @@ class VerifyJavaTwinTest {
                 .contains("public void step(int[] x, int[] y)").contains("kws_gru");
         assertThat(a.resolve("kws.c")).doesNotExist();
         assertThat(FloatFree.violations(source)).isEmpty();
+        // The Javadoc is complete and well-formed for a companion app's documentation.
+        javax.tools.DocumentationTool javadoc = javax.tools.ToolProvider.getSystemDocumentationTool();
+        java.io.StringWriter log = new java.io.StringWriter();
+        try (javax.tools.StandardJavaFileManager fm = javadoc.getStandardFileManager(null, null, null)) {
+            boolean ok = javadoc.getTask(log, fm, null, null, List.of("-Xdoclint:all", "-Werror", "-quiet", "-d",
+                    tmp.resolve("doc").toString()), fm.getJavaFileObjects(a.resolve(rel))).call();
+            assertThat(ok).as(log.toString()).isTrue();
+        }
     }
 
     @Test

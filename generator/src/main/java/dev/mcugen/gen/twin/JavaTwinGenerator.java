@@ -345,7 +345,7 @@ public final class JavaTwinGenerator {
                 }
                 b.append("}\n}\n");
                 memberDocs.put("invoke()", "Runs the whole input from the initial state, as the C {@code _invoke}: {@link #reset()}, then"
-                        + " {@link #step} once per time step (the state is left as after the last step).");
+                        + " {@link #step} once per time step (the state is left as after the last step)." + paramDocs());
                 return;
             }
             for (int k = 0; k < g.inputs().size(); k++) {
@@ -366,7 +366,21 @@ public final class JavaTwinGenerator {
             copyOutputs(b);
             b.append("}\n");
             memberDocs.put("invoke()", "Runs the model on the inputs and writes the outputs (each array exactly its"
-                    + " {@code _SIZE} long), as the C {@code _invoke}; always from the initial state.");
+                    + " {@code _SIZE} long), as the C {@code _invoke}; always from the initial state." + paramDocs());
+        }
+
+        /** The {@code @param} lines of invoke. */
+        private String paramDocs() {
+            StringBuilder d = new StringBuilder();
+            for (View.Port p : view.inputs()) {
+                d.append("\n@param ").append(p.param()).append(" input '").append(comment(p.tensor())).append("': ")
+                        .append(suffix(p)).append("_SIZE integers");
+            }
+            for (View.Port p : view.outputs()) {
+                d.append("\n@param ").append(p.param()).append(" output '").append(comment(p.tensor())).append("', written: ")
+                        .append(suffix(p)).append("_SIZE integers");
+            }
+            return d.toString();
         }
 
         private void copyOutputs(StringBuilder b) {
@@ -403,7 +417,8 @@ public final class JavaTwinGenerator {
             memberDocs.put("step()", "One time step, as the C {@code _step}: reads one input row of STEP_INPUT_SIZE integers,"
                     + " advances the recurrent state and writes STEP_OUTPUT_SIZE integers: "
                     + (view.stream().seqOutput() ? "this step's output row."
-                    : "the whole output as if the sequence ended at this step."));
+                    : "the whole output as if the sequence ended at this step.")
+                    + "\n@param " + x + " one input row: STEP_INPUT_SIZE integers\n@param " + y + " written: STEP_OUTPUT_SIZE integers");
         }
 
         private static String shapeOf(Shape s) {
@@ -458,7 +473,7 @@ public final class JavaTwinGenerator {
             l.add("");
             l.add("<pre>");
             l.add(cls + " m = new " + cls + "();      // one per thread: it holds the recurrent state");
-            l.add("m.invoke(" + params(false) + ");   // int[] inputs, then int[] outputs, each XXX_SIZE long");
+            l.add("m.invoke(" + params(false) + ");   // int[] inputs, then int[] outputs, each of its _SIZE");
             if (view.streaming()) {
                 l.add("m.reset();                          // then, per time step t = 0 .. TIME_STEPS - 1:");
                 l.add("m.step(xt, yt);                     // xt: STEP_INPUT_SIZE integers, yt: STEP_OUTPUT_SIZE");
@@ -487,7 +502,7 @@ public final class JavaTwinGenerator {
                     + TwinValues.INLINE + " values are Base64 strings of their little-endian bytes decoded when the class"
                     + " loads, so that no method exceeds the class file's 64 KiB of code and no string constant its 65535"
                     + " bytes. No floating point is used. Needs Java 17 or later and nothing but the JDK.");
-            return " " + String.join("\n ", l).replace("XXX", "<PORT>") + "\n";
+            return " " + String.join("\n ", l) + "\n";
         }
 
         private static String comment(String s) {
