@@ -28,7 +28,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 </head>
 <body>
 <h1>mcugen ${m.title}: ${m.name}</h1>
-<p class="muted">model ${m.model} · target ${m.target} · errors vs float over ${m.samples} sample(s)</p>
+<p class="muted">model ${m.model} · target ${m.target}<#if m.board?has_content> · board ${m.board}</#if> · errors vs float over ${m.samples} sample(s)</p>
 <nav>
 <a href="#graph">Graph</a><a href="#quantization">Quantization</a><a href="#contracts">Contracts</a>
 <a href="#overflow">Overflow proof</a><a href="#error">Error vs float</a><a href="#memory">Memory</a><#if m.hasVerify><a href="#target">Target</a></#if>

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "Writes into --out: <name>.h/.c, the runtime sources it calls, CMakeLists.txt and <name>.mk fragments,",
                 "report.json (every contract, every tensor's bits/scale/zero point, overflow bounds) and report.html",
                 "(the same, with the graph, errors vs float and memory as a self-contained page).",
-                "Refuses (exit 3, nothing written) a model too big for the target's board.",
+                "Refuses (exit 3, nothing written) a model too big for the board (--board,",
+                "--flash/--ram, else the target's QEMU board); --board list prints the boards.",
                 "With --target java: <package path>/<Class>.java (the Java twin) instead of the C files."})
 final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
@@ -57,6 +58,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     JavaTwin.Options javaTwin;
+
+    @Mixin
+    BoardOptions boardOptions;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
@@ -86,6 +90,11 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
+            return ExitCodes.OK;
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         javaTwin.check(quant.target);
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
@@ -98,6 +107,9 @@ final class BuildCommand implements Callable<Integer> {
         // board, is refused (exit 3) and leaves no folder behind.
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, qm.options()),
                 quant.calibrationMethod);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         // --target java: the Java twin instead of the C files (from the same lowering: refused alike).
         dev.mcugen.gen.twin.JavaTwinGenerator.Output twin = qm.options().target() != dev.mcugen.scale.QuantOptions.Target.JAVA
@@ -111,6 +123,11 @@ final class BuildCommand implements Callable<Integer> {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", quant.target.cliName());
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
  */
 final class QuantizationOptions {
     @Option(names = "--target", paramLabel = "T", defaultValue = "host", converter = TargetConverter.class,
-            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, neon, or java (a Java class, quantized as for host) (default: ${DEFAULT-VALUE}); decides --rescale auto")
+            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, neon, or java (a Java class, quantized as for host)"
+                    + " (default: ${DEFAULT-VALUE};"
+                    + " with --board, the board's core); decides --rescale auto")
     QuantOptions.Target target;
 
     @Option(names = "--calibration", paramLabel = "DATA",

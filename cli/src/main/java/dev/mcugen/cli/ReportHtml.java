@@ -67,6 +67,7 @@ final class ReportHtml {
         m.put("model", text(root.get("model")));
         m.put("name", text(root.get("name")));
         m.put("target", text(root.get("target")));
+        m.put("board", board(root.get("board")));
         JsonNode q = root.get(ContractReport.SECTION);
         m.put("options", pairs(q.get("options")));
         m.put("summary", pairs(q.get("summary")));
@@ -119,6 +120,13 @@ final class ReportHtml {
             verify.add(pair("bit exact with the simulator", text(root.get("bit_exact"))));
             verify.add(pair("runner", text(root.get("runner"))));
             verify.add(pair("samples", text(root.get("samples"))));
+        }
+        JsonNode emulated = root.get("emulated_board");
+        if (emulated != null && !emulated.isNull()) {
+            // The QEMU board the program ran on, and why when it is not the user's board.
+            verify.add(pair("emulated board", text(emulated.get("machine")) + " (" + text(emulated.get("core")) + ", "
+                    + text(emulated.get("flash_bytes")) + " B flash, " + text(emulated.get("ram_bytes")) + " B RAM)"
+                    + " running the " + text(emulated.get("program_target")) + " program: " + text(emulated.get("note"))));
         }
         JsonNode streaming = root.get("streaming");
         if (streaming != null) {
@@ -241,6 +249,17 @@ final class ReportHtml {
         p.put("key", k);
         p.put("value", v);
         return p;
+    }
+
+    /** The board line of the page's header (name, part, core, memory, source), or "" without a board. */
+    private static String board(JsonNode b) {
+        if (b == null || b.isNull()) {
+            return "";
+        }
+        return text(b.get("name")) + " (" + text(b.get("part")) + (b.get("core").isNull() ? "" : ", " + text(b.get("core")))
+                + "; " + (b.get("flash_bytes").isNull() ? "unlimited" : text(b.get("flash_bytes")) + " B") + " flash, "
+                + (b.get("ram_bytes").isNull() ? "unlimited" : text(b.get("ram_bytes")) + " B") + " RAM; source: "
+                + text(b.get("source")) + ")";
     }
 
     private static String text(JsonNode v) {

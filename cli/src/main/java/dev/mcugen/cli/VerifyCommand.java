@@ -58,6 +58,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Build C for a target, run it under QEMU on data and check it bit for bit against the simulator.",
                 "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
+                "A program too big for the target's QEMU board (e.g. for a --board with more memory) runs on a bigger",
+                "QEMU board whose core executes its instructions; verify says so.",
                 "With --target java: the Java twin instead, compiled in memory and run in this JVM (no QEMU).",
                 "Exit status 4 when the target and the simulator disagree on any output integer,"
                         + " 6 when it is bit-exact but below --min-top1 or --min-sqnr against float."})
@@ -85,6 +87,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     JavaTwin.Options javaTwin;
 
+    @Mixin
+    BoardOptions boardOptions;
+
     @Option(names = "--data", required = true, paramLabel = "DATA",
             description = "float32 (or float64, converted) .npy [N, ...input shape]; its first --samples samples run on the"
                     + " target;"
@@ -92,7 +97,8 @@ final class VerifyCommand implements Callable<Integer> {
     List<Path> data;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
-            description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the board's flash)")
+            description = "how many samples to embed in the harness (default: ${DEFAULT-VALUE}; they must fit the emulated"
+                    + " board's flash with the model)")
     int samples;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>)")
@@ -120,6 +126,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long started = System.nanoTime();
+        List<String> missing = new ArrayList<>();
+        if (modelArg.model == null) {
+            missing.add("MODEL");
+        }
+        if (data == null) {
+            missing.add("--data");
+        }
+        if (boardOptions.listed(spec.commandLine().getOut(), missing)) {
+            return ExitCodes.OK;
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
@@ -168,11 +186,20 @@ final class VerifyCommand implements Callable<Integer> {
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         View.Model view = generated.view();
         boolean streams = view.streaming();
+        // The QEMU board the program runs on: the target's own, or a bigger one whose core runs its code.
+        EmulatedBoard emulated = EmulatedBoard.choose(g.name(), target, board.orElse(null), view, n);
+        emulated.notice().ifPresent(line -> {
+            w.println("mcugen: " + line);
+            w.flush();
+        });
         // DESIGN §6 on every target: the linked image is checked for soft-float routines on Cortex-M only
         // (ModelPipeline), the C text on all of them (a failure after the run, like a differing output).
         List<String> floatTokens = floatTokensHook.apply(floatTokens(generated.files()));
@@ -249,7 +276,8 @@ final class VerifyCommand implements Callable<Integer> {
             // A bar per sample the harness prints (followed live on the Cortex-M boards).
             try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
                 int total = n;
-                checks = ModelPipeline.runHarnessChecks(runner, target, d, generated, List.of(opts), xs, expected,
+                checks = ModelPipeline.runHarnessChecks(runner, target, emulated.machine(), d, generated, List.of(opts),
+                        xs, expected,
                         RUN_TIMEOUT, line -> {
                             Matcher pm = ModelPipeline.OUTPUT_LINE.matcher(line);
                             if (pm.matches()) {
@@ -308,6 +336,12 @@ final class VerifyCommand implements Callable<Integer> {
             root.put("name", id);
             root.put("target", target.id());
             root.put("runner", how);
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
+            emulated.into(root);
             root.put("bit_exact", true);
             root.put("samples", n);
             root.put("outputs_per_sample", classes);

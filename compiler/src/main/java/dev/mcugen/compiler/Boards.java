@@ -5,9 +5,10 @@ import dev.mcugen.scale.QuantOptions;
 import java.util.Optional;
 
 /**
- * The board each {@code --target} stands for when {@code build} checks that a model fits, and that
- * {@code verify} runs it on under QEMU. The figures are the memory the boards' linker scripts
- * ({@code qemu-tests/boards/*.ld}) give the program.
+ * The QEMU board each {@code --target} stands for: what {@code verify} runs it on, and what
+ * {@code build} checks that a model fits when no board is named ({@code --board}, {@code --flash},
+ * {@code --ram}: {@link TargetBoard}). The figures are the memory the boards' linker scripts
+ * ({@code qemu-tests/boards/*.ld}) give the program; each board's core is the target's ({@link Core}).
  */
 public final class Boards {
     private Boards() {
@@ -48,5 +49,30 @@ public final class Boards {
                 .map(m -> new GenOptions.Budget(target.cliName() + " (QEMU board " + m.board() + ")", m.flashBytes(),
                         m.ramBytes(), m.stackBytes()))
                 .orElse(null);
+    }
+
+    /**
+     * The QEMU machine to run {@code code}'s program on: the target's own board when the program
+     * fits it, else the first other Cortex-M board (in {@code --target} order) whose core runs that
+     * code ({@link Core#runs}: an Armv6-M program runs on the Cortex-M3 of mps2-an385) and whose
+     * memory holds it. Empty for host and neon, and when nothing emulated holds the program.
+     *
+     * @param code         the target the program is compiled for
+     * @param flashBytes   the flash the program needs at least (the model's constants and the embedded samples)
+     * @param contextBytes the RAM the model's context takes (each board adds its stack)
+     */
+    public static Optional<QuantOptions.Target> emulatorFor(QuantOptions.Target code, long flashBytes,
+                                                            long contextBytes) {
+        if (memory(code).isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.List<QuantOptions.Target> order = new java.util.ArrayList<>(java.util.List.of(code));
+        for (QuantOptions.Target t : QuantOptions.Target.values()) {
+            if (t != code && memory(t).isPresent() && Core.valueOf(t.name()).runs(code)) {
+                order.add(t);
+            }
+        }
+        return order.stream().filter(t -> memory(t).map(m -> flashBytes <= m.flashBytes()
+                && contextBytes + m.stackBytes() <= m.ramBytes()).orElse(false)).findFirst();
     }
 }

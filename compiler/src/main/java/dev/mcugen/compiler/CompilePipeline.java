@@ -126,6 +126,19 @@ public final class CompilePipeline {
         return new GenOptions(options.id(), banner, options.budget(), options.target());
     }
 
+    /**
+     * {@code options} checked against {@code board} instead of the target's QEMU board; a board the
+     * user gave ({@code --board}, {@code --flash}, {@code --ram}) is named in the banner, so the
+     * generated files say which chip they are for.
+     */
+    public static GenOptions withBoard(GenOptions options, TargetBoard board) {
+        List<String> banner = new java.util.ArrayList<>(options.banner());
+        if (!board.emulated()) {
+            banner.add(board.bannerLine());
+        }
+        return new GenOptions(options.id(), banner, board.budget(), options.target());
+    }
+
     /** A name fit for a C comment line: letters, digits and a few punctuation marks; anything else becomes '?'. */
     /** {@code name} cut to 60 characters for a banner line, then made comment-safe (see {@link Names#cComment}). */
     private static String commentSafe(String name) {

@@ -144,6 +144,11 @@ public enum Diag {
      * the threshold.
      */
     MCG_VERIFY_ACCURACY(Kind.ACCURACY),
+    /**
+     * The model fits the user's board ({@code --board}, {@code --flash}, {@code --ram}) but no QEMU board
+     * that runs its instruction set can hold it with the embedded samples; the message gives the figures.
+     */
+    MCG_VERIFY_TOO_BIG(Kind.REJECTED),
 
     // --- output files (--out) ---------------------------------------------------------------
     /** Another mcugen process holds the lock of this --out (it is writing there now). */
@@ -159,6 +164,10 @@ public enum Diag {
     // --- usage and internal ---------------------------------------------------------------
     /** Command-line misuse: unknown option values, incompatible options. */
     MCG_CLI_USAGE(Kind.USAGE),
+    /** {@code --board} names a board the catalog does not have; the message lists the names. */
+    MCG_CLI_UNKNOWN_BOARD(Kind.USAGE),
+    /** {@code --target} is an instruction set the core of the {@code --board} cannot run (newer, or not Cortex-M). */
+    MCG_CLI_BOARD_TARGET(Kind.USAGE),
     /** A bug in mcugen. */
     MCG_INTERNAL(Kind.INTERNAL),
 

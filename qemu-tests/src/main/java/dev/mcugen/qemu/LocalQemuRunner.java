@@ -42,4 +42,10 @@ public final class LocalQemuRunner implements TargetRunner {
                          Duration timeout, java.util.function.Consumer<String> progress) {
         return pipeline.run(target, cSources, includeDirs, libraries, timeout, progress);
     }
+
+    @Override
+    public RunResult run(Target target, Target machine, List<Path> cSources, List<Path> includeDirs, Duration timeout,
+                         java.util.function.Consumer<String> progress) {
+        return pipeline.run(target, machine, cSources, includeDirs, List.of(), timeout, progress);
+    }
 }

@@ -113,6 +113,19 @@ public final class ModelPipeline {
     public static HarnessChecks runHarnessChecks(TargetRunner runner, Target target, Path dir, CGenerator.Output generated,
                                                  List<String> banner, List<int[]> xs, List<int[]> expected,
                                                  Duration timeout, Consumer<String> progress) throws IOException {
+        return runHarnessChecks(runner, target, target, dir, generated, banner, xs, expected, timeout, progress);
+    }
+
+    /**
+     * {@link #runHarnessChecks(TargetRunner, Target, Path, CGenerator.Output, List, List, List, Duration, Consumer)}
+     * with the program compiled for {@code target} and run on the QEMU board of {@code machine} (a
+     * Cortex-M target whose core runs {@code target}'s code, see {@link TargetRunner#run(Target, Target,
+     * List, List, Duration, Consumer)}); {@code machine == target} is the usual run.
+     */
+    public static HarnessChecks runHarnessChecks(TargetRunner runner, Target target, Target machine, Path dir,
+                                                 CGenerator.Output generated, List<String> banner, List<int[]> xs,
+                                                 List<int[]> expected, Duration timeout, Consumer<String> progress)
+            throws IOException {
         String id = generated.view().id();
         int n = xs.size();
         CGenerator.write(generated.files(), dir);
@@ -168,7 +181,7 @@ public final class ModelPipeline {
                 .forEach(k -> sources.add(dir.resolve(k)));
         RunResult r;
         try {
-            r = runner.run(target, sources, List.of(dir, dir.resolve("runtime/include")), timeout,
+            r = runner.run(target, machine, sources, List.of(dir, dir.resolve("runtime/include")), timeout,
                     progress == null ? line -> { } : progress);
         } catch (RunnerException e) {
             throw failure(target, e);

@@ -61,6 +61,20 @@ final class RunPipeline {
     /** @param libraries libraries to link ({@code -l<name>}, e.g. "m"), after the sources */
     RunResult run(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries, Duration timeout,
                   java.util.function.Consumer<String> progress) {
+        return run(target, target, cSources, includeDirs, libraries, timeout, progress);
+    }
+
+    /**
+     * @param machine the Cortex-M target whose QEMU board (machine, link script, ticks factor) runs the
+     *                program compiled for {@code target}; {@code target} itself but for a program too big
+     *                for its own board
+     */
+    RunResult run(Target target, Target machine, List<Path> cSources, List<Path> includeDirs, List<String> libraries,
+                  Duration timeout, java.util.function.Consumer<String> progress) {
+        if (machine != target && !(target.isCortexM() && machine.isCortexM()
+                && dev.mcugen.compiler.Core.valueOf(machine.name()).runs(target.quantTarget()))) {
+            throw new IllegalArgumentException("the " + machine + " board's core cannot run " + target + " code");
+        }
         Emulator em = target.kind() == Target.Kind.NATIVE ? LocalEmulator.INSTANCE : emulator;
         List<String> missing = new ArrayList<>(Tools.missingBuildTools(target));
         missing.addAll(em.missing(target));
@@ -79,14 +93,14 @@ final class RunPipeline {
                     : new RunnerException(why, e);
         }
         Path image = dir.resolve(target.isCortexM() ? "image.elf" : "program");
-        compile(target, cSources, includeDirs, libraries, image);
+        compile(target, machine, cSources, includeDirs, libraries, image);
         RunResult.ImageSize size = size(target, image);
 
         Path semihosting = dir.resolve("semihosting.out");
         OutputFollower follower = progress != null && target.isCortexM() ? OutputFollower.start(semihosting, progress) : null;
         ProcessRunner.Outcome out;
         try {
-            out = em.run(runCommand(target, image, semihosting), dir, timeout, List.of(semihosting));
+            out = em.run(runCommand(machine, image, semihosting), dir, timeout, List.of(semihosting));
         } finally {
             if (follower != null) {
                 follower.finish();
@@ -108,8 +122,8 @@ final class RunPipeline {
         for (String line : programOut.split("(?<=\n)")) {
             if (line.startsWith(TICKS) && target.isCortexM()) {
                 long ticks = Long.parseLong(line.substring(TICKS.length()).trim());
-                long num = target.instructionsPerTickNumerator();
-                long den = target.instructionsPerTickDenominator();
+                long num = machine.instructionsPerTickNumerator();
+                long den = machine.instructionsPerTickDenominator();
                 counts.add((ticks * num + den / 2) / den);
             } else if (line.startsWith(STACK)) {
                 stacks.add(Long.parseLong(line.substring(STACK.length()).trim()));
@@ -153,7 +167,8 @@ final class RunPipeline {
         return out.exitCode() == 0 ? RunResult.Status.PASSED : RunResult.Status.FAILED;
     }
 
-    private void compile(Target target, List<Path> cSources, List<Path> includeDirs, List<String> libraries, Path image) {
+    private void compile(Target target, Target machine, List<Path> cSources, List<Path> includeDirs, List<String> libraries,
+                         Path image) {
         List<String> cmd = new ArrayList<>();
         cmd.add(target.compiler());
         cmd.addAll(target.cpuFlags());
@@ -179,7 +194,7 @@ final class RunPipeline {
         if (target.isCortexM()) {
             // newlib (full, not nano) is linked only for what the compiler itself may call (memcpy, memset).
             cmd.add("-L" + boards.cortexMDir());
-            cmd.add("-T" + boards.linkerScript(target));
+            cmd.add("-T" + boards.linkerScript(machine));
             cmd.add("-Wl,--gc-sections");
         }
         for (String lib : libraries) {

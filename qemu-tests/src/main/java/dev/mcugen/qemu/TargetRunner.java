@@ -46,6 +46,25 @@ public interface TargetRunner extends AutoCloseable {
         return run(target, cSources, includeDirs, timeout, progress);
     }
 
+    /**
+     * {@link #run(Target, List, List, Duration, java.util.function.Consumer)} with the program compiled
+     * for {@code target} (its {@code -mcpu}, its soft-float check) but linked for and run on the QEMU
+     * board of {@code machine}, a Cortex-M target whose core executes {@code target}'s instruction set
+     * (e.g. a cortex-m0 program on mps2-an385's Cortex-M3 when it does not fit the micro:bit). SysTick
+     * ticks convert with {@code machine}'s factor; under {@code -icount shift=0} they count the
+     * program's instructions on either board.
+     *
+     * @throws IllegalArgumentException when {@code machine}'s core cannot run {@code target}'s code
+     */
+    default RunResult run(Target target, Target machine, List<Path> cSources, List<Path> includeDirs, Duration timeout,
+                          java.util.function.Consumer<String> progress) {
+        if (machine == target) {
+            return run(target, cSources, includeDirs, timeout, progress);
+        }
+        throw new UnsupportedOperationException(description() + " cannot run " + target + " code on " + machine
+                + "'s board");
+    }
+
     /** Says how programs run, e.g. "local QEMU (...)" or "QEMU in container mcugen-qemu:... (...)". */
     String description();
 
