@@ -74,12 +74,6 @@ final class JavaTwin {
     private JavaTwin() {
     }
 
-    /** The twin of {@code qm}, lowered as the C is (refusing what the C runtime cannot run, exit 3). */
-    static JavaTwinGenerator.Output generate(QuantizedModel qm, GenOptions gen, String pkg) {
-        View.Model view = CompilePipeline.generate(qm, gen).view();
-        return JavaTwinGenerator.generate(qm.graph(), view, pkg, gen.banner());
-    }
-
     /** Writes the twin's source under {@code dir}. */
     static void write(Path dir, JavaTwinGenerator.Output twin) {
         Path p = dir.resolve(twin.path());
@@ -92,7 +86,7 @@ final class JavaTwin {
     }
 
     /** The outcome of {@link #check}: outputs per sample, and how many samples were streamed. */
-    record Checked(List<int[]> outputs, int streamed, boolean streams, View.Model view, List<String> floatFree) {
+    record Checked(List<int[]> outputs, int streamed, boolean streams) {
     }
 
     /**
@@ -102,8 +96,7 @@ final class JavaTwin {
      * {@code step} per row must equal {@code invoke}. The class must be float-free
      * ({@link Diag#MCG_VERIFY_SOFT_FLOAT} otherwise).
      */
-    static Checked check(JavaTwinGenerator.Output twin, View.Model view, QuantizedModel qm, List<List<int[]>> xs,
-                         List<int[]> expected) {
+    static Checked check(JavaTwinGenerator.Output twin, View.Model view, List<List<int[]>> xs, List<int[]> expected) {
         List<String> floats = FloatFree.violations(twin.source());
         if (!floats.isEmpty()) {
             throw new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, twin.path(), "the Java twin uses floating point: "
@@ -145,7 +138,7 @@ final class JavaTwin {
                 streamed++;
             }
         }
-        return new Checked(got, streamed, run.streams(), view, floats);
+        return new Checked(got, streamed, run.streams());
     }
 
     private static McugenException compare(String what, int[] have, int[] want, View.Model view, String haveName,
@@ -201,7 +194,7 @@ final class JavaTwin {
             floats.add(g.outputs().stream().map(name -> f.get(name).toArray()).toList());
         }
         expected = VerifyCommand.expectedHook.apply(expected);
-        Checked checked = check(twin, view, qm, xs, expected);
+        Checked checked = check(twin, view, xs, expected);
 
         List<String> outNames = qm.graph().outputs();
         List<ErrorMetrics> perOutput = new ArrayList<>();

@@ -27,7 +27,6 @@ import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.PrimitiveType;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,7 +38,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,15 +115,6 @@ final class KernelSources {
             throw new IllegalStateException(e);
         }
         return files;
-    }
-
-    /** Reads one resource file (for tests). */
-    static String read(String relative) {
-        try (InputStream in = KernelSources.class.getClassLoader().getResourceAsStream(ROOT + "/" + relative)) {
-            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static JavaParser parser() {
