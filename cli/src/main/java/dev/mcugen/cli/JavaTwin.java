@@ -85,8 +85,17 @@ final class JavaTwin {
         }
     }
 
-    /** The outcome of {@link #check}: outputs per sample, and how many samples were streamed. */
-    record Checked(List<int[]> outputs, int streamed, boolean streams) {
+    /**
+     * The outcome of {@link #check}: outputs per sample, per sample the mismatch with the simulator (or
+     * null), the first sample whose streaming differed from {@code invoke} (or null), how many samples
+     * were streamed equal.
+     */
+    record Checked(List<int[]> outputs, List<McugenException> sampleMismatches, McugenException streamMismatch,
+                   int streamed, boolean streams) {
+        /** The first failure, or null. */
+        McugenException firstFailure() {
+            return sampleMismatches.stream().filter(java.util.Objects::nonNull).findFirst().orElse(streamMismatch);
+        }
     }
 
     /**
@@ -113,6 +122,8 @@ final class JavaTwin {
         int[] outSizes = view.outputs().stream().mapToInt(p -> Integer.parseInt(p.size())).toArray();
         TwinRunner run = new TwinRunner(cls, view.inputs().size(), outSizes);
         List<int[]> got = new ArrayList<>();
+        List<McugenException> mismatches = new ArrayList<>();
+        McugenException streamMismatch = null;
         int streamed = 0;
         for (int s = 0; s < xs.size(); s++) {
             int[] y;
@@ -121,10 +132,7 @@ final class JavaTwin {
             } catch (RuntimeException e) {
                 throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, twin.path(), "sample " + s + ": invoke threw " + e, e);
             }
-            McugenException differs = compare("sample " + s, y, expected.get(s), view, "java twin", "simulator");
-            if (differs != null) {
-                throw differs;
-            }
+            mismatches.add(compare("sample " + s, y, expected.get(s), view, "java twin", "simulator"));
             got.add(y);
             if (run.streams()) {
                 boolean seq = view.stream().seqOutput();
@@ -132,13 +140,14 @@ final class JavaTwin {
                 int[] want = seq ? y : java.util.Arrays.copyOfRange(y, y.length - st.length, y.length);
                 McugenException e = compare("sample " + s + " streamed (reset + " + view.stream().timeSteps() + " x step)",
                         st, want, view, "step", "invoke");
-                if (e != null) {
-                    throw e;
+                if (e == null) {
+                    streamed++;
+                } else if (streamMismatch == null) {
+                    streamMismatch = e;
                 }
-                streamed++;
             }
         }
-        return new Checked(got, streamed, run.streams());
+        return new Checked(got, mismatches, streamMismatch, streamed, run.streams());
     }
 
     private static McugenException compare(String what, int[] have, int[] want, View.Model view, String haveName,
@@ -173,7 +182,7 @@ final class JavaTwin {
     }
 
     /** {@code verify --target java}: the figures of report.json that apply (no QEMU, no instruction counts). */
-    static int verify(VerifyCommand cmd, Graph g, String id, CompilePipeline.Quantized quantized, GenOptions gen, Batch in,
+    static int verify(VerifyCommand cmd, Path modelFile, Graph g, String id, CompilePipeline.Quantized quantized, GenOptions gen, Batch in,
                       int n, List<Path> inputs, java.io.PrintWriter w) {
         QuantizedModel qm = quantized.model();
         String pkg = cmd.javaTwin.packageName();
@@ -194,7 +203,65 @@ final class JavaTwin {
             floats.add(g.outputs().stream().map(name -> f.get(name).toArray()).toList());
         }
         expected = VerifyCommand.expectedHook.apply(expected);
-        Checked checked = check(twin, view, xs, expected);
+        Path dest = cmd.out != null ? cmd.out : Path.of("mcugen-out", id + "-verify-java");
+        // --junit inside --out is one of its files; elsewhere written beside itself and moved into place.
+        String junitInOut = cmd.junit == null ? null : VerifyCommand.insideOut(cmd.junit, dest, List.of(twin.path()));
+        try (OutputFiles junitFile = cmd.junit == null || junitInOut != null ? null
+                : OutputFiles.open(List.of(cmd.junit), inputs, modelFile, cmd.force, "--junit")) {
+            Checked checked = check(twin, view, xs, expected);
+            McugenException differs = checked.firstFailure();
+            if (differs != null) {
+                // --out is not written; a JUnit file outside it still lists each check that failed.
+                if (junitFile != null) {
+                    junitFile.write(cmd.junit, junit(id, n, view, checked, List.of()).render(0));
+                    junitFile.commit(w);
+                }
+                throw differs;
+            }
+            return report(cmd, g, id, quantized, in, n, inputs, w, view, twin, sim, floats, checked, dest, junitInOut,
+                    junitFile);
+        }
+    }
+
+    /** The JUnit cases: bit-exact per sample, streaming, float-free, each threshold. */
+    private static JUnitReport junit(String id, int n, View.Model view, Checked checked,
+                                     List<VerifyCommand.Threshold> thresholds) {
+        JUnitReport ju = new JUnitReport("mcugen verify " + id + " on java", "mcugen.verify.java." + JUnitReport.segment(id));
+        for (int s = 0; s < n; s++) {
+            McugenException e = checked.sampleMismatches().get(s);
+            String name = "bit-exact with the simulator, sample " + s;
+            ju.add(e == null ? JUnitReport.Case.passed(name) : failed(name, e));
+        }
+        String stream = "streaming: reset + step equals invoke";
+        if (checked.streamMismatch() != null) {
+            ju.add(failed(stream, checked.streamMismatch()));
+        } else if (!checked.streams()) {
+            ju.add(JUnitReport.Case.skipped(stream, "no step for this model: " + view.noStepReason()));
+        } else {
+            ju.add(JUnitReport.Case.passed(stream));
+        }
+        // Reached only float-free: check() refuses a class with floating point before it runs.
+        ju.add(JUnitReport.Case.passed("float-free: no floating point in the Java twin"));
+        for (VerifyCommand.Threshold t : thresholds) {
+            String name = (t.option().equals("--min-top1") ? "top-1 agreement" : "SQNR") + " " + t.option() + ", output '"
+                    + t.output() + "'";
+            ju.add(t.met() ? JUnitReport.Case.passed(name)
+                    : JUnitReport.Case.failed(name, Diag.MCG_VERIFY_ACCURACY.name(), t.describe(), t.describe()));
+        }
+        return ju;
+    }
+
+    private static JUnitReport.Case failed(String name, McugenException e) {
+        String message = e.subject() + ": " + e.detail();
+        return JUnitReport.Case.failed(name, e.diag().name(), message, message);
+    }
+
+    /** Metrics, report.json, report.html and the JUnit file of a bit-exact twin; the summary lines. */
+    private static int report(VerifyCommand cmd, Graph g, String id, CompilePipeline.Quantized quantized, Batch in, int n,
+                              List<Path> inputs, java.io.PrintWriter w, View.Model view, JavaTwinGenerator.Output twin,
+                              FixedPointSimulator sim, List<List<float[]>> floats, Checked checked, Path dest,
+                              String junitInOut, OutputFiles junitFile) {
+        QuantizedModel qm = quantized.model();
 
         List<String> outNames = qm.graph().outputs();
         List<ErrorMetrics> perOutput = new ArrayList<>();
@@ -214,7 +281,7 @@ final class JavaTwin {
             classes += size;
         }
         List<VerifyCommand.Threshold> thresholds = cmd.thresholds(outNames, perOutput, n);
-        Path dest = cmd.out != null ? cmd.out : Path.of("mcugen-out", id + "-verify-java");
+        byte[] junitXml = cmd.junit == null ? null : junit(id, n, view, checked, thresholds).render(0);
         try (OutputDir dir = OutputDir.open(dest, inputs, cmd.force, w)) {
             Path d = dir.dir();
             write(d, twin);
@@ -253,7 +320,16 @@ final class JavaTwin {
                     .writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
             Files.writeString(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n),
                     StandardCharsets.UTF_8);
+            if (junitInOut != null) {
+                Path staged = d.resolve(junitInOut);
+                Files.createDirectories(staged.getParent());
+                Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
+            }
             dir.commit();
+            if (junitFile != null) {
+                junitFile.write(cmd.junit, junitXml);
+                junitFile.commit(w);
+            }
         } catch (IOException e) {
             throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
         }
@@ -276,7 +352,8 @@ final class JavaTwin {
         for (VerifyCommand.Threshold t : thresholds) {
             w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
         }
-        w.printf("-> %s + %s + %s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE);
+        w.printf("-> %s + %s + %s%s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE,
+                cmd.junit == null ? "" : " + " + cmd.junit);
         w.flush();
         List<VerifyCommand.Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
         if (!unmet.isEmpty()) {

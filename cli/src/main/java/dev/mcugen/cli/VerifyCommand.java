@@ -150,9 +150,6 @@ final class VerifyCommand implements Callable<Integer> {
                     + minSqnr);
         }
         javaTwin.check(quant.target);
-        if (quant.target == QuantOptions.Target.JAVA && junit != null) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", "is not available with --target java yet");
-        }
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -180,7 +177,7 @@ final class VerifyCommand implements Callable<Integer> {
             List<Path> inputs = new ArrayList<>(List.of(file));
             inputs.addAll(quant.calibrationFiles(file, g));
             inputs.addAll(data);
-            return JavaTwin.verify(this, g, id, quantized, CompilePipeline.withRangeMethod(
+            return JavaTwin.verify(this, file, g, id, quantized, CompilePipeline.withRangeMethod(
                     CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod), in, n, inputs, w);
         }
         Target target = Target.fromId(o.target().cliName());
@@ -247,7 +244,7 @@ final class VerifyCommand implements Callable<Integer> {
         inputs.addAll(data);
         // A JUnit file inside --out is written with the folder (listed in its marker, replaced with it next
         // time); put there afterwards it would make the folder not mcugen's for the next run.
-        String junitInOut = junit == null ? null : insideOut(junit, dest, generated);
+        String junitInOut = junit == null ? null : insideOut(junit, dest, generated.files().keySet());
         // Checked before the run like --out: never an input, never a file mcugen did not write (without --force).
         try (OutputFiles junitFile = junit == null || junitInOut != null ? null
                 : OutputFiles.open(List.of(junit), inputs, file, force, "--junit");
@@ -557,7 +554,7 @@ final class VerifyCommand implements Callable<Integer> {
      * relatively or through a link to a parent alike); refuses {@code dir} itself and a name verify
      * writes there (the C, the harness, the reports, the marker) or a folder of them.
      */
-    private static String insideOut(Path file, Path dir, CGenerator.Output generated) {
+    static String insideOut(Path file, Path dir, java.util.Collection<String> generatedFiles) {
         Path f;
         Path d;
         try {
@@ -573,7 +570,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", file + " is the --out folder; give a file name");
         }
         String rel = d.relativize(f).toString().replace('\\', '/');
-        List<String> ours = new ArrayList<>(generated.files().keySet());
+        List<String> ours = new ArrayList<>(generatedFiles);
         ours.addAll(List.of("harness/main.c", "report.json", ReportHtml.FILE, OutputDir.MARKER));
         for (String o : ours) {
             if (o.equals(rel) || o.startsWith(rel + "/") || rel.startsWith(o + "/")) {

@@ -41,8 +41,11 @@ class VerifyJavaTwinTest {
         Path dir = CliTest.ROOT.resolve("examples").resolve(example);
         Path out = tmp.resolve("out");
         CliTest.Result r = CliTest.run("verify", dir.resolve("model.json").toString(), "--target", "java", "--data",
-                dir.resolve("test.npy").toString(), "--samples", "3", "--out", out.toString(), "--no-progress");
+                dir.resolve("test.npy").toString(), "--samples", "3", "--out", out.toString(), "--junit",
+                out.resolve("junit.xml").toString(), "--no-progress");
         assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        String xml = Files.readString(out.resolve("junit.xml"));
+        assertThat(xml).contains("bit-exact with the simulator, sample 2").contains("float-free").doesNotContain("<failure");
         JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
         assertThat(j.get("target").asText()).isEqualTo("java");
         assertThat(j.get("bit_exact").asBoolean()).isTrue();
@@ -54,6 +57,7 @@ class VerifyJavaTwinTest {
         assertThat(j.at("/metrics/top1_agreement").asDouble()).isGreaterThan(0.5);
         try (Stream<Path> s = Files.walk(out)) {
             List<Path> java = s.filter(p -> p.toString().endsWith(".java")).toList();
+            assertThat(out.resolve(".mcugen-output")).exists();
             assertThat(java).hasSize(1);
             String source = Files.readString(java.get(0));
             assertThat(FloatFree.violations(source)).isEmpty();
@@ -137,7 +141,7 @@ class VerifyJavaTwinTest {
     }
 
     @Test
-    void aDifferingOutputFailsWithExit4NamingSampleIndexAndBothValues() {
+    void aDifferingOutputFailsWithExit4NamingSampleIndexAndBothValues() throws IOException {
         Path dir = CliTest.ROOT.resolve("examples/gesture_conv1d");
         VerifyCommand.expectedHook = xs -> {
             List<int[]> changed = new ArrayList<>(xs);
@@ -147,13 +151,19 @@ class VerifyJavaTwinTest {
             return changed;
         };
         try {
+            Path junit = tmp.resolve("junit.xml");
             CliTest.Result r = CliTest.run("verify", dir.resolve("model.json").toString(), "--target", "java", "--data",
                     dir.resolve("test.npy").toString(), "--samples", "2", "--out", tmp.resolve("out").toString(),
-                    "--no-progress");
+                    "--junit", junit.toString(), "--no-progress");
             assertThat(r.code()).isEqualTo(4);
             assertThat(r.err()).contains("MCG_VERIFY_MISMATCH").containsPattern("sample 1, output index 2: java twin -?\\d+"
                     + " != simulator -?\\d+");
             assertThat(tmp.resolve("out")).doesNotExist();
+            // the JUnit file outside --out still says which sample failed
+            String xml = Files.readString(junit);
+            assertThat(xml).contains("classname=\"mcugen.verify.java.gesture_conv1d\"")
+                    .contains("bit-exact with the simulator, sample 1").contains("type=\"MCG_VERIFY_MISMATCH\"");
+            assertThat(xml.split("<failure", -1)).hasSize(2);
         } finally {
             VerifyCommand.expectedHook = java.util.function.UnaryOperator.identity();
         }
