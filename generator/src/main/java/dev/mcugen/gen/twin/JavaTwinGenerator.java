@@ -172,7 +172,9 @@ public final class JavaTwinGenerator {
                     : m.isConstructorDeclaration() ? cls + "()"
                     : m.isFieldDeclaration() ? m.asFieldDeclaration().getVariable(0).getNameAsString() : "");
             if (doc != null && m instanceof com.github.javaparser.ast.nodeTypes.NodeWithJavadoc<?> j) {
-                j.setJavadocComment(doc);
+                List<String> lines = new ArrayList<>();
+                doc.lines().forEach(line -> lines.addAll(Program.wrap(line)));
+                j.setJavadocComment(String.join("\n", lines));
             }
         }
         String source = cu.toString();
@@ -369,6 +371,24 @@ public final class JavaTwinGenerator {
                     + " {@code _SIZE} long), as the C {@code _invoke}; always from the initial state." + paramDocs());
         }
 
+        /** {@code text} cut at spaces into lines of at most 100 characters (a longer word stays whole). */
+        static List<String> wrap(String text) {
+            List<String> lines = new ArrayList<>();
+            StringBuilder b = new StringBuilder();
+            for (String word : text.split(" ", -1)) {
+                if (b.length() > 0 && b.length() + 1 + word.length() > 100) {
+                    lines.add(b.toString());
+                    b.setLength(0);
+                }
+                if (b.length() > 0) {
+                    b.append(' ');
+                }
+                b.append(word);
+            }
+            lines.add(b.toString());
+            return lines;
+        }
+
         /** The {@code @param} lines of invoke. */
         private String paramDocs() {
             StringBuilder d = new StringBuilder();
@@ -502,11 +522,13 @@ public final class JavaTwinGenerator {
                     + TwinValues.INLINE + " values are Base64 strings of their little-endian bytes decoded when the class"
                     + " loads, so that no method exceeds the class file's 64 KiB of code and no string constant its 65535"
                     + " bytes. No floating point is used. Needs Java 17 or later and nothing but the JDK.");
-            return " " + String.join("\n ", l) + "\n";
+            List<String> wrapped = new ArrayList<>();
+            l.forEach(line -> wrapped.addAll(wrap(line)));
+            return " " + String.join("\n ", wrapped) + "\n";
         }
 
         private static String comment(String s) {
-            return Names.cComment(dev.mcugen.ir.Text.clip(s, 120)).replace("@", "(at)").replace("<", "(").replace(">", ")")
+            return Names.cComment(dev.mcugen.ir.Text.clip(s, 400)).replace("@", "(at)").replace("<", "(").replace(">", ")")
                     .replace("&", "and");
         }
     }
