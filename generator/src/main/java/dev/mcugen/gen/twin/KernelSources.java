@@ -54,10 +54,13 @@ import java.util.stream.Stream;
  *
  * <p>The cut ({@link #keep}) is by name and errs on the side of keeping: starting from the names the
  * twin's own code uses, a type is kept when its name is used, a method when its name is called, a
- * field when its name is read; what kept code uses is followed in turn. Then the kept code has no
- * floating point (the records' float-valued members, such as a type's real scale, and the records'
- * validating constructors are removed before, since the twin's values were validated when the
- * simulator's records were made); {@link FloatFree} checks that.
+ * field when its name is read; what kept code uses is followed in turn. Members that work on IR types
+ * the twin lacks (the float graph's {@code Op}, {@code Graph}...) are never kept, and the kernels'
+ * dispatch to node types the model does not have is dropped. Before the cut, floating-point code is
+ * removed: the records' float-valued components (a type's real scale) and every member that reads
+ * one, takes or gives float or double, or uses floating point at all (offline table builders, float
+ * overloads), then what calls a removed method; and the records' validating constructors (the twin's
+ * values were validated when the simulator's records were made). {@link FloatFree} checks the result.
  */
 final class KernelSources {
     private static final String ROOT = "dev/mcugen/gen/twin/sim-src";
