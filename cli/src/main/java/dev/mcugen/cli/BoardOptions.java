@@ -64,8 +64,8 @@ final class BoardOptions {
      */
     Optional<TargetBoard> apply(QuantizationOptions quant) {
         boolean targetGiven = command.commandLine().getParseResult().hasMatchedOption("--target");
-        Optional<TargetBoard> b = TargetBoard.resolve(board, flash, ram, targetGiven ? quant.target : null);
-        b.ifPresent(x -> quant.target = x.target());
+        Optional<TargetBoard> b = TargetBoard.resolve(board, flash, ram, targetGiven ? quant.target() : null);
+        b.ifPresent(x -> quant.targets = java.util.List.of(x.target()));
         return b;
     }
 }

@@ -93,9 +93,10 @@ final class BuildCommand implements Callable<Integer> {
         if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
             return ExitCodes.OK;
         }
+        quant.target(); // one target: refused before anything is read
         // Before the model is read: an unknown board or a target its core cannot run is a usage error.
         java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
-        javaTwin.check(quant.target);
+        javaTwin.check(quant.target());
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -122,7 +123,7 @@ final class BuildCommand implements Callable<Integer> {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
             root.put("name", id);
-            root.put("target", quant.target.cliName());
+            root.put("target", quant.target().cliName());
             if (board.isPresent()) {
                 board.get().into(root.putObject("board"));
             } else {

@@ -39,6 +39,8 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         ExitCodes.install(cl);
+        // Library log lines (the container runner's Testcontainers) only with verify --verbose.
+        RunnerLog.quiet();
         return execute(cl, err, args);
     }
 

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,11 +22,27 @@ import picocli.CommandLine.Option;
  * (DESIGN §1: the same option means the same thing in every command).
  */
 final class QuantizationOptions {
-    @Option(names = "--target", paramLabel = "T", defaultValue = "host", converter = TargetConverter.class,
+    @Option(names = "--target", paramLabel = "T", defaultValue = "host", converter = TargetConverter.class, split = ",",
             description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, neon, or java (a Java class, quantized as for host)"
                     + " (default: ${DEFAULT-VALUE};"
-                    + " with --board, the board's core); decides --rescale auto")
-    QuantOptions.Target target;
+                    + " with --board, the board's core); decides --rescale auto (verify takes several: T,T... or --target repeated)")
+    List<QuantOptions.Target> targets;
+
+    /** The command this mixin belongs to (named when several targets are refused). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * The one target of a command that takes one: several (which only {@code verify} runs) are refused
+     * here with a usage error naming the command.
+     */
+    QuantOptions.Target target() {
+        if (targets.size() != 1) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--target", command.name() + " takes one target, got "
+                    + targets.stream().map(QuantOptions.Target::cliName).toList() + " (verify runs several)");
+        }
+        return targets.get(0);
+    }
 
     @Option(names = "--calibration", paramLabel = "DATA",
             description = "representative float32 (or float64, converted) .npy [N, ...input shape]; repeat once per model"
@@ -62,7 +80,8 @@ final class QuantizationOptions {
     boolean dropSoftmax;
 
     QuantOptions toOptions() {
-        return new QuantOptions(precision, rescale, activation, perChannel, target, dropSoftmax, weightRounding);
+        return new QuantOptions(precision, rescale, activation, perChannel, target(), dropSoftmax,
+                weightRounding);
     }
 
     /**

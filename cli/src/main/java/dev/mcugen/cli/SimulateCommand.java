@@ -85,6 +85,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (mode == Mode.FLOAT && (raw || compare)) {
             throw new McugenException(Diag.MCG_CLI_USAGE, raw ? "--raw" : "--compare", "only applies to --mode fixed");
         }
+        quant.target(); // one target: refused before anything is read
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();

@@ -60,6 +60,8 @@ import picocli.CommandLine.Spec;
                 "Writes into --out: the C sources, harness/main.c, report.json and report.html. Models with _step are also streamed and compared.",
                 "A program too big for the target's QEMU board (e.g. for a --board with more memory) runs on a bigger",
                 "QEMU board whose core executes its instructions; verify says so.",
+                "Several targets (--target A,B or repeated) run --jobs at a time, each into --out/<target>, with a summary"
+                        + " table; the exit status is the most severe of theirs.",
                 "With --target java: the Java twin instead, compiled in memory and run in this JVM (no QEMU).",
                 "Exit status 4 when the target and the simulator disagree on any output integer,"
                         + " 6 when it is bit-exact but below --min-top1 or --min-sqnr against float."})
@@ -71,6 +73,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** Test hook: rewrites the float/double places found in the generated C ({@code file:line}). */
     static volatile UnaryOperator<List<String>> floatTokensHook = UnaryOperator.identity();
+
+    /**
+     * Set while this thread runs one target of several ({@link VerifyTargets}): its --junit file is a
+     * temporary one the combined report is made from, not named to the user.
+     */
+    static final ThreadLocal<Boolean> ONE_OF_SEVERAL = ThreadLocal.withInitial(() -> false);
 
     @Spec
     CommandSpec spec;
@@ -101,7 +109,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + " board's flash with the model)")
     int samples;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>)")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>-verify-<target>); with several"
+            + " targets a subfolder per target (default: mcugen-out/<name>-verify/<target>)")
     Path out;
 
     @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
@@ -123,8 +132,35 @@ final class VerifyCommand implements Callable<Integer> {
             + " they are moved to a backup folder beside it, never deleted")
     boolean force;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "with several targets: how many run at once (default: the"
+            + " number of processors, at most the number of targets)")
+    Integer jobs;
+
+    @Option(names = "--verbose", description = "also print how the target runs (which runner and why) and the log lines of"
+            + " the container runner's libraries (Testcontainers, docker-java)")
+    boolean verbose;
+
     @Override
     public Integer call() {
+        if (jobs != null && jobs < 1) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--jobs", "must be at least 1, got " + jobs);
+        }
+        VerifyTargets.checkDistinct(quant.targets);
+        AutoCloseable log = verbose ? RunnerLog.verbose(spec.commandLine().getErr()) : null;
+        try {
+            return verify();
+        } finally {
+            if (log != null) {
+                try {
+                    log.close();
+                } catch (Exception ignored) {
+                    // restoring the log level cannot fail
+                }
+            }
+        }
+    }
+
+    private int verify() {
         long started = System.nanoTime();
         List<String> missing = new ArrayList<>();
         if (modelArg.model == null) {
@@ -136,8 +172,14 @@ final class VerifyCommand implements Callable<Integer> {
         if (boardOptions.listed(spec.commandLine().getOut(), missing)) {
             return ExitCodes.OK;
         }
-        // Before the model is read: an unknown board or a target its core cannot run is a usage error.
-        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
+        if (quant.targets.size() > 1 && boardOptions.board != null) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--board", "is one microcontroller, with one core: give it one"
+                    + " --target or none, not " + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
+        }
+        // Before the model is read: an unknown board or a target its core cannot run is a usage error. With
+        // several targets each target's verify resolves --flash / --ram for itself.
+        java.util.Optional<dev.mcugen.compiler.TargetBoard> board = quant.targets.size() > 1 ? java.util.Optional.empty()
+                : boardOptions.apply(quant);
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
@@ -149,13 +191,20 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--min-sqnr", "is a finite number of decibels, 0 or more, got "
                     + minSqnr);
         }
-        javaTwin.check(quant.target);
+        if (quant.targets.contains(QuantOptions.Target.JAVA) && quant.targets.size() > 1) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--target", "java is verified on its own (in this JVM), not with "
+                    + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
+        }
+        javaTwin.check(quant.targets.get(0));
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g);
+        boolean several = quant.targets.size() > 1;
         PrintWriter w = spec.commandLine().getOut();
-        Batch in = common.readData(model, data);
+        // With several targets the data is read here only to refuse bad data or --samples once, before any
+        // target runs (the notes about it are each target's to print).
+        Batch in = several ? dev.mcugen.ir.data.InputData.read(model, data, note -> { }) : common.readData(model, data);
         String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
         int n = samples;
         if (samples > in.size()) {
@@ -165,9 +214,19 @@ final class VerifyCommand implements Callable<Integer> {
                         + in.size() + " sample(s); give --samples " + in.size() + " or fewer");
             }
             n = in.size();
-            w.println("mcugen: " + dataNames + " holds " + n + " sample(s), fewer than the default --samples " + samples
-                    + ": verifying all " + n);
-            w.flush();
+            if (!several) {
+                w.println("mcugen: " + dataNames + " holds " + n + " sample(s), fewer than the default --samples " + samples
+                        + ": verifying all " + n);
+                w.flush();
+            }
+        }
+        if (several) {
+            // One verify per target, each reading the model and the data itself (VerifyTargets).
+            List<Path> inputs = new ArrayList<>(List.of(file));
+            inputs.addAll(quant.calibrationFiles(file, g));
+            inputs.addAll(data);
+            in = null; // not kept while the targets run
+            return VerifyTargets.run(this, id, inputs, file);
         }
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();
@@ -257,10 +316,13 @@ final class VerifyCommand implements Callable<Integer> {
             // The host target runs natively whichever runner it is: no container to start for it.
             try {
                 BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
+                // Said only with --verbose: the summary line names the runner anyway.
                 runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
                         : TargetRunners.select(boards, scratch.resolve("run"), line -> {
-                            note.println("mcugen: " + line);
-                            note.flush();
+                            if (verbose) {
+                                note.println("mcugen: " + line);
+                                note.flush();
+                            }
                         });
             } catch (RunnerException e) {
                 // MCUGEN_RUNNER=container without a usable engine is the machine's problem, not a bug.
@@ -425,7 +487,8 @@ final class VerifyCommand implements Callable<Integer> {
             for (Threshold t : thresholds) {
                 w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
             }
-            w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE, junit == null ? "" : " + " + junit);
+            w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE,
+                    junit == null || ONE_OF_SEVERAL.get() ? "" : " + " + junit);
             w.flush();
             // After every file is written: CI reads report.json and the JUnit file to see why it failed.
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
@@ -674,7 +737,7 @@ final class VerifyCommand implements Callable<Integer> {
         Files.writeString(p, text, StandardCharsets.UTF_8);
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -125,7 +125,7 @@ class FirmwareFragmentTest {
         assertThat(out).contains("stream 0: ok", "stream 1: ok", "stream 2: ok", "done");
     }
 
-    private static void requireCommand(String tool) {
+    static void requireCommand(String tool) {
         boolean present = System.getenv("PATH") != null && Arrays.stream(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
         if (!present && System.getenv("CI") != null) {

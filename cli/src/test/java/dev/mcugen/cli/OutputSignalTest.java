@@ -57,11 +57,13 @@ class OutputSignalTest {
             mcugen.descendants().forEach(ProcessHandle::destroyForcibly);
             mcugen.destroyForcibly();
         }
-        if (pidFile != null && Files.exists(pidFile)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(h -> {
-                h.descendants().forEach(ProcessHandle::destroyForcibly);
-                h.destroyForcibly();
-            });
+        for (Path pid : pidFile == null ? List.<Path>of() : List.of(pidFile, tmp.resolve("aarch64-gcc.pid"))) {
+            if (Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
         }
     }
 
@@ -111,14 +113,59 @@ class OutputSignalTest {
         assertThat(tempFolders(out)).noneMatch(n -> n.startsWith(".v."));
     }
 
+    @Test
+    void sigintToVerifyOnSeveralTargetsKillsEveryTargetsChildrenAndRemovesTheirTemporaryFolders() throws Exception {
+        VerifyCommandTest.requireTools(dev.mcugen.qemu.Target.NEON);
+        // A second stand-in compiler, for neon: both targets run at once (--jobs 2), each waiting in its compiler.
+        Path neonPid = tmp.resolve("aarch64-gcc.pid");
+        Path gcc = bin.resolve("aarch64-linux-gnu-gcc");
+        Files.writeString(gcc, "#!/bin/sh\necho $$ > '" + neonPid + ".tmp' && mv '" + neonPid + ".tmp' '" + neonPid
+                + "'\nsleep 300\n");
+        Files.setPosixFilePermissions(gcc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path out = tmp.resolve("v");
+        startVerify(out, "host,neon", "--jobs", "2", "--junit", tmp.resolve("junit.xml").toString());
+        List<ProcessHandle> tree = new ArrayList<>();
+        for (Path pid : List.of(pidFile, neonPid)) {
+            ProcessHandle h = waitForChild(pid);
+            tree.addAll(h.descendants().toList());
+            tree.add(h);
+        }
+        kill("INT", mcugen.pid());
+        assertThat(mcugen.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)).as("mcugen stops").isTrue();
+        assertThat(mcugen.exitValue()).isEqualTo(130);
+        for (ProcessHandle h : tree) {
+            h.onExit().get(5, TimeUnit.SECONDS);
+            assertThat(h.isAlive()).as("child %s (%s) killed", h.pid(), h.info().command().orElse("?")).isFalse();
+        }
+        try (Stream<Path> s = Files.list(javaTmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("temporary folders of both targets and of the run")
+                    .noneMatch(n -> n.startsWith("mcugen-"));
+        }
+        for (String t : List.of("host", "neon")) {
+            assertThat(out.resolve(t)).doesNotExist();
+            if (Files.isDirectory(out)) {
+                try (Stream<Path> s = Files.list(out)) {
+                    assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("." + t + "."));
+                }
+            }
+        }
+        assertThat(tmp.resolve("junit.xml")).doesNotExist();
+    }
+
     private void startVerify(Path out) throws IOException {
+        startVerify(out, "host");
+    }
+
+    private void startVerify(Path out, String targets, String... extra) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // A JVM started from a background job inherits SIGINT ignored (and then installs no handler):
         // env --default-signal gives it the default disposition, as in a terminal.
         List<String> cmd = List.of("env", "--default-signal=INT", java, "-Djava.io.tmpdir=" + javaTmp, "-cp", cp,
-                "dev.mcugen.cli.Main", "verify", CliTest.HAR.toString(), "--target", "host", "--data",
+                "dev.mcugen.cli.Main", "verify", CliTest.HAR.toString(), "--target", targets, "--data",
                 CliTest.HAR.resolve("test.npy").toString(), "--samples", "2", "--out", out.toString(), "--no-progress");
+        cmd = new ArrayList<>(cmd);
+        cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectOutput(tmp.resolve("stdout.txt").toFile())
                 .redirectError(tmp.resolve("stderr.txt").toFile());
@@ -129,6 +176,10 @@ class OutputSignalTest {
 
     /** The stand-in compiler once it runs (mcugen then has its temporary folders and the lock). */
     private ProcessHandle waitForChild() throws Exception {
+        return waitForChild(pidFile);
+    }
+
+    private ProcessHandle waitForChild(Path pidFile) throws Exception {
         long deadline = System.nanoTime() + START.toNanos();
         while (!Files.exists(pidFile)) {
             if (!mcugen.isAlive()) {
