@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
                 "report.json (every contract, every tensor's bits/scale/zero point, overflow bounds) and report.html",
                 "(the same, with the graph, errors vs float and memory as a self-contained page).",
                 "Refuses (exit 3, nothing written) a model too big for the board (--board,",
-                "--flash/--ram, else the target's QEMU board); --board list prints the boards."})
+                "--flash/--ram, else the target's QEMU board); --board list prints the boards.",
+                "With --target java: <package path>/<Class>.java (the Java twin) instead of the C files."})
 final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;
@@ -61,6 +62,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     QuantizationOptions quant;
+
+    @Mixin
+    JavaTwin.Options javaTwin;
 
     @Mixin
     BoardOptions boardOptions;
@@ -112,6 +116,7 @@ final class BuildCommand implements Callable<Integer> {
         quant.target(); // one target: refused before anything is read
         // Before the model is read: an unknown board or a target its core cannot run is a usage error.
         java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
+        javaTwin.check(quant.target());
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -131,6 +136,10 @@ final class BuildCommand implements Callable<Integer> {
         }
         gen = ioFormats.apply(gen); // last: the steps above rebuild the options without the formats
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
+        // --target java: the Java twin instead of the C files (from the same lowering: refused alike).
+        dev.mcugen.gen.twin.JavaTwinGenerator.Output twin = qm.options().target() != dev.mcugen.scale.QuantOptions.Target.JAVA
+                ? null : dev.mcugen.gen.twin.JavaTwinGenerator.generate(qm.graph(), generated.view(), javaTwin.packageName(),
+                gen.banner());
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
@@ -166,7 +175,11 @@ final class BuildCommand implements Callable<Integer> {
                 throw dev.mcugen.ir.IoFailure.writing(target.resolve(ReportHtml.FILE).toString(), "cannot write", e);
             }
             // Rendered straight into the files: a large model's C is more text than the heap should hold.
-            generated.write(dir.dir());
+            if (twin != null) {
+                JavaTwin.write(dir.dir(), twin);
+            } else {
+                generated.write(dir.dir());
+            }
             dir.commit();
         }
         long violated = qm.solution().results().stream()
@@ -174,7 +187,7 @@ final class BuildCommand implements Callable<Integer> {
         long unsafe = qm.bounds().stream().filter(b -> !b.safe()).count();
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
-                target.resolve("report.json") + " + report.html + " + id + ".c/.h");
+                target.resolve("report.json") + " + report.html + " + (twin != null ? twin.path() : id + ".c/.h"));
         w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.flush();
         return ExitCodes.OK;

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  */
 final class QuantizationOptions {
     @Option(names = "--target", paramLabel = "T", defaultValue = "host", converter = TargetConverter.class, split = ",",
-            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55 or neon (default: ${DEFAULT-VALUE};"
+            description = "host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, neon, or java (a Java class, quantized as for host)"
+                    + " (default: ${DEFAULT-VALUE};"
                     + " with --board, the board's core); decides --rescale auto (verify takes several: T,T... or --target repeated)")
     List<QuantOptions.Target> targets;
 
@@ -129,7 +130,7 @@ final class QuantizationOptions {
                 }
             }
             throw new picocli.CommandLine.TypeConversionException("unknown target '" + value
-                    + "'; expected host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55 or neon");
+                    + "'; expected host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, neon or java");
         }
     }
 }

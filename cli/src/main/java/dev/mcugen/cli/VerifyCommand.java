@@ -62,6 +62,7 @@ import picocli.CommandLine.Spec;
                 "QEMU board whose core executes its instructions; verify says so.",
                 "Several targets (--target A,B or repeated) run --jobs at a time, each into --out/<target>, with a summary"
                         + " table; the exit status is the most severe of theirs.",
+                "With --target java: the Java twin instead, compiled in memory and run in this JVM (no QEMU).",
                 "Exit status 4 when the target and the simulator disagree on any output integer,"
                         + " 6 when it is bit-exact but below --min-top1 or --min-sqnr against float."})
 final class VerifyCommand implements Callable<Integer> {
@@ -93,6 +94,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     QuantizationOptions quant;
+
+    @Mixin
+    JavaTwin.Options javaTwin;
 
     @Mixin
     BoardOptions boardOptions;
@@ -192,6 +196,11 @@ final class VerifyCommand implements Callable<Integer> {
                     + minSqnr);
         }
         ioFormats.validate();
+        if (quant.targets.contains(QuantOptions.Target.JAVA) && quant.targets.size() > 1) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--target", "java is verified on its own (in this JVM), not with "
+                    + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
+        }
+        javaTwin.check(quant.targets.get(0));
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -230,6 +239,14 @@ final class VerifyCommand implements Callable<Integer> {
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();
         QuantOptions o = qm.options();
+        if (o.target() == QuantOptions.Target.JAVA) {
+            // The Java twin: compiled and run in this JVM, no QEMU.
+            List<Path> inputs = new ArrayList<>(List.of(file));
+            inputs.addAll(quant.calibrationFiles(file, g));
+            inputs.addAll(data);
+            return JavaTwin.verify(this, file, g, id, quantized, CompilePipeline.withRangeMethod(
+                    CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod), in, n, inputs, w);
+        }
         Target target = Target.fromId(o.target().cliName());
         String opts = CompilePipeline.optionsLine(o);
         GenOptions gen = CompilePipeline.withRangeMethod(CompilePipeline.genOptions(id, model, file, o), quant.calibrationMethod);
@@ -295,7 +312,7 @@ final class VerifyCommand implements Callable<Integer> {
         inputs.addAll(data);
         // A JUnit file inside --out is written with the folder (listed in its marker, replaced with it next
         // time); put there afterwards it would make the folder not mcugen's for the next run.
-        String junitInOut = junit == null ? null : insideOut(junit, dest, generated);
+        String junitInOut = junit == null ? null : insideOut(junit, dest, generated.files().keySet());
         // Checked before the run like --out: never an input, never a file mcugen did not write (without --force).
         try (OutputFiles junitFile = junit == null || junitInOut != null ? null
                 : OutputFiles.open(List.of(junit), inputs, file, force, "--junit");
@@ -448,21 +465,7 @@ final class VerifyCommand implements Callable<Integer> {
             Verdict verdict = verdict(n, classes, streams, streamed, view, target, thresholds)
                     .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
             verdict.into(root.putObject("verdict"));
-            if (!thresholds.isEmpty()) {
-                com.fasterxml.jackson.databind.node.ArrayNode th = root.putArray("accuracy_thresholds");
-                for (Threshold t : thresholds) {
-                    ObjectNode e = th.addObject();
-                    e.put("output", t.output());
-                    e.put("metric", t.metric());
-                    e.put("threshold", t.threshold());
-                    if (Double.isFinite(t.value())) {
-                        e.put("value", t.value());
-                    } else {
-                        e.putNull("value");
-                    }
-                    e.put("met", t.met());
-                }
-            }
+            putThresholds(root, thresholds);
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             write(d.resolve("report.json"),
@@ -607,8 +610,27 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    /** The thresholds into report.json's {@code accuracy_thresholds} (nothing when none was asked for). */
+    static void putThresholds(ObjectNode root, List<Threshold> thresholds) {
+        if (!thresholds.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode th = root.putArray("accuracy_thresholds");
+            for (Threshold t : thresholds) {
+                ObjectNode e = th.addObject();
+                e.put("output", t.output());
+                e.put("metric", t.metric());
+                e.put("threshold", t.threshold());
+                if (Double.isFinite(t.value())) {
+                    e.put("value", t.value());
+                } else {
+                    e.putNull("value");
+                }
+                e.put("met", t.met());
+            }
+        }
+    }
+
     /** Every threshold asked for, on every output in the model's order (top-1 first). */
-    private List<Threshold> thresholds(List<String> outNames, List<ErrorMetrics> perOutput, int n) {
+    List<Threshold> thresholds(List<String> outNames, List<ErrorMetrics> perOutput, int n) {
         List<Threshold> all = new ArrayList<>();
         for (int k = 0; k < outNames.size(); k++) {
             ErrorMetrics e = perOutput.get(k);
@@ -664,7 +686,7 @@ final class VerifyCommand implements Callable<Integer> {
      * relatively or through a link to a parent alike); refuses {@code dir} itself and a name verify
      * writes there (the C, the harness, the reports, the marker) or a folder of them.
      */
-    private static String insideOut(Path file, Path dir, CGenerator.Output generated) {
+    static String insideOut(Path file, Path dir, java.util.Collection<String> generatedFiles) {
         Path f;
         Path d;
         try {
@@ -680,7 +702,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--junit", file + " is the --out folder; give a file name");
         }
         String rel = d.relativize(f).toString().replace('\\', '/');
-        List<String> ours = new ArrayList<>(generated.files().keySet());
+        List<String> ours = new ArrayList<>(generatedFiles);
         ours.addAll(List.of("harness/main.c", "report.json", ReportHtml.FILE, OutputDir.MARKER));
         for (String o : ours) {
             if (o.equals(rel) || o.startsWith(rel + "/") || rel.startsWith(o + "/")) {
@@ -756,7 +778,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The metrics vs float into {@code o}. */
-    private static void metrics(ObjectNode o, ErrorMetrics m) {
+    static void metrics(ObjectNode o, ErrorMetrics m) {
         o.put("max_abs_error", m.maxAbsError());
         o.put("rmse", m.rmse());
         if (Double.isFinite(m.sqnrDb())) {

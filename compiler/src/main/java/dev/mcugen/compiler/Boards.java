@@ -39,7 +39,7 @@ public final class Boards {
             // AN547 (Cortex-M55, MPS3): the 2 MiB code SRAM (the vector table sits apart in the ITCM)
             // and the SSE-300's 4 MiB internal SRAM for data.
             case CORTEX_M55 -> Optional.of(new Memory("mps3-an547", 2 * 1024 * 1024, 4 * 1024 * 1024, 64 * 1024));
-            case HOST, NEON -> Optional.empty();
+            case HOST, NEON, JAVA -> Optional.empty();
         };
     }
 

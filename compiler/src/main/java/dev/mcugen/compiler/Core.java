@@ -57,7 +57,7 @@ public enum Core {
         return architectureOf(code).map(a -> a <= architecture).orElse(false);
     }
 
-    /** The architecture of a target's code, e.g. "Armv6-M" for cortex-m0; empty for host and neon. */
+    /** The architecture of a target's code, e.g. "Armv6-M" for cortex-m0; empty for host, neon and java. */
     public static Optional<String> architectureName(QuantOptions.Target code) {
         return architectureOf(code).map(a -> ARCHITECTURES[a]);
     }
@@ -70,7 +70,7 @@ public enum Core {
             case CORTEX_M4, CORTEX_M7 -> Optional.of(2);
             case CORTEX_M33 -> Optional.of(3);
             case CORTEX_M55 -> Optional.of(4);
-            case HOST, NEON -> Optional.empty();
+            case HOST, NEON, JAVA -> Optional.empty();
         };
     }
 }

@@ -80,7 +80,8 @@ public final class RuntimeFiles {
 
     static Map<String, Boolean> predefined(QuantOptions.Target target) {
         List<String> defined = switch (target) {
-            case HOST -> List.of();
+            // java: the twin is written instead of the C, whose file set is then that of a host build.
+            case HOST, JAVA -> List.of();
             case CORTEX_M0 -> List.of("__arm__", "__ARM_ARCH_6M__");
             case CORTEX_M3 -> List.of("__arm__", "__ARM_ARCH_7M__");
             case CORTEX_M4, CORTEX_M7 -> List.of("__arm__", "__ARM_ARCH_7EM__", "__ARM_FEATURE_DSP");
@@ -91,7 +92,7 @@ public final class RuntimeFiles {
         for (String a : ARCH_MACROS) {
             m.put(a, defined.contains(a));
         }
-        if (target == QuantOptions.Target.HOST) {
+        if (target == QuantOptions.Target.HOST || target == QuantOptions.Target.JAVA) {
             m.remove("__aarch64__");
             m.remove("__ARM_NEON");
         }

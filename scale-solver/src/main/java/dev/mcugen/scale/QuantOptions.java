@@ -57,7 +57,9 @@ public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl 
     /** {@code --target}. */
     public enum Target {
         HOST(true), CORTEX_M0(false), CORTEX_M3(true), CORTEX_M4(true), CORTEX_M7(true), CORTEX_M33(true),
-        CORTEX_M55(true), NEON(true);
+        CORTEX_M55(true), NEON(true),
+        /** The Java twin ({@code --target java}): quantized as for the host, generated as one Java class. */
+        JAVA(true);
 
         private final boolean fastLongMultiply;
 

@@ -1,0 +1,365 @@
+package dev.mcugen.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcugen.compiler.CompilePipeline;
+import dev.mcugen.gen.GenOptions;
+import dev.mcugen.gen.View;
+import dev.mcugen.gen.twin.FloatFree;
+import dev.mcugen.gen.twin.JavaTwinGenerator;
+import dev.mcugen.gen.twin.TwinCompiler;
+import dev.mcugen.gen.twin.TwinRunner;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.FloatTensor;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.Names;
+import dev.mcugen.ir.Text;
+import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.ir.interp.FloatInterpreter;
+import dev.mcugen.ir.metrics.ErrorMetrics;
+import dev.mcugen.ir.quant.IntObserver;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.sim.FixedPointSimulator;
+import dev.mcugen.scale.QuantizedModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --target java} for {@code build} and {@code verify}: the Java twin of the generated C
+ * ({@link JavaTwinGenerator}), written as {@code <package path>/<Class>.java}, and its proof: compiled
+ * in memory, run on the samples and compared bit for bit with the simulator, and streamed through
+ * {@code step} for models that have it.
+ */
+final class JavaTwin {
+    /** The {@code --java-package} option of build and verify. */
+    static final class Options {
+        @Option(names = "--java-package", paramLabel = "PKG",
+                description = "with --target java: the package of the generated class (default: "
+                        + JavaTwinGenerator.DEFAULT_PACKAGE + "; \"\" for none)")
+        String javaPackage;
+
+        /**
+         * Checks the options before any work: {@code --java-package} only with {@code --target java},
+         * and a Java package name.
+         */
+        void check(dev.mcugen.scale.QuantOptions.Target target) {
+            if (target != dev.mcugen.scale.QuantOptions.Target.JAVA) {
+                if (javaPackage != null) {
+                    throw new McugenException(Diag.MCG_CLI_USAGE, "--java-package", "is for --target java only, not --target "
+                            + target.cliName());
+                }
+                return;
+            }
+            packageName();
+        }
+
+        /** The package, checked (usage error when it is not a Java package name). */
+        String packageName() {
+            String p = javaPackage == null ? JavaTwinGenerator.DEFAULT_PACKAGE : javaPackage;
+            String why = JavaTwinGenerator.checkPackage(p);
+            if (why != null) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--java-package", "'" + Text.clip(p, 60) + "' " + why);
+            }
+            return p;
+        }
+    }
+
+    private JavaTwin() {
+    }
+
+    /** Writes the twin's source under {@code dir}. */
+    static void write(Path dir, JavaTwinGenerator.Output twin) {
+        Path p = dir.resolve(twin.path());
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, twin.source(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw dev.mcugen.ir.IoFailure.writing(p.toString(), "cannot write", e);
+        }
+    }
+
+    /**
+     * The outcome of {@link #check}: outputs per sample, per sample the mismatch with the simulator (or
+     * null), the first sample whose streaming differed from {@code invoke} (or null), how many samples
+     * were streamed equal.
+     */
+    record Checked(List<int[]> outputs, List<McugenException> sampleMismatches, McugenException streamMismatch,
+                   int streamed, boolean streams) {
+        /** The first failure, or null. */
+        McugenException firstFailure() {
+            return sampleMismatches.stream().filter(java.util.Objects::nonNull).findFirst().orElse(streamMismatch);
+        }
+    }
+
+    /**
+     * Compiles {@code twin} in memory and runs it on {@code xs} (each sample's inputs one after the
+     * other): every output integer must equal {@code expected}'s (else {@link Diag#MCG_VERIFY_MISMATCH}
+     * naming sample, index and both values), and for a model with {@code step}, {@code reset} + one
+     * {@code step} per row must equal {@code invoke}. The class must be float-free
+     * ({@link Diag#MCG_VERIFY_SOFT_FLOAT} otherwise).
+     */
+    static Checked check(JavaTwinGenerator.Output twin, View.Model view, List<List<int[]>> xs, List<int[]> expected) {
+        List<String> floats = FloatFree.violations(twin.source());
+        if (!floats.isEmpty()) {
+            throw new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, twin.path(), "the Java twin uses floating point: "
+                    + String.join(", ", floats));
+        }
+        Class<?> cls;
+        try {
+            cls = TwinCompiler.compile(twin);
+        } catch (TwinCompiler.NoCompilerException e) {
+            throw new McugenException(Diag.MCG_ENV_TOOL_MISSING, "java", e.getMessage(), e);
+        } catch (TwinCompiler.CompileException e) {
+            throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, twin.path(), "does not compile: " + e.getMessage(), e);
+        }
+        int[] outSizes = view.outputs().stream().mapToInt(p -> Integer.parseInt(p.size())).toArray();
+        TwinRunner run = new TwinRunner(cls, view.inputs().size(), outSizes);
+        List<int[]> got = new ArrayList<>();
+        List<McugenException> mismatches = new ArrayList<>();
+        McugenException streamMismatch = null;
+        int streamed = 0;
+        for (int s = 0; s < xs.size(); s++) {
+            int[] y;
+            try {
+                y = run.invoke(xs.get(s));
+            } catch (RuntimeException e) {
+                throw new McugenException(Diag.MCG_VERIFY_RUN_FAILED, twin.path(), "sample " + s + ": invoke threw " + e, e);
+            }
+            mismatches.add(compare("sample " + s, y, expected.get(s), view, "java twin", "simulator"));
+            got.add(y);
+            if (run.streams()) {
+                boolean seq = view.stream().seqOutput();
+                int[] st = run.stream(xs.get(s).get(0), seq);
+                int[] want = seq ? y : java.util.Arrays.copyOfRange(y, y.length - st.length, y.length);
+                McugenException e = compare("sample " + s + " streamed (reset + " + view.stream().timeSteps() + " x step)",
+                        st, want, view, "step", "invoke");
+                if (e == null) {
+                    streamed++;
+                } else if (streamMismatch == null) {
+                    streamMismatch = e;
+                }
+            }
+        }
+        return new Checked(got, mismatches, streamMismatch, streamed, run.streams());
+    }
+
+    private static McugenException compare(String what, int[] have, int[] want, View.Model view, String haveName,
+                                           String wantName) {
+        if (have.length != want.length) {
+            return new McugenException(Diag.MCG_VERIFY_MISMATCH, "java", what + ": " + haveName + " gave " + have.length
+                    + " outputs, " + wantName + " " + want.length);
+        }
+        for (int k = 0; k < want.length; k++) {
+            if (have[k] != want[k]) {
+                return new McugenException(Diag.MCG_VERIFY_MISMATCH, "java", what + ", " + where(view, k) + ": "
+                        + haveName + " " + have[k] + " != " + wantName + " " + want[k]);
+            }
+        }
+        return null;
+    }
+
+    /** "output index k" for one output, else "output 'name' index i". */
+    private static String where(View.Model view, int k) {
+        if (view.outputs().size() == 1) {
+            return "output index " + k;
+        }
+        int at = k;
+        for (View.Port p : view.outputs()) {
+            int n = Integer.parseInt(p.size());
+            if (at < n) {
+                return "output '" + Names.terminal(p.tensor(), 60) + "' index " + at;
+            }
+            at -= n;
+        }
+        return "output index " + k;
+    }
+
+    /** {@code verify --target java}: the figures of report.json that apply (no QEMU, no instruction counts). */
+    static int verify(VerifyCommand cmd, Path modelFile, Graph g, String id, CompilePipeline.Quantized quantized, GenOptions gen, Batch in,
+                      int n, List<Path> inputs, java.io.PrintWriter w) {
+        QuantizedModel qm = quantized.model();
+        String pkg = cmd.javaTwin.packageName();
+        View.Model view = CompilePipeline.generate(qm, gen).view();
+        JavaTwinGenerator.Output twin = JavaTwinGenerator.generate(qm.graph(), view, pkg, gen.banner());
+        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+        FloatInterpreter fl = new FloatInterpreter(g);
+        List<List<int[]>> xs = new ArrayList<>();
+        List<int[]> expected = new ArrayList<>();
+        List<List<float[]>> floats = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, FloatTensor> s = in.sample(i);
+            Map<String, int[]> q = sim.quantizeInputs(s);
+            xs.add(qm.graph().inputs().stream().map(x -> q.get(x.name())).toList());
+            Map<String, int[]> y = sim.run(q, IntObserver.NONE);
+            expected.add(VerifyCommand.concat(qm.graph().outputs().stream().map(y::get).toList()));
+            Map<String, FloatTensor> f = fl.run(s);
+            floats.add(g.outputs().stream().map(name -> f.get(name).toArray()).toList());
+        }
+        expected = VerifyCommand.expectedHook.apply(expected);
+        Path dest = cmd.out != null ? cmd.out : Path.of("mcugen-out", id + "-verify-java");
+        // --junit inside --out is one of its files; elsewhere written beside itself and moved into place.
+        String junitInOut = cmd.junit == null ? null : VerifyCommand.insideOut(cmd.junit, dest, List.of(twin.path()));
+        try (OutputFiles junitFile = cmd.junit == null || junitInOut != null ? null
+                : OutputFiles.open(List.of(cmd.junit), inputs, modelFile, cmd.force, "--junit")) {
+            Checked checked = check(twin, view, xs, expected);
+            McugenException differs = checked.firstFailure();
+            if (differs != null) {
+                // --out is not written; a JUnit file outside it still lists each check that failed.
+                if (junitFile != null) {
+                    junitFile.write(cmd.junit, junit(id, n, view, checked, List.of()).render(0));
+                    junitFile.commit(w);
+                }
+                throw differs;
+            }
+            return report(cmd, g, id, quantized, in, n, inputs, w, view, twin, sim, floats, checked, dest, junitInOut,
+                    junitFile);
+        }
+    }
+
+    /** The JUnit cases: bit-exact per sample, streaming, float-free, each threshold. */
+    private static JUnitReport junit(String id, int n, View.Model view, Checked checked,
+                                     List<VerifyCommand.Threshold> thresholds) {
+        JUnitReport ju = new JUnitReport("mcugen verify " + id + " on java", "mcugen.verify.java." + JUnitReport.segment(id));
+        for (int s = 0; s < n; s++) {
+            McugenException e = checked.sampleMismatches().get(s);
+            String name = "bit-exact with the simulator, sample " + s;
+            ju.add(e == null ? JUnitReport.Case.passed(name) : failed(name, e));
+        }
+        String stream = "streaming: reset + step equals invoke";
+        if (checked.streamMismatch() != null) {
+            ju.add(failed(stream, checked.streamMismatch()));
+        } else if (!checked.streams()) {
+            ju.add(JUnitReport.Case.skipped(stream, "no step for this model: " + view.noStepReason()));
+        } else {
+            ju.add(JUnitReport.Case.passed(stream));
+        }
+        // Reached only float-free: check() refuses a class with floating point before it runs.
+        ju.add(JUnitReport.Case.passed("float-free: no floating point in the Java twin"));
+        for (VerifyCommand.Threshold t : thresholds) {
+            String name = (t.option().equals("--min-top1") ? "top-1 agreement" : "SQNR") + " " + t.option() + ", output '"
+                    + t.output() + "'";
+            ju.add(t.met() ? JUnitReport.Case.passed(name)
+                    : JUnitReport.Case.failed(name, Diag.MCG_VERIFY_ACCURACY.name(), t.describe(), t.describe()));
+        }
+        return ju;
+    }
+
+    private static JUnitReport.Case failed(String name, McugenException e) {
+        String message = e.subject() + ": " + e.detail();
+        return JUnitReport.Case.failed(name, e.diag().name(), message, message);
+    }
+
+    /** Metrics, report.json, report.html and the JUnit file of a bit-exact twin; the summary lines. */
+    private static int report(VerifyCommand cmd, Graph g, String id, CompilePipeline.Quantized quantized, Batch in, int n,
+                              List<Path> inputs, java.io.PrintWriter w, View.Model view, JavaTwinGenerator.Output twin,
+                              FixedPointSimulator sim, List<List<float[]>> floats, Checked checked, Path dest,
+                              String junitInOut, OutputFiles junitFile) {
+        QuantizedModel qm = quantized.model();
+
+        List<String> outNames = qm.graph().outputs();
+        List<ErrorMetrics> perOutput = new ArrayList<>();
+        int classes = 0;
+        for (int k = 0; k < outNames.size(); k++) {
+            QuantType t = sim.outputType(outNames.get(k));
+            int size = floats.get(0).get(k).length;
+            float[] ref = new float[n * size];
+            float[] deq = new float[n * size];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(floats.get(s).get(k), 0, ref, s * size, size);
+                for (int i = 0; i < size; i++) {
+                    deq[s * size + i] = (float) t.dequantize(checked.outputs().get(s)[classes + i]);
+                }
+            }
+            perOutput.add(ErrorMetrics.compare(ref, deq, n, size));
+            classes += size;
+        }
+        List<VerifyCommand.Threshold> thresholds = cmd.thresholds(outNames, perOutput, n);
+        byte[] junitXml = cmd.junit == null ? null : junit(id, n, view, checked, thresholds).render(0);
+        try (OutputDir dir = OutputDir.open(dest, inputs, cmd.force, w)) {
+            Path d = dir.dir();
+            write(d, twin);
+            ObjectNode root = dev.mcugen.scale.ContractReport.mapper().createObjectNode();
+            root.put("model", g.name());
+            root.put("name", id);
+            root.put("target", "java");
+            root.put("runner", "in this JVM (" + System.getProperty("java.version") + "), compiled in memory");
+            root.put("class", twin.qualifiedName());
+            root.put("bit_exact", true);
+            root.put("samples", n);
+            root.put("outputs_per_sample", classes);
+            root.put("float_free", true);
+            ObjectNode streaming = root.putObject("streaming");
+            streaming.put("has_step", checked.streams());
+            streaming.put("samples_checked", checked.streamed());
+            streaming.put("status", checked.streams() ? "checked" : "not applicable");
+            streaming.put("note", checked.streams()
+                    ? "per sample: invoke, then reset and step once per time step; equal bit for bit"
+                    : "no step for this model: " + view.noStepReason());
+            if (outNames.size() == 1) {
+                VerifyCommand.metrics(root.putObject("metrics"), perOutput.get(0));
+            } else {
+                com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
+                for (int k = 0; k < outNames.size(); k++) {
+                    ObjectNode e = per.addObject();
+                    e.put("output", outNames.get(k));
+                    e.put("values_per_sample", floats.get(0).get(k).length);
+                    VerifyCommand.metrics(e, perOutput.get(k));
+                }
+            }
+            VerifyCommand.putThresholds(root, thresholds);
+            qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
+            Files.writeString(d.resolve("report.json"), dev.mcugen.scale.ContractReport.mapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n),
+                    StandardCharsets.UTF_8);
+            if (junitInOut != null) {
+                Path staged = d.resolve(junitInOut);
+                Files.createDirectories(staged.getParent());
+                Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
+            }
+            dir.commit();
+            if (junitFile != null) {
+                junitFile.write(cmd.junit, junitXml);
+                junitFile.commit(w);
+            }
+        } catch (IOException e) {
+            throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
+        }
+        w.printf("%s as Java (%s, compiled in memory): %d sample(s) x %s bit-exact with the simulator%n", id,
+                twin.qualifiedName(), n, outNames.size() == 1 ? classes + " outputs"
+                        : outNames.size() + " outputs (" + classes + " values)");
+        if (checked.streams()) {
+            w.printf("streaming: reset + %s x step equals invoke on all %d sample(s)%n", view.stream().timeSteps(),
+                    checked.streamed());
+        } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
+            w.printf("streaming: not applicable, no step (%s)%n", view.noStepReason());
+        }
+        for (int k = 0; k < outNames.size(); k++) {
+            ErrorMetrics e = perOutput.get(k);
+            w.printf(Locale.ROOT, "%svs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
+                    outNames.size() == 1 ? "" : "output '" + Names.terminal(outNames.get(k), 60) + "' ",
+                    e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
+                            : "inf", e.cosine(), 100 * e.top1Agreement());
+        }
+        for (VerifyCommand.Threshold t : thresholds) {
+            w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
+        }
+        w.printf("-> %s + %s + %s%s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE,
+                cmd.junit == null ? "" : " + " + cmd.junit);
+        w.flush();
+        List<VerifyCommand.Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
+        if (!unmet.isEmpty()) {
+            throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on java",
+                    String.join("; ", unmet.stream().map(VerifyCommand.Threshold::describe).toList()));
+        }
+        return ExitCodes.OK;
+    }
+}
