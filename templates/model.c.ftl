@@ -157,3 +157,19 @@ int ${m.id}_invoke(${m.id}_ctx_t *ctx<#list m.inputs as p>, const ${p.typeName} 
     return 0;
 }
 </#if>
+<#list m.conversions as c>
+
+/* ${c.doc[0]}: see ${m.id}.h. */
+void ${c.function}(const ${c.srcType} *src, ${c.dstType} *dst, int32_t count)
+{
+    int32_t i;
+    for (i = 0; i < count; i++) {
+        /* exact in int64: |src - zero point| <= 2^31 and the multiplier < 2^31 */
+        const int64_t p = <#if c.subtract>((int64_t)src[i] - ${c.inZeroPoint})<#else>(int64_t)src[i]</#if> * ${c.multiplier};
+        /* round(p / 2^${c.shift}), half away from zero (gemmlowp's RoundingDivideByPOT rounding) */
+        int64_t r = p >= 0 ? (p + ${c.round}) >> ${c.shift} : -((-p + ${c.round}) >> ${c.shift});
+        r += ${c.outZeroPoint};
+        dst[i] = (${c.dstType})(r < ${c.min} ? ${c.min} : r > ${c.max} ? ${c.max} : r);
+    }
+}
+</#list>

@@ -104,6 +104,15 @@ int ${m.id}_invoke(${m.id}_ctx_t *ctx<#list m.inputs as p>, const ${p.typeName} 
  */
 int ${m.id}_step(${m.id}_ctx_t *ctx, const ${m.id}_input_t *x_t, ${m.id}_output_t *y);
 </#if>
+<#list m.conversions as c>
+
+/**
+<#list c.doc as line>
+ * ${line}
+</#list>
+ */
+void ${c.function}(const ${c.srcType} *src, ${c.dstType} *dst, int32_t count);
+</#list>
 
 #ifdef __cplusplus
 }

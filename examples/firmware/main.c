@@ -2,10 +2,12 @@
  * mcugen firmware example: activity recognition on a Cortex-M4 (QEMU mps2-an386).
  *
  * A "sensor driver" delivers accelerometer frames in milli-g, one every 40 ms. Each frame is
- * quantized with the model's own input scale and zero point (integer arithmetic only) and streamed
- * through har_step(); at the end of a 2 s window the class with the largest output is printed.
- * The model files come from `mcugen build ../har_lstm/model.json --target cortex-m4 --name har`
- * (see Makefile); this file uses only the generated header's API and macros.
+ * quantized by the generated har_quantize_input() (integer arithmetic only: the build declared the
+ * readings' format, int16 milli-g, with --input-format int16:scale=1/1000) and streamed through
+ * har_step(); at the end of a 2 s window the class with the largest output is printed.
+ * The model files come from `mcugen build ../har_lstm/model.json --target cortex-m4 --name har
+ * --input-format int16:scale=1/1000` (see Makefile); this file uses only the generated header's API
+ * and macros.
  */
 #include <stdint.h>
 
@@ -19,34 +21,11 @@
 #if HAR_STEP_INPUT_SIZE != SENSOR_AXES || HAR_TIME_STEPS != SENSOR_FRAMES
 #error "the model's input does not match the sensor frames"
 #endif
-/* milli-g * 2^SHIFT must fit int64: |milli-g| < 2^15. */
-#if HAR_INPUT_SCALE_SHIFT > 47
-#error "input scale shift too large for the int64 quantization below"
-#endif
 
 static const char *const CLASS_NAMES[] = {"idle", "walking", "running", "stairs"};
 
 /* The model context: recurrent state + arena, statically allocated (no malloc). */
 static har_ctx_t ctx;
-
-/*
- * real = milli_g / 1000 and q = round(real / scale) + zero_point with scale = NUM / 2^SHIFT, so
- * q = round(milli_g * 2^SHIFT / (1000 * NUM)) + zero_point, rounding half away from zero, clamped.
- */
-static har_input_t quantize(int32_t milli_g)
-{
-    const int64_t den = 1000 * (int64_t)HAR_INPUT_SCALE_NUM;
-    int64_t num = (int64_t)milli_g * ((int64_t)1 << HAR_INPUT_SCALE_SHIFT);
-    int64_t q = num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
-    q += HAR_INPUT_ZERO_POINT;
-    if (q < HAR_INPUT_QMIN) {
-        q = HAR_INPUT_QMIN;
-    }
-    if (q > HAR_INPUT_QMAX) {
-        q = HAR_INPUT_QMAX;
-    }
-    return (har_input_t)q;
-}
 
 static int32_t argmax(const har_output_t *y)
 {
@@ -70,9 +49,8 @@ int main(void)
     for (w = 0; w < SENSOR_WINDOWS; w++) {
         har_reset(&ctx); /* a new recording starts from the initial state */
         for (t = 0; t < SENSOR_FRAMES; t++) {
-            for (a = 0; a < SENSOR_AXES; a++) {
-                frame[a] = quantize(sensor_mg[w][t][a]);
-            }
+            /* milli-g to the model's input integers: the generated helper (--input-format int16:scale=1/1000) */
+            har_quantize_input(sensor_mg[w][t], frame, SENSOR_AXES);
             har_step(&ctx, frame, y); /* y: the class scores as if the window ended now */
         }
         {

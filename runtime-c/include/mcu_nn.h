@@ -146,6 +146,13 @@ typedef struct {
     int32_t output_zp;            /**< output zero point */
     int32_t act_min;              /**< clamp low */
     int32_t act_max;              /**< clamp high */
+    /**
+     * mcu_conv_packed_s8() / _s8_s16() only (mcu_conv_* read PLAIN and ignore it): layout of `weights`
+     * as the matrix of a Dense with R = filters outputs and C = kernel_h * kernel_w * channels inputs,
+     * input index `(r * kernel_w + q) * channels + c` (PLAIN is exactly that Dense's `[C, R]`).
+     */
+    mcu_weight_layout_t weight_layout;
+    int32_t acc_small; /**< mcu_conv_packed_*: as mcu_fc_params_t.acc_small for that Dense (|bias_f + sum w x| < 2^30 for every int8 input), else 0 */
 } mcu_conv_params_t;
 
 /**
@@ -376,6 +383,28 @@ void mcu_conv_s8_s16(const mcu_conv_params_t *p, const int8_t *x, int16_t *y);
  * @param y int16 [out_h, out_w, filters]
  */
 void mcu_conv_s16(const mcu_conv_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * @brief Convolution, int8 input, int8 output, weights in any ::mcu_weight_layout_t (`weight_layout`,
+ *        `acc_small`): the same integers as mcu_conv_s8(), computed as the packed Dense
+ *        (mcu_fully_connected_s8()) over each output position's receptive field, K = kernel_h *
+ *        kernel_w * channels values copied to a 512-byte stack buffer (im2col) unless they lie
+ *        contiguous in x (a 1x1 kernel with stride 1, a valid Conv1D position). The fast paths need
+ *        K <= 512 or a 1x1 kernel with stride 1 (the generator packs only then); any other K is exact
+ *        but slow. Stack: the buffer plus mcu_fully_connected_s8()'s.
+ * @param p params (acc_shift 0, bias, weight_layout, acc_small)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, filters]
+ */
+void mcu_conv_packed_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * @brief mcu_conv_packed_s8() with int16 output (as mcu_conv_s8_s16(); the Dense mcu_fully_connected_s8_s16()).
+ * @param p params (acc_shift 0, bias, weight_layout, acc_small)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int16 [out_h, out_w, filters]
+ */
+void mcu_conv_packed_s8_s16(const mcu_conv_params_t *p, const int8_t *x, int16_t *y);
 
 /** @brief Max pooling, int8. x [in_h, in_w, channels], y [out_h, out_w, channels]. */
 void mcu_max_pool_s8(const mcu_pool_params_t *p, const int8_t *x, int8_t *y);

@@ -6,7 +6,8 @@
  * MCU_DW_T (int8_t or int16_t, input and output), MCU_DW_WIDE and MCU_DW_ACC_T: 0 and int32_t for
  * the int32 accumulator with `bias` (int8, acc_shift 0), 1 and int64_t for the int64 accumulator with
  * `bias64` and the rounding `acc_shift` (int16); all are undefined again at the end. No include
- * guard on purpose. Portable scalar code, the same on every target.
+ * guard on purpose. Portable scalar code, the same on every target; the int8 variant also defines
+ * MCU_DW_X4, its multiplier-1 path (mcu_depthwise_conv_x4_impl.h).
  */
 void MCU_DW_NAME(const mcu_depthwise_conv_params_t *p, const MCU_DW_T *x, MCU_DW_T *y)
 {
@@ -20,6 +21,12 @@ void MCU_DW_NAME(const mcu_depthwise_conv_params_t *p, const MCU_DW_T *x, MCU_DW
     const int32_t pad_top = mcu_nn_pad_before(h, oh, p->kernel_h, p->stride_h, p->dilation_h, p->padding);
     const int32_t pad_left = mcu_nn_pad_before(wd, ow, p->kernel_w, p->stride_w, p->dilation_w, p->padding);
     int32_t oy;
+#ifdef MCU_DW_X4
+    if (m == 1) {
+        MCU_DW_X4(p, x, y, oh, ow, pad_top, pad_left); /* the same integers, four channels per pass */
+        return;
+    }
+#endif
     for (oy = 0; oy < oh; oy++) {
         int32_t ox;
         for (ox = 0; ox < ow; ox++) {
@@ -65,3 +72,4 @@ void MCU_DW_NAME(const mcu_depthwise_conv_params_t *p, const MCU_DW_T *x, MCU_DW
 #undef MCU_DW_T
 #undef MCU_DW_WIDE
 #undef MCU_DW_ACC_T
+#undef MCU_DW_X4

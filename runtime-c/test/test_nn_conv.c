@@ -1,9 +1,18 @@
 /**
  * @file test_nn_conv.c
- * @brief Host test: mcu_conv_s8 / _s16 / _s8_s16 against the Java reference (golden table nn_conv, format in
- *        NnGoldenVectors.conv).
+ * @brief Host test: mcu_conv_s8 / _s16 / _s8_s16 and mcu_conv_packed_s8 / _s8_s16 against the Java
+ *        reference (golden table nn_conv, format in NnGoldenVectors.conv); every int8 case also runs
+ *        mcu_conv_packed_* on PLAIN and on each packed weight layout (the convolution as the Dense over
+ *        im2col rows), with acc_small as the generator sets it and 0. The Makefile also builds it with
+ *        a 24-byte im2col buffer, so that rows wider than the buffer take the one-weight-at-a-time path
+ *        and the others come a few per batch.
  */
 #include "mcu_stream.h"
+#include "mcu_matvec.h"
+
+/** The layouts every int8 case also runs mcu_conv_packed_* on, packed here from mcu_matvec_offset() (PLAIN: as read). */
+static const mcu_weight_layout_t packed_layouts[] = {MCU_WLAYOUT_PLAIN, MCU_WLAYOUT_DSP_PAIRS, MCU_WLAYOUT_ROWS4, MCU_WLAYOUT_ROWMAJOR};
+static int8_t packed[MCU_STREAM_MAX + 4096];
 
 static int32_t buf_x[MCU_STREAM_MAX];
 static int32_t buf_y[MCU_STREAM_MAX];
@@ -45,6 +54,8 @@ int main(int argc, char **argv)
         p.output_zp = mcu_stream_next(&s);
         p.act_min = mcu_stream_next(&s);
         p.act_max = mcu_stream_next(&s);
+        p.weight_layout = MCU_WLAYOUT_PLAIN;
+        p.acc_small = 0;
         p.rescale_count = mcu_stream_next(&s);
         for (i = 0; i < p.rescale_count; i++) {
             rescales[i] = mcu_stream_rescale(&s);
@@ -91,6 +102,53 @@ int main(int argc, char **argv)
             buf_got[i] = out_bits == 8 ? y8[i] : y16[i];
         }
         mcu_stream_compare(&s, buf_y, buf_got, n_out);
+        if (bits == 8) {
+            /* the Dense of the packed path: R = filters rows, C = kernel_h * kernel_w * channels columns */
+            const int32_t rows = p.filters;
+            const int32_t cols = p.kernel_h * p.kernel_w * p.channels;
+            const int32_t rp = mcu_matvec_padded(rows);
+            const int32_t cp = mcu_matvec_padded(cols);
+            size_t l;
+            for (l = 0; l < sizeof packed_layouts / sizeof packed_layouts[0]; l++) {
+                const mcu_weight_layout_t lay = packed_layouts[l];
+                int32_t r, col, small;
+                if ((int64_t)rp * cp > (int64_t)sizeof packed) {
+                    continue;
+                }
+                for (r = 0; r < rp && lay != MCU_WLAYOUT_PLAIN; r++) {
+                    for (col = 0; col < cp; col++) {
+                        const int32_t v = r < rows && col < cols ? w8[col * rows + r] : 0;
+                        const size_t off = mcu_matvec_offset(lay, cols, r, col);
+                        packed[off] = (int8_t)(lay == MCU_WLAYOUT_DSP_PAIRS && (r & 1) != 0 ? v + 128 - 256 * (v >= 0) : v);
+                    }
+                }
+                small = 1;
+                for (r = 0; r < rows; r++) {
+                    int64_t bound = bias32[r] < 0 ? -(int64_t)bias32[r] : bias32[r];
+                    for (col = 0; col < cols; col++) {
+                        const int32_t v = w8[col * rows + r];
+                        bound += 128 * (v < 0 ? -v : v);
+                    }
+                    small = small && bound < ((int64_t)1 << 30);
+                }
+                p.weights = lay == MCU_WLAYOUT_PLAIN ? w8 : packed;
+                p.weight_layout = lay;
+                for (p.acc_small = small; p.acc_small >= 0; p.acc_small--) {
+                    if (out_bits == 8) {
+                        mcu_conv_packed_s8(&p, x8, y8);
+                    } else {
+                        mcu_conv_packed_s8_s16(&p, x8, y16);
+                    }
+                    for (i = 0; i < n_out; i++) {
+                        buf_got[i] = out_bits == 8 ? y8[i] : y16[i];
+                    }
+                    mcu_stream_compare(&s, buf_y, buf_got, n_out);
+                }
+                p.acc_small = 0;
+                p.weights = w8;
+                p.weight_layout = MCU_WLAYOUT_PLAIN;
+            }
+        }
     }
     mcu_stream_finish(&s, "test_nn_conv");
     return 0;

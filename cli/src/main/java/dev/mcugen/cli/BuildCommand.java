@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.McugenException;
+import dev.mcugen.ir.ModelNames;
 import dev.mcugen.ir.Names;
 import dev.mcugen.ir.Text;
 import dev.mcugen.ir.ModelLoader;
@@ -44,6 +45,9 @@ final class BuildCommand implements Callable<Integer> {
     /** How many calibration samples report.html compares float and fixed point on. */
     static final int REPORT_SAMPLES = 32;
 
+    /** Test hook: rewrites the verdict before it is written (a failed check without a model that fails it). */
+    static volatile java.util.function.UnaryOperator<Verdict> verdictHook = java.util.function.UnaryOperator.identity();
+
     @Spec
     CommandSpec spec;
 
@@ -52,6 +56,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     ModelArgument modelArg;
+
+    @Mixin
+    IoFormatOptions ioFormats;
 
     @Mixin
     QuantizationOptions quant;
@@ -65,7 +72,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: mcugen-out/<name>)")
     Path out;
 
-    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name, or the file's or"
+            + " folder's name when the model has a framework's default name such as sequential_1)")
     String name;
 
     @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
@@ -75,11 +83,13 @@ final class BuildCommand implements Callable<Integer> {
     /**
      * The C prefix: {@code --name} as typed when it is a usable identifier (refused otherwise: the
      * user calls these names, so they are not silently changed), else the model's name mangled by
-     * {@link Names#cIdentifier} (a hostile file cannot inject through it).
+     * {@link Names#cIdentifier} (a hostile file cannot inject through it); a framework's default
+     * model name ({@code sequential_1}, {@code main_graph}...) gives way to the file's or folder's
+     * name ({@link ModelNames}).
      */
-    static String cId(String name, Graph g) {
+    static String cId(String name, Graph g, Path file) {
         if (name == null) {
-            return Names.cIdentifier(g.name());
+            return ModelNames.choose(g.name(), file).id();
         }
         String why = Names.checkCIdentifier(name);
         if (why != null) {
@@ -88,8 +98,18 @@ final class BuildCommand implements Callable<Integer> {
         return name;
     }
 
+    /** The files a report's provenance lists, by role (the model with its weight files first). */
+    static java.util.Map<String, List<Path>> provenanceFiles(Path model, List<Path> calibration, List<Path> data) {
+        java.util.Map<String, List<Path>> files = new java.util.LinkedHashMap<>();
+        files.put("model", Provenance.modelFiles(model));
+        files.put("calibration", calibration);
+        files.put("data", data);
+        return files;
+    }
+
     @Override
     public Integer call() {
+        ioFormats.validate();
         if (boardOptions.listed(spec.commandLine().getOut(), modelArg.model == null ? List.of("MODEL") : List.of())) {
             return ExitCodes.OK;
         }
@@ -100,8 +120,11 @@ final class BuildCommand implements Callable<Integer> {
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = BuildCommand.cId(name, g);
+        String id = BuildCommand.cId(name, g, file);
         PrintWriter w = spec.commandLine().getOut();
+        if (name == null) {
+            w.printf("C name: %s%n", ModelNames.choose(g.name(), file).describe(g.name()));
+        }
         dev.mcugen.compiler.CompilePipeline.Quantized quantized = Quantize.run(model, file, quant, common, w);
         QuantizedModel qm = quantized.model();
         // Generated before anything is written: a model the C cannot run, or one too big for the
@@ -111,6 +134,7 @@ final class BuildCommand implements Callable<Integer> {
         if (board.isPresent()) {
             gen = CompilePipeline.withBoard(gen, board.get());
         }
+        gen = ioFormats.apply(gen); // last: the steps above rebuild the options without the formats
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
         // --target java: the Java twin instead of the C files (from the same lowering: refused alike).
         dev.mcugen.gen.twin.JavaTwinGenerator.Output twin = qm.options().target() != dev.mcugen.scale.QuantOptions.Target.JAVA
@@ -119,6 +143,7 @@ final class BuildCommand implements Callable<Integer> {
         Path target = out != null ? out : Path.of("mcugen-out", id);
         List<Path> inputs = new java.util.ArrayList<>(List.of(file));
         inputs.addAll(quant.calibrationFiles(file, g));
+        Verdict verdict = verdictHook.apply(Verdict.quantization(qm, gen, generated.view().footprint(), false));
         try (OutputDir dir = OutputDir.open(target, inputs, force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
@@ -129,6 +154,10 @@ final class BuildCommand implements Callable<Integer> {
             } else {
                 root.putNull("board");
             }
+            verdict.into(root.putObject("verdict"));
+            root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(),
+                    provenanceFiles(file, quant.calibrationFiles(file, g), List.of())));
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target().cliName(), false));
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {
@@ -159,6 +188,7 @@ final class BuildCommand implements Callable<Integer> {
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
                 target.resolve("report.json") + " + report.html + " + (twin != null ? twin.path() : id + ".c/.h"));
+        w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.flush();
         return ExitCodes.OK;
     }

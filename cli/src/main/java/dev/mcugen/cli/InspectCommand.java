@@ -55,6 +55,7 @@ final class InspectCommand implements Callable<Integer> {
         ModelStats stats = ModelStats.of(g);
 
         out.printf("model   %s (%s, %s)%n", Text.clip(g.name(), 80), format.label(), file);
+        out.printf("C name  %s%n", dev.mcugen.ir.ModelNames.choose(g.name(), file).describe(g.name()));
         for (int k = 0; k < g.inputs().size(); k++) {
             GraphInput in = g.inputs().get(k);
             // With several inputs: the place of each one's --data / --calibration file.

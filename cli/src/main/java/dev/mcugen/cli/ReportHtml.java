@@ -32,6 +32,11 @@ import java.util.Map;
  * coordinate as a string; {@code templates/report.html.ftl} only prints them, HTML-escaped (the
  * template's output format is HTML, so every interpolation is escaped).
  *
+ * <p>The page opens with the verdict (PASS or FAIL and each check, {@link Verdict}) and the provenance
+ * ({@link Provenance}); figures are labelled and formatted by {@link ReportFormat}, and every metric says
+ * how many samples it comes from. A top-level report.json section the page has no place for is shown
+ * as a table of its own, so that what other options add to report.json reaches the page too.
+ *
  * <p>The quantization tables render the very JSON written to report.json. The errors vs float run
  * the float interpreter and the fixed-point simulator on the same samples and compare every node
  * output whose name both graphs share (dequantized with the node's type); recurrent layers also
@@ -67,13 +72,15 @@ final class ReportHtml {
         m.put("model", text(root.get("model")));
         m.put("name", text(root.get("name")));
         m.put("target", text(root.get("target")));
+        verdict(root.get("verdict"), m);
+        provenance(root.get("provenance"), m);
         m.put("board", board(root.get("board")));
         JsonNode q = root.get(ContractReport.SECTION);
         m.put("options", pairs(q.get("options")));
         m.put("summary", pairs(q.get("summary")));
         m.put("layers", layers(g));
         m.put("tensors", rows(q.get("tensors"), "name", "bits", "symmetry", "scale", "zero_point", "qmin", "qmax",
-                "q_format", "calibrated_min", "calibrated_max", "real_min", "real_max", "clipped"));
+                "q_format", "scale_log2", "calibrated_min", "calibrated_max", "real_min", "real_max", "clipped"));
         m.put("contracts", contracts(q.get("contracts")));
         m.put("rescales", rows(q.get("rescales"), "layer", "name", "real", "form", "multiplier", "shift", "realized", "residual"));
         m.put("accumulators", accumulators(q.get("accumulators")));
@@ -81,14 +88,107 @@ final class ReportHtml {
         // of callers that do not calibrate through the CLI).
         JsonNode cal = root.get("calibration");
         m.put("calibrationMethod", cal == null ? "minmax" : text(cal.get("method")));
+        // The method's settings and how many samples calibration saw, as report.json has them.
+        List<Map<String, String>> calSettings = new ArrayList<>();
+        if (cal != null) {
+            for (String k : List.of("samples", "percentile", "dominance_factor")) {
+                if (cal.has(k)) {
+                    calSettings.add(pair(k.equals("samples") ? "calibration samples" : ReportFormat.label(k).text(),
+                            cell(cal.get(k))));
+                }
+            }
+        }
+        m.put("calibrationSettings", calSettings);
         m.put("calibrationWarning", cal == null || cal.get("warning").isNull() ? "" : text(cal.get("warning")));
         m.put("calibration", cal == null ? List.of() : rows(cal.get("tensors"), "tensor", "seen_min", "seen_max", "min", "max",
                 "clipped_fraction", "abs_p99_99", "dominated"));
         verifyParts(root, m);
         errors(g, qm, samples, Math.min(n, samples.size()), m);
-        memory(view, m);
+        memory(view, root.get(MODEL_MEMORY), root.get("cost"), m);
+        m.put("others", others(root));
         // The template escapes markup; names from the model may also hold bidi / control characters.
         return new Templates().render("report.html.ftl", visible(m));
+    }
+
+    /** The report.json section of the model's own memory (both commands). */
+    static final String MODEL_MEMORY = "model_memory";
+
+    /**
+     * The top-level report.json keys the page shows in their own sections; any other is shown as it is
+     * (the board, for one: its name in the header, every figure in a table of its own).
+     */
+    private static final java.util.Set<String> SHOWN = java.util.Set.of("model", "name", "target", "verdict", "provenance",
+            ContractReport.SECTION, "calibration", "emulated_board", "runner", "bit_exact", "samples", "outputs_per_sample",
+            "soft_float_symbols", "streaming", "metrics", "metrics_per_output", "accuracy_thresholds", "cost", MODEL_MEMORY);
+
+    // ---- verdict and provenance -------------------------------------------------------------
+
+    private static void verdict(JsonNode v, Map<String, Object> m) {
+        List<Map<String, String>> checks = new ArrayList<>();
+        boolean pass = v == null || !"FAIL".equals(v.path("status").asText());
+        if (v != null) {
+            for (JsonNode c : v.path("checks")) {
+                Map<String, String> r = new LinkedHashMap<>();
+                r.put("check", text(c.get("check")));
+                r.put("status", text(c.get("status")));
+                r.put("css", text(c.get("status")).replace(' ', '-'));
+                r.put("detail", text(c.get("detail")));
+                checks.add(r);
+            }
+        }
+        m.put("verdict", pass ? "PASS" : "FAIL");
+        m.put("verdictCss", pass ? "verdict-pass" : "verdict-fail");
+        m.put("verdictSummary", v == null ? "" : text(v.get("summary")));
+        m.put("checks", checks);
+    }
+
+    private static void provenance(JsonNode p, Map<String, Object> m) {
+        List<Map<String, String>> files = new ArrayList<>();
+        m.put("hasProvenance", p != null);
+        if (p == null) {
+            m.put("files", files);
+            return;
+        }
+        m.put("version", text(p.get("mcugen_version")));
+        m.put("commandLine", text(p.get("command_line")));
+        m.put("generated", text(p.get("generated_utc")));
+        for (JsonNode f : p.path("files")) {
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("role", text(f.get("role")));
+            r.put("path", text(f.get("path")));
+            r.put("bytes", ReportFormat.value(ReportFormat.Kind.BYTES, f.get("bytes")));
+            r.put("sha256", text(f.get("sha256")));
+            files.add(r);
+        }
+        m.put("files", files);
+    }
+
+    /**
+     * Top-level report.json sections this page has no section of its own for (added by newer
+     * options): each as a table of its keys, nested objects and arrays as their JSON text.
+     */
+    static List<Map<String, Object>> others(ObjectNode root) {
+        List<Map<String, Object>> sections = new ArrayList<>();
+        root.fields().forEachRemaining(e -> {
+            if (SHOWN.contains(e.getKey())) {
+                return;
+            }
+            List<Map<String, String>> rows = new ArrayList<>();
+            JsonNode v = e.getValue();
+            // Labelled plainly: a key of another section may mean something else than the same key here.
+            if (v.isObject()) {
+                v.fields().forEachRemaining(f -> rows.add(plain(f.getKey(), f.getValue())));
+            } else {
+                rows.add(plain(e.getKey(), v));
+            }
+            Map<String, Object> sec = new LinkedHashMap<>();
+            sec.put("id", "other-" + Names.cFragment(e.getKey()));
+            String title = ReportFormat.plainLabel(e.getKey()).text();
+            sec.put("title", title.isEmpty() ? title : title.substring(0, 1).toUpperCase(Locale.ROOT) + title.substring(1));
+            sec.put("rows", rows);
+            sections.add(sec);
+        });
+        return sections;
     }
 
     /** {@code o} with every string passed through {@link Names#visible} (maps and lists copied). */
@@ -113,27 +213,42 @@ final class ReportHtml {
     // ---- verify figures -------------------------------------------------------------------
 
     private static void verifyParts(ObjectNode root, Map<String, Object> m) {
-        List<Map<String, String>> verify = new ArrayList<>();
+        List<Map<String, String>> run = new ArrayList<>();
+        List<Map<String, String>> accuracy = new ArrayList<>();
+        List<Map<String, String>> cost = new ArrayList<>();
+        boolean verify = root.has("bit_exact");
+        m.put("hasVerify", verify);
+        String samples = verify ? ReportFormat.integer(root.get("samples").asLong()) : "";
+        m.put("verifySamples", samples);
+        m.put("verifySamplesWord", verify && root.get("samples").asLong() == 1 ? "sample" : "samples");
+        if (verify) {
+            for (String k : List.of("runner", "samples", "bit_exact", "outputs_per_sample")) {
+                if (root.has(k)) {
+                    run.add(pair(ReportFormat.label(k).text(), ReportFormat.value(k, root.get(k))));
+                }
+            }
+            JsonNode emulated = root.get("emulated_board");
+            if (emulated != null && !emulated.isNull()) {
+                // The QEMU board the program ran on, and why when it is not the user's board.
+                run.add(pair("emulated board", text(emulated.get("machine")) + " (" + text(emulated.get("core")) + ", "
+                        + ReportFormat.value(ReportFormat.Kind.BYTES, emulated.get("flash_bytes")) + " flash, "
+                        + ReportFormat.value(ReportFormat.Kind.BYTES, emulated.get("ram_bytes")) + " RAM, "
+                        + ReportFormat.value(ReportFormat.Kind.BYTES, emulated.get("stack_bytes")) + " stack)"
+                        + " running the " + text(emulated.get("program_target")) + " program: " + text(emulated.get("note"))));
+            }
+            JsonNode streaming = root.get("streaming");
+            if (streaming != null) {
+                run.add(pair("streaming (_step)", text(streaming.get("status"))
+                        + (streaming.path("has_step").asBoolean() ? " on " + ReportFormat.integer(streaming.path("samples_checked")
+                        .asLong()) + " samples" : "") + ": " + text(streaming.get("note"))));
+            }
+            JsonNode soft = root.get("soft_float_symbols");
+            run.add(pair("float-free", "no float or double in the generated C"
+                    + (soft == null ? "" : "; " + ReportFormat.integer(soft.asLong()) + " soft-float routines linked")));
+        }
         JsonNode metrics = root.get("metrics");
-        JsonNode cost = root.get("cost");
-        if (root.has("bit_exact")) {
-            verify.add(pair("bit exact with the simulator", text(root.get("bit_exact"))));
-            verify.add(pair("runner", text(root.get("runner"))));
-            verify.add(pair("samples", text(root.get("samples"))));
-        }
-        JsonNode emulated = root.get("emulated_board");
-        if (emulated != null && !emulated.isNull()) {
-            // The QEMU board the program ran on, and why when it is not the user's board.
-            verify.add(pair("emulated board", text(emulated.get("machine")) + " (" + text(emulated.get("core")) + ", "
-                    + text(emulated.get("flash_bytes")) + " B flash, " + text(emulated.get("ram_bytes")) + " B RAM)"
-                    + " running the " + text(emulated.get("program_target")) + " program: " + text(emulated.get("note"))));
-        }
-        JsonNode streaming = root.get("streaming");
-        if (streaming != null) {
-            verify.add(pair("streaming (_step)", text(streaming.get("status")) + ": " + text(streaming.get("note"))));
-        }
         if (metrics != null) {
-            metrics.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
+            metrics.fields().forEachRemaining(e -> accuracy.add(metric("", e.getKey(), e.getValue())));
         }
         JsonNode perOutput = root.get("metrics_per_output");
         if (perOutput != null) {
@@ -142,25 +257,51 @@ final class ReportHtml {
                 String prefix = "output '" + text(o.get("output")) + "': ";
                 o.fields().forEachRemaining(e -> {
                     if (!e.getKey().equals("output")) {
-                        verify.add(pair(prefix + e.getKey().replace('_', ' '), text(e.getValue())));
+                        accuracy.add(metric(prefix, e.getKey(), e.getValue()));
                     }
                 });
             }
         }
-        JsonNode thresholds = root.get("accuracy_thresholds");
-        if (thresholds != null) {
+        List<Map<String, String>> thresholds = new ArrayList<>();
+        JsonNode th = root.get("accuracy_thresholds");
+        if (th != null) {
             // --min-top1 / --min-sqnr: each output's figure against the threshold (null value: infinite SQNR).
-            for (JsonNode t : thresholds) {
-                verify.add(pair("output '" + text(t.get("output")) + "': " + text(t.get("metric")).replace('_', ' ')
-                        + " at least " + text(t.get("threshold")), (t.path("met").asBoolean() ? "met, " : "NOT met, ")
-                        + (t.get("value") == null || t.get("value").isNull() ? "inf" : text(t.get("value")))));
+            for (JsonNode t : th) {
+                String metric = text(t.get("metric"));
+                ReportFormat.Label l = ReportFormat.label(metric);
+                Map<String, String> r = new LinkedHashMap<>();
+                r.put("output", text(t.get("output")));
+                r.put("metric", l.text());
+                r.put("threshold", "at least " + ReportFormat.value(l.kind(), t.get("threshold")));
+                r.put("value", ReportFormat.value(l.kind(), t.get("value")));
+                boolean met = t.path("met").asBoolean();
+                r.put("met", met ? "met" : "NOT met");
+                r.put("css", met ? "pass" : "fail");
+                thresholds.add(r);
             }
         }
-        if (cost != null) {
-            cost.fields().forEachRemaining(e -> verify.add(pair(e.getKey().replace('_', ' '), text(e.getValue()))));
+        JsonNode c = root.get("cost");
+        if (c != null) {
+            // The test image's flash and RAM are shown with the model's own memory (Memory section).
+            for (String k : List.of("instructions_per_inference", "stack_bytes")) {
+                if (c.has(k)) {
+                    cost.add(pair(ReportFormat.label(k).text(), ReportFormat.value(k, c.get(k))));
+                }
+            }
         }
-        m.put("hasVerify", !verify.isEmpty());
-        m.put("verify", verify);
+        m.put("run", run);
+        m.put("accuracy", accuracy);
+        m.put("thresholds", thresholds);
+        m.put("cost", cost);
+    }
+
+    private static Map<String, String> plain(String key, JsonNode v) {
+        ReportFormat.Label l = ReportFormat.plainLabel(key);
+        return pair(l.text(), v.isContainerNode() ? v.toString() : ReportFormat.value(l.kind(), v));
+    }
+
+    private static Map<String, String> metric(String prefix, String key, JsonNode v) {
+        return pair(prefix + ReportFormat.label(key).text(), ReportFormat.value(key, v));
     }
 
     // ---- graph -----------------------------------------------------------------------------
@@ -175,8 +316,9 @@ final class ReportHtml {
             r.put("op", InspectCommand.describe(node.op()));
             r.put("inputs", String.join(", ", node.inputs()));
             r.put("shape", l.outputShape().toString());
-            r.put("params", Long.toString(l.parameters()));
-            r.put("macs", InspectCommand.macs(l.macs(), l.macsPerStep()));
+            r.put("params", ReportFormat.integer(l.parameters()));
+            r.put("macs", l.macs() == ModelStats.UNKNOWN ? ReportFormat.integer(l.macsPerStep()) + " per step"
+                    : ReportFormat.integer(l.macs()));
             rows.add(r);
         }
         Map<String, String> total = new LinkedHashMap<>();
@@ -184,8 +326,8 @@ final class ReportHtml {
         total.put("op", "");
         total.put("inputs", "");
         total.put("shape", "");
-        total.put("params", Long.toString(stats.parameters()));
-        total.put("macs", stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs()));
+        total.put("params", ReportFormat.integer(stats.parameters()));
+        total.put("macs", stats.macs() == ModelStats.UNKNOWN ? "per step only" : ReportFormat.integer(stats.macs()));
         rows.add(total);
         return rows;
     }
@@ -200,7 +342,7 @@ final class ReportHtml {
         for (JsonNode o : array) {
             Map<String, String> r = new LinkedHashMap<>();
             for (String k : keys) {
-                r.put(k, text(o.get(k)));
+                r.put(k, cell(o.get(k)));
             }
             rows.add(r);
         }
@@ -216,7 +358,7 @@ final class ReportHtml {
             o.get("tensors").forEach(t -> ts.add(t.asText()));
             r.put("tensors", String.join(", ", ts));
             r.put("status", text(o.get("status")));
-            r.put("residual", text(o.get("residual")));
+            r.put("residual", cell(o.get("residual")));
             r.put("detail", text(o.get("detail")));
             rows.add(r);
         }
@@ -227,7 +369,7 @@ final class ReportHtml {
         List<Map<String, String>> rows = rows(array, "layer", "accumulator", "worst_row", "bound", "limit",
                 "headroom_bits", "safe", "action");
         for (Map<String, String> r : rows) {
-            r.put("status", "true".equals(r.get("safe")) ? "held" : "violated");
+            r.put("status", "yes".equals(r.get("safe")) ? "held" : r.get("action").isEmpty() ? "violated" : "handled");
         }
         return rows;
     }
@@ -238,7 +380,7 @@ final class ReportHtml {
             Iterator<Map.Entry<String, JsonNode>> it = o.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                list.add(pair(e.getKey().replace('_', ' '), text(e.getValue())));
+                list.add(pair(ReportFormat.label(e.getKey()).text(), ReportFormat.value(e.getKey(), e.getValue())));
             }
         }
         return list;
@@ -257,8 +399,8 @@ final class ReportHtml {
             return "";
         }
         return text(b.get("name")) + " (" + text(b.get("part")) + (b.get("core").isNull() ? "" : ", " + text(b.get("core")))
-                + "; " + (b.get("flash_bytes").isNull() ? "unlimited" : text(b.get("flash_bytes")) + " B") + " flash, "
-                + (b.get("ram_bytes").isNull() ? "unlimited" : text(b.get("ram_bytes")) + " B") + " RAM; source: "
+                + "; " + (b.get("flash_bytes").isNull() ? "unlimited" : ReportFormat.bytes(b.get("flash_bytes").asLong())) + " flash, "
+                + (b.get("ram_bytes").isNull() ? "unlimited" : ReportFormat.bytes(b.get("ram_bytes").asLong())) + " RAM; source: "
                 + text(b.get("source")) + ")";
     }
 
@@ -271,6 +413,20 @@ final class ReportHtml {
         }
         return v.asText();
     }
+
+    /**
+     * A table cell: integers grouped by thousands, quantization figures (scales, ranges, residuals)
+     * with {@link #PARAM_DIGITS} significant digits, booleans as yes / no.
+     */
+    private static String cell(JsonNode v) {
+        if (v != null && v.isNumber() && !v.isIntegralNumber()) {
+            return ReportFormat.figure(v.asDouble(), PARAM_DIGITS);
+        }
+        return ReportFormat.value(ReportFormat.Kind.TEXT, v);
+    }
+
+    /** Significant digits of quantization parameters in the tables (report.json has them exactly). */
+    static final int PARAM_DIGITS = 6;
 
     // ---- errors vs float --------------------------------------------------------------------
 
@@ -394,7 +550,8 @@ final class ReportHtml {
                 }
             }
         }
-        m.put("samples", Integer.toString(n));
+        m.put("samples", ReportFormat.integer(n));
+        m.put("samplesWord", n == 1 ? "sample" : "samples");
         m.put("sqnr", sqnrBars(perLayer));
         m.put("histogram", histogram(outErrors));
         // With several outputs the histogram is the first output's (their units differ).
@@ -446,7 +603,7 @@ final class ReportHtml {
             b.put("ty", Integer.toString(y + ROW_H - 5));
             b.put("w", fix(w));
             b.put("tx", fix(w + 4));
-            b.put("value", Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f dB", s) : "exact");
+            b.put("value", Double.isFinite(s) ? ReportFormat.db(s) + " dB" : "exact");
             bars.add(b);
             y += ROW_H;
         }
@@ -478,7 +635,7 @@ final class ReportHtml {
             b.put("y", fix(CHART_H - h));
             b.put("w", fix(Math.max(bw - 1, 1)));
             b.put("h", fix(h));
-            b.put("count", Integer.toString(counts[i]));
+            b.put("count", ReportFormat.integer(counts[i]));
             b.put("from", num(-half + 2 * half * i / BINS));
             b.put("to", num(-half + 2 * half * (i + 1) / BINS));
             bars.add(b);
@@ -491,8 +648,8 @@ final class ReportHtml {
         margins(c);
         c.put("min", num(-half));
         c.put("max", num(half));
-        c.put("top", Integer.toString(top));
-        c.put("count", Integer.toString(errs.size()));
+        c.put("top", ReportFormat.integer(top));
+        c.put("count", ReportFormat.integer(errs.size()));
         c.put("maxAbs", num(maxAbs));
         c.put("rmse", num(rmse));
         return c;
@@ -519,7 +676,7 @@ final class ReportHtml {
             Map<String, String> d = new LinkedHashMap<>();
             d.put("x", fix(x));
             d.put("y", fix(y));
-            d.put("label", "step " + i + ": " + (Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f dB", s) : "exact"));
+            d.put("label", "step " + i + ": " + (Double.isFinite(s) ? ReportFormat.db(s) + " dB" : "exact"));
             dots.add(d);
         }
         Map<String, Object> c = new LinkedHashMap<>();
@@ -531,17 +688,74 @@ final class ReportHtml {
         margins(c);
         c.put("lo", fix(lo));
         c.put("hi", fix(hi));
-        c.put("steps", Integer.toString(k));
+        c.put("steps", ReportFormat.integer(k));
+        c.put("xTicks", stepTicks(k));
+        c.put("midY", fix(CHART_H / 2.0));
+        c.put("mid", fix((lo + hi) / 2));
         return c;
+    }
+
+    /** Tick labels on a per-step plot's x axis: step 0, the last step and about 8 round steps between. */
+    static List<Map<String, String>> stepTicks(int k) {
+        List<Map<String, String>> ticks = new ArrayList<>();
+        int every = 1;
+        for (int s : new int[] {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000}) {
+            every = s;
+            if ((k - 1) / s <= 8) {
+                break;
+            }
+        }
+        while ((k - 1) / every > 8) {
+            every *= 10;
+        }
+        for (int i = 0; i < k; i += every) {
+            // The last step gets its own label; a round step too close to it gives way.
+            if (i != k - 1 && (k - 1 - i) * 2 < every) {
+                continue;
+            }
+            ticks.add(tick(i, k));
+        }
+        if (k > 1 && (k - 1) % every != 0) {
+            ticks.add(tick(k - 1, k));
+        }
+        return ticks;
+    }
+
+    private static Map<String, String> tick(int i, int k) {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put("x", fix(k == 1 ? CHART_W / 2.0 : (double) i / (k - 1) * CHART_W));
+        t.put("label", ReportFormat.integer(i));
+        return t;
     }
 
     // ---- memory ------------------------------------------------------------------------------
 
-    private static void memory(View.Model view, Map<String, Object> m) {
+    private static void memory(View.Model view, JsonNode model, JsonNode cost, Map<String, Object> m) {
         View.Footprint f = view.footprint();
-        m.put("constBytes", Long.toString(f.constBytes()));
-        m.put("arenaBytes", Long.toString(f.arenaBytes()));
-        m.put("stateBytes", Long.toString(f.stateBytes()));
+        m.put("arenaBytes", ReportFormat.integer(f.arenaBytes()));
+        // The model alone (report.json model_memory), then the whole test image verify linked (cost).
+        List<Map<String, String>> alone = new ArrayList<>();
+        if (model != null) {
+            model.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("note")) {
+                    alone.add(pair(ReportFormat.label(e.getKey()).text(), e.getValue().isNull()
+                            ? (m.get("hasVerify") == Boolean.TRUE ? "not measured" : "measured by verify")
+                            : ReportFormat.value(e.getKey(), e.getValue())));
+                }
+            });
+        }
+        m.put("modelMemory", alone);
+        m.put("modelMemoryNote", model == null ? "" : text(model.get("note")));
+        List<Map<String, String>> image = new ArrayList<>();
+        if (cost != null) {
+            for (String k : List.of("flash_bytes", "ram_bytes", "image_text_bytes", "image_data_bytes", "image_bss_bytes")) {
+                if (cost.has(k)) {
+                    image.add(pair(ReportFormat.label(k).text(), ReportFormat.value(k, cost.get(k))));
+                }
+            }
+        }
+        m.put("imageMemory", image);
+        m.put("imageNote", cost == null ? "" : text(cost.get("note")));
         long max = Math.max(1, f.constByLayer().stream().mapToLong(View.LayerConst::bytes).max().orElse(1));
         List<Map<String, String>> bars = new ArrayList<>();
         int y = 0;
@@ -553,7 +767,7 @@ final class ReportHtml {
             b.put("ty", Integer.toString(y + ROW_H - 5));
             b.put("w", fix(w));
             b.put("tx", fix(w + 4));
-            b.put("value", l.bytes() + " B in " + l.arrays() + (l.arrays() == 1 ? " array" : " arrays"));
+            b.put("value", ReportFormat.bytes(l.bytes()) + " in " + l.arrays() + (l.arrays() == 1 ? " array" : " arrays"));
             bars.add(b);
             y += ROW_H;
         }
@@ -580,13 +794,13 @@ final class ReportHtml {
             r.put("tx", fix(b.first() * sx + 3));
             r.put("ty", fix(b.offset() / bytes * CHART_H + 12));
             r.put("fill", "hsl(" + (i * 67 % 360) + ",55%,70%)");
-            r.put("label", b.tensor() + ": bytes " + b.offset() + ".." + (b.offset() + b.bytes() - 1) + ", steps "
-                    + b.first() + ".." + b.last());
+            r.put("label", b.tensor() + ": bytes " + ReportFormat.integer(b.offset()) + ".."
+                    + ReportFormat.integer(b.offset() + b.bytes() - 1) + ", steps " + b.first() + ".." + b.last());
             rects.add(r);
             Map<String, String> row = new LinkedHashMap<>();
             row.put("tensor", b.tensor());
-            row.put("offset", Integer.toString(b.offset()));
-            row.put("bytes", Integer.toString(b.bytes()));
+            row.put("offset", ReportFormat.integer(b.offset()));
+            row.put("bytes", ReportFormat.integer(b.bytes()));
             row.put("steps", b.first() + ".." + b.last());
             rows.add(row);
             i++;
@@ -609,9 +823,14 @@ final class ReportHtml {
 
     /** A plot's frame: the plot at 0..CHART_W x 0..CHART_H, axis labels in the margins. */
     private static void margins(Map<String, Object> c) {
-        c.put("outerWidth", Integer.toString(CHART_W + 70));
-        c.put("outerHeight", Integer.toString(CHART_H + 30));
-        c.put("box", "-55 -10 " + (CHART_W + 70) + " " + (CHART_H + 30));
+        c.put("outerWidth", Integer.toString(CHART_W + 80));
+        c.put("outerHeight", Integer.toString(CHART_H + 48));
+        c.put("box", "-65 -10 " + (CHART_W + 80) + " " + (CHART_H + 48));
+        // Axis titles: the x title centred under the tick labels, the y title turned along the axis.
+        c.put("xTitleX", fix(CHART_W / 2.0));
+        c.put("xTitleY", fix(CHART_H + 33));
+        c.put("yTitleX", fix(-CHART_H / 2.0));
+        c.put("tickY", Integer.toString(CHART_H + 4));
     }
 
     private static String fix(double v) {
@@ -619,9 +838,6 @@ final class ReportHtml {
     }
 
     private static String num(double v) {
-        if (!Double.isFinite(v)) {
-            return Double.isNaN(v) ? "—" : (v > 0 ? "inf" : "-inf");
-        }
-        return String.format(Locale.ROOT, "%.6g", v);
+        return Double.isNaN(v) ? "—" : ReportFormat.figure(v);
     }
 }

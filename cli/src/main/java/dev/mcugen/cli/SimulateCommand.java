@@ -209,8 +209,9 @@ final class SimulateCommand implements Callable<Integer> {
                     deq[i] = (float) t.dequantize(q[i]);
                 }
                 ErrorMetrics m = ErrorMetrics.compare(ref.toArray(), deq, in.size(), shape.get(shape.size() - 1));
-                w.printf(Locale.ROOT, "output '%s' vs float: max |err| %.6g, RMSE %.6g, SQNR %.2f dB, cosine %.6f, top-1 agreement %.2f%%%n",
-                        dev.mcugen.ir.Names.terminal(name, 80), m.maxAbsError(), m.rmse(), m.sqnrDb(), m.cosine(), 100 * m.top1Agreement());
+                w.printf(Locale.ROOT, "output '%s' vs float: on %d sample%s, max |err| %.6g, RMSE %.6g, SQNR %.2f dB, cosine %.6f,"
+                                + " top-1 agreement %.2f%%%n",
+                        dev.mcugen.ir.Names.terminal(name, 80), in.size(), in.size() == 1 ? "" : "s", m.maxAbsError(), m.rmse(), m.sqnrDb(), m.cosine(), 100 * m.top1Agreement());
             }
         }
         w.flush();

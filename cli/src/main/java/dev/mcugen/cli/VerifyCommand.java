@@ -90,6 +90,9 @@ final class VerifyCommand implements Callable<Integer> {
     ModelArgument modelArg;
 
     @Mixin
+    IoFormatOptions ioFormats;
+
+    @Mixin
     QuantizationOptions quant;
 
     @Mixin
@@ -113,7 +116,8 @@ final class VerifyCommand implements Callable<Integer> {
             + " targets a subfolder per target (default: mcugen-out/<name>-verify/<target>)")
     Path out;
 
-    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name)")
+    @Option(names = "--name", paramLabel = "ID", description = "C identifier prefix of the generated code (default: the model's name, or the file's or"
+            + " folder's name when the model has a framework's default name such as sequential_1)")
     String name;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report for CI: a test case"
@@ -196,12 +200,16 @@ final class VerifyCommand implements Callable<Integer> {
                     + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
         }
         javaTwin.check(quant.targets.get(0));
+        ioFormats.validate();
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
-        String id = BuildCommand.cId(name, g);
+        String id = BuildCommand.cId(name, g, file);
         boolean several = quant.targets.size() > 1;
         PrintWriter w = spec.commandLine().getOut();
+        if (name == null) {
+            w.printf("C name: %s%n", dev.mcugen.ir.ModelNames.choose(g.name(), file).describe(g.name()));
+        }
         // With several targets the data is read here only to refuse bad data or --samples once, before any
         // target runs (the notes about it are each target's to print).
         Batch in = several ? dev.mcugen.ir.data.InputData.read(model, data, note -> { }) : common.readData(model, data);
@@ -245,6 +253,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (board.isPresent()) {
             gen = CompilePipeline.withBoard(gen, board.get());
         }
+        gen = ioFormats.apply(gen); // last: the steps above rebuild the options without the formats
         // Refuses what the C runtime cannot run (MCG_GEN_UNSUPPORTED) or the board cannot hold
         // (MCG_GEN_TOO_BIG) before anything is written.
         CGenerator.Output generated = CompilePipeline.generate(qm, gen);
@@ -394,6 +403,10 @@ final class VerifyCommand implements Callable<Integer> {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", target.id());
+            // Filled in below, once every check is known; first in the file after the names.
+            root.putNull("verdict");
+            root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(),
+                    BuildCommand.provenanceFiles(file, quant.calibrationFiles(file, g), data)));
             root.put("runner", how);
             if (board.isPresent()) {
                 board.get().into(root.putObject("board"));
@@ -447,6 +460,11 @@ final class VerifyCommand implements Callable<Integer> {
                     + "instructions for sample 0 between the counting markers"
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, scratch),
+                    target.id(), true));
+            Verdict verdict = verdict(n, classes, streams, streamed, view, target, thresholds)
+                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
+            verdict.into(root.putObject("verdict"));
             putThresholds(root, thresholds);
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
@@ -476,17 +494,19 @@ final class VerifyCommand implements Callable<Integer> {
             }
             for (int k = 0; k < outNames.size(); k++) {
                 ErrorMetrics e = perOutput.get(k);
-                w.printf(Locale.ROOT, "%svs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
+                w.printf(Locale.ROOT, "%svs float: on %d sample%s, max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f,"
+                                + " top-1 agreement %.2f%%%n",
                         outNames.size() == 1 ? "" : "output '" + dev.mcugen.ir.Names.terminal(outNames.get(k), 60) + "' ",
-                        e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
+                        n, n == 1 ? "" : "s", e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
                                 : "inf", e.cosine(), 100 * e.top1Agreement());
             }
             w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
                     instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
                     stack == null ? "n/a" : stack + " B");
             for (Threshold t : thresholds) {
-                w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
+                w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
             }
+            w.println("verdict: " + dev.mcugen.ir.Names.terminal(verdict.line(), 400));
             w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE,
                     junit == null || ONE_OF_SEVERAL.get() ? "" : " + " + junit);
             w.flush();
@@ -494,7 +514,8 @@ final class VerifyCommand implements Callable<Integer> {
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
             if (!unmet.isEmpty()) {
                 throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on " + target.id(),
-                        String.join("; ", unmet.stream().map(Threshold::describe).toList()));
+                        String.join("; ", unmet.stream().map(Threshold::describe).toList()) + " (on " + n
+                                + (n == 1 ? " sample)" : " samples)"));
             }
         } catch (IOException e) {
             throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
@@ -510,6 +531,54 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The verification's own checks, in the order of the JUnit cases (the quantization's follow). */
+    private static Verdict verdict(int n, int values, boolean streams, int streamed, View.Model view, Target target,
+                                   List<Threshold> thresholds) {
+        Verdict v = new Verdict();
+        v.add("bit-exact with the simulator", Verdict.Status.PASS, ReportFormat.integer(n) + (n == 1 ? " sample" : " samples")
+                + " x " + ReportFormat.integer(values) + " output values equal, integer for integer");
+        if (streams) {
+            v.add("streaming (_reset + _step equals _invoke)", Verdict.Status.PASS, "all " + ReportFormat.integer(streamed)
+                    + (streamed == 1 ? " sample" : " samples") + ", " + view.stream().timeSteps() + " steps each");
+        } else {
+            v.add("streaming (_reset + _step equals _invoke)", Verdict.Status.NOT_APPLICABLE, "no _step for this model: "
+                    + view.noStepReason());
+        }
+        v.add("float-free", Verdict.Status.PASS, "no float or double in the generated C"
+                + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""));
+        for (Threshold t : thresholds) {
+            boolean top1 = t.option().equals("--min-top1");
+            String value = !Double.isFinite(t.value()) ? (t.value() > 0 ? "inf" : String.valueOf(t.value()))
+                    : top1 ? ReportFormat.percent(t.value()) : ReportFormat.db(t.value()) + " dB";
+            v.add((top1 ? "top-1 agreement" : "SQNR") + " of output '" + t.output() + "'", t.met() ? Verdict.Status.PASS
+                    : Verdict.Status.FAIL, value + (t.met() ? " >= " : " below ") + t.option() + " "
+                    + Threshold.plain(t.threshold()) + (top1 ? " %" : " dB") + ", on " + ReportFormat.integer(n)
+                    + (n == 1 ? " sample" : " samples"));
+        }
+        return v;
+    }
+
+    /**
+     * The model's own object files measured ({@link dev.mcugen.qemu.ObjectSizes}), or null when they
+     * cannot be (the figure is then absent, never guessed).
+     */
+    private static dev.mcugen.qemu.ObjectSizes objectSizes(Target target, Path dir, String id, Path scratch) {
+        try {
+            List<Path> sources = new ArrayList<>();
+            sources.add(dir.resolve(id + ".c"));
+            Path rt = dir.resolve("runtime/src");
+            if (Files.isDirectory(rt)) {
+                try (Stream<Path> s = Files.list(rt)) {
+                    s.filter(p -> p.getFileName().toString().endsWith(".c")).sorted().forEach(sources::add);
+                }
+            }
+            Path work = Files.createDirectories(scratch.resolve("objects"));
+            return dev.mcugen.qemu.ObjectSizes.measure(target, sources, List.of(dir, dir.resolve("runtime/include")), work);
+        } catch (IOException | RunnerException e) {
+            return null;
+        }
     }
 
     /**

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcugen.compiler.CompilePipeline;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
+import dev.mcugen.gen.View;
+import dev.mcugen.ir.fixed.IoConversion;
+import dev.mcugen.ir.fixed.IoFormat;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.ModelLoader;
 import dev.mcugen.ir.data.InputData;
@@ -70,19 +73,26 @@ class FirmwareExampleIT {
         Graph g = ModelLoader.load(model);
         QuantizedModel qm = CompilePipeline.quantize(g, InputData.read(g, List.of(model.resolveSibling("calibration.npy"))),
                 QuantOptions.defaults(QuantOptions.Target.CORTEX_M4), Progress.NONE);
-        GenOptions gen = new GenOptions("har", List.of()).withTarget(QuantOptions.Target.CORTEX_M4);
-        String c = new String(new CGenerator().generate(qm, gen).get("har.c"),
-                StandardCharsets.UTF_8);
+        IoFormat milliG = IoFormat.parse("int16:scale=1/1000");
+        GenOptions gen = new GenOptions("har", List.of()).withTarget(QuantOptions.Target.CORTEX_M4).withIoFormats(milliG, null);
+        CGenerator.Output generated = new CGenerator().build(qm.graph(), gen);
+        String c = new String(generated.files().get("har.c"), StandardCharsets.UTF_8);
         String built = Files.readString(build.resolve("har/har.c"));
         assertThat(programHash(built)).as("the firmware runs the integer program mcugen builds").isEqualTo(programHash(c));
 
         FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
         QInput in = qm.graph().inputs().get(0);
+        // The firmware quantizes with the generated har_quantize_input: its Java reference.
+        View.Port port = generated.view().input();
+        IoConversion toModel = IoConversion.toModel(milliG, Long.parseLong(port.scaleNum().replace("u", "")),
+                Integer.parseInt(port.scaleShift()), in.type().zeroPoint(), in.type().qmin(), in.type().qmax());
         int[][] windows = sensorTable(Files.readString(example.resolve("sensor_data.c")), 8, 150);
         for (int w = 0; w < 8; w++) {
             int[] q = new int[150];
             for (int i = 0; i < 150; i++) {
-                q[i] = quantize(windows[w][i], in.type());
+                q[i] = (int) toModel.apply(windows[w][i]);
+                // the same integer as the exact rounding of milli_g / 1000 / scale the example computed by hand before
+                assertThat(q[i]).as("reading %d of window %d", i, w).isEqualTo(quantize(windows[w][i], in.type()));
             }
             int[] want = sim.run(Map.of(in.name(), q), IntObserver.NONE).get(qm.graph().outputs().get(0));
             assertThat(scores.get(w)).as("window %d", w).containsExactly(want);
@@ -95,7 +105,7 @@ class FirmwareExampleIT {
         return m.group(1);
     }
 
-    /** main.c's quantization: round(milli_g / 1000 / scale), half away from zero, + zero point, clamped. */
+    /** The exact quantization: round(milli_g / 1000 / scale), half away from zero, + zero point, clamped. */
     private static int quantize(int milliG, QuantType t) {
         BigDecimal q = BigDecimal.valueOf(milliG).divide(BigDecimal.valueOf(1000))
                 .divide(new BigDecimal(scaleRatio(t.scale())), 0, RoundingMode.HALF_UP);

@@ -158,8 +158,8 @@ class MultiIoCliTest {
         }
         assertThat(j.at("/metrics_per_output/0/values_per_sample").asInt()).isEqualTo(5);
         assertThat(j.at("/metrics_per_output/1/values_per_sample").asInt()).isEqualTo(2);
-        assertThat(Files.readString(out.resolve(ReportHtml.FILE))).contains("output &#39;class&#39;: max abs error",
-                "output &#39;value&#39;: rmse");
+        assertThat(Files.readString(out.resolve(ReportHtml.FILE))).contains("output &#39;class&#39;: max |error|",
+                "output &#39;value&#39;: RMSE", "output &#39;value&#39;: SQNR (dB)");
         assertThat(Files.readString(out.resolve("harness/main.c"))).contains("multiio_two_heads_invoke(&ctx, in0[s], in1[s], out0, out1)");
     }
 

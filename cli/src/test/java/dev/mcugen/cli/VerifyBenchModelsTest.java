@@ -22,10 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shift-only on cortex-m0, multiplier elsewhere) and the other one. {@code fc256}/{@code fc64} and
  * {@code lstm64}/{@code lstm128} run the same kernels at two sizes, so on each target one of each pair
  * (alternating from target to target) also runs the other rescaling; {@code conv1d} and {@code gru64}
- * run both everywhere.
+ * run both everywhere. The convolution layer models ({@link #CONV_MODELS}: pairs of im2col, pointwise and
+ * depthwise shapes) run with the default rescaling, their 2 test samples, each pair covering host,
+ * cortex-m4 (DSP), cortex-m3, cortex-m0 and neon once.
  */
 class VerifyBenchModelsTest {
     static final List<String> MODELS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64");
+    static final List<String> CONV_MODELS = List.of("kws_conv", "res3x3", "pw64", "pw16", "dw_s1", "dw_s2");
+    static final List<Target> CONV_TARGETS = List.of(Target.HOST, Target.CORTEX_M4, Target.CORTEX_M3, Target.NEON,
+            Target.CORTEX_M0);
 
     @TempDir
     Path tmp;
@@ -42,6 +47,16 @@ class VerifyBenchModelsTest {
                 }
             }
         }
+        for (int k = 0; k < CONV_MODELS.size(); k++) {
+            // pairs of the same kernel split the targets: the first of a pair on host, cortex-m3 and cortex-m0
+            // (pw16 and res3x3, 18 and 16 KB of tensors, do not fit the microbit's 16 KiB of RAM), the second
+            // on cortex-m4 and neon
+            for (int i = 0; i < CONV_TARGETS.size(); i++) {
+                if (i % 2 == k % 2) {
+                    all.add(Arguments.of(CONV_MODELS.get(k), CONV_TARGETS.get(i).id(), "auto"));
+                }
+            }
+        }
         return all.stream();
     }
 
@@ -50,7 +65,8 @@ class VerifyBenchModelsTest {
     void bitExact(String model, String target, String rescale) throws Exception {
         Target t = Target.fromId(target);
         VerifyCommandTest.requireTools(t);
-        int samples = t == Target.HOST ? 4 : 2; // test.npy holds 4 samples
+        // test.npy holds 4 samples (2 for the convolution layer models)
+        int samples = t == Target.HOST && !CONV_MODELS.contains(model) ? 4 : 2;
         Path dir = CliTest.ROOT.resolve("qemu-tests/bench/models").resolve(model);
         Path out = tmp.resolve("out");
         CliTest.Result r = CliTest.run("verify", dir.resolve("model.json").toString(), "--target", target,

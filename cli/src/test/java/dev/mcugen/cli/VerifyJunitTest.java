@@ -144,7 +144,8 @@ class VerifyJunitTest {
                 "output 'output': SQNR ", " dB below --min-sqnr 200 dB");
         JsonNode j = report(tmp.resolve("out"));
         assertThat(Files.readString(tmp.resolve("out").resolve(ReportHtml.FILE)))
-                .contains("output &#39;output&#39;: sqnr db at least 200", "NOT met, ");
+                .contains("<td>output</td><td>SQNR (dB)</td><td>at least 200.00</td>", "<td class=\"fail\">NOT met</td>",
+                        "<span class=\"word\">FAIL</span>SQNR of output &#39;output&#39;: ");
         JsonNode t = j.get("accuracy_thresholds").get(0);
         assertThat(t.get("met").asBoolean()).isFalse();
         assertThat(t.get("threshold").asDouble()).isEqualTo(200.0);

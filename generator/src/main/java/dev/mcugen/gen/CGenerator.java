@@ -28,19 +28,6 @@ import java.util.TreeMap;
  * Deterministic: the same model and options give byte-identical files.
  */
 public final class CGenerator {
-    /** Public runtime headers, always copied. */
-    static final List<String> HEADERS = List.of("include/mcu_fixed.h", "include/mcu_activation.h", "include/mcu_nn.h",
-            "include/mcu_rnn.h", "include/mcu_shape.h");
-    /** Private runtime headers the sources include, always copied. */
-    static final List<String> PRIVATE_HEADERS = List.of("src/mcu_nn_internal.h", "src/mcu_activation_internal.h",
-            "src/mcu_softmax_internal.h", "src/mcu_avg_pool_impl.h", "src/mcu_max_pool_impl.h", "src/mcu_softmax_impl.h",
-            "src/mcu_rnn_internal.h", "src/mcu_norm_internal.h", "src/mcu_rnn_rows4_impl.h", "src/mcu_simple_rnn_step_impl.h",
-            "src/mcu_gru_step_impl.h", "src/mcu_lstm_step_impl.h", "src/mcu_fully_connected_impl.h", "src/mcu_conv_impl.h", "src/mcu_layer_norm_impl.h",
-            "src/mcu_depthwise_conv_impl.h",
-            "src/mcu_logistic_impl.h", "src/mcu_requant_impl.h", "src/mcu_prelu_impl.h", "src/mcu_concat_impl.h", "src/mcu_reverse_impl.h", "src/mcu_elementwise_impl.h",
-            "src/mcu_matvec.h",
-            "src/mcu_matvec_dsp.h", "src/mcu_matvec_m3.h", "src/mcu_matvec_neon.h", "src/mcu_matvec_v6m.h",
-            "src/mcu_pad_impl.h", "src/mcu_upsample_impl.h", "src/mcu_transpose_impl.h", "src/mcu_transpose_conv_impl.h");
     static final String RUNTIME = "/dev/mcugen/gen/runtime/";
 
     private final Templates templates;
@@ -130,11 +117,11 @@ public final class CGenerator {
         rendered.put("CMakeLists.txt", "CMakeLists.txt.ftl");
         rendered.put(m.id() + ".mk", "model.mk.ftl");
         SortedMap<String, byte[]> copied = new TreeMap<>();
-        for (String h : HEADERS) {
-            copied.put("runtime/" + h, resource(h));
-        }
-        for (String h : PRIVATE_HEADERS) {
-            copied.put("runtime/" + h, resource(h));
+        // Only what the model calls: the .c files of its kernels (and of what they call), the
+        // headers those reach on this target; m.runtimeSources() is the same selection's .c files.
+        RuntimeFiles.Selection files = RuntimeFiles.of(m, options.target());
+        for (String f : files.headers()) {
+            copied.put(f, resource(f.substring("runtime/".length())));
         }
         for (String s : m.runtimeSources()) {
             copied.put(s, resource(s.substring("runtime/".length())));

@@ -1,6 +1,7 @@
 package dev.mcugen.gen;
 
 import dev.mcugen.ir.Names;
+import dev.mcugen.ir.fixed.IoFormat;
 import dev.mcugen.scale.QuantOptions;
 
 import java.util.List;
@@ -14,8 +15,13 @@ import java.util.List;
  * @param target  the target the code is for: it picks the flash layout of the int8 weight matrices
  *                ({@link WeightLayout}); the C still runs bit-exact on every target, only fastest on
  *                this one
+ * @param inputFormat  how the caller stores input values ({@code --input-format}): the C gets
+ *                     {@code <id>_quantize_input} from it; null: no helper
+ * @param outputFormat how the caller wants output values ({@code --output-format}): the C gets
+ *                     {@code <id>_dequantize_output}; null: no helper
  */
-public record GenOptions(String id, List<String> banner, Budget budget, QuantOptions.Target target) {
+public record GenOptions(String id, List<String> banner, Budget budget, QuantOptions.Target target, IoFormat inputFormat,
+                         IoFormat outputFormat) {
     public GenOptions {
         String why = Names.checkCIdentifier(id);
         if (why != null) {
@@ -26,6 +32,11 @@ public record GenOptions(String id, List<String> banner, Budget budget, QuantOpt
         if (target == null) {
             target = QuantOptions.Target.HOST;
         }
+    }
+
+    /** Options without caller formats (no conversion helpers). */
+    public GenOptions(String id, List<String> banner, Budget budget, QuantOptions.Target target) {
+        this(id, banner, budget, target, null, null);
     }
 
     /** Options for the host target. */
@@ -40,7 +51,21 @@ public record GenOptions(String id, List<String> banner, Budget budget, QuantOpt
 
     /** These options for another target. */
     public GenOptions withTarget(QuantOptions.Target t) {
-        return new GenOptions(id, banner, budget, t);
+        return new GenOptions(id, banner, budget, t, inputFormat, outputFormat);
+    }
+
+    /**
+     * These options with the caller's formats (either may be null), recorded in the banner: the
+     * helpers they make are part of the generated code.
+     */
+    public GenOptions withIoFormats(IoFormat in, IoFormat out) {
+        if (in == null && out == null) {
+            return new GenOptions(id, banner, budget, target, null, null);
+        }
+        List<String> b = new java.util.ArrayList<>(banner);
+        b.add("caller formats:" + (in == null ? "" : " --input-format " + in.spelling())
+                + (out == null ? "" : " --output-format " + out.spelling()));
+        return new GenOptions(id, b, budget, target, in, out);
     }
 
     /**

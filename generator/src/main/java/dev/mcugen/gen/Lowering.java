@@ -88,7 +88,6 @@ final class Lowering {
     private final List<View.Params> params = new ArrayList<>();
     private final List<View.StateArray> state = new ArrayList<>();
     private final List<View.Reset> resets = new ArrayList<>();
-    private final Set<String> sources = new TreeSet<>();
     /**
      * Every C name a node took ({@link #name}) and the template's own {@code <id>_...} names: kept
      * prefix-free at '_' so no node's derived names ({@code <n>_w}, {@code <n>_params}, ...) can equal
@@ -321,12 +320,17 @@ final class Lowering {
         }
         banner.add("API: " + id + "_reset, " + id + "_invoke" + (streaming ? ", " + id + "_step" : " (no " + id + "_step: "
                 + CLit.comment(noStep) + ")"));
-        List<String> runtime = new ArrayList<>();
-        sources.forEach(s -> runtime.add("runtime/src/" + s));
+        // The runtime .c files come from the calls made, each file's own uses, and the target.
+        List<String> runtime = RuntimeFiles.select(RuntimeFiles.calledFunctions(steps, stream), opts.target()).sources();
+        // The caller-format helpers (--input-format / --output-format): not for token-id inputs.
+        Set<String> tokenInputs = new HashSet<>();
+        g.nodes().stream().filter(n -> n instanceof QEmbedding).forEach(n -> tokenInputs.addAll(n.inputs()));
+        List<View.Conversion> conversions = IoHelpers.of(id, inPorts, outPorts, tokenInputs, opts);
         return new View.Model(id, macro, macro + "_H", banner, single, inPorts, outPorts, Integer.toString(plan.arenaBytes()),
                 arenaComment, List.copyOf(arrays), List.copyOf(params), List.copyOf(steps), needsString, needsLoop,
                 List.copyOf(state), List.copyOf(resets), streaming, stream, streaming ? "" : CLit.comment(noStep), runtime,
-                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)));
+                new View.Footprint(constBytes(), plan.arenaBytes(), stateBytes(), constByLayer(), List.copyOf(arenaMap)),
+                conversions);
     }
 
     private List<View.LayerConst> constByLayer() {
@@ -772,7 +776,6 @@ final class Lowering {
     }
 
     private void call(QNode n, String kernel, List<String> args, List<View.Local> locals) {
-        sources.add(kernel + ".c");
         out.add(new View.Step(stepComment(n), locals, List.of(new View.Call(kernel, args)), false, ""));
     }
 
@@ -834,7 +837,14 @@ final class Lowering {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
             int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
-            String w = tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32);
+            // int8 input: the target's packed Dense layout where the kernel runs as a Dense (mcu_conv_packed_impl.h)
+            WeightLayout layout = si.equals("s8") ? WeightLayout.forConv(opts.target(), c) : WeightLayout.PLAIN;
+            int filters = c.filters();
+            int cols = c.kernelH() * c.kernelW() * c.channels();
+            String w = layout == WeightLayout.PLAIN
+                    ? tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32)
+                    : packedArray(n + "_w", c.name() + " weights int8 (kh, kw, C as one input)", layout,
+                            (row, col) -> (int) c.weights().get(col * filters + row), filters, cols);
             String b = si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
@@ -846,9 +856,10 @@ final class Lowering {
                     f("pad_value", CLit.i32(c.padValue()), "the input zero point"), f("weights", w),
                     f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
-                    f("act_min", c.actMin()), f("act_max", c.actMax())));
-            sources.add("mcu_conv_out_length.c");
-            call(c, "mcu_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+                    f("act_min", c.actMin()), f("act_max", c.actMax()), f("weight_layout", layout.cName()),
+                    f("acc_small", layout != WeightLayout.PLAIN && WeightLayout.accumulatorBelow30(c.bias(), c.weights(),
+                            cols, filters) ? 1 : 0, "|bias + W x| < 2^30 for every int8 x (from the weights)")));
+            call(c, (layout == WeightLayout.PLAIN ? "mcu_conv_" : "mcu_conv_packed_") + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QDepthwiseConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -867,7 +878,6 @@ final class Lowering {
                     f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", c.actMin()), f("act_max", c.actMax())));
-            sources.add("mcu_conv_out_length.c");
             call(c, "mcu_depthwise_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QPool p) {
             Shape is = p.inputShape();
@@ -876,7 +886,6 @@ final class Lowering {
             params("mcu_pool_params_t", n + "_params", p, List.of(f("in_h", h), f("in_w", wd), f("channels", is.last()),
                     f("kernel_h", p.kernelH()), f("kernel_w", p.kernelW()), f("stride_h", p.strideH()),
                     f("stride_w", p.strideW()), f("padding", padding(p.padding()))));
-            sources.add("mcu_conv_out_length.c");
             call(p, (p.pool() == PoolKind.MAX ? "mcu_max_pool_" : "mcu_avg_pool_") + s,
                     List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QGlobalPool gp) {
@@ -1027,8 +1036,6 @@ final class Lowering {
                     rescaleField("output_rescale", l.outputRescale(), "2^-15 / s_y"),
                     f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("qmin", ot.qmin()), f("qmax", ot.qmax())));
-            sources.addAll(List.of("mcu_sigmoid_lut_s16.c", "mcu_tanh_lut_s16.c", "mcu_sigmoid_poly_s16.c",
-                    "mcu_tanh_poly_s16.c", "mcu_activation_tables.c"));
             call(l, "mcu_logistic_" + k, List.of("&" + n + "_params", x, shape(l.name()).size() + "", y), List.of());
         } else if (node instanceof QSoftmax sm) {
             int depth = sm.outputShape().last();
@@ -1104,7 +1111,6 @@ final class Lowering {
                 args.add(l.projection() != null ? pointer.get(r.name() + scratchTag + "8") : "NULL");
             }
             calls.add(new View.Call("mcu_lstm_step_" + k, args));
-            sources.add("mcu_lstm_step_" + k + ".c");
             if (pairable(r, src, k)) {
                 List<String> pre = new ArrayList<>(args);
                 pre.set(2, "pre");
@@ -1135,7 +1141,6 @@ final class Lowering {
             View.Call preCall = new View.Call("mcu_gru_step_acc_s8", List.of("&" + n + "_params", stateLocal, "pre",
                     hasOut ? yt : "NULL", scratch16));
             stateOutput(calls, hasOut, yt, n, gr.units());
-            sources.add("mcu_gru_step_" + k + ".c");
             if (pairable(r, src, k)) {
                 planPair(r, locals, calls, preCall, "mcu_gru_input2_s8", "&" + n + "_params", 3 * gr.units());
             }
@@ -1154,12 +1159,9 @@ final class Lowering {
             calls.add(new View.Call("mcu_simple_rnn_step_" + k, List.of("&" + n + "_params", stateLocal, xt,
                     hasOut ? yt : "NULL", scratch16)));
             stateOutput(calls, hasOut, yt, n, s.units());
-            sources.add("mcu_simple_rnn_step_" + k + ".c");
         } else {
             throw new IllegalStateException(r.name());
         }
-        sources.addAll(List.of("mcu_sigmoid_lut_s16.c", "mcu_tanh_lut_s16.c", "mcu_sigmoid_poly_s16.c",
-                "mcu_tanh_poly_s16.c", "mcu_activation_tables.c"));
         if (perRow) {
             out.add(new View.Step(stepComment(r) + ": one time step", locals, calls, false, ""));
         } else {
@@ -1189,7 +1191,6 @@ final class Lowering {
         pre.set(pre.indexOf(calls.stream().filter(c -> c.args().contains("x")).findFirst().orElseThrow()), preCall);
         pairPlan = new PairPlan(out.size(), new View.Step(stepComment(r) + ": one time step, input products given",
                 locals, List.copyOf(pre), false, ""), input2, params, half, "'" + r.name() + "'");
-        sources.add(input2 + ".c");
     }
 
     private void stateOutput(List<View.Call> calls, boolean hasOut, String yt, String n, int units) {

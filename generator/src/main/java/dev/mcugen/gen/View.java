@@ -42,18 +42,21 @@ public final class View {
      * @param noStepReason   why there is no {@code _step} (a comment), empty with {@code streaming}
      * @param runtimeSources runtime {@code .c} files copied beside the model, relative paths
      * @param footprint      the memory figures known before compiling (for the board check, not printed)
+     * @param conversions    the caller-format helpers ({@code <id>_quantize_input}...), empty without
+     *                       {@code --input-format} / {@code --output-format}
      */
     public record Model(String id, String macro, String guard, List<String> banner, boolean single, List<Port> inputs,
                         List<Port> outputs,
                         String arenaBytes, List<String> arenaComment, List<Array> arrays, List<Params> params,
                         List<Step> steps, boolean needsString, boolean needsLoop, List<StateArray> state,
                         List<Reset> resets, boolean streaming, Stream stream, String noStepReason,
-                        List<String> runtimeSources, Footprint footprint) {
+                        List<String> runtimeSources, Footprint footprint, List<Conversion> conversions) {
         // Names from the model reach these comments: the one sanitizer guards every template line.
         public Model {
             banner = banner.stream().map(Names::cComment).toList();
             arenaComment = arenaComment.stream().map(Names::cComment).toList();
             noStepReason = noStepReason.isEmpty() ? "" : Names.cComment(noStepReason);
+            conversions = List.copyOf(conversions);
         }
 
         public boolean hasState() {
@@ -221,6 +224,32 @@ public final class View {
 
         public boolean hasCode() {
             return !calls.isEmpty();
+        }
+    }
+
+    /**
+     * A helper converting between the caller's fixed-point format and a model input or output
+     * ({@link dev.mcugen.ir.fixed.IoConversion}, whose Java is the reference):
+     * {@code dst[i] = saturate(round(((int64_t)src[i] - inZeroPoint) * multiplier / 2^shift) + outZeroPoint)}.
+     *
+     * @param function     the function's name
+     * @param srcType      element type of {@code src}
+     * @param dstType      element type of {@code dst}
+     * @param doc          the header comment lines (comment-safe)
+     * @param subtract     whether {@code inZeroPoint} is subtracted (a model output's zero point)
+     * @param inZeroPoint  literal
+     * @param multiplier   literal (int64)
+     * @param shift        literal, 0..62
+     * @param round        literal, 2^(shift-1), or 0 when shift is 0
+     * @param outZeroPoint literal
+     * @param min          saturation bound literal
+     * @param max          saturation bound literal
+     */
+    public record Conversion(String function, String srcType, String dstType, List<String> doc, boolean subtract,
+                             String inZeroPoint, String multiplier, String shift, String round, String outZeroPoint,
+                             String min, String max) {
+        public Conversion {
+            doc = doc.stream().map(Names::cComment).toList();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.quant.IntTensor;
+import dev.mcugen.ir.quant.QConv;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.scale.QuantOptions;
 
@@ -57,17 +59,52 @@ public enum WeightLayout {
      * states (the packed output stage doubles the accumulator).
      */
     public static boolean accumulatorBelow30(QFullyConnected fc) {
-        int units = fc.units();
+        return accumulatorBelow30(fc.bias(), fc.weights(), fc.inputSize(), fc.units());
+    }
+
+    /**
+     * {@link #accumulatorBelow30(QFullyConnected)} for the Dense of {@code inputs} x {@code units} weights
+     * in Dense order {@code w[i * units + o]} (also a convolution's {@code [kh, kw, C, F]}, flattened).
+     */
+    public static boolean accumulatorBelow30(IntTensor bias, IntTensor weights, int inputs, int units) {
         for (int o = 0; o < units; o++) {
-            long bound = Math.abs(fc.bias().get(o));
-            for (int i = 0; i < fc.inputSize(); i++) {
-                bound += 128L * Math.abs(fc.weights().get(i * units + o));
+            long bound = Math.abs(bias.get(o));
+            for (int i = 0; i < inputs; i++) {
+                bound += 128L * Math.abs(weights.get(i * units + o));
             }
             if (bound >= 1L << 30) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Bytes of the int8-input convolution's im2col buffer on the stack: MCU_CONV_IM2COL_BYTES of
+     * runtime-c/src/mcu_conv_packed_impl.h (the two must agree).
+     */
+    public static final int CONV_IM2COL_BYTES = 512;
+
+    /**
+     * The layout of an int8-input convolution's weights, the matrix of {@code filters} rows and
+     * {@code kh kw C} columns (runtime-c/include/mcu_nn.h, mcu_conv_params_t.weight_layout): the
+     * target's packed layout when the convolution runs as the packed Dense, i.e. a pointwise kernel
+     * with stride 1 (the input is the Dense's rows) or a receptive field of at most
+     * {@link #CONV_IM2COL_BYTES} values (copied per output position), with every weight in [-127, 127]
+     * (the packed layouts' bound); otherwise {@link #PLAIN}, the convolution's own loop.
+     */
+    public static WeightLayout forConv(QuantOptions.Target target, QConv c) {
+        boolean pointwise = c.kernelH() == 1 && c.kernelW() == 1 && c.strideH() == 1 && c.strideW() == 1;
+        long cols = (long) c.kernelH() * c.kernelW() * c.channels();
+        if (!pointwise && cols > CONV_IM2COL_BYTES) {
+            return PLAIN;
+        }
+        for (int i = 0; i < c.weights().size(); i++) {
+            if (c.weights().get(i) < -127) {
+                return PLAIN;
+            }
+        }
+        return forTarget(target);
     }
 
     /** Rows or columns rounded up to the multiple of 4 of the packed layouts. */

@@ -80,29 +80,36 @@ class RecurrentExamplesTest {
         String c = new String(files.get("rnn.c"), StandardCharsets.UTF_8);
         assertThat(c).contains(precision == QuantOptions.Precision.INT16 ? "_step_s16(" : "_step_s8(");
 
-        // Every target's compiler, strict flags, every generated C file.
-        CGenerator.write(files, dir.resolve("gen"));
-        for (List<String> cc : List.of(List.of("arm-none-eabi-gcc", "-mcpu=cortex-m0", "-mthumb"),
-                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m3", "-mthumb"),
-                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft"),
-                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m7", "-mthumb"),
-                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=soft"),
-                List.of("arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft"),
-                List.of("aarch64-linux-gnu-gcc"))) {
+        // Every target's compiler, strict flags, every C file of the folder generated for that target
+        // (it holds that target's SIMD headers only).
+        Map<QuantOptions.Target, List<String>> compilers = new java.util.LinkedHashMap<>();
+        compilers.put(QuantOptions.Target.CORTEX_M0, List.of("arm-none-eabi-gcc", "-mcpu=cortex-m0", "-mthumb"));
+        compilers.put(QuantOptions.Target.CORTEX_M3, List.of("arm-none-eabi-gcc", "-mcpu=cortex-m3", "-mthumb"));
+        compilers.put(QuantOptions.Target.CORTEX_M4, List.of("arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft"));
+        compilers.put(QuantOptions.Target.CORTEX_M7, List.of("arm-none-eabi-gcc", "-mcpu=cortex-m7", "-mthumb"));
+        compilers.put(QuantOptions.Target.CORTEX_M33, List.of("arm-none-eabi-gcc", "-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=soft"));
+        compilers.put(QuantOptions.Target.CORTEX_M55, List.of("arm-none-eabi-gcc", "-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=soft"));
+        compilers.put(QuantOptions.Target.NEON, List.of("aarch64-linux-gnu-gcc"));
+        for (Map.Entry<QuantOptions.Target, List<String>> tc : compilers.entrySet()) {
+            List<String> cc = tc.getValue();
             if (!onPath(cc.get(0))) {
                 if (System.getenv("CI") != null) {
                     throw new AssertionError(cc.get(0) + " is required in CI");
                 }
                 continue;
             }
-            for (String f : files.keySet()) {
+            Path gen = dir.resolve("gen-" + tc.getKey().cliName());
+            SortedMap<String, byte[]> targetFiles = new CGenerator().generate(qm,
+                    new GenOptions("rnn", List.of("options: test")).withTarget(tc.getKey()));
+            CGenerator.write(targetFiles, gen);
+            for (String f : targetFiles.keySet()) {
                 if (!f.endsWith(".c")) {
                     continue;
                 }
                 List<String> cmd = new ArrayList<>(cc);
                 cmd.addAll(List.of("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-Wconversion", "-ffreestanding",
-                        "-I" + dir.resolve("gen"), "-I" + dir.resolve("gen/runtime/include"), "-c",
-                        dir.resolve("gen").resolve(f).toString(), "-o", dir.resolve("obj.o").toString()));
+                        "-I" + gen, "-I" + gen.resolve("runtime/include"), "-c",
+                        gen.resolve(f).toString(), "-o", dir.resolve("obj.o").toString()));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -127,6 +127,12 @@ public enum Diag {
      * board's stack exceed the RAM, or its constants exceed the flash. The message gives both sides.
      */
     MCG_GEN_TOO_BIG(Kind.REJECTED),
+    /**
+     * {@code --input-format} / {@code --output-format} cannot serve this model: an input of token ids
+     * (no samples to convert), or a format whose step is 2^31 times larger, or 2^32 times smaller,
+     * than the model's (every value would saturate, or round to the zero point).
+     */
+    MCG_GEN_IO_FORMAT(Kind.REJECTED),
 
     // --- verification (mcugen verify) ---------------------------------------------------------
     /** The generated C on the target gave an integer different from the Java fixed-point simulator. */

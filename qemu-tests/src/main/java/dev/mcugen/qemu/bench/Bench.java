@@ -113,8 +113,8 @@ public final class Bench {
             usage: ./bench [--models a,b,...] [--targets t,...] [--samples N] [--out FILE.json] [--work DIR]
               Runs mcugen's integer C and the float32 baseline C of each model on each target under QEMU
               and prints/writes instructions per inference and per MAC, flash, RAM, stack, speed-up and
-              flash ratios. Default: all models (fc256 fc64 conv1d lstm64 lstm128 gru64 har_lstm kws_gru
-              gesture_conv1d stacked_rnn) on cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55
+              flash ratios. Default: all models (fc256 fc64 conv1d lstm64 lstm128 gru64 kws_conv dw_s1
+              dw_s2 pw64 pw16 res3x3 har_lstm kws_gru gesture_conv1d stacked_rnn) on cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55
               neon (host optional), 2 samples, JSON to target/bench/bench.json. MCUGEN_RUNNER=local skips
               the container check.
               Exit status 0 when every run is bit-exact and every float run matches the interpreter.""";

@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record BenchModel(String name, Path folder) {
     /** The models of issue 6 (qemu-tests/bench/models) and then the bundled examples, in table order. */
-    public static final List<String> BENCHMARKS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64");
+    public static final List<String> BENCHMARKS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64",
+            "kws_conv", "dw_s1", "dw_s2", "pw64", "pw16", "res3x3");
     public static final List<String> EXAMPLES = List.of("har_lstm", "kws_gru", "gesture_conv1d", "stacked_rnn");
 
     public Path modelFile() {

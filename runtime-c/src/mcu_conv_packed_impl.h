@@ -1,0 +1,174 @@
+/**
+ * @file mcu_conv_packed_impl.h
+ * @brief The body of the mcu_conv_packed_* kernels: the int8-input convolution as the packed Dense of
+ *        mcu_fully_connected_impl.h (mcu_matvec.h: SMLAD on Cortex-M4/M7/M33/M55, four rows per pass
+ *        on Cortex-M3, row-major on NEON and Cortex-M0, a portable emulation elsewhere).
+ *
+ * Private, included once per variant: the including file defines MCU_CONV_PACKED (the function),
+ * MCU_CONV_FC (the Dense kernel of the same input and output types) and MCU_CONV_OUT_T; all are
+ * undefined again at the end. No include guard on purpose.
+ *
+ * With K = kernel_h * kernel_w * channels, the convolution's accumulator of filter f at an output
+ * position is `bias_f + sum_k col_k * W[f][k]`, where col is the position's receptive field in the
+ * order (r, q, c) of the weights, taps outside the input reading pad_value. That is exactly the
+ * accumulator of a Dense with K inputs and `filters` units on the input row col (mcu_conv_params_t
+ * states the weight matrix), and the rescale, output zero point and clamp are the same per filter, so
+ * the Dense's output is the convolution's (Java `FeedForwardKernels.conv`), integer for integer: the
+ * Dense's packed path is bit-exact with its PLAIN loop.
+ *
+ * The rows: a 1x1 kernel with stride 1 has one row per input position, the input itself. Otherwise,
+ * a position whose receptive field lies inside the input with kernel_h == 1 and dilation_w == 1 has
+ * its row contiguous in the input (a Conv1D's valid positions), read in place; every other position
+ * gets its row copied (im2col) into a stack buffer of MCU_CONV_IM2COL_BYTES, as many consecutive
+ * positions per Dense call as fit. The generator packs the weights only when K fits that buffer or
+ * the kernel is pointwise; a larger K still runs, one weight at a time (slow, exact). Every layout
+ * works, PLAIN included (the Dense's PLAIN loop).
+ */
+#ifndef MCU_CONV_IM2COL_BYTES
+#define MCU_CONV_IM2COL_BYTES 512 /**< bytes of the im2col stack buffer of the packed path */
+#endif
+
+void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T *y)
+{
+    const int32_t h = p->in_h;
+    const int32_t wd = p->in_w;
+    const int32_t oh = mcu_conv_out_length(h, p->kernel_h, p->stride_h, p->dilation_h, p->padding);
+    const int32_t ow = mcu_conv_out_length(wd, p->kernel_w, p->stride_w, p->dilation_w, p->padding);
+    const int32_t pad_top = mcu_nn_pad_before(h, oh, p->kernel_h, p->stride_h, p->dilation_h, p->padding);
+    const int32_t pad_left = mcu_nn_pad_before(wd, ow, p->kernel_w, p->stride_w, p->dilation_w, p->padding);
+    const int32_t c = p->channels;
+    const int32_t f = p->filters;
+    const int32_t kcols = p->kernel_h * p->kernel_w * c;
+    const int32_t span_h = (p->kernel_h - 1) * p->dilation_h;
+    const int32_t span_w = (p->kernel_w - 1) * p->dilation_w;
+    const int32_t row_in_place = p->kernel_h == 1 && p->dilation_w == 1;
+    mcu_fc_params_t fc;
+    union {
+        int32_t align; /* word aligned: the Dense's fast paths load words */
+        int8_t b[MCU_CONV_IM2COL_BYTES];
+    } col;
+    int32_t batch;
+    int32_t n = 0;
+    MCU_CONV_OUT_T *yb = y;
+    int32_t oy;
+    fc.input_size = kcols;
+    fc.units = f;
+    fc.weights = p->weights;
+    fc.bias = p->bias;
+    fc.bias64 = NULL;
+    fc.rescale = p->rescale;
+    fc.rescale_count = p->rescale_count;
+    fc.acc_shift = 0;
+    fc.output_zp = p->output_zp;
+    fc.act_min = p->act_min;
+    fc.act_max = p->act_max;
+    fc.weight_layout = p->weight_layout;
+    fc.acc_small = p->acc_small;
+    if (p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1) {
+        /* pointwise: no padding (a 1x1 window never leaves the input), output position = input position */
+        MCU_CONV_FC(&fc, oh * ow, x, y);
+        return;
+    }
+    if (kcols > MCU_CONV_IM2COL_BYTES) {
+        /* outside the generator's contract: exact, one packed weight at a time */
+        for (oy = 0; oy < oh; oy++) {
+            int32_t ox;
+            for (ox = 0; ox < ow; ox++) {
+                int32_t o;
+                for (o = 0; o < f; o++) {
+                    int32_t acc = p->bias[o];
+                    int32_t r;
+                    for (r = 0; r < p->kernel_h; r++) {
+                        const int32_t iy = oy * p->stride_h - pad_top + r * p->dilation_h;
+                        int32_t q;
+                        for (q = 0; q < p->kernel_w; q++) {
+                            const int32_t ix = ox * p->stride_w - pad_left + q * p->dilation_w;
+                            const int32_t in = iy >= 0 && iy < h && ix >= 0 && ix < wd;
+                            int32_t ch;
+                            for (ch = 0; ch < c; ch++) {
+                                const int32_t v = in ? (int32_t)x[((size_t)iy * (size_t)wd + (size_t)ix) * (size_t)c + (size_t)ch]
+                                                     : p->pad_value;
+                                const int32_t k = (r * p->kernel_w + q) * c + ch;
+                                acc += v * (p->weight_layout == MCU_WLAYOUT_PLAIN
+                                                ? (int32_t)p->weights[(size_t)k * (size_t)f + (size_t)o]
+                                                : mcu_matvec_weight(p->weights, p->weight_layout, kcols, o, k));
+                            }
+                        }
+                    }
+                    y[((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f + (size_t)o] = (MCU_CONV_OUT_T)mcu_nn_add_zp_clamp(
+                        mcu_nn_rescale(acc, &p->rescale[p->rescale_count == 1 ? 0 : o]), p->output_zp, p->act_min,
+                        p->act_max);
+                }
+            }
+        }
+        return;
+    }
+    batch = MCU_CONV_IM2COL_BYTES / kcols;
+    for (oy = 0; oy < oh; oy++) {
+        const int32_t iy0 = oy * p->stride_h - pad_top;
+        const int32_t rows_inside = iy0 >= 0 && iy0 + span_h < h;
+        int32_t ox;
+        for (ox = 0; ox < ow; ox++) {
+            const int32_t ix0 = ox * p->stride_w - pad_left;
+            MCU_CONV_OUT_T *yp = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
+            int8_t *dst;
+            int32_t r;
+            if (row_in_place && rows_inside && ix0 >= 0 && ix0 + span_w < wd) {
+                if (n > 0) {
+                    MCU_CONV_FC(&fc, n, col.b, yb);
+                    n = 0;
+                }
+                MCU_CONV_FC(&fc, 1, x + ((size_t)iy0 * (size_t)wd + (size_t)ix0) * (size_t)c, yp);
+                continue;
+            }
+            if (n == 0) {
+                yb = yp;
+            }
+            dst = col.b + (size_t)n * (size_t)kcols;
+            for (r = 0; r < p->kernel_h; r++) {
+                const int32_t iy = iy0 + r * p->dilation_h;
+                int32_t q;
+                if (iy < 0 || iy >= h) {
+                    const int32_t len = p->kernel_w * c;
+                    int32_t i;
+                    for (i = 0; i < len; i++) {
+                        dst[i] = (int8_t)p->pad_value;
+                    }
+                    dst += len;
+                    continue;
+                }
+                if (p->dilation_w == 1 && ix0 >= 0 && ix0 + span_w < wd) {
+                    /* the kernel row's taps are adjacent in the input */
+                    const size_t len = (size_t)p->kernel_w * (size_t)c;
+                    memcpy(dst, x + ((size_t)iy * (size_t)wd + (size_t)ix0) * (size_t)c, len);
+                    dst += len;
+                    continue;
+                }
+                for (q = 0; q < p->kernel_w; q++) {
+                    const int32_t ix = ix0 + q * p->dilation_w;
+                    int32_t ch;
+                    if (ix >= 0 && ix < wd) {
+                        memcpy(dst, x + ((size_t)iy * (size_t)wd + (size_t)ix) * (size_t)c, (size_t)c);
+                    } else {
+                        for (ch = 0; ch < c; ch++) {
+                            dst[ch] = (int8_t)p->pad_value;
+                        }
+                    }
+                    dst += c;
+                }
+            }
+            n++;
+            if (n == batch) {
+                MCU_CONV_FC(&fc, n, col.b, yb);
+                n = 0;
+            }
+        }
+    }
+    if (n > 0) {
+        MCU_CONV_FC(&fc, n, col.b, yb);
+    }
+}
+
+#undef MCU_CONV_PACKED
+#undef MCU_CONV_FC
+#undef MCU_CONV_OUT_T
