@@ -195,12 +195,12 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--min-sqnr", "is a finite number of decibels, 0 or more, got "
                     + minSqnr);
         }
+        ioFormats.validate();
         if (quant.targets.contains(QuantOptions.Target.JAVA) && quant.targets.size() > 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--target", "java is verified on its own (in this JVM), not with "
                     + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
         }
         javaTwin.check(quant.targets.get(0));
-        ioFormats.validate();
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();

@@ -80,7 +80,7 @@ public final class RuntimeFiles {
 
     static Map<String, Boolean> predefined(QuantOptions.Target target) {
         List<String> defined = switch (target) {
-            // java: the twin is made from the host lowering (no C is written for it)
+            // java: the twin is written instead of the C, whose file set is then that of a host build.
             case HOST, JAVA -> List.of();
             case CORTEX_M0 -> List.of("__arm__", "__ARM_ARCH_6M__");
             case CORTEX_M3 -> List.of("__arm__", "__ARM_ARCH_7M__");
