@@ -218,7 +218,7 @@ final class JavaTwin {
                 }
                 throw differs;
             }
-            return report(cmd, g, id, quantized, in, n, inputs, w, view, twin, sim, floats, checked, dest, junitInOut,
+            return report(cmd, modelFile, g, id, quantized, gen, in, n, inputs, w, view, twin, sim, floats, checked, dest, junitInOut,
                     junitFile);
         }
     }
@@ -257,7 +257,9 @@ final class JavaTwin {
     }
 
     /** Metrics, report.json, report.html and the JUnit file of a bit-exact twin; the summary lines. */
-    private static int report(VerifyCommand cmd, Graph g, String id, CompilePipeline.Quantized quantized, Batch in, int n,
+    private static int report(VerifyCommand cmd, Path modelFile, Graph g, String id, CompilePipeline.Quantized quantized,
+                              GenOptions gen,
+                              Batch in, int n,
                               List<Path> inputs, java.io.PrintWriter w, View.Model view, JavaTwinGenerator.Output twin,
                               FixedPointSimulator sim, List<List<float[]>> floats, Checked checked, Path dest,
                               String junitInOut, OutputFiles junitFile) {
@@ -282,6 +284,9 @@ final class JavaTwin {
         }
         List<VerifyCommand.Threshold> thresholds = cmd.thresholds(outNames, perOutput, n);
         byte[] junitXml = cmd.junit == null ? null : junit(id, n, view, checked, thresholds).render(0);
+        Verdict verdict = VerifyCommand.verdict(n, classes, checked.streams(), checked.streamed(), view,
+                "no float or double in the generated class (checked on its syntax tree)", thresholds)
+                .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
         try (OutputDir dir = OutputDir.open(dest, inputs, cmd.force, w)) {
             Path d = dir.dir();
             write(d, twin);
@@ -289,6 +294,11 @@ final class JavaTwin {
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", "java");
+            // The same verdict as the C's (bit-exact, streaming, float-free, thresholds, then the
+            // quantization's checks), filled in below once every check is known.
+            root.putNull("verdict");
+            root.set("provenance", Provenance.json(cmd.spec.commandLine().getParseResult().originalArgs(),
+                    BuildCommand.provenanceFiles(modelFile, cmd.quant.calibrationFiles(modelFile, g), cmd.data)));
             root.put("runner", "in this JVM (" + System.getProperty("java.version") + "), compiled in memory");
             root.put("class", twin.qualifiedName());
             root.put("bit_exact", true);
@@ -314,6 +324,10 @@ final class JavaTwin {
                 }
             }
             VerifyCommand.putThresholds(root, thresholds);
+            // The twin holds the same constants, arena and state as the C (its arrays); no stack or
+            // object files to measure in a JVM.
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), null, null, "java", false));
+            verdict.into(root.putObject("verdict"));
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             Files.writeString(d.resolve("report.json"), dev.mcugen.scale.ContractReport.mapper()
@@ -352,6 +366,7 @@ final class JavaTwin {
         for (VerifyCommand.Threshold t : thresholds) {
             w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
         }
+        w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.printf("-> %s + %s + %s%s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE,
                 cmd.junit == null ? "" : " + " + cmd.junit);
         w.flush();

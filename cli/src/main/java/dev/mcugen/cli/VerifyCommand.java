@@ -462,7 +462,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + "; stack of sample 0's inference by painting");
             root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, scratch),
                     target.id(), true));
-            Verdict verdict = verdict(n, classes, streams, streamed, view, target, thresholds)
+            Verdict verdict = verdict(n, classes, streams, streamed, view, "no float or double in the generated C"
+                    + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""), thresholds)
                     .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
             verdict.into(root.putObject("verdict"));
             putThresholds(root, thresholds);
@@ -534,8 +535,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The verification's own checks, in the order of the JUnit cases (the quantization's follow). */
-    private static Verdict verdict(int n, int values, boolean streams, int streamed, View.Model view, Target target,
-                                   List<Threshold> thresholds) {
+    static Verdict verdict(int n, int values, boolean streams, int streamed, View.Model view, String floatFree,
+                           List<Threshold> thresholds) {
         Verdict v = new Verdict();
         v.add("bit-exact with the simulator", Verdict.Status.PASS, ReportFormat.integer(n) + (n == 1 ? " sample" : " samples")
                 + " x " + ReportFormat.integer(values) + " output values equal, integer for integer");
@@ -546,8 +547,7 @@ final class VerifyCommand implements Callable<Integer> {
             v.add("streaming (_reset + _step equals _invoke)", Verdict.Status.NOT_APPLICABLE, "no _step for this model: "
                     + view.noStepReason());
         }
-        v.add("float-free", Verdict.Status.PASS, "no float or double in the generated C"
-                + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""));
+        v.add("float-free", Verdict.Status.PASS, floatFree);
         for (Threshold t : thresholds) {
             boolean top1 = t.option().equals("--min-top1");
             String value = !Double.isFinite(t.value()) ? (t.value() > 0 ? "inf" : String.valueOf(t.value()))

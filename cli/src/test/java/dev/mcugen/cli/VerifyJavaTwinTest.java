@@ -55,6 +55,14 @@ class VerifyJavaTwinTest {
         assertThat(j.at("/streaming/status").asText()).isEqualTo(recurrent ? "checked" : "not applicable");
         assertThat(j.at("/streaming/samples_checked").asInt()).isEqualTo(recurrent ? 3 : 0);
         assertThat(j.at("/metrics/top1_agreement").asDouble()).isGreaterThan(0.5);
+        // the same verdict, provenance and model memory sections as the C's report
+        assertThat(j.at("/verdict/status").asText()).isEqualTo("PASS");
+        assertThat(j.at("/verdict/checks/0/check").asText()).isEqualTo("bit-exact with the simulator");
+        assertThat(j.at("/verdict/checks").findValuesAsText("check")).contains("float-free");
+        assertThat(j.at("/provenance/files/0/role").asText()).isEqualTo("model");
+        assertThat(j.at("/provenance/files/0/sha256").asText()).hasSize(64);
+        assertThat(j.at("/model_memory/constants_bytes").asLong()).isPositive();
+        assertThat(r.out()).contains("verdict: PASS");
         try (Stream<Path> s = Files.walk(out)) {
             List<Path> java = s.filter(p -> p.toString().endsWith(".java")).toList();
             assertThat(out.resolve(".mcugen-output")).exists();
