@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * line per Maven module (not Maven's log) and the time taken, then runs it; when the build fails it
  * prints the end of the log and the log's path. The launcher runs here from a copy of the checkout's
  * layout whose {@code mvnw} is a stand-in printing Maven's lines (and, to succeed, putting the real
- * jar in place), so that the test does not rebuild the project.
+ * jar in place), so that the test does not rebuild the project. An integration test: the real jar
+ * exists only once {@code package} has run.
  */
-class LauncherTest {
+class LauncherIT {
     private static final String MAVEN_LINES = """
             [INFO] Scanning for projects...
             [INFO] ------------------------------------------------------------------------
