@@ -460,7 +460,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + "instructions for sample 0 between the counting markers"
                     + (instructions == null ? " (no counting on host)" : "")
                     + "; stack of sample 0's inference by painting");
-            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, scratch),
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, r, scratch),
                     target.id(), true));
             Verdict verdict = verdict(n, classes, streams, streamed, view, "no float or double in the generated C"
                     + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""), thresholds)
@@ -561,10 +561,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /**
-     * The model's own object files measured ({@link dev.mcugen.qemu.ObjectSizes}), or null when they
-     * cannot be (the figure is then absent, never guessed).
+     * The model's own object files measured ({@link dev.mcugen.qemu.ObjectSizes}): those the run linked
+     * the test image from ({@link RunResult#objects()}), so nothing is compiled twice; compiled here only
+     * when the runner kept none. Null when they cannot be measured (the figure is then absent, never
+     * guessed).
      */
-    private static dev.mcugen.qemu.ObjectSizes objectSizes(Target target, Path dir, String id, Path scratch) {
+    private static dev.mcugen.qemu.ObjectSizes objectSizes(Target target, Path dir, String id, RunResult run,
+                                                           Path scratch) {
         try {
             List<Path> sources = new ArrayList<>();
             sources.add(dir.resolve(id + ".c"));
@@ -574,8 +577,17 @@ final class VerifyCommand implements Callable<Integer> {
                     s.filter(p -> p.getFileName().toString().endsWith(".c")).sorted().forEach(sources::add);
                 }
             }
-            Path work = Files.createDirectories(scratch.resolve("objects"));
-            return dev.mcugen.qemu.ObjectSizes.measure(target, sources, List.of(dir, dir.resolve("runtime/include")), work);
+            List<Path> objects = new ArrayList<>();
+            for (Path src : sources) {
+                Path obj = run.objects().get(src);
+                if (obj == null || !Files.isRegularFile(obj)) {
+                    Path work = Files.createDirectories(scratch.resolve("objects"));
+                    return dev.mcugen.qemu.ObjectSizes.measure(target, sources, List.of(dir, dir.resolve("runtime/include")),
+                            work);
+                }
+                objects.add(obj);
+            }
+            return dev.mcugen.qemu.ObjectSizes.of(target, objects);
         } catch (IOException | RunnerException e) {
             return null;
         }

@@ -22,15 +22,12 @@ public record ObjectSizes(long textBytes, long rodataBytes, long dataBytes, long
 
     /**
      * Compiles {@code sources} into {@code work} ({@code -c}, the target's CPU flags, {@code -O2}) and
-     * sums the objects' sections.
+     * sums the objects' sections ({@link #of}).
      *
      * @throws RunnerException when the compiler or the size tool fails
      */
     public static ObjectSizes measure(Target target, List<Path> sources, List<Path> includeDirs, Path work) {
-        long text = 0;
-        long rodata = 0;
-        long data = 0;
-        long bss = 0;
+        List<Path> objects = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             Path obj = work.resolve("obj" + i + ".o");
             List<String> cmd = new ArrayList<>();
@@ -50,27 +47,47 @@ public record ObjectSizes(long textBytes, long rodataBytes, long dataBytes, long
                 throw new RunnerException("compiling " + sources.get(i).getFileName() + " for " + target + " failed:\n"
                         + out.stdout() + out.stderr());
             }
-            ProcessRunner.Outcome size = ProcessRunner.run(List.of(target.sizeTool(), "-A", obj.toString()), work,
-                    Duration.ofSeconds(30));
-            if (size.exitCode() != 0) {
-                throw new RunnerException(target.sizeTool() + " failed on " + obj + ":\n" + size.stderr());
+            objects.add(obj);
+        }
+        return of(target, objects);
+    }
+
+    /**
+     * Sums the sections of object files already compiled (e.g. those a run linked its image from,
+     * {@link RunResult#objects()}) by kind, with one call of the target's size tool.
+     *
+     * @throws RunnerException when the size tool fails
+     */
+    public static ObjectSizes of(Target target, List<Path> objects) {
+        if (objects.isEmpty()) {
+            return new ObjectSizes(0, 0, 0, 0);
+        }
+        List<String> cmd = new ArrayList<>(List.of(target.sizeTool(), "-A"));
+        objects.forEach(o -> cmd.add(o.toAbsolutePath().toString()));
+        ProcessRunner.Outcome size = ProcessRunner.run(cmd, null, Duration.ofSeconds(30));
+        if (size.timedOut() || size.exitCode() != 0) {
+            throw new RunnerException(target.sizeTool() + " failed on " + objects + ":\n" + size.stderr());
+        }
+        long text = 0;
+        long rodata = 0;
+        long data = 0;
+        long bss = 0;
+        // One block per object ("<file>  :", "section size addr" lines, "Total"): every section line counts.
+        for (String line : size.stdout().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 2 || !f[1].matches("\\d+")) {
+                continue;
             }
-            for (String line : size.stdout().split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 2 || !f[1].matches("\\d+")) {
-                    continue;
-                }
-                long bytes = Long.parseLong(f[1]);
-                String s = f[0];
-                if (s.equals(".text") || s.startsWith(".text.")) {
-                    text += bytes;
-                } else if (s.equals(".rodata") || s.startsWith(".rodata.")) {
-                    rodata += bytes;
-                } else if (s.equals(".data") || s.startsWith(".data.")) {
-                    data += bytes;
-                } else if (s.equals(".bss") || s.startsWith(".bss.") || s.equals("COMMON")) {
-                    bss += bytes;
-                }
+            long bytes = Long.parseLong(f[1]);
+            String s = f[0];
+            if (s.equals(".text") || s.startsWith(".text.")) {
+                text += bytes;
+            } else if (s.equals(".rodata") || s.startsWith(".rodata.")) {
+                rodata += bytes;
+            } else if (s.equals(".data") || s.startsWith(".data.")) {
+                data += bytes;
+            } else if (s.equals(".bss") || s.startsWith(".bss.") || s.equals("COMMON")) {
+                bss += bytes;
             }
         }
         return new ObjectSizes(text, rodata, data, bss);

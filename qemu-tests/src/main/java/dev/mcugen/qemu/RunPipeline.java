@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What both runners do around the emulator: compile and link on this machine, read the image's
@@ -14,9 +16,11 @@ import java.util.List;
  * Keeping this in one place is what makes a container run and a local run of the same program
  * give identical results.
  *
+ * Each source is compiled to its own object ({@code -c -ffunction-sections -fdata-sections}), then the
+ * objects are linked:
  * <ul>
- *   <li>Cortex-M: {@code arm-none-eabi-gcc -mcpu=.. -mthumb -O2 -ffreestanding -nostartfiles} with the
- *       board's startup and linker script, then {@code qemu-system-arm -M <board> -nographic
+ *   <li>Cortex-M: {@code arm-none-eabi-gcc -mcpu=.. -mthumb -O2 -ffreestanding}, linked with
+ *       {@code -nostartfiles --gc-sections}, the board's startup and linker script, then {@code qemu-system-arm -M <board> -nographic
  *       -semihosting-config enable=on,target=native -icount shift=0 -kernel image.elf}. Each
  *       {@code @mcugen ticks N} line becomes N × the board's instructions-per-tick factor.</li>
  *   <li>neon: {@code aarch64-linux-gnu-gcc -O2 -static}, run by {@code qemu-aarch64}; when regions
@@ -93,7 +97,7 @@ final class RunPipeline {
                     : new RunnerException(why, e);
         }
         Path image = dir.resolve(target.isCortexM() ? "image.elf" : "program");
-        compile(target, machine, cSources, includeDirs, libraries, image);
+        Map<Path, Path> objects = compile(target, machine, cSources, includeDirs, libraries, image);
         RunResult.ImageSize size = size(target, image);
 
         Path semihosting = dir.resolve("semihosting.out");
@@ -137,7 +141,7 @@ final class RunPipeline {
             counts.addAll(TraceCounter.countByReRun(em, image, dir, stacks.size(), timeout.multipliedBy(TRACE_SLOWDOWN)));
         }
         return new RunResult(target, status(target, out, programOut), out.exitCode(), stdout.toString(), programErr,
-                size, counts, stacks, image, out.elapsed());
+                size, counts, stacks, image, out.elapsed(), objects);
     }
 
     /** How many times the run's timeout the instruction-counting re-run on neon may take. */
@@ -167,45 +171,80 @@ final class RunPipeline {
         return out.exitCode() == 0 ? RunResult.Status.PASSED : RunResult.Status.FAILED;
     }
 
-    private void compile(Target target, Target machine, List<Path> cSources, List<Path> includeDirs, List<String> libraries,
-                         Path image) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(target.compiler());
-        cmd.addAll(target.cpuFlags());
-        cmd.add("-O2");
-        cmd.add("-Wall");
-        cmd.add("-Wextra");
+    /**
+     * Compiles each source to its own object file in {@code image}'s folder ({@code -c}, one section per
+     * function and per object on every target), then links them into {@code image}. Returns each
+     * source's object, in the order of {@code cSources} (the board's sources follow, not returned): the
+     * objects the model's memory figures are read from ({@link ObjectSizes#of}), so a verify compiles
+     * each source once.
+     */
+    private Map<Path, Path> compile(Target target, Target machine, List<Path> cSources, List<Path> includeDirs,
+                                    List<String> libraries, Path image) {
+        List<String> cc = new ArrayList<>();
+        cc.add(target.compiler());
+        cc.addAll(target.cpuFlags());
+        cc.add("-O2");
+        cc.add("-Wall");
+        cc.add("-Wextra");
         if (target.isCortexM()) {
-            cmd.addAll(List.of("-ffreestanding", "-nostartfiles", "-ffunction-sections", "-fdata-sections"));
+            cc.add("-ffreestanding");
         }
-        cmd.add("-I" + boards.includeDir());
+        cc.addAll(List.of("-ffunction-sections", "-fdata-sections"));
+        cc.add("-I" + boards.includeDir());
         if (target.isCortexM()) {
-            cmd.add("-I" + boards.cortexMDir());
+            cc.add("-I" + boards.cortexMDir());
         }
         for (Path inc : includeDirs) {
-            cmd.add("-I" + inc.toAbsolutePath());
+            cc.add("-I" + inc.toAbsolutePath());
         }
-        for (Path src : cSources) {
-            cmd.add(src.toAbsolutePath().toString());
+        Path objDir = image.getParent().resolve("obj");
+        try {
+            Files.createDirectories(objDir);
+        } catch (IOException e) {
+            throw new RunnerException("cannot create " + objDir, e);
         }
-        for (Path src : boards.sources(target)) {
-            cmd.add(src.toString());
+        Map<Path, Path> objects = new LinkedHashMap<>();
+        List<Path> all = new ArrayList<>(cSources);
+        all.addAll(boards.sources(target));
+        List<String> link = new ArrayList<>();
+        link.add(target.compiler());
+        link.addAll(target.cpuFlags());
+        link.add("-O2");
+        if (target.isCortexM()) {
+            link.add("-nostartfiles");
+        }
+        for (int i = 0; i < all.size(); i++) {
+            Path src = all.get(i);
+            String base = src.getFileName().toString().replaceFirst("\\.c$", "");
+            Path obj = objDir.resolve(i + "-" + base + ".o");
+            List<String> cmd = new ArrayList<>(cc);
+            cmd.addAll(List.of("-c", src.toAbsolutePath().toString(), "-o", obj.toString()));
+            run(target, cmd, image.getParent());
+            if (i < cSources.size()) {
+                objects.put(src, obj);
+            }
+            link.add(obj.toString());
         }
         if (target.isCortexM()) {
             // newlib (full, not nano) is linked only for what the compiler itself may call (memcpy, memset).
-            cmd.add("-L" + boards.cortexMDir());
-            cmd.add("-T" + boards.linkerScript(machine));
-            cmd.add("-Wl,--gc-sections");
+            link.add("-L" + boards.cortexMDir());
+            link.add("-T" + boards.linkerScript(machine));
+            link.add("-Wl,--gc-sections");
         }
         for (String lib : libraries) {
-            cmd.add("-l" + lib);
+            link.add("-l" + lib);
         }
         if (target.kind() == Target.Kind.NATIVE) {
-            cmd.add("-Wl,-z,now");
+            link.add("-Wl,-z,now");
         }
-        cmd.add("-o");
-        cmd.add(image.toString());
-        ProcessRunner.Outcome out = ProcessRunner.run(cmd, image.getParent(), BUILD_TIMEOUT);
+        link.add("-o");
+        link.add(image.toString());
+        run(target, link, image.getParent());
+        return objects;
+    }
+
+    private static void run(Target target, List<String> cmd, Path dir) {
+        ProcessRunner.Outcome out = ProcessRunner.run(cmd, dir, BUILD_TIMEOUT);
         if (out.timedOut() || out.exitCode() != 0) {
             throw new RunnerException("build for " + target + " failed:\n" + String.join(" ", cmd) + "\n"
                     + out.stdout() + out.stderr());

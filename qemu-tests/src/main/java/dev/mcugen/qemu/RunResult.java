@@ -3,6 +3,7 @@ package dev.mcugen.qemu;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a run produced.
@@ -23,10 +24,13 @@ import java.util.List;
  *                          boards/common/stack_paint.h for the margins)
  * @param image             the linked image, kept for inspection (e.g. {@link Symbols})
  * @param elapsed           wall time of the run (not the build)
+ * @param objects           each of the program's C sources (as given to the runner, the board's not
+ *                          included) to the object file it was compiled to and linked from, kept with
+ *                          the image; {@link ObjectSizes#of} reads a model's own figures from them
  */
 public record RunResult(Target target, Status status, int exitCode, String stdout, String stderr,
                         ImageSize size, List<Long> instructionCounts, List<Long> stackBytes, Path image,
-                        Duration elapsed) {
+                        Duration elapsed, Map<Path, Path> objects) {
 
     public enum Status {
         /** Exit status 0. */
@@ -55,6 +59,13 @@ public record RunResult(Target target, Status status, int exitCode, String stdou
     public RunResult {
         instructionCounts = List.copyOf(instructionCounts);
         stackBytes = List.copyOf(stackBytes);
+        objects = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(objects));
+    }
+
+    /** A run whose object files are not known (none kept). */
+    public RunResult(Target target, Status status, int exitCode, String stdout, String stderr, ImageSize size,
+                     List<Long> instructionCounts, List<Long> stackBytes, Path image, Duration elapsed) {
+        this(target, status, exitCode, stdout, stderr, size, instructionCounts, stackBytes, image, elapsed, Map.of());
     }
 
     public boolean passed() {

@@ -49,6 +49,46 @@ class ObjectSizesTest {
         assertThat(both.dataBytes()).isEqualTo(one.dataBytes());
     }
 
+    /**
+     * A run keeps each source's object file (what its image was linked from): measured with {@link
+     * ObjectSizes#of}, the figures equal those of a separate compile ({@link ObjectSizes#measure}), so
+     * verify reads a model's figures from the run's own objects and compiles nothing twice.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Target.class, names = {"HOST", "CORTEX_M4", "NEON"})
+    void theObjectsARunLinkedMeasureAsASeparateCompile(Target target) throws Exception {
+        Assumptions.assumeTrue(Tools.missingBuildTools(target).isEmpty(), "no " + target + " toolchain");
+        Assumptions.assumeTrue(LocalEmulator.INSTANCE.missing(target).isEmpty(), "no emulator for " + target);
+        Path model = tmp.resolve("model.c");
+        Files.writeString(model, """
+                #include <stdint.h>
+                const int8_t weights[300] = {1, 2, 3};
+                int32_t state[8] = {1};
+                int32_t acc[32];
+                int32_t infer(int32_t n) { int32_t s = 0; for (int32_t i = 0; i < n; i++) { s += weights[i] * state[i & 7]; acc[i & 31] = s; } return s; }
+                """);
+        Path main = tmp.resolve("main.c");
+        Files.writeString(main, """
+                #include <stdint.h>
+                #include "board.h"
+                int32_t infer(int32_t n);
+                int main(void) { board_write_int(infer(300)); board_write("\\n"); board_exit(0); }
+                """);
+        RunResult r;
+        try (LocalQemuRunner runner = new LocalQemuRunner(BoardSupport.at(Toolchains.boardsDir()), tmp.resolve("run"))) {
+            r = runner.run(target, List.of(main, model), List.of(), java.time.Duration.ofSeconds(60));
+        }
+        assertThat(r.passed()).as(r.stdout() + r.stderr()).isTrue();
+        assertThat(r.objects().keySet()).containsExactly(main, model);
+        assertThat(r.objects().values()).allSatisfy(o -> assertThat(o).isRegularFile());
+        ObjectSizes fromRun = ObjectSizes.of(target, List.of(r.objects().get(model)));
+        ObjectSizes separate = ObjectSizes.measure(target, List.of(model), List.of(),
+                Files.createDirectories(tmp.resolve("objects")));
+        assertThat(fromRun).isEqualTo(separate);
+        assertThat(fromRun.rodataBytes()).isGreaterThanOrEqualTo(300);
+        assertThat(fromRun.bssBytes()).isEqualTo(128);
+    }
+
     @ParameterizedTest
     @EnumSource(value = Target.class, names = {"HOST"})
     void aSourceThatDoesNotCompileIsReported(Target target) throws Exception {
