@@ -68,13 +68,15 @@ public final class CRuntimeMake {
     }
 
     /**
-     * {@code make -C <root>/runtime-c <args>}; asserts exit status 0 within {@code timeoutSeconds} and
-     * returns the combined output.
+     * {@code make -j<processors> -C <root>/runtime-c <args>} (the runtime's objects compile in parallel;
+     * the tests themselves run one after the other in one recipe, so their lines never interleave);
+     * asserts exit status 0 within {@code timeoutSeconds} and returns the combined output.
      */
     public static String make(long timeoutSeconds, String... args) throws IOException, InterruptedException {
         Path runtime = root().resolve("runtime-c");
         assertThat(runtime.resolve("Makefile")).exists();
-        List<String> cmd = new ArrayList<>(List.of("make", "-C", runtime.toString()));
+        List<String> cmd = new ArrayList<>(List.of("make", "-j" + Runtime.getRuntime().availableProcessors(), "-C",
+                runtime.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output;
