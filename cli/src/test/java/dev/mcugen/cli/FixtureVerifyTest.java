@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must build, run and agree with the simulator bit for bit. Two samples each, calibrated on the
  * fixture's own inputs.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class FixtureVerifyTest {
     static final Path FIXTURES = CliTest.ROOT.resolve("ir/src/test/resources/tfjs");
     static final int SAMPLES = 2;

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * depthwise shapes) run with the default rescaling, their 2 test samples, each pair covering host,
  * cortex-m4 (DSP), cortex-m3, cortex-m0 and neon once.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyBenchModelsTest {
     static final List<String> MODELS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64");
     static final List<String> CONV_MODELS = List.of("kws_conv", "res3x3", "pw64", "pw16", "dw_s1", "dw_s2");

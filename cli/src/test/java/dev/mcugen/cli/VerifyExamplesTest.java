@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at half the emulator time of the full product. A feed-forward example has no sigmoid or tanh to
  * choose an implementation for, so it runs {@code lut} only.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyExamplesTest {
     static final List<String> EXAMPLES = List.of("har_lstm", "kws_gru", "gesture_conv1d", "stacked_rnn");
 

@@ -10,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lengths and weights, plus the odd 13-input / 29-unit layers and a 120-step LSTM), and each one
  * must be bit-exact on the host at int8 and int16 (streaming checked where it has a {@code _step}),
  * and the {@code unseen_*} ones on every emulated target. Replay a seed with {@code -Dmcugen.seed=N}.
+ * The verify runs are independent and run one per processor at a time.
  */
 class VerifyUnseenModelsTest {
     @TempDir
@@ -52,7 +58,8 @@ class VerifyUnseenModelsTest {
         assertThat(fresh).hasSizeGreaterThan(80);
         assertThat(fresh.stream().filter(d -> d.getFileName().toString().matches(".*(lstm|gru|simplernn|rnn).*")))
                 .hasSizeGreaterThan(25);
-        int runs = 0;
+        // The verify runs are independent (each its own --out): one per processor at a time, in order of submission.
+        List<Callable<Void>> runs = new ArrayList<>();
         for (Path d : fresh) {
             boolean unseen = d.getFileName().toString().startsWith("unseen_");
             List<String[]> configs = new ArrayList<>();
@@ -70,11 +77,29 @@ class VerifyUnseenModelsTest {
             for (String[] c : configs) {
                 Target t = Target.fromId(c[0]);
                 VerifyCommandTest.requireTools(t);
-                verify(d, t, c[1], c[2], seed);
-                runs++;
+                runs.add(() -> {
+                    verify(d, t, c[1], c[2], seed);
+                    return null;
+                });
             }
         }
-        System.out.printf("VerifyUnseenModelsTest: %d models, %d verify runs, all bit-exact%n", fresh.size(), runs);
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            for (Future<Void> f : pool.invokeAll(runs)) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    // the run's own assertion error (seed, model, target, output), as if it ran on this thread
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.printf("VerifyUnseenModelsTest: %d models, %d verify runs, all bit-exact%n", fresh.size(), runs.size());
     }
 
     private void verify(Path model, Target t, String precision, String activation, long seed) throws IOException {

@@ -12,6 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * they run the three smaller models only: the two large convolutional networks and the second import
  * of the autoencoder add emulator minutes there, not kernel paths.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class ZooModelsTest {
     /** zoo folder, model file, whether it fits the cortex-m0 board, whether it streams (_step). */
     record Model(String folder, String file, boolean fitsM0, boolean streams, boolean onArmv8m) {

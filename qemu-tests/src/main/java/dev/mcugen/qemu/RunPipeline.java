@@ -17,7 +17,7 @@ import java.util.Map;
  * give identical results.
  *
  * Each source is compiled to its own object ({@code -c -ffunction-sections -fdata-sections}), then the
- * objects are linked:
+ * objects are linked (objects compiled before in this JVM are reused when {@link ObjectCache} is on):
  * <ul>
  *   <li>Cortex-M: {@code arm-none-eabi-gcc -mcpu=.. -mthumb -O2 -ffreestanding}, linked with
  *       {@code -nostartfiles --gc-sections}, the board's startup and linker script, then {@code qemu-system-arm -M <board> -nographic
@@ -217,9 +217,17 @@ final class RunPipeline {
             Path src = all.get(i);
             String base = src.getFileName().toString().replaceFirst("\\.c$", "");
             Path obj = objDir.resolve(i + "-" + base + ".o");
-            List<String> cmd = new ArrayList<>(cc);
-            cmd.addAll(List.of("-c", src.toAbsolutePath().toString(), "-o", obj.toString()));
-            run(target, cmd, image.getParent());
+            // With the object cache on (tests), a unit compiled before in this JVM is copied, not compiled again.
+            String key = ObjectCache.enabled() ? ObjectCache.key(cc, src, objDir.resolve(i + "-" + base + ".i"), target)
+                    : null;
+            if (key == null || !ObjectCache.fetch(key, obj)) {
+                List<String> cmd = new ArrayList<>(cc);
+                cmd.addAll(List.of("-c", src.toAbsolutePath().toString(), "-o", obj.toString()));
+                run(target, cmd, image.getParent());
+                if (key != null) {
+                    ObjectCache.store(key, obj);
+                }
+            }
             if (i < cSources.size()) {
                 objects.put(src, obj);
             }
