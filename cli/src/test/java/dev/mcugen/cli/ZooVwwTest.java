@@ -63,6 +63,9 @@ class ZooVwwTest {
                     "--out", tmp.resolve(target).toString(), "--no-progress");
             assertThat(v.code()).as(v.err()).isZero();
             assertThat(v.out()).contains("3 sample(s) x 2 outputs bit-exact with the simulator");
+            // ZooModelsTest leaves these two targets of vww to this test (the same verify, with more samples).
+            assertThat(tmp.resolve(target).resolve("report.json")).exists();
+            assertThat(tmp.resolve(target).resolve(ReportHtml.FILE)).exists();
         }
     }
 }
