@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * an NCHW convolution, a shared PReLU and SiLU): the generated C equals the simulator bit for bit on a
  * QEMU board and on the host, int8 and int16, multiplier and shift-only rescales. Three samples each.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyActivationsTest {
     static final Path ONNX = CliTest.ROOT.resolve("ir/src/test/resources/onnx");
 

@@ -8,6 +8,8 @@ import dev.mcugen.qemu.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Cortex-M4 (multiplier rescales) and Cortex-M0 (power-of-two rescales). Three samples each; the C
  * must equal the simulator bit for bit.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyElementwiseTest {
     @TempDir
     Path tmp;

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,6 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code -Wall -Wextra -Werror -Wconversion} for cortex-m0, m3, m4, m7 and AArch64 too (when those
  * compilers are installed; required in CI).
  */
+@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class RecurrentExamplesTest {
     static final int SAMPLES = 30;
 

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * out-of-bounds access, overflow or shift the sanitizers catch aborts the run; the outputs must still
  * equal the simulator's, bit for bit.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class SanitizedModelsTest {
     private static final int RANDOM_SAMPLES = 6;
 

@@ -21,6 +21,8 @@ import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.scale.QuantOptions.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,6 +36,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packed weight layouts: bytes as mcu_nn.h defines them, and generated C on the host bit-exact with them. */
+@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class WeightLayoutTest {
     /** W[r][c] = 10 r + c (distinct, signed range), 5 x 6: padded to 8 x 8. */
     private static final WeightLayout.Matrix M = (r, c) -> (r % 2 == 0 ? 1 : -1) * (10 * r + c);
