@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must build, run and agree with the simulator bit for bit. Two samples each, calibrated on the
  * fixture's own inputs.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class FixtureVerifyTest {
     static final Path FIXTURES = CliTest.ROOT.resolve("ir/src/test/resources/tfjs");
     static final int SAMPLES = 2;
@@ -68,6 +67,7 @@ class FixtureVerifyTest {
                         "multiio_concat_ranges");
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void verifiesBitExactOnHost(String name) throws IOException {

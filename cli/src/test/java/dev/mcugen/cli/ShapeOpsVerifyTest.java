@@ -22,11 +22,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * simulator bit for bit. TF.js fixtures (int8 on the host is covered for every fixture by
  * {@link FixtureVerifyTest}) and PyTorch ONNX fixtures with NCHW data.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class ShapeOpsVerifyTest {
     @TempDir
     Path tmp;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} {2} per-channel {3}")
     @CsvSource({
         "tfjs/conv2d_transpose_s2_same, host, int16, false",

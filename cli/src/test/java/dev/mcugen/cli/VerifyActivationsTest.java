@@ -22,13 +22,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * an NCHW convolution, a shared PReLU and SiLU): the generated C equals the simulator bit for bit on a
  * QEMU board and on the host, int8 and int16, multiplier and shift-only rescales. Three samples each.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyActivationsTest {
     static final Path ONNX = CliTest.ROOT.resolve("ir/src/test/resources/onnx");
 
     @TempDir
     Path tmp;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @CsvSource({
         "activations_op17, cortex-m0, int8, auto",

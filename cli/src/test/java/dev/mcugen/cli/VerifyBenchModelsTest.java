@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * depthwise shapes) run with the default rescaling, their 2 test samples, each pair covering host,
  * cortex-m4 (DSP), cortex-m3, cortex-m0 and neon once.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyBenchModelsTest {
     static final List<String> MODELS = List.of("fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64");
     static final List<String> CONV_MODELS = List.of("kws_conv", "res3x3", "pw64", "pw16", "dw_s1", "dw_s2");
@@ -63,6 +62,7 @@ class VerifyBenchModelsTest {
         return all.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} --rescale {2}")
     @MethodSource("matrix")
     void bitExact(String model, String target, String rescale) throws Exception {

@@ -20,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code _step} and says why in plain words, and verify reports streaming as not applicable with that
  * reason instead of failing.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyBidirectionalTest {
     static final Path FIXTURES = CliTest.ROOT.resolve("ir/src/test/resources/tfjs");
 
     @TempDir
     Path tmp;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
             "bidi_stacked_go_backwards, host, int8",

@@ -20,11 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Cortex-M4 (multiplier rescales) and Cortex-M0 (power-of-two rescales). Three samples each; the C
  * must equal the simulator bit for bit.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyElementwiseTest {
     @TempDir
     Path tmp;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
             "tfjs/functional_multiply_channel_vector/model.json, cortex-m4, int8",

@@ -31,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at half the emulator time of the full product. A feed-forward example has no sigmoid or tanh to
  * choose an implementation for, so it runs {@code lut} only.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyExamplesTest {
     static final List<String> EXAMPLES = List.of("har_lstm", "kws_gru", "gesture_conv1d", "stacked_rnn");
 
@@ -58,6 +57,7 @@ class VerifyExamplesTest {
         return all.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("matrix")
     void bitExactAndStreaming(String example, String target, String activation, String precision) throws Exception {

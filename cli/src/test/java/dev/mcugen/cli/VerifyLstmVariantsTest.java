@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * projection to 11), each verified bit-exact through the generated C, streaming included: on the
  * host at int8 and int16, and on a Cortex-M for every fourth combination.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyLstmVariantsTest {
     @TempDir
     Path tmp;
@@ -52,6 +51,7 @@ class VerifyLstmVariantsTest {
         return all.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "variant {0} (cifg, peephole, layer norm, projection bits) {1} {2} {3}")
     @MethodSource("variants")
     void bitExact(int variant, String target, String precision, String activation) throws Exception {

@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * at int8 and int16 (the token classifier also streamed one id per {@code _step}); data with token ids
  * outside [0, input_dim) refused naming file, sample and value.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class VerifyNormEmbeddingTest {
     static final int VOCAB = 40;
     static final int STEPS = 9;
@@ -42,6 +41,7 @@ class VerifyNormEmbeddingTest {
     @TempDir
     Path tmp;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "token classifier {0} {1}")
     @CsvSource({"host, int8", "host, int16", "cortex-m0, int8"})
     void tokenClassifierIsBitExact(String target, String precision) throws Exception {
@@ -67,6 +67,7 @@ class VerifyNormEmbeddingTest {
                 + precision.substring(3) + "(");
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "layer norm {0} {1}")
     @CsvSource({"host, int8", "host, int16", "cortex-m3, int16"})
     void layerNormWithConstantRowsAndLargeEpsilonIsBitExact(String target, String precision) throws Exception {

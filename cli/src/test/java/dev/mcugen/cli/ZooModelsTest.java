@@ -34,7 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of the autoencoder add emulator minutes there, not kernel paths. The visual wake words model on the
  * host and cortex-m4 is verified by {@link ZooVwwTest} (the same command with three samples), not here.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent verify runs, one per processor (junit-platform.properties)
 class ZooModelsTest {
     /** zoo folder, model file, whether it fits the cortex-m0 board, whether it streams (_step). */
     record Model(String folder, String file, boolean fitsM0, boolean streams, boolean onArmv8m) {
@@ -76,6 +75,7 @@ class ZooModelsTest {
         return all.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
     void verifiesBitExactOrIsRefusedAsTooBig(Model m, String target) {

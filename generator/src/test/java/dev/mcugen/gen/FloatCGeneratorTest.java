@@ -36,7 +36,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * UBSan), run on the model's test.npy; both are float32, so they must agree to 1e-4 of the output's
  * magnitude (they differ only in summation order and libm's last bits).
  */
-@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class FloatCGeneratorTest {
     static final double TOLERANCE = 1e-4;
     static final List<String> FLAGS = List.of("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-Wconversion",
@@ -53,6 +52,7 @@ class FloatCGeneratorTest {
                 : root().resolve("examples").resolve(name).resolve("model.json");
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest
     @ValueSource(strings = {"fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64", "har_lstm", "kws_gru",
             "gesture_conv1d", "stacked_rnn",

@@ -35,10 +35,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code -Wall -Wextra -Werror -Wconversion} for cortex-m0, m3, m4, m7 and AArch64 too (when those
  * compilers are installed; required in CI).
  */
-@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class RecurrentExamplesTest {
     static final int SAMPLES = 30;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
             "har_lstm, INT8, LUT", "har_lstm, INT16, POLY",

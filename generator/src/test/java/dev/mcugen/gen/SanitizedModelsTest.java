@@ -37,10 +37,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * out-of-bounds access, overflow or shift the sanitizers catch aborts the run; the outputs must still
  * equal the simulator's, bit for bit.
  */
-@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class SanitizedModelsTest {
     private static final int RANDOM_SAMPLES = 6;
 
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
             "examples/har_lstm/model.json, INT8", "examples/har_lstm/model.json, INT16",

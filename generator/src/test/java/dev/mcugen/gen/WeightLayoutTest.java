@@ -36,7 +36,6 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packed weight layouts: bytes as mcu_nn.h defines them, and generated C on the host bit-exact with them. */
-@Execution(ExecutionMode.CONCURRENT) // independent host compiles and runs, one per processor (junit-platform.properties)
 class WeightLayoutTest {
     /** W[r][c] = 10 r + c (distinct, signed range), 5 x 6: padded to 8 x 8. */
     private static final WeightLayout.Matrix M = (r, c) -> (r % 2 == 0 ? 1 : -1) * (10 * r + c);
@@ -106,6 +105,7 @@ class WeightLayoutTest {
     }
 
     /** Random graphs (conv, odd Dense sizes, Dense to int32) generated for each packed target, run on the host. */
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest
     @CsvSource({"1, CORTEX_M4", "3, CORTEX_M4", "5, CORTEX_M3", "7, CORTEX_M3", "9, NEON", "11, CORTEX_M0"})
     void randomGraphsBitExactOnHost(int seed, Target target, @TempDir Path dir) throws Exception {
@@ -115,6 +115,7 @@ class WeightLayoutTest {
     }
 
     /** 700 inputs: more than one 512-column chunk of DSP_PAIRS. */
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest
     @CsvSource({"CORTEX_M4", "CORTEX_M3", "NEON"})
     void wideDenseBitExactOnHost(Target target, @TempDir Path dir) throws Exception {
@@ -124,6 +125,7 @@ class WeightLayoutTest {
     }
 
     /** The int8 recurrent examples (LSTM gates and GRU gate inputs packed) generated for each packed target, on the host. */
+    @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest
     @CsvSource({"har_lstm, CORTEX_M4", "har_lstm, CORTEX_M3", "kws_gru, CORTEX_M4", "kws_gru, CORTEX_M3",
             "stacked_rnn, CORTEX_M7", "har_lstm, NEON", "kws_gru, CORTEX_M0", "stacked_rnn, NEON"})
