@@ -27,16 +27,25 @@ import org.junit.jupiter.api.io.TempDir;
  * lengths and weights, plus the odd 13-input / 29-unit layers and a 120-step LSTM), and each one
  * must be bit-exact on the host at int8 and int16 (streaming checked where it has a {@code _step}),
  * and the {@code unseen_*} ones on every emulated target. Replay a seed with {@code -Dmcugen.seed=N}.
- * The verify runs are independent and run one per processor at a time.
+ * The verify runs are independent and run one per processor at a time. The host runs at int8 / lut
+ * stand for {@link FixtureVerifyTest}'s on the committed versions of the same fixtures.
  */
 class VerifyUnseenModelsTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Whether the TF.js generator can run here (node with {@code examples/node_modules}); {@link
+     * FixtureVerifyTest} leaves the fixtures this test regenerates to it then.
+     */
+    static boolean canRun() {
+        return Files.isDirectory(CliTest.ROOT.resolve("examples").resolve("node_modules/@tensorflow/tfjs"));
+    }
+
     @Test
     void freshModelsAreBitExactEverywhere() throws Exception {
         Path examples = CliTest.ROOT.resolve("examples");
-        boolean ready = Files.isDirectory(examples.resolve("node_modules/@tensorflow/tfjs"));
+        boolean ready = canRun();
         if (System.getenv("CI") != null) {
             assertThat(ready).as("CI must have examples/node_modules (npm ci in examples/)").isTrue();
         }
