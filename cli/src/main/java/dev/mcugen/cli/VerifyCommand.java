@@ -464,7 +464,7 @@ final class VerifyCommand implements Callable<Integer> {
                     target.id(), true));
             Verdict verdict = verdict(n, classes, streams, streamed, view, "no float or double in the generated C"
                     + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""), thresholds)
-                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
+                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true, stack));
             verdict.into(root.putObject("verdict"));
             putThresholds(root, thresholds);
             qm.report().into(root);
@@ -501,17 +501,28 @@ final class VerifyCommand implements Callable<Integer> {
                         n, n == 1 ? "" : "s", e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
                                 : "inf", e.cosine(), 100 * e.top1Agreement());
             }
-            w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
-                    instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
-                    stack == null ? "n/a" : stack + " B");
+            // The whole test image's figures (report.json's model_memory has the model's alone).
+            w.printf("cost: %s instructions/inference, flash %s (text+data), RAM %s (data+bss), stack %s%n",
+                    instructions == null ? "n/a" : ReportFormat.integer(instructions), ReportFormat.bytes(r.size().flashBytes()),
+                    ReportFormat.bytes(r.size().ramBytes()), stack == null ? "n/a" : ReportFormat.bytes(stack));
             for (Threshold t : thresholds) {
                 w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
+            }
+            java.util.Optional<Verdict.Check> tight = verdict.checks().stream()
+                    .filter(c -> c.name().equals(Verdict.FITS_THE_BOARD) && c.status() != Verdict.Status.PASS
+                            && c.status() != Verdict.Status.NOT_APPLICABLE).findFirst();
+            if (tight.isPresent() && tight.get().status() == Verdict.Status.WARNING) {
+                w.println("warning: " + dev.mcugen.ir.Names.terminal(tight.get().detail(), 400));
             }
             w.println("verdict: " + dev.mcugen.ir.Names.terminal(verdict.line(), 400));
             w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE,
                     junit == null || ONE_OF_SEVERAL.get() ? "" : " + " + junit);
             w.flush();
             // After every file is written: CI reads report.json and the JUnit file to see why it failed.
+            if (tight.isPresent() && tight.get().status() == Verdict.Status.FAIL) {
+                throw new McugenException(Diag.MCG_VERIFY_STACK, "model '" + g.name() + "'",
+                        dev.mcugen.ir.Names.terminal(tight.get().detail(), 400));
+            }
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
             if (!unmet.isEmpty()) {
                 throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on " + target.id(),
