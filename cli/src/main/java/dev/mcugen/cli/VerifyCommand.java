@@ -196,11 +196,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + minSqnr);
         }
         ioFormats.validate();
-        if (quant.targets.contains(QuantOptions.Target.JAVA) && quant.targets.size() > 1) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--target", "java is verified on its own (in this JVM), not with "
-                    + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
-        }
-        javaTwin.check(quant.targets.get(0));
+        // --java-package is for the Java twin: among several targets, for its run alone (VerifyTargets).
+        javaTwin.check(quant.targets.contains(QuantOptions.Target.JAVA) ? QuantOptions.Target.JAVA : quant.targets.get(0));
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -428,18 +425,7 @@ final class VerifyCommand implements Callable<Integer> {
             streaming.put("status", streams ? "checked" : "not applicable");
             streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
                     : "no _step for this model: " + view.noStepReason());
-            if (outNames.size() == 1) {
-                metrics(root.putObject("metrics"), m);
-            } else {
-                // One entry per output, in the model's order.
-                com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
-                for (int k = 0; k < outNames.size(); k++) {
-                    ObjectNode e = per.addObject();
-                    e.put("output", outNames.get(k));
-                    e.put("values_per_sample", floats.get(0).get(k).length);
-                    metrics(e, perOutput.get(k));
-                }
-            }
+            metricsJson(root, outNames, perOutput, floats.get(0));
             ObjectNode cost = root.putObject("cost");
             if (instructions != null) {
                 cost.put("instructions_per_inference", instructions);
@@ -493,14 +479,7 @@ final class VerifyCommand implements Callable<Integer> {
             } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
                 w.printf("streaming: not applicable, no _step (%s)%n", view.noStepReason());
             }
-            for (int k = 0; k < outNames.size(); k++) {
-                ErrorMetrics e = perOutput.get(k);
-                w.printf(Locale.ROOT, "%svs float: on %d sample%s, max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f,"
-                                + " top-1 agreement %.2f%%%n",
-                        outNames.size() == 1 ? "" : "output '" + dev.mcugen.ir.Names.terminal(outNames.get(k), 60) + "' ",
-                        n, n == 1 ? "" : "s", e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
-                                : "inf", e.cosine(), 100 * e.top1Agreement());
-            }
+            printVsFloat(w, outNames, perOutput, n);
             // The whole test image's figures (report.json's model_memory has the model's alone).
             w.printf("cost: %s instructions/inference, flash %s (text+data), RAM %s (data+bss), stack %s%n",
                     instructions == null ? "n/a" : ReportFormat.integer(instructions), ReportFormat.bytes(r.size().flashBytes()),
@@ -786,6 +765,37 @@ final class VerifyCommand implements Callable<Integer> {
     private static JUnitReport.Case failed(String name, McugenException e) {
         String message = e.subject() + ": " + e.detail();
         return JUnitReport.Case.failed(name, e.diag().name(), message, message);
+    }
+
+    /**
+     * report.json's accuracy against float: {@code metrics} for one output, else {@code metrics_per_output},
+     * one entry per output in the model's order with its name and values per sample ({@code first}: the
+     * first sample's float outputs).
+     */
+    static void metricsJson(ObjectNode root, List<String> outNames, List<ErrorMetrics> perOutput, List<float[]> first) {
+        if (outNames.size() == 1) {
+            metrics(root.putObject("metrics"), perOutput.get(0));
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
+        for (int k = 0; k < outNames.size(); k++) {
+            ObjectNode e = per.addObject();
+            e.put("output", outNames.get(k));
+            e.put("values_per_sample", first.get(k).length);
+            metrics(e, perOutput.get(k));
+        }
+    }
+
+    /** The terminal's "vs float" line per output. */
+    static void printVsFloat(PrintWriter w, List<String> outNames, List<ErrorMetrics> perOutput, int n) {
+        for (int k = 0; k < outNames.size(); k++) {
+            ErrorMetrics e = perOutput.get(k);
+            w.printf(Locale.ROOT, "%svs float: on %d sample%s, max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f,"
+                            + " top-1 agreement %.2f%%%n",
+                    outNames.size() == 1 ? "" : "output '" + dev.mcugen.ir.Names.terminal(outNames.get(k), 60) + "' ",
+                    n, n == 1 ? "" : "s", e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb())
+                            ? String.format(Locale.ROOT, "%.2f", e.sqnrDb()) : "inf", e.cosine(), 100 * e.top1Agreement());
+        }
     }
 
     /** The metrics vs float into {@code o}. */
