@@ -89,6 +89,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) {
+        // Library log lines are not the bench's output (jHDF logs each dataset of a Keras file at INFO).
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         Config c;
         try {
             c = parse(args);
