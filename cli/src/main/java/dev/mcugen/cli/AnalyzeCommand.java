@@ -62,8 +62,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     String metric;
 
     @Option(names = "--weight-quant", paramLabel = "Q", defaultValue = "l2",
-            description = "how a weight group's step is chosen: l2 (the least squared error; default) or minmax"
-                    + " (the largest weight on the last level)")
+            description = "how a weight group is quantized: l2 (the step of least squared error; default), minmax"
+                    + " (the largest weight on the last level) or balanced (2^b levels over +-1.25 mean|w|, filled about"
+                    + " equally)")
     String weightQuant;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "200",
@@ -84,7 +85,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         WeightQuant.Method method = switch (weightQuant.toLowerCase(Locale.ROOT)) {
             case "l2" -> WeightQuant.Method.L2;
             case "minmax" -> WeightQuant.Method.MINMAX;
-            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2 or minmax, got '"
+            case "balanced" -> WeightQuant.Method.BALANCED;
+            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2, minmax or balanced, got '"
                     + Names.terminal(weightQuant, 40) + "'");
         };
         Sensitivity.Metric m = metric == null ? null : switch (metric.toLowerCase(Locale.ROOT)) {

@@ -58,8 +58,8 @@ class AnalyzeCommandTest {
         String data = CliTest.HAR.resolve("test.npy").toString();
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--metric", "accuracy"), ExitCodes.USAGE,
                 "--metric", "top1, sqnr or mse", Diag.MCG_CLI_USAGE.name());
-        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--weight-quant", "balanced"),
-                ExitCodes.USAGE, "--weight-quant", "l2 or minmax");
+        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--weight-quant", "lloyd"),
+                ExitCodes.USAGE, "--weight-quant", "l2, minmax or balanced");
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--samples", "0"), ExitCodes.USAGE,
                 "--samples");
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--calibration",

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
  *   <li>weight groups: each weight matrix or kernel of each layer on its own (rank 2 and more: a
  *       recurrent layer's input kernel apart from its recurrent kernel, as the paper separates the
  *       input-to-layer and recurrent paths), quantized with {@link WeightQuant} at 2, 3, 4, 5, 6 and 8
- *       bits, one step per tensor; biases and normalization vectors stay float, as in the paper;</li>
+ *       bits, one grid per tensor; biases and normalization vectors stay float, as in the paper;</li>
  *   <li>signal groups: each layer's output (as the next layer reads it) quantized uniformly over its
  *       calibrated range, zero exact, at 4 to 16 bits. A recurrent layer's state inside its own loop
  *       stays float: only what it passes on is quantized.</li>
@@ -83,7 +83,7 @@ public final class Sensitivity {
                 double[] m = new double[WEIGHT_BITS.size()];
                 for (int b = 0; b < WEIGHT_BITS.size(); b++) {
                     int bits = WEIGHT_BITS.get(b);
-                    float[] q = WeightQuant.fakeQuantize(w, bits, WeightQuant.step(w, bits, method));
+                    float[] q = WeightQuant.quantize(w, bits, method);
                     Graph changed = withWeight(g, node, e.getKey(), FloatTensor.of(e.getValue().shape(), q));
                     m[b] = score(metric, new FloatInterpreter(changed), null, g, data, n, want);
                     progress.accept(++done[0]);
