@@ -726,6 +726,17 @@ final class Lowering {
         return name;
     }
 
+    /** The packed weights of mcu_depthwise_conv_packed_s8, word aligned; returns the array's name. */
+    private String packedDepthwise(String n, QDepthwiseConv c, DepthwisePacking packing) {
+        int[] words = packing.pack(c);
+        String name = n + "_w"; // the plain weights are not emitted
+        arrays.add(new View.Array("int32_t", name, Integer.toString(words.length), CLit.comment(c.name()
+                + " depthwise weights, doubled, blocks of 4 channels x " + c.kernelH() + "x" + c.kernelW()
+                + " taps in layout " + packing.cName()), CLit.wrapLazily(words.length, i -> words[i], CLit::i32), " MCU_ALIGN4"));
+        arrayLayers.add(currentLayer);
+        return name;
+    }
+
     private String rescaleArray(String name, List<Rescale> rs, String what) {
         List<String> items = new ArrayList<>();
         rs.forEach(r -> items.add(CLit.rescale(r)));
@@ -864,13 +875,15 @@ final class Lowering {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
             int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
-            String w = tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
-                    c.weights(), CLit::i32);
+            DepthwisePacking packing = DepthwisePacking.forLayer(opts.target(), c, k.equals("s8"));
+            String w = packing != null ? "NULL"
+                    : tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
+                            c.weights(), CLit::i32);
             String b = si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
             String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
-            params("mcu_depthwise_conv_params_t", n + "_params", c, List.of(f("in_h", h), f("in_w", wd),
+            List<View.Field> dwFields = new ArrayList<>(List.of(f("in_h", h), f("in_w", wd),
                     f("channels", c.channels()), f("multiplier", c.multiplier()), f("kernel_h", c.kernelH()),
                     f("kernel_w", c.kernelW()), f("stride_h", c.strideH()), f("stride_w", c.strideW()),
                     f("dilation_h", c.dilationH()), f("dilation_w", c.dilationW()), f("padding", padding(c.padding())),
@@ -878,7 +891,13 @@ final class Lowering {
                     f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", c.actMin()), f("act_max", c.actMax())));
-            call(c, "mcu_depthwise_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+            if (packing != null) {
+                dwFields.add(f("packed_layout", packing.cName()));
+                dwFields.add(f("packed_weights", packedDepthwise(n, c, packing)));
+            }
+            params("mcu_depthwise_conv_params_t", n + "_params", c, dwFields);
+            call(c, (packing != null ? "mcu_depthwise_conv_packed_" : "mcu_depthwise_conv_") + k,
+                    List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QPool p) {
             Shape is = p.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);

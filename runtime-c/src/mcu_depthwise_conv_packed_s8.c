@@ -1,0 +1,159 @@
+/**
+ * @file mcu_depthwise_conv_packed_s8.c
+ * @brief mcu_depthwise_conv_packed_s8() (see mcu_nn.h; Java `DepthwiseKernels.depthwiseConv`): the int8
+ *        depthwise convolution with depth multiplier 1 over weights the generator packed per block of 4
+ *        channels and doubled (MCU_DW_PACKED_H16 for the DSP extension, MCU_DW_PACKED_W32 for Cortex-M3).
+ *
+ * Per output position and block of 4 channels, four accumulators add the products of every tap:
+ * - DSP (Cortex-M4/M7/M33/M55), H16: one word load gives the block's 4 inputs, SXTB16 and SXTB16 ROR 8
+ *   split them into the halfword pairs (c0, c2) and (c1, c3), and SMLABB / SMLATT multiply them by the
+ *   halfwords of the two weight words of the tap (2 w of c0, c2 and of c1, c3): 8 instructions for 4
+ *   multiply-accumulates, no sign extension of the weights at run time.
+ * - W32 (Cortex-M3, no DSP): the 4 inputs by LDRSB, the 4 weights as words, MLA.
+ * - elsewhere the same integers in portable C, for both layouts.
+ *
+ * The requantization of the doubled accumulator A = 2 acc (|acc| < 2^30, the generator's bound) with
+ * the multiplier form (M > 0, shift e = -right, 1 <= right <= 22, the same right for every channel):
+ * the rescale R(acc) = rdivpot(srdhm(acc, M), right) of mcu_nn_rescale(), where srdhm(acc, M) =
+ * floor((A M + 2^31) / 2^32) (mcu_matvec_rescale() shows the identity) = SMMULR(A, M), and rdivpot
+ * rounds half away from zero: floor((h + 2^(right-1) - [h < 0]) / 2^right). [h < 0] may be replaced by
+ * [A < 0]: they differ only when A < 0 and h = 0, where both floors are 0 (right >= 1). Adding the
+ * output zero point inside the floor, `floor((t + zp 2^right) / 2^right) = floor(t / 2^right) + zp`,
+ * gives y = clamp(asr(SMMLAR(A, M, add) + asr(A, 31), right), act_min, act_max) with
+ * add = 2^(right-1) + zp 2^right, no overflow: |h| <= 2^30, |zp 2^right| <= 2^29, 2^(right-1) <= 2^21.
+ */
+#include "mcu_nn.h"
+#include "mcu_nn_internal.h"
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+#include <arm_acle.h>
+#define MCU_DWP_HAVE_DSP 1
+#endif
+
+/** The per-call constants of the output stage (see the file comment). */
+typedef struct {
+    int32_t add;   /**< 2^(right-1) + output_zp 2^right */
+    int32_t right; /**< the rescale's right shift, [1, 22] */
+    int32_t lo;    /**< act_min */
+    int32_t hi;    /**< act_max */
+    int32_t full;  /**< 1 when [act_min, act_max] is int8's whole range (SSAT) */
+} mcu_dwp_rq_t;
+
+/** y = clamp(output_zp + R(A / 2), act_min, act_max) of the doubled accumulator A (file comment). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int8_t mcu_dwp_out(int32_t a2, int32_t mult, int32_t add, int32_t right, int32_t lo, int32_t hi,
+                                 int32_t full)
+{
+    int32_t t;
+#ifdef MCU_DWP_HAVE_DSP
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(a2), "r"(mult), "r"(add));
+#else
+    const int64_t q = (int64_t)a2 * (int64_t)mult + ((int64_t)1 << 31);
+    t = (int32_t)(q >= 0 ? q / ((int64_t)1 << 32) : ~(~q / ((int64_t)1 << 32))) + add;
+#endif
+    t = mcu_asr_s32(t + mcu_asr_s32(a2, 31), right);
+    if (full) {
+        return mcu_sat_s8(t);
+    }
+    return (int8_t)(t < lo ? lo : (t > hi ? hi : t));
+}
+
+/** The signed low halfword of a word of MCU_DW_PACKED_H16. */
+static inline int32_t mcu_dwp_lo(int32_t w)
+{
+    return (int32_t)(((uint32_t)w & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
+/** The signed high halfword of a word of MCU_DW_PACKED_H16 (w - lo is a multiple of 2^16). */
+static inline int32_t mcu_dwp_hi(int32_t w)
+{
+    return mcu_asr_s32(w - mcu_dwp_lo(w), 16);
+}
+
+/* ---- MCU_DW_PACKED_H16: words (2 w_c0 | 2 w_c2 << 16), (2 w_c1 | 2 w_c3 << 16) per tap ---- */
+#define MCU_DWP_NAME mcu_dwp_h16
+#define MCU_DWP_WORDS 2
+#define MCU_DWP_WEIGHT(wt, k) ((k) & 2 ? mcu_dwp_hi((wt)[(k) & 1]) : mcu_dwp_lo((wt)[(k) & 1]))
+#ifdef MCU_DWP_HAVE_DSP
+#define MCU_DWP_PAD_DECL(pad) \
+    const int32_t pp_ = (int32_t)(((uint32_t)(pad) & 0xFFFFu) | ((uint32_t)(pad) << 16)) /* pad in both halves */
+#define MCU_DWP_TAP(xp, wp)                                                                 \
+    do {                                                                                     \
+        uint32_t xw_;                                                                        \
+        int32_t x02_;                                                                        \
+        int32_t x13_;                                                                        \
+        const int32_t w02_ = (wp)[0];                                                        \
+        const int32_t w13_ = (wp)[1];                                                        \
+        __builtin_memcpy(&xw_, (xp), 4u); /* LDR: unaligned single-word loads are allowed */ \
+        __asm__("sxtb16 %0, %1, ror #8" : "=r"(x13_) : "r"(xw_));                            \
+        __asm__("sxtb16 %0, %1" : "=r"(x02_) : "r"(xw_));                                    \
+        a0 = __smlabb(x02_, w02_, a0);                                                       \
+        a2 = __smlatt(x02_, w02_, a2);                                                       \
+        a1 = __smlabb(x13_, w13_, a1);                                                       \
+        a3 = __smlatt(x13_, w13_, a3);                                                       \
+    } while (0)
+#define MCU_DWP_PAD_TAP(wp)                                                                  \
+    do {                                                                                     \
+        const int32_t w02_ = (wp)[0];                                                        \
+        const int32_t w13_ = (wp)[1];                                                        \
+        a0 = __smlabb(pp_, w02_, a0);                                                        \
+        a2 = __smlatt(pp_, w02_, a2);                                                        \
+        a1 = __smlabb(pp_, w13_, a1);                                                        \
+        a3 = __smlatt(pp_, w13_, a3);                                                        \
+    } while (0)
+#else
+#define MCU_DWP_PAD_DECL(pad) const int32_t pp_ = (pad)
+#define MCU_DWP_TAP(xp, wp)                                       \
+    do {                                                           \
+        a0 += (int32_t)(xp)[0] * mcu_dwp_lo((wp)[0]);              \
+        a2 += (int32_t)(xp)[2] * mcu_dwp_hi((wp)[0]);              \
+        a1 += (int32_t)(xp)[1] * mcu_dwp_lo((wp)[1]);              \
+        a3 += (int32_t)(xp)[3] * mcu_dwp_hi((wp)[1]);              \
+    } while (0)
+#define MCU_DWP_PAD_TAP(wp)                                       \
+    do {                                                           \
+        a0 += pp_ * mcu_dwp_lo((wp)[0]);                           \
+        a2 += pp_ * mcu_dwp_hi((wp)[0]);                           \
+        a1 += pp_ * mcu_dwp_lo((wp)[1]);                           \
+        a3 += pp_ * mcu_dwp_hi((wp)[1]);                           \
+    } while (0)
+#endif
+#include "mcu_depthwise_conv_packed_impl.h"
+
+/* ---- MCU_DW_PACKED_W32: words 2 w_c0, 2 w_c1, 2 w_c2, 2 w_c3 per tap ---- */
+#define MCU_DWP_NAME mcu_dwp_w32
+#define MCU_DWP_WORDS 4
+#define MCU_DWP_WEIGHT(wt, k) ((wt)[k])
+#define MCU_DWP_PAD_DECL(pad) const int32_t pp_ = (pad)
+#define MCU_DWP_TAP(xp, wp)                          \
+    do {                                              \
+        a0 += (int32_t)(xp)[0] * (wp)[0];             \
+        a1 += (int32_t)(xp)[1] * (wp)[1];             \
+        a2 += (int32_t)(xp)[2] * (wp)[2];             \
+        a3 += (int32_t)(xp)[3] * (wp)[3];             \
+    } while (0)
+#define MCU_DWP_PAD_TAP(wp)                          \
+    do {                                              \
+        a0 += pp_ * (wp)[0];                          \
+        a1 += pp_ * (wp)[1];                          \
+        a2 += pp_ * (wp)[2];                          \
+        a3 += pp_ * (wp)[3];                          \
+    } while (0)
+#include "mcu_depthwise_conv_packed_impl.h"
+
+void mcu_depthwise_conv_packed_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y)
+{
+    mcu_dwp_rq_t rq;
+    rq.right = -p->rescale[0].shift;
+    rq.add = ((int32_t)1 << (rq.right - 1)) + p->output_zp * ((int32_t)1 << rq.right);
+    rq.lo = p->act_min;
+    rq.hi = p->act_max;
+    rq.full = p->act_min == -128 && p->act_max == 127;
+    if (p->packed_layout == MCU_DW_PACKED_W32) {
+        mcu_dwp_w32(p, x, y, &rq);
+    } else {
+        mcu_dwp_h16(p, x, y, &rq);
+    }
+}
