@@ -588,7 +588,7 @@ typedef struct {
     int32_t act_min;              /**< clamp low */
     int32_t act_max;              /**< clamp high */
     int32_t packed_layout;        /**< mcu_depthwise_conv_packed_s8 only: MCU_DW_PACKED_H16 or MCU_DW_PACKED_W32 */
-    const void *packed_weights;   /**< mcu_depthwise_conv_packed_s8 only: the weights in packed_layout, word aligned */
+    const void *packed_weights;   /**< mcu_depthwise_conv_packed_s8 only: the int32 record of packed_layout, word aligned */
 } mcu_depthwise_conv_params_t;
 
 /**
@@ -600,13 +600,14 @@ typedef struct {
 void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y);
 
 /**
- * Packed depthwise weights (mcu_depthwise_conv_packed_s8), multiplier 1, an int32 array: channels in
- * blocks of 4 (block b = channels 4b..4b+3, the last block padded with weight 0), each block's taps in
- * the order (r, q) of the kernel, per tap the doubled weights `2 w[r][q][c]` of the block's channels c0..c3.
+ * Packed depthwise layer (mcu_depthwise_conv_packed_s8, multiplier 1), an int32 array of one record per
+ * block of 4 channels (block b = channels 4b..4b+3; zeros pad the last block): the 4 doubled biases
+ * `2 bias_c`, then the kernel's taps in the order (r, q), each the doubled weights `2 w[r][q][c]` of the
+ * block's channels, then the 4 rescale multipliers `M_c`. Record b starts at word
+ * `b * (8 + kernel_h * kernel_w * words_per_tap)`.
  * MCU_DW_PACKED_H16 (Cortex-M4/M7/M33/M55): 2 words per tap, `(2 w_c0 & 0xFFFF) | (2 w_c2 << 16)` and
- * `(2 w_c1 & 0xFFFF) | (2 w_c3 << 16)` (the halfword pairs SXTB16 makes of a word of inputs), tap t of
- * block b at word `(b * kernel_h * kernel_w + t) * 2`. MCU_DW_PACKED_W32 (Cortex-M3): 4 words per tap,
- * `2 w_c0, 2 w_c1, 2 w_c2, 2 w_c3`, at word `(b * kernel_h * kernel_w + t) * 4`.
+ * `(2 w_c1 & 0xFFFF) | (2 w_c3 << 16)` (the halfword pairs SXTB16 makes of a word of inputs).
+ * MCU_DW_PACKED_W32 (Cortex-M3): 4 words per tap, `2 w_c0, 2 w_c1, 2 w_c2, 2 w_c3`.
  */
 #define MCU_DW_PACKED_H16 1
 #define MCU_DW_PACKED_W32 2
@@ -617,8 +618,9 @@ void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x
  *
  * Preconditions (the generator checks them, else it calls mcu_depthwise_conv_s8()): multiplier 1;
  * `|bias_c| + 128 sum |w_c| < 2^30` for every channel; every rescale of the multiplier form with
- * multiplier > 0 and the same shift in [-22, -1]. `weights` is not read.
- * @param p params (packed_layout, packed_weights; bias, rescale, output_zp, clamp as mcu_depthwise_conv_s8())
+ * multiplier > 0 and the same shift in [-22, -1]. Reads `weights`, `bias` and the multipliers from
+ * `packed_weights` only (the packed record holds them), the shift from `rescale[0]`.
+ * @param p params (packed_layout, packed_weights; rescale, output_zp, clamp as mcu_depthwise_conv_s8())
  * @param x int8 [in_h, in_w, channels]
  * @param y int8 [out_h, out_w, channels], values in [act_min, act_max]
  */

@@ -46,14 +46,39 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
     const int32_t full_blocks = c / 4;
     const size_t step_w = (size_t)dwl * (size_t)c;              /* next tap in a kernel row */
     const size_t step_h = (size_t)dh * (size_t)wd * (size_t)c;  /* next kernel row */
-    const int32_t is3x3 = kh == 3 && kw == 3;
     const int32_t *const wpk = (const int32_t *)p->packed_weights;
-    const size_t block_w = (size_t)taps * MCU_DWP_WORDS; /* words per block of 4 channels */
+    const size_t tap_words = (size_t)taps * MCU_DWP_WORDS;
+    const size_t block_w = tap_words + 8u; /* words per block of 4 channels: 4 biases, the taps, 4 multipliers */
     const int32_t pad = p->pad_value;
-    const mcu_rescale_t *const rs = p->rescale;
-    const int32_t rstep = p->rescale_count == 1 ? 0 : 1;
     MCU_DWP_PAD_DECL(pad);
+#ifdef MCU_DWP_FAST3X3
+    int8_t padrow[MCU_DWP_PAD_BYTES]; /* the input of padded taps: pad_value in every channel */
+    const int32_t pad_n = c < MCU_DWP_PAD_BYTES ? c : MCU_DWP_PAD_BYTES;
+#endif
+/* clamp(t_k) into yp[k], k = 0..3: SSAT when the clamp is int8's whole range */
+#define MCU_DWP_STORE4(yq)                                  \
+    do {                                                     \
+        if (rq_full) {                                       \
+            (yq)[0] = mcu_sat_s8(a0);                        \
+            (yq)[1] = mcu_sat_s8(a1);                        \
+            (yq)[2] = mcu_sat_s8(a2);                        \
+            (yq)[3] = mcu_sat_s8(a3);                        \
+        } else {                                             \
+            (yq)[0] = mcu_dwp_clamp(a0, rq_lo, rq_hi);       \
+            (yq)[1] = mcu_dwp_clamp(a1, rq_lo, rq_hi);       \
+            (yq)[2] = mcu_dwp_clamp(a2, rq_lo, rq_hi);       \
+            (yq)[3] = mcu_dwp_clamp(a3, rq_lo, rq_hi);       \
+        }                                                    \
+    } while (0)
     int32_t oy;
+#ifdef MCU_DWP_FAST3X3
+    {
+        int32_t i;
+        for (i = 0; i < pad_n; i++) {
+            padrow[i] = (int8_t)pad;
+        }
+    }
+#endif
     for (oy = 0; oy < oh; oy++) {
         const int32_t iy0 = oy * p->stride_h - pad_top;
         /* kernel rows [r0, r1) read the input: 0 <= iy0 + r dh < h */
@@ -72,28 +97,49 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
             const int8_t *xb = x + base;
             int8_t *yp = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)c;
             const int32_t *wb = wpk;
-            const mcu_rescale_t *rsb = rs;
             int32_t b;
+#ifdef MCU_DWP_FAST3X3
+            /* the 3x3 fast path (MCU_DWP_FAST3X3_INSIDE / _PTRS): MACs and output stage of a block in
+             * one assembly statement; at the border the 9 taps read through a table of pointers, the
+             * padded ones into a row of pad values */
+            const int32_t fast = kh == 3 && kw == 3 && (inside || c <= MCU_DWP_PAD_BYTES);
+            const int8_t *tp[9];
+            if (fast && !inside) {
+                int32_t t;
+                for (t = 0; t < 9; t++) {
+                    const int32_t r = t / 3;
+                    const int32_t q = t - 3 * r;
+                    tp[t] = r >= r0 && r < r1 && q >= q0 && q < q1
+                                ? xb + (size_t)(r - r0) * step_h + (size_t)(q - q0) * step_w
+                                : padrow;
+                }
+            }
+#endif
             for (b = 0; b < full_blocks; b++) {
-                int32_t a0 = 2 * p->bias[4 * b];
-                int32_t a1 = 2 * p->bias[4 * b + 1];
-                int32_t a2 = 2 * p->bias[4 * b + 2];
-                int32_t a3 = 2 * p->bias[4 * b + 3];
-                if (inside && is3x3) {
-                    /* 3x3: the three taps of a kernel row unrolled */
-                    const int8_t *xp = xb;
-                    const int32_t *wp = wb;
-                    int32_t r;
-                    for (r = 0; r < 3; r++) {
-                        MCU_DWP_TAP(xp, wp);
-                        MCU_DWP_TAP(xp + step_w, wp + MCU_DWP_WORDS);
-                        MCU_DWP_TAP(xp + 2 * step_w, wp + 2 * MCU_DWP_WORDS);
-                        xp += step_h;
-                        wp += 3 * MCU_DWP_WORDS;
+                int32_t a0;
+                int32_t a1;
+                int32_t a2;
+                int32_t a3;
+#ifdef MCU_DWP_FAST3X3
+                if (fast) {
+                    if (inside) {
+                        MCU_DWP_FAST3X3_INSIDE(xb, wb, step_w, step_h);
+                    } else {
+                        MCU_DWP_FAST3X3_PTRS(tp, 4 * b, wb);
                     }
-                } else if (inside) {
+                    MCU_DWP_STORE4(yp);
+                    yp += 4;
+                    xb += 4;
+                    continue; /* wb has advanced by the record */
+                }
+#endif
+                a0 = wb[0]; /* 2 bias */
+                a1 = wb[1];
+                a2 = wb[2];
+                a3 = wb[3];
+                if (inside) {
                     const int8_t *xr = xb;
-                    const int32_t *wp = wb;
+                    const int32_t *wp = wb + 4;
                     int32_t r;
                     for (r = 0; r < kh; r++) {
                         const int8_t *xp = xr;
@@ -108,7 +154,7 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
                 } else {
                     /* border: whole padded rows, then per valid row the padded columns and the valid ones */
                     const int8_t *xr = xb;
-                    const int32_t *wp = wb;
+                    const int32_t *wp = wb + 4;
                     int32_t r;
                     for (r = 0; r < kh; r++) {
                         int32_t q;
@@ -138,33 +184,37 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
                         xr += step_h;
                     }
                 }
-                yp[0] = mcu_dwp_out(a0, rsb[0].multiplier, rq_add, rq_right, rq_lo, rq_hi, rq_full);
-                yp[1] = mcu_dwp_out(a1, rsb[rstep].multiplier, rq_add, rq_right, rq_lo, rq_hi, rq_full);
-                yp[2] = mcu_dwp_out(a2, rsb[2 * rstep].multiplier, rq_add, rq_right, rq_lo, rq_hi, rq_full);
-                yp[3] = mcu_dwp_out(a3, rsb[3 * rstep].multiplier, rq_add, rq_right, rq_lo, rq_hi, rq_full);
+                {
+                    const int32_t *mq = wb + 4 + tap_words; /* the block's 4 multipliers */
+                    a0 = mcu_dwp_rq(a0, mq[0], rq_add, rq_right);
+                    a1 = mcu_dwp_rq(a1, mq[1], rq_add, rq_right);
+                    a2 = mcu_dwp_rq(a2, mq[2], rq_add, rq_right);
+                    a3 = mcu_dwp_rq(a3, mq[3], rq_add, rq_right);
+                    MCU_DWP_STORE4(yp);
+                }
                 yp += 4;
                 xb += 4;
                 wb += block_w;
-                rsb += 4 * rstep;
             }
             if (4 * full_blocks < c) {
                 /* the last 1 to 3 channels, one at a time over the clipped window (no read past the row) */
                 const int32_t c0 = 4 * full_blocks;
                 int32_t k;
                 for (k = 0; c0 + k < c; k++) {
-                    int32_t acc = 2 * p->bias[c0 + k];
+                    int32_t acc = wb[k]; /* 2 bias */
                     int32_t r;
                     for (r = 0; r < kh; r++) {
                         int32_t q;
                         for (q = 0; q < kw; q++) {
-                            const int32_t w2 = MCU_DWP_WEIGHT(wb + (size_t)(r * kw + q) * MCU_DWP_WORDS, k);
+                            const int32_t w2 = MCU_DWP_WEIGHT(wb + 4 + (size_t)(r * kw + q) * MCU_DWP_WORDS, k);
                             const int32_t xv = r >= r0 && r < r1 && q >= q0 && q < q1
                                                    ? (int32_t)xb[(size_t)(r - r0) * step_h + (size_t)(q - q0) * step_w + (size_t)k]
                                                    : pad;
                             acc += xv * w2;
                         }
                     }
-                    yp[k] = mcu_dwp_out(acc, rsb[k * rstep].multiplier, rq_add, rq_right, rq_lo, rq_hi, rq_full);
+                    const int32_t t = mcu_dwp_rq(acc, wb[4 + (int32_t)tap_words + k], rq_add, rq_right);
+                    yp[k] = rq_full ? mcu_sat_s8(t) : mcu_dwp_clamp(t, rq_lo, rq_hi);
                 }
             }
         }
@@ -177,3 +227,4 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
 #undef MCU_DWP_TAP
 #undef MCU_DWP_PAD_TAP
 #undef MCU_DWP_PAD_DECL
+#undef MCU_DWP_STORE4

@@ -39,12 +39,14 @@ typedef struct {
     int32_t full;  /**< 1 when [act_min, act_max] is int8's whole range (SSAT) */
 } mcu_dwp_rq_t;
 
-/** y = clamp(output_zp + R(A / 2), act_min, act_max) of the doubled accumulator A (file comment). */
+/**
+ * asr(SMMLAR(A, M, add) + asr(A, 31), right): output_zp + R(A / 2) of the doubled accumulator A before
+ * the clamp (file comment).
+ */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int8_t mcu_dwp_out(int32_t a2, int32_t mult, int32_t add, int32_t right, int32_t lo, int32_t hi,
-                                 int32_t full)
+static inline int32_t mcu_dwp_rq(int32_t a2, int32_t mult, int32_t add, int32_t right)
 {
     int32_t t;
 #ifdef MCU_DWP_HAVE_DSP
@@ -53,10 +55,12 @@ static inline int8_t mcu_dwp_out(int32_t a2, int32_t mult, int32_t add, int32_t 
     const int64_t q = (int64_t)a2 * (int64_t)mult + ((int64_t)1 << 31);
     t = (int32_t)(q >= 0 ? q / ((int64_t)1 << 32) : ~(~q / ((int64_t)1 << 32))) + add;
 #endif
-    t = mcu_asr_s32(t + mcu_asr_s32(a2, 31), right);
-    if (full) {
-        return mcu_sat_s8(t);
-    }
+    return mcu_asr_s32(t + mcu_asr_s32(a2, 31), right);
+}
+
+/** clamp(t, lo, hi) for int8 bounds. */
+static inline int8_t mcu_dwp_clamp(int32_t t, int32_t lo, int32_t hi)
+{
     return (int8_t)(t < lo ? lo : (t > hi ? hi : t));
 }
 
@@ -103,6 +107,84 @@ static inline int32_t mcu_dwp_hi(int32_t w)
         a1 = __smlabb(pp_, w13_, a1);                                                        \
         a3 = __smlatt(pp_, w13_, a3);                                                        \
     } while (0)
+/*
+ * The 3x3 fast path in assembly (MCU_DWP_FAST3X3_INSIDE, MCU_DWP_FAST3X3_PTRS): one statement per block
+ * of 4 channels reads the block's record from wb (post-incremented past it): the 4 doubled biases
+ * (2 LDRD), per tap the LDR of the 4 inputs, the LDRD of the two weight words, SXTB16 ROR 8 / SXTB16
+ * and SMLABB / SMLATT per channel (8 instructions, 9 with the pointer table of the border), then the 4
+ * multipliers and the output stage before the clamp, asr(SMMLAR(A, M, add) + asr(A, 31), right)
+ * (mcu_dwp_rq()), 3 instructions per channel. Inputs are loaded with LDR, which may be unaligned; the
+ * record is word aligned (LDRD).
+ */
+#define MCU_DWP_PAD_BYTES 256 /**< channels up to which the 3x3 border takes the fast path (its pad row) */
+#define MCU_DWP_ASM_MAC                           \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"          \
+    "sxtb16 %[t1], %[t0], ror #8\n\t"             \
+    "sxtb16 %[t0], %[t0]\n\t"                     \
+    "smlabb %[a0], %[t0], %[w0], %[a0]\n\t"       \
+    "smlatt %[a2], %[t0], %[w0], %[a2]\n\t"       \
+    "smlabb %[a1], %[t1], %[w1], %[a1]\n\t"       \
+    "smlatt %[a3], %[t1], %[w1], %[a3]\n\t"
+#define MCU_DWP_ASM_TAP(addr) "ldr %[t0], " addr "\n\t" MCU_DWP_ASM_MAC
+#define MCU_DWP_ASM_PTAP(off) "ldr %[t0], [%[tp], #" off "]\n\t" \
+                              "ldr %[t0], [%[t0], %[co]]\n\t" MCU_DWP_ASM_MAC
+#define MCU_DWP_ASM_ROW                           \
+    MCU_DWP_ASM_TAP("[%[xp]]")                    \
+    MCU_DWP_ASM_TAP("[%[xp], %[sw]]")             \
+    "add %[xp], %[xp], %[sw]\n\t"                 \
+    MCU_DWP_ASM_TAP("[%[xp], %[sw]]")
+#define MCU_DWP_ASM_BIAS                          \
+    "ldrd %[a0], %[a1], [%[wp]], #8\n\t"          \
+    "ldrd %[a2], %[a3], [%[wp]], #8\n\t"
+#define MCU_DWP_ASM_RQ2(x, y)                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                        \
+    "smmlar %[w0], %[" x "], %[w0], %[t0]\n\t"                  \
+    "smmlar %[w1], %[" y "], %[w1], %[t0]\n\t"                  \
+    "add %[" x "], %[w0], %[" x "], asr #31\n\t"                \
+    "add %[" y "], %[w1], %[" y "], asr #31\n\t"                \
+    "asr %[" x "], %[" x "], %[t1]\n\t"                         \
+    "asr %[" y "], %[" y "], %[t1]\n\t"
+#define MCU_DWP_ASM_RQ                            \
+    "ldr %[t0], %[add]\n\t"                       \
+    "ldr %[t1], %[right]\n\t"                     \
+    MCU_DWP_ASM_RQ2("a0", "a1")                   \
+    MCU_DWP_ASM_RQ2("a2", "a3")
+/* inside: the window's taps at x, x + sw, x + 2 sw of three rows sh apart (95 instructions) */
+#define MCU_DWP_FAST3X3_INSIDE(x_in, w_in, sw_in, sh_in)                                          \
+    do {                                                                                           \
+        const int8_t *xa_ = (x_in);                                                                \
+        const int32_t swa_ = (int32_t)(sw_in);                                                     \
+        const int32_t sha_ = (int32_t)(sh_in) - (int32_t)(sw_in); /* from the row's middle tap */ \
+        int32_t t0_;                                                                               \
+        int32_t t1_;                                                                               \
+        int32_t w0_;                                                                               \
+        int32_t w1_;                                                                               \
+        __asm__(MCU_DWP_ASM_BIAS MCU_DWP_ASM_ROW "add %[xp], %[xp], %[sh]\n\t" MCU_DWP_ASM_ROW      \
+                "add %[xp], %[xp], %[sh]\n\t" MCU_DWP_ASM_ROW MCU_DWP_ASM_RQ                        \
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xp] "+r"(xa_),  \
+                  [wp] "+r"(w_in), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_),              \
+                  [w1] "=&r"(w1_)                                                                  \
+                : [sw] "r"(swa_), [sh] "r"(sha_), [add] "m"(rq_add), [right] "m"(rq_right)        \
+                : "memory");                                                                       \
+    } while (0)
+/* border: tap t reads at tp[t] + co (tp[t] the pad row for padded taps) (104 instructions) */
+#define MCU_DWP_FAST3X3_PTRS(tp_in, co_in, w_in)                                                  \
+    do {                                                                                           \
+        const int8_t *const *tpa_ = (tp_in);                                                       \
+        const int32_t coa_ = (co_in);                                                              \
+        int32_t t0_;                                                                               \
+        int32_t t1_;                                                                               \
+        int32_t w0_;                                                                               \
+        int32_t w1_;                                                                               \
+        __asm__(MCU_DWP_ASM_BIAS MCU_DWP_ASM_PTAP("0") MCU_DWP_ASM_PTAP("4") MCU_DWP_ASM_PTAP("8")  \
+                MCU_DWP_ASM_PTAP("12") MCU_DWP_ASM_PTAP("16") MCU_DWP_ASM_PTAP("20")                \
+                MCU_DWP_ASM_PTAP("24") MCU_DWP_ASM_PTAP("28") MCU_DWP_ASM_PTAP("32") MCU_DWP_ASM_RQ \
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [wp] "+r"(w_in), \
+                  [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_)               \
+                : [tp] "r"(tpa_), [co] "r"(coa_), [add] "m"(rq_add), [right] "m"(rq_right)        \
+                : "memory");                                                                       \
+    } while (0)
+#define MCU_DWP_FAST3X3 1
 #else
 #define MCU_DWP_PAD_DECL(pad) const int32_t pp_ = (pad)
 #define MCU_DWP_TAP(xp, wp)                                       \
@@ -121,6 +203,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     } while (0)
 #endif
 #include "mcu_depthwise_conv_packed_impl.h"
+#undef MCU_DWP_FAST3X3
 
 /* ---- MCU_DW_PACKED_W32: words 2 w_c0, 2 w_c1, 2 w_c2, 2 w_c3 per tap ---- */
 #define MCU_DWP_NAME mcu_dwp_w32

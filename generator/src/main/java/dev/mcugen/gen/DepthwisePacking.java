@@ -62,25 +62,35 @@ public enum DepthwisePacking {
         return WeightLayout.accumulatorBelow30(c.bias(), c.weights(), taps, c.channels()) ? p : null;
     }
 
-    /** The int32 words of the packed weights (zero weights pad the last block of 4 channels). */
+    /**
+     * The int32 words of the packed layer: per block of 4 channels the 4 doubled biases, the taps' doubled
+     * weights, the 4 rescale multipliers (zero biases, weights and multipliers pad the last block).
+     */
     public int[] pack(QDepthwiseConv c) {
         int channels = c.channels();
         int taps = c.kernelH() * c.kernelW();
         int blocks = (channels + 3) / 4;
-        int[] out = new int[blocks * taps * wordsPerTap];
+        int blockWords = 8 + taps * wordsPerTap;
+        int[] out = new int[blocks * blockWords];
         for (int b = 0; b < blocks; b++) {
+            int at = b * blockWords;
+            for (int k = 0; k < 4; k++) {
+                int ch = 4 * b + k;
+                out[at + k] = ch < channels ? Math.toIntExact(2 * c.bias().get(ch)) : 0;
+                out[at + 4 + taps * wordsPerTap + k] = ch < channels ? c.rescaleOf(ch).multiplier() : 0;
+            }
             for (int t = 0; t < taps; t++) {
                 int[] w2 = new int[4];
                 for (int k = 0; k < 4; k++) {
                     int ch = 4 * b + k;
                     w2[k] = ch < channels ? 2 * (int) c.weights().get(t * channels + ch) : 0;
                 }
-                int at = (b * taps + t) * wordsPerTap;
+                int tw = at + 4 + t * wordsPerTap;
                 if (this == H16) {
-                    out[at] = (w2[0] & 0xFFFF) | (w2[2] << 16);
-                    out[at + 1] = (w2[1] & 0xFFFF) | (w2[3] << 16);
+                    out[tw] = (w2[0] & 0xFFFF) | (w2[2] << 16);
+                    out[tw + 1] = (w2[1] & 0xFFFF) | (w2[3] << 16);
                 } else {
-                    System.arraycopy(w2, 0, out, at, 4);
+                    System.arraycopy(w2, 0, out, tw, 4);
                 }
             }
         }

@@ -731,8 +731,8 @@ final class Lowering {
         int[] words = packing.pack(c);
         String name = n + "_w"; // the plain weights are not emitted
         arrays.add(new View.Array("int32_t", name, Integer.toString(words.length), CLit.comment(c.name()
-                + " depthwise weights, doubled, blocks of 4 channels x " + c.kernelH() + "x" + c.kernelW()
-                + " taps in layout " + packing.cName()), CLit.wrapLazily(words.length, i -> words[i], CLit::i32), " MCU_ALIGN4"));
+                + " depthwise layer packed per block of 4 channels: 2 bias, " + c.kernelH() + "x" + c.kernelW()
+                + " taps of 2 w in layout " + packing.cName() + ", rescale multipliers"), CLit.wrapLazily(words.length, i -> words[i], CLit::i32), " MCU_ALIGN4"));
         arrayLayers.add(currentLayer);
         return name;
     }
@@ -876,10 +876,11 @@ final class Lowering {
             int h = is.rank() == 2 ? 1 : is.dim(0);
             int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
             DepthwisePacking packing = DepthwisePacking.forLayer(opts.target(), c, k.equals("s8"));
-            String w = packing != null ? "NULL"
+            String w = packing != null ? "NULL" // in the packed record
                     : tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
                             c.weights(), CLit::i32);
-            String b = si.equals("s8")
+            String b = packing != null ? "NULL" // in the packed record
+                    : si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
             String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
