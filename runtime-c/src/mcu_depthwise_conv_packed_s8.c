@@ -107,6 +107,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
         a1 = __smlabb(pp_, w13_, a1);                                                        \
         a3 = __smlatt(pp_, w13_, a3);                                                        \
     } while (0)
+#if defined(__OPTIMIZE__) && !defined(__PIC__) /* -O0 and PIC keep too few registers free for the statements below */
 /*
  * The 3x3 fast path in assembly (MCU_DWP_FAST3X3_INSIDE, MCU_DWP_FAST3X3_PTRS): one statement per block
  * of 4 channels reads the block's record from wb (post-incremented past it): the 4 doubled biases
@@ -184,7 +185,74 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                 : [tp] "r"(tpa_), [co] "r"(coa_), [add] "m"(rq_add), [right] "m"(rq_right)        \
                 : "memory");                                                                       \
     } while (0)
+/* the 4 outputs of a block to [yq] (post-incremented), int8's whole range (SSAT) or [lo, hi] */
+#define MCU_DWP_ASM_STORE                         \
+    "ldr %[t0], %[yq]\n\t"                        \
+    "strb %[a0], [%[t0]], #1\n\t"                 \
+    "strb %[a1], [%[t0]], #1\n\t"                 \
+    "strb %[a2], [%[t0]], #1\n\t"                 \
+    "strb %[a3], [%[t0]], #1\n\t"                 \
+    "str %[t0], %[yq]\n\t"
+#define MCU_DWP_ASM_SSAT                          \
+    "ssat %[a0], #8, %[a0]\n\t"                   \
+    "ssat %[a1], #8, %[a1]\n\t"                   \
+    "ssat %[a2], #8, %[a2]\n\t"                   \
+    "ssat %[a3], #8, %[a3]\n\t"
+#define MCU_DWP_ASM_CLAMP1(a)                     \
+    "cmp %[" a "], %[w0]\n\t"                     \
+    "it lt\n\t"                                   \
+    "movlt %[" a "], %[w0]\n\t"                   \
+    "cmp %[" a "], %[w1]\n\t"                     \
+    "it gt\n\t"                                   \
+    "movgt %[" a "], %[w1]\n\t"
+#define MCU_DWP_ASM_CLAMP                         \
+    "ldr %[w0], %[lo]\n\t"                        \
+    "ldr %[w1], %[hi]\n\t"                        \
+    MCU_DWP_ASM_CLAMP1("a0") MCU_DWP_ASM_CLAMP1("a1") MCU_DWP_ASM_CLAMP1("a2") MCU_DWP_ASM_CLAMP1("a3")
+/*
+ * Every block of a 3x3 window inside the input in one loop (n >= 1 blocks): per block the record's
+ * MACs and output stage as MCU_DWP_FAST3X3_INSIDE, the clamp (`clamp`: MCU_DWP_ASM_SSAT or
+ * MCU_DWP_ASM_CLAMP) and the 4 stores, then the next block (inputs 4 bytes on, the next record).
+ */
+#define MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, clamp)                          \
+    do {                                                                                           \
+        const int8_t *xp_ = (x_in);                                                                \
+        const int32_t *wl_ = (w_in);                                                               \
+        int8_t *yq_ = (y_in);                                                                      \
+        int32_t n_ = (n_in);                                                                       \
+        const int32_t swa_ = (int32_t)(sw_in);                                                     \
+        const int32_t sha_ = (int32_t)(sh_in) - (int32_t)(sw_in);                                  \
+        const int32_t back_ = 2 * (int32_t)(sh_in) + (int32_t)(sw_in) - 4; /* to the next block */ \
+        int32_t a0_;                                                                               \
+        int32_t a1_;                                                                               \
+        int32_t a2_;                                                                               \
+        int32_t a3_;                                                                               \
+        int32_t t0_;                                                                               \
+        int32_t t1_;                                                                               \
+        int32_t w0_;                                                                               \
+        int32_t w1_;                                                                               \
+        __asm__("1:\n\t" MCU_DWP_ASM_BIAS MCU_DWP_ASM_ROW "add %[xp], %[xp], %[sh]\n\t"              \
+                MCU_DWP_ASM_ROW "add %[xp], %[xp], %[sh]\n\t" MCU_DWP_ASM_ROW MCU_DWP_ASM_RQ clamp    \
+                MCU_DWP_ASM_STORE                                                                  \
+                "ldr %[t0], %[back]\n\t"                                                           \
+                "sub %[xp], %[xp], %[t0]\n\t"                                                      \
+                "ldr %[t0], %[n]\n\t"                                                              \
+                "subs %[t0], %[t0], #1\n\t"                                                        \
+                "str %[t0], %[n]\n\t"                                                              \
+                "bne 1b\n\t"                                                                       \
+                : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [xp] "+r"(xp_), \
+                  [wp] "+r"(wl_), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), \
+                  [yq] "+m"(yq_), [n] "+m"(n_)                                                     \
+                : [sw] "r"(swa_), [sh] "r"(sha_), [back] "m"(back_), [add] "m"(rq_add),            \
+                  [right] "m"(rq_right), [lo] "m"(rq_lo), [hi] "m"(rq_hi)                          \
+                : "memory", "cc");                                                                 \
+    } while (0)
+#define MCU_DWP_FAST3X3_LOOP_FULL(x_in, w_in, y_in, n_in, sw_in, sh_in) \
+    MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_SSAT)
+#define MCU_DWP_FAST3X3_LOOP_CLAMP(x_in, w_in, y_in, n_in, sw_in, sh_in) \
+    MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_CLAMP)
 #define MCU_DWP_FAST3X3 1
+#endif /* __OPTIMIZE__ && !__PIC__ */
 #else
 #define MCU_DWP_PAD_DECL(pad) const int32_t pp_ = (pad)
 #define MCU_DWP_TAP(xp, wp)                                       \
