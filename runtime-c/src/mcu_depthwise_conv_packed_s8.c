@@ -70,10 +70,10 @@ static inline int32_t mcu_dwp_lo(int32_t w)
     return (int32_t)(((uint32_t)w & 0xFFFFu) ^ 0x8000u) - 0x8000;
 }
 
-/** The signed high halfword of a word of MCU_DW_PACKED_H16 (w - lo is a multiple of 2^16). */
+/** The signed high halfword of a word of MCU_DW_PACKED_H16: bits 31..16, floor(w / 2^16). */
 static inline int32_t mcu_dwp_hi(int32_t w)
 {
-    return mcu_asr_s32(w - mcu_dwp_lo(w), 16);
+    return mcu_asr_s32(w, 16);
 }
 
 /* ---- MCU_DW_PACKED_H16: words (2 w_c0 | 2 w_c2 << 16), (2 w_c1 | 2 w_c3 << 16) per tap ---- */
