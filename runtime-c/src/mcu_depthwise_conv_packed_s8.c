@@ -28,6 +28,8 @@
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
 #include <arm_acle.h>
 #define MCU_DWP_HAVE_DSP 1
+#elif defined(__ARM_ARCH_7M__) && defined(__GNUC__) && !defined(MCU_MATVEC_PORTABLE)
+#define MCU_DWP_HAVE_V7M 1 /* Cortex-M3: the 3x3 fast path on MCU_DW_PACKED_W32 */
 #endif
 
 /** The per-call constants of the output stage (see the file comment). */
@@ -76,48 +78,20 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     return mcu_asr_s32(w, 16);
 }
 
-/* ---- MCU_DW_PACKED_H16: words (2 w_c0 | 2 w_c2 << 16), (2 w_c1 | 2 w_c3 << 16) per tap ---- */
-#define MCU_DWP_NAME mcu_dwp_h16
-#define MCU_DWP_WORDS 2
-#define MCU_DWP_WEIGHT(wt, k) ((k) & 2 ? mcu_dwp_hi((wt)[(k) & 1]) : mcu_dwp_lo((wt)[(k) & 1]))
-#ifdef MCU_DWP_HAVE_DSP
-#define MCU_DWP_PAD_DECL(pad) \
-    const int32_t pp_ = (int32_t)(((uint32_t)(pad) & 0xFFFFu) | ((uint32_t)(pad) << 16)) /* pad in both halves */
-#define MCU_DWP_TAP(xp, wp)                                                                 \
-    do {                                                                                     \
-        uint32_t xw_;                                                                        \
-        int32_t x02_;                                                                        \
-        int32_t x13_;                                                                        \
-        const int32_t w02_ = (wp)[0];                                                        \
-        const int32_t w13_ = (wp)[1];                                                        \
-        __builtin_memcpy(&xw_, (xp), 4u); /* LDR: unaligned single-word loads are allowed */ \
-        __asm__("sxtb16 %0, %1, ror #8" : "=r"(x13_) : "r"(xw_));                            \
-        __asm__("sxtb16 %0, %1" : "=r"(x02_) : "r"(xw_));                                    \
-        a0 = __smlabb(x02_, w02_, a0);                                                       \
-        a2 = __smlatt(x02_, w02_, a2);                                                       \
-        a1 = __smlabb(x13_, w13_, a1);                                                       \
-        a3 = __smlatt(x13_, w13_, a3);                                                       \
-    } while (0)
-#define MCU_DWP_PAD_TAP(wp)                                                                  \
-    do {                                                                                     \
-        const int32_t w02_ = (wp)[0];                                                        \
-        const int32_t w13_ = (wp)[1];                                                        \
-        a0 = __smlabb(pp_, w02_, a0);                                                        \
-        a2 = __smlatt(pp_, w02_, a2);                                                        \
-        a1 = __smlabb(pp_, w13_, a1);                                                        \
-        a3 = __smlatt(pp_, w13_, a3);                                                        \
-    } while (0)
-#if defined(__OPTIMIZE__) && !defined(__PIC__) /* -O0 and PIC keep too few registers free for the statements below */
+#if (defined(MCU_DWP_HAVE_DSP) || defined(MCU_DWP_HAVE_V7M)) && defined(__OPTIMIZE__) && !defined(__PIC__)
+/* (-O0 and PIC keep too few registers free for the statements below) */
 /*
  * The 3x3 fast path in assembly (MCU_DWP_FAST3X3_INSIDE, MCU_DWP_FAST3X3_PTRS): one statement per block
  * of 4 channels reads the block's record from wb (post-incremented past it): the 4 doubled biases
  * (2 LDRD), per tap the LDR of the 4 inputs, the LDRD of the two weight words, SXTB16 ROR 8 / SXTB16
  * and SMLABB / SMLATT per channel (8 instructions, 9 with the pointer table of the border), then the 4
  * multipliers and the output stage before the clamp, asr(SMMLAR(A, M, add) + asr(A, 31), right)
- * (mcu_dwp_rq()), 3 instructions per channel. Inputs are loaded with LDR, which may be unaligned; the
+ * (mcu_dwp_rq()), 3 instructions per channel on DSP (SMULL, ADDS, ADC instead of SMMLAR on Cortex-M3). Inputs are loaded with LDR, which may be unaligned; the
  * record is word aligned (LDRD).
  */
 #define MCU_DWP_PAD_BYTES 256 /**< channels up to which the 3x3 border takes the fast path (its pad row) */
+#if defined(MCU_DWP_HAVE_DSP)
+/* DSP: SXTB16 ROR 8 / SXTB16 of the word of inputs, SMLABB / SMLATT with the two H16 weight words */
 #define MCU_DWP_ASM_MAC                           \
     "ldrd %[w0], %[w1], [%[wp]], #8\n\t"          \
     "sxtb16 %[t1], %[t0], ror #8\n\t"             \
@@ -126,6 +100,37 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     "smlatt %[a2], %[t0], %[w0], %[a2]\n\t"       \
     "smlabb %[a1], %[t1], %[w1], %[a1]\n\t"       \
     "smlatt %[a3], %[t1], %[w1], %[a3]\n\t"
+#define MCU_DWP_ASM_RQ2(x, y)                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                        \
+    "smmlar %[w0], %[" x "], %[w0], %[t0]\n\t"                  \
+    "smmlar %[w1], %[" y "], %[w1], %[t0]\n\t"                  \
+    "add %[" x "], %[w0], %[" x "], asr #31\n\t"                \
+    "add %[" y "], %[w1], %[" y "], asr #31\n\t"                \
+    "asr %[" x "], %[" x "], %[t1]\n\t"                         \
+    "asr %[" y "], %[" y "], %[t1]\n\t"
+#else
+/* Armv7-M: SXTB (ROR 8, 16) / ASR 24 of the word of inputs, MLA with the four W32 weight words */
+#define MCU_DWP_ASM_MAC                           \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"          \
+    "sxtb %[t1], %[t0]\n\t"                       \
+    "mla %[a0], %[t1], %[w0], %[a0]\n\t"          \
+    "sxtb %[t1], %[t0], ror #8\n\t"               \
+    "mla %[a1], %[t1], %[w1], %[a1]\n\t"          \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"          \
+    "sxtb %[t1], %[t0], ror #16\n\t"              \
+    "mla %[a2], %[t1], %[w0], %[a2]\n\t"          \
+    "asr %[t1], %[t0], #24\n\t"                   \
+    "mla %[a3], %[t1], %[w1], %[a3]\n\t"
+/* SMULL, then the rounding 2^31 carried into the high word with the add (ADDS / ADC): SMMLAR's value */
+#define MCU_DWP_ASM_RQ1(x)                                      \
+    "ldr %[w0], [%[wp]], #4\n\t"                                \
+    "smull %[w1], %[w0], %[" x "], %[w0]\n\t"                   \
+    "adds %[w1], %[w1], #0x80000000\n\t"                        \
+    "adc %[w0], %[w0], %[t0]\n\t"                               \
+    "add %[" x "], %[w0], %[" x "], asr #31\n\t"                \
+    "asr %[" x "], %[" x "], %[t1]\n\t"
+#define MCU_DWP_ASM_RQ2(x, y) MCU_DWP_ASM_RQ1(x) MCU_DWP_ASM_RQ1(y)
+#endif
 #define MCU_DWP_ASM_TAP(addr) "ldr %[t0], " addr "\n\t" MCU_DWP_ASM_MAC
 #define MCU_DWP_ASM_PTAP(off) "ldr %[t0], [%[tp], #" off "]\n\t" \
                               "ldr %[t0], [%[t0], %[co]]\n\t" MCU_DWP_ASM_MAC
@@ -137,14 +142,6 @@ static inline int32_t mcu_dwp_hi(int32_t w)
 #define MCU_DWP_ASM_BIAS                          \
     "ldrd %[a0], %[a1], [%[wp]], #8\n\t"          \
     "ldrd %[a2], %[a3], [%[wp]], #8\n\t"
-#define MCU_DWP_ASM_RQ2(x, y)                                   \
-    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                        \
-    "smmlar %[w0], %[" x "], %[w0], %[t0]\n\t"                  \
-    "smmlar %[w1], %[" y "], %[w1], %[t0]\n\t"                  \
-    "add %[" x "], %[w0], %[" x "], asr #31\n\t"                \
-    "add %[" y "], %[w1], %[" y "], asr #31\n\t"                \
-    "asr %[" x "], %[" x "], %[t1]\n\t"                         \
-    "asr %[" y "], %[" y "], %[t1]\n\t"
 #define MCU_DWP_ASM_RQ                            \
     "ldr %[t0], %[add]\n\t"                       \
     "ldr %[t1], %[right]\n\t"                     \
@@ -251,8 +248,40 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_SSAT)
 #define MCU_DWP_FAST3X3_LOOP_CLAMP(x_in, w_in, y_in, n_in, sw_in, sh_in) \
     MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_CLAMP)
-#define MCU_DWP_FAST3X3 1
-#endif /* __OPTIMIZE__ && !__PIC__ */
+#define MCU_DWP_ASM 1
+#endif /* the assembly fast path */
+
+/* ---- MCU_DW_PACKED_H16: words (2 w_c0 | 2 w_c2 << 16), (2 w_c1 | 2 w_c3 << 16) per tap ---- */
+#define MCU_DWP_NAME mcu_dwp_h16
+#define MCU_DWP_WORDS 2
+#define MCU_DWP_WEIGHT(wt, k) ((k) & 2 ? mcu_dwp_hi((wt)[(k) & 1]) : mcu_dwp_lo((wt)[(k) & 1]))
+#ifdef MCU_DWP_HAVE_DSP
+#define MCU_DWP_PAD_DECL(pad) \
+    const int32_t pp_ = (int32_t)(((uint32_t)(pad) & 0xFFFFu) | ((uint32_t)(pad) << 16)) /* pad in both halves */
+#define MCU_DWP_TAP(xp, wp)                                                                 \
+    do {                                                                                     \
+        uint32_t xw_;                                                                        \
+        int32_t x02_;                                                                        \
+        int32_t x13_;                                                                        \
+        const int32_t w02_ = (wp)[0];                                                        \
+        const int32_t w13_ = (wp)[1];                                                        \
+        __builtin_memcpy(&xw_, (xp), 4u); /* LDR: unaligned single-word loads are allowed */ \
+        __asm__("sxtb16 %0, %1, ror #8" : "=r"(x13_) : "r"(xw_));                            \
+        __asm__("sxtb16 %0, %1" : "=r"(x02_) : "r"(xw_));                                    \
+        a0 = __smlabb(x02_, w02_, a0);                                                       \
+        a2 = __smlatt(x02_, w02_, a2);                                                       \
+        a1 = __smlabb(x13_, w13_, a1);                                                       \
+        a3 = __smlatt(x13_, w13_, a3);                                                       \
+    } while (0)
+#define MCU_DWP_PAD_TAP(wp)                                                                  \
+    do {                                                                                     \
+        const int32_t w02_ = (wp)[0];                                                        \
+        const int32_t w13_ = (wp)[1];                                                        \
+        a0 = __smlabb(pp_, w02_, a0);                                                        \
+        a2 = __smlatt(pp_, w02_, a2);                                                        \
+        a1 = __smlabb(pp_, w13_, a1);                                                        \
+        a3 = __smlatt(pp_, w13_, a3);                                                        \
+    } while (0)
 #else
 #define MCU_DWP_PAD_DECL(pad) const int32_t pp_ = (pad)
 #define MCU_DWP_TAP(xp, wp)                                       \
@@ -269,6 +298,9 @@ static inline int32_t mcu_dwp_hi(int32_t w)
         a1 += pp_ * mcu_dwp_lo((wp)[1]);                           \
         a3 += pp_ * mcu_dwp_hi((wp)[1]);                           \
     } while (0)
+#endif
+#if defined(MCU_DWP_ASM) && defined(MCU_DWP_HAVE_DSP)
+#define MCU_DWP_FAST3X3 1
 #endif
 #include "mcu_depthwise_conv_packed_impl.h"
 #undef MCU_DWP_FAST3X3
@@ -292,7 +324,11 @@ static inline int32_t mcu_dwp_hi(int32_t w)
         a2 += pp_ * (wp)[2];                          \
         a3 += pp_ * (wp)[3];                          \
     } while (0)
+#if defined(MCU_DWP_ASM) && defined(MCU_DWP_HAVE_V7M)
+#define MCU_DWP_FAST3X3 1
+#endif
 #include "mcu_depthwise_conv_packed_impl.h"
+#undef MCU_DWP_FAST3X3
 
 void mcu_depthwise_conv_packed_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y)
 {
