@@ -127,6 +127,15 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
                                 ? xb + (size_t)(r - r0) * step_h + (size_t)(q - q0) * step_w
                                 : padrow;
                 }
+                if (c % 4 == 0) {
+                    /* channels a multiple of 4: every block in one loop */
+                    if (rq_full) {
+                        MCU_DWP_FAST3X3_PLOOP_FULL(tp, wpk, yp, full_blocks);
+                    } else {
+                        MCU_DWP_FAST3X3_PLOOP_CLAMP(tp, wpk, yp, full_blocks);
+                    }
+                    continue;
+                }
             }
 #endif
             for (b = 0; b < full_blocks; b++) {

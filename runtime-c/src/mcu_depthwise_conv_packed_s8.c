@@ -244,6 +244,42 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                   [right] "m"(rq_right), [lo] "m"(rq_lo), [hi] "m"(rq_hi)                          \
                 : "memory", "cc");                                                                 \
     } while (0)
+/* every block of a border position (pointer table tp, pad row for padded taps) in one loop, n >= 1 */
+#define MCU_DWP_FAST3X3_PLOOP(tp_in, w_in, y_in, n_in, clamp)                                      \
+    do {                                                                                           \
+        const int8_t *const *tpa_ = (tp_in);                                                       \
+        int32_t coa_ = 0;                                                                          \
+        const int32_t *wl_ = (w_in);                                                               \
+        int8_t *yq_ = (y_in);                                                                      \
+        int32_t n_ = (n_in);                                                                       \
+        int32_t a0_;                                                                               \
+        int32_t a1_;                                                                               \
+        int32_t a2_;                                                                               \
+        int32_t a3_;                                                                               \
+        int32_t t0_;                                                                               \
+        int32_t t1_;                                                                               \
+        int32_t w0_;                                                                               \
+        int32_t w1_;                                                                               \
+        __asm__("1:\n\t" MCU_DWP_ASM_BIAS MCU_DWP_ASM_PTAP("0") MCU_DWP_ASM_PTAP("4")                \
+                MCU_DWP_ASM_PTAP("8") MCU_DWP_ASM_PTAP("12") MCU_DWP_ASM_PTAP("16")                 \
+                MCU_DWP_ASM_PTAP("20") MCU_DWP_ASM_PTAP("24") MCU_DWP_ASM_PTAP("28")                \
+                MCU_DWP_ASM_PTAP("32") MCU_DWP_ASM_RQ clamp MCU_DWP_ASM_STORE                       \
+                "add %[co], %[co], #4\n\t"                                                         \
+                "ldr %[t0], %[n]\n\t"                                                              \
+                "subs %[t0], %[t0], #1\n\t"                                                        \
+                "str %[t0], %[n]\n\t"                                                              \
+                "bne 1b\n\t"                                                                       \
+                : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [co] "+r"(coa_), \
+                  [wp] "+r"(wl_), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), \
+                  [yq] "+m"(yq_), [n] "+m"(n_)                                                     \
+                : [tp] "r"(tpa_), [add] "m"(rq_add), [right] "m"(rq_right), [lo] "m"(rq_lo),       \
+                  [hi] "m"(rq_hi)                                                                  \
+                : "memory", "cc");                                                                 \
+    } while (0)
+#define MCU_DWP_FAST3X3_PLOOP_FULL(tp_in, w_in, y_in, n_in) \
+    MCU_DWP_FAST3X3_PLOOP(tp_in, w_in, y_in, n_in, MCU_DWP_ASM_SSAT)
+#define MCU_DWP_FAST3X3_PLOOP_CLAMP(tp_in, w_in, y_in, n_in) \
+    MCU_DWP_FAST3X3_PLOOP(tp_in, w_in, y_in, n_in, MCU_DWP_ASM_CLAMP)
 #define MCU_DWP_FAST3X3_LOOP_FULL(x_in, w_in, y_in, n_in, sw_in, sh_in) \
     MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_SSAT)
 #define MCU_DWP_FAST3X3_LOOP_CLAMP(x_in, w_in, y_in, n_in, sw_in, sh_in) \
