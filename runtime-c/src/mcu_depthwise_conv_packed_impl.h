@@ -54,7 +54,8 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
 #ifdef MCU_DWP_FAST3X3
     int8_t padrow[MCU_DWP_PAD_BYTES]; /* the input of padded taps: pad_value in every channel */
     const int32_t pad_n = c < MCU_DWP_PAD_BYTES ? c : MCU_DWP_PAD_BYTES;
-    const int32_t loop_ok = kh == 3 && kw == 3 && c % 4 == 0;
+    const int32_t loop_ok = kh == 3 && kw == 3 && c % 4 == 0 && full_blocks > 0;
+    const size_t step_pos = (size_t)p->stride_w * (size_t)c; /* the next output position's window */
 #endif
 /* clamp(t_k) into yp[k], k = 0..3: SSAT when the clamp is int8's whole range */
 #define MCU_DWP_STORE4(yq)                                  \
@@ -90,14 +91,20 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
             const int32_t ix0 = ox * p->stride_w - pad_left;
 #ifdef MCU_DWP_FAST3X3
             if (loop_ok && r0 == 0 && r1 == 3 && ix0 >= 0 && ix0 + 2 * dwl < wd) {
-                /* a 3x3 window inside the input, channels a multiple of 4: all blocks in one loop */
+                /* 3x3 windows inside the input, channels a multiple of 4: this and the next positions
+                 * of the row whose windows are inside too, every block, in one loop */
                 const int8_t *xl = x + ((size_t)iy0 * (size_t)wd + (size_t)ix0) * (size_t)c;
                 int8_t *yl = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)c;
-                if (rq_full) {
-                    MCU_DWP_FAST3X3_LOOP_FULL(xl, wpk, yl, full_blocks, step_w, step_h);
-                } else {
-                    MCU_DWP_FAST3X3_LOOP_CLAMP(xl, wpk, yl, full_blocks, step_w, step_h);
+                int32_t np = 1;
+                while (ox + np < ow && (ox + np) * p->stride_w - pad_left + 2 * dwl < wd) {
+                    np++;
                 }
+                if (rq_full) {
+                    MCU_DWP_FAST3X3_LOOP_FULL(xl, wpk, yl, full_blocks, np, step_w, step_h, step_pos);
+                } else {
+                    MCU_DWP_FAST3X3_LOOP_CLAMP(xl, wpk, yl, full_blocks, np, step_w, step_h, step_pos);
+                }
+                ox += np - 1;
                 continue;
             }
 #endif

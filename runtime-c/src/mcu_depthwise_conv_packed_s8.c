@@ -91,6 +91,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
  */
 #define MCU_DWP_PAD_BYTES 256 /**< channels up to which the 3x3 border takes the fast path (its pad row) */
 #if defined(MCU_DWP_HAVE_DSP)
+#define MCU_DWP_ASM_WORDS 2 /* the layout the assembly reads: MCU_DW_PACKED_H16 */
 /* DSP: SXTB16 ROR 8 / SXTB16 of the word of inputs, SMLABB / SMLATT with the two H16 weight words */
 #define MCU_DWP_ASM_MAC                           \
     "ldrd %[w0], %[w1], [%[wp]], #8\n\t"          \
@@ -109,6 +110,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     "asr %[" x "], %[" x "], %[t1]\n\t"                         \
     "asr %[" y "], %[" y "], %[t1]\n\t"
 #else
+#define MCU_DWP_ASM_WORDS 4 /* the layout the assembly reads: MCU_DW_PACKED_W32 */
 /* Armv7-M: SXTB (ROR 8, 16) / ASR 24 of the word of inputs, MLA with the four W32 weight words */
 #define MCU_DWP_ASM_MAC                           \
     "ldrd %[w0], %[w1], [%[wp]], #8\n\t"          \
@@ -207,19 +209,25 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     "ldr %[w1], %[hi]\n\t"                        \
     MCU_DWP_ASM_CLAMP1("a0") MCU_DWP_ASM_CLAMP1("a1") MCU_DWP_ASM_CLAMP1("a2") MCU_DWP_ASM_CLAMP1("a3")
 /*
- * Every block of a 3x3 window inside the input in one loop (n >= 1 blocks): per block the record's
- * MACs and output stage as MCU_DWP_FAST3X3_INSIDE, the clamp (`clamp`: MCU_DWP_ASM_SSAT or
- * MCU_DWP_ASM_CLAMP) and the 4 stores, then the next block (inputs 4 bytes on, the next record).
+ * np >= 1 consecutive output positions of one row whose 3x3 windows lie inside the input, each with
+ * its nb >= 1 blocks, in one loop: per block the record's MACs and output stage as
+ * MCU_DWP_FAST3X3_INSIDE, the clamp (`clamp`: MCU_DWP_ASM_SSAT or MCU_DWP_ASM_CLAMP) and the 4 stores,
+ * then the next block (inputs 4 bytes on, the next record); per position the window sp bytes on and
+ * the first record again (the outputs are consecutive).
  */
-#define MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, clamp)                          \
+#define MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, nb_in, np_in, sw_in, sh_in, sp_in, clamp)            \
     do {                                                                                           \
         const int8_t *xp_ = (x_in);                                                                \
         const int32_t *wl_ = (w_in);                                                               \
         int8_t *yq_ = (y_in);                                                                      \
-        int32_t n_ = (n_in);                                                                       \
+        const int32_t nb_ = (nb_in);                                                               \
+        int32_t n_ = 0;                                                                            \
+        int32_t np_ = (np_in);                                                                     \
         const int32_t swa_ = (int32_t)(sw_in);                                                     \
         const int32_t sha_ = (int32_t)(sh_in) - (int32_t)(sw_in);                                  \
         const int32_t back_ = 2 * (int32_t)(sh_in) + (int32_t)(sw_in) - 4; /* to the next block */ \
+        const int32_t pstep_ = (int32_t)(sp_in) - 4 * nb_; /* to the next position's window */     \
+        const int32_t wback_ = nb_ * (int32_t)sizeof(int32_t) * (8 + 9 * MCU_DWP_ASM_WORDS);       \
         int32_t a0_;                                                                               \
         int32_t a1_;                                                                               \
         int32_t a2_;                                                                               \
@@ -228,7 +236,10 @@ static inline int32_t mcu_dwp_hi(int32_t w)
         int32_t t1_;                                                                               \
         int32_t w0_;                                                                               \
         int32_t w1_;                                                                               \
-        __asm__("1:\n\t" MCU_DWP_ASM_BIAS MCU_DWP_ASM_ROW "add %[xp], %[xp], %[sh]\n\t"              \
+        __asm__("0:\n\t"                                                                           \
+                "ldr %[t0], %[nb]\n\t"                                                             \
+                "str %[t0], %[n]\n\t"                                                              \
+                "1:\n\t" MCU_DWP_ASM_BIAS MCU_DWP_ASM_ROW "add %[xp], %[xp], %[sh]\n\t"              \
                 MCU_DWP_ASM_ROW "add %[xp], %[xp], %[sh]\n\t" MCU_DWP_ASM_ROW MCU_DWP_ASM_RQ clamp    \
                 MCU_DWP_ASM_STORE                                                                  \
                 "ldr %[t0], %[back]\n\t"                                                           \
@@ -237,11 +248,20 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                 "subs %[t0], %[t0], #1\n\t"                                                        \
                 "str %[t0], %[n]\n\t"                                                              \
                 "bne 1b\n\t"                                                                       \
+                "ldr %[t0], %[pstep]\n\t"                                                          \
+                "add %[xp], %[xp], %[t0]\n\t"                                                      \
+                "ldr %[t0], %[wback]\n\t"                                                          \
+                "sub %[wp], %[wp], %[t0]\n\t"                                                      \
+                "ldr %[t0], %[np]\n\t"                                                             \
+                "subs %[t0], %[t0], #1\n\t"                                                        \
+                "str %[t0], %[np]\n\t"                                                             \
+                "bne 0b\n\t"                                                                       \
                 : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [xp] "+r"(xp_), \
                   [wp] "+r"(wl_), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), \
-                  [yq] "+m"(yq_), [n] "+m"(n_)                                                     \
-                : [sw] "r"(swa_), [sh] "r"(sha_), [back] "m"(back_), [add] "m"(rq_add),            \
-                  [right] "m"(rq_right), [lo] "m"(rq_lo), [hi] "m"(rq_hi)                          \
+                  [yq] "+m"(yq_), [n] "+m"(n_), [np] "+m"(np_)                                     \
+                : [sw] "r"(swa_), [sh] "r"(sha_), [back] "m"(back_), [pstep] "m"(pstep_),          \
+                  [wback] "m"(wback_), [nb] "m"(nb_), [add] "m"(rq_add), [right] "m"(rq_right),    \
+                  [lo] "m"(rq_lo), [hi] "m"(rq_hi)                                                 \
                 : "memory", "cc");                                                                 \
     } while (0)
 /* every block of a border position (pointer table tp, pad row for padded taps) in one loop, n >= 1 */
@@ -280,10 +300,10 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     MCU_DWP_FAST3X3_PLOOP(tp_in, w_in, y_in, n_in, MCU_DWP_ASM_SSAT)
 #define MCU_DWP_FAST3X3_PLOOP_CLAMP(tp_in, w_in, y_in, n_in) \
     MCU_DWP_FAST3X3_PLOOP(tp_in, w_in, y_in, n_in, MCU_DWP_ASM_CLAMP)
-#define MCU_DWP_FAST3X3_LOOP_FULL(x_in, w_in, y_in, n_in, sw_in, sh_in) \
-    MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_SSAT)
-#define MCU_DWP_FAST3X3_LOOP_CLAMP(x_in, w_in, y_in, n_in, sw_in, sh_in) \
-    MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, n_in, sw_in, sh_in, MCU_DWP_ASM_CLAMP)
+#define MCU_DWP_FAST3X3_LOOP_FULL(x_in, w_in, y_in, nb_in, np_in, sw_in, sh_in, sp_in) \
+    MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, nb_in, np_in, sw_in, sh_in, sp_in, MCU_DWP_ASM_SSAT)
+#define MCU_DWP_FAST3X3_LOOP_CLAMP(x_in, w_in, y_in, nb_in, np_in, sw_in, sh_in, sp_in) \
+    MCU_DWP_FAST3X3_LOOP(x_in, w_in, y_in, nb_in, np_in, sw_in, sh_in, sp_in, MCU_DWP_ASM_CLAMP)
 #define MCU_DWP_ASM 1
 #endif /* the assembly fast path */
 
