@@ -26,8 +26,6 @@
 static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y, const mcu_dwp_rq_t *rq)
 {
     /* the output stage's constants as locals: the int8 stores could alias *rq */
-    const int32_t rq_add = rq->add;
-    const int32_t rq_right = rq->right;
     const int32_t rq_lo = rq->lo;
     const int32_t rq_hi = rq->hi;
     const int32_t rq_full = rq->full;
@@ -48,7 +46,7 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
     const size_t step_h = (size_t)dh * (size_t)wd * (size_t)c;  /* next kernel row */
     const int32_t *const wpk = (const int32_t *)p->packed_weights;
     const size_t tap_words = (size_t)taps * MCU_DWP_WORDS;
-    const size_t block_w = tap_words + 8u; /* words per block of 4 channels: 4 biases, the taps, 4 multipliers */
+    const size_t block_w = tap_words + 16u; /* words per block of 4 channels: 4 biases, the taps, 12 of output stage */
     const int32_t pad = p->pad_value;
     MCU_DWP_PAD_DECL(pad);
 #ifdef MCU_DWP_FAST3X3
@@ -215,11 +213,11 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
                     }
                 }
                 {
-                    const int32_t *mq = wb + 4 + tap_words; /* the block's 4 multipliers */
-                    a0 = mcu_dwp_rq(a0, mq[0], rq_add, rq_right);
-                    a1 = mcu_dwp_rq(a1, mq[1], rq_add, rq_right);
-                    a2 = mcu_dwp_rq(a2, mq[2], rq_add, rq_right);
-                    a3 = mcu_dwp_rq(a3, mq[3], rq_add, rq_right);
+                    const int32_t *mq = wb + 4 + tap_words; /* the block's multipliers, addends, shifts */
+                    a0 = mcu_dwp_rq(a0, mq, 0);
+                    a1 = mcu_dwp_rq(a1, mq, 1);
+                    a2 = mcu_dwp_rq(a2, mq, 2);
+                    a3 = mcu_dwp_rq(a3, mq, 3);
                     MCU_DWP_STORE4(yp);
                 }
                 yp += 4;
@@ -243,7 +241,7 @@ static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, 
                             acc += xv * w2;
                         }
                     }
-                    const int32_t t = mcu_dwp_rq(acc, wb[4 + (int32_t)tap_words + k], rq_add, rq_right);
+                    const int32_t t = mcu_dwp_rq(acc, wb + 4 + tap_words, k);
                     yp[k] = rq_full ? mcu_sat_s8(t) : mcu_dwp_clamp(t, rq_lo, rq_hi);
                 }
             }

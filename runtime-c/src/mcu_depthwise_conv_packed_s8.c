@@ -13,7 +13,7 @@
  * - elsewhere the same integers in portable C, for both layouts.
  *
  * The requantization of the doubled accumulator A = 2 acc (|acc| < 2^30, the generator's bound) with
- * the multiplier form (M > 0, shift e = -right, 1 <= right <= 22, the same right for every channel):
+ * the multiplier form (M > 0, shift e = -right, 1 <= right <= 22, per channel):
  * the rescale R(acc) = rdivpot(srdhm(acc, M), right) of mcu_nn_rescale(), where srdhm(acc, M) =
  * floor((A M + 2^31) / 2^32) (mcu_matvec_rescale() shows the identity) = SMMULR(A, M), and rdivpot
  * rounds half away from zero: floor((h + 2^(right-1) - [h < 0]) / 2^right). [h < 0] may be replaced by
@@ -32,24 +32,27 @@
 #define MCU_DWP_HAVE_V7M 1 /* Cortex-M3: the 3x3 fast path on MCU_DW_PACKED_W32 */
 #endif
 
-/** The per-call constants of the output stage (see the file comment). */
+/** The per-call constants of the output stage's clamp. */
 typedef struct {
-    int32_t add;   /**< 2^(right-1) + output_zp 2^right */
-    int32_t right; /**< the rescale's right shift, [1, 22] */
-    int32_t lo;    /**< act_min */
-    int32_t hi;    /**< act_max */
-    int32_t full;  /**< 1 when [act_min, act_max] is int8's whole range (SSAT) */
+    int32_t lo;   /**< act_min */
+    int32_t hi;   /**< act_max */
+    int32_t full; /**< 1 when [act_min, act_max] is int8's whole range (SSAT) */
 } mcu_dwp_rq_t;
 
 /**
- * asr(SMMLAR(A, M, add) + asr(A, 31), right): output_zp + R(A / 2) of the doubled accumulator A before
- * the clamp (file comment).
+ * asr(SMMLAR(A, M, add) + asr(A, 31), right): output_zp + R(A / 2) of the doubled accumulator A of lane
+ * k (0..3) before the clamp (file comment), M, add and right read from the block's output-stage words
+ * mq (mcu_nn.h: lane pairs (0, 1) and (2, 3), each M, M, add, add, right, right).
  */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int32_t mcu_dwp_rq(int32_t a2, int32_t mult, int32_t add, int32_t right)
+static inline int32_t mcu_dwp_rq(int32_t a2, const int32_t *mq, int32_t k)
 {
+    const int32_t *q2 = mq + 6 * (k >> 1) + (k & 1);
+    const int32_t mult = q2[0];
+    const int32_t add = q2[2];
+    const int32_t right = q2[4];
     int32_t t;
 #ifdef MCU_DWP_HAVE_DSP
     __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(a2), "r"(mult), "r"(add));
@@ -103,11 +106,13 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     "smlatt %[a3], %[t1], %[w1], %[a3]\n\t"
 #define MCU_DWP_ASM_RQ2(x, y)                                   \
     "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                        \
+    "ldrd %[t0], %[t1], [%[wp]], #8\n\t"                        \
     "smmlar %[w0], %[" x "], %[w0], %[t0]\n\t"                  \
-    "smmlar %[w1], %[" y "], %[w1], %[t0]\n\t"                  \
+    "smmlar %[w1], %[" y "], %[w1], %[t1]\n\t"                  \
     "add %[" x "], %[w0], %[" x "], asr #31\n\t"                \
     "add %[" y "], %[w1], %[" y "], asr #31\n\t"                \
-    "asr %[" x "], %[" x "], %[t1]\n\t"                         \
+    "ldrd %[t0], %[t1], [%[wp]], #8\n\t"                        \
+    "asr %[" x "], %[" x "], %[t0]\n\t"                         \
     "asr %[" y "], %[" y "], %[t1]\n\t"
 #else
 #define MCU_DWP_ASM_WORDS 4 /* the layout the assembly reads: MCU_DW_PACKED_W32 */
@@ -123,15 +128,19 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     "mla %[a2], %[t1], %[w0], %[a2]\n\t"          \
     "asr %[t1], %[t0], #24\n\t"                   \
     "mla %[a3], %[t1], %[w1], %[a3]\n\t"
-/* SMULL, then the rounding 2^31 carried into the high word with the add (ADDS / ADC): SMMLAR's value */
-#define MCU_DWP_ASM_RQ1(x)                                      \
-    "ldr %[w0], [%[wp]], #4\n\t"                                \
-    "smull %[w1], %[w0], %[" x "], %[w0]\n\t"                   \
-    "adds %[w1], %[w1], #0x80000000\n\t"                        \
-    "adc %[w0], %[w0], %[t0]\n\t"                               \
-    "add %[" x "], %[w0], %[" x "], asr #31\n\t"                \
+/* SMLAL of A M onto the 64-bit (add, 2^31): its high word is SMMLAR's value; lane x's multiplier in m,
+ * its addend at [wp, #o], its right shift at [wp, #o + 8] (wp past the pair's multipliers) */
+#define MCU_DWP_ASM_RQ1(x, m, o)                                \
+    "mov %[t0], #0x80000000\n\t"                                \
+    "ldr %[t1], [%[wp], #" o "]\n\t"                            \
+    "smlal %[t0], %[t1], %[" x "], %[" m "]\n\t"                \
+    "add %[" x "], %[t1], %[" x "], asr #31\n\t"                \
+    "ldr %[t1], [%[wp], #" o " + 8]\n\t"                        \
     "asr %[" x "], %[" x "], %[t1]\n\t"
-#define MCU_DWP_ASM_RQ2(x, y) MCU_DWP_ASM_RQ1(x) MCU_DWP_ASM_RQ1(y)
+#define MCU_DWP_ASM_RQ2(x, y)                                   \
+    "ldrd %[w0], %[w1], [%[wp]], #8\n\t"                        \
+    MCU_DWP_ASM_RQ1(x, "w0", "0") MCU_DWP_ASM_RQ1(y, "w1", "4") \
+    "add %[wp], %[wp], #16\n\t"
 #endif
 #define MCU_DWP_ASM_TAP(addr) "ldr %[t0], " addr "\n\t" MCU_DWP_ASM_MAC
 #define MCU_DWP_ASM_PTAP(off) "ldr %[t0], [%[tp], #" off "]\n\t" \
@@ -144,11 +153,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
 #define MCU_DWP_ASM_BIAS                          \
     "ldrd %[a0], %[a1], [%[wp]], #8\n\t"          \
     "ldrd %[a2], %[a3], [%[wp]], #8\n\t"
-#define MCU_DWP_ASM_RQ                            \
-    "ldr %[t0], %[add]\n\t"                       \
-    "ldr %[t1], %[right]\n\t"                     \
-    MCU_DWP_ASM_RQ2("a0", "a1")                   \
-    MCU_DWP_ASM_RQ2("a2", "a3")
+#define MCU_DWP_ASM_RQ MCU_DWP_ASM_RQ2("a0", "a1") MCU_DWP_ASM_RQ2("a2", "a3")
 /* inside: the window's taps at x, x + sw, x + 2 sw of three rows sh apart (95 instructions) */
 #define MCU_DWP_FAST3X3_INSIDE(x_in, w_in, sw_in, sh_in)                                          \
     do {                                                                                           \
@@ -164,7 +169,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                 : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xp] "+r"(xa_),  \
                   [wp] "+r"(w_in), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_),              \
                   [w1] "=&r"(w1_)                                                                  \
-                : [sw] "r"(swa_), [sh] "r"(sha_), [add] "m"(rq_add), [right] "m"(rq_right)        \
+                : [sw] "r"(swa_), [sh] "r"(sha_)                                            \
                 : "memory");                                                                       \
     } while (0)
 /* border: tap t reads at tp[t] + co (tp[t] the pad row for padded taps) (104 instructions) */
@@ -181,7 +186,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                 MCU_DWP_ASM_PTAP("24") MCU_DWP_ASM_PTAP("28") MCU_DWP_ASM_PTAP("32") MCU_DWP_ASM_RQ \
                 : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [wp] "+r"(w_in), \
                   [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_)               \
-                : [tp] "r"(tpa_), [co] "r"(coa_), [add] "m"(rq_add), [right] "m"(rq_right)        \
+                : [tp] "r"(tpa_), [co] "r"(coa_)                                            \
                 : "memory");                                                                       \
     } while (0)
 /* the 4 outputs of a block to [yq] (post-incremented), int8's whole range (SSAT) or [lo, hi] */
@@ -227,7 +232,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
         const int32_t sha_ = (int32_t)(sh_in) - (int32_t)(sw_in);                                  \
         const int32_t back_ = 2 * (int32_t)(sh_in) + (int32_t)(sw_in) - 4; /* to the next block */ \
         const int32_t pstep_ = (int32_t)(sp_in) - 4 * nb_; /* to the next position's window */     \
-        const int32_t wback_ = nb_ * (int32_t)sizeof(int32_t) * (8 + 9 * MCU_DWP_ASM_WORDS);       \
+        const int32_t wback_ = nb_ * (int32_t)sizeof(int32_t) * (16 + 9 * MCU_DWP_ASM_WORDS);       \
         int32_t a0_;                                                                               \
         int32_t a1_;                                                                               \
         int32_t a2_;                                                                               \
@@ -260,8 +265,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                   [wp] "+r"(wl_), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), \
                   [yq] "+m"(yq_), [n] "+m"(n_), [np] "+m"(np_)                                     \
                 : [sw] "r"(swa_), [sh] "r"(sha_), [back] "m"(back_), [pstep] "m"(pstep_),          \
-                  [wback] "m"(wback_), [nb] "m"(nb_), [add] "m"(rq_add), [right] "m"(rq_right),    \
-                  [lo] "m"(rq_lo), [hi] "m"(rq_hi)                                                 \
+                  [wback] "m"(wback_), [nb] "m"(nb_), [lo] "m"(rq_lo), [hi] "m"(rq_hi)                                                 \
                 : "memory", "cc");                                                                 \
     } while (0)
 /* every block of a border position (pointer table tp, pad row for padded taps) in one loop, n >= 1 */
@@ -292,8 +296,7 @@ static inline int32_t mcu_dwp_hi(int32_t w)
                 : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [co] "+r"(coa_), \
                   [wp] "+r"(wl_), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), \
                   [yq] "+m"(yq_), [n] "+m"(n_)                                                     \
-                : [tp] "r"(tpa_), [add] "m"(rq_add), [right] "m"(rq_right), [lo] "m"(rq_lo),       \
-                  [hi] "m"(rq_hi)                                                                  \
+                : [tp] "r"(tpa_), [lo] "m"(rq_lo), [hi] "m"(rq_hi)                                                                  \
                 : "memory", "cc");                                                                 \
     } while (0)
 #define MCU_DWP_FAST3X3_PLOOP_FULL(tp_in, w_in, y_in, n_in) \
@@ -389,8 +392,6 @@ static inline int32_t mcu_dwp_hi(int32_t w)
 void mcu_depthwise_conv_packed_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y)
 {
     mcu_dwp_rq_t rq;
-    rq.right = -p->rescale[0].shift;
-    rq.add = ((int32_t)1 << (rq.right - 1)) + p->output_zp * ((int32_t)1 << rq.right);
     rq.lo = p->act_min;
     rq.hi = p->act_max;
     rq.full = p->act_min == -128 && p->act_max == 127;

@@ -29,12 +29,9 @@ static int packable(const mcu_depthwise_conv_params_t *p)
         return 0;
     }
     for (i = 0; i < p->rescale_count; i++) {
-        if (p->rescale[i].multiplier <= 0 || p->rescale[i].shift != p->rescale[0].shift) {
+        if (p->rescale[i].multiplier <= 0 || p->rescale[i].shift > -1 || p->rescale[i].shift < -22) {
             return 0;
         }
-    }
-    if (p->rescale[0].shift > -1 || p->rescale[0].shift < -22) {
-        return 0;
     }
     for (i = 0; i < p->channels; i++) {
         int64_t bound = p->bias[i] < 0 ? -(int64_t)p->bias[i] : p->bias[i];
@@ -57,11 +54,19 @@ static void pack(const mcu_depthwise_conv_params_t *p, int32_t layout)
     const int32_t blocks = (p->channels + 3) / 4;
     int32_t b, t, k;
     for (b = 0; b < blocks; b++) {
-        int32_t *r = packed + b * (8 + taps * words);
+        int32_t *r = packed + b * (16 + taps * words);
         for (k = 0; k < 4; k++) {
             const int32_t ch = 4 * b + k;
+            int32_t *q = r + 4 + taps * words + 6 * (k >> 1) + (k & 1);
             r[k] = ch < p->channels ? 2 * p->bias[ch] : 0;
-            r[4 + taps * words + k] = ch < p->channels ? p->rescale[p->rescale_count == 1 ? 0 : ch].multiplier : 0;
+            q[0] = q[2] = q[4] = 0;
+            if (ch < p->channels) {
+                const mcu_rescale_t *rs = &p->rescale[p->rescale_count == 1 ? 0 : ch];
+                const int32_t right = -rs->shift;
+                q[0] = rs->multiplier;
+                q[2] = ((int32_t)1 << (right - 1)) + p->output_zp * ((int32_t)1 << right);
+                q[4] = right;
+            }
         }
         for (t = 0; t < taps; t++) {
             int32_t w2[4];
@@ -175,7 +180,7 @@ static void run_table(const char *dir, const char *table)
             }
         }
     }
-    mcu_stream_finish(&s, table);
+    mcu_stream_finish(&s, "test_nn_depthwise");
 }
 
 int main(int argc, char **argv)

@@ -37,8 +37,8 @@ public enum DepthwisePacking {
      * The packing the fast kernel reads on {@code target}, or null when the layer keeps
      * {@code mcu_depthwise_conv_s8}: the kernel needs depth multiplier 1, int8 input and output, every
      * accumulator below 2^30 in magnitude (it doubles them) and every rescale of the multiplier form
-     * with the same right shift in [1, {@value #MAX_RIGHT_SHIFT}]. NEON and Cortex-M0 keep the generic
-     * kernel.
+     * with a right shift in [1, {@value #MAX_RIGHT_SHIFT}] (one per channel). NEON and Cortex-M0 keep
+     * the generic kernel.
      */
     public static DepthwisePacking forLayer(QuantOptions.Target target, QDepthwiseConv c, boolean int8) {
         DepthwisePacking p = switch (target) {
@@ -49,14 +49,10 @@ public enum DepthwisePacking {
         if (p == null || !int8 || c.multiplier() != 1 || c.accShift() != 0) {
             return null;
         }
-        int shift = c.rescale().get(0).shift();
         for (Rescale r : c.rescale()) {
-            if (r.powerOfTwo() || r.multiplier() <= 0 || r.shift() != shift) {
+            if (r.powerOfTwo() || r.multiplier() <= 0 || r.shift() > -1 || r.shift() < -MAX_RIGHT_SHIFT) {
                 return null;
             }
-        }
-        if (shift > -1 || shift < -MAX_RIGHT_SHIFT) {
-            return null;
         }
         int taps = c.kernelH() * c.kernelW();
         return WeightLayout.accumulatorBelow30(c.bias(), c.weights(), taps, c.channels()) ? p : null;
@@ -64,20 +60,29 @@ public enum DepthwisePacking {
 
     /**
      * The int32 words of the packed layer: per block of 4 channels the 4 doubled biases, the taps' doubled
-     * weights, the 4 rescale multipliers (zero biases, weights and multipliers pad the last block).
+     * weights, then per lane pair (0, 1) and (2, 3) the two rescale multipliers M, the two addends
+     * {@code 2^(right-1) + zp_y 2^right} and the two right shifts (zeros pad the last block).
      */
     public int[] pack(QDepthwiseConv c) {
         int channels = c.channels();
         int taps = c.kernelH() * c.kernelW();
         int blocks = (channels + 3) / 4;
-        int blockWords = 8 + taps * wordsPerTap;
+        int blockWords = 16 + taps * wordsPerTap;
+        int zp = c.outputType().zeroPoint();
         int[] out = new int[blocks * blockWords];
         for (int b = 0; b < blocks; b++) {
             int at = b * blockWords;
             for (int k = 0; k < 4; k++) {
                 int ch = 4 * b + k;
                 out[at + k] = ch < channels ? Math.toIntExact(2 * c.bias().get(ch)) : 0;
-                out[at + 4 + taps * wordsPerTap + k] = ch < channels ? c.rescaleOf(ch).multiplier() : 0;
+                int q = at + 4 + taps * wordsPerTap + 6 * (k >> 1) + (k & 1);
+                if (ch < channels) {
+                    Rescale r = c.rescaleOf(ch);
+                    int right = -r.shift();
+                    out[q] = r.multiplier();
+                    out[q + 2] = Math.toIntExact((1L << (right - 1)) + (long) zp * (1L << right));
+                    out[q + 4] = right;
+                }
             }
             for (int t = 0; t < taps; t++) {
                 int[] w2 = new int[4];

@@ -732,7 +732,9 @@ final class Lowering {
         String name = n + "_w"; // the plain weights are not emitted
         arrays.add(new View.Array("int32_t", name, Integer.toString(words.length), CLit.comment(c.name()
                 + " depthwise layer packed per block of 4 channels: 2 bias, " + c.kernelH() + "x" + c.kernelW()
-                + " taps of 2 w in layout " + packing.cName() + ", rescale multipliers"), CLit.wrapLazily(words.length, i -> words[i], CLit::i32), " MCU_ALIGN4"));
+                + " taps of 2 w in layout " + packing.cName() + ", rescale multipliers, addends, shifts "
+                + CLit.real(c.rescale().stream().mapToDouble(Rescale::real).min().orElse(0)) + " .. "
+                + CLit.real(c.rescale().stream().mapToDouble(Rescale::real).max().orElse(0))), CLit.wrapLazily(words.length, i -> words[i], CLit::i32), " MCU_ALIGN4"));
         arrayLayers.add(currentLayer);
         return name;
     }
@@ -883,7 +885,8 @@ final class Lowering {
                     : si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
-            String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
+            String r = packing != null ? "NULL" // in the packed record
+                    : rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
             List<View.Field> dwFields = new ArrayList<>(List.of(f("in_h", h), f("in_w", wd),
                     f("channels", c.channels()), f("multiplier", c.multiplier()), f("kernel_h", c.kernelH()),
                     f("kernel_w", c.kernelW()), f("stride_h", c.strideH()), f("stride_w", c.strideW()),

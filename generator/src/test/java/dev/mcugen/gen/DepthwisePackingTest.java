@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packed depthwise layer of {@code mcu_depthwise_conv_packed_s8}: the record the generator writes
- * (doubled biases and weights in the two lane orders, multipliers), which layers and targets get it,
+ * (doubled biases and weights in the two lane orders, multipliers, addends, shifts), which layers and targets get it,
  * and the generated C on the host (portable path, UBSan) against the simulator.
  */
 class DepthwisePackingTest {
@@ -60,16 +60,19 @@ class DepthwisePackingTest {
             rs.add(new Rescale(false, (1 << 30) + i, -7));
         }
         QDepthwiseConv c = layer(2, 2, 5, 1, 1, 1, Padding.VALID, w, b, rs, -128, 127);
+        int m = 1 << 30;
+        int add = (1 << 6) + 3 * (1 << 7); // 2^(right-1) + zp 2^right, zp 3, right 7
         int[] h16 = DepthwisePacking.H16.pack(c);
-        assertThat(h16).hasSize(2 * (8 + 2));
-        assertThat(h16).startsWith(20, -40, 60, -80,
+        assertThat(h16).hasSize(2 * (16 + 2));
+        assertThat(java.util.Arrays.copyOfRange(h16, 0, 18)).containsExactly(20, -40, 60, -80,
                 (2 & 0xFFFF) | (6 << 16), (-4 & 0xFFFF) | (-8 << 16),
-                (1 << 30), (1 << 30) + 1, (1 << 30) + 2, (1 << 30) + 3);
-        assertThat(java.util.Arrays.copyOfRange(h16, 10, 20)).containsExactly(100, 0, 0, 0, 10, 0, (1 << 30) + 4, 0, 0, 0);
+                m, m + 1, add, add, 7, 7, m + 2, m + 3, add, add, 7, 7);
+        assertThat(java.util.Arrays.copyOfRange(h16, 18, 36)).containsExactly(100, 0, 0, 0, 10, 0,
+                m + 4, 0, add, 0, 7, 0, 0, 0, 0, 0, 0, 0);
         int[] w32 = DepthwisePacking.W32.pack(c);
-        assertThat(w32).hasSize(2 * (8 + 4));
-        assertThat(java.util.Arrays.copyOfRange(w32, 0, 12)).containsExactly(20, -40, 60, -80, 2, -4, 6, -8,
-                (1 << 30), (1 << 30) + 1, (1 << 30) + 2, (1 << 30) + 3);
+        assertThat(w32).hasSize(2 * (16 + 4));
+        assertThat(java.util.Arrays.copyOfRange(w32, 0, 20)).containsExactly(20, -40, 60, -80, 2, -4, 6, -8,
+                m, m + 1, add, add, 7, 7, m + 2, m + 3, add, add, 7, 7);
     }
 
     @Test
@@ -90,7 +93,11 @@ class DepthwisePackingTest {
         assertThat(DepthwisePacking.forLayer(Target.CORTEX_M4, pot, true)).as("power-of-two rescale").isNull();
         QDepthwiseConv mixed = layer(5, 5, 2, 1, 3, 1, Padding.SAME, ramp(18, 100), ramp(2, 1000),
                 List.of(new Rescale(false, 1 << 30, -9), new Rescale(false, 1 << 30, -8)), -128, 127);
-        assertThat(DepthwisePacking.forLayer(Target.CORTEX_M4, mixed, true)).as("two shifts").isNull();
+        assertThat(DepthwisePacking.forLayer(Target.CORTEX_M4, mixed, true)).as("a shift per channel")
+                .isEqualTo(DepthwisePacking.H16);
+        QDepthwiseConv zero = layer(5, 5, 2, 1, 3, 1, Padding.SAME, ramp(18, 100), ramp(2, 1000),
+                List.of(new Rescale(false, 1 << 30, -9), new Rescale(false, 1 << 30, 0)), -128, 127);
+        assertThat(DepthwisePacking.forLayer(Target.CORTEX_M4, zero, true)).as("shift 0").isNull();
         QDepthwiseConv far = layer(5, 5, 4, 1, 3, 1, Padding.SAME, ramp(36, 100), ramp(4, 1000),
                 List.of(new Rescale(false, 1 << 30, -23)), -128, 127);
         assertThat(DepthwisePacking.forLayer(Target.CORTEX_M4, far, true)).as("shift -23").isNull();
@@ -116,7 +123,7 @@ class DepthwisePackingTest {
             List<Rescale> rs = new ArrayList<>();
             for (int i = 0; i < c; i++) {
                 bias[i] = rnd.nextInt(20001) - 10000;
-                rs.add(new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), -11));
+                rs.add(new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), -10 - rnd.nextInt(3)));
             }
             boolean relu = n % 2 == 1;
             QDepthwiseConv dc = layer(h, w, c, 1, k, stride, n == 2 ? Padding.VALID : Padding.SAME, weights, bias, rs,

@@ -10,7 +10,7 @@ import java.util.Random;
 /**
  * The golden table {@code nn_depthwise_packed}: int8 depthwise convolutions with depth multiplier 1 that
  * meet the preconditions of {@code mcu_depthwise_conv_packed_s8} (every rescale of the multiplier form
- * with one shift in [-22, -1], {@code |bias| + 128 sum |w| < 2^30}), mostly 3x3 with channel counts
+ * with a shift in [-22, -1], one per channel, {@code |bias| + 128 sum |w| < 2^30}), mostly 3x3 with channel counts
  * that are and are not multiples of 4, in the record format of {@code nn_depthwise}
  * ({@link NnGoldenVectors}); {@code runtime-c/test/test_nn_depthwise.c} runs both the generic and the
  * packed kernel (both layouts) on them.
@@ -53,10 +53,12 @@ final class DepthwisePackedCases {
             b[o] = (long) (rnd.nextDouble() * 2 * biasMax) - biasMax;
         }
         int accBits = (int) Math.ceil(Math.log(Math.sqrt(taps) * 80 * 80 + biasMax / 4.0) / Math.log(2.0));
-        int shift = Math.max(-22, Math.min(-1, 5 - accBits + NnGoldenVectors.between(rnd, -1, 1)));
         int n = rnd.nextBoolean() ? 1 : c;
         List<Rescale> rs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            // a shift per channel, as per-channel quantization makes them; at times the extremes -1 and -22
+            int shift = Math.max(-22, Math.min(-1, 5 - accBits + NnGoldenVectors.between(rnd, -2, 2)));
+            shift = rnd.nextInt(20) == 0 ? -1 : rnd.nextInt(20) == 0 ? -22 : shift;
             rs.add(new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), shift));
         }
         QDepthwiseConv dc = new QDepthwiseConv("dw", "x", Shape.of(h, wd, c), Shape.of(oh, ow, c), t, 1, kh, kw, sh,
