@@ -15,12 +15,16 @@
  * generic loop: the taps are summed in another order (valid taps first per kernel row, the padded
  * taps reading pad_value, the input zero point the folded bias cancels), which changes no integer
  * since the generator proved |bias| + 128 sum |w| < 2^30 per channel (every partial sum, doubled,
- * stays in int32). The doubled accumulator is what the requantization wants (mcu_dwp_out()).
+ * stays in int32). The doubled accumulator is what the requantization wants (mcu_dwp_rq()).
  *
- * Interior positions (the whole window inside the input) step through the taps by pointer offsets, a
- * 3x3 kernel fully unrolled; the border positions clip the kernel rows and columns to the input once
- * per position and feed the padded taps from registers (no test per tap). A channel count that is not
- * a multiple of 4 ends with a scalar block (the layout pads the last block with zero weights).
+ * With MCU_DWP_FAST3X3 (the including file's assembly for a 3x3 kernel): the consecutive interior
+ * positions of a row run in one loop (MCU_DWP_FAST3X3_LOOP_*), a border position reads its 9 taps
+ * through a table of pointers, padded taps pointing into a row of pad values (MCU_DWP_FAST3X3_PLOOP_*,
+ * or per block MCU_DWP_FAST3X3_INSIDE / _PTRS when the channels are not a multiple of 4). Otherwise
+ * interior positions step through the taps by pointer offsets and border positions clip the kernel
+ * rows and columns to the input once per position, the padded taps multiplying pad_value (no test per
+ * tap). A channel count that is not a multiple of 4 ends with a scalar block (the layout pads the last
+ * block with zero weights).
  */
 
 static void MCU_DWP_NAME(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y, const mcu_dwp_rq_t *rq)

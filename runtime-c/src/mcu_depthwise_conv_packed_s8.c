@@ -9,11 +9,15 @@
  *   split them into the halfword pairs (c0, c2) and (c1, c3), and SMLABB / SMLATT multiply them by the
  *   halfwords of the two weight words of the tap (2 w of c0, c2 and of c1, c3): 8 instructions for 4
  *   multiply-accumulates, no sign extension of the weights at run time.
- * - W32 (Cortex-M3, no DSP): the 4 inputs by LDRSB, the 4 weights as words, MLA.
- * - elsewhere the same integers in portable C, for both layouts.
+ * - W32 (Cortex-M3, no DSP): SXTB (ROR 8, 16) and ASR 24 split the word of inputs, MLA with the 4
+ *   weight words.
+ * - elsewhere, for other kernel sizes, and in builds without optimization or with PIC: the same
+ *   integers in portable C, for both layouts.
+ * The 3x3 windows of the first two run in GCC inline assembly (MCU_DWP_FAST3X3_*), the rest in C.
  *
- * The requantization of the doubled accumulator A = 2 acc (|acc| < 2^30, the generator's bound) with
- * the multiplier form (M > 0, shift e = -right, 1 <= right <= 22, per channel):
+ * The requantization (the rescale contract of mcu_nn_rescale() / Java `Rescale`, the same integers) of
+ * the doubled accumulator A = 2 acc (|acc| < 2^30, the generator's bound) with the multiplier form
+ * (M > 0, shift e = -right, 1 <= right <= 22, per channel, from the packed record):
  * the rescale R(acc) = rdivpot(srdhm(acc, M), right) of mcu_nn_rescale(), where srdhm(acc, M) =
  * floor((A M + 2^31) / 2^32) (mcu_matvec_rescale() shows the identity) = SMMULR(A, M), and rdivpot
  * rounds half away from zero: floor((h + 2^(right-1) - [h < 0]) / 2^right). [h < 0] may be replaced by
@@ -128,7 +132,8 @@ static inline int32_t mcu_dwp_hi(int32_t w)
     "mla %[a2], %[t1], %[w0], %[a2]\n\t"          \
     "asr %[t1], %[t0], #24\n\t"                   \
     "mla %[a3], %[t1], %[w1], %[a3]\n\t"
-/* SMLAL of A M onto the 64-bit (add, 2^31): its high word is SMMLAR's value; lane x's multiplier in m,
+/* the output stage of the file comment (the rescale contract, ties away from zero) on Armv7-M:
+ * SMLAL of A M onto the 64-bit (add, 2^31): its high word is SMMLAR's value; lane x's multiplier in m,
  * its addend at [wp, #o], its right shift at [wp, #o + 8] (wp past the pair's multipliers) */
 #define MCU_DWP_ASM_RQ1(x, m, o)                                \
     "mov %[t0], #0x80000000\n\t"                                \
