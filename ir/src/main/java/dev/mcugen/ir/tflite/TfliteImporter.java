@@ -71,6 +71,31 @@ public final class TfliteImporter {
         }
     }
 
+    /**
+     * The integer graph of a quantized {@code .tflite} (int8 inputs), keeping the file's scales and zero
+     * points and TFLite's integer semantics ({@link TfliteQuantMapper}); empty for a float file, which
+     * {@link #load} imports.
+     */
+    public static java.util.Optional<dev.mcugen.ir.quant.QGraph> loadQuantized(Path file) {
+        String where = file.toString();
+        byte[] bytes = read(file);
+        try {
+            TfliteModel model = TfliteModel.parse(new Flat(bytes, where));
+            if (!TfliteQuantMapper.isQuantized(model)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new TfliteQuantMapper(model, where, graphName(file)).map());
+        } catch (McugenException e) {
+            if (e.subject().startsWith(where)) {
+                throw e;
+            }
+            throw e.within(where);
+        }
+    }
+
+    /** The ops a quantized {@code .tflite} may use (see {@link #loadQuantized}). */
+    public static final List<String> SUPPORTED_QUANTIZED = TfliteQuantMapper.SUPPORTED;
+
     private static byte[] read(Path file) {
         try {
             long size = Files.size(file);
