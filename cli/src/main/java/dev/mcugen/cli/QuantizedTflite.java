@@ -92,7 +92,6 @@ final class QuantizedTflite {
                                 + ", outside input '" + Text.clip(in.name(), 60) + "' (" + t + ")");
                     }
                 }
-                notes.add(f + ": " + a.dtype().descr() + " integers taken as they are");
             } else {
                 float[] x = a.toFloatArray();
                 q = new int[x.length];
@@ -102,8 +101,8 @@ final class QuantizedTflite {
                     }
                     q[i] = t.quantize(x[i]);
                 }
-                notes.add(f + ": float data quantized with input '" + Text.clip(in.name(), 60) + "' scale " + (float) t.scale()
-                        + ", zero point " + t.zeroPoint());
+                notes.add(f + " is float data; quantized with the scale " + (float) t.scale() + " and zero point "
+                        + t.zeroPoint() + " of input '" + Text.clip(in.name(), 60) + "' (integer data is taken as it is)");
             }
             for (int s = 0; s < n; s++) {
                 if (samples.size() <= s) {
@@ -153,7 +152,7 @@ final class QuantizedTflite {
             }
         }
         try (OutputFiles files = OutputFiles.open(out, inputs, file, c.force)) {
-            data.notes().forEach(note -> w.println("mcugen: " + note));
+            data.notes().forEach(note -> c.spec.commandLine().getErr().println("mcugen: note: " + note));
             for (int k = 0; k < out.size(); k++) {
                 String name = g.outputs().get(k);
                 QuantType t = sim.outputType(name);
@@ -206,7 +205,7 @@ final class QuantizedTflite {
         QuantOptions.Target qt = c.quant.targets.get(0);
         PrintWriter w = c.spec.commandLine().getOut();
         Samples data = read(g, c.data);
-        data.notes().forEach(note -> w.println("mcugen: " + note));
+        data.notes().forEach(note -> c.spec.commandLine().getErr().println("mcugen: note: " + note));
         int n = c.samples;
         if (n > data.samples().size()) {
             if (c.spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
