@@ -60,10 +60,12 @@ import java.util.Set;
 final class TfliteQuantMapper {
     /** The ops mapped, for docs and refusals. */
     static final List<String> SUPPORTED = List.of("ADD", "AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D",
-            "FULLY_CONNECTED", "MAX_POOL_2D", "RESHAPE", "SOFTMAX");
+            "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX",
+            "STRIDED_SLICE");
 
-    /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale. */
+    /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale, int16 by 15. */
     private static final int ADD_LEFT_SHIFT_INT8 = 20;
+    private static final int ADD_LEFT_SHIFT_INT16 = 15;
 
     private final TfliteModel m;
     private final String file;
@@ -99,7 +101,7 @@ final class TfliteQuantMapper {
         List<QInput> inputs = new ArrayList<>();
         for (int i : m.inputs) {
             TfliteModel.Tensor t = m.tensors.get(i);
-            requireInt8(t, "model input");
+            requireQuant(t, "model input", TfliteModel.INT8, TfliteModel.INT16, TfliteModel.INT32);
             inputs.add(new QInput(name(t), batchless(t), type(t)));
         }
         for (TfliteModel.Operator op : m.operators) {
@@ -112,6 +114,10 @@ final class TfliteQuantMapper {
                 case Builtin.MAX_POOL_2D -> pool(op, PoolKind.MAX);
                 case Builtin.RESHAPE, Builtin.SQUEEZE -> reshape(op);
                 case Builtin.SOFTMAX -> softmax(op);
+                case Builtin.LEAKY_RELU -> leakyRelu(op);
+                case Builtin.PAD, Builtin.PADV2 -> pad(op);
+                case Builtin.STRIDED_SLICE -> stridedSlice(op);
+                case Builtin.QUANTIZE -> requantize(op);
                 default -> throw unsupported(op, "has no integer kernel with TFLite's semantics yet; quantized"
                         + " .tflite files may use " + String.join(", ", SUPPORTED));
             }
@@ -172,6 +178,10 @@ final class TfliteQuantMapper {
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor w = weights(op, 1, 4);
         TfliteModel.Tensor y = output(op);
+        if (x.type() == TfliteModel.INT16) {
+            conv16x8(op, o, x, w, y);
+            return;
+        }
         requireInt8(x, "input");
         requireInt8(y, "output");
         requireRank(op, x, 4);
@@ -200,6 +210,178 @@ final class TfliteQuantMapper {
         nodes.add(new QConv(define(y), names.get(x.index()), batchless(x), batchless(y), yt, kh, kw, geo[0], geo[1],
                 geo[2], geo[3], padding(op, o), xt.zeroPoint(), IntTensor.of(Shape.of(kh, kw, c, f), 8, kernel),
                 bias32(op, bias), rescale, 0, act[0], act[1]));
+    }
+
+    /** CONV_2D with int16 activations, int8 weights and an int64 bias (TFLite's 16x8 convolution). */
+    private void conv16x8(TfliteModel.Operator op, Flat.Table o, TfliteModel.Tensor x, TfliteModel.Tensor w,
+                          TfliteModel.Tensor y) {
+        requireQuant(y, "output", TfliteModel.INT16);
+        requireRank(op, x, 4);
+        int f = w.shape()[0];
+        int kh = w.shape()[1];
+        int kw = w.shape()[2];
+        int c = w.shape()[3];
+        if (c != x.shape()[3]) {
+            throw unsupported(op, "has " + x.shape()[3] + " input channels but weights for " + c + " (grouped convolution)");
+        }
+        QuantType xt = type(x);
+        QuantType yt = type(y);
+        byte[] wb = int8(op, w);
+        long[] kernel = new long[wb.length];
+        int taps = kh * kw * c;
+        for (int fo = 0; fo < f; fo++) {
+            for (int t = 0; t < taps; t++) {
+                kernel[t * f + fo] = wb[fo * taps + t];
+            }
+        }
+        long[] bias = new long[f];
+        if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
+            TfliteModel.Tensor b = m.tensors.get(op.inputs()[2]);
+            if (b.type() != TfliteModel.INT64) {
+                throw unsupported(op, "has a " + TfliteModel.typeName(b.type()) + " bias " + b.label() + "; mcugen runs"
+                        + " 16x8 convolutions with TFLite's int64 bias and accumulator");
+            }
+            byte[] bb = data(op, b);
+            if (bb.length != 8L * f) {
+                throw params(b, "holds " + bb.length / 8 + " biases for " + f + " filters");
+            }
+            ByteBuffer buf = ByteBuffer.wrap(bb).order(ByteOrder.LITTLE_ENDIAN);
+            for (int u = 0; u < f; u++) {
+                bias[u] = buf.getLong(8 * u);
+            }
+        }
+        List<Rescale> rescale = channelRescales(op, w, f, xt, yt);
+        int[] act = activationRange(op, o == null ? 0 : o.i8(3, 0), y);
+        int[] geo = geometry(op, o, 1, 2, 4, 5);
+        nodes.add(new dev.mcugen.ir.quant.QConv16x8(define(y), names.get(x.index()), batchless(x), batchless(y), yt, kh, kw,
+                geo[0], geo[1], geo[2], geo[3], padding(op, o), IntTensor.of(Shape.of(kh, kw, c, f), 8, kernel),
+                IntTensor.of(Shape.of(f), 64, bias), rescale, act[0], act[1]));
+    }
+
+    private void leakyRelu(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = input(op, 0);
+        TfliteModel.Tensor y = output(op);
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
+        QuantType xt = type(x);
+        QuantType yt = type(y);
+        Flat.Table o = op.options();
+        float alpha = o == null ? 0.2f : o.f32(0, 0.2f);
+        // TFLite Micro's prepare forms both ratios in float32, then widens them
+        Rescale identity = multiplier(op, (double) ((float) xt.scale() / (float) yt.scale()));
+        Rescale slope = multiplier(op, (double) ((float) xt.scale() * alpha / (float) yt.scale()));
+        nodes.add(new dev.mcugen.ir.quant.QPRelu(define(y), names.get(x.index()), batchless(y), yt, xt.zeroPoint(),
+                IntTensor.of(Shape.of(1), 16, new int[] {1}), identity, slope));
+    }
+
+    private void pad(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = input(op, 0);
+        TfliteModel.Tensor y = output(op);
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
+        sameType(op, x, y);
+        requireRank(op, x, 4);
+        int[] p = constInts(op, 1, "paddings");
+        if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
+            throw unsupported(op, "pads " + Arrays.toString(p) + "; mcugen pads height and width only");
+        }
+        for (int v : p) {
+            if (v < 0) {
+                throw unsupported(op, "has a negative padding " + Arrays.toString(p));
+            }
+        }
+        QuantType t = type(y);
+        int value = t.zeroPoint();
+        if (op.opcode() == Builtin.PADV2 && op.inputs().length > 2 && op.inputs()[2] >= 0) {
+            TfliteModel.Tensor cv = m.tensors.get(op.inputs()[2]);
+            if (cv.type() != x.type()) {
+                throw params(cv, "is the pad value of type " + TfliteModel.typeName(cv.type()) + " for a "
+                        + TfliteModel.typeName(x.type()) + " input");
+            }
+            byte[] b = data(op, cv);
+            value = x.type() == TfliteModel.INT8 ? b[0] : ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getShort(0);
+        }
+        nodes.add(new dev.mcugen.ir.quant.QPad(define(y), names.get(x.index()), batchless(x), batchless(y), t, p[2], p[3],
+                p[4], p[5], value));
+    }
+
+    private void stridedSlice(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = input(op, 0);
+        TfliteModel.Tensor y = output(op);
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
+        sameType(op, x, y);
+        Flat.Table o = op.options();
+        int beginMask = o == null ? 0 : o.i32(0, 0);
+        int endMask = o == null ? 0 : o.i32(1, 0);
+        if (o != null && (o.i32(2, 0) != 0 || o.i32(3, 0) != 0 || o.i32(4, 0) != 0 || o.bool(5))) {
+            throw unsupported(op, "uses an ellipsis, new-axis or shrink-axis mask or offset; mcugen slices with begin and"
+                    + " end masks only");
+        }
+        int[] shape = x.shape();
+        int[] begin = constInts(op, 1, "begin");
+        int[] end = constInts(op, 2, "end");
+        int[] strides = constInts(op, 3, "strides");
+        if (begin.length != shape.length || end.length != shape.length || strides.length != shape.length) {
+            throw unsupported(op, "slices " + begin.length + " axes of a rank-" + shape.length + " tensor");
+        }
+        int[] outShape = new int[shape.length];
+        List<Integer> b = new ArrayList<>();
+        List<Integer> st = new ArrayList<>();
+        for (int a = 0; a < shape.length; a++) {
+            int n = shape[a];
+            if (strides[a] < 1) {
+                throw unsupported(op, "has stride " + strides[a] + " on axis " + a + "; mcugen slices with positive strides");
+            }
+            // TFLite's StartForAxis / StopForAxis for a positive stride: negative indices count from the end,
+            // then clamp to [0, n]
+            int start = (beginMask & (1 << a)) != 0 ? 0 : Math.max(0, Math.min(n, begin[a] < 0 ? begin[a] + n : begin[a]));
+            int stop = (endMask & (1 << a)) != 0 ? n : Math.max(0, Math.min(n, end[a] < 0 ? end[a] + n : end[a]));
+            outShape[a] = Math.max(0, (stop - start + strides[a] - 1) / strides[a]);
+            b.add(start);
+            st.add(strides[a]);
+        }
+        if (!Arrays.equals(outShape, y.shape())) {
+            throw params(y, "has shape " + Arrays.toString(y.shape()) + " but the slice gives " + Arrays.toString(outShape));
+        }
+        if (shape.length < 2 || shape[0] != 1) {
+            throw unsupported(op, "slices a tensor of shape " + Arrays.toString(shape) + "; mcugen takes a batch of 1");
+        }
+        nodes.add(new dev.mcugen.ir.quant.QStridedSlice(define(y), names.get(x.index()), batchless(x), batchless(y),
+                type(y), b.subList(1, b.size()), st.subList(1, st.size())));
+    }
+
+    /**
+     * QUANTIZE between integer types (TFLite's requantize): {@code clamp(zp_y + R(x - zp_x))} with
+     * {@code R} the multiplier of {@code (double) s_x / (double) s_y}.
+     */
+    private void requantize(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = input(op, 0);
+        TfliteModel.Tensor y = output(op);
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16, TfliteModel.INT32);
+        requireQuant(y, "output", TfliteModel.INT8, TfliteModel.INT16, TfliteModel.INT32);
+        QuantType xt = type(x);
+        QuantType yt = type(y);
+        Rescale r = multiplier(op, xt.scale() / yt.scale());
+        nodes.add(new dev.mcugen.ir.quant.QRequant(define(y), names.get(x.index()), batchless(y), yt, xt.zeroPoint(), 1, r,
+                0, yt.qmin(), yt.qmax()));
+    }
+
+    /** The int32 values of constant input {@code slot}. */
+    private int[] constInts(TfliteModel.Operator op, int slot, String what) {
+        if (op.inputs().length <= slot || op.inputs()[slot] < 0) {
+            throw unsupported(op, "lacks its " + what);
+        }
+        TfliteModel.Tensor t = m.tensors.get(op.inputs()[slot]);
+        if (t.type() != TfliteModel.INT32 || !m.isConstant(t)) {
+            throw unsupported(op, "has " + what + " " + t.label() + " that is not a constant int32 tensor");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(data(op, t)).order(ByteOrder.LITTLE_ENDIAN);
+        int[] v = new int[buf.remaining() / 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = buf.getInt(4 * i);
+        }
+        return v;
     }
 
     private void depthwise(TfliteModel.Operator op) {
@@ -240,9 +422,10 @@ final class TfliteQuantMapper {
         TfliteModel.Tensor a = input(op, 0);
         TfliteModel.Tensor b = input(op, 1);
         TfliteModel.Tensor y = output(op);
-        requireInt8(a, "input");
-        requireInt8(b, "input");
-        requireInt8(y, "output");
+        requireQuant(a, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(b, "input", a.type());
+        requireQuant(y, "output", a.type());
+        int leftShift = a.type() == TfliteModel.INT16 ? ADD_LEFT_SHIFT_INT16 : ADD_LEFT_SHIFT_INT8;
         if (!Arrays.equals(a.shape(), b.shape()) || !Arrays.equals(a.shape(), y.shape())) {
             throw unsupported(op, "broadcasts " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape())
                     + "; mcugen adds int8 tensors of equal shape");
@@ -254,13 +437,13 @@ final class TfliteQuantMapper {
         double twiceMax = 2 * (double) Math.max((float) at.scale(), (float) bt.scale());
         Rescale ra = multiplier(op, at.scale() / twiceMax);
         Rescale rb = multiplier(op, bt.scale() / twiceMax);
-        Rescale ro = multiplier(op, twiceMax / ((1 << ADD_LEFT_SHIFT_INT8) * yt.scale()));
+        Rescale ro = multiplier(op, twiceMax / ((1 << leftShift) * yt.scale()));
         Flat.Table o = op.options();
         int[] act = activationRange(op, o == null ? 0 : o.i8(0, 0), y);
         // QAdd clamps to its output type's range: TFLite clamps to the fused activation's range
-        QuantType clamped = new QuantType(8, act[0], act[1], yt.scale(), yt.zeroPoint());
+        QuantType clamped = new QuantType(yt.bits(), act[0], act[1], yt.scale(), yt.zeroPoint());
         nodes.add(new QAdd(define(y), List.of(names.get(a.index()), names.get(b.index())), batchless(y), clamped,
-                List.of(at.zeroPoint(), bt.zeroPoint()), ADD_LEFT_SHIFT_INT8, List.of(ra, rb), ro));
+                List.of(at.zeroPoint(), bt.zeroPoint()), leftShift, List.of(ra, rb), ro));
     }
 
     private void pool(TfliteModel.Operator op, PoolKind kind) {
@@ -499,10 +682,17 @@ final class TfliteQuantMapper {
     }
 
     private void requireInt8(TfliteModel.Tensor t, String role) {
-        if (t.type() != TfliteModel.INT8) {
+        requireQuant(t, role, TfliteModel.INT8);
+    }
+
+    /** {@code t} is of one of {@code types} and has a valid per-tensor or per-channel quantization. */
+    private void requireQuant(TfliteModel.Tensor t, String role, int... types) {
+        if (Arrays.stream(types).noneMatch(k -> k == t.type())) {
             String why = t.type() == 17 ? "INT4" : TfliteModel.typeName(t.type());
-            throw params(t, "is the " + role + " of type " + why + "; mcugen keeps the integers of int8 models"
-                    + " (int8 activations and weights, int32 biases)");
+            throw params(t, "is the " + role + " of type " + why + "; here mcugen keeps the integers of "
+                    + String.join(" / ", Arrays.stream(types).mapToObj(TfliteModel::typeName).toList())
+                    + " tensors (int8 models: int8 activations and weights, int32 biases; 16x8: int16 activations,"
+                    + " int8 weights, int64 biases)");
         }
         TfliteModel.Quantization q = m.quantization.get(t.index());
         if (q == null) {
@@ -532,17 +722,21 @@ final class TfliteQuantMapper {
         }
     }
 
-    /** The per-tensor int8 type of an activation tensor: {@code real = scale * (q - zero_point)}. */
+    /** The per-tensor type of an activation tensor: {@code real = scale * (q - zero_point)}. */
     private QuantType type(TfliteModel.Tensor t) {
         TfliteModel.Quantization q = m.quantization.get(t.index());
         if (q.perChannel()) {
             throw params(t, "is an activation with per-channel scales");
         }
         long zp = q.zeroPoint()[0];
-        if (zp < -128 || zp > 127) {
-            throw params(t, "has zero point " + zp + " outside int8");
+        int bits = t.type() == TfliteModel.INT16 ? 16 : t.type() == TfliteModel.INT32 ? 32 : 8;
+        if (bits == 16 && zp != 0) {
+            throw params(t, "is int16 with zero point " + zp + "; TFLite's int16 activations are symmetric (zero point 0)");
         }
-        return new QuantType(8, -128, 127, q.scale()[0], (int) zp);
+        if (zp < QuantType.fullMin(bits) || zp > QuantType.fullMax(bits)) {
+            throw params(t, "has zero point " + zp + " outside int" + bits);
+        }
+        return new QuantType(bits, QuantType.fullMin(bits), QuantType.fullMax(bits), q.scale()[0], (int) zp);
     }
 
     private static Shape batchless(TfliteModel.Tensor t) {
