@@ -315,6 +315,46 @@ final class QuantizedTflite {
         return ExitCodes.OK;
     }
 
+    /**
+     * {@code build}: the C of the file's integer graph (refused before anything is written when the
+     * runtime cannot run it or the board cannot hold it) with report.json into the output folder.
+     */
+    static int build(BuildCommand c, Path file, QGraph g, String id, java.util.Optional<dev.mcugen.compiler.TargetBoard> board) {
+        QuantOptions.Target qt = c.quant.target();
+        if (qt == QuantOptions.Target.JAVA) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--target java", file + " is a quantized .tflite: it builds C"
+                    + " for host, cortex-m0 ... m55 or neon");
+        }
+        PrintWriter w = c.spec.commandLine().getOut();
+        GenOptions gen = CompilePipeline.genOptionsQuantized(id, file, qt);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
+        gen = c.ioFormats.apply(gen);
+        CGenerator.Output generated = CompilePipeline.generate(g, gen);
+        Path target = c.out != null ? c.out : Path.of("mcugen-out", id);
+        try (OutputDir dir = OutputDir.open(target, List.of(file), c.force, w)) {
+            ObjectNode root = ContractReport.mapper().createObjectNode();
+            root.put("model", g.name());
+            root.put("name", id);
+            root.put("target", qt.cliName());
+            root.put("parameters", "from the file: every scale, zero point and per-channel multiplier of the quantized"
+                    + " .tflite, with TFLite's integer semantics (nothing calibrated)");
+            root.put("layers", g.nodes().size());
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, qt.cliName(), false));
+            Files.writeString(dir.dir().resolve("report.json"),
+                    ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            generated.write(dir.dir());
+            dir.commit();
+        } catch (IOException e) {
+            throw dev.mcugen.ir.IoFailure.writing(target.toString(), "cannot write", e);
+        }
+        w.printf("%s: %d layers, parameters from the file (TFLite's integer semantics), nothing calibrated -> %s%n", id,
+                g.nodes().size(), target.resolve("report.json") + " + " + id + ".c/.h");
+        w.flush();
+        return ExitCodes.OK;
+    }
+
     /** The C name of a quantized model: {@code --name}, or one chosen from the graph's or file's name. */
     static String cId(String name, QGraph g, Path file) {
         if (name == null) {

@@ -60,7 +60,7 @@ import java.util.Set;
 final class TfliteQuantMapper {
     /** The ops mapped, for docs and refusals. */
     static final List<String> SUPPORTED = List.of("ADD", "AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D",
-            "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX",
+            "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX", "SQUEEZE",
             "STRIDED_SLICE");
 
     /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale, int16 by 15. */
