@@ -53,6 +53,20 @@ class QuantizedTfliteCliTest {
     }
 
     @Test
+    void buildWritesTheCWithoutCalibration() throws IOException {
+        Path out = tmp.resolve("b");
+        Result r = CliTest.run("build", SharedFiles.zoo("ad01", "ad01_int8.tflite").toString(), "--target", "cortex-m4",
+                "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("parameters from the file");
+        assertThat(out.resolve("ad01_int8.c")).exists();
+        assertThat(java.nio.file.Files.readString(out.resolve("ad01_int8.c"))).contains("parameters: the file's own scales");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("parameters").asText()).startsWith("from the file");
+        assertThat(report.get("layers").asInt()).isEqualTo(10);
+    }
+
+    @Test
     void floatModeIsRefusedForAQuantizedFile() {
         Result r = CliTest.run("simulate", SharedFiles.zoo("hello_world", "hello_world_int8.tflite").toString(), "--data",
                 SharedFiles.zoo("hello_world", "test_int8.npy").toString(), "--mode", "float", "--out",
