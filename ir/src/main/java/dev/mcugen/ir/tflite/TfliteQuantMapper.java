@@ -81,16 +81,16 @@ final class TfliteQuantMapper {
         this.graphName = graphName;
     }
 
-    /** True when the file has int8 / int16 / uint8 activations: a model to map here, not to dequantize. */
+    /**
+     * True when the model takes integers: an int8 / int16 / uint8 input, or an int32 input with a
+     * quantization scale (a requantizing model). Float-input models (with QUANTIZE / DEQUANTIZE at their
+     * edges, or hybrid weights) are not mapped here: the float importer refuses them.
+     */
     static boolean isQuantized(TfliteModel model) {
         for (int i : model.inputs) {
             int type = model.tensors.get(i).type();
-            if (type == TfliteModel.INT8 || type == TfliteModel.INT16 || type == TfliteModel.UINT8) {
-                return true;
-            }
-        }
-        for (TfliteModel.Operator op : model.operators) {
-            if (op.opcode() == Builtin.QUANTIZE) {
+            if (type == TfliteModel.INT8 || type == TfliteModel.INT16 || type == TfliteModel.UINT8
+                    || type == TfliteModel.INT32 && model.quantization.get(i) != null) {
                 return true;
             }
         }
@@ -189,20 +189,11 @@ final class TfliteQuantMapper {
         int kh = w.shape()[1];
         int kw = w.shape()[2];
         int c = w.shape()[3];
-        if (c != x.shape()[3]) {
-            throw unsupported(op, "has " + x.shape()[3] + " input channels but weights for " + c + " (grouped convolution)");
-        }
         QuantType xt = type(x);
         QuantType yt = type(y);
         byte[] wb = int8(op, w);
-        // TFLite [F, kh, kw, C] -> IR [kh, kw, C, F]
-        long[] kernel = new long[wb.length];
+        long[] kernel = convKernel(op, x, w, wb);
         int taps = kh * kw * c;
-        for (int fo = 0; fo < f; fo++) {
-            for (int t = 0; t < taps; t++) {
-                kernel[t * f + fo] = wb[fo * taps + t];
-            }
-        }
         long[] bias = foldedBias(op, 2, f, xt.zeroPoint(), wb, (u, k) -> u * taps + k, taps);
         List<Rescale> rescale = channelRescales(op, w, f, xt, yt);
         int[] act = activationRange(op, o == null ? 0 : o.i8(3, 0), y);
@@ -210,6 +201,23 @@ final class TfliteQuantMapper {
         nodes.add(new QConv(define(y), names.get(x.index()), batchless(x), batchless(y), yt, kh, kw, geo[0], geo[1],
                 geo[2], geo[3], padding(op, o), xt.zeroPoint(), IntTensor.of(Shape.of(kh, kw, c, f), 8, kernel),
                 bias32(op, bias), rescale, 0, act[0], act[1]));
+    }
+
+    /** CONV_2D weights: TFLite's {@code [F, kh, kw, C]} bytes {@code wb} as the IR's {@code [kh, kw, C, F]}. */
+    private long[] convKernel(TfliteModel.Operator op, TfliteModel.Tensor x, TfliteModel.Tensor w, byte[] wb) {
+        int f = w.shape()[0];
+        int c = w.shape()[3];
+        if (c != x.shape()[3]) {
+            throw unsupported(op, "has " + x.shape()[3] + " input channels but weights for " + c + " (grouped convolution)");
+        }
+        long[] kernel = new long[wb.length];
+        int taps = wb.length / Math.max(1, f);
+        for (int fo = 0; fo < f; fo++) {
+            for (int t = 0; t < taps; t++) {
+                kernel[t * f + fo] = wb[fo * taps + t];
+            }
+        }
+        return kernel;
     }
 
     /** CONV_2D with int16 activations, int8 weights and an int64 bias (TFLite's 16x8 convolution). */
@@ -221,19 +229,9 @@ final class TfliteQuantMapper {
         int kh = w.shape()[1];
         int kw = w.shape()[2];
         int c = w.shape()[3];
-        if (c != x.shape()[3]) {
-            throw unsupported(op, "has " + x.shape()[3] + " input channels but weights for " + c + " (grouped convolution)");
-        }
         QuantType xt = type(x);
         QuantType yt = type(y);
-        byte[] wb = int8(op, w);
-        long[] kernel = new long[wb.length];
-        int taps = kh * kw * c;
-        for (int fo = 0; fo < f; fo++) {
-            for (int t = 0; t < taps; t++) {
-                kernel[t * f + fo] = wb[fo * taps + t];
-            }
-        }
+        long[] kernel = convKernel(op, x, w, int8(op, w));
         long[] bias = new long[f];
         if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
             TfliteModel.Tensor b = m.tensors.get(op.inputs()[2]);
