@@ -66,6 +66,49 @@ class QuantizedTfliteCliTest {
         assertThat(report.get("layers").asInt()).isEqualTo(10);
     }
 
+    /** The golden CSV {@code <case><middle>*.csv} of TFLite Micro's int16x8 tests, as integers. */
+    private static int[] csv(Path seanet, String name, String middle) throws IOException {
+        Path dir = seanet.resolve(name).getParent();
+        String prefix = seanet.resolve(name).getFileName() + middle;
+        try (var files = java.nio.file.Files.list(dir)) {
+            Path f = files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+            return java.util.Arrays.stream(java.nio.file.Files.readString(f).trim().split(",")).map(String::trim)
+                    .mapToInt(Integer::parseInt).toArray();
+        }
+    }
+
+    @Test
+    void int16x8GoldensRunOnCortexM4AndSimulateToTflitesValues() throws IOException {
+        Path seanet = SharedFiles.shared("tflite-goldens/seanet");
+        for (String name : java.util.List.of("conv/conv3", "add/add0")) {
+            Path model = seanet.resolve(name + ".tflite");
+            dev.mcugen.ir.quant.QGraph g = dev.mcugen.ir.tflite.TfliteImporter.loadQuantized(model).orElseThrow();
+            java.util.List<String> data = new java.util.ArrayList<>();
+            for (int k = 0; k < g.inputs().size(); k++) {
+                java.util.List<Integer> shape = new java.util.ArrayList<>(java.util.List.of(1));
+                shape.addAll(g.inputs().get(k).shape().dims());
+                Path f = tmp.resolve(name.replace('/', '_') + "_in" + k + ".npy");
+                Npy.write(f, NpyArray.ofInts(NpyDtype.INT16, shape, csv(seanet, name, "_input" + k + "_")));
+                data.add("--data");
+                data.add(f.toString());
+            }
+            Path y = tmp.resolve(name.replace('/', '_') + "_y.npy");
+            java.util.List<String> sim = new java.util.ArrayList<>(java.util.List.of("simulate", model.toString()));
+            sim.addAll(data);
+            sim.addAll(java.util.List.of("--raw", "--out", y.toString(), "--no-progress"));
+            Result s = CliTest.run(sim.toArray(String[]::new));
+            assertThat(s.code()).as(s.err()).isZero();
+            assertThat(Npy.read(y).toIntArray()).as(name).isEqualTo(csv(seanet, name, "_golden_"));
+            java.util.List<String> verify = new java.util.ArrayList<>(java.util.List.of("verify", model.toString()));
+            verify.addAll(data);
+            verify.addAll(java.util.List.of("--target", "cortex-m4", "--samples", "1", "--out",
+                    tmp.resolve(name.replace('/', '_') + "_m4").toString(), "--no-progress"));
+            Result r = CliTest.run(verify.toArray(String[]::new));
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("on cortex-m4").contains("bit-exact with the simulator");
+        }
+    }
+
     @Test
     void floatModeIsRefusedForAQuantizedFile() {
         Result r = CliTest.run("simulate", SharedFiles.zoo("hello_world", "hello_world_int8.tflite").toString(), "--data",
