@@ -200,6 +200,12 @@ final class Lowering {
                     bufferBits.put(e.getKey(), e.getValue()[1]);
                 }
             }
+            int im2col = n instanceof QConv c ? im2colBytes(c) : 0;
+            if (im2col > 0) {
+                // The packed convolution's im2col rows, live during its own step only.
+                buffers.add(new MemoryPlanner.Buffer(n.name() + scratchTag + "col", im2col, i, i));
+                bufferBits.put(n.name() + scratchTag + "col", 8);
+            }
         }
         // An output the last layer writing it can put straight into the caller's buffer (its own
         // tensor, read by no later layer, not a model input, not another output's); the others are
@@ -499,6 +505,11 @@ final class Lowering {
             d[i - 1] = s.dim(i);
         }
         return Shape.of(d);
+    }
+
+    /** The arena bytes of a convolution's im2col buffer (0: none; WeightLayout.im2colBytes). */
+    private int im2colBytes(QConv c) {
+        return types.get(c.input()).bits() == 8 ? WeightLayout.im2colBytes(WeightLayout.forConv(opts.target(), c), c) : 0;
     }
 
     /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */
@@ -897,8 +908,12 @@ final class Lowering {
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", c.actMin()), f("act_max", c.actMax()), f("weight_layout", layout.cName()),
                     f("acc_small", layout != WeightLayout.PLAIN && WeightLayout.accumulatorBelow30(c.bias(), c.weights(),
-                            cols, filters) ? 1 : 0, "|bias + W x| < 2^30 for every int8 x (from the weights)")));
-            call(c, (layout == WeightLayout.PLAIN ? "mcu_conv_" : "mcu_conv_packed_") + k, List.of("&" + n + "_params", x, y), List.of());
+                            cols, filters) ? 1 : 0, "|bias + W x| < 2^30 for every int8 x (from the weights)"),
+                    f("im2col_bytes", im2colBytes(c))));
+            String col = im2colBytes(c) > 0 ? pointer.get(c.name() + scratchTag + "col") : "NULL";
+            call(c, layout == WeightLayout.PLAIN ? "mcu_conv_" + k : "mcu_conv_packed_" + k,
+                    layout == WeightLayout.PLAIN ? List.of("&" + n + "_params", x, y) : List.of("&" + n + "_params", x, y, col),
+                    List.of());
         } else if (node instanceof QDepthwiseConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);

@@ -166,6 +166,12 @@ public enum Diag {
      * that runs its instruction set can hold it with the embedded samples; the message gives the figures.
      */
     MCG_VERIFY_TOO_BIG(Kind.REJECTED),
+    /**
+     * The C ran bit-exact, but the stack one inference used on the target, measured, does not fit the
+     * board's RAM beside the model's context (build can only reserve a fixed stack); the reports are
+     * written and their verdict says FAIL with the figures.
+     */
+    MCG_VERIFY_STACK(Kind.REJECTED),
 
     // --- output files (--out) ---------------------------------------------------------------
     /** Another mcugen process holds the lock of this --out (it is writing there now). */
