@@ -16,7 +16,8 @@ import java.util.Map;
  * against it; {@link TfliteMapper} turns its operators into IR nodes.
  *
  * <p>Quantized files (int8 / uint8 / int16 tensors, QUANTIZE, DEQUANTIZE of integers, hybrid int8
- * weights) are refused with {@link Diag#MCG_IMPORT_TFLITE_QUANTIZED}; ops the IR cannot express with
+ * weights) are refused here with {@link Diag#MCG_IMPORT_TFLITE_QUANTIZED}; those taking integers are read
+ * with their own integers by {@link #loadQuantized} instead. Ops the IR cannot express are refused with
  * {@link Diag#MCG_IMPORT_UNSUPPORTED}; broken files with {@link Diag#MCG_IMPORT_CORRUPT}. Every
  * failure is a {@link McugenException} whose subject is the file.
  */
