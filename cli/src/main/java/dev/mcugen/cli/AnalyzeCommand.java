@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.compiler.CompilePipeline;
 import dev.mcugen.compiler.analyze.Sensitivity;
+import dev.mcugen.compiler.analyze.WordLengthSearch;
 import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.ImportedModel;
@@ -62,15 +63,23 @@ final class AnalyzeCommand implements Callable<Integer> {
     String metric;
 
     @Option(names = "--weight-quant", paramLabel = "Q", defaultValue = "l2",
-            description = "how a weight group's step is chosen: l2 (the least squared error; default) or minmax"
-                    + " (the largest weight on the last level)")
+            description = "how a weight group is quantized: l2 (the step of least squared error; default), minmax"
+                    + " (the largest weight on the last level) or balanced (2^b levels over +-1.25 mean|w|, filled about"
+                    + " equally)")
     String weightQuant;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "200",
             description = "compare on the first N samples of --data (default ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--out", paramLabel = "FILE.json", description = "also write the table as JSON")
+    @Option(names = "--budget", paramLabel = "METRIC=VALUE",
+            description = "also choose a word length per weight group (2..8 bits) within this budget, e.g. top1=0.5 (at"
+                    + " most 0.5 points of top-1 agreement lost), sqnr=30 (at least 30 dB) or mse=1e-4: greedy, the most"
+                    + " weight bits saved per unit of metric lost first, on half of the samples, confirmed on the other half")
+    String budget;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "also write the table (and the chosen word"
+            + " lengths) as JSON")
     Path out;
 
     @Option(names = "--force", description = "replace an --out file that mcugen did not write")
@@ -84,7 +93,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         WeightQuant.Method method = switch (weightQuant.toLowerCase(Locale.ROOT)) {
             case "l2" -> WeightQuant.Method.L2;
             case "minmax" -> WeightQuant.Method.MINMAX;
-            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2 or minmax, got '"
+            case "balanced" -> WeightQuant.Method.BALANCED;
+            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2, minmax or balanced, got '"
                     + Names.terminal(weightQuant, 40) + "'");
         };
         Sensitivity.Metric m = metric == null ? null : switch (metric.toLowerCase(Locale.ROOT)) {
@@ -94,6 +104,34 @@ final class AnalyzeCommand implements Callable<Integer> {
             default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--metric", "is top1, sqnr or mse, got '"
                     + Names.terminal(metric, 40) + "'");
         };
+        Sensitivity.Metric budgetMetric = null;
+        double budgetValue = 0;
+        if (budget != null) {
+            java.util.regex.Matcher bm = java.util.regex.Pattern.compile("(?i)(top1|sqnr|mse)=([0-9.eE+-]+)").matcher(budget.strip());
+            Double v = null;
+            if (bm.matches()) {
+                try {
+                    v = Double.parseDouble(bm.group(2));
+                } catch (NumberFormatException e) {
+                    v = null;
+                }
+            }
+            if (v == null || !Double.isFinite(v) || v < 0) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is top1=POINTS, sqnr=DB or mse=VALUE (0 or more),"
+                        + " got '" + Names.terminal(budget, 40) + "'");
+            }
+            budgetMetric = Sensitivity.Metric.valueOf(bm.group(1).toUpperCase(Locale.ROOT));
+            budgetValue = v;
+            if (m != null && m != budgetMetric) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is in " + budgetMetric.cliName()
+                        + " but --metric is " + m.cliName() + "; give one metric");
+            }
+            m = budgetMetric;
+            if (samples < 2) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "the word-length search needs at least 2"
+                        + " (half of them held out), got " + samples);
+            }
+        }
         Path file = ModelLoader.resolve(modelArg.model);
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -117,9 +155,21 @@ final class AnalyzeCommand implements Callable<Integer> {
                 t = Sensitivity.analyze(g, calib, in, samples, m, method, k -> bar.update(k, total));
             }
             print(w, g, t);
+            ObjectNode j = json(g, file, t);
+            if (budgetMetric != null) {
+                w.println();
+                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights; searched on %d samples, %d held out):%n",
+                        budget.strip(), method.cliName(), Math.min(samples, in.size()) / 2,
+                        Math.min(samples, in.size()) - Math.min(samples, in.size()) / 2);
+                w.flush();
+                WordLengthSearch.Result res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
+                        line -> { });
+                printSearch(w, t.metric(), res);
+                searchJson(j, budget.strip(), budgetMetric, budgetValue, res);
+            }
             if (files != null) {
                 Files.writeString(files.staging(out), dev.mcugen.scale.ContractReport.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(json(g, file, t)) + "\n", StandardCharsets.UTF_8);
+                        .writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
                 files.commit(w);
                 w.println("-> " + out);
             }
@@ -168,6 +218,43 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             w.println();
             table.print(w);
+        }
+    }
+
+    private static void printSearch(PrintWriter w, Sensitivity.Metric metric, WordLengthSearch.Result r) {
+        Table table = new Table("weight group", "values", "bits");
+        r.bits().forEach((group, b) -> table.row(Names.terminal(group, 70), ReportFormat.integer(r.values().get(group)),
+                String.valueOf(b)));
+        table.print(w);
+        long floatBits = r.int8Bits() * 4;
+        w.printf(Locale.ROOT, "weights: %s bits, %.1f %% of all-int8 (%s bits), %.1f %% of float32; %s %s searched, %s held out%n",
+                ReportFormat.integer(r.weightBits()), 100.0 * r.weightBits() / r.int8Bits(), ReportFormat.integer(r.int8Bits()),
+                100.0 * r.weightBits() / floatBits, label(metric), figure(metric, r.searchMetric()), figure(metric, r.heldOut()));
+    }
+
+    private static void searchJson(ObjectNode j, String budget, Sensitivity.Metric metric, double value,
+                                   WordLengthSearch.Result r) {
+        ObjectNode s = j.putObject("word_lengths");
+        s.put("budget", budget);
+        s.put("budget_metric", metric.cliName());
+        s.put("budget_value", value);
+        ObjectNode b = s.putObject("bits");
+        r.bits().forEach(b::put);
+        s.put("weight_bits", r.weightBits());
+        s.put("int8_weight_bits", r.int8Bits());
+        s.put("search_samples", r.searchSamples());
+        s.put("held_out_samples", r.heldOutSamples());
+        putFinite(s, "search_metric", r.searchMetric());
+        putFinite(s, "held_out_metric", r.heldOut());
+        s.put("note", "weights only (layer outputs float), one grid per tensor; the C keeps 8-bit weights today: these"
+                + " are the word lengths the model tolerates");
+    }
+
+    private static void putFinite(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
         }
     }
 

@@ -53,15 +53,47 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aBudgetChoosesWordLengthsThatHoldOnTheHeldOutHalf() throws Exception {
+        Path json = tmp.resolve("kws.json");
+        Path kws = CliTest.ROOT.resolve("examples/kws_gru");
+        CliTest.Result r = CliTest.run("analyze", kws.resolve("model.json").toString(), "--data",
+                kws.resolve("test.npy").toString(), "--samples", "60", "--budget", "sqnr=25", "--no-progress", "--out",
+                json.toString());
+        assertThat(r.code()).as("stdout %s stderr %s", r.out(), r.err()).isZero();
+        assertThat(r.out()).contains("word lengths within sqnr=25 (greedy, l2 weights; searched on 30 samples, 30 held out)");
+        JsonNode s = new ObjectMapper().readTree(json.toFile()).path("word_lengths");
+        assertThat(s.path("budget_metric").asText()).isEqualTo("sqnr");
+        assertThat(s.path("held_out_metric").asDouble()).isGreaterThanOrEqualTo(25);
+        assertThat(s.path("search_metric").asDouble()).isGreaterThanOrEqualTo(25);
+        long bits = 0;
+        List<String> groups = new ArrayList<>();
+        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) s.path("bits")::fields) {
+            groups.add(e.getKey());
+            assertThat(e.getValue().asInt()).isIn(2, 3, 4, 5, 6, 8);
+        }
+        assertThat(groups).containsExactly("gru/kernel", "gru/recurrent_kernel", "output/kernel");
+        // some group went below 8 bits, and the figure is the sum of bits x values
+        assertThat(s.path("weight_bits").asLong()).isLessThan(s.path("int8_weight_bits").asLong());
+        assertThat(s.path("int8_weight_bits").asLong()).isEqualTo(8L * (1_248 + 3_072 + 160));
+        bits = s.path("bits").path("gru/kernel").asLong() * 1_248 + s.path("bits").path("gru/recurrent_kernel").asLong()
+                * 3_072 + s.path("bits").path("output/kernel").asLong() * 160;
+        assertThat(s.path("weight_bits").asLong()).isEqualTo(bits);
+    }
+
+    @Test
     void badOptionsAreRefusedInOneLine() {
         String model = CliTest.HAR.resolve("model.json").toString();
         String data = CliTest.HAR.resolve("test.npy").toString();
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--metric", "accuracy"), ExitCodes.USAGE,
                 "--metric", "top1, sqnr or mse", Diag.MCG_CLI_USAGE.name());
-        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--weight-quant", "balanced"),
-                ExitCodes.USAGE, "--weight-quant", "l2 or minmax");
+        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--weight-quant", "lloyd"),
+                ExitCodes.USAGE, "--weight-quant", "l2, minmax or balanced");
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--samples", "0"), ExitCodes.USAGE,
                 "--samples");
+        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--budget", "accuracy=99"),
+                ExitCodes.USAGE, "--budget", "top1=POINTS, sqnr=DB or mse=VALUE");
+        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--budget", "top1=0.5", "--metric",
+                "sqnr"), ExitCodes.USAGE, "--budget", "give one metric");
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--calibration",
                 tmp.resolve("none.npy").toString()), ExitCodes.of(Diag.MCG_IO_NOT_FOUND.kind()), "none.npy",
                 Diag.MCG_IO_NOT_FOUND.name());

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
  *   <li>weight groups: each weight matrix or kernel of each layer on its own (rank 2 and more: a
  *       recurrent layer's input kernel apart from its recurrent kernel, as the paper separates the
  *       input-to-layer and recurrent paths), quantized with {@link WeightQuant} at 2, 3, 4, 5, 6 and 8
- *       bits, one step per tensor; biases and normalization vectors stay float, as in the paper;</li>
+ *       bits, one grid per tensor; biases and normalization vectors stay float, as in the paper;</li>
  *   <li>signal groups: each layer's output (as the next layer reads it) quantized uniformly over its
  *       calibrated range, zero exact, at 4 to 16 bits. A recurrent layer's state inside its own loop
  *       stays float: only what it passes on is quantized.</li>
@@ -83,9 +83,9 @@ public final class Sensitivity {
                 double[] m = new double[WEIGHT_BITS.size()];
                 for (int b = 0; b < WEIGHT_BITS.size(); b++) {
                     int bits = WEIGHT_BITS.get(b);
-                    float[] q = WeightQuant.fakeQuantize(w, bits, WeightQuant.step(w, bits, method));
+                    float[] q = WeightQuant.quantize(w, bits, method);
                     Graph changed = withWeight(g, node, e.getKey(), FloatTensor.of(e.getValue().shape(), q));
-                    m[b] = score(metric, new FloatInterpreter(changed), null, g, data, n, want);
+                    m[b] = score(metric, new FloatInterpreter(changed), null, g, data, 0, n, want);
                     progress.accept(++done[0]);
                 }
                 rows.add(new Row("weight", node.name(), e.getKey(), w.length, WEIGHT_BITS, m));
@@ -106,7 +106,7 @@ public final class Sensitivity {
                         quantizeSignal(values, r[0], r[1], bits);
                     }
                 };
-                m[b] = score(metric, reference, q, g, data, n, want);
+                m[b] = score(metric, reference, q, g, data, 0, n, want);
                 progress.accept(++done[0]);
             }
             rows.add(new Row("signal", node.name(), "output", node.outputShape().size(), SIGNAL_BITS, m));
@@ -177,8 +177,44 @@ public final class Sensitivity {
         return r;
     }
 
-    private static double score(Metric metric, FloatInterpreter fl, OutputRewrite rewrite, Graph g, Batch data, int n,
-                                List<float[]> want) {
+    /** The float model's outputs on samples {@code from..to-1}, each as one flat array. */
+    static List<float[]> reference(Graph g, Batch data, int from, int to) {
+        FloatInterpreter fl = new FloatInterpreter(g);
+        List<float[]> want = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            want.add(flat(g, fl.run(data.sample(i))));
+        }
+        return want;
+    }
+
+    /** The metric of {@code changed} against {@code want} on samples {@code from..from+want.size()-1}. */
+    static double score(Metric metric, Graph changed, Graph g, Batch data, int from, List<float[]> want) {
+        return score(metric, new FloatInterpreter(changed), null, g, data, from, want.size(), want);
+    }
+
+    /** {@code g} with every listed weight tensor ({@code layer/tensor} -> bits) quantized by {@code method}. */
+    static Graph quantized(Graph g, Map<String, Integer> bits, WeightQuant.Method method) {
+        List<Node> nodes = new ArrayList<>();
+        for (Node x : g.nodes()) {
+            Map<String, FloatTensor> w = new LinkedHashMap<>(x.weights());
+            for (Map.Entry<String, FloatTensor> e : x.weights().entrySet()) {
+                Integer b = bits.get(x.name() + "/" + e.getKey());
+                if (b != null) {
+                    w.put(e.getKey(), FloatTensor.of(e.getValue().shape(), WeightQuant.quantize(e.getValue().toArray(), b, method)));
+                }
+            }
+            nodes.add(new Node(x.name(), x.op(), x.inputs(), x.outputShape(), w));
+        }
+        return new Graph(g.name(), g.inputs(), nodes, g.outputs());
+    }
+
+    /** Whether a weight tensor is a group of the analysis (a matrix or kernel: rank 2 or more). */
+    static boolean isGroup(FloatTensor t) {
+        return t.shape().rank() >= 2;
+    }
+
+    private static double score(Metric metric, FloatInterpreter fl, OutputRewrite rewrite, Graph g, Batch data, int from,
+                                int n, List<float[]> want) {
         int agree = 0;
         double signal = 0;
         double noise = 0;
@@ -186,7 +222,7 @@ public final class Sensitivity {
         int classes = g.nodes().stream().filter(x -> x.name().equals(g.outputs().get(0))).findFirst()
                 .map(x -> x.outputShape().size()).orElse(want.get(0).length);
         for (int i = 0; i < n; i++) {
-            float[] got = flat(g, fl.run(data.sample(i), null, rewrite));
+            float[] got = flat(g, fl.run(data.sample(from + i), null, rewrite));
             float[] ref = want.get(i);
             agree += argmax(got, classes) == argmax(ref, classes) ? 1 : 0;
             for (int k = 0; k < ref.length; k++) {

@@ -14,6 +14,13 @@ package dev.mcugen.scale.wordlength;
  *       {@code Δ = Σ w_i z_i / Σ z_i^2} (the error's minimum for those levels), until the levels no longer
  *       change. It clips the few largest weights when that lowers the total error, which matters at
  *       low word lengths.</li>
+ *   <li>{@link Method#BALANCED}: He et al., "Effective quantization methods for recurrent neural
+ *       networks" (2016), section 2.3: the range is {@code ±scale / 2} with {@code scale = 2.5 mean|w|}, the
+ *       weights clipped to it and rounded to {@code 2^b} levels evenly spread over it (no level at zero:
+ *       at 2 bits {@code ±scale/6, ±scale/2}), which for bell-shaped weights fills the levels about
+ *       equally (each 2-bit level holds a quarter of the weights when the threshold is 3 median|w|,
+ *       which 2.5 mean|w| approximates for normal weights). As integers: the odd numbers
+ *       {@code -(2^b - 1) .. 2^b - 1} times {@code scale / (2 (2^b - 1))}, so b bits still store them.</li>
  * </ul>
  */
 public final class WeightQuant {
@@ -22,7 +29,7 @@ public final class WeightQuant {
 
     /** How the step is chosen. */
     public enum Method {
-        MINMAX, L2;
+        MINMAX, L2, BALANCED;
 
         /** The CLI spelling. */
         public String cliName() {
@@ -33,13 +40,46 @@ public final class WeightQuant {
     /** At most this many iterations of the L2 step; it converges in a few dozen on real layers. */
     static final int MAX_ITERATIONS = 200;
 
-    /**
-     * The step for {@code w} at {@code bits} (2..16); 0 when every weight is 0.
-     */
-    public static double step(float[] w, int bits, Method method) {
+    /** {@code w} quantized at {@code bits} by {@code method}, as reals. */
+    public static float[] quantize(float[] w, int bits, Method method) {
+        if (method != Method.BALANCED) {
+            return fakeQuantize(w, bits, step(w, bits, method));
+        }
+        checkBits(bits);
+        double meanAbs = 0;
+        for (float v : w) {
+            meanAbs += Math.abs(v);
+        }
+        meanAbs /= Math.max(1, w.length);
+        float[] q = new float[w.length];
+        if (meanAbs == 0) {
+            return q;
+        }
+        double scale = 2.5 * meanAbs;
+        long top = (1L << bits) - 1;
+        for (int i = 0; i < w.length; i++) {
+            double u = Math.max(-0.5, Math.min(0.5, w[i] / scale)) + 0.5; // in [0, 1]
+            long k = Math.round(u * top); // one of 2^b levels
+            q[i] = (float) (((double) k / top - 0.5) * scale);
+        }
+        return q;
+    }
+
+    private static void checkBits(int bits) {
         if (bits < 2 || bits > 16) {
             throw new IllegalArgumentException("weight word length " + bits + " outside 2..16");
         }
+    }
+
+    /**
+     * The step of the symmetric grid for {@code w} at {@code bits} (2..16) by {@link Method#MINMAX} or
+     * {@link Method#L2}; 0 when every weight is 0.
+     */
+    public static double step(float[] w, int bits, Method method) {
+        if (method == Method.BALANCED) {
+            throw new IllegalArgumentException("balanced quantization has no zero level: use quantize");
+        }
+        checkBits(bits);
         int half = (1 << (bits - 1)) - 1;
         double max = 0;
         for (float v : w) {

@@ -56,6 +56,37 @@ class WeightQuantTest {
     }
 
     @Test
+    void balancedFillsTheTwoBitLevelsAboutEquallyAndStoresInBBits() {
+        float[] w = gaussian(11, 20000);
+        float[] q = WeightQuant.quantize(w, 2, WeightQuant.Method.BALANCED);
+        double meanAbs = 0;
+        for (float v : w) {
+            meanAbs += Math.abs(v);
+        }
+        meanAbs /= w.length;
+        double scale = 2.5 * meanAbs;
+        java.util.Map<Long, Integer> bins = new java.util.TreeMap<>();
+        for (float v : q) {
+            // the odd integers -3, -1, 1, 3 of scale / 6
+            long k = Math.round(v / (scale / 6));
+            assertThat(Math.abs(k) % 2).isEqualTo(1);
+            assertThat(Math.abs(k)).isLessThanOrEqualTo(3);
+            bins.merge(k, 1, Integer::sum);
+        }
+        assertThat(bins).hasSize(4);
+        // 2.5 mean|w| approximates 3 median|w| for normal weights: each level within a few points of 25 %
+        bins.values().forEach(c -> assertThat(c / (double) w.length).isBetween(0.21, 0.29));
+        // balanced clips: at 2 bits its error is below min/max's on bell-shaped weights
+        double bal = 0;
+        for (int i = 0; i < w.length; i++) {
+            bal += (q[i] - w[i]) * (double) (q[i] - w[i]);
+        }
+        assertThat(bal).isLessThan(WeightQuant.squaredError(w, 2, WeightQuant.step(w, 2, WeightQuant.Method.MINMAX)));
+        assertThatThrownBy(() -> WeightQuant.step(w, 2, WeightQuant.Method.BALANCED))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesWordLengthsOutsideTwoToSixteen() {
         assertThatThrownBy(() -> WeightQuant.step(new float[] {1f}, 1, WeightQuant.Method.L2))
                 .isInstanceOf(IllegalArgumentException.class);
