@@ -60,6 +60,27 @@ void mcf_conv1d_f32(const float *x, int32_t steps, int32_t channels, const float
                     int32_t out_steps, mcf_act_t act, float *y);
 
 /**
+ * Conv2D over x[in_h][in_w][channels] (channels last, cross-correlation as TensorFlow):
+ * y[oy][ox][f] = act(bias[f] + sum_{r,q,c} x[oy*stride_h + r*dilation_h - pad_top][ox*stride_w +
+ * q*dilation_w - pad_left][c] * w[f][r][q][c]); positions outside the input contribute nothing (zero
+ * padding).
+ * @param w     [filters][kernel_h][kernel_w][channels] (the Keras kernel [kh][kw][channels][filters] reordered)
+ * @param bias  [filters] or NULL
+ */
+void mcf_conv2d_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, const float *w, const float *bias,
+                    int32_t filters, int32_t kernel_h, int32_t kernel_w, int32_t stride_h, int32_t stride_w,
+                    int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left, int32_t out_h,
+                    int32_t out_w, mcf_act_t act, float *y);
+
+/**
+ * Inference batch normalization over the last axis of x[rows][channels], folded at generation time:
+ * y = x * scale[c] + shift[c] with scale = gamma / sqrt(moving_variance + epsilon) and shift = beta -
+ * moving_mean * scale.
+ */
+void mcf_batch_norm_f32(const float *x, int32_t rows, int32_t channels, const float *scale, const float *shift,
+                        float *y);
+
+/**
  * Depthwise convolution (Keras DepthwiseConv1D / DepthwiseConv2D) over x[in_h][in_w][channels] (in_h 1
  * for 1-D): y[oy][ox][c*multiplier + j] = act(bias[o] + sum_{r,q} x[oy*stride_h + r*dilation_h - pad_top]
  * [ox*stride_w + q*dilation_w - pad_left][c] * w[r][q][c*multiplier + j]); positions outside the input
@@ -71,6 +92,14 @@ void mcf_depthwise_conv_f32(const float *x, int32_t in_h, int32_t in_w, int32_t 
                             const float *w, const float *bias, int32_t kernel_h, int32_t kernel_w, int32_t stride_h,
                             int32_t stride_w, int32_t dilation_h, int32_t dilation_w, int32_t pad_top,
                             int32_t pad_left, int32_t out_h, int32_t out_w, mcf_act_t act, float *y);
+
+/**
+ * 2-D max (@p is_max != 0) or average pooling over x[in_h][in_w][channels] to y[out_h][out_w][channels];
+ * windows are clipped to the input (TF.js pool: max over the valid positions, average over their count).
+ */
+void mcf_pool2d_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, int32_t size_h, int32_t size_w,
+                    int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t out_h,
+                    int32_t out_w, int is_max, float *y);
 
 /**
  * 1-D max (@p is_max != 0) or average pooling over x[steps][channels]; windows are clipped to the input

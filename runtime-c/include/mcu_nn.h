@@ -153,6 +153,7 @@ typedef struct {
      */
     mcu_weight_layout_t weight_layout;
     int32_t acc_small; /**< mcu_conv_packed_*: as mcu_fc_params_t.acc_small for that Dense (|bias_f + sum w x| < 2^30 for every int8 input), else 0 */
+    int32_t im2col_bytes; /**< mcu_conv_packed_*: bytes of the caller's im2col buffer `col` (0: none) */
 } mcu_conv_params_t;
 
 /**
@@ -388,23 +389,26 @@ void mcu_conv_s16(const mcu_conv_params_t *p, const int16_t *x, int16_t *y);
  * @brief Convolution, int8 input, int8 output, weights in any ::mcu_weight_layout_t (`weight_layout`,
  *        `acc_small`): the same integers as mcu_conv_s8(), computed as the packed Dense
  *        (mcu_fully_connected_s8()) over each output position's receptive field, K = kernel_h *
- *        kernel_w * channels values copied to a 512-byte stack buffer (im2col) unless they lie
- *        contiguous in x (a 1x1 kernel with stride 1, a valid Conv1D position). The fast paths need
- *        K <= 512 or a 1x1 kernel with stride 1 (the generator packs only then); any other K is exact
- *        but slow. Stack: the buffer plus mcu_fully_connected_s8()'s.
- * @param p params (acc_shift 0, bias, weight_layout, acc_small)
+ *        kernel_w * channels values copied into the caller's buffer `col` (im2col, `im2col_bytes`
+ *        bytes: as many positions per Dense call as fit) unless they lie contiguous in x (a 1x1
+ *        kernel with stride 1, a valid Conv1D position). The generator gives `col` in the model's
+ *        arena, at least K bytes; with a smaller buffer (or NULL) positions that need a copy are
+ *        exact but slow. Stack: mcu_fully_connected_s8()'s.
+ * @param p params (acc_shift 0, bias, weight_layout, acc_small, im2col_bytes)
  * @param x int8 [in_h, in_w, channels]
  * @param y int8 [out_h, out_w, filters]
+ * @param col im2col buffer of p->im2col_bytes bytes, not overlapping x or y; NULL when im2col_bytes is 0
  */
-void mcu_conv_packed_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t *y);
+void mcu_conv_packed_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t *y, int8_t *col);
 
 /**
  * @brief mcu_conv_packed_s8() with int16 output (as mcu_conv_s8_s16(); the Dense mcu_fully_connected_s8_s16()).
- * @param p params (acc_shift 0, bias, weight_layout, acc_small)
+ * @param p params (acc_shift 0, bias, weight_layout, acc_small, im2col_bytes)
  * @param x int8 [in_h, in_w, channels]
  * @param y int16 [out_h, out_w, filters]
+ * @param col im2col buffer of p->im2col_bytes bytes, not overlapping x or y; NULL when im2col_bytes is 0
  */
-void mcu_conv_packed_s8_s16(const mcu_conv_params_t *p, const int8_t *x, int16_t *y);
+void mcu_conv_packed_s8_s16(const mcu_conv_params_t *p, const int8_t *x, int16_t *y, int8_t *col);
 
 /** @brief Max pooling, int8. x [in_h, in_w, channels], y [out_h, out_w, channels]. */
 void mcu_max_pool_s8(const mcu_pool_params_t *p, const int8_t *x, int8_t *y);

@@ -19,16 +19,13 @@
  * The rows: a 1x1 kernel with stride 1 has one row per input position, the input itself. Otherwise,
  * a position whose receptive field lies inside the input with kernel_h == 1 and dilation_w == 1 has
  * its row contiguous in the input (a Conv1D's valid positions), read in place; every other position
- * gets its row copied (im2col) into a stack buffer of MCU_CONV_IM2COL_BYTES, as many consecutive
- * positions per Dense call as fit. The generator packs the weights only when K fits that buffer or
- * the kernel is pointwise; a larger K still runs, one weight at a time (slow, exact). Every layout
- * works, PLAIN included (the Dense's PLAIN loop).
+ * gets its row copied (im2col) into the caller's buffer col of im2col_bytes, as many consecutive
+ * positions per Dense call as fit. The generator gives every packed convolution that copies rows a
+ * buffer of at least K bytes in the model's arena (not the stack: K has no bound there); with a
+ * smaller one the positions run one weight at a time (slow, exact). Every layout works, PLAIN
+ * included (the Dense's PLAIN loop).
  */
-#ifndef MCU_CONV_IM2COL_BYTES
-#define MCU_CONV_IM2COL_BYTES 512 /**< bytes of the im2col stack buffer of the packed path */
-#endif
-
-void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T *y)
+void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T *y, int8_t *col)
 {
     const int32_t h = p->in_h;
     const int32_t wd = p->in_w;
@@ -43,10 +40,6 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
     const int32_t span_w = (p->kernel_w - 1) * p->dilation_w;
     const int32_t row_in_place = p->kernel_h == 1 && p->dilation_w == 1;
     mcu_fc_params_t fc;
-    union {
-        int32_t align; /* word aligned: the Dense's fast paths load words */
-        int8_t b[MCU_CONV_IM2COL_BYTES];
-    } col;
     int32_t batch;
     int32_t n = 0;
     MCU_CONV_OUT_T *yb = y;
@@ -69,20 +62,35 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
         MCU_CONV_FC(&fc, oh * ow, x, y);
         return;
     }
-    if (kcols > MCU_CONV_IM2COL_BYTES) {
-        /* outside the generator's contract: exact, one packed weight at a time */
-        for (oy = 0; oy < oh; oy++) {
-            int32_t ox;
-            for (ox = 0; ox < ow; ox++) {
+    /* positions per Dense call from col; 0: no buffer of one receptive field (not the generator's
+     * contract), those positions run exact, one packed weight at a time */
+    batch = col != NULL && p->im2col_bytes >= kcols ? p->im2col_bytes / kcols : 0;
+    for (oy = 0; oy < oh; oy++) {
+        const int32_t iy0 = oy * p->stride_h - pad_top;
+        const int32_t rows_inside = iy0 >= 0 && iy0 + span_h < h;
+        int32_t ox;
+        for (ox = 0; ox < ow; ox++) {
+            const int32_t ix0 = ox * p->stride_w - pad_left;
+            MCU_CONV_OUT_T *yp = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
+            int8_t *dst;
+            int32_t r;
+            if (row_in_place && rows_inside && ix0 >= 0 && ix0 + span_w < wd) {
+                if (n > 0) {
+                    MCU_CONV_FC(&fc, n, col, yb);
+                    n = 0;
+                }
+                MCU_CONV_FC(&fc, 1, x + ((size_t)iy0 * (size_t)wd + (size_t)ix0) * (size_t)c, yp);
+                continue;
+            }
+            if (batch == 0) {
                 int32_t o;
                 for (o = 0; o < f; o++) {
                     int32_t acc = p->bias[o];
-                    int32_t r;
                     for (r = 0; r < p->kernel_h; r++) {
-                        const int32_t iy = oy * p->stride_h - pad_top + r * p->dilation_h;
+                        const int32_t iy = iy0 + r * p->dilation_h;
                         int32_t q;
                         for (q = 0; q < p->kernel_w; q++) {
-                            const int32_t ix = ox * p->stride_w - pad_left + q * p->dilation_w;
+                            const int32_t ix = ix0 + q * p->dilation_w;
                             const int32_t in = iy >= 0 && iy < h && ix >= 0 && ix < wd;
                             int32_t ch;
                             for (ch = 0; ch < c; ch++) {
@@ -95,36 +103,15 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
                             }
                         }
                     }
-                    y[((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f + (size_t)o] = (MCU_CONV_OUT_T)mcu_nn_add_zp_clamp(
-                        mcu_nn_rescale(acc, &p->rescale[p->rescale_count == 1 ? 0 : o]), p->output_zp, p->act_min,
-                        p->act_max);
+                    yp[o] = (MCU_CONV_OUT_T)mcu_nn_add_zp_clamp(mcu_nn_rescale(acc, &p->rescale[p->rescale_count == 1 ? 0 : o]),
+                                                                p->output_zp, p->act_min, p->act_max);
                 }
-            }
-        }
-        return;
-    }
-    batch = MCU_CONV_IM2COL_BYTES / kcols;
-    for (oy = 0; oy < oh; oy++) {
-        const int32_t iy0 = oy * p->stride_h - pad_top;
-        const int32_t rows_inside = iy0 >= 0 && iy0 + span_h < h;
-        int32_t ox;
-        for (ox = 0; ox < ow; ox++) {
-            const int32_t ix0 = ox * p->stride_w - pad_left;
-            MCU_CONV_OUT_T *yp = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
-            int8_t *dst;
-            int32_t r;
-            if (row_in_place && rows_inside && ix0 >= 0 && ix0 + span_w < wd) {
-                if (n > 0) {
-                    MCU_CONV_FC(&fc, n, col.b, yb);
-                    n = 0;
-                }
-                MCU_CONV_FC(&fc, 1, x + ((size_t)iy0 * (size_t)wd + (size_t)ix0) * (size_t)c, yp);
                 continue;
             }
             if (n == 0) {
                 yb = yp;
             }
-            dst = col.b + (size_t)n * (size_t)kcols;
+            dst = col + (size_t)n * (size_t)kcols;
             for (r = 0; r < p->kernel_h; r++) {
                 const int32_t iy = iy0 + r * p->dilation_h;
                 int32_t q;
@@ -159,13 +146,13 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
             }
             n++;
             if (n == batch) {
-                MCU_CONV_FC(&fc, n, col.b, yb);
+                MCU_CONV_FC(&fc, n, col, yb);
                 n = 0;
             }
         }
     }
     if (n > 0) {
-        MCU_CONV_FC(&fc, n, col.b, yb);
+        MCU_CONV_FC(&fc, n, col, yb);
     }
 }
 

@@ -3,9 +3,10 @@
  * @brief Host test: mcu_conv_s8 / _s16 / _s8_s16 and mcu_conv_packed_s8 / _s8_s16 against the Java
  *        reference (golden table nn_conv, format in NnGoldenVectors.conv); every int8 case also runs
  *        mcu_conv_packed_* on PLAIN and on each packed weight layout (the convolution as the Dense over
- *        im2col rows), with acc_small as the generator sets it and 0. The Makefile also builds it with
- *        a 24-byte im2col buffer, so that rows wider than the buffer take the one-weight-at-a-time path
- *        and the others come a few per batch.
+ *        im2col rows), with acc_small as the generator sets it and 0, and with three im2col buffers: the
+ *        generator's (WeightLayout.im2colBytes: as many receptive fields as fit 512 bytes, at least
+ *        one), 24 bytes (rows wider than it take the one-weight-at-a-time path, the others come a few
+ *        per batch) and none (NULL: every copied row one weight at a time, in-place rows still fast).
  */
 #include "mcu_stream.h"
 #include "mcu_matvec.h"
@@ -13,6 +14,7 @@
 /** The layouts every int8 case also runs mcu_conv_packed_* on, packed here from mcu_matvec_offset() (PLAIN: as read). */
 static const mcu_weight_layout_t packed_layouts[] = {MCU_WLAYOUT_PLAIN, MCU_WLAYOUT_DSP_PAIRS, MCU_WLAYOUT_ROWS4, MCU_WLAYOUT_ROWMAJOR};
 static int8_t packed[MCU_STREAM_MAX + 4096];
+static int32_t colbuf[4096 / 4]; /* word aligned, as the generator's arena buffers */
 
 static int32_t buf_x[MCU_STREAM_MAX];
 static int32_t buf_y[MCU_STREAM_MAX];
@@ -134,16 +136,26 @@ int main(int argc, char **argv)
                 p.weights = lay == MCU_WLAYOUT_PLAIN ? w8 : packed;
                 p.weight_layout = lay;
                 for (p.acc_small = small; p.acc_small >= 0; p.acc_small--) {
-                    if (out_bits == 8) {
-                        mcu_conv_packed_s8(&p, x8, y8);
-                    } else {
-                        mcu_conv_packed_s8_s16(&p, x8, y16);
+                    const int32_t sizes[3] = {cols >= 512 ? cols : 512 / cols * cols, 24, 0};
+                    size_t z;
+                    for (z = 0; z < 3; z++) {
+                        int8_t *col_buf = sizes[z] > 0 ? (int8_t *)colbuf : NULL;
+                        if (sizes[z] > (int32_t)sizeof colbuf) {
+                            continue;
+                        }
+                        p.im2col_bytes = sizes[z];
+                        if (out_bits == 8) {
+                            mcu_conv_packed_s8(&p, x8, y8, col_buf);
+                        } else {
+                            mcu_conv_packed_s8_s16(&p, x8, y16, col_buf);
+                        }
+                        for (i = 0; i < n_out; i++) {
+                            buf_got[i] = out_bits == 8 ? y8[i] : y16[i];
+                        }
+                        mcu_stream_compare(&s, buf_y, buf_got, n_out);
                     }
-                    for (i = 0; i < n_out; i++) {
-                        buf_got[i] = out_bits == 8 ? y8[i] : y16[i];
-                    }
-                    mcu_stream_compare(&s, buf_y, buf_got, n_out);
                 }
+                p.im2col_bytes = 0;
                 p.acc_small = 0;
                 p.weights = w8;
                 p.weight_layout = MCU_WLAYOUT_PLAIN;

@@ -312,17 +312,7 @@ final class JavaTwin {
             streaming.put("note", checked.streams()
                     ? "per sample: invoke, then reset and step once per time step; equal bit for bit"
                     : "no step for this model: " + view.noStepReason());
-            if (outNames.size() == 1) {
-                VerifyCommand.metrics(root.putObject("metrics"), perOutput.get(0));
-            } else {
-                com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
-                for (int k = 0; k < outNames.size(); k++) {
-                    ObjectNode e = per.addObject();
-                    e.put("output", outNames.get(k));
-                    e.put("values_per_sample", floats.get(0).get(k).length);
-                    VerifyCommand.metrics(e, perOutput.get(k));
-                }
-            }
+            VerifyCommand.metricsJson(root, outNames, perOutput, floats.get(0));
             VerifyCommand.putThresholds(root, thresholds);
             // The twin holds the same constants, arena and state as the C (its arrays); no stack or
             // object files to measure in a JVM.
@@ -356,19 +346,13 @@ final class JavaTwin {
         } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
             w.printf("streaming: not applicable, no step (%s)%n", view.noStepReason());
         }
-        for (int k = 0; k < outNames.size(); k++) {
-            ErrorMetrics e = perOutput.get(k);
-            w.printf(Locale.ROOT, "%svs float: max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f, top-1 agreement %.2f%%%n",
-                    outNames.size() == 1 ? "" : "output '" + Names.terminal(outNames.get(k), 60) + "' ",
-                    e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
-                            : "inf", e.cosine(), 100 * e.top1Agreement());
-        }
+        VerifyCommand.printVsFloat(w, outNames, perOutput, n);
         for (VerifyCommand.Threshold t : thresholds) {
-            w.printf("%s: %s%n", t.met() ? "met" : "NOT met", t.describe());
+            w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
         }
         w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.printf("-> %s + %s + %s%s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE,
-                cmd.junit == null ? "" : " + " + cmd.junit);
+                cmd.junit == null || VerifyCommand.ONE_OF_SEVERAL.get() ? "" : " + " + cmd.junit);
         w.flush();
         List<VerifyCommand.Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
         if (!unmet.isEmpty()) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Compiles trained neural networks into float-free C for microcontrollers.",
-        subcommands = {BuildCommand.class, VerifyCommand.class, InspectCommand.class, SimulateCommand.class, ConvertCommand.class},
+        subcommands = {BuildCommand.class, VerifyCommand.class, InspectCommand.class, SimulateCommand.class, ConvertCommand.class,
+                AnalyzeCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 model or data rejected, 4 verification mismatch,"
                 + " 5 environment (a missing tool such as QEMU, no disk space, not enough memory)."})
 public final class Main implements Runnable {

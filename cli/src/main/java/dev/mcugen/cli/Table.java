@@ -25,7 +25,7 @@ final class Table {
             w[c] = header[c].length();
             for (String[] r : rows) {
                 w[c] = Math.max(w[c], r[c].length());
-                if (!r[c].isEmpty() && !r[c].matches("[-+0-9.eE]+(/step)?")) {
+                if (!r[c].isEmpty() && !r[c].matches("[-+0-9.,eE]+(/step)?|n/a")) {
                     numeric[c] = false;
                 }
             }

@@ -102,12 +102,24 @@ final class Verdict {
      * @param contractsWarn whether a violated contract only warns (verify) instead of failing (build)
      */
     static Verdict quantization(QuantizedModel qm, GenOptions gen, View.Footprint f, boolean contractsWarn) {
+        return quantization(qm, gen, f, contractsWarn, null);
+    }
+
+    /**
+     * As {@link #quantization(QuantizedModel, GenOptions, View.Footprint, boolean)}, with the stack one
+     * inference used on the target ({@code verify}'s measurement, or null) held against the board.
+     */
+    static Verdict quantization(QuantizedModel qm, GenOptions gen, View.Footprint f, boolean contractsWarn,
+                                Long measuredStack) {
         Verdict v = new Verdict();
         contracts(v, qm.solution().results(), contractsWarn);
         overflow(v, qm.bounds());
-        board(v, f, gen.budget(), qm.options().target().cliName());
+        board(v, f, gen.budget(), qm.options().target().cliName(), measuredStack);
         return v;
     }
+
+    /** The name of the board check, which fails in verify when the measured stack does not fit. */
+    static final String FITS_THE_BOARD = "fits the board";
 
     /**
      * The contracts check. A coverage contract violated on a tensor whose fixed format another contract
@@ -162,22 +174,36 @@ final class Verdict {
 
     /**
      * Whether the model fits the board: the budget the generator checked it against (it refuses a model
-     * that does not fit, so a written report passes), with the figures; not applicable without one.
+     * that does not fit, so a build's report passes), with the figures; not applicable without one.
+     * The generator can only reserve a fixed stack; {@code verify} measures what one inference really
+     * uses ({@code measuredStack}): more than the reserve warns (the firmware must give the stack at
+     * least that much), more than the RAM left beside the context fails.
      */
-    static void board(Verdict v, View.Footprint f, GenOptions.Budget b, String target) {
+    static void board(Verdict v, View.Footprint f, GenOptions.Budget b, String target, Long measuredStack) {
         if (b == null) {
-            v.add("fits the board", Status.NOT_APPLICABLE, target + " has no fixed memory budget");
+            v.add(FITS_THE_BOARD, Status.NOT_APPLICABLE, target + " has no fixed memory budget");
             return;
         }
         long ram = f.contextBytes() + b.stackBytes();
         boolean fits = ram <= b.ramBytes() && f.constBytes() <= b.flashBytes();
         // A board given only --ram (or only --flash) leaves the other unlimited (Long.MAX_VALUE).
         boolean flashKnown = b.flashBytes() != Long.MAX_VALUE;
-        v.add("fits the board", fits ? Status.PASS : Status.FAIL, b.where() + ": constants " + ReportFormat.bytes(f.constBytes())
+        String of = b.ramBytes() != Long.MAX_VALUE ? " of " + ReportFormat.bytes(b.ramBytes()) : " (RAM not limited)";
+        String figures = b.where() + ": constants " + ReportFormat.bytes(f.constBytes())
                 + (flashKnown ? String.format(Locale.ROOT, " of %s flash (%.1f %%, before code)",
                 ReportFormat.bytes(b.flashBytes()), 100.0 * f.constBytes() / b.flashBytes()) : " (flash not limited)")
-                + "; RAM " + ReportFormat.bytes(f.contextBytes()) + " (context) + " + ReportFormat.bytes(b.stackBytes())
-                + " (stack reserved)" + (b.ramBytes() != Long.MAX_VALUE ? " of " + ReportFormat.bytes(b.ramBytes())
-                : " (RAM not limited)"));
+                + "; RAM " + ReportFormat.bytes(f.contextBytes()) + " (context) + ";
+        if (fits && measuredStack != null && measuredStack > b.stackBytes()) {
+            boolean roomy = f.contextBytes() + measuredStack <= b.ramBytes();
+            v.add(FITS_THE_BOARD, roomy ? Status.WARNING : Status.FAIL, figures + ReportFormat.bytes(measuredStack)
+                    + " (stack one inference used, measured on " + target + ")" + of + (roomy
+                    ? "; more than the " + ReportFormat.bytes(b.stackBytes()) + " build reserves: give the firmware's"
+                    + " stack at least " + ReportFormat.bytes(measuredStack) + " on top of its own use"
+                    : ": the context and that stack do not fit"));
+            return;
+        }
+        v.add(FITS_THE_BOARD, fits ? Status.PASS : Status.FAIL, figures + ReportFormat.bytes(b.stackBytes())
+                + " (stack reserved" + (measuredStack != null ? "; one inference used " + ReportFormat.bytes(measuredStack)
+                + ", measured on " + target : "") + ")" + of);
     }
 }

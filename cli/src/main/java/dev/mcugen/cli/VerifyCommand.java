@@ -196,12 +196,14 @@ final class VerifyCommand implements Callable<Integer> {
                     + minSqnr);
         }
         ioFormats.validate();
-        if (quant.targets.contains(QuantOptions.Target.JAVA) && quant.targets.size() > 1) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--target", "java is verified on its own (in this JVM), not with "
-                    + quant.targets.stream().map(QuantOptions.Target::cliName).toList());
-        }
-        javaTwin.check(quant.targets.get(0));
+        // --java-package is for the Java twin: among several targets, for its run alone (VerifyTargets).
+        javaTwin.check(quant.targets.contains(QuantOptions.Target.JAVA) ? QuantOptions.Target.JAVA : quant.targets.get(0));
         Path file = ModelLoader.resolve(modelArg.model);
+        java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
+        if (inFile.isPresent()) {
+            // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            return QuantizedTflite.verify(this, file, inFile.get(), QuantizedTflite.cId(name, inFile.get(), file));
+        }
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g, file);
@@ -428,18 +430,7 @@ final class VerifyCommand implements Callable<Integer> {
             streaming.put("status", streams ? "checked" : "not applicable");
             streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
                     : "no _step for this model: " + view.noStepReason());
-            if (outNames.size() == 1) {
-                metrics(root.putObject("metrics"), m);
-            } else {
-                // One entry per output, in the model's order.
-                com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
-                for (int k = 0; k < outNames.size(); k++) {
-                    ObjectNode e = per.addObject();
-                    e.put("output", outNames.get(k));
-                    e.put("values_per_sample", floats.get(0).get(k).length);
-                    metrics(e, perOutput.get(k));
-                }
-            }
+            metricsJson(root, outNames, perOutput, floats.get(0));
             ObjectNode cost = root.putObject("cost");
             if (instructions != null) {
                 cost.put("instructions_per_inference", instructions);
@@ -464,7 +455,7 @@ final class VerifyCommand implements Callable<Integer> {
                     target.id(), true));
             Verdict verdict = verdict(n, classes, streams, streamed, view, "no float or double in the generated C"
                     + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""), thresholds)
-                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
+                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true, stack));
             verdict.into(root.putObject("verdict"));
             putThresholds(root, thresholds);
             qm.report().into(root);
@@ -493,25 +484,29 @@ final class VerifyCommand implements Callable<Integer> {
             } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
                 w.printf("streaming: not applicable, no _step (%s)%n", view.noStepReason());
             }
-            for (int k = 0; k < outNames.size(); k++) {
-                ErrorMetrics e = perOutput.get(k);
-                w.printf(Locale.ROOT, "%svs float: on %d sample%s, max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f,"
-                                + " top-1 agreement %.2f%%%n",
-                        outNames.size() == 1 ? "" : "output '" + dev.mcugen.ir.Names.terminal(outNames.get(k), 60) + "' ",
-                        n, n == 1 ? "" : "s", e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb()) ? String.format(Locale.ROOT, "%.2f", e.sqnrDb())
-                                : "inf", e.cosine(), 100 * e.top1Agreement());
-            }
-            w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
-                    instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
-                    stack == null ? "n/a" : stack + " B");
+            printVsFloat(w, outNames, perOutput, n);
+            // The whole test image's figures (report.json's model_memory has the model's alone).
+            w.printf("cost: %s instructions/inference, flash %s (text+data), RAM %s (data+bss), stack %s%n",
+                    instructions == null ? "n/a" : ReportFormat.integer(instructions), ReportFormat.bytes(r.size().flashBytes()),
+                    ReportFormat.bytes(r.size().ramBytes()), stack == null ? "n/a" : ReportFormat.bytes(stack));
             for (Threshold t : thresholds) {
                 w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
+            }
+            java.util.Optional<Verdict.Check> tight = verdict.checks().stream()
+                    .filter(c -> c.name().equals(Verdict.FITS_THE_BOARD) && c.status() != Verdict.Status.PASS
+                            && c.status() != Verdict.Status.NOT_APPLICABLE).findFirst();
+            if (tight.isPresent() && tight.get().status() == Verdict.Status.WARNING) {
+                w.println("warning: " + dev.mcugen.ir.Names.terminal(tight.get().detail(), 400));
             }
             w.println("verdict: " + dev.mcugen.ir.Names.terminal(verdict.line(), 400));
             w.printf("-> %s + %s%s%n", dest.resolve("report.json"), ReportHtml.FILE,
                     junit == null || ONE_OF_SEVERAL.get() ? "" : " + " + junit);
             w.flush();
             // After every file is written: CI reads report.json and the JUnit file to see why it failed.
+            if (tight.isPresent() && tight.get().status() == Verdict.Status.FAIL) {
+                throw new McugenException(Diag.MCG_VERIFY_STACK, "model '" + g.name() + "'",
+                        dev.mcugen.ir.Names.terminal(tight.get().detail(), 400));
+            }
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
             if (!unmet.isEmpty()) {
                 throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on " + target.id(),
@@ -775,6 +770,37 @@ final class VerifyCommand implements Callable<Integer> {
     private static JUnitReport.Case failed(String name, McugenException e) {
         String message = e.subject() + ": " + e.detail();
         return JUnitReport.Case.failed(name, e.diag().name(), message, message);
+    }
+
+    /**
+     * report.json's accuracy against float: {@code metrics} for one output, else {@code metrics_per_output},
+     * one entry per output in the model's order with its name and values per sample ({@code first}: the
+     * first sample's float outputs).
+     */
+    static void metricsJson(ObjectNode root, List<String> outNames, List<ErrorMetrics> perOutput, List<float[]> first) {
+        if (outNames.size() == 1) {
+            metrics(root.putObject("metrics"), perOutput.get(0));
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode per = root.putArray("metrics_per_output");
+        for (int k = 0; k < outNames.size(); k++) {
+            ObjectNode e = per.addObject();
+            e.put("output", outNames.get(k));
+            e.put("values_per_sample", first.get(k).length);
+            metrics(e, perOutput.get(k));
+        }
+    }
+
+    /** The terminal's "vs float" line per output. */
+    static void printVsFloat(PrintWriter w, List<String> outNames, List<ErrorMetrics> perOutput, int n) {
+        for (int k = 0; k < outNames.size(); k++) {
+            ErrorMetrics e = perOutput.get(k);
+            w.printf(Locale.ROOT, "%svs float: on %d sample%s, max |err| %.6g, RMSE %.6g, SQNR %s dB, cosine %.6f,"
+                            + " top-1 agreement %.2f%%%n",
+                    outNames.size() == 1 ? "" : "output '" + dev.mcugen.ir.Names.terminal(outNames.get(k), 60) + "' ",
+                    n, n == 1 ? "" : "s", e.maxAbsError(), e.rmse(), Double.isFinite(e.sqnrDb())
+                            ? String.format(Locale.ROOT, "%.2f", e.sqnrDb()) : "inf", e.cosine(), 100 * e.top1Agreement());
+        }
     }
 
     /** The metrics vs float into {@code o}. */

@@ -193,7 +193,7 @@ final class VerifyTargets {
      * The command line of one target: every option and parameter the user gave except those this class
      * sets, each in its {@code --name=value} form (a value starting with '-' stays a value), then
      * {@code --target}, {@code --out}, {@code --junit} and {@code --no-progress} (bars of several
-     * targets would overwrite each other's line).
+     * targets would overwrite each other's line); {@code --java-package} only for {@code java}.
      */
     static List<String> childArgs(ParseResult pr, QuantOptions.Target target, Path out, Path junit) {
         List<String> a = new ArrayList<>();
@@ -201,7 +201,7 @@ final class VerifyTargets {
         // Listed once per occurrence: a repeated option's values are all in its first entry.
         for (OptionSpec o : new LinkedHashSet<>(pr.matchedOptions())) {
             String name = o.longestName();
-            if (OWN.contains(name)) {
+            if (OWN.contains(name) || name.equals("--java-package") && target != QuantOptions.Target.JAVA) {
                 continue;
             }
             noProgress |= name.equals("--no-progress");
@@ -246,13 +246,15 @@ final class VerifyTargets {
             }
             String result = r.exit() == ExitCodes.OK ? "bit-exact" : r.error() == null ? "exit " + r.exit() : key(r.error());
             boolean figures = rep != null && (r.exit() == ExitCodes.OK || r.exit() == ExitCodes.ACCURACY);
-            JsonNode m = figures ? rep.path("metrics") : null;
+            // With several outputs the first output's figures (report.json has every output's).
+            JsonNode m = !figures ? null : rep.has("metrics") ? rep.path("metrics") : rep.path("metrics_per_output").path(0);
             JsonNode c = figures ? rep.path("cost") : null;
             table.row(r.target().cliName(), result, String.valueOf(r.exit()),
                     figures ? rep.path("samples").asText("-") : "-",
-                    figures ? String.format(Locale.ROOT, "%.2f", 100 * m.path("top1_agreement").asDouble()) : "-",
-                    figures ? (m.path("sqnr_db").isNumber() ? String.format(Locale.ROOT, "%.2f", m.path("sqnr_db").asDouble())
-                            : "inf") : "-",
+                    figures && m.path("top1_agreement").isNumber()
+                            ? String.format(Locale.ROOT, "%.2f", 100 * m.path("top1_agreement").asDouble()) : "-",
+                    !figures || m.isMissingNode() ? "-" : m.path("sqnr_db").isNumber()
+                            ? String.format(Locale.ROOT, "%.2f", m.path("sqnr_db").asDouble()) : "inf",
                     figures ? number(c.path("instructions_per_inference")) : "-",
                     figures ? number(c.path("flash_bytes")) : "-",
                     figures ? number(c.path("ram_bytes")) : "-",
@@ -272,7 +274,7 @@ final class VerifyTargets {
     }
 
     private static String number(JsonNode n) {
-        return n.isNumber() ? n.asText() : "n/a";
+        return n.isIntegralNumber() ? ReportFormat.integer(n.asLong()) : n.isNumber() ? n.asText() : "n/a";
     }
 
     private static String key(String errorLine) {

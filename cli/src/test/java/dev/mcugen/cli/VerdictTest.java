@@ -79,24 +79,51 @@ class VerdictTest {
     void theBoardCheckUsesTheBudgetTheGeneratorChecked() {
         GenOptions.Budget microbit = dev.mcugen.compiler.Boards.budget(QuantOptions.Target.CORTEX_M0);
         Verdict m0 = new Verdict();
-        Verdict.board(m0, new View.Footprint(300_000, 1_000, 0), microbit, "cortex-m0");
+        Verdict.board(m0, new View.Footprint(300_000, 1_000, 0), microbit, "cortex-m0", null);
         assertThat(m0.passed()).isFalse();
         assertThat(m0.checks().get(0).detail()).startsWith(microbit.where() + ": constants 300,000 B of 262,144 B flash");
         Verdict m4 = new Verdict();
         Verdict.board(m4, new View.Footprint(5_784, 288, 96), dev.mcugen.compiler.Boards.budget(QuantOptions.Target.CORTEX_M4),
-                "cortex-m4");
+                "cortex-m4", null);
         assertThat(m4.passed()).isTrue();
         assertThat(m4.checks().get(0).detail()).endsWith("RAM 384 B (context) + 65,536 B (stack reserved) of 4,194,304 B");
         // --ram alone: flash not limited.
         Verdict ramOnly = new Verdict();
         Verdict.board(ramOnly, new View.Footprint(5_784, 288, 96), new GenOptions.Budget("a board with 64 KiB RAM",
-                Long.MAX_VALUE, 65_536, 2_048), "cortex-m4");
+                Long.MAX_VALUE, 65_536, 2_048), "cortex-m4", null);
         assertThat(ramOnly.passed()).isTrue();
         assertThat(ramOnly.checks().get(0).detail()).isEqualTo("a board with 64 KiB RAM: constants 5,784 B (flash not limited);"
                 + " RAM 384 B (context) + 2,048 B (stack reserved) of 65,536 B");
         Verdict host = new Verdict();
-        Verdict.board(host, new View.Footprint(5_784, 288, 96), null, "host");
+        Verdict.board(host, new View.Footprint(5_784, 288, 96), null, "host", null);
         assertThat(host.checks().get(0).status()).isEqualTo(Verdict.Status.NOT_APPLICABLE);
+    }
+
+    @Test
+    void theMeasuredStackIsHeldAgainstTheBoard() {
+        GenOptions.Budget board = new GenOptions.Budget("board nrf52840", 1_048_576, 10_000, 2_048);
+        View.Footprint f = new View.Footprint(5_784, 7_000, 0);
+        // Within the reserve: passes, with the measured figure beside the reserve.
+        Verdict within = new Verdict();
+        Verdict.board(within, f, board, "cortex-m4", 1_500L);
+        assertThat(within.checks().get(0).status()).isEqualTo(Verdict.Status.PASS);
+        assertThat(within.checks().get(0).detail()).endsWith("RAM 7,000 B (context) + 2,048 B (stack reserved; one"
+                + " inference used 1,500 B, measured on cortex-m4) of 10,000 B");
+        // Above the reserve but the RAM holds it: a warning that says how much stack to give.
+        Verdict above = new Verdict();
+        Verdict.board(above, f, board, "cortex-m4", 2_372L);
+        assertThat(above.passed()).isTrue();
+        assertThat(above.checks().get(0).status()).isEqualTo(Verdict.Status.WARNING);
+        assertThat(above.checks().get(0).detail()).endsWith("RAM 7,000 B (context) + 2,372 B (stack one inference used,"
+                + " measured on cortex-m4) of 10,000 B; more than the 2,048 B build reserves: give the firmware's stack"
+                + " at least 2,372 B on top of its own use");
+        // Context and measured stack beyond the RAM: fails.
+        Verdict over = new Verdict();
+        Verdict.board(over, f, board, "cortex-m4", 3_100L);
+        assertThat(over.passed()).isFalse();
+        assertThat(over.summary()).isEqualTo(Verdict.FITS_THE_BOARD + ": board nrf52840: constants 5,784 B of 1,048,576 B"
+                + " flash (0.6 %, before code); RAM 7,000 B (context) + 3,100 B (stack one inference used, measured on"
+                + " cortex-m4) of 10,000 B: the context and that stack do not fit");
     }
 
     @Test

@@ -92,10 +92,10 @@ class VerifyCommandTest {
         if (target.startsWith("cortex-m")) {
             assertThat(c.get("flash_bytes").asLong()).isBetween(4_000L, 256L * 1024);
             assertThat(c.get("ram_bytes").asLong()).isBetween(100L, 16L * 1024);
-            // The packed convolution copies input rows into a 512-byte im2col buffer on the stack and
-            // runs the Dense kernel over it (about 2.4 KiB in all on cortex-m3/m4/m7; cortex-m0's
-            // row-major path less): well inside every emulated board's stack reserve.
-            assertThat(c.get("stack_bytes").asLong()).isBetween(16L, 3072L);
+            // The packed convolution runs the Dense kernel over im2col rows in the arena (its 1 KiB
+            // prepared input and output batch are on the stack: about 1.9 KiB in all on
+            // cortex-m3/m4/m7; cortex-m0's row-major path less): within build's 2 KiB reserve.
+            assertThat(c.get("stack_bytes").asLong()).isBetween(16L, 2048L);
         } else {
             // host and neon: painted by the hosted board between the counting markers
             assertThat(c.get("stack_bytes").asLong()).isBetween(16L, 65536L);

@@ -38,14 +38,15 @@ class VerifyTargetsTest {
     }
 
     @Test
-    void twoTargetsInParallelEachInItsFolderWithOneJunitSuiteEach() throws Exception {
+    void targetsInParallelEachInItsFolderWithOneJunitSuiteEach() throws Exception {
         VerifyCommandTest.requireTools(Target.HOST);
         VerifyCommandTest.requireTools(Target.CORTEX_M4);
         Path out = tmp.resolve("out");
         Path junit = tmp.resolve("junit.xml");
-        CliTest.Result r = CliTest.run("verify", HAR.resolve("model.json").toString(), "--target", "host,cortex-m4",
-                "--data", HAR.resolve("test.npy").toString(), "--samples", "2", "--jobs", "2", "--out", out.toString(),
-                "--junit", junit.toString());
+        // The Java twin among them: --java-package reaches its run alone.
+        CliTest.Result r = CliTest.run("verify", HAR.resolve("model.json").toString(), "--target", "host,java,cortex-m4",
+                "--java-package", "com.acme.twin", "--data", HAR.resolve("test.npy").toString(), "--samples", "2",
+                "--jobs", "2", "--out", out.toString(), "--junit", junit.toString());
         assertThat(r.code()).as("stdout %s stderr %s", r.out(), r.err()).isZero();
         assertThat(r.err()).isEmpty();
 
@@ -59,6 +60,11 @@ class VerifyTargetsTest {
             assertThat(out.resolve(t).resolve(ReportHtml.FILE)).isRegularFile();
         }
 
+        JsonNode twin = VerifyJunitTest.report(out.resolve("java"));
+        assertThat(twin.path("target").asText()).isEqualTo("java");
+        assertThat(twin.path("bit_exact").asBoolean()).isTrue();
+        assertThat(out.resolve("java/com/acme/twin/HarLstm.java")).isRegularFile();
+
         // The targets' own lines are whole and prefixed; the summary has a row per target.
         List<String> lines = r.out().lines().toList();
         assertThat(lines).anyMatch(l -> l.startsWith("[host] har_lstm on host") && l.endsWith("bit-exact with the simulator"));
@@ -68,23 +74,26 @@ class VerifyTargetsTest {
         int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("target ")).findFirst().orElseThrow());
         assertThat(lines.get(header)).contains("result", "exit", "top-1 %", "SQNR dB", "instructions", "flash B");
         assertThat(lines.get(header + 1)).matches("host +bit-exact +0 +2 .*");
-        assertThat(lines.get(header + 2)).matches("cortex-m4 +bit-exact +0 +2 .*");
+        assertThat(lines.get(header + 2)).matches("java +bit-exact +0 +2 .*");
+        assertThat(lines.get(header + 3)).matches("cortex-m4 +bit-exact +0 +2 .*");
         JsonNode m4 = VerifyJunitTest.report(out.resolve("cortex-m4"));
-        assertThat(lines.get(header + 2)).contains(" " + m4.path("cost").path("instructions_per_inference").asText() + " ");
-        assertThat(r.out()).contains("2 of 2 target(s) passed; exit 0");
+        assertThat(lines.get(header + 3)).contains(" " + ReportFormat.integer(m4.path("cost").path("instructions_per_inference")
+                .asLong()) + " ");
+        assertThat(r.out()).contains("3 of 3 target(s) passed; exit 0");
 
         Document d = VerifyJunitTest.parse(junit);
         Element root = d.getDocumentElement();
         assertThat(root.getTagName()).isEqualTo("testsuites");
         List<Element> suites = suites(d);
         assertThat(suites).extracting(s -> s.getAttribute("name"))
-                .containsExactly("mcugen verify har_lstm on host", "mcugen verify har_lstm on cortex-m4");
+                .containsExactly("mcugen verify har_lstm on host", "mcugen verify har_lstm on java",
+                        "mcugen verify har_lstm on cortex-m4");
         // 2 samples + streaming + float-free per target.
         assertThat(suites).allSatisfy(s -> assertThat(s.getAttribute("tests")).isEqualTo("4"));
-        assertThat(root.getAttribute("tests")).isEqualTo("8");
+        assertThat(root.getAttribute("tests")).isEqualTo("12");
         assertThat(root.getAttribute("failures")).isEqualTo("0");
         assertThat(VerifyJunitTest.cases(d)).extracting(c -> c.getAttribute("classname")).containsOnly(
-                "mcugen.verify.host.har_lstm", "mcugen.verify.cortex-m4.har_lstm");
+                "mcugen.verify.host.har_lstm", "mcugen.verify.java.har_lstm", "mcugen.verify.cortex-m4.har_lstm");
     }
 
     @Test
@@ -185,12 +194,15 @@ class VerifyTargetsTest {
     void theChildCommandLineIsTheUsersWithTheTargetsOwnFolder() {
         picocli.CommandLine cl = new picocli.CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         picocli.CommandLine.ParseResult pr = cl.parseArgs("verify", "--target", "host,neon", "--data", "a.npy",
-                "--data=-b.npy", "--per-channel", "--out", "o", "--jobs", "2", "--samples", "3", "--", "-weird-model.json")
-                .subcommand();
+                "--data=-b.npy", "--per-channel", "--out", "o", "--jobs", "2", "--samples", "3", "--java-package", "a.b",
+                "--", "-weird-model.json").subcommand();
         List<String> args = VerifyTargets.childArgs(pr, dev.mcugen.scale.QuantOptions.Target.NEON, Path.of("o", "neon"),
                 null);
         assertThat(args).containsExactly("verify", "--data=a.npy", "--data=-b.npy", "--per-channel", "--samples=3",
                 "--target=neon", "--out=" + Path.of("o", "neon"), "--no-progress", "--", "-weird-model.json");
+        // --java-package is the Java twin's alone.
+        assertThat(VerifyTargets.childArgs(pr, dev.mcugen.scale.QuantOptions.Target.JAVA, Path.of("o", "java"), null))
+                .contains("--java-package=a.b", "--target=java");
         // It parses back to the same options with the one target.
         picocli.CommandLine.ParseResult back = new picocli.CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(String[]::new))
                 .subcommand();

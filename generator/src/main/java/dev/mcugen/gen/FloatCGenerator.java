@@ -343,6 +343,31 @@ public final class FloatCGenerator {
                         "mcf_conv1d_f32(%s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %s, %s);", in, steps0, ch, w, b,
                         c.filters(), c.kernelSize(), c.stride(), c.dilation(), pad, outSteps, act(who, c.activation()), out));
                 softmax(n, c.activation(), out, outSteps, c.filters());
+            } else if (op instanceof Op.Conv2D c) {
+                int h = inShape.dim(0);
+                int wd = inShape.dim(1);
+                int ch = inShape.last();
+                int oh = n.outputShape().dim(0);
+                int ow = n.outputShape().dim(1);
+                int padTop = ShapeInference.padBefore(h, oh, c.kernelH(), c.strideH(), c.dilationH(), c.padding());
+                int padLeft = ShapeInference.padBefore(wd, ow, c.kernelW(), c.strideW(), c.dilationW(), c.padding());
+                // [kh][kw][C][F] is conv1dRows' [k][C][F] with k = kh kw taps: to [F][kh][kw][C].
+                String w = weight(n, "kernel", conv1dRows(n.weight("kernel").toArray(), c.kernelH() * c.kernelW(), ch,
+                        c.filters()), "[" + c.filters() + "][" + c.kernelH() + "][" + c.kernelW() + "][" + ch
+                        + "] (kernel reordered filter-major)");
+                String b = c.useBias() ? weight(n, "bias", n.weight("bias").toArray(), "[" + c.filters() + "]") : "0";
+                call(n, "mcf_conv2d_f32", String.format(Locale.ROOT,
+                        "mcf_conv2d_f32(%s, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %s);",
+                        in, h, wd, ch, w, b, c.filters(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
+                        c.dilationH(), c.dilationW(), padTop, padLeft, oh, ow, act(who, c.activation()), out));
+                softmax(n, c.activation(), out, oh * ow, c.filters());
+            } else if (op instanceof Op.BatchNorm bn) {
+                int len = inShape.last();
+                float[][] folded = batchNormAffine(n, bn);
+                String sc = weight(n, "scale", folded[0], "[" + len + "] (gamma / sqrt(moving_variance + epsilon))");
+                String sh = weight(n, "shift", folded[1], "[" + len + "] (beta - moving_mean * scale)");
+                call(n, "mcf_batch_norm_f32", String.format(Locale.ROOT, "mcf_batch_norm_f32(%s, %d, %d, %s, %s, %s);",
+                        in, inShape.size() / len, len, sc, sh, out));
             } else if (op instanceof Op.DepthwiseConv c) {
                 boolean oneD = c.spatialRank() == 1;
                 int h = oneD ? 1 : inShape.dim(0);
@@ -362,8 +387,20 @@ public final class FloatCGenerator {
                         c.dilationH(), c.dilationW(), padTop, padLeft, oh, ow, act(who, c.activation()), out));
                 softmax(n, c.activation(), out, oh * ow, oc);
             } else if (op instanceof Op.Pool p) {
-                if (p.spatialRank() != 1) {
-                    throw unsupported(who, "2-D pooling is not in the float baseline");
+                if (p.spatialRank() == 2) {
+                    int h = inShape.dim(0);
+                    int wd = inShape.dim(1);
+                    int oh = n.outputShape().dim(0);
+                    int ow = n.outputShape().dim(1);
+                    int sh = p.size().get(0);
+                    int sw = p.size().get(1);
+                    int padTop = ShapeInference.padBefore(h, oh, sh, p.strides().get(0), 1, p.padding());
+                    int padLeft = ShapeInference.padBefore(wd, ow, sw, p.strides().get(1), 1, p.padding());
+                    call(n, "mcf_pool2d_f32", String.format(Locale.ROOT,
+                            "mcf_pool2d_f32(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s);", in, h, wd,
+                            inShape.last(), sh, sw, p.strides().get(0), p.strides().get(1), padTop, padLeft, oh, ow,
+                            p.pool() == PoolKind.MAX ? 1 : 0, out));
+                    return;
                 }
                 int steps0 = inShape.dim(0);
                 int ch = inShape.last();
@@ -646,6 +683,27 @@ public final class FloatCGenerator {
     /** {@code m[rows][cols]} row-major to {@code [cols][rows]}. */
     static float[] transpose(float[] m, int rows, int cols) {
         return FloatTensor.transpose(m, rows, cols);
+    }
+
+    /**
+     * A batch normalization as {@code x * scale + shift} per channel, computed in double as the float
+     * interpreter computes {@code beta + (x - mean) * gamma / sqrt(variance + epsilon)} (the model
+     * file's decimal epsilon), then stored as float32: {scale, shift}.
+     */
+    static float[][] batchNormAffine(Node n, Op.BatchNorm b) {
+        float[] gamma = n.weight("gamma").toArray();
+        float[] beta = n.weight("beta").toArray();
+        float[] mean = n.weight("moving_mean").toArray();
+        float[] var = n.weight("moving_variance").toArray();
+        double eps = Double.parseDouble(Float.toString(b.epsilon()));
+        float[] scale = new float[gamma.length];
+        float[] shift = new float[gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            double s = gamma[c] / Math.sqrt(var[c] + eps);
+            scale[c] = (float) s;
+            shift[c] = (float) (beta[c] - mean[c] * s);
+        }
+        return new float[][] {scale, shift};
     }
 
     /** Keras Conv1D kernel {@code [k][C][F]} to {@code [F][k][C]}. */

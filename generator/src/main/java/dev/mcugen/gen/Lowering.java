@@ -200,6 +200,12 @@ final class Lowering {
                     bufferBits.put(e.getKey(), e.getValue()[1]);
                 }
             }
+            int im2col = n instanceof QConv c ? im2colBytes(c) : 0;
+            if (im2col > 0) {
+                // The packed convolution's im2col rows, live during its own step only.
+                buffers.add(new MemoryPlanner.Buffer(n.name() + scratchTag + "col", im2col, i, i));
+                bufferBits.put(n.name() + scratchTag + "col", 8);
+            }
         }
         // An output the last layer writing it can put straight into the caller's buffer (its own
         // tensor, read by no later layer, not a model input, not another output's); the others are
@@ -389,7 +395,8 @@ final class Lowering {
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
                 || n instanceof QLut || n instanceof QPRelu
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
-                || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding)) {
+                || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding
+                || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -498,6 +505,11 @@ final class Lowering {
             d[i - 1] = s.dim(i);
         }
         return Shape.of(d);
+    }
+
+    /** The arena bytes of a convolution's im2col buffer (0: none; WeightLayout.im2colBytes). */
+    private int im2colBytes(QConv c) {
+        return types.get(c.input()).bits() == 8 ? WeightLayout.im2colBytes(WeightLayout.forConv(opts.target(), c), c) : 0;
     }
 
     /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */
@@ -750,6 +762,44 @@ final class Lowering {
         return name;
     }
 
+    /** QConv16x8: mcu_conv_tfl_s16 (mcu_tfl.h), the file's int64 bias and per-channel multipliers. */
+    private void lowerConv16x8(dev.mcugen.ir.quant.QConv16x8 c, String n, String x, String y) {
+        QuantType ot = c.outputType();
+        String w = tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32);
+        String b = tensorArray(n + "_b64", "int64_t", c.name() + " bias int64 (the file's)", c.bias(), CLit::i64);
+        String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " TFLite multipliers s_x s_w / s_y");
+        params("mcu_conv_tfl_params_t", n + "_params", c, List.of(f("in_h", c.inputShape().dim(0)),
+                f("in_w", c.inputShape().dim(1)), f("channels", c.channels()), f("filters", c.filters()),
+                f("kernel_h", c.kernelH()), f("kernel_w", c.kernelW()), f("stride_h", c.strideH()),
+                f("stride_w", c.strideW()), f("dilation_h", c.dilationH()), f("dilation_w", c.dilationW()),
+                f("padding", padding(c.padding())), f("weights", w), f("bias", b), f("rescale", r),
+                f("rescale_count", c.rescale().size()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("act_min", c.actMin()), f("act_max", c.actMax())));
+        call(c, "mcu_conv_tfl_s16", List.of("&" + n + "_params", x, y), List.of());
+    }
+
+    /** QStridedSlice: mcu_strided_slice_s8 / _s16 (mcu_tfl.h), dimensions padded to 4 with 1. */
+    private void lowerStridedSlice(dev.mcugen.ir.quant.QStridedSlice ss, String n, String x, String y, String s) {
+        int rank = ss.inputShape().rank();
+        if (rank > 4) {
+            throw unsupported("layer '" + ss.name() + "'", "slices " + rank + " dimensions; the C kernel takes at most 4");
+        }
+        List<String> in = new ArrayList<>();
+        List<String> outDims = new ArrayList<>();
+        List<String> begin = new ArrayList<>();
+        List<String> stride = new ArrayList<>();
+        for (int d = 0; d < 4; d++) {
+            in.add(Integer.toString(d < rank ? ss.inputShape().dim(d) : 1));
+            outDims.add(Integer.toString(d < rank ? ss.outputShape().dim(d) : 1));
+            begin.add(Integer.toString(d < rank ? ss.begin().get(d) : 0));
+            stride.add(Integer.toString(d < rank ? ss.stride().get(d) : 1));
+        }
+        params("mcu_strided_slice_params_t", n + "_params", ss, List.of(f("in_dims", "{" + String.join(", ", in) + "}"),
+                f("out_dims", "{" + String.join(", ", outDims) + "}"), f("begin", "{" + String.join(", ", begin) + "}"),
+                f("stride", "{" + String.join(", ", stride) + "}")));
+        call(ss, "mcu_strided_slice_" + s, List.of("&" + n + "_params", x, y), List.of());
+    }
+
     /** QElementwise: mcu_sum / mcu_sub / mcu_mul / mcu_maximum / mcu_minimum, the constant as a const array. */
     private void lowerElementwise(QElementwise e, String n, String y, QuantType ot, String s) {
         int count = e.operandCount();
@@ -871,8 +921,12 @@ final class Lowering {
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", c.actMin()), f("act_max", c.actMax()), f("weight_layout", layout.cName()),
                     f("acc_small", layout != WeightLayout.PLAIN && WeightLayout.accumulatorBelow30(c.bias(), c.weights(),
-                            cols, filters) ? 1 : 0, "|bias + W x| < 2^30 for every int8 x (from the weights)")));
-            call(c, (layout == WeightLayout.PLAIN ? "mcu_conv_" : "mcu_conv_packed_") + k, List.of("&" + n + "_params", x, y), List.of());
+                            cols, filters) ? 1 : 0, "|bias + W x| < 2^30 for every int8 x (from the weights)"),
+                    f("im2col_bytes", im2colBytes(c))));
+            String col = im2colBytes(c) > 0 ? pointer.get(c.name() + scratchTag + "col") : "NULL";
+            call(c, layout == WeightLayout.PLAIN ? "mcu_conv_" + k : "mcu_conv_packed_" + k,
+                    layout == WeightLayout.PLAIN ? List.of("&" + n + "_params", x, y) : List.of("&" + n + "_params", x, y, col),
+                    List.of());
         } else if (node instanceof QDepthwiseConv c) {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -1006,6 +1060,10 @@ final class Lowering {
             }
             int len = os.dim(rv.axis());
             call(rv, "mcu_reverse_" + s, List.of(x, os.size() / (len * inner) + "", len + "", inner + "", y), List.of());
+        } else if (node instanceof dev.mcugen.ir.quant.QConv16x8 c) {
+            lowerConv16x8(c, n, x, y);
+        } else if (node instanceof dev.mcugen.ir.quant.QStridedSlice ss) {
+            lowerStridedSlice(ss, n, x, y, s);
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

@@ -80,31 +80,43 @@ public enum WeightLayout {
     }
 
     /**
-     * Bytes of the int8-input convolution's im2col buffer on the stack: MCU_CONV_IM2COL_BYTES of
-     * runtime-c/src/mcu_conv_packed_impl.h (the two must agree).
+     * The im2col buffer a packed convolution is given in the arena holds as many receptive fields as
+     * fit in this many bytes, and always at least one (mcu_conv_packed_impl.h runs one Dense call per
+     * buffer; a few positions per call spread its setup, more gain nothing).
      */
     public static final int CONV_IM2COL_BYTES = 512;
 
     /**
      * The layout of an int8-input convolution's weights, the matrix of {@code filters} rows and
      * {@code kh kw C} columns (runtime-c/include/mcu_nn.h, mcu_conv_params_t.weight_layout): the
-     * target's packed layout when the convolution runs as the packed Dense, i.e. a pointwise kernel
-     * with stride 1 (the input is the Dense's rows) or a receptive field of at most
-     * {@link #CONV_IM2COL_BYTES} values (copied per output position), with every weight in [-127, 127]
-     * (the packed layouts' bound); otherwise {@link #PLAIN}, the convolution's own loop.
+     * target's packed layout, the convolution then running as the packed Dense over its rows (the
+     * input itself for a pointwise kernel with stride 1, else each position's receptive field, copied
+     * into the arena's im2col buffer where it is not contiguous in the input), when every weight is in
+     * [-127, 127] (the packed layouts' bound); otherwise {@link #PLAIN}, the convolution's own loop.
      */
     public static WeightLayout forConv(QuantOptions.Target target, QConv c) {
-        boolean pointwise = c.kernelH() == 1 && c.kernelW() == 1 && c.strideH() == 1 && c.strideW() == 1;
-        long cols = (long) c.kernelH() * c.kernelW() * c.channels();
-        if (!pointwise && cols > CONV_IM2COL_BYTES) {
-            return PLAIN;
-        }
         for (int i = 0; i < c.weights().size(); i++) {
             if (c.weights().get(i) < -127) {
                 return PLAIN;
             }
         }
         return forTarget(target);
+    }
+
+    /**
+     * Bytes of the im2col buffer (mcu_conv_params_t.im2col_bytes) a convolution in {@code layout} takes
+     * in the arena: 0 for {@link #PLAIN} and where every row is read in place (a pointwise kernel with
+     * stride 1; a kernel one row high without dilation or padding, as a valid Conv1D), else as many
+     * receptive fields of kh kw C bytes as fit {@link #CONV_IM2COL_BYTES}, at least one.
+     */
+    public static int im2colBytes(WeightLayout layout, QConv c) {
+        boolean pointwise = c.kernelH() == 1 && c.kernelW() == 1 && c.strideH() == 1 && c.strideW() == 1;
+        boolean inPlace = c.kernelH() == 1 && c.dilationW() == 1 && c.padding() == dev.mcugen.ir.Padding.VALID;
+        if (layout == PLAIN || pointwise || inPlace) {
+            return 0;
+        }
+        int cols = c.kernelH() * c.kernelW() * c.channels();
+        return Math.max(1, CONV_IM2COL_BYTES / cols) * cols;
     }
 
     /** Rows or columns rounded up to the multiple of 4 of the packed layouts. */

@@ -34,20 +34,27 @@ class ConvPackedLayoutTest {
     private static final QuantType TY = new QuantType(8, -128, 127, 0.5, -7);
 
     @Test
-    void packsWhenTheReceptiveFieldFitsTheIm2colBufferOrTheKernelIsPointwise() {
+    void packsEveryReceptiveFieldWithAnArenaIm2colBufferWhereRowsAreCopied() {
         Random r = new Random(15);
         QConv small = conv(r, Shape.of(6, 5, 8), 3, 3, 1, 1, 1, 1, Padding.SAME, 6); // 72 columns
-        QConv wide = conv(r, Shape.of(4, 4, 60), 3, 3, 1, 1, 1, 1, Padding.SAME, 4); // 540 columns > 512
+        QConv wide = conv(r, Shape.of(4, 4, 64), 3, 3, 1, 1, 1, 1, Padding.SAME, 4); // 576 columns > 512
         QConv pointwise = conv(r, Shape.of(2, 2, 600), 1, 1, 1, 1, 1, 1, Padding.VALID, 4); // 600 columns, 1x1
         QConv stridedPointwise = conv(r, Shape.of(4, 4, 600), 1, 1, 2, 2, 1, 1, Padding.VALID, 4);
+        QConv validConv1d = conv(r, Shape.of(30, 8), 1, 5, 1, 1, 1, 1, Padding.VALID, 4);
         for (Target t : List.of(Target.CORTEX_M4, Target.CORTEX_M3, Target.CORTEX_M0, Target.NEON)) {
-            assertThat(WeightLayout.forConv(t, small)).as("%s", t).isEqualTo(WeightLayout.forTarget(t));
-            assertThat(WeightLayout.forConv(t, pointwise)).as("%s", t).isEqualTo(WeightLayout.forTarget(t));
-            assertThat(WeightLayout.forConv(t, wide)).as("%s", t).isEqualTo(WeightLayout.PLAIN);
-            assertThat(WeightLayout.forConv(t, stridedPointwise)).as("%s", t).isEqualTo(WeightLayout.PLAIN);
+            for (QConv c : List.of(small, wide, pointwise, stridedPointwise, validConv1d)) {
+                assertThat(WeightLayout.forConv(t, c)).as("%s", t).isEqualTo(WeightLayout.forTarget(t));
+            }
+            WeightLayout l = WeightLayout.forTarget(t);
+            // As many receptive fields as fit 512 bytes, at least one; none where rows are read in place.
+            assertThat(WeightLayout.im2colBytes(l, small)).isEqualTo(7 * 72);
+            assertThat(WeightLayout.im2colBytes(l, wide)).isEqualTo(576);
+            assertThat(WeightLayout.im2colBytes(l, pointwise)).isZero();
+            assertThat(WeightLayout.im2colBytes(l, stridedPointwise)).isZero(); // one pixel's channels: contiguous
+            assertThat(WeightLayout.im2colBytes(l, validConv1d)).isZero();
         }
         assertThat(WeightLayout.forConv(Target.HOST, small)).isEqualTo(WeightLayout.PLAIN);
-        assertThat(WeightLayout.CONV_IM2COL_BYTES).isEqualTo(512);
+        assertThat(WeightLayout.im2colBytes(WeightLayout.PLAIN, small)).isZero();
     }
 
     @Test
@@ -75,7 +82,10 @@ class ConvPackedLayoutTest {
                 conv(r, Shape.of(11, 10, 1), 10, 4, 2, 2, 1, 1, Padding.SAME, 8), // keyword-spotting-like kernel
                 conv(r, Shape.of(30, 8), 1, 5, 1, 1, 1, 1, Padding.VALID, 16),    // Conv1D, rows in place
                 conv(r, Shape.of(30, 8), 1, 5, 1, 2, 1, 1, Padding.SAME, 7),      // Conv1D, borders copied
-                conv(r, Shape.of(5, 4, 12), 1, 1, 1, 1, 1, 1, Padding.SAME, 10)); // pointwise
+                conv(r, Shape.of(5, 4, 12), 1, 1, 1, 1, 1, 1, Padding.SAME, 10), // pointwise
+                conv(r, Shape.of(5, 4, 64), 3, 3, 1, 1, 1, 1, Padding.SAME, 6), // 576 columns: one per Dense call
+                conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.VALID, 5), // strided pointwise, rows in place
+                conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.SAME, 5)); // the same, SAME: 600 columns copied
         for (int k = 0; k < convs.size(); k++) {
             QConv c = convs.get(k);
             QGraph g = new QGraph("c", List.of(new QInput("x", c.inputShape(), TX)), List.<QNode>of(c), List.of("conv"));

@@ -52,7 +52,7 @@ class FloatCGeneratorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64", "har_lstm", "kws_gru",
-            "gesture_conv1d", "stacked_rnn",
+            "gesture_conv1d", "stacked_rnn", "kws_conv",
             // not sequential: the two directions of Bidirectional layers, merged by concat and sum
             "bidi_stacked_go_backwards", "bidi_lstm_concat_seq", "bidi_gru_sum_seq", "bidi_simple_rnn_concat_last"})
     void matchesTheFloatInterpreter(String name, @TempDir Path dir) throws Exception {
@@ -251,13 +251,49 @@ class FloatCGeneratorTest {
 
     @Test
     void refusesWhatItCannotRun() {
-        GraphBuilder b = new GraphBuilder("two_d").input("x", Shape.of(8, 8, 1));
-        b.add("c", new Op.Conv2D(2, 3, 3, 1, 1, 1, 1, Padding.VALID, Activation.RELU, false), List.of("x"),
-                Map.of("kernel", FloatTensor.filled(Shape.of(3, 3, 1, 2), 0.5f)));
-        Graph g = b.output("c").build();
-        assertThatThrownBy(() -> FloatCGenerator.lower(g, "two_d", List.of()))
+        // an Add broadcasting a per-channel vector: mcf_add_f32 adds equal-length arrays only
+        GraphBuilder b = new GraphBuilder("bcast").input("x", Shape.of(4, 3));
+        b.add("g", new Op.GlobalPool(PoolKind.AVG, 1), List.of("x"), Map.of());
+        b.add("a", new Op.Add(-1), List.of("x", "g"), Map.of());
+        Graph g = b.output("a").build();
+        assertThatThrownBy(() -> FloatCGenerator.lower(g, "bcast", List.of()))
                 .isInstanceOfSatisfying(McugenException.class, e -> assertThat(e.diag()).isEqualTo(Diag.MCG_GEN_UNSUPPORTED))
-                .hasMessageContaining("layer 'c' (conv2d)");
+                .hasMessageContaining("layer 'a' (add)");
+    }
+
+    /**
+     * Conv2D (SAME with stride 2 and a non-square kernel, VALID dilated without bias), batch
+     * normalization, 2-D max and average pooling (SAME windows clipped at the border), as in the
+     * image models, against the float interpreter.
+     */
+    @Test
+    void convolutions2dBatchNormAndPooling2dMatchTheFloatInterpreter(@TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        java.util.Random r = new java.util.Random(11);
+        GraphBuilder b = new GraphBuilder("c2").input("x", Shape.of(11, 9, 3));
+        b.add("c1", new Op.Conv2D(5, 3, 2, 2, 2, 1, 1, Padding.SAME, Activation.RELU, true), List.of("x"),
+                Map.of("kernel", random(r, Shape.of(3, 2, 3, 5)), "bias", random(r, Shape.of(5))));
+        FloatTensor var = random(r, Shape.of(5));
+        float[] v = var.toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.abs(v[i]) + 0.1f;
+        }
+        b.add("bn", new Op.BatchNorm(0.001f), List.of("c1"), Map.of("gamma", random(r, Shape.of(5)), "beta",
+                random(r, Shape.of(5)), "moving_mean", random(r, Shape.of(5)), "moving_variance",
+                FloatTensor.of(Shape.of(5), v)));
+        b.add("mp", new Op.Pool(PoolKind.MAX, List.of(3, 3), List.of(2, 2), Padding.SAME), List.of("bn"), Map.of());
+        b.add("c2", new Op.Conv2D(4, 2, 2, 1, 1, 2, 1, Padding.VALID, Activation.LINEAR, false), List.of("mp"),
+                Map.of("kernel", random(r, Shape.of(2, 2, 5, 4))));
+        b.add("ap", new Op.Pool(PoolKind.AVG, List.of(2, 2), List.of(1, 1), Padding.SAME), List.of("c2"), Map.of());
+        Graph g = b.output("ap").build();
+        FloatCGenerator.Output out = new FloatCGenerator().build(g, "m_c2", List.of("test"));
+        assertThat(out.sources()).contains("runtime/float/mcf_conv2d_f32.c", "runtime/float/mcf_batch_norm_f32.c",
+                "runtime/float/mcf_pool2d_f32.c");
+        List<Map<String, FloatTensor>> samples = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            samples.add(Map.of("x", random(r, Shape.of(11, 9, 3))));
+        }
+        compare(dir, "m_c2", g, out, samples);
     }
 
     @Test

@@ -97,6 +97,16 @@ public final class FloatInterpreter {
      *                         wrong shape, {@link Diag#MCG_DATA_NONFINITE} if it holds NaN or infinity
      */
     public Map<String, FloatTensor> run(Map<String, FloatTensor> sample, TensorObserver observer) {
+        return run(sample, observer, null);
+    }
+
+    /**
+     * As {@link #run(Map, TensorObserver)}, with {@code rewrite} (if not null) told each node's output
+     * right after its layer computes it, before any later layer reads it: it may change the values in
+     * place (a word-length analysis quantizes one layer's output this way; a recurrent layer's state
+     * inside its own loop is not an output and stays as computed).
+     */
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> sample, TensorObserver observer, OutputRewrite rewrite) {
         for (String key : sample.keySet()) {
             if (inputs.stream().noneMatch(i -> i.name().equals(key))) {
                 throw new McugenException(Diag.MCG_DATA_SHAPE, "input '" + key + "'",
@@ -141,6 +151,15 @@ public final class FloatInterpreter {
                     : ShapeInference.outputShape(node.name(), node.op(), Arrays.asList(inShapes));
             int o = inputs.size() + n;
             values[o] = kernels[n].apply(in, inShapes, out, observer);
+            if (rewrite != null) {
+                for (float[] a : in) {
+                    if (a == values[o]) {
+                        values[o] = values[o].clone(); // a view of its input (reshape): rewrite this node's alone
+                        break;
+                    }
+                }
+                rewrite.rewrite(node.name(), values[o]);
+            }
             shapes[o] = out;
             if (observer != null) {
                 observer.observe(node.name(), TensorObserver.WHOLE, values[o]);

@@ -79,6 +79,11 @@ public final class NnGoldenVectors {
             }
         }
 
+        /** The values added so far. */
+        int[] values() {
+            return java.util.Arrays.copyOf(v, n);
+        }
+
         void add64(long x) {
             add((int) x);
             add((int) (x >>> 32));
