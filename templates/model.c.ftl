@@ -9,6 +9,7 @@
 
 #include "mcu_rnn.h"
 #include "mcu_shape.h"
+#include "mcu_tfl.h"
 <#if m.needsString>
 #include <string.h>
 </#if>

@@ -591,6 +591,8 @@ typedef struct {
     int32_t output_zp;            /**< output zero point */
     int32_t act_min;              /**< clamp low */
     int32_t act_max;              /**< clamp high */
+    int32_t packed_layout;        /**< mcu_depthwise_conv_packed_s8 only: MCU_DW_PACKED_H16 or MCU_DW_PACKED_W32 */
+    const void *packed_weights;   /**< mcu_depthwise_conv_packed_s8 only: the int32 record of packed_layout, word aligned */
 } mcu_depthwise_conv_params_t;
 
 /**
@@ -600,6 +602,34 @@ typedef struct {
  * @param y int8 [out_h, out_w, channels * multiplier], values in [act_min, act_max]
  */
 void mcu_depthwise_conv_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y);
+
+/**
+ * Packed depthwise layer (mcu_depthwise_conv_packed_s8, multiplier 1), an int32 array of one record per
+ * block of 4 channels (block b = channels 4b..4b+3; zeros pad the last block): the 4 doubled biases
+ * `2 bias_c`, then the kernel's taps in the order (r, q), each the doubled weights `2 w[r][q][c]` of the
+ * block's channels, then for the channel pairs (c0, c1) and (c2, c3) the output stage: the two rescale
+ * multipliers `M_c`, the two addends `2^(right_c - 1) + output_zp 2^right_c` and the two right shifts
+ * `right_c = -shift_c` (12 words). Record b starts at word `b * (16 + kernel_h * kernel_w * words_per_tap)`.
+ * MCU_DW_PACKED_H16 (Cortex-M4/M7/M33/M55): 2 words per tap, `(2 w_c0 & 0xFFFF) | (2 w_c2 << 16)` and
+ * `(2 w_c1 & 0xFFFF) | (2 w_c3 << 16)` (the halfword pairs SXTB16 makes of a word of inputs).
+ * MCU_DW_PACKED_W32 (Cortex-M3): 4 words per tap, `2 w_c0, 2 w_c1, 2 w_c2, 2 w_c3`.
+ */
+#define MCU_DW_PACKED_H16 1
+#define MCU_DW_PACKED_W32 2
+
+/**
+ * @brief Depthwise convolution, int8 activations, multiplier 1, packed weights: the integers of
+ *        mcu_depthwise_conv_s8(), faster (per target: DSP, Cortex-M3, portable C elsewhere).
+ *
+ * Preconditions (the generator checks them, else it calls mcu_depthwise_conv_s8()): multiplier 1;
+ * `|bias_c| + 128 sum |w_c| < 2^30` for every channel; every rescale of the multiplier form with
+ * multiplier > 0 and a shift in [-22, -1]. Weights, biases, rescales and the output zero point come
+ * from `packed_weights` only (the packed record holds them); `weights`, `bias`, `rescale` are not read.
+ * @param p params (packed_layout, packed_weights, shapes, pad_value, act_min, act_max)
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, channels], values in [act_min, act_max]
+ */
+void mcu_depthwise_conv_packed_s8(const mcu_depthwise_conv_params_t *p, const int8_t *x, int8_t *y);
 
 /**
  * @brief Depthwise convolution, int16 activations, int8 weights, int64 accumulator.

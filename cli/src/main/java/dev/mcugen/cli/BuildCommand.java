@@ -118,6 +118,11 @@ final class BuildCommand implements Callable<Integer> {
         java.util.Optional<dev.mcugen.compiler.TargetBoard> board = boardOptions.apply(quant);
         javaTwin.check(quant.target());
         Path file = ModelLoader.resolve(modelArg.model);
+        java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
+        if (inFile.isPresent()) {
+            // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            return QuantizedTflite.build(this, file, inFile.get(), QuantizedTflite.cId(name, inFile.get(), file), board);
+        }
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g, file);

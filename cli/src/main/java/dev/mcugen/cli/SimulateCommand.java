@@ -61,8 +61,9 @@ final class SimulateCommand implements Callable<Integer> {
                     + " in input order")
     List<Path> data;
 
-    @Option(names = "--mode", required = true, paramLabel = "MODE",
-            description = "float (the float32 reference) or fixed (the integer simulator)")
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "float (the float32 reference) or fixed (the integer simulator); required, except for a"
+                    + " quantized .tflite, which runs fixed")
     Mode mode;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy",
@@ -82,11 +83,20 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (mode == null && !quantizedFile()) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--mode", "is required: float (the float32 reference) or fixed"
+                    + " (the integer simulator)");
+        }
         if (mode == Mode.FLOAT && (raw || compare)) {
             throw new McugenException(Diag.MCG_CLI_USAGE, raw ? "--raw" : "--compare", "only applies to --mode fixed");
         }
         quant.target(); // one target: refused before anything is read
         Path file = ModelLoader.resolve(modelArg.model);
+        java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
+        if (inFile.isPresent()) {
+            // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            return QuantizedTflite.simulate(this, file, inFile.get());
+        }
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         if (out.size() == 1 && g.outputs().size() > 1) {
@@ -111,6 +121,13 @@ final class SimulateCommand implements Callable<Integer> {
         } finally {
             this.files = null;
         }
+    }
+
+    /** True when the model is quantized in its file (an int8 .tflite), which needs no --mode. */
+    private boolean quantizedFile() {
+        Path file = ModelLoader.resolve(modelArg.model);
+        return ModelLoader.detect(file) == ModelLoader.Format.TFLITE
+                && CompilePipeline.loadQuantized(file).isPresent();
     }
 
     /**

@@ -199,6 +199,11 @@ final class VerifyCommand implements Callable<Integer> {
         // --java-package is for the Java twin: among several targets, for its run alone (VerifyTargets).
         javaTwin.check(quant.targets.contains(QuantOptions.Target.JAVA) ? QuantOptions.Target.JAVA : quant.targets.get(0));
         Path file = ModelLoader.resolve(modelArg.model);
+        java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
+        if (inFile.isPresent()) {
+            // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            return QuantizedTflite.verify(this, file, inFile.get(), QuantizedTflite.cId(name, inFile.get(), file));
+        }
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g, file);

@@ -50,6 +50,34 @@ public final class CompilePipeline {
     }
 
     /**
+     * The integer graph of an already quantized model (an int8 {@code .tflite}): the file's own scales,
+     * zero points and per-channel parameters with TFLite's integer semantics, nothing calibrated or
+     * solved; empty for any other model, which {@link #load} and {@link #quantize} handle.
+     */
+    public static java.util.Optional<dev.mcugen.ir.quant.QGraph> loadQuantized(Path model) {
+        Path file = ModelLoader.resolve(model);
+        if (ModelLoader.detect(file) != ModelLoader.Format.TFLITE) {
+            return java.util.Optional.empty();
+        }
+        return dev.mcugen.ir.tflite.TfliteImporter.loadQuantized(file);
+    }
+
+    /**
+     * Generator options for a model quantized in its file ({@link #loadQuantized}): the banner records
+     * the file's hash and that every integer parameter came from it.
+     */
+    public static GenOptions genOptionsQuantized(String id, Path modelFile, QuantOptions.Target target) {
+        return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile),
+                "parameters: the file's own scales, zero points and per-channel multipliers (TFLite integer semantics)",
+                "options: --target " + target.cliName()), Boards.budget(target), target);
+    }
+
+    /** Lowers an integer graph quantized in its file ({@link #loadQuantized}) to C and renders it. */
+    public static CGenerator.Output generate(dev.mcugen.ir.quant.QGraph graph, GenOptions options) {
+        return new CGenerator().build(graph, options);
+    }
+
+    /**
      * Calibrates {@code original} on {@code calibration} and quantizes it. Batch normalization, then a
      * stand-alone activation, fold into the layer before them first (the folded layer keeps the last
      * folded layer's name), so calibration sees the tensors the integer model will have.

@@ -395,7 +395,8 @@ final class Lowering {
                 || n instanceof QChannelAffine || n instanceof QLogistic || n instanceof QSoftmax || n instanceof QRecurrent
                 || n instanceof QLut || n instanceof QPRelu
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
-                || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding)) {
+                || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding
+                || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -737,6 +738,19 @@ final class Lowering {
         return name;
     }
 
+    /** The packed weights of mcu_depthwise_conv_packed_s8, word aligned; returns the array's name. */
+    private String packedDepthwise(String n, QDepthwiseConv c, DepthwisePacking packing) {
+        int[] words = packing.pack(c);
+        String name = n + "_w"; // the plain weights are not emitted
+        arrays.add(new View.Array("int32_t", name, Integer.toString(words.length), CLit.comment(c.name()
+                + " depthwise layer packed per block of 4 channels: 2 bias, " + c.kernelH() + "x" + c.kernelW()
+                + " taps of 2 w in layout " + packing.cName() + ", rescale multipliers, addends, shifts "
+                + CLit.real(c.rescale().stream().mapToDouble(Rescale::real).min().orElse(0)) + " .. "
+                + CLit.real(c.rescale().stream().mapToDouble(Rescale::real).max().orElse(0))), CLit.wrapLazily(words.length, i -> words[i], CLit::i32), " MCU_ALIGN4"));
+        arrayLayers.add(currentLayer);
+        return name;
+    }
+
     private String rescaleArray(String name, List<Rescale> rs, String what) {
         List<String> items = new ArrayList<>();
         rs.forEach(r -> items.add(CLit.rescale(r)));
@@ -746,6 +760,44 @@ final class Lowering {
         arrays.add(new View.Array("mcu_rescale_t", name, Integer.toString(rs.size()), CLit.comment(c), CLit.wrap(items)));
         arrayLayers.add(currentLayer);
         return name;
+    }
+
+    /** QConv16x8: mcu_conv_tfl_s16 (mcu_tfl.h), the file's int64 bias and per-channel multipliers. */
+    private void lowerConv16x8(dev.mcugen.ir.quant.QConv16x8 c, String n, String x, String y) {
+        QuantType ot = c.outputType();
+        String w = tensorArray(n + "_w", "int8_t", c.name() + " weights int8 [kh, kw, C, F]", c.weights(), CLit::i32);
+        String b = tensorArray(n + "_b64", "int64_t", c.name() + " bias int64 (the file's)", c.bias(), CLit::i64);
+        String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " TFLite multipliers s_x s_w / s_y");
+        params("mcu_conv_tfl_params_t", n + "_params", c, List.of(f("in_h", c.inputShape().dim(0)),
+                f("in_w", c.inputShape().dim(1)), f("channels", c.channels()), f("filters", c.filters()),
+                f("kernel_h", c.kernelH()), f("kernel_w", c.kernelW()), f("stride_h", c.strideH()),
+                f("stride_w", c.strideW()), f("dilation_h", c.dilationH()), f("dilation_w", c.dilationW()),
+                f("padding", padding(c.padding())), f("weights", w), f("bias", b), f("rescale", r),
+                f("rescale_count", c.rescale().size()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("act_min", c.actMin()), f("act_max", c.actMax())));
+        call(c, "mcu_conv_tfl_s16", List.of("&" + n + "_params", x, y), List.of());
+    }
+
+    /** QStridedSlice: mcu_strided_slice_s8 / _s16 (mcu_tfl.h), dimensions padded to 4 with 1. */
+    private void lowerStridedSlice(dev.mcugen.ir.quant.QStridedSlice ss, String n, String x, String y, String s) {
+        int rank = ss.inputShape().rank();
+        if (rank > 4) {
+            throw unsupported("layer '" + ss.name() + "'", "slices " + rank + " dimensions; the C kernel takes at most 4");
+        }
+        List<String> in = new ArrayList<>();
+        List<String> outDims = new ArrayList<>();
+        List<String> begin = new ArrayList<>();
+        List<String> stride = new ArrayList<>();
+        for (int d = 0; d < 4; d++) {
+            in.add(Integer.toString(d < rank ? ss.inputShape().dim(d) : 1));
+            outDims.add(Integer.toString(d < rank ? ss.outputShape().dim(d) : 1));
+            begin.add(Integer.toString(d < rank ? ss.begin().get(d) : 0));
+            stride.add(Integer.toString(d < rank ? ss.stride().get(d) : 1));
+        }
+        params("mcu_strided_slice_params_t", n + "_params", ss, List.of(f("in_dims", "{" + String.join(", ", in) + "}"),
+                f("out_dims", "{" + String.join(", ", outDims) + "}"), f("begin", "{" + String.join(", ", begin) + "}"),
+                f("stride", "{" + String.join(", ", stride) + "}")));
+        call(ss, "mcu_strided_slice_" + s, List.of("&" + n + "_params", x, y), List.of());
     }
 
     /** QElementwise: mcu_sum / mcu_sub / mcu_mul / mcu_maximum / mcu_minimum, the constant as a const array. */
@@ -879,13 +931,17 @@ final class Lowering {
             Shape is = c.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
             int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
-            String w = tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
-                    c.weights(), CLit::i32);
-            String b = si.equals("s8")
+            DepthwisePacking packing = DepthwisePacking.forLayer(opts.target(), c, k.equals("s8"));
+            String w = packing != null ? "NULL" // in the packed record
+                    : tensorArray(n + "_w", "int8_t", c.name() + " depthwise weights int8 [kh, kw, C, multiplier]",
+                            c.weights(), CLit::i32);
+            String b = packing != null ? "NULL" // in the packed record
+                    : si.equals("s8")
                     ? tensorArray(n + "_b", "int32_t", c.name() + " bias int32, input zero point folded in", c.bias(), CLit::i32)
                     : tensorArray(n + "_b64", "int64_t", c.name() + " bias int64, input zero point folded in", c.bias(), CLit::i64);
-            String r = rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
-            params("mcu_depthwise_conv_params_t", n + "_params", c, List.of(f("in_h", h), f("in_w", wd),
+            String r = packing != null ? "NULL" // in the packed record
+                    : rescaleArray(n + "_rescale", c.rescale(), c.name() + " rescale 2^acc_shift s_w s_x / s_y");
+            List<View.Field> dwFields = new ArrayList<>(List.of(f("in_h", h), f("in_w", wd),
                     f("channels", c.channels()), f("multiplier", c.multiplier()), f("kernel_h", c.kernelH()),
                     f("kernel_w", c.kernelW()), f("stride_h", c.strideH()), f("stride_w", c.strideW()),
                     f("dilation_h", c.dilationH()), f("dilation_w", c.dilationW()), f("padding", padding(c.padding())),
@@ -893,7 +949,13 @@ final class Lowering {
                     f(si.equals("s8") ? "bias" : "bias64", b), f("rescale", r), f("rescale_count", c.rescale().size()),
                     f("acc_shift", c.accShift()), f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
                     f("act_min", c.actMin()), f("act_max", c.actMax())));
-            call(c, "mcu_depthwise_conv_" + k, List.of("&" + n + "_params", x, y), List.of());
+            if (packing != null) {
+                dwFields.add(f("packed_layout", packing.cName()));
+                dwFields.add(f("packed_weights", packedDepthwise(n, c, packing)));
+            }
+            params("mcu_depthwise_conv_params_t", n + "_params", c, dwFields);
+            call(c, (packing != null ? "mcu_depthwise_conv_packed_" : "mcu_depthwise_conv_") + k,
+                    List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QPool p) {
             Shape is = p.inputShape();
             int h = is.rank() == 2 ? 1 : is.dim(0);
@@ -998,6 +1060,10 @@ final class Lowering {
             }
             int len = os.dim(rv.axis());
             call(rv, "mcu_reverse_" + s, List.of(x, os.size() / (len * inner) + "", len + "", inner + "", y), List.of());
+        } else if (node instanceof dev.mcugen.ir.quant.QConv16x8 c) {
+            lowerConv16x8(c, n, x, y);
+        } else if (node instanceof dev.mcugen.ir.quant.QStridedSlice ss) {
+            lowerStridedSlice(ss, n, x, y, s);
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

@@ -121,11 +121,17 @@ final class HostC {
      * holds per sample every input's integers one after the other; returns per sample every output's.
      */
     static List<int[]> run(Path dir, dev.mcugen.ir.quant.QGraph g, GenOptions opts, List<int[]> inputs) throws Exception {
+        return run(dir, g, opts, inputs, FLAGS);
+    }
+
+    /** {@link #run(Path, dev.mcugen.ir.quant.QGraph, GenOptions, List)} compiled with {@code flags}. */
+    static List<int[]> run(Path dir, dev.mcugen.ir.quant.QGraph g, GenOptions opts, List<int[]> inputs, List<String> flags)
+            throws Exception {
         CGenerator.Output o = new CGenerator().build(g, opts);
         Map<String, byte[]> files = o.files();
         CGenerator.write(files, dir);
         Files.writeString(dir.resolve("harness.c"), harness(o.view()));
-        return compileAndRun(dir, o.view().id(), files, inputs, FLAGS);
+        return compileAndRun(dir, o.view().id(), files, inputs, flags);
     }
 
     /** AddressSanitizer beside UBSan: out-of-bounds reads and writes of the generated C abort the run. */

@@ -86,6 +86,17 @@ public enum Diag {
      */
     MCG_IMPORT_TFLITE_QUANTIZED(Kind.REJECTED),
     /**
+     * An operator of a quantized {@code .tflite} that mcugen cannot run with TFLite's own integers (an op
+     * without an integer kernel yet, or an option of it); names the operator and its output tensor.
+     */
+    MCG_TFLITE_QUANT_UNSUPPORTED(Kind.REJECTED),
+    /**
+     * Quantization parameters of a quantized {@code .tflite} that TFLite itself refuses or that mcugen
+     * cannot keep: int8 weights with a zero point other than 0, int4 or uint8 tensors, a missing scale,
+     * a reshape or pooling whose output scale differs from its input's; names the tensor.
+     */
+    MCG_TFLITE_QUANT_PARAMS(Kind.REJECTED),
+    /**
      * A binary model file whose structure is broken: truncated, offsets out of range or in cycles, wrong
      * protobuf wire types, HDF5 datasets of the wrong type or shape, tensors claiming more bytes than the
      * file holds, element counts beyond 2^31.

@@ -33,6 +33,11 @@ class FormatDocsTest {
     }
 
     @Test
+    void quantizedTfliteSectionListsEveryMappedBuiltin() throws IOException {
+        assertThat(firstColumn("## 10.")).containsExactlyInAnyOrderElementsOf(TfliteImporter.SUPPORTED_QUANTIZED);
+    }
+
+    @Test
     void onnxSectionListsEveryMappedOp() throws IOException {
         assertThat(firstColumn("## 9.")).containsExactlyInAnyOrderElementsOf(OnnxImporter.SUPPORTED);
     }

@@ -55,6 +55,9 @@ public final class FeedForwardKernels {
         if (node instanceof QReverse r) {
             return dev.mcugen.ir.Reversal.apply(inputs.get(0), r.outputShape(), r.axis());
         }
+        if (TflKernels.handles(node)) {
+            return TflKernels.run(node, inputs.get(0));
+        }
         if (MovementKernels.handles(node)) {
             return MovementKernels.run(node, inputs.get(0));
         }

@@ -16,7 +16,8 @@ import java.util.Map;
  * against it; {@link TfliteMapper} turns its operators into IR nodes.
  *
  * <p>Quantized files (int8 / uint8 / int16 tensors, QUANTIZE, DEQUANTIZE of integers, hybrid int8
- * weights) are refused with {@link Diag#MCG_IMPORT_TFLITE_QUANTIZED}; ops the IR cannot express with
+ * weights) are refused here with {@link Diag#MCG_IMPORT_TFLITE_QUANTIZED}; those taking integers are read
+ * with their own integers by {@link #loadQuantized} instead. Ops the IR cannot express are refused with
  * {@link Diag#MCG_IMPORT_UNSUPPORTED}; broken files with {@link Diag#MCG_IMPORT_CORRUPT}. Every
  * failure is a {@link McugenException} whose subject is the file.
  */
@@ -70,6 +71,31 @@ public final class TfliteImporter {
             throw e.within(where);
         }
     }
+
+    /**
+     * The integer graph of a quantized {@code .tflite} (int8 inputs), keeping the file's scales and zero
+     * points and TFLite's integer semantics ({@link TfliteQuantMapper}); empty for a float file, which
+     * {@link #load} imports.
+     */
+    public static java.util.Optional<dev.mcugen.ir.quant.QGraph> loadQuantized(Path file) {
+        String where = file.toString();
+        byte[] bytes = read(file);
+        try {
+            TfliteModel model = TfliteModel.parse(new Flat(bytes, where));
+            if (!TfliteQuantMapper.isQuantized(model)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new TfliteQuantMapper(model, where, graphName(file)).map());
+        } catch (McugenException e) {
+            if (e.subject().startsWith(where)) {
+                throw e;
+            }
+            throw e.within(where);
+        }
+    }
+
+    /** The ops a quantized {@code .tflite} may use (see {@link #loadQuantized}). */
+    public static final List<String> SUPPORTED_QUANTIZED = TfliteQuantMapper.SUPPORTED;
 
     private static byte[] read(Path file) {
         try {

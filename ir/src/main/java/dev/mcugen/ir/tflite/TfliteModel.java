@@ -42,6 +42,17 @@ final class TfliteModel {
         }
     }
 
+    /**
+     * A tensor's affine quantization ({@code QuantizationParameters} of schema.fbs):
+     * {@code real = scale[c] * (q - zeroPoint[c])}, one entry per tensor or one per index {@code c}
+     * along axis {@code dimension} (per-channel weights).
+     */
+    record Quantization(float[] scale, long[] zeroPoint, int dimension) {
+        boolean perChannel() {
+            return scale.length > 1;
+        }
+    }
+
     /** Where a buffer's bytes are: {@code start}, {@code length} within the file; length 0 = no data. */
     record Buffer(long start, long length) {
     }
@@ -60,9 +71,12 @@ final class TfliteModel {
     final List<Operator> operators;
     final List<Buffer> buffers;
     final int subgraphCount;
+    /** Per tensor index, its quantization, or null where the file gives no scale. */
+    final List<Quantization> quantization;
 
     private TfliteModel(Flat flat, int version, int[] opcodes, List<String> customCodes, List<Tensor> tensors,
-                        int[] inputs, int[] outputs, List<Operator> operators, List<Buffer> buffers, int subgraphCount) {
+                        int[] inputs, int[] outputs, List<Operator> operators, List<Buffer> buffers, int subgraphCount,
+                        List<Quantization> quantization) {
         this.flat = flat;
         this.version = version;
         this.opcodes = opcodes;
@@ -73,6 +87,7 @@ final class TfliteModel {
         this.operators = operators;
         this.buffers = buffers;
         this.subgraphCount = subgraphCount;
+        this.quantization = quantization;
     }
 
     static TfliteModel parse(Flat f) {
@@ -125,6 +140,7 @@ final class TfliteModel {
         Flat.Vec tensorsVec = sg.vector(0, 4, "tensors of subgraph 0");
         int nTensors = tensorsVec == null ? 0 : tensorsVec.length;
         List<Tensor> tensors = new ArrayList<>();
+        List<Quantization> quantization = new ArrayList<>();
         for (int i = 0; i < nTensors; i++) {
             String what = "tensor " + i;
             Flat.Table t = tensorsVec.table(i, what);
@@ -159,12 +175,13 @@ final class TfliteModel {
             if (buffer >= nBuffers && !(buffer == 0 && nBuffers == 0)) {
                 throw f.corrupt(what, "refers to buffer " + buffer + " but the model has " + nBuffers);
             }
-            // quantization (id 4) is not read: quantized files are told apart by their integer tensor types,
-            // and float tensors may carry min / max there without meaning anything for the float model
+            // quantization (id 4) is read for TfliteQuantMapper only: quantized files are told apart by their
+            // integer tensor types, and float tensors may carry min / max there without meaning anything
             // sparsity (id 6) and external_buffer (id 10, data in another file) are both layouts of the
             // data mcugen does not read; the importer refuses them where a constant is needed
             boolean sparse = t.has(6) || t.u32(10) != 0;
             tensors.add(new Tensor(i, name, shape, sig, type, (int) buffer, t.bool(5), sparse));
+            quantization.add(quantization(f, t.table(4, what + " quantization"), what));
         }
 
         int[] inputs = ints(sg.vector(1, 4, "inputs of subgraph 0"));
@@ -198,7 +215,30 @@ final class TfliteModel {
             Flat.Table options = optionsType == 0 ? null : o.table(4, what + " options");
             ops.add(new Operator(i, opcodes[(int) opcodeIndex], in, out, optionsType, options));
         }
-        return new TfliteModel(f, version, opcodes, custom, tensors, inputs, outputs, ops, buffers, subs.length);
+        return new TfliteModel(f, version, opcodes, custom, tensors, inputs, outputs, ops, buffers, subs.length,
+                quantization);
+    }
+
+    /** Fields scale (id 2), zero_point (id 3) and quantized_dimension (id 6); null without a scale. */
+    private static Quantization quantization(Flat f, Flat.Table q, String what) {
+        if (q == null) {
+            return null;
+        }
+        Flat.Vec scales = q.vector(2, 4, what + " quantization scale");
+        if (scales == null || scales.length == 0) {
+            return null;
+        }
+        Flat.Vec zps = q.vector(3, 8, what + " quantization zero_point");
+        float[] scale = new float[scales.length];
+        long[] zp = new long[scales.length];
+        if (zps != null && zps.length != scales.length) {
+            throw f.corrupt(what, "has " + scales.length + " quantization scales but " + zps.length + " zero points");
+        }
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = scales.f32(c);
+            zp[c] = zps == null ? 0 : zps.i64(c);
+        }
+        return new Quantization(scale, zp, q.i32(6, 0));
     }
 
     private static int[] ints(Flat.Vec v) {

@@ -22,7 +22,8 @@ import java.util.Random;
  * logistic), run through
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax},
- * {@code nn_depthwise}, {@code nn_shape}, {@code nn_reverse}, and {@code nn_norm} from {@link NormGoldenVectors}).
+ * {@code nn_depthwise}, {@code nn_shape}, {@code nn_reverse}, {@code nn_norm} from {@link NormGoldenVectors}
+ * and {@code nn_depthwise_packed} from {@link DepthwisePackedCases}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -56,6 +57,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_shape", rnd, NnGoldenVectors::shape));
         tables.add(table("nn_reverse", rnd, NnGoldenVectors::reverse));
         tables.add(table("nn_norm", rnd, NormGoldenVectors::norm));
+        tables.add(table("nn_depthwise_packed", rnd, DepthwisePackedCases::write));
         return tables;
     }
 
@@ -75,6 +77,11 @@ public final class NnGoldenVectors {
             for (int x : xs) {
                 add(x);
             }
+        }
+
+        /** The values added so far. */
+        int[] values() {
+            return java.util.Arrays.copyOf(v, n);
         }
 
         void add64(long x) {

@@ -48,6 +48,8 @@ final class TfliteWriter {
     private final List<OpDef> ops = new ArrayList<>();
     private int[] inputs = new int[0];
     private int[] outputs = new int[0];
+    /** Per tensor index: its QuantizationParameters (scale, zero_point, quantized_dimension). */
+    private final java.util.Map<Integer, Object[]> quantization = new java.util.HashMap<>();
 
     TfliteWriter() {
         buffers.add(new byte[0]); // buffer 0: the empty sentinel every .tflite starts with
@@ -110,6 +112,17 @@ final class TfliteWriter {
         return tensors.size() - 1;
     }
 
+    /** Gives tensor {@code t} an affine quantization: {@code real = scale[c] * (q - zeroPoint[c])} along {@code dim}. */
+    TfliteWriter quantize(int t, float[] scale, long[] zeroPoint, int dim) {
+        quantization.put(t, new Object[] {scale.clone(), zeroPoint.clone(), dim});
+        return this;
+    }
+
+    /** An int8 tensor of constant values (weights). */
+    int int8(String name, byte[] values, int... shape) {
+        return tensor(name, TfliteModel.INT8, shape, null, values.clone(), false);
+    }
+
     TfliteWriter op(int builtin, int[] in, int[] out, int optionsType, ToIntFunction<FlatBufferBuilder> options) {
         int idx = opcodes.indexOf(builtin);
         if (idx < 0) {
@@ -151,11 +164,35 @@ final class TfliteWriter {
             int name = b.createString(t.name());
             int shape = intVector(b, t.shape());
             int sig = t.signature() == null ? 0 : intVector(b, t.signature());
+            int quant = 0;
+            Object[] q = quantization.get(i);
+            if (q != null) {
+                float[] scale = (float[]) q[0];
+                long[] zp = (long[]) q[1];
+                b.startVector(4, scale.length, 4);
+                for (int k = scale.length - 1; k >= 0; k--) {
+                    b.addFloat(scale[k]);
+                }
+                int scaleVec = b.endVector();
+                b.startVector(8, zp.length, 8);
+                for (int k = zp.length - 1; k >= 0; k--) {
+                    b.addLong(zp[k]);
+                }
+                int zpVec = b.endVector();
+                b.startTable(7);
+                b.addOffset(2, scaleVec, 0);
+                b.addOffset(3, zpVec, 0);
+                b.addInt(6, (Integer) q[2], 0);
+                quant = b.endTable();
+            }
             b.startTable(9);
             b.addOffset(0, shape, 0);
             b.addByte(1, (byte) t.type(), 0);
             b.addInt(2, t.buffer(), 0);
             b.addOffset(3, name, 0);
+            if (quant != 0) {
+                b.addOffset(4, quant, 0);
+            }
             b.addBoolean(5, t.variable(), false);
             if (sig != 0) {
                 b.addOffset(7, sig, 0);

@@ -1,0 +1,85 @@
+/**
+ * @file mcu_tfl.h
+ * @brief Integer kernels with TensorFlow Lite's own arithmetic for what only quantized `.tflite` files
+ *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator) and
+ *        the strided slice. Bit-exact with the Java simulator (`dev.mcugen.ir.quant.TflKernels`; each
+ *        kernel's comment names the Java record whose Javadoc states the formula).
+ *
+ * Conventions as mcu_nn.h: row-major tensors without a batch dimension, feature maps `[H, W, C]`,
+ * caller-owned buffers that must not overlap, no allocation, no float, C99. Parameters come from the
+ * `.tflite` file (scales, zero points, per-channel multipliers), turned into integers at compile time
+ * exactly as TFLite does when it prepares the op.
+ */
+#ifndef MCU_TFL_H
+#define MCU_TFL_H
+
+#include <stdint.h>
+
+#include "mcu_nn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * TFLite's requantization of an int64 accumulator (Java `TflKernels.requant64`): the Q0.31
+ * `multiplier` (in [2^30, 2^31), or 0) is reduced to 16 bits,
+ * `m16 = multiplier < 0x7FFF0000 ? (multiplier + 2^15) >> 16 : 0x7FFF`, and applied with one rounding
+ * shift: `floor((x * m16 + 2^(14 - shift)) / 2^(15 - shift))` (to nearest, ties toward +infinity).
+ * `shift` in [-31, 7]; `|x| < 2^47`; the result must fit int32 (the caller's bound).
+ */
+int32_t mcu_requant_tfl_s64(int64_t x, int32_t multiplier, int32_t shift);
+
+/**
+ * TFLite's 16x8 convolution (Java `QConv16x8`), NHWC, input `[in_h, in_w, channels]` int16 with zero
+ * point 0, kernel `[kernel_h, kernel_w, channels, filters]` int8, output `[out_h, out_w, filters]`
+ * (out_h, out_w from mcu_conv_out_length()). Taps outside the input are skipped (TFLite's zero padding):
+ * `acc_f = bias_f + sum x(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, c) * w[r][q][c][f]`
+ * in int64, `y_f = clamp(output_zp + mcu_requant_tfl_s64(acc_f, m_f, e_f), act_min, act_max)`.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height, >= 1 */
+    int32_t in_w;                 /**< input width, >= 1 */
+    int32_t channels;             /**< input channels C */
+    int32_t filters;              /**< output channels F */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, filters] */
+    const int64_t *bias;          /**< int64 [filters], the file's bias */
+    const mcu_rescale_t *rescale; /**< rescale_count multiplier-form entries: multiplier in [2^30, 2^31) or 0, shift in [-31, 7] */
+    int32_t rescale_count;        /**< 1 or filters */
+    int32_t output_zp;            /**< output zero point (0 for int16) */
+    int32_t act_min;              /**< clamp low, within int16 */
+    int32_t act_max;              /**< clamp high, within int16 */
+} mcu_conv_tfl_params_t;
+
+/** @brief TFLite 16x8 convolution. x int16 [in_h, in_w, channels], y int16 [out_h, out_w, filters]. */
+void mcu_conv_tfl_s16(const mcu_conv_tfl_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * Strided slice (Java `QStridedSlice`) of a tensor of up to 4 dimensions: along every axis `a`, output
+ * index `i` reads input index `begin[a] + i * stride[a]`; values are copied unchanged. Unused trailing
+ * axes have dimension 1, begin 0 and stride 1.
+ */
+typedef struct {
+    int32_t in_dims[4];  /**< input dimensions, each >= 1 */
+    int32_t out_dims[4]; /**< output dimensions, each >= 0 */
+    int32_t begin[4];    /**< first input index per axis, in [0, in_dims) when the output axis is not empty */
+    int32_t stride[4];   /**< >= 1 */
+} mcu_strided_slice_params_t;
+
+/** @brief Strided slice, int8. x of in_dims, y of out_dims. */
+void mcu_strided_slice_s8(const mcu_strided_slice_params_t *p, const int8_t *x, int8_t *y);
+/** @brief Strided slice, int16. x of in_dims, y of out_dims. */
+void mcu_strided_slice_s16(const mcu_strided_slice_params_t *p, const int16_t *x, int16_t *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCU_TFL_H */

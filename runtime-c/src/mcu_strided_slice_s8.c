@@ -1,0 +1,11 @@
+/**
+ * @file mcu_strided_slice_s8.c
+ * @brief mcu_strided_slice_s8() (see mcu_tfl.h; Java `TflKernels.stridedSlice`, `QStridedSlice`).
+ */
+#include <stddef.h>
+
+#include "mcu_tfl.h"
+
+#define MCU_SLICE_NAME mcu_strided_slice_s8
+#define MCU_SLICE_T int8_t
+#include "mcu_strided_slice_impl.h"
