@@ -22,9 +22,20 @@
 __attribute__((noinline)) /* its own registers: inlined, its constants would be spilled */
 #endif
 static void MCU_FC_OUTPUT_X2(const int32_t *d2, const int32_t *bias, int32_t n, int32_t mult, int32_t half,
-                             int32_t right, int32_t zp, int32_t lo, int32_t hi, int32_t full, MCU_FC_OUT_T *y)
+                             int32_t right, int32_t zp, int32_t lo, int32_t hi, int32_t full, MCU_FC_OUT_T *y,
+                             const mcu_rescale_t *rescale)
 {
     int32_t i;
+    if (rescale != NULL) {
+        /* one rescale per unit (per-channel weights), each the multiplier form with a right shift: the
+         * same requantization per unit as the per-tensor loops below */
+        for (i = 0; i < n; i++) {
+            const int32_t r = -rescale[i].shift;
+            const int32_t v = mcu_matvec_requant_x2(d2[i] + 2 * bias[i], rescale[i].multiplier, (int32_t)1 << (r - 1), r);
+            y[i] = (MCU_FC_OUT_T)((v < lo ? lo : (v > hi ? hi : v)) + zp);
+        }
+        return;
+    }
 #ifdef MCU_MATVEC_HAVE_DSP
     if (full) {
         for (i = 0; i < n; i++) {
@@ -78,13 +89,23 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
 #endif
         MCU_MATVEC_BUFFER(xs, MCU_MATVEC_FC_COLUMNS);
         mcu_matvec_s8_t m;
+#ifdef MCU_MATVEC_TWO_PHASE
+        /* the two-phase path takes every rescale of the multiplier form with a right shift */
+        int32_t two_phase_rescale = 1;
+        {
+            int32_t o;
+            for (o = 0; o < (rstep ? units : 1); o++) {
+                two_phase_rescale = two_phase_rescale && p->rescale[o].multiplier != 0 && p->rescale[o].shift < 0;
+            }
+        }
+#endif
         for (r = 0; r < rows; r++) {
             MCU_FC_OUT_T *yr = y + (size_t)r * (size_t)units;
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
 #ifdef MCU_MATVEC_TWO_PHASE
-            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= MCU_MATVEC_FC_COLUMNS && rstep == 0
-                && p->acc_small && p->rescale->multiplier != 0 && p->rescale->shift < 0) {
+            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= MCU_MATVEC_FC_COLUMNS && p->acc_small
+                && two_phase_rescale) {
                 /* (DSP_PAIRS and ROWS4 only: ROWMAJOR has its own output stage on NEON / ARMv6-M and
                  * takes the group path below elsewhere) */
                 /* The common case, in two phases per batch of units so that each loop keeps its
@@ -130,7 +151,8 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                         }
                         wg += 4 * cols_p;
                     }
-                    MCU_FC_OUTPUT_X2(d2, bias + o0, n, mult, half, right, zp, lo, hi, full, yr + o0);
+                    MCU_FC_OUTPUT_X2(d2, bias + o0, n, mult, half, right, zp, lo, hi, full, yr + o0,
+                                     rstep ? p->rescale + o0 : NULL);
                 }
                 continue;
             }
