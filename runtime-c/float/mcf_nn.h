@@ -94,19 +94,13 @@ void mcf_depthwise_conv_f32(const float *x, int32_t in_h, int32_t in_w, int32_t 
                             int32_t pad_left, int32_t out_h, int32_t out_w, mcf_act_t act, float *y);
 
 /**
- * 2-D max (@p is_max != 0) or average pooling over x[in_h][in_w][channels] to y[out_h][out_w][channels];
+ * Max (@p is_max != 0) or average pooling over x[in_h][in_w][channels] to y[out_h][out_w][channels]
+ * (1-D: in_h = out_h = size_h = stride_h = 1);
  * windows are clipped to the input (TF.js pool: max over the valid positions, average over their count).
  */
 void mcf_pool2d_f32(const float *x, int32_t in_h, int32_t in_w, int32_t channels, int32_t size_h, int32_t size_w,
                     int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t out_h,
                     int32_t out_w, int is_max, float *y);
-
-/**
- * 1-D max (@p is_max != 0) or average pooling over x[steps][channels]; windows are clipped to the input
- * (TF.js pool: max over the valid positions, average over their count).
- */
-void mcf_pool1d_f32(const float *x, int32_t steps, int32_t channels, int32_t size, int32_t stride,
-                    int32_t pad_before, int32_t out_steps, int is_max, float *y);
 
 /** Element-wise ops of a tensor with a constant per-channel vector (mcf_elementwise_f32()). */
 typedef enum {

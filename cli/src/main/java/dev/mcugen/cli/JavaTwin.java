@@ -18,7 +18,6 @@ import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.metrics.ErrorMetrics;
 import dev.mcugen.ir.quant.IntObserver;
-import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.scale.QuantizedModel;
 import java.io.IOException;
@@ -27,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -266,22 +264,8 @@ final class JavaTwin {
         QuantizedModel qm = quantized.model();
 
         List<String> outNames = qm.graph().outputs();
-        List<ErrorMetrics> perOutput = new ArrayList<>();
-        int classes = 0;
-        for (int k = 0; k < outNames.size(); k++) {
-            QuantType t = sim.outputType(outNames.get(k));
-            int size = floats.get(0).get(k).length;
-            float[] ref = new float[n * size];
-            float[] deq = new float[n * size];
-            for (int s = 0; s < n; s++) {
-                System.arraycopy(floats.get(s).get(k), 0, ref, s * size, size);
-                for (int i = 0; i < size; i++) {
-                    deq[s * size + i] = (float) t.dequantize(checked.outputs().get(s)[classes + i]);
-                }
-            }
-            perOutput.add(ErrorMetrics.compare(ref, deq, n, size));
-            classes += size;
-        }
+        List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(outNames, sim, floats, checked.outputs(), n);
+        int classes = floats.get(0).stream().mapToInt(v -> v.length).sum();
         List<VerifyCommand.Threshold> thresholds = cmd.thresholds(outNames, perOutput, n);
         byte[] junitXml = cmd.junit == null ? null : junit(id, n, view, checked, thresholds).render(0);
         Verdict verdict = VerifyCommand.verdict(n, classes, checked.streams(), checked.streamed(), view,

@@ -278,19 +278,7 @@ final class QuantizedTflite {
             if (target.isCortexM()) {
                 root.put("soft_float_symbols", 0);
             }
-            ObjectNode cost = root.putObject("cost");
-            if (instructions != null) {
-                cost.put("instructions_per_inference", instructions);
-            } else {
-                cost.putNull("instructions_per_inference");
-            }
-            cost.put("flash_bytes", r.size().flashBytes());
-            cost.put("ram_bytes", r.size().ramBytes());
-            if (stack != null) {
-                cost.put("stack_bytes", stack);
-            } else {
-                cost.putNull("stack_bytes");
-            }
+            VerifyCommand.costJson(root, r, instructions, stack);
             emulated.into(root);
             Files.writeString(dir.dir().resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
@@ -299,9 +287,7 @@ final class QuantizedTflite {
                     n, values);
             w.println("parameters: from the file (its scales, zero points and per-channel multipliers; TFLite's integer"
                     + " semantics), nothing calibrated");
-            w.printf("cost: %s instructions/inference, flash %d B (text+data), RAM %d B (data+bss), stack %s%n",
-                    instructions == null ? "n/a" : instructions.toString(), r.size().flashBytes(), r.size().ramBytes(),
-                    stack == null ? "n/a" : stack + " B");
+            w.println(VerifyCommand.costLine(r, instructions, stack));
             w.printf("-> %s%n", dest.resolve("report.json"));
             w.flush();
         } catch (IOException e) {

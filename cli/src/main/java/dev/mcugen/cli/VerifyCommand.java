@@ -379,22 +379,8 @@ final class VerifyCommand implements Callable<Integer> {
 
             // Accuracy vs float per output (dequantized target outputs, identical to the simulator's by now).
             List<String> outNames = qm.graph().outputs();
-            List<ErrorMetrics> perOutput = new ArrayList<>();
-            int classes = 0;
-            for (int k = 0; k < outNames.size(); k++) {
-                QuantType t = sim.outputType(outNames.get(k));
-                int size = floats.get(0).get(k).length;
-                float[] ref = new float[n * size];
-                float[] deq = new float[n * size];
-                for (int s = 0; s < n; s++) {
-                    System.arraycopy(floats.get(s).get(k), 0, ref, s * size, size);
-                    for (int i = 0; i < size; i++) {
-                        deq[s * size + i] = (float) t.dequantize(got.get(s)[classes + i]);
-                    }
-                }
-                perOutput.add(ErrorMetrics.compare(ref, deq, n, size));
-                classes += size;
-            }
+            List<ErrorMetrics> perOutput = perOutputMetrics(outNames, sim, floats, got, n);
+            int classes = floats.get(0).stream().mapToInt(v -> v.length).sum();
             ErrorMetrics m = perOutput.get(0);
             List<Threshold> thresholds = thresholds(outNames, perOutput, n);
             Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
@@ -431,19 +417,7 @@ final class VerifyCommand implements Callable<Integer> {
             streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
                     : "no _step for this model: " + view.noStepReason());
             metricsJson(root, outNames, perOutput, floats.get(0));
-            ObjectNode cost = root.putObject("cost");
-            if (instructions != null) {
-                cost.put("instructions_per_inference", instructions);
-            } else {
-                cost.putNull("instructions_per_inference");
-            }
-            cost.put("flash_bytes", r.size().flashBytes());
-            cost.put("ram_bytes", r.size().ramBytes());
-            if (stack != null) {
-                cost.put("stack_bytes", stack);
-            } else {
-                cost.putNull("stack_bytes");
-            }
+            ObjectNode cost = costJson(root, r, instructions, stack);
             cost.put("image_text_bytes", r.size().text());
             cost.put("image_data_bytes", r.size().data());
             cost.put("image_bss_bytes", r.size().bss());
@@ -485,10 +459,7 @@ final class VerifyCommand implements Callable<Integer> {
                 w.printf("streaming: not applicable, no _step (%s)%n", view.noStepReason());
             }
             printVsFloat(w, outNames, perOutput, n);
-            // The whole test image's figures (report.json's model_memory has the model's alone).
-            w.printf("cost: %s instructions/inference, flash %s (text+data), RAM %s (data+bss), stack %s%n",
-                    instructions == null ? "n/a" : ReportFormat.integer(instructions), ReportFormat.bytes(r.size().flashBytes()),
-                    ReportFormat.bytes(r.size().ramBytes()), stack == null ? "n/a" : ReportFormat.bytes(stack));
+            w.println(costLine(r, instructions, stack));
             for (Threshold t : thresholds) {
                 w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
             }
@@ -782,6 +753,60 @@ final class VerifyCommand implements Callable<Integer> {
     private static JUnitReport.Case failed(String name, McugenException e) {
         String message = e.subject() + ": " + e.detail();
         return JUnitReport.Case.failed(name, e.diag().name(), message, message);
+    }
+
+    /**
+     * Accuracy against float per output, in output order: each sample's float outputs ({@code floats},
+     * n samples) against the dequantized integer outputs ({@code ints}: a sample's outputs concatenated
+     * in output order).
+     */
+    static List<ErrorMetrics> perOutputMetrics(List<String> outNames, FixedPointSimulator sim, List<List<float[]>> floats,
+                                               List<int[]> ints, int n) {
+        List<ErrorMetrics> perOutput = new ArrayList<>();
+        int at = 0;
+        for (int k = 0; k < outNames.size(); k++) {
+            QuantType t = sim.outputType(outNames.get(k));
+            int size = floats.get(0).get(k).length;
+            float[] ref = new float[n * size];
+            float[] deq = new float[n * size];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(floats.get(s).get(k), 0, ref, s * size, size);
+                for (int i = 0; i < size; i++) {
+                    deq[s * size + i] = (float) t.dequantize(ints.get(s)[at + i]);
+                }
+            }
+            perOutput.add(ErrorMetrics.compare(ref, deq, n, size));
+            at += size;
+        }
+        return perOutput;
+    }
+
+    /**
+     * report.json's {@code cost} of the whole test image: instructions of sample 0 (null on host),
+     * flash, RAM, stack of one inference (null when not measured); returned for more fields.
+     */
+    static ObjectNode costJson(ObjectNode root, RunResult r, Long instructions, Long stack) {
+        ObjectNode cost = root.putObject("cost");
+        if (instructions != null) {
+            cost.put("instructions_per_inference", instructions);
+        } else {
+            cost.putNull("instructions_per_inference");
+        }
+        cost.put("flash_bytes", r.size().flashBytes());
+        cost.put("ram_bytes", r.size().ramBytes());
+        if (stack != null) {
+            cost.put("stack_bytes", stack);
+        } else {
+            cost.putNull("stack_bytes");
+        }
+        return cost;
+    }
+
+    /** The terminal's cost line: the whole test image's figures (report.json's model_memory has the model's alone). */
+    static String costLine(RunResult r, Long instructions, Long stack) {
+        return String.format(Locale.ROOT, "cost: %s instructions/inference, flash %s (text+data), RAM %s (data+bss), stack %s",
+                instructions == null ? "n/a" : ReportFormat.integer(instructions), ReportFormat.bytes(r.size().flashBytes()),
+                ReportFormat.bytes(r.size().ramBytes()), stack == null ? "n/a" : ReportFormat.bytes(stack));
     }
 
     /**

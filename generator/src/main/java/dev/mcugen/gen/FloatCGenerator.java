@@ -387,29 +387,21 @@ public final class FloatCGenerator {
                         c.dilationH(), c.dilationW(), padTop, padLeft, oh, ow, act(who, c.activation()), out));
                 softmax(n, c.activation(), out, oh * ow, oc);
             } else if (op instanceof Op.Pool p) {
-                if (p.spatialRank() == 2) {
-                    int h = inShape.dim(0);
-                    int wd = inShape.dim(1);
-                    int oh = n.outputShape().dim(0);
-                    int ow = n.outputShape().dim(1);
-                    int sh = p.size().get(0);
-                    int sw = p.size().get(1);
-                    int padTop = ShapeInference.padBefore(h, oh, sh, p.strides().get(0), 1, p.padding());
-                    int padLeft = ShapeInference.padBefore(wd, ow, sw, p.strides().get(1), 1, p.padding());
-                    call(n, "mcf_pool2d_f32", String.format(Locale.ROOT,
-                            "mcf_pool2d_f32(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s);", in, h, wd,
-                            inShape.last(), sh, sw, p.strides().get(0), p.strides().get(1), padTop, padLeft, oh, ow,
-                            p.pool() == PoolKind.MAX ? 1 : 0, out));
-                    return;
-                }
-                int steps0 = inShape.dim(0);
-                int ch = inShape.last();
-                int outSteps = n.outputShape().dim(0);
-                int size = p.size().get(0);
-                int stride = p.strides().get(0);
-                int pad = ShapeInference.padBefore(steps0, outSteps, size, stride, 1, p.padding());
-                call(n, "mcf_pool1d_f32", String.format(Locale.ROOT, "mcf_pool1d_f32(%s, %d, %d, %d, %d, %d, %d, %d, %s);",
-                        in, steps0, ch, size, stride, pad, outSteps, p.pool() == PoolKind.MAX ? 1 : 0, out));
+                // 1-D pooling is the 2-D kernel over one row (window and stride 1 in height)
+                boolean twoD = p.spatialRank() == 2;
+                int h = twoD ? inShape.dim(0) : 1;
+                int wd = inShape.dim(twoD ? 1 : 0);
+                int oh = twoD ? n.outputShape().dim(0) : 1;
+                int ow = n.outputShape().dim(twoD ? 1 : 0);
+                int sh = twoD ? p.size().get(0) : 1;
+                int sw = p.size().get(twoD ? 1 : 0);
+                int th = twoD ? p.strides().get(0) : 1;
+                int tw = p.strides().get(twoD ? 1 : 0);
+                int padTop = ShapeInference.padBefore(h, oh, sh, th, 1, p.padding());
+                int padLeft = ShapeInference.padBefore(wd, ow, sw, tw, 1, p.padding());
+                call(n, "mcf_pool2d_f32", String.format(Locale.ROOT,
+                        "mcf_pool2d_f32(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s);", in, h, wd,
+                        inShape.last(), sh, sw, th, tw, padTop, padLeft, oh, ow, p.pool() == PoolKind.MAX ? 1 : 0, out));
             } else if (dev.mcugen.ir.SpatialOps.handles(op)) {
                 spatial(n, in, out, inShape);
             } else if (op instanceof Op.GlobalPool gp) {

@@ -55,7 +55,7 @@ class FloatCGeneratorTest {
     @Execution(ExecutionMode.CONCURRENT) // cases one per processor, the class alone (junit-platform.properties)
     @ParameterizedTest
     @ValueSource(strings = {"fc256", "fc64", "conv1d", "lstm64", "lstm128", "gru64", "har_lstm", "kws_gru",
-            "gesture_conv1d", "stacked_rnn", "kws_conv",
+            "gesture_conv1d", "stacked_rnn", "kws_conv", "avgpool1d_same_p3_s2",
             // not sequential: the two directions of Bidirectional layers, merged by concat and sum
             "bidi_stacked_go_backwards", "bidi_lstm_concat_seq", "bidi_gru_sum_seq", "bidi_simple_rnn_concat_last"})
     void matchesTheFloatInterpreter(String name, @TempDir Path dir) throws Exception {
