@@ -110,6 +110,17 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 </#list>
 </tbody></table>
 
+<#if m.fileLayers?has_content>
+<h3 id="file-parameters">Parameters from the file</h3>
+<p class="muted">Every scale and zero point as the quantized file states them (nothing calibrated); contracts per layer; flash of the layer's constants and RAM of its output in the generated C, in bytes.</p>
+<table>
+<thead><tr><th>layer</th><th>op</th><th>input</th><th>weights</th><th>bias</th><th>output</th><th>contracts</th><th>flash</th><th>RAM</th></tr></thead><tbody>
+<#list m.fileLayers as l>
+<tr><td>${l.layer}</td><td>${l.op}</td><td>${l.input}</td><td>${l.weights}</td><td>${l.bias}</td><td>${l.output}</td><td>${l.contracts}</td><td class="n">${l.flash}</td><td class="n">${l.ram}</td></tr>
+</#list>
+</tbody></table>
+</#if>
+
 <h2 id="quantization">Quantization</h2>
 <h3>Options and summary</h3>
 <table class="kv">

@@ -18,21 +18,19 @@ import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
-import dev.mcugen.qemu.LocalQemuRunner;
 import dev.mcugen.qemu.ModelPipeline;
-import dev.mcugen.qemu.RunResult;
-import dev.mcugen.qemu.RunnerException;
 import dev.mcugen.qemu.Target;
-import dev.mcugen.qemu.TargetRunner;
-import dev.mcugen.qemu.TargetRunners;
-import dev.mcugen.qemu.BoardSupport;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.FileContracts;
+import dev.mcugen.compiler.TargetBoard;
+import dev.mcugen.ir.metrics.ErrorMetrics;
+import dev.mcugen.ir.tflite.TfliteFileParameters;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,13 +44,14 @@ import java.util.Map;
  * each input's scale and zero point.
  */
 final class QuantizedTflite {
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
-
     private QuantizedTflite() {
     }
 
-    /** What the data files hold, per sample: every input's integers by name. */
-    record Samples(List<Map<String, int[]>> samples, List<String> notes) {
+    /**
+     * What the data files hold, per sample: every input's integers by name, and its real values (the
+     * float data as given, or the integers dequantized) for a float model to compare with.
+     */
+    record Samples(List<Map<String, int[]>> samples, List<Map<String, float[]>> reals, List<String> notes) {
     }
 
     /**
@@ -65,6 +64,7 @@ final class QuantizedTflite {
                     + g.inputs().size() + " input(s) but " + files.size() + " --data file(s) were given");
         }
         List<Map<String, int[]>> samples = new ArrayList<>();
+        List<Map<String, float[]>> reals = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int n = -1;
         for (int k = 0; k < files.size(); k++) {
@@ -84,6 +84,7 @@ final class QuantizedTflite {
             n = shape.get(0);
             QuantType t = in.type();
             int[] q;
+            float[] real;
             if (a.dtype().isInteger()) {
                 q = a.toIntArray();
                 for (int i = 0; i < q.length; i++) {
@@ -91,6 +92,10 @@ final class QuantizedTflite {
                         throw new McugenException(Diag.MCG_DATA_SHAPE, f.toString(), "holds " + q[i] + " at element " + i
                                 + ", outside input '" + Text.clip(in.name(), 60) + "' (" + t + ")");
                     }
+                }
+                real = new float[q.length];
+                for (int i = 0; i < q.length; i++) {
+                    real[i] = (float) t.dequantize(q[i]);
                 }
             } else {
                 float[] x = a.toFloatArray();
@@ -103,17 +108,22 @@ final class QuantizedTflite {
                 }
                 notes.add(f + " is float data; quantized with the scale " + (float) t.scale() + " and zero point "
                         + t.zeroPoint() + " of input '" + Text.clip(in.name(), 60) + "' (integer data is taken as it is)");
+                real = x;
             }
             for (int s = 0; s < n; s++) {
                 if (samples.size() <= s) {
                     samples.add(new LinkedHashMap<>());
+                    reals.add(new LinkedHashMap<>());
                 }
                 int[] v = new int[size];
                 System.arraycopy(q, s * size, v, 0, size);
                 samples.get(s).put(in.name(), v);
+                float[] r = new float[size];
+                System.arraycopy(real, s * size, r, 0, size);
+                reals.get(s).put(in.name(), r);
             }
         }
-        return new Samples(samples, notes);
+        return new Samples(samples, reals, notes);
     }
 
     private static String joined(List<Integer> dims) {
@@ -187,25 +197,131 @@ final class QuantizedTflite {
                 .orElseThrow(() -> new IllegalStateException("no node '" + name + "'"));
     }
 
+    /** The parameters line of report.json and the terminal. */
+    static final String PARAMETERS = "from the file: every scale, zero point and per-channel multiplier of the quantized"
+            + " .tflite, with TFLite's integer semantics (nothing calibrated)";
+
     /**
-     * {@code verify}: generates the C of the file's integer graph, runs it on the target on the first
-     * {@code --samples} samples and checks every output integer against the simulator; writes the C,
-     * the harness and report.json into the output folder.
+     * {@code verify} on one C target: generates the C of the file's integer graph, runs it on the first
+     * {@code --samples} samples and checks every output integer against the simulator, then reports
+     * as for any model ({@link VerifyCommand#runOnTarget}): the verdict with the file's contracts
+     * ({@link FileContracts}), the board, report.json, report.html, --junit, and the accuracy against
+     * the float model of {@code --float-model} with its thresholds.
      */
-    static int verify(VerifyCommand c, Path file, QGraph g, String id) {
-        if (c.quant.targets.size() != 1 || c.quant.targets.get(0) == QuantOptions.Target.JAVA) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--target", file + " is a quantized .tflite: verify it on one C"
-                    + " target at a time (host, cortex-m0 ... m55, neon)");
-        }
-        if (c.minTop1 != null || c.minSqnr != null || c.junit != null || c.boardOptions.board != null) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, c.minTop1 != null ? "--min-top1" : c.minSqnr != null ? "--min-sqnr"
-                    : c.junit != null ? "--junit" : "--board", "does not apply to a quantized .tflite yet (it has no"
-                    + " float model to compare with)");
-        }
+    static int verify(VerifyCommand c, Path file, QGraph g, String id, Optional<TargetBoard> board) {
         QuantOptions.Target qt = c.quant.targets.get(0);
+        if (qt == QuantOptions.Target.JAVA) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--target java", file + " is a quantized .tflite: the Java twin"
+                    + " is generated from a model mcugen quantized and has no TFLite integer kernels (ADD's double"
+                    + " rounding, softmax's fixed-point exp); verify the file on host, cortex-m0 ... m55 or neon");
+        }
+        FloatReference ref = c.floatModel == null ? null : FloatReference.load(c.floatModel, file, g);
+        if (ref == null && (c.minTop1 != null || c.minSqnr != null)) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, c.minTop1 != null ? "--min-top1" : "--min-sqnr", "measures the"
+                    + " quantized file against a float model: give it with --float-model FILE (e.g. the float .tflite it"
+                    + " was converted from)");
+        }
+        long started = System.nanoTime();
         PrintWriter w = c.spec.commandLine().getOut();
         Samples data = read(g, c.data);
         data.notes().forEach(note -> c.spec.commandLine().getErr().println("mcugen: note: " + note));
+        int n = samples(c, data);
+        Target target = Target.fromId(qt.cliName());
+        GenOptions gen = CompilePipeline.genOptionsQuantized(id, file, qt);
+        if (board.isPresent()) {
+            gen = CompilePipeline.withBoard(gen, board.get());
+        }
+        gen = c.ioFormats.apply(gen);
+        CGenerator.Output generated = CompilePipeline.generate(g, gen);
+        View.Model view = generated.view();
+        EmulatedBoard emulated = EmulatedBoard.choose(g.name(), target, board.orElse(null), view, n);
+        emulated.notice().ifPresent(line -> w.println("mcugen: " + line));
+        List<String> floatTokens = VerifyCommand.floatTokensHook.apply(VerifyCommand.floatTokens(generated.files()));
+
+        FixedPointSimulator sim = new FixedPointSimulator(g);
+        List<int[]> xs = new ArrayList<>();
+        List<int[]> expected = new ArrayList<>();
+        List<List<float[]>> floats = new ArrayList<>();
+        try (ProgressBar bar = new ProgressBar("simulating", !c.common.noProgress)) {
+            for (int i = 0; i < n; i++) {
+                Map<String, int[]> x = data.samples().get(i);
+                xs.add(VerifyCommand.concat(g.inputs().stream().map(in -> x.get(in.name())).toList()));
+                Map<String, int[]> y = sim.run(x, IntObserver.NONE);
+                expected.add(VerifyCommand.concat(g.outputs().stream().map(y::get).toList()));
+                if (ref != null) {
+                    floats.add(ref.run(data.reals().get(i)));
+                }
+                bar.update(i + 1, n);
+            }
+        }
+        expected = VerifyCommand.expectedHook.apply(expected);
+        List<Path> inputs = new ArrayList<>(List.of(file));
+        if (ref != null) {
+            inputs.add(ref.file());
+        }
+        inputs.addAll(c.data);
+        TfliteFileParameters.Parameters params = TfliteFileParameters.read(file);
+        FileContracts.Checked checked = FileContracts.check(g, params);
+        GenOptions genOptions = gen;
+        int count = n;
+        w.println("parameters: " + PARAMETERS);
+        return c.runOnTarget(new VerifyCommand.Run(file, g.name(), id, target, n, started, generated,
+                List.of(gen.banner().get(gen.banner().size() - 1)), xs, expected, emulated, inputs, floatTokens,
+                view.streaming(), g), (m, d, scratch) -> {
+            ModelPipeline.HarnessRun hr = m.run();
+            int values = xs.isEmpty() ? 0 : hr.outputs().get(0).length;
+            Map<String, List<Path>> files = BuildCommand.provenanceFiles(file, List.of(), c.data);
+            if (ref != null) {
+                files.put("float model", Provenance.modelFiles(ref.file()));
+            }
+            ObjectNode root = c.reportHead(g.name(), id, target, board, hr.how(), emulated, count, values, files);
+            root.put("parameters", PARAMETERS);
+            VerifyCommand.streamingJson(root, view.streaming(), hr.streamed(), view);
+            List<VerifyCommand.Threshold> thresholds = List.of();
+            java.io.StringWriter lines = new java.io.StringWriter();
+            if (ref != null) {
+                root.put("float_reference", ref.file().toString());
+                List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(g.outputs(), sim, floats, hr.outputs(), count);
+                VerifyCommand.metricsJson(root, g.outputs(), perOutput, floats.get(0));
+                thresholds = c.thresholds(g.outputs(), perOutput, count);
+                PrintWriter pw = new PrintWriter(lines);
+                VerifyCommand.printVsFloat(pw, g.outputs(), perOutput, count);
+                pw.flush();
+            } else {
+                root.putNull("float_reference");
+                lines.write("vs float: not measured (give the float model with --float-model FILE)\n");
+            }
+            VerifyCommand.cost(root, m, count, target, view, d, id, scratch);
+            Verdict verdict = VerifyCommand.verdict(count, values, view.streaming(), hr.streamed(), view,
+                    "no float or double in the generated C" + (target.isCortexM()
+                            ? "; no soft-float routine linked into the image" : ""), thresholds)
+                    .addAll(fileChecks(checked, genOptions, view.footprint(), qt.cliName(), m.stack()));
+            verdict.into(root.putObject("verdict"));
+            VerifyCommand.putThresholds(root, thresholds);
+            root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
+            List<Map<String, String>> layers = QuantizedLayers.rows(params, checked, view.footprint());
+            List<VerifyCommand.Threshold> th = thresholds;
+            return new VerifyCommand.Reported(root, () -> ReportHtml.renderFile("verify", root, g, layers, view,
+                    ref == null ? null : ref.graph(), s -> ref.inputs(data.reals().get(s)), s -> data.samples().get(s),
+                    count), verdict, th, lines.toString());
+        });
+    }
+
+    /**
+     * The file's checks in a verdict: its contracts (a violated one fails: the file's integers are
+     * kept, nothing re-solves them), the overflow proof, and whether it fits the board.
+     */
+    static Verdict fileChecks(FileContracts.Checked checked, GenOptions gen, View.Footprint f, String target,
+                              Long measuredStack) {
+        Verdict v = new Verdict();
+        Verdict.contracts(v, checked.contracts(), false);
+        Verdict.overflow(v, checked.bounds());
+        Verdict.board(v, f, gen.budget(), target, measuredStack);
+        return v;
+    }
+
+    /** How many samples verify runs: --samples, at most the data's (refused when asked for explicitly). */
+    private static int samples(VerifyCommand c, Samples data) {
         int n = c.samples;
         if (n > data.samples().size()) {
             if (c.spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
@@ -214,91 +330,7 @@ final class QuantizedTflite {
             }
             n = data.samples().size();
         }
-        Target target = Target.fromId(qt.cliName());
-        GenOptions gen = CompilePipeline.genOptionsQuantized(id, file, qt);
-        CGenerator.Output generated = CompilePipeline.generate(g, gen);
-        View.Model view = generated.view();
-        EmulatedBoard emulated = EmulatedBoard.choose(g.name(), target, null, view, n);
-        emulated.notice().ifPresent(line -> w.println("mcugen: " + line));
-        List<String> floatTokens = VerifyCommand.floatTokens(generated.files());
-
-        FixedPointSimulator sim = new FixedPointSimulator(g);
-        List<int[]> xs = new ArrayList<>();
-        List<int[]> expected = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Map<String, int[]> x = data.samples().get(i);
-            xs.add(VerifyCommand.concat(g.inputs().stream().map(in -> x.get(in.name())).toList()));
-            Map<String, int[]> y = sim.run(x, IntObserver.NONE);
-            expected.add(VerifyCommand.concat(g.outputs().stream().map(y::get).toList()));
-        }
-        expected = VerifyCommand.expectedHook.apply(expected);
-        Path dest = c.out != null ? c.out : Path.of("mcugen-out", id + "-verify-" + target.id());
-        List<Path> inputs = new ArrayList<>(List.of(file));
-        inputs.addAll(c.data);
-        Path scratch;
-        try {
-            scratch = Files.createTempDirectory("mcugen-verify-");
-        } catch (IOException e) {
-            throw dev.mcugen.ir.IoFailure.writing("temporary folder", "cannot create", e);
-        }
-        TargetRunner runner = null;
-        try (OutputDir dir = OutputDir.open(dest, inputs, c.force, w)) {
-            BoardSupport boards = BoardSupport.bundled(scratch.resolve("boards"));
-            try {
-                runner = target == Target.HOST ? new LocalQemuRunner(boards, scratch.resolve("run"))
-                        : TargetRunners.select(boards, scratch.resolve("run"), line -> { });
-            } catch (RunnerException e) {
-                throw ModelPipeline.failure(target, e);
-            }
-            ModelPipeline.HarnessChecks checks = ModelPipeline.runHarnessChecks(runner, target, emulated.machine(), dir.dir(),
-                    generated, List.of(gen.banner().get(gen.banner().size() - 1)), xs, expected, RUN_TIMEOUT, line -> { });
-            McugenException differs = checks.firstFailure();
-            if (differs == null && !floatTokens.isEmpty()) {
-                differs = new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, id, "the generated C uses float or double: "
-                        + String.join(", ", floatTokens));
-            }
-            if (differs != null) {
-                throw differs;
-            }
-            ModelPipeline.HarnessRun hr = checks.passed();
-            RunResult r = hr.run();
-            int values = expected.get(0).length;
-            Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
-            Long stack = r.stackBytes().isEmpty() ? null : r.stackBytes().get(0);
-            ObjectNode root = ContractReport.mapper().createObjectNode();
-            root.put("model", g.name());
-            root.put("name", id);
-            root.put("target", target.id());
-            root.put("runner", hr.how());
-            root.put("parameters", "from the file: every scale, zero point and per-channel multiplier of the quantized"
-                    + " .tflite, with TFLite's integer semantics (nothing calibrated)");
-            root.put("bit_exact", true);
-            root.put("samples", n);
-            root.put("outputs_per_sample", values);
-            if (target.isCortexM()) {
-                root.put("soft_float_symbols", 0);
-            }
-            VerifyCommand.costJson(root, r, instructions, stack);
-            emulated.into(root);
-            Files.writeString(dir.dir().resolve("report.json"),
-                    ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-            dir.commit();
-            w.printf("%s on %s (%s): %d sample(s) x %d outputs bit-exact with the simulator%n", id, target.id(), hr.how(),
-                    n, values);
-            w.println("parameters: from the file (its scales, zero points and per-channel multipliers; TFLite's integer"
-                    + " semantics), nothing calibrated");
-            w.println(VerifyCommand.costLine(r, instructions, stack));
-            w.printf("-> %s%n", dest.resolve("report.json"));
-            w.flush();
-        } catch (IOException e) {
-            throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
-        } finally {
-            if (runner != null) {
-                runner.close();
-            }
-            VerifyCommand.deleteTree(scratch);
-        }
-        return ExitCodes.OK;
+        return n;
     }
 
     /**

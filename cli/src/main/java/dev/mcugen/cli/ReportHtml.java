@@ -18,6 +18,8 @@ import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantizedModel;
+import dev.mcugen.ir.quant.QGraph;
+import java.util.function.IntFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -67,6 +69,28 @@ final class ReportHtml {
      * @param n       how many of them (the first n)
      */
     static String render(String title, ObjectNode root, Graph g, QuantizedModel qm, View.Model view, Batch samples, int n) {
+        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+        int k = Math.min(n, samples.size());
+        return page(title, root, layers(g), view, List.of(), m -> errors(g, qm.graph(), qm.solution().types()::get, sim,
+                samples::sample, s -> sim.quantizeInputs(samples.sample(s)), k, m));
+    }
+
+    /**
+     * The page of a model quantized in its file (a quantized {@code .tflite}): its layers with the
+     * file's parameters ({@code fileLayers}: one row per layer, already formatted), and the errors
+     * against {@code floatModel} when there is one ({@code floatIn}: its float samples; {@code intIn}:
+     * the same samples as the file's integers).
+     */
+    static String renderFile(String title, ObjectNode root, QGraph qg, List<Map<String, String>> fileLayers,
+                             View.Model view, Graph floatModel, IntFunction<Map<String, FloatTensor>> floatIn,
+                             IntFunction<Map<String, int[]>> intIn, int n) {
+        FixedPointSimulator sim = new FixedPointSimulator(qg);
+        return page(title, root, qlayers(qg), view, fileLayers, m -> errors(floatModel, qg, t -> null, sim, floatIn, intIn,
+                floatModel == null ? 0 : n, m));
+    }
+
+    private static String page(String title, ObjectNode root, List<Map<String, String>> layers, View.Model view,
+                               List<Map<String, String>> fileLayers, java.util.function.Consumer<Map<String, Object>> errors) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("title", title);
         m.put("model", text(root.get("model")));
@@ -78,7 +102,8 @@ final class ReportHtml {
         JsonNode q = root.get(ContractReport.SECTION);
         m.put("options", pairs(q.get("options")));
         m.put("summary", pairs(q.get("summary")));
-        m.put("layers", layers(g));
+        m.put("layers", layers);
+        m.put("fileLayers", fileLayers);
         m.put("tensors", rows(q.get("tensors"), "name", "bits", "symmetry", "scale", "zero_point", "qmin", "qmax",
                 "q_format", "scale_log2", "calibrated_min", "calibrated_max", "real_min", "real_max", "clipped"));
         m.put("contracts", contracts(q.get("contracts")));
@@ -87,7 +112,8 @@ final class ReportHtml {
         // Which range method, what it clipped per tensor, and the outlier warning (absent in reports
         // of callers that do not calibrate through the CLI).
         JsonNode cal = root.get("calibration");
-        m.put("calibrationMethod", cal == null ? "minmax" : text(cal.get("method")));
+        m.put("calibrationMethod", cal == null ? fileLayers.isEmpty() ? "minmax" : "none, every scale and zero point is the"
+                + " file's" : text(cal.get("method")));
         // The method's settings and how many samples calibration saw, as report.json has them.
         List<Map<String, String>> calSettings = new ArrayList<>();
         if (cal != null) {
@@ -103,7 +129,7 @@ final class ReportHtml {
         m.put("calibration", cal == null ? List.of() : rows(cal.get("tensors"), "tensor", "seen_min", "seen_max", "min", "max",
                 "clipped_fraction", "abs_p99_99", "dominated"));
         verifyParts(root, m);
-        errors(g, qm, samples, Math.min(n, samples.size()), m);
+        errors.accept(m);
         memory(view, root.get(MODEL_MEMORY), root.get("cost"), m);
         m.put("others", others(root));
         // The template escapes markup; names from the model may also hold bidi / control characters.
@@ -332,6 +358,35 @@ final class ReportHtml {
         return rows;
     }
 
+    /** The layers of an integer graph read from a file: op, inputs, shape, parameters, MACs. */
+    static List<Map<String, String>> qlayers(QGraph g) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        long params = 0;
+        long macs = 0;
+        for (QNode x : g.nodes()) {
+            long[] pm = QuantizedLayers.paramsAndMacs(x);
+            params += pm[0];
+            macs += pm[1];
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("name", x.name());
+            r.put("op", QuantizedLayers.op(x));
+            r.put("inputs", String.join(", ", x.inputs()));
+            r.put("shape", x.outputShape().toString());
+            r.put("params", ReportFormat.integer(pm[0]));
+            r.put("macs", ReportFormat.integer(pm[1]));
+            rows.add(r);
+        }
+        Map<String, String> total = new LinkedHashMap<>();
+        total.put("name", "total");
+        total.put("op", "");
+        total.put("inputs", "");
+        total.put("shape", "");
+        total.put("params", ReportFormat.integer(params));
+        total.put("macs", ReportFormat.integer(macs));
+        rows.add(total);
+        return rows;
+    }
+
     // ---- quantization tables -------------------------------------------------------------
 
     private static List<Map<String, String>> rows(JsonNode array, String... keys) {
@@ -450,14 +505,19 @@ final class ReportHtml {
         }
     }
 
-    private static void errors(Graph g, QuantizedModel qm, Batch samples, int n, Map<String, Object> m) {
-        FloatInterpreter fl = new FloatInterpreter(g);
-        FixedPointSimulator sim = new FixedPointSimulator(qm.graph());
+    /**
+     * The errors vs float: {@code g} (null: none) on {@code floatIn}'s samples, {@code sim} (running
+     * {@code qg}) on {@code intIn}'s; {@code internalTypes} types the recurrent layers' internal tensors.
+     */
+    private static void errors(Graph g, QGraph qg, java.util.function.Function<String, QuantType> internalTypes,
+                               FixedPointSimulator sim, IntFunction<Map<String, FloatTensor>> floatIn,
+                               IntFunction<Map<String, int[]>> intIn, int n, Map<String, Object> m) {
+        FloatInterpreter fl = g == null ? null : new FloatInterpreter(g);
         Map<String, QNode> qnodes = new LinkedHashMap<>();
-        qm.graph().nodes().forEach(x -> qnodes.put(x.name(), x));
+        qg.nodes().forEach(x -> qnodes.put(x.name(), x));
         // Per-step tensors: a recurrent layer's sequence output rows, else its hidden internal.
         Map<String, String> stepTensor = new LinkedHashMap<>();
-        for (QNode x : qm.graph().nodes()) {
+        for (QNode x : qg.nodes()) {
             if (x instanceof QRecurrent r) {
                 stepTensor.put(x.name(), r.returnSequences() ? x.name()
                         : x.name() + RecurrentInternals.SEPARATOR + RecurrentInternals.HIDDEN);
@@ -465,7 +525,7 @@ final class ReportHtml {
         }
         Map<String, Acc> perLayer = new LinkedHashMap<>();
         Map<String, List<Acc>> perStep = new LinkedHashMap<>();
-        String outName = qm.graph().outputs().get(0);
+        String outName = qg.outputs().get(0);
         QuantType outType = qnodes.containsKey(outName) ? qnodes.get(outName).outputType() : sim.outputType(outName);
         List<Double> outErrors = new ArrayList<>();
         // The float model runs on every sample first and is dropped before the simulator runs: the
@@ -476,7 +536,7 @@ final class ReportHtml {
         for (int s = 0; s < n; s++) {
             Map<String, float[]> fw = new HashMap<>();
             Map<String, List<float[]>> fs = new HashMap<>();
-            fl.run(samples.sample(s), (tensor, step, values) -> {
+            fl.run(floatIn.apply(s), (tensor, step, values) -> {
                 if (step == TensorObserver.WHOLE) {
                     fw.put(tensor, values.clone());
                 } else if (stepTensor.containsValue(tensor)) {
@@ -488,21 +548,20 @@ final class ReportHtml {
         }
         fl = null;
         for (int s = 0; s < n; s++) {
-            Map<String, FloatTensor> sample = samples.sample(s);
             Map<String, float[]> fw = fwAll.get(s);
             Map<String, List<float[]>> fs = fsAll.get(s);
             fwAll.set(s, null);
             fsAll.set(s, null);
             Map<String, int[]> qw = new HashMap<>();
             Map<String, List<int[]>> qs = new HashMap<>();
-            sim.run(sim.quantizeInputs(sample), (tensor, step, values) -> {
+            sim.run(intIn.apply(s), (tensor, step, values) -> {
                 if (step < 0) {
                     qw.put(tensor, values.clone());
                 } else if (stepTensor.containsValue(tensor)) {
                     qs.computeIfAbsent(tensor, k -> new ArrayList<>()).add(values.clone());
                 }
             });
-            for (QNode x : qm.graph().nodes()) {
+            for (QNode x : qg.nodes()) {
                 float[] ref = fw.get(x.name());
                 int[] got = qw.get(x.name());
                 if (ref == null || got == null || ref.length != got.length) {
@@ -532,7 +591,7 @@ final class ReportHtml {
                 } else {
                     fr = fs.get(tensor);
                     qr = qs.get(tensor);
-                    t = qm.solution().types().get(tensor);
+                    t = internalTypes.apply(tensor);
                 }
                 if (fr == null || qr == null || t == null || fr.size() != qr.size()) {
                     continue;
@@ -555,8 +614,8 @@ final class ReportHtml {
         m.put("sqnr", sqnrBars(perLayer));
         m.put("histogram", histogram(outErrors));
         // With several outputs the histogram is the first output's (their units differ).
-        m.put("histogramOf", qm.graph().outputs().size() == 1 ? "" : " (output '" + outName + "', the first of "
-                + qm.graph().outputs().size() + ")");
+        m.put("histogramOf", qg.outputs().size() == 1 ? "" : " (output '" + outName + "', the first of "
+                + qg.outputs().size() + ")");
         List<Map<String, Object>> charts = new ArrayList<>();
         perStep.forEach((name, steps) -> {
             if (!steps.isEmpty()) {

@@ -132,6 +132,11 @@ final class VerifyCommand implements Callable<Integer> {
             + " below DB decibels on any output")
     Double minSqnr;
 
+    @Option(names = "--float-model", paramLabel = "FILE", description = "for a quantized .tflite: the float model to"
+            + " measure it against (e.g. the float .tflite it was converted from; same inputs and outputs, in order):"
+            + " accuracy in the reports, --min-top1 and --min-sqnr")
+    Path floatModel;
+
     @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
             + " they are moved to a backup folder beside it, never deleted")
     boolean force;
@@ -201,8 +206,31 @@ final class VerifyCommand implements Callable<Integer> {
         Path file = ModelLoader.resolve(modelArg.model);
         java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
         if (inFile.isPresent()) {
-            // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
-            return QuantizedTflite.verify(this, file, inFile.get(), QuantizedTflite.cId(name, inFile.get(), file));
+            // Quantized in its file (an int8 .tflite): its own integers, nothing to calibrate. The data and
+            // --samples are refused here, once, before any target runs.
+            dev.mcugen.ir.quant.QGraph qg = inFile.get();
+            String qid = QuantizedTflite.cId(name, qg, file);
+            if (quant.targets.size() > 1) {
+                QuantizedTflite.Samples d = QuantizedTflite.read(qg, data);
+                if (samples > d.samples().size() && spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
+                    throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", samples + " asked but the data holds "
+                            + d.samples().size() + " sample(s)");
+                }
+                if (floatModel != null) {
+                    FloatReference.load(floatModel, file, qg);
+                }
+                List<Path> inputs = new ArrayList<>(List.of(file));
+                if (floatModel != null) {
+                    inputs.add(floatModel);
+                }
+                inputs.addAll(data);
+                return VerifyTargets.run(this, qid, inputs, file);
+            }
+            return QuantizedTflite.verify(this, file, qg, qid, board);
+        }
+        if (floatModel != null) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--float-model", "is for a quantized .tflite; " + file
+                    + " is a float model, which verify quantizes and compares with itself");
         }
         ImportedModel model = CompilePipeline.load(file);
         Graph g = model.graph();
@@ -292,7 +320,76 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         expected = expectedHook.apply(expected);
+        List<Path> inputs = new ArrayList<>(List.of(file));
+        inputs.addAll(quant.calibrationFiles(file, g));
+        inputs.addAll(data);
+        GenOptions genOptions = gen;
+        int count = n;
+        Batch batch = in;
+        return runOnTarget(new Run(file, g.name(), id, target, n, started, generated, List.of(opts), xs, expected,
+                emulated, inputs, floatTokens, streams, qm.graph()), (m, d, scratch) -> {
+            ModelPipeline.HarnessRun hr = m.run();
+            RunResult r = hr.run();
+            List<int[]> got = hr.outputs();
+            // Accuracy vs float per output (dequantized target outputs, identical to the simulator's by now).
+            List<String> outNames = qm.graph().outputs();
+            List<ErrorMetrics> perOutput = perOutputMetrics(outNames, sim, floats, got, count);
+            int classes = floats.get(0).stream().mapToInt(v -> v.length).sum();
+            List<Threshold> thresholds = thresholds(outNames, perOutput, count);
+            ObjectNode root = reportHead(g.name(), id, target, board, hr.how(), emulated, count, classes,
+                    BuildCommand.provenanceFiles(file, quant.calibrationFiles(file, g), data));
+            streamingJson(root, streams, hr.streamed(), view);
+            metricsJson(root, outNames, perOutput, floats.get(0));
+            cost(root, m, count, target, view, d, id, scratch);
+            Verdict verdict = verdict(count, classes, streams, hr.streamed(), view, "no float or double in the generated C"
+                    + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""), thresholds)
+                    .addAll(Verdict.quantization(qm, genOptions, view.footprint(), true, m.stack()));
+            verdict.into(root.putObject("verdict"));
+            putThresholds(root, thresholds);
+            qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
+            java.io.StringWriter lines = new java.io.StringWriter();
+            printVsFloat(new PrintWriter(lines), outNames, perOutput, count);
+            return new Reported(root, () -> ReportHtml.render("verify", root, g, qm, view, batch, count), verdict, thresholds,
+                    lines.toString());
+        });
+    }
 
+    /**
+     * What one verify on a C target runs, whichever the model's kind: the generated C, the harness's
+     * integer inputs and the simulator's outputs per sample, and where the run's files go.
+     */
+    record Run(Path file, String modelName, String id, Target target, int n, long started, CGenerator.Output generated,
+               List<String> banner, List<int[]> xs, List<int[]> expected, EmulatedBoard emulated, List<Path> inputs,
+               List<String> floatTokens, boolean streams, dev.mcugen.ir.quant.QGraph graph) {
+    }
+
+    /** A bit-exact run's figures: instructions of sample 0 (null on host) and the stack of one inference. */
+    record Measured(ModelPipeline.HarnessRun run, Long instructions, Long stack) {
+    }
+
+    /** A model's report once the target agreed with the simulator. */
+    record Reported(ObjectNode root, java.util.function.Supplier<String> html, Verdict verdict, List<Threshold> thresholds,
+                    String vsFloat) {
+    }
+
+    /** The model's part of the report: report.json's root (verdict included), the page, the terminal's lines. */
+    interface Reporting {
+        Reported report(Measured m, Path dir, Path scratch) throws IOException;
+    }
+
+    /**
+     * Runs the C of {@code run} on its target and checks it bit for bit (shared by every model kind):
+     * --out and --junit refused before the run when they are not mcugen's, the runner chosen, the
+     * harness run, a differing output or float in the C reported (the JUnit file still written), then
+     * {@code reporting}'s report.json, report.html and JUnit file, the summary lines, and exit 6 when a
+     * threshold is not met or the measured stack does not fit the board.
+     */
+    int runOnTarget(Run run, Reporting reporting) {
+        PrintWriter w = spec.commandLine().getOut();
+        Target target = run.target();
+        String id = run.id();
+        int n = run.n();
         Path dest = out != null ? out : Path.of("mcugen-out", id + "-verify-" + target.id());
         TargetRunner runner = null;
         Path scratch;
@@ -309,16 +406,14 @@ final class VerifyCommand implements Callable<Integer> {
             }
             deleteTree(scratch);
         });
-        List<Path> inputs = new ArrayList<>(List.of(file));
-        inputs.addAll(quant.calibrationFiles(file, g));
-        inputs.addAll(data);
+        View.Model view = run.generated().view();
         // A JUnit file inside --out is written with the folder (listed in its marker, replaced with it next
         // time); put there afterwards it would make the folder not mcugen's for the next run.
-        String junitInOut = junit == null ? null : insideOut(junit, dest, generated.files().keySet());
+        String junitInOut = junit == null ? null : insideOut(junit, dest, run.generated().files().keySet());
         // Checked before the run like --out: never an input, never a file mcugen did not write (without --force).
         try (OutputFiles junitFile = junit == null || junitInOut != null ? null
-                : OutputFiles.open(List.of(junit), inputs, file, force, "--junit");
-             OutputDir dir = OutputDir.open(dest, inputs, force, w)) {
+                : OutputFiles.open(List.of(junit), run.inputs(), run.file(), force, "--junit");
+             OutputDir dir = OutputDir.open(dest, run.inputs(), force, w)) {
             Path d = dir.dir();
             // The runner's notice (e.g. why it falls back to local QEMU) goes with the normal output:
             // stderr stays the one-line error channel.
@@ -345,100 +440,44 @@ final class VerifyCommand implements Callable<Integer> {
             ModelPipeline.HarnessChecks checks;
             // A bar per sample the harness prints (followed live on the Cortex-M boards).
             try (ProgressBar bar = new ProgressBar("running on " + target.id(), !common.noProgress)) {
-                int total = n;
-                checks = ModelPipeline.runHarnessChecks(runner, target, emulated.machine(), d, generated, List.of(opts),
-                        xs, expected,
-                        RUN_TIMEOUT, line -> {
+                checks = ModelPipeline.runHarnessChecks(runner, target, run.emulated().machine(), d, run.generated(),
+                        run.banner(), run.xs(), run.expected(), RUN_TIMEOUT, line -> {
                             Matcher pm = ModelPipeline.OUTPUT_LINE.matcher(line);
                             if (pm.matches()) {
-                                bar.update(Integer.parseInt(pm.group(1)) + 1, total);
+                                bar.update(Integer.parseInt(pm.group(1)) + 1, n);
                             }
                         });
             }
             McugenException differs = checks.firstFailure();
-            if (differs == null && !floatTokens.isEmpty()) {
+            if (differs == null && !run.floatTokens().isEmpty()) {
                 // Reported like linked soft-float routines: after the outputs, before anything is written.
                 differs = new McugenException(Diag.MCG_VERIFY_SOFT_FLOAT, id, "the generated C uses float or double: "
-                        + String.join(", ", floatTokens));
+                        + String.join(", ", run.floatTokens()));
             }
             if (differs != null) {
                 // --out is not written when the C is wrong (it is not a result to build on); a JUnit file outside
                 // it still lists every check that failed (each sample that differs), so CI shows which.
                 if (junitFile != null) {
-                    junitFile.write(junit, junitReport(id, target, n, streams, view, checks, floatTokens, List.of())
-                            .render((System.nanoTime() - started) / 1e9));
+                    junitFile.write(junit, junitReport(id, target, n, run.streams(), view, checks, run.floatTokens(),
+                            List.of()).render((System.nanoTime() - run.started()) / 1e9));
                     junitFile.commit(w);
                 }
                 throw differs;
             }
             ModelPipeline.HarnessRun hr = checks.passed();
             RunResult r = hr.run();
-            List<int[]> got = hr.outputs();
-            int streamed = hr.streamed();
-            String how = hr.how();
-
-            // Accuracy vs float per output (dequantized target outputs, identical to the simulator's by now).
-            List<String> outNames = qm.graph().outputs();
-            List<ErrorMetrics> perOutput = perOutputMetrics(outNames, sim, floats, got, n);
-            int classes = floats.get(0).stream().mapToInt(v -> v.length).sum();
-            ErrorMetrics m = perOutput.get(0);
-            List<Threshold> thresholds = thresholds(outNames, perOutput, n);
             Long instructions = r.instructionCounts().isEmpty() ? null : r.instructionCounts().get(0);
             // Measured by the board between the counting markers (stack painting), on every target.
             Long stack = r.stackBytes().isEmpty() ? null : r.stackBytes().get(0);
-
-            ObjectNode root = ContractReport.mapper().createObjectNode();
-            root.put("model", g.name());
-            root.put("name", id);
-            root.put("target", target.id());
-            // Filled in below, once every check is known; first in the file after the names.
-            root.putNull("verdict");
-            root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(),
-                    BuildCommand.provenanceFiles(file, quant.calibrationFiles(file, g), data)));
-            root.put("runner", how);
-            if (board.isPresent()) {
-                board.get().into(root.putObject("board"));
-            } else {
-                root.putNull("board");
-            }
-            emulated.into(root);
-            root.put("bit_exact", true);
-            root.put("samples", n);
-            root.put("outputs_per_sample", classes);
-            if (target.isCortexM()) {
-                root.put("soft_float_symbols", 0);
-            }
-            ObjectNode streaming = root.putObject("streaming");
-            streaming.put("has_step", streams);
-            streaming.put("samples_checked", streamed);
-            // Without _step (a backward recurrent direction, a convolution over time...) streaming is not
-            // applicable: reported with the generated header's reason, not a failure.
-            streaming.put("status", streams ? "checked" : "not applicable");
-            streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
-                    : "no _step for this model: " + view.noStepReason());
-            metricsJson(root, outNames, perOutput, floats.get(0));
-            ObjectNode cost = costJson(root, r, instructions, stack);
-            cost.put("image_text_bytes", r.size().text());
-            cost.put("image_data_bytes", r.size().data());
-            cost.put("image_bss_bytes", r.size().bss());
-            cost.put("note", "whole image (model + runtime + harness with " + n + " embedded samples + board support); "
-                    + "instructions for sample 0 between the counting markers"
-                    + (instructions == null ? " (no counting on host)" : "")
-                    + "; stack of sample 0's inference by painting");
-            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), stack, objectSizes(target, d, id, r, scratch),
-                    target.id(), true));
-            Verdict verdict = verdict(n, classes, streams, streamed, view, "no float or double in the generated C"
-                    + (target.isCortexM() ? "; no soft-float routine linked into the image" : ""), thresholds)
-                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true, stack));
-            verdict.into(root.putObject("verdict"));
-            putThresholds(root, thresholds);
-            qm.report().into(root);
-            root.set("calibration", Quantize.json(quantized.calibration()));
+            Reported rep = reporting.report(new Measured(hr, instructions, stack), d, scratch);
+            ObjectNode root = rep.root();
+            Verdict verdict = rep.verdict();
+            List<Threshold> thresholds = rep.thresholds();
             write(d.resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-            write(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n));
-            byte[] junitXml = junit == null ? null : junitReport(id, target, n, streams, view, checks, floatTokens,
-                    thresholds).render((System.nanoTime() - started) / 1e9);
+            write(d.resolve(ReportHtml.FILE), rep.html().get());
+            byte[] junitXml = junit == null ? null : junitReport(id, target, n, run.streams(), view, checks,
+                    run.floatTokens(), thresholds).render((System.nanoTime() - run.started()) / 1e9);
             if (junitInOut != null) {
                 Path staged = d.resolve(junitInOut);
                 Files.createDirectories(staged.getParent());
@@ -450,15 +489,18 @@ final class VerifyCommand implements Callable<Integer> {
                 junitFile.commit(w);
             }
 
+            List<String> outNames = run.graph().outputs();
+            int classes = run.expected().get(0).length;
             w.printf("%s on %s (%s): %d sample(s) x %s bit-exact with the simulator%n", id, target.id(),
-                    how, n, outNames.size() == 1 ? classes + " outputs" : outNames.size() + " outputs (" + classes + " values)");
-            if (streams) {
+                    hr.how(), n, outNames.size() == 1 ? classes + " outputs" : outNames.size() + " outputs (" + classes
+                            + " values)");
+            if (run.streams()) {
                 w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n",
-                        view.stream().timeSteps(), streamed);
-            } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
+                        view.stream().timeSteps(), hr.streamed());
+            } else if (run.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
                 w.printf("streaming: not applicable, no _step (%s)%n", view.noStepReason());
             }
-            printVsFloat(w, outNames, perOutput, n);
+            w.print(rep.vsFloat());
             w.println(costLine(r, instructions, stack));
             for (Threshold t : thresholds) {
                 w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
@@ -475,12 +517,12 @@ final class VerifyCommand implements Callable<Integer> {
             w.flush();
             // After every file is written: CI reads report.json and the JUnit file to see why it failed.
             if (tight.isPresent() && tight.get().status() == Verdict.Status.FAIL) {
-                throw new McugenException(Diag.MCG_VERIFY_STACK, "model '" + g.name() + "'",
+                throw new McugenException(Diag.MCG_VERIFY_STACK, "model '" + run.modelName() + "'",
                         dev.mcugen.ir.Names.terminal(tight.get().detail(), 400));
             }
             List<Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
             if (!unmet.isEmpty()) {
-                throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on " + target.id(),
+                throw new McugenException(Diag.MCG_VERIFY_ACCURACY, run.modelName() + " on " + target.id(),
                         String.join("; ", unmet.stream().map(Threshold::describe).toList()) + " (on " + n
                                 + (n == 1 ? " sample)" : " samples)"));
             }
@@ -498,6 +540,63 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * report.json's first fields: names, the verdict (null, filled once every check is known),
+     * provenance, runner, board, the emulated board, bit-exactness, samples and values per sample,
+     * the soft-float count on Cortex-M.
+     */
+    ObjectNode reportHead(String model, String id, Target target, java.util.Optional<dev.mcugen.compiler.TargetBoard> board,
+                          String how, EmulatedBoard emulated, int n, int values, Map<String, List<Path>> files) {
+        ObjectNode root = ContractReport.mapper().createObjectNode();
+        root.put("model", model);
+        root.put("name", id);
+        root.put("target", target.id());
+        // Filled in below, once every check is known; first in the file after the names.
+        root.putNull("verdict");
+        root.set("provenance", Provenance.json(spec.commandLine().getParseResult().originalArgs(), files));
+        root.put("runner", how);
+        if (board.isPresent()) {
+            board.get().into(root.putObject("board"));
+        } else {
+            root.putNull("board");
+        }
+        emulated.into(root);
+        root.put("bit_exact", true);
+        root.put("samples", n);
+        root.put("outputs_per_sample", values);
+        if (target.isCortexM()) {
+            root.put("soft_float_symbols", 0);
+        }
+        return root;
+    }
+
+    /** report.json's {@code streaming}. */
+    static void streamingJson(ObjectNode root, boolean streams, int streamed, View.Model view) {
+        ObjectNode streaming = root.putObject("streaming");
+        streaming.put("has_step", streams);
+        streaming.put("samples_checked", streamed);
+        // Without _step (a backward recurrent direction, a convolution over time...) streaming is not
+        // applicable: reported with the generated header's reason, not a failure.
+        streaming.put("status", streams ? "checked" : "not applicable");
+        streaming.put("note", streams ? "per sample: _invoke, then _reset and _step once per time step; equal bit for bit"
+                : "no _step for this model: " + view.noStepReason());
+    }
+
+    /** report.json's {@code cost} of the test image and {@code model_memory} of the model alone. */
+    static void cost(ObjectNode root, Measured m, int n, Target target, View.Model view, Path d, String id, Path scratch) {
+        RunResult r = m.run().run();
+        ObjectNode cost = costJson(root, r, m.instructions(), m.stack());
+        cost.put("image_text_bytes", r.size().text());
+        cost.put("image_data_bytes", r.size().data());
+        cost.put("image_bss_bytes", r.size().bss());
+        cost.put("note", "whole image (model + runtime + harness with " + n + " embedded samples + board support); "
+                + "instructions for sample 0 between the counting markers"
+                + (m.instructions() == null ? " (no counting on host)" : "")
+                + "; stack of sample 0's inference by painting");
+        root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), m.stack(), objectSizes(target, d, id, r, scratch),
+                target.id(), true));
     }
 
     /** The verification's own checks, in the order of the JUnit cases (the quantization's follow). */

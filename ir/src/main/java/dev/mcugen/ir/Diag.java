@@ -172,6 +172,11 @@ public enum Diag {
      * written and their verdict says FAIL with the figures.
      */
     MCG_VERIFY_STACK(Kind.REJECTED),
+    /**
+     * The float model given to compare a quantized file with ({@code --float-model}) does not fit it:
+     * another number or shape of inputs or outputs, or a quantized file itself; the message names which.
+     */
+    MCG_VERIFY_FLOAT_MODEL(Kind.USAGE),
 
     // --- output files (--out) ---------------------------------------------------------------
     /** Another mcugen process holds the lock of this --out (it is writing there now). */

@@ -150,7 +150,8 @@ public record ContractReport(QuantOptions options, Map<String, TensorSpec> tenso
         return s;
     }
 
-    private static ObjectNode contract(ContractResult r) {
+    /** One contract's row of the {@code contracts} table. */
+    public static ObjectNode contract(ContractResult r) {
         ObjectNode c = JSON.objectNode();
         c.put("kind", r.contract().kind());
         ArrayNode ts = c.putArray("tensors");
@@ -188,7 +189,8 @@ public record ContractReport(QuantOptions options, Map<String, TensorSpec> tenso
         return o;
     }
 
-    private static ObjectNode rescale(RescaleRecord r) {
+    /** One effective scale's row of the {@code rescales} table. */
+    public static ObjectNode rescale(RescaleRecord r) {
         EffectiveScale s = r.scale();
         ObjectNode o = JSON.objectNode();
         o.put("layer", r.layer());
@@ -202,7 +204,8 @@ public record ContractReport(QuantOptions options, Map<String, TensorSpec> tenso
         return o;
     }
 
-    private static ObjectNode accumulator(AccumulatorBound b) {
+    /** One accumulator's row of the {@code accumulators} table. */
+    public static ObjectNode accumulator(AccumulatorBound b) {
         ObjectNode o = JSON.objectNode();
         o.put("layer", b.layer());
         o.put("accumulator", b.accumulator());

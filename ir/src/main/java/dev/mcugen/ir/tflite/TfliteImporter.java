@@ -97,6 +97,11 @@ public final class TfliteImporter {
     /** The ops a quantized {@code .tflite} may use (see {@link #loadQuantized}). */
     public static final List<String> SUPPORTED_QUANTIZED = TfliteQuantMapper.SUPPORTED;
 
+    /** The bytes of {@code file}, refused when larger than a flatbuffer addresses. */
+    static byte[] bytes(Path file) {
+        return read(file);
+    }
+
     private static byte[] read(Path file) {
         try {
             long size = Files.size(file);
