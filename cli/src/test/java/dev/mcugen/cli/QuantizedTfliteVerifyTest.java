@@ -1,0 +1,119 @@
+package dev.mcugen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcugen.cli.CliTest.Result;
+import dev.mcugen.ir.SharedFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code verify} on a quantized {@code .tflite} with everything it does for other models: several
+ * targets with the summary table, --board, --junit, the verdict with the file's contracts, report.html
+ * with the file's parameters per layer, and the accuracy against the float model given with
+ * {@code --float-model} and its thresholds.
+ */
+class QuantizedTfliteVerifyTest {
+    @TempDir
+    Path tmp;
+
+    private static String zoo(String dir, String file) {
+        return SharedFiles.zoo(dir, file).toString();
+    }
+
+    @Test
+    void severalTargetsWithFloatModelJunitAndReports() throws IOException {
+        Path out = tmp.resolve("v");
+        Path junit = tmp.resolve("ci.xml");
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--float-model", zoo("hello_world", "hello_world_float.tflite"), "--target", "host,cortex-m4", "--samples", "2",
+                "--min-sqnr", "10", "--junit", junit.toString(), "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("[host] parameters: from the file").contains("[cortex-m4] vs float: on 2 samples")
+                .contains("2 of 2 target(s) passed");
+        for (String t : new String[] {"host", "cortex-m4"}) {
+            JsonNode rep = new ObjectMapper().readTree(out.resolve(t).resolve("report.json").toFile());
+            assertThat(rep.get("verdict").get("status").asText()).isEqualTo("PASS");
+            assertThat(rep.get("float_reference").asText()).endsWith("hello_world_float.tflite");
+            // the float model and the file agree closely: the dequantized sine is within a few steps
+            assertThat(rep.get("metrics").get("sqnr_db").asDouble()).isGreaterThan(10);
+            assertThat(rep.get("accuracy_thresholds").get(0).get("met").asBoolean()).isTrue();
+            JsonNode q = rep.get("quantization");
+            assertThat(q.get("options").get("source").asText()).isEqualTo("file");
+            assertThat(q.get("summary").get("violated").asInt()).isZero();
+            // 3 FULLY_CONNECTED layers: a bias-scale contract and an accumulator each
+            assertThat(q.get("accumulators")).hasSize(3);
+            assertThat(rep.get("verdict").toString()).contains("contracts").contains("overflow proof");
+            String html = Files.readString(out.resolve(t).resolve(ReportHtml.FILE));
+            assertThat(html).contains("Parameters from the file").contains("FULLY_CONNECTED").contains("Error vs float");
+        }
+        JsonNode cm4 = new ObjectMapper().readTree(out.resolve("cortex-m4").resolve("report.json").toFile());
+        assertThat(cm4.get("verdict").toString()).contains("fits the board");
+        String xml = Files.readString(junit);
+        assertThat(xml).contains("mcugen.verify.host.hello_world_int8").contains("mcugen.verify.cortex-m4.hello_world_int8")
+                .contains("--min-sqnr 10").doesNotContain("<failure");
+    }
+
+    @Test
+    void aThresholdNotMetExitsSixWithTheReportsWritten() {
+        Path out = tmp.resolve("t");
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--float-model", zoo("hello_world", "hello_world_float.tflite"), "--target", "host", "--samples", "2",
+                "--min-sqnr", "90", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).isEqualTo(ExitCodes.ACCURACY);
+        assertThat(r.err()).contains("MCG_VERIFY_ACCURACY").contains("below --min-sqnr 90");
+        assertThat(out.resolve("report.json")).exists();
+        assertThat(out.resolve(ReportHtml.FILE)).exists();
+    }
+
+    @Test
+    void thresholdsNeedAFloatModel() {
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--target", "host", "--min-top1", "90", "--out", tmp.resolve("n").toString(), "--no-progress");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("MCG_CLI_USAGE").contains("--float-model");
+    }
+
+    @Test
+    void aFloatModelThatDoesNotFitIsRefused() {
+        // another model's float file, then the quantized file itself
+        for (String other : new String[] {zoo("ad01", "ad01_fp32.tflite"), zoo("hello_world", "hello_world_int8.tflite")}) {
+            Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data",
+                    zoo("hello_world", "test.npy"), "--target", "host", "--float-model", other, "--out",
+                    tmp.resolve("m").toString(), "--no-progress");
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).contains("MCG_VERIFY_FLOAT_MODEL");
+        }
+    }
+
+    @Test
+    void aFloatModelOptionForAFloatModelIsRefused() {
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_float.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--target", "host", "--float-model", zoo("hello_world", "hello_world_float.tflite"), "--out",
+                tmp.resolve("f").toString(), "--no-progress");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("MCG_CLI_USAGE").contains("--float-model").contains("is for a quantized .tflite");
+    }
+
+    @Test
+    void theJavaTwinIsRefusedWithTheReason() {
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--target", "java", "--out", tmp.resolve("j").toString(), "--no-progress");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("MCG_CLI_USAGE").contains("Java twin").contains("TFLite integer kernels");
+    }
+
+    @Test
+    void aBoardTooSmallRefusesTheFileBeforeAnyRun() {
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--target", "cortex-m4", "--ram", "1K", "--out", tmp.resolve("b").toString(), "--no-progress");
+        assertThat(r.code()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(r.err()).contains("MCG_GEN_TOO_BIG").contains("1,024 B");
+        assertThat(tmp.resolve("b")).doesNotExist();
+    }
+}

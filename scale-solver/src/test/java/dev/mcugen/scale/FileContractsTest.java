@@ -1,0 +1,89 @@
+package dev.mcugen.scale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcugen.ir.SharedFiles;
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.quant.IntTensor;
+import dev.mcugen.ir.quant.QFullyConnected;
+import dev.mcugen.ir.quant.QGraph;
+import dev.mcugen.ir.quant.QInput;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.quant.Rescale;
+import dev.mcugen.ir.tflite.TfliteFileParameters;
+import dev.mcugen.ir.tflite.TfliteFileParameters.Layer;
+import dev.mcugen.ir.tflite.TfliteFileParameters.Operand;
+import dev.mcugen.ir.tflite.TfliteImporter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The contracts a quantized file's parameters are held to: held on real files, violated where they break. */
+class FileContractsTest {
+    private static Operand op(String role, String tensor, String dtype, List<Float> scales, List<Long> zps, boolean constant) {
+        return new Operand(role, tensor, dtype, List.of(1, 4), scales, zps, 0, constant);
+    }
+
+    @Test
+    void resnet8HoldsEveryContractAndEveryAccumulatorFitsInt32() {
+        Path file = SharedFiles.zoo("resnet8", "pretrainedResnet_quant.tflite");
+        QGraph g = TfliteImporter.loadQuantized(file).orElseThrow();
+        FileContracts.Checked c = FileContracts.check(g, TfliteFileParameters.read(file));
+        assertThat(c.contracts()).isNotEmpty();
+        assertThat(c.contracts()).noneMatch(r -> r.status() == ContractResult.Status.VIOLATED);
+        // one bias-scale product per convolution / dense layer (9 convolutions + 1 dense)
+        assertThat(c.contracts().stream().filter(r -> r.contract() instanceof Contract.Product)).hasSize(10);
+        assertThat(c.bounds()).hasSize(10).allMatch(AccumulatorBound::safe);
+        // per-channel: one requantization per output channel, each TFLite's multiplier within 2^-30 of the real factor
+        assertThat(c.rescales().size()).isGreaterThan(100);
+        assertThat(c.rescales()).allMatch(r -> r.scale().multiplier() >= 1 << 30 && r.scale().residual() < 0x1p-30);
+    }
+
+    @Test
+    void brokenParametersAreViolatedPerLayer() {
+        // a dense layer whose bias scale is not input x weight scale, with asymmetric weights, and an
+        // int16 activation with a zero point; a max pool that changes the scale
+        Layer dense = new Layer(0, "FULLY_CONNECTED", "y", List.of(
+                op("input", "x", "INT16", List.of(0.5f), List.of(3L), false),
+                op("weights", "w", "INT8", List.of(0.25f), List.of(1L), true),
+                op("bias", "b", "INT32", List.of(0.2f), List.of(0L), true),
+                op("output", "y", "INT8", List.of(1f), List.of(0L), false)));
+        Layer pool = new Layer(1, "MAX_POOL_2D", "p", List.of(
+                op("input", "y", "INT8", List.of(1f), List.of(0L), false),
+                op("output", "p", "INT8", List.of(2f), List.of(0L), false)));
+        TfliteFileParameters.Parameters p = new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(dense, pool));
+        QGraph g = new QGraph("g", List.of(new QInput("x", Shape.of(4), new QuantType(16, -32768, 32767, 0.5, 0))),
+                List.of(), List.of("x"));
+        FileContracts.Checked c = FileContracts.check(g, p);
+        assertThat(c.of("y")).filteredOn(r -> r.status() == ContractResult.Status.VIOLATED)
+                .extracting(ContractResult::detail)
+                .anySatisfy(d -> assertThat(d).contains("int16 activations are symmetric"))
+                .anySatisfy(d -> assertThat(d).contains("symmetric weights"))
+                .anySatisfy(d -> assertThat(d).contains("bias scale differs").contains("TFLite refuses"));
+        assertThat(c.of("p")).filteredOn(r -> r.contract() instanceof Contract.EqualScale)
+                .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(ContractResult.Status.VIOLATED));
+        assertThat(c.count("y", ContractResult.Status.VIOLATED)).isEqualTo(3);
+    }
+
+    @Test
+    void anAccumulatorThatCanOverflowInt32IsViolated() {
+        // 140,000 inputs of weight 127: 140,000 x 127 x 128 > 2^31 - 1 for the worst int8 input
+        int in = 140_000;
+        int[] w = new int[in];
+        Arrays.fill(w, 127);
+        QuantType t = new QuantType(8, -128, 127, 0.1, 0);
+        QFullyConnected fc = new QFullyConnected("y", "x", Shape.of(1), t, in, 1, IntTensor.of(Shape.of(in, 1), 8, w),
+                IntTensor.of(Shape.of(1), 32, new int[] {0}), List.of(Rescale.IDENTITY), 0, -128, 127);
+        QGraph g = new QGraph("g", List.of(new QInput("x", Shape.of(in), t)), List.of(fc), List.of("y"));
+        Layer l = new Layer(0, "FULLY_CONNECTED", "y", List.of());
+        FileContracts.Checked c = FileContracts.check(g, new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(l)));
+        assertThat(c.bounds()).singleElement().satisfies(b -> {
+            assertThat(b.safe()).isFalse();
+            assertThat(b.bound()).isEqualTo(140_000L * 127 * 128);
+            assertThat(b.action()).contains("overflow int32");
+        });
+        assertThat(FileContracts.json(g, new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(l)), c)
+                .get("summary").get("unsafe_accumulators").asInt()).isEqualTo(1);
+    }
+}
