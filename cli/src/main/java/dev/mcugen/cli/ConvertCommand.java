@@ -63,6 +63,12 @@ final class ConvertCommand implements Callable<Integer> {
             // Moved into place first: a reader never sees a JSON whose weights are not there yet.
             outs.add(0, out.toAbsolutePath().resolveSibling(GraphJson.externalWeightsName(out.toAbsolutePath())));
         }
+        if (CompilePipeline.loadQuantized(file).isPresent()) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, file.toString(), "is a quantized .tflite: graph JSON holds a float"
+                    + " model (float32 weights) and has no form for the file's integers, scales and TFLite integer"
+                    + " semantics; 'mcugen inspect' lists its parameters per layer, and the float .tflite it was converted"
+                    + " from converts");
+        }
         PrintWriter w = spec.commandLine().getOut();
         ImportedModel model;
         try (OutputFiles files = OutputFiles.open(outs, List.of(file), file, force)) {

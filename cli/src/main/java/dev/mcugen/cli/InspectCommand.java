@@ -2,6 +2,8 @@ package dev.mcugen.cli;
 
 import dev.mcugen.ir.Graph;
 import dev.mcugen.ir.GraphInput;
+import dev.mcugen.ir.Diag;
+import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.ImportedModel;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.Text;
@@ -29,7 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show a model's layers, shapes, parameter and MAC counts.",
                 "With --calibration, also run the data through the float model and show every tensor's range,",
-                "including the gates, cell and hidden state of recurrent layers."})
+                "including the gates, cell and hidden state of recurrent layers.",
+                "A quantized .tflite: per layer its scales and zero points as the file states them, the contracts they",
+                "hold or violate (zero points, bias scales, multipliers, accumulator bounds), flash and RAM in the C."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,6 +53,15 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path file = ModelLoader.resolve(modelArg.model);
+        java.util.Optional<dev.mcugen.ir.quant.QGraph> quantized = dev.mcugen.compiler.CompilePipeline.loadQuantized(file);
+        if (quantized.isPresent()) {
+            // quantized in its file: its own parameters per layer and the contracts they hold
+            if (calibration != null) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--calibration", file + " is a quantized .tflite: its"
+                        + " ranges are its scales and zero points, nothing to calibrate");
+            }
+            return QuantizedTflite.inspect(out, file, quantized.get());
+        }
         ImportedModel model = ModelLoader.open(file);
         ModelLoader.Format format = model.format();
         Graph g = model.graph();
@@ -171,7 +184,7 @@ final class InspectCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String bytes(long b) {
+    static String bytes(long b) {
         if (b < 10_000) {
             return b + " B";
         }

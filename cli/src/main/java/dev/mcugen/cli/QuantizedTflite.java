@@ -23,6 +23,7 @@ import dev.mcugen.qemu.Target;
 import dev.mcugen.scale.ContractReport;
 import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.FileContracts;
+import dev.mcugen.scale.ContractResult;
 import dev.mcugen.compiler.TargetBoard;
 import dev.mcugen.ir.metrics.ErrorMetrics;
 import dev.mcugen.ir.tflite.TfliteFileParameters;
@@ -371,6 +372,85 @@ final class QuantizedTflite {
                 g.nodes().size(), target.resolve("report.json") + " + " + id + ".c/.h");
         w.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code inspect}: the file's inputs and outputs with their scales and zero points, then per layer
+     * its TFLite op, each operand's parameters as the file states them, the contracts held or violated,
+     * the flash of its constants and the RAM of its output in the generated C; then the totals and the
+     * contracts that do not hold.
+     */
+    static int inspect(PrintWriter out, Path file, QGraph g) {
+        TfliteFileParameters.Parameters params = TfliteFileParameters.read(file);
+        FileContracts.Checked checked = FileContracts.check(g, params);
+        String id = dev.mcugen.ir.ModelNames.choose(g.name(), file).id();
+        View.Model view = CompilePipeline.generate(g, CompilePipeline.genOptionsQuantized(id, file,
+                QuantOptions.Target.HOST)).view();
+        out.printf("model   %s (quantized TFLite, %s)%n", Text.clip(g.name(), 80), file);
+        out.printf("C name  %s%n", dev.mcugen.ir.ModelNames.choose(g.name(), file).describe(g.name()));
+        for (int k = 0; k < g.inputs().size(); k++) {
+            QInput in = g.inputs().get(k);
+            out.printf("input   %s %s %s (float .npy data is quantized with these, integer data taken as it is)%n",
+                    Text.clip(in.name(), 80), in.shape(), typeLine(in.type()));
+        }
+        out.println("parameters: " + PARAMETERS);
+        out.println();
+        Table t = new Table("layer", "op", "input", "weights", "bias", "output", "contracts", "flash B", "RAM B");
+        for (Map<String, String> r : QuantizedLayers.rows(params, checked, view.footprint())) {
+            t.row(Text.clip(r.get("layer"), 48), r.get("op"), r.get("input"), r.get("weights"), r.get("bias"), r.get("output"),
+                    r.get("contracts"), r.get("flash"), r.get("ram"));
+        }
+        t.print(out);
+        out.println();
+        for (String name : g.outputs()) {
+            QNode x = node(g, name);
+            out.printf("output  %s %s %s%n", Text.clip(name, 80), x.outputShape(), typeLine(x.outputType()));
+        }
+        long params2 = 0;
+        long macs = 0;
+        for (QNode x : g.nodes()) {
+            long[] pm = QuantizedLayers.paramsAndMacs(x);
+            params2 += pm[0];
+            macs += pm[1];
+        }
+        View.Footprint f = view.footprint();
+        out.printf("params  %d (constants in the C: %s flash)%n", params2, InspectCommand.bytes(f.constBytes()));
+        out.printf("MACs    %d per inference%n", macs);
+        out.printf("RAM     %s (arena %s, state %s), stack not included%n", InspectCommand.bytes(f.contextBytes()),
+                InspectCommand.bytes(f.arenaBytes()), InspectCommand.bytes(f.stateBytes()));
+        long held = checked.contracts().stream().filter(r -> r.status() != ContractResult.Status.VIOLATED).count();
+        long rounded = checked.contracts().stream().filter(r -> r.status() == ContractResult.Status.ROUNDED).count();
+        long inRange = checked.rescales().stream().filter(r -> r.scale().multiplier() >= 1 << 30
+                && r.scale().shift() >= -31 && r.scale().shift() <= 30).count();
+        List<ContractResult> violated = checked.contracts().stream()
+                .filter(r -> r.status() == ContractResult.Status.VIOLATED).toList();
+        long unsafe = checked.bounds().stream().filter(b -> !b.safe()).count();
+        int least = checked.bounds().stream().mapToInt(dev.mcugen.scale.AccumulatorBound::headroomBits).min().orElse(0);
+        out.printf("contracts %d: %d held%s, %d violated; multipliers %d, %s in [2^30, 2^31) with shifts in [-31, 30];"
+                        + " accumulators %d, %s%n", checked.contracts().size(), held, rounded == 0 ? ""
+                        : " (" + rounded + " within float32 rounding)", violated.size(), checked.rescales().size(),
+                inRange == checked.rescales().size() ? "all" : inRange + "", checked.bounds().size(), unsafe == 0
+                        ? "all within int32 for any input (least headroom " + least + " bits)"
+                        : unsafe + " could overflow int32");
+        for (int i = 0; i < checked.contracts().size(); i++) {
+            ContractResult r = checked.contracts().get(i);
+            if (r.status() == ContractResult.Status.VIOLATED) {
+                out.printf("  VIOLATED %s on %s (layer '%s'): %s%n", r.contract().kind(), Text.clip(String.join(", ",
+                        r.contract().tensors()), 80), Text.clip(checked.layerOf().get(i), 60), r.detail());
+            }
+        }
+        for (dev.mcugen.scale.AccumulatorBound b : checked.bounds()) {
+            if (!b.safe()) {
+                out.printf("  VIOLATED accumulator of layer '%s': bound %d > %d (row %d)%n", Text.clip(b.layer(), 60),
+                        b.bound(), b.limit(), b.row());
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String typeLine(QuantType t) {
+        return "int" + t.bits() + " scale " + (float) t.scale() + " zero point " + t.zeroPoint();
     }
 
     /** The C name of a quantized model: {@code --name}, or one chosen from the graph's or file's name. */
