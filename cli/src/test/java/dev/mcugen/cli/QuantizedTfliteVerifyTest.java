@@ -60,6 +60,31 @@ class QuantizedTfliteVerifyTest {
     }
 
     @Test
+    void aFileWithFloatIoTakesFloatDataAndItsCStaysFloatFree() throws IOException {
+        // float32 input -> QUANTIZE -> ... -> DEQUANTIZE -> float32 output, as TFLite's converter writes by default
+        Path dir = CliTest.ROOT.resolve("ir/src/test/resources/tflite-quant/float_io");
+        Path y = tmp.resolve("y.npy");
+        Result s = CliTest.run("simulate", dir.resolve("model.tflite").toString(), "--data", dir.resolve("input.npy").toString(),
+                "--out", y.toString(), "--no-progress");
+        assertThat(s.code()).as(s.err()).isZero();
+        // the dequantized outputs are the file's float outputs, as Arm NN computes them from the same file
+        assertThat(dev.mcugen.ir.npy.Npy.read(y).toFloatArray())
+                .isEqualTo(dev.mcugen.ir.npy.Npy.read(dir.resolve("expected_armnn.npy")).toFloatArray());
+        Path out = tmp.resolve("fio");
+        Result r = CliTest.run("verify", dir.resolve("model.tflite").toString(), "--data", dir.resolve("input.npy").toString(),
+                "--target", "host", "--samples", "3", "--name", "fio", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("3 sample(s) x 3 outputs bit-exact with the simulator");
+        String h = Files.readString(out.resolve("fio.h"));
+        // the header says how the caller quantizes and dequantizes, with the parameters it defines
+        assertThat(h).contains("float I/O: the file takes and returns float32 through its QUANTIZE and DEQUANTIZE ops")
+                .contains("#define FIO_INPUT_ZERO_POINT -5").contains("#define FIO_OUTPUT_ZERO_POINT 7")
+                .contains("typedef int8_t fio_input_t;");
+        assertThat(VerifyCommand.floatTokens(new java.util.TreeMap<>(java.util.Map.of("fio.h", h.getBytes(),
+                "fio.c", Files.readAllBytes(out.resolve("fio.c")))))).isEmpty();
+    }
+
+    @Test
     void aThresholdNotMetExitsSixWithTheReportsWritten() {
         Path out = tmp.resolve("t");
         Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),

@@ -67,9 +67,18 @@ public final class CompilePipeline {
      * the file's hash and that every integer parameter came from it.
      */
     public static GenOptions genOptionsQuantized(String id, Path modelFile, QuantOptions.Target target) {
-        return new GenOptions(id, List.of("model file: " + modelFile.getFileName() + " sha256 " + sha256(modelFile),
-                "parameters: the file's own scales, zero points and per-channel multipliers (TFLite integer semantics)",
-                "options: --target " + target.cliName()), Boards.budget(target), target);
+        List<String> banner = new java.util.ArrayList<>(List.of("model file: " + modelFile.getFileName() + " sha256 "
+                + sha256(modelFile), "parameters: the file's own scales, zero points and per-channel multipliers (TFLite"
+                + " integer semantics)"));
+        if (dev.mcugen.ir.tflite.TfliteFileParameters.read(modelFile).floatIo()) {
+            // The file's QUANTIZE / DEQUANTIZE edges are the caller's: the C stays float-free.
+            banner.add("float I/O: the file takes and returns float32 through its QUANTIZE and DEQUANTIZE ops; this C takes"
+                    + " and returns their integers: quantize each input as TFLite's QUANTIZE does, q = clamp(round(x /"
+                    + " scale) + zero_point) with the input's scale and zero point below (x / scale in float32, ties away"
+                    + " from zero), and dequantize each output as real = scale * (q - zero_point)");
+        }
+        banner.add("options: --target " + target.cliName());
+        return new GenOptions(id, banner, Boards.budget(target), target);
     }
 
     /** Lowers an integer graph quantized in its file ({@link #loadQuantized}) to C and renders it. */

@@ -52,7 +52,7 @@ class FileContractsTest {
         Layer pool = new Layer(1, "MAX_POOL_2D", "p", List.of(
                 op("input", "y", "INT8", List.of(1f), List.of(0L), false),
                 op("output", "p", "INT8", List.of(2f), List.of(0L), false)));
-        TfliteFileParameters.Parameters p = new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(dense, pool));
+        TfliteFileParameters.Parameters p = new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(dense, pool), false);
         QGraph g = new QGraph("g", List.of(new QInput("x", Shape.of(4), new QuantType(16, -32768, 32767, 0.5, 0))),
                 List.of(), List.of("x"));
         FileContracts.Checked c = FileContracts.check(g, p);
@@ -77,13 +77,13 @@ class FileContractsTest {
                 IntTensor.of(Shape.of(1), 32, new int[] {0}), List.of(Rescale.IDENTITY), 0, -128, 127);
         QGraph g = new QGraph("g", List.of(new QInput("x", Shape.of(in), t)), List.of(fc), List.of("y"));
         Layer l = new Layer(0, "FULLY_CONNECTED", "y", List.of());
-        FileContracts.Checked c = FileContracts.check(g, new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(l)));
+        FileContracts.Checked c = FileContracts.check(g, new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(l), false));
         assertThat(c.bounds()).singleElement().satisfies(b -> {
             assertThat(b.safe()).isFalse();
             assertThat(b.bound()).isEqualTo(140_000L * 127 * 128);
             assertThat(b.action()).contains("overflow int32");
         });
-        assertThat(FileContracts.json(g, new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(l)), c)
+        assertThat(FileContracts.json(g, new TfliteFileParameters.Parameters(List.of(), List.of(), List.of(l), false), c)
                 .get("summary").get("unsafe_accumulators").asInt()).isEqualTo(1);
     }
 }

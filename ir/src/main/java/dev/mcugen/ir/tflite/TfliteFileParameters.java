@@ -82,11 +82,13 @@ public final class TfliteFileParameters {
     /**
      * Every operator's parameters and the model's input and output tensors.
      *
-     * @param inputs  the model's inputs
-     * @param outputs the model's outputs
+     * @param inputs  the model's inputs: the integers the C takes (with float I/O, what each input's QUANTIZE writes)
+     * @param outputs the model's outputs: the integers the C returns (with float I/O, what each DEQUANTIZE reads)
      * @param layers  the operators in file order
+     * @param floatIo whether the file takes or returns float32 ({@link TfliteFloatIo}): its QUANTIZE and
+     *                DEQUANTIZE edges are the caller's to do, with the parameters of {@code inputs} and {@code outputs}
      */
-    public record Parameters(List<Operand> inputs, List<Operand> outputs, List<Layer> layers) {
+    public record Parameters(List<Operand> inputs, List<Operand> outputs, List<Layer> layers, boolean floatIo) {
         public Parameters {
             inputs = List.copyOf(inputs);
             outputs = List.copyOf(outputs);
@@ -117,9 +119,11 @@ public final class TfliteFileParameters {
         // (the inputs, then each operator's output), a name taken twice gets "_<index>".
         Map<Integer, String> names = new HashMap<>();
         Set<String> used = new HashSet<>();
+        TfliteFloatIo.Edges edges = TfliteFloatIo.edges(m);
         List<Operand> inputs = new ArrayList<>();
         for (int i : m.inputs) {
-            inputs.add(operand(m, "input", i, name(m, i, names, used)));
+            int t = edges.input(i);
+            inputs.add(operand(m, "input", t, name(m, t, names, used)));
         }
         List<Layer> layers = new ArrayList<>();
         for (TfliteModel.Operator op : m.operators) {
@@ -144,9 +148,10 @@ public final class TfliteFileParameters {
         }
         List<Operand> outputs = new ArrayList<>();
         for (int o : m.outputs) {
-            outputs.add(operand(m, "output", o, names.getOrDefault(o, label(m.tensors.get(o)))));
+            int t = edges.output(o);
+            outputs.add(operand(m, "output", t, names.getOrDefault(t, label(m.tensors.get(t)))));
         }
-        return new Parameters(inputs, outputs, layers);
+        return new Parameters(inputs, outputs, layers, edges.any());
     }
 
     private static String label(TfliteModel.Tensor t) {

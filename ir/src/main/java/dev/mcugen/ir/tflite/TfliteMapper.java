@@ -249,8 +249,8 @@ final class TfliteMapper {
 
     private McugenException quantized(String why) {
         return new McugenException(Diag.MCG_IMPORT_TFLITE_QUANTIZED, file, "is a quantized TFLite model (" + why
-                + "); simulate, build and verify run fully quantized files (int8 or int16 inputs) with their own"
-                + " integers, anything else needs the float .tflite (converted without quantization) or the Keras"
+                + "); simulate, build and verify run fully quantized files (int8 or int16 inputs, or float32 inputs"
+                + " each quantized by a QUANTIZE) with their own integers, anything else needs the float .tflite (converted without quantization) or the Keras"
                 + " model it came from");
     }
 

@@ -83,8 +83,9 @@ final class TfliteQuantMapper {
 
     /**
      * True when the model takes integers: an int8 / int16 / uint8 input, or an int32 input with a
-     * quantization scale (a requantizing model). Float-input models (with QUANTIZE / DEQUANTIZE at their
-     * edges, or hybrid weights) are not mapped here: the float importer refuses them.
+     * quantization scale (a requantizing model), or float32 inputs each quantized by a QUANTIZE (and
+     * outputs dequantized by a DEQUANTIZE: {@link TfliteFloatIo}). Hybrid models (float activations,
+     * integer weights) are not mapped here: the float importer refuses them.
      */
     static boolean isQuantized(TfliteModel model) {
         for (int i : model.inputs) {
@@ -94,17 +95,23 @@ final class TfliteQuantMapper {
                 return true;
             }
         }
-        return false;
+        return TfliteFloatIo.edges(model).any(); // float I/O: QUANTIZE after the inputs, DEQUANTIZE before the outputs
     }
 
     QGraph map() {
         List<QInput> inputs = new ArrayList<>();
+        // float I/O: the graph runs from the integers each input's QUANTIZE writes to those each output's
+        // DEQUANTIZE reads; the caller quantizes and dequantizes (TfliteFloatIo)
+        TfliteFloatIo.Edges edges = TfliteFloatIo.edges(m);
         for (int i : m.inputs) {
-            TfliteModel.Tensor t = m.tensors.get(i);
+            TfliteModel.Tensor t = m.tensors.get(edges.input(i));
             requireQuant(t, "model input", TfliteModel.INT8, TfliteModel.INT16, TfliteModel.INT32);
             inputs.add(new QInput(name(t), batchless(t), type(t)));
         }
         for (TfliteModel.Operator op : m.operators) {
+            if (edges.skipped().contains(op.index())) {
+                continue;
+            }
             switch (op.opcode()) {
                 case Builtin.FULLY_CONNECTED -> fullyConnected(op);
                 case Builtin.CONV_2D -> conv(op);
@@ -124,7 +131,7 @@ final class TfliteQuantMapper {
         }
         List<String> outputs = new ArrayList<>();
         for (int o : m.outputs) {
-            String n = names.get(o);
+            String n = names.get(edges.output(o));
             if (n == null) {
                 throw new McugenException(Diag.MCG_TFLITE_QUANT_UNSUPPORTED, file, m.tensors.get(o).label()
                         + " is a model output that no operator computes");
