@@ -200,6 +200,47 @@ final class JavaTwin {
             Map<String, FloatTensor> f = fl.run(s);
             floats.add(g.outputs().stream().map(name -> f.get(name).toArray()).toList());
         }
+        return run(cmd, modelFile, g.name(), id, qm.graph(), twin, view, xs, expected, inputs, w, checked -> {
+            List<String> outNames = qm.graph().outputs();
+            List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(outNames, sim, floats, checked.outputs(), n);
+            int classes = floats.get(0).stream().mapToInt(v -> v.length).sum();
+            List<VerifyCommand.Threshold> thresholds = cmd.thresholds(outNames, perOutput, n);
+            Verdict verdict = twinVerdict(n, classes, checked, view, thresholds)
+                    .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
+            ObjectNode root = head(cmd, g.name(), id, twin, n, classes, checked, view,
+                    BuildCommand.provenanceFiles(modelFile, cmd.quant.calibrationFiles(modelFile, g), cmd.data));
+            VerifyCommand.metricsJson(root, outNames, perOutput, floats.get(0));
+            VerifyCommand.putThresholds(root, thresholds);
+            // The twin holds the same constants, arena and state as the C (its arrays); no stack or
+            // object files to measure in a JVM.
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), null, null, "java", false));
+            verdict.into(root.putObject("verdict"));
+            qm.report().into(root);
+            root.set("calibration", Quantize.json(quantized.calibration()));
+            java.io.StringWriter lines = new java.io.StringWriter();
+            java.io.PrintWriter pw = new java.io.PrintWriter(lines);
+            VerifyCommand.printVsFloat(pw, outNames, perOutput, n);
+            pw.flush();
+            return new VerifyCommand.Reported(root, () -> ReportHtml.render("verify", root, g, qm, view, in, n), verdict,
+                    thresholds, lines.toString());
+        });
+    }
+
+    /** The twin's part of a report once it ran bit-exact (as {@link VerifyCommand.Reporting} for the C). */
+    interface TwinReporting {
+        VerifyCommand.Reported report(Checked checked);
+    }
+
+    /**
+     * Compiles and runs {@code twin} on {@code xs} against the simulator's {@code expected} (shared by
+     * every model kind): --junit refused before the run when it is not mcugen's, a differing output
+     * reported (the JUnit file still written), then {@code reporting}'s report.json and report.html, the
+     * twin's source, the JUnit file, the summary lines, and exit 6 when a threshold is not met.
+     */
+    static int run(VerifyCommand cmd, Path modelFile, String modelName, String id, dev.mcugen.ir.quant.QGraph graph,
+                   JavaTwinGenerator.Output twin, View.Model view, List<List<int[]>> xs, List<int[]> expected,
+                   List<Path> inputs, java.io.PrintWriter w, TwinReporting reporting) {
+        int n = xs.size();
         expected = VerifyCommand.expectedHook.apply(expected);
         Path dest = cmd.out != null ? cmd.out : Path.of("mcugen-out", id + "-verify-java");
         // --junit inside --out is one of its files; elsewhere written beside itself and moved into place.
@@ -216,9 +257,87 @@ final class JavaTwin {
                 }
                 throw differs;
             }
-            return report(cmd, modelFile, g, id, quantized, gen, in, n, inputs, w, view, twin, sim, floats, checked, dest, junitInOut,
-                    junitFile);
+            VerifyCommand.Reported rep = reporting.report(checked);
+            List<VerifyCommand.Threshold> thresholds = rep.thresholds();
+            byte[] junitXml = cmd.junit == null ? null : junit(id, n, view, checked, thresholds).render(0);
+            try (OutputDir dir = OutputDir.open(dest, inputs, cmd.force, w)) {
+                Path d = dir.dir();
+                write(d, twin);
+                Files.writeString(d.resolve("report.json"), dev.mcugen.scale.ContractReport.mapper()
+                        .writerWithDefaultPrettyPrinter().writeValueAsString(rep.root()) + "\n", StandardCharsets.UTF_8);
+                Files.writeString(d.resolve(ReportHtml.FILE), rep.html().get(), StandardCharsets.UTF_8);
+                if (junitInOut != null) {
+                    Path staged = d.resolve(junitInOut);
+                    Files.createDirectories(staged.getParent());
+                    Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
+                }
+                dir.commit();
+                if (junitFile != null) {
+                    junitFile.write(cmd.junit, junitXml);
+                    junitFile.commit(w);
+                }
+            } catch (IOException e) {
+                throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
+            }
+            List<String> outNames = graph.outputs();
+            int classes = expected.isEmpty() ? 0 : expected.get(0).length;
+            w.printf("%s as Java (%s, compiled in memory): %d sample(s) x %s bit-exact with the simulator%n", id,
+                    twin.qualifiedName(), n, outNames.size() == 1 ? classes + " outputs"
+                            : outNames.size() + " outputs (" + classes + " values)");
+            if (checked.streams()) {
+                w.printf("streaming: reset + %s x step equals invoke on all %d sample(s)%n", view.stream().timeSteps(),
+                        checked.streamed());
+            } else if (graph.nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
+                w.printf("streaming: not applicable, no step (%s)%n", view.noStepReason());
+            }
+            w.print(rep.vsFloat());
+            for (VerifyCommand.Threshold t : thresholds) {
+                w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
+            }
+            w.println("verdict: " + Names.terminal(rep.verdict().line(), 400));
+            w.printf("-> %s + %s + %s%s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE,
+                    cmd.junit == null || VerifyCommand.ONE_OF_SEVERAL.get() ? "" : " + " + cmd.junit);
+            w.flush();
+            List<VerifyCommand.Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
+            if (!unmet.isEmpty()) {
+                throw new McugenException(Diag.MCG_VERIFY_ACCURACY, modelName + " on java",
+                        String.join("; ", unmet.stream().map(VerifyCommand.Threshold::describe).toList()));
+            }
+            return ExitCodes.OK;
         }
+    }
+
+    /** The twin's own checks (bit-exact, streaming, float-free, thresholds); the model's follow. */
+    static Verdict twinVerdict(int n, int values, Checked checked, View.Model view, List<VerifyCommand.Threshold> thresholds) {
+        return VerifyCommand.verdict(n, values, checked.streams(), checked.streamed(), view,
+                "no float or double in the generated class (checked on its syntax tree)", thresholds);
+    }
+
+    /** report.json's first fields for the twin, the verdict null until every check is known. */
+    static ObjectNode head(VerifyCommand cmd, String model, String id, JavaTwinGenerator.Output twin, int n, int values,
+                           Checked checked, View.Model view, Map<String, List<Path>> files) {
+        ObjectNode root = dev.mcugen.scale.ContractReport.mapper().createObjectNode();
+        root.put("model", model);
+        root.put("name", id);
+        root.put("target", "java");
+        // The same verdict as the C's (bit-exact, streaming, float-free, thresholds, then the
+        // quantization's checks), filled in below once every check is known.
+        root.putNull("verdict");
+        root.set("provenance", Provenance.json(cmd.spec.commandLine().getParseResult().originalArgs(), files));
+        root.put("runner", "in this JVM (" + System.getProperty("java.version") + "), compiled in memory");
+        root.put("class", twin.qualifiedName());
+        root.put("bit_exact", true);
+        root.put("samples", n);
+        root.put("outputs_per_sample", values);
+        root.put("float_free", true);
+        ObjectNode streaming = root.putObject("streaming");
+        streaming.put("has_step", checked.streams());
+        streaming.put("samples_checked", checked.streamed());
+        streaming.put("status", checked.streams() ? "checked" : "not applicable");
+        streaming.put("note", checked.streams()
+                ? "per sample: invoke, then reset and step once per time step; equal bit for bit"
+                : "no step for this model: " + view.noStepReason());
+        return root;
     }
 
     /** The JUnit cases: bit-exact per sample, streaming, float-free, each threshold. */
@@ -252,97 +371,5 @@ final class JavaTwin {
     private static JUnitReport.Case failed(String name, McugenException e) {
         String message = e.subject() + ": " + e.detail();
         return JUnitReport.Case.failed(name, e.diag().name(), message, message);
-    }
-
-    /** Metrics, report.json, report.html and the JUnit file of a bit-exact twin; the summary lines. */
-    private static int report(VerifyCommand cmd, Path modelFile, Graph g, String id, CompilePipeline.Quantized quantized,
-                              GenOptions gen,
-                              Batch in, int n,
-                              List<Path> inputs, java.io.PrintWriter w, View.Model view, JavaTwinGenerator.Output twin,
-                              FixedPointSimulator sim, List<List<float[]>> floats, Checked checked, Path dest,
-                              String junitInOut, OutputFiles junitFile) {
-        QuantizedModel qm = quantized.model();
-
-        List<String> outNames = qm.graph().outputs();
-        List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(outNames, sim, floats, checked.outputs(), n);
-        int classes = floats.get(0).stream().mapToInt(v -> v.length).sum();
-        List<VerifyCommand.Threshold> thresholds = cmd.thresholds(outNames, perOutput, n);
-        byte[] junitXml = cmd.junit == null ? null : junit(id, n, view, checked, thresholds).render(0);
-        Verdict verdict = VerifyCommand.verdict(n, classes, checked.streams(), checked.streamed(), view,
-                "no float or double in the generated class (checked on its syntax tree)", thresholds)
-                .addAll(Verdict.quantization(qm, gen, view.footprint(), true));
-        try (OutputDir dir = OutputDir.open(dest, inputs, cmd.force, w)) {
-            Path d = dir.dir();
-            write(d, twin);
-            ObjectNode root = dev.mcugen.scale.ContractReport.mapper().createObjectNode();
-            root.put("model", g.name());
-            root.put("name", id);
-            root.put("target", "java");
-            // The same verdict as the C's (bit-exact, streaming, float-free, thresholds, then the
-            // quantization's checks), filled in below once every check is known.
-            root.putNull("verdict");
-            root.set("provenance", Provenance.json(cmd.spec.commandLine().getParseResult().originalArgs(),
-                    BuildCommand.provenanceFiles(modelFile, cmd.quant.calibrationFiles(modelFile, g), cmd.data)));
-            root.put("runner", "in this JVM (" + System.getProperty("java.version") + "), compiled in memory");
-            root.put("class", twin.qualifiedName());
-            root.put("bit_exact", true);
-            root.put("samples", n);
-            root.put("outputs_per_sample", classes);
-            root.put("float_free", true);
-            ObjectNode streaming = root.putObject("streaming");
-            streaming.put("has_step", checked.streams());
-            streaming.put("samples_checked", checked.streamed());
-            streaming.put("status", checked.streams() ? "checked" : "not applicable");
-            streaming.put("note", checked.streams()
-                    ? "per sample: invoke, then reset and step once per time step; equal bit for bit"
-                    : "no step for this model: " + view.noStepReason());
-            VerifyCommand.metricsJson(root, outNames, perOutput, floats.get(0));
-            VerifyCommand.putThresholds(root, thresholds);
-            // The twin holds the same constants, arena and state as the C (its arrays); no stack or
-            // object files to measure in a JVM.
-            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), null, null, "java", false));
-            verdict.into(root.putObject("verdict"));
-            qm.report().into(root);
-            root.set("calibration", Quantize.json(quantized.calibration()));
-            Files.writeString(d.resolve("report.json"), dev.mcugen.scale.ContractReport.mapper()
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
-            Files.writeString(d.resolve(ReportHtml.FILE), ReportHtml.render("verify", root, g, qm, view, in, n),
-                    StandardCharsets.UTF_8);
-            if (junitInOut != null) {
-                Path staged = d.resolve(junitInOut);
-                Files.createDirectories(staged.getParent());
-                Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
-            }
-            dir.commit();
-            if (junitFile != null) {
-                junitFile.write(cmd.junit, junitXml);
-                junitFile.commit(w);
-            }
-        } catch (IOException e) {
-            throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
-        }
-        w.printf("%s as Java (%s, compiled in memory): %d sample(s) x %s bit-exact with the simulator%n", id,
-                twin.qualifiedName(), n, outNames.size() == 1 ? classes + " outputs"
-                        : outNames.size() + " outputs (" + classes + " values)");
-        if (checked.streams()) {
-            w.printf("streaming: reset + %s x step equals invoke on all %d sample(s)%n", view.stream().timeSteps(),
-                    checked.streamed());
-        } else if (qm.graph().nodes().stream().anyMatch(x -> x instanceof dev.mcugen.ir.quant.QRecurrent)) {
-            w.printf("streaming: not applicable, no step (%s)%n", view.noStepReason());
-        }
-        VerifyCommand.printVsFloat(w, outNames, perOutput, n);
-        for (VerifyCommand.Threshold t : thresholds) {
-            w.printf("%s: %s, on %d sample%s%n", t.met() ? "met" : "NOT met", t.describe(), n, n == 1 ? "" : "s");
-        }
-        w.println("verdict: " + Names.terminal(verdict.line(), 400));
-        w.printf("-> %s + %s + %s%s%n", dest.resolve(twin.path()), dest.resolve("report.json"), ReportHtml.FILE,
-                cmd.junit == null || VerifyCommand.ONE_OF_SEVERAL.get() ? "" : " + " + cmd.junit);
-        w.flush();
-        List<VerifyCommand.Threshold> unmet = thresholds.stream().filter(t -> !t.met()).toList();
-        if (!unmet.isEmpty()) {
-            throw new McugenException(Diag.MCG_VERIFY_ACCURACY, g.name() + " on java",
-                    String.join("; ", unmet.stream().map(VerifyCommand.Threshold::describe).toList()));
-        }
-        return ExitCodes.OK;
     }
 }

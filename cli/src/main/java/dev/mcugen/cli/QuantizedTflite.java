@@ -38,11 +38,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code simulate} and {@code verify} of a model quantized in its file (an int8 {@code .tflite}): the
- * integer graph carries the file's own scales and zero points ({@link CompilePipeline#loadQuantized}),
- * so nothing is calibrated (no {@code --calibration}) and there is no float reference to compare
- * with. Data is the model's integers as they are (an int8 {@code .npy}) or float data quantized with
- * each input's scale and zero point.
+ * {@code simulate}, {@code verify}, {@code build} and {@code inspect} of a model quantized in its file
+ * (an int8 or 16x8 {@code .tflite}, with integer or float32 I/O): the integer graph carries the file's
+ * own scales and zero points ({@link CompilePipeline#loadQuantized}), so nothing is calibrated (no
+ * {@code --calibration}); its parameters are checked against mcugen's contracts ({@link FileContracts}).
+ * Data is the model's integers as they are (an int8 {@code .npy}) or float data quantized as the
+ * file's QUANTIZE would, with each input's scale and zero point. {@code verify} compares with a float
+ * model only when one is given ({@code --float-model}).
  */
 final class QuantizedTflite {
     private QuantizedTflite() {
@@ -105,7 +107,7 @@ final class QuantizedTflite {
                     if (!Float.isFinite(x[i])) {
                         throw new McugenException(Diag.MCG_DATA_NONFINITE, f.toString(), "holds " + x[i] + " at element " + i);
                     }
-                    q[i] = t.quantize(x[i]);
+                    q[i] = dev.mcugen.ir.tflite.TfliteFloatIo.quantize(x[i], t); // as the file's QUANTIZE would
                 }
                 notes.add(f + " is float data; quantized with the scale " + (float) t.scale() + " and zero point "
                         + t.zeroPoint() + " of input '" + Text.clip(in.name(), 60) + "' (integer data is taken as it is)");
@@ -180,7 +182,7 @@ final class QuantizedTflite {
                 } else {
                     float[] f = new float[q.length];
                     for (int i = 0; i < q.length; i++) {
-                        f[i] = (float) t.dequantize(q[i]);
+                        f[i] = dev.mcugen.ir.tflite.TfliteFloatIo.dequantize(q[i], t);
                     }
                     files.write(out.get(k), Npy.toBytes(NpyArray.ofFloat32(shape, f)));
                     w.printf("%s: %d sample(s), output '%s' %s dequantized -> %s%n", Text.clip(g.name(), 80), n,
@@ -211,11 +213,6 @@ final class QuantizedTflite {
      */
     static int verify(VerifyCommand c, Path file, QGraph g, String id, Optional<TargetBoard> board) {
         QuantOptions.Target qt = c.quant.targets.get(0);
-        if (qt == QuantOptions.Target.JAVA) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--target java", file + " is a quantized .tflite: the Java twin"
-                    + " is generated from a model mcugen quantized and has no TFLite integer kernels (ADD's double"
-                    + " rounding, softmax's fixed-point exp); verify the file on host, cortex-m0 ... m55 or neon");
-        }
         FloatReference ref = c.floatModel == null ? null : FloatReference.load(c.floatModel, file, g);
         if (ref == null && (c.minTop1 != null || c.minSqnr != null)) {
             throw new McugenException(Diag.MCG_CLI_USAGE, c.minTop1 != null ? "--min-top1" : "--min-sqnr", "measures the"
@@ -227,7 +224,6 @@ final class QuantizedTflite {
         Samples data = read(g, c.data);
         data.notes().forEach(note -> c.spec.commandLine().getErr().println("mcugen: note: " + note));
         int n = samples(c, data);
-        Target target = Target.fromId(qt.cliName());
         GenOptions gen = CompilePipeline.genOptionsQuantized(id, file, qt);
         if (board.isPresent()) {
             gen = CompilePipeline.withBoard(gen, board.get());
@@ -235,18 +231,17 @@ final class QuantizedTflite {
         gen = c.ioFormats.apply(gen);
         CGenerator.Output generated = CompilePipeline.generate(g, gen);
         View.Model view = generated.view();
-        EmulatedBoard emulated = EmulatedBoard.choose(g.name(), target, board.orElse(null), view, n);
-        emulated.notice().ifPresent(line -> w.println("mcugen: " + line));
-        List<String> floatTokens = VerifyCommand.floatTokensHook.apply(VerifyCommand.floatTokens(generated.files()));
 
         FixedPointSimulator sim = new FixedPointSimulator(g);
+        List<List<int[]>> perInput = new ArrayList<>();
         List<int[]> xs = new ArrayList<>();
         List<int[]> expected = new ArrayList<>();
         List<List<float[]>> floats = new ArrayList<>();
         try (ProgressBar bar = new ProgressBar("simulating", !c.common.noProgress)) {
             for (int i = 0; i < n; i++) {
                 Map<String, int[]> x = data.samples().get(i);
-                xs.add(VerifyCommand.concat(g.inputs().stream().map(in -> x.get(in.name())).toList()));
+                perInput.add(g.inputs().stream().map(in -> x.get(in.name())).toList());
+                xs.add(VerifyCommand.concat(perInput.get(i)));
                 Map<String, int[]> y = sim.run(x, IntObserver.NONE);
                 expected.add(VerifyCommand.concat(g.outputs().stream().map(y::get).toList()));
                 if (ref != null) {
@@ -255,7 +250,6 @@ final class QuantizedTflite {
                 bar.update(i + 1, n);
             }
         }
-        expected = VerifyCommand.expectedHook.apply(expected);
         List<Path> inputs = new ArrayList<>(List.of(file));
         if (ref != null) {
             inputs.add(ref.file());
@@ -266,46 +260,78 @@ final class QuantizedTflite {
         GenOptions genOptions = gen;
         int count = n;
         w.println("parameters: " + PARAMETERS);
+        Map<String, List<Path>> files = BuildCommand.provenanceFiles(file, List.of(), c.data);
+        if (ref != null) {
+            files.put("float model", Provenance.modelFiles(ref.file()));
+        }
+        if (qt == QuantOptions.Target.JAVA) {
+            // The Java twin: the simulator's own kernels (TFLite's integer semantics included), compiled in this JVM.
+            dev.mcugen.gen.twin.JavaTwinGenerator.Output twin = dev.mcugen.gen.twin.JavaTwinGenerator.generate(g, view,
+                    c.javaTwin.packageName(), gen.banner());
+            return JavaTwin.run(c, file, g.name(), id, g, twin, view, perInput, expected, inputs, w, checkedTwin -> {
+                int values = expected.isEmpty() ? 0 : expected.get(0).length;
+                ObjectNode root = JavaTwin.head(c, g.name(), id, twin, count, values, checkedTwin, view, files);
+                Accuracy acc = accuracy(c, root, g, sim, ref, floats, checkedTwin.outputs(), count);
+                root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), null, null, "java", false));
+                Verdict verdict = JavaTwin.twinVerdict(count, values, checkedTwin, view, acc.thresholds())
+                        .addAll(fileChecks(checked, genOptions, view.footprint(), qt.cliName(), null));
+                verdict.into(root.putObject("verdict"));
+                VerifyCommand.putThresholds(root, acc.thresholds());
+                root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
+                List<Map<String, String>> layers = QuantizedLayers.rows(params, checked, view.footprint());
+                return new VerifyCommand.Reported(root, () -> ReportHtml.renderFile("verify", root, g, layers, view,
+                        ref == null ? null : ref.graph(), s -> ref.inputs(data.reals().get(s)), s -> data.samples().get(s),
+                        count), verdict, acc.thresholds(), acc.lines());
+            });
+        }
+        Target target = Target.fromId(qt.cliName());
+        EmulatedBoard emulated = EmulatedBoard.choose(g.name(), target, board.orElse(null), view, n);
+        emulated.notice().ifPresent(line -> w.println("mcugen: " + line));
+        List<String> floatTokens = VerifyCommand.floatTokensHook.apply(VerifyCommand.floatTokens(generated.files()));
         return c.runOnTarget(new VerifyCommand.Run(file, g.name(), id, target, n, started, generated,
-                List.of(gen.banner().get(gen.banner().size() - 1)), xs, expected, emulated, inputs, floatTokens,
+                List.of(gen.banner().get(gen.banner().size() - 1)), xs, VerifyCommand.expectedHook.apply(expected), emulated,
+                inputs, floatTokens,
                 view.streaming(), g), (m, d, scratch) -> {
             ModelPipeline.HarnessRun hr = m.run();
             int values = xs.isEmpty() ? 0 : hr.outputs().get(0).length;
-            Map<String, List<Path>> files = BuildCommand.provenanceFiles(file, List.of(), c.data);
-            if (ref != null) {
-                files.put("float model", Provenance.modelFiles(ref.file()));
-            }
             ObjectNode root = c.reportHead(g.name(), id, target, board, hr.how(), emulated, count, values, files);
             root.put("parameters", PARAMETERS);
             VerifyCommand.streamingJson(root, view.streaming(), hr.streamed(), view);
-            List<VerifyCommand.Threshold> thresholds = List.of();
-            java.io.StringWriter lines = new java.io.StringWriter();
-            if (ref != null) {
-                root.put("float_reference", ref.file().toString());
-                List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(g.outputs(), sim, floats, hr.outputs(), count);
-                VerifyCommand.metricsJson(root, g.outputs(), perOutput, floats.get(0));
-                thresholds = c.thresholds(g.outputs(), perOutput, count);
-                PrintWriter pw = new PrintWriter(lines);
-                VerifyCommand.printVsFloat(pw, g.outputs(), perOutput, count);
-                pw.flush();
-            } else {
-                root.putNull("float_reference");
-                lines.write("vs float: not measured (give the float model with --float-model FILE)\n");
-            }
+            Accuracy acc = accuracy(c, root, g, sim, ref, floats, hr.outputs(), count);
             VerifyCommand.cost(root, m, count, target, view, d, id, scratch);
             Verdict verdict = VerifyCommand.verdict(count, values, view.streaming(), hr.streamed(), view,
                     "no float or double in the generated C" + (target.isCortexM()
-                            ? "; no soft-float routine linked into the image" : ""), thresholds)
+                            ? "; no soft-float routine linked into the image" : ""), acc.thresholds())
                     .addAll(fileChecks(checked, genOptions, view.footprint(), qt.cliName(), m.stack()));
             verdict.into(root.putObject("verdict"));
-            VerifyCommand.putThresholds(root, thresholds);
+            VerifyCommand.putThresholds(root, acc.thresholds());
             root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
             List<Map<String, String>> layers = QuantizedLayers.rows(params, checked, view.footprint());
-            List<VerifyCommand.Threshold> th = thresholds;
             return new VerifyCommand.Reported(root, () -> ReportHtml.renderFile("verify", root, g, layers, view,
                     ref == null ? null : ref.graph(), s -> ref.inputs(data.reals().get(s)), s -> data.samples().get(s),
-                    count), verdict, th, lines.toString());
+                    count), verdict, acc.thresholds(), acc.lines());
         });
+    }
+
+    /** The accuracy against the float model (when given): its thresholds and the terminal's {@code vs float} lines. */
+    private record Accuracy(List<VerifyCommand.Threshold> thresholds, String lines) {
+    }
+
+    /** report.json's {@code float_reference} and metrics, the thresholds, the {@code vs float} lines. */
+    private static Accuracy accuracy(VerifyCommand c, ObjectNode root, QGraph g, FixedPointSimulator sim, FloatReference ref,
+                                     List<List<float[]>> floats, List<int[]> got, int n) {
+        if (ref == null) {
+            root.putNull("float_reference");
+            return new Accuracy(List.of(), "vs float: not measured (give the float model with --float-model FILE)\n");
+        }
+        root.put("float_reference", ref.file().toString());
+        List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(g.outputs(), sim, floats, got, n);
+        VerifyCommand.metricsJson(root, g.outputs(), perOutput, floats.get(0));
+        java.io.StringWriter lines = new java.io.StringWriter();
+        PrintWriter pw = new PrintWriter(lines);
+        VerifyCommand.printVsFloat(pw, g.outputs(), perOutput, n);
+        pw.flush();
+        return new Accuracy(c.thresholds(g.outputs(), perOutput, n), lines.toString());
     }
 
     /**

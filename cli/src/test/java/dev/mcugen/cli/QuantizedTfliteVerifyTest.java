@@ -126,11 +126,19 @@ class QuantizedTfliteVerifyTest {
     }
 
     @Test
-    void theJavaTwinIsRefusedWithTheReason() {
-        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
-                "--target", "java", "--out", tmp.resolve("j").toString(), "--no-progress");
-        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("MCG_CLI_USAGE").contains("Java twin").contains("TFLite integer kernels");
+    void theJavaTwinRunsTheFilesIntegersBitExact() throws IOException {
+        // the twin is built from the simulator's own kernels, TFLite's integer semantics included
+        Path out = tmp.resolve("j");
+        Result r = CliTest.run("verify", zoo("ad01", "ad01_int8.tflite"), "--data", zoo("ad01", "test.npy"), "--float-model",
+                zoo("ad01", "ad01_fp32.tflite"), "--target", "java", "--samples", "2", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("ad01_int8 as Java").contains("2 sample(s) x 640 outputs bit-exact with the simulator")
+                .contains("vs float: on 2 samples");
+        JsonNode rep = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(rep.get("target").asText()).isEqualTo("java");
+        assertThat(rep.get("verdict").get("status").asText()).isEqualTo("PASS");
+        assertThat(rep.get("quantization").get("options").get("source").asText()).isEqualTo("file");
+        assertThat(out.resolve("mcugen/generated/Ad01Int8.java")).exists();
     }
 
     @Test
