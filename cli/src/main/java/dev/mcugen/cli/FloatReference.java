@@ -12,6 +12,7 @@ import dev.mcugen.ir.Text;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QNode;
+import dev.mcugen.ir.tflite.TfliteDequantized;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The float model a quantized {@code .tflite} is compared with ({@code verify --float-model FILE}):
- * any model mcugen reads (the float {@code .tflite} the file was converted from, its Keras model ...),
- * run by the float interpreter on the same samples. Inputs and outputs pair up by position; each
+ * The float model a quantized {@code .tflite} is compared with: the one given with
+ * {@code verify --float-model FILE} (any model mcugen reads: the float {@code .tflite} the file was
+ * converted from, its Keras model ...), else the file itself dequantized; run by the float interpreter
+ * on the same samples. Inputs and outputs pair up by position; each
  * must have the quantized file's shape.
  */
 final class FloatReference {
@@ -29,12 +31,41 @@ final class FloatReference {
     private final Graph graph;
     private final FloatInterpreter interpreter;
     private final List<String> quantInputs;
+    private final boolean dequantized;
 
-    private FloatReference(Path file, Graph graph, List<String> quantInputs) {
+    private FloatReference(Path file, Graph graph, List<String> quantInputs, boolean dequantized) {
         this.file = file;
         this.graph = graph;
         this.interpreter = new FloatInterpreter(graph);
         this.quantInputs = quantInputs;
+        this.dequantized = dequantized;
+    }
+
+    /**
+     * The quantized file itself as a float model: its weights and biases dequantized, run in float32
+     * ({@link TfliteDequantized}); empty when the float importer cannot map one of its ops (then
+     * there is no float reference without {@code --float-model}).
+     */
+    static java.util.Optional<FloatReference> dequantized(Path quantFile, QGraph g) {
+        Graph fg;
+        try {
+            fg = TfliteDequantized.load(quantFile).graph();
+        } catch (McugenException e) {
+            return java.util.Optional.empty();
+        }
+        check(fg, quantFile, quantFile, g);
+        return java.util.Optional.of(new FloatReference(quantFile, fg, g.inputs().stream().map(i -> i.name()).toList(), true));
+    }
+
+    /** Whether this is the quantized file itself, dequantized (not a float model of its own). */
+    boolean isDequantized() {
+        return dequantized;
+    }
+
+    /** What report.json's {@code float_reference} and the terminal say the reference is. */
+    String describe() {
+        return dequantized ? file + " dequantized (its own weights and biases as real numbers, run in float32; give the"
+                + " float model it was converted from with --float-model)" : file.toString();
     }
 
     /** Loads {@code floatFile} and checks it against the quantized graph {@code g} of {@code quantFile}. */
@@ -45,6 +76,12 @@ final class FloatReference {
                     + " the float model " + quantFile.getFileName() + " was converted from");
         }
         Graph fg = CompilePipeline.load(f).graph();
+        check(fg, f, quantFile, g);
+        return new FloatReference(f, fg, g.inputs().stream().map(i -> i.name()).toList(), false);
+    }
+
+    /** Refuses a float model {@code fg} (read from {@code f}) whose inputs or outputs do not fit {@code g}'s. */
+    private static void check(Graph fg, Path f, Path quantFile, QGraph g) {
         if (fg.inputs().size() != g.inputs().size() || fg.outputs().size() != g.outputs().size()) {
             throw new McugenException(Diag.MCG_VERIFY_FLOAT_MODEL, f.toString(), "has " + fg.inputs().size() + " input(s) and "
                     + fg.outputs().size() + " output(s); " + quantFile.getFileName() + " has " + g.inputs().size() + " and "
@@ -67,7 +104,6 @@ final class FloatReference {
                         + Text.clip(fg.outputs().get(k), 60) + "' is " + have + "; the quantized file's is " + want);
             }
         }
-        return new FloatReference(f, fg, g.inputs().stream().map(i -> i.name()).toList());
     }
 
     Path file() {

@@ -213,11 +213,14 @@ final class QuantizedTflite {
      */
     static int verify(VerifyCommand c, Path file, QGraph g, String id, Optional<TargetBoard> board) {
         QuantOptions.Target qt = c.quant.targets.get(0);
-        FloatReference ref = c.floatModel == null ? null : FloatReference.load(c.floatModel, file, g);
+        // The float model given, else the file's own weights dequantized (when the float importer maps its ops).
+        FloatReference ref = c.floatModel != null ? FloatReference.load(c.floatModel, file, g)
+                : FloatReference.dequantized(file, g).orElse(null);
         if (ref == null && (c.minTop1 != null || c.minSqnr != null)) {
             throw new McugenException(Diag.MCG_CLI_USAGE, c.minTop1 != null ? "--min-top1" : "--min-sqnr", "measures the"
-                    + " quantized file against a float model: give it with --float-model FILE (e.g. the float .tflite it"
-                    + " was converted from)");
+                    + " quantized file against a float model, and " + file.getFileName() + " dequantized has an op the"
+                    + " float importer lacks: give one with --float-model FILE (e.g. the float .tflite it was converted"
+                    + " from)");
         }
         long started = System.nanoTime();
         PrintWriter w = c.spec.commandLine().getOut();
@@ -251,7 +254,7 @@ final class QuantizedTflite {
             }
         }
         List<Path> inputs = new ArrayList<>(List.of(file));
-        if (ref != null) {
+        if (ref != null && !ref.isDequantized()) {
             inputs.add(ref.file());
         }
         inputs.addAll(c.data);
@@ -261,7 +264,7 @@ final class QuantizedTflite {
         int count = n;
         w.println("parameters: " + PARAMETERS);
         Map<String, List<Path>> files = BuildCommand.provenanceFiles(file, List.of(), c.data);
-        if (ref != null) {
+        if (ref != null && !ref.isDequantized()) {
             files.put("float model", Provenance.modelFiles(ref.file()));
         }
         if (qt == QuantOptions.Target.JAVA) {
@@ -322,13 +325,17 @@ final class QuantizedTflite {
                                      List<List<float[]>> floats, List<int[]> got, int n) {
         if (ref == null) {
             root.putNull("float_reference");
-            return new Accuracy(List.of(), "vs float: not measured (give the float model with --float-model FILE)\n");
+            return new Accuracy(List.of(), "vs float: not measured (the file dequantized has an op the float importer"
+                    + " lacks; give the float model with --float-model FILE)\n");
         }
-        root.put("float_reference", ref.file().toString());
+        root.put("float_reference", ref.describe());
         List<ErrorMetrics> perOutput = VerifyCommand.perOutputMetrics(g.outputs(), sim, floats, got, n);
         VerifyCommand.metricsJson(root, g.outputs(), perOutput, floats.get(0));
         java.io.StringWriter lines = new java.io.StringWriter();
         PrintWriter pw = new PrintWriter(lines);
+        if (ref.isDequantized()) {
+            pw.println("float reference: " + ref.describe());
+        }
         VerifyCommand.printVsFloat(pw, g.outputs(), perOutput, n);
         pw.flush();
         return new Accuracy(c.thresholds(g.outputs(), perOutput, n), lines.toString());

@@ -97,11 +97,37 @@ class QuantizedTfliteVerifyTest {
     }
 
     @Test
-    void thresholdsNeedAFloatModel() {
+    void withoutAFloatModelTheFileDequantizedIsTheReference() throws IOException {
+        Path out = tmp.resolve("dq");
         Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
-                "--target", "host", "--min-top1", "90", "--out", tmp.resolve("n").toString(), "--no-progress");
+                "--target", "host", "--samples", "3", "--min-sqnr", "20", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("float reference: ").contains("hello_world_int8.tflite dequantized")
+                .contains("vs float: on 3 samples");
+        JsonNode rep = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(rep.get("float_reference").asText()).contains("dequantized");
+        // the file's own weights in float32: only the activations' quantization is measured
+        assertThat(rep.get("metrics").get("sqnr_db").asDouble()).isGreaterThan(20);
+    }
+
+    @Test
+    void thresholdsNeedAFloatModelWhenTheFileDequantizedIsNotOne() throws IOException {
+        // TFLite's int16x8 STRIDED_SLICE golden: the integer kernel exists, the float importer's slice does not
+        Path model = SharedFiles.shared("tflite-goldens/seanet/strided_slice/strided_slice0.tflite");
+        dev.mcugen.ir.quant.QGraph g = dev.mcugen.ir.tflite.TfliteImporter.loadQuantized(model).orElseThrow();
+        java.util.List<Integer> shape = new java.util.ArrayList<>(java.util.List.of(1));
+        shape.addAll(g.inputs().get(0).shape().dims());
+        Path x = tmp.resolve("x.npy");
+        dev.mcugen.ir.npy.Npy.write(x, dev.mcugen.ir.npy.NpyArray.ofInts(dev.mcugen.ir.npy.NpyDtype.INT16, shape,
+                new int[g.inputs().get(0).shape().size()]));
+        Result r = CliTest.run("verify", model.toString(), "--data", x.toString(), "--target", "host", "--min-top1", "90",
+                "--out", tmp.resolve("n").toString(), "--no-progress");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("MCG_CLI_USAGE").contains("--float-model");
+        Result plain = CliTest.run("verify", model.toString(), "--data", x.toString(), "--target", "host", "--out",
+                tmp.resolve("p").toString(), "--no-progress");
+        assertThat(plain.code()).as(plain.out() + plain.err()).isZero();
+        assertThat(plain.out()).contains("vs float: not measured");
     }
 
     @Test

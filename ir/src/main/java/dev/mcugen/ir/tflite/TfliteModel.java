@@ -219,6 +219,17 @@ final class TfliteModel {
                 quantization);
     }
 
+    /**
+     * This model with other tensors, operators, outputs, buffers and quantization, its data read from
+     * {@code bytes} (the file's bytes, to which new buffers' data may be appended): for
+     * {@link TfliteDequantized}.
+     */
+    TfliteModel rewritten(byte[] bytes, List<Tensor> tensors, int[] inputs, int[] outputs, List<Operator> operators,
+                          List<Buffer> buffers, List<Quantization> quantization) {
+        return new TfliteModel(new Flat(bytes, "dequantized model"), version, opcodes, customCodes, tensors, inputs, outputs,
+                operators, buffers, subgraphCount, quantization);
+    }
+
     /** Fields scale (id 2), zero_point (id 3) and quantized_dimension (id 6); null without a scale. */
     private static Quantization quantization(Flat f, Flat.Table q, String what) {
         if (q == null) {
