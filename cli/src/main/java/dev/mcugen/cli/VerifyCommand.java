@@ -137,6 +137,11 @@ final class VerifyCommand implements Callable<Integer> {
             + " accuracy in the reports, --min-top1 and --min-sqnr")
     Path floatModel;
 
+    @Option(names = "--requantize", description = "for a quantized .tflite: instead of its own integers, quantize its"
+            + " weights dequantized with mcugen's recipe (calibrated on --calibration, with the quantization options), and"
+            + " report both against that float model")
+    boolean requantize;
+
     @Option(names = "--force", description = "replace --out even if it holds files mcugen did not write (or that changed):"
             + " they are moved to a backup folder beside it, never deleted")
     boolean force;
@@ -205,7 +210,15 @@ final class VerifyCommand implements Callable<Integer> {
         javaTwin.check(quant.targets.contains(QuantOptions.Target.JAVA) ? QuantOptions.Target.JAVA : quant.targets.get(0));
         Path file = ModelLoader.resolve(modelArg.model);
         java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
-        if (inFile.isPresent()) {
+        if (requantize && inFile.isEmpty()) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--requantize", "is for a quantized .tflite; " + file
+                    + " is a float model, which verify quantizes anyway");
+        }
+        if (requantize && floatModel != null) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--float-model", "does not apply with --requantize: the float"
+                    + " model mcugen quantizes and compares with is the file itself dequantized");
+        }
+        if (inFile.isPresent() && !requantize) {
             // Quantized in its file (an int8 .tflite): its own integers, nothing to calibrate. The data and
             // --samples are refused here, once, before any target runs.
             dev.mcugen.ir.quant.QGraph qg = inFile.get();
@@ -232,7 +245,9 @@ final class VerifyCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--float-model", "is for a quantized .tflite; " + file
                     + " is a float model, which verify quantizes and compares with itself");
         }
-        ImportedModel model = CompilePipeline.load(file);
+        // --requantize: the quantized file's weights dequantized are the float model mcugen quantizes itself.
+        ImportedModel model = requantize ? dev.mcugen.ir.tflite.TfliteDequantized.load(file) : CompilePipeline.load(file);
+        java.util.Optional<dev.mcugen.ir.quant.QGraph> fileGraph = requantize ? inFile : java.util.Optional.empty();
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g, file);
         boolean several = quant.targets.size() > 1;
@@ -349,7 +364,12 @@ final class VerifyCommand implements Callable<Integer> {
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
             java.io.StringWriter lines = new java.io.StringWriter();
-            printVsFloat(new PrintWriter(lines), outNames, perOutput, count);
+            PrintWriter pw = new PrintWriter(lines);
+            printVsFloat(pw, outNames, perOutput, count);
+            if (fileGraph.isPresent()) {
+                Requantized.compare(root, pw, fileGraph.get(), g, batch, floats, count);
+            }
+            pw.flush();
             return new Reported(root, () -> ReportHtml.render("verify", root, g, qm, view, batch, count), verdict, thresholds,
                     lines.toString());
         });

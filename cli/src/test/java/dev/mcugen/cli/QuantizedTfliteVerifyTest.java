@@ -85,6 +85,33 @@ class QuantizedTfliteVerifyTest {
     }
 
     @Test
+    void requantizeQuantizesTheDequantizedWeightsWithMcugensRecipeAndReportsBoth() throws IOException {
+        Path out = tmp.resolve("rq");
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--requantize", "--data",
+                zoo("hello_world", "test.npy"), "--target", "host", "--samples", "3", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("bit-exact with the simulator").contains("vs float: on 3 samples")
+                .contains("the file's own parameters vs float: SQNR");
+        JsonNode rep = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        // mcugen's own quantization (calibrated on calibration.npy beside the file), not the file's
+        assertThat(rep.get("quantization").get("options").get("precision").asText()).isEqualTo("int8");
+        assertThat(rep.get("quantization").get("options").has("source")).isFalse();
+        assertThat(rep.get("calibration").get("samples").asInt()).isPositive();
+        assertThat(rep.get("metrics").get("sqnr_db").asDouble()).isGreaterThan(10);
+        assertThat(rep.get("file_parameters_vs_float").get("metrics").get("sqnr_db").asDouble()).isGreaterThan(10);
+
+        Result floatFile = CliTest.run("verify", zoo("hello_world", "hello_world_float.tflite"), "--requantize", "--data",
+                zoo("hello_world", "test.npy"), "--target", "host", "--out", tmp.resolve("rf").toString(), "--no-progress");
+        assertThat(floatFile.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(floatFile.err()).contains("MCG_CLI_USAGE").contains("--requantize");
+        Result both = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--requantize", "--float-model",
+                zoo("hello_world", "hello_world_float.tflite"), "--data", zoo("hello_world", "test.npy"), "--target", "host",
+                "--out", tmp.resolve("rb").toString(), "--no-progress");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("MCG_CLI_USAGE").contains("--float-model");
+    }
+
+    @Test
     void aThresholdNotMetExitsSixWithTheReportsWritten() {
         Path out = tmp.resolve("t");
         Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
