@@ -266,16 +266,7 @@ final class JavaTwin {
                 Files.writeString(d.resolve("report.json"), dev.mcugen.scale.ContractReport.mapper()
                         .writerWithDefaultPrettyPrinter().writeValueAsString(rep.root()) + "\n", StandardCharsets.UTF_8);
                 Files.writeString(d.resolve(ReportHtml.FILE), rep.html().get(), StandardCharsets.UTF_8);
-                if (junitInOut != null) {
-                    Path staged = d.resolve(junitInOut);
-                    Files.createDirectories(staged.getParent());
-                    Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
-                }
-                dir.commit();
-                if (junitFile != null) {
-                    junitFile.write(cmd.junit, junitXml);
-                    junitFile.commit(w);
-                }
+                VerifyCommand.commitWithJunit(dir, junitInOut, junitFile, cmd.junit, junitXml, w);
             } catch (IOException e) {
                 throw dev.mcugen.ir.IoFailure.writing(dest.toString(), "cannot write", e);
             }

@@ -46,6 +46,17 @@ final class QuantizedLayers {
         return new long[] {0, 0};
     }
 
+    /** {@code [parameters, MACs]} of the whole graph. */
+    static long[] totals(dev.mcugen.ir.quant.QGraph g) {
+        long[] t = new long[2];
+        for (QNode x : g.nodes()) {
+            long[] pm = paramsAndMacs(x);
+            t[0] += pm[0];
+            t[1] += pm[1];
+        }
+        return t;
+    }
+
     /**
      * One row per layer of the file: its TFLite op, each operand's type, scale(s) and zero point(s)
      * as the file states them, the contracts it holds and violates, the flash of its constants and

@@ -278,13 +278,7 @@ final class QuantizedTflite {
                 root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), null, null, "java", false));
                 Verdict verdict = JavaTwin.twinVerdict(count, values, checkedTwin, view, acc.thresholds())
                         .addAll(fileChecks(checked, genOptions, view.footprint(), qt.cliName(), null));
-                verdict.into(root.putObject("verdict"));
-                VerifyCommand.putThresholds(root, acc.thresholds());
-                root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
-                List<Map<String, String>> layers = QuantizedLayers.rows(params, checked, view.footprint());
-                return new VerifyCommand.Reported(root, () -> ReportHtml.renderFile("verify", root, g, layers, view,
-                        ref == null ? null : ref.graph(), s -> ref.inputs(data.reals().get(s)), s -> data.samples().get(s),
-                        count), verdict, acc.thresholds(), acc.lines());
+                return reported(root, verdict, acc, g, params, checked, view, ref, data, count);
             });
         }
         Target target = Target.fromId(qt.cliName());
@@ -306,14 +300,21 @@ final class QuantizedTflite {
                     "no float or double in the generated C" + (target.isCortexM()
                             ? "; no soft-float routine linked into the image" : ""), acc.thresholds())
                     .addAll(fileChecks(checked, genOptions, view.footprint(), qt.cliName(), m.stack()));
-            verdict.into(root.putObject("verdict"));
-            VerifyCommand.putThresholds(root, acc.thresholds());
-            root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
-            List<Map<String, String>> layers = QuantizedLayers.rows(params, checked, view.footprint());
-            return new VerifyCommand.Reported(root, () -> ReportHtml.renderFile("verify", root, g, layers, view,
-                    ref == null ? null : ref.graph(), s -> ref.inputs(data.reals().get(s)), s -> data.samples().get(s),
-                    count), verdict, acc.thresholds(), acc.lines());
+            return reported(root, verdict, acc, g, params, checked, view, ref, data, count);
         });
+    }
+
+    /** The report's last parts (verdict, thresholds, the file's quantization section) and its page. */
+    private static VerifyCommand.Reported reported(ObjectNode root, Verdict verdict, Accuracy acc, QGraph g,
+                                                   TfliteFileParameters.Parameters params, FileContracts.Checked checked,
+                                                   View.Model view, FloatReference ref, Samples data, int n) {
+        verdict.into(root.putObject("verdict"));
+        VerifyCommand.putThresholds(root, acc.thresholds());
+        root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
+        List<Map<String, String>> layers = QuantizedLayers.rows(params, checked, view.footprint());
+        return new VerifyCommand.Reported(root, () -> ReportHtml.renderFile("verify", root, g, layers, view,
+                ref == null ? null : ref.graph(), s -> ref.inputs(data.reals().get(s)), s -> data.samples().get(s), n),
+                verdict, acc.thresholds(), acc.lines());
     }
 
     /** The accuracy against the float model (when given): its thresholds and the terminal's {@code vs float} lines. */
@@ -439,16 +440,10 @@ final class QuantizedTflite {
             QNode x = node(g, name);
             out.printf("output  %s %s %s%n", Text.clip(name, 80), x.outputShape(), typeLine(x.outputType()));
         }
-        long params2 = 0;
-        long macs = 0;
-        for (QNode x : g.nodes()) {
-            long[] pm = QuantizedLayers.paramsAndMacs(x);
-            params2 += pm[0];
-            macs += pm[1];
-        }
+        long[] totals = QuantizedLayers.totals(g);
         View.Footprint f = view.footprint();
-        out.printf("params  %d (constants in the C: %s flash)%n", params2, InspectCommand.bytes(f.constBytes()));
-        out.printf("MACs    %d per inference%n", macs);
+        out.printf("params  %d (constants in the C: %s flash)%n", totals[0], InspectCommand.bytes(f.constBytes()));
+        out.printf("MACs    %d per inference%n", totals[1]);
         out.printf("RAM     %s (arena %s, state %s), stack not included%n", InspectCommand.bytes(f.contextBytes()),
                 InspectCommand.bytes(f.arenaBytes()), InspectCommand.bytes(f.stateBytes()));
         long held = checked.contracts().stream().filter(r -> r.status() != ContractResult.Status.VIOLATED).count();

@@ -337,53 +337,38 @@ final class ReportHtml {
         List<Map<String, String>> rows = new ArrayList<>();
         for (ModelStats.LayerStats l : stats.layers()) {
             var node = g.node(l.name()).orElseThrow();
-            Map<String, String> r = new LinkedHashMap<>();
-            r.put("name", l.name());
-            r.put("op", InspectCommand.describe(node.op()));
-            r.put("inputs", String.join(", ", node.inputs()));
-            r.put("shape", l.outputShape().toString());
-            r.put("params", ReportFormat.integer(l.parameters()));
-            r.put("macs", l.macs() == ModelStats.UNKNOWN ? ReportFormat.integer(l.macsPerStep()) + " per step"
-                    : ReportFormat.integer(l.macs()));
-            rows.add(r);
+            rows.add(layerRow(l.name(), InspectCommand.describe(node.op()), String.join(", ", node.inputs()),
+                    l.outputShape().toString(), ReportFormat.integer(l.parameters()), l.macs() == ModelStats.UNKNOWN
+                            ? ReportFormat.integer(l.macsPerStep()) + " per step" : ReportFormat.integer(l.macs())));
         }
-        Map<String, String> total = new LinkedHashMap<>();
-        total.put("name", "total");
-        total.put("op", "");
-        total.put("inputs", "");
-        total.put("shape", "");
-        total.put("params", ReportFormat.integer(stats.parameters()));
-        total.put("macs", stats.macs() == ModelStats.UNKNOWN ? "per step only" : ReportFormat.integer(stats.macs()));
-        rows.add(total);
+        rows.add(layerRow("total", "", "", "", ReportFormat.integer(stats.parameters()),
+                stats.macs() == ModelStats.UNKNOWN ? "per step only" : ReportFormat.integer(stats.macs())));
         return rows;
+    }
+
+    /** One row of the graph table. */
+    private static Map<String, String> layerRow(String name, String op, String inputs, String shape, String params,
+                                                String macs) {
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("name", name);
+        r.put("op", op);
+        r.put("inputs", inputs);
+        r.put("shape", shape);
+        r.put("params", params);
+        r.put("macs", macs);
+        return r;
     }
 
     /** The layers of an integer graph read from a file: op, inputs, shape, parameters, MACs. */
     static List<Map<String, String>> qlayers(QGraph g) {
         List<Map<String, String>> rows = new ArrayList<>();
-        long params = 0;
-        long macs = 0;
         for (QNode x : g.nodes()) {
             long[] pm = QuantizedLayers.paramsAndMacs(x);
-            params += pm[0];
-            macs += pm[1];
-            Map<String, String> r = new LinkedHashMap<>();
-            r.put("name", x.name());
-            r.put("op", QuantizedLayers.op(x));
-            r.put("inputs", String.join(", ", x.inputs()));
-            r.put("shape", x.outputShape().toString());
-            r.put("params", ReportFormat.integer(pm[0]));
-            r.put("macs", ReportFormat.integer(pm[1]));
-            rows.add(r);
+            rows.add(layerRow(x.name(), QuantizedLayers.op(x), String.join(", ", x.inputs()), x.outputShape().toString(),
+                    ReportFormat.integer(pm[0]), ReportFormat.integer(pm[1])));
         }
-        Map<String, String> total = new LinkedHashMap<>();
-        total.put("name", "total");
-        total.put("op", "");
-        total.put("inputs", "");
-        total.put("shape", "");
-        total.put("params", ReportFormat.integer(params));
-        total.put("macs", ReportFormat.integer(macs));
-        rows.add(total);
+        long[] totals = QuantizedLayers.totals(g);
+        rows.add(layerRow("total", "", "", "", ReportFormat.integer(totals[0]), ReportFormat.integer(totals[1])));
         return rows;
     }
 

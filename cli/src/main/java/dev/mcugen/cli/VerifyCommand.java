@@ -498,16 +498,7 @@ final class VerifyCommand implements Callable<Integer> {
             write(d.resolve(ReportHtml.FILE), rep.html().get());
             byte[] junitXml = junit == null ? null : junitReport(id, target, n, run.streams(), view, checks,
                     run.floatTokens(), thresholds).render((System.nanoTime() - run.started()) / 1e9);
-            if (junitInOut != null) {
-                Path staged = d.resolve(junitInOut);
-                Files.createDirectories(staged.getParent());
-                Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
-            }
-            dir.commit();
-            if (junitFile != null) {
-                junitFile.write(junit, junitXml);
-                junitFile.commit(w);
-            }
+            commitWithJunit(dir, junitInOut, junitFile, junit, junitXml, w);
 
             List<String> outNames = run.graph().outputs();
             int classes = run.expected().get(0).length;
@@ -560,6 +551,24 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Commits --out with the JUnit XML: written into the folder first when {@code junitInOut} (its path
+     * inside) is given, else beside itself through {@code junitFile} once the folder is in place.
+     */
+    static void commitWithJunit(OutputDir dir, String junitInOut, OutputFiles junitFile, Path junit, byte[] junitXml,
+                                PrintWriter w) throws IOException {
+        if (junitInOut != null) {
+            Path staged = dir.dir().resolve(junitInOut);
+            Files.createDirectories(staged.getParent());
+            Files.write(staged, junitXml, java.nio.file.StandardOpenOption.CREATE_NEW);
+        }
+        dir.commit();
+        if (junitFile != null) {
+            junitFile.write(junit, junitXml);
+            junitFile.commit(w);
+        }
     }
 
     /**
