@@ -64,8 +64,8 @@ final class FloatReference {
 
     /** What report.json's {@code float_reference} and the terminal say the reference is. */
     String describe() {
-        return dequantized ? file + " dequantized (its own weights and biases as real numbers, run in float32; give the"
-                + " float model it was converted from with --float-model)" : file.toString();
+        return dequantized ? file + " dequantized (its own weights and biases as real numbers, run in float32; verify"
+                + " --float-model FILE compares with the float model it was converted from)" : file.toString();
     }
 
     /** Loads {@code floatFile} and checks it against the quantized graph {@code g} of {@code quantFile}. */

@@ -135,11 +135,14 @@ final class QuantizedTflite {
 
     /** {@code simulate}: the integer program on every sample, outputs raw or dequantized. */
     static int simulate(SimulateCommand c, Path file, QGraph g) {
-        if (c.mode == SimulateCommand.Mode.FLOAT || c.compare) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, c.compare ? "--compare" : "--mode float", file
-                    + " is a quantized .tflite: it runs with its own integers (--mode fixed) and holds no float model to"
-                    + " compare with");
+        if (c.mode == SimulateCommand.Mode.FLOAT) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, "--mode float", file + " is a quantized .tflite: it runs with its"
+                    + " own integers (--mode fixed); --compare measures them against the file dequantized");
         }
+        // --compare: against the file's own weights dequantized, run in float32
+        FloatReference ref = !c.compare ? null : FloatReference.dequantized(file, g).orElseThrow(() -> new McugenException(
+                Diag.MCG_CLI_USAGE, "--compare", file + " dequantized has an op the float importer lacks: there is no float"
+                + " model to compare with (verify --float-model FILE compares with another)"));
         List<Path> out = c.out;
         if (out.size() == 1 && g.outputs().size() > 1) {
             out = SimulateCommand.perOutput(out.get(0), g.outputs());
@@ -190,6 +193,20 @@ final class QuantizedTflite {
                 }
             }
             files.commit(w);
+        }
+        if (ref != null) {
+            List<List<float[]>> floats = new ArrayList<>();
+            List<int[]> got = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                floats.add(ref.run(data.reals().get(i)));
+                int s = i;
+                got.add(VerifyCommand.concat(g.outputs().stream().map(name -> {
+                    int size = node(g, name).outputShape().size();
+                    return java.util.Arrays.copyOfRange(ints.get(name), s * size, (s + 1) * size);
+                }).toList()));
+            }
+            w.println("float reference: " + ref.describe());
+            VerifyCommand.printVsFloat(w, g.outputs(), VerifyCommand.perOutputMetrics(g.outputs(), sim, floats, got, n), n);
         }
         w.flush();
         return ExitCodes.OK;

@@ -119,6 +119,16 @@ class QuantizedTfliteCliTest {
     }
 
     @Test
+    void compareMeasuresTheFileAgainstItsWeightsDequantized() {
+        Result r = CliTest.run("simulate", SharedFiles.zoo("hello_world", "hello_world_int8.tflite").toString(), "--data",
+                SharedFiles.zoo("hello_world", "test.npy").toString(), "--compare", "--out", tmp.resolve("c.npy").toString(),
+                "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("float reference: ").contains("hello_world_int8.tflite dequantized")
+                .containsPattern("vs float: on \\d+ samples, max \\|err\\| [0-9.e-]+, RMSE [0-9.e-]+, SQNR [0-9.]+ dB");
+    }
+
+    @Test
     void verifyIsBitExactOnHostAndCortexM4WithTheFilesParameters() throws IOException {
         for (Map.Entry<String, String> e : Map.of("host", "ad01", "cortex-m4", "hello_world").entrySet()) {
             String dir = e.getValue();
