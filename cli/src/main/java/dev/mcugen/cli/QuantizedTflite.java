@@ -391,10 +391,6 @@ final class QuantizedTflite {
      */
     static int build(BuildCommand c, Path file, QGraph g, String id, java.util.Optional<dev.mcugen.compiler.TargetBoard> board) {
         QuantOptions.Target qt = c.quant.target();
-        if (qt == QuantOptions.Target.JAVA) {
-            throw new McugenException(Diag.MCG_CLI_USAGE, "--target java", file + " is a quantized .tflite: it builds C"
-                    + " for host, cortex-m0 ... m55 or neon");
-        }
         PrintWriter w = c.spec.commandLine().getOut();
         GenOptions gen = CompilePipeline.genOptionsQuantized(id, file, qt);
         if (board.isPresent()) {
@@ -402,25 +398,52 @@ final class QuantizedTflite {
         }
         gen = c.ioFormats.apply(gen);
         CGenerator.Output generated = CompilePipeline.generate(g, gen);
+        View.Model view = generated.view();
+        // --target java: the Java twin (the simulator's kernels, TFLite's semantics included) instead of the C.
+        dev.mcugen.gen.twin.JavaTwinGenerator.Output twin = qt != QuantOptions.Target.JAVA ? null
+                : dev.mcugen.gen.twin.JavaTwinGenerator.generate(g, view, c.javaTwin.packageName(), gen.banner());
+        TfliteFileParameters.Parameters params = TfliteFileParameters.read(file);
+        FileContracts.Checked checked = FileContracts.check(g, params);
+        Verdict verdict = BuildCommand.verdictHook.apply(fileChecks(checked, gen, view.footprint(), qt.cliName(), null));
         Path target = c.out != null ? c.out : Path.of("mcugen-out", id);
         try (OutputDir dir = OutputDir.open(target, List.of(file), c.force, w)) {
             ObjectNode root = ContractReport.mapper().createObjectNode();
             root.put("model", g.name());
             root.put("name", id);
             root.put("target", qt.cliName());
-            root.put("parameters", "from the file: every scale, zero point and per-channel multiplier of the quantized"
-                    + " .tflite, with TFLite's integer semantics (nothing calibrated)");
+            if (board.isPresent()) {
+                board.get().into(root.putObject("board"));
+            } else {
+                root.putNull("board");
+            }
+            verdict.into(root.putObject("verdict"));
+            root.set("provenance", Provenance.json(c.spec.commandLine().getParseResult().originalArgs(),
+                    BuildCommand.provenanceFiles(file, List.of(), List.of())));
+            root.put("parameters", PARAMETERS);
             root.put("layers", g.nodes().size());
-            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, qt.cliName(), false));
+            root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(view.footprint(), null, null, qt.cliName(), false));
+            root.set(ContractReport.SECTION, FileContracts.json(g, params, checked));
             Files.writeString(dir.dir().resolve("report.json"),
                     ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-            generated.write(dir.dir());
+            // report.html: the same data with the file's parameters per layer (no data, so no errors vs float)
+            Files.writeString(dir.dir().resolve(ReportHtml.FILE), ReportHtml.renderFile("build", root, g,
+                    QuantizedLayers.rows(params, checked, view.footprint()), view, null, s -> null, s -> null, 0));
+            if (twin != null) {
+                JavaTwin.write(dir.dir(), twin);
+            } else {
+                generated.write(dir.dir());
+            }
             dir.commit();
         } catch (IOException e) {
             throw dev.mcugen.ir.IoFailure.writing(target.toString(), "cannot write", e);
         }
-        w.printf("%s: %d layers, parameters from the file (TFLite's integer semantics), nothing calibrated -> %s%n", id,
-                g.nodes().size(), target.resolve("report.json") + " + " + id + ".c/.h");
+        long violated = checked.contracts().stream().filter(r -> r.status() == ContractResult.Status.VIOLATED).count();
+        long unsafe = checked.bounds().stream().filter(b -> !b.safe()).count();
+        w.printf("%s: %d layers, parameters from the file (TFLite's integer semantics), nothing calibrated; %d contracts"
+                        + " (%d violated), %d accumulators (%d could overflow) -> %s%n", id, g.nodes().size(),
+                checked.contracts().size(), violated, checked.bounds().size(), unsafe, target.resolve("report.json")
+                        + " + report.html + " + (twin != null ? twin.path() : id + ".c/.h"));
+        w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.flush();
         return ExitCodes.OK;
     }

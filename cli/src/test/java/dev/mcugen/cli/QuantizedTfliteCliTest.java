@@ -66,6 +66,24 @@ class QuantizedTfliteCliTest {
         assertThat(report.get("layers").asInt()).isEqualTo(10);
     }
 
+    @Test
+    void buildReportsTheFilesContractsAndBuildsTheJavaTwinToo() throws IOException {
+        Path c = tmp.resolve("c");
+        Result r = CliTest.run("build", SharedFiles.zoo("ad01", "ad01_int8.tflite").toString(), "--target", "cortex-m4",
+                "--out", c.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("41 contracts (0 violated), 10 accumulators (0 could overflow)").contains("verdict: PASS");
+        JsonNode report = new ObjectMapper().readTree(c.resolve("report.json").toFile());
+        assertThat(report.get("verdict").toString()).contains("contracts").contains("overflow proof").contains("fits the board");
+        assertThat(report.get("quantization").get("options").get("source").asText()).isEqualTo("file");
+        assertThat(java.nio.file.Files.readString(c.resolve(ReportHtml.FILE))).contains("Parameters from the file");
+        Path j = tmp.resolve("j");
+        Result twin = CliTest.run("build", SharedFiles.zoo("ad01", "ad01_int8.tflite").toString(), "--target", "java",
+                "--out", j.toString(), "--no-progress");
+        assertThat(twin.code()).as(twin.err()).isZero();
+        assertThat(j.resolve("mcugen/generated/Ad01Int8.java")).exists();
+    }
+
     /** The golden CSV {@code <case><middle>*.csv} of TFLite Micro's int16x8 tests, as integers. */
     private static int[] csv(Path seanet, String name, String middle) throws IOException {
         Path dir = seanet.resolve(name).getParent();
