@@ -88,7 +88,8 @@ final class QuantizedLayers {
                     .map(b -> b.safe() ? "; accumulator held (" + b.headroomBits() + " bits headroom)"
                             : "; accumulator VIOLATED (bound " + ReportFormat.integer(b.bound()) + ")").orElse("");
             r.put("contracts", held + " held" + (violated > 0 ? ", " + violated + " VIOLATED" : "") + acc);
-            r.put("flash", flash.containsKey(l.output()) ? ReportFormat.integer(flash.get(l.output())) : "0");
+            r.put("flash", flash.containsKey(l.output()) ? ReportFormat.integer(flash.get(l.output()))
+                    : footprint.constBytes() == 0 && footprint.arena().isEmpty() ? "-" : "0");
             // a model output is written into the caller's buffer, not the arena
             r.put("ram", ram.containsKey(l.output()) ? ReportFormat.integer(ram.get(l.output()))
                     : p.outputs().stream().anyMatch(o -> o.tensor().equals(l.output())) ? "caller's" : "-");

@@ -458,8 +458,14 @@ final class QuantizedTflite {
         TfliteFileParameters.Parameters params = TfliteFileParameters.read(file);
         FileContracts.Checked checked = FileContracts.check(g, params);
         String id = dev.mcugen.ir.ModelNames.choose(g.name(), file).id();
-        View.Model view = CompilePipeline.generate(g, CompilePipeline.genOptionsQuantized(id, file,
-                QuantOptions.Target.HOST)).view();
+        // The C's memory per layer; a model the C runtime cannot run (yet) is still listed, without it.
+        View.Model view = null;
+        String noC = null;
+        try {
+            view = CompilePipeline.generate(g, CompilePipeline.genOptionsQuantized(id, file, QuantOptions.Target.HOST)).view();
+        } catch (McugenException e) {
+            noC = e.subject() + ": " + e.detail() + " [" + e.diag() + "]";
+        }
         out.printf("model   %s (quantized TFLite, %s)%n", Text.clip(g.name(), 80), file);
         out.printf("C name  %s%n", dev.mcugen.ir.ModelNames.choose(g.name(), file).describe(g.name()));
         for (int k = 0; k < g.inputs().size(); k++) {
@@ -470,7 +476,8 @@ final class QuantizedTflite {
         out.println("parameters: " + PARAMETERS);
         out.println();
         Table t = new Table("layer", "op", "input", "weights", "bias", "output", "contracts", "flash B", "RAM B");
-        for (Map<String, String> r : QuantizedLayers.rows(params, checked, view.footprint())) {
+        View.Footprint footprint = view == null ? new View.Footprint(0, 0, 0) : view.footprint();
+        for (Map<String, String> r : QuantizedLayers.rows(params, checked, footprint)) {
             t.row(Text.clip(r.get("layer"), 48), r.get("op"), r.get("input"), r.get("weights"), r.get("bias"), r.get("output"),
                     r.get("contracts"), r.get("flash"), r.get("ram"));
         }
@@ -481,11 +488,17 @@ final class QuantizedTflite {
             out.printf("output  %s %s %s%n", Text.clip(name, 80), x.outputShape(), typeLine(x.outputType()));
         }
         long[] totals = QuantizedLayers.totals(g);
-        View.Footprint f = view.footprint();
-        out.printf("params  %d (constants in the C: %s flash)%n", totals[0], InspectCommand.bytes(f.constBytes()));
-        out.printf("MACs    %d per inference%n", totals[1]);
-        out.printf("RAM     %s (arena %s, state %s), stack not included%n", InspectCommand.bytes(f.contextBytes()),
-                InspectCommand.bytes(f.arenaBytes()), InspectCommand.bytes(f.stateBytes()));
+        if (view == null) {
+            out.printf("params  %d%n", totals[0]);
+            out.printf("MACs    %d per inference%n", totals[1]);
+            out.println("memory  no C for this model yet (flash and RAM per layer not known): " + noC);
+        } else {
+            View.Footprint f = view.footprint();
+            out.printf("params  %d (constants in the C: %s flash)%n", totals[0], InspectCommand.bytes(f.constBytes()));
+            out.printf("MACs    %d per inference%n", totals[1]);
+            out.printf("RAM     %s (arena %s, state %s), stack not included%n", InspectCommand.bytes(f.contextBytes()),
+                    InspectCommand.bytes(f.arenaBytes()), InspectCommand.bytes(f.stateBytes()));
+        }
         long held = checked.contracts().stream().filter(r -> r.status() != ContractResult.Status.VIOLATED).count();
         long rounded = checked.contracts().stream().filter(r -> r.status() == ContractResult.Status.ROUNDED).count();
         long inRange = checked.rescales().stream().filter(r -> r.scale().multiplier() >= 1 << 30
@@ -494,12 +507,13 @@ final class QuantizedTflite {
                 .filter(r -> r.status() == ContractResult.Status.VIOLATED).toList();
         long unsafe = checked.bounds().stream().filter(b -> !b.safe()).count();
         int least = checked.bounds().stream().mapToInt(dev.mcugen.scale.AccumulatorBound::headroomBits).min().orElse(0);
-        out.printf("contracts %d: %d held%s, %d violated; multipliers %d, %s in [2^30, 2^31) with shifts in [-31, 30];"
-                        + " accumulators %d, %s%n", checked.contracts().size(), held, rounded == 0 ? ""
-                        : " (" + rounded + " within float32 rounding)", violated.size(), checked.rescales().size(),
-                inRange == checked.rescales().size() ? "all" : inRange + "", checked.bounds().size(), unsafe == 0
-                        ? "all within int32 for any input (least headroom " + least + " bits)"
-                        : unsafe + " could overflow int32");
+        int n = checked.rescales().size();
+        out.printf("contracts %d: %d held%s, %d violated; multipliers %d%s; accumulators %d%s%n", checked.contracts().size(),
+                held, rounded == 0 ? "" : " (" + rounded + " within float32 rounding)", violated.size(), n,
+                n == 0 ? "" : ", " + (inRange == n ? "all" : inRange + "") + " in [2^30, 2^31) with shifts in [-31, 30]",
+                checked.bounds().size(), checked.bounds().isEmpty() ? "" : unsafe == 0
+                        ? ", all within their limit for any input (int32; int64 for 16x8 convolutions; least headroom "
+                        + least + " bits)" : ", " + unsafe + " could overflow");
         for (int i = 0; i < checked.contracts().size(); i++) {
             ContractResult r = checked.contracts().get(i);
             if (r.status() == ContractResult.Status.VIOLATED) {

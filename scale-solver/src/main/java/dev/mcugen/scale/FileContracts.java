@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QConv;
+import dev.mcugen.ir.quant.QConv16x8;
 import dev.mcugen.ir.quant.QDepthwiseConv;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGraph;
@@ -41,7 +42,7 @@ import java.util.Set;
  *       residual of the realized factor;</li>
  *   <li><b>accumulators</b> ({@link OverflowProof}): for the worst input of the input's type, every
  *       partial sum of {@code bias + Σ w · x} (the input zero point folded into the bias, which must
- *       fit int32) stays within int32.</li>
+ *       fit int32) stays within int32 (int64 for TFLite's 16x8 convolution).</li>
  * </ul>
  */
 public final class FileContracts {
@@ -166,12 +167,21 @@ public final class FileContracts {
                 lo = weightLike ? 0 : Integer.MIN_VALUE;
                 hi = weightLike ? 0 : Integer.MAX_VALUE;
             }
+            case "INT64" -> {
+                // the int64 bias of TFLite's 16x8 kernels
+                if (!weightLike) {
+                    return new ContractResult(c, ContractResult.Status.VIOLATED, Double.NaN, "int64 " + o.role()
+                            + ": mcugen runs int64 tensors only as the biases of 16x8 layers");
+                }
+                lo = 0;
+                hi = 0;
+            }
             default -> {
                 return new ContractResult(c, ContractResult.Status.VIOLATED, Double.NaN, o.dtype() + " " + o.role()
                         + ": mcugen runs int8 and int16 activations with int8 weights (TFLite's int8 and 16x8)");
             }
         }
-        if (weightLike && !o.dtype().equals("INT32")) {
+        if (weightLike && !o.dtype().equals("INT32") && !o.dtype().equals("INT64")) {
             lo = 0;
             hi = 0;
         }
@@ -235,6 +245,9 @@ public final class FileContracts {
         if (x instanceof QConv c) {
             return c.rescale();
         }
+        if (x instanceof QConv16x8 c) {
+            return c.rescale();
+        }
         if (x instanceof QDepthwiseConv d) {
             return d.rescale();
         }
@@ -262,6 +275,12 @@ public final class FileContracts {
             b = d.bias();
             input = d.input();
             outputs = d.weights().shape().dim(2) * d.multiplier();
+        } else if (x instanceof QConv16x8 c) {
+            // TFLite's 16x8 convolution accumulates in int64
+            QuantType t = typeOf(g, c.input());
+            return t == null ? Optional.empty() : Optional.of(OverflowProof.matmul(x.name(), "matmul (int64)",
+                    c.weights().toIntArray(), c.weights().shape().last(), c.bias().toArray(), OverflowProof.maxAbsInput(t,
+                            true), Long.MAX_VALUE, "none: an input this large would overflow int64"));
         } else {
             return Optional.empty();
         }

@@ -41,6 +41,21 @@ class FileContractsTest {
     }
 
     @Test
+    void a16x8ConvolutionIsProvenInItsInt64Accumulator() {
+        // TFLite's int16x8 convolution golden: int16 activations (zero point 0), int8 weights, int64 bias
+        Path file = SharedFiles.shared("tflite-goldens/seanet/conv/conv3.tflite");
+        QGraph g = TfliteImporter.loadQuantized(file).orElseThrow();
+        FileContracts.Checked c = FileContracts.check(g, TfliteFileParameters.read(file));
+        assertThat(c.bounds()).singleElement().satisfies(b -> {
+            assertThat(b.accumulator()).isEqualTo("matmul (int64)");
+            assertThat(b.limit()).isEqualTo(Long.MAX_VALUE);
+            assertThat(b.safe()).isTrue();
+        });
+        assertThat(c.contracts()).noneMatch(r -> r.status() == ContractResult.Status.VIOLATED);
+        assertThat(c.rescales()).isNotEmpty();
+    }
+
+    @Test
     void brokenParametersAreViolatedPerLayer() {
         // a dense layer whose bias scale is not input x weight scale, with asymmetric weights, and an
         // int16 activation with a zero point; a max pool that changes the scale
