@@ -2,6 +2,7 @@ package dev.mcugen.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcugen.compiler.CompilePipeline;
+import dev.mcugen.compiler.TargetBoard;
 import dev.mcugen.gen.CGenerator;
 import dev.mcugen.gen.GenOptions;
 import dev.mcugen.gen.View;
@@ -9,6 +10,7 @@ import dev.mcugen.ir.Diag;
 import dev.mcugen.ir.McugenException;
 import dev.mcugen.ir.Names;
 import dev.mcugen.ir.Text;
+import dev.mcugen.ir.metrics.ErrorMetrics;
 import dev.mcugen.ir.npy.Npy;
 import dev.mcugen.ir.npy.NpyArray;
 import dev.mcugen.ir.npy.NpyDtype;
@@ -18,16 +20,13 @@ import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.ir.sim.FixedPointSimulator;
+import dev.mcugen.ir.tflite.TfliteFileParameters;
 import dev.mcugen.qemu.ModelPipeline;
 import dev.mcugen.qemu.Target;
 import dev.mcugen.scale.ContractReport;
-import dev.mcugen.scale.QuantOptions;
-import dev.mcugen.scale.FileContracts;
 import dev.mcugen.scale.ContractResult;
-import dev.mcugen.compiler.TargetBoard;
-import dev.mcugen.ir.metrics.ErrorMetrics;
-import dev.mcugen.ir.tflite.TfliteFileParameters;
-import java.util.Optional;
+import dev.mcugen.scale.FileContracts;
+import dev.mcugen.scale.QuantOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code simulate}, {@code verify}, {@code build} and {@code inspect} of a model quantized in its file
