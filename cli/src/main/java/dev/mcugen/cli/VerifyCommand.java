@@ -134,7 +134,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--float-model", paramLabel = "FILE", description = "for a quantized .tflite: the float model to"
             + " measure it against (e.g. the float .tflite it was converted from; same inputs and outputs, in order):"
-            + " accuracy in the reports, --min-top1 and --min-sqnr")
+            + " accuracy in the reports, --min-top1 and --min-sqnr (default: the file itself, its weights dequantized)")
     Path floatModel;
 
     @Option(names = "--requantize", description = "for a quantized .tflite: instead of its own integers, quantize its"
