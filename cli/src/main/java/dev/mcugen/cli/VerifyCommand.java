@@ -222,6 +222,10 @@ final class VerifyCommand implements Callable<Integer> {
             // Quantized in its file (an int8 .tflite): its own integers, nothing to calibrate. The data and
             // --samples are refused here, once, before any target runs.
             dev.mcugen.ir.quant.QGraph qg = inFile.get();
+            if (quant.calibration != null) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--calibration", file + " is a quantized .tflite: it keeps"
+                        + " its own scales, nothing to calibrate (--requantize calibrates mcugen's own quantization of it)");
+            }
             String qid = QuantizedTflite.cId(name, qg, file);
             if (quant.targets.size() > 1) {
                 QuantizedTflite.Samples d = QuantizedTflite.read(qg, data);

@@ -170,6 +170,15 @@ class QuantizedTfliteVerifyTest {
     }
 
     @Test
+    void calibrationIsRefusedUnlessRequantizing() {
+        Result r = CliTest.run("verify", zoo("hello_world", "hello_world_int8.tflite"), "--data", zoo("hello_world", "test.npy"),
+                "--calibration", zoo("hello_world", "calibration.npy"), "--target", "host", "--out", tmp.resolve("c").toString(),
+                "--no-progress");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("MCG_CLI_USAGE").contains("nothing to calibrate").contains("--requantize");
+    }
+
+    @Test
     void aFloatModelOptionForAFloatModelIsRefused() {
         Result r = CliTest.run("verify", zoo("hello_world", "hello_world_float.tflite"), "--data", zoo("hello_world", "test.npy"),
                 "--target", "host", "--float-model", zoo("hello_world", "hello_world_float.tflite"), "--out",
