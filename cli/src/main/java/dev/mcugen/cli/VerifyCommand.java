@@ -348,7 +348,6 @@ final class VerifyCommand implements Callable<Integer> {
         return runOnTarget(new Run(file, g.name(), id, target, n, started, generated, List.of(opts), xs, expected,
                 emulated, inputs, floatTokens, streams, qm.graph()), (m, d, scratch) -> {
             ModelPipeline.HarnessRun hr = m.run();
-            RunResult r = hr.run();
             List<int[]> got = hr.outputs();
             // Accuracy vs float per output (dequantized target outputs, identical to the simulator's by now).
             List<String> outNames = qm.graph().outputs();
