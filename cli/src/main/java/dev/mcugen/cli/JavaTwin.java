@@ -220,6 +220,9 @@ final class JavaTwin {
             java.io.StringWriter lines = new java.io.StringWriter();
             java.io.PrintWriter pw = new java.io.PrintWriter(lines);
             VerifyCommand.printVsFloat(pw, outNames, perOutput, n);
+            if (cmd.requantizedFile.isPresent()) {
+                Requantized.compare(root, pw, cmd.requantizedFile.get(), g, in, floats, n);
+            }
             pw.flush();
             return new VerifyCommand.Reported(root, () -> ReportHtml.render("verify", root, g, qm, view, in, n), verdict,
                     thresholds, lines.toString());

@@ -137,6 +137,9 @@ final class VerifyCommand implements Callable<Integer> {
             + " accuracy in the reports, --min-top1 and --min-sqnr (default: the file itself, its weights dequantized)")
     Path floatModel;
 
+    /** With --requantize: the file's own integer graph, reported beside mcugen's quantization of it. */
+    java.util.Optional<dev.mcugen.ir.quant.QGraph> requantizedFile = java.util.Optional.empty();
+
     @Option(names = "--requantize", description = "for a quantized .tflite: instead of its own integers, quantize its"
             + " weights dequantized with mcugen's recipe (calibrated on --calibration, with the quantization options), and"
             + " report both against that float model")
@@ -252,6 +255,7 @@ final class VerifyCommand implements Callable<Integer> {
         // --requantize: the quantized file's weights dequantized are the float model mcugen quantizes itself.
         ImportedModel model = requantize ? dev.mcugen.ir.tflite.TfliteDequantized.load(file) : CompilePipeline.load(file);
         java.util.Optional<dev.mcugen.ir.quant.QGraph> fileGraph = requantize ? inFile : java.util.Optional.empty();
+        requantizedFile = fileGraph;
         Graph g = model.graph();
         String id = BuildCommand.cId(name, g, file);
         boolean several = quant.targets.size() > 1;
