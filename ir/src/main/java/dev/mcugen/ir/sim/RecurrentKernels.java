@@ -34,6 +34,9 @@ public final class RecurrentKernels {
         if (node instanceof QSimpleRnn s) {
             return new SimpleRnnCell(s);
         }
+        if (node instanceof dev.mcugen.ir.quant.QLstmTfl t) {
+            return new LstmTflCell(t);
+        }
         throw new IllegalArgumentException("no integer kernel for " + node.getClass().getSimpleName());
     }
 
