@@ -97,7 +97,10 @@ final class LstmTflCell implements RecurrentCell {
         int zp = node.outputType().zeroPoint();
         for (int j = 0; j < u; j++) {
             int t = cellTanh.apply(c[j]);
-            h[j] = FixedPoint.clamp(zp + node.hiddenRescale().apply(t * o[j]), FixedPoint.INT8_MIN, FixedPoint.INT8_MAX);
+            // TFLite adds the zero point, then clamps to int8; narrowing v to [-2^16, 2^16] first changes no
+            // int8 result (|zp| <= 128) and keeps the sum from overflowing (the C does the same)
+            int v = FixedPoint.clamp(node.hiddenRescale().apply(t * o[j]), -65536, 65536);
+            h[j] = FixedPoint.satInt8(zp + v);
         }
         obs.observe(names[0], step, f);
         obs.observe(names[1], step, i);

@@ -1,0 +1,94 @@
+/**
+ * @file mcu_lstm_tfl_s8.c
+ * @brief mcu_lstm_tfl_s8() (see mcu_tfl.h; Java `LstmTflCell.step`, `QLstmTfl`): one step of TFLite's
+ *        integer LSTM, portable scalar code.
+ */
+#include <stddef.h>
+
+#include "mcu_activation_internal.h"
+#include "mcu_fixed.h"
+#include "mcu_tfl.h"
+
+/** The gates' pre-activations are Q3.12 (TFLite's nonlinear input scale 2^-12). */
+#define MCU_LSTM_TFL_GATE_INTEGER_BITS 3
+
+/** The largest integer bits the table sigmoid / tanh take (mcu_activation.h). */
+#define MCU_LSTM_TFL_MAX_INTEGER_BITS 7
+
+/**
+ * One gate (Java `LstmTflCell.gate`): pre = sat16(sat16(requant(input part)) + sat16(requant(recurrent
+ * part))), each part TFLite's fully connected int8 -> int16 with MultiplyByQuantizedMultiplier
+ * (mcu_requant_s32(), double rounding), then the table sigmoid or tanh on Q3.12.
+ */
+static void mcu_lstm_tfl_gate(const mcu_lstm_tfl_gate_t *g, int32_t units, int32_t input_size, const int8_t *x,
+                              const int8_t *h, int32_t sigmoid, int16_t *out)
+{
+    int32_t u;
+    for (u = 0; u < units; u++) {
+        const int8_t *w = g->input_weights + (size_t)u * (size_t)input_size;
+        const int8_t *r = g->recurrent_weights + (size_t)u * (size_t)units;
+        int32_t ax = g->input_bias[u];
+        int32_t ah = g->recurrent_bias[u];
+        int32_t k;
+        int32_t pre;
+        for (k = 0; k < input_size; k++) {
+            ax += (int32_t)w[k] * (int32_t)x[k];
+        }
+        for (k = 0; k < units; k++) {
+            ah += (int32_t)r[k] * (int32_t)h[k];
+        }
+        ax = mcu_sat_s16(mcu_requant_s32(ax, g->input_rescale.multiplier, g->input_rescale.shift));
+        ah = mcu_sat_s16(mcu_requant_s32(ah, g->recurrent_rescale.multiplier, g->recurrent_rescale.shift));
+        pre = mcu_sat_s16(ax + ah);
+        out[u] = sigmoid ? mcu_sigmoid_lut_inline_s16((int16_t)pre, MCU_LSTM_TFL_GATE_INTEGER_BITS)
+                         : mcu_tanh_lut_inline_s16((int16_t)pre, MCU_LSTM_TFL_GATE_INTEGER_BITS);
+    }
+}
+
+void mcu_lstm_tfl_s8(const mcu_lstm_tfl_params_t *p, const mcu_lstm_tfl_state_t *s, const int8_t *x, int8_t *y,
+                     int16_t *scratch)
+{
+    const int32_t units = p->units;
+    int16_t *f = scratch;
+    int16_t *i = scratch + units;
+    int16_t *z = scratch + 2 * units;
+    int16_t *o = f; /* f is dead once the cell is updated */
+    int16_t *c = s->c;
+    int8_t *h = s->h;
+    int32_t m = p->cell_integer_bits;
+    int32_t lift = 0;
+    int32_t u;
+    mcu_lstm_tfl_gate(&p->forget_gate, units, p->input_size, x, h, 1, f);
+    mcu_lstm_tfl_gate(&p->input_gate, units, p->input_size, x, h, 1, i);
+    mcu_lstm_tfl_gate(&p->cell_gate, units, p->input_size, x, h, p->cell_gate_sigmoid, z);
+    for (u = 0; u < units; u++) {
+        /* TFLite's MulElementwise: int16 x int16 (exact in int32, |product| <= 2^30), requantized with
+         * MultiplyByQuantizedMultiplier and saturated; then its saturating AddElementWise */
+        const int32_t kept = mcu_sat_s16(mcu_requant_s32((int32_t)f[u] * (int32_t)c[u],
+                                                         p->forget_cell_rescale.multiplier, p->forget_cell_rescale.shift));
+        const int32_t added = mcu_sat_s16(mcu_requant_s32((int32_t)i[u] * (int32_t)z[u],
+                                                          p->input_cell_rescale.multiplier, p->input_cell_rescale.shift));
+        int32_t v = mcu_sat_s16(kept + added);
+        if (p->cell_clip > 0) {
+            v = mcu_clamp_s32(v, -p->cell_clip, p->cell_clip);
+        }
+        c[u] = (int16_t)v;
+    }
+    /* the output gate still reads the previous h: h is written only below */
+    mcu_lstm_tfl_gate(&p->output_gate, units, p->input_size, x, h, 1, o);
+    if (m > MCU_LSTM_TFL_MAX_INTEGER_BITS) {
+        /* tanh of a coarser cell: saturate the input to Q7.8 first (Java QActivation), where the table
+         * saturates as TFLite's does */
+        lift = m - MCU_LSTM_TFL_MAX_INTEGER_BITS;
+        m = MCU_LSTM_TFL_MAX_INTEGER_BITS;
+    }
+    for (u = 0; u < units; u++) {
+        const int16_t cv = lift > 0 ? mcu_sat_s16(mcu_shl_sat_s32(c[u], lift)) : c[u];
+        const int32_t t = mcu_tanh_lut_inline_s16(cv, m);
+        const int32_t v = mcu_requant_s32(t * (int32_t)o[u], p->hidden_rescale.multiplier, p->hidden_rescale.shift);
+        /* TFLite adds the zero point to v then clamps to int8; v is first narrowed to [-2^16, 2^16],
+         * which changes no int8 result (|hidden_zp| <= 128) and keeps the sum from overflowing */
+        h[u] = mcu_sat_s8(p->hidden_zp + mcu_clamp_s32(v, -65536, 65536));
+        y[u] = h[u];
+    }
+}
