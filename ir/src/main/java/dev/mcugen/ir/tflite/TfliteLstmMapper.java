@@ -70,6 +70,10 @@ final class TfliteLstmMapper {
         if (diagonal) {
             throw q.unsupported(op, "has diagonal recurrent weights");
         }
+        if (x.type() == TfliteModel.INT16) {
+            throw q.unsupported(op, "is a 16x8 LSTM (int16 activations); mcugen runs TFLite's int8 integer LSTM"
+                    + " (int8 input and output, int16 cell state) only");
+        }
         q.requireQuant(x, "input", TfliteModel.INT8);
         q.requireQuant(y, "output", TfliteModel.INT8);
         int[] xs = x.shape();
