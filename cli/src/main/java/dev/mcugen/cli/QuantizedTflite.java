@@ -287,6 +287,10 @@ final class QuantizedTflite {
                     n, values);
             w.println("parameters: from the file (its scales, zero points and per-channel multipliers; TFLite's integer"
                     + " semantics), nothing calibrated");
+            if (view.streaming()) {
+                w.printf("streaming: _reset + %s x _step equals _invoke on all %d sample(s)%n", view.stream().timeSteps(),
+                        hr.streamed());
+            }
             w.println(VerifyCommand.costLine(r, instructions, stack));
             w.printf("-> %s%n", dest.resolve("report.json"));
             w.flush();
