@@ -105,7 +105,8 @@ typedef struct {
  * - `h = clamp(hidden_zp + requant(tanh(c) o, hidden_rescale), -128, 127)`, tanh on cell_integer_bits;
  *   y = h.
  * requant is TFLite's MultiplyByQuantizedMultiplier (mcu_requant_s32()). All four gates read the h of
- * the previous step. Accumulators must fit int32 (the Java reference checks it on every run).
+ * the previous step. Every gate row satisfies |bias| + 128 * sum |w| <= 2^31 - 1 (the compiler checks
+ * it), so the int32 sums cannot overflow for any input.
  */
 typedef struct {
     int32_t units;                      /**< cell width, >= 1 */

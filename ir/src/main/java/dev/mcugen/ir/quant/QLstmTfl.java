@@ -73,6 +73,34 @@ public record QLstmTfl(String name, List<String> inputs, Shape outputShape, Quan
                     throw new IllegalArgumentException("TFLite LSTM gate rescale " + r + " is not a multiplier");
                 }
             }
+            long bound = Math.max(rowBound(inputWeights, inputBias), rowBound(recurrentWeights, recurrentBias));
+            if (bound > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("TFLite LSTM gate accumulator may reach " + bound + ", beyond int32");
+            }
+        }
+
+        /**
+         * The largest magnitude either part's int32 accumulator can take for any int8 x and h:
+         * {@code max over rows of |bias| + 128 Σ |w|}; at most {@code 2^31 - 1} (checked), so the C's
+         * int32 sums never overflow.
+         */
+        public long accumulatorBound() {
+            return Math.max(rowBound(inputWeights, inputBias), rowBound(recurrentWeights, recurrentBias));
+        }
+
+        /** {@code max_u |b_u| + 128 Σ_k |w[u, k]|}: the largest int32 sum of a row of {@code w} for any int8 vector. */
+        public static long rowBound(IntTensor w, IntTensor b) {
+            int rows = w.shape().dim(0);
+            int cols = w.shape().dim(1);
+            long worst = 0;
+            for (int u = 0; u < rows; u++) {
+                long sum = Math.abs(b.get(u));
+                for (int k = 0; k < cols; k++) {
+                    sum += 128 * Math.abs(w.get(u * cols + k));
+                }
+                worst = Math.max(worst, sum);
+            }
+            return worst;
         }
     }
 

@@ -166,8 +166,16 @@ final class TfliteLstmMapper {
         // GetQuantizedConvolutionMultipler: (double) s_in * (double) s_w / (double) s_out, s_out = 2^-12
         Rescale rx = rescale(op, (double) (float) xt.scale() * sW / GATE_INPUT_SCALE);
         Rescale rh = rescale(op, (double) (float) ht.scale() * sU / GATE_INPUT_SCALE);
-        return new QLstmTfl.Gate(IntTensor.of(Shape.of(units, features), 8, wl), q.bias32(op, bias), rx,
-                IntTensor.of(Shape.of(units, units), 8, rl), q.bias32(op, rbias), rh);
+        IntTensor w8 = IntTensor.of(Shape.of(units, features), 8, wl);
+        IntTensor r8 = IntTensor.of(Shape.of(units, units), 8, rl);
+        IntTensor b32 = q.bias32(op, bias);
+        IntTensor rb32 = q.bias32(op, rbias);
+        long bound = Math.max(QLstmTfl.Gate.rowBound(w8, b32), QLstmTfl.Gate.rowBound(r8, rb32));
+        if (bound > Integer.MAX_VALUE) {
+            throw q.unsupported(op, "has a gate whose int32 accumulator can reach " + bound + " for some input;"
+                    + " TFLite's int32 sum would overflow");
+        }
+        return new QLstmTfl.Gate(w8, b32, rx, r8, rb32, rh);
     }
 
     private TfliteModel.Tensor matrix(TfliteModel.Operator op, int slot, int rows, int cols) {
