@@ -81,4 +81,16 @@ class LstmTflCellTest {
         int[] tight = step(lstm(1, 40000, 40000, -40000, 0, 15, 0.01, 0, 1000), new int[] {-32768}, new int[1]);
         assertThat(tight).containsExactly(-1000);
     }
+
+    @Test
+    void aGateWhoseInt32SumCouldOverflowIsRejected() {
+        // |bias| + 128 |w| = 2^31 - 100 + 128 > 2^31 - 1: some int8 input overflows TFLite's int32 sum
+        IntTensor w = IntTensor.of(Shape.of(1, 1), 8, new int[] {1});
+        IntTensor ok = IntTensor.of(Shape.of(1), 32, new int[] {0});
+        IntTensor big = IntTensor.of(Shape.of(1), 32, new int[] {Integer.MAX_VALUE - 100});
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QLstmTfl.Gate(w, big, r(1.0), w, ok, r(1.0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beyond int32");
+        assertThat(QLstmTfl.Gate.rowBound(w, IntTensor.of(Shape.of(1), 32, new int[] {Integer.MAX_VALUE - 128})))
+                .isEqualTo(Integer.MAX_VALUE);
+    }
 }
