@@ -99,7 +99,11 @@ final class TfliteLstmMapper {
         if (power < -15 || power > 0) {
             throw q.params(c, "is a cell state of scale " + cs + " (2^" + power + "); mcugen takes 2^-15 .. 2^0");
         }
-        int units = h.elements() == 0 ? 0 : (int) h.elements();
+        int units = q.weights(op, INPUT_WEIGHTS[0], 2).shape()[0];
+        if (units < 1 || h.elements() != units || c.elements() != units) {
+            throw q.unsupported(op, "has " + units + " units but a hidden state of " + h.elements() + " and a cell state of "
+                    + c.elements() + " values; mcugen takes one batch");
+        }
         QLstmTfl.Gate[] gates = new QLstmTfl.Gate[4];
         for (int g = 0; g < 4; g++) {
             gates[g] = gate(op, INPUT_WEIGHTS[g], RECURRENT_WEIGHTS[g], in[BIASES[g]], units, features, xt, ht);
