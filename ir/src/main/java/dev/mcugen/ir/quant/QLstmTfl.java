@@ -24,6 +24,12 @@ import java.util.List;
  * scale is computed at compile time in double from the file's float32 scales, as TFLite's prepare does.
  * The output of every step is {@code h}; state starts at {@code h = zp_h}, {@code c = 0}.
  *
+ * <p>Why not {@link QLstm}: its arithmetic differs from TFLite's at the edges, so a file's integers
+ * would not be reproduced bit for bit. TFLite saturates each fully connected part to int16 before
+ * adding them ({@link QGate} sums the rescaled parts in int32 and saturates once), multiplies the
+ * gates with the double-rounding {@code MultiplyByQuantizedMultiplier} ({@link QLstm} shifts the
+ * product once), and clips the cell to {@code ±clip}.
+ *
  * @param name          node name (and output tensor)
  * @param inputs        the one input tensor {@code [T, inputSize]}
  * @param outputShape   {@code [T, units]}
