@@ -16,6 +16,50 @@
 #define MCU_LSTM_TFL_MAX_INTEGER_BITS 7
 
 /**
+ * acc[q] = bias[r0 + q] + sum_k w[(r0 + q) * n + k] * v[k] for q in [0, count), count <= 4: up to four
+ * rows per pass over v (each v[k] loaded once for them). Exact in int32: every row's
+ * |bias| + 128 sum |w| <= 2^31 - 1 (QLstmTfl.Gate checks it).
+ */
+static void mcu_lstm_tfl_rows(const int8_t *w, const int32_t *bias, const int8_t *v, int32_t n, int32_t r0,
+                              int32_t count, int32_t acc[4])
+{
+    const int8_t *w0 = w + (size_t)r0 * (size_t)n;
+    int32_t k;
+    if (count == 4) {
+        const int8_t *w1 = w0 + n;
+        const int8_t *w2 = w1 + n;
+        const int8_t *w3 = w2 + n;
+        int32_t a0 = bias[r0];
+        int32_t a1 = bias[r0 + 1];
+        int32_t a2 = bias[r0 + 2];
+        int32_t a3 = bias[r0 + 3];
+        for (k = 0; k < n; k++) {
+            const int32_t vk = v[k];
+            a0 += (int32_t)w0[k] * vk;
+            a1 += (int32_t)w1[k] * vk;
+            a2 += (int32_t)w2[k] * vk;
+            a3 += (int32_t)w3[k] * vk;
+        }
+        acc[0] = a0;
+        acc[1] = a1;
+        acc[2] = a2;
+        acc[3] = a3;
+        return;
+    }
+    {
+        int32_t q;
+        for (q = 0; q < count; q++) {
+            const int8_t *wq = w0 + (size_t)q * (size_t)n;
+            int32_t a = bias[r0 + q];
+            for (k = 0; k < n; k++) {
+                a += (int32_t)wq[k] * (int32_t)v[k];
+            }
+            acc[q] = a;
+        }
+    }
+}
+
+/**
  * One gate (Java `LstmTflCell.gate`): pre = sat16(sat16(requant(input part)) + sat16(requant(recurrent
  * part))), each part TFLite's fully connected int8 -> int16 with MultiplyByQuantizedMultiplier
  * (mcu_requant_s32(), double rounding), then the table sigmoid or tanh on Q3.12.
@@ -24,24 +68,21 @@ static void mcu_lstm_tfl_gate(const mcu_lstm_tfl_gate_t *g, int32_t units, int32
                               const int8_t *h, int32_t sigmoid, int16_t *out)
 {
     int32_t u;
-    for (u = 0; u < units; u++) {
-        const int8_t *w = g->input_weights + (size_t)u * (size_t)input_size;
-        const int8_t *r = g->recurrent_weights + (size_t)u * (size_t)units;
-        int32_t ax = g->input_bias[u];
-        int32_t ah = g->recurrent_bias[u];
-        int32_t k;
-        int32_t pre;
-        for (k = 0; k < input_size; k++) {
-            ax += (int32_t)w[k] * (int32_t)x[k];
+    for (u = 0; u < units; u += 4) {
+        const int32_t count = units - u < 4 ? units - u : 4;
+        int32_t ax[4];
+        int32_t ah[4];
+        int32_t q;
+        mcu_lstm_tfl_rows(g->input_weights, g->input_bias, x, input_size, u, count, ax);
+        mcu_lstm_tfl_rows(g->recurrent_weights, g->recurrent_bias, h, units, u, count, ah);
+        for (q = 0; q < count; q++) {
+            const int32_t fx = mcu_sat_s16(mcu_requant_s32(ax[q], g->input_rescale.multiplier, g->input_rescale.shift));
+            const int32_t fh = mcu_sat_s16(mcu_requant_s32(ah[q], g->recurrent_rescale.multiplier,
+                                                           g->recurrent_rescale.shift));
+            const int16_t pre = mcu_sat_s16(fx + fh);
+            out[u + q] = sigmoid ? mcu_sigmoid_lut_inline_s16(pre, MCU_LSTM_TFL_GATE_INTEGER_BITS)
+                                 : mcu_tanh_lut_inline_s16(pre, MCU_LSTM_TFL_GATE_INTEGER_BITS);
         }
-        for (k = 0; k < units; k++) {
-            ah += (int32_t)r[k] * (int32_t)h[k];
-        }
-        ax = mcu_sat_s16(mcu_requant_s32(ax, g->input_rescale.multiplier, g->input_rescale.shift));
-        ah = mcu_sat_s16(mcu_requant_s32(ah, g->recurrent_rescale.multiplier, g->recurrent_rescale.shift));
-        pre = mcu_sat_s16(ax + ah);
-        out[u] = sigmoid ? mcu_sigmoid_lut_inline_s16((int16_t)pre, MCU_LSTM_TFL_GATE_INTEGER_BITS)
-                         : mcu_tanh_lut_inline_s16((int16_t)pre, MCU_LSTM_TFL_GATE_INTEGER_BITS);
     }
 }
 
