@@ -1,12 +1,14 @@
 /**
  * @file mcu_lstm_tfl_s8.c
  * @brief mcu_lstm_tfl_s8() (see mcu_tfl.h; Java `LstmTflCell.step`, `QLstmTfl`): one step of TFLite's
- *        integer LSTM, portable scalar code.
+ *        integer LSTM: portable C, with an SXTB16 / SMLAD inner loop on cores with the DSP extension
+ *        (the same integers: every sum is exact).
  */
 #include <stddef.h>
 
 #include "mcu_activation_internal.h"
 #include "mcu_fixed.h"
+#include "mcu_matvec.h"
 #include "mcu_tfl.h"
 
 /** The gates' pre-activations are Q3.12 (TFLite's nonlinear input scale 2^-12). */
@@ -14,6 +16,16 @@
 
 /** The largest integer bits the table sigmoid / tanh take (mcu_activation.h). */
 #define MCU_LSTM_TFL_MAX_INTEGER_BITS 7
+
+#ifdef MCU_MATVEC_HAVE_DSP
+/** SXTB16 of w rotated right by 8 bits: the halfword pair (b1, b3) of a little-endian word, one instruction. */
+static inline int32_t mcu_lstm_tfl_sxtb16_ror8(uint32_t w)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
+    return r;
+}
+#endif
 
 /**
  * acc[q] = bias[r0 + q] + sum_k w[(r0 + q) * n + k] * v[k] for q in [0, count), count <= 4: up to four
@@ -33,7 +45,41 @@ static void mcu_lstm_tfl_rows(const int8_t *w, const int32_t *bias, const int8_t
         int32_t a1 = bias[r0 + 1];
         int32_t a2 = bias[r0 + 2];
         int32_t a3 = bias[r0 + 3];
-        for (k = 0; k < n; k++) {
+        k = 0;
+#ifdef MCU_MATVEC_HAVE_DSP
+        /* four columns per turn: SXTB16 of a little-endian word gives the halfword pair (b0, b2), of
+         * the word rotated by 8 (b1, b3); SMLAD adds both products of a pair (exact: the row bound
+         * above keeps every partial sum in int32) */
+        {
+            /* one pointer and row offsets: the four rows' words are [p], [p + n], [p + 2n], [p + 3n] */
+            const size_t n1 = (size_t)n;
+            const size_t n2 = 2u * (size_t)n;
+            const size_t n3 = 3u * (size_t)n;
+            const int8_t *p = w0;
+            for (; k + 4 <= n; k += 4, p += 4) {
+                uint32_t vw;
+                uint32_t ww;
+                int32_t va;
+                int32_t vb;
+                __builtin_memcpy(&vw, v + k, 4u);
+                va = __sxtb16((int32_t)vw);
+                vb = mcu_lstm_tfl_sxtb16_ror8(vw);
+                __builtin_memcpy(&ww, p, 4u);
+                a0 = __smlad(__sxtb16((int32_t)ww), va, a0);
+                a0 = __smlad(mcu_lstm_tfl_sxtb16_ror8(ww), vb, a0);
+                __builtin_memcpy(&ww, p + n1, 4u);
+                a1 = __smlad(__sxtb16((int32_t)ww), va, a1);
+                a1 = __smlad(mcu_lstm_tfl_sxtb16_ror8(ww), vb, a1);
+                __builtin_memcpy(&ww, p + n2, 4u);
+                a2 = __smlad(__sxtb16((int32_t)ww), va, a2);
+                a2 = __smlad(mcu_lstm_tfl_sxtb16_ror8(ww), vb, a2);
+                __builtin_memcpy(&ww, p + n3, 4u);
+                a3 = __smlad(__sxtb16((int32_t)ww), va, a3);
+                a3 = __smlad(mcu_lstm_tfl_sxtb16_ror8(ww), vb, a3);
+            }
+        }
+#endif
+        for (; k < n; k++) {
             const int32_t vk = v[k];
             a0 += (int32_t)w0[k] * vk;
             a1 += (int32_t)w1[k] * vk;
