@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TFLite Micro's MNIST LSTM (int8 UNIDIRECTIONAL_SEQUENCE_LSTM, 20 units, then FULLY_CONNECTED and
  * SOFTMAX) through the command line: {@code simulate --raw} writes TFLite Micro's integers on every
- * sample, from integer or float data; {@code verify} proves the C bit-exact on host and cortex-m4; and
+ * sample, from integer or float data; {@code verify} proves the C bit-exact on host and cortex-m4 (there
+ * also on extreme inputs, through the DSP inner loop); and
  * the LSTM alone (the file cut after its LSTM) streams: {@code _reset} then one {@code _step} per time
  * step equals {@code _invoke}, the state kept between calls.
  */
@@ -53,6 +54,26 @@ class QuantizedTfliteLstmCliTest {
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("on " + target).contains("3 sample(s) x 10 outputs bit-exact with the simulator");
         }
+    }
+
+    @Test
+    void extremeInputsAreBitExactOnCortexM4() {
+        // all -128, all 127, alternating rows of both, and random integers: the DSP inner loop at its ends
+        int n = 28 * 28;
+        int[] x = new int[4 * n];
+        java.util.Random rnd = new java.util.Random(14);
+        for (int i = 0; i < n; i++) {
+            x[i] = -128;
+            x[n + i] = 127;
+            x[2 * n + i] = (i / 28) % 2 == 0 ? -128 : 127;
+            x[3 * n + i] = rnd.nextInt(256) - 128;
+        }
+        Path data = tmp.resolve("extremes.npy");
+        Npy.write(data, NpyArray.ofInts(NpyDtype.INT8, java.util.List.of(4, 28, 28), x));
+        Result r = CliTest.run("verify", model().toString(), "--data", data.toString(), "--target", "cortex-m4",
+                "--samples", "4", "--out", tmp.resolve("x-m4").toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("4 sample(s) x 10 outputs bit-exact with the simulator");
     }
 
     @Test
