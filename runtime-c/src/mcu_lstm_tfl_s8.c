@@ -2,7 +2,7 @@
  * @file mcu_lstm_tfl_s8.c
  * @brief mcu_lstm_tfl_s8() (see mcu_tfl.h; Java `LstmTflCell.step`, `QLstmTfl`): one step of TFLite's
  *        integer LSTM: portable C, with an SXTB16 / SMLAD inner loop on cores with the DSP extension
- *        (the same integers: every sum is exact).
+ *        and a NEON one on AArch64 (the same integers: every sum is exact).
  */
 #include <stddef.h>
 
@@ -77,6 +77,26 @@ static void mcu_lstm_tfl_rows(const int8_t *w, const int32_t *bias, const int8_t
                 a3 = __smlad(__sxtb16((int32_t)ww), va, a3);
                 a3 = __smlad(mcu_lstm_tfl_sxtb16_ror8(ww), vb, a3);
             }
+        }
+#elif defined(MCU_MATVEC_HAVE_NEON)
+        /* eight columns per turn: VMULL.S8 (products within int16: |w v| <= 128 * 128) and pairwise
+         * accumulation into int32 lanes, summed across the lanes at the end (exact, bounded as above) */
+        {
+            int32x4_t s0 = vdupq_n_s32(0);
+            int32x4_t s1 = vdupq_n_s32(0);
+            int32x4_t s2 = vdupq_n_s32(0);
+            int32x4_t s3 = vdupq_n_s32(0);
+            for (; k + 8 <= n; k += 8) {
+                const int8x8_t vv = vld1_s8(v + k);
+                s0 = vpadalq_s16(s0, vmull_s8(vld1_s8(w0 + k), vv));
+                s1 = vpadalq_s16(s1, vmull_s8(vld1_s8(w1 + k), vv));
+                s2 = vpadalq_s16(s2, vmull_s8(vld1_s8(w2 + k), vv));
+                s3 = vpadalq_s16(s3, vmull_s8(vld1_s8(w3 + k), vv));
+            }
+            a0 += vaddvq_s32(s0);
+            a1 += vaddvq_s32(s1);
+            a2 += vaddvq_s32(s2);
+            a3 += vaddvq_s32(s3);
         }
 #endif
         for (; k < n; k++) {
