@@ -1,9 +1,10 @@
 /**
  * @file mcu_tfl.h
  * @brief Integer kernels with TensorFlow Lite's own arithmetic for what only quantized `.tflite` files
- *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator) and
- *        the strided slice. Bit-exact with the Java simulator (`dev.mcugen.ir.quant.TflKernels`; each
- *        kernel's comment names the Java record whose Javadoc states the formula).
+ *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator),
+ *        the strided slice and TFLite's integer LSTM. Bit-exact with the Java simulator
+ *        (`dev.mcugen.ir.quant.TflKernels`, `dev.mcugen.ir.sim.LstmTflCell`; each kernel's comment
+ *        names the Java record whose Javadoc states the formula).
  *
  * Conventions as mcu_nn.h: row-major tensors without a batch dimension, feature maps `[H, W, C]`,
  * caller-owned buffers that must not overlap, no allocation, no float, C99. Parameters come from the
@@ -77,6 +78,68 @@ typedef struct {
 void mcu_strided_slice_s8(const mcu_strided_slice_params_t *p, const int8_t *x, int8_t *y);
 /** @brief Strided slice, int16. x of in_dims, y of out_dims. */
 void mcu_strided_slice_s16(const mcu_strided_slice_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * One gate of TFLite's integer LSTM (mcu_lstm_tfl_s8()): two fully connected parts, each requantized
+ * to Q3.12 and saturated to int16 on its own, as TFLite Micro's `CalculateLstmGate` does.
+ */
+typedef struct {
+    const int8_t *input_weights;      /**< int8 [units, input_size] (TFLite's layout: one row per unit) */
+    const int32_t *input_bias;        /**< int32 [units]: the file's bias minus zp_x * (row sum of input_weights) */
+    mcu_rescale_t input_rescale;      /**< multiplier form: s_x s_W / 2^-12 */
+    const int8_t *recurrent_weights;  /**< int8 [units, units] */
+    const int32_t *recurrent_bias;    /**< int32 [units]: -zp_h * (row sum of recurrent_weights) */
+    mcu_rescale_t recurrent_rescale;  /**< multiplier form: s_h s_U / 2^-12 */
+} mcu_lstm_tfl_gate_t;
+
+/**
+ * TFLite's integer LSTM (`UNIDIRECTIONAL_SEQUENCE_LSTM` of an int8 `.tflite`; Java `QLstmTfl`, whose
+ * Javadoc states the formula): int8 x and h, int16 cell state c in Q(15-n).n, gates in Q0.15.
+ * One time step, in TFLite Micro's order:
+ * - gate g in (forget, input, cell, output):
+ *   `pre = sat16(sat16(requant(bias_g + W_g x, R_x)) + sat16(requant(rbias_g + U_g h, R_h)))` (Q3.12),
+ *   `f, i, o = sigmoid(pre)`, `z = tanh(pre)` (or sigmoid, cell_gate_sigmoid), the table sigmoid / tanh
+ *   of mcu_activation.h on 3 integer bits;
+ * - `c = sat16(requant(f c, forget_cell_rescale))`, `c = sat16(c + sat16(requant(i z, input_cell_rescale)))`,
+ *   then `c = clamp(c, -cell_clip, cell_clip)` when cell_clip > 0;
+ * - `h = clamp(hidden_zp + requant(tanh(c) o, hidden_rescale), -128, 127)`, tanh on cell_integer_bits;
+ *   y = h.
+ * requant is TFLite's MultiplyByQuantizedMultiplier (mcu_requant_s32()). All four gates read the h of
+ * the previous step. Every gate row satisfies |bias| + 128 * sum |w| <= 2^31 - 1 (the compiler checks
+ * it), so the int32 sums cannot overflow for any input.
+ */
+typedef struct {
+    int32_t units;                      /**< cell width, >= 1 */
+    int32_t input_size;                 /**< width of x, >= 1 */
+    mcu_lstm_tfl_gate_t forget_gate;    /**< f */
+    mcu_lstm_tfl_gate_t input_gate;     /**< i */
+    mcu_lstm_tfl_gate_t cell_gate;      /**< z (candidate) */
+    mcu_lstm_tfl_gate_t output_gate;    /**< o */
+    int32_t cell_gate_sigmoid;          /**< 0: z = tanh(pre) (TFLite's TANH), 1: z = sigmoid(pre) */
+    int32_t cell_integer_bits;          /**< 15 - n: integer bits of the cell state, 0..15 */
+    mcu_rescale_t forget_cell_rescale;  /**< multiplier form: 2^-15 s_c / s_c */
+    mcu_rescale_t input_cell_rescale;   /**< multiplier form: 2^-30 / s_c */
+    mcu_rescale_t hidden_rescale;       /**< multiplier form: 2^-30 / s_h */
+    int32_t hidden_zp;                  /**< zero point of h, in [-128, 127] */
+    int32_t cell_clip;                  /**< quantized clip in [1, 32767], 0: none */
+} mcu_lstm_tfl_params_t;
+
+/** The state mcu_lstm_tfl_s8() carries from step to step (fresh: h = hidden_zp, c = 0). */
+typedef struct {
+    int8_t *h;  /**< int8 [units] */
+    int16_t *c; /**< int16 [units] */
+} mcu_lstm_tfl_state_t;
+
+/**
+ * @brief One step of TFLite's integer LSTM (see mcu_lstm_tfl_params_t).
+ * @param p       parameters
+ * @param s       state, updated in place
+ * @param x       int8 [input_size], this step's input
+ * @param y       int8 [units], this step's output (h); may not overlap the state
+ * @param scratch int16 [3 * units]
+ */
+void mcu_lstm_tfl_s8(const mcu_lstm_tfl_params_t *p, const mcu_lstm_tfl_state_t *s, const int8_t *x, int8_t *y,
+                     int16_t *scratch);
 
 #ifdef __cplusplus
 }

@@ -524,7 +524,8 @@ final class Lowering {
         } else if (r instanceof QGru gr) {
             m.put(r.name() + scratchTag + "16", new int[] {4 * gr.units(), 16});
         } else if (r instanceof QSimpleRnn s) {
-            m.put(r.name() + scratchTag + "16", new int[] {s.units(), 16});
+            m.put(r.name() + scratchTag + "16", new int[] {s.units(), 16});        } else if (r instanceof dev.mcugen.ir.quant.QLstmTfl t) {
+            m.put(r.name() + scratchTag + "16", new int[] {3 * t.units(), 16}); // f (then o), i, z
         }
         return m;
     }
@@ -1240,6 +1241,8 @@ final class Lowering {
             calls.add(new View.Call("mcu_simple_rnn_step_" + k, List.of("&" + n + "_params", stateLocal, xt,
                     hasOut ? yt : "NULL", scratch16)));
             stateOutput(calls, hasOut, yt, n, s.units());
+        } else if (r instanceof dev.mcugen.ir.quant.QLstmTfl t) {
+            lowerLstmTfl(t, n, xt, yt, scratch16, locals, calls);
         } else {
             throw new IllegalStateException(r.name());
         }
@@ -1250,6 +1253,48 @@ final class Lowering {
             out.add(new View.Step(stepComment(r) + ": " + steps + " time steps"
                     + (r.goBackwards() ? ", last input row first" : ""), locals, calls, true, Integer.toString(steps)));
         }
+    }
+
+    /** QLstmTfl: mcu_lstm_tfl_s8 (mcu_tfl.h), TFLite's integer LSTM with the file's parameters, one step. */
+    private void lowerLstmTfl(dev.mcugen.ir.quant.QLstmTfl l, String n, String xt, String yt, String scratch16,
+                              List<View.Local> locals, List<View.Call> calls) {
+        QuantType ht = l.outputType();
+        stateArray(n + "_h", 8, l.units(), literal(8, ht.zeroPoint()), l.name() + " h (the layer output), fresh: the output zero point");
+        stateArray(n + "_c", 16, l.units(), "0", l.name() + " cell state c: int16 Q" + (15 - l.cellFracBits()) + "."
+                + l.cellFracBits());
+        String[] tags = {"f", "i", "z", "o"};
+        dev.mcugen.ir.quant.QLstmTfl.Gate[] gates = {l.forget(), l.input(), l.cell(), l.output()};
+        String[] fieldNames = {"forget_gate", "input_gate", "cell_gate", "output_gate"};
+        List<View.Field> fields = new ArrayList<>(List.of(f("units", l.units()), f("input_size", l.inputSize())));
+        for (int k = 0; k < 4; k++) {
+            dev.mcugen.ir.quant.QLstmTfl.Gate g = gates[k];
+            String px = n + "_" + tags[k] + "x";
+            String ph = n + "_" + tags[k] + "h";
+            String wx = tensorArray(px + "_w", "int8_t", l.name() + " " + fieldNames[k] + " input weights int8 [units, inputs]",
+                    g.inputWeights(), CLit::i32);
+            String bx = tensorArray(px + "_b", "int32_t", l.name() + " " + fieldNames[k] + " bias int32, input zero point folded in",
+                    g.inputBias(), CLit::i32);
+            String wh = tensorArray(ph + "_w", "int8_t", l.name() + " " + fieldNames[k] + " recurrent weights int8 [units, units]",
+                    g.recurrentWeights(), CLit::i32);
+            String bh = tensorArray(ph + "_b", "int32_t", l.name() + " " + fieldNames[k] + " recurrent zero point folded in",
+                    g.recurrentBias(), CLit::i32);
+            fields.add(nested(fieldNames[k], List.of(f("input_weights", wx), f("input_bias", bx),
+                    rescaleField("input_rescale", g.inputRescale(), "s_x s_W / 2^-12"), f("recurrent_weights", wh),
+                    f("recurrent_bias", bh), rescaleField("recurrent_rescale", g.recurrentRescale(), "s_h s_U / 2^-12"))));
+        }
+        fields.add(f("cell_gate_sigmoid", l.cellActivation() == Activation.SIGMOID ? 1 : 0));
+        fields.add(f("cell_integer_bits", 15 - l.cellFracBits()));
+        fields.add(rescaleField("forget_cell_rescale", l.forgetCellRescale(), "2^-15 s_c / s_c"));
+        fields.add(rescaleField("input_cell_rescale", l.inputCellRescale(), "2^-30 / s_c"));
+        fields.add(rescaleField("hidden_rescale", l.hiddenRescale(), "2^-30 / s_h"));
+        fields.add(f("hidden_zp", CLit.i32(ht.zeroPoint()), typeComment("h", ht)));
+        fields.add(f("cell_clip", l.cellClip(), l.cellClip() == 0 ? "no clipping" : "the file's cell_clip over s_c"));
+        params.add(new View.Params("mcu_lstm_tfl_params_t", n + "_params", CLit.comment(l.name()
+                + " (TFLite integer LSTM): " + typeComment("output", ht)), fields));
+        String stateLocal = n + "_state";
+        locals.add(new View.Local("mcu_lstm_tfl_state_t", stateLocal, "1",
+                List.of("{ ctx->state." + n + "_h, ctx->state." + n + "_c }")));
+        calls.add(new View.Call("mcu_lstm_tfl_s8", List.of("&" + n + "_params", stateLocal, xt, yt, scratch16)));
     }
 
     /** Without an output rescale the layer output is the int16 state itself: copy it out. */

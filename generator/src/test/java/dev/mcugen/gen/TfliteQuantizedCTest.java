@@ -35,7 +35,8 @@ class TfliteQuantizedCTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"hello_world, hello_world_int8.tflite", "ad01, ad01_int8.tflite",
-            "resnet8, pretrainedResnet_quant.tflite", "vww, vww_96_int8.tflite"})
+            "resnet8, pretrainedResnet_quant.tflite", "vww, vww_96_int8.tflite",
+            "mnist_lstm, trained_lstm_int8.tflite"})
     void int8ZooModelsAreSanitizerCleanAndEqualTfliteMicro(String model, String file, @TempDir Path dir) throws Exception {
         HostC.requireGcc();
         QGraph g = TfliteImporter.loadQuantized(SharedFiles.zoo(model, file)).orElseThrow();

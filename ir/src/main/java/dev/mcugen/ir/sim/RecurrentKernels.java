@@ -4,11 +4,12 @@ import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QGru;
 import dev.mcugen.ir.quant.QLstm;
+import dev.mcugen.ir.quant.QLstmTfl;
 import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QSimpleRnn;
 
 /**
- * The fixed-point simulator's recurrent layers: {@link QLstm}, {@link QGru}, {@link QSimpleRnn} over a
+ * The fixed-point simulator's recurrent layers: {@link QLstm}, {@link QGru}, {@link QSimpleRnn}, {@link QLstmTfl} over a
  * whole sequence ({@link #run}) or one step at a time ({@link #cell}, the C {@code _step}). Loop
  * semantics follow the float interpreter (tfjs-layers {@code rnn()}): zero initial state; with
  * {@code go_backwards} the steps run from the last input step to the first and the output sequence
@@ -33,6 +34,9 @@ public final class RecurrentKernels {
         }
         if (node instanceof QSimpleRnn s) {
             return new SimpleRnnCell(s);
+        }
+        if (node instanceof QLstmTfl t) {
+            return new LstmTflCell(t);
         }
         throw new IllegalArgumentException("no integer kernel for " + node.getClass().getSimpleName());
     }

@@ -61,7 +61,7 @@ final class TfliteQuantMapper {
     /** The ops mapped, for docs and refusals. */
     static final List<String> SUPPORTED = List.of("ADD", "AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D",
             "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX", "SQUEEZE",
-            "STRIDED_SLICE");
+            "STRIDED_SLICE", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale, int16 by 15. */
     private static final int ADD_LEFT_SHIFT_INT8 = 20;
@@ -125,6 +125,7 @@ final class TfliteQuantMapper {
                 case Builtin.PAD, Builtin.PADV2 -> pad(op);
                 case Builtin.STRIDED_SLICE -> stridedSlice(op);
                 case Builtin.QUANTIZE -> requantize(op);
+                case Builtin.UNIDIRECTIONAL_SEQUENCE_LSTM -> lstm(op);
                 default -> throw unsupported(op, "has no integer kernel with TFLite's semantics yet; quantized"
                         + " .tflite files may use " + String.join(", ", SUPPORTED));
             }
@@ -261,6 +262,14 @@ final class TfliteQuantMapper {
         nodes.add(new dev.mcugen.ir.quant.QConv16x8(define(y), names.get(x.index()), batchless(x), batchless(y), yt, kh, kw,
                 geo[0], geo[1], geo[2], geo[3], padding(op, o), IntTensor.of(Shape.of(kh, kw, c, f), 8, kernel),
                 IntTensor.of(Shape.of(f), 64, bias), rescale, act[0], act[1]));
+    }
+
+    /** UNIDIRECTIONAL_SEQUENCE_LSTM: TFLite Micro's integer LSTM ({@link TfliteLstmMapper}). */
+    private void lstm(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = input(op, 0);
+        TfliteModel.Tensor y = output(op);
+        String xName = names.get(x.index());
+        nodes.add(new TfliteLstmMapper(this, m).map(op, x, y, xName, define(y)));
     }
 
     private void leakyRelu(TfliteModel.Operator op) {
@@ -550,7 +559,7 @@ final class TfliteQuantMapper {
         return bias;
     }
 
-    private IntTensor bias32(TfliteModel.Operator op, long[] bias) {
+    IntTensor bias32(TfliteModel.Operator op, long[] bias) {
         for (long v : bias) {
             if (v != (int) v) {
                 throw unsupported(op, "has a bias that does not fit int32 once the input zero point is folded in");
@@ -578,7 +587,7 @@ final class TfliteQuantMapper {
         return Rescale.of(of(op, real));
     }
 
-    private QuantizedMultiplier of(TfliteModel.Operator op, double real) {
+    QuantizedMultiplier of(TfliteModel.Operator op, double real) {
         try {
             return QuantizedMultiplier.of(real);
         } catch (IllegalArgumentException e) {
@@ -657,7 +666,7 @@ final class TfliteQuantMapper {
         return t;
     }
 
-    private TfliteModel.Tensor weights(TfliteModel.Operator op, int slot, int rank) {
+    TfliteModel.Tensor weights(TfliteModel.Operator op, int slot, int rank) {
         if (op.inputs().length <= slot || op.inputs()[slot] < 0) {
             throw unsupported(op, "lacks its weights");
         }
@@ -691,7 +700,7 @@ final class TfliteQuantMapper {
     }
 
     /** {@code t} is of one of {@code types} and has a valid per-tensor or per-channel quantization. */
-    private void requireQuant(TfliteModel.Tensor t, String role, int... types) {
+    void requireQuant(TfliteModel.Tensor t, String role, int... types) {
         if (Arrays.stream(types).noneMatch(k -> k == t.type())) {
             String why = t.type() == 17 ? "INT4" : TfliteModel.typeName(t.type());
             throw params(t, "is the " + role + " of type " + why + "; here mcugen keeps the integers of "
@@ -728,7 +737,7 @@ final class TfliteQuantMapper {
     }
 
     /** The per-tensor type of an activation tensor: {@code real = scale * (q - zero_point)}. */
-    private QuantType type(TfliteModel.Tensor t) {
+    QuantType type(TfliteModel.Tensor t) {
         TfliteModel.Quantization q = m.quantization.get(t.index());
         if (q.perChannel()) {
             throw params(t, "is an activation with per-channel scales");
@@ -752,7 +761,7 @@ final class TfliteQuantMapper {
         return Shape.of(s);
     }
 
-    private byte[] int8(TfliteModel.Operator op, TfliteModel.Tensor w) {
+    byte[] int8(TfliteModel.Operator op, TfliteModel.Tensor w) {
         byte[] b = data(op, w);
         if (b.length != w.elements()) {
             throw params(w, "holds " + b.length + " bytes for " + w.elements() + " int8 values");
@@ -760,7 +769,7 @@ final class TfliteQuantMapper {
         return b;
     }
 
-    private byte[] data(TfliteModel.Operator op, TfliteModel.Tensor t) {
+    byte[] data(TfliteModel.Operator op, TfliteModel.Tensor t) {
         if (t.sparse()) {
             throw unsupported(op, "has sparse or external data in " + t.label());
         }
@@ -787,13 +796,13 @@ final class TfliteQuantMapper {
         return name(y);
     }
 
-    private McugenException unsupported(TfliteModel.Operator op, String why) {
+    McugenException unsupported(TfliteModel.Operator op, String why) {
         String out = op.outputs().length > 0 && op.outputs()[0] >= 0 ? " (" + m.tensors.get(op.outputs()[0]).label() + ")" : "";
         return new McugenException(Diag.MCG_TFLITE_QUANT_UNSUPPORTED, file, "operator " + op.index() + " "
                 + Builtin.name(op.opcode()) + out + " " + why);
     }
 
-    private McugenException params(TfliteModel.Tensor t, String why) {
+    McugenException params(TfliteModel.Tensor t, String why) {
         return new McugenException(Diag.MCG_TFLITE_QUANT_PARAMS, file, Text.clip(t.label(), 120) + " " + why);
     }
 }

@@ -26,7 +26,8 @@ class CRuntimeTest {
     /** The feed-forward kernel tests of runtime-c (golden tables from {@link NnGoldenVectors}). */
     private static final String[] NN_TESTS = {
         "test_nn_fc", "test_nn_conv", "test_nn_pool", "test_nn_elementwise", "test_nn_eltwise", "test_nn_softmax",
-        "test_nn_depthwise", "test_nn_shape", "test_nn_reverse", "test_nn_norm", "test_nn_tfl"};
+        "test_nn_depthwise", "test_nn_shape", "test_nn_reverse", "test_nn_norm", "test_nn_tfl",
+        "test_nn_lstm_tfl"};
     /** The recurrent step kernel tests of runtime-c (golden tables from {@link RnnGoldenVectors}). */
     private static final String[] RNN_TESTS = {"test_rnn_simple", "test_rnn_gru", "test_rnn_lstm"};
 
@@ -41,6 +42,7 @@ class CRuntimeTest {
         GoldenVectors.writeBinary(vectors);
         NnGoldenVectors.write(vectors);
         dev.mcugen.ir.quant.TflGoldenVectors.write(vectors);
+        dev.mcugen.ir.quant.LstmTflGoldenVectors.write(vectors);
         ElementwiseGoldenVectors.write(vectors);
         RnnGoldenVectors.write(vectors);
         long t1 = System.nanoTime();
