@@ -61,19 +61,23 @@ final class TfliteQuantMapper {
     /** The ops mapped, for docs and refusals. */
     static final List<String> SUPPORTED = List.of("ADD", "AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D",
             "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX", "SQUEEZE",
-            "STRIDED_SLICE");
+            "STRIDED_SLICE", "LOGISTIC", "TANH", "HARD_SWISH", "RELU", "RELU6", "MUL", "SUB",
+            "CONCATENATION", "DEQUANTIZE");
 
     /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale, int16 by 15. */
     private static final int ADD_LEFT_SHIFT_INT8 = 20;
     private static final int ADD_LEFT_SHIFT_INT16 = 15;
 
-    private final TfliteModel m;
+    final TfliteModel m;
     private final String file;
     private final String graphName;
     /** Per TFLite tensor index: the QGraph tensor name that holds its integers. */
-    private final Map<Integer, String> names = new HashMap<>();
+    final Map<Integer, String> names = new HashMap<>();
     private final Set<String> used = new HashSet<>();
-    private final List<QNode> nodes = new ArrayList<>();
+    final List<QNode> nodes = new ArrayList<>();
+
+    /** The int8 / int16 element-wise ops, activations, concatenation and dequantize. */
+    private final TfliteQuantOps ops = new TfliteQuantOps(this);
 
     TfliteQuantMapper(TfliteModel model, String file, String graphName) {
         this.m = model;
@@ -109,7 +113,16 @@ final class TfliteQuantMapper {
                 case Builtin.FULLY_CONNECTED -> fullyConnected(op);
                 case Builtin.CONV_2D -> conv(op);
                 case Builtin.DEPTHWISE_CONV_2D -> depthwise(op);
-                case Builtin.ADD -> add(op);
+                case Builtin.ADD -> {
+                    if (!ops.broadcastAdd(op)) {
+                        add(op);
+                    }
+                }
+                case Builtin.LOGISTIC, Builtin.TANH, Builtin.HARD_SWISH -> ops.table(op);
+                case Builtin.RELU, Builtin.RELU6 -> ops.relu(op);
+                case Builtin.MUL, Builtin.SUB -> ops.elementwise(op);
+                case Builtin.CONCATENATION -> ops.concatenation(op);
+                case Builtin.DEQUANTIZE -> ops.dequantize(op);
                 case Builtin.AVERAGE_POOL_2D -> pool(op, PoolKind.AVG);
                 case Builtin.MAX_POOL_2D -> pool(op, PoolKind.MAX);
                 case Builtin.RESHAPE, Builtin.SQUEEZE -> reshape(op);
@@ -567,7 +580,7 @@ final class TfliteQuantMapper {
         return rescale;
     }
 
-    private Rescale multiplier(TfliteModel.Operator op, double real) {
+    Rescale multiplier(TfliteModel.Operator op, double real) {
         return Rescale.of(of(op, real));
     }
 
@@ -583,7 +596,7 @@ final class TfliteQuantMapper {
      * TFLite's {@code CalculateActivationRangeQuantized}: the output type's range narrowed by the fused
      * activation, with {@code quantize(v) = zp + round(v / scale)} in float32.
      */
-    private int[] activationRange(TfliteModel.Operator op, int fused, TfliteModel.Tensor y) {
+    int[] activationRange(TfliteModel.Operator op, int fused, TfliteModel.Tensor y) {
         QuantType t = type(y);
         float scale = (float) t.scale();
         int zp = t.zeroPoint();
@@ -611,7 +624,7 @@ final class TfliteQuantMapper {
     }
 
     /** {@code std::round} of a float: to nearest, ties away from zero, saturated to int. */
-    private static int roundAway(float v) {
+    static int roundAway(float v) {
         return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, Math.signum(v) * Math.round(Math.abs(v))));
     }
 
@@ -638,7 +651,7 @@ final class TfliteQuantMapper {
 
     // --- tensors --------------------------------------------------------------------------------
 
-    private TfliteModel.Tensor input(TfliteModel.Operator op, int slot) {
+    TfliteModel.Tensor input(TfliteModel.Operator op, int slot) {
         if (op.inputs().length <= slot || op.inputs()[slot] < 0) {
             throw unsupported(op, "lacks input " + slot);
         }
@@ -672,7 +685,7 @@ final class TfliteQuantMapper {
         return w;
     }
 
-    private TfliteModel.Tensor output(TfliteModel.Operator op) {
+    TfliteModel.Tensor output(TfliteModel.Operator op) {
         if (op.outputs().length != 1) {
             throw unsupported(op, "has " + op.outputs().length + " outputs");
         }
@@ -684,7 +697,7 @@ final class TfliteQuantMapper {
     }
 
     /** {@code t} is of one of {@code types} and has a valid per-tensor or per-channel quantization. */
-    private void requireQuant(TfliteModel.Tensor t, String role, int... types) {
+    void requireQuant(TfliteModel.Tensor t, String role, int... types) {
         if (Arrays.stream(types).noneMatch(k -> k == t.type())) {
             String why = t.type() == 17 ? "INT4" : TfliteModel.typeName(t.type());
             throw params(t, "is the " + role + " of type " + why + "; here mcugen keeps the integers of "
@@ -710,7 +723,7 @@ final class TfliteQuantMapper {
         }
     }
 
-    private void sameType(TfliteModel.Operator op, TfliteModel.Tensor x, TfliteModel.Tensor y) {
+    void sameType(TfliteModel.Operator op, TfliteModel.Tensor x, TfliteModel.Tensor y) {
         QuantType a = type(x);
         QuantType b = type(y);
         if (a.scale() != b.scale() || a.zeroPoint() != b.zeroPoint()) {
@@ -721,7 +734,7 @@ final class TfliteQuantMapper {
     }
 
     /** The per-tensor type of an activation tensor: {@code real = scale * (q - zero_point)}. */
-    private QuantType type(TfliteModel.Tensor t) {
+    QuantType type(TfliteModel.Tensor t) {
         TfliteModel.Quantization q = m.quantization.get(t.index());
         if (q.perChannel()) {
             throw params(t, "is an activation with per-channel scales");
@@ -737,7 +750,7 @@ final class TfliteQuantMapper {
         return new QuantType(bits, QuantType.fullMin(bits), QuantType.fullMax(bits), q.scale()[0], (int) zp);
     }
 
-    private static Shape batchless(TfliteModel.Tensor t) {
+    static Shape batchless(TfliteModel.Tensor t) {
         int[] s = t.shape();
         if (s.length >= 2 && s[0] == 1) {
             return Shape.of(Arrays.copyOfRange(s, 1, s.length));
@@ -753,7 +766,7 @@ final class TfliteQuantMapper {
         return b;
     }
 
-    private byte[] data(TfliteModel.Operator op, TfliteModel.Tensor t) {
+    byte[] data(TfliteModel.Operator op, TfliteModel.Tensor t) {
         if (t.sparse()) {
             throw unsupported(op, "has sparse or external data in " + t.label());
         }
@@ -773,20 +786,20 @@ final class TfliteQuantMapper {
         return n;
     }
 
-    private String define(TfliteModel.Tensor y) {
+    String define(TfliteModel.Tensor y) {
         if (names.containsKey(y.index())) {
             throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, y.label() + " is written by two operators");
         }
         return name(y);
     }
 
-    private McugenException unsupported(TfliteModel.Operator op, String why) {
+    McugenException unsupported(TfliteModel.Operator op, String why) {
         String out = op.outputs().length > 0 && op.outputs()[0] >= 0 ? " (" + m.tensors.get(op.outputs()[0]).label() + ")" : "";
         return new McugenException(Diag.MCG_TFLITE_QUANT_UNSUPPORTED, file, "operator " + op.index() + " "
                 + Builtin.name(op.opcode()) + out + " " + why);
     }
 
-    private McugenException params(TfliteModel.Tensor t, String why) {
+    McugenException params(TfliteModel.Tensor t, String why) {
         return new McugenException(Diag.MCG_TFLITE_QUANT_PARAMS, file, Text.clip(t.label(), 120) + " " + why);
     }
 }

@@ -1,0 +1,319 @@
+package dev.mcugen.ir.tflite;
+
+import dev.mcugen.ir.Shape;
+import dev.mcugen.ir.quant.IntTensor;
+import dev.mcugen.ir.quant.QConcat;
+import dev.mcugen.ir.quant.QElementwise;
+import dev.mcugen.ir.quant.QLut;
+import dev.mcugen.ir.quant.QRequant;
+import dev.mcugen.ir.quant.QuantType;
+import dev.mcugen.ir.quant.Rescale;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The quantized {@code .tflite} ops {@link TfliteQuantMapper} hands over, each mapped to an existing
+ * integer record whose arithmetic is, for the parameters derived here, exactly TensorFlow Lite Micro's
+ * reference kernel:
+ * <ul>
+ *   <li>LOGISTIC, TANH, HARD_SWISH (int8): a 256-entry {@link QLut} made by running TFLite's integer
+ *       procedure on every int8 input ({@link TflActivationTables});</li>
+ *   <li>RELU: {@code clamp(zp_y + MultiplyByQuantizedMultiplier(x - zp_x, s_x / s_y), max(qmin, zp_y), qmax)};
+ *       RELU6: TFLite clamps the raw input to {@code [zp_x, zp_x + round(6 / s_x)]} without rescaling
+ *       (both as a {@link QRequant});</li>
+ *   <li>MUL: {@code clamp(zp_y + MultiplyByQuantizedMultiplier((x1 - zp1)(x2 - zp2), s1 s2 / s_y))};
+ *       SUB and broadcast ADD: ADD's scheme (inputs shifted left by 20 bits for int8, 15 for int16, each
+ *       scaled to twice the larger input scale, summed or subtracted, scaled to the output), as a
+ *       {@link QElementwise}; an operand may be a per-channel vector {@code [1, ..., 1, C]}, a scalar or a
+ *       constant;</li>
+ *   <li>CONCATENATION: TFLite Micro copies the integers of every input unchanged, whatever their
+ *       scales ({@link QConcat} with identity rescales);</li>
+ *   <li>DEQUANTIZE as a model output: the output stays the integer tensor before it, with its scale and
+ *       zero point; the float value {@code s (q - zp)} is the caller's to compute (the C is float-free).</li>
+ * </ul>
+ */
+final class TfliteQuantOps {
+    private final TfliteQuantMapper q;
+
+    TfliteQuantOps(TfliteQuantMapper mapper) {
+        this.q = mapper;
+    }
+
+    /** LOGISTIC, TANH, HARD_SWISH: int8 by table; int16 is refused (TFLite's int16 table is not carried). */
+    void table(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = q.input(op, 0);
+        TfliteModel.Tensor y = q.output(op);
+        if (x.type() == TfliteModel.INT16) {
+            throw q.unsupported(op, "has int16 activations; mcugen runs " + Builtin.name(op.opcode())
+                    + " on int8 only (TFLite's int16 kernel interpolates in a 256-entry sigmoid table mcugen does"
+                    + " not carry yet)");
+        }
+        q.requireQuant(x, "input", TfliteModel.INT8);
+        q.requireQuant(y, "output", TfliteModel.INT8);
+        QuantType xt = q.type(x);
+        QuantType yt = q.type(y);
+        int[] table;
+        String function;
+        try {
+            switch (op.opcode()) {
+                case Builtin.LOGISTIC -> {
+                    if (yt.zeroPoint() != -128) {
+                        throw q.params(y, "is an int8 LOGISTIC output with zero point " + yt.zeroPoint()
+                                + "; TFLite requires -128");
+                    }
+                    table = TflActivationTables.logistic((float) xt.scale(), xt.zeroPoint());
+                    function = "TFLite int8 logistic";
+                }
+                case Builtin.TANH -> {
+                    table = TflActivationTables.tanh((float) xt.scale(), xt.zeroPoint());
+                    function = "TFLite int8 tanh";
+                }
+                default -> {
+                    table = TflActivationTables.hardSwish((float) xt.scale(), xt.zeroPoint(), (float) yt.scale(),
+                            yt.zeroPoint());
+                    function = "TFLite int8 hard swish";
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw q.unsupported(op, "cannot run: " + e.getMessage());
+        }
+        q.nodes.add(new QLut(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(y), yt, function,
+                IntTensor.of(Shape.of(256), 8, table)));
+    }
+
+    /** RELU and RELU6 (int8, int16) as TFLite Micro's ReluQuantized / Relu6Quantized. */
+    void relu(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = q.input(op, 0);
+        TfliteModel.Tensor y = q.output(op);
+        q.requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        q.requireQuant(y, "output", x.type());
+        QuantType xt = q.type(x);
+        QuantType yt = q.type(y);
+        QRequant node;
+        if (op.opcode() == Builtin.RELU) {
+            // CalculateReluOpData: QuantizeMultiplier((double) s_x / (double) s_y); the low clamp is
+            // max(qmin, zp_y + roundf(0 / s_y)) = max(qmin, zp_y)
+            Rescale r = q.multiplier(op, (double) (float) xt.scale() / (double) (float) yt.scale());
+            node = new QRequant(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(y), yt, xt.zeroPoint(),
+                    1, r, 0, Math.max(yt.qmin(), yt.zeroPoint()), yt.qmax());
+        } else {
+            // Relu6Prepare: six = clamp(round(6 / s_x) + zp_x) in the input's own type (float32 division,
+            // std::round: half away from zero); the kernel clamps the raw input to [zp_x, six]
+            long six = Math.max(xt.qmin(), Math.min(xt.qmax(), roundHalfAway(6.0f / (float) xt.scale()) + xt.zeroPoint()));
+            if (six < xt.zeroPoint()) {
+                throw q.params(x, "leaves RELU6 the empty range [" + xt.zeroPoint() + ", " + six + "]");
+            }
+            // y = zp_y + (zp_x - zp_y) + (x - zp_x) = x, then clamped
+            node = new QRequant(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(y),
+                    new QuantType(yt.bits(), yt.qmin(), yt.qmax(), yt.scale(), yt.zeroPoint()), xt.zeroPoint(), 1,
+                    Rescale.IDENTITY, xt.zeroPoint() - yt.zeroPoint(), Math.max(yt.qmin(), xt.zeroPoint()),
+                    (int) Math.min(yt.qmax(), six));
+        }
+        q.nodes.add(node);
+    }
+
+    private static long roundHalfAway(float v) {
+        return (long) Math.signum(v) * Math.round(Math.abs((double) v));
+    }
+
+    /** One operand of an element-wise op: a graph tensor or a constant, read whole or per channel. */
+    private record Operand(String tensor, IntTensor constant, boolean channelwise, QuantType type) {
+    }
+
+    /**
+     * ADD whose operands differ in shape or include a constant: the {@link QElementwise} form. Returns
+     * false for ADD of two graph tensors of one shape (the plain {@link dev.mcugen.ir.quant.QAdd}).
+     */
+    boolean broadcastAdd(TfliteModel.Operator op) {
+        if (op.inputs().length != 2) {
+            return false;
+        }
+        TfliteModel.Tensor a = q.m.tensors.get(op.inputs()[0]);
+        TfliteModel.Tensor b = q.m.tensors.get(op.inputs()[1]);
+        if (Arrays.equals(a.shape(), b.shape()) && q.names.containsKey(a.index()) && q.names.containsKey(b.index())) {
+            return false;
+        }
+        elementwise(op);
+        return true;
+    }
+
+    /** MUL, SUB and broadcast ADD of int8 or int16 tensors (TFLite's general quantized path). */
+    void elementwise(TfliteModel.Operator op) {
+        if (op.inputs().length != 2) {
+            throw q.unsupported(op, "has " + op.inputs().length + " inputs, not 2");
+        }
+        TfliteModel.Tensor y = q.output(op);
+        q.requireQuant(y, "output", TfliteModel.INT8, TfliteModel.INT16);
+        QuantType yt = q.type(y);
+        Shape ys = TfliteQuantMapper.batchless(y);
+        List<Operand> ops = new ArrayList<>();
+        int constantAt = -1;
+        for (int k = 0; k < 2; k++) {
+            Operand o = operand(op, k, y, ys);
+            if (o.constant() != null) {
+                if (constantAt >= 0) {
+                    throw q.unsupported(op, "has two constant operands; mcugen takes at most one");
+                }
+                constantAt = k;
+            }
+            ops.add(o);
+        }
+        if (ops.stream().allMatch(Operand::channelwise)) {
+            throw q.unsupported(op, "broadcasts two vectors to " + Arrays.toString(y.shape()) + "; mcugen needs one"
+                    + " operand of the output's shape");
+        }
+        float s1 = (float) ops.get(0).type().scale();
+        float s2 = (float) ops.get(1).type().scale();
+        Flat.Table opts = op.options();
+        int[] act = q.activationRange(op, opts == null ? 0 : opts.i8(0, 0), y);
+        QuantType clamped = new QuantType(yt.bits(), act[0], act[1], yt.scale(), yt.zeroPoint());
+        boolean sixteen = yt.bits() == 16;
+        List<Rescale> rescales;
+        Rescale out;
+        int leftShift;
+        QElementwise.Kind kind;
+        List<Boolean> negate;
+        if (op.opcode() == Builtin.MUL) {
+            // CalculateOpDataMul: (double) s1 * (double) s2 / (double) s_y, QuantizeMultiplier
+            kind = QElementwise.Kind.MUL;
+            leftShift = 0;
+            rescales = List.of(Rescale.IDENTITY, Rescale.IDENTITY);
+            out = q.multiplier(op, (double) s1 * (double) s2 / (double) (float) yt.scale());
+            negate = List.of(false, false);
+        } else {
+            kind = QElementwise.Kind.SUM;
+            leftShift = sixteen ? 15 : 20;
+            if (op.opcode() == Builtin.SUB) {
+                // CalculateOpDataSub forms every ratio in float32, then widens it
+                float twiceMax = 2 * Math.max(s1, s2);
+                rescales = List.of(q.multiplier(op, (double) (s1 / twiceMax)), q.multiplier(op, (double) (s2 / twiceMax)));
+                out = q.multiplier(op, (double) (twiceMax / ((1 << leftShift) * (float) yt.scale())));
+                negate = List.of(false, true);
+            } else {
+                // as the same-shape ADD: the ratios in double from the float32 scales
+                double twiceMax = 2 * (double) Math.max(s1, s2);
+                rescales = List.of(q.multiplier(op, s1 / twiceMax), q.multiplier(op, s2 / twiceMax));
+                out = q.multiplier(op, twiceMax / ((1 << leftShift) * yt.scale()));
+                negate = List.of(false, false);
+            }
+        }
+        List<String> inputs = new ArrayList<>();
+        for (Operand o : ops) {
+            if (o.constant() == null) {
+                inputs.add(o.tensor());
+            }
+        }
+        int at = constantAt;
+        q.nodes.add(new QElementwise(q.define(y), inputs, ys, clamped, kind,
+                at < 0 ? Optional.empty() : Optional.of(ops.get(at).constant()), at,
+                ops.stream().map(Operand::channelwise).toList(), ops.stream().map(o -> o.type().zeroPoint()).toList(),
+                rescales, negate, leftShift, List.of(), out));
+    }
+
+    /** Operand {@code k}: of the output's shape, a per-channel vector {@code [1, .., 1, C]}, or a constant scalar. */
+    private Operand operand(TfliteModel.Operator op, int k, TfliteModel.Tensor y, Shape ys) {
+        TfliteModel.Tensor t = q.m.tensors.get(op.inputs()[k]);
+        boolean constant = !q.names.containsKey(t.index()) && q.m.isConstant(t);
+        if (!constant) {
+            t = q.input(op, k);
+        }
+        q.requireQuant(t, "input", y.type());
+        QuantType tt = q.type(t);
+        int[] s = t.shape();
+        int channels = ys.last();
+        boolean full = t.elements() == y.elements() && (s.length == y.shape().length && Arrays.equals(s, y.shape())
+                || TfliteQuantMapper.batchless(t).equals(ys));
+        boolean vector = !full && s.length >= 1 && s[s.length - 1] == channels && t.elements() == channels;
+        boolean scalar = !full && t.elements() == 1;
+        if (!full && !vector && !(scalar && constant)) {
+            throw q.unsupported(op, "broadcasts " + t.label() + " of shape " + Arrays.toString(s) + " to "
+                    + Arrays.toString(y.shape()) + "; mcugen broadcasts per-channel vectors [.., C] and constant scalars");
+        }
+        if (!constant) {
+            return new Operand(q.names.get(t.index()), null, vector, tt);
+        }
+        int[] v = constantValues(op, t);
+        if (scalar && !full) {
+            int[] rep = new int[channels];
+            Arrays.fill(rep, v[0]);
+            v = rep;
+        }
+        return new Operand(null, IntTensor.of(full ? ys : Shape.of(channels), tt.bits(), v), !full, tt);
+    }
+
+    private int[] constantValues(TfliteModel.Operator op, TfliteModel.Tensor t) {
+        byte[] b = q.data(op, t);
+        int width = t.type() == TfliteModel.INT16 ? 2 : 1;
+        if (b.length != width * t.elements()) {
+            throw q.params(t, "holds " + b.length + " bytes for " + t.elements() + " values");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int[] v = new int[(int) t.elements()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = width == 2 ? buf.getShort(2 * i) : b[i];
+        }
+        return v;
+    }
+
+    /** CONCATENATION: TFLite Micro copies each input's integers; no fused activation. */
+    void concatenation(TfliteModel.Operator op) {
+        TfliteModel.Tensor y = q.output(op);
+        q.requireQuant(y, "output", TfliteModel.INT8, TfliteModel.INT16);
+        QuantType yt = q.type(y);
+        Flat.Table o = op.options();
+        int rank = y.shape().length;
+        int axis = o == null ? 0 : o.i32(0, 0);
+        if (o != null && o.i8(1, 0) != 0) {
+            throw q.unsupported(op, "has a fused activation, which TFLite's CONCATENATION refuses");
+        }
+        if (axis < 0) {
+            axis += rank;
+        }
+        if (axis < 1 || axis >= rank || y.shape()[0] != 1) {
+            throw q.unsupported(op, "concatenates along axis " + axis + " of " + Arrays.toString(y.shape())
+                    + "; mcugen takes a batch of 1 and an axis after it");
+        }
+        List<String> inputs = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        List<Integer> zps = new ArrayList<>();
+        List<Rescale> rs = new ArrayList<>();
+        for (int k = 0; k < op.inputs().length; k++) {
+            TfliteModel.Tensor x = q.input(op, k);
+            q.requireQuant(x, "input", y.type());
+            if (x.shape().length != rank) {
+                throw q.unsupported(op, "joins " + x.label() + " of rank " + x.shape().length + " into rank " + rank);
+            }
+            inputs.add(q.names.get(x.index()));
+            shapes.add(TfliteQuantMapper.batchless(x));
+            // the integers are copied: the output's zero point and the identity give y = x
+            zps.add(yt.zeroPoint());
+            rs.add(Rescale.IDENTITY);
+        }
+        q.nodes.add(new QConcat(q.define(y), inputs, shapes, TfliteQuantMapper.batchless(y), yt, axis - 1, zps, rs));
+    }
+
+    /**
+     * DEQUANTIZE whose float output is a model output: that output is the integer tensor before it
+     * (scale and zero point kept); anything reading the float tensor is refused later as reading a
+     * tensor no integer op computes.
+     */
+    void dequantize(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = q.input(op, 0);
+        TfliteModel.Tensor y = q.output(op);
+        q.requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        if (y.type() != TfliteModel.FLOAT32) {
+            throw q.unsupported(op, "writes " + TfliteModel.typeName(y.type()) + "; DEQUANTIZE writes float32");
+        }
+        boolean output = Arrays.stream(q.m.outputs).anyMatch(i -> i == y.index());
+        boolean read = q.m.operators.stream().anyMatch(o -> Arrays.stream(o.inputs()).anyMatch(i -> i == y.index()));
+        if (!output || read) {
+            throw q.unsupported(op, "feeds float operators; mcugen keeps a quantized file in integers and takes"
+                    + " DEQUANTIZE only as a model output");
+        }
+        q.names.put(y.index(), q.names.get(x.index()));
+    }
+}
