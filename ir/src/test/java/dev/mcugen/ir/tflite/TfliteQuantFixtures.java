@@ -1,0 +1,200 @@
+package dev.mcugen.ir.tflite;
+
+import dev.mcugen.ir.npy.Npy;
+import dev.mcugen.ir.npy.NpyArray;
+import dev.mcugen.ir.npy.NpyDtype;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Test support: small quantized {@code .tflite} files (int8, and int16 activations with zero point 0),
+ * one op each or two, for the ops TFLite's integer kernels run: LOGISTIC, TANH, HARD_SWISH, RELU,
+ * RELU6, MUL, SUB, broadcast ADD, CONCATENATION, DEQUANTIZE. Each fixture's {@code input.npy} holds 3
+ * samples of raw integers, the first of them every int8 value in order (the whole table of an int8
+ * activation). {@code main} writes {@code src/test/resources/tflite-quant/<name>/}; Arm NN's outputs
+ * for comparison come from {@code armnn_quant.py} beside them.
+ *
+ * <p>Regenerate: {@code java -cp ir/target/classes:ir/target/test-classes:<flatbuffers-java.jar>
+ * dev.mcugen.ir.tflite.TfliteQuantFixtures ir/src/test/resources/tflite-quant}, then
+ * {@code /usr/bin/python3 ir/src/test/resources/tflite-quant/armnn_quant.py}.
+ */
+final class TfliteQuantFixtures {
+    static final int LOGISTIC = 14;
+    static final int TANH = 28;
+    static final int HARD_SWISH = 117;
+    static final int RELU = 19;
+    static final int RELU6 = 21;
+    static final int MUL = 18;
+    static final int SUB = 41;
+    static final int ADD = 0;
+    static final int CONCATENATION = 2;
+    static final int DEQUANTIZE = 6;
+
+    /** Input shape of every fixture: [1, 4, 64], 256 values. */
+    static final int[] SHAPE = {1, 4, 64};
+
+    private TfliteQuantFixtures() {
+    }
+
+    static Map<String, Supplier<byte[]>> all() {
+        Map<String, Supplier<byte[]>> m = new TreeMap<>();
+        m.put("logistic_s8", () -> unary(LOGISTIC, TfliteModel.INT8, 0.05f, 5, 1f / 256, -128));
+        m.put("tanh_s8", () -> unary(TANH, TfliteModel.INT8, 0.04f, -3, 1f / 128, 0));
+        m.put("hard_swish_s8", () -> unary(HARD_SWISH, TfliteModel.INT8, 0.05f, -20, 0.03f, -100));
+        m.put("relu_s8", () -> unary(RELU, TfliteModel.INT8, 0.1f, -10, 0.05f, -128));
+        m.put("relu6_s16", () -> unary(RELU6, TfliteModel.INT16, 0.0004f, 0, 0.0004f, 0));
+        m.put("mul_channel_s8", TfliteQuantFixtures::mulChannel);
+        m.put("mul_square_s16", TfliteQuantFixtures::mulSquare);
+        m.put("sub_channel_s8", TfliteQuantFixtures::subChannel);
+        m.put("add_scalar_s16", TfliteQuantFixtures::addScalar);
+        m.put("concat_relu_s8", TfliteQuantFixtures::concatRelu);
+        m.put("tanh_dequantize_s8", TfliteQuantFixtures::tanhDequantize);
+        return m;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args.length > 0 ? args[0] : "ir/src/test/resources/tflite-quant");
+        for (var e : all().entrySet()) {
+            Path dir = root.resolve(e.getKey());
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("model.tflite"), e.getValue().get());
+            boolean sixteen = e.getKey().endsWith("_s16");
+            Npy.write(dir.resolve("input.npy"), input(sixteen));
+        }
+    }
+
+    /** 3 samples [3, 4, 64]: every int8 value in order (int16: the int8 values times 128 plus a ramp), then random. */
+    static NpyArray input(boolean sixteen) {
+        int n = SHAPE[1] * SHAPE[2];
+        int[] v = new int[3 * n];
+        Random r = new Random(14);
+        for (int i = 0; i < n; i++) {
+            v[i] = sixteen ? Math.max(-32768, Math.min(32767, (i - 128) * 256 + i)) : i - 128;
+        }
+        for (int i = n; i < v.length; i++) {
+            v[i] = sixteen ? r.nextInt(65536) - 32768 : r.nextInt(256) - 128;
+        }
+        if (sixteen) {
+            v[n - 1] = 32767;
+            v[0] = -32768;
+        }
+        return NpyArray.ofInts(sixteen ? NpyDtype.INT16 : NpyDtype.INT8, List.of(3, SHAPE[1], SHAPE[2]), v);
+    }
+
+    private static int act(TfliteWriter w, String name, int type, float scale, long zp, int... shape) {
+        int t = w.tensor(name, type, shape, null, null, false);
+        w.quantize(t, new float[] {scale}, new long[] {zp}, 0);
+        return t;
+    }
+
+    static byte[] unary(int builtin, int type, float sx, long zx, float sy, long zy) {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "serving_default_x:0", type, sx, zx, SHAPE);
+        int y = act(w, "StatefulPartitionedCall:0", type, sy, zy, SHAPE);
+        w.op(builtin, new int[] {x}, new int[] {y}, 0, null);
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    private static int constant(TfliteWriter w, String name, int type, float scale, long zp, int[] values, int... shape) {
+        byte[] data;
+        if (type == TfliteModel.INT16) {
+            ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (int v : values) {
+                b.putShort((short) v);
+            }
+            data = b.array();
+        } else {
+            data = new byte[values.length];
+            for (int i = 0; i < values.length; i++) {
+                data[i] = (byte) values[i];
+            }
+        }
+        int t = w.tensor(name, type, shape, null, data, false);
+        w.quantize(t, new float[] {scale}, new long[] {zp}, 0);
+        return t;
+    }
+
+    /** x [1, 4, 64] times a constant per-channel vector [64], zero points at the range ends, fused RELU6. */
+    static byte[] mulChannel() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT8, 0.02f, -128, SHAPE);
+        int[] c = new int[SHAPE[2]];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (i * 37) % 256 - 128;
+        }
+        int k = constant(w, "gain", TfliteModel.INT8, 0.01f, 127, c, SHAPE[2]);
+        int y = act(w, "y", TfliteModel.INT8, 0.008f, -60, SHAPE);
+        w.op(MUL, new int[] {x, k}, new int[] {y}, TfliteWriter.MUL_OPTIONS, TfliteWriter.fused(3));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** x * x in int16 (symmetric), a scale that saturates the largest squares. */
+    static byte[] mulSquare() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT16, 1f / 4096, 0, SHAPE);
+        int y = act(w, "y", TfliteModel.INT16, 1f / 512, 0, SHAPE);
+        w.op(MUL, new int[] {x, x}, new int[] {y}, TfliteWriter.MUL_OPTIONS, TfliteWriter.fused(0));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** A constant vector [1, 1, 64] minus x: the subtrahend is the graph input. */
+    static byte[] subChannel() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT8, 0.03f, 10, SHAPE);
+        int[] c = new int[SHAPE[2]];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = 127 - 4 * i;
+        }
+        int k = constant(w, "offset", TfliteModel.INT8, 0.05f, -7, c, 1, 1, SHAPE[2]);
+        int y = act(w, "y", TfliteModel.INT8, 0.06f, 3, SHAPE);
+        w.op(SUB, new int[] {k, x}, new int[] {y}, TfliteWriter.SUB_OPTIONS, TfliteWriter.fused(0));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** int16 x plus a constant scalar of another scale. */
+    static byte[] addScalar() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT16, 0.0005f, 0, SHAPE);
+        int k = constant(w, "bias", TfliteModel.INT16, 0.0002f, 0, new int[] {-12345}, 1);
+        int y = act(w, "y", TfliteModel.INT16, 0.0007f, 0, SHAPE);
+        w.op(ADD, new int[] {x, k}, new int[] {y}, TfliteWriter.ADD_OPTIONS, TfliteWriter.fused(1));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** CONCATENATION of x and RELU(x) (another scale) along the last axis: TFLite copies the integers. */
+    static byte[] concatRelu() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT8, 0.1f, -10, SHAPE);
+        int r = act(w, "relu", TfliteModel.INT8, 0.05f, -128, SHAPE);
+        w.op(RELU, new int[] {x}, new int[] {r}, 0, null);
+        int y = act(w, "y", TfliteModel.INT8, 0.1f, -10, SHAPE[0], SHAPE[1], 2 * SHAPE[2]);
+        w.op(CONCATENATION, new int[] {x, r}, new int[] {y}, TfliteWriter.CONCATENATION_OPTIONS,
+                TfliteWriter.concatenation(2, 0));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** TANH, then DEQUANTIZE as the model's float output. */
+    static byte[] tanhDequantize() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT8, 0.03f, 0, SHAPE);
+        int t = act(w, "tanh", TfliteModel.INT8, 1f / 128, 0, SHAPE);
+        w.op(TANH, new int[] {x}, new int[] {t}, 0, null);
+        int y = w.tensor("y", TfliteModel.FLOAT32, SHAPE, null, null, false);
+        w.op(DEQUANTIZE, new int[] {t}, new int[] {y}, 0, null);
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** The names of the fixtures, for parameterized tests. */
+    static List<String> names() {
+        return new ArrayList<>(all().keySet());
+    }
+}
