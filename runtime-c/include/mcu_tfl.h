@@ -1,9 +1,10 @@
 /**
  * @file mcu_tfl.h
  * @brief Integer kernels with TensorFlow Lite's own arithmetic for what only quantized `.tflite` files
- *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator) and
- *        the strided slice. Bit-exact with the Java simulator (`dev.mcugen.ir.quant.TflKernels`; each
- *        kernel's comment names the Java record whose Javadoc states the formula).
+ *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator),
+ *        the strided slice and the spatial mean. Bit-exact with the Java simulator
+ *        (`dev.mcugen.ir.quant.TflKernels`; each kernel's comment names the Java record whose Javadoc
+ *        states the formula).
  *
  * Conventions as mcu_nn.h: row-major tensors without a batch dimension, feature maps `[H, W, C]`,
  * caller-owned buffers that must not overlap, no allocation, no float, C99. Parameters come from the
@@ -77,6 +78,31 @@ typedef struct {
 void mcu_strided_slice_s8(const mcu_strided_slice_params_t *p, const int8_t *x, int8_t *y);
 /** @brief Strided slice, int16. x of in_dims, y of out_dims. */
 void mcu_strided_slice_s16(const mcu_strided_slice_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * TFLite's integer MEAN over height and width (Java `QTflMean`): input `[in_h, in_w, channels]`, output
+ * `[channels]`, `n = in_h * in_w` values per channel, summed in int32.
+ * - `rounded` != 0 (TFLite's `reference_integer_ops::Mean`, keep_dims): `acc = sum (x - input_zp)`,
+ *   `acc = requant(acc, rescale)` (TFLite's double rounding), `q = acc > 0 ? (acc + n/2) / n :
+ *   (acc - n/2) / n` (C division, truncating), `y = clamp(q + output_zp)` to the output type's range.
+ * - `rounded` == 0 (TFLite's generic `reference_ops::Mean`, input and output of one scale and zero
+ *   point): `y = (sum x) / n`, the raw values, truncated toward zero.
+ * `n * 65536 <= INT32_MAX`.
+ */
+typedef struct {
+    int32_t in_h;          /**< >= 1 */
+    int32_t in_w;          /**< >= 1 */
+    int32_t channels;      /**< >= 1 */
+    int32_t rounded;       /**< 1: TFLite's rescaled, rounded mean; 0: the truncating mean of equal types */
+    int32_t input_zp;      /**< input zero point (rounded form) */
+    mcu_rescale_t rescale; /**< multiplier form, realizes s_x / s_y (rounded form) */
+    int32_t output_zp;     /**< output zero point (rounded form) */
+} mcu_mean_tfl_params_t;
+
+/** @brief TFLite spatial mean, int8. x int8 [in_h, in_w, channels], y int8 [channels]. */
+void mcu_mean_tfl_s8(const mcu_mean_tfl_params_t *p, const int8_t *x, int8_t *y);
+/** @brief TFLite spatial mean, int16. x int16 [in_h, in_w, channels], y int16 [channels]. */
+void mcu_mean_tfl_s16(const mcu_mean_tfl_params_t *p, const int16_t *x, int16_t *y);
 
 #ifdef __cplusplus
 }

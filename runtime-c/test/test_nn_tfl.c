@@ -1,7 +1,7 @@
 /**
  * @file test_nn_tfl.c
  * @brief Host test: the TFLite-semantics kernels of mcu_tfl.h (mcu_requant_tfl_s64, mcu_conv_tfl_s16,
- *        mcu_strided_slice_s8 / _s16) against the Java reference (golden table nn_tfl, format in
+ *        mcu_strided_slice_s8 / _s16, mcu_mean_tfl_s8 / _s16) against the Java reference (golden table nn_tfl, format in
  *        TflGoldenVectors).
  */
 #include "mcu_stream.h"
@@ -126,6 +126,39 @@ static void slice_case(mcu_stream_t *s)
     mcu_stream_compare(s, buf_y, buf_got, len);
 }
 
+static void mean_case(mcu_stream_t *s)
+{
+    mcu_mean_tfl_params_t p;
+    const int32_t bits = mcu_stream_next(s);
+    int32_t i, n;
+    p.in_h = mcu_stream_next(s);
+    p.in_w = mcu_stream_next(s);
+    p.channels = mcu_stream_next(s);
+    p.rounded = mcu_stream_next(s);
+    p.input_zp = mcu_stream_next(s);
+    p.rescale.multiplier = mcu_stream_next(s);
+    p.rescale.shift = mcu_stream_next(s);
+    p.output_zp = mcu_stream_next(s);
+    n = p.in_h * p.in_w * p.channels;
+    mcu_stream_read(s, buf_x, n);
+    for (i = 0; i < n; i++) {
+        x8[i] = (int8_t)(bits == 8 ? buf_x[i] : 0);
+        x16[i] = (int16_t)(bits == 16 ? buf_x[i] : 0);
+    }
+    mcu_stream_read(s, buf_y, p.channels);
+    if (bits == 8) {
+        s->what = "mcu_mean_tfl_s8";
+        mcu_mean_tfl_s8(&p, x8, y8);
+    } else {
+        s->what = "mcu_mean_tfl_s16";
+        mcu_mean_tfl_s16(&p, x16, y16);
+    }
+    for (i = 0; i < p.channels; i++) {
+        buf_got[i] = bits == 8 ? y8[i] : y16[i];
+    }
+    mcu_stream_compare(s, buf_y, buf_got, p.channels);
+}
+
 int main(int argc, char **argv)
 {
     mcu_stream_t s = mcu_stream_open(argc > 1 ? argv[1] : ".", "nn_tfl");
@@ -139,8 +172,10 @@ int main(int argc, char **argv)
             requant_case(&s);
         } else if (kind == 1) {
             conv_case(&s);
-        } else {
+        } else if (kind == 2) {
             slice_case(&s);
+        } else {
+            mean_case(&s);
         }
     }
     mcu_stream_finish(&s, "test_nn_tfl");

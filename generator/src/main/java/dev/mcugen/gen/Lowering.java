@@ -396,7 +396,8 @@ final class Lowering {
                 || n instanceof QLut || n instanceof QPRelu
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
                 || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding
-                || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice)) {
+                || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice
+                || n instanceof dev.mcugen.ir.quant.QTflMean)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -800,6 +801,18 @@ final class Lowering {
         call(ss, "mcu_strided_slice_" + s, List.of("&" + n + "_params", x, y), List.of());
     }
 
+    /** QTflMean: mcu_mean_tfl_s8 / _s16 (mcu_tfl.h), TFLite's spatial mean. */
+    private void lowerTflMean(dev.mcugen.ir.quant.QTflMean mean, String n, String x, String y, String s) {
+        QuantType ot = mean.outputType();
+        params("mcu_mean_tfl_params_t", n + "_params", mean, List.of(f("in_h", mean.inputShape().dim(0)),
+                f("in_w", mean.inputShape().dim(1)), f("channels", mean.inputShape().dim(2)),
+                f("rounded", mean.rounded() ? 1 : 0, mean.rounded() ? "TFLite's rescaled, rounded mean"
+                        : "TFLite's truncating mean (one scale and zero point)"),
+                f("input_zp", CLit.i32(mean.inputZeroPoint())), rescaleField("rescale", mean.rescale(), "s_x / s_y"),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot))));
+        call(mean, "mcu_mean_tfl_" + s, List.of("&" + n + "_params", x, y), List.of());
+    }
+
     /** QElementwise: mcu_sum / mcu_sub / mcu_mul / mcu_maximum / mcu_minimum, the constant as a const array. */
     private void lowerElementwise(QElementwise e, String n, String y, QuantType ot, String s) {
         int count = e.operandCount();
@@ -1064,6 +1077,8 @@ final class Lowering {
             lowerConv16x8(c, n, x, y);
         } else if (node instanceof dev.mcugen.ir.quant.QStridedSlice ss) {
             lowerStridedSlice(ss, n, x, y, s);
+        } else if (node instanceof dev.mcugen.ir.quant.QTflMean mean) {
+            lowerTflMean(mean, n, x, y, s);
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

@@ -3,20 +3,23 @@ package dev.mcugen.ir.quant;
 import dev.mcugen.ir.ShapeInference;
 
 /**
- * The simulator's kernels for the integer ops that only TFLite files bring: {@link QConv16x8} and
- * {@link QStridedSlice}. Each runs one sample exactly as its record's Javadoc states and the C does.
+ * The simulator's kernels for the integer ops that only TFLite files bring: {@link QConv16x8},
+ * {@link QStridedSlice} and {@link QTflMean}. Each runs one sample exactly as its record's Javadoc states and the C does.
  */
 public final class TflKernels {
     private TflKernels() {
     }
 
     static boolean handles(QNode node) {
-        return node instanceof QConv16x8 || node instanceof QStridedSlice;
+        return node instanceof QConv16x8 || node instanceof QStridedSlice || node instanceof QTflMean;
     }
 
     static int[] run(QNode node, int[] x) {
         if (node instanceof QConv16x8 c) {
             return conv16x8(c, x);
+        }
+        if (node instanceof QTflMean mean) {
+            return mean(mean, x);
         }
         return stridedSlice((QStridedSlice) node, x);
     }
@@ -119,6 +122,32 @@ public final class TflKernels {
                     break;
                 }
                 idx[a] = 0;
+            }
+        }
+        return y;
+    }
+
+    /** {@link QTflMean}: per channel, the sum over height and width, then its Javadoc's rounding. */
+    static int[] mean(QTflMean m, int[] x) {
+        int c = m.inputShape().dim(2);
+        int n = m.count();
+        QuantType t = m.outputType();
+        int lo = QuantType.fullMin(t.bits());
+        int hi = QuantType.fullMax(t.bits());
+        int[] y = new int[c];
+        for (int ch = 0; ch < c; ch++) {
+            int acc = 0;
+            for (int p = 0; p < n; p++) {
+                acc += m.rounded() ? x[p * c + ch] - m.inputZeroPoint() : x[p * c + ch];
+            }
+            if (m.rounded()) {
+                long a = m.rescale().apply(acc);
+                // TFLite: (acc ± n/2) / n, C division truncating toward zero (Java's / does the same);
+                // in 64 bits, so no sum near the int32 limits wraps
+                a = a > 0 ? (a + n / 2) / n : (a - n / 2) / n;
+                y[ch] = (int) Math.max(lo, Math.min(hi, a + t.zeroPoint()));
+            } else {
+                y[ch] = acc / n;
             }
         }
         return y;

@@ -316,4 +316,37 @@ final class TfliteQuantOps {
         }
         q.names.put(y.index(), q.names.get(x.index()));
     }
+
+    /**
+     * MEAN over height and width of a {@code [1, H, W, C]} int8 / int16 tensor: with {@code keep_dims}
+     * TFLite's integer mean ({@code reference_integer_ops::Mean}, multiplier {@code (double) s_x / (double) s_y});
+     * without it, when input and output share scale and zero point, its truncating integer mean; any
+     * other MEAN TFLite Micro computes in float, and is refused.
+     */
+    void mean(TfliteModel.Operator op) {
+        TfliteModel.Tensor x = q.input(op, 0);
+        TfliteModel.Tensor y = q.output(op);
+        q.requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        q.requireQuant(y, "output", x.type());
+        int[] axes = q.constInts(op, 1, "axes");
+        int rank = x.shape().length;
+        boolean spatial = rank == 4 && x.shape()[0] == 1 && axes.length == 2
+                && (axes[0] == 1 && axes[1] == 2 || axes[0] == 2 && axes[1] == 1);
+        if (!spatial) {
+            throw q.unsupported(op, "reduces axes " + Arrays.toString(axes) + " of " + Arrays.toString(x.shape())
+                    + "; mcugen takes the mean over height and width (axes 1 and 2) of [1, H, W, C]");
+        }
+        Flat.Table o = op.options();
+        boolean keepDims = o != null && o.bool(0);
+        QuantType xt = q.type(x);
+        QuantType yt = q.type(y);
+        boolean sameType = (float) xt.scale() == (float) yt.scale() && xt.zeroPoint() == yt.zeroPoint();
+        if (!keepDims && !sameType) {
+            throw q.unsupported(op, "has keep_dims false and an output scale or zero point other than its input's;"
+                    + " TFLite Micro computes that mean in float (QuantizedMeanOrSum), which mcugen's integer C does not");
+        }
+        Rescale r = q.multiplier(op, (double) (float) xt.scale() / (double) (float) yt.scale());
+        q.nodes.add(new dev.mcugen.ir.quant.QTflMean(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(x),
+                TfliteQuantMapper.batchless(y), yt, keepDims, xt.zeroPoint(), r));
+    }
 }

@@ -19,7 +19,10 @@ import java.util.Random;
  *       1 SAME), outZp, actMin, actMax, rescales (count, pairs), weights[kh*kw*C*F], bias[F] (int64
  *       pairs), x, outLength, y};</li>
  *   <li>2, {@code mcu_strided_slice_s8 / _s16}: {@code bits, inDims[4], outDims[4], begin[4], stride[4],
- *       x, outLength, y}.</li>
+ *       x, outLength, y};</li>
+ *   <li>3, {@code mcu_mean_tfl_s8 / _s16}: {@code bits, h, w, C, rounded, inZp, multiplier, shift, outZp,
+ *       x, y[C]}; input and output zero points at the range ends, multipliers above and below one, sums
+ *       whose quotient is half-way (all inputs equal).</li>
  * </ul>
  */
 public final class TflGoldenVectors {
@@ -41,10 +44,11 @@ public final class TflGoldenVectors {
             for (int attempt = 0; ; attempt++) {
                 NnGoldenVectors.Out one = new NnGoldenVectors.Out();
                 try {
-                    switch (i % 3) {
+                    switch (i % 4) {
                         case 0 -> requant(rnd, i, one);
                         case 1 -> conv(rnd, one);
-                        default -> slice(rnd, one);
+                        case 2 -> slice(rnd, one);
+                        default -> mean(rnd, one);
                     }
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     if (attempt > 100) {
@@ -180,6 +184,36 @@ public final class TflGoldenVectors {
         }
         out.addAll(x);
         out.add(y.length);
+        out.addAll(y);
+    }
+
+    private static void mean(Random rnd, NnGoldenVectors.Out out) {
+        int bits = rnd.nextBoolean() ? 8 : 16;
+        int h = NnGoldenVectors.between(rnd, 1, 7);
+        int w = NnGoldenVectors.between(rnd, 1, 7);
+        int c = NnGoldenVectors.between(rnd, 1, 6);
+        boolean rounded = rnd.nextInt(4) != 0;
+        int min = QuantType.fullMin(bits);
+        int max = QuantType.fullMax(bits);
+        int inZp = bits == 16 ? 0 : switch (rnd.nextInt(3)) {
+            case 0 -> min;
+            case 1 -> max;
+            default -> NnGoldenVectors.between(rnd, min, max);
+        };
+        int outZp = bits == 16 ? 0 : NnGoldenVectors.between(rnd, min, max);
+        Rescale r = new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), NnGoldenVectors.between(rnd, -6, 2));
+        QuantType t = new QuantType(bits, min, max, 0.01, rounded ? outZp : inZp);
+        QTflMean m = new QTflMean("m", "x", Shape.of(h, w, c), Shape.of(1, 1, c), t, rounded, inZp, r);
+        int[] x = NnGoldenVectors.values(rnd, h * w * c, bits);
+        if (rnd.nextInt(5) == 0) {
+            // every value equal: the quotient of TFLite's (acc +- n/2) / n is often half-way
+            java.util.Arrays.fill(x, NnGoldenVectors.between(rnd, min, max));
+        }
+        int[] y = TflKernels.run(m, x);
+        for (int v : new int[] {3, bits, h, w, c, rounded ? 1 : 0, inZp, r.multiplier(), r.shift(), t.zeroPoint()}) {
+            out.add(v);
+        }
+        out.addAll(x);
         out.addAll(y);
     }
 }

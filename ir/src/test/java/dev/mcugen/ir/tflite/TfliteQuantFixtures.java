@@ -39,8 +39,11 @@ final class TfliteQuantFixtures {
     static final int CONCATENATION = 2;
     static final int DEQUANTIZE = 6;
 
-    /** Input shape of every fixture: [1, 4, 64], 256 values. */
+    /** Input shape of every fixture but MEAN's: [1, 4, 64], 256 values. */
     static final int[] SHAPE = {1, 4, 64};
+    /** Input shape of the MEAN fixtures: [1, 4, 8, 8], the same 256 values. */
+    static final int[] MEAN_SHAPE = {1, 4, 8, 8};
+    static final int MEAN = 40;
 
     private TfliteQuantFixtures() {
     }
@@ -58,6 +61,8 @@ final class TfliteQuantFixtures {
         m.put("add_scalar_s16", TfliteQuantFixtures::addScalar);
         m.put("concat_relu_s8", TfliteQuantFixtures::concatRelu);
         m.put("tanh_dequantize_s8", TfliteQuantFixtures::tanhDequantize);
+        m.put("mean_keep_s8", () -> mean(TfliteModel.INT8, true, 0.05f, -128, 0.03f, -100));
+        m.put("mean_s16", () -> mean(TfliteModel.INT16, false, 0.0005f, 0, 0.0005f, 0));
         return m;
     }
 
@@ -68,7 +73,11 @@ final class TfliteQuantFixtures {
             Files.createDirectories(dir);
             Files.write(dir.resolve("model.tflite"), e.getValue().get());
             boolean sixteen = e.getKey().endsWith("_s16");
-            Npy.write(dir.resolve("input.npy"), input(sixteen));
+            NpyArray in = input(sixteen);
+            if (e.getKey().startsWith("mean_")) {
+                in = NpyArray.ofInts(in.dtype(), List.of(3, MEAN_SHAPE[1], MEAN_SHAPE[2], MEAN_SHAPE[3]), in.toIntArray());
+            }
+            Npy.write(dir.resolve("input.npy"), in);
         }
     }
 
@@ -190,6 +199,16 @@ final class TfliteQuantFixtures {
         w.op(TANH, new int[] {x}, new int[] {t}, 0, null);
         int y = w.tensor("y", TfliteModel.FLOAT32, SHAPE, null, null, false);
         w.op(DEQUANTIZE, new int[] {t}, new int[] {y}, 0, null);
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** MEAN over height and width of [1, 4, 8, 8]: kept dimensions [1, 1, 1, 8], or [1, 8]. */
+    static byte[] mean(int type, boolean keepDims, float sx, long zx, float sy, long zy) {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", type, sx, zx, MEAN_SHAPE);
+        int axes = w.ints("axes", 1, 2);
+        int y = keepDims ? act(w, "y", type, sy, zy, 1, 1, 1, MEAN_SHAPE[3]) : act(w, "y", type, sy, zy, 1, MEAN_SHAPE[3]);
+        w.op(MEAN, new int[] {x, axes}, new int[] {y}, TfliteWriter.REDUCER_OPTIONS, TfliteWriter.reducer(keepDims));
         return w.io(new int[] {x}, new int[] {y}).build();
     }
 

@@ -275,17 +275,63 @@ class TfliteQuantOpsTest {
         assertThat(t.zeroPoint()).isZero();
     }
 
+    @Test
+    void meanWithKeptDimensionsIsTflitesRescaledRoundedMean() {
+        int[] y = simulate("mean_keep_s8");
+        int[] x = input("mean_keep_s8");
+        int[] ms = quantizeMultiplier((double) 0.05f / (double) 0.03f);
+        int n = 32;
+        for (int s = 0; s < 3; s++) {
+            for (int c = 0; c < 8; c++) {
+                int acc = 0;
+                for (int p = 0; p < n; p++) {
+                    acc += x[s * 256 + p * 8 + c] + 128;
+                }
+                acc = mbqm(acc, ms[0], ms[1]);
+                // TFLite: (acc + n/2) / n for acc > 0, else (acc - n/2) / n, C's truncating division
+                int q = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
+                assertThat(y[s * 8 + c]).as("sample %d channel %d", s, c).isEqualTo(clamp(q - 100, -128, 127));
+            }
+        }
+    }
+
+    @Test
+    void meanWithoutKeptDimensionsOfOneTypeTruncatesTheRawSum() {
+        int[] y = simulate("mean_s16");
+        int[] x = input("mean_s16");
+        for (int s = 0; s < 3; s++) {
+            for (int c = 0; c < 8; c++) {
+                int sum = 0;
+                for (int p = 0; p < 32; p++) {
+                    sum += x[s * 256 + p * 8 + c];
+                }
+                assertThat(y[s * 8 + c]).isEqualTo(sum / 32);
+            }
+        }
+        // the first sample's channels average values of both signs; truncation, not flooring, is TFLite's
+        assertThat(Arrays.stream(Arrays.copyOf(y, 8)).anyMatch(v -> v < 0)).isTrue();
+    }
+
+    @Test
+    void meanTfliteMicroComputesInFloatIsRefused() throws IOException {
+        McugenException e = refused(TfliteQuantFixtures.mean(TfliteModel.INT8, false, 0.05f, 0, 0.03f, 0));
+        assertThat(e.diag()).isEqualTo(Diag.MCG_TFLITE_QUANT_UNSUPPORTED);
+        assertThat(e.getMessage()).contains("MEAN").contains("keep_dims").contains("float");
+    }
+
     // --- Arm NN -------------------------------------------------------------------------------------
 
     /**
      * Arm NN's CpuRef on the same files and integers: RELU, RELU6, MUL, LOGISTIC and TANH agree on every
      * value; Arm NN computes SUB and HARD_SWISH in float (dequantize, the function, round to nearest)
      * where TFLite rescales in fixed point (SUB's inputs shifted by 2^20 and scaled twice, HARD_SWISH's
-     * 16-bit approximation), so 13 of SUB's and 6 of HARD_SWISH's 768 values differ, by one unit.
+     * 16-bit approximation), so 13 of SUB's and 6 of HARD_SWISH's 768 values differ, by one unit. MEAN
+     * with kept dimensions agrees; without them (one scale) TFLite truncates the integer quotient where
+     * Arm NN rounds it: 6 of 24 values one unit apart.
      */
     @ParameterizedTest
     @CsvSource({"relu_s8, 0", "relu6_s16, 0", "mul_channel_s8, 0", "mul_square_s16, 0", "logistic_s8, 0", "tanh_s8, 0",
-        "sub_channel_s8, 1", "hard_swish_s8, 1"})
+        "sub_channel_s8, 1", "hard_swish_s8, 1", "mean_keep_s8, 0", "mean_s16, 1"})
     void armNnAgrees(String name, int maxUnits) {
         NpyArray a = Npy.read(DIR.resolve(name).resolve("armnn.npy"));
         int[] want = a.toIntArray();
