@@ -1,8 +1,8 @@
 /**
  * @file mcu_tfl.h
  * @brief Integer kernels with TensorFlow Lite's own arithmetic for what only quantized `.tflite` files
- *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator),
- *        the strided slice and the spatial mean. Bit-exact with the Java simulator
+ *        bring: the 16x8 convolution and depthwise convolution (int16 activations, int8 weights,
+ *        int64 bias and accumulator), the strided slice and the spatial mean. Bit-exact with the Java simulator
  *        (`dev.mcugen.ir.quant.TflKernels`; each kernel's comment names the Java record whose Javadoc
  *        states the formula).
  *
@@ -61,6 +61,37 @@ typedef struct {
 
 /** @brief TFLite 16x8 convolution. x int16 [in_h, in_w, channels], y int16 [out_h, out_w, filters]. */
 void mcu_conv_tfl_s16(const mcu_conv_tfl_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * TFLite's 16x8 depthwise convolution (Java `QDepthwise16x8`), NHWC, input `[in_h, in_w, channels]` int16
+ * with zero point 0, kernel `[kernel_h, kernel_w, channels, multiplier]` int8, output
+ * `[out_h, out_w, channels * multiplier]` with output channel `o = c * multiplier + j` (out_h, out_w from
+ * mcu_conv_out_length()). Taps outside the input are skipped:
+ * `acc_o = bias_o + sum x(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, c) * w[r][q][c][j]`
+ * in int64, `y_o = clamp(mcu_requant_tfl_s64(acc_o, m_o, e_o), act_min, act_max)` (output zero point 0).
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height, >= 1 */
+    int32_t in_w;                 /**< input width, >= 1 */
+    int32_t channels;             /**< input channels C */
+    int32_t multiplier;           /**< depth multiplier M, >= 1 */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, multiplier] */
+    const int64_t *bias;          /**< int64 [channels * multiplier], the file's bias */
+    const mcu_rescale_t *rescale; /**< rescale_count multiplier-form entries: multiplier in [2^30, 2^31) or 0, shift in [-31, 7] */
+    int32_t rescale_count;        /**< 1 or channels * multiplier */
+    int32_t act_min;              /**< clamp low, within int16 */
+    int32_t act_max;              /**< clamp high, within int16 */
+} mcu_depthwise_conv_tfl_params_t;
+
+/** @brief TFLite 16x8 depthwise convolution. x int16 [in_h, in_w, channels], y int16 [out_h, out_w, channels * multiplier]. */
+void mcu_depthwise_conv_tfl_s16(const mcu_depthwise_conv_tfl_params_t *p, const int16_t *x, int16_t *y);
 
 /**
  * Strided slice (Java `QStridedSlice`) of a tensor of up to 4 dimensions: along every axis `a`, output

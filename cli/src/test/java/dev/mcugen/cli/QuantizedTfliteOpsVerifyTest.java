@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code mcugen verify} of the quantized {@code .tflite} fixtures of {@code ir/src/test/resources/tflite-quant}
  * (int8 LOGISTIC / TANH / HARD_SWISH tables, MUL, SUB and ADD with broadcast operands, RELU, RELU6,
- * CONCATENATION, MEAN, DEQUANTIZE at the output; int8 and int16) on the host and on Cortex-M4 under QEMU: the
+ * CONCATENATION, MEAN, DEQUANTIZE at the output; int8 and int16; 16x8 DEPTHWISE_CONV_2D, FULLY_CONNECTED
+ * and pooling) on the host and on Cortex-M4 under QEMU: the
  * generated C equals the simulator (which the ir tests hold to TFLite's formulas) on every value of
  * 2 samples, the first of them every int8 input value.
  */
@@ -38,6 +39,8 @@ class QuantizedTfliteOpsVerifyTest {
             "concat_relu_s8, cortex-m4",
             "mean_keep_s8, cortex-m4",
             "mean_s16, host",
+            "dw_fc_s16, cortex-m4",
+            "dw_avg_pool_s16, host",
     })
     void bitExact(String fixture, String target) throws Exception {
         VerifyCommandTest.requireTools(Target.fromId(target));

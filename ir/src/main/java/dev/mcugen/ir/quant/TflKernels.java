@@ -4,14 +4,15 @@ import dev.mcugen.ir.ShapeInference;
 
 /**
  * The simulator's kernels for the integer ops that only TFLite files bring: {@link QConv16x8},
- * {@link QStridedSlice} and {@link QTflMean}. Each runs one sample exactly as its record's Javadoc states and the C does.
+ * {@link QDepthwise16x8}, {@link QStridedSlice} and {@link QTflMean}. Each runs one sample exactly as its record's Javadoc states and the C does.
  */
 public final class TflKernels {
     private TflKernels() {
     }
 
     static boolean handles(QNode node) {
-        return node instanceof QConv16x8 || node instanceof QStridedSlice || node instanceof QTflMean;
+        return node instanceof QConv16x8 || node instanceof QStridedSlice || node instanceof QTflMean
+                || node instanceof QDepthwise16x8;
     }
 
     static int[] run(QNode node, int[] x) {
@@ -20,6 +21,9 @@ public final class TflKernels {
         }
         if (node instanceof QTflMean mean) {
             return mean(mean, x);
+        }
+        if (node instanceof QDepthwise16x8 d) {
+            return depthwise16x8(d, x);
         }
         return stridedSlice((QStridedSlice) node, x);
     }
@@ -148,6 +152,47 @@ public final class TflKernels {
                 y[ch] = (int) Math.max(lo, Math.min(hi, a + t.zeroPoint()));
             } else {
                 y[ch] = acc / n;
+            }
+        }
+        return y;
+    }
+
+    /** {@link QDepthwise16x8}: int64 sums per output channel, TFLite's int64 requantization, the clamp. */
+    static int[] depthwise16x8(QDepthwise16x8 d, int[] x) {
+        int h = d.inputShape().dim(0);
+        int wd = d.inputShape().dim(1);
+        int c = d.channels();
+        int mult = d.multiplier();
+        int out = c * mult;
+        if (h * wd * c != x.length) {
+            throw new IllegalArgumentException(d.name() + ": input of " + x.length + " values does not fit " + d.inputShape());
+        }
+        int oh = d.outputShape().dim(0);
+        int ow = d.outputShape().dim(1);
+        int padTop = ShapeInference.padBefore(h, oh, d.kernelH(), d.strideH(), d.dilationH(), d.padding());
+        int padLeft = ShapeInference.padBefore(wd, ow, d.kernelW(), d.strideW(), d.dilationW(), d.padding());
+        IntTensor w = d.weights();
+        long[] b = d.bias().toArray();
+        int[] y = new int[oh * ow * out];
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                for (int o = 0; o < out; o++) {
+                    int ch = o / mult;
+                    long acc = 0;
+                    for (int r = 0; r < d.kernelH(); r++) {
+                        int iy = oy * d.strideH() - padTop + r * d.dilationH();
+                        for (int q = 0; q < d.kernelW(); q++) {
+                            int ix = ox * d.strideW() - padLeft + q * d.dilationW();
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
+                                continue;
+                            }
+                            acc += (long) x[(iy * wd + ix) * c + ch] * w.get((r * d.kernelW() + q) * out + o);
+                        }
+                    }
+                    Rescale rs = d.rescaleOf(o);
+                    int v = requant64(acc + b[o], rs.multiplier(), rs.shift());
+                    y[(oy * ow + ox) * out + o] = Math.max(d.actMin(), Math.min(d.actMax(), v));
+                }
             }
         }
         return y;

@@ -73,7 +73,7 @@ final class TfliteQuantMapper {
     private final String graphName;
     /** Per TFLite tensor index: the QGraph tensor name that holds its integers. */
     final Map<Integer, String> names = new HashMap<>();
-    private final Set<String> used = new HashSet<>();
+    final Set<String> used = new HashSet<>();
     final List<QNode> nodes = new ArrayList<>();
 
     /** The int8 / int16 element-wise ops, activations, concatenation and dequantize. */
@@ -160,6 +160,10 @@ final class TfliteQuantMapper {
         TfliteModel.Tensor y = output(op);
         int units = w.shape()[0];
         int in = w.shape()[1];
+        if (x.type() == TfliteModel.INT16) {
+            ops.fullyConnected16x8(op, o, x, w, y);
+            return;
+        }
         requireInt8(x, "input");
         requireInt8(y, "output");
         QuantType xt = type(x);
@@ -246,22 +250,7 @@ final class TfliteQuantMapper {
         QuantType xt = type(x);
         QuantType yt = type(y);
         long[] kernel = convKernel(op, x, w, int8(op, w));
-        long[] bias = new long[f];
-        if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
-            TfliteModel.Tensor b = m.tensors.get(op.inputs()[2]);
-            if (b.type() != TfliteModel.INT64) {
-                throw unsupported(op, "has a " + TfliteModel.typeName(b.type()) + " bias " + b.label() + "; mcugen runs"
-                        + " 16x8 convolutions with TFLite's int64 bias and accumulator");
-            }
-            byte[] bb = data(op, b);
-            if (bb.length != 8L * f) {
-                throw params(b, "holds " + bb.length / 8 + " biases for " + f + " filters");
-            }
-            ByteBuffer buf = ByteBuffer.wrap(bb).order(ByteOrder.LITTLE_ENDIAN);
-            for (int u = 0; u < f; u++) {
-                bias[u] = buf.getLong(8 * u);
-            }
-        }
+        long[] bias = ops.bias64(op, 2, f);
         List<Rescale> rescale = channelRescales(op, w, f, xt, yt);
         int[] act = activationRange(op, o == null ? 0 : o.i8(3, 0), y);
         int[] geo = geometry(op, o, 1, 2, 4, 5);
@@ -401,6 +390,11 @@ final class TfliteQuantMapper {
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor w = weights(op, 1, 4);
         TfliteModel.Tensor y = output(op);
+        if (x.type() == TfliteModel.INT16) {
+            ops.depthwise16x8(op, o, x, w, y, geometry(op, o, 1, 2, 5, 6), padding(op, o),
+                    channelRescales(op, w, w.shape()[3], type(x), type(y)));
+            return;
+        }
         requireInt8(x, "input");
         requireInt8(y, "output");
         requireRank(op, x, 4);
@@ -462,8 +456,8 @@ final class TfliteQuantMapper {
         Flat.Table o = op.options();
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor y = output(op);
-        requireInt8(x, "input");
-        requireInt8(y, "output");
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
         requireRank(op, x, 4);
         sameType(op, x, y);
         if (o == null) {
@@ -479,7 +473,7 @@ final class TfliteQuantMapper {
         QuantType t = type(y);
         int[] act = activationRange(op, o.i8(5, 0), y);
         if (act[0] != t.qmin() || act[1] != t.qmax()) {
-            throw unsupported(op, "has a fused activation; mcugen pools int8 without one");
+            throw unsupported(op, "has a fused activation; mcugen pools without one");
         }
         nodes.add(new QPool(define(y), names.get(x.index()), batchless(x), batchless(y), t, kind, fh, fw, sh, sw,
                 padding(op, o)));
@@ -488,8 +482,8 @@ final class TfliteQuantMapper {
     private void reshape(TfliteModel.Operator op) {
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor y = output(op);
-        requireInt8(x, "input");
-        requireInt8(y, "output");
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
         sameType(op, x, y);
         if (x.elements() != y.elements()) {
             throw unsupported(op, "changes " + x.elements() + " values into " + y.elements());
@@ -664,7 +658,7 @@ final class TfliteQuantMapper {
         return t;
     }
 
-    private TfliteModel.Tensor weights(TfliteModel.Operator op, int slot, int rank) {
+    TfliteModel.Tensor weights(TfliteModel.Operator op, int slot, int rank) {
         if (op.inputs().length <= slot || op.inputs()[slot] < 0) {
             throw unsupported(op, "lacks its weights");
         }
@@ -759,7 +753,7 @@ final class TfliteQuantMapper {
         return Shape.of(s);
     }
 
-    private byte[] int8(TfliteModel.Operator op, TfliteModel.Tensor w) {
+    byte[] int8(TfliteModel.Operator op, TfliteModel.Tensor w) {
         byte[] b = data(op, w);
         if (b.length != w.elements()) {
             throw params(w, "holds " + b.length + " bytes for " + w.elements() + " int8 values");

@@ -349,4 +349,103 @@ final class TfliteQuantOps {
         q.nodes.add(new dev.mcugen.ir.quant.QTflMean(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(x),
                 TfliteQuantMapper.batchless(y), yt, keepDims, xt.zeroPoint(), r));
     }
+
+    /**
+     * FULLY_CONNECTED with int16 input and output, int8 weights and an int64 bias (TFLite's 16x8 form):
+     * {@code acc = bias + Σ x · w} in int64, the int64 MultiplyByQuantizedMultiplier (the multiplier
+     * rounded to 16 bits, one rounding shift), the fused activation's clamp. That is the 16x8 convolution
+     * of a 1x1 kernel over the input's rows ({@link dev.mcugen.ir.quant.QConv16x8} on {@code [rows, 1, in]}),
+     * reshaped to the file's output shape.
+     */
+    void fullyConnected16x8(TfliteModel.Operator op, Flat.Table o, TfliteModel.Tensor x, TfliteModel.Tensor w,
+                            TfliteModel.Tensor y) {
+        q.requireQuant(y, "output", TfliteModel.INT16);
+        int units = w.shape()[0];
+        int in = w.shape()[1];
+        long rows = x.elements() / Math.max(1, in);
+        if (rows * in != x.elements() || rows > Integer.MAX_VALUE) {
+            throw q.unsupported(op, "has an input of " + x.elements() + " values, not rows of " + in);
+        }
+        QuantType xt = q.type(x);
+        QuantType yt = q.type(y);
+        byte[] wb = q.int8(op, w);
+        long[] kernel = new long[in * units];
+        for (int u = 0; u < units; u++) {
+            for (int i = 0; i < in; i++) {
+                kernel[i * units + u] = wb[u * in + i];
+            }
+        }
+        long[] bias = bias64(op, 2, units);
+        TfliteModel.Quantization wq = q.m.quantization.get(w.index());
+        if (wq.perChannel() && wq.scale().length != units) {
+            throw q.params(w, "has " + wq.scale().length + " scales for " + units + " units");
+        }
+        List<Rescale> rescale = new ArrayList<>();
+        for (int u = 0; u < (wq.perChannel() ? units : 1); u++) {
+            // TFLite: (double) s_x * (double) s_w / (double) s_y, QuantizeMultiplier
+            rescale.add(q.multiplier(op, xt.scale() * (double) wq.scale()[u] / yt.scale()));
+        }
+        int[] act = q.activationRange(op, o == null ? 0 : o.i8(0, 0), y);
+        String base = (y.name().isEmpty() ? "t" + y.index() : y.name()) + "_fc16x8";
+        String conv = q.used.contains(base) ? base + "_" + y.index() : base;
+        q.used.add(conv);
+        int r = (int) rows;
+        q.nodes.add(new dev.mcugen.ir.quant.QConv16x8(conv, q.names.get(x.index()), Shape.of(r, 1, in),
+                Shape.of(r, 1, units), yt, 1, 1, 1, 1, 1, 1, dev.mcugen.ir.Padding.VALID,
+                IntTensor.of(Shape.of(1, 1, in, units), 8, kernel), IntTensor.of(Shape.of(units), 64, bias), rescale,
+                act[0], act[1]));
+        q.nodes.add(new dev.mcugen.ir.quant.QReshape(q.define(y), conv, TfliteQuantMapper.batchless(y), yt));
+    }
+
+    /** The int64 bias of a 16x8 layer in input {@code slot} (zeros when absent). */
+    long[] bias64(TfliteModel.Operator op, int slot, int units) {
+        long[] bias = new long[units];
+        if (op.inputs().length > slot && op.inputs()[slot] >= 0) {
+            TfliteModel.Tensor b = q.m.tensors.get(op.inputs()[slot]);
+            if (b.type() != TfliteModel.INT64) {
+                throw q.unsupported(op, "has a " + TfliteModel.typeName(b.type()) + " bias " + b.label() + "; mcugen runs"
+                        + " 16x8 layers with TFLite's int64 bias and accumulator");
+            }
+            byte[] bb = q.data(op, b);
+            if (bb.length != 8L * units) {
+                throw q.params(b, "holds " + bb.length / 8 + " biases for " + units + " outputs");
+            }
+            ByteBuffer buf = ByteBuffer.wrap(bb).order(ByteOrder.LITTLE_ENDIAN);
+            for (int u = 0; u < units; u++) {
+                bias[u] = buf.getLong(8 * u);
+            }
+        }
+        return bias;
+    }
+
+    /**
+     * DEPTHWISE_CONV_2D with int16 activations, int8 per-channel weights and an int64 bias (TFLite's
+     * 16x8 form, {@link dev.mcugen.ir.quant.QDepthwise16x8}); {@code geo} is {strideH, strideW, dilationH,
+     * dilationW}, {@code rescale} TFLite's per-channel multipliers.
+     */
+    void depthwise16x8(TfliteModel.Operator op, Flat.Table o, TfliteModel.Tensor x, TfliteModel.Tensor w,
+                       TfliteModel.Tensor y, int[] geo, dev.mcugen.ir.Padding padding, List<Rescale> rescale) {
+        q.requireQuant(y, "output", TfliteModel.INT16);
+        if (x.shape().length != 4 || x.shape()[0] != 1) {
+            throw q.unsupported(op, "has input " + x.label() + " of shape " + Arrays.toString(x.shape())
+                    + "; mcugen takes [1, H, W, C]");
+        }
+        int kh = w.shape()[1];
+        int kw = w.shape()[2];
+        int out = w.shape()[3];
+        int c = x.shape()[3];
+        if (w.shape()[0] != 1 || c == 0 || out % c != 0) {
+            throw q.unsupported(op, "has weights " + Arrays.toString(w.shape()) + " for " + c + " input channels");
+        }
+        byte[] wb = q.int8(op, w);
+        long[] kernel = new long[wb.length];
+        for (int i = 0; i < wb.length; i++) {
+            kernel[i] = wb[i]; // TFLite's [1, kh, kw, C·M] holds the bytes of the IR's [kh, kw, C, M]
+        }
+        int[] act = q.activationRange(op, o == null ? 0 : o.i8(4, 0), y);
+        q.nodes.add(new dev.mcugen.ir.quant.QDepthwise16x8(q.define(y), q.names.get(x.index()),
+                TfliteQuantMapper.batchless(x), TfliteQuantMapper.batchless(y), q.type(y), out / c, kh, kw, geo[0], geo[1],
+                geo[2], geo[3], padding, IntTensor.of(Shape.of(kh, kw, c, out / c), 8, kernel),
+                IntTensor.of(Shape.of(out), 64, bias64(op, 2, out)), rescale, act[0], act[1]));
+    }
 }

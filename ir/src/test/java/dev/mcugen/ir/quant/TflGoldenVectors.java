@@ -22,7 +22,10 @@ import java.util.Random;
  *       x, outLength, y};</li>
  *   <li>3, {@code mcu_mean_tfl_s8 / _s16}: {@code bits, h, w, C, rounded, inZp, multiplier, shift, outZp,
  *       x, y[C]}; input and output zero points at the range ends, multipliers above and below one, sums
- *       whose quotient is half-way (all inputs equal).</li>
+ *       whose quotient is half-way (all inputs equal);</li>
+ *   <li>4, {@code mcu_depthwise_conv_tfl_s16}: {@code inH, inW, C, M, kh, kw, sh, sw, dh, dw, padding,
+ *       actMin, actMax, rescales (count, pairs), weights[kh*kw*C*M], bias[C*M] (int64 pairs), x,
+ *       outLength, y}.</li>
  * </ul>
  */
 public final class TflGoldenVectors {
@@ -44,11 +47,12 @@ public final class TflGoldenVectors {
             for (int attempt = 0; ; attempt++) {
                 NnGoldenVectors.Out one = new NnGoldenVectors.Out();
                 try {
-                    switch (i % 4) {
+                    switch (i % 5) {
                         case 0 -> requant(rnd, i, one);
                         case 1 -> conv(rnd, one);
                         case 2 -> slice(rnd, one);
-                        default -> mean(rnd, one);
+                        case 3 -> mean(rnd, one);
+                        default -> depthwise(rnd, one);
                     }
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     if (attempt > 100) {
@@ -214,6 +218,59 @@ public final class TflGoldenVectors {
             out.add(v);
         }
         out.addAll(x);
+        out.addAll(y);
+    }
+
+    private static void depthwise(Random rnd, NnGoldenVectors.Out out) {
+        int c = NnGoldenVectors.between(rnd, 1, 4);
+        int m = NnGoldenVectors.between(rnd, 1, 3);
+        int kh = NnGoldenVectors.between(rnd, 1, 3);
+        int kw = NnGoldenVectors.between(rnd, 1, 4);
+        int sh = NnGoldenVectors.between(rnd, 1, 2);
+        int sw = NnGoldenVectors.between(rnd, 1, 3);
+        int dh = NnGoldenVectors.between(rnd, 1, 2);
+        int dw = NnGoldenVectors.between(rnd, 1, 2);
+        int h = NnGoldenVectors.between(rnd, 1, 6);
+        int w = NnGoldenVectors.between(rnd, 1, 9);
+        Padding padding = rnd.nextBoolean() ? Padding.SAME : Padding.VALID;
+        int oh = FeedForwardKernels.outLength(h, kh, sh, dh, padding);
+        int ow = FeedForwardKernels.outLength(w, kw, sw, dw, padding);
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("empty output");
+        }
+        int f = c * m;
+        long[] weights = new long[kh * kw * f];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = NnGoldenVectors.between(rnd, -127, 127);
+        }
+        long[] bias = new long[f];
+        for (int i = 0; i < f; i++) {
+            bias[i] = (long) (rnd.nextInt(1 << 26) - (1 << 25)) * NnGoldenVectors.between(rnd, 1, 64);
+        }
+        List<Rescale> rs = new ArrayList<>();
+        int n = rnd.nextBoolean() ? 1 : f;
+        for (int i = 0; i < n; i++) {
+            rs.add(new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), NnGoldenVectors.between(rnd, -16, -2)));
+        }
+        QuantType t = new QuantType(16, -32768, 32767, 0.001, 0);
+        int lo = rnd.nextInt(3) == 0 ? 0 : -32768;
+        int hi = rnd.nextInt(3) == 0 ? NnGoldenVectors.between(rnd, 1, 32767) : 32767;
+        QDepthwise16x8 d = new QDepthwise16x8("d", "x", Shape.of(h, w, c), Shape.of(oh, ow, f), t, m, kh, kw, sh, sw, dh,
+                dw, padding, IntTensor.of(Shape.of(kh, kw, c, m), 8, weights), IntTensor.of(Shape.of(f), 64, bias), rs, lo, hi);
+        int[] x = NnGoldenVectors.values(rnd, h * w * c, 16);
+        int[] y = TflKernels.run(d, x);
+        for (int v : new int[] {4, h, w, c, m, kh, kw, sh, sw, dh, dw, padding == Padding.SAME ? 1 : 0, lo, hi}) {
+            out.add(v);
+        }
+        out.rescales(rs);
+        for (long v : weights) {
+            out.add((int) v);
+        }
+        for (long v : bias) {
+            out.add64(v);
+        }
+        out.addAll(x);
+        out.add(y.length);
         out.addAll(y);
     }
 }

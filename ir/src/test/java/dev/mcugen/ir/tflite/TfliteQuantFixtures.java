@@ -41,7 +41,7 @@ final class TfliteQuantFixtures {
 
     /** Input shape of every fixture but MEAN's: [1, 4, 64], 256 values. */
     static final int[] SHAPE = {1, 4, 64};
-    /** Input shape of the MEAN fixtures: [1, 4, 8, 8], the same 256 values. */
+    /** Input shape of the MEAN and the 4-D fixtures ({@code dw_*}): [1, 4, 8, 8], the same 256 values. */
     static final int[] MEAN_SHAPE = {1, 4, 8, 8};
     static final int MEAN = 40;
 
@@ -63,6 +63,10 @@ final class TfliteQuantFixtures {
         m.put("tanh_dequantize_s8", TfliteQuantFixtures::tanhDequantize);
         m.put("mean_keep_s8", () -> mean(TfliteModel.INT8, true, 0.05f, -128, 0.03f, -100));
         m.put("mean_s16", () -> mean(TfliteModel.INT16, false, 0.0005f, 0, 0.0005f, 0));
+        m.put("dw_s16", TfliteQuantFixtures::depthwise16x8);
+        m.put("dw_fc_s16", TfliteQuantFixtures::depthwiseFc16x8);
+        m.put("dw_avg_pool_s16", () -> pool16(1, 0.0005f, 0.0005f));
+        m.put("dw_max_pool_s16", () -> pool16(17, 0.0005f, 0.0005f));
         return m;
     }
 
@@ -74,7 +78,7 @@ final class TfliteQuantFixtures {
             Files.write(dir.resolve("model.tflite"), e.getValue().get());
             boolean sixteen = e.getKey().endsWith("_s16");
             NpyArray in = input(sixteen);
-            if (e.getKey().startsWith("mean_")) {
+            if (e.getKey().startsWith("mean_") || e.getKey().startsWith("dw_")) {
                 in = NpyArray.ofInts(in.dtype(), List.of(3, MEAN_SHAPE[1], MEAN_SHAPE[2], MEAN_SHAPE[3]), in.toIntArray());
             }
             Npy.write(dir.resolve("input.npy"), in);
@@ -209,6 +213,73 @@ final class TfliteQuantFixtures {
         int axes = w.ints("axes", 1, 2);
         int y = keepDims ? act(w, "y", type, sy, zy, 1, 1, 1, MEAN_SHAPE[3]) : act(w, "y", type, sy, zy, 1, MEAN_SHAPE[3]);
         w.op(MEAN, new int[] {x, axes}, new int[] {y}, TfliteWriter.REDUCER_OPTIONS, TfliteWriter.reducer(keepDims));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    private static int int64s(TfliteWriter w, String name, long... values) {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return w.tensor(name, TfliteModel.INT64, new int[] {values.length}, null, b.array(), false);
+    }
+
+    /** Seeded int8 weights in [-127, 127] (TFLite's symmetric range). */
+    private static byte[] weights(int n, long seed) {
+        Random r = new Random(seed);
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (r.nextInt(255) - 127);
+        }
+        return b;
+    }
+
+    /** A 16x8 DEPTHWISE_CONV_2D on [1, 4, 8, 8]: 3x3, depth multiplier 2, SAME, stride 1, per-channel scales, fused RELU6. */
+    private static int depthwise(TfliteWriter w, int x) {
+        int c = MEAN_SHAPE[3];
+        int out = 2 * c;
+        int k = w.int8("dw/weights", weights(9 * out, 1401), 1, 3, 3, out);
+        float[] ws = new float[out];
+        long[] wz = new long[out];
+        long[] bias = new long[out];
+        for (int o = 0; o < out; o++) {
+            ws[o] = 0.002f + 0.0005f * o;
+            bias[o] = (o - 8) * 40000L;
+        }
+        w.quantize(k, ws, wz, 3);
+        int b = int64s(w, "dw/bias", bias);
+        int y = act(w, "dw", TfliteModel.INT16, 0.0004f, 0, 1, 4, 8, out);
+        w.op(4, new int[] {x, k, b}, new int[] {y}, TfliteWriter.DEPTHWISE_CONV_2D_OPTIONS,
+                TfliteWriter.depthwiseConv2d(0, 1, 1, 2, 3, 1, 1));
+        return y;
+    }
+
+    static byte[] depthwise16x8() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT16, 0.0005f, 0, MEAN_SHAPE);
+        int y = depthwise(w, x);
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** The 16x8 depthwise convolution, then a 16x8 FULLY_CONNECTED of its rows [32, 16] to [32, 5] (per-tensor scale). */
+    static byte[] depthwiseFc16x8() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT16, 0.0005f, 0, MEAN_SHAPE);
+        int d = depthwise(w, x);
+        int k = w.int8("fc/weights", weights(5 * 16, 1402), 5, 16);
+        w.quantize(k, new float[] {0.004f}, new long[] {0}, 0);
+        int b = int64s(w, "fc/bias", -300000, -1, 0, 1, 300000);
+        int y = act(w, "fc", TfliteModel.INT16, 0.002f, 0, 1, 4, 8, 5);
+        w.op(9, new int[] {d, k, b}, new int[] {y}, TfliteWriter.FULLY_CONNECTED_OPTIONS, TfliteWriter.fullyConnected(0, true));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** int16 AVERAGE_POOL_2D (1) or MAX_POOL_2D (17) 3x3, stride 2, SAME, on [1, 4, 8, 8]. */
+    static byte[] pool16(int builtin, float sx, float sy) {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT16, sx, 0, MEAN_SHAPE);
+        int y = act(w, "y", TfliteModel.INT16, sy, 0, 1, 2, 4, 8);
+        w.op(builtin, new int[] {x}, new int[] {y}, TfliteWriter.POOL_2D_OPTIONS, TfliteWriter.pool(0, 2, 2, 3, 3, 0));
         return w.io(new int[] {x}, new int[] {y}).build();
     }
 
