@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code mcugen verify} of the quantized {@code .tflite} fixtures of {@code ir/src/test/resources/tflite-quant}
  * (int8 LOGISTIC / TANH / HARD_SWISH tables, MUL, SUB and ADD with broadcast operands, RELU, RELU6,
  * CONCATENATION, MEAN, DEQUANTIZE at the output; int8 and int16; 16x8 DEPTHWISE_CONV_2D, FULLY_CONNECTED
- * and pooling) on the host and on Cortex-M4 under QEMU: the
+ * and pooling; int8 TRANSPOSE_CONV) on the host and on Cortex-M4 under QEMU: the
  * generated C equals the simulator (which the ir tests hold to TFLite's formulas) on every value of
  * 2 samples, the first of them every int8 input value.
  */
@@ -41,6 +41,7 @@ class QuantizedTfliteOpsVerifyTest {
             "mean_s16, host",
             "dw_fc_s16, cortex-m4",
             "dw_avg_pool_s16, host",
+            "dw_transpose_conv_s8, cortex-m4",
     })
     void bitExact(String fixture, String target) throws Exception {
         VerifyCommandTest.requireTools(Target.fromId(target));

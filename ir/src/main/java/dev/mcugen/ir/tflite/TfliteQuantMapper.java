@@ -62,7 +62,7 @@ final class TfliteQuantMapper {
     static final List<String> SUPPORTED = List.of("ADD", "AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D",
             "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX", "SQUEEZE",
             "STRIDED_SLICE", "LOGISTIC", "TANH", "HARD_SWISH", "RELU", "RELU6", "MUL", "SUB",
-            "CONCATENATION", "DEQUANTIZE", "MEAN");
+            "CONCATENATION", "DEQUANTIZE", "MEAN", "TRANSPOSE_CONV");
 
     /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale, int16 by 15. */
     private static final int ADD_LEFT_SHIFT_INT8 = 20;
@@ -124,6 +124,7 @@ final class TfliteQuantMapper {
                 case Builtin.CONCATENATION -> ops.concatenation(op);
                 case Builtin.DEQUANTIZE -> ops.dequantize(op);
                 case Builtin.MEAN -> ops.mean(op);
+                case Builtin.TRANSPOSE_CONV -> ops.transposeConv(op);
                 case Builtin.AVERAGE_POOL_2D -> pool(op, PoolKind.AVG);
                 case Builtin.MAX_POOL_2D -> pool(op, PoolKind.MAX);
                 case Builtin.RESHAPE, Builtin.SQUEEZE -> reshape(op);

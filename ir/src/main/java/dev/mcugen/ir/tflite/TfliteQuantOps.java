@@ -448,4 +448,90 @@ final class TfliteQuantOps {
                 geo[2], geo[3], padding, IntTensor.of(Shape.of(kh, kw, c, out / c), 8, kernel),
                 IntTensor.of(Shape.of(out), 64, bias64(op, 2, out)), rescale, act[0], act[1]));
     }
+
+    /**
+     * int8 TRANSPOSE_CONV (inputs output_shape, weights {@code [F, kh, kw, C]}, input, optional int32 bias),
+     * TFLite's {@code reference_integer_ops::TransposeConv}: every input value scattered into an int32
+     * accumulator, {@code acc += (x - zp_x) · w} at {@code oy = iy · sh - pad_h + r}, then the bias,
+     * MultiplyByQuantizedMultiplier per channel ({@code (double) s_x · s_w[f] / s_y}), the output zero
+     * point and the fused activation's clamp: {@link dev.mcugen.ir.quant.QTransposeConv}, whose gathered
+     * sum is the same integer. The padding is TFLite's {@code ComputePaddingHeightWidth} on the output
+     * size: {@code max(((out' - 1) · s + k - out) / 2, 0)} with {@code out'} the SAME / VALID length of
+     * {@code out}.
+     */
+    void transposeConv(TfliteModel.Operator op) {
+        if (op.inputs().length < 3) {
+            throw q.unsupported(op, "has " + op.inputs().length + " inputs, not 3 or 4");
+        }
+        Flat.Table o = op.options();
+        int pad = o == null ? 0 : o.i8(0, 0);
+        int sw = o == null ? 1 : o.i32(1, 1);
+        int sh = o == null ? 1 : o.i32(2, 1);
+        if (sw < 1 || sh < 1 || pad > 1) {
+            throw q.unsupported(op, "has stride " + sh + "x" + sw + " / padding " + pad);
+        }
+        TfliteModel.Tensor w = q.weights(op, 1, 4);
+        TfliteModel.Tensor x = q.input(op, 2);
+        TfliteModel.Tensor y = q.output(op);
+        q.requireQuant(x, "input", TfliteModel.INT8);
+        q.requireQuant(y, "output", TfliteModel.INT8);
+        int f = w.shape()[0];
+        int kh = w.shape()[1];
+        int kw = w.shape()[2];
+        int c = w.shape()[3];
+        int[] xs = x.shape();
+        int[] ys = y.shape();
+        if (xs.length != 4 || xs[0] != 1 || xs[3] != c || ys.length != 4 || ys[3] != f) {
+            throw q.unsupported(op, "has input " + Arrays.toString(xs) + ", weights " + Arrays.toString(w.shape())
+                    + " and output " + Arrays.toString(ys) + ", not a [1, H, W, C] transposed convolution");
+        }
+        int[] padding = new int[2];
+        int[] k = {kh, kw};
+        int[] st = {sh, sw};
+        for (int a = 0; a < 2; a++) {
+            int out = ys[1 + a];
+            int len = pad == 0 ? (out + st[a] - 1) / st[a] : (out - k[a] + st[a]) / st[a];
+            padding[a] = Math.max(((len - 1) * st[a] + k[a] - out) / 2, 0);
+        }
+        QuantType xt = q.type(x);
+        QuantType yt = q.type(y);
+        byte[] wb = q.int8(op, w);
+        long[] kernel = new long[wb.length];
+        int taps = kh * kw;
+        for (int fo = 0; fo < f; fo++) {
+            for (int t = 0; t < taps; t++) {
+                for (int ch = 0; ch < c; ch++) {
+                    kernel[(t * f + fo) * c + ch] = wb[(fo * taps + t) * c + ch]; // [F, kh, kw, C] -> [kh, kw, F, C]
+                }
+            }
+        }
+        long[] bias = new long[f];
+        if (op.inputs().length > 3 && op.inputs()[3] >= 0) {
+            TfliteModel.Tensor b = q.m.tensors.get(op.inputs()[3]);
+            if (b.type() != TfliteModel.INT32) {
+                throw q.params(b, "is a " + TfliteModel.typeName(b.type()) + " bias; int8 layers take int32 biases");
+            }
+            byte[] bb = q.data(op, b);
+            if (bb.length != 4L * f) {
+                throw q.params(b, "holds " + bb.length / 4 + " biases for " + f + " filters");
+            }
+            ByteBuffer buf = ByteBuffer.wrap(bb).order(ByteOrder.LITTLE_ENDIAN);
+            for (int u = 0; u < f; u++) {
+                bias[u] = buf.getInt(4 * u);
+            }
+        }
+        TfliteModel.Quantization wq = q.m.quantization.get(w.index());
+        if (wq.perChannel() && (wq.scale().length != f || wq.dimension() != 0)) {
+            throw q.params(w, "has " + wq.scale().length + " scales along axis " + wq.dimension() + " for " + f + " filters");
+        }
+        List<Rescale> rescale = new ArrayList<>();
+        for (int u = 0; u < (wq.perChannel() ? f : 1); u++) {
+            rescale.add(q.multiplier(op, xt.scale() * (double) wq.scale()[u] / yt.scale()));
+        }
+        int[] act = q.activationRange(op, o == null ? 0 : o.i8(3, 0), y);
+        q.nodes.add(new dev.mcugen.ir.quant.QTransposeConv(q.define(y), q.names.get(x.index()),
+                TfliteQuantMapper.batchless(x), TfliteQuantMapper.batchless(y), yt, kh, kw, sh, sw, padding[0], padding[1],
+                ys[1], ys[2], xt.zeroPoint(), IntTensor.of(Shape.of(kh, kw, f, c), 8, kernel),
+                IntTensor.of(Shape.of(f), 32, bias), rescale, 0, act[0], act[1]));
+    }
 }

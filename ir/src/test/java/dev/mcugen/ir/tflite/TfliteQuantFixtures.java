@@ -44,6 +44,8 @@ final class TfliteQuantFixtures {
     /** Input shape of the MEAN and the 4-D fixtures ({@code dw_*}): [1, 4, 8, 8], the same 256 values. */
     static final int[] MEAN_SHAPE = {1, 4, 8, 8};
     static final int MEAN = 40;
+    static final int TRANSPOSE_CONV = 67;
+    static final int TRANSPOSE_CONV_OPTIONS = 49;
 
     private TfliteQuantFixtures() {
     }
@@ -67,6 +69,7 @@ final class TfliteQuantFixtures {
         m.put("dw_fc_s16", TfliteQuantFixtures::depthwiseFc16x8);
         m.put("dw_avg_pool_s16", () -> pool16(1, 0.0005f, 0.0005f));
         m.put("dw_max_pool_s16", () -> pool16(17, 0.0005f, 0.0005f));
+        m.put("dw_transpose_conv_s8", TfliteQuantFixtures::transposeConv);
         return m;
     }
 
@@ -280,6 +283,31 @@ final class TfliteQuantFixtures {
         int x = act(w, "x", TfliteModel.INT16, sx, 0, MEAN_SHAPE);
         int y = act(w, "y", TfliteModel.INT16, sy, 0, 1, 2, 4, 8);
         w.op(builtin, new int[] {x}, new int[] {y}, TfliteWriter.POOL_2D_OPTIONS, TfliteWriter.pool(0, 2, 2, 3, 3, 0));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /**
+     * int8 TRANSPOSE_CONV of [1, 4, 8, 8] to [1, 8, 16, 4]: 3x3, stride 2, SAME, per-channel weights,
+     * int32 bias, fused RELU; input zero point at the range end.
+     */
+    static byte[] transposeConv() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT8, 0.05f, -128, MEAN_SHAPE);
+        int shape = w.ints("output_shape", 1, 8, 16, 4);
+        int k = w.int8("tconv/weights", weights(4 * 9 * 8, 1403), 4, 3, 3, 8);
+        w.quantize(k, new float[] {0.01f, 0.02f, 0.005f, 0.015f}, new long[] {0, 0, 0, 0}, 0);
+        ByteBuffer bb = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(-20000).putInt(0).putInt(15000).putInt(-1);
+        int b = w.tensor("tconv/bias", TfliteModel.INT32, new int[] {4}, null, bb.array(), false);
+        w.quantize(b, new float[] {0.0005f, 0.001f, 0.00025f, 0.00075f}, new long[] {0, 0, 0, 0}, 0);
+        int y = act(w, "y", TfliteModel.INT8, 0.1f, -5, 1, 8, 16, 4);
+        w.op(TRANSPOSE_CONV, new int[] {shape, k, x, b}, new int[] {y}, TRANSPOSE_CONV_OPTIONS, fb -> {
+            fb.startTable(4);
+            fb.addByte(0, (byte) 0, -1); // SAME
+            fb.addInt(1, 2, -1);
+            fb.addInt(2, 2, -1);
+            fb.addByte(3, (byte) 1, -1); // RELU
+            return fb.endTable();
+        });
         return w.io(new int[] {x}, new int[] {y}).build();
     }
 

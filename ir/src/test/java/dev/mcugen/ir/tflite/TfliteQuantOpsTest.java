@@ -432,6 +432,43 @@ class TfliteQuantOpsTest {
         }
     }
 
+    @Test
+    void transposeConvIsTflitesScatteredInt32Sum() {
+        int[] y = simulate("dw_transpose_conv_s8");
+        int[] x = input("dw_transpose_conv_s8");
+        byte[] w = fixtureWeights(4 * 9 * 8, 1403); // [F 4, kh 3, kw 3, C 8]
+        float[] ws = {0.01f, 0.02f, 0.005f, 0.015f};
+        int[] bias = {-20000, 0, 15000, -1};
+        // ComputePaddingHeightWidth on the output 8 x 16, 3x3, stride 2, SAME: lengths 4 and 8, padding 0 and 0
+        for (int s = 0; s < 3; s++) {
+            int[] acc = new int[8 * 16 * 4];
+            for (int iy = 0; iy < 4; iy++) {
+                for (int ix = 0; ix < 8; ix++) {
+                    for (int c = 0; c < 8; c++) {
+                        int v = x[s * 256 + (iy * 8 + ix) * 8 + c] + 128;
+                        for (int r = 0; r < 3; r++) {
+                            for (int q = 0; q < 3; q++) {
+                                int oy = iy * 2 + r;
+                                int ox = ix * 2 + q;
+                                if (oy < 8 && ox < 16) {
+                                    for (int f = 0; f < 4; f++) {
+                                        acc[(oy * 16 + ox) * 4 + f] += v * w[((f * 3 + r) * 3 + q) * 8 + c];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < acc.length; i++) {
+                int f = i % 4;
+                int[] ms = quantizeMultiplier((double) 0.05f * (double) ws[f] / (double) 0.1f);
+                int want = clamp(-5 + mbqm(acc[i] + bias[f], ms[0], ms[1]), -5, 127);
+                assertThat(y[s * 512 + i]).as("sample %d value %d", s, i).isEqualTo(want);
+            }
+        }
+    }
+
     // --- Arm NN -------------------------------------------------------------------------------------
 
     /**
@@ -442,7 +479,8 @@ class TfliteQuantOpsTest {
      * with kept dimensions agrees; without them (one scale) TFLite truncates the integer quotient where
      * Arm NN rounds it: 6 of 24 values one unit apart. int16 MAX_POOL_2D agrees; AVERAGE_POOL_2D, which
      * Arm NN averages in float, differs by one unit on 4 of 192 values. (Arm NN's parser cannot read the
-     * int64 biases of the 16x8 depthwise and fully connected fixtures, nor an int16 constant.)
+     * int64 biases of the 16x8 depthwise and fully connected fixtures, an int16 constant, nor a
+     * TRANSPOSE_CONV bias.)
      */
     @ParameterizedTest
     @CsvSource({"relu_s8, 0", "relu6_s16, 0", "mul_channel_s8, 0", "mul_square_s16, 0", "logistic_s8, 0", "tanh_s8, 0",
