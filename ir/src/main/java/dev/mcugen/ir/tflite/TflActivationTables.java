@@ -63,22 +63,8 @@ final class TflActivationTables {
      * kernel writes that scale whatever the file says; its prepare checks the zero point -128 only).
      */
     static int[] logistic(float inputScale, int inputZeroPoint) {
-        int[] ms = inputMultiplier(inputScale);
-        int radius = inputRadius(ms[1]);
-        int[] y = new int[256];
-        for (int i = 0; i < 256; i++) {
-            int d = i - 128 - inputZeroPoint;
-            if (d <= -radius) {
-                y[i] = -128;
-            } else if (d >= radius) {
-                y[i] = 127;
-            } else {
-                int q4 = FixedPoint.requant(d, ms[0], ms[1]);
-                int q0 = PolyActivation.logisticRaw(q4, INPUT_INTEGER_BITS);
-                y[i] = FixedPoint.satInt8(FixedPoint.rdivpot(q0, 31 - 8) - 128);
-            }
-        }
-        return y;
+        return gemmlowp(inputScale, inputZeroPoint, q4 -> FixedPoint.satInt8(
+                FixedPoint.rdivpot(PolyActivation.logisticRaw(q4, INPUT_INTEGER_BITS), 31 - 8) - 128));
     }
 
     /**
@@ -87,20 +73,21 @@ final class TflActivationTables {
      * point added (TFLite's kernel writes scale 1/128, zero point 0, whatever the file says).
      */
     static int[] tanh(float inputScale, int inputZeroPoint) {
+        return gemmlowp(inputScale, inputZeroPoint, q4 -> FixedPoint.satInt8(
+                FixedPoint.rdivpot(PolyActivation.tanhRaw(q4, INPUT_INTEGER_BITS), 31 - 7)));
+    }
+
+    /**
+     * The frame LOGISTIC and TANH share: {@code d = x - zp_in}, -128 / 127 at or beyond the radius, else
+     * {@code f} of the Q4.27 value {@code MultiplyByQuantizedMultiplier(d, m, shift)}.
+     */
+    private static int[] gemmlowp(float inputScale, int inputZeroPoint, java.util.function.IntUnaryOperator f) {
         int[] ms = inputMultiplier(inputScale);
         int radius = inputRadius(ms[1]);
         int[] y = new int[256];
         for (int i = 0; i < 256; i++) {
             int d = i - 128 - inputZeroPoint;
-            if (d <= -radius) {
-                y[i] = -128;
-            } else if (d >= radius) {
-                y[i] = 127;
-            } else {
-                int q4 = FixedPoint.requant(d, ms[0], ms[1]);
-                int q0 = PolyActivation.tanhRaw(q4, INPUT_INTEGER_BITS);
-                y[i] = FixedPoint.satInt8(FixedPoint.rdivpot(q0, 31 - 7));
-            }
+            y[i] = d <= -radius ? -128 : d >= radius ? 127 : f.applyAsInt(FixedPoint.requant(d, ms[0], ms[1]));
         }
         return y;
     }

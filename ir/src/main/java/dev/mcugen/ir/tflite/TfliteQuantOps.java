@@ -376,15 +376,7 @@ final class TfliteQuantOps {
             }
         }
         long[] bias = bias64(op, 2, units);
-        TfliteModel.Quantization wq = q.m.quantization.get(w.index());
-        if (wq.perChannel() && wq.scale().length != units) {
-            throw q.params(w, "has " + wq.scale().length + " scales for " + units + " units");
-        }
-        List<Rescale> rescale = new ArrayList<>();
-        for (int u = 0; u < (wq.perChannel() ? units : 1); u++) {
-            // TFLite: (double) s_x * (double) s_w / (double) s_y, QuantizeMultiplier
-            rescale.add(q.multiplier(op, xt.scale() * (double) wq.scale()[u] / yt.scale()));
-        }
+        List<Rescale> rescale = outputChannelRescales(op, w, units, xt, yt);
         int[] act = q.activationRange(op, o == null ? 0 : o.i8(0, 0), y);
         String base = (y.name().isEmpty() ? "t" + y.index() : y.name()) + "_fc16x8";
         String conv = q.used.contains(base) ? base + "_" + y.index() : base;
@@ -520,18 +512,29 @@ final class TfliteQuantOps {
                 bias[u] = buf.getInt(4 * u);
             }
         }
-        TfliteModel.Quantization wq = q.m.quantization.get(w.index());
-        if (wq.perChannel() && (wq.scale().length != f || wq.dimension() != 0)) {
-            throw q.params(w, "has " + wq.scale().length + " scales along axis " + wq.dimension() + " for " + f + " filters");
-        }
-        List<Rescale> rescale = new ArrayList<>();
-        for (int u = 0; u < (wq.perChannel() ? f : 1); u++) {
-            rescale.add(q.multiplier(op, xt.scale() * (double) wq.scale()[u] / yt.scale()));
-        }
+        List<Rescale> rescale = outputChannelRescales(op, w, f, xt, yt);
         int[] act = q.activationRange(op, o == null ? 0 : o.i8(3, 0), y);
         q.nodes.add(new dev.mcugen.ir.quant.QTransposeConv(q.define(y), q.names.get(x.index()),
                 TfliteQuantMapper.batchless(x), TfliteQuantMapper.batchless(y), yt, kh, kw, sh, sw, padding[0], padding[1],
                 ys[1], ys[2], xt.zeroPoint(), IntTensor.of(Shape.of(kh, kw, f, c), 8, kernel),
                 IntTensor.of(Shape.of(f), 32, bias), rescale, 0, act[0], act[1]));
+    }
+
+    /**
+     * TFLite's per-tensor or per-channel multipliers of weights {@code w} quantized along axis 0 (one scale
+     * per output channel): {@code (double) s_x * (double) s_w[c] / (double) s_y}, QuantizeMultiplier.
+     */
+    private List<Rescale> outputChannelRescales(TfliteModel.Operator op, TfliteModel.Tensor w, int channels, QuantType xt,
+                                                QuantType yt) {
+        TfliteModel.Quantization wq = q.m.quantization.get(w.index());
+        if (wq.perChannel() && (wq.scale().length != channels || wq.dimension() != 0)) {
+            throw q.params(w, "has " + wq.scale().length + " scales along axis " + wq.dimension() + " for " + channels
+                    + " output channels");
+        }
+        List<Rescale> rescale = new ArrayList<>();
+        for (int u = 0; u < (wq.perChannel() ? channels : 1); u++) {
+            rescale.add(q.multiplier(op, xt.scale() * (double) wq.scale()[u] / yt.scale()));
+        }
+        return rescale;
     }
 }

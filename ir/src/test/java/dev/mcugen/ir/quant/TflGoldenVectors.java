@@ -104,20 +104,13 @@ public final class TflGoldenVectors {
     private static void conv(Random rnd, NnGoldenVectors.Out out) {
         int c = NnGoldenVectors.between(rnd, 1, 4);
         int f = NnGoldenVectors.between(rnd, 1, 5);
-        int kh = NnGoldenVectors.between(rnd, 1, 3);
-        int kw = NnGoldenVectors.between(rnd, 1, 4);
-        int sh = NnGoldenVectors.between(rnd, 1, 2);
-        int sw = NnGoldenVectors.between(rnd, 1, 3);
-        int dh = NnGoldenVectors.between(rnd, 1, 2);
-        int dw = NnGoldenVectors.between(rnd, 1, 2);
-        int h = NnGoldenVectors.between(rnd, 1, 6);
-        int w = NnGoldenVectors.between(rnd, 1, 9);
-        Padding padding = rnd.nextBoolean() ? Padding.SAME : Padding.VALID;
-        int oh = FeedForwardKernels.outLength(h, kh, sh, dh, padding);
-        int ow = FeedForwardKernels.outLength(w, kw, sw, dw, padding);
-        if (oh < 1 || ow < 1) {
-            throw new IllegalArgumentException("empty output");
-        }
+        Geo g = Geo.draw(rnd);
+        int kh = g.kh();
+        int kw = g.kw();
+        int h = g.h();
+        int w = g.w();
+        int oh = g.oh();
+        int ow = g.ow();
         long[] weights = new long[kh * kw * c * f];
         for (int i = 0; i < weights.length; i++) {
             weights[i] = NnGoldenVectors.between(rnd, -127, 127);
@@ -134,23 +127,14 @@ public final class TflGoldenVectors {
         QuantType t = new QuantType(16, -32768, 32767, 0.001, 0);
         int lo = rnd.nextInt(3) == 0 ? 0 : -32768;
         int hi = rnd.nextInt(3) == 0 ? NnGoldenVectors.between(rnd, 1, 32767) : 32767;
-        QConv16x8 cv = new QConv16x8("c", "x", Shape.of(h, w, c), Shape.of(oh, ow, f), t, kh, kw, sh, sw, dh, dw, padding,
+        QConv16x8 cv = new QConv16x8("c", "x", Shape.of(h, w, c), Shape.of(oh, ow, f), t, kh, kw, g.sh(), g.sw(), g.dh(), g.dw(), g.padding(),
                 IntTensor.of(Shape.of(kh, kw, c, f), 8, weights), IntTensor.of(Shape.of(f), 64, bias), rs, lo, hi);
         int[] x = NnGoldenVectors.values(rnd, h * w * c, 16);
         int[] y = TflKernels.run(cv, x);
-        for (int v : new int[] {1, h, w, c, f, kh, kw, sh, sw, dh, dw, padding == Padding.SAME ? 1 : 0, 0, lo, hi}) {
+        for (int v : new int[] {1, h, w, c, f, kh, kw, g.sh(), g.sw(), g.dh(), g.dw(), g.padding() == Padding.SAME ? 1 : 0, 0, lo, hi}) {
             out.add(v);
         }
-        out.rescales(rs);
-        for (long v : weights) {
-            out.add((int) v);
-        }
-        for (long v : bias) {
-            out.add64(v);
-        }
-        out.addAll(x);
-        out.add(y.length);
-        out.addAll(y);
+        writeTail(out, rs, weights, bias, x, y);
     }
 
     private static void slice(Random rnd, NnGoldenVectors.Out out) {
@@ -224,20 +208,13 @@ public final class TflGoldenVectors {
     private static void depthwise(Random rnd, NnGoldenVectors.Out out) {
         int c = NnGoldenVectors.between(rnd, 1, 4);
         int m = NnGoldenVectors.between(rnd, 1, 3);
-        int kh = NnGoldenVectors.between(rnd, 1, 3);
-        int kw = NnGoldenVectors.between(rnd, 1, 4);
-        int sh = NnGoldenVectors.between(rnd, 1, 2);
-        int sw = NnGoldenVectors.between(rnd, 1, 3);
-        int dh = NnGoldenVectors.between(rnd, 1, 2);
-        int dw = NnGoldenVectors.between(rnd, 1, 2);
-        int h = NnGoldenVectors.between(rnd, 1, 6);
-        int w = NnGoldenVectors.between(rnd, 1, 9);
-        Padding padding = rnd.nextBoolean() ? Padding.SAME : Padding.VALID;
-        int oh = FeedForwardKernels.outLength(h, kh, sh, dh, padding);
-        int ow = FeedForwardKernels.outLength(w, kw, sw, dw, padding);
-        if (oh < 1 || ow < 1) {
-            throw new IllegalArgumentException("empty output");
-        }
+        Geo g = Geo.draw(rnd);
+        int kh = g.kh();
+        int kw = g.kw();
+        int h = g.h();
+        int w = g.w();
+        int oh = g.oh();
+        int ow = g.ow();
         int f = c * m;
         long[] weights = new long[kh * kw * f];
         for (int i = 0; i < weights.length; i++) {
@@ -255,13 +232,39 @@ public final class TflGoldenVectors {
         QuantType t = new QuantType(16, -32768, 32767, 0.001, 0);
         int lo = rnd.nextInt(3) == 0 ? 0 : -32768;
         int hi = rnd.nextInt(3) == 0 ? NnGoldenVectors.between(rnd, 1, 32767) : 32767;
-        QDepthwise16x8 d = new QDepthwise16x8("d", "x", Shape.of(h, w, c), Shape.of(oh, ow, f), t, m, kh, kw, sh, sw, dh,
-                dw, padding, IntTensor.of(Shape.of(kh, kw, c, m), 8, weights), IntTensor.of(Shape.of(f), 64, bias), rs, lo, hi);
+        QDepthwise16x8 d = new QDepthwise16x8("d", "x", Shape.of(h, w, c), Shape.of(oh, ow, f), t, m, kh, kw, g.sh(), g.sw(),
+                g.dh(), g.dw(), g.padding(), IntTensor.of(Shape.of(kh, kw, c, m), 8, weights), IntTensor.of(Shape.of(f), 64, bias), rs, lo, hi);
         int[] x = NnGoldenVectors.values(rnd, h * w * c, 16);
         int[] y = TflKernels.run(d, x);
-        for (int v : new int[] {4, h, w, c, m, kh, kw, sh, sw, dh, dw, padding == Padding.SAME ? 1 : 0, lo, hi}) {
+        for (int v : new int[] {4, h, w, c, m, kh, kw, g.sh(), g.sw(), g.dh(), g.dw(), g.padding() == Padding.SAME ? 1 : 0, lo, hi}) {
             out.add(v);
         }
+        writeTail(out, rs, weights, bias, x, y);
+    }
+
+    /** The geometry of a random 16x8 convolution case: kernel, strides, dilations, input, padding, output. */
+    private record Geo(int kh, int kw, int sh, int sw, int dh, int dw, int h, int w, Padding padding, int oh, int ow) {
+        static Geo draw(Random rnd) {
+            int kh = NnGoldenVectors.between(rnd, 1, 3);
+            int kw = NnGoldenVectors.between(rnd, 1, 4);
+            int sh = NnGoldenVectors.between(rnd, 1, 2);
+            int sw = NnGoldenVectors.between(rnd, 1, 3);
+            int dh = NnGoldenVectors.between(rnd, 1, 2);
+            int dw = NnGoldenVectors.between(rnd, 1, 2);
+            int h = NnGoldenVectors.between(rnd, 1, 6);
+            int w = NnGoldenVectors.between(rnd, 1, 9);
+            Padding padding = rnd.nextBoolean() ? Padding.SAME : Padding.VALID;
+            int oh = FeedForwardKernels.outLength(h, kh, sh, dh, padding);
+            int ow = FeedForwardKernels.outLength(w, kw, sw, dw, padding);
+            if (oh < 1 || ow < 1) {
+                throw new IllegalArgumentException("empty output");
+            }
+            return new Geo(kh, kw, sh, sw, dh, dw, h, w, padding, oh, ow);
+        }
+    }
+
+    /** The end of a 16x8 convolution case: rescales, weights, int64 biases, input, output length and output. */
+    private static void writeTail(NnGoldenVectors.Out out, List<Rescale> rs, long[] weights, long[] bias, int[] x, int[] y) {
         out.rescales(rs);
         for (long v : weights) {
             out.add((int) v);
