@@ -108,8 +108,7 @@ final class TfliteQuantOps {
                 throw q.params(x, "leaves RELU6 the empty range [" + xt.zeroPoint() + ", " + six + "]");
             }
             // y = zp_y + (zp_x - zp_y) + (x - zp_x) = x, then clamped
-            node = new QRequant(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(y),
-                    new QuantType(yt.bits(), yt.qmin(), yt.qmax(), yt.scale(), yt.zeroPoint()), xt.zeroPoint(), 1,
+            node = new QRequant(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(y), yt, xt.zeroPoint(), 1,
                     Rescale.IDENTITY, xt.zeroPoint() - yt.zeroPoint(), Math.max(yt.qmin(), xt.zeroPoint()),
                     (int) Math.min(yt.qmax(), six));
         }
