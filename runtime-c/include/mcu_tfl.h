@@ -130,6 +130,21 @@ typedef struct {
     int32_t output_zp;     /**< output zero point (rounded form) */
 } mcu_mean_tfl_params_t;
 
+/**
+ * TFLite's int8 MEAN where TFLite Micro computes in float (Java `QTflMeanSteps`): per channel the raw sum
+ * `S = sum x` (int32) over `in_h * in_w` positions, then `y = -128 + #{k : S >= steps[k]}` over the 255
+ * non-decreasing steps the compiler derived from TFLite's float32 formula (binary search; no float here).
+ */
+typedef struct {
+    int32_t in_h;          /**< >= 1 */
+    int32_t in_w;          /**< >= 1 */
+    int32_t channels;      /**< >= 1 */
+    const int32_t *steps;  /**< int32 [255], non-decreasing: the smallest sum giving -128 + k + 1 */
+} mcu_mean_tfl_steps_params_t;
+
+/** @brief TFLite's float-computed spatial mean as integer steps, int8. x int8 [in_h, in_w, channels], y int8 [channels]. */
+void mcu_mean_tfl_steps_s8(const mcu_mean_tfl_steps_params_t *p, const int8_t *x, int8_t *y);
+
 /** @brief TFLite spatial mean, int8. x int8 [in_h, in_w, channels], y int8 [channels]. */
 void mcu_mean_tfl_s8(const mcu_mean_tfl_params_t *p, const int8_t *x, int8_t *y);
 /** @brief TFLite spatial mean, int16. x int16 [in_h, in_w, channels], y int16 [channels]. */

@@ -1,8 +1,8 @@
 /**
  * @file test_nn_tfl.c
  * @brief Host test: the TFLite-semantics kernels of mcu_tfl.h (mcu_requant_tfl_s64, mcu_conv_tfl_s16,
- *        mcu_strided_slice_s8 / _s16, mcu_mean_tfl_s8 / _s16, mcu_depthwise_conv_tfl_s16) against the
- *        Java reference (golden table nn_tfl, format in
+ *        mcu_strided_slice_s8 / _s16, mcu_mean_tfl_s8 / _s16, mcu_depthwise_conv_tfl_s16,
+ *        mcu_mean_tfl_steps_s8) against the Java reference (golden table nn_tfl, format in
  *        TflGoldenVectors).
  */
 #include "mcu_stream.h"
@@ -210,6 +210,31 @@ static void depthwise_case(mcu_stream_t *s)
     mcu_stream_compare(s, buf_y, buf_got, len);
 }
 
+static int32_t steps[255];
+
+static void mean_steps_case(mcu_stream_t *s)
+{
+    mcu_mean_tfl_steps_params_t p;
+    int32_t i, n;
+    p.in_h = mcu_stream_next(s);
+    p.in_w = mcu_stream_next(s);
+    p.channels = mcu_stream_next(s);
+    mcu_stream_read(s, steps, 255);
+    p.steps = steps;
+    n = p.in_h * p.in_w * p.channels;
+    mcu_stream_read(s, buf_x, n);
+    for (i = 0; i < n; i++) {
+        x8[i] = (int8_t)buf_x[i];
+    }
+    mcu_stream_read(s, buf_y, p.channels);
+    s->what = "mcu_mean_tfl_steps_s8";
+    mcu_mean_tfl_steps_s8(&p, x8, y8);
+    for (i = 0; i < p.channels; i++) {
+        buf_got[i] = y8[i];
+    }
+    mcu_stream_compare(s, buf_y, buf_got, p.channels);
+}
+
 int main(int argc, char **argv)
 {
     mcu_stream_t s = mcu_stream_open(argc > 1 ? argv[1] : ".", "nn_tfl");
@@ -227,8 +252,10 @@ int main(int argc, char **argv)
             slice_case(&s);
         } else if (kind == 3) {
             mean_case(&s);
-        } else {
+        } else if (kind == 4) {
             depthwise_case(&s);
+        } else {
+            mean_steps_case(&s);
         }
     }
     mcu_stream_finish(&s, "test_nn_tfl");

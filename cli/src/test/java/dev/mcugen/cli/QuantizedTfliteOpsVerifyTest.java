@@ -39,6 +39,7 @@ class QuantizedTfliteOpsVerifyTest {
             "concat_relu_s8, cortex-m4",
             "mean_keep_s8, cortex-m4",
             "mean_s16, host",
+            "mean_steps_s8, cortex-m4",
             "dw_fc_s16, cortex-m4",
             "dw_avg_pool_s16, host",
             "dw_transpose_conv_s8, cortex-m4",

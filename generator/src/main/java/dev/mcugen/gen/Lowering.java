@@ -397,7 +397,8 @@ final class Lowering {
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
                 || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding
                 || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice
-                || n instanceof dev.mcugen.ir.quant.QTflMean || n instanceof dev.mcugen.ir.quant.QDepthwise16x8)) {
+                || n instanceof dev.mcugen.ir.quant.QTflMean || n instanceof dev.mcugen.ir.quant.QDepthwise16x8
+                || n instanceof dev.mcugen.ir.quant.QTflMeanSteps)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -1095,6 +1096,12 @@ final class Lowering {
             lowerTflMean(mean, n, x, y, s);
         } else if (node instanceof dev.mcugen.ir.quant.QDepthwise16x8 d) {
             lowerDepthwise16x8(d, n, x, y);
+        } else if (node instanceof dev.mcugen.ir.quant.QTflMeanSteps ms) {
+            String steps = tensorArray(n + "_table", "int32_t", ms.name() + " the smallest channel sum giving each output"
+                    + " -127 .. 127 (TFLite's float32 mean, evaluated at compile time)", ms.steps(), CLit::i32);
+            params("mcu_mean_tfl_steps_params_t", n + "_params", ms, List.of(f("in_h", ms.inputShape().dim(0)),
+                    f("in_w", ms.inputShape().dim(1)), f("channels", ms.inputShape().dim(2)), f("steps", steps)));
+            call(ms, "mcu_mean_tfl_steps_s8", List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

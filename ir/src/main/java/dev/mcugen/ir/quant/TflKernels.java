@@ -4,7 +4,7 @@ import dev.mcugen.ir.ShapeInference;
 
 /**
  * The simulator's kernels for the integer ops that only TFLite files bring: {@link QConv16x8},
- * {@link QDepthwise16x8}, {@link QStridedSlice} and {@link QTflMean}. Each runs one sample exactly as its record's Javadoc states and the C does.
+ * {@link QDepthwise16x8}, {@link QStridedSlice}, {@link QTflMean} and {@link QTflMeanSteps}. Each runs one sample exactly as its record's Javadoc states and the C does.
  */
 public final class TflKernels {
     private TflKernels() {
@@ -12,7 +12,7 @@ public final class TflKernels {
 
     static boolean handles(QNode node) {
         return node instanceof QConv16x8 || node instanceof QStridedSlice || node instanceof QTflMean
-                || node instanceof QDepthwise16x8;
+                || node instanceof QDepthwise16x8 || node instanceof QTflMeanSteps;
     }
 
     static int[] run(QNode node, int[] x) {
@@ -24,6 +24,9 @@ public final class TflKernels {
         }
         if (node instanceof QDepthwise16x8 d) {
             return depthwise16x8(d, x);
+        }
+        if (node instanceof QTflMeanSteps m) {
+            return meanSteps(m, x);
         }
         return stridedSlice((QStridedSlice) node, x);
     }
@@ -196,5 +199,35 @@ public final class TflKernels {
             }
         }
         return y;
+    }
+
+    /** {@link QTflMeanSteps}: per channel the raw sum, then the number of steps it reaches (binary search). */
+    static int[] meanSteps(QTflMeanSteps m, int[] x) {
+        int c = m.inputShape().dim(2);
+        int n = m.count();
+        int[] y = new int[c];
+        for (int ch = 0; ch < c; ch++) {
+            int sum = 0;
+            for (int p = 0; p < n; p++) {
+                sum += x[p * c + ch];
+            }
+            y[ch] = m.outputType().qmin() + stepsReached(m.steps(), sum);
+        }
+        return y;
+    }
+
+    /** The number of the non-decreasing {@code steps} at or below {@code sum}. */
+    public static int stepsReached(IntTensor steps, int sum) {
+        int lo = 0;
+        int hi = steps.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (steps.get(mid) <= sum) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

@@ -341,8 +341,16 @@ final class TfliteQuantOps {
         QuantType yt = q.type(y);
         boolean sameType = (float) xt.scale() == (float) yt.scale() && xt.zeroPoint() == yt.zeroPoint();
         if (!keepDims && !sameType) {
-            throw q.unsupported(op, "has keep_dims false and an output scale or zero point other than its input's;"
-                    + " TFLite Micro computes that mean in float (QuantizedMeanOrSum), which mcugen's integer C does not");
+            if (x.type() != TfliteModel.INT8) {
+                throw q.unsupported(op, "has keep_dims false and an output scale or zero point other than its input's;"
+                        + " TFLite Micro computes that mean in float (QuantizedMeanOrSum), which mcugen reproduces for"
+                        + " int8 only");
+            }
+            int n = x.shape()[1] * x.shape()[2];
+            q.nodes.add(new dev.mcugen.ir.quant.QTflMeanSteps(q.define(y), q.names.get(x.index()),
+                    TfliteQuantMapper.batchless(x), TfliteQuantMapper.batchless(y), yt, IntTensor.of(Shape.of(255), 32,
+                    meanSteps(n, (float) xt.scale(), xt.zeroPoint(), (float) yt.scale(), yt.zeroPoint()))));
+            return;
         }
         Rescale r = q.multiplier(op, (double) (float) xt.scale() / (double) (float) yt.scale());
         q.nodes.add(new dev.mcugen.ir.quant.QTflMean(q.define(y), q.names.get(x.index()), TfliteQuantMapper.batchless(x),
@@ -535,5 +543,53 @@ final class TfliteQuantOps {
             rescale.add(q.multiplier(op, xt.scale() * (double) wq.scale()[u] / yt.scale()));
         }
         return rescale;
+    }
+
+    /**
+     * TFLite's {@code QuantizedMeanOrSum} (mean, int8) for the raw sum {@code sum} of {@code n} values, in
+     * float32 as TFLite computes it: {@code c = s_x / s_y}, {@code b = -zp_x · c},
+     * {@code clamp(round(float(sum) / float(n) · c + b) + zp_y, -128, 127)} with {@code round} half away
+     * from zero ({@code std::round}) and every operation a separate IEEE float32 one (no fused
+     * multiply-add: TFLite Micro built for a host computes it so).
+     */
+    static int tfliteFloatMean(int sum, int n, float sx, int zx, float sy, int zy) {
+        float scale = sx / sy;
+        float bias = (float) -zx * scale;
+        float mean = (float) sum / (float) n;
+        float v = mean * scale + bias;
+        float rounded = (float) (Math.signum(v) * Math.floor(Math.abs((double) v) + 0.5));
+        float result = Math.min(rounded + zy, 127f);
+        result = Math.max(result, -128f);
+        return (int) result;
+    }
+
+    /**
+     * The steps of {@link dev.mcugen.ir.quant.QTflMeanSteps}: for each output {@code -128 + k}
+     * ({@code k = 1 .. 255}) the smallest sum of {@code n} int8 values whose {@link #tfliteFloatMean}
+     * reaches it (binary search: the function does not decrease with the sum), {@code INT32_MAX} when none.
+     */
+    static int[] meanSteps(int n, float sx, int zx, float sy, int zy) {
+        int lo = -128 * n;
+        int hi = 127 * n;
+        int[] steps = new int[255];
+        for (int k = 1; k <= 255; k++) {
+            int want = -128 + k;
+            if (tfliteFloatMean(hi, n, sx, zx, sy, zy) < want) {
+                steps[k - 1] = Integer.MAX_VALUE;
+                continue;
+            }
+            int a = lo;
+            int b = hi;
+            while (a < b) {
+                int mid = a + (b - a) / 2;
+                if (tfliteFloatMean(mid, n, sx, zx, sy, zy) >= want) {
+                    b = mid;
+                } else {
+                    a = mid + 1;
+                }
+            }
+            steps[k - 1] = a;
+        }
+        return steps;
     }
 }

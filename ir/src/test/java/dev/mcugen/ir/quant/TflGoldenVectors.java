@@ -25,7 +25,10 @@ import java.util.Random;
  *       whose quotient is half-way (all inputs equal);</li>
  *   <li>4, {@code mcu_depthwise_conv_tfl_s16}: {@code inH, inW, C, M, kh, kw, sh, sw, dh, dw, padding,
  *       actMin, actMax, rescales (count, pairs), weights[kh*kw*C*M], bias[C*M] (int64 pairs), x,
- *       outLength, y}.</li>
+ *       outLength, y};</li>
+ *   <li>5, {@code mcu_mean_tfl_steps_s8}: {@code h, w, C, steps[255], x, y[C]}; steps from random
+ *       non-decreasing draws with unreachable outputs ({@code INT32_MAX}) at the top, sums on and beside
+ *       the steps.</li>
  * </ul>
  */
 public final class TflGoldenVectors {
@@ -47,12 +50,13 @@ public final class TflGoldenVectors {
             for (int attempt = 0; ; attempt++) {
                 NnGoldenVectors.Out one = new NnGoldenVectors.Out();
                 try {
-                    switch (i % 5) {
+                    switch (i % 6) {
                         case 0 -> requant(rnd, i, one);
                         case 1 -> conv(rnd, one);
                         case 2 -> slice(rnd, one);
                         case 3 -> mean(rnd, one);
-                        default -> depthwise(rnd, one);
+                        case 4 -> depthwise(rnd, one);
+                        default -> meanSteps(rnd, one);
                     }
                 } catch (IllegalStateException | IllegalArgumentException e) {
                     if (attempt > 100) {
@@ -274,6 +278,32 @@ public final class TflGoldenVectors {
         }
         out.addAll(x);
         out.add(y.length);
+        out.addAll(y);
+    }
+
+    private static void meanSteps(Random rnd, NnGoldenVectors.Out out) {
+        int h = NnGoldenVectors.between(rnd, 1, 5);
+        int w = NnGoldenVectors.between(rnd, 1, 5);
+        int c = NnGoldenVectors.between(rnd, 1, 6);
+        int n = h * w;
+        long[] steps = new long[255];
+        long v = -128L * n + rnd.nextInt(n + 1);
+        int reachable = NnGoldenVectors.between(rnd, 100, 255);
+        for (int k = 0; k < 255; k++) {
+            steps[k] = k < reachable ? v : Integer.MAX_VALUE;
+            v += rnd.nextInt(2 * n + 1);
+        }
+        QuantType t = new QuantType(8, -128, 127, 0.01, 0);
+        QTflMeanSteps m = new QTflMeanSteps("m", "x", Shape.of(h, w, c), Shape.of(c), t, IntTensor.of(Shape.of(255), 32, steps));
+        int[] x = NnGoldenVectors.values(rnd, h * w * c, 8);
+        int[] y = TflKernels.run(m, x);
+        for (int val : new int[] {5, h, w, c}) {
+            out.add(val);
+        }
+        for (long st : steps) {
+            out.add((int) st);
+        }
+        out.addAll(x);
         out.addAll(y);
     }
 }

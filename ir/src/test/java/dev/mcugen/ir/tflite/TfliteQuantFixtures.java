@@ -65,6 +65,7 @@ final class TfliteQuantFixtures {
         m.put("tanh_dequantize_s8", TfliteQuantFixtures::tanhDequantize);
         m.put("mean_keep_s8", () -> mean(TfliteModel.INT8, true, 0.05f, -128, 0.03f, -100));
         m.put("mean_s16", () -> mean(TfliteModel.INT16, false, 0.0005f, 0, 0.0005f, 0));
+        m.put("mean_steps_s8", () -> mean(TfliteModel.INT8, false, 0.05f, 3, 0.013f, -20));
         m.put("dw_s16", TfliteQuantFixtures::depthwise16x8);
         m.put("dw_fc_s16", TfliteQuantFixtures::depthwiseFc16x8);
         m.put("dw_avg_pool_s16", () -> pool16(1, 0.0005f, 0.0005f));

@@ -312,11 +312,57 @@ class TfliteQuantOpsTest {
         assertThat(Arrays.stream(Arrays.copyOf(y, 8)).anyMatch(v -> v < 0)).isTrue();
     }
 
+    /** TFLite's QuantizedMeanOrSum (mean) in float32, transcribed: c = s_x / s_y, b = -zp_x c, std::round. */
+    private static int quantizedMeanOrSum(int sum, int n, float sx, int zx, float sy, int zy) {
+        final float scale = sx / sy;
+        final float bias = -zx * scale;
+        float floatMean = (float) sum / (float) n;
+        float r = floatMean * scale + bias;
+        float rounded = r >= 0 ? (float) Math.floor(r + 0.5) : (float) -Math.floor(-r + 0.5);
+        float result = Math.min(rounded + zy, 127f);
+        return (int) Math.max(result, -128f);
+    }
+
     @Test
-    void meanTfliteMicroComputesInFloatIsRefused() throws IOException {
-        McugenException e = refused(TfliteQuantFixtures.mean(TfliteModel.INT8, false, 0.05f, 0, 0.03f, 0));
+    void meanTfliteMicroComputesInFloatIsItsFloat32ResultForEverySum() throws IOException {
+        int[] y = simulate("mean_steps_s8");
+        int[] x = input("mean_steps_s8");
+        for (int s = 0; s < 3; s++) {
+            for (int c = 0; c < 8; c++) {
+                int sum = 0;
+                for (int p = 0; p < 32; p++) {
+                    sum += x[s * 256 + p * 8 + c];
+                }
+                assertThat(y[s * 8 + c]).isEqualTo(quantizedMeanOrSum(sum, 32, 0.05f, 3, 0.013f, -20));
+            }
+        }
+        // every possible sum, for scales with outputs saturating at both ends and a ratio above one
+        float[][] cases = {{0.05f, 3, 0.013f, -20, 32}, {0.1f, -128, 0.02f, 127, 9}, {0.02f, 127, 0.3f, 0, 49},
+            {0.5f, 0, 0.05f, 10, 1}};
+        for (float[] k : cases) {
+            int n = (int) k[4];
+            byte[] file = TfliteQuantFixtures.mean(TfliteModel.INT8, false, k[0], (long) k[1], k[2], (long) k[3]);
+            Path p = Files.write(tmp.resolve("mean.tflite"), file);
+            dev.mcugen.ir.quant.QTflMeanSteps m = (dev.mcugen.ir.quant.QTflMeanSteps) TfliteImporter.loadQuantized(p)
+                    .orElseThrow().nodes().get(0);
+            if (n != 32) {
+                // the fixture writer's input is [1, 4, 8, 8]: check the steps of a mean of n values by the Java derivation
+                m = new dev.mcugen.ir.quant.QTflMeanSteps("m", "x", dev.mcugen.ir.Shape.of(n, 1, 1), dev.mcugen.ir.Shape.of(1),
+                        m.outputType(), dev.mcugen.ir.quant.IntTensor.of(dev.mcugen.ir.Shape.of(255), 32,
+                        TfliteQuantOps.meanSteps(n, k[0], (int) k[1], k[2], (int) k[3])));
+            }
+            for (int sum = -128 * n; sum <= 127 * n; sum++) {
+                int got = -128 + dev.mcugen.ir.quant.TflKernels.stepsReached(m.steps(), sum);
+                assertThat(got).as("n %d sum %d", n, sum).isEqualTo(quantizedMeanOrSum(sum, n, k[0], (int) k[1], k[2], (int) k[3]));
+            }
+        }
+    }
+
+    @Test
+    void int16MeanTfliteMicroComputesInFloatIsRefused() throws IOException {
+        McugenException e = refused(TfliteQuantFixtures.mean(TfliteModel.INT16, false, 0.05f, 0, 0.03f, 0));
         assertThat(e.diag()).isEqualTo(Diag.MCG_TFLITE_QUANT_UNSUPPORTED);
-        assertThat(e.getMessage()).contains("MEAN").contains("keep_dims").contains("float");
+        assertThat(e.getMessage()).contains("MEAN").contains("keep_dims").contains("float").contains("int8 only");
     }
 
     // --- 16x8 ---------------------------------------------------------------------------------------
@@ -476,15 +522,16 @@ class TfliteQuantOpsTest {
      * value; Arm NN computes SUB and HARD_SWISH in float (dequantize, the function, round to nearest)
      * where TFLite rescales in fixed point (SUB's inputs shifted by 2^20 and scaled twice, HARD_SWISH's
      * 16-bit approximation), so 13 of SUB's and 6 of HARD_SWISH's 768 values differ, by one unit. MEAN
-     * with kept dimensions agrees; without them (one scale) TFLite truncates the integer quotient where
-     * Arm NN rounds it: 6 of 24 values one unit apart. int16 MAX_POOL_2D agrees; AVERAGE_POOL_2D, which
+     * with kept dimensions agrees, and so does the MEAN TFLite Micro computes in float32 (other scales, no
+     * kept dimensions); without kept dimensions and with one scale TFLite truncates the integer quotient
+     * where Arm NN rounds it: 6 of 24 values one unit apart. int16 MAX_POOL_2D agrees; AVERAGE_POOL_2D, which
      * Arm NN averages in float, differs by one unit on 4 of 192 values. (Arm NN's parser cannot read the
      * int64 biases of the 16x8 depthwise and fully connected fixtures, an int16 constant, nor a
      * TRANSPOSE_CONV bias.)
      */
     @ParameterizedTest
     @CsvSource({"relu_s8, 0", "relu6_s16, 0", "mul_channel_s8, 0", "mul_square_s16, 0", "logistic_s8, 0", "tanh_s8, 0",
-        "sub_channel_s8, 1", "hard_swish_s8, 1", "mean_keep_s8, 0", "mean_s16, 1", "dw_avg_pool_s16, 1", "dw_max_pool_s16, 0"})
+        "sub_channel_s8, 1", "hard_swish_s8, 1", "mean_keep_s8, 0", "mean_s16, 1", "dw_avg_pool_s16, 1", "dw_max_pool_s16, 0", "mean_steps_s8, 0"})
     void armNnAgrees(String name, int maxUnits) {
         NpyArray a = Npy.read(DIR.resolve(name).resolve("armnn.npy"));
         int[] want = a.toIntArray();
