@@ -43,6 +43,7 @@ class QuantizedTfliteOpsVerifyTest {
             "dw_fc_s16, cortex-m4",
             "dw_avg_pool_s16, host",
             "dw_transpose_conv_s8, cortex-m4",
+            "dw_squeeze_excite_s8, host",
     })
     void bitExact(String fixture, String target) throws Exception {
         VerifyCommandTest.requireTools(Target.fromId(target));

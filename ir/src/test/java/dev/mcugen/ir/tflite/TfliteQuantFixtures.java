@@ -71,6 +71,7 @@ final class TfliteQuantFixtures {
         m.put("dw_avg_pool_s16", () -> pool16(1, 0.0005f, 0.0005f));
         m.put("dw_max_pool_s16", () -> pool16(17, 0.0005f, 0.0005f));
         m.put("dw_transpose_conv_s8", TfliteQuantFixtures::transposeConv);
+        m.put("dw_squeeze_excite_s8", TfliteQuantFixtures::squeezeExcite);
         return m;
     }
 
@@ -309,6 +310,23 @@ final class TfliteQuantFixtures {
             fb.addByte(3, (byte) 1, -1); // RELU
             return fb.endTable();
         });
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /**
+     * A squeeze-and-excitation gate: MEAN over height and width with kept dimensions [1, 1, 1, 8], LOGISTIC,
+     * then MUL of the input by that computed per-channel vector.
+     */
+    static byte[] squeezeExcite() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT8, 0.04f, -6, MEAN_SHAPE);
+        int axes = w.ints("axes", 1, 2);
+        int m = act(w, "squeeze", TfliteModel.INT8, 0.01f, 2, 1, 1, 1, MEAN_SHAPE[3]);
+        w.op(MEAN, new int[] {x, axes}, new int[] {m}, TfliteWriter.REDUCER_OPTIONS, TfliteWriter.reducer(true));
+        int g = act(w, "gate", TfliteModel.INT8, 1f / 256, -128, 1, 1, 1, MEAN_SHAPE[3]);
+        w.op(LOGISTIC, new int[] {m}, new int[] {g}, 0, null);
+        int y = act(w, "y", TfliteModel.INT8, 0.03f, -10, MEAN_SHAPE);
+        w.op(MUL, new int[] {x, g}, new int[] {y}, TfliteWriter.MUL_OPTIONS, TfliteWriter.fused(0));
         return w.io(new int[] {x}, new int[] {y}).build();
     }
 

@@ -515,6 +515,34 @@ class TfliteQuantOpsTest {
         }
     }
 
+    @Test
+    void squeezeExciteMultipliesByTheComputedChannelVector() {
+        QGraph g = graph("dw_squeeze_excite_s8");
+        assertThat(g.nodes()).hasSize(3);
+        dev.mcugen.ir.quant.QElementwise mul = (dev.mcugen.ir.quant.QElementwise) g.nodes().get(2);
+        assertThat(mul.channelwise()).containsExactly(false, true);
+        int[] y = simulate("dw_squeeze_excite_s8");
+        int[] x = input("dw_squeeze_excite_s8");
+        int[] mean = quantizeMultiplier((double) 0.04f / (double) 0.01f);
+        int[] mm = quantizeMultiplier((double) 0.04f * (double) (1f / 256) / (double) 0.03f);
+        int[] table = TflActivationTables.logistic(0.01f, 2);
+        for (int s = 0; s < 3; s++) {
+            for (int c = 0; c < 8; c++) {
+                int acc = 0;
+                for (int p = 0; p < 32; p++) {
+                    acc += x[s * 256 + p * 8 + c] + 6;
+                }
+                acc = mbqm(acc, mean[0], mean[1]);
+                int m = clamp((acc > 0 ? (acc + 16) / 32 : (acc - 16) / 32) + 2, -128, 127);
+                int gate = table[m + 128];
+                for (int p = 0; p < 32; p++) {
+                    int i = s * 256 + p * 8 + c;
+                    assertThat(y[i]).isEqualTo(clamp(-10 + mbqm((x[i] + 6) * (gate + 128), mm[0], mm[1]), -128, 127));
+                }
+            }
+        }
+    }
+
     // --- Arm NN -------------------------------------------------------------------------------------
 
     /**
@@ -524,14 +552,15 @@ class TfliteQuantOpsTest {
      * 16-bit approximation), so 13 of SUB's and 6 of HARD_SWISH's 768 values differ, by one unit. MEAN
      * with kept dimensions agrees, and so does the MEAN TFLite Micro computes in float32 (other scales, no
      * kept dimensions); without kept dimensions and with one scale TFLite truncates the integer quotient
-     * where Arm NN rounds it: 6 of 24 values one unit apart. int16 MAX_POOL_2D agrees; AVERAGE_POOL_2D, which
+     * where Arm NN rounds it: 6 of 24 values one unit apart. The squeeze-and-excitation chain (MEAN,
+     * LOGISTIC, MUL by the computed channel vector) differs by one unit on 16 of 768 values. int16 MAX_POOL_2D agrees; AVERAGE_POOL_2D, which
      * Arm NN averages in float, differs by one unit on 4 of 192 values. (Arm NN's parser cannot read the
      * int64 biases of the 16x8 depthwise and fully connected fixtures, an int16 constant, nor a
      * TRANSPOSE_CONV bias.)
      */
     @ParameterizedTest
     @CsvSource({"relu_s8, 0", "relu6_s16, 0", "mul_channel_s8, 0", "mul_square_s16, 0", "logistic_s8, 0", "tanh_s8, 0",
-        "sub_channel_s8, 1", "hard_swish_s8, 1", "mean_keep_s8, 0", "mean_s16, 1", "dw_avg_pool_s16, 1", "dw_max_pool_s16, 0", "mean_steps_s8, 0"})
+        "sub_channel_s8, 1", "hard_swish_s8, 1", "mean_keep_s8, 0", "mean_s16, 1", "dw_avg_pool_s16, 1", "dw_max_pool_s16, 0", "mean_steps_s8, 0", "dw_squeeze_excite_s8, 1"})
     void armNnAgrees(String name, int maxUnits) {
         NpyArray a = Npy.read(DIR.resolve(name).resolve("armnn.npy"));
         int[] want = a.toIntArray();
