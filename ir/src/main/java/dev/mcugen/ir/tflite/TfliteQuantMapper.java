@@ -518,7 +518,7 @@ final class TfliteQuantMapper {
 
     // --- parameters -----------------------------------------------------------------------------
 
-    private interface WeightIndex {
+    interface WeightIndex {
         int at(int unit, int tap);
     }
 
@@ -526,7 +526,7 @@ final class TfliteQuantMapper {
      * The bias with the input zero point folded in: {@code bias_u - zp_x · Σ_k w[u, k]}; TFLite adds the
      * bias after summing {@code (x - zp_x) · w}, which is the same integer.
      */
-    private long[] foldedBias(TfliteModel.Operator op, int slot, int units, int zpX, byte[] w, WeightIndex idx, int taps) {
+    long[] foldedBias(TfliteModel.Operator op, int slot, int units, int zpX, byte[] w, WeightIndex idx, int taps) {
         long[] bias = new long[units];
         if (op.inputs().length > slot && op.inputs()[slot] >= 0) {
             TfliteModel.Tensor b = m.tensors.get(op.inputs()[slot]);

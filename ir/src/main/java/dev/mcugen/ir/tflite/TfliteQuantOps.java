@@ -504,21 +504,9 @@ final class TfliteQuantOps {
                 }
             }
         }
-        long[] bias = new long[f];
-        if (op.inputs().length > 3 && op.inputs()[3] >= 0) {
-            TfliteModel.Tensor b = q.m.tensors.get(op.inputs()[3]);
-            if (b.type() != TfliteModel.INT32) {
-                throw q.params(b, "is a " + TfliteModel.typeName(b.type()) + " bias; int8 layers take int32 biases");
-            }
-            byte[] bb = q.data(op, b);
-            if (bb.length != 4L * f) {
-                throw q.params(b, "holds " + bb.length / 4 + " biases for " + f + " filters");
-            }
-            ByteBuffer buf = ByteBuffer.wrap(bb).order(ByteOrder.LITTLE_ENDIAN);
-            for (int u = 0; u < f; u++) {
-                bias[u] = buf.getInt(4 * u);
-            }
-        }
+        // the file's int32 bias as it is: TFLite adds it after summing (x - zp_x) w over the taps that reach
+        // each output, whose number varies, so no zero point can be folded into it (no taps: nothing folded)
+        long[] bias = q.foldedBias(op, 3, f, 0, wb, (u, t) -> 0, 0);
         List<Rescale> rescale = outputChannelRescales(op, w, f, xt, yt);
         int[] act = q.activationRange(op, o == null ? 0 : o.i8(3, 0), y);
         q.nodes.add(new dev.mcugen.ir.quant.QTransposeConv(q.define(y), q.names.get(x.index()),
