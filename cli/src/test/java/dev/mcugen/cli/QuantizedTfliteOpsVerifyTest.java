@@ -33,6 +33,7 @@ class QuantizedTfliteOpsVerifyTest {
             "tanh_dequantize_s8, cortex-m4",
             "mul_channel_s8, host",
             "sub_channel_s8, cortex-m4",
+            "sub_relu_s16, cortex-m4",
             "add_scalar_s16, cortex-m4",
             "mul_square_s16, host",
             "relu6_s16, host",

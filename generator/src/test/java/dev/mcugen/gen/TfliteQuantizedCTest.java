@@ -113,7 +113,7 @@ class TfliteQuantizedCTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"logistic_s8", "tanh_s8", "hard_swish_s8", "relu_s8", "relu6_s16", "mul_channel_s8",
-        "mul_square_s16", "sub_channel_s8", "add_scalar_s16", "concat_relu_s8", "tanh_dequantize_s8", "mean_keep_s8",
+        "mul_square_s16", "sub_channel_s8", "sub_relu_s16", "add_scalar_s16", "concat_relu_s8", "tanh_dequantize_s8", "mean_keep_s8",
         "mean_s16", "mean_steps_s8", "dw_s16", "dw_fc_s16", "dw_avg_pool_s16", "dw_max_pool_s16", "dw_transpose_conv_s8",
         "dw_squeeze_excite_s8"})
     void quantizedOpFixturesAreSanitizerCleanOnExtremeAndRandomInputs(String name, @TempDir Path dir) throws Exception {

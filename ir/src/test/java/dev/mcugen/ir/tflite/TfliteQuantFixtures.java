@@ -60,6 +60,7 @@ final class TfliteQuantFixtures {
         m.put("mul_channel_s8", TfliteQuantFixtures::mulChannel);
         m.put("mul_square_s16", TfliteQuantFixtures::mulSquare);
         m.put("sub_channel_s8", TfliteQuantFixtures::subChannel);
+        m.put("sub_relu_s16", TfliteQuantFixtures::subRelu16);
         m.put("add_scalar_s16", TfliteQuantFixtures::addScalar);
         m.put("concat_relu_s8", TfliteQuantFixtures::concatRelu);
         m.put("tanh_dequantize_s8", TfliteQuantFixtures::tanhDequantize);
@@ -327,6 +328,17 @@ final class TfliteQuantFixtures {
         w.op(LOGISTIC, new int[] {m}, new int[] {g}, 0, null);
         int y = act(w, "y", TfliteModel.INT8, 0.03f, -10, MEAN_SHAPE);
         w.op(MUL, new int[] {x, g}, new int[] {y}, TfliteWriter.MUL_OPTIONS, TfliteWriter.fused(0));
+        return w.io(new int[] {x}, new int[] {y}).build();
+    }
+
+    /** int16 x - RELU(x) (RELU's output on another scale), both graph tensors of one shape, fused RELU_N1_TO_1. */
+    static byte[] subRelu16() {
+        TfliteWriter w = new TfliteWriter();
+        int x = act(w, "x", TfliteModel.INT16, 0.0003f, 0, SHAPE);
+        int r = act(w, "relu", TfliteModel.INT16, 0.0002f, 0, SHAPE);
+        w.op(RELU, new int[] {x}, new int[] {r}, 0, null);
+        int y = act(w, "y", TfliteModel.INT16, 0.0001f, 0, SHAPE);
+        w.op(SUB, new int[] {x, r}, new int[] {y}, TfliteWriter.SUB_OPTIONS, TfliteWriter.fused(2));
         return w.io(new int[] {x}, new int[] {y}).build();
     }
 

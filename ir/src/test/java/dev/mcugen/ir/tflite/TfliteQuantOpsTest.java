@@ -237,6 +237,24 @@ class TfliteQuantOpsTest {
     }
 
     @Test
+    void int16SubOfTwoGraphTensorsUsesLeftShift15AndTheFusedReluN1To1() {
+        int[] y = simulate("sub_relu_s16");
+        int[] x = input("sub_relu_s16");
+        int[] mr = quantizeMultiplier((double) 0.0003f / (double) 0.0002f);
+        // RELU_N1_TO_1 on scale 0.0001: [round(-1 / 0.0001), round(1 / 0.0001)] = [-10000, 10000]
+        int lo = -Math.round(1f / 0.0001f);
+        int hi = Math.round(1f / 0.0001f);
+        int clamped = 0;
+        for (int i = 0; i < x.length; i++) {
+            int relu = clamp(mbqm(x[i], mr[0], mr[1]), 0, 32767);
+            int want = addSub(x[i], 0, 0.0003f, relu, 0, 0.0002f, 0.0001f, 0, 15, true, true, lo, hi);
+            clamped += want == lo ? 1 : 0;
+            assertThat(y[i]).as("element %d", i).isEqualTo(want);
+        }
+        assertThat(clamped).isPositive();
+    }
+
+    @Test
     void int16AddOfAConstantScalarUsesLeftShift15AndTheFusedRelu() {
         QGraph g = graph("add_scalar_s16");
         int[] x = input("add_scalar_s16");
