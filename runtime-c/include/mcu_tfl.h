@@ -1,10 +1,11 @@
 /**
  * @file mcu_tfl.h
  * @brief Integer kernels with TensorFlow Lite's own arithmetic for what only quantized `.tflite` files
- *        bring: the 16x8 convolution (int16 activations, int8 weights, int64 bias and accumulator),
- *        the strided slice and TFLite's integer LSTM. Bit-exact with the Java simulator
- *        (`dev.mcugen.ir.quant.TflKernels`, `dev.mcugen.ir.sim.LstmTflCell`; each kernel's comment
- *        names the Java record whose Javadoc states the formula).
+ *        bring: the 16x8 convolution and depthwise convolution (int16 activations, int8 weights,
+ *        int64 bias and accumulator), the strided slice, the spatial mean and TFLite's integer LSTM.
+ *        Bit-exact with the Java simulator (`dev.mcugen.ir.quant.TflKernels`,
+ *        `dev.mcugen.ir.sim.LstmTflCell`; each kernel's comment names the Java record whose Javadoc
+ *        states the formula).
  *
  * Conventions as mcu_nn.h: row-major tensors without a batch dimension, feature maps `[H, W, C]`,
  * caller-owned buffers that must not overlap, no allocation, no float, C99. Parameters come from the
@@ -61,6 +62,37 @@ typedef struct {
 
 /** @brief TFLite 16x8 convolution. x int16 [in_h, in_w, channels], y int16 [out_h, out_w, filters]. */
 void mcu_conv_tfl_s16(const mcu_conv_tfl_params_t *p, const int16_t *x, int16_t *y);
+
+/**
+ * TFLite's 16x8 depthwise convolution (Java `QDepthwise16x8`), NHWC, input `[in_h, in_w, channels]` int16
+ * with zero point 0, kernel `[kernel_h, kernel_w, channels, multiplier]` int8, output
+ * `[out_h, out_w, channels * multiplier]` with output channel `o = c * multiplier + j` (out_h, out_w from
+ * mcu_conv_out_length()). Taps outside the input are skipped:
+ * `acc_o = bias_o + sum x(oy*stride_h - pad_top + r*dilation_h, ox*stride_w - pad_left + q*dilation_w, c) * w[r][q][c][j]`
+ * in int64, `y_o = clamp(mcu_requant_tfl_s64(acc_o, m_o, e_o), act_min, act_max)` (output zero point 0).
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height, >= 1 */
+    int32_t in_w;                 /**< input width, >= 1 */
+    int32_t channels;             /**< input channels C */
+    int32_t multiplier;           /**< depth multiplier M, >= 1 */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    const int8_t *weights;        /**< int8 [kernel_h, kernel_w, channels, multiplier] */
+    const int64_t *bias;          /**< int64 [channels * multiplier], the file's bias */
+    const mcu_rescale_t *rescale; /**< rescale_count multiplier-form entries: multiplier in [2^30, 2^31) or 0, shift in [-31, 7] */
+    int32_t rescale_count;        /**< 1 or channels * multiplier */
+    int32_t act_min;              /**< clamp low, within int16 */
+    int32_t act_max;              /**< clamp high, within int16 */
+} mcu_depthwise_conv_tfl_params_t;
+
+/** @brief TFLite 16x8 depthwise convolution. x int16 [in_h, in_w, channels], y int16 [out_h, out_w, channels * multiplier]. */
+void mcu_depthwise_conv_tfl_s16(const mcu_depthwise_conv_tfl_params_t *p, const int16_t *x, int16_t *y);
 
 /**
  * Strided slice (Java `QStridedSlice`) of a tensor of up to 4 dimensions: along every axis `a`, output
@@ -140,6 +172,46 @@ typedef struct {
  */
 void mcu_lstm_tfl_s8(const mcu_lstm_tfl_params_t *p, const mcu_lstm_tfl_state_t *s, const int8_t *x, int8_t *y,
                      int16_t *scratch);
+
+/**
+ * TFLite's integer MEAN over height and width (Java `QTflMean`): input `[in_h, in_w, channels]`, output
+ * `[channels]`, `n = in_h * in_w` values per channel, summed in int32.
+ * - `rounded` != 0 (TFLite's `reference_integer_ops::Mean`, keep_dims): `acc = sum (x - input_zp)`,
+ *   `acc = requant(acc, rescale)` (TFLite's double rounding), `q = acc > 0 ? (acc + n/2) / n :
+ *   (acc - n/2) / n` (C division, truncating), `y = clamp(q + output_zp)` to the output type's range.
+ * - `rounded` == 0 (TFLite's generic `reference_ops::Mean`, input and output of one scale and zero
+ *   point): `y = (sum x) / n`, the raw values, truncated toward zero.
+ * `n * 65536 <= INT32_MAX`.
+ */
+typedef struct {
+    int32_t in_h;          /**< >= 1 */
+    int32_t in_w;          /**< >= 1 */
+    int32_t channels;      /**< >= 1 */
+    int32_t rounded;       /**< 1: TFLite's rescaled, rounded mean; 0: the truncating mean of equal types */
+    int32_t input_zp;      /**< input zero point (rounded form) */
+    mcu_rescale_t rescale; /**< multiplier form, realizes s_x / s_y (rounded form) */
+    int32_t output_zp;     /**< output zero point (rounded form) */
+} mcu_mean_tfl_params_t;
+
+/**
+ * TFLite's int8 MEAN where TFLite Micro computes in float (Java `QTflMeanSteps`): per channel the raw sum
+ * `S = sum x` (int32) over `in_h * in_w` positions, then `y = -128 + #{k : S >= steps[k]}` over the 255
+ * non-decreasing steps the compiler derived from TFLite's float32 formula (binary search; no float here).
+ */
+typedef struct {
+    int32_t in_h;          /**< >= 1 */
+    int32_t in_w;          /**< >= 1 */
+    int32_t channels;      /**< >= 1 */
+    const int32_t *steps;  /**< int32 [255], non-decreasing: the smallest sum giving -128 + k + 1 */
+} mcu_mean_tfl_steps_params_t;
+
+/** @brief TFLite's float-computed spatial mean as integer steps, int8. x int8 [in_h, in_w, channels], y int8 [channels]. */
+void mcu_mean_tfl_steps_s8(const mcu_mean_tfl_steps_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief TFLite spatial mean, int8. x int8 [in_h, in_w, channels], y int8 [channels]. */
+void mcu_mean_tfl_s8(const mcu_mean_tfl_params_t *p, const int8_t *x, int8_t *y);
+/** @brief TFLite spatial mean, int16. x int16 [in_h, in_w, channels], y int16 [channels]. */
+void mcu_mean_tfl_s16(const mcu_mean_tfl_params_t *p, const int16_t *x, int16_t *y);
 
 #ifdef __cplusplus
 }

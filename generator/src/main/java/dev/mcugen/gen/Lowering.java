@@ -396,7 +396,9 @@ final class Lowering {
                 || n instanceof QLut || n instanceof QPRelu
                 || n instanceof QPad || n instanceof QUpsample || n instanceof QTranspose || n instanceof QTransposeConv
                 || n instanceof QReverse || n instanceof QLayerNormalization || n instanceof QEmbedding
-                || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice)) {
+                || n instanceof dev.mcugen.ir.quant.QConv16x8 || n instanceof dev.mcugen.ir.quant.QStridedSlice
+                || n instanceof dev.mcugen.ir.quant.QTflMean || n instanceof dev.mcugen.ir.quant.QDepthwise16x8
+                || n instanceof dev.mcugen.ir.quant.QTflMeanSteps)) {
             throw unsupported("layer '" + n.name() + "'", n.getClass().getSimpleName() + " has no C kernel yet");
         }
         check(n.name(), n.outputShape(), n.outputType());
@@ -801,6 +803,32 @@ final class Lowering {
         call(ss, "mcu_strided_slice_" + s, List.of("&" + n + "_params", x, y), List.of());
     }
 
+    /** QDepthwise16x8: mcu_depthwise_conv_tfl_s16 (mcu_tfl.h), the file's int64 bias and per-channel multipliers. */
+    private void lowerDepthwise16x8(dev.mcugen.ir.quant.QDepthwise16x8 d, String n, String x, String y) {
+        String w = tensorArray(n + "_w", "int8_t", d.name() + " weights int8 [kh, kw, C, M]", d.weights(), CLit::i32);
+        String b = tensorArray(n + "_b64", "int64_t", d.name() + " bias int64 (the file's)", d.bias(), CLit::i64);
+        String r = rescaleArray(n + "_rescale", d.rescale(), d.name() + " TFLite multipliers s_x s_w / s_y");
+        params("mcu_depthwise_conv_tfl_params_t", n + "_params", d, List.of(f("in_h", d.inputShape().dim(0)),
+                f("in_w", d.inputShape().dim(1)), f("channels", d.channels()), f("multiplier", d.multiplier()),
+                f("kernel_h", d.kernelH()), f("kernel_w", d.kernelW()), f("stride_h", d.strideH()),
+                f("stride_w", d.strideW()), f("dilation_h", d.dilationH()), f("dilation_w", d.dilationW()),
+                f("padding", padding(d.padding())), f("weights", w), f("bias", b), f("rescale", r),
+                f("rescale_count", d.rescale().size()), f("act_min", d.actMin()), f("act_max", d.actMax())));
+        call(d, "mcu_depthwise_conv_tfl_s16", List.of("&" + n + "_params", x, y), List.of());
+    }
+
+    /** QTflMean: mcu_mean_tfl_s8 / _s16 (mcu_tfl.h), TFLite's spatial mean. */
+    private void lowerTflMean(dev.mcugen.ir.quant.QTflMean mean, String n, String x, String y, String s) {
+        QuantType ot = mean.outputType();
+        params("mcu_mean_tfl_params_t", n + "_params", mean, List.of(f("in_h", mean.inputShape().dim(0)),
+                f("in_w", mean.inputShape().dim(1)), f("channels", mean.inputShape().dim(2)),
+                f("rounded", mean.rounded() ? 1 : 0, mean.rounded() ? "TFLite's rescaled, rounded mean"
+                        : "TFLite's truncating mean (one scale and zero point)"),
+                f("input_zp", CLit.i32(mean.inputZeroPoint())), rescaleField("rescale", mean.rescale(), "s_x / s_y"),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot))));
+        call(mean, "mcu_mean_tfl_" + s, List.of("&" + n + "_params", x, y), List.of());
+    }
+
     /** QElementwise: mcu_sum / mcu_sub / mcu_mul / mcu_maximum / mcu_minimum, the constant as a const array. */
     private void lowerElementwise(QElementwise e, String n, String y, QuantType ot, String s) {
         int count = e.operandCount();
@@ -1065,6 +1093,16 @@ final class Lowering {
             lowerConv16x8(c, n, x, y);
         } else if (node instanceof dev.mcugen.ir.quant.QStridedSlice ss) {
             lowerStridedSlice(ss, n, x, y, s);
+        } else if (node instanceof dev.mcugen.ir.quant.QTflMean mean) {
+            lowerTflMean(mean, n, x, y, s);
+        } else if (node instanceof dev.mcugen.ir.quant.QDepthwise16x8 d) {
+            lowerDepthwise16x8(d, n, x, y);
+        } else if (node instanceof dev.mcugen.ir.quant.QTflMeanSteps ms) {
+            String steps = tensorArray(n + "_table", "int32_t", ms.name() + " the smallest channel sum giving each output"
+                    + " -127 .. 127 (TFLite's float32 mean, evaluated at compile time)", ms.steps(), CLit::i32);
+            params("mcu_mean_tfl_steps_params_t", n + "_params", ms, List.of(f("in_h", ms.inputShape().dim(0)),
+                    f("in_w", ms.inputShape().dim(1)), f("channels", ms.inputShape().dim(2)), f("steps", steps)));
+            call(ms, "mcu_mean_tfl_steps_s8", List.of("&" + n + "_params", x, y), List.of());
         } else if (node instanceof QRequant r) {
             params("mcu_requant_params_t", n + "_params", r, List.of(f("input_zp", r.inputZeroPoint()), f("gain", r.gain()),
                     rescaleField("rescale", r.rescale(), "R"), f("offset", r.offset()),

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The C generated from quantized {@code .tflite} files (the file's own parameters, TFLite's integer
  * semantics) under AddressSanitizer and UBSan on the host: the int8 zoo models on their first test
  * samples and on extreme and random integers, bit-exact with the simulator and with TFLite Micro's
- * outputs where the sample has them; and one case of each op of TFLite Micro's int16x8 goldens, every
- * golden value equal.
+ * outputs where the sample has them; one case of each op of TFLite Micro's int16x8 goldens, every
+ * golden value equal; and the single-op fixtures of the other quantized ops on extreme and random
+ * integers, bit-exact with the simulator.
  */
 class TfliteQuantizedCTest {
     private static final int TEST_SAMPLES = 2;
@@ -99,5 +100,38 @@ class TfliteQuantizedCTest {
                 List.of(sample.stream().mapToInt(Integer::intValue).toArray()), HostC.ASAN_FLAGS);
         assertThat(got).hasSize(1);
         assertThat(got.get(0)).as(name).containsExactly(golden);
+    }
+
+    /** The quantized op fixtures of ir's {@code src/test/resources/tflite-quant} (see TfliteQuantFixtures there). */
+    private static Path opFixture(String name) {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("ir/src/test/resources/tflite-quant"))) {
+            p = p.getParent();
+        }
+        assertThat(p).as("ir/src/test/resources/tflite-quant above the working directory").isNotNull();
+        return p.resolve("ir/src/test/resources/tflite-quant").resolve(name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"logistic_s8", "tanh_s8", "hard_swish_s8", "relu_s8", "relu6_s16", "mul_channel_s8",
+        "mul_square_s16", "sub_channel_s8", "sub_relu_s16", "add_scalar_s16", "concat_relu_s8", "tanh_dequantize_s8", "mean_keep_s8",
+        "mean_s16", "mean_steps_s8", "dw_s16", "dw_fc_s16", "dw_avg_pool_s16", "dw_max_pool_s16", "dw_transpose_conv_s8",
+        "dw_squeeze_excite_s8"})
+    void quantizedOpFixturesAreSanitizerCleanOnExtremeAndRandomInputs(String name, @TempDir Path dir) throws Exception {
+        HostC.requireGcc();
+        QGraph g = TfliteImporter.loadQuantized(opFixture(name).resolve("model.tflite")).orElseThrow();
+        QInput in = g.inputs().get(0);
+        int size = in.shape().size();
+        int[] fixture = Npy.read(opFixture(name).resolve("input.npy")).toIntArray();
+        List<int[]> xs = new ArrayList<>();
+        xs.add(Arrays.copyOf(fixture, size));
+        xs.addAll(SanitizedModelsTest.inputs(in.type(), size, new Random(name.hashCode())).subList(0, 4));
+        FixedPointSimulator sim = new FixedPointSimulator(g);
+        List<int[]> got = HostC.run(dir, g, new GenOptions("m", List.of("options: test")), xs, HostC.ASAN_FLAGS);
+        assertThat(got).hasSize(xs.size());
+        for (int i = 0; i < xs.size(); i++) {
+            assertThat(got.get(i)).as("%s input %d", name, i)
+                    .containsExactly(sim.run(Map.of(in.name(), xs.get(i)), IntObserver.NONE).get(g.outputs().get(0)));
+        }
     }
 }

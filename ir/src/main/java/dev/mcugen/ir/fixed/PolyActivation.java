@@ -87,6 +87,24 @@ public final class PolyActivation implements Int16Activation {
         return toQ15(tanhQ31(x * (1 << 16), integerBits));
     }
 
+    /**
+     * gemmlowp {@code logistic} on the raw int32 {@code a} in F{@code m} ({@code m <= 8}), the Q0.31 raw
+     * result unnarrowed: what TFLite's int8 {@code reference_integer_ops::Logistic} calls before its
+     * own rounding shift.
+     */
+    public static int logisticRaw(int a, int m) {
+        return logistic(a, m);
+    }
+
+    /**
+     * gemmlowp {@code tanh} on the raw int32 {@code a} in F{@code m} ({@code m <= 7}), the Q0.31 raw
+     * result unnarrowed: what TFLite's int8 {@code reference_integer_ops::Tanh} calls before its own
+     * rounding shift.
+     */
+    public static int tanhRaw(int a, int m) {
+        return tanhQ31(a, m);
+    }
+
     private static int logistic(int a, int m) {
         if (a == 0) {
             return HALF_F0;

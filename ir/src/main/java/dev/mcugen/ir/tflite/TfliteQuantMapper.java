@@ -61,19 +61,23 @@ final class TfliteQuantMapper {
     /** The ops mapped, for docs and refusals. */
     static final List<String> SUPPORTED = List.of("ADD", "AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D",
             "FULLY_CONNECTED", "LEAKY_RELU", "MAX_POOL_2D", "PAD", "PADV2", "QUANTIZE", "RESHAPE", "SOFTMAX", "SQUEEZE",
-            "STRIDED_SLICE", "UNIDIRECTIONAL_SEQUENCE_LSTM");
+            "STRIDED_SLICE", "LOGISTIC", "TANH", "HARD_SWISH", "RELU", "RELU6", "MUL", "SUB",
+            "CONCATENATION", "DEQUANTIZE", "MEAN", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM");
 
     /** TFLite's ADD shifts int8 inputs left by 20 bits before scaling them to a common scale, int16 by 15. */
     private static final int ADD_LEFT_SHIFT_INT8 = 20;
     private static final int ADD_LEFT_SHIFT_INT16 = 15;
 
-    private final TfliteModel m;
+    final TfliteModel m;
     private final String file;
     private final String graphName;
     /** Per TFLite tensor index: the QGraph tensor name that holds its integers. */
-    private final Map<Integer, String> names = new HashMap<>();
-    private final Set<String> used = new HashSet<>();
-    private final List<QNode> nodes = new ArrayList<>();
+    final Map<Integer, String> names = new HashMap<>();
+    final Set<String> used = new HashSet<>();
+    final List<QNode> nodes = new ArrayList<>();
+
+    /** The int8 / int16 element-wise ops, activations, concatenation and dequantize. */
+    private final TfliteQuantOps ops = new TfliteQuantOps(this);
 
     TfliteQuantMapper(TfliteModel model, String file, String graphName) {
         this.m = model;
@@ -116,7 +120,18 @@ final class TfliteQuantMapper {
                 case Builtin.FULLY_CONNECTED -> fullyConnected(op);
                 case Builtin.CONV_2D -> conv(op);
                 case Builtin.DEPTHWISE_CONV_2D -> depthwise(op);
-                case Builtin.ADD -> add(op);
+                case Builtin.ADD -> {
+                    if (!ops.broadcastAdd(op)) {
+                        add(op);
+                    }
+                }
+                case Builtin.LOGISTIC, Builtin.TANH, Builtin.HARD_SWISH -> ops.table(op);
+                case Builtin.RELU, Builtin.RELU6 -> ops.relu(op);
+                case Builtin.MUL, Builtin.SUB -> ops.elementwise(op);
+                case Builtin.CONCATENATION -> ops.concatenation(op);
+                case Builtin.DEQUANTIZE -> ops.dequantize(op);
+                case Builtin.MEAN -> ops.mean(op);
+                case Builtin.TRANSPOSE_CONV -> ops.transposeConv(op);
                 case Builtin.AVERAGE_POOL_2D -> pool(op, PoolKind.AVG);
                 case Builtin.MAX_POOL_2D -> pool(op, PoolKind.MAX);
                 case Builtin.RESHAPE, Builtin.SQUEEZE -> reshape(op);
@@ -154,6 +169,10 @@ final class TfliteQuantMapper {
         TfliteModel.Tensor y = output(op);
         int units = w.shape()[0];
         int in = w.shape()[1];
+        if (x.type() == TfliteModel.INT16) {
+            ops.fullyConnected16x8(op, o, x, w, y);
+            return;
+        }
         requireInt8(x, "input");
         requireInt8(y, "output");
         QuantType xt = type(x);
@@ -240,22 +259,7 @@ final class TfliteQuantMapper {
         QuantType xt = type(x);
         QuantType yt = type(y);
         long[] kernel = convKernel(op, x, w, int8(op, w));
-        long[] bias = new long[f];
-        if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
-            TfliteModel.Tensor b = m.tensors.get(op.inputs()[2]);
-            if (b.type() != TfliteModel.INT64) {
-                throw unsupported(op, "has a " + TfliteModel.typeName(b.type()) + " bias " + b.label() + "; mcugen runs"
-                        + " 16x8 convolutions with TFLite's int64 bias and accumulator");
-            }
-            byte[] bb = data(op, b);
-            if (bb.length != 8L * f) {
-                throw params(b, "holds " + bb.length / 8 + " biases for " + f + " filters");
-            }
-            ByteBuffer buf = ByteBuffer.wrap(bb).order(ByteOrder.LITTLE_ENDIAN);
-            for (int u = 0; u < f; u++) {
-                bias[u] = buf.getLong(8 * u);
-            }
-        }
+        long[] bias = ops.bias64(op, 2, f);
         List<Rescale> rescale = channelRescales(op, w, f, xt, yt);
         int[] act = activationRange(op, o == null ? 0 : o.i8(3, 0), y);
         int[] geo = geometry(op, o, 1, 2, 4, 5);
@@ -382,7 +386,7 @@ final class TfliteQuantMapper {
     }
 
     /** The int32 values of constant input {@code slot}. */
-    private int[] constInts(TfliteModel.Operator op, int slot, String what) {
+    int[] constInts(TfliteModel.Operator op, int slot, String what) {
         if (op.inputs().length <= slot || op.inputs()[slot] < 0) {
             throw unsupported(op, "lacks its " + what);
         }
@@ -403,6 +407,11 @@ final class TfliteQuantMapper {
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor w = weights(op, 1, 4);
         TfliteModel.Tensor y = output(op);
+        if (x.type() == TfliteModel.INT16) {
+            ops.depthwise16x8(op, o, x, w, y, geometry(op, o, 1, 2, 5, 6), padding(op, o),
+                    channelRescales(op, w, w.shape()[3], type(x), type(y)));
+            return;
+        }
         requireInt8(x, "input");
         requireInt8(y, "output");
         requireRank(op, x, 4);
@@ -464,8 +473,8 @@ final class TfliteQuantMapper {
         Flat.Table o = op.options();
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor y = output(op);
-        requireInt8(x, "input");
-        requireInt8(y, "output");
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
         requireRank(op, x, 4);
         sameType(op, x, y);
         if (o == null) {
@@ -481,7 +490,7 @@ final class TfliteQuantMapper {
         QuantType t = type(y);
         int[] act = activationRange(op, o.i8(5, 0), y);
         if (act[0] != t.qmin() || act[1] != t.qmax()) {
-            throw unsupported(op, "has a fused activation; mcugen pools int8 without one");
+            throw unsupported(op, "has a fused activation; mcugen pools without one");
         }
         nodes.add(new QPool(define(y), names.get(x.index()), batchless(x), batchless(y), t, kind, fh, fw, sh, sw,
                 padding(op, o)));
@@ -490,8 +499,8 @@ final class TfliteQuantMapper {
     private void reshape(TfliteModel.Operator op) {
         TfliteModel.Tensor x = input(op, 0);
         TfliteModel.Tensor y = output(op);
-        requireInt8(x, "input");
-        requireInt8(y, "output");
+        requireQuant(x, "input", TfliteModel.INT8, TfliteModel.INT16);
+        requireQuant(y, "output", x.type());
         sameType(op, x, y);
         if (x.elements() != y.elements()) {
             throw unsupported(op, "changes " + x.elements() + " values into " + y.elements());
@@ -525,7 +534,7 @@ final class TfliteQuantMapper {
 
     // --- parameters -----------------------------------------------------------------------------
 
-    private interface WeightIndex {
+    interface WeightIndex {
         int at(int unit, int tap);
     }
 
@@ -533,7 +542,7 @@ final class TfliteQuantMapper {
      * The bias with the input zero point folded in: {@code bias_u - zp_x · Σ_k w[u, k]}; TFLite adds the
      * bias after summing {@code (x - zp_x) · w}, which is the same integer.
      */
-    private long[] foldedBias(TfliteModel.Operator op, int slot, int units, int zpX, byte[] w, WeightIndex idx, int taps) {
+    long[] foldedBias(TfliteModel.Operator op, int slot, int units, int zpX, byte[] w, WeightIndex idx, int taps) {
         long[] bias = new long[units];
         if (op.inputs().length > slot && op.inputs()[slot] >= 0) {
             TfliteModel.Tensor b = m.tensors.get(op.inputs()[slot]);
@@ -583,7 +592,7 @@ final class TfliteQuantMapper {
         return rescale;
     }
 
-    private Rescale multiplier(TfliteModel.Operator op, double real) {
+    Rescale multiplier(TfliteModel.Operator op, double real) {
         return Rescale.of(of(op, real));
     }
 
@@ -599,7 +608,7 @@ final class TfliteQuantMapper {
      * TFLite's {@code CalculateActivationRangeQuantized}: the output type's range narrowed by the fused
      * activation, with {@code quantize(v) = zp + round(v / scale)} in float32.
      */
-    private int[] activationRange(TfliteModel.Operator op, int fused, TfliteModel.Tensor y) {
+    int[] activationRange(TfliteModel.Operator op, int fused, TfliteModel.Tensor y) {
         QuantType t = type(y);
         float scale = (float) t.scale();
         int zp = t.zeroPoint();
@@ -627,7 +636,7 @@ final class TfliteQuantMapper {
     }
 
     /** {@code std::round} of a float: to nearest, ties away from zero, saturated to int. */
-    private static int roundAway(float v) {
+    static int roundAway(float v) {
         return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, Math.signum(v) * Math.round(Math.abs(v))));
     }
 
@@ -654,7 +663,7 @@ final class TfliteQuantMapper {
 
     // --- tensors --------------------------------------------------------------------------------
 
-    private TfliteModel.Tensor input(TfliteModel.Operator op, int slot) {
+    TfliteModel.Tensor input(TfliteModel.Operator op, int slot) {
         if (op.inputs().length <= slot || op.inputs()[slot] < 0) {
             throw unsupported(op, "lacks input " + slot);
         }
@@ -688,7 +697,7 @@ final class TfliteQuantMapper {
         return w;
     }
 
-    private TfliteModel.Tensor output(TfliteModel.Operator op) {
+    TfliteModel.Tensor output(TfliteModel.Operator op) {
         if (op.outputs().length != 1) {
             throw unsupported(op, "has " + op.outputs().length + " outputs");
         }
@@ -726,7 +735,7 @@ final class TfliteQuantMapper {
         }
     }
 
-    private void sameType(TfliteModel.Operator op, TfliteModel.Tensor x, TfliteModel.Tensor y) {
+    void sameType(TfliteModel.Operator op, TfliteModel.Tensor x, TfliteModel.Tensor y) {
         QuantType a = type(x);
         QuantType b = type(y);
         if (a.scale() != b.scale() || a.zeroPoint() != b.zeroPoint()) {
@@ -753,7 +762,7 @@ final class TfliteQuantMapper {
         return new QuantType(bits, QuantType.fullMin(bits), QuantType.fullMax(bits), q.scale()[0], (int) zp);
     }
 
-    private static Shape batchless(TfliteModel.Tensor t) {
+    static Shape batchless(TfliteModel.Tensor t) {
         int[] s = t.shape();
         if (s.length >= 2 && s[0] == 1) {
             return Shape.of(Arrays.copyOfRange(s, 1, s.length));
@@ -789,7 +798,7 @@ final class TfliteQuantMapper {
         return n;
     }
 
-    private String define(TfliteModel.Tensor y) {
+    String define(TfliteModel.Tensor y) {
         if (names.containsKey(y.index())) {
             throw new McugenException(Diag.MCG_IMPORT_CORRUPT, file, y.label() + " is written by two operators");
         }

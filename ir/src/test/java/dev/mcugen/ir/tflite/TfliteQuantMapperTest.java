@@ -30,6 +30,7 @@ class TfliteQuantMapperTest {
 
     private static final int FC = 9;
     private static final int TANH = 28;
+    private static final int FLOOR = 8;
     private static final int INT4 = 17;
 
     /** A FULLY_CONNECTED [1, 4] -> [1, 2] with the given weight type / zero point, then optionally another op. */
@@ -137,7 +138,7 @@ class TfliteQuantMapperTest {
 
     @Test
     void anOpWithoutAnIntegerKernelIsRefusedNamingOpAndTensor() throws IOException {
-        assertThat(refused(fc(TfliteModel.INT8, 0, 0, TANH), Diag.MCG_TFLITE_QUANT_UNSUPPORTED).getMessage())
-                .contains("TANH").contains("'z'").contains("FULLY_CONNECTED");
+        assertThat(refused(fc(TfliteModel.INT8, 0, 0, FLOOR), Diag.MCG_TFLITE_QUANT_UNSUPPORTED).getMessage())
+                .contains("FLOOR").contains("'z'").contains("FULLY_CONNECTED");
     }
 }
