@@ -5,10 +5,61 @@
 #include "mcu_nn.h"
 #include "mcu_nn_internal.h"
 
+/** Whether r is the multiplier form with a shift in [-31, 0] (what TFLite's ADD and mcugen's own give). */
+static int mcu_add_rescale_right_only(const mcu_rescale_t *r)
+{
+    return r->multiplier != 0 && r->shift <= 0;
+}
+
+/**
+ * Two operands whose three rescales all shift right only: the same formula as the general loop with
+ * the parameters read once and the branches on the rescale form taken once per call. Each step is
+ * mcu_requant_s32() for shift <= 0 (TFLite `MultiplyByQuantizedMultiplier`): srdhm, then a rounding
+ * divide by 2^-shift, ties away from zero.
+ */
+static void mcu_add2_right_s8(const mcu_add_params_t *p, const int8_t *x0, const int8_t *x1, int32_t size,
+                              int8_t *y)
+{
+    const int32_t scale = (int32_t)1 << p->left_shift;
+    const int32_t zp0 = p->input_zp[0];
+    const int32_t zp1 = p->input_zp[1];
+    const int32_t m0 = p->input_rescale[0].multiplier;
+    const int32_t m1 = p->input_rescale[1].multiplier;
+    const int32_t e0 = -p->input_rescale[0].shift;
+    const int32_t e1 = -p->input_rescale[1].shift;
+    const int32_t mo = p->output_rescale.multiplier;
+    const int32_t eo = -p->output_rescale.shift;
+    const int32_t zpo = p->output_zp;
+    const int32_t lo = p->qmin;
+    const int32_t hi = p->qmax;
+    int32_t i;
+    for (i = 0; i < size; i++) {
+        int32_t t0 = mcu_srdhm_nosat_s32(((int32_t)x0[i] - zp0) * scale, m0);
+        int32_t t1 = mcu_srdhm_nosat_s32(((int32_t)x1[i] - zp1) * scale, m1);
+        int32_t s;
+        if (e0 > 0) {
+            t0 = mcu_rdivpot_nomin_s32(t0, e0);
+        }
+        if (e1 > 0) {
+            t1 = mcu_rdivpot_nomin_s32(t1, e1);
+        }
+        s = mcu_srdhm_nosat_s32(t0 + t1, mo);
+        if (eo > 0) {
+            s = mcu_rdivpot_nomin_s32(s, eo);
+        }
+        y[i] = (int8_t)mcu_nn_add_zp_clamp(s, zpo, lo, hi);
+    }
+}
+
 void mcu_add_s8(const mcu_add_params_t *p, const int8_t *const *x, int32_t size, int8_t *y)
 {
     const int32_t scale = (int32_t)1 << p->left_shift;
     int32_t i;
+    if (p->num_inputs == 2 && mcu_add_rescale_right_only(&p->input_rescale[0])
+        && mcu_add_rescale_right_only(&p->input_rescale[1]) && mcu_add_rescale_right_only(&p->output_rescale)) {
+        mcu_add2_right_s8(p, x[0], x[1], size, y);
+        return;
+    }
     for (i = 0; i < size; i++) {
         int32_t sum = 0;
         int32_t k;

@@ -158,6 +158,11 @@ public final class NnGoldenVectors {
         return new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), shift);
     }
 
+    /** A rescale in the multiplier form with the given shift. */
+    static Rescale multiplierForm(Random rnd, int shift) {
+        return new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), shift);
+    }
+
     private static List<Rescale> rescales(Random rnd, int channels, int exponent) {
         int n = rnd.nextBoolean() ? 1 : channels;
         List<Rescale> rs = new ArrayList<>();
@@ -483,7 +488,10 @@ public final class NnGoldenVectors {
         int size = index % 8 == 1 ? 1 : between(rnd, 1, 70);
         switch (op) {
             case 0 -> {
-                int n = between(rnd, 2, 4);
+                // Every other add: two operands and the multiplier form with right shifts only, as TFLite's
+                // ADD gives (an input rescale of 1/2 is {2^30, 0}): mcu_add_s8's two-operand loop.
+                boolean rightOnly = index % 10 == 0;
+                int n = rightOnly ? 2 : between(rnd, 2, 4);
                 int leftShift = bits == 8 ? 20 : between(rnd, 12, 15);
                 List<Integer> zps = new ArrayList<>();
                 List<Rescale> rs = new ArrayList<>();
@@ -491,11 +499,12 @@ public final class NnGoldenVectors {
                 List<String> names = new ArrayList<>();
                 for (int k = 0; k < n; k++) {
                     zps.add(type(rnd, bits).zeroPoint());
-                    rs.add(rescale(rnd, between(rnd, -4, -2)));
+                    rs.add(rightOnly ? multiplierForm(rnd, between(rnd, -3, 0)) : rescale(rnd, between(rnd, -4, -2)));
                     xs.add(values(rnd, size, bits));
                     names.add("x" + k);
                 }
-                Rescale outR = rescale(rnd, 1 + 2 - leftShift);
+                Rescale outR = rightOnly ? multiplierForm(rnd, 2 - leftShift + between(rnd, -1, 1))
+                        : rescale(rnd, 1 + 2 - leftShift);
                 QAdd a = new QAdd("add", names, Shape.of(size), t, zps, leftShift, rs, outR);
                 int[] y = FeedForwardKernels.run(a, xs);
                 out.add(n);
