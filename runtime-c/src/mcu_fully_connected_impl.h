@@ -27,12 +27,30 @@ static void MCU_FC_OUTPUT_X2(const int32_t *d2, const int32_t *bias, int32_t n, 
 {
     int32_t i;
     if (rescale != NULL) {
-        /* one rescale per unit (per-channel weights), each the multiplier form with a right shift: the
-         * same requantization per unit as the per-tensor loops below */
+        /* One rescale per unit (per-channel weights), each the multiplier form with a right shift e >= 1:
+         * the requantization of mcu_matvec_requant_x2() (TFLite's MultiplyByQuantizedMultiplier with
+         * its rounding divide, ties away from zero), written so that the per-unit shift costs no mask:
+         * with h the rounded high half and g = h - (h < 0), rdivpot(h, e) = floor((g + 2^(e-1)) / 2^e)
+         * = floor((floor(g / 2^(e-1)) + 1) / 2), and adding the zero point inside the last halving,
+         * floor((t + 1 + 2 zp) / 2) = floor((t + 1) / 2) + zp, is exact. */
+        const int32_t c = 1 + 2 * zp;
+        const int32_t amin = lo + zp;
+        const int32_t amax = hi + zp;
+#ifdef MCU_MATVEC_HAVE_DSP
+        if (full) {
+            for (i = 0; i < n; i++) {
+                const int32_t h = mcu_matvec_requant_x2_high(d2[i] + 2 * bias[i], rescale[i].multiplier);
+                int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -rescale[i].shift - 1) + c, 1);
+                __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_FC_OUT_T)), "r"(v));
+                y[i] = (MCU_FC_OUT_T)v;
+            }
+            return;
+        }
+#endif
         for (i = 0; i < n; i++) {
-            const int32_t r = -rescale[i].shift;
-            const int32_t v = mcu_matvec_requant_x2(d2[i] + 2 * bias[i], rescale[i].multiplier, (int32_t)1 << (r - 1), r);
-            y[i] = (MCU_FC_OUT_T)((v < lo ? lo : (v > hi ? hi : v)) + zp);
+            const int32_t h = mcu_matvec_requant_x2_high(d2[i] + 2 * bias[i], rescale[i].multiplier);
+            const int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -rescale[i].shift - 1) + c, 1);
+            y[i] = (MCU_FC_OUT_T)(v < amin ? amin : (v > amax ? amax : v));
         }
         return;
     }
