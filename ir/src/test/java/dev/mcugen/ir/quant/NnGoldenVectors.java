@@ -485,7 +485,8 @@ public final class NnGoldenVectors {
         out.add(outBits);
         out.add(op);
         QuantType t = type(rnd, outBits);
-        int size = index % 8 == 1 ? 1 : between(rnd, 1, 70);
+        // some requants long enough for mcu_requant_s8's table (512 values and more)
+        int size = index % 8 == 1 ? 1 : index % 15 == 6 ? between(rnd, 512, 700) : between(rnd, 1, 70);
         switch (op) {
             case 0 -> {
                 // Every other add: two operands and the multiplier form with right shifts only, as TFLite's
@@ -499,7 +500,9 @@ public final class NnGoldenVectors {
                 List<String> names = new ArrayList<>();
                 for (int k = 0; k < n; k++) {
                     zps.add(type(rnd, bits).zeroPoint());
-                    rs.add(rightOnly ? multiplierForm(rnd, between(rnd, -3, 0)) : rescale(rnd, between(rnd, -4, -2)));
+                    // (the power-of-two form 2^-e, e >= 1, as mcugen's own quantization gives, in a third of them)
+                    rs.add(rightOnly ? (index % 30 == 10 ? Rescale.pot(-between(rnd, 1, 3))
+                            : multiplierForm(rnd, between(rnd, -3, 0))) : rescale(rnd, between(rnd, -4, -2)));
                     xs.add(values(rnd, size, bits));
                     names.add("x" + k);
                 }
