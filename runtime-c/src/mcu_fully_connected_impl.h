@@ -122,17 +122,22 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
 #ifdef MCU_MATVEC_TWO_PHASE
-            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= MCU_MATVEC_FC_COLUMNS && p->acc_small
-                && two_phase_rescale) {
+            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= 65536 && p->acc_small && two_phase_rescale) {
                 /* (DSP_PAIRS and ROWS4 only: ROWMAJOR has its own output stage on NEON / ARMv6-M and
                  * takes the group path below elsewhere) */
                 /* The common case, in two phases per batch of units so that each loop keeps its
                  * values in registers: the block kernel writes 2 * dot of MCU_FC_BATCH units, then
-                 * the output stage (mcu_matvec_requant_x2) runs over them. */
+                 * the output stage (mcu_matvec_requant_x2) runs over them. A row wider than the
+                 * prepared-input buffer is summed chunk by chunk (each chunk's dot products exact, as
+                 * in mcu_matvec_s8_group(); |2 dot| <= 2 * 16256 * 65536 < 2^31 for every partial sum). */
                 const int32_t dsp = p->weight_layout == MCU_WLAYOUT_DSP_PAIRS;
-                const int32_t sum128 = dsp ? 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h) : 0;
+                const int32_t whole = cols_p <= MCU_MATVEC_FC_COLUMNS;
+                int32_t sum128 = 0;
+                if (whole && dsp) {
+                    sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h);
+                }
 #ifdef MCU_MATVEC_HAVE_ROWS4
-                if (!dsp) {
+                if (whole && !dsp) {
                     mcu_matvec_rows4_prepare(xr, in, 0, cols_p, xs.w);
                 }
 #endif
@@ -149,26 +154,54 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                     int32_t d2[MCU_FC_BATCH];
                     const int32_t n = units - o0 < MCU_FC_BATCH ? units - o0 : MCU_FC_BATCH;
                     int32_t i;
-                    for (i = 0; i < n; i += 4) {
-                        if (dsp) {
-                            uint32_t acc[4] = {0u, 0u, 0u, 0u};
-                            mcu_matvec_dsp_block(wg, xs.h, cols_p / 4, acc);
-                            mcu_matvec_dsp_finish_x2(acc[0], acc[1], sum128, &d2[i], &d2[i + 1]);
-                            mcu_matvec_dsp_finish_x2(acc[2], acc[3], sum128, &d2[i + 2], &d2[i + 3]);
-                        } else {
-                            int32_t acc[4] = {0, 0, 0, 0};
-#ifdef MCU_MATVEC_HAVE_ROWS4
-                            mcu_matvec_rows4_block(wg, xs.w, cols_p, acc);
-#else
-                            mcu_matvec_rows4_portable(wg, xr, in, acc);
-#endif
-                            d2[i] = 2 * acc[0];
-                            d2[i + 1] = 2 * acc[1];
-                            d2[i + 2] = 2 * acc[2];
-                            d2[i + 3] = 2 * acc[3];
+                    int32_t c0;
+                    for (c0 = 0; c0 < cols_p; c0 += MCU_MATVEC_FC_COLUMNS) {
+                        /* one chunk of columns [c0, c0 + cn) (the whole row when it fits the buffer) */
+                        const int32_t cn = cols_p - c0 < MCU_MATVEC_FC_COLUMNS ? cols_p - c0 : MCU_MATVEC_FC_COLUMNS;
+                        const int8_t *wc = wg + 4 * c0; /* a group's column c starts at byte 4 c (both layouts) */
+                        if (!whole && dsp) {
+                            sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, c0, cn, xs.h);
                         }
-                        wg += 4 * cols_p;
+#ifdef MCU_MATVEC_HAVE_ROWS4
+                        if (!whole && !dsp) {
+                            mcu_matvec_rows4_prepare(xr, in, c0, cn, xs.w);
+                        }
+#endif
+                        for (i = 0; i < n; i += 4) {
+                            int32_t e[4];
+                            if (dsp) {
+                                uint32_t acc[4] = {0u, 0u, 0u, 0u};
+                                mcu_matvec_dsp_block(wc, xs.h, cn / 4, acc);
+                                mcu_matvec_dsp_finish_x2(acc[0], acc[1], sum128, &e[0], &e[1]);
+                                mcu_matvec_dsp_finish_x2(acc[2], acc[3], sum128, &e[2], &e[3]);
+                            } else {
+                                int32_t acc[4] = {0, 0, 0, 0};
+#ifdef MCU_MATVEC_HAVE_ROWS4
+                                mcu_matvec_rows4_block(wc, xs.w, cn, acc);
+#else
+                                const int32_t real = in - c0 < cn ? in - c0 : cn; /* the rest is padding */
+                                mcu_matvec_rows4_portable(wc, xr + c0, real > 0 ? real : 0, acc);
+#endif
+                                e[0] = 2 * acc[0];
+                                e[1] = 2 * acc[1];
+                                e[2] = 2 * acc[2];
+                                e[3] = 2 * acc[3];
+                            }
+                            if (c0 == 0) {
+                                d2[i] = e[0];
+                                d2[i + 1] = e[1];
+                                d2[i + 2] = e[2];
+                                d2[i + 3] = e[3];
+                            } else {
+                                d2[i] += e[0];
+                                d2[i + 1] += e[1];
+                                d2[i + 2] += e[2];
+                                d2[i + 3] += e[3];
+                            }
+                            wc += 4 * cols_p;
+                        }
                     }
+                    wg += (size_t)mcu_matvec_padded(n) * (size_t)cols_p; /* the batch's groups of 4 units */
                     MCU_FC_OUTPUT_X2(d2, bias + o0, n, mult, half, right, zp, lo, hi, full, yr + o0,
                                      rstep ? p->rescale + o0 : NULL);
                 }

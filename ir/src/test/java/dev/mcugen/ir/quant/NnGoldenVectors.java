@@ -231,9 +231,12 @@ public final class NnGoldenVectors {
      * identity rescale, full int32 clamp).
      */
     private static void fc(Random rnd, int index, Out out) {
-        int bits = bits(rnd);
-        int outBits = bits == 8 ? outBits(rnd, 8, 16, 32) : outBits(rnd, 16, 32);
-        int in = index % 10 == 0 ? 13 : between(rnd, 1, 40);
+        // every 25th case an int8 row wider than the packed Dense's prepared-input buffer (512 columns,
+        // 256 on Cortex-M3) with multiplier-form rescales: the two-phase path sums it chunk by chunk
+        boolean wide = index % 25 == 7;
+        int bits = wide ? 8 : bits(rnd);
+        int outBits = wide ? outBits(rnd, 8, 16) : bits == 8 ? outBits(rnd, 8, 16, 32) : outBits(rnd, 16, 32);
+        int in = index % 10 == 0 ? 13 : wide ? between(rnd, 513, 1100) : between(rnd, 1, 40);
         int units = index % 10 == 0 ? 29 : between(rnd, 1, 40);
         int rows = between(rnd, 1, 3);
         int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 12) : 0;
@@ -247,6 +250,13 @@ public final class NnGoldenVectors {
         }
         int accBits = log2(Math.sqrt(in) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
         List<Rescale> rs = outBits == 32 ? List.of(Rescale.IDENTITY) : rescales(rnd, units, outBits - 3 - accBits);
+        if (wide) {
+            List<Rescale> m = new ArrayList<>();
+            for (Rescale r : rs) {
+                m.add(multiplierForm(rnd, Math.min(-1, r.shift())));
+            }
+            rs = m;
+        }
         QFullyConnected fc = new QFullyConnected("fc", "x", Shape.of(units), t, in, units,
                 IntTensor.of(Shape.of(in, units), 8, w), IntTensor.of(Shape.of(units), accShift > 0 ? 64 : 32, b),
                 rs, accShift, act[0], act[1]);
