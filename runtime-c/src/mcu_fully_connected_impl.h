@@ -73,6 +73,86 @@ static void MCU_FC_OUTPUT_X2(const int32_t *d2, const int32_t *bias, int32_t n, 
 }
 #endif
 
+#if !MCU_FC_WIDE && defined(MCU_MATVEC_TWO_PHASE)
+#ifndef MCU_FC_GROUP_X2
+/* 2 dot of 4 units over the prepared columns [c0, c0 + cn) into out[0..3] (the two-phase path below):
+ * DSP_PAIRS from the int16 pairs xh (sum128 = 128 * their sum), ROWS4 from the int32 values xw on
+ * Cortex-M3 or from x itself in the portable emulation (columns at and past `in` are padding) */
+#ifdef MCU_MATVEC_HAVE_ROWS4
+#define MCU_FC_ROWS4_X2(wc, xw, xr, in, c0, cn, acc) mcu_matvec_rows4_block((wc), (xw), (cn), (acc))
+#else
+#define MCU_FC_ROWS4_X2(wc, xw, xr, in, c0, cn, acc)                                           \
+    mcu_matvec_rows4_portable((wc), (xr) + (c0), (in) - (c0) < (cn) ? ((in) > (c0) ? (in) - (c0) : 0) : (cn), (acc))
+#endif
+#define MCU_FC_GROUP_X2(dsp, wc, xh, xw, xr, in, c0, cn, sum128, out)                           \
+    do {                                                                                       \
+        if (dsp) {                                                                             \
+            uint32_t acc_[4] = {0u, 0u, 0u, 0u};                                               \
+            mcu_matvec_dsp_block((wc), (xh), (cn) / 4, acc_);                                  \
+            mcu_matvec_dsp_finish_x2(acc_[0], acc_[1], (sum128), &(out)[0], &(out)[1]);        \
+            mcu_matvec_dsp_finish_x2(acc_[2], acc_[3], (sum128), &(out)[2], &(out)[3]);        \
+        } else {                                                                               \
+            int32_t acc_[4] = {0, 0, 0, 0};                                                    \
+            MCU_FC_ROWS4_X2((wc), (xw), (xr), (in), (c0), (cn), acc_);                         \
+            (out)[0] = 2 * acc_[0];                                                            \
+            (out)[1] = 2 * acc_[1];                                                            \
+            (out)[2] = 2 * acc_[2];                                                            \
+            (out)[3] = 2 * acc_[3];                                                            \
+        }                                                                                      \
+    } while (0)
+#define MCU_FC_CAT2_(a, b) a##b
+#define MCU_FC_CAT_(a, b) MCU_FC_CAT2_(a, b)
+#endif
+#define MCU_FC_CHUNKS_X2 MCU_FC_CAT_(MCU_FC_OUTPUT_X2, _chunks)
+/**
+ * 2 dot of the n units of one batch (weights wg, its groups of 4 units 4 cols_p bytes apart) for a
+ * row wider than the prepared-input buffer: chunk by chunk of MCU_MATVEC_FC_COLUMNS columns, each
+ * chunk's dot products exact (as in mcu_matvec_s8_group()) and summed into d2; every partial sum
+ * |2 dot| <= 2 * 16256 * cols_p < 2^31 (cols_p <= 65536). Out of line: the common whole-row loop
+ * keeps its registers.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void MCU_FC_CHUNKS_X2(mcu_weight_layout_t layout, const int8_t *wg, int32_t n, const int8_t *xr, int32_t in,
+                             int32_t cols_p, int16_t *xh, int32_t *xw, int32_t *d2)
+{
+    const int32_t dsp = layout == MCU_WLAYOUT_DSP_PAIRS;
+    int32_t c0;
+    (void)xw;
+    for (c0 = 0; c0 < cols_p; c0 += MCU_MATVEC_FC_COLUMNS) {
+        const int32_t cn = cols_p - c0 < MCU_MATVEC_FC_COLUMNS ? cols_p - c0 : MCU_MATVEC_FC_COLUMNS;
+        const int8_t *wc = wg + 4 * c0; /* a group's column c starts at byte 4 c (both layouts) */
+        int32_t sum128 = 0;
+        int32_t i;
+        if (dsp) {
+            sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, c0, cn, xh);
+        }
+#ifdef MCU_MATVEC_HAVE_ROWS4
+        else {
+            mcu_matvec_rows4_prepare(xr, in, c0, cn, xw);
+        }
+#endif
+        for (i = 0; i < n; i += 4) {
+            int32_t e[4];
+            MCU_FC_GROUP_X2(dsp, wc, xh, xw, xr, in, c0, cn, sum128, e);
+            if (c0 == 0) {
+                d2[i] = e[0];
+                d2[i + 1] = e[1];
+                d2[i + 2] = e[2];
+                d2[i + 3] = e[3];
+            } else {
+                d2[i] += e[0];
+                d2[i + 1] += e[1];
+                d2[i + 2] += e[2];
+                d2[i + 3] += e[3];
+            }
+            wc += 4 * cols_p;
+        }
+    }
+}
+#endif
+
 void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, MCU_FC_OUT_T *y)
 {
     const int32_t in = p->input_size;
@@ -132,10 +212,8 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                  * in mcu_matvec_s8_group(); |2 dot| <= 2 * 16256 * 65536 < 2^31 for every partial sum). */
                 const int32_t dsp = p->weight_layout == MCU_WLAYOUT_DSP_PAIRS;
                 const int32_t whole = cols_p <= MCU_MATVEC_FC_COLUMNS;
-                int32_t sum128 = 0;
-                if (whole && dsp) {
-                    sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h);
-                }
+                /* whole rows only (the chunked path prepares its own) */
+                const int32_t sum128 = whole && dsp ? 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h) : 0;
 #ifdef MCU_MATVEC_HAVE_ROWS4
                 if (whole && !dsp) {
                     mcu_matvec_rows4_prepare(xr, in, 0, cols_p, xs.w);
@@ -154,54 +232,16 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                     int32_t d2[MCU_FC_BATCH];
                     const int32_t n = units - o0 < MCU_FC_BATCH ? units - o0 : MCU_FC_BATCH;
                     int32_t i;
-                    int32_t c0;
-                    for (c0 = 0; c0 < cols_p; c0 += MCU_MATVEC_FC_COLUMNS) {
-                        /* one chunk of columns [c0, c0 + cn) (the whole row when it fits the buffer) */
-                        const int32_t cn = cols_p - c0 < MCU_MATVEC_FC_COLUMNS ? cols_p - c0 : MCU_MATVEC_FC_COLUMNS;
-                        const int8_t *wc = wg + 4 * c0; /* a group's column c starts at byte 4 c (both layouts) */
-                        if (!whole && dsp) {
-                            sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, c0, cn, xs.h);
-                        }
-#ifdef MCU_MATVEC_HAVE_ROWS4
-                        if (!whole && !dsp) {
-                            mcu_matvec_rows4_prepare(xr, in, c0, cn, xs.w);
-                        }
-#endif
+                    if (whole) {
+                        /* the row fits the buffer, prepared once above: 2 dot straight into d2 */
                         for (i = 0; i < n; i += 4) {
-                            int32_t e[4];
-                            if (dsp) {
-                                uint32_t acc[4] = {0u, 0u, 0u, 0u};
-                                mcu_matvec_dsp_block(wc, xs.h, cn / 4, acc);
-                                mcu_matvec_dsp_finish_x2(acc[0], acc[1], sum128, &e[0], &e[1]);
-                                mcu_matvec_dsp_finish_x2(acc[2], acc[3], sum128, &e[2], &e[3]);
-                            } else {
-                                int32_t acc[4] = {0, 0, 0, 0};
-#ifdef MCU_MATVEC_HAVE_ROWS4
-                                mcu_matvec_rows4_block(wc, xs.w, cn, acc);
-#else
-                                const int32_t real = in - c0 < cn ? in - c0 : cn; /* the rest is padding */
-                                mcu_matvec_rows4_portable(wc, xr + c0, real > 0 ? real : 0, acc);
-#endif
-                                e[0] = 2 * acc[0];
-                                e[1] = 2 * acc[1];
-                                e[2] = 2 * acc[2];
-                                e[3] = 2 * acc[3];
-                            }
-                            if (c0 == 0) {
-                                d2[i] = e[0];
-                                d2[i + 1] = e[1];
-                                d2[i + 2] = e[2];
-                                d2[i + 3] = e[3];
-                            } else {
-                                d2[i] += e[0];
-                                d2[i + 1] += e[1];
-                                d2[i + 2] += e[2];
-                                d2[i + 3] += e[3];
-                            }
-                            wc += 4 * cols_p;
+                            MCU_FC_GROUP_X2(dsp, wg, xs.h, xs.w, xr, in, 0, cols_p, sum128, &d2[i]);
+                            wg += 4 * cols_p;
                         }
+                    } else {
+                        MCU_FC_CHUNKS_X2(p->weight_layout, wg, n, xr, in, cols_p, xs.h, xs.w, d2);
+                        wg += (size_t)mcu_matvec_padded(n) * (size_t)cols_p; /* the batch's groups of 4 units */
                     }
-                    wg += (size_t)mcu_matvec_padded(n) * (size_t)cols_p; /* the batch's groups of 4 units */
                     MCU_FC_OUTPUT_X2(d2, bias + o0, n, mult, half, right, zp, lo, hi, full, yr + o0,
                                      rstep ? p->rescale + o0 : NULL);
                 }
@@ -254,6 +294,7 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
 
 #undef MCU_FC_NAME
 #undef MCU_FC_OUTPUT_X2
+#undef MCU_FC_CHUNKS_X2
 #undef MCU_FC_IN_T
 #undef MCU_FC_OUT_T
 #undef MCU_FC_WIDE
