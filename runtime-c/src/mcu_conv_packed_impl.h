@@ -18,7 +18,8 @@
  *
  * The rows: a 1x1 kernel with stride 1 has one row per input position, the input itself. Otherwise,
  * a position whose receptive field lies inside the input with kernel_h == 1 and dilation_w == 1 has
- * its row contiguous in the input (a Conv1D's valid positions), read in place; every other position
+ * its row contiguous in the input (a Conv1D's valid positions), read in place (but for a strided 1x1
+ * kernel with a buffer of two rows or more: copied, so that one Dense call serves a batch); every other position
  * gets its row copied (im2col) into the caller's buffer col of im2col_bytes, as many consecutive
  * positions per Dense call as fit. The generator gives every packed convolution that copies rows a
  * buffer of at least K bytes in the model's arena (not the stack: K has no bound there); with a
@@ -38,7 +39,10 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
     const int32_t kcols = p->kernel_h * p->kernel_w * c;
     const int32_t span_h = (p->kernel_h - 1) * p->dilation_h;
     const int32_t span_w = (p->kernel_w - 1) * p->dilation_w;
-    const int32_t row_in_place = p->kernel_h == 1 && p->dilation_w == 1;
+    /* a row read in place costs one Dense call per position; a 1x1 kernel's row (one input position,
+     * `channels` bytes) is cheaper to copy into col with its neighbours, one call per batch */
+    const int32_t row_in_place = p->kernel_h == 1 && p->dilation_w == 1
+                                 && !(p->kernel_w == 1 && col != NULL && p->im2col_bytes >= 2 * kcols);
     mcu_fc_params_t fc;
     int32_t batch;
     int32_t n = 0;

@@ -27,12 +27,30 @@ static void MCU_FC_OUTPUT_X2(const int32_t *d2, const int32_t *bias, int32_t n, 
 {
     int32_t i;
     if (rescale != NULL) {
-        /* one rescale per unit (per-channel weights), each the multiplier form with a right shift: the
-         * same requantization per unit as the per-tensor loops below */
+        /* One rescale per unit (per-channel weights), each the multiplier form with a right shift e >= 1:
+         * the requantization of mcu_matvec_requant_x2() (TFLite's MultiplyByQuantizedMultiplier with
+         * its rounding divide, ties away from zero), written so that the per-unit shift costs no mask:
+         * with h the rounded high half and g = h - (h < 0), rdivpot(h, e) = floor((g + 2^(e-1)) / 2^e)
+         * = floor((floor(g / 2^(e-1)) + 1) / 2), and adding the zero point inside the last halving,
+         * floor((t + 1 + 2 zp) / 2) = floor((t + 1) / 2) + zp, is exact. */
+        const int32_t c = 1 + 2 * zp;
+        const int32_t amin = lo + zp;
+        const int32_t amax = hi + zp;
+#ifdef MCU_MATVEC_HAVE_DSP
+        if (full) {
+            for (i = 0; i < n; i++) {
+                const int32_t h = mcu_matvec_requant_x2_high(d2[i] + 2 * bias[i], rescale[i].multiplier);
+                int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -rescale[i].shift - 1) + c, 1);
+                __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_FC_OUT_T)), "r"(v));
+                y[i] = (MCU_FC_OUT_T)v;
+            }
+            return;
+        }
+#endif
         for (i = 0; i < n; i++) {
-            const int32_t r = -rescale[i].shift;
-            const int32_t v = mcu_matvec_requant_x2(d2[i] + 2 * bias[i], rescale[i].multiplier, (int32_t)1 << (r - 1), r);
-            y[i] = (MCU_FC_OUT_T)((v < lo ? lo : (v > hi ? hi : v)) + zp);
+            const int32_t h = mcu_matvec_requant_x2_high(d2[i] + 2 * bias[i], rescale[i].multiplier);
+            const int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -rescale[i].shift - 1) + c, 1);
+            y[i] = (MCU_FC_OUT_T)(v < amin ? amin : (v > amax ? amax : v));
         }
         return;
     }
@@ -51,6 +69,86 @@ static void MCU_FC_OUTPUT_X2(const int32_t *d2, const int32_t *bias, int32_t n, 
     for (i = 0; i < n; i++) {
         const int32_t v = mcu_matvec_requant_x2(d2[i] + 2 * bias[i], mult, half, right);
         y[i] = (MCU_FC_OUT_T)((v < lo ? lo : (v > hi ? hi : v)) + zp);
+    }
+}
+#endif
+
+#if !MCU_FC_WIDE && defined(MCU_MATVEC_TWO_PHASE)
+#ifndef MCU_FC_GROUP_X2
+/* 2 dot of 4 units over the prepared columns [c0, c0 + cn) into out[0..3] (the two-phase path below):
+ * DSP_PAIRS from the int16 pairs xh (sum128 = 128 * their sum), ROWS4 from the int32 values xw on
+ * Cortex-M3 or from x itself in the portable emulation (columns at and past `in` are padding) */
+#ifdef MCU_MATVEC_HAVE_ROWS4
+#define MCU_FC_ROWS4_X2(wc, xw, xr, in, c0, cn, acc) mcu_matvec_rows4_block((wc), (xw), (cn), (acc))
+#else
+#define MCU_FC_ROWS4_X2(wc, xw, xr, in, c0, cn, acc)                                           \
+    mcu_matvec_rows4_portable((wc), (xr) + (c0), (in) - (c0) < (cn) ? ((in) > (c0) ? (in) - (c0) : 0) : (cn), (acc))
+#endif
+#define MCU_FC_GROUP_X2(dsp, wc, xh, xw, xr, in, c0, cn, sum128, out)                           \
+    do {                                                                                       \
+        if (dsp) {                                                                             \
+            uint32_t acc_[4] = {0u, 0u, 0u, 0u};                                               \
+            mcu_matvec_dsp_block((wc), (xh), (cn) / 4, acc_);                                  \
+            mcu_matvec_dsp_finish_x2(acc_[0], acc_[1], (sum128), &(out)[0], &(out)[1]);        \
+            mcu_matvec_dsp_finish_x2(acc_[2], acc_[3], (sum128), &(out)[2], &(out)[3]);        \
+        } else {                                                                               \
+            int32_t acc_[4] = {0, 0, 0, 0};                                                    \
+            MCU_FC_ROWS4_X2((wc), (xw), (xr), (in), (c0), (cn), acc_);                         \
+            (out)[0] = 2 * acc_[0];                                                            \
+            (out)[1] = 2 * acc_[1];                                                            \
+            (out)[2] = 2 * acc_[2];                                                            \
+            (out)[3] = 2 * acc_[3];                                                            \
+        }                                                                                      \
+    } while (0)
+#define MCU_FC_CAT2_(a, b) a##b
+#define MCU_FC_CAT_(a, b) MCU_FC_CAT2_(a, b)
+#endif
+#define MCU_FC_CHUNKS_X2 MCU_FC_CAT_(MCU_FC_OUTPUT_X2, _chunks)
+/**
+ * 2 dot of the n units of one batch (weights wg, its groups of 4 units 4 cols_p bytes apart) for a
+ * row wider than the prepared-input buffer: chunk by chunk of MCU_MATVEC_FC_COLUMNS columns, each
+ * chunk's dot products exact (as in mcu_matvec_s8_group()) and summed into d2; every partial sum
+ * |2 dot| <= 2 * 16256 * cols_p < 2^31 (cols_p <= 65536). Out of line: the common whole-row loop
+ * keeps its registers.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void MCU_FC_CHUNKS_X2(mcu_weight_layout_t layout, const int8_t *wg, int32_t n, const int8_t *xr, int32_t in,
+                             int32_t cols_p, int16_t *xh, int32_t *xw, int32_t *d2)
+{
+    const int32_t dsp = layout == MCU_WLAYOUT_DSP_PAIRS;
+    int32_t c0;
+    (void)xw;
+    for (c0 = 0; c0 < cols_p; c0 += MCU_MATVEC_FC_COLUMNS) {
+        const int32_t cn = cols_p - c0 < MCU_MATVEC_FC_COLUMNS ? cols_p - c0 : MCU_MATVEC_FC_COLUMNS;
+        const int8_t *wc = wg + 4 * c0; /* a group's column c starts at byte 4 c (both layouts) */
+        int32_t sum128 = 0;
+        int32_t i;
+        if (dsp) {
+            sum128 = 128 * mcu_matvec_dsp_prepare(xr, in, c0, cn, xh);
+        }
+#ifdef MCU_MATVEC_HAVE_ROWS4
+        else {
+            mcu_matvec_rows4_prepare(xr, in, c0, cn, xw);
+        }
+#endif
+        for (i = 0; i < n; i += 4) {
+            int32_t e[4];
+            MCU_FC_GROUP_X2(dsp, wc, xh, xw, xr, in, c0, cn, sum128, e);
+            if (c0 == 0) {
+                d2[i] = e[0];
+                d2[i + 1] = e[1];
+                d2[i + 2] = e[2];
+                d2[i + 3] = e[3];
+            } else {
+                d2[i] += e[0];
+                d2[i + 1] += e[1];
+                d2[i + 2] += e[2];
+                d2[i + 3] += e[3];
+            }
+            wc += 4 * cols_p;
+        }
     }
 }
 #endif
@@ -104,17 +202,20 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
             const int8_t *xr = x + (size_t)r * (size_t)in;
             int32_t g;
 #ifdef MCU_MATVEC_TWO_PHASE
-            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= MCU_MATVEC_FC_COLUMNS && p->acc_small
-                && two_phase_rescale) {
+            if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR && cols_p <= 65536 && p->acc_small && two_phase_rescale) {
                 /* (DSP_PAIRS and ROWS4 only: ROWMAJOR has its own output stage on NEON / ARMv6-M and
                  * takes the group path below elsewhere) */
                 /* The common case, in two phases per batch of units so that each loop keeps its
                  * values in registers: the block kernel writes 2 * dot of MCU_FC_BATCH units, then
-                 * the output stage (mcu_matvec_requant_x2) runs over them. */
+                 * the output stage (mcu_matvec_requant_x2) runs over them. A row wider than the
+                 * prepared-input buffer is summed chunk by chunk (each chunk's dot products exact, as
+                 * in mcu_matvec_s8_group(); |2 dot| <= 2 * 16256 * 65536 < 2^31 for every partial sum). */
                 const int32_t dsp = p->weight_layout == MCU_WLAYOUT_DSP_PAIRS;
-                const int32_t sum128 = dsp ? 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h) : 0;
+                const int32_t whole = cols_p <= MCU_MATVEC_FC_COLUMNS;
+                /* whole rows only (the chunked path prepares its own) */
+                const int32_t sum128 = whole && dsp ? 128 * mcu_matvec_dsp_prepare(xr, in, 0, cols_p, xs.h) : 0;
 #ifdef MCU_MATVEC_HAVE_ROWS4
-                if (!dsp) {
+                if (whole && !dsp) {
                     mcu_matvec_rows4_prepare(xr, in, 0, cols_p, xs.w);
                 }
 #endif
@@ -131,25 +232,15 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
                     int32_t d2[MCU_FC_BATCH];
                     const int32_t n = units - o0 < MCU_FC_BATCH ? units - o0 : MCU_FC_BATCH;
                     int32_t i;
-                    for (i = 0; i < n; i += 4) {
-                        if (dsp) {
-                            uint32_t acc[4] = {0u, 0u, 0u, 0u};
-                            mcu_matvec_dsp_block(wg, xs.h, cols_p / 4, acc);
-                            mcu_matvec_dsp_finish_x2(acc[0], acc[1], sum128, &d2[i], &d2[i + 1]);
-                            mcu_matvec_dsp_finish_x2(acc[2], acc[3], sum128, &d2[i + 2], &d2[i + 3]);
-                        } else {
-                            int32_t acc[4] = {0, 0, 0, 0};
-#ifdef MCU_MATVEC_HAVE_ROWS4
-                            mcu_matvec_rows4_block(wg, xs.w, cols_p, acc);
-#else
-                            mcu_matvec_rows4_portable(wg, xr, in, acc);
-#endif
-                            d2[i] = 2 * acc[0];
-                            d2[i + 1] = 2 * acc[1];
-                            d2[i + 2] = 2 * acc[2];
-                            d2[i + 3] = 2 * acc[3];
+                    if (whole) {
+                        /* the row fits the buffer, prepared once above: 2 dot straight into d2 */
+                        for (i = 0; i < n; i += 4) {
+                            MCU_FC_GROUP_X2(dsp, wg, xs.h, xs.w, xr, in, 0, cols_p, sum128, &d2[i]);
+                            wg += 4 * cols_p;
                         }
-                        wg += 4 * cols_p;
+                    } else {
+                        MCU_FC_CHUNKS_X2(p->weight_layout, wg, n, xr, in, cols_p, xs.h, xs.w, d2);
+                        wg += (size_t)mcu_matvec_padded(n) * (size_t)cols_p; /* the batch's groups of 4 units */
                     }
                     MCU_FC_OUTPUT_X2(d2, bias + o0, n, mult, half, right, zp, lo, hi, full, yr + o0,
                                      rstep ? p->rescale + o0 : NULL);
@@ -203,6 +294,7 @@ void MCU_FC_NAME(const mcu_fc_params_t *p, int32_t rows, const MCU_FC_IN_T *x, M
 
 #undef MCU_FC_NAME
 #undef MCU_FC_OUTPUT_X2
+#undef MCU_FC_CHUNKS_X2
 #undef MCU_FC_IN_T
 #undef MCU_FC_OUT_T
 #undef MCU_FC_WIDE

@@ -180,6 +180,8 @@ MCU_MATVEC_INLINE int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
 #endif
 
 /**
+ * The rounded high half of the output stage below: srdhm(acc, M) from x2 = 2 acc, SMMULR on DSP.
+ *
  * The output stage of the packed Dense when the generator proved every accumulator |acc| < 2^30
  * (mcu_fc_params_t.acc_small) and the rescale is of the multiplier form with shift e' = -right,
  * right >= 1 (the usual one): mcu_requant_s32(acc, M, -right) from x2 = 2 acc and half = 2^(right-1).
@@ -187,7 +189,7 @@ MCU_MATVEC_INLINE int32_t mcu_matvec_rescale(int32_t x, const mcu_rescale_t *r)
  * which is SMMULR on DSP; rdivpot(h, right) = floor((h + half - (h < 0)) / 2^right) (for h >= 0 the
  * remainder test `rem > half - 1`, for h < 0 `rem > half`), no overflow since |h| <= |acc| < 2^30.
  */
-MCU_MATVEC_INLINE int32_t mcu_matvec_requant_x2(int32_t x2, int32_t multiplier, int32_t half, int32_t right)
+MCU_MATVEC_INLINE int32_t mcu_matvec_requant_x2_high(int32_t x2, int32_t multiplier)
 {
 #ifdef MCU_MATVEC_HAVE_DSP
     int32_t h;
@@ -196,6 +198,13 @@ MCU_MATVEC_INLINE int32_t mcu_matvec_requant_x2(int32_t x2, int32_t multiplier, 
     const int64_t q = (int64_t)x2 * (int64_t)multiplier + ((int64_t)1 << 31);
     const int32_t h = (int32_t)(q >= 0 ? q / ((int64_t)1 << 32) : ~(~q / ((int64_t)1 << 32)));
 #endif
+    return h;
+}
+
+/** mcu_matvec_requant_x2_high() then the rounding divide by 2^right (see above). */
+MCU_MATVEC_INLINE int32_t mcu_matvec_requant_x2(int32_t x2, int32_t multiplier, int32_t half, int32_t right)
+{
+    const int32_t h = mcu_matvec_requant_x2_high(x2, multiplier);
     return mcu_asr_s32(h + half - (h < 0 ? 1 : 0), right);
 }
 

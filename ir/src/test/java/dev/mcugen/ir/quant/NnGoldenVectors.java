@@ -158,6 +158,11 @@ public final class NnGoldenVectors {
         return new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), shift);
     }
 
+    /** A rescale in the multiplier form with the given shift. */
+    static Rescale multiplierForm(Random rnd, int shift) {
+        return new Rescale(false, (1 << 30) + rnd.nextInt(1 << 30), shift);
+    }
+
     private static List<Rescale> rescales(Random rnd, int channels, int exponent) {
         int n = rnd.nextBoolean() ? 1 : channels;
         List<Rescale> rs = new ArrayList<>();
@@ -226,9 +231,12 @@ public final class NnGoldenVectors {
      * identity rescale, full int32 clamp).
      */
     private static void fc(Random rnd, int index, Out out) {
-        int bits = bits(rnd);
-        int outBits = bits == 8 ? outBits(rnd, 8, 16, 32) : outBits(rnd, 16, 32);
-        int in = index % 10 == 0 ? 13 : between(rnd, 1, 40);
+        // every 25th case an int8 row wider than the packed Dense's prepared-input buffer (512 columns,
+        // 256 on Cortex-M3) with multiplier-form rescales: the two-phase path sums it chunk by chunk
+        boolean wide = index % 25 == 7;
+        int bits = wide ? 8 : bits(rnd);
+        int outBits = wide ? outBits(rnd, 8, 16) : bits == 8 ? outBits(rnd, 8, 16, 32) : outBits(rnd, 16, 32);
+        int in = index % 10 == 0 ? 13 : wide ? between(rnd, 513, 1100) : between(rnd, 1, 40);
         int units = index % 10 == 0 ? 29 : between(rnd, 1, 40);
         int rows = between(rnd, 1, 3);
         int accShift = bits == 16 && rnd.nextBoolean() ? between(rnd, 1, 12) : 0;
@@ -242,6 +250,13 @@ public final class NnGoldenVectors {
         }
         int accBits = log2(Math.sqrt(in) * 80 * (bits == 8 ? 80 : 20000) + biasMax / 4.0) - accShift;
         List<Rescale> rs = outBits == 32 ? List.of(Rescale.IDENTITY) : rescales(rnd, units, outBits - 3 - accBits);
+        if (wide) {
+            List<Rescale> m = new ArrayList<>();
+            for (Rescale r : rs) {
+                m.add(multiplierForm(rnd, Math.min(-1, r.shift())));
+            }
+            rs = m;
+        }
         QFullyConnected fc = new QFullyConnected("fc", "x", Shape.of(units), t, in, units,
                 IntTensor.of(Shape.of(in, units), 8, w), IntTensor.of(Shape.of(units), accShift > 0 ? 64 : 32, b),
                 rs, accShift, act[0], act[1]);
@@ -480,10 +495,14 @@ public final class NnGoldenVectors {
         out.add(outBits);
         out.add(op);
         QuantType t = type(rnd, outBits);
-        int size = index % 8 == 1 ? 1 : between(rnd, 1, 70);
+        // some requants long enough for mcu_requant_s8's table (512 values and more)
+        int size = index % 8 == 1 ? 1 : index % 15 == 6 ? between(rnd, 512, 700) : between(rnd, 1, 70);
         switch (op) {
             case 0 -> {
-                int n = between(rnd, 2, 4);
+                // Every other add: two operands and the multiplier form with right shifts only, as TFLite's
+                // ADD gives (an input rescale of 1/2 is {2^30, 0}): mcu_add_s8's two-operand loop.
+                boolean rightOnly = index % 10 == 0;
+                int n = rightOnly ? 2 : between(rnd, 2, 4);
                 int leftShift = bits == 8 ? 20 : between(rnd, 12, 15);
                 List<Integer> zps = new ArrayList<>();
                 List<Rescale> rs = new ArrayList<>();
@@ -491,11 +510,14 @@ public final class NnGoldenVectors {
                 List<String> names = new ArrayList<>();
                 for (int k = 0; k < n; k++) {
                     zps.add(type(rnd, bits).zeroPoint());
-                    rs.add(rescale(rnd, between(rnd, -4, -2)));
+                    // (the power-of-two form 2^-e, e >= 1, as mcugen's own quantization gives, in a third of them)
+                    rs.add(rightOnly ? (index % 30 == 10 ? Rescale.pot(-between(rnd, 1, 3))
+                            : multiplierForm(rnd, between(rnd, -3, 0))) : rescale(rnd, between(rnd, -4, -2)));
                     xs.add(values(rnd, size, bits));
                     names.add("x" + k);
                 }
-                Rescale outR = rescale(rnd, 1 + 2 - leftShift);
+                Rescale outR = rightOnly ? multiplierForm(rnd, 2 - leftShift + between(rnd, -1, 1))
+                        : rescale(rnd, 1 + 2 - leftShift);
                 QAdd a = new QAdd("add", names, Shape.of(size), t, zps, leftShift, rs, outR);
                 int[] y = FeedForwardKernels.run(a, xs);
                 out.add(n);
