@@ -4,6 +4,8 @@
 // calibration.npy, test.npy, expected.npy (TF.js model.predict on test.npy), labels.npy, README.md.
 //
 //   node train.js [--only har_lstm|kws_gru|gesture_conv1d|stacked_rnn] [--out DIR]
+//   node train.js --data-only [--only ...] --out DIR   (no training: DIR/NAME/train.npy, train_labels.npy, test.npy,
+//                                                        labels.npy, the same seeded data, for examples/qat/)
 //
 // Everything is seeded (data, weight init, batch order, dropout), so re-running gives byte-identical files.
 const fs = require('fs');
@@ -387,11 +389,31 @@ async function trainOne(ex, outRoot) {
   return acc;
 }
 
+/** Writes the training and test data of `ex` (the datasets trainOne makes) without training anything. */
+function writeData(ex, outRoot) {
+  const {T, F} = ex;
+  const K = ex.classes.length;
+  const train = makeDataset(ex.nTrain, K, T, F, ex.seed, ex.gen);
+  const test = makeDataset(200, K, T, F, ex.seed + 1, ex.gen);
+  const dir = path.join(outRoot, ex.name);
+  fs.mkdirSync(dir, {recursive: true});
+  writeNpy(path.join(dir, 'train.npy'), train.x, [train.n, T, F]);
+  writeNpy(path.join(dir, 'train_labels.npy'), train.y, [train.n], 'int32');
+  writeNpy(path.join(dir, 'test.npy'), test.x, [test.n, T, F]);
+  writeNpy(path.join(dir, 'labels.npy'), test.y, [test.n], 'int32');
+  console.log(`${ex.name}: ${dir}/train.npy [${train.n}, ${T}, ${F}], test.npy [${test.n}, ${T}, ${F}]`);
+}
+
 async function main() {
-  const args = parseArgs(process.argv.slice(2), {only: '', out: __dirname});
-  tf = await initTf(2024);
+  const args = parseArgs(process.argv.slice(2), {only: '', out: __dirname, 'data-only': false});
   const selected = EXAMPLES.filter(e => !args.only || args.only.split(',').includes(e.name));
   if (selected.length === 0) throw new Error(`--only ${args.only}: no such example`);
+  if (args['data-only']) {
+    if (path.resolve(args.out) === path.resolve(__dirname)) throw new Error('--data-only needs --out DIR');
+    for (const ex of selected) writeData(ex, path.resolve(args.out));
+    return;
+  }
+  tf = await initTf(2024);
   const results = {};
   for (const ex of selected) results[ex.name] = await trainOne(ex, path.resolve(args.out));
   for (const [k, v] of Object.entries(results)) console.log(`${k}: test accuracy ${(100 * v).toFixed(1)}%`);
