@@ -32,7 +32,7 @@ final class Quantize {
         Batch cal = common.readData(original, quant.calibrationFiles(modelFile, original.graph()));
         CompilePipeline.Quantized q;
         try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
-            q = CompilePipeline.quantize(original.graph(), cal, quant.toOptions(), quant.calibrationMethod, bar::update);
+            q = CompilePipeline.quantize(original, cal, quant.toOptions(), quant.calibrationMethod, bar::update);
         }
         String warning = warning(q.calibration());
         if (warning != null) {

@@ -105,14 +105,31 @@ public final class CompilePipeline {
      */
     public static Quantized quantize(Graph original, Batch calibration, QuantOptions options, RangeMethod method,
                                      Progress progress) {
+        return quantize(original, dev.mcugen.ir.LearnedGrids.NONE, calibration, options, method, progress);
+    }
+
+    /**
+     * {@link #quantize(Graph, Batch, QuantOptions, RangeMethod, Progress)} of an imported model, keeping the
+     * weight grids and activation ranges its file states ({@link ImportedModel#grids()}: quantization-aware
+     * training): those weights get the trained integers and steps, those activations the trained range.
+     */
+    public static Quantized quantize(ImportedModel model, Batch calibration, QuantOptions options, RangeMethod method,
+                                     Progress progress) {
+        return quantize(model.graph(), model.grids(), calibration, options, method, progress);
+    }
+
+    private static Quantized quantize(Graph original, dev.mcugen.ir.LearnedGrids learned, Batch calibration,
+                                      QuantOptions options, RangeMethod method, Progress progress) {
         Graph g = ActivationFolding.fold(BatchNormFolding.fold(original));
         CalibrationResult seen = new Calibrator(g).calibrate(calibration, progress);
         int bits = options.precision() == QuantOptions.Precision.INT16 ? 16 : 8;
         RangeClipper.Selection selection = RangeClipper.select(seen, method, bits);
         // Depthwise layers always, Dense and convolutions under nearest rounding: under GPTQ rounding their
         // recipe corrects the bias itself from the weights it actually chose.
-        Graph corrected = BiasCorrection.correct(g, calibration, options);
-        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, selection.ranges()), options),
+        dev.mcugen.ir.LearnedGrids grids = LearnedGridPlacement.onFolded(original, g, learned);
+        Graph corrected = LearnedGridPlacement.uncorrected(g, BiasCorrection.correct(g, calibration, options), grids);
+        CalibrationResult ranges = LearnedGridPlacement.withRanges(selection.ranges(), grids);
+        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, ranges), options, grids),
                 selection);
     }
 

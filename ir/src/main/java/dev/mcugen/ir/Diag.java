@@ -106,6 +106,18 @@ public enum Diag {
     MCG_IMPORT_ARCHIVE(Kind.REJECTED),
     /** ONNX external tensor data that is missing, too short, or outside the model's folder. */
     MCG_IMPORT_EXTERNAL_DATA(Kind.REJECTED),
+    /** An ONNX {@code QuantizeLinear} / {@code DequantizeLinear} with a zero point other than 0 on a weight. */
+    MCG_ONNX_QDQ_ZERO_POINT(Kind.REJECTED),
+    /** An ONNX {@code QuantizeLinear} / {@code DequantizeLinear} scale that is not positive and finite. */
+    MCG_ONNX_QDQ_SCALE(Kind.REJECTED),
+    /** An ONNX {@code DequantizeLinear} whose per-axis axis is out of range or does not match its scales. */
+    MCG_ONNX_QDQ_AXIS(Kind.REJECTED),
+    /**
+     * An ONNX {@code QuantizeLinear} / {@code DequantizeLinear} of a form mcugen does not keep (uint8 or -128
+     * weights, a quantized tensor read by anything but its {@code DequantizeLinear}, per-axis activations, a
+     * grid the importer cannot follow into the layer).
+     */
+    MCG_ONNX_QDQ_UNSUPPORTED(Kind.REJECTED),
 
     // --- graph ----------------------------------------------------------------------------
     /** A graph whose shapes do not fit together (layer input rank, concat sizes...). */
@@ -126,6 +138,11 @@ public enum Diag {
      * ranges are far from the weights' scale (data scaled by 1e-30, a layer that outputs ~0).
      */
     MCG_QUANT_RANGE(Kind.REJECTED),
+    /**
+     * A weight grid learned in training (an ONNX {@code DequantizeLinear}) that the build cannot keep: a step
+     * that is not a power of two under {@code --rescale pot}, per-channel steps on a per-tensor layer.
+     */
+    MCG_QUANT_LEARNED_GRID(Kind.REJECTED),
 
     // --- C generation ---------------------------------------------------------------------
     /**

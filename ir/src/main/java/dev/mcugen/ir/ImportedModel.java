@@ -18,12 +18,21 @@ import java.util.Map;
  *                     is channels last): the permutation {@code perm} (batch axis excluded) with
  *                     {@code ir = numpy.transpose(source, perm)}; tensors without an entry are laid out
  *                     alike
+ * @param grids        the weight grids and activation ranges the file states (quantization-aware training),
+ *                     which quantization keeps; {@link LearnedGrids#NONE} for most files
  */
 public record ImportedModel(Graph graph, ModelLoader.Format format, Map<String, String> sourceOps,
-                            Map<String, List<Integer>> sourceLayout) {
+                            Map<String, List<Integer>> sourceLayout, LearnedGrids grids) {
     public ImportedModel {
         sourceOps = Map.copyOf(sourceOps);
         sourceLayout = Map.copyOf(sourceLayout);
+        java.util.Objects.requireNonNull(grids, "grids");
+    }
+
+    /** A model whose file states no learned grids. */
+    public ImportedModel(Graph graph, ModelLoader.Format format, Map<String, String> sourceOps,
+                         Map<String, List<Integer>> sourceLayout) {
+        this(graph, format, sourceOps, sourceLayout, LearnedGrids.NONE);
     }
 
     /** A model whose data the source framework lays out as the IR does. */

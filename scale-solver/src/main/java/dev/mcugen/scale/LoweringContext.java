@@ -16,6 +16,7 @@ public final class LoweringContext {
     private final Solution solution;
     private final QuantOptions options;
     private final CalibrationResult calibration;
+    private final dev.mcugen.ir.LearnedGrids grids;
     private final List<AccumulatorBound> bounds = new ArrayList<>();
     private final List<RescaleRecord> rescales = new ArrayList<>();
 
@@ -25,10 +26,22 @@ public final class LoweringContext {
 
     /** @param calibration what calibration measured (channel means for bias correction); null for none */
     public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration) {
+        this(graph, solution, options, calibration, dev.mcugen.ir.LearnedGrids.NONE);
+    }
+
+    /** @param grids the weight grids the model file states (quantization-aware training), kept by the recipes */
+    public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration,
+                           dev.mcugen.ir.LearnedGrids grids) {
         this.graph = graph;
         this.solution = solution;
         this.options = options;
         this.calibration = calibration;
+        this.grids = grids;
+    }
+
+    /** The weight grids the model file states. */
+    public dev.mcugen.ir.LearnedGrids grids() {
+        return grids;
     }
 
     /**

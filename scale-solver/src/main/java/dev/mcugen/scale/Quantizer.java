@@ -44,11 +44,25 @@ public final class Quantizer {
         return quantize(graph, calibration, options, Recipes::of);
     }
 
+    /**
+     * Quantizes {@code graph} with the standard recipes, keeping the weight grids {@code grids} its file states
+     * (each such weight's integers are the trained ones; see {@link LearnedGridHook}).
+     */
+    public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
+                                          dev.mcugen.ir.LearnedGrids grids) {
+        return quantize(graph, calibration, options, Recipes::of, grids);
+    }
+
     /** Quantizes {@code graph} with the recipes {@code recipes} gives for each op (null: unsupported). */
     public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
                                           Function<Op, Recipe> recipes) {
+        return quantize(graph, calibration, options, recipes, dev.mcugen.ir.LearnedGrids.NONE);
+    }
+
+    private static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
+                                           Function<Op, Recipe> recipes, dev.mcugen.ir.LearnedGrids grids) {
         ContractSystem system = new ContractSystem();
-        RecipeContext declaring = new RecipeContext(graph, calibration, options, system);
+        RecipeContext declaring = new RecipeContext(graph, calibration, options, system, grids);
         for (GraphInput in : graph.inputs()) {
             declareInput(in, declaring);
         }
@@ -66,7 +80,7 @@ public final class Quantizer {
             throw rangeRejection("model '" + graph.name() + "'", e);
         }
 
-        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration);
+        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration, grids);
         List<QNode> qnodes = new ArrayList<>();
         for (int i = 0; i < graph.nodes().size(); i++) {
             Node node = graph.nodes().get(i);

@@ -118,6 +118,8 @@ final class OnnxGraphConverter {
     /** A bidirectional layer's Y_h (IR {@code [2, H]}) -> its forward and backward final states. */
     private final Map<String, List<String>> directionStates = new HashMap<>();
     OnnxProto.Node current;
+    /** QuantizeLinear / DequantizeLinear: learned weight grids and activation ranges. */
+    private final OnnxQdq qdq;
 
     private OnnxGraphConverter(String file, long fileSize, Path dir, OnnxProto.Graph g, int opset, boolean[] channelsLast) {
         this.file = file;
@@ -126,6 +128,7 @@ final class OnnxGraphConverter {
         this.g = g;
         this.opset = opset;
         this.channelsLast = channelsLast;
+        this.qdq = new OnnxQdq(this, g);
     }
 
     static ImportedModel convert(String file, long fileSize, Path dir, OnnxProto.Model model) {
@@ -400,7 +403,8 @@ final class OnnxGraphConverter {
         }
         Map<String, String> src = new LinkedHashMap<>();
         sourceOps.forEach(src::put);
-        return new ImportedModel(gb.build(), ModelLoader.Format.ONNX, src, layouts);
+        dev.mcugen.ir.Graph graph = gb.build();
+        return new ImportedModel(graph, ModelLoader.Format.ONNX, src, layouts, qdq.grids(graph));
     }
 
     /** {@code perm} with ir = transpose(source, perm), batch excluded, for a map without UNIT axes. */
@@ -569,6 +573,7 @@ final class OnnxGraphConverter {
             case "LSTM", "GRU", "RNN" -> recurrent(op, in);
             case "Resize", "Upsample" -> List.of(resize(op, in));
             case "ConvTranspose" -> List.of(convTranspose(in));
+            case "QuantizeLinear", "DequantizeLinear" -> List.of(qdq.convert(op, in));
             case "Conv1D" -> throw unsupported("op " + op);
             default -> throw unsupported("op " + Text.clip(op, 40));
         };

@@ -53,7 +53,9 @@ class DenseConvRecipe implements Recipe {
             throw new IllegalStateException("layer '" + layer + "' reads int" + in.bits() + " tensor '" + x + "'");
         }
         String kernel = layer + KERNEL;
-        ctx.system().tensor(Specs.constant(kernel, 8, kernel(node).toArray()));
+        TensorSpec k = Specs.constant(kernel, 8, kernel(node).toArray());
+        double[] declared = dev.mcugen.scale.LearnedGridHook.range(ctx, node, "kernel", k.min(), k.max());
+        ctx.system().tensor(new TensorSpec(kernel, 8, k.symmetry(), declared[0], declared[1]));
         if (useBias(node)) {
             ctx.system().tensor(Specs.constant(layer + BIAS, 32, node.weight("bias").toArray()));
             ctx.system().add(new Contract.Product(layer + BIAS, kernel, x));
@@ -97,9 +99,10 @@ class DenseConvRecipe implements Recipe {
 
         // Weights, per tensor or per channel (softmax logits need one scale: per tensor).
         boolean perChannel = perChannel(ctx) && kind != ActivationStage.Kind.SOFTMAX;
-        double[] ws = perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
+        double[] ws = dev.mcugen.scale.LearnedGridHook.channelScales(ctx, node, "kernel", perChannel, units).orElseGet(() ->
+                perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
                 useBias(node) ? node.weight("bias") : null, tx.scale())
-                : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units);
+                : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units));
         // Which grid point each weight takes: nearest, or error-compensating over the calibration
         // data's input statistics; the grid (scales, narrow range) and so every contract is the same.
         boolean gptq = ctx.options().weightRounding() == QuantOptions.WeightRounding.GPTQ;

@@ -8,6 +8,7 @@ import dev.mcugen.scale.RecipeContext;
 import dev.mcugen.scale.TensorSpec;
 import dev.mcugen.scale.TensorSpec.Symmetry;
 
+import dev.mcugen.ir.Node;
 import java.util.List;
 
 /**
@@ -32,6 +33,12 @@ final class Declarer {
     /** A weight: {@code bits}-bit symmetric, scale {@code max|w| / (2^(bits-1) - 1)} (W, R: max/127; P, L: max/32767). */
     void weight(String part, float[] values, int bits) {
         system.tensor(new TensorSpec(name(part), bits, Symmetry.SYMMETRIC, Weights.min(values), Weights.max(values)));
+    }
+
+    /** {@link #weight}, a slice of the node's weight {@code key}: with the file's learned step if it states one. */
+    void weight(String part, Node node, String key, float[] values, int bits) {
+        double[] r = dev.mcugen.scale.LearnedGridHook.range(ctx, node, key, Weights.min(values), Weights.max(values));
+        system.tensor(new TensorSpec(name(part), bits, Symmetry.SYMMETRIC, r[0], r[1]));
     }
 
     /**

@@ -51,8 +51,8 @@ final class GruRecipe implements Recipe {
         String h = d.name(HIDDEN);
         int u = op.units();
         for (int g = 0; g < 3; g++) {
-            d.weight("W_" + LETTER[g], Weights.block(node, "kernel", g, u), 8);
-            d.weight("R_" + LETTER[g], Weights.block(node, "recurrent_kernel", g, u), 8);
+            d.weight("W_" + LETTER[g], node, "kernel", Weights.block(node, "kernel", g, u), 8);
+            d.weight("R_" + LETTER[g], node, "recurrent_kernel", Weights.block(node, "recurrent_kernel", g, u), 8);
         }
         d.fixed(d.name(UPDATE_GATE_PRE), PRE_FRAC);
         d.fixed(d.name(UPDATE_GATE), OUT_FRAC);

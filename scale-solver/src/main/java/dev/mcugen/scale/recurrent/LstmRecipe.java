@@ -86,8 +86,8 @@ final class LstmRecipe implements Recipe {
                 continue;
             }
             int block = block(op, g);
-            d.weight("W_" + LETTER[g], Weights.block(node, "kernel", block, u), 8);
-            d.weight("R_" + LETTER[g], Weights.block(node, "recurrent_kernel", block, u), 8);
+            d.weight("W_" + LETTER[g], node, "kernel", Weights.block(node, "kernel", block, u), 8);
+            d.weight("R_" + LETTER[g], node, "recurrent_kernel", Weights.block(node, "recurrent_kernel", block, u), 8);
             if (op.peephole() && PEEPHOLE[g] != null) {
                 d.weight("P_" + LETTER[g], Weights.all(node, PEEPHOLE[g]), 16);
             }

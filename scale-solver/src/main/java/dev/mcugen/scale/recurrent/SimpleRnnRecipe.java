@@ -32,8 +32,8 @@ final class SimpleRnnRecipe implements Recipe {
         String layer = node.name();
         String h = d.name(HIDDEN);
         String pre = d.name(PRE);
-        d.weight("W", Weights.all(node, "kernel"), 8);
-        d.weight("R", Weights.all(node, "recurrent_kernel"), 8);
+        d.weight("W", node, "kernel", Weights.all(node, "kernel"), 8);
+        d.weight("R", node, "recurrent_kernel", Weights.all(node, "recurrent_kernel"), 8);
         if (QActivation.saturating(op.activation())) {
             d.fixed(pre, LstmRecipe.PRE_FRAC);
             d.fixed(h, LstmRecipe.OUT_FRAC);
