@@ -210,7 +210,8 @@ class FakeQuant:
             if not 2 <= b <= 8:
                 raise SystemExit(f"qat.py: weight group '{group}': {b} bits; mcugen's weights take 2 to 8")
             m, p = target
-            axis = 0 if per_channel and isinstance(m, (nn.Linear, nn.Conv1d)) else None
+            # The output layer feeds the softmax, whose logits mcugen quantizes with one scale: per tensor.
+            axis = 0 if per_channel and isinstance(m, (nn.Linear, nn.Conv1d)) and m is not net.fc else None
             self.targets.append((group, m, p, b, axis))
         self.method = method
 
@@ -377,7 +378,7 @@ def main():
     bits.add_argument("--uniform-bits", type=int, help="every weight group at this word length")
     q.add_argument("--quantizer", choices=["l2", "minmax", "balanced"], default="l2",
                    help="the step: least squared error (default), largest weight, or He et al.'s balanced")
-    q.add_argument("--per-channel", action="store_true", help="one step per output channel of Linear / Conv")
+    q.add_argument("--per-channel", action="store_true", help="one step per output channel of Linear / Conv (the output layer stays per tensor)")
     for p in (f, q):
         p.add_argument("--data", required=True, help="folder with train.npy, train_labels.npy, test.npy, labels.npy")
         p.add_argument("--out", required=True, help="the .onnx to write")

@@ -18,9 +18,9 @@ import java.util.List;
 public final class OnnxImporter {
     /** Operation types imported into IR nodes (or folded into their neighbours), for the docs. */
     public static final List<String> SUPPORTED = List.of("Add", "AveragePool", "BatchNormalization", "Clip",
-            "Concat", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Flatten", "GRU", "Gather", "Gemm",
+            "Concat", "Conv", "ConvTranspose", "DequantizeLinear", "Div", "Dropout", "Elu", "Flatten", "GRU", "Gather", "Gemm",
             "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LSTM", "LayerNormalization",
-            "LeakyRelu", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "ReduceMean",
+            "LeakyRelu", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mul", "PRelu", "Pad", "QuantizeLinear", "RNN", "ReduceMax", "ReduceMean",
             "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample");
 
     /**
