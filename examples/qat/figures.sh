@@ -5,7 +5,8 @@
 # directly (qat.py --epochs 0) and retrained (--epochs 5), each compiled by mcugen and run by its integer
 # simulator (int8 activations) on the 200 held-out test samples: top-1 against the labels.
 #
-#   bash examples/qat/figures.sh [WORKDIR]        (default /tmp/mcugen-qat-figures; about 15 minutes)
+#   bash examples/qat/figures.sh [WORKDIR [MODEL...]]   (default /tmp/mcugen-qat-figures, the three models;
+#                                                       about 15 minutes)
 #
 # Needs /usr/bin/python3 with torch and onnx (Debian's python3-torch, python3-onnx) and examples/node_modules.
 set -euo pipefail
@@ -25,7 +26,9 @@ print(f'{100 * np.mean(y.argmax(axis=1) == l):.1f}')" "$y" "$2/labels.npy"
 
 echo "| model | word lengths | weights vs int8 | vs float32 | float | direct | retrained |"
 echo "|---|---|---|---|---|---|---|"
-for a in har_lstm kws_gru stacked_rnn; do
+models=("${@:2}")
+[ ${#models[@]} -gt 0 ] || models=(har_lstm kws_gru stacked_rnn)
+for a in "${models[@]}"; do
   d="$work/$a"
   data="$work/data/$a"
   cal="$root/examples/$a/calibration.npy"

@@ -203,6 +203,11 @@ class FakeQuant:
         self.targets = []
         groups = weight_groups(net)
         for group, b in bits.items():
+            if group.rpartition("/")[2] not in ("kernel", "recurrent_kernel"):
+                # a bias (a GRU's recurrent bias is its own group in mcugen analyze): it stays float here, mcugen
+                # quantizes biases with the accumulator's scale
+                print(f"note: '{group}' stays float (a bias)")
+                continue
             target = resolve(groups, group)
             if target is None:
                 raise SystemExit(f"qat.py: weight group '{group}' of the word lengths is not a weight of this model "

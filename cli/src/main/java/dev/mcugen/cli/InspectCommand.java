@@ -94,6 +94,7 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             out.printf("MACs    the model's sequence length is open; figures are per time step%n");
         }
+        LearnedGridsTable.print(out, model.grids());
 
         if (calibration != null) {
             Batch data = common.readData(model, calibration);

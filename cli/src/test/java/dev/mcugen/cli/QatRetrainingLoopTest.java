@@ -124,6 +124,11 @@ class QatRetrainingLoopTest {
         assertThat(m.grids().weight("net_fc_Gemm", "kernel").orElseThrow().scales())
                 .containsExactly((double) j.get("groups").get("net_fc_Gemm/kernel").get("step").get(0).floatValue());
 
+        CliTest.Result inspect = CliTest.run("inspect", dir.resolve("qat.onnx").toString());
+        assertThat(inspect.code()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains("learned weight grids").containsPattern(
+                "net_lstm_LSTM_last\\s+recurrent_kernel\\s+[23]\\s").contains("/net_fc_Gemm/kernel/DequantizeLinear");
+
         QuantizedModel q = quantize(dir, m, false);
         // PyTorch's LSTM weights are [4H, in] with the gates i, f, g, o: mcugen's gate blocks in the same order.
         QLstm lstm = only(q, QLstm.class, "net_lstm_LSTM_last");

@@ -54,7 +54,7 @@ class DenseConvRecipe implements Recipe {
         }
         String kernel = layer + KERNEL;
         TensorSpec k = Specs.constant(kernel, 8, kernel(node).toArray());
-        double[] declared = dev.mcugen.scale.LearnedGridHook.range(ctx, node, "kernel", k.min(), k.max());
+        double[] declared = dev.mcugen.scale.LearnedGridHook.range(ctx, node, kernelKey(node), k.min(), k.max());
         ctx.system().tensor(new TensorSpec(kernel, 8, k.symmetry(), declared[0], declared[1]));
         if (useBias(node)) {
             ctx.system().tensor(Specs.constant(layer + BIAS, 32, node.weight("bias").toArray()));
@@ -99,7 +99,7 @@ class DenseConvRecipe implements Recipe {
 
         // Weights, per tensor or per channel (softmax logits need one scale: per tensor).
         boolean perChannel = perChannel(ctx) && kind != ActivationStage.Kind.SOFTMAX;
-        double[] ws = dev.mcugen.scale.LearnedGridHook.channelScales(ctx, node, "kernel", perChannel, units).orElseGet(() ->
+        double[] ws = dev.mcugen.scale.LearnedGridHook.channelScales(ctx, node, kernelKey(node), perChannel, units).orElseGet(() ->
                 perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
                 useBias(node) ? node.weight("bias") : null, tx.scale())
                 : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units));
@@ -213,6 +213,11 @@ class DenseConvRecipe implements Recipe {
     /** The float kernel with the output channels on its last axis. */
     FloatTensor kernel(Node node) {
         return node.weight("kernel");
+    }
+
+    /** The key of the node's kernel among its weights (where a learned grid is looked up). */
+    static String kernelKey(Node node) {
+        return node.op() instanceof Op.DepthwiseConv ? "depthwise_kernel" : "kernel";
     }
 
     /**
