@@ -184,7 +184,16 @@ def grid(w, bits, method, channel_axis=None):
     step = wd.abs().max() / half if method == "minmax" else l2_step(wd, bits)
     if step == 0:
         return torch.zeros_like(wd), torch.tensor(1.0, dtype=torch.float64)
+    if POWER_OF_TWO:
+        # the power of two below or above the step, whichever leaves the smaller squared error
+        lo = 2.0 ** torch.floor(torch.log2(torch.as_tensor(step)))
+        err = [((levels(wd, s, half) * s - wd) ** 2).sum() for s in (lo, 2 * lo)]
+        step = lo if err[0] <= err[1] else 2 * lo
     return levels(wd, step, half), step
+
+
+# --power-of-two: every step a power of two (what mcugen's --rescale pot, cortex-m0's default, keeps).
+POWER_OF_TWO = False
 
 
 def dequantize(z, step):
@@ -383,6 +392,8 @@ def main():
     bits.add_argument("--uniform-bits", type=int, help="every weight group at this word length")
     q.add_argument("--quantizer", choices=["l2", "minmax", "balanced"], default="l2",
                    help="the step: least squared error (default), largest weight, or He et al.'s balanced")
+    q.add_argument("--power-of-two", action="store_true",
+                   help="steps that are powers of two (for mcugen --rescale pot, the default on cortex-m0; not balanced)")
     q.add_argument("--per-channel", action="store_true", help="one step per output channel of Linear / Conv (the output layer stays per tensor)")
     for p in (f, q):
         p.add_argument("--data", required=True, help="folder with train.npy, train_labels.npy, test.npy, labels.npy")
@@ -413,6 +424,10 @@ def main():
     net.load_state_dict(ck["state"])
     groups = weight_groups(net)
     b = word_lengths(args, groups)
+    global POWER_OF_TWO
+    POWER_OF_TWO = args.power_of_two
+    if POWER_OF_TWO and args.quantizer == "balanced":
+        raise SystemExit("qat.py: --power-of-two takes the l2 or minmax step, not balanced")
     if args.quantizer == "balanced" and max(b.values()) > 7:
         raise SystemExit("qat.py: balanced quantization at 8 bits needs integers beyond int8: use 7 bits or fewer")
     fake = FakeQuant(net, b, args.quantizer, args.per_channel)

@@ -72,7 +72,7 @@ public final class LearnedGridHook {
                 throw new McugenException(Diag.MCG_QUANT_LEARNED_GRID, "layer '" + node.name() + "'", "weight '"
                         + g.weight() + "' has the learned step " + s + " (" + g.source() + "), not a power of two, which"
                         + " --rescale pot (the default on cortex-m0) needs: build with --rescale multiplier, or retrain with"
-                        + " power-of-two steps");
+                        + " power-of-two steps (examples/qat/qat.py --power-of-two)");
             }
         }
     }
