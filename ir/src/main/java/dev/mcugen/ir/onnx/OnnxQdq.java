@@ -92,14 +92,15 @@ final class OnnxQdq {
             if (x.f() == null) {
                 throw qdq(Diag.MCG_ONNX_QDQ_UNSUPPORTED, "QuantizeLinear of an integer tensor");
             }
-            int axis = axis(x.dims().length, scale.length, x.dims());
+            int axis = axis(in, x.dims());
             long lo = type == OnnxTensors.INT8 ? -128 : 0;
             long hi = type == OnnxTensors.INT8 ? 127 : 255;
             long z0 = zp == null ? 0 : (long) zp.get(0);
             long[] q = new long[x.count()];
             for (int k = 0; k < q.length; k++) {
                 double s = scale[channel(k, axis, x.dims())];
-                q[k] = Math.max(lo, Math.min(hi, (long) Math.rint((float) (x.f()[k] / s)) + z0));
+                // x / scale in float32, rounded half to even, as QuantizeLinear defines it
+                q[k] = Math.max(lo, Math.min(hi, (long) Math.rint((float) x.f()[k] / (float) s) + z0));
             }
             return new Const(type, x.dims(), null, q);
         }
@@ -145,7 +146,7 @@ final class OnnxQdq {
                         + " weights are symmetric (zero point 0)");
             }
         }
-        int axis = axis(x.dims().length, scale.length, x.dims());
+        int axis = axis(in, x.dims());
         long max = 0;
         double[] v = new double[x.count()];
         for (int k = 0; k < v.length; k++) {
@@ -182,7 +183,8 @@ final class OnnxQdq {
             throw qdq(Diag.MCG_ONNX_QDQ_UNSUPPORTED, "a scale of rank " + s.dims().length + " (blocked quantization)");
         }
         for (double d : s.f()) {
-            if (!(d > 0) || Double.isInfinite(d) || !(Float.isFinite((float) d) && (float) d > 0)) {
+            float f = (float) d;
+            if (!(f > 0) || !Float.isFinite(f)) {
                 throw qdq(Diag.MCG_ONNX_QDQ_SCALE, "scale " + d + "; a scale must be positive and finite");
             }
         }
@@ -199,11 +201,14 @@ final class OnnxQdq {
         return c;
     }
 
-    /** The per-axis axis (normalized), or -1 for one scale. */
-    private int axis(int rank, int scales, long[] dims) {
+    /** The per-axis axis (normalized) of a node reading {@code dims} with the scale {@code in[1]}, or -1 for one scale. */
+    private int axis(List<Val> in, long[] dims) {
+        Const scale = (Const) in.get(1);
+        int scales = scale.count();
+        int rank = dims.length;
         long raw = cv.attrI("axis", 1);
-        if (scales == 1 && (cv.attr("axis") == null || rank == 0)) {
-            return -1;
+        if (scale.dims().length == 0) {
+            return -1; // a scalar scale: the axis attribute does not apply
         }
         long a = raw < 0 ? raw + rank : raw;
         if (a < 0 || a >= rank) {
