@@ -677,6 +677,12 @@ final class OnnxGraphConverter {
         return p;
     }
 
+    /** The IR op of the node computing IR tensor {@code ir} so far; null for a model input. */
+    Op producerOp(String ir) {
+        PNode p = producers.get(ir);
+        return p == null ? null : p.op;
+    }
+
     /** The node producing {@code a} if this node is its only consumer (so its op may still change). */
     private PNode soleProducer(Act a) {
         PNode p = producers.get(a.ir());

@@ -48,6 +48,8 @@ final class OnnxQdq {
     private final List<Dequantized> weights = new ArrayList<>();
     private final Map<String, Quantized> pending = new HashMap<>();
     private final List<LearnedGrids.RangeHint> ranges = new ArrayList<>();
+    /** Per range, the op computing its tensor when the pair was read (null: a model input). */
+    private final List<Op> rangeOps = new ArrayList<>();
     /** Per ONNX value, the op types of the nodes reading it ("graph output" for an output). */
     private final Map<String, List<String>> readers = new HashMap<>();
 
@@ -132,6 +134,7 @@ final class OnnxQdq {
             long lo = q.type() == OnnxTensors.INT8 ? -128 : 0;
             long hi = q.type() == OnnxTensors.INT8 ? 127 : 255;
             ranges.add(new LearnedGrids.RangeHint(a.ir(), q.scale() * (lo - z), q.scale() * (hi - z), source()));
+            rangeOps.add(cv.producerOp(a.ir()));
             return a;
         }
         Const x = (Const) in.get(0);
@@ -287,7 +290,19 @@ final class OnnxQdq {
                         + " (a layer mcugen splits or folds them into), so their grid cannot be kept");
             }
         }
-        return new LearnedGrids(found, ranges);
+        // A range stays where its tensor is still what the pair saw: an activation fused into the layer
+        // afterwards (Gemm -> Q/DQ -> Relu) makes the layer's output another tensor, whose range calibration gives.
+        List<LearnedGrids.RangeHint> kept = new ArrayList<>();
+        for (int k = 0; k < ranges.size(); k++) {
+            String t = ranges.get(k).tensor();
+            Op op = rangeOps.get(k);
+            boolean same = op == null ? g.inputs().stream().anyMatch(i -> i.name().equals(t))
+                    : g.node(t).map(n -> n.op().equals(op)).orElse(false);
+            if (same) {
+                kept.add(ranges.get(k));
+            }
+        }
+        return new LearnedGrids(found, kept);
     }
 
     private static boolean recurrent(Op op) {

@@ -193,6 +193,21 @@ class OnnxQdqTest {
         assertThat(m.grids().ranges().get(0).min()).isEqualTo(0.02f * -118.0);
         assertThat(m.grids().ranges().get(0).max()).isEqualTo(0.02f * 137.0);
 
+        // A pair between the Gemm and a ReLU the importer fuses into it saw the pre-activation: its range is not
+        // the fused layer's output range, so only the input's range is kept.
+        List<byte[]> fused = List.of(
+                node("QuantizeLinear", "/q/QuantizeLinear", new String[] {"x", "s", "z"}, new String[] {"xq"}),
+                node("DequantizeLinear", "/q/DequantizeLinear", new String[] {"xq", "s", "z"}, new String[] {"xd"}),
+                node("Gemm", "/fc/Gemm", new String[] {"xd", "W"}, new String[] {"h"}, "transB", 1),
+                node("QuantizeLinear", "/q2/QuantizeLinear", new String[] {"h", "s", "z"}, new String[] {"hq"}),
+                node("DequantizeLinear", "/q2/DequantizeLinear", new String[] {"hq", "s", "z"}, new String[] {"hd"}),
+                node("Relu", "/relu/Relu", new String[] {"hd"}, new String[] {"y"}));
+        Path fr = dir.resolve("fused.onnx");
+        Files.write(fr, model(fused, inits, new long[] {1, 2}, new long[] {1, 3}));
+        ImportedModel mf = OnnxImporter.load(fr);
+        assertThat(mf.graph().nodes()).hasSize(1);
+        assertThat(mf.grids().ranges()).extracting(LearnedGrids.RangeHint::tensor).containsExactly("x");
+
         // The integers read by another op than DequantizeLinear: refused naming the QuantizeLinear.
         List<byte[]> bad = List.of(
                 node("QuantizeLinear", "/q/QuantizeLinear", new String[] {"x", "s", "z"}, new String[] {"xq"}),
