@@ -165,6 +165,7 @@ final class BuildCommand implements Callable<Integer> {
             root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target().cliName(), false));
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
+            LearnedGridsTable.into(root, model.grids());
             try {
                 Files.writeString(dir.dir().resolve("report.json"),
                         ContractReport.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");

@@ -35,6 +35,34 @@ final class LearnedGridsTable {
         }
     }
 
+    /**
+     * report.json's {@code learned_grids} (only for a model that states some): per weight its layer, weight,
+     * word length, steps and source node; per activation range its tensor, min, max and source node.
+     */
+    static void into(com.fasterxml.jackson.databind.node.ObjectNode root, LearnedGrids grids) {
+        if (grids.isEmpty()) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = root.putObject("learned_grids");
+        com.fasterxml.jackson.databind.node.ArrayNode ws = o.putArray("weights");
+        for (LearnedGrids.WeightGrid g : grids.weights()) {
+            com.fasterxml.jackson.databind.node.ObjectNode w = ws.addObject();
+            w.put("layer", g.layer());
+            w.put("weight", g.weight());
+            w.put("bits", g.bits());
+            g.scales().forEach(w.putArray("steps")::add);
+            w.put("source", g.source());
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode rs = o.putArray("ranges");
+        for (LearnedGrids.RangeHint r : grids.ranges()) {
+            com.fasterxml.jackson.databind.node.ObjectNode x = rs.addObject();
+            x.put("tensor", r.tensor());
+            x.put("min", r.min());
+            x.put("max", r.max());
+            x.put("source", r.source());
+        }
+    }
+
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.6g", v);
     }

@@ -370,6 +370,7 @@ final class VerifyCommand implements Callable<Integer> {
             putThresholds(root, thresholds);
             qm.report().into(root);
             root.set("calibration", Quantize.json(quantized.calibration()));
+            LearnedGridsTable.into(root, model.grids());
             java.io.StringWriter lines = new java.io.StringWriter();
             PrintWriter pw = new PrintWriter(lines);
             printVsFloat(pw, outNames, perOutput, count);

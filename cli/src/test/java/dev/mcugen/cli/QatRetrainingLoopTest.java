@@ -159,6 +159,9 @@ class QatRetrainingLoopTest {
                 "--samples", "2", "--target", "host", "--out", tmp.resolve("verify").toString(), "--no-progress");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("bit-exact with the simulator").contains("verdict: PASS");
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("verify/report.json").toFile());
+        assertThat(report.get("learned_grids").get("weights")).hasSize(3);
+        assertThat(report.get("learned_grids").get("weights").get(0).get("source").asText()).endsWith("DequantizeLinear");
     }
 
     @Test
