@@ -13,7 +13,9 @@ import dev.mcugen.ir.interp.Progress;
 import dev.mcugen.ir.quant.QConv;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGate;
+import dev.mcugen.ir.quant.QGru;
 import dev.mcugen.ir.quant.QLstm;
+import dev.mcugen.ir.quant.QMatVec;
 import dev.mcugen.ir.quant.QNode;
 import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.QuantizedModel;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with fake-quantized weights at given word lengths and exports ONNX with DequantizeLinear weights; mcugen
  * imports it, and the integers it stores are exactly the ones PyTorch trained (qat.py writes them beside the
  * .onnx), and {@code verify} is bit-exact on the host. An LSTM at mixed word lengths (an analyze-style JSON),
- * and a Conv1D / Dense model with per-channel steps.
+ * a GRU at 3 bits, and a Conv1D / Dense model with per-channel steps; one epoch on 128 samples each, small
+ * hidden sizes: the test is about the integers, not the accuracy (docs/quantization.md has the figures).
  */
 class QatRetrainingLoopTest {
     @TempDir
@@ -64,10 +67,10 @@ class QatRetrainingLoopTest {
         Path dir = tmp.resolve(arch);
         Files.createDirectories(dir);
         run(dir.resolve("float.log"), "/usr/bin/python3", QAT.toString(), "float", "--arch", arch, "--hidden", "8",
-                "--epochs", "2", "--train-samples", "256", "--data", data.resolve(arch).toString(),
+                "--epochs", "1", "--train-samples", "128", "--data", data.resolve(arch).toString(),
                 "--out", dir.resolve("float.onnx").toString());
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", QAT.toString(), "qat", "--model",
-                dir.resolve("float.pt").toString(), "--epochs", "1", "--train-samples", "256", "--data",
+                dir.resolve("float.pt").toString(), "--epochs", "1", "--train-samples", "128", "--data",
                 data.resolve(arch).toString(), "--out", dir.resolve("qat.onnx").toString()));
         cmd.addAll(List.of(qatArgs));
         run(dir.resolve("qat.log"), cmd.toArray(String[]::new));
@@ -162,6 +165,33 @@ class QatRetrainingLoopTest {
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("verify/report.json").toFile());
         assertThat(report.get("learned_grids").get("weights")).hasSize(3);
         assertThat(report.get("learned_grids").get("weights").get(0).get("source").asText()).endsWith("DequantizeLinear");
+    }
+
+    @Test
+    void gruKeepsTheTrainedIntegers() throws Exception {
+        ready();
+        Path dir = model("kws_gru", "--uniform-bits", "3");
+        Files.copy(CliTest.ROOT.resolve("examples/kws_gru/calibration.npy"), dir.resolve("calibration.npy"));
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("qat.json").toFile());
+        ImportedModel m = CompilePipeline.load(dir.resolve("qat.onnx"));
+        QuantizedModel q = quantize(dir, m, false);
+        QGru gru = only(q, QGru.class, "net_gru_GRU_last");
+        // PyTorch's GRU rows are the gates r, z, n; mcugen's blocks the reset gate, the update gate, the candidate.
+        List<Long> input = new ArrayList<>();
+        List<Long> recurrent = new ArrayList<>();
+        for (QMatVec[] mv : List.of(new QMatVec[] {gru.resetGate().input(), gru.resetGate().recurrent()},
+                new QMatVec[] {gru.updateGate().input(), gru.updateGate().recurrent()},
+                new QMatVec[] {gru.candidateInput(), gru.candidateRecurrent()})) {
+            for (long v : mv[0].weights().toArray()) {
+                input.add(v);
+            }
+            for (long v : mv[1].weights().toArray()) {
+                recurrent.add(v);
+            }
+        }
+        assertThat(input).containsExactly(boxed(trained(j, "net_gru_GRU/kernel")));
+        assertThat(recurrent).containsExactly(boxed(trained(j, "net_gru_GRU/recurrent_kernel")));
+        assertThat(input).allMatch(v -> Math.abs(v) <= 3);
     }
 
     @Test
