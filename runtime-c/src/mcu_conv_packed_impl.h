@@ -26,6 +26,99 @@
  * smaller one the positions run one weight at a time (slow, exact). Every layout works, PLAIN
  * included (the Dense's PLAIN loop).
  */
+#ifdef MCU_CONV_HAVE_ROWS
+/**
+ * The row path's output stage over n units: y[i] = mcu_conv_rows_requant(d2[i] + 2 bias[i], rescale[rstep i]),
+ * with SSAT for the clamp when it is the output type's whole range (full) on DSP. Out of line, its
+ * pointers in registers (the stores of y could alias the params).
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void MCU_CONV_ROWS_OUTPUT(const int32_t *d2, const int32_t *bias, const mcu_rescale_t *rescale, int32_t rstep,
+                                 int32_t n, int32_t c1, int32_t amin, int32_t amax, int32_t full, MCU_CONV_OUT_T *y)
+{
+    int32_t i;
+#ifdef MCU_MATVEC_HAVE_DSP
+    if (full) {
+        for (i = 0; i < n; i++) {
+            const mcu_rescale_t *r = rescale + rstep * i;
+            const int32_t h = mcu_matvec_requant_x2_high(d2[i] + 2 * bias[i], r->multiplier);
+            int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -r->shift - 1) + c1, 1);
+            __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_CONV_OUT_T)), "r"(v));
+            y[i] = (MCU_CONV_OUT_T)v;
+        }
+        return;
+    }
+#else
+    (void)full;
+#endif
+    for (i = 0; i < n; i++) {
+        y[i] = (MCU_CONV_OUT_T)mcu_conv_rows_requant(d2[i] + 2 * bias[i], rescale + rstep * i, c1, amin, amax);
+    }
+}
+
+/**
+ * The im2col-free row path on DSP_PAIRS (mcu_conv_rows_impl.h) when it applies and col holds its
+ * prepared rows: computes y and returns 1, else returns 0. Out of line, so that its frame (the
+ * doubled dot products of a batch of units) is not on the stack of the Dense calls of the other paths.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t MCU_CONV_ROWS(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T *y, int8_t *col, int32_t oh,
+                             int32_t ow, int32_t pad_top, int32_t pad_left)
+{
+    const int32_t c = p->channels;
+    const int32_t f = p->filters;
+    const int32_t kcols = p->kernel_h * p->kernel_w * c;
+    int32_t oy;
+    const int32_t rows_bytes = mcu_conv_rows_bytes(p, ow);
+    int32_t ok = rows_bytes > 0 && col != NULL && p->im2col_bytes >= rows_bytes && p->acc_small
+                 && ((uintptr_t)col & 3u) == 0u;
+    int32_t o;
+    for (o = 0; ok && o < (p->rescale_count == 1 ? 1 : f); o++) {
+        ok = p->rescale[o].multiplier != 0 && p->rescale[o].shift < 0;
+    }
+    if (ok) {
+        const int32_t wp = (ow - 1) * p->stride_w + p->kernel_w;
+        const size_t row_len = (size_t)wp * (size_t)c;
+        int16_t *xs = (int16_t *)(void *)col;
+        int32_t *sums = (int32_t *)(void *)(xs + (size_t)p->kernel_h * row_len);
+        const int32_t rstep = p->rescale_count != 1;
+        const int32_t c1 = 1 + 2 * p->output_zp;
+        const int32_t amin = p->act_min;
+        const int32_t amax = p->act_max;
+        /* the clamp is the output type's range: SSAT on DSP */
+        const int32_t full = amin == -amax - 1
+                             && amax == (int32_t)((1u << (8u * sizeof(MCU_CONV_OUT_T) - 1u)) - 1u);
+        const size_t group_bytes = 4u * (size_t)kcols; /* K is a multiple of 4 */
+        int32_t d2[MCU_CONV_ROWS_BATCH];
+        for (oy = 0; oy < oh; oy++) {
+            int32_t r;
+            int32_t ox;
+            for (r = 0; r < p->kernel_h; r++) {
+                mcu_conv_rows_prepare(p, x, oy * p->stride_h - pad_top + r, pad_left, wp, xs + (size_t)r * row_len,
+                                      sums + (size_t)r * (size_t)wp);
+            }
+            for (ox = 0; ox < ow; ox++) {
+                MCU_CONV_OUT_T *yp = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
+                int32_t o0;
+                for (o0 = 0; o0 < f; o0 += MCU_CONV_ROWS_BATCH) {
+                    const int32_t n = f - o0 < MCU_CONV_ROWS_BATCH ? f - o0 : MCU_CONV_ROWS_BATCH;
+                    mcu_conv_rows_dots(p, p->weights + (size_t)(o0 / 4) * group_bytes, n, xs, row_len, sums, wp,
+                                       ox * p->stride_w, d2);
+                    MCU_CONV_ROWS_OUTPUT(d2, p->bias + o0, p->rescale + rstep * o0, rstep, n, c1, amin, amax,
+                                         full, yp + o0);
+                }
+            }
+        }
+        return 1;
+    }
+    return 0;
+}
+#endif
+
 void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T *y, int8_t *col)
 {
     const int32_t h = p->in_h;
@@ -66,6 +159,11 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
         MCU_CONV_FC(&fc, oh * ow, x, y);
         return;
     }
+#ifdef MCU_CONV_HAVE_ROWS
+    if (MCU_CONV_ROWS(p, x, y, col, oh, ow, pad_top, pad_left)) {
+        return;
+    }
+#endif
     /* positions per Dense call from col; 0: no buffer of one receptive field (not the generator's
      * contract), those positions run exact, one packed weight at a time */
     batch = col != NULL && p->im2col_bytes >= kcols ? p->im2col_bytes / kcols : 0;
@@ -163,3 +261,5 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
 #undef MCU_CONV_PACKED
 #undef MCU_CONV_FC
 #undef MCU_CONV_OUT_T
+#undef MCU_CONV_ROWS_OUTPUT
+#undef MCU_CONV_ROWS

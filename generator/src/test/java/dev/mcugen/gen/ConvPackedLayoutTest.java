@@ -48,7 +48,11 @@ class ConvPackedLayoutTest {
             WeightLayout l = WeightLayout.forTarget(t);
             // As many receptive fields as fit 512 bytes, at least one; none where rows are read in place.
             assertThat(WeightLayout.im2colBytes(l, small)).isEqualTo(7 * 72);
-            assertThat(WeightLayout.im2colBytes(l, wide)).isEqualTo(576);
+            // DSP_PAIRS: the im2col-free row path's prepared rows where larger (3 rows x 6 positions x
+            // (64 int16 + an int32 sum)); the small layer's 420 bytes of rows fit its 504-byte buffer.
+            assertThat(WeightLayout.rowsBytes(l, small)).isEqualTo(l == WeightLayout.DSP_PAIRS ? 3 * 7 * 20 : 0);
+            assertThat(WeightLayout.im2colBytes(l, wide)).isEqualTo(l == WeightLayout.DSP_PAIRS ? 3 * 6 * 132 : 576);
+            assertThat(WeightLayout.rowsBytes(l, stridedPointwise)).isZero();
             assertThat(WeightLayout.im2colBytes(l, pointwise)).isZero();
             assertThat(WeightLayout.im2colBytes(l, stridedPointwise)).isZero(); // one pixel's channels: contiguous
             assertThat(WeightLayout.im2colBytes(l, validConv1d)).isZero();
