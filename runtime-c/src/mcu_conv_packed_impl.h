@@ -28,33 +28,114 @@
  */
 #ifdef MCU_CONV_HAVE_ROWS
 /**
- * The row path's output stage over n units: y[i] = mcu_conv_rows_requant(d2[i] + 2 bias[i], rescale[rstep i]),
- * with SSAT for the clamp when it is the output type's whole range (full) on DSP. Out of line, its
- * pointers in registers (the stores of y could alias the params).
+ * One output row of the row path: for each position, each group of 4 units' doubled dot products
+ * (mcu_conv_rows_group()) and at once their output stage, mcu_conv_rows_requant() (SSAT for the clamp
+ * when it is the output type's whole range, `full`, on DSP). Out of line: its own registers.
  */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void MCU_CONV_ROWS_OUTPUT(const int32_t *d2, const int32_t *bias, const mcu_rescale_t *rescale, int32_t rstep,
-                                 int32_t n, int32_t c1, int32_t amin, int32_t amax, int32_t full, MCU_CONV_OUT_T *y)
+static void MCU_CONV_ROWS_LINE(const mcu_conv_params_t *p, const int16_t *xs, size_t row_len, const int32_t *sums,
+                               int32_t wp, int32_t ow, int32_t full, MCU_CONV_OUT_T *y)
 {
-    int32_t i;
+    const int32_t f = p->filters;
+    const int32_t kh = p->kernel_h;
+    const int32_t kw = p->kernel_w;
+    const int32_t c = p->channels;
+    const int32_t seg = kw * c;
+    const int32_t rows_per_chunk = MCU_MATVEC_CHUNK / seg;
+    const size_t group_bytes = 4u * (size_t)(kh * seg); /* K is a multiple of 4 */
+    const int32_t rstep = p->rescale_count != 1;
+    const int32_t c1 = 1 + 2 * p->output_zp;
+    const int32_t amin = p->act_min;
+    const int32_t amax = p->act_max;
+    const int32_t *const bias = p->bias;
+    const mcu_rescale_t *const rescale = p->rescale;
+    const int8_t *const weights = p->weights;
+    int32_t ox;
+#ifndef MCU_MATVEC_HAVE_DSP
+    (void)full;
+#endif
+    if (kh <= rows_per_chunk) {
+        /* the common case: the whole field is one chunk, one assembly loop per group of 4 units */
+        const int32_t nb = seg / 4;
+        const int32_t step = p->stride_w * c;
+        for (ox = 0; ox < ow; ox++) {
+            const int32_t px0 = ox * p->stride_w;
+            const int16_t *xf = xs + (size_t)ox * (size_t)step;
+            int32_t s128 = 0;
+            const int8_t *wg = weights;
+            const int32_t *bo = bias;
+            const mcu_rescale_t *ro = rescale;
+            int32_t o;
+            int32_t r;
+            for (r = 0; r < kh; r++) {
+                const int32_t *sr = sums + (size_t)r * (size_t)wp + (size_t)px0;
+                int32_t q;
+                for (q = 0; q < kw; q++) {
+                    s128 += sr[q];
+                }
+            }
+            s128 *= 128;
+            for (o = 0; o < f; o += 4) {
+                uint32_t acc[4];
+                int32_t e[4];
+                int32_t q;
+                const int32_t n = f - o < 4 ? f - o : 4;
+                mcu_conv_rows_block(wg, xf, nb, kh, row_len, acc);
+                mcu_matvec_dsp_finish_x2(acc[0], acc[1], s128, &e[0], &e[1]);
+                mcu_matvec_dsp_finish_x2(acc[2], acc[3], s128, &e[2], &e[3]);
+                for (q = 0; q < n; q++) {
+                    const mcu_rescale_t *rq = ro + rstep * q;
+                    const int32_t hh = mcu_matvec_requant_x2_high(e[q] + 2 * bo[q], rq->multiplier);
+                    int32_t v = mcu_asr_s32(mcu_asr_s32(hh + mcu_asr_s32(hh, 31), -rq->shift - 1) + c1, 1);
 #ifdef MCU_MATVEC_HAVE_DSP
-    if (full) {
-        for (i = 0; i < n; i++) {
-            const mcu_rescale_t *r = rescale + rstep * i;
-            const int32_t h = mcu_matvec_requant_x2_high(d2[i] + 2 * bias[i], r->multiplier);
-            int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -r->shift - 1) + c1, 1);
-            __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_CONV_OUT_T)), "r"(v));
-            y[i] = (MCU_CONV_OUT_T)v;
+                    if (full) {
+                        __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_CONV_OUT_T)), "r"(v));
+                    } else
+#endif
+                    {
+                        v = v < amin ? amin : (v > amax ? amax : v);
+                    }
+                    y[q] = (MCU_CONV_OUT_T)v;
+                }
+                wg += group_bytes;
+                bo += 4;
+                ro += 4 * rstep;
+                y += n;
+            }
         }
         return;
     }
-#else
-    (void)full;
+    for (ox = 0; ox < ow; ox++) {
+        const int32_t px0 = ox * p->stride_w;
+        const int16_t *xf = xs + (size_t)px0 * (size_t)c;
+        int32_t s128[MCU_CONV_ROWS_MAX_CHUNKS];
+        const int8_t *wg = weights;
+        int32_t o;
+        (void)mcu_conv_rows_sums(sums, wp, kh, kw, rows_per_chunk, px0, s128);
+        for (o = 0; o < f; o += 4) {
+            int32_t e[4];
+            int32_t q;
+            const int32_t n = f - o < 4 ? f - o : 4;
+            mcu_conv_rows_group(wg, xf, row_len, kh, seg, rows_per_chunk, s128, e);
+            for (q = 0; q < n; q++) {
+                const mcu_rescale_t *r = rescale + rstep * (o + q);
+                const int32_t hh = mcu_matvec_requant_x2_high(e[q] + 2 * bias[o + q], r->multiplier);
+                int32_t v = mcu_asr_s32(mcu_asr_s32(hh + mcu_asr_s32(hh, 31), -r->shift - 1) + c1, 1);
+#ifdef MCU_MATVEC_HAVE_DSP
+                if (full) {
+                    __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_CONV_OUT_T)), "r"(v));
+                } else
 #endif
-    for (i = 0; i < n; i++) {
-        y[i] = (MCU_CONV_OUT_T)mcu_conv_rows_requant(d2[i] + 2 * bias[i], rescale + rstep * i, c1, amin, amax);
+                {
+                    v = v < amin ? amin : (v > amax ? amax : v);
+                }
+                y[o + q] = (MCU_CONV_OUT_T)v;
+            }
+            wg += group_bytes;
+        }
+        y += f;
     }
 }
 
@@ -71,11 +152,13 @@ static int32_t MCU_CONV_ROWS(const mcu_conv_params_t *p, const int8_t *x, MCU_CO
 {
     const int32_t c = p->channels;
     const int32_t f = p->filters;
-    const int32_t kcols = p->kernel_h * p->kernel_w * c;
     int32_t oy;
     const int32_t rows_bytes = mcu_conv_rows_bytes(p, ow);
+    /* (fields of more than MCU_CONV_ROWS_MAX_CHUNKS chunks: im2col, exact too) */
     int32_t ok = rows_bytes > 0 && col != NULL && p->im2col_bytes >= rows_bytes && p->acc_small
-                 && ((uintptr_t)col & 3u) == 0u;
+                 && ((uintptr_t)col & 3u) == 0u
+                 && (p->kernel_h + MCU_MATVEC_CHUNK / (p->kernel_w * c) - 1) / (MCU_MATVEC_CHUNK / (p->kernel_w * c))
+                        <= MCU_CONV_ROWS_MAX_CHUNKS;
     int32_t o;
     for (o = 0; ok && o < (p->rescale_count == 1 ? 1 : f); o++) {
         ok = p->rescale[o].multiplier != 0 && p->rescale[o].shift < 0;
@@ -85,33 +168,16 @@ static int32_t MCU_CONV_ROWS(const mcu_conv_params_t *p, const int8_t *x, MCU_CO
         const size_t row_len = (size_t)wp * (size_t)c;
         int16_t *xs = (int16_t *)(void *)col;
         int32_t *sums = (int32_t *)(void *)(xs + (size_t)p->kernel_h * row_len);
-        const int32_t rstep = p->rescale_count != 1;
-        const int32_t c1 = 1 + 2 * p->output_zp;
-        const int32_t amin = p->act_min;
-        const int32_t amax = p->act_max;
         /* the clamp is the output type's range: SSAT on DSP */
-        const int32_t full = amin == -amax - 1
-                             && amax == (int32_t)((1u << (8u * sizeof(MCU_CONV_OUT_T) - 1u)) - 1u);
-        const size_t group_bytes = 4u * (size_t)kcols; /* K is a multiple of 4 */
-        int32_t d2[MCU_CONV_ROWS_BATCH];
+        const int32_t full = p->act_min == -p->act_max - 1
+                             && p->act_max == (int32_t)((1u << (8u * sizeof(MCU_CONV_OUT_T) - 1u)) - 1u);
         for (oy = 0; oy < oh; oy++) {
             int32_t r;
-            int32_t ox;
             for (r = 0; r < p->kernel_h; r++) {
                 mcu_conv_rows_prepare(p, x, oy * p->stride_h - pad_top + r, pad_left, wp, xs + (size_t)r * row_len,
                                       sums + (size_t)r * (size_t)wp);
             }
-            for (ox = 0; ox < ow; ox++) {
-                MCU_CONV_OUT_T *yp = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
-                int32_t o0;
-                for (o0 = 0; o0 < f; o0 += MCU_CONV_ROWS_BATCH) {
-                    const int32_t n = f - o0 < MCU_CONV_ROWS_BATCH ? f - o0 : MCU_CONV_ROWS_BATCH;
-                    mcu_conv_rows_dots(p, p->weights + (size_t)(o0 / 4) * group_bytes, n, xs, row_len, sums, wp,
-                                       ox * p->stride_w, d2);
-                    MCU_CONV_ROWS_OUTPUT(d2, p->bias + o0, p->rescale + rstep * o0, rstep, n, c1, amin, amax,
-                                         full, yp + o0);
-                }
-            }
+            MCU_CONV_ROWS_LINE(p, xs, row_len, sums, wp, ow, full, y + (size_t)oy * (size_t)ow * (size_t)f);
         }
         return 1;
     }
@@ -261,5 +327,5 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
 #undef MCU_CONV_PACKED
 #undef MCU_CONV_FC
 #undef MCU_CONV_OUT_T
-#undef MCU_CONV_ROWS_OUTPUT
+#undef MCU_CONV_ROWS_LINE
 #undef MCU_CONV_ROWS

@@ -45,8 +45,8 @@
 #define MCU_CONV_HAVE_ROWS 1
 #endif
 
-/** Units per output batch of the row path (its doubled dot products on the stack: 256 bytes). */
-#define MCU_CONV_ROWS_BATCH 64
+/** Most chunks of 512 columns a receptive field of the row path spans (larger fields take im2col). */
+#define MCU_CONV_ROWS_MAX_CHUNKS 8
 
 /**
  * Bytes of the row path's buffer for p (out_w: its output width), or 0 when the path does not apply
@@ -55,7 +55,7 @@
 static inline int32_t mcu_conv_rows_bytes(const mcu_conv_params_t *p, int32_t out_w)
 {
     int32_t wp;
-    if (p->weight_layout != MCU_WLAYOUT_DSP_PAIRS || p->channels % 4 != 0 || p->dilation_h != 1
+    if (p->weight_layout != MCU_WLAYOUT_DSP_PAIRS || p->channels <= 0 || p->channels % 4 != 0 || p->dilation_h != 1
         || p->dilation_w != 1 || p->kernel_w * p->channels > MCU_MATVEC_CHUNK || p->kernel_h * p->kernel_w == 1) {
         return 0;
     }
@@ -80,61 +80,86 @@ MCU_MATVEC_INLINE int32_t mcu_conv_rows_requant(int32_t d2, const mcu_rescale_t 
 }
 
 /**
- * acc[0..3] (A0, B0, A1, B1 of mcu_matvec.h) += nrows kernel rows of nb blocks of 4 columns each:
+ * acc[0..3] = (A0, B0, A1, B1 of mcu_matvec.h) over nrows kernel rows of nb blocks of 4 columns each:
  * row r's prepared input at xs + r stride (halfwords), the group's weights consecutive from w (the
- * rows' columns follow each other in the weight matrix). The block step of mcu_matvec_dsp_block()
- * (14 instructions for 16 MACs), 4 per turn when nb is a multiple of 4.
+ * rows' columns follow each other in the weight matrix). On DSP with optimization, one assembly loop
+ * over the rows and their blocks (the block step of mcu_matvec_dsp_block(), 14 instructions for 16
+ * MACs, 4 steps per turn when nb is a multiple of 4), the row count and strides kept on the stack so
+ * that the accumulators, pointers and the step's registers stay in registers.
  */
-#ifdef MCU_MATVEC_HAVE_DSP
+#if defined(MCU_MATVEC_HAVE_DSP) && defined(__OPTIMIZE__)
+#define MCU_CONV_ROWS_ASM(steps)                                                                                 \
+    __asm__ volatile("sub sp, sp, #16\n\t"                                                                     \
+                     "str %[nbb], [sp]\n\t"                                                                    \
+                     "str %[skip], [sp, #4]\n\t"                                                               \
+                     "str %[rows], [sp, #8]\n\t"                                                               \
+                     "mov %[a0], #0\n\t"                                                                       \
+                     "mov %[b0], #0\n\t"                                                                       \
+                     "mov %[a1], #0\n\t"                                                                       \
+                     "mov %[b1], #0\n\t"                                                                       \
+                     "2:\n\t"                                                                                  \
+                     "ldr %[w0], [sp]\n\t"                                                                     \
+                     "add %[end], %[xp], %[w0]\n\t"                                                            \
+                     "1:\n\t" steps "cmp %[xp], %[end]\n\t"                                                    \
+                     "bne 1b\n\t"                                                                              \
+                     "ldr %[w0], [sp, #4]\n\t"                                                                 \
+                     "add %[xp], %[xp], %[w0]\n\t"                                                             \
+                     "ldr %[w0], [sp, #8]\n\t"                                                                 \
+                     "subs %[w0], %[w0], #1\n\t"                                                               \
+                     "str %[w0], [sp, #8]\n\t"                                                                 \
+                     "bne 2b\n\t"                                                                              \
+                     "add sp, sp, #16\n\t"                                                                     \
+                     : [a0] "=r"(a0), [b0] "=r"(b0), [a1] "=r"(a1), [b1] "=r"(b1), [xp] "+r"(xp), [wp] "+r"(wp), \
+                       [x0] "=r"(x0), [x1] "=r"(x1), [w0] "=r"(w0), [w1] "=r"(w1), [w2] "=r"(w2), [w3] "=r"(w3), \
+                       [end] "=r"(end)                                                                         \
+                     : [nbb] "r"(nbb), [skip] "r"(skip), [rows] "r"(nrows)                                     \
+                     : "memory", "cc")
 MCU_MATVEC_INLINE void mcu_conv_rows_block(const int8_t *w, const int16_t *xs, int32_t nb, int32_t nrows, size_t stride,
                                            uint32_t acc[4])
 {
+    /* (every input is stored or read before the first output is written: outputs may share their registers) */
     register uint32_t w0 __asm__("r2"); /* LDM needs its register list ascending */
     register uint32_t w1 __asm__("r3");
     register uint32_t w2 __asm__("r4");
     register uint32_t w3 __asm__("r5");
-    uint32_t a0 = acc[0];
-    uint32_t b0 = acc[1];
-    uint32_t a1 = acc[2];
-    uint32_t b1 = acc[3];
+    uint32_t a0;
+    uint32_t b0;
+    uint32_t a1;
+    uint32_t b1;
     uint32_t x0;
     uint32_t x1;
+    const int16_t *end;
     const int8_t *wp = w;
-    int32_t r;
-    for (r = 0; r < nrows; r++) {
-        const int16_t *xp = xs + (size_t)r * stride;
-        const int16_t *const end = xp + 4 * nb;
-        if ((nb & 3) == 0) {
-            __asm__ volatile("1:\n\t" MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP
-                             "cmp %[xp], %[end]\n\t"
-                             "bne 1b\n\t"
-                             : [a0] "+r"(a0), [b0] "+r"(b0), [a1] "+r"(a1), [b1] "+r"(b1), [xp] "+r"(xp), [wp] "+r"(wp),
-                               [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),
-                               [w3] "=&r"(w3)
-                             : [end] "r"(end)
-                             : "memory", "cc");
-        } else {
-            __asm__ volatile("1:\n\t" MCU_MATVEC_DSP_STEP
-                             "cmp %[xp], %[end]\n\t"
-                             "bne 1b\n\t"
-                             : [a0] "+r"(a0), [b0] "+r"(b0), [a1] "+r"(a1), [b1] "+r"(b1), [xp] "+r"(xp), [wp] "+r"(wp),
-                               [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),
-                               [w3] "=&r"(w3)
-                             : [end] "r"(end)
-                             : "memory", "cc");
-        }
+    const int16_t *xp = xs;
+    const int32_t nbb = 8 * nb;                                  /* bytes of prepared input per kernel row */
+    const int32_t skip = (int32_t)(2u * stride) - nbb;            /* from a row's end to the next row's start */
+    if ((nb & 3) == 0) {
+        MCU_CONV_ROWS_ASM(MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP MCU_MATVEC_DSP_STEP);
+    } else {
+        MCU_CONV_ROWS_ASM(MCU_MATVEC_DSP_STEP);
     }
+    (void)end;
+    (void)x0;
+    (void)x1;
+    (void)w1;
+    (void)w2;
+    (void)w3;
     acc[0] = a0;
     acc[1] = b0;
     acc[2] = a1;
     acc[3] = b1;
 }
+#undef MCU_CONV_ROWS_ASM
 #else
-/* portable: mcu_matvec_dsp_block() (its emulation) per row, the same wrapping sums */
-static void mcu_conv_rows_block(const int8_t *w, const int16_t *xs, int32_t nb, int32_t nrows, size_t stride,
-                                uint32_t acc[4])
+/* mcu_matvec_dsp_block() (or its portable emulation) per row, the same wrapping sums */
+MCU_MATVEC_INLINE void mcu_conv_rows_block(const int8_t *w, const int16_t *xs, int32_t nb, int32_t nrows, size_t stride,
+                                           uint32_t acc[4])
 {
     int32_t r;
+    acc[0] = 0u;
+    acc[1] = 0u;
+    acc[2] = 0u;
+    acc[3] = 0u;
     for (r = 0; r < nrows; r++) {
         mcu_matvec_dsp_block(w + (size_t)r * 16u * (size_t)nb, xs + (size_t)r * stride, nb, acc);
     }
@@ -167,29 +192,18 @@ static void mcu_conv_rows_prepare(const mcu_conv_params_t *p, const int8_t *x, i
 }
 
 /**
- * d2[0..units) = 2 * the exact dot products (bias not included) of the receptive field whose first
- * padded column is px0, from the kernel_h prepared rows (row r at xs + r * row_len, its sums at
- * sums + r * wp), for the units of weights wg onward (groups of 4 units, 4 K bytes apart).
+ * The field sums of each chunk of rows_per_chunk kernel rows (times 128, as mcu_matvec_dsp_finish_x2()
+ * takes them) of the receptive field whose first padded column is px0; returns the chunk count.
  */
-#if defined(__GNUC__)
-__attribute__((noinline)) /* its own registers: the block loop's accumulators stay in registers */
-#endif
-static void mcu_conv_rows_dots(const mcu_conv_params_t *p, const int8_t *wg, int32_t units, const int16_t *xs,
-                               size_t row_len, const int32_t *sums, int32_t wp, int32_t px0, int32_t *d2)
+static inline int32_t mcu_conv_rows_sums(const int32_t *sums, int32_t wp, int32_t kh, int32_t kw, int32_t rows_per_chunk,
+                                         int32_t px0, int32_t *s128)
 {
-    const int32_t c = p->channels;
-    const int32_t kh = p->kernel_h;
-    const int32_t kw = p->kernel_w;
-    const int32_t seg = kw * c;                       /* columns per kernel row, a multiple of 4, <= 512 */
-    const int32_t rows_per_chunk = MCU_MATVEC_CHUNK / seg; /* >= 1 */
-    const int32_t kcols = kh * seg;                   /* K, a multiple of 4: the packed row stride */
     int32_t r0;
+    int32_t k = 0;
     for (r0 = 0; r0 < kh; r0 += rows_per_chunk) {
         const int32_t r1 = r0 + rows_per_chunk < kh ? r0 + rows_per_chunk : kh;
         int32_t s = 0;
         int32_t r;
-        int32_t i;
-        const int8_t *wc = wg + 4 * (size_t)r0 * (size_t)seg;
         for (r = r0; r < r1; r++) {
             const int32_t *sr = sums + (size_t)r * (size_t)wp + (size_t)px0;
             int32_t q;
@@ -197,25 +211,40 @@ static void mcu_conv_rows_dots(const mcu_conv_params_t *p, const int8_t *wg, int
                 s += sr[q];
             }
         }
-        for (i = 0; i < units; i += 4) {
-            uint32_t acc[4] = {0u, 0u, 0u, 0u};
-            int32_t e[4];
-            mcu_conv_rows_block(wc, xs + (size_t)r0 * row_len + (size_t)px0 * (size_t)c, seg / 4, r1 - r0, row_len, acc);
-            mcu_matvec_dsp_finish_x2(acc[0], acc[1], 128 * s, &e[0], &e[1]);
-            mcu_matvec_dsp_finish_x2(acc[2], acc[3], 128 * s, &e[2], &e[3]);
-            if (r0 == 0) {
-                d2[i] = e[0];
-                d2[i + 1] = e[1];
-                d2[i + 2] = e[2];
-                d2[i + 3] = e[3];
-            } else {
-                d2[i] += e[0];
-                d2[i + 1] += e[1];
-                d2[i + 2] += e[2];
-                d2[i + 3] += e[3];
-            }
-            wc += 4 * (size_t)kcols;
+        s128[k++] = 128 * s;
+    }
+    return k;
+}
+
+/**
+ * e[0..3] = 2 * the exact dot products (bias not included) of the group of 4 units with weights wg
+ * over the receptive field at xs (kernel row r at xs + r row_len halfwords): the block kernel per
+ * chunk of rows_per_chunk kernel rows (at most 512 columns), finished with the chunk's sum s128[k].
+ */
+MCU_MATVEC_INLINE void mcu_conv_rows_group(const int8_t *wg, const int16_t *xs, size_t row_len, int32_t kh, int32_t seg,
+                                           int32_t rows_per_chunk, const int32_t *s128, int32_t e[4])
+{
+    int32_t r0;
+    int32_t k = 0;
+    for (r0 = 0; r0 < kh; r0 += rows_per_chunk) {
+        const int32_t n = kh - r0 < rows_per_chunk ? kh - r0 : rows_per_chunk;
+        uint32_t acc[4];
+        int32_t d[4];
+        mcu_conv_rows_block(wg + 4 * (size_t)r0 * (size_t)seg, xs + (size_t)r0 * row_len, seg / 4, n, row_len, acc);
+        mcu_matvec_dsp_finish_x2(acc[0], acc[1], s128[k], &d[0], &d[1]);
+        mcu_matvec_dsp_finish_x2(acc[2], acc[3], s128[k], &d[2], &d[3]);
+        if (k == 0) {
+            e[0] = d[0];
+            e[1] = d[1];
+            e[2] = d[2];
+            e[3] = d[3];
+        } else {
+            e[0] += d[0];
+            e[1] += d[1];
+            e[2] += d[2];
+            e[3] += d[3];
         }
+        k++;
     }
 }
 

@@ -89,7 +89,11 @@ class ConvPackedLayoutTest {
                 conv(r, Shape.of(5, 4, 12), 1, 1, 1, 1, 1, 1, Padding.SAME, 10), // pointwise
                 conv(r, Shape.of(5, 4, 64), 3, 3, 1, 1, 1, 1, Padding.SAME, 6), // 576 columns: one per Dense call
                 conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.VALID, 5), // strided pointwise, rows in place
-                conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.SAME, 5)); // the same, SAME: 600 columns copied
+                conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.SAME, 5), // the same, SAME: 600 columns copied
+                // DSP_PAIRS: the im2col-free row path (one chunk; strided with padding; VALID)
+                conv(r, Shape.of(7, 9, 16), 3, 3, 1, 1, 1, 1, Padding.SAME, 10),
+                conv(r, Shape.of(7, 9, 8), 3, 3, 2, 2, 1, 1, Padding.SAME, 7),
+                conv(r, Shape.of(6, 7, 4), 2, 3, 1, 2, 1, 1, Padding.VALID, 4));
         for (int k = 0; k < convs.size(); k++) {
             QConv c = convs.get(k);
             QGraph g = new QGraph("c", List.of(new QInput("x", c.inputShape(), TX)), List.<QNode>of(c), List.of("conv"));
