@@ -21,7 +21,8 @@
  * its row contiguous in the input (a Conv1D's valid positions), read in place (but for a strided 1x1
  * kernel with a buffer of two rows or more: copied, so that one Dense call serves a batch); every other position
  * gets its row copied (im2col) into the caller's buffer col of im2col_bytes, as many consecutive
- * positions per Dense call as fit. The generator gives every packed convolution that copies rows a
+ * positions per Dense call as fit (on DSP_PAIRS, when the buffer holds the prepared input rows of
+ * mcu_conv_rows_impl.h, no copy at all: the row path reads every field in place). The generator gives every packed convolution that copies rows a
  * buffer of at least K bytes in the model's arena (not the stack: K has no bound there); with a
  * smaller one the positions run one weight at a time (slow, exact). Every layout works, PLAIN
  * included (the Dense's PLAIN loop).

@@ -8,7 +8,8 @@
  * (include guard), the output type is the caller's.
  *
  * When it applies (mcu_conv_rows_bytes() > 0 and the caller's buffer holds that many bytes): int8
- * input, DSP_PAIRS weights, channels a multiple of 4, no dilation, kernel_w * channels <= 512, every
+ * input, DSP_PAIRS weights, channels a multiple of 4, no dilation, a kernel larger than 1x1 (a 1x1
+ * kernel's rows are single input positions), kernel_w * channels <= 512, every
  * accumulator provably below 2^30 (acc_small) and every rescale of the multiplier form with a right
  * shift. Per output row, the kernel_h input rows the row reads are prepared once each, padding
  * included, as SMLAD's int16 pairs (mcu_matvec_dsp_prepare(): per block of 4 columns the halfwords
