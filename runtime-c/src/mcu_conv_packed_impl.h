@@ -88,8 +88,7 @@ static void MCU_CONV_ROWS_LINE(const mcu_conv_params_t *p, const int16_t *xs, si
                 mcu_matvec_dsp_finish_x2(acc[2], acc[3], s128, &e[2], &e[3]);
                 for (q = 0; q < n; q++) {
                     const mcu_rescale_t *rq = ro + rstep * q;
-                    const int32_t hh = mcu_matvec_requant_x2_high(e[q] + 2 * bo[q], rq->multiplier);
-                    int32_t v = mcu_asr_s32(mcu_asr_s32(hh + mcu_asr_s32(hh, 31), -rq->shift - 1) + c1, 1);
+                    int32_t v = mcu_conv_rows_requant(e[q] + 2 * bo[q], rq, c1);
 #ifdef MCU_MATVEC_HAVE_DSP
                     if (full) {
                         __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_CONV_OUT_T)), "r"(v));
@@ -122,8 +121,7 @@ static void MCU_CONV_ROWS_LINE(const mcu_conv_params_t *p, const int16_t *xs, si
             mcu_conv_rows_group(wg, xf, row_len, kh, seg, rows_per_chunk, s128, e);
             for (q = 0; q < n; q++) {
                 const mcu_rescale_t *r = rescale + rstep * (o + q);
-                const int32_t hh = mcu_matvec_requant_x2_high(e[q] + 2 * bias[o + q], r->multiplier);
-                int32_t v = mcu_asr_s32(mcu_asr_s32(hh + mcu_asr_s32(hh, 31), -r->shift - 1) + c1, 1);
+                int32_t v = mcu_conv_rows_requant(e[q] + 2 * bias[o + q], r, c1);
 #ifdef MCU_MATVEC_HAVE_DSP
                 if (full) {
                     __asm__("ssat %0, %1, %2" : "=r"(v) : "I"(8 * sizeof(MCU_CONV_OUT_T)), "r"(v));

@@ -69,15 +69,14 @@ static inline int32_t mcu_conv_rows_bytes(const mcu_conv_params_t *p, int32_t ou
  * The row path's output stage of one unit: the packed Dense's per-unit requantization
  * (mcu_fully_connected_impl.h, the multiplier form with right shift e = -shift >= 1, TFLite's
  * MultiplyByQuantizedMultiplier with its rounding divide): h = srdhm(acc, M) from d2 = 2 acc
- * (mcu_matvec_requant_x2_high), then rdivpot(h, e) + zp = floor((floor((h - [h < 0]) / 2^(e-1)) + 1 + 2 zp) / 2),
- * clamped to [amin, amax] (the activation bounds with the zero point added). |acc| < 2^30 (acc_small).
+ * (mcu_matvec_requant_x2_high), then rdivpot(h, e) + zp = floor((floor((h - [h < 0]) / 2^(e-1)) + 1 + 2 zp) / 2)
+ * with c1 = 1 + 2 zp, before the clamp to the activation bounds (the caller's: SSAT or compares).
+ * |acc| < 2^30 (acc_small).
  */
-MCU_MATVEC_INLINE int32_t mcu_conv_rows_requant(int32_t d2, const mcu_rescale_t *r, int32_t c1, int32_t amin,
-                                                int32_t amax)
+MCU_MATVEC_INLINE int32_t mcu_conv_rows_requant(int32_t d2, const mcu_rescale_t *r, int32_t c1)
 {
     const int32_t h = mcu_matvec_requant_x2_high(d2, r->multiplier);
-    const int32_t v = mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -r->shift - 1) + c1, 1);
-    return v < amin ? amin : (v > amax ? amax : v);
+    return mcu_asr_s32(mcu_asr_s32(h + mcu_asr_s32(h, 31), -r->shift - 1) + c1, 1);
 }
 
 /**
