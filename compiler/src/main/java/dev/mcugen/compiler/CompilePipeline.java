@@ -112,8 +112,12 @@ public final class CompilePipeline {
         // Depthwise layers always, Dense and convolutions under nearest rounding: under GPTQ rounding their
         // recipe corrects the bias itself from the weights it actually chose.
         Graph corrected = BiasCorrection.correct(g, calibration, options);
-        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, selection.ranges()), options),
-                selection);
+        // Sequential rounding fits each layer, as it is lowered, to the float model's own output (g,
+        // before any bias correction) over the calibration data replayed through the integer layers so far.
+        dev.mcugen.scale.LayerReplay replay = options.weightRounding() == QuantOptions.WeightRounding.SEQUENTIAL
+                ? new dev.mcugen.scale.LayerReplay(g, calibration) : null;
+        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, selection.ranges()), options,
+                dev.mcugen.scale.Recipes::of, replay), selection);
     }
 
     /**
