@@ -51,9 +51,10 @@ public final class LayerReplay {
     /**
      * The paired second moments of one layer's rows, each augmented with a constant 1 (the bias):
      * {@code h = E[p̂ p̂ᵀ]} of the integer model's rows {@code p̂} (dequantized) and
-     * {@code cross = E[p̂ pᵀ]} with the float model's rows {@code p}, row-major {@code (dim + 1)²}.
+     * {@code cross = E[p̂ pᵀ]} with the float model's rows {@code p}, row-major {@code (dim + 1)²}, over
+     * {@code rows} rows.
      */
-    public record Fit(int dim, double[] h, double[] cross) {
+    public record Fit(int dim, double[] h, double[] cross, int rows) {
     }
 
     /**
@@ -200,7 +201,7 @@ public final class LayerReplay {
             h[i] /= rows;
             cross[i] /= rows;
         }
-        return Optional.of(new Fit(d, h, cross));
+        return Optional.of(new Fit(d, h, cross, rows));
     }
 
     private static float[] toFloats(double[] p) {

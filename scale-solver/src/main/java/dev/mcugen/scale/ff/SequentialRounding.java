@@ -27,6 +27,13 @@ import dev.mcugen.scale.LayerReplay;
  * rounding, so every contract holds as before. Computed in double in a fixed order: deterministic.
  */
 final class SequentialRounding {
+    /**
+     * Rows per unknown (each output has {@code dim + 1}) below which only the bias is fitted: with fewer
+     * rows than unknowns (a Dense at the end of a network sees one row per sample) the weights' fit is
+     * underdetermined and would only fit the calibration samples themselves.
+     */
+    static final int MIN_ROWS_PER_UNKNOWN = 1;
+
     private SequentialRounding() {
     }
 
@@ -47,6 +54,9 @@ final class SequentialRounding {
             throw new IllegalArgumentException("fit of " + fit.dim() + " rows for a kernel of " + d);
         }
         int n = d + 1;
+        if (fit.rows() < MIN_ROWS_PER_UNKNOWN * n) {
+            return biasOnly(w, bias, scales, fit);
+        }
         double meanDiag = 0;
         for (int i = 0; i < d; i++) {
             meanDiag += fit.h()[i * n + i];
@@ -144,6 +154,31 @@ final class SequentialRounding {
         }
         double[] b = new double[c];
         System.arraycopy(work, d * c, b, 0, c);
+        return new Result(q, b);
+    }
+
+    /**
+     * Fewer rows than the {@code dim + 1} unknowns per output: nearest rounding, and only the bias fitted, to the mean of the float output
+     * minus the mean of the quantized layer on the integer input,
+     * {@code b + Σ_j (w_j E[p_j] - ŵ_j E[p̂_j])}: empirical bias correction with the integer model's
+     * input means.
+     */
+    private static Result biasOnly(FloatTensor w, FloatTensor bias, double[] scales, LayerReplay.Fit fit) {
+        int c = w.shape().last();
+        int d = w.size() / c;
+        int n = d + 1;
+        int[] q = WeightQuantizer.weights(w, scales);
+        double[] b = new double[c];
+        for (int o = 0; o < c; o++) {
+            b[o] = bias == null ? 0 : bias.get(o);
+        }
+        for (int j = 0; j < d; j++) {
+            double meanFloat = fit.cross()[d * n + j];
+            double meanInt = fit.h()[d * n + j];
+            for (int o = 0; o < c; o++) {
+                b[o] += w.get(j * c + o) * meanFloat - q[j * c + o] * scales[o % scales.length] * meanInt;
+            }
+        }
         return new Result(q, b);
     }
 
