@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcugen.cli.CliTest.Result;
 import dev.mcugen.ir.SharedFiles;
+import dev.mcugen.ir.metrics.ErrorMetrics;
 import dev.mcugen.ir.npy.Npy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,31 +78,13 @@ class ZooAccuracyTest {
         for (String[] options : new String[][] {{}, SEQUENTIAL}) {
             Path q = tmp.resolve("fixed" + options.length + ".npy");
             simulate("ad01", "ad01.h5", "fixed", q, options);
-            double r = correlation(Npy.read(f).toFloatArray(), Npy.read(q).toFloatArray());
+            float[] ref = Npy.read(f).toFloatArray();
+            float[] test = Npy.read(q).toFloatArray();
+            assertThat(test).hasSameSizeAs(ref);
+            double r = ErrorMetrics.correlation(ref, test);
             System.out.println("ad01 " + String.join(" ", options) + ": correlation " + r);
             assertThat(r).as(String.join(" ", options)).isGreaterThanOrEqualTo(0.998);
         }
-    }
-
-    private static double correlation(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ma += a[i];
-            mb += b[i];
-        }
-        ma /= a.length;
-        mb /= b.length;
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.sqrt(saa * sbb);
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -7,12 +7,11 @@ import dev.mcugen.ir.calib.InputMoments;
 import dev.mcugen.ir.interp.Batch;
 import dev.mcugen.ir.interp.FloatInterpreter;
 import dev.mcugen.ir.interp.TensorObserver;
-import dev.mcugen.ir.quant.FeedForwardKernels;
+import dev.mcugen.ir.quant.IntObserver;
 import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QNode;
-import dev.mcugen.ir.quant.QRecurrent;
 import dev.mcugen.ir.quant.QuantType;
-import dev.mcugen.ir.sim.RecurrentKernels;
+import dev.mcugen.ir.sim.FixedPointSimulator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,18 +122,7 @@ public final class LayerReplay {
         }
         for (Map<String, int[]> m : values) {
             for (QNode q : lowered) {
-                int[] out;
-                if (q instanceof QRecurrent r) {
-                    String src = q.inputs().get(0);
-                    out = RecurrentKernels.run(r, m.get(src), shapes.get(src), dev.mcugen.ir.quant.IntObserver.NONE);
-                } else {
-                    List<int[]> ins = new ArrayList<>();
-                    for (String src : q.inputs()) {
-                        ins.add(m.get(src));
-                    }
-                    out = FeedForwardKernels.run(q, ins);
-                }
-                m.put(q.name(), out);
+                m.put(q.name(), FixedPointSimulator.runNode(q, m, shapes, IntObserver.NONE));
             }
             // Internal tensors of this layer (a pre-activation, logits) are read by its own ops only.
             for (QNode q : lowered) {

@@ -57,8 +57,8 @@ public record ErrorMetrics(int samples, double maxAbsError, double rmse, double 
         return new ErrorMetrics(samples, maxAbs, rmse, sqnr, cosine, (double) agree / rows, correlation(ref, test));
     }
 
-    /** Pearson correlation of {@code test} with {@code ref}. */
-    static double correlation(float[] ref, float[] test) {
+    /** Pearson correlation of {@code test} with {@code ref} (equal lengths). */
+    public static double correlation(float[] ref, float[] test) {
         double mr = 0;
         double mt = 0;
         for (int i = 0; i < ref.length; i++) {

@@ -1,7 +1,6 @@
 package dev.mcugen.scale.ff;
 
 import dev.mcugen.ir.FloatTensor;
-import dev.mcugen.ir.quant.QuantType;
 import dev.mcugen.scale.LayerReplay;
 
 /**
@@ -130,36 +129,19 @@ final class SequentialRounding {
         for (int a = 0; a < n; a++) {
             System.arraycopy(best, order[a] * c, work, a * c, c);
         }
-        int[] q = new int[d * c];
-        double[] err = new double[c];
-        for (int i = 0; i < d; i++) {
-            int src = order[i] * c;
-            boolean isDead = dead[order[i]];
-            for (int o = 0; o < c; o++) {
-                QuantType t = WeightQuantizer.weightType(scales[o % scales.length]);
-                int idx = i * c + o;
-                q[src + o] = t.quantize(isDead ? w.get(src + o) : work[idx]);
-                err[o] = isDead ? 0 : (work[idx] - t.dequantize(q[src + o])) / u[i * n + i];
-            }
-            for (int j = i + 1; j < n; j++) {
-                double f = u[i * n + j];
-                if (f == 0) {
-                    continue;
-                }
-                int row = j * c;
-                for (int o = 0; o < c; o++) {
-                    work[row + o] -= f * err[o];
-                }
-            }
+        boolean[] deadAt = new boolean[n];
+        for (int a = 0; a < n; a++) {
+            deadAt[a] = dead[order[a]];
         }
+        int[] q = WeightRounding.roundRows(w, scales, order, deadAt, work, u, d, n);
         double[] b = new double[c];
         System.arraycopy(work, d * c, b, 0, c);
         return new Result(q, b);
     }
 
     /**
-     * Fewer rows than the {@code dim + 1} unknowns per output: nearest rounding, and only the bias fitted, to the mean of the float output
-     * minus the mean of the quantized layer on the integer input,
+     * Fewer rows than the {@code dim + 1} unknowns per output: nearest rounding, and only the bias
+     * fitted, to the mean of the float output minus the mean of the quantized layer on the integer input,
      * {@code b + Σ_j (w_j E[p_j] - ŵ_j E[p̂_j])}: empirical bias correction with the integer model's
      * input means.
      */
