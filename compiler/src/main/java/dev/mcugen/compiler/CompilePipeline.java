@@ -193,10 +193,13 @@ public final class CompilePipeline {
 
     /** The quantization options as a command line. */
     public static String optionsLine(QuantOptions o) {
-        return String.format(Locale.ROOT, "options: --target %s --precision %s --rescale %s --activation %s%s%s",
+        return String.format(Locale.ROOT, "options: --target %s --precision %s --rescale %s --activation %s%s%s%s",
                 o.target().cliName(), o.precision().name().toLowerCase(Locale.ROOT),
                 o.rescale().name().toLowerCase(Locale.ROOT), o.activation().name().toLowerCase(Locale.ROOT),
-                o.perChannel() ? " --per-channel" : "", o.dropSoftmax() ? " --drop-softmax" : "");
+                o.perChannel() ? " --per-channel" : "", o.dropSoftmax() ? " --drop-softmax" : "",
+                // The default rounding is left unsaid, so the banner of default builds stays as it was.
+                o.weightRounding() == QuantOptions.WeightRounding.NEAREST ? ""
+                        : " --weight-rounding " + o.weightRounding().name().toLowerCase(Locale.ROOT));
     }
 
     /** The SHA-256 of a file, streamed (model files can be large). */

@@ -34,7 +34,7 @@ import java.util.Optional;
  * whose rows are at most {@link InputMoments#MAX_DIM} long, the rows it multiplies by its kernel
  * ({@link InputMoments#rows}, at most {@link InputMoments#MAX_ROWS} per layer). During lowering, the
  * integer ops of each lowered layer run on every sample (the simulator's kernels, so exactly the
- * integers the C computes) and a tensor is dropped once every float layer reading it is lowered.
+ * integers the C computes) and a layer's output is dropped once every float layer reading it is lowered.
  * Everything runs in a fixed order: deterministic.
  */
 public final class LayerReplay {
@@ -123,12 +123,6 @@ public final class LayerReplay {
         for (Map<String, int[]> m : values) {
             for (QNode q : lowered) {
                 m.put(q.name(), FixedPointSimulator.runNode(q, m, shapes, IntObserver.NONE));
-            }
-            // Internal tensors of this layer (a pre-activation, logits) are read by its own ops only.
-            for (QNode q : lowered) {
-                if (!q.name().equals(node.name())) {
-                    m.remove(q.name());
-                }
             }
         }
         for (String in : node.inputs()) {
