@@ -90,13 +90,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
-        WeightQuant.Method method = switch (weightQuant.toLowerCase(Locale.ROOT)) {
-            case "l2" -> WeightQuant.Method.L2;
-            case "minmax" -> WeightQuant.Method.MINMAX;
-            case "balanced" -> WeightQuant.Method.BALANCED;
-            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2, minmax or balanced, got '"
-                    + Names.terminal(weightQuant, 40) + "'");
-        };
+        WeightQuant.Method method = WeightBitsChoice.method(weightQuant);
         Sensitivity.Metric m = metric == null ? null : switch (metric.toLowerCase(Locale.ROOT)) {
             case "top1" -> Sensitivity.Metric.TOP1;
             case "sqnr" -> Sensitivity.Metric.SQNR;
@@ -107,21 +101,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         Sensitivity.Metric budgetMetric = null;
         double budgetValue = 0;
         if (budget != null) {
-            java.util.regex.Matcher bm = java.util.regex.Pattern.compile("(?i)(top1|sqnr|mse)=([0-9.eE+-]+)").matcher(budget.strip());
-            Double v = null;
-            if (bm.matches()) {
-                try {
-                    v = Double.parseDouble(bm.group(2));
-                } catch (NumberFormatException e) {
-                    v = null;
-                }
-            }
-            if (v == null || !Double.isFinite(v) || v < 0) {
-                throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is top1=POINTS, sqnr=DB or mse=VALUE (0 or more),"
-                        + " got '" + Names.terminal(budget, 40) + "'");
-            }
-            budgetMetric = Sensitivity.Metric.valueOf(bm.group(1).toUpperCase(Locale.ROOT));
-            budgetValue = v;
+            WeightBitsChoice.Budget parsed = WeightBitsChoice.budget(budget);
+            budgetMetric = parsed.metric();
+            budgetValue = parsed.value();
             if (m != null && m != budgetMetric) {
                 throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is in " + budgetMetric.cliName()
                         + " but --metric is " + m.cliName() + "; give one metric");
@@ -246,8 +228,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         s.put("held_out_samples", r.heldOutSamples());
         putFinite(s, "search_metric", r.searchMetric());
         putFinite(s, "held_out_metric", r.heldOut());
-        s.put("note", "weights only (layer outputs float), one grid per tensor; the C keeps 8-bit weights today: these"
-                + " are the word lengths the model tolerates");
+        s.put("note", "weights only (layer outputs float), one grid per tensor; build, verify and simulate take these"
+                + " word lengths with --weight-bits FILE.json");
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {
