@@ -72,7 +72,7 @@ public final class SubBytePacking {
     }
 
     /** The matrices of an LSTM (gates, projection) or GRU; empty for other recurrent layers. */
-    static List<QMatVec> matVecs(QRecurrent r) {
+    public static List<QMatVec> matVecs(QRecurrent r) {
         List<QMatVec> m = new ArrayList<>();
         if (r instanceof QLstm l) {
             for (var g : java.util.Arrays.asList(l.inputGate(), l.forgetGate(), l.cellGate(), l.outputGate())) {

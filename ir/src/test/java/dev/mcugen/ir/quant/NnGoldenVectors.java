@@ -58,6 +58,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_reverse", rnd, NnGoldenVectors::reverse));
         tables.add(table("nn_norm", rnd, NormGoldenVectors::norm));
         tables.add(table("nn_depthwise_packed", rnd, DepthwisePackedCases::write));
+        tables.add(table("nn_fc_sub8", new Random(SEED + 16), Sub8FcCases::write));
         return tables;
     }
 
