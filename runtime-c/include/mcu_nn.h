@@ -806,6 +806,68 @@ void mcu_fully_connected_s8w2_s16(const mcu_fc_sub8_params_t *p, int32_t rows, c
 /** @brief As mcu_fully_connected_s8w2(), the raw int32 accumulator as output. */
 void mcu_fully_connected_s8w2_s32(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int32_t *y);
 
+/**
+ * Convolution or depthwise convolution with weights narrower than 8 bits (Java `QConv` /
+ * `QDepthwiseConv` whose weights declare 4 or 2 bits), int8 input, int32 accumulator; geometry,
+ * padding and output stage as ::mcu_conv_params_t / ::mcu_depthwise_conv_params_t (taps outside the
+ * input read `pad_value`). The weights are the packed matrix (::mcu_sub8_matrix_t) of R = output
+ * channels rows: for a convolution C = kernel_h * kernel_w * channels columns, column
+ * `(r * kernel_w + q) * channels + c` (the Dense view of mcu_conv_params_t.weight_layout); for a
+ * depthwise convolution C = kernel_h * kernel_w columns, column `r * kernel_w + q`, row `c * m + j`
+ * reading input channel c.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height (1 for 1-D) */
+    int32_t in_w;                 /**< input width */
+    int32_t channels;             /**< input channels */
+    int32_t out_channels;         /**< output channels: filters, or channels * multiplier (depthwise) */
+    int32_t multiplier;           /**< depthwise: depth multiplier m >= 1; convolution: 0 */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    int32_t pad_value;            /**< value of padded taps: the input zero point */
+    mcu_sub8_matrix_t weights;    /**< packed [out_channels, taps] as above */
+    const int32_t *bias;          /**< int32 [out_channels], zero point folded in */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or out_channels */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_conv_sub8_params_t;
+
+/**
+ * @brief Convolution, int8 input and output, 4-bit packed weights (::mcu_conv_sub8_params_t, multiplier 0).
+ * @param p params, `weights.bits` 4
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, out_channels]
+ */
+void mcu_conv_s8w4(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_conv_s8w4(), int16 output (e.g. a Q3.12 pre-activation). */
+void mcu_conv_s8w4_s16(const mcu_conv_sub8_params_t *p, const int8_t *x, int16_t *y);
+
+/** @brief As mcu_conv_s8w4(), 2-bit packed weights (`weights.bits` 2). */
+void mcu_conv_s8w2(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_conv_s8w2(), int16 output. */
+void mcu_conv_s8w2_s16(const mcu_conv_sub8_params_t *p, const int8_t *x, int16_t *y);
+
+/**
+ * @brief Depthwise convolution, int8 input and output, 4-bit packed weights (::mcu_conv_sub8_params_t,
+ *        multiplier >= 1).
+ * @param p params, `weights.bits` 4
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, channels * multiplier]
+ */
+void mcu_depthwise_conv_s8w4(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_depthwise_conv_s8w4(), 2-bit packed weights (`weights.bits` 2). */
+void mcu_depthwise_conv_s8w2(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,15 @@ static inline int32_t mcu_sub8_row_bytes(int32_t cols, int32_t bits)
     return (cols + per - 1) / per;
 }
 
+/** The decoded weight w[r][c] of `m` (`cols` columns): code_scale * k - code_offset of its packed field k. */
+static inline int32_t mcu_sub8_weight(const mcu_sub8_matrix_t *m, int32_t cols, int32_t r, int32_t c)
+{
+    const int32_t per = 8 / m->bits;
+    const uint8_t *w = m->codes + (size_t)r * (size_t)mcu_sub8_row_bytes(cols, m->bits);
+    const int32_t k = (w[c / per] >> (m->bits * (c % per))) & ((1 << m->bits) - 1);
+    return m->code_scale * k - m->code_offset;
+}
+
 /**
  * sum_c w[r][c] x_c of row r of `m` (`cols` columns) with an int8 vector x, exactly: |w x| <= 15 * 128,
  * so for cols <= 2^19 the sums stay below 2^31 (the combination is formed in int64 and is itself

@@ -105,19 +105,24 @@ final class WeightFlash {
 
     /**
      * The bytes of a float layer's weight groups at {@code bits}, as {@code build} stores them with int8
-     * activations: a Dense, LSTM or GRU matrix at 4 or 2 bits packed (each of its {@code out} rows, the
-     * last axis, in {@code ceil(in bits / 8)} bytes), any other width or layer one byte per weight.
+     * activations: a Dense, convolution, depthwise, LSTM or GRU matrix at 4 or 2 bits packed (each output
+     * channel's row of {@code n} weights in {@code ceil(n bits / 8)} bytes), any other width or layer one
+     * byte per weight.
      */
     static long bytes(Node node, QuantOptions.WeightBits bits) {
         long n = 0;
-        boolean packs = node.op() instanceof Op.Dense || node.op() instanceof Op.Lstm || node.op() instanceof Op.Gru;
+        Op op = node.op();
+        boolean packs = op instanceof Op.Dense || op instanceof Op.Lstm || op instanceof Op.Gru || op instanceof Op.Conv1D
+                || op instanceof Op.Conv2D || op instanceof Op.DepthwiseConv;
         for (Map.Entry<String, FloatTensor> e : node.weights().entrySet()) {
             FloatTensor t = e.getValue();
             if (t.shape().rank() < 2) {
                 continue;
             }
             int b = bits.bits(node.name() + "/" + e.getKey());
-            int rows = t.shape().last();
+            // one packed row per output channel: the last axis, a depthwise kernel's C m channels
+            int rows = op instanceof Op.DepthwiseConv ? t.shape().dim(t.shape().rank() - 2) * t.shape().last()
+                    : t.shape().last();
             n += packs && (b == 4 || b == 2) ? (long) rows * SubBytePacking.rowBytes(t.size() / rows, b) : t.size();
         }
         return n;

@@ -514,7 +514,27 @@ final class Lowering {
 
     /** The arena bytes of a convolution's im2col buffer (0: none; WeightLayout.im2colBytes). */
     private int im2colBytes(QConv c) {
-        return types.get(c.input()).bits() == 8 ? WeightLayout.im2colBytes(WeightLayout.forConv(opts.target(), c), c) : 0;
+        return types.get(c.input()).bits() == 8 && !sub8(c)
+                ? WeightLayout.im2colBytes(WeightLayout.forConv(opts.target(), c), c) : 0;
+    }
+
+    /**
+     * Whether a Dense, convolution or depthwise layer runs a kernel of packed 4- or 2-bit weights
+     * (SubBytePacking): int8 input (and output, for depthwise), weights declaring 4 or 2 bits, the int32
+     * accumulator proven (no pre-shift).
+     */
+    private boolean sub8(QNode n) {
+        boolean s8in = types.get(n.inputs().get(0)).bits() == 8;
+        if (n instanceof QFullyConnected fc) {
+            return s8in && fc.accShift() == 0 && SubBytePacking.packed(fc.weights());
+        }
+        if (n instanceof QConv c) {
+            return s8in && c.accShift() == 0 && SubBytePacking.packed(c.weights());
+        }
+        if (n instanceof QDepthwiseConv d) {
+            return s8in && n.outputType().bits() == 8 && d.accShift() == 0 && SubBytePacking.packed(d.weights());
+        }
+        return false;
     }
 
     /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */
@@ -907,9 +927,10 @@ final class Lowering {
         String s = sfx(ot);
         String si = sfx(types.get(node.inputs().get(0)));
         String k = si.equals(s) ? s : si + "_" + s; // kernel suffix, <in>_<out> when the widths differ
-        if (node instanceof QFullyConnected fc && si.equals("s8") && fc.accShift() == 0
-                && SubBytePacking.packed(fc.weights())) {
+        if (node instanceof QFullyConnected fc && sub8(fc)) {
             lowerSub8Dense(fc, n, x, y, ot);
+        } else if ((node instanceof QConv || node instanceof QDepthwiseConv) && sub8(node)) {
+            lowerSub8Conv(node, n, x, y, ot);
         } else if (node instanceof QFullyConnected fc) {
             s = si;
             WeightLayout layout = s.equals("s8") ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;
@@ -1452,6 +1473,40 @@ final class Lowering {
         int fcRows = shape(fc.name()).size() / units;
         call(fc, "mcu_fully_connected_s8w" + fc.weights().declaredBits() + (out.equals("s8") ? "" : "_" + out),
                 List.of("&" + n + "_params", fcRows + "", x, y), List.of());
+    }
+
+    /** QConv / QDepthwiseConv with packed 4- or 2-bit weights: mcu_conv_s8w4* ... (mcu_conv_sub8_params_t). */
+    private void lowerSub8Conv(QNode node, String n, String x, String y, QuantType ot) {
+        boolean dw = node instanceof QDepthwiseConv;
+        QConv c = dw ? null : (QConv) node;
+        QDepthwiseConv d = dw ? (QDepthwiseConv) node : null;
+        Shape is = dw ? d.inputShape() : c.inputShape();
+        int h = is.rank() == 2 ? 1 : is.dim(0);
+        int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
+        int kh = dw ? d.kernelH() : c.kernelH();
+        int kw = dw ? d.kernelW() : c.kernelW();
+        int channels = is.last();
+        int outCh = dw ? channels * d.multiplier() : c.filters();
+        int cols = dw ? kh * kw : kh * kw * channels;
+        IntTensor weights = dw ? d.weights() : c.weights();
+        List<View.Field> w = sub8Fields(n + "_w", node.name() + (dw ? " depthwise weights (taps)" : " weights (kh, kw, C)"),
+                weights, (r, col) -> (int) weights.get(col * outCh + r), outCh, cols);
+        IntTensor bias = dw ? d.bias() : c.bias();
+        List<Rescale> rescale = dw ? d.rescale() : c.rescale();
+        String b = tensorArray(n + "_b", "int32_t", node.name() + " bias int32, input zero point folded in", bias, CLit::i32);
+        String r = rescaleArray(n + "_rescale", rescale, node.name() + " rescale s_w s_x / s_y");
+        params("mcu_conv_sub8_params_t", n + "_params", node, List.of(f("in_h", h), f("in_w", wd),
+                f("channels", channels), f("out_channels", outCh), f("multiplier", dw ? d.multiplier() : 0),
+                f("kernel_h", kh), f("kernel_w", kw), f("stride_h", dw ? d.strideH() : c.strideH()),
+                f("stride_w", dw ? d.strideW() : c.strideW()), f("dilation_h", dw ? d.dilationH() : c.dilationH()),
+                f("dilation_w", dw ? d.dilationW() : c.dilationW()), f("padding", padding(dw ? d.padding() : c.padding())),
+                f("pad_value", CLit.i32(dw ? d.padValue() : c.padValue()), "the input zero point"),
+                nested("weights", w), f("bias", b), f("rescale", r), f("rescale_count", rescale.size()),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("act_min", dw ? d.actMin() : c.actMin()), f("act_max", dw ? d.actMax() : c.actMax())));
+        String out = sfx(ot);
+        call(node, (dw ? "mcu_depthwise_conv_s8w" : "mcu_conv_s8w") + weights.declaredBits()
+                + (out.equals("s8") ? "" : "_" + out), List.of("&" + n + "_params", x, y), List.of());
     }
 
     private static List<View.Field> actFields(QActivation a) {
