@@ -78,6 +78,11 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " weight bits saved per unit of metric lost first, on half of the samples, confirmed on the other half")
     String budget;
 
+    @Option(names = "--objective", paramLabel = "O", defaultValue = "bits",
+            description = "with --budget: bits (every word length 8, 6, 5, 4, 3, 2; the fewest weight bits; default) or"
+                    + " flash (8, 4 and 2 bits only, the widths the C stores without waste: the least flash)")
+    String objective;
+
     @Option(names = "--out", paramLabel = "FILE.json", description = "also write the table (and the chosen word"
             + " lengths) as JSON")
     Path out;
@@ -91,6 +96,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
         WeightQuant.Method method = WeightBitsChoice.method(weightQuant);
+        boolean flash = switch (objective.toLowerCase(Locale.ROOT)) {
+            case "bits" -> false;
+            case "flash" -> true;
+            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--objective", "is bits or flash, got '"
+                    + Names.terminal(objective, 40) + "'");
+        };
         Sensitivity.Metric m = metric == null ? null : switch (metric.toLowerCase(Locale.ROOT)) {
             case "top1" -> Sensitivity.Metric.TOP1;
             case "sqnr" -> Sensitivity.Metric.SQNR;
@@ -140,14 +151,15 @@ final class AnalyzeCommand implements Callable<Integer> {
             ObjectNode j = json(g, file, t);
             if (budgetMetric != null) {
                 w.println();
-                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights; searched on %d samples, %d held out):%n",
-                        budget.strip(), method.cliName(), Math.min(samples, in.size()) / 2,
+                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights%s; searched on %d samples, %d held"
+                                + " out):%n", budget.strip(), method.cliName(), flash ? ", 8/4/2 bits for flash" : "", Math.min(samples, in.size()) / 2,
                         Math.min(samples, in.size()) - Math.min(samples, in.size()) / 2);
                 w.flush();
                 WordLengthSearch.Result res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
-                        line -> { });
+                        flash ? WordLengthSearch.STORED_BITS : Sensitivity.WEIGHT_BITS, line -> { });
                 printSearch(w, t.metric(), res);
                 searchJson(j, budget.strip(), budgetMetric, budgetValue, res);
+                ((ObjectNode) j.get("word_lengths")).put("objective", flash ? "flash" : "bits");
             }
             if (files != null) {
                 Files.writeString(files.staging(out), dev.mcugen.scale.ContractReport.mapper().writerWithDefaultPrettyPrinter()

@@ -102,9 +102,11 @@ final class WeightBitsChoice {
                 throw new McugenException(Diag.MCG_CLI_WEIGHT_BITS, "--weight-bits auto", "the search needs at least 2"
                         + " calibration samples (half of them held out), got " + search.size());
             }
+            // the word lengths the C stores without waste: 8, 4 and 2 bits
             WordLengthSearch.Result r = WordLengthSearch.search(g, search, samples, b.metric(), b.value(), method,
-                    line -> { });
-            out.printf(Locale.ROOT, "weight bits (auto, %s, %s weights, %d calibration samples searched, %d held out): %s;"
+                    WordLengthSearch.STORED_BITS, line -> { });
+            out.printf(Locale.ROOT, "weight bits (auto, %s, %s weights, 8/4/2 bits, %d calibration samples searched, %d"
+                            + " held out): %s;"
                             + " %.1f %% of the all-int8 weight bits%n", budget.strip(), method.cliName(),
                     r.searchSamples(), r.heldOutSamples(), r.bits(), 100.0 * r.weightBits() / r.int8Bits());
             out.flush();
