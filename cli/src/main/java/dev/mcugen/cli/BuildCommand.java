@@ -121,6 +121,7 @@ final class BuildCommand implements Callable<Integer> {
         java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
         if (inFile.isPresent()) {
             // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            quant.refuseWeightBits(file);
             return QuantizedTflite.build(this, file, inFile.get(), QuantizedTflite.cId(name, inFile.get(), file), board);
         }
         ImportedModel model = CompilePipeline.load(file);

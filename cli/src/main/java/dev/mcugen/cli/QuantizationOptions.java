@@ -94,6 +94,17 @@ final class QuantizationOptions {
             description = "leave out a final softmax and output its int32 logits (when only the arg-max matters)")
     boolean dropSoftmax;
 
+    /**
+     * Refuses {@code --weight-bits} / {@code --weight-quant} for {@code file}, a quantized .tflite whose
+     * integers are its own ({@code MCG_CLI_WEIGHT_BITS}).
+     */
+    void refuseWeightBits(Path file) {
+        if (weightBits != null || weightQuant != null) {
+            throw new McugenException(Diag.MCG_CLI_WEIGHT_BITS, weightBits != null ? "--weight-bits" : "--weight-quant",
+                    file + " is a quantized .tflite: its weights keep the file's own integers (give the float model)");
+        }
+    }
+
     QuantOptions toOptions() {
         return new QuantOptions(precision, rescale, activation, perChannel, target(), dropSoftmax,
                 weightRounding);

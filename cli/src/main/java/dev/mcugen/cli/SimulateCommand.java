@@ -95,6 +95,7 @@ final class SimulateCommand implements Callable<Integer> {
         java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
         if (inFile.isPresent()) {
             // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            quant.refuseWeightBits(file);
             return QuantizedTflite.simulate(this, file, inFile.get());
         }
         ImportedModel model = CompilePipeline.load(file);
