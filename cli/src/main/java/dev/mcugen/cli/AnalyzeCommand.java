@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Word-length sensitivity: quantize one weight group (a layer's kernel or recurrent kernel)"
                 + " or one layer's output at a time, everything else float, and compare the outputs with the float"
                 + " model's on data.",
-                "Prints the table (a row per group, a column per word length) and writes it as JSON with --out."})
+                "Prints the table (a row per group, a column per word length), writes it as JSON with --out and as"
+                        + " plots in an HTML page with --report."})
 final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -87,7 +88,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             + " lengths) as JSON")
     Path out;
 
-    @Option(names = "--force", description = "replace an --out file that mcugen did not write")
+    @Option(names = "--report", paramLabel = "FILE.html", description = "also write the table as plots (the metric"
+            + " against word length, a line per group) and, with --budget, the chosen word lengths, as one HTML page")
+    Path report;
+
+    @Option(names = "--force", description = "replace an --out or --report file that mcugen did not write")
     boolean force;
 
     @Override
@@ -140,7 +145,18 @@ final class AnalyzeCommand implements Callable<Integer> {
         inputs.addAll(cal);
         inputs.add(file);
         PrintWriter w = spec.commandLine().getOut();
-        OutputFiles files = out == null ? null : OutputFiles.open(List.of(out), inputs, file, force);
+        List<Path> written = new ArrayList<>();
+        if (out != null) {
+            written.add(out);
+        }
+        if (report != null) {
+            if (out != null && out.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--report", "is the same file as --out (" + out + ")");
+            }
+            written.add(report);
+        }
+        OutputFiles files = written.isEmpty() ? null : OutputFiles.open(written, inputs, file, force,
+                out == null ? "--report" : report == null ? "--out" : "--out/--report");
         try {
             int total = Sensitivity.runs(g);
             Sensitivity.Table t;
@@ -149,28 +165,37 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             print(w, g, t);
             ObjectNode j = json(g, file, t);
+            WordLengthSearch.Result res = null;
             if (budgetMetric != null) {
                 w.println();
                 w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights%s; searched on %d samples, %d held"
                                 + " out):%n", budget.strip(), method.cliName(), flash ? ", 8/4/2 bits for flash" : "", Math.min(samples, in.size()) / 2,
                         Math.min(samples, in.size()) - Math.min(samples, in.size()) / 2);
                 w.flush();
-                WordLengthSearch.Result res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
+                res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
                         flash ? WordLengthSearch.STORED_BITS : Sensitivity.WEIGHT_BITS, line -> { });
                 printSearch(w, t.metric(), res);
                 searchJson(j, budget.strip(), budgetMetric, budgetValue, res);
                 ((ObjectNode) j.get("word_lengths")).put("objective", flash ? "flash" : "bits");
             }
             if (files != null) {
-                Files.writeString(files.staging(out), dev.mcugen.scale.ContractReport.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
+                if (out != null) {
+                    Files.writeString(files.staging(out), dev.mcugen.scale.ContractReport.mapper()
+                            .writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
+                }
+                if (report != null) {
+                    Files.writeString(files.staging(report), AnalyzeReport.render(g.name(), file.getFileName().toString(), t,
+                            budget == null ? null : budget.strip(), budgetMetric, budgetValue, res), StandardCharsets.UTF_8);
+                }
                 files.commit(w);
-                w.println("-> " + out);
+                for (Path p : written) {
+                    w.println("-> " + p);
+                }
             }
             w.flush();
             return ExitCodes.OK;
         } catch (IOException e) {
-            throw dev.mcugen.ir.IoFailure.writing(String.valueOf(out), "cannot write", e);
+            throw dev.mcugen.ir.IoFailure.writing(String.valueOf(out != null ? out : report), "cannot write", e);
         } finally {
             if (files != null) {
                 files.close();
@@ -252,7 +277,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private static String label(Sensitivity.Metric m) {
+    static String label(Sensitivity.Metric m) {
         return switch (m) {
             case TOP1 -> "top-1 agreement (%)";
             case SQNR -> "SQNR (dB)";
@@ -260,7 +285,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         };
     }
 
-    private static String figure(Sensitivity.Metric m, double v) {
+    static String figure(Sensitivity.Metric m, double v) {
         return switch (m) {
             case TOP1 -> String.format(Locale.ROOT, "%.1f", v);
             case SQNR -> Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "inf";
