@@ -117,6 +117,9 @@ class WeightBitsCliTest {
         CliTest.assertOneLineError(build(tmp.resolve("x"), "--weight-bits", broken.toString()), 2, "MCG_CLI_WEIGHT_BITS",
                 "not valid JSON");
         CliTest.assertOneLineError(build(tmp.resolve("x"), "--weight-bits", "auto"), 2, "MCG_CLI_WEIGHT_BITS", "--budget");
+        CliTest.assertOneLineError(CliTest.run("simulate", MODEL, "--mode", "float", "--data",
+                CliTest.HAR.resolve("test.npy").toString(), "--out", tmp.resolve("f.npy").toString(), "--weight-bits", "4"),
+                2, "MCG_CLI_USAGE", "--mode fixed");
         // a quantized .tflite keeps its own integers
         Path int8 = dev.mcugen.ir.SharedFiles.zoo("hello_world", "hello_world_int8.tflite");
         CliTest.assertOneLineError(CliTest.run("build", int8.toString(), "--out", tmp.resolve("q").toString(),
