@@ -33,14 +33,41 @@ static inline int32_t mcu_rnn_sub8_row_acc_s16(const mcu_rnn_matvec_t *m, int32_
     return mcu_rnn_row_acc_s16(m, r, x);
 }
 
+/** The rows of one matrix on one int8 vector, whose sum packed rows take once (mcu_sub8_vec_s8()). */
+typedef struct {
+    const mcu_rnn_matvec_t *m;
+    mcu_sub8_vec_s8_t v;
+} mcu_rnn_sub8_rows_s8_t;
+
+static inline void mcu_rnn_sub8_rows_s8(mcu_rnn_sub8_rows_s8_t *a, const mcu_rnn_matvec_t *m, const int8_t *x)
+{
+    a->m = m;
+    mcu_sub8_vec_s8(&a->v, x, m->cols, m->weight_layout == MCU_WLAYOUT_SUB8 ? m->sub8.bits : 8);
+}
+
+/** Row r's sat32(bias + sum w x): mcu_rnn_sub8_row_acc_s8(), the same integer. */
+static inline int32_t mcu_rnn_sub8_row_s8(const mcu_rnn_sub8_rows_s8_t *a, int32_t r)
+{
+    if (a->m->weight_layout == MCU_WLAYOUT_SUB8) {
+        return mcu_rnn_sat32((int64_t)a->m->bias[r] + mcu_sub8_dot_vec_s8(&a->m->sub8, r, &a->v));
+    }
+    return mcu_rnn_row_acc_s8(a->m, r, a->v.x);
+}
+
 /** GateKernel.run with int8 x (or its accumulators `pre`) and int8 h (the LSTM). */
 static inline void mcu_rnn_sub8_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t *x, const int32_t *pre,
                                            const int8_t *h, const int16_t *c, int16_t *out)
 {
+    mcu_rnn_sub8_rows_s8_t rx;
+    mcu_rnn_sub8_rows_s8_t rh;
     int32_t j;
+    if (pre == NULL) {
+        mcu_rnn_sub8_rows_s8(&rx, &g->input, x);
+    }
+    mcu_rnn_sub8_rows_s8(&rh, &g->recurrent, h);
     for (j = 0; j < g->input.rows; j++) {
-        const int32_t ax = pre != NULL ? pre[j] : mcu_rnn_sub8_row_acc_s8(&g->input, j, x);
-        out[j] = mcu_rnn_gate_sum(g, j, ax, mcu_rnn_sub8_row_acc_s8(&g->recurrent, j, h), c);
+        const int32_t ax = pre != NULL ? pre[j] : mcu_rnn_sub8_row_s8(&rx, j);
+        out[j] = mcu_rnn_gate_sum(g, j, ax, mcu_rnn_sub8_row_s8(&rh, j), c);
     }
     mcu_rnn_gate_finish(g, out);
 }
@@ -49,9 +76,13 @@ static inline void mcu_rnn_sub8_gate_s8_s8(const mcu_rnn_gate_t *g, const int8_t
 static inline void mcu_rnn_sub8_gate_s8_s16(const mcu_rnn_gate_t *g, const int8_t *x, const int32_t *pre,
                                             const int16_t *h, const int16_t *c, int16_t *out)
 {
+    mcu_rnn_sub8_rows_s8_t rx;
     int32_t j;
+    if (pre == NULL) {
+        mcu_rnn_sub8_rows_s8(&rx, &g->input, x);
+    }
     for (j = 0; j < g->input.rows; j++) {
-        const int32_t ax = pre != NULL ? pre[j] : mcu_rnn_sub8_row_acc_s8(&g->input, j, x);
+        const int32_t ax = pre != NULL ? pre[j] : mcu_rnn_sub8_row_s8(&rx, j);
         out[j] = mcu_rnn_gate_sum(g, j, ax, mcu_rnn_sub8_row_acc_s16(&g->recurrent, j, h), c);
     }
     mcu_rnn_gate_finish(g, out);
