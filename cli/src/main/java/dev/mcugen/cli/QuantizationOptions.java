@@ -72,7 +72,9 @@ final class QuantizationOptions {
 
     @Option(names = "--weight-rounding", paramLabel = "W", defaultValue = "nearest",
             description = "which int8 grid point each Dense/conv weight takes: gptq (compensates each rounding error"
-                    + " over the calibration data, then corrects the bias) or nearest (default: ${DEFAULT-VALUE})")
+                    + " over the calibration data, then corrects the bias), sequential (gptq layer after layer on the"
+                    + " inputs the integer layers before produce, fitted to the float model's output) or nearest"
+                    + " (default: ${DEFAULT-VALUE})")
     QuantOptions.WeightRounding weightRounding;
 
     @Option(names = "--weight-bits", paramLabel = "N|FILE.json|auto",

@@ -986,6 +986,7 @@ final class VerifyCommand implements Callable<Integer> {
             o.putNull("sqnr_db");
         }
         o.put("cosine", m.cosine());
+        o.put("correlation", m.correlation());
         o.put("top1_agreement", m.top1Agreement());
     }
 

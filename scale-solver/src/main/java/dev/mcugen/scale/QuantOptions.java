@@ -94,7 +94,14 @@ public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl 
          * "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"), with
          * the expected remaining error moved into the bias; nearest where calibration has no statistics.
          */
-        GPTQ
+        GPTQ,
+        /**
+         * GPTQ layer after layer over the inputs the integer layers before produce, each layer's
+         * weights and bias fitted to the float model's output (the asymmetric reconstruction of Nagel et
+         * al., "Up or Down? Adaptive Rounding for Post-Training Quantization"), so each layer cancels part
+         * of the error of those before it; {@link #GPTQ} where the calibration data cannot be replayed.
+         */
+        SEQUENTIAL
     }
 
     /** {@code --activation}: int16 sigmoid/tanh implementation. */

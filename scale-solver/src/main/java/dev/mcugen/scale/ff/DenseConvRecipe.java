@@ -109,19 +109,33 @@ class DenseConvRecipe implements Recipe {
                 : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units);
         // Which grid point each weight takes: nearest, or error-compensating over the calibration
         // data's input statistics; the grid (scales, narrow range) and so every contract is the same.
-        boolean gptq = ctx.options().weightRounding() == QuantOptions.WeightRounding.GPTQ;
-        int[] q = narrow != null ? NarrowWeights.levels(w, ws, narrow) : gptq ? ctx.inputMoment(layer).map(h -> WeightRounding.gptq(w, ws, h))
-                .orElseGet(() -> WeightQuantizer.weights(w, ws)) : WeightQuantizer.weights(w, ws);
+        QuantOptions.WeightRounding rounding = ctx.options().weightRounding();
+        // narrowed groups (--weight-bits below 8) take their grid's nearest level: no error-compensating rounding
+        SequentialRounding.Result fitted = narrow == null && rounding == QuantOptions.WeightRounding.SEQUENTIAL
+                ? ctx.replayFit(layer).map(f -> SequentialRounding.round(w, useBias(node) ? node.weight("bias") : null,
+                        ws, f)).orElse(null) : null;
+        boolean gptq = narrow == null && rounding != QuantOptions.WeightRounding.NEAREST;
+        int[] q;
+        double[] realBias;
+        if (fitted != null) {
+            // The bias was fitted with the weights, to the integer model's input means.
+            q = fitted.q();
+            realBias = fitted.bias();
+        } else {
+            q = narrow != null ? NarrowWeights.levels(w, ws, narrow)
+                    : gptq ? ctx.inputMoment(layer).map(h -> WeightRounding.gptq(w, ws, h))
+                    .orElseGet(() -> WeightQuantizer.weights(w, ws)) : WeightQuantizer.weights(w, ws);
+            // Under GPTQ the bias absorbs the mean error of the weights just chosen. Depthwise layers round
+            // to nearest (no input moments) and their bias was corrected before quantization
+            // (BiasCorrection, which knows that one column reads one input channel): not a second time here.
+            boolean correct = gptq && !(node.op() instanceof Op.DepthwiseConv);
+            realBias = WeightQuantizer.correctedBias(useBias(node) ? node.weight("bias") : null, w, ws, q,
+                    correct ? ctx.channelMean(x).orElse(null) : null);
+        }
         double[] accScale = new double[units];
         for (int o = 0; o < units; o++) {
             accScale[o] = ws[o] * tx.scale();
         }
-        // Under GPTQ the bias absorbs the mean error of the weights just chosen. Depthwise layers round
-        // to nearest (no input moments) and their bias was corrected before quantization
-        // (BiasCorrection, which knows that one column reads one input channel): not a second time here.
-        boolean correct = gptq && narrow == null && !(node.op() instanceof Op.DepthwiseConv);
-        double[] realBias = WeightQuantizer.correctedBias(useBias(node) ? node.weight("bias") : null, w, ws, q,
-                correct ? ctx.channelMean(x).orElse(null) : null);
         long[] bias = WeightQuantizer.foldedBias(realBias, accScale, q, tx.zeroPoint());
 
         // Overflow proof; int64 with a pre-shift only where int32 cannot be proven.
