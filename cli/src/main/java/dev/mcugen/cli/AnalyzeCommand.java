@@ -79,6 +79,11 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " weight bits saved per unit of metric lost first, on half of the samples, confirmed on the other half")
     String budget;
 
+    @Option(names = "--objective", paramLabel = "O", defaultValue = "bits",
+            description = "with --budget: bits (every word length 8, 6, 5, 4, 3, 2; the fewest weight bits; default) or"
+                    + " flash (8, 4 and 2 bits only, the widths the C stores without waste: the least flash)")
+    String objective;
+
     @Option(names = "--out", paramLabel = "FILE.json", description = "also write the table (and the chosen word"
             + " lengths) as JSON")
     Path out;
@@ -95,12 +100,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
-        WeightQuant.Method method = switch (weightQuant.toLowerCase(Locale.ROOT)) {
-            case "l2" -> WeightQuant.Method.L2;
-            case "minmax" -> WeightQuant.Method.MINMAX;
-            case "balanced" -> WeightQuant.Method.BALANCED;
-            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2, minmax or balanced, got '"
-                    + Names.terminal(weightQuant, 40) + "'");
+        WeightQuant.Method method = WeightBitsChoice.method(weightQuant);
+        boolean flash = switch (objective.toLowerCase(Locale.ROOT)) {
+            case "bits" -> false;
+            case "flash" -> true;
+            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--objective", "is bits or flash, got '"
+                    + Names.terminal(objective, 40) + "'");
         };
         Sensitivity.Metric m = metric == null ? null : switch (metric.toLowerCase(Locale.ROOT)) {
             case "top1" -> Sensitivity.Metric.TOP1;
@@ -112,21 +117,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         Sensitivity.Metric budgetMetric = null;
         double budgetValue = 0;
         if (budget != null) {
-            java.util.regex.Matcher bm = java.util.regex.Pattern.compile("(?i)(top1|sqnr|mse)=([0-9.eE+-]+)").matcher(budget.strip());
-            Double v = null;
-            if (bm.matches()) {
-                try {
-                    v = Double.parseDouble(bm.group(2));
-                } catch (NumberFormatException e) {
-                    v = null;
-                }
-            }
-            if (v == null || !Double.isFinite(v) || v < 0) {
-                throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is top1=POINTS, sqnr=DB or mse=VALUE (0 or more),"
-                        + " got '" + Names.terminal(budget, 40) + "'");
-            }
-            budgetMetric = Sensitivity.Metric.valueOf(bm.group(1).toUpperCase(Locale.ROOT));
-            budgetValue = v;
+            WeightBitsChoice.Budget parsed = WeightBitsChoice.budget(budget);
+            budgetMetric = parsed.metric();
+            budgetValue = parsed.value();
             if (m != null && m != budgetMetric) {
                 throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is in " + budgetMetric.cliName()
                         + " but --metric is " + m.cliName() + "; give one metric");
@@ -175,14 +168,15 @@ final class AnalyzeCommand implements Callable<Integer> {
             WordLengthSearch.Result res = null;
             if (budgetMetric != null) {
                 w.println();
-                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights; searched on %d samples, %d held out):%n",
-                        budget.strip(), method.cliName(), Math.min(samples, in.size()) / 2,
+                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights%s; searched on %d samples, %d held"
+                                + " out):%n", budget.strip(), method.cliName(), flash ? ", 8/4/2 bits for flash" : "", Math.min(samples, in.size()) / 2,
                         Math.min(samples, in.size()) - Math.min(samples, in.size()) / 2);
                 w.flush();
                 res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
-                        line -> { });
+                        flash ? WordLengthSearch.STORED_BITS : Sensitivity.WEIGHT_BITS, line -> { });
                 printSearch(w, t.metric(), res);
                 searchJson(j, budget.strip(), budgetMetric, budgetValue, res);
+                ((ObjectNode) j.get("word_lengths")).put("objective", flash ? "flash" : "bits");
             }
             if (files != null) {
                 if (out != null) {
@@ -271,8 +265,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         s.put("held_out_samples", r.heldOutSamples());
         putFinite(s, "search_metric", r.searchMetric());
         putFinite(s, "held_out_metric", r.heldOut());
-        s.put("note", "weights only (layer outputs float), one grid per tensor; the C keeps 8-bit weights today: these"
-                + " are the word lengths the model tolerates");
+        s.put("note", "weights only (layer outputs float), one grid per tensor; build, verify and simulate take these"
+                + " word lengths with --weight-bits FILE.json");
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {

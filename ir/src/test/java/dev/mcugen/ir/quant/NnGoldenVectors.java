@@ -59,6 +59,7 @@ public final class NnGoldenVectors {
         tables.add(table("nn_norm", rnd, NormGoldenVectors::norm));
         tables.add(table("nn_depthwise_packed", rnd, DepthwisePackedCases::write));
         tables.add(table("nn_conv_rows", rnd, NnGoldenVectors::convRows));
+        tables.add(table("nn_fc_sub8", new Random(SEED + 16), Sub8FcCases::write));
         return tables;
     }
 
