@@ -36,7 +36,7 @@
 
 <#if m.hasSearch>
 <h2 id="search">Chosen word lengths (budget ${m.search.budget})</h2>
-<p>Searched on ${m.search.searchSamples} samples (${m.metric}: ${m.search.searchMetric}), confirmed on ${m.search.heldOutSamples} held out (${m.search.heldOut}). Weights: ${m.search.weightBits} bits, ${m.search.ofInt8} % of the all-int8 model's ${m.search.int8Bits} bits and ${m.search.ofFloat} % of float32. Layer outputs stay float in this search.</p>
+<p>Searched on ${m.search.searchSamples} samples (${m.metric}: ${m.search.searchMetric}), confirmed on ${m.search.heldOutSamples} held out (${m.search.heldOut}). Weights: ${m.search.weightBits} bits, ${m.search.ofInt8} % of the all-int8 model's ${m.search.int8Bits} bits and ${m.search.ofFloat} % of float32; stored by <code>build</code>: ${m.search.storedBytes} bytes against ${m.search.int8Bytes} at 8 bits. Layer outputs stay float in this search.</p>
 <svg class="memory-bars" width="${m.search.barsWidth}" height="${m.search.barsHeight}" viewBox="${m.search.barsBox}" role="img" aria-label="weight memory per group">
 <#list m.search.bars as b>
 <text x="-6" y="${b.ty}" text-anchor="end">${b.label}</text>
@@ -45,11 +45,11 @@
 <text x="${b.tx}" y="${b.ty}">${b.value}</text>
 </#list>
 </svg>
-<p class="muted">Blue: the group's weights at its chosen word length; grey: the same weights at 8 bits.</p>
+<p class="muted">Blue: the bytes <code>build --weight-bits</code> stores for the group at its chosen word length (4- and 2-bit matrices packed, a row per output padded to a whole byte; other widths one byte per weight); grey: the same weights at 8 bits.</p>
 <table>
-<thead><tr><th>weight group</th><th>values</th><th>bits</th><th>bytes</th><th>bytes at 8 bits</th></tr></thead>
+<thead><tr><th>weight group</th><th>values</th><th>bits</th><th>weight bits</th><th>bytes in the C</th><th>bytes at 8 bits</th></tr></thead>
 <tbody>
-<#list m.search.rows as r><tr><td>${r.group}</td><td class="n">${r.values}</td><td class="n">${r.bits}</td><td class="n">${r.bytes}</td><td class="n">${r.int8Bytes}</td></tr></#list>
+<#list m.search.rows as r><tr><td>${r.group}</td><td class="n">${r.values}</td><td class="n">${r.bits}</td><td class="n">${r.weightBits}</td><td class="n">${r.bytes}</td><td class="n">${r.int8Bytes}</td></tr></#list>
 </tbody>
 </table>
 </#if>

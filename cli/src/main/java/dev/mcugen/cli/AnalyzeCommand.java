@@ -184,7 +184,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                             .writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
                 }
                 if (report != null) {
-                    Files.writeString(files.staging(report), AnalyzeReport.render(g.name(), file.getFileName().toString(), t,
+                    Files.writeString(files.staging(report), AnalyzeReport.render(g, file.getFileName().toString(), t,
                             budget == null ? null : budget.strip(), budgetMetric, budgetValue, res), StandardCharsets.UTF_8);
                 }
                 files.commit(w);

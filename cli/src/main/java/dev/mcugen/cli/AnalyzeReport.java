@@ -3,6 +3,8 @@ package dev.mcugen.cli;
 import dev.mcugen.compiler.analyze.Sensitivity;
 import dev.mcugen.compiler.analyze.WordLengthSearch;
 import dev.mcugen.gen.Templates;
+import dev.mcugen.ir.Graph;
+import dev.mcugen.ir.Node;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +41,9 @@ final class AnalyzeReport {
      * @param budgetValue  the budget's value
      * @param search    the word-length search's result, or null
      */
-    static String render(String model, String file, Sensitivity.Table t, String budget, Sensitivity.Metric budgetMetric,
+    static String render(Graph g, String file, Sensitivity.Table t, String budget, Sensitivity.Metric budgetMetric,
                          double budgetValue, WordLengthSearch.Result search) {
+        String model = g.name();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
         m.put("file", file);
@@ -72,7 +75,7 @@ final class AnalyzeReport {
         m.put("tables", tables);
         m.put("hasSearch", search != null);
         if (search != null) {
-            m.put("search", search(t.metric(), budget, search));
+            m.put("search", search(g, t.metric(), budget, search));
         }
         return new Templates().render("analyze.html.ftl", ReportHtml.visible(m));
     }
@@ -211,19 +214,29 @@ final class AnalyzeReport {
         return t;
     }
 
-    /** The chosen word lengths: a table and each group's weight memory at its width against 8 bits. */
-    private static Map<String, Object> search(Sensitivity.Metric metric, String budget, WordLengthSearch.Result r) {
+    /**
+     * The chosen word lengths: a table and each group's weight memory at its width against 8 bits —
+     * as bits (the word length times the values) and as the bytes {@code build} stores (4- and 2-bit
+     * matrices packed a row per output, other widths one byte per weight).
+     */
+    private static Map<String, Object> search(Graph g, Sensitivity.Metric metric, String budget, WordLengthSearch.Result r) {
         long max = Math.max(1, r.values().values().stream().mapToLong(v -> 8 * v).max().orElse(1));
         List<Map<String, String>> rows = new ArrayList<>();
         List<Map<String, String>> bars = new ArrayList<>();
         int y = 0;
+        long storedTotal = 0;
+        long int8Total = 0;
         for (Map.Entry<String, Integer> e : r.bits().entrySet()) {
             long values = r.values().get(e.getKey());
             Map<String, String> row = new LinkedHashMap<>();
             row.put("group", e.getKey());
             row.put("values", ReportFormat.integer(values));
             row.put("bits", Integer.toString(e.getValue()));
-            row.put("bytes", ReportFormat.integer((values * e.getValue() + 7) / 8));
+            long stored = storedBytes(g, e.getKey(), e.getValue(), values);
+            storedTotal += stored;
+            int8Total += values;
+            row.put("weightBits", ReportFormat.integer(values * e.getValue()));
+            row.put("bytes", ReportFormat.integer(stored));
             row.put("int8Bytes", ReportFormat.integer(values));
             rows.add(row);
             Map<String, String> b = new LinkedHashMap<>();
@@ -232,10 +245,10 @@ final class AnalyzeReport {
             b.put("h", Integer.toString(ROW_H - 4));
             b.put("ty", Integer.toString(y + ROW_H - 5));
             b.put("w8", fix((double) 8 * values / max * BAR_W));
-            b.put("w", fix((double) e.getValue() * values / max * BAR_W));
+            b.put("w", fix((double) 8 * stored / max * BAR_W));
             b.put("tx", fix((double) 8 * values / max * BAR_W + 4));
-            b.put("value", e.getValue() + " of 8 bits, " + ReportFormat.integer((values * e.getValue() + 7) / 8) + " of "
-                    + ReportFormat.integer(values) + " bytes");
+            b.put("value", e.getValue() + " bits: " + ReportFormat.integer(stored) + " of " + ReportFormat.integer(values)
+                    + " bytes");
             bars.add(b);
             y += ROW_H;
         }
@@ -246,6 +259,8 @@ final class AnalyzeReport {
         s.put("barsWidth", Integer.toString(LABEL_W + BAR_W + 180));
         s.put("barsHeight", Integer.toString(Math.max(y, ROW_H)));
         s.put("barsBox", -LABEL_W + " 0 " + (LABEL_W + BAR_W + 180) + " " + Math.max(y, ROW_H));
+        s.put("storedBytes", ReportFormat.integer(storedTotal));
+        s.put("int8Bytes", ReportFormat.integer(int8Total));
         s.put("weightBits", ReportFormat.integer(r.weightBits()));
         s.put("int8Bits", ReportFormat.integer(r.int8Bits()));
         s.put("ofInt8", String.format(Locale.ROOT, "%.1f", 100.0 * r.weightBits() / r.int8Bits()));
@@ -255,6 +270,19 @@ final class AnalyzeReport {
         s.put("searchMetric", AnalyzeCommand.figure(metric, r.searchMetric()));
         s.put("heldOut", AnalyzeCommand.figure(metric, r.heldOut()));
         return s;
+    }
+
+    /** The bytes {@code build} stores for group {@code layer/tensor} at {@code bits}; one per value if it is not found. */
+    private static long storedBytes(Graph g, String group, int bits, long values) {
+        int slash = group.lastIndexOf('/');
+        if (slash > 0) {
+            for (Node n : g.nodes()) {
+                if (n.name().equals(group.substring(0, slash)) && n.weights().containsKey(group.substring(slash + 1))) {
+                    return WeightFlash.groupBytes(n, group.substring(slash + 1), bits);
+                }
+            }
+        }
+        return values;
     }
 
     private static double x(int k, int n) {

@@ -111,21 +111,24 @@ final class WeightFlash {
      */
     static long bytes(Node node, QuantOptions.WeightBits bits) {
         long n = 0;
+        for (Map.Entry<String, FloatTensor> e : node.weights().entrySet()) {
+            if (e.getValue().shape().rank() >= 2) {
+                n += groupBytes(node, e.getKey(), bits.bits(node.name() + "/" + e.getKey()));
+            }
+        }
+        return n;
+    }
+
+    /** The bytes of one weight group ({@code node}'s tensor {@code tensor}, rank 2 or more) stored at {@code b} bits. */
+    static long groupBytes(Node node, String tensor, int b) {
         Op op = node.op();
         boolean packs = op instanceof Op.Dense || op instanceof Op.Lstm || op instanceof Op.Gru || op instanceof Op.Conv1D
                 || op instanceof Op.Conv2D || op instanceof Op.DepthwiseConv;
-        for (Map.Entry<String, FloatTensor> e : node.weights().entrySet()) {
-            FloatTensor t = e.getValue();
-            if (t.shape().rank() < 2) {
-                continue;
-            }
-            int b = bits.bits(node.name() + "/" + e.getKey());
-            // one packed row per output channel: the last axis, a depthwise kernel's C m channels
-            int rows = op instanceof Op.DepthwiseConv ? t.shape().dim(t.shape().rank() - 2) * t.shape().last()
-                    : t.shape().last();
-            n += packs && (b == 4 || b == 2) ? (long) rows * SubBytePacking.rowBytes(t.size() / rows, b) : t.size();
-        }
-        return n;
+        FloatTensor t = node.weight(tensor);
+        // one packed row per output channel: the last axis, a depthwise kernel's C m channels
+        int rows = op instanceof Op.DepthwiseConv ? t.shape().dim(t.shape().rank() - 2) * t.shape().last()
+                : t.shape().last();
+        return packs && (b == 4 || b == 2) ? (long) rows * SubBytePacking.rowBytes(t.size() / rows, b) : t.size();
     }
 
     /** Whether {@code g} has weight groups (rank 2 and more). */

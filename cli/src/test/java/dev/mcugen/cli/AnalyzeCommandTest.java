@@ -107,6 +107,19 @@ class AnalyzeCommandTest {
         assertThat(page).contains("class=\"budget\"", "budget sqnr=20: 20.0", "Chosen word lengths (budget sqnr=20)",
                 "<svg class=\"memory-bars\"");
         assertThat(page).containsPattern("<td>gru/recurrent_kernel</td><td class=\"n\">3,072</td><td class=\"n\">[2-8]</td>");
+        // bytes as build stores them: 4- and 2-bit matrices packed, other widths a byte per weight
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("<td>gru/kernel</td><td class=\"n\">1,248</td>"
+                + "<td class=\"n\">(\\d)</td><td class=\"n\">([0-9,]+)</td><td class=\"n\">([0-9,]+)</td>"
+                + "<td class=\"n\">1,248</td>").matcher(page);
+        assertThat(row.find()).as(page).isTrue();
+        int b = Integer.parseInt(row.group(1));
+        long stored = Long.parseLong(row.group(3).replace(",", ""));
+        assertThat(Long.parseLong(row.group(2).replace(",", ""))).isEqualTo(1_248L * b);
+        if (b == 4 || b == 2) {
+            assertThat(stored).isLessThan(1_248).isGreaterThanOrEqualTo(1_248L * b / 8);
+        } else {
+            assertThat(stored).isEqualTo(1_248);
+        }
         // the same figures as the terminal table
         assertThat(r.out()).contains("gru/kernel");
     }
