@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QConv;
 import dev.mcugen.ir.quant.QFullyConnected;
@@ -116,7 +117,36 @@ public enum WeightLayout {
             return 0;
         }
         int cols = c.kernelH() * c.kernelW() * c.channels();
-        return Math.max(1, CONV_IM2COL_BYTES / cols) * cols;
+        int fields = Math.max(1, CONV_IM2COL_BYTES / cols) * cols;
+        int rows = rowsBytes(layout, c);
+        return rows <= CONV_ROWS_MAX_BYTES ? Math.max(fields, rows) : fields;
+    }
+
+    /**
+     * The most arena bytes a convolution's prepared input rows may take (the im2col-free path of
+     * mcu_conv_packed_s8 on {@link #DSP_PAIRS}): larger ones keep the im2col buffer.
+     */
+    public static final int CONV_ROWS_MAX_BYTES = 4096;
+
+    /**
+     * Bytes of the prepared input rows the im2col-free path of mcu_conv_packed_s8 reads its receptive
+     * fields from in place (runtime-c/src/mcu_conv_rows_impl.h, mcu_conv_rows_bytes(), the same
+     * formula), 0 where it does not apply: {@link #DSP_PAIRS} weights, channels a multiple of 4, no
+     * dilation, at most 512 columns per kernel row, not a 1x1 kernel (its rows are one input position each). kh rows of
+     * wp = (out_w - 1) stride_w + kw padded positions, each its C int16 values and an int32 sum.
+     */
+    public static int rowsBytes(WeightLayout layout, QConv c) {
+        int ch = c.channels();
+        if (layout != DSP_PAIRS || ch % 4 != 0 || c.dilationH() != 1 || c.dilationW() != 1
+                || c.kernelW() * ch > 512
+                || c.kernelH() * c.kernelW() == 1) {
+            return 0;
+        }
+        Shape out = c.outputShape();
+        int ow = out.dim(out.rank() - 2);
+        long wp = (long) (ow - 1) * c.strideW() + c.kernelW();
+        long bytes = c.kernelH() * wp * (2L * ch + 4);
+        return bytes > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) bytes;
     }
 
     /** Rows or columns rounded up to the multiple of 4 of the packed layouts. */

@@ -25,13 +25,23 @@ public final class LearnedGridHook {
      * applies per channel), else {@code [min, max]} itself.
      */
     public static double[] range(RecipeContext ctx, Node node, String key, double min, double max) {
-        Optional<LearnedGrids.WeightGrid> g = ctx.grids().weight(node.name(), key);
+        return range(ctx, node.name() + "/" + key, min, max);
+    }
+
+    /** {@link #range(RecipeContext, Node, String, double, double)} of weight group {@code group}, "layer/weight". */
+    public static double[] range(RecipeContext ctx, String group, double min, double max) {
+        return learnedRange(ctx, group).orElse(new double[] {min, max});
+    }
+
+    /** The range {@code ±127 s} to declare for weight group {@code group} ("layer/weight") if the file states its grid. */
+    public static Optional<double[]> learnedRange(RecipeContext ctx, String group) {
+        Optional<LearnedGrids.WeightGrid> g = find(ctx.grids(), group);
         if (g.isEmpty()) {
-            return new double[] {min, max};
+            return Optional.empty();
         }
-        checkPowerOfTwo(ctx.options(), node, g.get());
+        checkPowerOfTwo(ctx.options(), g.get());
         double hi = 127 * g.get().maxScale();
-        return new double[] {-hi, hi};
+        return Optional.of(new double[] {-hi, hi});
     }
 
     /**
@@ -62,14 +72,47 @@ public final class LearnedGridHook {
         return Optional.of(s);
     }
 
+    /**
+     * The narrowed grid ({@code --weight-bits}'s {@link dev.mcugen.scale.wordlength.WeightGrid}, which the C
+     * packs at its width) of {@code node}'s weight {@code key}: from the learned grid when the file states one
+     * (its word length and largest step; null when it needs 8 bits: the int8 grid at the learned step), else
+     * {@code otherwise} (the {@code --weight-bits} choice). A learned grid comes first.
+     */
+    public static dev.mcugen.scale.wordlength.WeightGrid narrow(LearnedGrids grids, Node node, String key,
+            java.util.function.Supplier<dev.mcugen.scale.wordlength.WeightGrid> otherwise) {
+        return narrow(grids, node.name() + "/" + key, otherwise);
+    }
+
+    /** {@link #narrow(LearnedGrids, Node, String, java.util.function.Supplier)} of weight group "layer/weight". */
+    public static dev.mcugen.scale.wordlength.WeightGrid narrow(LearnedGrids grids, String group,
+            java.util.function.Supplier<dev.mcugen.scale.wordlength.WeightGrid> otherwise) {
+        Optional<LearnedGrids.WeightGrid> g = find(grids, group);
+        if (g.isEmpty()) {
+            return otherwise.get();
+        }
+        return g.get().bits() >= 8 ? null : new dev.mcugen.scale.wordlength.WeightGrid(g.get().bits(),
+                dev.mcugen.scale.wordlength.WeightQuant.Method.L2, g.get().maxScale());
+    }
+
+    /** Whether the file states a grid for {@code node}'s weight {@code key} (its integers are then the trained ones). */
+    public static boolean learned(LearnedGrids grids, Node node, String key) {
+        return grids.weight(node.name(), key).isPresent();
+    }
+
+    /** The grid of weight group {@code group}, "layer/weight" (IR layer names hold no '/'). */
+    private static Optional<LearnedGrids.WeightGrid> find(LearnedGrids grids, String group) {
+        int slash = group.lastIndexOf('/');
+        return slash < 0 ? Optional.empty() : grids.weight(group.substring(0, slash), group.substring(slash + 1));
+    }
+
     /** Under {@code --rescale pot} every scale is a power of two: a learned step must already be one. */
-    private static void checkPowerOfTwo(QuantOptions options, Node node, LearnedGrids.WeightGrid g) {
+    private static void checkPowerOfTwo(QuantOptions options, LearnedGrids.WeightGrid g) {
         if (!options.powerOfTwoRescale()) {
             return;
         }
         for (double s : g.scales()) {
             if (s != Math.scalb(1.0, Math.getExponent(s))) {
-                throw new McugenException(Diag.MCG_QUANT_LEARNED_GRID, "layer '" + node.name() + "'", "weight '"
+                throw new McugenException(Diag.MCG_QUANT_LEARNED_GRID, "layer '" + g.layer() + "'", "weight '"
                         + g.weight() + "' has the learned step " + s + " (" + g.source() + "), not a power of two, which"
                         + " --rescale pot (the default on cortex-m0) needs: build with --rescale multiplier, or retrain with"
                         + " power-of-two steps (examples/qat/qat.py --power-of-two)");

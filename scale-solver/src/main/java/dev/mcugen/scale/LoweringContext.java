@@ -16,6 +16,7 @@ public final class LoweringContext {
     private final Solution solution;
     private final QuantOptions options;
     private final CalibrationResult calibration;
+    private final LayerReplay replay;
     private final dev.mcugen.ir.LearnedGrids grids;
     private final List<AccumulatorBound> bounds = new ArrayList<>();
     private final List<RescaleRecord> rescales = new ArrayList<>();
@@ -26,17 +27,27 @@ public final class LoweringContext {
 
     /** @param calibration what calibration measured (channel means for bias correction); null for none */
     public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration) {
-        this(graph, solution, options, calibration, dev.mcugen.ir.LearnedGrids.NONE);
+        this(graph, solution, options, calibration, null);
     }
 
-    /** @param grids the weight grids the model file states (quantization-aware training), kept by the recipes */
+    /** @param replay the calibration data through the integer layers lowered so far ({@link LayerReplay}); null for none */
     public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration,
-                           dev.mcugen.ir.LearnedGrids grids) {
+                           LayerReplay replay) {
+        this(graph, solution, options, calibration, replay, dev.mcugen.ir.LearnedGrids.NONE);
+    }
+
+    /**
+     * @param replay the calibration data through the integer layers lowered so far; null for none
+     * @param grids  the weight grids the model file states (quantization-aware training), kept by the recipes
+     */
+    public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration,
+                           LayerReplay replay, dev.mcugen.ir.LearnedGrids grids) {
+        this.replay = replay;
+        this.grids = grids;
         this.graph = graph;
         this.solution = solution;
         this.options = options;
         this.calibration = calibration;
-        this.grids = grids;
     }
 
     /** The weight grids the model file states. */
@@ -58,6 +69,15 @@ public final class LoweringContext {
      */
     public java.util.Optional<double[]> inputMoment(String layer) {
         return calibration == null ? java.util.Optional.empty() : calibration.inputMoment(layer);
+    }
+
+    /**
+     * For the Dense / convolution {@code layer}: the second moment of its rows in the integer model as
+     * lowered so far and their cross moment with the float model's rows (both with a constant 1 for the
+     * bias), if the quantizer replays the calibration data ({@link LayerReplay}).
+     */
+    public java.util.Optional<LayerReplay.Fit> replayFit(String layer) {
+        return replay == null ? java.util.Optional.empty() : replay.fit(layer);
     }
 
     public Graph graph() {

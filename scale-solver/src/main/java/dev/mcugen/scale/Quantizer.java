@@ -50,17 +50,33 @@ public final class Quantizer {
      */
     public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
                                           dev.mcugen.ir.LearnedGrids grids) {
-        return quantize(graph, calibration, options, Recipes::of, grids);
+        return quantize(graph, calibration, options, Recipes::of, null, grids);
     }
 
     /** Quantizes {@code graph} with the recipes {@code recipes} gives for each op (null: unsupported). */
     public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
                                           Function<Op, Recipe> recipes) {
-        return quantize(graph, calibration, options, recipes, dev.mcugen.ir.LearnedGrids.NONE);
+        return quantize(graph, calibration, options, recipes, null);
     }
 
-    private static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
-                                           Function<Op, Recipe> recipes, dev.mcugen.ir.LearnedGrids grids) {
+    /**
+     * {@link #quantize(Graph, CalibrationResult, QuantOptions, Function)} with the calibration data
+     * replayed through the integer layers as they are lowered ({@link LayerReplay}, for the
+     * {@code sequential} weight rounding); {@code replay} may be null.
+     */
+    public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
+                                          Function<Op, Recipe> recipes, LayerReplay replay) {
+        return quantize(graph, calibration, options, recipes, replay, dev.mcugen.ir.LearnedGrids.NONE);
+    }
+
+    /**
+     * {@link #quantize(Graph, CalibrationResult, QuantOptions, Function, LayerReplay)} keeping the weight
+     * grids {@code grids} the model file states (each such weight's integers are the trained ones; see
+     * {@link LearnedGridHook}).
+     */
+    public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
+                                          Function<Op, Recipe> recipes, LayerReplay replay,
+                                          dev.mcugen.ir.LearnedGrids grids) {
         ContractSystem system = new ContractSystem();
         RecipeContext declaring = new RecipeContext(graph, calibration, options, system, grids);
         for (GraphInput in : graph.inputs()) {
@@ -80,17 +96,26 @@ public final class Quantizer {
             throw rangeRejection("model '" + graph.name() + "'", e);
         }
 
-        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration, grids);
-        List<QNode> qnodes = new ArrayList<>();
-        for (int i = 0; i < graph.nodes().size(); i++) {
-            Node node = graph.nodes().get(i);
-            Recipe r = chosen.get(i);
-            guarded(node, () -> qnodes.addAll(r.lower(node, lowering)));
-        }
+        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration, replay, grids);
         List<QInput> inputs = graph.inputs().stream()
                 .map(in -> new QInput(in.name(), in.shape(), in.isTokenIds() ? tokenType(graph, in)
                         : solution.type(in.name())))
                 .toList();
+        if (replay != null) {
+            replay.start(inputs);
+        }
+        List<QNode> qnodes = new ArrayList<>();
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            Node node = graph.nodes().get(i);
+            Recipe r = chosen.get(i);
+            guarded(node, () -> {
+                List<QNode> lowered = r.lower(node, lowering);
+                qnodes.addAll(lowered);
+                if (replay != null) {
+                    replay.lowered(node, lowered);
+                }
+            });
+        }
         QGraph qgraph = new QGraph(graph.name(), inputs, qnodes, graph.outputs());
         checkWired(qgraph);
         return new QuantizedModel(qgraph, solution, lowering.bounds(), lowering.rescales(), system.tensors(), options);

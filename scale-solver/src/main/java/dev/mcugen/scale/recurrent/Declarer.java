@@ -7,8 +7,8 @@ import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.RecipeContext;
 import dev.mcugen.scale.TensorSpec;
 import dev.mcugen.scale.TensorSpec.Symmetry;
+import dev.mcugen.scale.wordlength.WeightGrid;
 
-import dev.mcugen.ir.Node;
 import java.util.List;
 
 /**
@@ -35,10 +35,24 @@ final class Declarer {
         system.tensor(new TensorSpec(name(part), bits, Symmetry.SYMMETRIC, Weights.min(values), Weights.max(values)));
     }
 
-    /** {@link #weight}, a slice of the node's weight {@code key}: with the file's learned step if it states one. */
-    void weight(String part, Node node, String key, float[] values, int bits) {
-        double[] r = dev.mcugen.scale.LearnedGridHook.range(ctx, node, key, Weights.min(values), Weights.max(values));
-        system.tensor(new TensorSpec(name(part), bits, Symmetry.SYMMETRIC, r[0], r[1]));
+    /**
+     * A gate matrix of weight group {@code group} ("layer/kernel", "layer/recurrent_kernel"): int8 as
+     * {@link #weight} when the group keeps 8 bits, else the narrowed grid of {@code --weight-bits}
+     * ({@link WeightGrid#choose}), declared as the int8 range whose scale is that grid's step.
+     */
+    void weight(String part, float[] values, String group) {
+        // a grid learned in training (the file's step) comes first
+        java.util.Optional<double[]> learned = dev.mcugen.scale.LearnedGridHook.learnedRange(ctx, group);
+        if (learned.isPresent()) {
+            system.tensor(new TensorSpec(name(part), 8, Symmetry.SYMMETRIC, learned.get()[0], learned.get()[1]));
+            return;
+        }
+        WeightGrid g = WeightGrid.choose(group, values, ctx.options());
+        if (g == null) {
+            weight(part, values, 8);
+            return;
+        }
+        system.tensor(new TensorSpec(name(part), 8, Symmetry.SYMMETRIC, -g.declaredMaxAbs(), g.declaredMaxAbs()));
     }
 
     /**
