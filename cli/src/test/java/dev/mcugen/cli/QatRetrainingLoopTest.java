@@ -162,6 +162,8 @@ class QatRetrainingLoopTest {
                 "--samples", "2", "--target", "host", "--out", tmp.resolve("verify").toString(), "--no-progress");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("bit-exact with the simulator").contains("verdict: PASS");
+        // The Dense's learned 4-bit weights are stored packed (two per byte), as --weight-bits 4 stores them.
+        assertThat(Files.readString(tmp.resolve("verify/qat.c"))).contains("mcu_fully_connected_s8w4");
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("verify/report.json").toFile());
         assertThat(report.get("learned_grids").get("weights")).hasSize(3);
         assertThat(report.get("learned_grids").get("weights").get(0).get("source").asText()).endsWith("DequantizeLinear");
