@@ -7,6 +7,7 @@
  *        generator's (WeightLayout.im2colBytes: as many receptive fields as fit 512 bytes, at least
  *        one), 24 bytes (rows wider than it take the one-weight-at-a-time path, the others come a few
  *        per batch) and none (NULL: every copied row one weight at a time, in-place rows still fast).
+ *        The table nn_conv_wide (ConvWideCases: channel and filter counts of real models) runs the same way.
  */
 #include "mcu_stream.h"
 #include "mcu_matvec.h"
@@ -28,9 +29,10 @@ static int32_t bias32[4096];
 static int64_t bias64[4096];
 static mcu_rescale_t rescales[4096];
 
-int main(int argc, char **argv)
+/** Every case of one golden table in the nn_conv format. */
+static void run_table(const char *dir, const char *table)
 {
-    mcu_stream_t s = mcu_stream_open(argc > 1 ? argv[1] : ".", "nn_conv");
+    mcu_stream_t s = mcu_stream_open(dir, table);
     const int32_t cases = mcu_stream_next(&s);
     int32_t c;
     for (c = 0; c < cases; c++) {
@@ -85,9 +87,9 @@ int main(int argc, char **argv)
         oh = mcu_conv_out_length(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.padding);
         ow = mcu_conv_out_length(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.padding);
         if (oh * ow * p.filters != n_out) {
-            fprintf(stderr, "MISMATCH nn_conv case %ld: output length %ld x %ld x %ld, expected %ld\n", (long)c,
+            fprintf(stderr, "MISMATCH %s case %ld: output length %ld x %ld x %ld, expected %ld\n", table, (long)c,
                     (long)oh, (long)ow, (long)p.filters, (long)n_out);
-            return 1;
+            exit(1);
         }
         for (i = 0; i < n_in; i++) {
             x8[i] = (int8_t)(bits == 8 ? buf_x[i] : 0);
@@ -163,5 +165,12 @@ int main(int argc, char **argv)
         }
     }
     mcu_stream_finish(&s, "test_nn_conv");
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : ".";
+    run_table(dir, "nn_conv");
+    run_table(dir, "nn_conv_wide");
     return 0;
 }
