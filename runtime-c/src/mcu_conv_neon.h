@@ -22,7 +22,8 @@
  * The bias, the rescale, zero point and clamp follow (mcu_requant_neon.h), then each row's 4 bytes
  * are stored.
  *
- * Fields shorter than 8 columns take the Dense path of mcu_conv_packed_impl.h (returns 0).
+ * Fields shorter than 8 columns, and copied fields without a buffer of one field, take the Dense path
+ * of mcu_conv_packed_impl.h (returns 0).
  */
 #ifndef MCU_CONV_NEON_H
 #define MCU_CONV_NEON_H
@@ -243,7 +244,10 @@ static int mcu_conv_neon_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t 
     int32_t n = 0;
     int8_t *yb = y;
     int32_t oy;
-    if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR || kcols < 8 || (batch == 0 && !pointwise)) {
+    /* every field inside the input and read in place: no buffer needed (a valid Conv1D) */
+    const int32_t all_in_place = in_place && pad_top == 0 && pad_left == 0 && (oh - 1) * p->stride_h + span_h < h
+                                 && (ow - 1) * p->stride_w + span_w < wd;
+    if (p->weight_layout != MCU_WLAYOUT_ROWMAJOR || kcols < 8 || (batch == 0 && !pointwise && !all_in_place)) {
         return 0;
     }
     {

@@ -511,7 +511,7 @@ final class Lowering {
 
     /** The arena bytes of a convolution's im2col buffer (0: none; WeightLayout.im2colBytes). */
     private int im2colBytes(QConv c) {
-        return types.get(c.input()).bits() == 8 ? WeightLayout.im2colBytes(WeightLayout.forConv(opts.target(), c), c) : 0;
+        return types.get(c.input()).bits() == 8 ? WeightLayout.im2colBytes(opts.target(), WeightLayout.forConv(opts.target(), c), c) : 0;
     }
 
     /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */

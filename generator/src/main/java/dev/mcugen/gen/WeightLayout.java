@@ -109,6 +109,19 @@ public enum WeightLayout {
      * stride 1; a kernel one row high without dilation or padding, as a valid Conv1D), else as many
      * receptive fields of kh kw C bytes as fit {@link #CONV_IM2COL_BYTES}, at least one.
      */
+    public static int im2colBytes(QuantOptions.Target target, WeightLayout layout, QConv c) {
+        int bytes = im2colBytes(layout, c);
+        int cols = c.kernelH() * c.kernelW() * c.channels();
+        // NEON computes 4 positions per block (runtime-c/src/mcu_conv_neon.h): room for 4 fields at least
+        return target == QuantOptions.Target.NEON && bytes > 0 ? Math.max(bytes, NEON_IM2COL_FIELDS * cols) : bytes;
+    }
+
+    /** Receptive fields the im2col buffer of a convolution holds at least on NEON (its block of positions). */
+    public static final int NEON_IM2COL_FIELDS = 4;
+
+    /**
+     * {@link #im2colBytes(QuantOptions.Target, WeightLayout, QConv)} on any target but NEON.
+     */
     public static int im2colBytes(WeightLayout layout, QConv c) {
         boolean pointwise = c.kernelH() == 1 && c.kernelW() == 1 && c.strideH() == 1 && c.strideW() == 1;
         boolean inPlace = c.kernelH() == 1 && c.dilationW() == 1 && c.padding() == dev.mcugen.ir.Padding.VALID;
