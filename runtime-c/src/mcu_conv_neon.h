@@ -68,6 +68,22 @@ typedef struct {
         a##r##3 = vpadalq_s16(a##r##3, vmull_s8(v3, xv));                                          \
     } while (0)
 
+/* The first step: SMULL, SMLAL2, then SADDLP (widening pairwise add) instead of SADALP into zeros. */
+#define MCU_CONV_NEON_START16(r, xv)                                                                \
+    do {                                                                                           \
+        a##r##0 = vpaddlq_s16(vmlal_high_s8(vmull_s8(vget_low_s8(v0), vget_low_s8(xv)), v0, xv));  \
+        a##r##1 = vpaddlq_s16(vmlal_high_s8(vmull_s8(vget_low_s8(v1), vget_low_s8(xv)), v1, xv));  \
+        a##r##2 = vpaddlq_s16(vmlal_high_s8(vmull_s8(vget_low_s8(v2), vget_low_s8(xv)), v2, xv));  \
+        a##r##3 = vpaddlq_s16(vmlal_high_s8(vmull_s8(vget_low_s8(v3), vget_low_s8(xv)), v3, xv));  \
+    } while (0)
+#define MCU_CONV_NEON_START8(r, xv)                                                                 \
+    do {                                                                                           \
+        a##r##0 = vpaddlq_s16(vmull_s8(v0, xv));                                                   \
+        a##r##1 = vpaddlq_s16(vmull_s8(v1, xv));                                                   \
+        a##r##2 = vpaddlq_s16(vmull_s8(v2, xv));                                                   \
+        a##r##3 = vpaddlq_s16(vmull_s8(v3, xv));                                                   \
+    } while (0)
+
 /**
  * out[r] = the dot products of row r (at x0..x3) with the 4 filters at w, over the columns [0, K)
  * (see the file comment); the 16 accumulators stay in registers.
@@ -82,11 +98,26 @@ static inline __attribute__((always_inline)) void mcu_conv_neon_dots(const mcu_c
     const int8_t *w2 = w + 2 * (size_t)k->cols_p;
     const int8_t *w3 = w + 3 * (size_t)k->cols_p;
     const int32_t cols = k->cols;
-    int32x4_t a00 = vdupq_n_s32(0), a01 = a00, a02 = a00, a03 = a00;
-    int32x4_t a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-    int32x4_t a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-    int32x4_t a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-    int32_t c = 0;
+    int32x4_t a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
+    int32_t c;
+    /* the first step starts the accumulators (SADDLP), no zeroing: 16 columns, or 8 when K < 16 */
+    if (cols >= 16) {
+        const int8x16_t v0 = vld1q_s8(w0), v1 = vld1q_s8(w1), v2 = vld1q_s8(w2), v3 = vld1q_s8(w3);
+        const int8x16_t y0 = vld1q_s8(x0), y1 = vld1q_s8(x1), y2 = vld1q_s8(x2), y3 = vld1q_s8(x3);
+        MCU_CONV_NEON_START16(0, y0);
+        MCU_CONV_NEON_START16(1, y1);
+        MCU_CONV_NEON_START16(2, y2);
+        MCU_CONV_NEON_START16(3, y3);
+        c = 16;
+    } else {
+        const int8x8_t v0 = vld1_s8(w0), v1 = vld1_s8(w1), v2 = vld1_s8(w2), v3 = vld1_s8(w3);
+        const int8x8_t y0 = vld1_s8(x0), y1 = vld1_s8(x1), y2 = vld1_s8(x2), y3 = vld1_s8(x3);
+        MCU_CONV_NEON_START8(0, y0);
+        MCU_CONV_NEON_START8(1, y1);
+        MCU_CONV_NEON_START8(2, y2);
+        MCU_CONV_NEON_START8(3, y3);
+        c = 8;
+    }
     for (; c + 16 <= cols; c += 16) {
         const int8x16_t v0 = vld1q_s8(w0 + c);
         const int8x16_t v1 = vld1q_s8(w1 + c);
@@ -141,6 +172,8 @@ static inline __attribute__((always_inline)) void mcu_conv_neon_dots(const mcu_c
 
 #undef MCU_CONV_NEON_MAC16
 #undef MCU_CONV_NEON_MAC8
+#undef MCU_CONV_NEON_START16
+#undef MCU_CONV_NEON_START8
 
 /** Stores the first n (1..4) bytes of word r of v at y. */
 static inline void mcu_conv_neon_store(int8x16_t v, int32_t r, int32_t n, int8_t *y)
@@ -154,9 +187,10 @@ static inline void mcu_conv_neon_store(int8x16_t v, int32_t r, int32_t n, int8_t
  * The block of `rows` (1..4) rows x 4 filters, output stage included: a block of fewer than 4 rows
  * repeats its last row in the missing ones (their results are not stored).
  */
-static void mcu_conv_neon_block(const mcu_conv_neon_t *k, const int8_t *w, const int8_t *x, size_t xs,
-                                int32_t rows, int32x4_t bias, int32x4_t mult, int32x4_t shift, int32_t nf,
-                                int8_t *y)
+static inline __attribute__((always_inline)) void mcu_conv_neon_block(const mcu_conv_neon_t *k, const int8_t *w,
+                                                                      const int8_t *x, size_t xs, int32_t rows,
+                                                                      int32x4_t bias, int32x4_t mult,
+                                                                      int32x4_t shift, int32_t nf, int8_t *y)
 {
     const int8_t *x1 = x + (rows > 1 ? xs : 0);
     const int8_t *x2 = x + (rows > 2 ? 2 * xs : (rows > 1 ? xs : 0));
@@ -192,8 +226,11 @@ static void mcu_conv_neon_block(const mcu_conv_neon_t *k, const int8_t *w, const
  * y[i][0..filters) for the n rows x + i xs (i < n), y rows `filters` bytes apart: per group of 4
  * filters, blocks of 4 rows (the last block 1..3).
  */
-static void mcu_conv_neon_rows(const mcu_conv_neon_t *k, const int8_t *x, size_t xs, int32_t n, int8_t *y)
+static void mcu_conv_neon_rows(const mcu_conv_neon_t *kp, const int8_t *x, size_t xs, int32_t n, int8_t *y)
 {
+    /* a copy in registers: the int8 stores of the outputs may alias *kp */
+    const mcu_conv_neon_t kc = *kp;
+    const mcu_conv_neon_t *k = &kc;
     int32_t f0;
     for (f0 = 0; f0 < k->filters; f0 += 4) {
         const int32_t nf = k->filters - f0 < 4 ? k->filters - f0 : 4;
