@@ -12,7 +12,7 @@
 #define MCU_CONV_PACKED mcu_conv_packed_s8
 #define MCU_CONV_FC mcu_fully_connected_s8
 #define MCU_CONV_OUT_T int8_t
-#ifdef MCU_MATVEC_HAVE_NEON
+#if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE) /* MCU_MATVEC_HAVE_NEON */
 #include "mcu_conv_neon.h"
 #define MCU_CONV_NEON mcu_conv_neon_s8
 #endif

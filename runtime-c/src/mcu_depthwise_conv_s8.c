@@ -6,7 +6,7 @@
 #include "mcu_nn_internal.h"
 #include "mcu_depthwise_conv_x4_impl.h"
 
-#ifdef MCU_MATVEC_HAVE_NEON
+#if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE) /* MCU_MATVEC_HAVE_NEON */
 #include "mcu_depthwise_conv_neon.h"
 
 /** Multiplier 1 on AArch64: the NEON path where it applies, else the four-channel one. */
@@ -23,7 +23,7 @@ static void mcu_depthwise_conv_neon_s8(const mcu_depthwise_conv_params_t *p, con
 #define MCU_DW_T int8_t
 #define MCU_DW_WIDE 0
 #define MCU_DW_ACC_T int32_t
-#ifdef MCU_MATVEC_HAVE_NEON
+#if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE) /* MCU_MATVEC_HAVE_NEON */
 #define MCU_DW_X4 mcu_depthwise_conv_neon_s8
 #else
 #define MCU_DW_X4 mcu_depthwise_conv_x4_s8
