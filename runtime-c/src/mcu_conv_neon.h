@@ -256,44 +256,6 @@ static void mcu_conv_neon_rows(const mcu_conv_neon_t *kp, const int8_t *x, size_
     }
 }
 
-/** dst[0..len) = src[0..len): short rows without a call (overlapping 8- or 4-byte moves), long ones by memcpy. */
-static inline void mcu_conv_neon_copy(int8_t *dst, const int8_t *src, size_t len)
-{
-    if (len >= 16) {
-        memcpy(dst, src, len);
-    } else if (len >= 8) {
-        const int8x8_t a = vld1_s8(src);
-        const int8x8_t b = vld1_s8(src + len - 8);
-        vst1_s8(dst, a);
-        vst1_s8(dst + len - 8, b);
-    } else if (len >= 4) {
-        uint32_t a;
-        uint32_t b;
-        memcpy(&a, src, 4u);
-        memcpy(&b, src + len - 4, 4u);
-        memcpy(dst, &a, 4u);
-        memcpy(dst + len - 4, &b, 4u);
-    } else {
-        size_t i;
-        for (i = 0; i < len; i++) {
-            dst[i] = src[i];
-        }
-    }
-}
-
-/** dst[0..len) = v (the pad value): short runs without a call. */
-static inline void mcu_conv_neon_fill(int8_t *dst, int32_t v, size_t len)
-{
-    if (len >= 16) {
-        memset(dst, v, len);
-    } else {
-        size_t i;
-        for (i = 0; i < len; i++) {
-            dst[i] = (int8_t)v;
-        }
-    }
-}
-
 /**
  * mcu_conv_packed_s8() on NEON (see the file comment); returns 0, having done nothing, where the
  * Dense path of mcu_conv_packed_impl.h runs instead (not ROWMAJOR, fields of fewer than 8 columns,
@@ -341,78 +303,64 @@ static int mcu_conv_neon_s8(const mcu_conv_params_t *p, const int8_t *x, int8_t 
         mcu_conv_neon_rows(&k, x, (size_t)c, oh * ow, y);
         return 1;
     }
-    {
-        /* the loop's parameters in registers: the int8 stores of the copies may alias *p */
-        const int32_t sth = p->stride_h, stw = p->stride_w, kh = p->kernel_h, kw = p->kernel_w;
-        const int32_t dlh = p->dilation_h, dlw = p->dilation_w, padv = p->pad_value;
-        for (oy = 0; oy < oh; oy++) {
-            const int32_t iy0 = oy * sth - pad_top;
-            const int32_t rows_inside = iy0 >= 0 && iy0 + span_h < h;
-            int32_t ox = 0;
-            while (ox < ow) {
-                const int32_t ix0 = ox * stw - pad_left;
-                int8_t *dst;
-                int32_t r;
-                if (in_place && rows_inside && ix0 >= 0 && ix0 + span_w < wd) {
-                    /* the run of consecutive positions whose field lies inside the input, read in place */
-                    int32_t end = ox + 1;
-                    while (end < ow && end * stw - pad_left + span_w < wd) {
-                        end++;
-                    }
-                    if (n > 0) {
-                        mcu_conv_neon_rows(&k, col, (size_t)kcols, n, yb);
-                        n = 0;
-                    }
-                    mcu_conv_neon_rows(&k, x + ((size_t)iy0 * (size_t)wd + (size_t)ix0) * (size_t)c,
-                                       (size_t)stw * (size_t)c, end - ox,
-                                       y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f);
-                    ox = end;
-                    continue;
+    for (oy = 0; oy < oh; oy++) {
+        const int32_t iy0 = oy * p->stride_h - pad_top;
+        const int32_t rows_inside = iy0 >= 0 && iy0 + span_h < h;
+        int32_t ox = 0;
+        while (ox < ow) {
+            const int32_t ix0 = ox * p->stride_w - pad_left;
+            int8_t *dst;
+            int32_t r;
+            if (in_place && rows_inside && ix0 >= 0 && ix0 + span_w < wd) {
+                /* the run of consecutive positions whose field lies inside the input, read in place */
+                int32_t end = ox + 1;
+                while (end < ow && end * p->stride_w - pad_left + span_w < wd) {
+                    end++;
                 }
-                if (n == 0) {
-                    yb = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
-                }
-                dst = col + (size_t)n * (size_t)kcols;
-                for (r = 0; r < kh; r++) {
-                    const int32_t iy = iy0 + r * dlh;
-                    int32_t q;
-                    if (iy < 0 || iy >= h) {
-                        mcu_conv_neon_fill(dst, padv, (size_t)kw * (size_t)c);
-                        dst += (size_t)kw * (size_t)c;
-                        continue;
-                    }
-                    if (dlw == 1) {
-                        /* taps [lo, hi) of the kernel row inside the input, adjacent: pad, one copy, pad */
-                        const int32_t lo = ix0 < 0 ? (-ix0 < kw ? -ix0 : kw) : 0;
-                        const int32_t hi0 = wd - ix0 < kw ? wd - ix0 : kw;
-                        const int32_t hi = hi0 > lo ? hi0 : lo;
-                        mcu_conv_neon_fill(dst, padv, (size_t)lo * (size_t)c);
-                        if (hi > lo) {
-                            mcu_conv_neon_copy(dst + (size_t)lo * (size_t)c,
-                                               x + ((size_t)iy * (size_t)wd + (size_t)(ix0 + lo)) * (size_t)c,
-                                               (size_t)(hi - lo) * (size_t)c);
-                        }
-                        mcu_conv_neon_fill(dst + (size_t)hi * (size_t)c, padv, (size_t)(kw - hi) * (size_t)c);
-                        dst += (size_t)kw * (size_t)c;
-                        continue;
-                    }
-                    for (q = 0; q < kw; q++) {
-                        const int32_t ix = ix0 + q * dlw;
-                        if (ix >= 0 && ix < wd) {
-                            mcu_conv_neon_copy(dst, x + ((size_t)iy * (size_t)wd + (size_t)ix) * (size_t)c, (size_t)c);
-                        } else {
-                            mcu_conv_neon_fill(dst, padv, (size_t)c);
-                        }
-                        dst += c;
-                    }
-                }
-                n++;
-                if (n == batch) {
+                if (n > 0) {
                     mcu_conv_neon_rows(&k, col, (size_t)kcols, n, yb);
                     n = 0;
                 }
-                ox++;
+                mcu_conv_neon_rows(&k, x + ((size_t)iy0 * (size_t)wd + (size_t)ix0) * (size_t)c,
+                                   (size_t)p->stride_w * (size_t)c, end - ox,
+                                   y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f);
+                ox = end;
+                continue;
             }
+            if (n == 0) {
+                yb = y + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)f;
+            }
+            dst = col + (size_t)n * (size_t)kcols;
+            for (r = 0; r < p->kernel_h; r++) {
+                const int32_t iy = iy0 + r * p->dilation_h;
+                int32_t q;
+                if (iy < 0 || iy >= h) {
+                    memset(dst, p->pad_value, (size_t)p->kernel_w * (size_t)c);
+                    dst += (size_t)p->kernel_w * (size_t)c;
+                    continue;
+                }
+                if (p->dilation_w == 1 && ix0 >= 0 && ix0 + span_w < wd) {
+                    const size_t len = (size_t)p->kernel_w * (size_t)c;
+                    memcpy(dst, x + ((size_t)iy * (size_t)wd + (size_t)ix0) * (size_t)c, len);
+                    dst += len;
+                    continue;
+                }
+                for (q = 0; q < p->kernel_w; q++) {
+                    const int32_t ix = ix0 + q * p->dilation_w;
+                    if (ix >= 0 && ix < wd) {
+                        memcpy(dst, x + ((size_t)iy * (size_t)wd + (size_t)ix) * (size_t)c, (size_t)c);
+                    } else {
+                        memset(dst, p->pad_value, (size_t)c);
+                    }
+                    dst += c;
+                }
+            }
+            n++;
+            if (n == batch) {
+                mcu_conv_neon_rows(&k, col, (size_t)kcols, n, yb);
+                n = 0;
+            }
+            ox++;
         }
     }
     if (n > 0) {
