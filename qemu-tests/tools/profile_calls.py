@@ -1,8 +1,10 @@
 """Reads QEMU's -singlestep exec trace on stdin (one 'Trace' line per instruction) and prints the
 instructions of the first counted region per function and per call of the model's _invoke.
 
-Usage: profile_calls.py SYMBOLS (lines 'address name' of the image's text symbols, sorted)."""
+Usage: profile_calls.py SYMBOLS (lines 'address name' of the image's text symbols, sorted).
+With PROFILE_FUNCTIONS=1 in the environment it also prints each call's instructions per function."""
 import bisect
+import os
 import sys
 
 
@@ -45,9 +47,10 @@ def main():
             continue
         if invoke is not None:
             if not open_call:
-                calls.append([name, 0])
+                calls.append([name, 0, {}])
                 open_call = True
             calls[-1][1] += 1
+            calls[-1][2][name] = calls[-1][2].get(name, 0) + 1
     if total == 0:
         sys.exit('profile_calls: no counted region in the trace')
     print(f'total {total:,} instructions')
@@ -55,8 +58,11 @@ def main():
     for name, n in sorted(per_function.items(), key=lambda kv: -kv[1]):
         print(f'{n:12,} {100 * n / total:5.1f}%  {name}')
     print(f'per call of {invoke} (one per layer, callees included):')
-    for i, (name, n) in enumerate(calls):
+    for i, (name, n, funcs) in enumerate(calls):
         print(f'{i:4d} {n:12,} {100 * n / total:5.1f}%  {name}')
+        if os.environ.get('PROFILE_FUNCTIONS') == '1':
+            for f, k in sorted(funcs.items(), key=lambda kv: -kv[1]):
+                print(f'     {k:12,}         {f}')
 
 
 if __name__ == '__main__':

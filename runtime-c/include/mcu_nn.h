@@ -92,8 +92,39 @@ typedef enum {
      * like the others: group g at `g * 4 * Cp`). Each row's weights are contiguous, so NEON loads 16
      * columns of a row per register and ARMv6-M reads the 4 rows of a group with one register index.
      */
-    MCU_WLAYOUT_ROWMAJOR = 3
+    MCU_WLAYOUT_ROWMAJOR = 3,
+    /**
+     * Weights narrower than 8 bits, packed (::mcu_sub8_matrix_t): recurrent matrices only
+     * (mcu_rnn_matvec_t.sub8), read by the `_sub8_` step kernels; `weights` is then NULL.
+     */
+    MCU_WLAYOUT_SUB8 = 4
 } mcu_weight_layout_t;
+
+/**
+ * A weight matrix narrower than 8 bits, packed (Java `dev.mcugen.gen.SubBytePacking`): R rows (output
+ * units) of C columns (inputs), 4 bits (two weights per byte) or 2 bits (four per byte).
+ *
+ * Layout: row r starts at byte `r * row_bytes`, `row_bytes = ceil(C * bits / 8)` (every row padded to a
+ * whole byte with zero bits, never read); column c of a row is in byte `c / (8 / bits)` at bits
+ * `[(c % (8 / bits)) * bits, + bits)`, the first column in the lowest bits: at 4 bits column 2i is the
+ * low nibble of byte i and column 2i + 1 the high nibble; at 2 bits column 4i is bits 0-1 of byte i,
+ * column 4i + 3 bits 6-7.
+ *
+ * Values: each field is an unsigned code k in [0, 2^bits - 1]; the weight is
+ * `w = code_scale * k - code_offset`:
+ *  - symmetric grids (`--weight-quant minmax`, `l2`): code_scale 1, code_offset 2^(bits-1), so w is in
+ *    [-(2^(bits-1) - 1), 2^(bits-1) - 1] (k = 0 is never stored): [-7, 7] at 4 bits, [-1, 1] at 2;
+ *  - balanced quantization's odd levels (`--weight-quant balanced`): code_scale 2, code_offset
+ *    2^bits - 1, so w is one of -(2^bits - 1), ..., -3, -1, 1, 3, ..., 2^bits - 1: +-1, +-3 at 2 bits,
+ *    +-1 .. +-15 at 4.
+ * The decoded weights are the int8 weights of the simulator (Java `IntTensor.declaredBits`).
+ */
+typedef struct {
+    const uint8_t *codes; /**< [R, row_bytes] packed codes as above */
+    int32_t bits;         /**< 4 or 2 */
+    int32_t code_scale;   /**< 1 or 2 */
+    int32_t code_offset;  /**< 2^(bits-1) or 2^bits - 1 */
+} mcu_sub8_matrix_t;
 
 /**
  * Fully connected (Java `QFullyConnected`), applied to each of `rows` input rows:
@@ -725,6 +756,117 @@ void mcu_embedding_s8(const mcu_embedding_params_t *p, const int32_t *ids, int32
 
 /** @brief As mcu_embedding_s8(), int16 y [count, dim]. */
 void mcu_embedding_s16(const mcu_embedding_params_t *p, const int32_t *ids, int32_t count, int16_t *y);
+
+/**
+ * Fully connected with weights narrower than 8 bits (Java `QFullyConnected` whose weights declare 4 or
+ * 2 bits), int8 input, int32 accumulator: `acc_o = bias_o + sum_i x_i * w[o][i]` with w decoded from
+ * `weights` (::mcu_sub8_matrix_t, R = units, C = input_size), then as mcu_fully_connected_s8():
+ * `y_o = clamp(output_zp + R_o(acc_o), act_min, act_max)`. The int32 accumulator is the one the
+ * compiler proved (the same integers as the int8 kernel on the decoded weights); input_size <= 2^19.
+ */
+typedef struct {
+    int32_t input_size;           /**< inputs per row, [1, 2^19] */
+    int32_t units;                /**< outputs per row, >= 1 */
+    mcu_sub8_matrix_t weights;    /**< packed [units, input_size] (row = unit) */
+    const int32_t *bias;          /**< int32 [units], input zero point folded in */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 (per tensor) or units (per channel) */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_fc_sub8_params_t;
+
+/**
+ * @brief Fully connected, int8 input and output, 4-bit packed weights (two per byte, ::mcu_sub8_matrix_t).
+ * @param p params, `weights.bits` 4
+ * @param rows number of input rows, >= 1
+ * @param x int8 [rows, input_size]
+ * @param y int8 [rows, units], values in [act_min, act_max]
+ */
+void mcu_fully_connected_s8w4(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_fully_connected_s8w4(), int16 output (e.g. a Q3.12 pre-activation). */
+void mcu_fully_connected_s8w4_s16(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int16_t *y);
+
+/** @brief As mcu_fully_connected_s8w4(), the raw int32 accumulator as output (the Dense before a softmax). */
+void mcu_fully_connected_s8w4_s32(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int32_t *y);
+
+/**
+ * @brief Fully connected, int8 input and output, 2-bit packed weights (four per byte, ::mcu_sub8_matrix_t).
+ * @param p params, `weights.bits` 2
+ * @param rows number of input rows, >= 1
+ * @param x int8 [rows, input_size]
+ * @param y int8 [rows, units], values in [act_min, act_max]
+ */
+void mcu_fully_connected_s8w2(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_fully_connected_s8w2(), int16 output. */
+void mcu_fully_connected_s8w2_s16(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int16_t *y);
+
+/** @brief As mcu_fully_connected_s8w2(), the raw int32 accumulator as output. */
+void mcu_fully_connected_s8w2_s32(const mcu_fc_sub8_params_t *p, int32_t rows, const int8_t *x, int32_t *y);
+
+/**
+ * Convolution or depthwise convolution with weights narrower than 8 bits (Java `QConv` /
+ * `QDepthwiseConv` whose weights declare 4 or 2 bits), int8 input, int32 accumulator; geometry,
+ * padding and output stage as ::mcu_conv_params_t / ::mcu_depthwise_conv_params_t (taps outside the
+ * input read `pad_value`). The weights are the packed matrix (::mcu_sub8_matrix_t) of R = output
+ * channels rows: for a convolution C = kernel_h * kernel_w * channels columns, column
+ * `(r * kernel_w + q) * channels + c` (the Dense view of mcu_conv_params_t.weight_layout); for a
+ * depthwise convolution C = kernel_h * kernel_w columns, column `r * kernel_w + q`, row `c * m + j`
+ * reading input channel c.
+ */
+typedef struct {
+    int32_t in_h;                 /**< input height (1 for 1-D) */
+    int32_t in_w;                 /**< input width */
+    int32_t channels;             /**< input channels */
+    int32_t out_channels;         /**< output channels: filters, or channels * multiplier (depthwise) */
+    int32_t multiplier;           /**< depthwise: depth multiplier m >= 1; convolution: 0 */
+    int32_t kernel_h;             /**< >= 1 */
+    int32_t kernel_w;             /**< >= 1 */
+    int32_t stride_h;             /**< >= 1 */
+    int32_t stride_w;             /**< >= 1 */
+    int32_t dilation_h;           /**< >= 1 */
+    int32_t dilation_w;           /**< >= 1 */
+    mcu_padding_t padding;        /**< VALID or SAME */
+    int32_t pad_value;            /**< value of padded taps: the input zero point */
+    mcu_sub8_matrix_t weights;    /**< packed [out_channels, taps] as above */
+    const int32_t *bias;          /**< int32 [out_channels], zero point folded in */
+    const mcu_rescale_t *rescale; /**< rescale_count entries */
+    int32_t rescale_count;        /**< 1 or out_channels */
+    int32_t output_zp;            /**< output zero point */
+    int32_t act_min;              /**< clamp low */
+    int32_t act_max;              /**< clamp high */
+} mcu_conv_sub8_params_t;
+
+/**
+ * @brief Convolution, int8 input and output, 4-bit packed weights (::mcu_conv_sub8_params_t, multiplier 0).
+ * @param p params, `weights.bits` 4
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, out_channels]
+ */
+void mcu_conv_s8w4(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_conv_s8w4(), int16 output (e.g. a Q3.12 pre-activation). */
+void mcu_conv_s8w4_s16(const mcu_conv_sub8_params_t *p, const int8_t *x, int16_t *y);
+
+/** @brief As mcu_conv_s8w4(), 2-bit packed weights (`weights.bits` 2). */
+void mcu_conv_s8w2(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_conv_s8w2(), int16 output. */
+void mcu_conv_s8w2_s16(const mcu_conv_sub8_params_t *p, const int8_t *x, int16_t *y);
+
+/**
+ * @brief Depthwise convolution, int8 input and output, 4-bit packed weights (::mcu_conv_sub8_params_t,
+ *        multiplier >= 1).
+ * @param p params, `weights.bits` 4
+ * @param x int8 [in_h, in_w, channels]
+ * @param y int8 [out_h, out_w, channels * multiplier]
+ */
+void mcu_depthwise_conv_s8w4(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
+
+/** @brief As mcu_depthwise_conv_s8w4(), 2-bit packed weights (`weights.bits` 2). */
+void mcu_depthwise_conv_s8w2(const mcu_conv_sub8_params_t *p, const int8_t *x, int8_t *y);
 
 #ifdef __cplusplus
 }

@@ -63,6 +63,11 @@ typedef struct {
     const int32_t *bias;   /**< int32 [rows], zero points folded in */
     mcu_rescale_t rescale; /**< accumulator scale / destination scale */
     mcu_weight_layout_t weight_layout; /**< layout of `weights` (R = rows, C = cols; mcu_nn.h) */
+    /**
+     * With `weight_layout` MCU_WLAYOUT_SUB8 (`weights` NULL): the packed 4- or 2-bit weights [rows, cols]
+     * (::mcu_sub8_matrix_t), read by ::mcu_lstm_step_sub8_s8 and ::mcu_gru_step_sub8_s8 only; unused otherwise.
+     */
+    mcu_sub8_matrix_t sub8;
 } mcu_rnn_matvec_t;
 
 /**
@@ -164,6 +169,14 @@ void mcu_gru_step_s8(const mcu_gru_params_t *p, mcu_gru_state_t *state, const in
                      int16_t *scratch);
 
 /**
+ * ::mcu_gru_step_s8 for a layer whose matrices may be narrower than 8 bits: each ::mcu_rnn_matvec_t is
+ * int8 in MCU_WLAYOUT_PLAIN or packed 4- or 2-bit in MCU_WLAYOUT_SUB8 (its own width; the same integers
+ * as the int8 kernel on the decoded weights). Portable scalar path on every target.
+ */
+void mcu_gru_step_sub8_s8(const mcu_gru_params_t *p, mcu_gru_state_t *state, const int8_t *x_t, int8_t *y,
+                          int16_t *scratch);
+
+/**
  * The input accumulators of the three GRU input products (update, reset, candidate) for one or two
  * time steps: `acc[k * units + j] = sat32(bias + W x0)` of product k's row j for x0, and
  * `acc[(3 + k) * units + j]` the same for x1 when x1 is not NULL. Feeding them to
@@ -251,6 +264,15 @@ typedef struct {
  */
 void mcu_lstm_step_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int8_t *x_t, int8_t *y,
                       int16_t *scratch16, int8_t *scratch8);
+
+/**
+ * ::mcu_lstm_step_s8 for a layer whose matrices may be narrower than 8 bits: each ::mcu_rnn_matvec_t
+ * (gates, projection) is int8 in MCU_WLAYOUT_PLAIN or packed 4- or 2-bit in MCU_WLAYOUT_SUB8 (its own
+ * width; the same integers as the int8 kernel on the decoded weights). Portable scalar path on every
+ * target.
+ */
+void mcu_lstm_step_sub8_s8(const mcu_lstm_params_t *p, mcu_lstm_state_t *state, const int8_t *x_t, int8_t *y,
+                           int16_t *scratch16, int8_t *scratch8);
 
 /**
  * The input accumulators of the LSTM gates for one or two time steps: `acc[k * units + j] =

@@ -83,6 +83,46 @@ static void mcu_add2_right_s8(const mcu_add_params_t *p, const mcu_rescale_t *r0
     /* left_shift <= 20: |x - zp| <= 255, so |2 (x - zp) 2^left_shift| < 2^30, each |t_k| <= 255 2^20 (a
      * rescale of the multiplier form with shift <= 0 is at most 1) and |2 (t0 + t1)| < 2^30: every
      * SMMULR argument fits, and s + zpo fits int32 */
+    /* an input rescale of exactly 1/2 (the multiplier 2^30, shift 0: the larger input scale's, as TFLite
+     * and mcugen write it) halves its even argument exactly: srdhm(2 d 2^ls, 2^30) = d 2^(ls-1) */
+    const int32_t half0 = m0 == (int32_t)1 << 30 && e0 == -1 && p->left_shift >= 1;
+    const int32_t half1 = m1 == (int32_t)1 << 30 && e1 == -1 && p->left_shift >= 1;
+    if (eo >= 0 && ((e0 >= 0 && (e1 >= 0 || half1)) || (half0 && e1 >= 0))) {
+        /* every other shift right by at least 1 (TFLite's usual ADD): no branch per value, the zero points
+         * folded into the products (x scale2 - zp scale2, exact) and the output zero point into the last
+         * halving of the rounding divide (floor((t + 1 + 2 zpo) / 2) = floor((t + 1) / 2) + zpo, as the
+         * packed Dense's output stage). Operand g is a general one, operand h general or the half. */
+        const int swap = half0;
+        const int8_t *xg = swap ? x1 : x0;
+        const int8_t *xh = swap ? x0 : x1;
+        const int32_t mg = swap ? m1 : m0;
+        const int32_t eg = swap ? e1 : e0;
+        const int32_t mh = swap ? m0 : m1;
+        const int32_t eh = swap ? e0 : e1;
+        const int32_t offg = -(swap ? zp1 : zp0) * scale2;
+        const int32_t co = 1 + 2 * zpo;
+        if (swap || half1) {
+            const int32_t scale_h = scale2 / 4; /* 2^(left_shift - 1) */
+            const int32_t offh = -(swap ? zp0 : zp1) * scale_h;
+            for (i = 0; i < size; i++) {
+                const int32_t tg = mcu_add_rdivpot(mcu_add_srdhm_x2((int32_t)xg[i] * scale2 + offg, mg), eg);
+                const int32_t th = (int32_t)xh[i] * scale_h + offh;
+                int32_t s = mcu_add_srdhm_x2(2 * (tg + th), mo);
+                s = mcu_asr_s32(mcu_asr_s32(s + mcu_asr_s32(s, 31), eo) + co, 1);
+                y[i] = (int8_t)(s < lo ? lo : (s > hi ? hi : s));
+            }
+        } else {
+            const int32_t offh = -zp1 * scale2;
+            for (i = 0; i < size; i++) {
+                const int32_t tg = mcu_add_rdivpot(mcu_add_srdhm_x2((int32_t)xg[i] * scale2 + offg, mg), eg);
+                const int32_t th = mcu_add_rdivpot(mcu_add_srdhm_x2((int32_t)xh[i] * scale2 + offh, mh), eh);
+                int32_t s = mcu_add_srdhm_x2(2 * (tg + th), mo);
+                s = mcu_asr_s32(mcu_asr_s32(s + mcu_asr_s32(s, 31), eo) + co, 1);
+                y[i] = (int8_t)(s < lo ? lo : (s > hi ? hi : s));
+            }
+        }
+        return;
+    }
     for (i = 0; i < size; i++) {
         int32_t t0 = mcu_add_srdhm_x2(((int32_t)x0[i] - zp0) * scale2, m0);
         int32_t t1 = mcu_add_srdhm_x2(((int32_t)x1[i] - zp1) * scale2, m1);

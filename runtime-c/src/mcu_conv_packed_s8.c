@@ -8,10 +8,13 @@
 #include "mcu_matvec.h"
 #include "mcu_nn.h"
 #include "mcu_nn_internal.h"
+#include "mcu_conv_rows_impl.h"
 
 #define MCU_CONV_PACKED mcu_conv_packed_s8
 #define MCU_CONV_FC mcu_fully_connected_s8
 #define MCU_CONV_OUT_T int8_t
+#define MCU_CONV_ROWS_LINE mcu_conv_rows_line_s8
+#define MCU_CONV_ROWS mcu_conv_rows_s8
 #if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE) /* MCU_MATVEC_HAVE_NEON */
 #include "mcu_conv_neon.h"
 #define MCU_CONV_NEON mcu_conv_neon_s8

@@ -103,7 +103,7 @@ MCU_MATVEC_INLINE void mcu_matvec_dsp_block(const int8_t *w, const int16_t *xs, 
     acc[3] = b1;
 }
 
-#undef MCU_MATVEC_DSP_STEP
+/* MCU_MATVEC_DSP_STEP stays defined: mcu_conv_rows_impl.h runs the same step over its rows */
 
 /**
  * One row of int8 weights (row-major, any alignment) times an int16 vector, n columns (a multiple of

@@ -6,16 +6,20 @@
  *        im2col rows), with acc_small as the generator sets it and 0, and with three im2col buffers: the
  *        generator's (WeightLayout.im2colBytes: as many receptive fields as fit 512 bytes, at least
  *        one), 24 bytes (rows wider than it take the one-weight-at-a-time path, the others come a few
- *        per batch) and none (NULL: every copied row one weight at a time, in-place rows still fast).
- *        The table nn_conv_wide (ConvWideCases: channel and filter counts of real models) runs the same way.
+ *        per batch), none (NULL: every copied row one weight at a time, in-place rows still fast) and,
+ *        where it applies, the generator's buffer for the im2col-free row path on DSP_PAIRS
+ *        (mcu_conv_rows_impl.h; table nn_conv_rows holds the shapes it takes). The table nn_conv_wide
+ *        (ConvWideCases: channel and filter counts of real models, the NEON blocks' shapes) runs the same way.
  */
+#include <stdlib.h>
+
 #include "mcu_stream.h"
 #include "mcu_matvec.h"
 
 /** The layouts every int8 case also runs mcu_conv_packed_* on, packed here from mcu_matvec_offset() (PLAIN: as read). */
 static const mcu_weight_layout_t packed_layouts[] = {MCU_WLAYOUT_PLAIN, MCU_WLAYOUT_DSP_PAIRS, MCU_WLAYOUT_ROWS4, MCU_WLAYOUT_ROWMAJOR};
 static int8_t packed[MCU_STREAM_MAX + 4096];
-static int32_t colbuf[4096 / 4]; /* word aligned, as the generator's arena buffers */
+static int32_t colbuf[16384 / 4]; /* word aligned, as the generator's arena buffers */
 
 static int32_t buf_x[MCU_STREAM_MAX];
 static int32_t buf_y[MCU_STREAM_MAX];
@@ -29,10 +33,26 @@ static int32_t bias32[4096];
 static int64_t bias64[4096];
 static mcu_rescale_t rescales[4096];
 
-/** Every case of one golden table in the nn_conv format. */
-static void run_table(const char *dir, const char *table)
+/** Runs of mcu_conv_packed_* with a buffer for the im2col-free row path (DSP_PAIRS, rows_bytes > 0). */
+static long rows_runs;
+
+/**
+ * Bytes of the row path's buffer, mcu_conv_rows_bytes() (mcu_conv_rows_impl.h) and Java
+ * WeightLayout.rowsBytes restated: kernel_h rows of wp = (out_w - 1) stride_w + kernel_w positions of
+ * channels int16 and an int32 sum; 0 where the path does not apply.
+ */
+static int32_t rows_bytes(const mcu_conv_params_t *p, int32_t ow)
 {
-    mcu_stream_t s = mcu_stream_open(dir, table);
+    if (p->weight_layout != MCU_WLAYOUT_DSP_PAIRS || p->channels % 4 != 0 || p->dilation_h != 1 || p->dilation_w != 1
+        || p->kernel_w * p->channels > 512 || p->kernel_h * p->kernel_w == 1) {
+        return 0;
+    }
+    return p->kernel_h * ((ow - 1) * p->stride_w + p->kernel_w) * (2 * p->channels + 4);
+}
+
+static void run_table(const char *dir, const char *name)
+{
+    mcu_stream_t s = mcu_stream_open(dir, name);
     const int32_t cases = mcu_stream_next(&s);
     int32_t c;
     for (c = 0; c < cases; c++) {
@@ -87,7 +107,7 @@ static void run_table(const char *dir, const char *table)
         oh = mcu_conv_out_length(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.padding);
         ow = mcu_conv_out_length(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.padding);
         if (oh * ow * p.filters != n_out) {
-            fprintf(stderr, "MISMATCH %s case %ld: output length %ld x %ld x %ld, expected %ld\n", table, (long)c,
+            fprintf(stderr, "MISMATCH %s case %ld: output length %ld x %ld x %ld, expected %ld\n", name, (long)c,
                     (long)oh, (long)ow, (long)p.filters, (long)n_out);
             exit(1);
         }
@@ -138,9 +158,13 @@ static void run_table(const char *dir, const char *table)
                 p.weights = lay == MCU_WLAYOUT_PLAIN ? w8 : packed;
                 p.weight_layout = lay;
                 for (p.acc_small = small; p.acc_small >= 0; p.acc_small--) {
-                    const int32_t sizes[3] = {cols >= 512 ? cols : 512 / cols * cols, 24, 0};
+                    const int32_t sizes[4] = {cols >= 512 ? cols : 512 / cols * cols, 24, 0, rows_bytes(&p, ow)};
                     size_t z;
-                    for (z = 0; z < 3; z++) {
+                    for (z = 0; z < 4; z++) {
+                        if (z == 3 && (sizes[z] == 0 || sizes[z] > (int32_t)sizeof colbuf)) {
+                            continue;
+                        }
+                        rows_runs += z == 3;
                         int8_t *col_buf = sizes[z] > 0 ? (int8_t *)colbuf : NULL;
                         if (sizes[z] > (int32_t)sizeof colbuf) {
                             continue;
@@ -171,6 +195,12 @@ int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
     run_table(dir, "nn_conv");
+    run_table(dir, "nn_conv_rows");
     run_table(dir, "nn_conv_wide");
+    if (rows_runs < 300) {
+        fprintf(stderr, "test_nn_conv: only %ld runs with the row path's buffer\n", rows_runs);
+        return 1;
+    }
+    printf("test_nn_conv: %ld runs with the row path's buffer\n", rows_runs);
     return 0;
 }

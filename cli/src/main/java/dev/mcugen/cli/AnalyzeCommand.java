@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Word-length sensitivity: quantize one weight group (a layer's kernel or recurrent kernel)"
                 + " or one layer's output at a time, everything else float, and compare the outputs with the float"
                 + " model's on data.",
-                "Prints the table (a row per group, a column per word length) and writes it as JSON with --out."})
+                "Prints the table (a row per group, a column per word length), writes it as JSON with --out and as"
+                        + " plots in an HTML page with --report."})
 final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -78,11 +79,20 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " weight bits saved per unit of metric lost first, on half of the samples, confirmed on the other half")
     String budget;
 
+    @Option(names = "--objective", paramLabel = "O", defaultValue = "bits",
+            description = "with --budget: bits (every word length 8, 6, 5, 4, 3, 2; the fewest weight bits; default) or"
+                    + " flash (8, 4 and 2 bits only, the widths the C stores without waste: the least flash)")
+    String objective;
+
     @Option(names = "--out", paramLabel = "FILE.json", description = "also write the table (and the chosen word"
             + " lengths) as JSON")
     Path out;
 
-    @Option(names = "--force", description = "replace an --out file that mcugen did not write")
+    @Option(names = "--report", paramLabel = "FILE.html", description = "also write the table as plots (the metric"
+            + " against word length, a line per group) and, with --budget, the chosen word lengths, as one HTML page")
+    Path report;
+
+    @Option(names = "--force", description = "replace an --out or --report file that mcugen did not write")
     boolean force;
 
     @Override
@@ -90,12 +100,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new McugenException(Diag.MCG_CLI_USAGE, "--samples", "must be at least 1, got " + samples);
         }
-        WeightQuant.Method method = switch (weightQuant.toLowerCase(Locale.ROOT)) {
-            case "l2" -> WeightQuant.Method.L2;
-            case "minmax" -> WeightQuant.Method.MINMAX;
-            case "balanced" -> WeightQuant.Method.BALANCED;
-            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--weight-quant", "is l2, minmax or balanced, got '"
-                    + Names.terminal(weightQuant, 40) + "'");
+        WeightQuant.Method method = WeightBitsChoice.method(weightQuant);
+        boolean flash = switch (objective.toLowerCase(Locale.ROOT)) {
+            case "bits" -> false;
+            case "flash" -> true;
+            default -> throw new McugenException(Diag.MCG_CLI_USAGE, "--objective", "is bits or flash, got '"
+                    + Names.terminal(objective, 40) + "'");
         };
         Sensitivity.Metric m = metric == null ? null : switch (metric.toLowerCase(Locale.ROOT)) {
             case "top1" -> Sensitivity.Metric.TOP1;
@@ -107,21 +117,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         Sensitivity.Metric budgetMetric = null;
         double budgetValue = 0;
         if (budget != null) {
-            java.util.regex.Matcher bm = java.util.regex.Pattern.compile("(?i)(top1|sqnr|mse)=([0-9.eE+-]+)").matcher(budget.strip());
-            Double v = null;
-            if (bm.matches()) {
-                try {
-                    v = Double.parseDouble(bm.group(2));
-                } catch (NumberFormatException e) {
-                    v = null;
-                }
-            }
-            if (v == null || !Double.isFinite(v) || v < 0) {
-                throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is top1=POINTS, sqnr=DB or mse=VALUE (0 or more),"
-                        + " got '" + Names.terminal(budget, 40) + "'");
-            }
-            budgetMetric = Sensitivity.Metric.valueOf(bm.group(1).toUpperCase(Locale.ROOT));
-            budgetValue = v;
+            WeightBitsChoice.Budget parsed = WeightBitsChoice.budget(budget);
+            budgetMetric = parsed.metric();
+            budgetValue = parsed.value();
             if (m != null && m != budgetMetric) {
                 throw new McugenException(Diag.MCG_CLI_USAGE, "--budget", "is in " + budgetMetric.cliName()
                         + " but --metric is " + m.cliName() + "; give one metric");
@@ -147,7 +145,18 @@ final class AnalyzeCommand implements Callable<Integer> {
         inputs.addAll(cal);
         inputs.add(file);
         PrintWriter w = spec.commandLine().getOut();
-        OutputFiles files = out == null ? null : OutputFiles.open(List.of(out), inputs, file, force);
+        List<Path> written = new ArrayList<>();
+        if (out != null) {
+            written.add(out);
+        }
+        if (report != null) {
+            if (out != null && out.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+                throw new McugenException(Diag.MCG_CLI_USAGE, "--report", "is the same file as --out (" + out + ")");
+            }
+            written.add(report);
+        }
+        OutputFiles files = written.isEmpty() ? null : OutputFiles.open(written, inputs, file, force,
+                out == null ? "--report" : report == null ? "--out" : "--out/--report");
         try {
             int total = Sensitivity.runs(g);
             Sensitivity.Table t;
@@ -156,27 +165,37 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             print(w, g, t);
             ObjectNode j = json(g, file, t);
+            WordLengthSearch.Result res = null;
             if (budgetMetric != null) {
                 w.println();
-                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights; searched on %d samples, %d held out):%n",
-                        budget.strip(), method.cliName(), Math.min(samples, in.size()) / 2,
+                w.printf(Locale.ROOT, "word lengths within %s (greedy, %s weights%s; searched on %d samples, %d held"
+                                + " out):%n", budget.strip(), method.cliName(), flash ? ", 8/4/2 bits for flash" : "", Math.min(samples, in.size()) / 2,
                         Math.min(samples, in.size()) - Math.min(samples, in.size()) / 2);
                 w.flush();
-                WordLengthSearch.Result res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
-                        line -> { });
+                res = WordLengthSearch.search(g, in, samples, budgetMetric, budgetValue, method,
+                        flash ? WordLengthSearch.STORED_BITS : Sensitivity.WEIGHT_BITS, line -> { });
                 printSearch(w, t.metric(), res);
                 searchJson(j, budget.strip(), budgetMetric, budgetValue, res);
+                ((ObjectNode) j.get("word_lengths")).put("objective", flash ? "flash" : "bits");
             }
             if (files != null) {
-                Files.writeString(files.staging(out), dev.mcugen.scale.ContractReport.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
+                if (out != null) {
+                    Files.writeString(files.staging(out), dev.mcugen.scale.ContractReport.mapper()
+                            .writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
+                }
+                if (report != null) {
+                    Files.writeString(files.staging(report), AnalyzeReport.render(g.name(), file.getFileName().toString(), t,
+                            budget == null ? null : budget.strip(), budgetMetric, budgetValue, res), StandardCharsets.UTF_8);
+                }
                 files.commit(w);
-                w.println("-> " + out);
+                for (Path p : written) {
+                    w.println("-> " + p);
+                }
             }
             w.flush();
             return ExitCodes.OK;
         } catch (IOException e) {
-            throw dev.mcugen.ir.IoFailure.writing(String.valueOf(out), "cannot write", e);
+            throw dev.mcugen.ir.IoFailure.writing(String.valueOf(out != null ? out : report), "cannot write", e);
         } finally {
             if (files != null) {
                 files.close();
@@ -246,8 +265,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         s.put("held_out_samples", r.heldOutSamples());
         putFinite(s, "search_metric", r.searchMetric());
         putFinite(s, "held_out_metric", r.heldOut());
-        s.put("note", "weights only (layer outputs float), one grid per tensor; the C keeps 8-bit weights today: these"
-                + " are the word lengths the model tolerates");
+        s.put("note", "weights only (layer outputs float), one grid per tensor; build, verify and simulate take these"
+                + " word lengths with --weight-bits FILE.json");
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {
@@ -258,7 +277,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private static String label(Sensitivity.Metric m) {
+    static String label(Sensitivity.Metric m) {
         return switch (m) {
             case TOP1 -> "top-1 agreement (%)";
             case SQNR -> "SQNR (dB)";
@@ -266,7 +285,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         };
     }
 
-    private static String figure(Sensitivity.Metric m, double v) {
+    static String figure(Sensitivity.Metric m, double v) {
         return switch (m) {
             case TOP1 -> String.format(Locale.ROOT, "%.1f", v);
             case SQNR -> Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "inf";

@@ -121,6 +121,7 @@ final class BuildCommand implements Callable<Integer> {
         java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
         if (inFile.isPresent()) {
             // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            quant.refuseWeightBits(file);
             return QuantizedTflite.build(this, file, inFile.get(), QuantizedTflite.cId(name, inFile.get(), file), board);
         }
         ImportedModel model = CompilePipeline.load(file);
@@ -164,6 +165,10 @@ final class BuildCommand implements Callable<Integer> {
                     provenanceFiles(file, quant.calibrationFiles(file, g), List.of())));
             root.set(ReportHtml.MODEL_MEMORY, ModelMemory.json(generated.view().footprint(), null, null, quant.target().cliName(), false));
             qm.report().into(root);
+            boolean narrowed = !qm.options().weightBits().equals(dev.mcugen.scale.QuantOptions.WeightBits.INT8);
+            if (narrowed) {
+                root.set("weight_flash", WeightFlash.json(qm.graph(), generated.view().footprint()));
+            }
             root.set("calibration", Quantize.json(quantized.calibration()));
             try {
                 Files.writeString(dir.dir().resolve("report.json"),
@@ -193,6 +198,9 @@ final class BuildCommand implements Callable<Integer> {
         w.printf("%s: %d tensors, %d contracts (%d violated), %d accumulators (%d could overflow) -> %s%n", id,
                 qm.solution().types().size(), qm.solution().results().size(), violated, qm.bounds().size(), unsafe,
                 target.resolve("report.json") + " + report.html + " + (twin != null ? twin.path() : id + ".c/.h"));
+        if (!qm.options().weightBits().equals(dev.mcugen.scale.QuantOptions.WeightBits.INT8)) {
+            WeightFlash.print(w, qm.graph(), generated.view().footprint());
+        }
         w.println("verdict: " + Names.terminal(verdict.line(), 400));
         w.flush();
         return ExitCodes.OK;

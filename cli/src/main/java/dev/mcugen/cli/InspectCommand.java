@@ -15,6 +15,7 @@ import dev.mcugen.ir.calib.CalibrationResult;
 import dev.mcugen.ir.calib.Calibrator;
 import dev.mcugen.ir.calib.TensorRange;
 import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.scale.QuantOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,11 @@ final class InspectCommand implements Callable<Integer> {
                     + " calibrated ranges")
     List<Path> calibration;
 
+    @Option(names = "--weight-bits", paramLabel = "N|FILE.json",
+            description = "also show each layer's weight flash at these word lengths: N (2..8) for every weight group or"
+                    + " FILE.json (per group, as mcugen analyze --budget ... --out writes); 4 and 2 bits packed")
+    String weightBits;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -76,15 +82,47 @@ final class InspectCommand implements Callable<Integer> {
                     g.inputs().size() == 1 ? "" : " (data file " + (k + 1) + " of " + g.inputs().size() + ")");
         }
         out.println();
-        Table t = new Table("layer", "source op", "op", "inputs", "output", "params", "MACs");
+        QuantOptions.WeightBits bits = null;
+        if (weightBits != null) {
+            if (weightBits.strip().equalsIgnoreCase("auto")) {
+                throw new McugenException(Diag.MCG_CLI_WEIGHT_BITS, "--weight-bits auto", "searches on data: run mcugen"
+                        + " analyze --budget ... --out FILE.json, then inspect --weight-bits FILE.json");
+            }
+            bits = WeightBitsChoice.resolve(g, weightBits, null, null, null, out);
+        }
+        List<String> header = new java.util.ArrayList<>(List.of("layer", "source op", "op", "inputs", "output", "params",
+                "MACs"));
+        if (bits != null) {
+            header.add("weight flash (B)");
+        }
+        Table t = new Table(header.toArray(String[]::new));
+        long flash = 0;
+        long int8 = 0;
         for (ModelStats.LayerStats l : stats.layers()) {
             var node = g.node(l.name()).orElseThrow();
-            t.row(Text.clip(l.name(), 60), Text.clip(model.sourceOps().getOrDefault(l.name(), ""), 60), describe(node.op()),
+            List<String> row = new java.util.ArrayList<>(List.of(Text.clip(l.name(), 60),
+                    Text.clip(model.sourceOps().getOrDefault(l.name(), ""), 60), describe(node.op()),
                     Text.clip(String.join(",", node.inputs()), 80), l.outputShape().toString(),
-                    Long.toString(l.parameters()), macs(l.macs(), l.macsPerStep()));
+                    Long.toString(l.parameters()), macs(l.macs(), l.macsPerStep())));
+            if (bits != null) {
+                long b = WeightFlash.bytes(node, bits);
+                flash += b;
+                int8 += WeightFlash.bytes(node, QuantOptions.WeightBits.INT8);
+                row.add(b == 0 ? "" : Long.toString(b));
+            }
+            t.row(row.toArray(String[]::new));
         }
-        t.row("total", "", "", "", "", Long.toString(stats.parameters()), stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs()));
+        List<String> total = new java.util.ArrayList<>(List.of("total", "", "", "", "", Long.toString(stats.parameters()),
+                stats.macs() == ModelStats.UNKNOWN ? "per step only" : Long.toString(stats.macs())));
+        if (bits != null) {
+            total.add(Long.toString(flash));
+        }
+        t.row(total.toArray(String[]::new));
         t.print(out);
+        if (bits != null) {
+            out.printf(java.util.Locale.ROOT, "weights %s at the stored width (4 and 2 bits packed; int8 weights: %s, %.1f %%)"
+                    + "; biases and rescales come on top%n", bytes(flash), bytes(int8), int8 == 0 ? 100.0 : 100.0 * flash / int8);
+        }
         out.println();
         out.printf("outputs %s%n", String.join(", ", g.outputs().stream()
                 .map(o -> Text.clip(o, 80) + " " + g.shapes().get(o) + sourceLayout(model, o, g.shapes().get(o))).toList()));

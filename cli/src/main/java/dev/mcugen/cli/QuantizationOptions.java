@@ -72,12 +72,40 @@ final class QuantizationOptions {
 
     @Option(names = "--weight-rounding", paramLabel = "W", defaultValue = "nearest",
             description = "which int8 grid point each Dense/conv weight takes: gptq (compensates each rounding error"
-                    + " over the calibration data, then corrects the bias) or nearest (default: ${DEFAULT-VALUE})")
+                    + " over the calibration data, then corrects the bias), sequential (gptq layer after layer on the"
+                    + " inputs the integer layers before produce, fitted to the float model's output) or nearest"
+                    + " (default: ${DEFAULT-VALUE})")
     QuantOptions.WeightRounding weightRounding;
+
+    @Option(names = "--weight-bits", paramLabel = "N|FILE.json|auto",
+            description = "weight word length: N (2..8) for every weight group, FILE.json (per group, as mcugen analyze"
+                    + " --budget ... --out writes) or auto (analyze's search within --budget on the calibration data);"
+                    + " 4- and 2-bit weights are stored packed (default: 8)")
+    String weightBits;
+
+    @Option(names = "--weight-quant", paramLabel = "Q",
+            description = "how weight groups below 8 bits are quantized: l2 (least squared error), minmax or balanced"
+                    + " (default: the --weight-bits file's, else l2)")
+    String weightQuant;
+
+    @Option(names = "--budget", paramLabel = "METRIC=VALUE",
+            description = "with --weight-bits auto: the accuracy the search may give up, top1=POINTS, sqnr=DB or mse=VALUE")
+    String budget;
 
     @Option(names = "--drop-softmax",
             description = "leave out a final softmax and output its int32 logits (when only the arg-max matters)")
     boolean dropSoftmax;
+
+    /**
+     * Refuses {@code --weight-bits} / {@code --weight-quant} for {@code file}, a quantized .tflite whose
+     * integers are its own ({@code MCG_CLI_WEIGHT_BITS}).
+     */
+    void refuseWeightBits(Path file) {
+        if (weightBits != null || weightQuant != null) {
+            throw new McugenException(Diag.MCG_CLI_WEIGHT_BITS, weightBits != null ? "--weight-bits" : "--weight-quant",
+                    file + " is a quantized .tflite: its weights keep the file's own integers (give the float model)");
+        }
+    }
 
     QuantOptions toOptions() {
         return new QuantOptions(precision, rescale, activation, perChannel, target(), dropSoftmax,

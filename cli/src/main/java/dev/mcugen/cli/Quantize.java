@@ -8,6 +8,7 @@ import dev.mcugen.ir.Text;
 import dev.mcugen.ir.calib.RangeClip;
 import dev.mcugen.ir.calib.RangeClipper;
 import dev.mcugen.ir.interp.Batch;
+import dev.mcugen.scale.QuantOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,8 +32,11 @@ final class Quantize {
         // The inputs of the folded graph are the original's: the data reads against either.
         Batch cal = common.readData(original, quant.calibrationFiles(modelFile, original.graph()));
         CompilePipeline.Quantized q;
+        QuantOptions.WeightBits bits = WeightBitsChoice.resolve(original.graph(), quant.weightBits, quant.weightQuant,
+                quant.budget, cal, out);
         try (ProgressBar bar = new ProgressBar("calibrating", !common.noProgress)) {
-            q = CompilePipeline.quantize(original.graph(), cal, quant.toOptions(), quant.calibrationMethod, bar::update);
+            q = CompilePipeline.quantize(original.graph(), cal, quant.toOptions().withWeightBits(bits),
+                    quant.calibrationMethod, bar::update);
         }
         String warning = warning(q.calibration());
         if (warning != null) {

@@ -56,6 +56,7 @@ final class ReportFormat {
             Map.entry("rmse", new Label("RMSE", Kind.FIGURE)),
             Map.entry("sqnr_db", new Label("SQNR (dB)", Kind.DB)),
             Map.entry("cosine", new Label("cosine similarity", Kind.COSINE)),
+            Map.entry("correlation", new Label("correlation (Pearson)", Kind.COSINE)),
             Map.entry("top1_agreement", new Label("top-1 agreement", Kind.FRACTION_PERCENT)),
             Map.entry("top1_agreement_percent", new Label("top-1 agreement", Kind.PERCENT)),
             Map.entry("instructions_per_inference", new Label("instructions per inference", Kind.COUNT)),

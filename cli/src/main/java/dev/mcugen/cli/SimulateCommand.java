@@ -90,11 +90,16 @@ final class SimulateCommand implements Callable<Integer> {
         if (mode == Mode.FLOAT && (raw || compare)) {
             throw new McugenException(Diag.MCG_CLI_USAGE, raw ? "--raw" : "--compare", "only applies to --mode fixed");
         }
+        if (mode == Mode.FLOAT && (quant.weightBits != null || quant.weightQuant != null)) {
+            throw new McugenException(Diag.MCG_CLI_USAGE, quant.weightBits != null ? "--weight-bits" : "--weight-quant",
+                    "only applies to --mode fixed (the float reference keeps float weights)");
+        }
         quant.target(); // one target: refused before anything is read
         Path file = ModelLoader.resolve(modelArg.model);
         java.util.Optional<dev.mcugen.ir.quant.QGraph> inFile = CompilePipeline.loadQuantized(file);
         if (inFile.isPresent()) {
             // quantized in its file (an int8 .tflite): its own integers, nothing to calibrate
+            quant.refuseWeightBits(file);
             return QuantizedTflite.simulate(this, file, inFile.get());
         }
         ImportedModel model = CompilePipeline.load(file);

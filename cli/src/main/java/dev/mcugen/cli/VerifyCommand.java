@@ -222,6 +222,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + " model mcugen quantizes and compares with is the file itself dequantized");
         }
         if (inFile.isPresent() && !requantize) {
+            quant.refuseWeightBits(file);
             // Quantized in its file (an int8 .tflite): its own integers, nothing to calibrate. The data and
             // --samples are refused here, once, before any target runs.
             dev.mcugen.ir.quant.QGraph qg = inFile.get();
@@ -985,6 +986,7 @@ final class VerifyCommand implements Callable<Integer> {
             o.putNull("sqnr_db");
         }
         o.put("cosine", m.cosine());
+        o.put("correlation", m.correlation());
         o.put("top1_agreement", m.top1Agreement());
     }
 

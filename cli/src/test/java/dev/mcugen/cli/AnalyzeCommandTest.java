@@ -81,6 +81,37 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void theReportPlotsEveryGroupAndTheChosenWordLengths() throws Exception {
+        Path html = tmp.resolve("kws.html");
+        Path kws = CliTest.ROOT.resolve("examples/kws_gru");
+        CliTest.Result r = CliTest.run("analyze", kws.resolve("model.json").toString(), "--data",
+                kws.resolve("test.npy").toString(), "--samples", "20", "--budget", "sqnr=20", "--no-progress", "--report",
+                html.toString());
+        assertThat(r.code()).as("stdout %s stderr %s", r.out(), r.err()).isZero();
+        assertThat(r.out()).contains("-> " + html);
+        String page = java.nio.file.Files.readString(html);
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("<title>mcugen analyze report: kws_gru</title>")
+                .contains("SQNR (dB) against the float model on 20 samples");
+        // one chart for the weight groups, one for the layer outputs, each a line per group with a point per word length
+        assertThat(page.split("<svg class=\"sensitivity-plot\"", -1)).hasSize(3);
+        List<String> lines = page.lines().filter(l -> l.startsWith("<polyline class=\"group\"")).toList();
+        assertThat(lines).hasSize(3 + 2);
+        for (String l : lines) {
+            String pts = l.replaceAll(".*points=\"([^\"]*)\".*", "$1");
+            int expected = lines.indexOf(l) < 3 ? 6 : 9;
+            assertThat(pts.split(" ")).as(l).hasSize(expected).allMatch(p -> p.matches("-?[0-9.]+,-?[0-9.]+"));
+        }
+        assertThat(page).contains("<title>gru/kernel</title>", "<title>gru/recurrent_kernel</title>",
+                "<title>output/kernel</title>");
+        // the budget across the weight chart, and the chosen word lengths with their memory
+        assertThat(page).contains("class=\"budget\"", "budget sqnr=20: 20.0", "Chosen word lengths (budget sqnr=20)",
+                "<svg class=\"memory-bars\"");
+        assertThat(page).containsPattern("<td>gru/recurrent_kernel</td><td class=\"n\">3,072</td><td class=\"n\">[2-8]</td>");
+        // the same figures as the terminal table
+        assertThat(r.out()).contains("gru/kernel");
+    }
+
+    @Test
     void badOptionsAreRefusedInOneLine() {
         String model = CliTest.HAR.resolve("model.json").toString();
         String data = CliTest.HAR.resolve("test.npy").toString();
@@ -88,6 +119,8 @@ class AnalyzeCommandTest {
                 "--metric", "top1, sqnr or mse", Diag.MCG_CLI_USAGE.name());
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--weight-quant", "lloyd"),
                 ExitCodes.USAGE, "--weight-quant", "l2, minmax or balanced");
+        CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--out", tmp.resolve("a").toString(),
+                "--report", tmp.resolve("a").toString()), ExitCodes.USAGE, "--report", "same file as --out");
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--samples", "0"), ExitCodes.USAGE,
                 "--samples");
         CliTest.assertOneLineError(CliTest.run("analyze", model, "--data", data, "--budget", "accuracy=99"),

@@ -86,6 +86,18 @@ class NameInjectionCliTest {
     }
 
     @Test
+    void analyzeReportShowsHostileNamesAsText() throws Exception {
+        Path html = tmp.resolve("analyze.html");
+        Path model = har(MODEL, Map.of("lstm_input", "in", "lstm", "<script>alert(1)</script>\u202e", "output", "out\\"));
+        CliTest.Result r = CliTest.run("analyze", model.toString(), "--data", CliTest.HAR.resolve("test.npy").toString(),
+                "--samples", "4", "--no-progress", "--report", html.toString());
+        assertThat(r.code()).as("stdout %s%nstderr %s", r.out(), r.err()).isZero();
+        assertThat(r.out()).doesNotContain("\u202e");
+        String page = Files.readString(html);
+        assertThat(page).doesNotContain("\u202e", "<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;U+202E/kernel");
+    }
+
+    @Test
     void layerNamedLikeTheLstmsScratchBufferStaysBitExact() throws Exception {
         // the arena keyed scratch buffers "<lstm>#scratch16" beside tensor names: a dense layer of
         // that name shared the LSTM's scratch and the C differed from the simulator

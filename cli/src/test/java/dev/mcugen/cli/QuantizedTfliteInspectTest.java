@@ -24,8 +24,8 @@ class QuantizedTfliteInspectTest {
                 .contains("output  Identity_int8 [10] int8 scale 0.00390625 zero point -128")
                 .contains("contracts 49: 49 held (9 within float32 rounding), 0 violated")
                 .contains("multipliers 337, all in [2^30, 2^31)")
-                .contains("accumulators 10, all within their limit for any input (int32; int64 for 16x8 convolutions;"
-                        + " least headroom 9 bits)")
+                .contains("accumulators 16, all within their limit for any input (int32; int64 for 16x8 convolutions;"
+                        + " least headroom 3 bits)")
                 .doesNotContain("VIOLATED");
         // the last layer writes the caller's buffer; the others have their arena bytes
         assertThat(r.out()).contains("caller's");

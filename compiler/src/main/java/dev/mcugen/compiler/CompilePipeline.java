@@ -112,8 +112,12 @@ public final class CompilePipeline {
         // Depthwise layers always, Dense and convolutions under nearest rounding: under GPTQ rounding their
         // recipe corrects the bias itself from the weights it actually chose.
         Graph corrected = BiasCorrection.correct(g, calibration, options);
-        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, selection.ranges()), options),
-                selection);
+        // Sequential rounding fits each layer, as it is lowered, to the float model's own output (g,
+        // before any bias correction) over the calibration data replayed through the integer layers so far.
+        dev.mcugen.scale.LayerReplay replay = options.weightRounding() == QuantOptions.WeightRounding.SEQUENTIAL
+                ? new dev.mcugen.scale.LayerReplay(g, calibration) : null;
+        return new Quantized(Quantizer.quantize(corrected, ClampRanges.narrow(corrected, selection.ranges()), options,
+                dev.mcugen.scale.Recipes::of, replay), selection);
     }
 
     /**
@@ -189,10 +193,13 @@ public final class CompilePipeline {
 
     /** The quantization options as a command line. */
     public static String optionsLine(QuantOptions o) {
-        return String.format(Locale.ROOT, "options: --target %s --precision %s --rescale %s --activation %s%s%s",
+        return String.format(Locale.ROOT, "options: --target %s --precision %s --rescale %s --activation %s%s%s%s",
                 o.target().cliName(), o.precision().name().toLowerCase(Locale.ROOT),
                 o.rescale().name().toLowerCase(Locale.ROOT), o.activation().name().toLowerCase(Locale.ROOT),
-                o.perChannel() ? " --per-channel" : "", o.dropSoftmax() ? " --drop-softmax" : "");
+                o.perChannel() ? " --per-channel" : "", o.dropSoftmax() ? " --drop-softmax" : "",
+                // The default rounding is left unsaid, so the banner of default builds stays as it was.
+                o.weightRounding() == QuantOptions.WeightRounding.NEAREST ? ""
+                        : " --weight-rounding " + o.weightRounding().name().toLowerCase(Locale.ROOT));
     }
 
     /** The SHA-256 of a file, streamed (model files can be large). */

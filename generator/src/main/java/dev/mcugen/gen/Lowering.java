@@ -104,6 +104,8 @@ final class Lowering {
     private final Set<String> rows = new HashSet<>();
     private boolean streaming;
     private boolean needsString;
+    /** While lowering an LSTM / GRU with packed matrices: its matrices are emitted for the _sub8_ step kernel. */
+    private boolean sub8Layer;
     private boolean needsLoop;
     /** The per-row recurrent layer whose input products _invoke computes two steps at a time (or null). */
     private PairPlan pairPlan;
@@ -375,6 +377,7 @@ final class Lowering {
     private static int bytesOf(String ctype) {
         switch (ctype) {
             case "int8_t":
+            case "uint8_t":
                 return 1;
             case "int16_t":
                 return 2;
@@ -511,7 +514,27 @@ final class Lowering {
 
     /** The arena bytes of a convolution's im2col buffer (0: none; WeightLayout.im2colBytes). */
     private int im2colBytes(QConv c) {
-        return types.get(c.input()).bits() == 8 ? WeightLayout.im2colBytes(opts.target(), WeightLayout.forConv(opts.target(), c), c) : 0;
+        return types.get(c.input()).bits() == 8 && !sub8(c)
+                ? WeightLayout.im2colBytes(opts.target(), WeightLayout.forConv(opts.target(), c), c) : 0;
+    }
+
+    /**
+     * Whether a Dense, convolution or depthwise layer runs a kernel of packed 4- or 2-bit weights
+     * (SubBytePacking): int8 input (and output, for depthwise), weights declaring 4 or 2 bits, the int32
+     * accumulator proven (no pre-shift).
+     */
+    private boolean sub8(QNode n) {
+        boolean s8in = types.get(n.inputs().get(0)).bits() == 8;
+        if (n instanceof QFullyConnected fc) {
+            return s8in && fc.accShift() == 0 && SubBytePacking.packed(fc.weights());
+        }
+        if (n instanceof QConv c) {
+            return s8in && c.accShift() == 0 && SubBytePacking.packed(c.weights());
+        }
+        if (n instanceof QDepthwiseConv d) {
+            return s8in && n.outputType().bits() == 8 && d.accShift() == 0 && SubBytePacking.packed(d.weights());
+        }
+        return false;
     }
 
     /** Scratch buffers of a recurrent kernel: name -> {elements, bits}. */
@@ -904,7 +927,11 @@ final class Lowering {
         String s = sfx(ot);
         String si = sfx(types.get(node.inputs().get(0)));
         String k = si.equals(s) ? s : si + "_" + s; // kernel suffix, <in>_<out> when the widths differ
-        if (node instanceof QFullyConnected fc) {
+        if (node instanceof QFullyConnected fc && sub8(fc)) {
+            lowerSub8Dense(fc, n, x, y, ot);
+        } else if ((node instanceof QConv || node instanceof QDepthwiseConv) && sub8(node)) {
+            lowerSub8Conv(node, n, x, y, ot);
+        } else if (node instanceof QFullyConnected fc) {
             s = si;
             WeightLayout layout = s.equals("s8") ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;
             int units = fc.units();
@@ -1192,6 +1219,10 @@ final class Lowering {
         String stateLocal = n + "_state";
         // the int8 kernels (mcu_lstm_step_s8, mcu_gru_step_s8) read their gates' int8 vectors four rows at a time
         boolean s8 = k.equals("s8");
+        // weights narrower than 8 bits (4 or 2) stored packed: the _sub8_ step kernel, other matrices PLAIN
+        sub8Layer = s8 && SubBytePacking.hasPacked(r);
+        String kernel = sub8Layer ? "sub8_" + k : k;
+        s8 = s8 && !sub8Layer;
         if (r instanceof QLstm l) {
             QuantType ht = l.outputType();
             stateArray(n + "_h", ht.bits(), l.outputUnits(), literal(ht.bits(), ht.zeroPoint()),
@@ -1230,8 +1261,8 @@ final class Lowering {
             if (!wide) {
                 args.add(l.projection() != null ? pointer.get(r.name() + scratchTag + "8") : "NULL");
             }
-            calls.add(new View.Call("mcu_lstm_step_" + k, args));
-            if (pairable(r, src, k)) {
+            calls.add(new View.Call("mcu_lstm_step_" + kernel, args));
+            if (!sub8Layer && pairable(r, src, k)) {
                 List<String> pre = new ArrayList<>(args);
                 pre.set(2, "pre");
                 planPair(r, locals, calls, new View.Call("mcu_lstm_step_acc_s8", pre), "mcu_lstm_input2_s8",
@@ -1256,12 +1287,12 @@ final class Lowering {
                     rescaleField("output_rescale", hasOut ? gr.outputRescale() : Rescale.IDENTITY, "s_h / s_y"),
                     f("output_zp", ot.zeroPoint()), f("output_min", ot.qmin()), f("output_max", ot.qmax()))));
             locals.add(new View.Local("mcu_gru_state_t", stateLocal, "1", List.of("{ ctx->state." + n + "_h }")));
-            calls.add(new View.Call("mcu_gru_step_" + k, List.of("&" + n + "_params", stateLocal, xt, hasOut ? yt : "NULL",
+            calls.add(new View.Call("mcu_gru_step_" + kernel, List.of("&" + n + "_params", stateLocal, xt, hasOut ? yt : "NULL",
                     scratch16)));
             View.Call preCall = new View.Call("mcu_gru_step_acc_s8", List.of("&" + n + "_params", stateLocal, "pre",
                     hasOut ? yt : "NULL", scratch16));
             stateOutput(calls, hasOut, yt, n, gr.units());
-            if (pairable(r, src, k)) {
+            if (!sub8Layer && pairable(r, src, k)) {
                 planPair(r, locals, calls, preCall, "mcu_gru_input2_s8", "&" + n + "_params", 3 * gr.units());
             }
         } else if (r instanceof QSimpleRnn s) {
@@ -1284,6 +1315,7 @@ final class Lowering {
         } else {
             throw new IllegalStateException(r.name());
         }
+        sub8Layer = false;
         if (perRow) {
             out.add(new View.Step(stepComment(r) + ": one time step", locals, calls, false, ""));
         } else {
@@ -1391,6 +1423,14 @@ final class Lowering {
      * of mcu_lstm_step_s8, the input products of mcu_gru_step_s8), so it gets the target's layout.
      */
     private List<View.Field> matVecFields(String prefix, QMatVec m, boolean packed) {
+        if (sub8Layer && SubBytePacking.packed(m.weights())) {
+            String b = tensorArray(prefix + "_b", "int32_t", prefix + " bias int32, input zero point folded in", m.bias(),
+                    CLit::i32);
+            return List.of(f("rows", m.rows()), f("cols", m.cols()), f("weights", "NULL"), f("bias", b),
+                    rescaleField("rescale", m.rescale(), "s_w s_x / s_dest"), f("weight_layout", "MCU_WLAYOUT_SUB8"),
+                    nested("sub8", sub8Fields(prefix + "_w", prefix + " weights", m.weights(),
+                            (r, c) -> (int) m.weights().get(r * m.cols() + c), m.rows(), m.cols())));
+        }
         WeightLayout layout = packed ? WeightLayout.forTarget(opts.target()) : WeightLayout.PLAIN;
         int cols = m.cols();
         String w = layout == WeightLayout.PLAIN
@@ -1400,6 +1440,73 @@ final class Lowering {
         String b = tensorArray(prefix + "_b", "int32_t", prefix + " bias int32, input zero point folded in", m.bias(), CLit::i32);
         return List.of(f("rows", m.rows()), f("cols", m.cols()), f("weights", w), f("bias", b),
                 rescaleField("rescale", m.rescale(), "s_w s_x / s_dest"), f("weight_layout", layout.cName()));
+    }
+
+    /** The fields of an mcu_sub8_matrix_t and its packed codes array (SubBytePacking). */
+    private List<View.Field> sub8Fields(String name, String what, IntTensor w, SubBytePacking.Matrix m, int rows, int cols) {
+        byte[] b = SubBytePacking.pack(w, m, rows, cols);
+        int bits = w.declaredBits();
+        String comment = what + " [" + rows + " outputs, " + cols + " inputs], " + bits + "-bit codes k packed "
+                + 8 / bits + " per byte, first column in the lowest bits, rows of " + SubBytePacking.rowBytes(cols, bits)
+                + " bytes; w = " + SubBytePacking.codeScale(w) + " k - " + SubBytePacking.codeOffset(w)
+                + (w.oddLevels() ? " (balanced quantization's odd levels)" : "");
+        arrays.add(new View.Array("uint8_t", name, Integer.toString(b.length), CLit.comment(comment),
+                CLit.wrapLazily(b.length, i -> b[i] & 0xff, CLit::i32)));
+        arrayLayers.add(currentLayer);
+        return List.of(f("codes", name), f("bits", bits), f("code_scale", SubBytePacking.codeScale(w)),
+                f("code_offset", SubBytePacking.codeOffset(w)));
+    }
+
+    /** QFullyConnected with packed 4- or 2-bit weights: mcu_fully_connected_s8w4* / s8w2* (mcu_nn.h). */
+    private void lowerSub8Dense(QFullyConnected fc, String n, String x, String y, QuantType ot) {
+        int units = fc.units();
+        List<View.Field> w = sub8Fields(n + "_w", fc.name() + " weights", fc.weights(),
+                (r, c) -> (int) fc.weights().get(c * units + r), units, fc.inputSize());
+        String b = tensorArray(n + "_b", "int32_t", fc.name() + " bias int32, input zero point folded in", fc.bias(),
+                CLit::i32);
+        String r = rescaleArray(n + "_rescale", fc.rescale(), fc.name() + " rescale s_w s_x / s_y");
+        params("mcu_fc_sub8_params_t", n + "_params", fc, List.of(f("input_size", fc.inputSize()), f("units", units),
+                nested("weights", w), f("bias", b), f("rescale", r), f("rescale_count", fc.rescale().size()),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("act_min", fc.actMin()), f("act_max", fc.actMax())));
+        String out = sfx(ot);
+        int fcRows = shape(fc.name()).size() / units;
+        call(fc, "mcu_fully_connected_s8w" + fc.weights().declaredBits() + (out.equals("s8") ? "" : "_" + out),
+                List.of("&" + n + "_params", fcRows + "", x, y), List.of());
+    }
+
+    /** QConv / QDepthwiseConv with packed 4- or 2-bit weights: mcu_conv_s8w4* ... (mcu_conv_sub8_params_t). */
+    private void lowerSub8Conv(QNode node, String n, String x, String y, QuantType ot) {
+        boolean dw = node instanceof QDepthwiseConv;
+        QConv c = dw ? null : (QConv) node;
+        QDepthwiseConv d = dw ? (QDepthwiseConv) node : null;
+        Shape is = dw ? d.inputShape() : c.inputShape();
+        int h = is.rank() == 2 ? 1 : is.dim(0);
+        int wd = is.rank() == 2 ? is.dim(0) : is.dim(1);
+        int kh = dw ? d.kernelH() : c.kernelH();
+        int kw = dw ? d.kernelW() : c.kernelW();
+        int channels = is.last();
+        int outCh = dw ? channels * d.multiplier() : c.filters();
+        int cols = dw ? kh * kw : kh * kw * channels;
+        IntTensor weights = dw ? d.weights() : c.weights();
+        List<View.Field> w = sub8Fields(n + "_w", node.name() + (dw ? " depthwise weights (taps)" : " weights (kh, kw, C)"),
+                weights, (r, col) -> (int) weights.get(col * outCh + r), outCh, cols);
+        IntTensor bias = dw ? d.bias() : c.bias();
+        List<Rescale> rescale = dw ? d.rescale() : c.rescale();
+        String b = tensorArray(n + "_b", "int32_t", node.name() + " bias int32, input zero point folded in", bias, CLit::i32);
+        String r = rescaleArray(n + "_rescale", rescale, node.name() + " rescale s_w s_x / s_y");
+        params("mcu_conv_sub8_params_t", n + "_params", node, List.of(f("in_h", h), f("in_w", wd),
+                f("channels", channels), f("out_channels", outCh), f("multiplier", dw ? d.multiplier() : 0),
+                f("kernel_h", kh), f("kernel_w", kw), f("stride_h", dw ? d.strideH() : c.strideH()),
+                f("stride_w", dw ? d.strideW() : c.strideW()), f("dilation_h", dw ? d.dilationH() : c.dilationH()),
+                f("dilation_w", dw ? d.dilationW() : c.dilationW()), f("padding", padding(dw ? d.padding() : c.padding())),
+                f("pad_value", CLit.i32(dw ? d.padValue() : c.padValue()), "the input zero point"),
+                nested("weights", w), f("bias", b), f("rescale", r), f("rescale_count", rescale.size()),
+                f("output_zp", CLit.i32(ot.zeroPoint()), typeComment("output", ot)),
+                f("act_min", dw ? d.actMin() : c.actMin()), f("act_max", dw ? d.actMax() : c.actMax())));
+        String out = sfx(ot);
+        call(node, (dw ? "mcu_depthwise_conv_s8w" : "mcu_conv_s8w") + weights.declaredBits()
+                + (out.equals("s8") ? "" : "_" + out), List.of("&" + n + "_params", x, y), List.of());
     }
 
     private static List<View.Field> actFields(QActivation a) {

@@ -1,5 +1,6 @@
 package dev.mcugen.gen;
 
+import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QConv;
 import dev.mcugen.ir.quant.QFullyConnected;
@@ -109,19 +110,6 @@ public enum WeightLayout {
      * stride 1; a kernel one row high without dilation or padding, as a valid Conv1D), else as many
      * receptive fields of kh kw C bytes as fit {@link #CONV_IM2COL_BYTES}, at least one.
      */
-    public static int im2colBytes(QuantOptions.Target target, WeightLayout layout, QConv c) {
-        int bytes = im2colBytes(layout, c);
-        int cols = c.kernelH() * c.kernelW() * c.channels();
-        // NEON computes 4 positions per block (runtime-c/src/mcu_conv_neon.h): room for 4 fields at least
-        return target == QuantOptions.Target.NEON && bytes > 0 ? Math.max(bytes, NEON_IM2COL_FIELDS * cols) : bytes;
-    }
-
-    /** Receptive fields the im2col buffer of a convolution holds at least on NEON (its block of positions). */
-    public static final int NEON_IM2COL_FIELDS = 4;
-
-    /**
-     * {@link #im2colBytes(QuantOptions.Target, WeightLayout, QConv)} on any target but NEON.
-     */
     public static int im2colBytes(WeightLayout layout, QConv c) {
         boolean pointwise = c.kernelH() == 1 && c.kernelW() == 1 && c.strideH() == 1 && c.strideW() == 1;
         boolean inPlace = c.kernelH() == 1 && c.dilationW() == 1 && c.padding() == dev.mcugen.ir.Padding.VALID;
@@ -129,7 +117,50 @@ public enum WeightLayout {
             return 0;
         }
         int cols = c.kernelH() * c.kernelW() * c.channels();
-        return Math.max(1, CONV_IM2COL_BYTES / cols) * cols;
+        int fields = Math.max(1, CONV_IM2COL_BYTES / cols) * cols;
+        int rows = rowsBytes(layout, c);
+        return rows <= CONV_ROWS_MAX_BYTES ? Math.max(fields, rows) : fields;
+    }
+
+    /** Receptive fields the im2col buffer of a convolution holds at least on NEON (its block of positions). */
+    public static final int NEON_IM2COL_FIELDS = 4;
+
+    /**
+     * {@link #im2colBytes(WeightLayout, QConv)} for {@code target}: on NEON, where the convolution
+     * computes 4 positions per block (runtime-c/src/mcu_conv_neon.h), room for
+     * {@link #NEON_IM2COL_FIELDS} fields at least wherever a buffer is needed.
+     */
+    public static int im2colBytes(QuantOptions.Target target, WeightLayout layout, QConv c) {
+        int bytes = im2colBytes(layout, c);
+        int cols = c.kernelH() * c.kernelW() * c.channels();
+        return target == QuantOptions.Target.NEON && bytes > 0 ? Math.max(bytes, NEON_IM2COL_FIELDS * cols) : bytes;
+    }
+
+    /**
+     * The most arena bytes a convolution's prepared input rows may take (the im2col-free path of
+     * mcu_conv_packed_s8 on {@link #DSP_PAIRS}): larger ones keep the im2col buffer.
+     */
+    public static final int CONV_ROWS_MAX_BYTES = 4096;
+
+    /**
+     * Bytes of the prepared input rows the im2col-free path of mcu_conv_packed_s8 reads its receptive
+     * fields from in place (runtime-c/src/mcu_conv_rows_impl.h, mcu_conv_rows_bytes(), the same
+     * formula), 0 where it does not apply: {@link #DSP_PAIRS} weights, channels a multiple of 4, no
+     * dilation, at most 512 columns per kernel row, not a 1x1 kernel (its rows are one input position each). kh rows of
+     * wp = (out_w - 1) stride_w + kw padded positions, each its C int16 values and an int32 sum.
+     */
+    public static int rowsBytes(WeightLayout layout, QConv c) {
+        int ch = c.channels();
+        if (layout != DSP_PAIRS || ch % 4 != 0 || c.dilationH() != 1 || c.dilationW() != 1
+                || c.kernelW() * ch > 512
+                || c.kernelH() * c.kernelW() == 1) {
+            return 0;
+        }
+        Shape out = c.outputShape();
+        int ow = out.dim(out.rank() - 2);
+        long wp = (long) (ow - 1) * c.strideW() + c.kernelW();
+        long bytes = c.kernelH() * wp * (2L * ch + 4);
+        return bytes > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) bytes;
     }
 
     /** Rows or columns rounded up to the multiple of 4 of the packed layouts. */

@@ -48,7 +48,11 @@ class ConvPackedLayoutTest {
             WeightLayout l = WeightLayout.forTarget(t);
             // As many receptive fields as fit 512 bytes, at least one; none where rows are read in place.
             assertThat(WeightLayout.im2colBytes(l, small)).isEqualTo(7 * 72);
-            assertThat(WeightLayout.im2colBytes(l, wide)).isEqualTo(576);
+            // DSP_PAIRS: the im2col-free row path's prepared rows where larger (3 rows x 6 positions x
+            // (64 int16 + an int32 sum)); the small layer's 420 bytes of rows fit its 504-byte buffer.
+            assertThat(WeightLayout.rowsBytes(l, small)).isEqualTo(l == WeightLayout.DSP_PAIRS ? 3 * 7 * 20 : 0);
+            assertThat(WeightLayout.im2colBytes(l, wide)).isEqualTo(l == WeightLayout.DSP_PAIRS ? 3 * 6 * 132 : 576);
+            assertThat(WeightLayout.rowsBytes(l, stridedPointwise)).isZero();
             assertThat(WeightLayout.im2colBytes(l, pointwise)).isZero();
             assertThat(WeightLayout.im2colBytes(l, stridedPointwise)).isZero(); // one pixel's channels: contiguous
             assertThat(WeightLayout.im2colBytes(l, validConv1d)).isZero();
@@ -85,7 +89,7 @@ class ConvPackedLayoutTest {
     void packedConvolutionsBitExactOnHost(Target target, @TempDir Path dir) throws Exception {
         HostC.requireGcc();
         Random r = new Random(17 + target.ordinal());
-        List<QConv> convs = List.of(
+        List<QConv> convs = new ArrayList<>(List.of(
                 conv(r, Shape.of(7, 6, 5), 3, 3, 2, 1, 1, 2, Padding.SAME, 9),   // padded, strided, dilated im2col
                 conv(r, Shape.of(11, 10, 1), 10, 4, 2, 2, 1, 1, Padding.SAME, 8), // keyword-spotting-like kernel
                 conv(r, Shape.of(30, 8), 1, 5, 1, 1, 1, 1, Padding.VALID, 16),    // Conv1D, rows in place
@@ -93,7 +97,13 @@ class ConvPackedLayoutTest {
                 conv(r, Shape.of(5, 4, 12), 1, 1, 1, 1, 1, 1, Padding.SAME, 10), // pointwise
                 conv(r, Shape.of(5, 4, 64), 3, 3, 1, 1, 1, 1, Padding.SAME, 6), // 576 columns: one per Dense call
                 conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.VALID, 5), // strided pointwise, rows in place
-                conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.SAME, 5)); // the same, SAME: 600 columns copied
+                conv(r, Shape.of(6, 6, 600), 1, 1, 2, 2, 1, 1, Padding.SAME, 5))); // the same, SAME: 600 columns copied
+        if (WeightLayout.forTarget(target) == WeightLayout.DSP_PAIRS) {
+            // the im2col-free row path (one 512-column chunk; strided with padding): the 576-column case
+            // above takes it too, in two chunks
+            convs.add(conv(r, Shape.of(7, 9, 16), 3, 3, 1, 1, 1, 1, Padding.SAME, 10));
+            convs.add(conv(r, Shape.of(7, 9, 8), 3, 3, 2, 2, 1, 1, Padding.VALID, 7));
+        }
         for (int k = 0; k < convs.size(); k++) {
             QConv c = convs.get(k);
             QGraph g = new QGraph("c", List.of(new QInput("x", c.inputShape(), TX)), List.<QNode>of(c), List.of("conv"));

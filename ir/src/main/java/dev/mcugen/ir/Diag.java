@@ -196,6 +196,12 @@ public enum Diag {
     MCG_CLI_UNKNOWN_BOARD(Kind.USAGE),
     /** {@code --target} is an instruction set the core of the {@code --board} cannot run (newer, or not Cortex-M). */
     MCG_CLI_BOARD_TARGET(Kind.USAGE),
+    /**
+     * {@code --weight-bits} is not a word length 2..8, {@code auto} (with {@code --budget}) or a readable JSON
+     * file of word lengths per weight group ({@code mcugen analyze --out}), or the file names a group the
+     * model does not have or a word length outside 2..8.
+     */
+    MCG_CLI_WEIGHT_BITS(Kind.USAGE),
     /** A bug in mcugen. */
     MCG_INTERNAL(Kind.INTERNAL),
 

@@ -3,10 +3,11 @@ package dev.mcugen.scale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcugen.ir.quant.IntTensor;
 import dev.mcugen.ir.quant.QConv16x8;
 import dev.mcugen.ir.quant.QConv;
+import dev.mcugen.ir.quant.QDepthwise16x8;
 import dev.mcugen.ir.quant.QDepthwiseConv;
+import dev.mcugen.ir.quant.QTransposeConv;
 import dev.mcugen.ir.quant.QFullyConnected;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QInput;
@@ -40,9 +41,10 @@ import java.util.Set;
  *   <li><b>multipliers in range</b>: every requantization {@code s_in · s_w[c] / s_out} as TFLite's
  *       (multiplier, shift) with the multiplier in [2^30, 2^31) and the shift in [-31, 30], with the
  *       residual of the realized factor;</li>
- *   <li><b>accumulators</b> ({@link OverflowProof}): for the worst input of the input's type, every
+ *   <li><b>accumulators</b> ({@link FileAccumulators}): for the worst input of the input's type, every
  *       partial sum of {@code bias + Σ w · x} (the input zero point folded into the bias, which must
- *       fit int32) stays within int32 (int64 for TFLite's 16x8 convolution).</li>
+ *       fit int32) stays within int32 (int64 for TFLite's 16x8 convolutions), and so do the LSTM's gate
+ *       sums, MEAN's channel sums and the shifted operands, sums and products of ADD, SUB and MUL.</li>
  * </ul>
  */
 public final class FileContracts {
@@ -143,7 +145,7 @@ public final class FileContracts {
                 }
             }
             if (x != null) {
-                accumulator(x, g).ifPresent(bounds::add);
+                bounds.addAll(FileAccumulators.of(x, g));
             }
         }
         return new Checked(contracts, rescales, bounds, layerOf);
@@ -251,60 +253,13 @@ public final class FileContracts {
         if (x instanceof QDepthwiseConv d) {
             return d.rescale();
         }
+        if (x instanceof QDepthwise16x8 d) {
+            return d.rescale();
+        }
+        if (x instanceof QTransposeConv t && t.accShift() == 0) {
+            return t.rescale();
+        }
         return List.of();
-    }
-
-    /** The overflow proof of a weighted layer's int32 accumulator, zero point folded into the bias. */
-    private static Optional<AccumulatorBound> accumulator(QNode x, QGraph g) {
-        IntTensor w;
-        IntTensor b;
-        String input;
-        int outputs;
-        if (x instanceof QFullyConnected f) {
-            w = f.weights();
-            b = f.bias();
-            input = f.input();
-            outputs = f.units();
-        } else if (x instanceof QConv c) {
-            w = c.weights();
-            b = c.bias();
-            input = c.input();
-            outputs = c.weights().shape().last();
-        } else if (x instanceof QDepthwiseConv d) {
-            w = d.weights();
-            b = d.bias();
-            input = d.input();
-            outputs = d.weights().shape().dim(2) * d.multiplier();
-        } else if (x instanceof QConv16x8 c) {
-            // TFLite's 16x8 convolution accumulates in int64
-            QuantType t = typeOf(g, c.input());
-            return t == null ? Optional.empty() : Optional.of(OverflowProof.matmul(x.name(), "matmul (int64)",
-                    c.weights().toIntArray(), c.weights().shape().last(), c.bias().toArray(), OverflowProof.maxAbsInput(t,
-                            true), Long.MAX_VALUE, "none: an input this large would overflow int64"));
-        } else {
-            return Optional.empty();
-        }
-        QuantType t = typeOf(g, input);
-        if (t == null) {
-            return Optional.empty();
-        }
-        return Optional.of(OverflowProof.matmul(x.name(), "matmul", w.toIntArray(), outputs, b.toArray(),
-                OverflowProof.maxAbsInput(t, true), OverflowProof.INT32_LIMIT,
-                "none: the file's integers are kept, so an input this large would overflow int32"));
-    }
-
-    private static QuantType typeOf(QGraph g, String tensor) {
-        for (QInput in : g.inputs()) {
-            if (in.name().equals(tensor)) {
-                return in.type();
-            }
-        }
-        for (QNode x : g.nodes()) {
-            if (x.name().equals(tensor)) {
-                return x.outputType();
-            }
-        }
-        return null;
     }
 
     /**

@@ -16,6 +16,7 @@ public final class LoweringContext {
     private final Solution solution;
     private final QuantOptions options;
     private final CalibrationResult calibration;
+    private final LayerReplay replay;
     private final List<AccumulatorBound> bounds = new ArrayList<>();
     private final List<RescaleRecord> rescales = new ArrayList<>();
 
@@ -25,6 +26,13 @@ public final class LoweringContext {
 
     /** @param calibration what calibration measured (channel means for bias correction); null for none */
     public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration) {
+        this(graph, solution, options, calibration, null);
+    }
+
+    /** @param replay the calibration data through the integer layers lowered so far ({@link LayerReplay}); null for none */
+    public LoweringContext(Graph graph, Solution solution, QuantOptions options, CalibrationResult calibration,
+                           LayerReplay replay) {
+        this.replay = replay;
         this.graph = graph;
         this.solution = solution;
         this.options = options;
@@ -45,6 +53,15 @@ public final class LoweringContext {
      */
     public java.util.Optional<double[]> inputMoment(String layer) {
         return calibration == null ? java.util.Optional.empty() : calibration.inputMoment(layer);
+    }
+
+    /**
+     * For the Dense / convolution {@code layer}: the second moment of its rows in the integer model as
+     * lowered so far and their cross moment with the float model's rows (both with a constant 1 for the
+     * bias), if the quantizer replays the calibration data ({@link LayerReplay}).
+     */
+    public java.util.Optional<LayerReplay.Fit> replayFit(String layer) {
+        return replay == null ? java.util.Optional.empty() : replay.fit(layer);
     }
 
     public Graph graph() {

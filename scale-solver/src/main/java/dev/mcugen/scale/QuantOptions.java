@@ -7,9 +7,55 @@ package dev.mcugen.scale;
  * ({@code dropSoftmax}: the output is then the integer logits, for when only the argmax matters).
  */
 public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target,
-                           boolean dropSoftmax, WeightRounding weightRounding) {
+                           boolean dropSoftmax, WeightRounding weightRounding, WeightBits weightBits) {
     public QuantOptions {
         java.util.Objects.requireNonNull(weightRounding, "weightRounding");
+        java.util.Objects.requireNonNull(weightBits, "weightBits");
+    }
+
+    /** Options with every weight group at 8 bits ({@link WeightBits#INT8}). */
+    public QuantOptions(Precision precision, Rescale rescale, ActivationImpl activation, boolean perChannel, Target target,
+                        boolean dropSoftmax, WeightRounding weightRounding) {
+        this(precision, rescale, activation, perChannel, target, dropSoftmax, weightRounding, WeightBits.INT8);
+    }
+
+    /** These options with the weight word lengths {@code bits}. */
+    public QuantOptions withWeightBits(WeightBits bits) {
+        return new QuantOptions(precision, rescale, activation, perChannel, target, dropSoftmax, weightRounding, bits);
+    }
+
+    /**
+     * {@code --weight-bits} and {@code --weight-quant}: the word length of each weight group (named
+     * "layer/tensor" as {@code mcugen analyze} names them: a Dense or convolution kernel, a recurrent
+     * layer's input or recurrent kernel), 2..8; groups not in {@code groups} take {@code otherBits}.
+     * Groups below 8 bits are quantized by {@code method} to the narrowed range in their int8 container
+     * ({@code dev.mcugen.scale.wordlength.WeightGrid}); 8-bit groups keep the int8 min/max grid.
+     */
+    public record WeightBits(java.util.Map<String, Integer> groups, int otherBits,
+                             dev.mcugen.scale.wordlength.WeightQuant.Method method) {
+        /** Every group at 8 bits: the int8 build. */
+        public static final WeightBits INT8 = new WeightBits(java.util.Map.of(), 8,
+                dev.mcugen.scale.wordlength.WeightQuant.Method.MINMAX);
+
+        public WeightBits {
+            groups = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groups));
+            java.util.Objects.requireNonNull(method, "method");
+            for (int b : groups.values()) {
+                checkBits(b);
+            }
+            checkBits(otherBits);
+        }
+
+        private static void checkBits(int b) {
+            if (b < 2 || b > 8) {
+                throw new IllegalArgumentException("weight word length " + b + " outside 2..8");
+            }
+        }
+
+        /** The word length of {@code group}. */
+        public int bits(String group) {
+            return groups.getOrDefault(group, otherBits);
+        }
     }
 
     /** Options with the default weight rounding ({@link WeightRounding#NEAREST}). */
@@ -48,7 +94,14 @@ public record QuantOptions(Precision precision, Rescale rescale, ActivationImpl 
          * "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"), with
          * the expected remaining error moved into the bias; nearest where calibration has no statistics.
          */
-        GPTQ
+        GPTQ,
+        /**
+         * GPTQ layer after layer over the inputs the integer layers before produce, each layer's
+         * weights and bias fitted to the float model's output (the asymmetric reconstruction of Nagel et
+         * al., "Up or Down? Adaptive Rounding for Post-Training Quantization"), so each layer cancels part
+         * of the error of those before it; {@link #GPTQ} where the calibration data cannot be replayed.
+         */
+        SEQUENTIAL
     }
 
     /** {@code --activation}: int16 sigmoid/tanh implementation. */

@@ -47,6 +47,16 @@ public final class Quantizer {
     /** Quantizes {@code graph} with the recipes {@code recipes} gives for each op (null: unsupported). */
     public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
                                           Function<Op, Recipe> recipes) {
+        return quantize(graph, calibration, options, recipes, null);
+    }
+
+    /**
+     * {@link #quantize(Graph, CalibrationResult, QuantOptions, Function)} with the calibration data
+     * replayed through the integer layers as they are lowered ({@link LayerReplay}, for the
+     * {@code sequential} weight rounding); {@code replay} may be null.
+     */
+    public static QuantizedModel quantize(Graph graph, CalibrationResult calibration, QuantOptions options,
+                                          Function<Op, Recipe> recipes, LayerReplay replay) {
         ContractSystem system = new ContractSystem();
         RecipeContext declaring = new RecipeContext(graph, calibration, options, system);
         for (GraphInput in : graph.inputs()) {
@@ -66,17 +76,26 @@ public final class Quantizer {
             throw rangeRejection("model '" + graph.name() + "'", e);
         }
 
-        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration);
-        List<QNode> qnodes = new ArrayList<>();
-        for (int i = 0; i < graph.nodes().size(); i++) {
-            Node node = graph.nodes().get(i);
-            Recipe r = chosen.get(i);
-            guarded(node, () -> qnodes.addAll(r.lower(node, lowering)));
-        }
+        LoweringContext lowering = new LoweringContext(graph, solution, options, calibration, replay);
         List<QInput> inputs = graph.inputs().stream()
                 .map(in -> new QInput(in.name(), in.shape(), in.isTokenIds() ? tokenType(graph, in)
                         : solution.type(in.name())))
                 .toList();
+        if (replay != null) {
+            replay.start(inputs);
+        }
+        List<QNode> qnodes = new ArrayList<>();
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            Node node = graph.nodes().get(i);
+            Recipe r = chosen.get(i);
+            guarded(node, () -> {
+                List<QNode> lowered = r.lower(node, lowering);
+                qnodes.addAll(lowered);
+                if (replay != null) {
+                    replay.lowered(node, lowered);
+                }
+            });
+        }
         QGraph qgraph = new QGraph(graph.name(), inputs, qnodes, graph.outputs());
         checkWired(qgraph);
         return new QuantizedModel(qgraph, solution, lowering.bounds(), lowering.rescales(), system.tensors(), options);

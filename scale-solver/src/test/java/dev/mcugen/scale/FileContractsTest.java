@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcugen.ir.SharedFiles;
 import dev.mcugen.ir.Shape;
 import dev.mcugen.ir.quant.IntTensor;
+import dev.mcugen.ir.quant.QElementwise;
 import dev.mcugen.ir.quant.QFullyConnected;
+import dev.mcugen.ir.quant.QLstmTfl;
+import dev.mcugen.ir.quant.QTflMean;
 import dev.mcugen.ir.quant.QGraph;
 import dev.mcugen.ir.quant.QInput;
 import dev.mcugen.ir.quant.QuantType;
@@ -34,7 +37,13 @@ class FileContractsTest {
         assertThat(c.contracts()).noneMatch(r -> r.status() == ContractResult.Status.VIOLATED);
         // one bias-scale product per convolution / dense layer (9 convolutions + 1 dense)
         assertThat(c.contracts().stream().filter(r -> r.contract() instanceof Contract.Product)).hasSize(10);
-        assertThat(c.bounds()).hasSize(10).allMatch(AccumulatorBound::safe);
+        assertThat(c.bounds()).allMatch(AccumulatorBound::safe);
+        assertThat(c.bounds()).filteredOn(b -> b.accumulator().equals("matmul")).hasSize(10);
+        // its three residual ADDs: each operand's (x - zp) << 20, then the int32 sum of the rescaled terms
+        assertThat(c.bounds()).filteredOn(b -> b.accumulator().equals("shifted operand")).hasSize(3)
+                .allSatisfy(b -> assertThat(b.bound()).isLessThanOrEqualTo(255L << 20));
+        assertThat(c.bounds()).filteredOn(b -> b.accumulator().equals("sum")).hasSize(3)
+                .allSatisfy(b -> assertThat(b.bound()).isBetween(1L << 20, 255L << 20));
         // per-channel: one requantization per output channel, each TFLite's multiplier within 2^-30 of the real factor
         assertThat(c.rescales().size()).isGreaterThan(100);
         assertThat(c.rescales()).allMatch(r -> r.scale().multiplier() >= 1 << 30 && r.scale().residual() < 0x1p-30);
@@ -53,6 +62,42 @@ class FileContractsTest {
         });
         assertThat(c.contracts()).noneMatch(r -> r.status() == ContractResult.Status.VIOLATED);
         assertThat(c.rescales()).isNotEmpty();
+    }
+
+    @Test
+    void theLstmsEightGateSumsAreProvenInInt32() {
+        Path file = SharedFiles.zoo("mnist_lstm", "trained_lstm_int8.tflite");
+        QGraph g = TfliteImporter.loadQuantized(file).orElseThrow();
+        QLstmTfl lstm = g.nodes().stream().filter(QLstmTfl.class::isInstance).map(QLstmTfl.class::cast).findFirst()
+                .orElseThrow();
+        FileContracts.Checked c = FileContracts.check(g, TfliteFileParameters.read(file));
+        List<AccumulatorBound> gates = c.bounds().stream().filter(b -> b.layer().equals(lstm.name())).toList();
+        assertThat(gates).extracting(AccumulatorBound::accumulator).containsExactly("forget gate, input part",
+                "forget gate, recurrent part", "input gate, input part", "input gate, recurrent part",
+                "cell gate, input part", "cell gate, recurrent part", "output gate, input part",
+                "output gate, recurrent part");
+        assertThat(gates).allMatch(AccumulatorBound::safe);
+        // the same worst row sum the gate checks when the file is read: |bias| + 128 Σ |w|
+        assertThat(gates.get(0).bound()).isEqualTo(QLstmTfl.Gate.rowBound(lstm.forget().inputWeights(),
+                lstm.forget().inputBias()));
+        assertThat(Math.max(gates.get(6).bound(), gates.get(7).bound())).isEqualTo(lstm.output().accumulatorBound());
+    }
+
+    @Test
+    void meanAndElementwiseSumsAreBoundedByTheirOperandsRanges() {
+        QuantType t = new QuantType(8, -128, 127, 0.1, -128);
+        // a 7x7 spatial mean of (x - zp): 49 values of at most 255
+        QTflMean mean = new QTflMean("m", "x", Shape.of(7, 7, 4), Shape.of(4), t, true, -128, Rescale.IDENTITY);
+        // x * x as TFLite's MUL: (x - zp)^2 <= 255^2
+        QElementwise mul = new QElementwise("p", List.of("x", "x"), Shape.of(7, 7, 4), t, QElementwise.Kind.MUL,
+                java.util.Optional.empty(), -1, List.of(false, false), List.of(-128, -128),
+                List.of(Rescale.IDENTITY, Rescale.IDENTITY), List.of(false, false), 0, List.of(), Rescale.forReal(0.25, false));
+        QGraph g = new QGraph("g", List.of(new QInput("x", Shape.of(7, 7, 4), t)), List.of(mean, mul), List.of("m", "p"));
+        FileContracts.Checked c = FileContracts.check(g, new TfliteFileParameters.Parameters(List.of(), List.of(),
+                List.of(new Layer(0, "MEAN", "m", List.of()), new Layer(1, "MUL", "p", List.of())), false));
+        assertThat(c.bounds()).extracting(AccumulatorBound::layer, AccumulatorBound::accumulator, AccumulatorBound::bound)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("m", "sum", 49L * 255),
+                        org.assertj.core.groups.Tuple.tuple("p", "product", 255L * 255));
     }
 
     @Test

@@ -209,6 +209,19 @@ public final class Sensitivity {
     }
 
     /** Whether a weight tensor is a group of the analysis (a matrix or kernel: rank 2 or more). */
+    /** The weight groups of {@code g} ("layer/tensor", in graph order) and their number of weights. */
+    public static Map<String, Long> weightGroups(Graph g) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        for (Node node : g.nodes()) {
+            for (Map.Entry<String, FloatTensor> e : node.weights().entrySet()) {
+                if (isGroup(e.getValue())) {
+                    groups.put(node.name() + "/" + e.getKey(), (long) e.getValue().size());
+                }
+            }
+        }
+        return groups;
+    }
+
     static boolean isGroup(FloatTensor t) {
         return t.shape().rank() >= 2;
     }

@@ -55,6 +55,22 @@ public final class WordLengthSearch {
      */
     public static Result search(Graph g, Batch data, int samples, Sensitivity.Metric metric, double budget,
                                 WeightQuant.Method method, Consumer<String> log) {
+        return search(g, data, samples, metric, budget, method, Sensitivity.WEIGHT_BITS, log);
+    }
+
+    /**
+     * The word lengths a build stores weights at without waste: 8 (int8), 4 and 2 (packed two and four per
+     * byte). A 3-, 5-, 6- or 7-bit group keeps one byte per weight in the C, so for flash the search steps
+     * 8, 4, 2 ({@code analyze --objective flash}, {@code build --weight-bits auto}).
+     */
+    public static final List<Integer> STORED_BITS = List.of(2, 4, 8);
+
+    /**
+     * {@link #search} stepping down {@code ladder} (ascending word lengths ending at 8, e.g.
+     * {@link Sensitivity#WEIGHT_BITS} or {@link #STORED_BITS}).
+     */
+    public static Result search(Graph g, Batch data, int samples, Sensitivity.Metric metric, double budget,
+                                WeightQuant.Method method, List<Integer> ladder, Consumer<String> log) {
         int n = Math.min(samples, data.size());
         if (n < 2) {
             throw new IllegalArgumentException("the search needs at least 2 samples, half of them held out");
@@ -80,12 +96,12 @@ public final class WordLengthSearch {
             double bestGain = Double.NEGATIVE_INFINITY;
             double bestMetric = 0;
             for (String group : bits.keySet()) {
-                int at = Sensitivity.WEIGHT_BITS.indexOf(bits.get(group));
+                int at = ladder.indexOf(bits.get(group));
                 if (at <= 0) {
                     continue;
                 }
                 Map<String, Integer> trial = new LinkedHashMap<>(bits);
-                trial.put(group, Sensitivity.WEIGHT_BITS.get(at - 1));
+                trial.put(group, ladder.get(at - 1));
                 double m = Sensitivity.score(metric, Sensitivity.quantized(g, trial, method), g, data, 0, searchWant);
                 if (!within(metric, perfect, m, budget)) {
                     continue;
@@ -103,7 +119,7 @@ public final class WordLengthSearch {
                 break;
             }
             history.add(new LinkedHashMap<>(bits));
-            bits.put(best, Sensitivity.WEIGHT_BITS.get(Sensitivity.WEIGHT_BITS.indexOf(bits.get(best)) - 1));
+            bits.put(best, ladder.get(ladder.indexOf(bits.get(best)) - 1));
             current = bestMetric;
             log.accept(best + " -> " + bits.get(best) + " bits");
         }

@@ -56,6 +56,28 @@ class SensitivityTest {
         }
     }
 
+    @Test
+    void theFlashSearchStepsOnlyTheStoredWidthsAndTheGroupsAreNamedAsInTheTable() {
+        Random r = new Random(5);
+        GraphBuilder b = new GraphBuilder("mlp").input("x", Shape.of(6));
+        b.add("h", new Op.Dense(16, Activation.RELU, true), List.of("x"),
+                Map.of("kernel", random(r, Shape.of(6, 16)), "bias", random(r, Shape.of(16))));
+        b.add("y", new Op.Dense(3, Activation.LINEAR, true), List.of("h"),
+                Map.of("kernel", random(r, Shape.of(16, 3)), "bias", random(r, Shape.of(3))));
+        Graph g = b.output("y").build();
+        Batch data = Batch.of(g, random(r, Shape.of(40, 6)));
+        assertThat(Sensitivity.weightGroups(g)).containsExactly(Map.entry("h/kernel", 96L), Map.entry("y/kernel", 48L));
+        // a loose budget: every group goes as low as the ladder allows, and only to 8, 4 or 2 bits
+        WordLengthSearch.Result res = WordLengthSearch.search(g, data, 40, Sensitivity.Metric.SQNR, -1e9,
+                WeightQuant.Method.L2, WordLengthSearch.STORED_BITS, line -> { });
+        assertThat(res.bits()).containsOnlyKeys("h/kernel", "y/kernel");
+        assertThat(res.bits().values()).containsOnly(2);
+        WordLengthSearch.Result tight = WordLengthSearch.search(g, data, 40, Sensitivity.Metric.SQNR, 25,
+                WeightQuant.Method.L2, WordLengthSearch.STORED_BITS, line -> { });
+        assertThat(tight.bits().values()).allMatch(v -> v == 2 || v == 4 || v == 8);
+        assertThat(tight.heldOut()).isGreaterThanOrEqualTo(25);
+    }
+
     private static FloatTensor random(Random r, Shape s) {
         float[] v = new float[s.size()];
         for (int i = 0; i < v.length; i++) {

@@ -69,7 +69,7 @@ public final class InputMoments {
      *
      * @param samples the number of calibration samples that will be added
      */
-    static InputMoments of(Node node, Shape in, int samples) {
+    public static InputMoments of(Node node, Shape in, int samples) {
         if (in == null || in.rank() == 0) {
             return null;
         }
@@ -123,8 +123,40 @@ public final class InputMoments {
         return true;
     }
 
+    /** The length of a row: the kernel's row count. */
+    public int dim() {
+        return dim;
+    }
+
+    /** Receives one row (valid only during the call). */
+    @FunctionalInterface
+    public interface RowSink {
+        void row(double[] p);
+    }
+
     /** Adds the rows of one sample's input {@code x} (row-major, the shape given to {@link #of}). */
     void add(float[] x) {
+        rows(x, samplesAdded++, p -> {
+            for (int a = 0; a < dim; a++) {
+                double pa = p[a];
+                if (pa == 0) {
+                    continue;
+                }
+                int row = a * dim;
+                for (int b = a; b < dim; b++) {
+                    sum[row + b] += pa * p[b];
+                }
+            }
+            rows++;
+        });
+    }
+
+    /**
+     * Gives {@code sink} the rows of input {@code x} of calibration sample number {@code sample} that
+     * the moment takes from it: evenly spaced output positions, the same ones for the same sample
+     * number, so that two runs of one sample (float and integer) yield the rows of the same positions.
+     */
+    public void rows(float[] x, long sample, RowSink sink) {
         // A Dense over a sequence of open length: one row per dim values.
         int inRows = inH == Shape.UNKNOWN ? x.length / dim : inH;
         int columns = outH == Shape.UNKNOWN ? 1 : outW;
@@ -137,7 +169,7 @@ public final class InputMoments {
         // Evenly spaced output positions, shifted per sample by a golden-ratio step so that the samples
         // together cover every column (a fixed stride could alias with the width and, say, only ever
         // see the left padding).
-        long offset = Math.floorMod(samplesAdded++ * 0x9E3779B97F4A7C15L, (long) positions);
+        long offset = Math.floorMod(sample * 0x9E3779B97F4A7C15L, (long) positions);
         for (int r = 0; r < rowsThisSample; r++) {
             int pos = (int) (((long) r * positions / rowsThisSample + offset) % positions);
             int oy = pos / columns;
@@ -154,17 +186,7 @@ public final class InputMoments {
                     }
                 }
             }
-            for (int a = 0; a < dim; a++) {
-                double pa = p[a];
-                if (pa == 0) {
-                    continue;
-                }
-                int row = a * dim;
-                for (int b = a; b < dim; b++) {
-                    sum[row + b] += pa * p[b];
-                }
-            }
-            rows++;
+            sink.row(p);
         }
     }
 

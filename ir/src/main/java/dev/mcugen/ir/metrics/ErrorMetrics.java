@@ -11,8 +11,11 @@ package dev.mcugen.ir.metrics;
  * @param sqnrDb         signal-to-quantization-noise ratio of test against ref, in dB
  * @param cosine         Σ ref·test / (|ref| |test|) over all values (1 when both are zero)
  * @param top1Agreement  fraction of samples with equal arg-max over the last axis
+ * @param correlation    Pearson correlation of test with ref over all values (1 when both are the same
+ *                       constant, 0 when only one is constant)
  */
-public record ErrorMetrics(int samples, double maxAbsError, double rmse, double sqnrDb, double cosine, double top1Agreement) {
+public record ErrorMetrics(int samples, double maxAbsError, double rmse, double sqnrDb, double cosine, double top1Agreement,
+                           double correlation) {
 
     /**
      * Compares {@code test} with {@code ref}, both row-major {@code [samples, ...]} with
@@ -51,7 +54,33 @@ public record ErrorMetrics(int samples, double maxAbsError, double rmse, double 
                 agree++;
             }
         }
-        return new ErrorMetrics(samples, maxAbs, rmse, sqnr, cosine, (double) agree / rows);
+        return new ErrorMetrics(samples, maxAbs, rmse, sqnr, cosine, (double) agree / rows, correlation(ref, test));
+    }
+
+    /** Pearson correlation of {@code test} with {@code ref} (equal lengths). */
+    public static double correlation(float[] ref, float[] test) {
+        double mr = 0;
+        double mt = 0;
+        for (int i = 0; i < ref.length; i++) {
+            mr += ref[i];
+            mt += test[i];
+        }
+        mr /= ref.length;
+        mt /= ref.length;
+        double srt = 0;
+        double srr = 0;
+        double stt = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double r = ref[i] - mr;
+            double t = test[i] - mt;
+            srt += r * t;
+            srr += r * r;
+            stt += t * t;
+        }
+        if (srr == 0 || stt == 0) {
+            return srr == 0 && stt == 0 && mr == mt ? 1.0 : 0.0;
+        }
+        return srt / Math.sqrt(srr * stt);
     }
 
     /** Index of the first largest value in {@code v[from .. from + n)}. */

@@ -21,6 +21,10 @@ public final class IntTensor {
     private final short[] d16;
     private final int[] d32;
     private final long[] d64;
+    /** The declared word length of narrowed int8 weights (2..7), or {@link #bits}. */
+    private final int declaredBits;
+    /** Whether the declared levels are the odd numbers {@code ±1, ±3, .., ±(2^declaredBits - 1)}. */
+    private final boolean oddLevels;
 
     private IntTensor(Shape shape, int bits, int[] data) {
         this.shape = shape;
@@ -30,6 +34,8 @@ public final class IntTensor {
         this.d16 = bits == 16 ? new short[size] : null;
         this.d32 = bits == 32 ? data.clone() : null;
         this.d64 = null;
+        this.declaredBits = bits;
+        this.oddLevels = false;
         for (int i = 0; i < size && bits < 32; i++) {
             if (bits == 8) {
                 d8[i] = (byte) data[i];
@@ -47,6 +53,8 @@ public final class IntTensor {
         this.d16 = bits == 16 ? new short[size] : null;
         this.d32 = bits == 32 ? new int[size] : null;
         this.d64 = bits == 64 ? data.clone() : null;
+        this.declaredBits = bits;
+        this.oddLevels = false;
         for (int i = 0; i < size && bits < 64; i++) {
             long v = data[i];
             switch (bits) {
@@ -55,6 +63,49 @@ public final class IntTensor {
                 default -> d32[i] = (int) v;
             }
         }
+    }
+
+    private IntTensor(IntTensor t, int declaredBits, boolean oddLevels) {
+        this.shape = t.shape;
+        this.bits = t.bits;
+        this.size = t.size;
+        this.d8 = t.d8;
+        this.d16 = t.d16;
+        this.d32 = t.d32;
+        this.d64 = t.d64;
+        this.declaredBits = declaredBits;
+        this.oddLevels = oddLevels;
+    }
+
+    /**
+     * This int8 tensor declared narrower: {@code declared} bits (2..7), its values in
+     * {@code [-(2^(declared-1) - 1), 2^(declared-1) - 1]}, or with {@code oddLevels} odd in
+     * {@code [-(2^declared - 1), 2^declared - 1]} (balanced quantization's levels). The generator
+     * stores such weights at the declared width (packed where it has a packed kernel).
+     */
+    public IntTensor withDeclaredBits(int declared, boolean oddLevels) {
+        if (bits != 8 || declared < 2 || declared > 7) {
+            throw new IllegalArgumentException("only int8 tensors narrow to 2..7 bits, not int" + bits + " to " + declared);
+        }
+        long top = oddLevels ? (1L << declared) - 1 : (1L << (declared - 1)) - 1;
+        for (int i = 0; i < size; i++) {
+            long v = get(i);
+            if (Math.abs(v) > top || oddLevels && (v & 1) == 0) {
+                throw new IllegalArgumentException("value " + v + " at " + i + " is not a " + declared + "-bit"
+                        + (oddLevels ? " odd" : "") + " level");
+            }
+        }
+        return new IntTensor(this, declared, oddLevels);
+    }
+
+    /** The declared word length: {@link #bits()}, or 2..7 for narrowed int8 weights. */
+    public int declaredBits() {
+        return declaredBits;
+    }
+
+    /** Whether the declared levels are odd numbers (balanced quantization; see {@link #withDeclaredBits}). */
+    public boolean oddLevels() {
+        return oddLevels;
     }
 
     /** Copies {@code data}; its length must equal the shape's size and every value fit {@code bits}. */
@@ -156,7 +207,8 @@ public final class IntTensor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IntTensor t && t.bits == bits && t.shape.equals(shape) && Arrays.equals(t.d8, d8)
+        return o instanceof IntTensor t && t.bits == bits && t.declaredBits == declaredBits && t.oddLevels == oddLevels
+                && t.shape.equals(shape) && Arrays.equals(t.d8, d8)
                 && Arrays.equals(t.d16, d16) && Arrays.equals(t.d32, d32) && Arrays.equals(t.d64, d64);
     }
 
@@ -167,11 +219,12 @@ public final class IntTensor {
         for (int i = 0; i < size; i++) {
             h = 31 * h + Long.hashCode(get(i));
         }
-        return (31 * shape.hashCode() + bits) * 31 + h;
+        int base = (31 * shape.hashCode() + bits) * 31 + h;
+        return declaredBits == bits ? base : base * 31 + declaredBits * 2 + (oddLevels ? 1 : 0);
     }
 
     @Override
     public String toString() {
-        return "IntTensor[int" + bits + " " + shape + "]";
+        return "IntTensor[int" + bits + (declaredBits == bits ? "" : " as " + declaredBits + " bits") + " " + shape + "]";
     }
 }

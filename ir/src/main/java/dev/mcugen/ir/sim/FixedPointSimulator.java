@@ -51,17 +51,7 @@ public final class FixedPointSimulator {
             observer.observe(in.name(), -1, v);
         }
         for (QNode node : graph.nodes()) {
-            int[] out;
-            if (node instanceof QRecurrent r) {
-                String src = node.inputs().get(0);
-                out = RecurrentKernels.run(r, values.get(src), shapes.get(src), observer);
-            } else {
-                List<int[]> ins = new ArrayList<>();
-                for (String src : node.inputs()) {
-                    ins.add(values.get(src));
-                }
-                out = FeedForwardKernels.run(node, ins);
-            }
+            int[] out = runNode(node, values, shapes, observer);
             values.put(node.name(), out);
             observer.observe(node.name(), -1, out);
         }
@@ -70,6 +60,22 @@ public final class FixedPointSimulator {
             result.put(o, values.get(o));
         }
         return result;
+    }
+
+    /**
+     * Runs one integer op on the tensors it reads ({@code values} by name, {@code shapes} the shapes of a
+     * recurrent op's input) and returns its output.
+     */
+    public static int[] runNode(QNode node, Map<String, int[]> values, Map<String, Shape> shapes, IntObserver observer) {
+        if (node instanceof QRecurrent r) {
+            String src = node.inputs().get(0);
+            return RecurrentKernels.run(r, values.get(src), shapes.get(src), observer);
+        }
+        List<int[]> ins = new ArrayList<>();
+        for (String src : node.inputs()) {
+            ins.add(values.get(src));
+        }
+        return FeedForwardKernels.run(node, ins);
     }
 
     /** Quantizes float inputs with the inputs' types (round half away from zero, saturate). */

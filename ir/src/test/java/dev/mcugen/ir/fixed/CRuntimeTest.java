@@ -27,7 +27,7 @@ class CRuntimeTest {
     private static final String[] NN_TESTS = {
         "test_nn_fc", "test_nn_conv", "test_nn_pool", "test_nn_elementwise", "test_nn_eltwise", "test_nn_softmax",
         "test_nn_depthwise", "test_nn_shape", "test_nn_reverse", "test_nn_norm", "test_nn_tfl",
-        "test_nn_lstm_tfl"};
+        "test_nn_lstm_tfl", "test_nn_fc_sub8"};
     /** The recurrent step kernel tests of runtime-c (golden tables from {@link RnnGoldenVectors}). */
     private static final String[] RNN_TESTS = {"test_rnn_simple", "test_rnn_gru", "test_rnn_lstm"};
 

@@ -16,6 +16,7 @@ class ErrorMetricsTest {
         assertThat(m.sqnrDb()).isInfinite();
         assertThat(m.cosine()).isCloseTo(1.0, within(1e-12));
         assertThat(m.top1Agreement()).isEqualTo(1.0);
+        assertThat(m.correlation()).isCloseTo(1.0, within(1e-12));
     }
 
     @Test
@@ -30,6 +31,14 @@ class ErrorMetricsTest {
         assertThat(m.cosine()).isCloseTo(4 / (Math.sqrt(5) * Math.sqrt(5)), within(1e-12));
         // sample 0: argmax 0 vs 1 (disagree); sample 1: 1 vs 1.
         assertThat(m.top1Agreement()).isEqualTo(0.5);
+        // means 0.75 and 0.75: Σ dr·dt = 1.75, Σ dr² = Σ dt² = 2.75
+        assertThat(m.correlation()).isCloseTo(7.0 / 11, within(1e-12));
+    }
+
+    @Test
+    void correlationOfConstantOutputs() {
+        assertThat(ErrorMetrics.correlation(new float[] {2, 2}, new float[] {2, 2})).isEqualTo(1.0);
+        assertThat(ErrorMetrics.correlation(new float[] {2, 2}, new float[] {1, 3})).isEqualTo(0.0);
     }
 
     @Test

@@ -58,6 +58,8 @@ public final class NnGoldenVectors {
         tables.add(table("nn_reverse", rnd, NnGoldenVectors::reverse));
         tables.add(table("nn_norm", rnd, NormGoldenVectors::norm));
         tables.add(table("nn_depthwise_packed", rnd, DepthwisePackedCases::write));
+        tables.add(table("nn_conv_rows", rnd, NnGoldenVectors::convRows));
+        tables.add(table("nn_fc_sub8", new Random(SEED + 16), Sub8FcCases::write));
         // its own generator: the tables above stay as they were
         tables.add(table("nn_conv_wide", new Random(SEED + 15), ConvWideCases::write, ConvWideCases.CASES));
         return tables;
@@ -312,6 +314,29 @@ public final class NnGoldenVectors {
         int dh = oneD ? 1 : between(rnd, 1, 2);
         int dw = between(rnd, 1, 3);
         Padding pad = padding(rnd);
+        conv(rnd, out, bits, outBits, oneD, h, wd, c, f, kh, kw, sh, sw, dh, dw, pad);
+    }
+
+    /**
+     * int8 convolutions of the shapes the im2col-free row path of mcu_conv_packed_s8 takes on
+     * DSP_PAIRS weights (channels a multiple of 4, no dilation, not 1x1; mcu_conv_rows_impl.h):
+     * strides 1 and 2, both paddings, up to 132 channels (kernel rows up to 396 columns, fields beyond
+     * one 512-column chunk), filter counts that are not a multiple of 4.
+     */
+    private static void convRows(Random rnd, int index, Out out) {
+        boolean oneD = index % 5 == 4;
+        int c = 4 * (index % 7 == 6 ? 33 : between(rnd, 1, 6));
+        int kh = oneD ? 1 : between(rnd, 1, 3);
+        int kw = between(rnd, kh == 1 ? 2 : 1, 3);
+        int f = between(rnd, 1, 11);
+        int h = oneD ? 1 : between(rnd, 1, c > 24 ? 4 : 7);
+        int wd = between(rnd, 1, c > 24 ? 4 : 9);
+        int s = between(rnd, 1, 2);
+        conv(rnd, out, 8, outBits(rnd, 8, 16), oneD, h, wd, c, f, kh, kw, oneD ? 1 : s, s, 1, 1, padding(rnd));
+    }
+
+    private static void conv(Random rnd, Out out, int bits, int outBits, boolean oneD, int h, int wd, int c, int f,
+                             int kh, int kw, int sh, int sw, int dh, int dw, Padding pad) {
         int oh = FeedForwardKernels.outLength(h, kh, sh, dh, pad);
         int ow = FeedForwardKernels.outLength(wd, kw, sw, dw, pad);
         if (oh == 0 || ow == 0) {

@@ -20,6 +20,7 @@ import dev.mcugen.scale.OverflowProof;
 import dev.mcugen.scale.Recipe;
 import dev.mcugen.scale.RecipeContext;
 import dev.mcugen.scale.TensorSpec;
+import dev.mcugen.scale.wordlength.WeightGrid;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,9 @@ class DenseConvRecipe implements Recipe {
             throw new IllegalStateException("layer '" + layer + "' reads int" + in.bits() + " tensor '" + x + "'");
         }
         String kernel = layer + KERNEL;
-        ctx.system().tensor(Specs.constant(kernel, 8, kernel(node).toArray()));
+        WeightGrid narrow = WeightGrid.choose(group(node), kernel(node).toArray(), ctx.options());
+        ctx.system().tensor(narrow == null ? Specs.constant(kernel, 8, kernel(node).toArray())
+                : new TensorSpec(kernel, 8, TensorSpec.Symmetry.SYMMETRIC, -narrow.declaredMaxAbs(), narrow.declaredMaxAbs()));
         if (useBias(node)) {
             ctx.system().tensor(Specs.constant(layer + BIAS, 32, node.weight("bias").toArray()));
             ctx.system().add(new Contract.Product(layer + BIAS, kernel, x));
@@ -97,24 +100,42 @@ class DenseConvRecipe implements Recipe {
 
         // Weights, per tensor or per channel (softmax logits need one scale: per tensor).
         boolean perChannel = perChannel(ctx) && kind != ActivationStage.Kind.SOFTMAX;
-        double[] ws = perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
+        // --weight-bits below 8: the group's narrowed grid (NarrowWeights), else the int8 grid
+        WeightGrid narrow = WeightGrid.choose(group(node), w.toArray(), ctx.options());
+        double[] ws = narrow != null ? NarrowWeights.steps(group(node), w, perChannel, ctx.options(),
+                ctx.solution().type(layer + KERNEL).scale(), useBias(node) ? node.weight("bias") : null, tx.scale())
+                : perChannel ? WeightQuantizer.channelScales(w, ctx.options().powerOfTwoRescale(),
                 useBias(node) ? node.weight("bias") : null, tx.scale())
                 : WeightQuantizer.uniform(ctx.solution().type(layer + KERNEL).scale(), units);
         // Which grid point each weight takes: nearest, or error-compensating over the calibration
         // data's input statistics; the grid (scales, narrow range) and so every contract is the same.
-        boolean gptq = ctx.options().weightRounding() == QuantOptions.WeightRounding.GPTQ;
-        int[] q = gptq ? ctx.inputMoment(layer).map(h -> WeightRounding.gptq(w, ws, h))
-                .orElseGet(() -> WeightQuantizer.weights(w, ws)) : WeightQuantizer.weights(w, ws);
+        QuantOptions.WeightRounding rounding = ctx.options().weightRounding();
+        // narrowed groups (--weight-bits below 8) take their grid's nearest level: no error-compensating rounding
+        SequentialRounding.Result fitted = narrow == null && rounding == QuantOptions.WeightRounding.SEQUENTIAL
+                ? ctx.replayFit(layer).map(f -> SequentialRounding.round(w, useBias(node) ? node.weight("bias") : null,
+                        ws, f)).orElse(null) : null;
+        boolean gptq = narrow == null && rounding != QuantOptions.WeightRounding.NEAREST;
+        int[] q;
+        double[] realBias;
+        if (fitted != null) {
+            // The bias was fitted with the weights, to the integer model's input means.
+            q = fitted.q();
+            realBias = fitted.bias();
+        } else {
+            q = narrow != null ? NarrowWeights.levels(w, ws, narrow)
+                    : gptq ? ctx.inputMoment(layer).map(h -> WeightRounding.gptq(w, ws, h))
+                    .orElseGet(() -> WeightQuantizer.weights(w, ws)) : WeightQuantizer.weights(w, ws);
+            // Under GPTQ the bias absorbs the mean error of the weights just chosen. Depthwise layers round
+            // to nearest (no input moments) and their bias was corrected before quantization
+            // (BiasCorrection, which knows that one column reads one input channel): not a second time here.
+            boolean correct = gptq && !(node.op() instanceof Op.DepthwiseConv);
+            realBias = WeightQuantizer.correctedBias(useBias(node) ? node.weight("bias") : null, w, ws, q,
+                    correct ? ctx.channelMean(x).orElse(null) : null);
+        }
         double[] accScale = new double[units];
         for (int o = 0; o < units; o++) {
             accScale[o] = ws[o] * tx.scale();
         }
-        // Under GPTQ the bias absorbs the mean error of the weights just chosen. Depthwise layers round
-        // to nearest (no input moments) and their bias was corrected before quantization
-        // (BiasCorrection, which knows that one column reads one input channel): not a second time here.
-        boolean correct = gptq && !(node.op() instanceof Op.DepthwiseConv);
-        double[] realBias = WeightQuantizer.correctedBias(useBias(node) ? node.weight("bias") : null, w, ws, q,
-                correct ? ctx.channelMean(x).orElse(null) : null);
         long[] bias = WeightQuantizer.foldedBias(realBias, accScale, q, tx.zeroPoint());
 
         // Overflow proof; int64 with a pre-shift only where int32 cannot be proven.
@@ -149,7 +170,7 @@ class DenseConvRecipe implements Recipe {
         }
         int lo = kind == ActivationStage.Kind.CLAMP ? ActivationStage.clampLow(act, tout) : tout.qmin();
         int hi = kind == ActivationStage.Kind.CLAMP ? ActivationStage.clampHigh(act, tout) : tout.qmax();
-        IntTensor qw = IntTensor.of(w.shape(), 8, q);
+        IntTensor qw = NarrowWeights.declare(IntTensor.of(w.shape(), 8, q), narrow);
         IntTensor qb = IntTensor.of(Shape.of(units), accShift > 0 ? 64 : 32, bias);
         Shape outShape = node.outputShape();
 
@@ -158,12 +179,12 @@ class DenseConvRecipe implements Recipe {
         Shape inShape = ctx.graph().shapes().get(x);
         if (op instanceof Op.DepthwiseConv c) {
             nodes.add(DepthwiseConvRecipe.integerLayer(out, x, inShape, outShape, tout, c, tx.zeroPoint(), q, qb,
-                    rescale, accShift, lo, hi));
+                    rescale, accShift, lo, hi, narrow));
         } else if (op instanceof Op.Dense) {
             nodes.add(new QFullyConnected(out, x, outShape, tout, w.shape().dim(0), units, qw, qb, rescale,
                     accShift, lo, hi));
         } else if (op instanceof Op.Conv1D c) {
-            IntTensor k4 = IntTensor.of(Shape.of(1, c.kernelSize(), inShape.last(), units), 8, q);
+            IntTensor k4 = NarrowWeights.declare(IntTensor.of(Shape.of(1, c.kernelSize(), inShape.last(), units), 8, q), narrow);
             nodes.add(new QConv(out, x, inShape, outShape, tout, 1, c.kernelSize(), 1, c.stride(), 1, c.dilation(),
                     c.padding(), tx.zeroPoint(), k4, qb, rescale, accShift, lo, hi));
         } else {
@@ -205,6 +226,11 @@ class DenseConvRecipe implements Recipe {
     /** Whether this layer quantizes its weights per output channel. */
     boolean perChannel(LoweringContext ctx) {
         return ctx.options().perChannel();
+    }
+
+    /** The weight group of the kernel, "layer/kernel" (as {@code mcugen analyze} names it). */
+    String group(Node node) {
+        return node.name() + "/kernel";
     }
 
     /** The float kernel with the output channels on its last axis. */

@@ -34,6 +34,11 @@ final class DepthwiseConvRecipe extends DenseConvRecipe {
     }
 
     @Override
+    String group(Node node) {
+        return node.name() + "/depthwise_kernel";
+    }
+
+    @Override
     FloatTensor kernel(Node node) {
         FloatTensor k = node.weight("depthwise_kernel");
         Shape s = k.shape();
@@ -44,8 +49,10 @@ final class DepthwiseConvRecipe extends DenseConvRecipe {
     /** The integer layer from the quantized kernel {@code q} (flat, in the float kernel's order). */
     static QDepthwiseConv integerLayer(String out, String x, Shape inShape, Shape outShape, QuantType tout,
                                        Op.DepthwiseConv c, int padValue, int[] q, IntTensor bias,
-                                       List<Rescale> rescale, int accShift, int lo, int hi) {
-        IntTensor k4 = IntTensor.of(Shape.of(c.kernelH(), c.kernelW(), inShape.last(), c.multiplier()), 8, q);
+                                       List<Rescale> rescale, int accShift, int lo, int hi,
+                                       dev.mcugen.scale.wordlength.WeightGrid narrow) {
+        IntTensor k4 = NarrowWeights.declare(
+                IntTensor.of(Shape.of(c.kernelH(), c.kernelW(), inShape.last(), c.multiplier()), 8, q), narrow);
         return new QDepthwiseConv(out, x, inShape, outShape, tout, c.multiplier(), c.kernelH(), c.kernelW(),
                 c.strideH(), c.strideW(), c.dilationH(), c.dilationW(), c.padding(), padValue, k4, bias, rescale,
                 accShift, lo, hi);

@@ -83,7 +83,23 @@ final class WeightRounding {
                 work[a * c + o] = w.get(order[a] * c + o);
             }
         }
-        int[] q = new int[w.size()];
+        return roundRows(w, scales, order, dead, work, u, d, d);
+    }
+
+    /**
+     * GPTQ's row loop: rounds the first {@code d} of the {@code n} rows of {@code work} (row-major
+     * {@code n × c}, rows permuted by {@code order}) in order and, after each, moves the rows after it
+     * by the error just made ({@code u} the upper factor of the permuted {@code H⁻¹}, {@code n × n}).
+     * A {@code dead} row (by permuted position) takes its float weight's nearest value and moves
+     * nothing. Rows {@code d .. n-1} are not rounded; they keep in {@code work} what the compensation
+     * left them.
+     *
+     * @return the rounded kernel in {@code w}'s own row order
+     */
+    static int[] roundRows(FloatTensor w, double[] scales, Integer[] order, boolean[] dead, double[] work, double[] u,
+                           int d, int n) {
+        int c = w.shape().last();
+        int[] q = new int[d * c];
         double[] err = new double[c];
         for (int i = 0; i < d; i++) {
             int src = order[i] * c;
@@ -91,10 +107,10 @@ final class WeightRounding {
                 QuantType t = WeightQuantizer.weightType(scales[o % scales.length]);
                 int idx = i * c + o;
                 q[src + o] = t.quantize(dead[i] ? w.get(src + o) : work[idx]);
-                err[o] = dead[i] ? 0 : (work[idx] - t.dequantize(q[src + o])) / u[i * d + i];
+                err[o] = dead[i] ? 0 : (work[idx] - t.dequantize(q[src + o])) / u[i * n + i];
             }
-            for (int j = i + 1; j < d; j++) {
-                double f = u[i * d + j];
+            for (int j = i + 1; j < n; j++) {
+                double f = u[i * n + j];
                 if (f == 0) {
                     continue;
                 }

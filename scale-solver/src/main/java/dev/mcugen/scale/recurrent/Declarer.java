@@ -7,6 +7,7 @@ import dev.mcugen.scale.QuantOptions;
 import dev.mcugen.scale.RecipeContext;
 import dev.mcugen.scale.TensorSpec;
 import dev.mcugen.scale.TensorSpec.Symmetry;
+import dev.mcugen.scale.wordlength.WeightGrid;
 
 import java.util.List;
 
@@ -32,6 +33,20 @@ final class Declarer {
     /** A weight: {@code bits}-bit symmetric, scale {@code max|w| / (2^(bits-1) - 1)} (W, R: max/127; P, L: max/32767). */
     void weight(String part, float[] values, int bits) {
         system.tensor(new TensorSpec(name(part), bits, Symmetry.SYMMETRIC, Weights.min(values), Weights.max(values)));
+    }
+
+    /**
+     * A gate matrix of weight group {@code group} ("layer/kernel", "layer/recurrent_kernel"): int8 as
+     * {@link #weight} when the group keeps 8 bits, else the narrowed grid of {@code --weight-bits}
+     * ({@link WeightGrid#choose}), declared as the int8 range whose scale is that grid's step.
+     */
+    void weight(String part, float[] values, String group) {
+        WeightGrid g = WeightGrid.choose(group, values, ctx.options());
+        if (g == null) {
+            weight(part, values, 8);
+            return;
+        }
+        system.tensor(new TensorSpec(name(part), 8, Symmetry.SYMMETRIC, -g.declaredMaxAbs(), g.declaredMaxAbs()));
     }
 
     /**

@@ -51,8 +51,8 @@ final class GruRecipe implements Recipe {
         String h = d.name(HIDDEN);
         int u = op.units();
         for (int g = 0; g < 3; g++) {
-            d.weight("W_" + LETTER[g], Weights.block(node, "kernel", g, u), 8);
-            d.weight("R_" + LETTER[g], Weights.block(node, "recurrent_kernel", g, u), 8);
+            d.weight("W_" + LETTER[g], Weights.block(node, "kernel", g, u), Names.group(node, "kernel"));
+            d.weight("R_" + LETTER[g], Weights.block(node, "recurrent_kernel", g, u), Names.group(node, "recurrent_kernel"));
         }
         d.fixed(d.name(UPDATE_GATE_PRE), PRE_FRAC);
         d.fixed(d.name(UPDATE_GATE), OUT_FRAC);
@@ -115,14 +115,18 @@ final class GruRecipe implements Recipe {
         int resetShift = 0;
         if (op.resetAfter()) {
             recType = lo.part(CANDIDATE_RECURRENT);
-            candIn = lo.matVec(CANDIDATE + " W·x", wh, u, in, lo.part("W_h"), x, b.hIn, pre.scale());
-            candRec = lo.matVec(CANDIDATE + " R·h", rh, u, u, lo.part("R_h"), h, b.hRec, recType.scale());
+            candIn = lo.matVec(CANDIDATE + " W·x", wh, u, in, lo.part("W_h"), x, b.hIn, pre.scale(),
+                    Names.group(node, "kernel"));
+            candRec = lo.matVec(CANDIDATE + " R·h", rh, u, u, lo.part("R_h"), h, b.hRec, recType.scale(),
+                    Names.group(node, "recurrent_kernel"));
             product = lo.rescale(CANDIDATE + " r⊙rec", r.outputType().scale() * recType.scale() / pre.scale());
         } else {
             QuantType resetHidden = lo.part(RESET_HIDDEN);
             RecurrentRecipes.checkSameType(layer, resetHidden, h);
-            candIn = lo.matVec(CANDIDATE + " W·x", wh, u, in, lo.part("W_h"), x, null, pre.scale());
-            candRec = lo.matVec(CANDIDATE + " R·(r⊙h)", rh, u, u, lo.part("R_h"), resetHidden, b.hRec, pre.scale());
+            candIn = lo.matVec(CANDIDATE + " W·x", wh, u, in, lo.part("W_h"), x, null, pre.scale(),
+                    Names.group(node, "kernel"));
+            candRec = lo.matVec(CANDIDATE + " R·(r⊙h)", rh, u, u, lo.part("R_h"), resetHidden, b.hRec, pre.scale(),
+                    Names.group(node, "recurrent_kernel"));
             resetShift = r.outputType().fractionalBits();
         }
         QActivation act = lo.activation(op.activation(), pre.fractionalBits());
@@ -150,9 +154,9 @@ final class GruRecipe implements Recipe {
         QuantType out = lo.part(outName);
         String gate = outName;
         QMatVec wx = lo.matVec(gate + " W·x", Weights.block(node, "kernel", g, u), u, in, lo.part("W_" + LETTER[g]),
-                x, null, pre.scale());
+                x, null, pre.scale(), Names.group(node, "kernel"));
         QMatVec rh = lo.matVec(gate + " R·h", Weights.block(node, "recurrent_kernel", g, u), u, u,
-                lo.part("R_" + LETTER[g]), h, bias, pre.scale());
+                lo.part("R_" + LETTER[g]), h, bias, pre.scale(), Names.group(node, "recurrent_kernel"));
         QActivation a = lo.activation(op.recurrentActivation(), pre.fractionalBits());
         return new QGate(wx, rh, null, null, pre, a, out);
     }

@@ -13,6 +13,7 @@ import dev.mcugen.scale.AccumulatorBound;
 import dev.mcugen.scale.EffectiveScale;
 import dev.mcugen.scale.LoweringContext;
 import dev.mcugen.scale.QuantOptions;
+import dev.mcugen.scale.wordlength.WeightGrid;
 
 /**
  * Turns one recurrent layer's solved types into integer parameters: quantized weights, effective
@@ -85,7 +86,20 @@ final class Lowerer {
      */
     QMatVec matVec(String accumulator, float[] w, int rows, int cols, QuantType wType, QuantType xType,
                    float[] bias, double destScale) {
-        IntTensor wq = quantize(w, wType, Shape.of(rows, cols));
+        return matVec(accumulator, w, rows, cols, wType, xType, bias, destScale, null);
+    }
+
+    /**
+     * {@link #matVec} of a matrix of weight group {@code group} ("layer/kernel", ...; null: int8): below 8
+     * bits ({@code --weight-bits}) its weights take the levels of the group's grid with the solved step
+     * (see {@link Declarer#weight(String, float[], String)}) and carry the declared width.
+     */
+    QMatVec matVec(String accumulator, float[] w, int rows, int cols, QuantType wType, QuantType xType,
+                   float[] bias, double destScale, String group) {
+        WeightGrid narrow = group == null ? null : WeightGrid.choose(group, w, ctx.options());
+        IntTensor wq = narrow == null ? quantize(w, wType, Shape.of(rows, cols))
+                : IntTensor.of(Shape.of(rows, cols), 8, new WeightGrid(narrow.bits(), narrow.method(), wType.scale())
+                        .levels(w)).withDeclaredBits(narrow.bits(), narrow.odd());
         double accScale = wType.scale() * xType.scale();
         long[] b = bias == null ? new long[rows] : quantizeBias(bias, accScale);
         int[] eff = new int[rows];

@@ -75,7 +75,7 @@ final class LstmRecipe implements Recipe {
         d.equal(layer, h);
         if (op.projectionUnits() > 0) {
             d.activation(m);
-            d.weight("W_proj", Weights.all(node, "projection_kernel"), 8);
+            d.weight("W_proj", Weights.transposed(node, "projection_kernel"), Names.group(node, "projection_kernel"));
             if (op.useBias()) {
                 d.bias("b_proj", Weights.all(node, "projection_bias"), d.name("W_proj"), m);
             }
@@ -86,8 +86,8 @@ final class LstmRecipe implements Recipe {
                 continue;
             }
             int block = block(op, g);
-            d.weight("W_" + LETTER[g], Weights.block(node, "kernel", block, u), 8);
-            d.weight("R_" + LETTER[g], Weights.block(node, "recurrent_kernel", block, u), 8);
+            d.weight("W_" + LETTER[g], Weights.block(node, "kernel", block, u), Names.group(node, "kernel"));
+            d.weight("R_" + LETTER[g], Weights.block(node, "recurrent_kernel", block, u), Names.group(node, "recurrent_kernel"));
             if (op.peephole() && PEEPHOLE[g] != null) {
                 d.weight("P_" + LETTER[g], Weights.all(node, PEEPHOLE[g]), 16);
             }
@@ -148,7 +148,8 @@ final class LstmRecipe implements Recipe {
         if (op.projectionUnits() > 0) {
             int p = op.projectionUnits();
             projection = lo.matVec("projection", Weights.transposed(node, "projection_kernel"), p, op.units(),
-                    lo.part("W_proj"), m, op.useBias() ? Weights.all(node, "projection_bias") : null, h.scale());
+                    lo.part("W_proj"), m, op.useBias() ? Weights.all(node, "projection_bias") : null, h.scale(),
+                    Names.group(node, "projection_kernel"));
         }
         return List.of(new QLstm(layer, node.inputs(), node.outputShape(), h, x, op.units(), op.returnSequences(),
                 op.goBackwards(), gates[I], gates[F], gates[Z], gates[O], cell, forgetShift, inputShift, cellAct, m,
@@ -187,9 +188,10 @@ final class LstmRecipe implements Recipe {
             bias = null; // the gate bias is the layer norm's
         }
         QMatVec wx = lo.matVec(gate + " W·x", Weights.block(node, "kernel", block, u), u,
-                node.weight("kernel").shape().dim(0), lo.part("W_" + LETTER[g]), x, null, sum.scale());
+                node.weight("kernel").shape().dim(0), lo.part("W_" + LETTER[g]), x, null, sum.scale(),
+                Names.group(node, "kernel"));
         QMatVec rh = lo.matVec(gate + " R·h", Weights.block(node, "recurrent_kernel", block, u), u,
-                op.outputUnits(), lo.part("R_" + LETTER[g]), h, bias, sum.scale());
+                op.outputUnits(), lo.part("R_" + LETTER[g]), h, bias, sum.scale(), Names.group(node, "recurrent_kernel"));
         QPeephole peep = null;
         if (op.peephole() && PEEPHOLE[g] != null) {
             QuantType pType = lo.part("P_" + LETTER[g]);

@@ -14,6 +14,11 @@ final class Names {
     private Names() {
     }
 
+    /** The weight group of weight {@code weight} of {@code node}, "layer/weight" (as {@code mcugen analyze} names it). */
+    static String group(dev.mcugen.ir.Node node, String weight) {
+        return node.name() + "/" + weight;
+    }
+
     static String of(String layer, String part) {
         return RecurrentInternals.tensorName(layer, part);
     }

@@ -32,8 +32,8 @@ final class SimpleRnnRecipe implements Recipe {
         String layer = node.name();
         String h = d.name(HIDDEN);
         String pre = d.name(PRE);
-        d.weight("W", Weights.all(node, "kernel"), 8);
-        d.weight("R", Weights.all(node, "recurrent_kernel"), 8);
+        d.weight("W", Weights.transposed(node, "kernel"), Names.group(node, "kernel"));
+        d.weight("R", Weights.transposed(node, "recurrent_kernel"), Names.group(node, "recurrent_kernel"));
         if (QActivation.saturating(op.activation())) {
             d.fixed(pre, LstmRecipe.PRE_FRAC);
             d.fixed(h, LstmRecipe.OUT_FRAC);
@@ -62,9 +62,10 @@ final class SimpleRnnRecipe implements Recipe {
         QuantType h = lo.part(HIDDEN);
         QuantType pre = lo.part(PRE);
         float[] bias = op.useBias() ? Weights.all(node, "bias") : null;
-        QMatVec wx = lo.matVec("W·x", Weights.transposed(node, "kernel"), u, in, lo.part("W"), x, null, pre.scale());
+        QMatVec wx = lo.matVec("W·x", Weights.transposed(node, "kernel"), u, in, lo.part("W"), x, null, pre.scale(),
+                Names.group(node, "kernel"));
         QMatVec rh = lo.matVec("R·h", Weights.transposed(node, "recurrent_kernel"), u, u, lo.part("R"), h, bias,
-                pre.scale());
+                pre.scale(), Names.group(node, "recurrent_kernel"));
         QActivation act = lo.activation(op.activation(), pre.fractionalBits());
         QuantType out = lo.type(layer);
         Rescale outRescale = null;

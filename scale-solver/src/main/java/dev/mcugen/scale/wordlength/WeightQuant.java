@@ -45,17 +45,11 @@ public final class WeightQuant {
         if (method != Method.BALANCED) {
             return fakeQuantize(w, bits, step(w, bits, method));
         }
-        checkBits(bits);
-        double meanAbs = 0;
-        for (float v : w) {
-            meanAbs += Math.abs(v);
-        }
-        meanAbs /= Math.max(1, w.length);
+        double scale = balancedRange(w, bits);
         float[] q = new float[w.length];
-        if (meanAbs == 0) {
+        if (scale == 0) {
             return q;
         }
-        double scale = 2.5 * meanAbs;
         long top = (1L << bits) - 1;
         for (int i = 0; i < w.length; i++) {
             double u = Math.max(-0.5, Math.min(0.5, w[i] / scale)) + 0.5; // in [0, 1]
@@ -63,6 +57,21 @@ public final class WeightQuant {
             q[i] = (float) (((double) k / top - 0.5) * scale);
         }
         return q;
+    }
+
+    /**
+     * The full width {@code scale = 2.5 mean|w|} of {@link Method#BALANCED}'s range {@code ±scale / 2}
+     * at {@code bits} (2..16); 0 when every weight is 0. Its integer form: the odd levels
+     * {@code -(2^b - 1) .. 2^b - 1} with step {@code scale / (2 (2^b - 1))}.
+     */
+    public static double balancedRange(float[] w, int bits) {
+        checkBits(bits);
+        double meanAbs = 0;
+        for (float v : w) {
+            meanAbs += Math.abs(v);
+        }
+        meanAbs /= Math.max(1, w.length);
+        return 2.5 * meanAbs;
     }
 
     private static void checkBits(int bits) {

@@ -1,0 +1,13 @@
+/**
+ * @file mcu_fully_connected_s8w2_s32.c
+ * @brief mcu_fully_connected_s8w2_s32() (int8 in, 2-bit packed weights, the raw int32 accumulator as output; see mcu_nn.h; Java
+ *        `FeedForwardKernels.fullyConnected`).
+ */
+#include "mcu_nn.h"
+#include "mcu_nn_internal.h"
+#include "mcu_sub8_internal.h"
+
+#define MCU_FC_SUB8_NAME mcu_fully_connected_s8w2_s32
+#define MCU_FC_SUB8_BITS 2
+#define MCU_FC_SUB8_OUT_T int32_t
+#include "mcu_fully_connected_sub8_impl.h"
