@@ -66,7 +66,7 @@ class ConvPackedLayoutTest {
         assertThat(WeightLayout.im2colBytes(Target.NEON, rowMajor, pointwise)).isZero();
         assertThat(WeightLayout.im2colBytes(Target.NEON, rowMajor, validConv1d)).isZero();
         assertThat(WeightLayout.im2colBytes(Target.CORTEX_M0, rowMajor, wide)).isEqualTo(576);
-        assertThat(WeightLayout.im2colBytes(Target.CORTEX_M4, WeightLayout.DSP_PAIRS, wide)).isEqualTo(576);
+        assertThat(WeightLayout.im2colBytes(Target.CORTEX_M4, WeightLayout.DSP_PAIRS, wide)).isEqualTo(3 * 6 * 132);
     }
 
     @Test
