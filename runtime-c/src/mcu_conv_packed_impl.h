@@ -25,7 +25,8 @@
  * mcu_conv_rows_impl.h, no copy at all: the row path reads every field in place). The generator gives every packed convolution that copies rows a
  * buffer of at least K bytes in the model's arena (not the stack: K has no bound there); with a
  * smaller one the positions run one weight at a time (slow, exact). Every layout works, PLAIN
- * included (the Dense's PLAIN loop).
+ * included (the Dense's PLAIN loop). MCU_CONV_NEON, when the including file defines it, is tried
+ * first (the AArch64 path of mcu_conv_neon.h; it returns 0 where this body runs instead).
  */
 #ifdef MCU_CONV_HAVE_ROWS
 /**
@@ -206,6 +207,11 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
     int32_t n = 0;
     MCU_CONV_OUT_T *yb = y;
     int32_t oy;
+#ifdef MCU_CONV_NEON
+    if (MCU_CONV_NEON(p, x, y, col)) {
+        return;
+    }
+#endif
     fc.input_size = kcols;
     fc.units = f;
     fc.weights = p->weights;
@@ -326,5 +332,6 @@ void MCU_CONV_PACKED(const mcu_conv_params_t *p, const int8_t *x, MCU_CONV_OUT_T
 #undef MCU_CONV_PACKED
 #undef MCU_CONV_FC
 #undef MCU_CONV_OUT_T
+#undef MCU_CONV_NEON
 #undef MCU_CONV_ROWS_LINE
 #undef MCU_CONV_ROWS

@@ -15,4 +15,8 @@
 #define MCU_CONV_OUT_T int8_t
 #define MCU_CONV_ROWS_LINE mcu_conv_rows_line_s8
 #define MCU_CONV_ROWS mcu_conv_rows_s8
+#if defined(__ARM_NEON) && defined(__aarch64__) && !defined(MCU_MATVEC_PORTABLE) /* MCU_MATVEC_HAVE_NEON */
+#include "mcu_conv_neon.h"
+#define MCU_CONV_NEON mcu_conv_neon_s8
+#endif
 #include "mcu_conv_packed_impl.h"

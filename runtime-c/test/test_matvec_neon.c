@@ -3,7 +3,9 @@
  * cross-compiles it and runs it under qemu-aarch64):
  * - mcu_matvec_neon_rescale() == mcu_nn_rescale() lane by lane on edge values (rounding ties of
  *   every shift, negatives, INT32_MIN / INT32_MAX, saturating left shifts, multiplier and
- *   power-of-two forms) and on random values;
+ *   power-of-two forms) and on random values; the short form of mcu_requant_neon.h (the NEON
+ *   convolution and depthwise output stage) on the same values for every multiplier form with a
+ *   right shift;
  * - mcu_matvec_neon_rows4() == the portable ROWMAJOR sums for every column count 1..200 with
  *   weights at +-127 and inputs at -128 (the int16 lanes' worst case) and random ones.
  */
@@ -11,6 +13,7 @@
 #include <stdio.h>
 
 #include "mcu_matvec.h"
+#include "mcu_requant_neon.h"
 
 #ifndef MCU_MATVEC_HAVE_NEON
 #error "test_matvec_neon needs the NEON path (__ARM_NEON, __aarch64__)"
@@ -39,6 +42,22 @@ static int check_rescale(int32_t x, int32_t mult, int32_t shift)
         printf("test_matvec_neon: rescale(%ld, %ld, %ld) = %ld, want %ld\n", (long)x, (long)mult, (long)shift,
                (long)got[0], (long)want);
         return 1;
+    }
+    if (mult != 0 && shift <= -1 && shift >= -31) {
+        /* the short form of mcu_requant_neon.h (SQRDMULH, SSRA, SRSHL) on the same values */
+        mcu_requant_neon_t q;
+        mcu_requant_neon_init(&q, &r, 1, 0, -128, 127);
+        if (!q.short_rq) {
+            printf("test_matvec_neon: rescale (%ld, %ld) not taken as the short form\n", (long)mult, (long)shift);
+            return 1;
+        }
+        vst1q_s32(got, mcu_requant_neon_rescale(&q, vdupq_n_s32(x), vdupq_n_s32(mult), vdupq_n_s32(shift)));
+        compared++;
+        if (got[0] != want || got[3] != want) {
+            printf("test_matvec_neon: short rescale(%ld, %ld, %ld) = %ld, want %ld\n", (long)x, (long)mult,
+                   (long)shift, (long)got[0], (long)want);
+            return 1;
+        }
     }
     return 0;
 }

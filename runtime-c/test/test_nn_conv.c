@@ -8,7 +8,8 @@
  *        one), 24 bytes (rows wider than it take the one-weight-at-a-time path, the others come a few
  *        per batch), none (NULL: every copied row one weight at a time, in-place rows still fast) and,
  *        where it applies, the generator's buffer for the im2col-free row path on DSP_PAIRS
- *        (mcu_conv_rows_impl.h; table nn_conv_rows holds the shapes it takes).
+ *        (mcu_conv_rows_impl.h; table nn_conv_rows holds the shapes it takes). The table nn_conv_wide
+ *        (ConvWideCases: channel and filter counts of real models, the NEON blocks' shapes) runs the same way.
  */
 #include <stdlib.h>
 
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
     const char *dir = argc > 1 ? argv[1] : ".";
     run_table(dir, "nn_conv");
     run_table(dir, "nn_conv_rows");
+    run_table(dir, "nn_conv_wide");
     if (rows_runs < 300) {
         fprintf(stderr, "test_nn_conv: only %ld runs with the row path's buffer\n", rows_runs);
         return 1;

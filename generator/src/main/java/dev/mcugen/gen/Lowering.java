@@ -515,7 +515,7 @@ final class Lowering {
     /** The arena bytes of a convolution's im2col buffer (0: none; WeightLayout.im2colBytes). */
     private int im2colBytes(QConv c) {
         return types.get(c.input()).bits() == 8 && !sub8(c)
-                ? WeightLayout.im2colBytes(WeightLayout.forConv(opts.target(), c), c) : 0;
+                ? WeightLayout.im2colBytes(opts.target(), WeightLayout.forConv(opts.target(), c), c) : 0;
     }
 
     /**

@@ -122,6 +122,20 @@ public enum WeightLayout {
         return rows <= CONV_ROWS_MAX_BYTES ? Math.max(fields, rows) : fields;
     }
 
+    /** Receptive fields the im2col buffer of a convolution holds at least on NEON (its block of positions). */
+    public static final int NEON_IM2COL_FIELDS = 4;
+
+    /**
+     * {@link #im2colBytes(WeightLayout, QConv)} for {@code target}: on NEON, where the convolution
+     * computes 4 positions per block (runtime-c/src/mcu_conv_neon.h), room for
+     * {@link #NEON_IM2COL_FIELDS} fields at least wherever a buffer is needed.
+     */
+    public static int im2colBytes(QuantOptions.Target target, WeightLayout layout, QConv c) {
+        int bytes = im2colBytes(layout, c);
+        int cols = c.kernelH() * c.kernelW() * c.channels();
+        return target == QuantOptions.Target.NEON && bytes > 0 ? Math.max(bytes, NEON_IM2COL_FIELDS * cols) : bytes;
+    }
+
     /**
      * The most arena bytes a convolution's prepared input rows may take (the im2col-free path of
      * mcu_conv_packed_s8 on {@link #DSP_PAIRS}): larger ones keep the im2col buffer.

@@ -59,6 +59,14 @@ class ConvPackedLayoutTest {
         }
         assertThat(WeightLayout.forConv(Target.HOST, small)).isEqualTo(WeightLayout.PLAIN);
         assertThat(WeightLayout.im2colBytes(WeightLayout.PLAIN, small)).isZero();
+        // NEON computes 4 positions per block: at least 4 fields; the other targets as above
+        WeightLayout rowMajor = WeightLayout.forTarget(Target.NEON);
+        assertThat(WeightLayout.im2colBytes(Target.NEON, rowMajor, small)).isEqualTo(7 * 72);
+        assertThat(WeightLayout.im2colBytes(Target.NEON, rowMajor, wide)).isEqualTo(4 * 576);
+        assertThat(WeightLayout.im2colBytes(Target.NEON, rowMajor, pointwise)).isZero();
+        assertThat(WeightLayout.im2colBytes(Target.NEON, rowMajor, validConv1d)).isZero();
+        assertThat(WeightLayout.im2colBytes(Target.CORTEX_M0, rowMajor, wide)).isEqualTo(576);
+        assertThat(WeightLayout.im2colBytes(Target.CORTEX_M4, WeightLayout.DSP_PAIRS, wide)).isEqualTo(3 * 6 * 132);
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Random;
  * {@link FeedForwardKernels#run}, and written as one {@code MCGV} table per op family
  * ({@code nn_fc}, {@code nn_conv}, {@code nn_pool}, {@code nn_elementwise}, {@code nn_softmax},
  * {@code nn_depthwise}, {@code nn_shape}, {@code nn_reverse}, {@code nn_norm} from {@link NormGoldenVectors}
- * and {@code nn_depthwise_packed} from {@link DepthwisePackedCases}).
+ * {@code nn_depthwise_packed} from {@link DepthwisePackedCases} and {@code nn_conv_wide} from {@link ConvWideCases}).
  *
  * <p>Each table has one column: a flat stream of int32 values, read sequentially by
  * {@code runtime-c/test/test_nn_*.c}: the number of cases, then per case its parameters, inputs
@@ -60,6 +60,8 @@ public final class NnGoldenVectors {
         tables.add(table("nn_depthwise_packed", rnd, DepthwisePackedCases::write));
         tables.add(table("nn_conv_rows", rnd, NnGoldenVectors::convRows));
         tables.add(table("nn_fc_sub8", new Random(SEED + 16), Sub8FcCases::write));
+        // its own generator: the tables above stay as they were
+        tables.add(table("nn_conv_wide", new Random(SEED + 15), ConvWideCases::write, ConvWideCases.CASES));
         return tables;
     }
 
@@ -111,9 +113,13 @@ public final class NnGoldenVectors {
     }
 
     private static GoldenVectors.Table table(String name, Random rnd, Family f) {
+        return table(name, rnd, f, CASES);
+    }
+
+    private static GoldenVectors.Table table(String name, Random rnd, Family f, int cases) {
         Out out = new Out();
-        out.add(CASES);
-        for (int i = 0; i < CASES; i++) {
+        out.add(cases);
+        for (int i = 0; i < cases; i++) {
             for (int attempt = 0; ; attempt++) {
                 Out one = new Out();
                 try {
