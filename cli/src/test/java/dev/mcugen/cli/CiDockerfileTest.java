@@ -24,10 +24,11 @@ class CiDockerfileTest {
 
     /**
      * What .ci/run installs for its own tests only: Node for the fixture scripts, curl and the container
-     * engine for the container runner's tests, ONNX's conformance data, Chromium for report.html.
+     * engine for the container runner's tests, ONNX's conformance data, Chromium for report.html, PyTorch
+     * and ONNX for the retraining loop's test (examples/qat).
      */
     static final Set<String> TEST_ONLY = Set.of("nodejs", "npm", "curl", "podman", "runc", "debootstrap",
-            "libonnx-testdata", "chromium");
+            "libonnx-testdata", "chromium", "python3-torch", "python3-onnx");
 
     /** Every package in .ci/run's {@code need_apt+=(...)} lines. */
     static Set<String> ciRunPackages() throws IOException {

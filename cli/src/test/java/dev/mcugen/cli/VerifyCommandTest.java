@@ -86,8 +86,9 @@ class VerifyCommandTest {
         if (target.equals("host")) {
             assertThat(c.get("instructions_per_inference").isNull()).isTrue();
         } else {
-            // gesture_conv1d: about 0.1 M multiply-accumulates per inference.
-            assertThat(c.get("instructions_per_inference").asLong()).isBetween(100_000L, 5_000_000L);
+            // gesture_conv1d: about 0.1 M multiply-accumulates per inference (neon's vector kernels
+            // take about 0.65 instructions per multiply-accumulate).
+            assertThat(c.get("instructions_per_inference").asLong()).isBetween(40_000L, 5_000_000L);
         }
         if (target.startsWith("cortex-m")) {
             assertThat(c.get("flash_bytes").asLong()).isBetween(4_000L, 256L * 1024);
